@@ -1,0 +1,135 @@
+"""Vietnamese text normalisation: NFC, whitespace, folding for search, keys for hashing.
+
+Every string archiver stores goes through :func:`clean` (NFC, no zero-width
+characters, collapsed whitespace). :func:`fold` gives the accent-insensitive
+form used by full-text search ("Đà Nẵng" → "da nang"), and :func:`tone_key`
+gives a form in which tone-placement variants ("hòa"/"hoà") and NFC/NFD
+differences compare equal, for content hashes.
+
+    >>> clean(" Thu\u0309 tu\u031b\u006f\u031bng\u00a0 ")
+    'Thủ tướng'
+    >>> fold("Đà Nẵng")
+    'da nang'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["clean", "detect_language", "fold", "tone_key"]
+
+# Invisible characters that editors and CMSs leave in text. U+00AD (soft hyphen)
+# is only removed here, after decoding: in TCVN3 that byte is the letter 'ư' and
+# the legacy converter must see it first (see archiver.encoding).
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"),
+    None,
+)
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Return ``text`` in NFC with invisible characters removed and whitespace collapsed.
+
+    NBSP and the other Unicode spaces count as whitespace (``str.split`` semantics).
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return " ".join(text.split())
+
+
+def clean_or_none(text: str | None) -> str | None:
+    """Like :func:`clean`, but an empty result becomes ``None`` (for optional fields)."""
+    cleaned = clean(text)
+    return cleaned or None
+
+
+# The five Vietnamese tone marks as combining characters (NFD).
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x1F00):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if base != char and base:
+            table[code] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"})
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip every diacritic, folding đ to d.
+
+    Works the same on NFC and NFD input. This is what the search index stores,
+    because SQLite's own ``remove_diacritics`` leaves đ alone and mis-folds
+    letters with two marks (ờ, ậ) in its default mode.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    if not text.isascii():
+        # Combining marks left over from unusual sequences (e.g. a tone on a consonant).
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+        text = text.translate(_FOLD_TABLE)
+    return text.lower()
+
+
+def tone_key(text: str) -> str:
+    """Return a form of ``text`` where tone-mark placement and normalisation form don't matter.
+
+    "hòa" and "hoà", "thủy" and "thuỷ", NFC and NFD all give the same key, while
+    "hòa" and "hoa" stay different. Used for content hashes, not for display.
+    """
+    decomposed = unicodedata.normalize("NFD", clean(text))
+    out: list[str] = []
+    tones: list[str] = []
+    for char in decomposed:
+        if char in _TONES:
+            tones.append(char)
+        elif char.isalnum() or unicodedata.combining(char):
+            out.append(char)
+        else:
+            out.extend(tones)
+            tones.clear()
+            out.append(char)
+    out.extend(tones)
+    return "".join(out).lower()
+
+
+_VI_WORDS = frozenset(
+    "và của có là không được những các một cho với người trong này đã để khi cũng "
+    "như đến theo từ tại năm ngày về sẽ đang nhiều hơn thì bị vào ra nhưng rằng".split()
+)
+_VI_FOLDED = frozenset(fold(w) for w in _VI_WORDS) - {"the", "an", "to", "ra"}
+_EN_WORDS = frozenset(
+    "the of and to in is that for on with as was by are it from at be this have has".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+def detect_language(text: str | None, *, sample: int = 4000) -> str | None:
+    """Guess whether ``text`` is Vietnamese ("vi"), English ("en"), or neither (None).
+
+    Counts common function words, so it also recognises Vietnamese typed without
+    diacritics. Cheap: only the first ``sample`` characters are read.
+    """
+    if not text:
+        return None
+    words = _WORD.findall(text[:sample].lower())
+    if len(words) < 5:
+        return None
+    vi = sum(1 for w in words if w in _VI_WORDS)
+    vi_folded = sum(1 for w in words if w in _VI_FOLDED)
+    en = sum(1 for w in words if w in _EN_WORDS)
+    if vi >= 2 and vi >= en:
+        return "vi"
+    if vi_folded >= 3 and vi_folded > en:
+        return "vi"
+    if en >= 3:
+        return "en"
+    return None
