@@ -1,0 +1,1 @@
+"""Fetching: HTTP exchanges with politeness, retries and limits (see the modules below)."""

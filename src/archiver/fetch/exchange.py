@@ -1,0 +1,46 @@
+"""The record of one HTTP exchange, as fetched and as the archive keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+Headers = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and its response, or the error that stopped it.
+
+    ``body`` is the payload after content-encoding (gzip, br) is undone; the
+    headers are as sent and received, in order, duplicates kept.
+    ``status`` is None when no response arrived (DNS, connection, timeout).
+    """
+
+    url: str
+    final_url: str
+    status: int | None
+    fetched_at: datetime
+    method: str = "GET"
+    request_headers: Headers = ()
+    response_headers: Headers = ()
+    body: bytes = b""
+    http_version: str | None = None
+    ip_address: str | None = None
+    redirects: tuple[str, ...] = ()
+    elapsed: float | None = None
+    error: str | None = None
+    truncated: bool = False
+
+    def header(self, name: str) -> str | None:
+        """The first response header called ``name`` (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.response_headers if k.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str | None:
+        return self.header("content-type")
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300 and self.error is None
