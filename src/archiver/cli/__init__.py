@@ -1,0 +1,70 @@
+"""Command line: a thin layer that opens things, calls the library, prints one line per error.
+
+Each command group lives in its own module here and registers itself on :data:`main`.
+Exit codes: 0 success; 1 the work ran but its result is negative (e.g. not an
+article); 2 bad input or usage; 3 the archive or a crawl could not work at all.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from archiver.errors import ArchiverError, InputError, ProfileError
+
+EXIT_OK = 0
+EXIT_NEGATIVE = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNUSABLE = 3
+
+
+def exit_code_for(error: ArchiverError) -> int:
+    if isinstance(error, InputError | ProfileError):
+        return EXIT_BAD_INPUT
+    return EXIT_UNUSABLE
+
+
+class ArchiverGroup(click.Group):
+    """A click group that turns archiver errors into one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiverError as error:
+            click.echo(f"archiver: {error}", err=True)
+            sys.exit(exit_code_for(error))
+        except KeyboardInterrupt:
+            click.echo("archiver: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=ArchiverGroup)
+@click.version_option(package_name="archiver")
+def main() -> None:
+    """Archive Vietnamese news sites and government portals into SQLite.
+
+    \b
+    Example:
+        archiver demo
+    """
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    """Print one error line and exit with ``code``."""
+    click.echo(f"archiver: {message}", err=True)
+    sys.exit(code)
+
+
+def _register_commands() -> None:
+    # Imported for their side effect of adding commands to ``main``.
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_commands()
