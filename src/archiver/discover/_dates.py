@@ -11,7 +11,7 @@ module should delegate to it.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_tz
 
 VIETNAM = timezone(timedelta(hours=7), "GMT+7")
@@ -36,7 +36,7 @@ _RFC822_ZONE = re.compile(
 
 def _zone(text: str | None) -> timezone:
     if not text or text.upper() in {"Z", "UTC", "GMT"}:
-        return VIETNAM if not text else timezone.utc
+        return VIETNAM if not text else UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
