@@ -196,3 +196,14 @@ def test_html_error_page_yields_nothing_and_does_not_raise() -> None:
 
 def test_empty_body() -> None:
     assert parse_sitemap(b"").warnings == ("empty sitemap",)
+
+
+def test_html_entities_and_cdata_locations() -> None:
+    body = (
+        b"<urlset><url><loc><![CDATA[http://a.vn/x.aspx?a=1&b=2]]></loc>"
+        b"<news:news xmlns:news='n'><news:title>Gi&aacute; v&agrave;ng&nbsp;t&#259;ng</news:title>"
+        b"</news:news></url></urlset>"
+    )
+    (entry,) = parse_sitemap(body).urls
+    assert entry.loc == "http://a.vn/x.aspx?a=1&b=2"
+    assert entry.news_title == "Giá vàng tăng"

@@ -16,8 +16,11 @@ import zlib
 GZIP_MAGIC = b"\x1f\x8b"
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-# "&" that does not start one of XML's own references would stop expat.
-_BARE_AMP = re.compile(r"&(?!(?:#\d+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);)")
+# CDATA sections are kept whole; elsewhere every "&" is looked at (see _fix_reference).
+_CDATA_OR_AMP = re.compile(
+    r"<!\[CDATA\[.*?\]\]>|&(#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]{1,31};)?", re.DOTALL
+)
+_XML_ENTITIES = {"amp;", "lt;", "gt;", "quot;", "apos;"}
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -59,13 +62,25 @@ def decode(data: bytes) -> str:
     return data.decode(encoding, errors="replace")
 
 
+def _fix_reference(match: re.Match[str]) -> str:
+    reference = match[1]
+    if match[0].startswith("<"):
+        return match[0]
+    if reference is None:
+        return "&amp;"  # a bare "&", as in an unescaped "?a=1&b=2"
+    if reference[0] == "#" or reference in _XML_ENTITIES:
+        return match[0]
+    char = html.unescape(match[0])  # an HTML entity such as &nbsp; that XML does not define
+    return "&amp;" + reference if char == match[0] else char
+
+
 def repair(text: str) -> str:
     """Text an XML parser accepts: no declaration (the text is decoded already), leading
-    junk removed, bare ampersands and HTML entities escaped (undo with :func:`unescape`)."""
+    junk removed, bare ampersands escaped and HTML entities (``&nbsp;``) resolved."""
     text = _XML_DECL.sub("", text, count=1)
     start = text.find("<")
     text = text[start:] if start > 0 else text
-    return _BARE_AMP.sub("&amp;", text)
+    return _CDATA_OR_AMP.sub(_fix_reference, text) if "&" in text else text
 
 
 def unescape(text: str | None) -> str:
