@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -126,7 +126,7 @@ def test_rss1_rdf_feed_with_dc_date() -> None:
 <dc:date>2024-02-05T10:20:00-05:00</dc:date></item></rdf:RDF>"""
     (entry,) = parse_feed(body, "http://a.vn/rss").entries
     assert entry.link == "http://a.vn/x-1.html"
-    assert entry.published == datetime(2024, 2, 5, 15, 20, tzinfo=timezone.utc)
+    assert entry.published == datetime(2024, 2, 5, 15, 20, tzinfo=UTC)
 
 
 def test_gzipped_feed() -> None:

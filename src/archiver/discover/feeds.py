@@ -56,7 +56,7 @@ class Feed:
 
 @dataclass(frozen=True, slots=True)
 class FeedLink:
-    """A feed advertised by a page (``kind="feed"``) or a page that lists feeds (``"feed-list"``)."""
+    """A feed a page advertises (``kind="feed"``) or a page listing feeds (``"feed-list"``)."""
 
     url: str
     title: str | None
