@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.discover._fasturl import normalize, origin_of
+from archiver.discover._fasturl import Origin, normalize
 from archiver.urls import normalize_url
 
 segment = st.text(alphabet="abcXYZ019_~.,-", min_size=0, max_size=8)
@@ -14,7 +14,8 @@ host = st.sampled_from(["vnexpress.net", "tamky.gov.vn", "a-b.vn", "www.x.com.vn
 scheme = st.sampled_from(["http", "https"])
 base = st.sampled_from([
     "https://Dantri.com.vn:443/xa-hoi/bai.htm", "http://tamky.gov.vn/CMSPages/a.aspx?x=1",
-    "http://user@h.vn:8080/a/b/",
+    "http://user@h.vn:8080/a/b/", "https://h.vn", "https://h.vn/thư mục/a.htm",
+    "https://h.vn/a/b.htm#frag", "http://h.vn/a/../b/./c?x=1",
 ])
 
 
@@ -26,16 +27,22 @@ def test_absolute_plain_urls_match_normalize_url(scheme: str, host: str, path: s
 
 @given(path, base)
 def test_root_relative_paths_match_normalize_url(path: str, base: str) -> None:
-    origin = origin_of(normalize_url(base))
-    assert normalize(path, base, origin) == normalize_url(path, base)
+    assert normalize(path, base, Origin(base)) == normalize_url(path, base)
+
+
+@given(path, base)
+def test_document_relative_paths_match_normalize_url(path: str, base: str) -> None:
+    relative = path.lstrip("/")
+    assert normalize(relative, base, Origin(base)) == normalize_url(relative, base)
 
 
 @given(st.text(max_size=30), base)
 def test_any_href_matches_normalize_url(href: str, base: str) -> None:
-    origin = origin_of(normalize_url(base))
-    assert normalize(href, base, origin) == normalize_url(href, base)
+    assert normalize(href, base, Origin(base)) == normalize_url(href, base)
 
 
 def test_dot_segments_and_empty_segments_take_the_slow_path() -> None:
-    assert normalize("/a/./b/../c//d", "http://h.vn/x", "http://h.vn") == "http://h.vn/a/c/d"
+    origin = Origin("http://h.vn/x/y")
+    assert normalize("/a/./b/../c//d", "http://h.vn/x/y", origin) == "http://h.vn/a/c/d"
+    assert normalize("../c", "http://h.vn/x/y", origin) == "http://h.vn/c"
     assert normalize("http://h.vn/a/../b") == "http://h.vn/b"

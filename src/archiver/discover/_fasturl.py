@@ -18,6 +18,7 @@ from archiver.urls import normalize_url
 
 _PLAIN_ABSOLUTE = re.compile(r"(https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9_~.,/-]*)?")
 _PLAIN_PATH = re.compile(r"/[A-Za-z0-9_~.,/-]*")
+_PLAIN_RELATIVE = re.compile(r"[A-Za-z0-9_~,-][A-Za-z0-9_~.,/-]*")
 
 
 @lru_cache(maxsize=65536)
@@ -31,19 +32,32 @@ def _plain(path: str) -> bool:
     return "//" not in path and "/." not in path
 
 
-def origin_of(base: str) -> str:
-    """``scheme://host[:port]`` of a normalised base URL."""
-    parts = urlsplit(base)
-    return f"{parts.scheme}://{parts.netloc}"
+class Origin:
+    """What the fast path needs to know of a base URL: its origin and its directory."""
+
+    __slots__ = ("directory", "origin")
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(normalize_url(base))
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        directory = parts.path[: parts.path.rfind("/") + 1] or "/"
+        # Document-relative links take the fast path only under a plain directory.
+        self.directory = directory if _PLAIN_PATH.fullmatch(directory) else None
 
 
-def normalize(href: str, base: str | None = None, origin: str | None = None) -> str:
-    """``normalize_url(href, base)``; pass ``origin_of(normalize_url(base))`` for speed."""
+def normalize(href: str, base: str | None = None, origin: Origin | None = None) -> str:
+    """``normalize_url(href, base)``; pass ``Origin(base)`` too when resolving many links."""
     match = _PLAIN_ABSOLUTE.fullmatch(href)
     if match:
         path = match[2] or "/"
         if _plain(path):
             return match[1] + path
-    elif origin is not None and _PLAIN_PATH.fullmatch(href) and _plain(href):
-        return origin + href
+    elif origin is not None and href:
+        if href[0] == "/":
+            if _PLAIN_PATH.fullmatch(href) and _plain(href):
+                return origin.origin + href
+        elif origin.directory is not None and _PLAIN_RELATIVE.fullmatch(href):
+            path = origin.directory + href
+            if _plain(path):
+                return origin.origin + path
     return _normalize_cached(href, base)

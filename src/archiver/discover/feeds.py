@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from archiver.discover import _fasturl, _xmltext
 from archiver.discover._dates import VIETNAM, parse_timestamp
+from archiver.discover.links import base_url_of
 from archiver.text import clean_or_none
 
 __all__ = ["MAX_FEED_BYTES", "Feed", "FeedEntry", "FeedLink", "find_feed_links", "parse_feed"]
@@ -132,9 +133,7 @@ def _text(detail: Any) -> str | None:
 def find_feed_links(page: bytes | str | LexborHTMLParser, base_url: str) -> list[FeedLink]:
     """Feeds a page declares (``<link rel=alternate>``) or links to, then pages listing feeds."""
     tree = page if isinstance(page, LexborHTMLParser) else LexborHTMLParser(page)
-    base_tag = tree.css_first("base[href]")
-    base = _fasturl.normalize(base_tag.attributes.get("href") or "", base_url) if base_tag \
-        else base_url
+    base = base_url_of(tree, base_url)
     found: dict[str, FeedLink] = {}
     for node in tree.css("link[href]"):
         attrs = node.attributes
