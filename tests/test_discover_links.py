@@ -1,0 +1,166 @@
+"""Outgoing links of a page and the article/listing/other classification of URLs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from archiver.discover.links import (
+    Link,
+    base_url_of,
+    classify,
+    extract_links,
+    looks_like_article,
+    looks_like_listing,
+)
+from archiver.text import clean
+
+PAGE_URL = "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931"
+PAGE = """<html><head><title>x</title></head><body>
+<a href="/CMSPages/BaiViet/Default.aspx?IDBaiViet=2930&amp;utm_source=fb">Tam  Kỳ
+   dẫn đầu</a>
+<a href="Default.aspx?IDBaiViet=2929">Tin cũ</a>
+<a href="http://TAMKY.gov.vn:80/CMSPages/BaiViet/Default.aspx?IDBaiViet=2930">again</a>
+<a href="#top">Lên đầu</a>
+<a href="javascript:void(0)">JS</a>
+<a href="JavaScript:__doPostBack('a','')">JS2</a>
+<a href="mailto:ubnd@tamky.gov.vn">Mail</a>
+<a href="tel:0235">Phone</a>
+<a href="ftp://tamky.gov.vn/file">FTP</a>
+<a href="">empty</a>
+<a href="https://quangnam.gov.vn/webcenter/portal/ubnd/pages_tin-tuc/chi-tiet?dDocName=PORTAL174180"
+   title="Quảng Nam"><img src="x.png" alt="ignored because title wins"></a>
+<a href="/images/anh.jpg"><img src="/images/anh.jpg" alt="Ảnh  hội nghị"></a>
+<a href="?IDBaiViet=2931">self</a>
+<map><area href="/ban-do.html" alt="Bản đồ"></map>
+</body></html>"""
+
+
+def test_links_are_normalised_deduplicated_and_filtered() -> None:
+    links = extract_links(PAGE.encode(), PAGE_URL)
+    assert links == [
+        Link("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2930", "Tam Kỳ dẫn đầu"),
+        Link("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2929", "Tin cũ"),
+        Link(
+            "https://quangnam.gov.vn/webcenter/portal/ubnd/pages_tin-tuc/chi-tiet"
+            "?dDocName=PORTAL174180",
+            "Quảng Nam",
+        ),
+        Link("http://tamky.gov.vn/images/anh.jpg", "Ảnh hội nghị"),
+        Link("http://tamky.gov.vn/ban-do.html", ""),
+    ]
+
+
+def test_tree_and_bytes_give_the_same_links() -> None:
+    assert extract_links(LexborHTMLParser(PAGE), PAGE_URL) == extract_links(PAGE, PAGE_URL)
+
+
+def test_base_href_changes_how_relative_links_resolve() -> None:
+    page = '<head><base href="https://vnexpress.net/the-thao/"></head><a href="bong-da.html">x</a>'
+    tree = LexborHTMLParser(page)
+    assert base_url_of(tree, "https://vnexpress.net/a/b.html") == "https://vnexpress.net/the-thao/"
+    assert extract_links(tree, "https://vnexpress.net/a/b.html")[0].url == (
+        "https://vnexpress.net/the-thao/bong-da.html"
+    )
+
+
+def test_relative_base_href_resolves_against_the_page() -> None:
+    tree = LexborHTMLParser('<base href="/tin/"><a href="a.html">a</a>')
+    assert extract_links(tree, "http://a.vn/x/y.html")[0].url == "http://a.vn/tin/a.html"
+
+
+def test_later_anchor_text_fills_an_empty_first_one() -> None:
+    page = '<a href="/a-b-c-12345.html"><img src="x"></a><a href="/a-b-c-12345.html">Tiêu đề</a>'
+    assert extract_links(page, "http://a.vn/") == [Link("http://a.vn/a-b-c-12345.html", "Tiêu đề")]
+
+
+def test_anchor_text_is_cleaned_like_archiver_text_clean() -> None:
+    raw = "Thu\u0309 tu\u031b\u1edbng\u00a0 \u200bho\u0300a"
+    page = f'<a href="/x">{raw}</a><a href="/y">Quảng\tNam</a>'
+    texts = [link.text for link in extract_links(page, "http://a.vn/")]
+    assert texts == [clean(raw), "Quảng Nam"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dantri.com.vn/bat-dong-san/can-ho-chung-cu-di-nguoc-lan-song-20221224095943188.htm",
+        "https://vnexpress.net/ha-noi-ret-dam-nhat-tu-dau-mua-4220047.html",
+        "https://thanhnien.vn/gia-vang-hom-nay-tang-manh-185230104.htm",
+        "https://kenh14.vn/sao-viet-don-giang-sinh-215221224.chn",
+        "https://znews.vn/doi-tuyen-viet-nam-thang-dam-post1234567.html",
+        "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931",
+        "https://quangnam.gov.vn/webcenter/portal/ubnd/pages_tin-tuc/chi-tiet?dDocName=PORTAL174180",
+        "http://hoian.gov.vn/tin-tuc/hoi-an-don-nhan-bang-cong-nhan-di-tich.html",
+        "http://portal.vn/index.php?option=com_content&view=article&id=12&Itemid=5",
+    ],
+)
+def test_article_shapes(url: str) -> None:
+    assert looks_like_article(url)
+    assert classify(url) == "article"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dantri.com.vn/",
+        "https://dantri.com.vn/xa-hoi.htm",
+        "https://dantri.com.vn/xa-hoi/trang-2.htm",
+        "https://vnexpress.net/kinh-doanh/bat-dong-san",
+        "https://vnexpress.net/the-thao/p2",
+        "https://vnexpress.net/thoi-su/",
+        "http://tamky.gov.vn/CMSPages/BaiViet/ChuyenMuc.aspx?IDChuyenMuc=5",
+        "http://tamky.gov.vn/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay=04/07/2018",
+        "http://portal.vn/tin-tuc?page=3",
+        "http://portal.vn/tin-tuc/ngay-2018-07-04",
+        "https://blog.vn/category/tin/page/2/",
+    ],
+)
+def test_listing_shapes(url: str) -> None:
+    assert looks_like_listing(url)
+    assert classify(url) == "listing"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dantri.com.vn/static/css/site.min.css?v=3",
+        "https://vnexpress.net/tac-gia/nguyen-van-a/bai-viet/anh/x/y.jpg",
+        "http://tamky.gov.vn/uploads/2018/van-ban-so-123.pdf",
+    ],
+)
+def test_other_shapes(url: str) -> None:
+    assert classify(url) == "other"
+
+
+def test_profile_patterns_take_precedence_over_heuristics() -> None:
+    url = "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931"
+    assert classify(url, article_patterns=[r"/tin/\d+$"], listing_patterns=["IDBaiViet"]) == (
+        "listing"
+    )
+    assert classify(url, article_patterns=[re.compile(r"idbaiviet=\d+", re.I)]) == "article"
+
+
+def test_a_kind_without_patterns_falls_back_on_heuristics() -> None:
+    assert classify("https://dantri.com.vn/xa-hoi/trang-3.htm", article_patterns=["IDBaiViet"]) == (
+        "listing"
+    )
+    assert classify("https://vnexpress.net/a-b-c-4220047.html", listing_patterns=["/p\\d+$"]) == (
+        "article"
+    )
+
+
+def test_saved_dantri_page_gives_distinct_absolute_links() -> None:
+    # A saved real page, studied in place (skipped when ../shared is absent).
+    from pathlib import Path
+
+    page = Path("/work/shared/realpages/dantri.com.vn").glob("*20221224095943188.html")
+    path = next(iter(page), None)
+    if path is None:
+        pytest.skip("shared real pages not available")
+    links = extract_links(path.read_bytes(), "https://dantri.com.vn/bat-dong-san/x.htm")
+    assert len(links) > 50
+    assert all(link.url.startswith(("http://", "https://")) for link in links)
+    assert len({link.url for link in links}) == len(links)
