@@ -1,0 +1,148 @@
+"""Pagination of listing pages: the link to the next page, numbered page links, and
+ASP.NET ``__doPostBack`` pagers (which a GET-only crawler cannot follow).
+
+Next-page candidates, most trustworthy first: ``rel=next``; links labelled "Trang sau",
+"Trang tiếp", "Tiếp", "Sau", "Next", "»", "›" (or whose class/title/aria-label says
+next); the numbered link one past the current page; links labelled "Xem thêm"/"Xem tiếp".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.discover import _fasturl
+from archiver.discover.links import base_url_of, parse_html
+from archiver.text import clean, fold
+from archiver.urls import normalize_url
+
+__all__ = ["Pager", "PostBack", "next_page_links"]
+
+_NEXT_WORDS = frozenset({
+    "trang sau", "trang tiep", "trang tiep theo", "tiep", "tiep theo", "sau", "ke tiep",
+    "next", "next page", "trang ke",
+})
+_MORE_WORDS = frozenset({"xem them", "xem tiep", "tai them", "xem them tin", "more"})
+_NEXT_MARKS = frozenset("›»>→")
+_MARK_CHARS = " ›»>→.:…|-"
+_NEXT_CLASS = re.compile(r"(?:^|[\s_-])next(?:$|[\s_-])", re.I)
+_POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
+_NUMBER = re.compile(r"\[?(\d{1,4})\]?")
+_CURRENT = re.compile(
+    r"(?:trang|page|pageindex|pagenumber|paged|p)(?:[-=/_]|%3D)?(\d{1,4})(?:\D|$)", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PostBack:
+    """A pager link that only submits the ASP.NET form: ``__doPostBack(target, argument)``."""
+
+    target: str
+    argument: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """What a listing page offers to reach its other pages."""
+
+    next: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    postbacks: tuple[PostBack, ...] = ()
+
+    @property
+    def postback_only(self) -> bool:
+        """True for a pager that exists but cannot be followed with GET requests."""
+        return not self.next and bool(self.postbacks)
+
+
+def _label(node: LexborNode) -> tuple[str, str]:
+    """The anchor's folded text without arrows, and the raw marks it had."""
+    text = clean(node.text(deep=True))
+    if not text:
+        attrs = node.attrs
+        text = clean(attrs.get("aria-label") or attrs.get("title") or "")
+    marks = "".join(ch for ch in text if ch in _NEXT_MARKS)
+    return fold(text).strip(_MARK_CHARS), marks
+
+
+def _is_next(node: LexborNode, words: str, marks: str) -> bool:
+    if words in _NEXT_WORDS or (not words and marks):
+        return True
+    classes = (node.attrs.get("class") or "") + " " + (node.parent.attrs.get("class") or ""
+                                                       if node.parent is not None else "")
+    return bool(_NEXT_CLASS.search(classes)) and not words.isdigit()
+
+
+def current_page_number(url: str) -> int:
+    """The page number a listing URL names (``/trang-3.htm``, ``?page=3``, ``/p3``), else 1."""
+    numbers = _CURRENT.findall(url)
+    return int(numbers[-1]) if numbers else 1
+
+
+def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
+    """The ways from listing ``page`` (fetched from ``url``) to its next pages."""
+    tree = parse_html(page)
+    base = base_url_of(tree, url)
+    origin = _fasturl.Origin(base)
+    here = normalize_url(url)
+    strong: list[str] = []
+    labelled: list[str] = []
+    more: list[str] = []
+    numbered: list[tuple[int, str]] = []
+    postbacks: list[PostBack] = []
+
+    for node in tree.css("link[rel][href], a[rel][href]"):
+        if "next" in (node.attrs.get("rel") or "").lower().split():
+            strong.append(_fasturl.normalize((node.attrs.get("href") or "").strip(), base, origin))
+
+    for node in tree.css("a[href]"):
+        href = (node.attrs.get("href") or "").strip()
+        if not href or href[0] == "#":
+            continue
+        words, marks = _label(node)
+        number = _NUMBER.fullmatch(words)
+        postback = _POSTBACK.search(href)
+        if postback:
+            if number or _is_next(node, words, marks) or "page$" in postback[2].lower():
+                postbacks.append(PostBack(postback[1], postback[2], words or marks))
+            continue
+        if href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
+            continue
+        target = _fasturl.normalize(href, base, origin)
+        if not target.startswith(("http://", "https://")) or target == here:
+            continue
+        if number:
+            numbered.append((int(number[1]), target))
+        elif _is_next(node, words, marks):
+            labelled.append(target)
+        elif words in _MORE_WORDS:
+            more.append(target)
+
+    pages = _page_links(numbered)
+    following = [u for n, u in pages.items() if n == current_page_number(here) + 1]
+    ordered = dict.fromkeys(u for u in (*strong, *labelled, *following, *more) if u != here)
+    return Pager(next=tuple(ordered), pages=tuple(pages.values()), postbacks=tuple(postbacks))
+
+
+def _page_links(numbered: list[tuple[int, str]]) -> dict[int, str]:
+    """The numbered links that really are pages, by number.
+
+    A link labelled "3" is a page when its URL names page 3 (``trang-3``, ``page=3``) or
+    when another numbered link has the same URL but for that number (``/2.htm``, ``/3.htm``).
+    """
+    by_template: dict[str, list[tuple[int, str]]] = {}
+    for number, target in numbered:
+        digits = str(number)
+        cut = [m.start() for m in re.finditer(rf"(?<!\d){digits}(?!\d)", target)]
+        if cut:
+            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits):]
+            by_template.setdefault(template, []).append((number, target))
+    pages: dict[int, str] = {}
+    for group in by_template.values():
+        for number, target in group:
+            if len(group) > 1 or current_page_number(target) == number:
+                pages.setdefault(number, target)
+    return dict(sorted(pages.items()))
