@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.discover import _fasturl
 from archiver.text import clean
@@ -33,9 +33,11 @@ from archiver.urls import normalize_url
 __all__ = [
     "Kind",
     "Link",
+    "anchor_text",
     "base_url_of",
     "classify",
     "extract_links",
+    "link_target",
     "looks_like_article",
     "looks_like_listing",
     "parse_html",
@@ -105,32 +107,38 @@ def extract_links(page: bytes | str | LexborHTMLParser, url: str) -> list[Link]:
     here = normalize_url(url)
     found: dict[str, str] = {}
     for node in tree.css("a[href], area[href]"):
-        href = node.attrs.get("href")
-        if not href:
+        target = link_target(node.attrs.get("href"), base, origin)
+        if target is None or target == here or found.get(target):
             continue
-        href = href.strip()
-        if not href or href[0] == "#" or href[:11].lower().startswith(_SKIPPED_SCHEMES):
-            continue
-        target = _fasturl.normalize(href, base, origin)
-        if target == here or not target.startswith(("http://", "https://")):
-            continue
-        if found.get(target):
-            continue
-        text = _anchor_text(node.text(deep=True))
-        if not text:
-            image = node.css_first("img[alt]")
-            text = clean(node.attrs.get("title") or (
-                image.attrs.get("alt") if image is not None else ""
-            ))
-        found[target] = text
+        found[target] = anchor_text(node)
     return [Link(target, text) for target, text in found.items()]
 
 
-def _anchor_text(raw: str) -> str:
+def _clean_fast(raw: str) -> str:
     """``archiver.text.clean(raw)``, 5x faster on text without invisible characters."""
     if _INVISIBLE.search(raw):
         return clean(raw)
     return unicodedata.normalize("NFC", " ".join(raw.split()))
+
+
+def link_target(href: str | None, base: str, origin: _fasturl.Origin) -> str | None:
+    """The normalised http(s) URL an ``href`` points to, or None (javascript:, #top, mailto:)."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href[0] == "#" or href[:11].lower().startswith(_SKIPPED_SCHEMES):
+        return None
+    target = _fasturl.normalize(href, base, origin)
+    return target if target.startswith(("http://", "https://")) else None
+
+
+def anchor_text(node: LexborNode) -> str:
+    """The text of a link, else its ``title``, else the ``alt`` of its image ("" if none)."""
+    text = _clean_fast(node.text(deep=True))
+    if not text:
+        image = node.css_first("img[alt]")
+        text = clean(node.attrs.get("title") or (image.attrs.get("alt") if image else ""))
+    return text
 
 
 @lru_cache(maxsize=256)
