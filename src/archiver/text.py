@@ -26,7 +26,7 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"),
     None,
 )
-_SPACE_RUN = re.compile(r"\s+")
+_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 
 
 def clean(text: str | None) -> str:
@@ -36,7 +36,10 @@ def clean(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 
@@ -54,7 +57,9 @@ def _build_fold_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for code in range(0x00C0, 0x1F00):
         char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
         if base != char and base:
             table[code] = base
     table.update({ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"})
@@ -74,7 +79,9 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
     if not text.isascii():
         # Combining marks left over from unusual sequences (e.g. a tone on a consonant).
-        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+        text = "".join(
+            c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
+        )
         text = text.translate(_FOLD_TABLE)
     return text.lower()
 

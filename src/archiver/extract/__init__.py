@@ -1,0 +1,453 @@
+"""Extraction: the bytes of one page and its URL in, an :class:`~archiver.article.Article` out.
+
+Pure and synchronous: no network, no files, no clock unless ``fetched_at`` is
+omitted (relative dates such as "2 giờ trước" then resolve against now).
+
+    >>> article = extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
+    >>> article.title, article.published_at
+
+The stages, each in its own module: decode (``archiver.encoding``), parse and
+clean (``dom``, ``chrome``), read metadata (``metadata``), then title
+(``headline``), dates (``timestamps``), body and lead (``content``), author
+and view count (``byline``). A site profile (``archiver.sites``) points each
+stage at the right element; without one, or when its selectors no longer
+match, the generic heuristics run and a warning says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.article import Article
+from archiver.encoding import decode_html
+from archiver.extract import byline, content
+from archiver.extract.chrome import find_chrome
+from archiver.extract.dom import (
+    Block,
+    ancestors,
+    first_match,
+    parse,
+    prepare,
+    render_blocks,
+    text_of,
+)
+from archiver.extract.headline import find_title
+from archiver.extract.metadata import Metadata, read_metadata
+from archiver.extract.roles import Roles
+from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
+from archiver.legacy import convert_legacy_text
+from archiver.sites import Profile, registry
+from archiver.text import clean, detect_language
+from archiver.urls import host_of, normalize_url
+
+__all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "extract"]
+
+#: Bumped whenever extraction output changes, so archives know which records to re-extract.
+EXTRACTOR_VERSION = "1.0"
+#: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
+MAX_HTML_CHARS = 8_000_000
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+    profile: Profile | str | None = None,
+) -> Article:
+    """Turn one page into an :class:`Article`; never raises on bad markup.
+
+    ``headers`` are the HTTP response headers (their charset is honoured);
+    ``profile`` forces a site profile (an object or a profile name) instead of
+    choosing one by URL and markup.
+    """
+    warnings: list[str] = []
+    if isinstance(html, bytes | bytearray | memoryview):
+        content_type = _header(headers, "content-type")
+        decoded = decode_html(bytes(html), content_type)
+        markup = decoded.text
+        warnings.extend(decoded.warnings)
+    else:
+        markup = html
+    if len(markup) > MAX_HTML_CHARS:
+        warnings.append(
+            f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
+        )
+        markup = markup[:MAX_HTML_CHARS]
+    tree = parse(markup)
+    legacy = convert_legacy_text(tree)
+    if legacy:
+        warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
+    meta = read_metadata(tree)
+    prepare(tree)
+    if isinstance(profile, str):
+        profile = registry().get(profile)
+    elif profile is None:
+        profile = registry().for_page(url, tree)
+    return _Extraction(tree, url, meta, profile, fetched_at, warnings).run()
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+class _Extraction:
+    """One page's extraction: the stages share the parsed tree and what they found.
+
+    Page-wide scans (class-name roles, chrome) are computed lazily: when a
+    profile's selectors find every field, they never run.
+    """
+
+    def __init__(
+        self,
+        tree: LexborHTMLParser,
+        url: str,
+        meta: Metadata,
+        profile: Profile | None,
+        fetched_at: datetime | None,
+        warnings: list[str],
+    ) -> None:
+        self.tree = tree
+        self.url = url
+        self.meta = meta
+        self.profile = profile
+        self.fetched_at = fetched_at
+        self.warnings = warnings
+        self.site = profile.name if profile else host_of(url) or None
+        self.selectors = profile.selectors if profile else None
+        self.title_node: LexborNode | None = None
+        self.outlets = [
+            *(profile.outlets if profile else ()),
+            *((profile.display_name,) if profile and profile.display_name else ()),
+            *(meta.publishers),
+            meta.site_name or "",
+            host_of(url).split(".")[0] if host_of(url) else "",
+        ]
+
+    @cached_property
+    def roles(self) -> Roles:
+        body = self.tree.body
+        return Roles(body.css("[class], [id]") if body is not None else [])
+
+    @cached_property
+    def chrome(self) -> list[LexborNode]:
+        protect = [self.title_node] if self.title_node is not None else []
+        return find_chrome(self.tree, self.roles["chrome"], protect)
+
+    @cached_property
+    def chrome_ids(self) -> set[int]:
+        return content.node_ids(self.chrome)
+
+    @cached_property
+    def date_chrome_ids(self) -> set[int]:
+        protect = [self.title_node] if self.title_node is not None else []
+        return content.node_ids(find_chrome(self.tree, self.roles["date_chrome"], protect))
+
+    def dated(self) -> list[LexborNode]:
+        """Elements that may hold a date line, in document order."""
+        body = self.tree.body
+        if body is None:
+            return []
+        nodes = {n.mem_id: n for n in (*body.css(DATE_SELECTOR), *self.roles["date"])}
+        if len(nodes) < 2:
+            return list(nodes.values())
+        position = {n.mem_id: i for i, n in enumerate(body.css("*"))}
+        return sorted(nodes.values(), key=lambda n: position.get(n.mem_id, 0))
+
+    def _profile_says(self, stage: str) -> tuple[str, ...]:
+        return getattr(self.selectors, stage) if self.selectors is not None else ()
+
+    def _warn_fallback(self, stage: str) -> None:
+        assert self.profile is not None
+        self.warnings.append(
+            f"profile {self.profile.name}: {stage} selector matched nothing; "
+            "used generic extraction"
+        )
+
+    def run(self) -> Article:
+        tree, meta = self.tree, self.meta
+        title, title_node, title_source = find_title(
+            tree,
+            meta,
+            selectors=self._profile_says("title"),
+            site_names=self.outlets,
+            titled=lambda: [*self.roles["title"], *tree.css("[itemprop=headline]")],
+        )
+        self.title_node = title_node
+        if self._profile_says("title") and title_source != "profile":
+            self._warn_fallback("title")
+
+        container, body_source, share = self._container()
+        anchor = title_node or container
+        times = find_timestamps(
+            tree,
+            meta,
+            anchor=anchor,
+            chrome_ids=lambda: self.date_chrome_ids,
+            dated=self.dated,
+            selectors=self._profile_says("date"),
+            updated_selectors=self._profile_says("updated"),
+            formats=self.profile.date_formats if self.profile else (),
+            order=self.profile.date_order if self.profile else "DMY",
+            now=self.fetched_at,
+        )
+        self.warnings.extend(times.warnings)
+
+        lead, lead_node = self._lead(anchor, container)
+        author_raw, author, author_node = self._byline(container)
+        view_count, view_node = self._views(anchor, container)
+
+        blocks: list[Block] = []
+        if container is not None:
+            noise = [*container.css(content.NOISE_SELECTOR)]
+            for selector in self._profile_says("remove"):
+                noise.extend(container.css(selector))
+            if body_source == "generic" or "chrome" in self.__dict__:
+                noise.extend(self.chrome)
+            if body_source == "generic" or "roles" in self.__dict__:
+                noise.extend(self.roles["noise"])
+            consumed = [title_node, lead_node, author_node, view_node, *times.nodes]
+            _remove_inside(container, [n for n in (*consumed, *noise) if n is not None])
+            blocks = content.body_blocks(
+                container,
+                title=title,
+                end_markers=self.profile.end_markers if self.profile else (),
+            )
+            if _is_site_home(self.url):
+                self.warnings.append("page is a site's home page, not an article")
+                blocks = []
+            elif (
+                self.profile is not None
+                and self.profile.url_kind(normalize_url(self.url)) == "listing"
+            ):
+                self.warnings.append(
+                    f"profile {self.profile.name}: URL is a listing page, not an article"
+                )
+                blocks = []
+            elif body_source == "generic" and content.looks_like_listing(container, blocks, share):
+                self.warnings.append("page looks like a listing of articles, not an article")
+                blocks = []
+        listing = container is not None and not blocks
+        if author is None and blocks:
+            author_raw, author, blocks = self._trailing_byline(blocks, author_raw)
+        if view_count is None and blocks:
+            blocks = self._drop_view_lines(blocks)
+
+        paragraphs = [b.text for b in blocks]
+        if lead and paragraphs and (paragraphs[0] == lead or lead.startswith(paragraphs[0])):
+            paragraphs = paragraphs[1:]
+        if (
+            lead is None
+            and blocks
+            and blocks[0].bold
+            and len(blocks[0].text) >= 60
+            and len(blocks) > 1
+        ):
+            lead = blocks[0].text  # portals set the sapo as the first, bold paragraph
+        body_parts = ([lead] if lead else []) + paragraphs
+        body = (
+            "\n\n".join(body_parts) if paragraphs or (lead and body_source == "profile") else None
+        )
+        if listing:
+            body = None
+
+        if author is None and not listing:
+            author = self._metadata_author()
+        if listing:
+            # A listing's dates and bylines belong to the articles it lists.
+            author = author_raw = view_count = None
+            times.published = times.updated = None
+            times.published_raw = None
+            lead = None
+        if not title:
+            self.warnings.append("no title found")
+        if not body:
+            self.warnings.append("no article body found")
+        if times.published is None and body:
+            self.warnings.append("no publication date found")
+
+        canonical = meta.canonical_url or meta.og_url
+        canonical_url = normalize_url(canonical, self.url) if canonical else normalize_url(self.url)
+        return Article(
+            url=self.url,
+            canonical_url=canonical_url,
+            site=self.site,
+            title=title,
+            published_at=times.published.isoformat() if times.published else None,
+            published_raw=clean(times.published_raw) or None,
+            updated_at=times.updated.isoformat() if times.updated else None,
+            author=author,
+            author_raw=author_raw,
+            view_count=view_count,
+            body=body,
+            language=detect_language(body or title)
+            or (self.profile.language if self.profile and body else None),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            lead=lead,
+        )
+
+    # --- stages -----------------------------------------------------------------------
+
+    def _container(self) -> tuple[LexborNode | None, str, float]:
+        selectors = self._profile_says("body")
+        if selectors:
+            node = first_match(self.tree, selectors)
+            if node is not None:
+                return node, "profile", 1.0
+            self._warn_fallback("body")
+        node, share = content.choose_container(self.tree, self.chrome_ids)
+        return node, "generic", share
+
+    def _lead(
+        self, anchor: LexborNode | None, container: LexborNode | None
+    ) -> tuple[str | None, LexborNode | None]:
+        selectors = self._profile_says("lead")
+        if selectors:
+            node = first_match(self.tree, selectors)
+            if node is not None:
+                return content.lead_text(node) or None, node
+        return content.find_lead(
+            [*self.roles["lead"], *self.tree.css("[itemprop=description]")],
+            anchor=anchor,
+            container=container,
+            skip_ids=self.chrome_ids,
+            description=self.meta.description,
+        )
+
+    def _byline(
+        self, container: LexborNode | None
+    ) -> tuple[str | None, str | None, LexborNode | None]:
+        """(raw byline, author, element) from the profile's selectors or byline-styled elements."""
+        first_abbreviated: tuple[str, str, LexborNode] | None = None
+        selectors = self._profile_says("author")
+        for selector in selectors:
+            for node in self.tree.css(selector):
+                raw = text_of(node)
+                name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is None:
+                    continue
+                if byline.is_abbreviated(raw):
+                    first_abbreviated = first_abbreviated or (raw, name, node)
+                    continue
+                return raw, name, node
+        if first_abbreviated is not None:
+            return first_abbreviated
+        if selectors:
+            self._warn_fallback("author")
+        if container is None:
+            return None, None, None
+        near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
+        bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
+        for node in bylines:
+            if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
+                continue
+            raw = text_of(node)
+            name = byline.parse_byline(raw, outlets=self.outlets)
+            if name is not None:
+                return raw, name, node
+        return None, None, None
+
+    def _trailing_byline(
+        self, blocks: list[Block], author_raw: str | None
+    ) -> tuple[str | None, str | None, list[Block]]:
+        """A short bold or right-aligned name line closing the body is the byline."""
+        for index in range(len(blocks) - 1, max(len(blocks) - 4, 0) - 1, -1):
+            block = blocks[index]
+            if len(block.text) > 80:
+                break
+            style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
+            align = (block.node.attributes.get("align") or "").lower()
+            emphasised = block.bold or "text-align:right" in style or align == "right"
+            name = byline.parse_byline(block.text, outlets=self.outlets)
+            if name is not None and (
+                emphasised or (index == len(blocks) - 1 and block.text.isupper())
+            ):
+                return block.text, name, blocks[:index] + blocks[index + 1 :]
+        return author_raw, None, blocks
+
+    def _metadata_author(self) -> str | None:
+        for name in self.meta.authors:
+            person = byline.parse_byline(name, outlets=self.outlets)
+            if person is not None:
+                return person
+        if self.meta.meta_author:
+            return byline.parse_byline(self.meta.meta_author, outlets=self.outlets)
+        return None
+
+    def _views(
+        self, anchor: LexborNode | None, container: LexborNode | None
+    ) -> tuple[int | None, LexborNode | None]:
+        selectors = self._profile_says("view_count")
+        for selector in selectors:
+            for node in self.tree.css(selector):
+                text = text_of(node)
+                count = byline.parse_view_count(text)
+                if count is None and text.replace(".", "").replace(",", "").isdigit():
+                    count = byline.parse_view_count(f"Lượt xem: {text}")
+                if count is not None:
+                    return count, node
+        region = _region(anchor, container)
+        if region is None or not byline.mentions_views(region.text(deep=True)):
+            return None, None
+        for block in _short_blocks(region, self.chrome_ids):
+            count = byline.parse_view_count(block.text)
+            if count is not None:
+                return count, block.node
+        return None, None
+
+    def _drop_view_lines(self, blocks: list[Block]) -> list[Block]:
+        return [
+            b
+            for b in blocks
+            if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
+        ]
+
+
+def _remove_inside(container: LexborNode, nodes: list[LexborNode]) -> None:
+    """Remove ``nodes`` inside ``container`` (already read: title, date line, byline, noise)."""
+    # (LexborNode.__eq__ compares markup, so identity is always checked through mem_id.)
+    descendants = {n.mem_id for n in container.css("*")} - {container.mem_id}
+    inside: dict[int, tuple[int, LexborNode]] = {}
+    for node in nodes:
+        if node.mem_id in descendants and node.mem_id not in inside:
+            inside[node.mem_id] = (sum(1 for _ in ancestors(node)), node)
+    # Deepest first, so no node is removed after an ancestor already freed it.
+    for _, node in sorted(inside.values(), key=lambda item: item[0], reverse=True):
+        node.decompose()
+
+
+def _is_site_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
+
+
+def _region(anchor: LexborNode | None, container: LexborNode | None) -> LexborNode | None:
+    """The smallest element holding both the headline and the body (bounded in size)."""
+    if container is None:
+        return anchor.parent if anchor is not None else None
+    if anchor is None:
+        return container.parent
+    anchor_chain = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
+    node: LexborNode | None = container
+    while node is not None and node.mem_id not in anchor_chain:
+        node = node.parent
+    if node is None or node.tag in ("body", "html"):
+        return container.parent
+    return node
+
+
+def _short_blocks(region: LexborNode, skip_ids: set[int]) -> list[Block]:
+    return [
+        b for b in render_blocks(region, skip=lambda n: n.mem_id in skip_ids) if len(b.text) <= 120
+    ]

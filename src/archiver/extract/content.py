@@ -1,0 +1,267 @@
+"""The article text: find the element that holds the body, then read it as paragraphs.
+
+With a profile, its ``body`` selector names the element. Without one (the long
+tail of portals), each paragraph-like block votes for its parent and
+grandparent, and the element with the most well-formed, link-poor text wins:
+the classic Readability idea, run over one pass of rendered blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.extract.dom import (
+    BLOCK_TAGS,
+    PARAGRAPH_TAGS,
+    Block,
+    ancestors,
+    render_blocks,
+    text_of,
+)
+from archiver.extract.headline import similarity
+
+#: Inside a body, these elements are never article text (class names are judged in ``roles``).
+NOISE_SELECTOR = (
+    "figcaption, form, button, [type=RelatedNewsBox], [type=RelatedOneNews], "
+    "[class*=PhotoCMS_Caption], "
+    "[class*=PhotoCMS_Author], [class*=VideoCMS_Caption]"
+)
+#: Where an article's text ends on Vietnamese sites: boxes of other articles, comments, archives.
+END_MARKERS: tuple[str, ...] = (
+    "tin đã đưa",
+    "các tin đã đưa",
+    "xem theo ngày",
+    "tin liên quan",
+    "bài viết liên quan",
+    "tin bài liên quan",
+    "bài liên quan",
+    "các tin khác",
+    "tin khác",
+    "tin cùng chuyên mục",
+    "các bài viết khác",
+    "bài viết khác",
+    "các tin bài khác",
+    "ý kiến bạn đọc",
+    "bình luận",
+    "gửi bình luận",
+    "ý kiến của bạn",
+    "tin mới",
+    "tin mới nhất",
+    "tin nổi bật",
+    "xem nhiều",
+    "đọc nhiều",
+    "chia sẻ bài viết",
+    "in bài viết",
+    "gửi bài viết",
+    "về đầu trang",
+    "quay lại",
+    "từ khóa",
+    "từ khoá",
+    "tags",
+    "tag",
+)
+_END_RE = re.compile(
+    r"^\W*(?:"
+    + "|".join(re.escape(m) for m in sorted(END_MARKERS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+#: Whole blocks that are credits, captions or furniture rather than text.
+_NOISE_BLOCK = re.compile(
+    r"^\W*(?:(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ|infographic|"
+    r"photo|chia sẻ|share|in bài|print|lượt xem|số lượt xem|xem thêm|đọc thêm|>>|quảng cáo)\b"
+    r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$)",
+    re.IGNORECASE,
+)
+#: A short block that ends in a credit ("... Video: Đồn biên phòng Xín Cái") is a caption.
+_CREDIT_TAIL = re.compile(
+    r"(?:^|[.!?)]\s+|\(|\s-\s)"
+    r"(?:ảnh|video|clip|nguồn|đồ họa|đồ hoạ|photo|ảnh minh họa|ảnh minh hoạ)"
+    r"\s*:\s*[^.!?:]{1,60}[.)]?\)?$",
+    re.IGNORECASE,
+)
+_MAX_CAPTION = 250
+_MIN_PARAGRAPH = 25
+# Elements that hold paragraph text: whole-text ones count everything inside them,
+# the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
+_WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4"})
+_HOLDER_SELECTOR = "p, pre, blockquote, h2, h3, h4, td, div, li, dd, section, article, span, font"
+
+
+@dataclass(slots=True)
+class Content:
+    """The body as blocks, the lead, and how they were found."""
+
+    container: LexborNode | None = None
+    blocks: list[Block] = field(default_factory=list)
+    lead: str | None = None
+    lead_node: LexborNode | None = None
+    source: str = "none"
+    listing: bool = False
+
+
+def node_ids(nodes: Iterable[LexborNode]) -> set[int]:
+    return {node.mem_id for node in nodes}
+
+
+def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> tuple[LexborNode | None, float]:
+    """The element holding the most paragraph-like, link-poor text (generic extraction).
+
+    Also returns the share of the page's paragraph score the winner holds: an
+    article's body holds most of it, one teaser on a home page holds little.
+    """
+    root = tree.body
+    if root is None:
+        return None, 0.0
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    total = 0.0
+    for holder in root.css(_HOLDER_SELECTOR):
+        tag = holder.tag
+        whole = tag in _WHOLE_TEXT_TAGS
+        text = holder.text(deep=whole)
+        length = len(text.strip())
+        if length < _MIN_PARAGRAPH:
+            continue
+        if whole and _link_chars(holder) > 0.5 * length:
+            continue
+        if holder.mem_id in skip_ids or any(p.mem_id in skip_ids for p in ancestors(holder)):
+            continue
+        score = 1.0 + text.count(",") + min(length / 100, 3.0)
+        total += score
+        node: LexborNode | None = holder
+        if tag in PARAGRAPH_TAGS:
+            node = holder.parent
+        elif tag not in BLOCK_TAGS:  # text set in <span>/<font>: credit its block
+            while node is not None and node.tag not in BLOCK_TAGS:
+                node = node.parent
+        for divisor in (1.0, 2.0, 3.0):
+            if node is None or node.tag in ("html", "-document", "#document"):
+                break
+            key = node.mem_id
+            scores[key] = scores.get(key, 0.0) + score / divisor
+            nodes[key] = node
+            node = node.parent
+    if not scores:
+        return None, 0.0
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
+    best_key = max(ranked, key=lambda key: scores[key] * (1.0 - _link_density(nodes[key])))
+    return nodes[best_key], min(scores[best_key] / total, 1.0)
+
+
+def _link_density(node: LexborNode) -> float:
+    total = len(node.text(deep=True).strip()) or 1
+    return min(_link_chars(node) / total, 1.0)
+
+
+def _link_chars(node: LexborNode) -> int:
+    return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+
+
+def looks_like_listing(container: LexborNode, blocks: list[Block], share: float) -> bool:
+    """True when the chosen text is a list of links to other articles, not an article."""
+    chars = sum(len(b.text) for b in blocks)
+    if share < 0.3 and chars < 1500:
+        return True  # the best block of text is one teaser among many
+    prose = [b for b in blocks if len(b.text) >= 80 and b.link_density < 0.3]
+    prose_chars = sum(len(b.text) for b in prose)
+    headline_links = 0
+    for anchor in container.css("a[href]"):
+        if len(anchor.text(deep=True).strip()) >= 25:
+            headline_links += 1
+    if headline_links >= 8 and headline_links * 150 > prose_chars:
+        return True
+    total = sum(len(b.text) for b in blocks) or 1
+    linked = sum(b.link_chars for b in blocks)
+    return linked / total > 0.5 and prose_chars < 600
+
+
+def body_blocks(
+    container: LexborNode,
+    *,
+    title: str | None = None,
+    end_markers: Iterable[str] = (),
+) -> list[Block]:
+    """Render ``container`` as article paragraphs, dropping noise and stopping at end markers.
+
+    Expects noise elements inside ``container`` to have been removed already.
+    """
+    blocks = render_blocks(container)
+    extra_end = tuple(m.lower() for m in end_markers)
+    kept: list[Block] = []
+    for block in blocks:
+        text = block.text
+        lowered = text.lower()
+        if (
+            kept
+            and len(text) < 120
+            and (_END_RE.match(text) or any(lowered.startswith(m) for m in extra_end))
+        ):
+            break
+        if title and similarity(text, title) > 0.95:
+            continue
+        if block.link_density > 0.6 and len(text) < 300:
+            continue
+        if len(text) < 100 and _NOISE_BLOCK.match(text):
+            continue
+        if len(text) < _MAX_CAPTION and _CREDIT_TAIL.search(text):
+            continue
+        kept.append(block)
+    return kept
+
+
+def find_lead(
+    candidates: Iterable[LexborNode],
+    *,
+    anchor: LexborNode | None,
+    container: LexborNode | None,
+    skip_ids: set[int],
+    description: str | None,
+) -> tuple[str | None, LexborNode | None]:
+    """The sapo shown above the body: a lead-styled element (``candidates``) near the headline."""
+    near: set[int] = set()
+    if anchor is not None:
+        for depth, parent in enumerate(ancestors(anchor)):
+            if depth >= 4:
+                break
+            near.add(parent.mem_id)
+    if container is not None:
+        near.add(container.mem_id)
+        near.update(p.mem_id for p in list(ancestors(container))[:2])
+    container_ancestors = node_ids(ancestors(container)) if container is not None else set()
+    for node in candidates:
+        if (
+            node.tag in ("meta", "body", "html", "article", "main")
+            or node.mem_id in container_ancestors
+        ):
+            continue
+        if node.mem_id in skip_ids or any(p.mem_id in skip_ids for p in ancestors(node)):
+            continue
+        if near and not any(p.mem_id in near for p in ancestors(node)):
+            continue
+        text = lead_text(node)
+        if not 30 <= len(text) <= 1500:
+            continue
+        if description and similarity(text, description) < 0.3 and len(text) < 60:
+            continue
+        return text, node
+    return None, None
+
+
+def lead_text(node: LexborNode) -> str:
+    """The lead's text, with a location stamp (<span class=location-stamp>) set off by a dash."""
+    text = text_of(node)
+    stamp = node.css_first("[class*=location i]")
+    if stamp is not None:
+        place = text_of(stamp)
+        if (
+            place
+            and text.startswith(place)
+            and not text[len(place) :].lstrip().startswith(("-", "–", "—"))
+        ):
+            text = f"{place} - {text[len(place) :].lstrip()}"
+    return text

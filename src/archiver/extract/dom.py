@@ -1,0 +1,223 @@
+"""The parsed page: cleaning away what a reader never sees, and rendering text as blocks.
+
+A *block* is what a reader perceives as one paragraph: the inline text of a
+block-level element (``p``, ``h3``, ``li``, a ``td`` in a table layout, ...),
+joined the way a browser joins inline elements (``<span>T</span><span>rước``
+reads "Trước") and normalised with :func:`archiver.text.clean`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.text import clean
+
+#: Elements that start and end a block of text.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li "
+    "main menu nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+#: Elements whose text is never read as part of a page.
+SKIP_TAGS = frozenset(
+    "script style noscript template svg iframe object embed video audio canvas button select "
+    "option input textarea map head math title link meta base picture source track img".split()
+)
+#: Inside these, a single ``<br>`` is a line break within the paragraph, not a new paragraph.
+PARAGRAPH_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 dt dd blockquote caption summary".split())
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+#: Elements hidden from readers (removed before any text is read).
+HIDDEN_SELECTOR = (
+    "[hidden], [aria-hidden=true] > *, [style*='display:none' i], [style*='display: none' i], "
+    "[style*='visibility:hidden' i], [style*='visibility: hidden' i], .hidden, .d-none, .hide, "
+    ".sr-only, .visually-hidden"
+)
+
+
+#: What a ``<br>`` becomes in the tree (see :func:`parse`): a private-use character
+#: that later reads as a space inside a paragraph, or as a paragraph break elsewhere.
+BR = "\ue000"
+_BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS - {"html", "body"}))
+
+
+@dataclass(slots=True)
+class Block:
+    """One rendered paragraph and the element it came from."""
+
+    text: str
+    node: LexborNode
+    tag: str
+    link_chars: int = 0
+    bold: bool = False  # every character is inside <b>/<strong> (bylines, subheads)
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def parse(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def prepare(tree: LexborHTMLParser) -> None:
+    """Make the tree read as a browser shows it: no scripts, no hidden elements, marked <br>s.
+
+    Runs once, after metadata (JSON-LD lives in <script>) has been read.
+    """
+    root = tree.root
+    if root is None:
+        return
+    tree.strip_tags(sorted(SKIP_TAGS - {"head", "title", "meta", "link", "base"}))
+    remove(tree, HIDDEN_SELECTOR)
+    for br in tree.css("br"):
+        br.replace_with(BR)
+
+
+def remove(root: LexborHTMLParser | LexborNode, selector: str) -> int:
+    """Remove every element matching ``selector`` under ``root``; return how many."""
+    nodes = root.css(selector)
+    # Innermost first: removing an ancestor first would free its descendants under us.
+    for node in reversed(nodes):
+        node.decompose()
+    return len(nodes)
+
+
+def text_of(node: LexborNode | None) -> str:
+    """The cleaned text of ``node`` as one line (inline elements joined as a browser does)."""
+    if node is None or node.tag in SKIP_TAGS:
+        return ""
+    return clean(node.text(deep=True).replace(BR, " "))
+
+
+def ancestors(node: LexborNode) -> Iterator[LexborNode]:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("-document", "#document"):
+        yield parent
+        parent = parent.parent
+
+
+def is_inside(node: LexborNode, container: LexborNode) -> bool:
+    """True when ``node`` is ``container`` or one of its descendants.
+
+    Identity is compared through ``mem_id``: ``LexborNode.__eq__`` compares markup (slow, and
+    two equal-looking elements are not the same element).
+    """
+    target = container.mem_id
+    return node.mem_id == target or any(parent.mem_id == target for parent in ancestors(node))
+
+
+def class_id(node: LexborNode) -> str:
+    """The node's class and id attributes, lower-cased, for pattern tests."""
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+
+
+def first_match(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+    """The first element matched by the first selector (in order) that matches a non-empty one."""
+    for selector in selectors:
+        for node in root.css(selector):
+            if node.text(deep=True).strip():
+                return node
+    return None
+
+
+def render_blocks(
+    root: LexborNode,
+    *,
+    skip: Callable[[LexborNode], bool] | None = None,
+) -> list[Block]:
+    """Render the text under ``root`` as blocks, in document order.
+
+    Only the block structure is walked in Python; the inline text of each block
+    is read by lexbor in C. ``skip`` is asked about block elements and direct
+    children of mixed blocks; a True answer leaves the element out. Expects a
+    tree that went through :func:`prepare`. Empty blocks are dropped.
+    """
+    blocks: list[Block] = []
+    containers = _block_containers(root)
+    if root.mem_id not in containers:
+        _emit(blocks, root, root.text(deep=True), _link_chars(root), _bold(root))
+        return blocks
+    # An explicit stack instead of recursion: pathological pages nest thousands deep.
+    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int]]] = [
+        (root, root.iter(include_text=True), [], [0, 0, 0])
+    ]
+    while stack:
+        element, children, run, stats = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            _flush_run(blocks, element, run, stats)
+            continue
+        tag = child.tag
+        if tag == "-text":
+            value = child.text_content
+            if value:
+                run.append(value)
+                stats[2] += len(value.strip())
+            continue
+        if tag[0] in "-!" or tag in SKIP_TAGS or (skip is not None and skip(child)):
+            continue
+        if child.mem_id in containers:
+            _flush_run(blocks, element, run, stats)
+            stack.append((child, child.iter(include_text=True), [], [0, 0, 0]))
+        elif tag in BLOCK_TAGS:
+            _flush_run(blocks, element, run, stats)
+            _emit(blocks, child, child.text(deep=True), _link_chars(child), _bold(child))
+        else:
+            value = child.text(deep=True)
+            run.append(value)
+            length = len(value.strip())
+            if tag == "a":
+                stats[0] += length
+            elif child.css_first("a") is not None:
+                stats[0] += _link_chars(child)
+            stats[1 if tag in ("b", "strong") else 2] += length
+    return blocks
+
+
+def _block_containers(root: LexborNode) -> set[int]:
+    """mem_ids of ``root`` and every element under it that holds a block element."""
+    containers: set[int] = set()
+    root_id = root.mem_id
+    for node in root.css(_BLOCK_SELECTOR):
+        parent = node.parent
+        while parent is not None and parent.mem_id not in containers:
+            containers.add(parent.mem_id)
+            if parent.mem_id == root_id:
+                break
+            parent = parent.parent
+    return containers
+
+
+def _link_chars(node: LexborNode) -> int:
+    return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+
+
+def _bold(node: LexborNode) -> bool:
+    bold = sum(len(b.text(deep=True).strip()) for b in node.css("b, strong"))
+    return bold > 0 and bold >= len(node.text(deep=True).strip()) - 1
+
+
+def _flush_run(blocks: list[Block], owner: LexborNode, run: list[str], stats: list[int]) -> None:
+    if run:
+        bold = stats[2] == 0 and stats[1] > 0
+        _emit(blocks, owner, "".join(run), stats[0], bold)
+        run.clear()
+    stats[0] = stats[1] = stats[2] = 0
+
+
+def _emit(blocks: list[Block], node: LexborNode, raw: str, link_chars: int, bold: bool) -> None:
+    tag = node.tag
+    if BR in raw:
+        pieces = [raw.replace(BR, " ")] if tag in PARAGRAPH_TAGS else raw.split(BR)
+    else:
+        pieces = [raw]
+    for piece in pieces:
+        text = clean(piece)
+        if text:
+            blocks.append(Block(text, node, tag, min(link_chars, len(text)), bold))

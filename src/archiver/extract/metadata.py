@@ -1,0 +1,234 @@
+"""Structured metadata of a page: JSON-LD, Open Graph, ``<meta>`` and ``<link>`` tags.
+
+Metadata is a witness, not the truth: Vietnamese sites put the outlet in the
+author field, HTML-escape names, drop or mangle time zones. This module only
+collects what the page claims; :mod:`archiver.extract` weighs it against what
+the page displays.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from archiver.text import clean
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "blogposting",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "webpage",
+        "liveblogposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+    }
+)
+_PERSON_TYPES = frozenset({"person"})
+_ORG_TYPES = frozenset(
+    {"organization", "newsmediaorganization", "corporation", "govermentorganization"}
+)
+
+# Meta names that carry a publication or modification time, in order of trust.
+_PUBLISHED_META = (
+    ("property", "article:published_time"),
+    ("itemprop", "datePublished"),
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "article:published_time"),
+    ("property", "og:published_time"),
+    ("name", "date"),
+    ("name", "dc.date.issued"),
+    ("name", "DC.date.issued"),
+    ("name", "citation_publication_date"),
+)
+_MODIFIED_META = (
+    ("property", "article:modified_time"),
+    ("itemprop", "dateModified"),
+    ("name", "lastmod"),
+    ("property", "og:updated_time"),
+)
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What the page says about itself in machine-readable form."""
+
+    canonical_url: str | None = None
+    og_url: str | None = None
+    og_title: str | None = None
+    og_type: str | None = None
+    site_name: str | None = None
+    html_title: str | None = None
+    description: str | None = None
+    headline: str | None = None
+    #: (source, raw value) pairs, most trusted first.
+    published: list[tuple[str, str]] = field(default_factory=list)
+    modified: list[tuple[str, str]] = field(default_factory=list)
+    #: Person names from JSON-LD, in order; may still hold outlet names (checked later).
+    authors: list[str] = field(default_factory=list)
+    meta_author: str | None = None
+    publishers: list[str] = field(default_factory=list)
+    is_article_type: bool = False
+
+
+def read_metadata(tree: LexborHTMLParser) -> Metadata:
+    meta = Metadata()
+    head = tree.head
+    scope = head if head is not None else tree.root
+    if scope is None:
+        return meta
+    for node in tree.css("link[rel]"):
+        rel = (node.attributes.get("rel") or "").lower().split()
+        if "canonical" in rel and not meta.canonical_url:
+            meta.canonical_url = (node.attributes.get("href") or "").strip() or None
+    title_node = tree.css_first("title")
+    if title_node is not None:
+        meta.html_title = clean(html.unescape(title_node.text(deep=True))) or None
+
+    metas: dict[tuple[str, str], str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        content = attrs.get("content")
+        if content is None:
+            continue
+        for key in ("property", "name", "itemprop"):
+            name = attrs.get(key)
+            if name:
+                metas.setdefault((key, name.strip().lower()), content.strip())
+    meta.og_url = metas.get(("property", "og:url")) or None
+    meta.og_title = clean(html.unescape(metas.get(("property", "og:title"), ""))) or None
+    meta.og_type = (metas.get(("property", "og:type")) or "").lower() or None
+    meta.site_name = clean(metas.get(("property", "og:site_name"), "")) or None
+    meta.description = (
+        clean(
+            html.unescape(
+                metas.get(("name", "description"))
+                or metas.get(("property", "og:description"))
+                or ""
+            )
+        )
+        or None
+    )
+    meta.meta_author = clean(html.unescape(metas.get(("name", "author"), ""))) or None
+    meta.published = [
+        (f"meta {key}={name}", metas[(key, name.lower())])
+        for key, name in _PUBLISHED_META
+        if metas.get((key, name.lower()))
+    ]
+    meta.modified = [
+        (f"meta {key}={name}", metas[(key, name.lower())])
+        for key, name in _MODIFIED_META
+        if metas.get((key, name.lower()))
+    ]
+    for node in tree.css("[itemprop=datePublished][datetime], time[pubdate][datetime]"):
+        meta.published.append(("itemprop datetime", node.attributes.get("datetime") or ""))
+    _read_json_ld(tree, meta)
+    return meta
+
+
+def _read_json_ld(tree: LexborHTMLParser, meta: Metadata) -> None:
+    jsonld_published: list[tuple[str, str]] = []
+    jsonld_modified: list[tuple[str, str]] = []
+    for node in tree.css('script[type="application/ld+json" i]'):
+        for item in _json_objects(node.text(deep=True)):
+            types = _types(item)
+            if types & _ORG_TYPES:
+                name = _name(item)
+                if name:
+                    meta.publishers.append(name)
+            if not types & ARTICLE_TYPES:
+                continue
+            if "webpage" not in types or len(types) > 1:
+                meta.is_article_type = True
+            if item.get("headline") and not meta.headline:
+                meta.headline = clean(html.unescape(str(item["headline"]))) or None
+            for key, target in (
+                ("datePublished", jsonld_published),
+                ("dateModified", jsonld_modified),
+            ):
+                value = item.get(key)
+                if isinstance(value, str) and value.strip():
+                    target.append((f"json-ld {key}", value.strip()))
+            for author in _as_list(item.get("author")):
+                if isinstance(author, dict):
+                    if _types(author) & _ORG_TYPES:
+                        name = _name(author)
+                        if name:
+                            meta.publishers.append(name)
+                        continue
+                    name = _name(author)
+                elif isinstance(author, str):
+                    name = clean(html.unescape(author))
+                else:
+                    name = None
+                if name and name not in meta.authors:
+                    meta.authors.append(name)
+            for publisher in _as_list(item.get("publisher")):
+                name = _name(publisher) if isinstance(publisher, dict) else None
+                if name:
+                    meta.publishers.append(name)
+    # JSON-LD is usually the most deliberate statement of the time; keep it first.
+    meta.published[:0] = jsonld_published
+    meta.modified[:0] = jsonld_modified
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _json_objects(text: str) -> Iterator[dict[str, Any]]:
+    text = text.strip()
+    if not text:
+        return
+    text = _CONTROL.sub(" ", text)
+    try:
+        data = json.loads(text, strict=False)
+    except ValueError:
+        try:
+            data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
+        except ValueError:
+            return
+    stack: list[Any] = [data]
+    seen = 0
+    while stack and seen < 500:
+        item = stack.pop(0)
+        seen += 1
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            yield item
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                stack.extend(graph)
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    return {str(t).lower() for t in _as_list(item.get("@type")) if t}
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _name(item: dict[str, Any]) -> str | None:
+    name = item.get("name")
+    if isinstance(name, list):
+        name = next((n for n in name if isinstance(n, str)), None)
+    if not isinstance(name, str):
+        return None
+    return clean(html.unescape(html.unescape(name))) or None

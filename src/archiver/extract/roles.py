@@ -1,0 +1,214 @@
+"""What a page's class and id names say each element is: chrome, a date line, a byline, a lead.
+
+One pass over the elements that carry a class or id replaces a dozen
+case-insensitive substring selectors (which lexbor evaluates slowly, one
+selector at a time). Only the words that occur somewhere on the page are
+searched for element by element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from selectolax.lexbor import LexborNode
+
+#: Substrings of a class or id that give an element its role.
+SUBSTRINGS: dict[str, tuple[str, ...]] = {
+    "chrome": (
+        "sidebar",
+        "side-bar",
+        "breadcrumb",
+        "menu",
+        "navbar",
+        "navigation",
+        "banner",
+        "advert",
+        "quangcao",
+        "quang-cao",
+        "footer",
+        "copyright",
+        "popup",
+        "modal",
+        "cookie",
+        "newsletter",
+        "subscribe",
+        "social",
+        "comment",
+        "binhluan",
+        "binh-luan",
+        "related",
+        "relate-",
+        "lienquan",
+        "lien-quan",
+        "tinkhac",
+        "tin-khac",
+        "othernews",
+        "other-news",
+        "tincungchuyenmuc",
+        "box-tag",
+        "tags-",
+        "-tags",
+        "keyword",
+        "widget",
+        "top-bar",
+        "topbar",
+        "header",
+        "hotline",
+        "weather",
+        "thoitiet",
+        "login",
+        "search",
+        "toolbar",
+        "pagination",
+        "paging",
+        "rating",
+        "share",
+        "most-view",
+        "mostview",
+        "docnhieu",
+        "hot-news",
+        "hotnews",
+        "tinmoi",
+        "tin-moi",
+    ),
+    # Narrower than chrome: site headers and side columns that show "today"; an article's own
+    # header (vnexpress ``div.header-content``) holds the real date and is not in this list.
+    "date_chrome": (
+        "site-header",
+        "top-header",
+        "main-header",
+        "page-header",
+        "topbar",
+        "top-bar",
+        "sidebar",
+        "side-bar",
+        "weather",
+        "thoitiet",
+        "menu",
+        "navbar",
+        "footer",
+        "breadcrumb",
+        "banner",
+    ),
+    "date": ("date", "time", "publish", "ngay", "post-on", "posted"),
+    "byline": ("author", "byline", "tacgia", "tac-gia", "writer", "butdanh", "but-danh"),
+    "lead": (
+        "sapo",
+        "lead",
+        "description",
+        "summary",
+        "chapeau",
+        "excerpt",
+        "tomtat",
+        "tom-tat",
+        "intro",
+        "teaser",
+    ),
+    "title": ("title", "tieude", "tieu-de", "headline"),
+    "noise": (
+        "caption",
+        "photocms_author",
+        "photo-author",
+        "credit",
+        "relate",
+        "lienquan",
+        "lien-quan",
+        "tags",
+        "keyword",
+        "share",
+        "social",
+        "banner",
+        "advert",
+        "quangcao",
+        "comment",
+        "rating",
+        "tplcaption",
+        "author",
+        "byline",
+        "source",
+        "readmore",
+        "read-more",
+        "xemthem",
+        "xem-them",
+        "toolbar",
+        "print",
+        "copyright",
+    ),
+}
+#: Whole class tokens (or the whole id) that give an element its role.
+TOKENS: dict[str, tuple[str, ...]] = {
+    "chrome": (
+        "ads",
+        "ad",
+        "qc",
+        "nav",
+        "tags",
+        "tag",
+        "top",
+        "right",
+        "left",
+        "print",
+        "vote",
+        "poll",
+        "bottom",
+    ),
+    "date_chrome": ("header", "top", "banner", "menu", "nav"),
+    "noise": ("ads", "ad", "tag", "image"),
+}
+_NOT_LEAD = re.compile(r"leader|leading|mislead")
+_WORDS = sorted(
+    {w for words in SUBSTRINGS.values() for w in words}
+    | {f" {w} " for ws in TOKENS.values() for w in ws},
+    key=len,
+    reverse=True,
+)
+_PATTERN = re.compile(
+    "|".join(
+        rf"(?<=\s){re.escape(w.strip())}(?=\s)" if w[0] == " " else re.escape(w) for w in _WORDS
+    )
+)
+_ROLES_OF: dict[str, frozenset[str]] = {}
+for _role, _words in SUBSTRINGS.items():
+    for _word in _words:
+        _ROLES_OF[_word] = _ROLES_OF.get(_word, frozenset()) | {_role}
+_TOKEN_ROLES: dict[str, frozenset[str]] = {}
+for _role, _words in TOKENS.items():
+    for _word in _words:
+        _TOKEN_ROLES[_word] = _TOKEN_ROLES.get(_word, frozenset()) | {_role}
+
+
+@lru_cache(maxsize=65_536)
+def roles_of(label: str) -> frozenset[str]:
+    """The roles named by a ``" class id "`` label (lower-case, space-padded); cached.
+
+    Sites repeat the same few hundred class strings on every page, so after the
+    first pages of a crawl this is a dictionary lookup.
+    """
+    roles: set[str] = set()
+    for match in _PATTERN.finditer(label):
+        word = match.group()
+        roles |= _ROLES_OF.get(word, frozenset())
+        start, end = match.span()
+        if label[start - 1].isspace() and label[end : end + 1].isspace():
+            roles |= _TOKEN_ROLES.get(word, frozenset())
+    if "lead" in roles and _NOT_LEAD.search(label) and "sapo" not in label:
+        roles.discard("lead")
+    return frozenset(roles)
+
+
+class Roles:
+    """The elements under a root grouped by role, each list in document order."""
+
+    def __init__(self, nodes: Iterable[LexborNode]) -> None:
+        by_role: dict[str, list[LexborNode]] = {}
+        for node in nodes:
+            attrs = node.attributes
+            roles = roles_of(f" {attrs.get('class') or ''} {attrs.get('id') or ''} ".lower())
+            for role in roles:
+                by_role.setdefault(role, []).append(node)
+        self._by_role = by_role
+
+    def __getitem__(self, role: str) -> list[LexborNode]:
+        return self._by_role.get(role, [])

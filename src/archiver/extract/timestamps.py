@@ -1,0 +1,256 @@
+"""Publication and update times: the date line the page displays, checked against metadata.
+
+The visible date line nearest the headline is the truth readers see. A date in
+the site header ("today"), a sidebar or a footer is never taken: candidates
+inside page chrome are rejected, and the rest are ranked by how close they sit
+to the headline in the tree. Metadata fills in when nothing is displayed and
+is reported in ``warnings`` when it disagrees with the display.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.dates import ParsedDate, parse_date, parse_iso
+from archiver.extract.chrome import in_any
+from archiver.extract.dom import ancestors, render_blocks, text_of
+from archiver.extract.metadata import Metadata
+
+#: Date lines by element or attribute; date lines by class and id names come from ``roles``.
+DATE_SELECTOR = "time, [itemprop=datePublished], [data-role=publishdate]"
+_UPDATED_LABEL = re.compile(
+    r"(cập nhật|cap nhat|updated?|sửa đổi|chỉnh sửa|modified)", re.IGNORECASE
+)
+_MAX_LEVELS = 6
+_MAX_LINE = 160
+# "2 giờ trước" is a date line only when it stands alone right by the headline; further
+# away it belongs to a list of other articles, and inside prose ("Mới đây, ...") it is a word.
+_MAX_RELATIVE_LINE = 40
+_MAX_RELATIVE_LEVELS = 3
+_MAX_OTHER_WORDS = 10
+# Cheap test before the date parser runs: a four-digit year, or a relative-time word.
+_DATE_HINT = re.compile(r"\d{4}|trước|hôm|vừa|mới|qua|nay", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Timestamps:
+    published: ParsedDate | None = None
+    published_raw: str | None = None
+    updated: ParsedDate | None = None
+    nodes: list[LexborNode] = field(default_factory=list)  # date lines, kept out of the body
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    date: ParsedDate
+    line: str
+    node: LexborNode
+    distance: int
+    order: int
+    updated: bool
+
+
+def find_timestamps(
+    tree: LexborHTMLParser,
+    meta: Metadata,
+    *,
+    anchor: LexborNode | None,
+    chrome_ids: Callable[[], set[int]],
+    dated: Callable[[], list[LexborNode]],
+    selectors: Sequence[str] = (),
+    updated_selectors: Sequence[str] = (),
+    formats: Sequence[str] = (),
+    order: str = "DMY",
+    now: datetime | None = None,
+) -> Timestamps:
+    result = Timestamps()
+    options = {"now": now, "order": order, "formats": formats}
+
+    visible = _from_selectors(tree, selectors, options)
+    if visible is not None:
+        result.nodes.append(visible.node)
+    elif selectors:
+        result.warnings.append("profile date selector matched no date; used page heuristics")
+    candidates: list[_Candidate] = []
+    if visible is None:
+        candidates = _visible_candidates(tree, anchor, chrome_ids(), dated(), options)
+        published = [c for c in candidates if not c.updated]
+        if published:
+            visible = min(published, key=lambda c: (c.distance, c.order))
+            result.nodes.append(visible.node)
+
+    updated_visible = _from_selectors(tree, updated_selectors, options)
+    if updated_visible is None:
+        labelled = [c for c in candidates if c.updated]
+        if labelled:
+            updated_visible = min(labelled, key=lambda c: (c.distance, c.order))
+    if updated_visible is not None:
+        result.updated = updated_visible.date
+        result.nodes.append(updated_visible.node)
+
+    machine = _first_iso(meta.published)
+    if visible is not None:
+        result.published = visible.date
+        result.published_raw = visible.date.raw
+        if machine is not None and not _agree(visible.date, machine[1]):
+            result.warnings.append(
+                f"metadata date {machine[0]}={machine[1].isoformat()} disagrees with the page "
+                f"({visible.date.isoformat()}); kept the page's"
+            )
+        elif machine is not None and visible.date.precision == "date":
+            # The page shows only the day; the metadata agrees and knows the time.
+            result.published = machine[1]
+    elif machine is not None:
+        result.published = machine[1]
+        result.published_raw = machine[1].raw
+    if result.updated is None:
+        modified = _first_iso(meta.modified)
+        if modified is not None and (
+            result.published is None
+            or modified[1].value - result.published.value > timedelta(minutes=1)
+        ):
+            result.updated = modified[1]
+    return result
+
+
+def _from_selectors(
+    tree: LexborHTMLParser, selectors: Sequence[str], options: dict
+) -> _Candidate | None:
+    """The first date shown by an element the profile names (its text, else its datetime)."""
+    for selector in selectors:
+        for node in tree.css(selector):
+            text = text_of(node)
+            parsed = parse_date(text, **options) if text and len(text) < 300 else None
+            if parsed is None and node.attributes.get("datetime"):
+                parsed = parse_iso(node.attributes["datetime"] or "")
+            if parsed is not None:
+                return _Candidate(parsed, text, node, 0, 0, False)
+    return None
+
+
+def _visible_candidates(
+    tree: LexborHTMLParser,
+    anchor: LexborNode | None,
+    chrome_ids: set[int],
+    dated: list[LexborNode],
+    options: dict,
+) -> list[_Candidate]:
+    """Date lines near the headline, each with its distance (levels up to a common ancestor)."""
+    if anchor is None:
+        return []
+    levels: dict[int, int] = {anchor.mem_id: 0}
+    chain = [anchor]
+    for depth, parent in enumerate(ancestors(anchor), start=1):
+        if depth > _MAX_LEVELS or parent.tag in ("body", "html"):
+            break
+        levels[parent.mem_id] = depth
+        chain.append(parent)
+
+    found: list[_Candidate] = []
+    seen: set[int] = set()
+    for order, node in enumerate(dated):
+        if order > 400:
+            break
+        candidate = _candidate(node, levels, chrome_ids, options, order)
+        if candidate is not None:
+            found.append(candidate)
+            seen.add(node.mem_id)
+    if any(not c.updated for c in found):
+        return found
+    # No date-styled element: read the short lines around the headline (old portals print
+    # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>). One rendering of the
+    # widest allowed ancestor; each line's distance is the level of its nearest shared ancestor.
+    scope: LexborNode | None = None
+    for container in chain[1:]:
+        if in_any(container, chrome_ids) or len(container.text(deep=True)) > 60_000:
+            break
+        scope = container
+    if scope is None or not _DATE_HINT.search(scope.text(deep=True)):
+        return found
+    anchor_ids = set(levels)
+    for order, block in enumerate(render_blocks(scope, skip=lambda n: n.mem_id in chrome_ids)):
+        if (
+            len(block.text) > _MAX_LINE
+            or block.node.mem_id in seen
+            or not _DATE_HINT.search(block.text)
+        ):
+            continue
+        parsed = parse_date(block.text, **options)
+        if parsed is None:
+            continue
+        distance = next(
+            (levels[p.mem_id] for p in (block.node, *ancestors(block.node)) if p.mem_id in levels),
+            _MAX_LEVELS,
+        )
+        if _plausible(parsed, block.text, distance) and not _in_teaser(block.node, anchor_ids):
+            updated = bool(_UPDATED_LABEL.search(block.text[: parsed.span[0]]))
+            found.append(_Candidate(parsed, block.text, block.node, distance, order, updated))
+    return found
+
+
+def _candidate(
+    node: LexborNode, levels: dict[int, int], chrome_ids: set[int], options: dict, order: int
+) -> _Candidate | None:
+    distance = None
+    for parent in ancestors(node):
+        if parent.mem_id in chrome_ids:
+            return None
+        if distance is None and parent.mem_id in levels:
+            distance = levels[parent.mem_id]
+    if node.mem_id in chrome_ids or distance is None:
+        return None
+    text = text_of(node)
+    parsed = parse_date(text, **options) if text and len(text) <= _MAX_LINE else None
+    if parsed is None:
+        attr = node.attributes.get("datetime")
+        parsed = parse_iso(attr) if attr else None
+        if parsed is None:
+            return None
+    if not _plausible(parsed, text, distance) or _in_teaser(node, set(levels)):
+        return None
+    updated = bool(_UPDATED_LABEL.search(text[: parsed.span[0]] if parsed.raw in text else text))
+    return _Candidate(parsed, text, node, distance, order, updated)
+
+
+def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
+    """A date line is mostly date: labels and a byline around it, not a sentence."""
+    rest = line[: parsed.span[0]] + " " + line[parsed.span[1] :]
+    if len(rest.split()) > _MAX_OTHER_WORDS:
+        return False
+    if parsed.precision != "relative":
+        return True
+    return len(line) <= _MAX_RELATIVE_LINE and distance <= _MAX_RELATIVE_LEVELS
+
+
+def _in_teaser(node: LexborNode, anchor_ids: set[int]) -> bool:
+    """True for the time stamp of a teaser in a list of other articles."""
+    for depth, parent in enumerate(ancestors(node)):
+        if depth >= 3 or parent.mem_id in anchor_ids:
+            return False
+        for link in parent.css("a[href]"):
+            if len(link.text(deep=True).split()) >= 6:
+                return True
+    return False
+
+
+def _first_iso(values: list[tuple[str, str]]) -> tuple[str, ParsedDate] | None:
+    for source, raw in values:
+        parsed = parse_iso(raw)
+        if parsed is not None:
+            return source, parsed
+    return None
+
+
+def _agree(shown: ParsedDate, machine: ParsedDate) -> bool:
+    """Same moment to the minute, or the same day when the page shows only a date."""
+    if shown.precision == "date" or machine.precision == "date":
+        return shown.value.date() == machine.value.date()
+    return abs(shown.value - machine.value) < timedelta(minutes=1, seconds=59) or (
+        shown.value.replace(second=0) == machine.value.replace(second=0)
+    )
