@@ -36,7 +36,7 @@ from archiver.extract.dom import (
     render_blocks,
     text_of,
 )
-from archiver.extract.headline import find_title
+from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata, read_metadata
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
@@ -189,6 +189,11 @@ class _Extraction:
             self._warn_fallback("title")
 
         container, body_source, share = self._container()
+        if title_node is None and container is not None:
+            found = title_before(tree, container, _references(meta, self.outlets), self.chrome_ids)
+            if found is not None:
+                title, title_node = found
+                self.title_node = title_node
         anchor = title_node or container
         times = find_timestamps(
             tree,
@@ -436,8 +441,9 @@ def _region(anchor: LexborNode | None, container: LexborNode | None) -> LexborNo
     """The smallest element holding both the headline and the body (bounded in size)."""
     if container is None:
         return anchor.parent if anchor is not None else None
-    if anchor is None:
-        return container.parent
+    if anchor is None or anchor.mem_id == container.mem_id:
+        parent = container.parent
+        return parent.parent if parent is not None and parent.parent is not None else parent
     anchor_chain = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
     node: LexborNode | None = container
     while node is not None and node.mem_id not in anchor_chain:

@@ -81,7 +81,7 @@ _NOISE_BLOCK = re.compile(
 _CREDIT_TAIL = re.compile(
     r"(?:^|[.!?)]\s+|\(|\s-\s)"
     r"(?:ảnh|video|clip|nguồn|đồ họa|đồ hoạ|photo|ảnh minh họa|ảnh minh hoạ)"
-    r"\s*:\s*[^.!?:]{1,60}[.)]?\)?$",
+    r"\s*:\s*[^!?:]{1,60}\)?$",
     re.IGNORECASE,
 )
 _MAX_CAPTION = 250

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import first_match, text_of
+from archiver.extract.dom import ancestors, first_match, text_of
 from archiver.extract.metadata import Metadata
 from archiver.text import fold
 
@@ -16,6 +17,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE_TAGS = frozenset({"title", "a", "li", "body", "html", "ul", "ol", "img"})
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
@@ -34,32 +36,96 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
+_SITE_WORDS = re.compile(
+    r"^(?:cổng thông tin|cổng ttđt|trang thông tin|trang tin|báo điện tử|báo|tạp chí|website|"
+    r"ubnd|uỷ ban nhân dân|ủy ban nhân dân|sở |bộ |đài )",
+    re.IGNORECASE,
+)
+
+
 def strip_site_suffix(title: str, site_names: Iterable[str]) -> str:
     """Remove a trailing (or leading) " - Site name" part from a document title."""
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     names = {_key(n).replace(" ", "") for n in site_names if n}
-    names.discard("")
+    names = {n for n in names if len(n) >= 4}
 
     def is_site(part: str) -> bool:
         key = _key(part).replace(" ", "")
-        return bool(key) and any(key in name or name in key for name in names if len(name) >= 4)
+        if not key:
+            return True
+        if _SITE_WORDS.match(part.strip()):
+            return True
+        # The part is (mostly) a site name, not a headline that merely contains one.
+        return any(
+            (name in key and len(name) >= 0.6 * len(key)) or (key in name and len(key) >= 4)
+            for name in names
+        )
 
-    while len(parts) > 1 and is_site(parts[-1]):
-        parts.pop()
-    while len(parts) > 1 and is_site(parts[0]):
-        parts.pop(0)
-    if len(parts) > 1 and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
-        parts.pop()  # an unknown short trailer ("Tin tức", "Online") is almost always the site
-    separators = _SEPARATORS.findall(title)
-    kept = parts[0]
-    # Rebuild with the original separators so a dash inside a headline survives.
-    start = title.find(kept)
-    end = title.find(parts[-1], start) + len(parts[-1]) if start >= 0 else -1
-    if start >= 0 and end > start:
-        return title[start:end].strip()
-    return (separators[0] if separators else " - ").join(parts).strip()
+    kept = list(parts)
+    while len(kept) > 1 and is_site(kept[-1]):
+        kept.pop()
+    while len(kept) > 1 and is_site(kept[0]):
+        kept.pop(0)
+    if len(kept) > 1 and len(kept[-1].split()) <= 3 and len(" ".join(kept[:-1]).split()) >= 4:
+        kept.pop()  # an unknown short trailer ("Tin tức", "Online") is almost always the site
+    # Cut the original string so a dash inside the headline survives.
+    start = title.find(kept[0])
+    end = title.find(kept[-1], max(start, 0)) + len(kept[-1])
+    return title[start:end].strip() if start >= 0 and end > start else kept[0].strip()
+
+
+def _references(meta: Metadata, names: list[str]) -> list[str]:
+    """Strings the headline should resemble: metadata titles, whole and split at separators."""
+    refs: list[str] = []
+    for value in (meta.og_title, meta.headline, meta.html_title):
+        if not value:
+            continue
+        for candidate in (strip_site_suffix(value, names), value, *_SEPARATORS.split(value)):
+            if len(candidate.split()) >= 3 and candidate not in refs:
+                refs.append(candidate)
+    return refs
+
+
+_HEADING_LIKE = "h2, h3, h4, h5, b, strong, font[size], big"
+
+
+def title_before(
+    tree: LexborHTMLParser,
+    container: LexborNode,
+    references: Iterable[str],
+    skip_ids: set[int],
+) -> tuple[str, LexborNode] | None:
+    """A headline set in bold or a heading just before the body, for pages with no <h1> or class.
+
+    Old portals write ``<b><font size=4>Headline</font></b>`` above the text; the
+    nearest such element before the body is the title. With metadata titles it
+    must resemble one of them.
+    """
+    body = tree.body
+    if body is None:
+        return None
+    position = {n.mem_id: i for i, n in enumerate(body.css("*"))}
+    start = position.get(container.mem_id)
+    if start is None:
+        return None
+    refs = list(references)
+    best: tuple[int, str, LexborNode] | None = None
+    for node in body.css(_HEADING_LIKE):
+        at = position.get(node.mem_id, -1)
+        if at >= start or node.mem_id in skip_ids:
+            continue
+        text = text_of(node)
+        words = len(text.split())
+        if not 3 <= words <= 40 or text.endswith(":") or (best is not None and at < best[0]):
+            continue
+        if refs and max(similarity(text, r) for r in refs) < 0.3:
+            continue
+        best = (at, text, node)
+    if best is None or any(p.mem_id in skip_ids for p in ancestors(best[2])):
+        return None
+    return best[1], best[2]
 
 
 def find_title(
@@ -81,8 +147,7 @@ def find_title(
         if node is not None:
             return text_of(node) or None, node, "profile"
     names = [*site_names, meta.site_name or ""]
-    references = [r for r in (meta.og_title, meta.headline, meta.html_title) if r]
-    references = [strip_site_suffix(r, names) for r in references]
+    references = _references(meta, names)
 
     best: tuple[float, LexborNode, str] | None = None
     for node in tree.css("h1"):
@@ -112,6 +177,7 @@ def find_title(
                 return text, node, "visible"
     if best is not None and best[0] >= 0.3:
         return best[2], best[1], "h1"
-    for ref in references:
-        return ref, None, "metadata"
+    for value in (meta.og_title, meta.headline, meta.html_title):
+        if value:
+            return strip_site_suffix(value, names), None, "metadata"
     return None, None, "none"
