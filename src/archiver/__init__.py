@@ -1,9 +1,51 @@
-"""archiver: crawl Vietnamese news sites and portals into a deduplicated SQLite archive."""
+"""archiver: crawl Vietnamese news sites and portals into a deduplicated SQLite archive.
 
-from archiver.article import FIELDS, Article
-from archiver.errors import ArchiverError
-from archiver.urls import normalize_url
+    >>> import archiver
+    >>> article = archiver.extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
+    >>> article.title, article.published_at, article.author
+
+The pipeline, one package per stage: ``discover`` (robots.txt, sitemaps, feeds,
+links) → ``fetch`` (polite HTTP) → ``extract`` (page → :class:`Article`) →
+``store`` (the SQLite archive); ``cli`` is a thin layer on top.
+"""
 
 __version__ = "0.1.0"
 
-__all__ = ["FIELDS", "ArchiverError", "Article", "__version__", "normalize_url"]
+from archiver.article import FIELDS, Article  # noqa: E402
+from archiver.dates import ParsedDate, parse_date, parse_iso  # noqa: E402
+from archiver.errors import (  # noqa: E402
+    ArchiverError,
+    CrawlError,
+    ExtractError,
+    FetchError,
+    InputError,
+    ProfileError,
+    QueryError,
+    SchemaTooNewError,
+    StoreError,
+)
+from archiver.extract import EXTRACTOR_VERSION, extract  # noqa: E402
+from archiver.text import fold  # noqa: E402
+from archiver.urls import normalize_url  # noqa: E402
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "FIELDS",
+    "ArchiverError",
+    "Article",
+    "CrawlError",
+    "ExtractError",
+    "FetchError",
+    "InputError",
+    "ParsedDate",
+    "ProfileError",
+    "QueryError",
+    "SchemaTooNewError",
+    "StoreError",
+    "__version__",
+    "extract",
+    "fold",
+    "normalize_url",
+    "parse_date",
+    "parse_iso",
+]

@@ -81,7 +81,7 @@ def extract(
         )
         markup = markup[:MAX_HTML_CHARS]
     tree = parse(markup)
-    legacy = convert_legacy_text(tree)
+    legacy = convert_legacy_text(tree, markup)
     if legacy:
         warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
     meta = read_metadata(tree)

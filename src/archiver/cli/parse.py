@@ -1,0 +1,116 @@
+"""``archiver parse``: extract one page (a file, standard input or a URL) and print the record."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, main
+from archiver.errors import InputError
+
+#: Largest input ``parse`` reads; bigger files are cut (the extractor reads 8M characters at most).
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+@main.command()
+@click.argument("source", metavar="PATH_OR_URL")
+@click.option("--url", help="The page's URL, for a local file: it picks the site profile.")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option("--profile", help="Force a site profile by name instead of choosing by URL.")
+@click.option(
+    "--charset", help="Override the page's character set (e.g. windows-1258) for a local file."
+)
+def parse(source: str, url: str | None, as_json: bool, profile: str | None, charset: str | None):
+    """Extract the article in PATH_OR_URL and print it.
+
+    PATH_OR_URL is a saved HTML file, "-" for standard input, or an http(s) URL
+    (fetched once, politely, with archiver's User-Agent). Exit status: 0 an article
+    was found, 1 the page is not an article (a listing, an error page), 2 the input
+    cannot be read.
+
+    \b
+    Examples:
+        archiver parse page.html --url https://vnexpress.net/abc-4220047.html
+        archiver parse https://dantri.com.vn/xa-hoi/abc-20221224152117143.htm --json
+        curl -s URL | archiver parse - --url URL --json
+    """
+    from archiver.extract import extract
+
+    if source.startswith(("http://", "https://")):
+        data, headers, page_url = _fetch(source)
+    else:
+        data = _read(source)
+        headers = {}
+        page_url = url or (Path(source).resolve().as_uri() if source != "-" else "file:///dev/stdin")
+    if url:
+        page_url = url
+    if charset:
+        headers["content-type"] = f"text/html; charset={charset}"
+    article = extract(data, page_url, headers=headers, profile=profile)
+    if as_json:
+        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_summary(article))
+    if not article.is_article:
+        reason = next((w for w in article.warnings if "listing" in w or "home page" in w), None)
+        click.echo(f"archiver: not an article: {reason or 'no title and body found'} ({page_url})", err=True)
+        sys.exit(EXIT_NEGATIVE)
+
+
+def _read(source: str) -> bytes:
+    try:
+        if source == "-":
+            return sys.stdin.buffer.read(MAX_INPUT_BYTES)
+        with open(source, "rb") as handle:
+            return handle.read(MAX_INPUT_BYTES)
+    except IsADirectoryError:
+        raise InputError("is a directory, not a page", url=source) from None
+    except OSError as error:
+        raise InputError(f"cannot read input: {error.strerror or error}", url=source) from error
+
+
+def _fetch(url: str) -> tuple[bytes, dict[str, str], str]:
+    import httpx
+
+    from archiver.settings import DEFAULTS
+
+    try:
+        with httpx.Client(
+            headers={"User-Agent": DEFAULTS.user_agent},
+            timeout=DEFAULTS.timeout,
+            follow_redirects=True,
+        ) as client:
+            response = client.get(url)
+    except httpx.HTTPError as error:
+        raise InputError(f"cannot fetch: {error}", url=url) from error
+    if response.status_code >= 400:
+        raise InputError(f"the server answered {response.status_code}", url=url)
+    return response.content[:MAX_INPUT_BYTES], dict(response.headers), str(response.url)
+
+
+def _summary(article) -> str:  # type: ignore[no-untyped-def]
+    lines = [
+        f"title:      {article.title or '-'}",
+        f"published:  {article.published_at or '-'}"
+        + (f"   ({article.published_raw})" if article.published_raw else ""),
+    ]
+    if article.updated_at:
+        lines.append(f"updated:    {article.updated_at}")
+    lines += [
+        f"author:     {article.author or '-'}"
+        + (f"   ({article.author_raw})" if article.author_raw and article.author_raw != article.author else ""),
+        f"views:      {article.view_count if article.view_count is not None else '-'}",
+        f"site:       {article.site or '-'}   language: {article.language or '-'}",
+        f"url:        {article.canonical_url or article.url}",
+    ]
+    paragraphs = article.paragraphs
+    lines.append(f"body:       {len(paragraphs)} paragraphs, {len(article.body or '')} characters")
+    for warning in article.warnings:
+        lines.append(f"warning:    {warning}")
+    if paragraphs:
+        lines.append("")
+        lines.extend(f"  {p}" if len(p) <= 300 else f"  {p[:297]}..." for p in paragraphs)
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Defaults, in one place: every tunable the crawler, fetcher and store read.
+
+    >>> from archiver.settings import DEFAULTS
+    >>> DEFAULTS.delay
+    1.0
+
+A crawl's settings are ``DEFAULTS`` updated from a profile's ``[crawl]`` table,
+a ``--config`` file and command-line options (in that order), with
+``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archiver import __version__
+
+CONTACT_URL = "https://github.com/archiver-vn/archiver#for-site-owners"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every crawl setting with its default; frozen, so a crawl's settings never drift."""
+
+    #: Identifying User-Agent with a contact URL, as polite crawlers send.
+    user_agent: str = f"archiver/{__version__} (+{CONTACT_URL})"
+    #: Seconds between two requests to one host (never below the host's Crawl-delay).
+    delay: float = 1.0
+    #: Requests in flight per host.
+    per_host: int = 1
+    #: Hosts crawled at the same time.
+    concurrency: int = 16
+    #: Adapt the delay to the server's latency and errors (AutoThrottle-style).
+    autothrottle: bool = True
+    #: Longest delay autothrottle may reach, in seconds.
+    max_delay: float = 60.0
+    #: Timeouts in seconds.
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0
+    #: Largest response body kept (bytes, after decompression).
+    max_response_bytes: int = 10 * 1024 * 1024
+    #: Largest compressed-to-decompressed ratio accepted (zip-bomb guard).
+    max_decompression_ratio: int = 100
+    max_redirects: int = 10
+    #: Attempts per URL for retryable failures (connection errors, timeouts, 5xx, 429).
+    retries: int = 4
+    retry_backoff: float = 2.0
+    retry_max_wait: float = 300.0
+    #: HTTP statuses worth a retry (as Scrapy's RETRY_HTTP_CODES).
+    retry_statuses: tuple[int, ...] = (408, 429, 500, 502, 503, 504, 522, 524)
+    #: When to revisit an article after publication to record its view count.
+    revisit_after: tuple[str, ...] = ("1h", "1d", "7d", "30d")
+    #: Stop after this many pages fetched in one run (0: no limit).
+    max_pages: int = 0
+
+    @property
+    def timeout(self) -> float:
+        return self.total_timeout
+
+
+DEFAULTS = Settings()
