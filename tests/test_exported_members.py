@@ -10,9 +10,25 @@ def test_all_exported_members_exist():
 
 def test_public_api_is_pinned():
     assert set(archiver.__all__) == {
-        "EXTRACTOR_VERSION", "FIELDS", "ArchiverError", "Article", "CrawlError", "ExtractError",
-        "FetchError", "InputError", "ParsedDate", "ProfileError", "QueryError", "SchemaTooNewError",
-        "StoreError", "__version__", "extract", "fold", "normalize_url", "parse_date", "parse_iso",
+        "EXTRACTOR_VERSION",
+        "FIELDS",
+        "ArchiverError",
+        "Article",
+        "CrawlError",
+        "ExtractError",
+        "FetchError",
+        "InputError",
+        "ParsedDate",
+        "ProfileError",
+        "QueryError",
+        "SchemaTooNewError",
+        "StoreError",
+        "__version__",
+        "extract",
+        "fold",
+        "normalize_url",
+        "parse_date",
+        "parse_iso",
     }
 
 

@@ -44,7 +44,9 @@ def parse(source: str, url: str | None, as_json: bool, profile: str | None, char
     else:
         data = _read(source)
         headers = {}
-        page_url = url or (Path(source).resolve().as_uri() if source != "-" else "file:///dev/stdin")
+        page_url = url or (
+            Path(source).resolve().as_uri() if source != "-" else "file:///dev/stdin"
+        )
     if url:
         page_url = url
     if charset:
@@ -56,7 +58,10 @@ def parse(source: str, url: str | None, as_json: bool, profile: str | None, char
         click.echo(_summary(article))
     if not article.is_article:
         reason = next((w for w in article.warnings if "listing" in w or "home page" in w), None)
-        click.echo(f"archiver: not an article: {reason or 'no title and body found'} ({page_url})", err=True)
+        click.echo(
+            f"archiver: not an article: {reason or 'no title and body found'} ({page_url})",
+            err=True,
+        )
         sys.exit(EXIT_NEGATIVE)
 
 
@@ -101,7 +106,11 @@ def _summary(article) -> str:  # type: ignore[no-untyped-def]
         lines.append(f"updated:    {article.updated_at}")
     lines += [
         f"author:     {article.author or '-'}"
-        + (f"   ({article.author_raw})" if article.author_raw and article.author_raw != article.author else ""),
+        + (
+            f"   ({article.author_raw})"
+            if article.author_raw and article.author_raw != article.author
+            else ""
+        ),
         f"views:      {article.view_count if article.view_count is not None else '-'}",
         f"site:       {article.site or '-'}   language: {article.language or '-'}",
         f"url:        {article.canonical_url or article.url}",
