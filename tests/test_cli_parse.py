@@ -17,8 +17,8 @@ LISTING = (
     """<html><head><title>Tin tức - Cổng thông tin</title></head><body><h1>Tin tức</h1>
 <ul>"""
     + "".join(
-        f'<li><a href="/tin-tuc/bai-viet-so-{i}-123{i}.html">Tiêu đề bài viết số {i} về hoạt động của '
-        f"thành phố trong tháng này</a><p>Tóm tắt ngắn của bài {i}.</p></li>"
+        f'<li><a href="/tin-tuc/bai-viet-so-{i}-123{i}.html">Tiêu đề bài viết số {i} về hoạt '
+        f"động của thành phố trong tháng này</a><p>Tóm tắt ngắn của bài {i}.</p></li>"
         for i in range(20)
     )
     + "</ul></body></html>"

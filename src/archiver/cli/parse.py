@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, main
+from archiver.cli import EXIT_NEGATIVE, main
 from archiver.errors import InputError
 
 #: Largest input ``parse`` reads; bigger files are cut (the extractor reads 8M characters at most).
