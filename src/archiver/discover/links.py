@@ -106,8 +106,13 @@ def extract_links(page: bytes | str | LexborHTMLParser, url: str) -> list[Link]:
     origin = _fasturl.Origin(base)
     here = normalize_url(url)
     found: dict[str, str] = {}
+    targets: dict[str | None, str | None] = {}  # href -> target: listings repeat each href
     for node in tree.css("a[href], area[href]"):
-        target = link_target(node.attrs.get("href"), base, origin)
+        href = node.attrs.get("href")
+        if href in targets:
+            target = targets[href]
+        else:
+            target = targets[href] = link_target(href, base, origin)
         if target is None or target == here or found.get(target):
             continue
         found[target] = anchor_text(node)
