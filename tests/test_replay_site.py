@@ -202,7 +202,7 @@ def test_log_counts_requests_in_flight_per_host(site: ReplaySite) -> None:
         ({"http://a.vn/": {"file": "missing.html"}}, {}, "file"),
         ({"http://a.vn/": {"file": "../etc/passwd"}}, {}, "file"),
         ({"http://a.vn/": {"status": "200"}}, {}, "status"),
-        ({"http://a.vn/": {"status": 99}}, {}, "status"),
+        ({"http://a.vn/": {"status": 101}}, {}, "status"),
         ({"http://a.vn/": {"delay": -1}}, {}, "delay"),
         ({"http://a.vn/": {"colour": "red"}}, {}, "colour"),
         ({"http://a.vn/": {"text": "a", "generate_bytes": 5}}, {}, "generate_bytes"),

@@ -83,7 +83,7 @@ def _spec(raw: Any, url: str, root: Path) -> ResponseSpec:
     if len(bodies) > 1:
         raise _fail(f"give only one of {', '.join(bodies)}", url, bodies[1])
     status = raw.get("status", 200)
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+    if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
         raise _fail(f"status must be an HTTP status code, not {status!r}", url, "status")
     delay = raw.get("delay", 0)
     if not isinstance(delay, int | float) or isinstance(delay, bool) or not (
