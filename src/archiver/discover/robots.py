@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from protego import Protego, RequestRate
+from protego import Protego
+
+if TYPE_CHECKING:  # a named tuple (requests, seconds, start_time, end_time)
+    from protego import RequestRate
 
 __all__ = ["MAX_ROBOTS_BYTES", "UNREACHABLE_RETRY_SECONDS", "RobotsPolicy"]
 
