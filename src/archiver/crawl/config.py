@@ -1,0 +1,226 @@
+"""What a crawl is asked to do: its sites, their scope and settings, from arguments and a config file.
+
+A scheduled crawl of many sites is one TOML file (``archiver crawl --config crawl.toml``)::
+
+    user_agent = "archiver/0.1 (+mailto:archive@example.org)"   # say who you are
+    delay = 2.0                  # any Settings field: seconds between requests to a host
+    revisit_after = ["1h", "1d", "7d", "30d"]
+
+    [[site]]
+    name = "tamky"               # a profile name ...
+
+    [[site]]
+    url = "http://hoian.gov.vn/" # ... or any URL
+    profile = "tamky"            # the same CMS on another host
+    delay = 3.0
+    allow_hosts = ["static.hoian.gov.vn"]   # widen the scope beyond the seed hosts
+    since = "2024-01-01"         # don't backfill older articles
+    max_pages = 2000
+
+Settings resolve in this order, later wins: ``archiver.settings.DEFAULTS``, the
+profile's ``[crawl]`` table, the file's top level, the file's ``[[site]]`` entry,
+command-line options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from archiver.errors import CrawlError, ProfileError
+from archiver.settings import DEFAULTS, Settings
+from archiver.sites import Profile, ProfileRegistry, registry
+from archiver.urls import host_of, is_http_url, normalize_url
+
+_SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
+_SITE_KEYS = {
+    "name",
+    "url",
+    "urls",
+    "profile",
+    "allow_hosts",
+    "since",
+    "max_pages",
+} | _SETTING_NAMES
+_TOP_KEYS = {"site", "db", "allow_hosts", "operator"} | _SETTING_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One site of a crawl: where to start, what is in scope, and how politely."""
+
+    name: str
+    seeds: tuple[str, ...]
+    hosts: frozenset[str]
+    profile: Profile | None
+    settings: Settings
+    since: date | None = None
+    max_pages: int = 0
+
+    def in_scope(self, url: str) -> bool:
+        if not is_http_url(url):
+            return False
+        host = host_of(url)
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlPlan:
+    targets: tuple[Target, ...]
+    settings: Settings
+    db: str | None = None
+    operator: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def target_for(self, url: str) -> Target | None:
+        """The target whose scope holds ``url`` (the most specific host wins)."""
+        host = host_of(url)
+        best: Target | None = None
+        best_len = -1
+        for target in self.targets:
+            for h in target.hosts:
+                if (host == h or host.endswith("." + h)) and len(h) > best_len:
+                    best, best_len = target, len(h)
+        return best
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CrawlError(f"cannot read config: {error.strerror or error}", url=str(path)) from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CrawlError(f"config is not valid TOML: {error}", url=str(path)) from error
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise CrawlError(f"unknown config keys: {', '.join(sorted(unknown))}", url=str(path))
+    for index, site in enumerate(data.get("site", [])):
+        if not isinstance(site, dict):
+            raise CrawlError(f"[[site]] entry {index + 1} must be a table", url=str(path))
+        bad = set(site) - _SITE_KEYS
+        if bad:
+            raise CrawlError(
+                f"unknown keys in [[site]] entry {index + 1}: {', '.join(sorted(bad))}",
+                url=str(path),
+            )
+    return data
+
+
+def make_plan(
+    names: list[str],
+    *,
+    config: dict[str, Any] | None = None,
+    profile: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    since: date | None = None,
+    profiles: ProfileRegistry | None = None,
+) -> CrawlPlan:
+    """Resolve command-line site names/URLs and config entries into crawl targets."""
+    profiles = profiles or registry()
+    config = config or {}
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    base = _apply(DEFAULTS, {k: v for k, v in config.items() if k in _SETTING_NAMES}, "config")
+    entries: list[dict[str, Any]] = [dict(e) for e in config.get("site", [])]
+    for name in names:
+        entry: dict[str, Any] = {"url": name} if "://" in name else {"name": name}
+        if profile:
+            entry["profile"] = profile
+        entries.append(entry)
+    if not entries:
+        raise CrawlError("nothing to crawl: name a site profile or a URL, or give --config")
+    global_allow = [h.lower() for h in config.get("allow_hosts", [])]
+    targets = [_target(entry, base, profiles, overrides, since, global_allow) for entry in entries]
+    return CrawlPlan(
+        targets=tuple(targets),
+        settings=_apply(base, overrides, "option"),
+        db=config.get("db"),
+        operator=config.get("operator"),
+    )
+
+
+def _target(
+    entry: dict[str, Any],
+    base: Settings,
+    profiles: ProfileRegistry,
+    overrides: dict[str, Any],
+    since: date | None,
+    global_allow: list[str],
+) -> Target:
+    forced = entry.get("profile")
+    urls = [entry["url"]] if "url" in entry else list(entry.get("urls", []))
+    try:
+        if "name" in entry and not urls:
+            prof = profiles.get(str(entry["name"]))
+        elif forced:
+            prof = profiles.get(str(forced))
+        else:
+            prof = profiles.for_url(urls[0]) if urls else None
+    except ProfileError as error:
+        raise CrawlError(
+            f"{error.message}; give a profile name or an http(s) URL", site=error.site
+        ) from None
+    for url in urls:
+        if not is_http_url(url):
+            raise CrawlError("only http and https URLs can be crawled", url=url)
+    if urls:
+        seeds = [normalize_url(u) for u in urls]
+        hosts = {host_of(u) for u in seeds}
+        name = str(entry.get("name") or (prof.name if prof and forced else host_of(seeds[0])))
+    else:
+        assert prof is not None
+        discovery = prof.discovery
+        seeds = [normalize_url(u) for u in (*discovery.seeds, *discovery.listings)]
+        if not seeds:
+            seeds = [f"https://{prof.hosts[0]}/"] if prof.hosts else []
+        if not seeds:
+            raise CrawlError("the profile names no host or seed to start from", site=prof.name)
+        hosts = {h.removeprefix("www.") for h in prof.hosts} | {host_of(u) for u in seeds}
+        name = prof.name
+    hosts |= {h.lower() for h in entry.get("allow_hosts", [])} | set(global_allow)
+    settings = _apply(
+        base, dict(prof.crawl) if prof else {}, f"profile {prof.name if prof else ''}"
+    )
+    settings = _apply(settings, {k: v for k, v in entry.items() if k in _SETTING_NAMES}, name)
+    settings = _apply(settings, overrides, "option")
+    entry_since = entry.get("since")
+    if isinstance(entry_since, str):
+        try:
+            entry_since = date.fromisoformat(entry_since)
+        except ValueError:
+            raise CrawlError(
+                f"since must be a date like 2024-01-31, not {entry_since!r}", site=name
+            ) from None
+    return Target(
+        name=name,
+        seeds=tuple(dict.fromkeys(seeds)),
+        hosts=frozenset(hosts),
+        profile=prof,
+        settings=settings,
+        since=since or entry_since,
+        max_pages=int(entry.get("max_pages") or 0),
+    )
+
+
+def _apply(settings: Settings, values: dict[str, Any], where: str) -> Settings:
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in _SETTING_NAMES:
+            continue
+        current = getattr(settings, key)
+        if isinstance(current, tuple) and isinstance(value, list):
+            value = tuple(value)
+        if isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not type(current):
+            raise CrawlError(
+                f"setting {key} must be {type(current).__name__}, not {type(value).__name__}",
+                site=where,
+                field=key,
+            )
+        clean[key] = value
+    return dataclasses.replace(settings, **clean) if clean else settings

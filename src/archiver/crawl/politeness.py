@@ -1,0 +1,142 @@
+"""Per-host politeness: how many requests in flight, and how long to wait between them.
+
+Each host has a :class:`HostSlot`. A request may start when the host has a free
+slot (``per_host``) and ``delay`` seconds have passed since the previous request
+to it started and since the last one finished. The
+delay is never below the configured one nor the host's robots.txt Crawl-delay or
+Request-rate; AutoThrottle (as in Scrapy) moves it toward the server's latency
+divided by the allowed concurrency, doubles it on errors, and a 429 or 503 with
+Retry-After pauses the host until the time the server asked for.
+
+All times come from an injected clock (``time.monotonic`` by default), so the
+rules are tested without sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Clock = Callable[[], float]
+
+
+@dataclass(slots=True)
+class HostSlot:
+    """The politeness state of one host."""
+
+    host: str
+    base_delay: float
+    per_host: int
+    max_delay: float
+    autothrottle: bool
+    delay: float = 0.0
+    in_flight: int = 0
+    next_start: float = 0.0
+    paused_until: float = 0.0
+    errors_in_row: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.delay = self.base_delay
+
+    def ready_at(self) -> float:
+        """The earliest time (clock seconds) a new request to this host may start."""
+        return max(self.next_start, self.paused_until)
+
+    def can_start(self, now: float) -> bool:
+        return self.in_flight < self.per_host and now >= self.ready_at()
+
+    def started(self, now: float) -> None:
+        self.in_flight += 1
+        self.next_start = now + self.delay
+
+    def finished(
+        self, now: float, *, latency: float | None, error: bool, retry_after: float | None = None
+    ) -> None:
+        """Record the end of a request and adapt the delay."""
+        self.in_flight = max(0, self.in_flight - 1)
+        if retry_after is not None and retry_after > 0:
+            self.paused_until = max(self.paused_until, now + retry_after)
+        if error:
+            self.errors_in_row += 1
+            if self.autothrottle:
+                self.delay = min(self.max_delay, max(self.delay * 2, self.base_delay, 1.0))
+        else:
+            self.errors_in_row = 0
+            if self.autothrottle and latency is not None:
+                self._throttle(latency)
+        # The gap runs from the end of the previous exchange: a slow server gets more air.
+        self.next_start = max(self.next_start, now + self.delay)
+
+    def _throttle(self, latency: float) -> None:
+        # Scrapy's AutoThrottle: aim at `latency / concurrency`, moving halfway each time,
+        # never below the floor (configured delay, robots Crawl-delay) nor above max_delay.
+        target = latency / max(self.per_host, 1)
+        new_delay = (self.delay + target) / 2.0
+        if target < self.delay and new_delay > self.delay:
+            return
+        self.delay = min(self.max_delay, max(self.base_delay, new_delay))
+
+
+class Politeness:
+    """All hosts' slots; the crawl engine asks it when each host may be contacted again."""
+
+    def __init__(
+        self,
+        *,
+        delay: float,
+        per_host: int,
+        max_delay: float = 60.0,
+        autothrottle: bool = True,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self._delay = delay
+        self._per_host = per_host
+        self._max_delay = max_delay
+        self._autothrottle = autothrottle
+        self._clock = clock
+        self._slots: dict[str, HostSlot] = {}
+
+    def slot(self, host: str) -> HostSlot:
+        slot = self._slots.get(host)
+        if slot is None:
+            slot = HostSlot(host, self._delay, self._per_host, self._max_delay, self._autothrottle)
+            self._slots[host] = slot
+        return slot
+
+    def set_floor(self, host: str, seconds: float | None) -> None:
+        """Raise a host's minimum delay (robots.txt Crawl-delay or Request-rate); never lower it."""
+        if seconds is None or seconds <= 0:
+            return
+        slot = self.slot(host)
+        slot.base_delay = max(slot.base_delay, min(seconds, self._max_delay))
+        slot.delay = max(slot.delay, slot.base_delay)
+
+    def pause(self, host: str, seconds: float) -> None:
+        """Contact ``host`` again no sooner than ``seconds`` from now (Retry-After, robots 5xx)."""
+        slot = self.slot(host)
+        slot.paused_until = max(slot.paused_until, self._clock() + seconds)
+
+    def can_start(self, host: str) -> bool:
+        return self.slot(host).can_start(self._clock())
+
+    def wait_time(self, host: str) -> float:
+        """Seconds until ``host`` may take a new request (0 when it may now, inf when it is full)."""
+        slot = self.slot(host)
+        if slot.in_flight >= slot.per_host:
+            return float("inf")
+        return max(0.0, slot.ready_at() - self._clock())
+
+    def started(self, host: str) -> None:
+        self.slot(host).started(self._clock())
+
+    def finished(
+        self, host: str, *, latency: float | None, error: bool, retry_after: float | None = None
+    ) -> None:
+        self.slot(host).finished(
+            self._clock(), latency=latency, error=error, retry_after=retry_after
+        )
+
+    def delays(self) -> dict[str, float]:
+        return {host: slot.delay for host, slot in self._slots.items()}
