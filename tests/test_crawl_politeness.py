@@ -40,7 +40,7 @@ def test_next_request_waits_the_delay_after_the_previous_one_finished():
 
 
 def test_crawl_delay_raises_the_floor_and_never_lowers_it():
-    polite, clock = make(delay=1.0)
+    polite, _ = make(delay=1.0)
     polite.set_floor("a.vn", 5.0)
     polite.set_floor("a.vn", 0.5)
     polite.started("a.vn")
@@ -72,7 +72,7 @@ def test_autothrottle_slows_down_as_latency_rises_and_on_errors():
 
 
 def test_autothrottle_speeds_up_again_but_never_below_the_configured_delay():
-    polite, clock = make(delay=0.5, autothrottle=True)
+    polite, _ = make(delay=0.5, autothrottle=True)
     polite.started("a.vn")
     polite.finished("a.vn", latency=None, error=True)
     for _ in range(30):

@@ -1,4 +1,4 @@
-"""What a crawl is asked to do: its sites, their scope and settings, from arguments and a config file.
+"""What a crawl is asked to do: its sites, scope and settings, from arguments and a config file.
 
 A scheduled crawl of many sites is one TOML file (``archiver crawl --config crawl.toml``)::
 

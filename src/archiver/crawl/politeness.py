@@ -122,7 +122,7 @@ class Politeness:
         return self.slot(host).can_start(self._clock())
 
     def wait_time(self, host: str) -> float:
-        """Seconds until ``host`` may take a new request (0 when it may now, inf when it is full)."""
+        """Seconds until ``host`` may take a new request (0: now; inf: all its slots are busy)."""
         slot = self.slot(host)
         if slot.in_flight >= slot.per_host:
             return float("inf")
