@@ -176,13 +176,16 @@ class _Extraction:
         )
 
     def run(self) -> Article:
+        not_article = self._url_says_not_article()
+        if not_article is not None:
+            return self._not_article(not_article)
         tree, meta = self.tree, self.meta
         title, title_node, title_source = find_title(
             tree,
             meta,
             selectors=self._profile_says("title"),
             site_names=self.outlets,
-            titled=lambda: [*self.roles["title"], *tree.css("[itemprop=headline]")],
+            titled=self._titled,
         )
         self.title_node = title_node
         if self._profile_says("title") and title_source != "profile":
@@ -229,18 +232,7 @@ class _Extraction:
                 title=title,
                 end_markers=self.profile.end_markers if self.profile else (),
             )
-            if _is_site_home(self.url):
-                self.warnings.append("page is a site's home page, not an article")
-                blocks = []
-            elif (
-                self.profile is not None
-                and self.profile.url_kind(normalize_url(self.url)) == "listing"
-            ):
-                self.warnings.append(
-                    f"profile {self.profile.name}: URL is a listing page, not an article"
-                )
-                blocks = []
-            elif body_source == "generic" and content.looks_like_listing(container, blocks, share):
+            if body_source == "generic" and content.looks_like_listing(container, blocks, share):
                 self.warnings.append("page looks like a listing of articles, not an article")
                 blocks = []
         listing = container is not None and not blocks
@@ -282,11 +274,9 @@ class _Extraction:
         if times.published is None and body:
             self.warnings.append("no publication date found")
 
-        canonical = meta.canonical_url or meta.og_url
-        canonical_url = normalize_url(canonical, self.url) if canonical else normalize_url(self.url)
         return Article(
             url=self.url,
-            canonical_url=canonical_url,
+            canonical_url=self._canonical_url(),
             site=self.site,
             title=title,
             published_at=times.published.isoformat() if times.published else None,
@@ -300,6 +290,37 @@ class _Extraction:
             or (self.profile.language if self.profile and body else None),
             warnings=tuple(dict.fromkeys(self.warnings)),
             lead=lead,
+        )
+
+    def _canonical_url(self) -> str:
+        canonical = self.meta.canonical_url or self.meta.og_url
+        return normalize_url(canonical, self.url) if canonical else normalize_url(self.url)
+
+    def _titled(self) -> list[LexborNode]:
+        return [*self.roles["title"], *self.tree.css("[itemprop=headline]")]
+
+    def _url_says_not_article(self) -> str | None:
+        """Why the URL alone shows the page is no article: a site's home, a profile's listing."""
+        if _is_site_home(self.url):
+            return "page is a site's home page, not an article"
+        if self.profile is not None and self.profile.url_kind(normalize_url(self.url)) == "listing":
+            return f"profile {self.profile.name}: URL is a listing page, not an article"
+        return None
+
+    def _not_article(self, reason: str) -> Article:
+        """The record of a home or listing page: its heading, and nothing that belongs to the
+        articles it lists (their dates, bylines and teasers)."""
+        title, _, _ = find_title(self.tree, self.meta, site_names=self.outlets, titled=self._titled)
+        self.warnings.extend([reason, "no article body found"])
+        if not title:
+            self.warnings.append("no title found")
+        return Article(
+            url=self.url,
+            canonical_url=self._canonical_url(),
+            site=self.site,
+            title=title,
+            language=detect_language(title) if title else None,
+            warnings=tuple(dict.fromkeys(self.warnings)),
         )
 
     # --- stages -----------------------------------------------------------------------
