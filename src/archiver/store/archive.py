@@ -1,0 +1,304 @@
+"""The :class:`Archive`: one SQLite file holding fetches, articles, their history and indexes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from itertools import islice
+from typing import IO, Any
+
+from archiver import __version__
+from archiver.article import Article
+from archiver.errors import StoreError
+from archiver.fetch.exchange import Exchange
+from archiver.store import export as _export
+from archiver.store import indexes
+from archiver.store import reparse as _reparse
+from archiver.store import search as _search
+from archiver.store import stats as _stats
+from archiver.store.connection import configure, open_connection, store_error
+from archiver.store.prepare import prepare
+from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
+from archiver.store.schema import check_version, latest_version, migrate
+from archiver.store.times import now_iso
+from archiver.store.writer import Writer
+
+__all__ = ["DEFAULT_PATH", "EXTRACTOR_VERSION", "Archive"]
+
+DEFAULT_PATH = "archive.db"
+#: Recorded with each article when the caller does not name the extractor's version.
+EXTRACTOR_VERSION = f"archiver {__version__}"
+RUN_STATUSES = frozenset({"running", "finished", "failed", "interrupted"})
+
+
+class Archive:
+    """A crawl archive in one SQLite file (WAL mode: readers never block the writer).
+
+    Opening creates the file if needed and migrates an older schema in place. A
+    file that is not SQLite, not an archive, read-only (when writing) or from a
+    newer archiver raises :class:`~archiver.errors.StoreError` (or
+    :class:`~archiver.errors.SchemaTooNewError`) and is left untouched.
+    One connection, to be used by one thread at a time.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = DEFAULT_PATH,
+        *,
+        readonly: bool = False,
+        timeout: float = 30.0,
+        compress_level: int = 6,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.readonly = readonly
+        self.timeout = timeout
+        self.compress_level = compress_level
+        conn = open_connection(self.path, readonly=readonly, timeout=timeout)
+        try:
+            version = check_version(conn, self.path)
+            configure(conn, readonly=readonly, timeout=timeout)
+            if readonly and version < latest_version():
+                raise StoreError(
+                    f"{self.path} has schema version {version} and needs upgrading to "
+                    f"{latest_version()}; open it once for writing (e.g. run a crawl or reparse)"
+                )
+            if not readonly:
+                migrate(conn, self.path)
+                conn.execute("BEGIN IMMEDIATE")
+                self.rebuilt = indexes.ensure_probes(conn)
+                conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            conn.close()
+            raise store_error(error, self.path, "opening", timeout) from error
+        except BaseException:
+            conn.close()
+            raise
+        self._conn: sqlite3.Connection | None = conn
+        self._writer = Writer(conn)
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the archive is closed")
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Archive({self.path!r}{', readonly=True' if self.readonly else ''})"
+
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[Writer]:
+        """One write transaction; SQLite errors roll it back and become one-line StoreErrors."""
+        if self.readonly:
+            raise StoreError(f"{self.path} was opened read-only; cannot {action}")
+        conn = self.conn
+        try:
+            self._writer.begin()
+            yield self._writer
+            conn.execute("COMMIT")
+        except BaseException as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._writer.forget()
+            if isinstance(error, sqlite3.Error):
+                raise store_error(error, self.path, action, self.timeout) from error
+            raise
+
+    @contextmanager
+    def reading(self, action: str) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self.conn
+        except sqlite3.Error as error:
+            raise store_error(error, self.path, action, self.timeout) from error
+
+    def _body_known(self, sha256: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    # -- crawl runs and sites ----------------------------------------------------------
+
+    def start_run(self, arguments: Mapping[str, Any]) -> int:
+        """Record the start of a crawl run; returns its id for :meth:`save` and :meth:`finish_run`.
+
+        ``arguments`` is stored as JSON (values that JSON cannot hold are stored as text).
+        """
+        with self.transaction("starting a crawl run") as writer:
+            writer.cur.execute(
+                "INSERT INTO crawl_runs(started_at, arguments, status) VALUES (?, ?, 'running')",
+                (now_iso(), json.dumps(dict(arguments), ensure_ascii=False, default=str)),
+            )
+            return writer.cur.lastrowid or 0
+
+    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+        if status not in RUN_STATUSES:
+            raise StoreError(f"unknown run status {status!r}; use one of {sorted(RUN_STATUSES)}")
+        with self.transaction("finishing a crawl run") as writer:
+            writer.cur.execute(
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (
+                    now_iso(),
+                    status,
+                    json.dumps(dict(stats), ensure_ascii=False, default=str),
+                    run_id,
+                ),
+            )
+            if writer.cur.rowcount == 0:
+                raise StoreError(f"no crawl run {run_id} in {self.path}")
+
+    def register_site(
+        self, name: str, *, base_url: str | None = None, profile: str | None = None
+    ) -> None:
+        """Create or update a ``sites`` row (the crawler calls this once per configured site)."""
+        with self.transaction("registering a site") as writer:
+            writer.cur.execute(
+                "INSERT INTO sites(name, base_url, profile, first_seen_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET base_url = coalesce(excluded.base_url, base_url), "
+                "profile = coalesce(excluded.profile, profile)",
+                (name, base_url, profile, now_iso()),
+            )
+
+    # -- writing -----------------------------------------------------------------------
+
+    def save(
+        self,
+        exchange: Exchange,
+        article: Article | None,
+        *,
+        run_id: int | None = None,
+        extractor_version: str = EXTRACTOR_VERSION,
+        site: str | None = None,
+    ) -> SaveResult:
+        """Store one exchange and, if it gave an article, the article — in one transaction.
+
+        ``site`` names the site of a fetch that gave no article (an article names its own).
+        """
+        return self.save_many(
+            [(exchange, article)], run_id=run_id, extractor_version=extractor_version, site=site
+        )[0]
+
+    def save_many(
+        self,
+        items: Iterable[tuple[Exchange, Article | None]],
+        *,
+        run_id: int | None = None,
+        extractor_version: str = EXTRACTOR_VERSION,
+        site: str | None = None,
+        batch_size: int = 500,
+    ) -> list[SaveResult]:
+        """:meth:`save` for many exchanges, one transaction per ``batch_size`` of them."""
+        results: list[SaveResult] = []
+        iterator = iter(items)
+        while batch := list(islice(iterator, batch_size)):
+            with self.reading("checking stored bodies"):
+                prepared = [
+                    prepare(
+                        exchange,
+                        article,
+                        site=site,
+                        body_known=self._body_known,
+                        compress_level=self.compress_level,
+                    )
+                    for exchange, article in batch
+                ]
+            with self.transaction("saving fetched pages") as writer:
+                results.extend(writer.save(item, run_id, extractor_version) for item in prepared)
+        return results
+
+    # -- reading -----------------------------------------------------------------------
+
+    def body(self, sha256: str) -> bytes:
+        """The raw bytes of a stored response body."""
+        with self.reading("reading a stored body") as conn:
+            row = conn.execute(
+                "SELECT compression, data FROM bodies WHERE sha256 = ?", (sha256,)
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"no stored body with sha256 {sha256} in {self.path}")
+        compression, data = row
+        return zlib.decompress(data) if compression == "zlib" else bytes(data)
+
+    def search(
+        self,
+        query: str,
+        *,
+        site: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        author: str | None = None,
+        limit: int = 20,
+        exact: bool = False,
+    ) -> list[SearchHit]:
+        """Accent-insensitive full-text search, best first (see :mod:`archiver.store.search`)."""
+        with self.reading("searching") as conn:
+            return _search.search(
+                conn,
+                query,
+                site=site,
+                since=since,
+                until=until,
+                author=author,
+                limit=limit,
+                exact=exact,
+            )
+
+    def export(
+        self,
+        *,
+        format: str = "jsonl",
+        site: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        out: IO[str],
+        bom: bool = False,
+    ) -> int:
+        """Stream articles to ``out`` as JSON lines or CSV; returns the number of rows written."""
+        with self.reading("exporting") as conn:
+            return _export.export(
+                conn, format=format, site=site, since=since, until=until, out=out, bom=bom
+            )
+
+    def stats(self) -> Stats:
+        with self.reading("computing statistics") as conn:
+            return _stats.stats(conn)
+
+    def check(self) -> list[str]:
+        """Consistency problems (empty list when sound): integrity, FTS, orphan rows."""
+        with self.reading("checking the archive") as conn:
+            return indexes.check(conn)
+
+    def reparse(
+        self,
+        *,
+        site: str | None = None,
+        extract: Callable[..., Article] | None = None,
+        extractor_version: str | None = None,
+        batch_size: int = 200,
+    ) -> ReparseSummary:
+        """Re-run extraction over stored raw pages, updating articles and keeping history.
+
+        ``extract`` defaults to :func:`archiver.extract`; it is called as
+        ``extract(html, url, headers=..., fetched_at=...)``.
+        """
+        return _reparse.reparse(
+            self,
+            site=site,
+            extract=extract,
+            extractor_version=extractor_version,
+            batch_size=batch_size,
+        )

@@ -1,0 +1,116 @@
+"""Opening the archive file safely, and turning SQLite errors into one-line ``StoreError``s.
+
+Opening never writes before it has checked that the file is a SQLite database,
+that it is an archive (or empty), and that its schema is not newer than this
+code; a file that fails any check is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+from urllib.parse import quote
+
+from archiver.errors import StoreError
+from archiver.store.folding import index_fold
+
+__all__ = ["open_connection", "store_error"]
+
+#: Page cache per connection (negative = KiB): the FTS index and dedup lookups stay warm.
+CACHE_KIB = 65536
+
+
+def _describe(error: sqlite3.Error) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def store_error(error: sqlite3.Error, path: str, action: str, timeout: float = 0) -> StoreError:
+    """A ``StoreError`` saying in one line what went wrong with ``path`` while doing ``action``."""
+    text = _describe(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        message = (
+            f"{path} is locked by another writer (waited {timeout:g}s) while {action}; "
+            "retry when the other process is done"
+        )
+    elif "full" in lowered:
+        message = (
+            f"{path}: disk or database full while {action}; that transaction was rolled "
+            "back and everything committed before it is intact - free space and retry"
+        )
+    elif "readonly" in lowered or "read-only" in lowered:
+        message = f"{path} is read-only: cannot write while {action}"
+    elif "not a database" in lowered or "encrypted" in lowered:
+        message = f"{path} is not a SQLite database (nothing was changed)"
+    elif "malformed" in lowered or "corrupt" in lowered:
+        message = f"{path} is damaged ({text}); try `sqlite3 {path} .recover` on a copy"
+    elif "unable to open" in lowered:
+        message = f"cannot open {path} ({text})"
+    else:
+        message = f"{path}: {text} (while {action})"
+    return StoreError(message)
+
+
+def _check_writable(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not an archive file")
+        # Root may write anywhere, so also honour the permission bits: a file marked
+        # read-only is not written even when the process could.
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & (
+            stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+        ):
+            raise StoreError(
+                f"{path} is read-only; only search, export and stats can use it "
+                "(or fix its permissions)"
+            )
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise StoreError(f"cannot create {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise StoreError(
+            f"cannot write in {directory}: the archive needs its directory for the WAL files"
+        )
+
+
+def open_connection(path: str, *, readonly: bool, timeout: float) -> sqlite3.Connection:
+    """Connect to ``path`` and prove it is a readable SQLite file; nothing is written yet."""
+    file = Path(path)
+    if readonly:
+        if not file.is_file():
+            raise StoreError(f"no archive at {path} (set --db or ARCHIVER_DB, or crawl first)")
+        target, uri = f"file:{quote(str(file.resolve()))}?mode=ro", True
+    else:
+        _check_writable(file)
+        target, uri = path, False
+    try:
+        conn = sqlite3.connect(
+            target, timeout=timeout, isolation_level=None, uri=uri, check_same_thread=False
+        )
+    except sqlite3.Error as error:
+        raise store_error(error, path, "opening") from error
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        conn.close()
+        raise store_error(error, path, "opening") from error
+    return conn
+
+
+def configure(conn: sqlite3.Connection, *, readonly: bool, timeout: float) -> None:
+    """Per-connection settings; WAL (a property of the file) only when writing."""
+    if not readonly:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"could not switch the archive to WAL mode (got {mode})")
+        # NORMAL is durable across application crashes in WAL mode; only an OS crash
+        # or power cut can lose the last transactions, never corrupt the file.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    # The folding the index uses, for author filters and ad-hoc SQL (`vn_fold(title)`).
+    conn.create_function("vn_fold", 1, index_fold, deterministic=True)

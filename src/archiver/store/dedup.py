@@ -1,0 +1,166 @@
+"""Deduplication keys: canonical URL and aliases, content hash, MinHash near-duplicate signatures.
+
+Exact duplicates are found by canonical URL, then by :func:`archiver.store.folding.content_hash`.
+Near-duplicates (the same agency story syndicated with small edits) are found with
+MinHash over the set of word 3-shingles of the folded body, using one-permutation
+hashing: each shingle hash falls in one of :data:`BINS` bins and each bin keeps its
+smallest value (16 bits kept). The fraction of equal bins estimates the Jaccard
+similarity of the two shingle sets. Lookup uses LSH: :data:`BANDS` bands of
+:data:`ROWS` bins each; two articles become candidates when any band is identical,
+and a candidate is linked when the estimated Jaccard is at least :data:`THRESHOLD`.
+
+Why 0.5 (measured with ``bench/store.py --near-dup`` on synthetic stories of ~500
+words): copies with 5 to 20 changed words, a new title or a paragraph added or
+dropped score 0.55-1.0; different stories on the same topic (same places, people
+and stock phrases) score 0.0-0.09. 0.5 sits in the wide gap, nearer the copies so
+heavier rewrites of a syndicated story are still linked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from archiver.urls import is_http_url, normalize_url
+
+__all__ = [
+    "BANDS",
+    "BINS",
+    "ROWS",
+    "THRESHOLD",
+    "band_keys",
+    "minhash",
+    "similarity",
+    "url_identity",
+]
+
+BINS = 64
+ROWS = 3
+BANDS = 16
+THRESHOLD = 0.5
+#: Fewer shingles than this and a text is too short to call anything its near-duplicate.
+MIN_SHINGLES = 20
+#: Only the first words of a body are shingled: copies share their opening (lead and first
+#: paragraphs) most reliably, and it bounds the cost on very long pages.
+MAX_WORDS = 400
+# Bin (6 bits) and kept value (16 bits) of a shingle hash: small ints sort fastest.
+_HASH_BITS = (1 << 22) - 1
+_EMPTY = 0xFFFF
+_MASK = BINS - 1
+
+
+class _WordIds(dict[str, int]):
+    """Stable 60-bit ids for folded words, cached (news vocabulary is small)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 300_000:
+            self.clear()
+        value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest()) >> 4
+        self[word] = value
+        return value
+
+
+_WORD_IDS = _WordIds()
+
+
+def minhash(folded_words: list[str]) -> bytes | None:
+    """The MinHash signature (``BINS`` 16-bit values) of a text's folded words, or None if short.
+
+    Shingle hashes are Python's tuple hash of three stable word ids: deterministic
+    across processes (int and tuple hashing are not randomised) and computed in C.
+    The archive stores a probe signature and recomputes all signatures should a
+    different Python ever hash tuples differently.
+    """
+    ids = list(map(_WORD_IDS.__getitem__, folded_words[:MAX_WORDS]))
+    hashes = set(map(_HASH_BITS.__and__, map(hash, zip(ids, ids[1:], ids[2:], strict=False))))
+    if len(hashes) < MIN_SHINGLES:
+        return None
+    ordered = sorted(hashes, reverse=True)
+    # Later keys overwrite earlier ones, so with descending order each bin keeps its minimum.
+    smallest = dict(zip(map(_MASK.__and__, ordered), ordered, strict=True))
+    values = array("H", [smallest[b] >> 6 if b in smallest else _EMPTY for b in range(BINS)])
+    return values.tobytes()
+
+
+def _values(signature: bytes) -> array[int]:
+    values = array("H")
+    values.frombytes(signature)
+    return values
+
+
+def band_keys(signature: bytes | None) -> list[int]:
+    """The LSH bucket keys of a signature: one per band whose bins are all filled."""
+    if signature is None:
+        return []
+    values = _values(signature)
+    keys = []
+    for band in range(BANDS):
+        row = values[band * ROWS : (band + 1) * ROWS]
+        if _EMPTY not in row:
+            key = band
+            for value in row:
+                key = (key << 16) | value
+            keys.append(key)
+    return keys
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    equal = filled = 0
+    for x, y in zip(_values(a), _values(b), strict=True):
+        if x != _EMPTY or y != _EMPTY:
+            filled += 1
+            equal += x == y
+    return equal / filled if filled else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class UrlIdentity:
+    """Where an article lives (``canonical``) and the other URLs that led to it."""
+
+    canonical: str
+    aliases: tuple[tuple[str, str], ...]  # (url, how it matched)
+
+
+def url_identity(
+    canonical_url: str | None,
+    article_url: str | None,
+    final_url: str,
+    requested_url: str,
+    redirects: Iterable[str] = (),
+) -> UrlIdentity:
+    """Pick the canonical URL of a fetched article and name every other URL that led to it.
+
+    The page's declared canonical URL wins when it is an HTTP URL; then the URL the
+    extractor reports; then where the request ended. Aliases are tagged
+    ``canonical`` (the page names another URL as canonical), ``redirect`` (the
+    request was redirected) or ``normalized`` (the same URL with tracking
+    parameters, another case, port or fragment).
+    """
+    normalized: dict[str, str] = {}
+
+    def normalize(url: str) -> str:  # the same URL usually comes in three or four times
+        if url not in normalized:
+            normalized[url] = normalize_url(url)
+        return normalized[url]
+
+    declared = canonical_url if canonical_url and is_http_url(canonical_url) else None
+    canonical = normalize(declared or article_url or final_url)
+    seen = {canonical}
+    aliases: list[tuple[str, str]] = []
+
+    def add(url: str | None, how: str) -> None:
+        if url and is_http_url(url) and url not in seen:
+            seen.add(url)
+            aliases.append((url, how))
+
+    for fetched, how in ((article_url, "canonical"), (final_url, "canonical")):
+        if fetched:
+            add(normalize(fetched), how)
+    for hop in (requested_url, *redirects):
+        add(normalize(hop), "redirect")
+    for raw in (declared, article_url, final_url, requested_url, *redirects):
+        add(raw.strip() if raw else None, "normalized")
+    return UrlIdentity(canonical, tuple(aliases))

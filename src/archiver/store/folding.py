@@ -1,0 +1,183 @@
+"""Fast text keys for the archive: the folded text the search index holds, and content keys.
+
+:func:`index_fold` gives exactly ``archiver.text.fold(text)`` with every character
+that is not a letter or digit turned into a space, one output character per NFC
+input character (so a match found in folded text maps back to the original by
+position). :func:`content_key` gives bytes that are equal for two texts exactly
+when ``archiver.text.tone_key`` says they are (NFC/NFD and tone placement such as
+hòa/hoà do not matter, case does not matter, every other difference does).
+
+Both run at C speed on ordinary Vietnamese text: the string is encoded through a
+private 256-character code page (ASCII plus the Vietnamese letters and the common
+Latin letters and punctuation of news text), then ``bytes.translate`` does the
+folding. Text with a character outside the code page takes the exact slow path
+(``archiver.text``), whose results the fast tables are built from, so the two paths
+always agree.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+
+from archiver.text import clean, fold, tone_key
+
+__all__ = ["content_hash", "content_key", "fold_and_key", "hash_keys", "index_fold", "words"]
+
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+
+
+def _vietnamese_letters() -> list[str]:
+    letters = []
+    for base in "a ă â e ê i o ô ơ u ư y".split():
+        for mark in ("", *_TONE_MARKS):
+            letter = unicodedata.normalize("NFC", base + mark)
+            if not letter.isascii():
+                letters.append(letter)
+    return [*letters, "đ"]
+
+
+# Lower-case only: text is lower-cased before encoding, which keeps the page small.
+_EXTRA = (
+    "äåæçëîïðñöøûüþÿß"  # Latin-1 letters in foreign names
+    "łşğıčšžřńőűāēīōūćęąż"  # Latin Extended-A, likewise
+    "“”‘’–—…•·«»°×©®€£§"  # punctuation seen in news text
+)
+
+
+def _code_page() -> str:
+    chars = dict.fromkeys([*_vietnamese_letters(), *_EXTRA])
+    page = "".join(chr(i) for i in range(128)) + "".join(chars)
+    if len(page) > 256:
+        raise AssertionError("code page overflow")
+    # Unused slots get private-use characters, which no text should contain.
+    return page + "".join(chr(0xF0000 + i) for i in range(256 - len(page)))
+
+
+_PAGE = _code_page()
+_ENCODING_MAP = codecs.charmap_build(_PAGE)
+_NON_WORD = re.compile(r"[\W_]")
+
+
+def _slow_index_fold(text: str) -> str:
+    return _NON_WORD.sub(" ", fold(text))
+
+
+def _byte_of(char: str) -> int:
+    return _PAGE.index(char)
+
+
+def _build_fold_table() -> bytes:
+    table = bytearray(256)
+    for code, char in enumerate(_PAGE):
+        folded = _slow_index_fold(char)
+        if len(folded) != 1 or folded not in _PAGE:
+            raise AssertionError(f"code page character {char!r} folds outside the page")
+        table[code] = _byte_of(folded)
+    return bytes(table)
+
+
+def _strip_tone(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+
+
+def _build_key_tables() -> tuple[bytes, bytes, bytes]:
+    """Tables for the two halves of a content key: letters without tones, tones per word.
+
+    Whitespace becomes an ASCII space in both, so ``bytes.split`` can collapse it as
+    ``archiver.text.clean`` does; other punctuation marks a word boundary in the tones.
+    """
+    toneless = bytearray(256)
+    tones = bytearray(256)
+    deleted = bytearray()
+    for code, char in enumerate(_PAGE):
+        toneless[code] = 0x20 if char.isspace() else _byte_of(_strip_tone(char))
+        marks = [m for m in unicodedata.normalize("NFD", char) if m in _TONE_MARKS]
+        if char.isspace():
+            tones[code] = 0x20
+        elif marks:
+            tones[code] = ord("1") + _TONE_MARKS.index(marks[0])
+        elif char.isalnum():
+            deleted.append(code)
+        else:
+            tones[code] = ord("|")  # a word boundary, so each word's tones stay with it
+    return bytes(toneless), bytes(tones), bytes(deleted)
+
+
+_FOLD_TABLE = _build_fold_table()
+_TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_tables()
+
+
+def _encode(text: str) -> bytes | None:
+    """``text`` (NFC, lower-cased) in the private code page, or None if it does not fit."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    try:
+        return codecs.charmap_encode(text.lower(), "strict", _ENCODING_MAP)[0]
+    except UnicodeEncodeError:
+        return None
+
+
+def index_fold(text: str | None) -> str:
+    """``archiver.text.fold(text)`` with non-word characters as spaces: what the FTS index holds.
+
+    >>> index_fold("Thủ tướng: Đà Nẵng, 2024!")
+    'thu tuong  da nang  2024 '
+    """
+    if not text:
+        return ""
+    encoded = _encode(text)
+    if encoded is None:
+        return _slow_index_fold(text)
+    return codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
+
+
+def fold_and_key(text: str | None) -> tuple[str, bytes]:
+    """:func:`index_fold` and :func:`content_key` of ``text`` at the cost of one encoding."""
+    if not text:
+        return "", b""
+    encoded = _encode(text)
+    if encoded is None:
+        return _slow_index_fold(text), _slow_key(text)
+    folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
+    return folded, _key(encoded)
+
+
+def _key(encoded: bytes) -> bytes:
+    letters = b" ".join(encoded.translate(_TONELESS_TABLE).split())
+    tones = b" ".join(encoded.translate(_TONE_TABLE, _TONELESS_LETTERS).split())
+    return letters + b"\x00" + tones
+
+
+def _slow_key(text: str) -> bytes:
+    return b"\x00slow\x00" + tone_key(clean(text)).encode("utf-8", "surrogatepass")
+
+
+def words(text: str | None) -> list[str]:
+    """The folded words of ``text``, as the search index tokenizes them."""
+    return index_fold(text).split()
+
+
+def content_key(text: str | None) -> bytes:
+    """Bytes equal for two texts exactly when their ``tone_key`` forms are equal."""
+    if not text:
+        return b""
+    encoded = _encode(text)
+    return _slow_key(text) if encoded is None else _key(encoded)
+
+
+def hash_keys(title_key: bytes, body_key: bytes) -> str:
+    """The hex SHA-256 identifying an article's content from its title and body keys."""
+    digest = hashlib.sha256(b"archiver-content-v1\x00")
+    digest.update(title_key)
+    digest.update(b"\x01")
+    digest.update(body_key)
+    return digest.hexdigest()
+
+
+def content_hash(title: str | None, body: str | None) -> str:
+    """The hex SHA-256 identifying an article's content (title and body) for deduplication."""
+    return hash_keys(content_key(title), content_key(body))

@@ -1,0 +1,228 @@
+"""The derived indexes: the folded full-text index, MinHash buckets and near-duplicate links.
+
+Both are rebuilt from the articles table when the code that derives them changes:
+the archive stores a probe (the folded form / signature of a fixed text) and
+compares it on every writable open, because the contentless FTS table can only
+delete a row when given exactly the folded text it indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
+from archiver.store.folding import index_fold
+from archiver.store.schema import FTS_TABLE
+
+__all__ = ["check", "ensure_probes", "fts_delete", "fts_insert", "link_near_duplicates"]
+
+#: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
+MAX_CANDIDATES = 100
+
+_PROBE_TEXT = (
+    "Thủ tướng Phạm Minh Chính đến Đà Nẵng hôm 5/3; người dân hài lòng. ĐỒNG Ý, quý khách "
+    "hoà thuận, thuỷ lợi, Müller, Łódź, café… “trích dẫn” — 2024 Ñandú ß æ İstanbul 中文 Ελλάδα"
+)
+
+
+def fts_insert(cur: sqlite3.Cursor, rowid: int, title: str, lead: str, body: str) -> None:
+    """Index an article's already folded (:func:`index_fold`) title, lead and body."""
+    cur.execute(
+        f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (?, ?, ?, ?)",
+        (rowid, title, lead, body),
+    )
+
+
+def fts_delete(
+    cur: sqlite3.Cursor, rowid: int, title: str | None, lead: str | None, body: str | None
+) -> None:
+    # A contentless table forgets a row only when told the exact tokens it indexed.
+    cur.execute(
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
+        "VALUES ('delete', ?, ?, ?, ?)",
+        (rowid, index_fold(title), index_fold(lead), index_fold(body)),
+    )
+
+
+def signature(body: str | None) -> bytes | None:
+    return minhash(index_fold(body).split())
+
+
+def _qmarks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def link_near_duplicates(
+    cur: sqlite3.Cursor, article_id: int, sig: bytes | None, story_id: int, found_at: str
+) -> tuple[int, ...]:
+    """Index ``sig`` in the buckets and link the article to its stored near-copies.
+
+    Returns the linked article ids. The article joins the lowest story id among
+    its copies, and stories it bridges are merged into that one.
+    """
+    keys = band_keys(sig)
+    if not keys or sig is None:
+        return ()
+    candidate_ids = [
+        row[0]
+        for row in cur.execute(
+            "SELECT DISTINCT article_id FROM minhash_bands "
+            f"WHERE band_key IN ({_qmarks(len(keys))}) "
+            f"LIMIT {MAX_CANDIDATES}",
+            keys,
+        )
+        if row[0] != article_id
+    ]
+    cur.executemany(
+        "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
+        [(key, article_id) for key in keys],
+    )
+    if not candidate_ids:
+        return ()
+    linked: list[int] = []
+    stories = {story_id}
+    rows = cur.execute(
+        f"SELECT id, minhash, story_id FROM articles WHERE id IN ({_qmarks(len(candidate_ids))})",
+        candidate_ids,
+    ).fetchall()
+    for other, other_sig, other_story in rows:
+        if other_sig is None:
+            continue
+        score = similarity(sig, other_sig)
+        if score >= THRESHOLD:
+            newer, older = max(article_id, other), min(article_id, other)
+            cur.execute(
+                "INSERT OR REPLACE INTO near_duplicates"
+                "(article_id, duplicate_of, similarity, found_at) "
+                "VALUES (?, ?, ?, ?)",
+                (newer, older, round(score, 4), found_at),
+            )
+            linked.append(other)
+            stories.add(other_story if other_story is not None else other)
+    if len(stories) > 1:
+        keep = min(stories)
+        merged = sorted(stories - {keep})
+        cur.execute(
+            f"UPDATE articles SET story_id = ? "
+            f"WHERE story_id IN ({_qmarks(len(merged))}) OR id = ?",
+            [keep, *merged, article_id],
+        )
+    return tuple(sorted(linked))
+
+
+def unindex_signature(cur: sqlite3.Cursor, article_id: int, sig: bytes | None) -> None:
+    cur.executemany(
+        "DELETE FROM minhash_bands WHERE band_key = ? AND article_id = ?",
+        [(key, article_id) for key in band_keys(sig)],
+    )
+
+
+def _digest(value: bytes | str | None) -> str:
+    data = value.encode() if isinstance(value, str) else value or b""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _probes() -> dict[str, str]:
+    return {
+        "fold_probe": _digest(index_fold(_PROBE_TEXT)),
+        "minhash_probe": _digest(signature(_PROBE_TEXT * 3)),
+    }
+
+
+def ensure_probes(conn: sqlite3.Connection) -> list[str]:
+    """Rebuild whatever index was derived by different code; returns the names rebuilt.
+
+    Runs inside the caller's write transaction.
+    """
+    stored = dict(
+        conn.execute("SELECT key, value FROM archive_meta WHERE key LIKE '%_probe'").fetchall()
+    )
+    current = _probes()
+    rebuilt = []
+    if stored and stored.get("fold_probe") != current["fold_probe"]:
+        rebuild_fts(conn)
+        rebuilt.append("full-text index")
+    if stored and stored.get("minhash_probe") != current["minhash_probe"]:
+        rebuild_signatures(conn)
+        rebuilt.append("near-duplicate signatures")
+    if stored != current:
+        conn.executemany(
+            "INSERT OR REPLACE INTO archive_meta(key, value) VALUES (?, ?)", current.items()
+        )
+    return rebuilt
+
+
+def _batches(conn: sqlite3.Connection, sql: str, size: int = 2000) -> Iterator[list[Any]]:
+    cursor = conn.execute(sql)
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
+def rebuild_fts(conn: sqlite3.Connection) -> None:
+    cur = conn.cursor()
+    cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+    for rows in _batches(conn, "SELECT id, title, lead, body FROM articles ORDER BY id"):
+        for rowid, title, lead, body in rows:
+            fts_insert(cur, rowid, index_fold(title), index_fold(lead), index_fold(body))
+
+
+def rebuild_signatures(conn: sqlite3.Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("DELETE FROM minhash_bands")
+    for rows in _batches(conn, "SELECT id, body FROM articles ORDER BY id"):
+        for article_id, body in rows:
+            sig = signature(body)
+            cur.execute("UPDATE articles SET minhash = ? WHERE id = ?", (sig, article_id))
+            cur.executemany(
+                "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
+                [(key, article_id) for key in band_keys(sig)],
+            )
+
+
+_ORPHANS = {
+    "fetches without their body": "SELECT count(*) FROM fetches f WHERE f.sha256 IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM bodies b WHERE b.sha256 = f.sha256)",
+    "fetches pointing at a missing article": "SELECT count(*) FROM fetches f "
+    "WHERE f.article_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id)",
+    "articles without their fetch": "SELECT count(*) FROM articles a WHERE a.fetch_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM fetches f WHERE f.id = a.fetch_id)",
+    "articles without their site": "SELECT count(*) FROM articles a "
+    "WHERE NOT EXISTS (SELECT 1 FROM sites s WHERE s.name = a.site)",
+    **{
+        f"{table} rows without their article": f"SELECT count(*) FROM {table} t "
+        "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = t.article_id)"
+        for table in (
+            "article_urls",
+            "article_versions",
+            "view_counts",
+            "near_duplicates",
+            "minhash_bands",
+        )
+    },
+    "index entries without an article": f"SELECT count(*) FROM {FTS_TABLE}_docsize d "
+    "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.id)",
+    "articles missing from the index": f"SELECT count(*) FROM articles a "
+    f"WHERE NOT EXISTS (SELECT 1 FROM {FTS_TABLE}_docsize d WHERE d.id = a.id)",
+}
+
+
+def check(conn: sqlite3.Connection) -> list[str]:
+    """Consistency problems found (empty when the archive is sound): SQLite, FTS and row links."""
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    try:
+        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
+    except sqlite3.OperationalError as error:  # read-only connection: the check is a write
+        if "readonly" not in str(error):
+            problems.append(f"full-text index: {error}")
+    except sqlite3.DatabaseError as error:
+        problems.append(f"full-text index: {error}")
+    for label, sql in _ORPHANS.items():
+        count = conn.execute(sql).fetchone()[0]
+        if count:
+            problems.append(f"{count} {label}")
+    problems += [f"foreign key: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
+    return problems

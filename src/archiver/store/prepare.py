@@ -1,0 +1,133 @@
+"""Preparing an exchange for the archive: the CPU work done before taking the write lock.
+
+Hashing and compressing the raw body, choosing the canonical URL and aliases,
+folding the text for the search index, the content hash and the MinHash
+signature: nothing here reads or writes the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from archiver.article import Article
+from archiver.fetch.exchange import Exchange
+from archiver.store.dedup import minhash, url_identity
+from archiver.store.folding import fold_and_key, hash_keys, index_fold
+from archiver.store.times import iso
+from archiver.urls import host_of
+
+__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """An article ready to store: identity, column values, content hash and signature."""
+
+    canonical: str
+    aliases: tuple[tuple[str, str], ...]
+    site: str
+    fields: dict[str, Any]
+    view_count: int | None
+    content_hash: str
+    signature: bytes | None
+    folded: tuple[str, str, str]  # title, lead, body as the search index holds them
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One exchange ready to store. ``blob`` is None when the body is already in the archive."""
+
+    fetch: dict[str, Any]
+    fetched_at: str
+    sha256: str | None
+    size: int
+    blob: bytes | None
+    compression: str
+    article: ArticleRecord | None
+
+
+def article_record(
+    article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
+) -> ArticleRecord:
+    identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
+    fields = {
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "published_at": article.published_at,
+        "published_raw": article.published_raw,
+        "updated_at": article.updated_at,
+        "author": article.author,
+        "author_raw": article.author_raw,
+        "language": article.language,
+        "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+    }
+    title, title_key = fold_and_key(article.title)
+    body, body_key = fold_and_key(article.body)
+    return ArticleRecord(
+        canonical=identity.canonical,
+        aliases=identity.aliases,
+        site=article.site or host_of(identity.canonical) or "unknown",
+        fields=fields,
+        view_count=article.view_count,
+        content_hash=hash_keys(title_key, body_key),
+        signature=minhash(body.split()),
+        folded=(title, index_fold(article.lead), body),
+    )
+
+
+def _headers(pairs: Iterable[tuple[str, str]]) -> str:
+    return json.dumps([list(pair) for pair in pairs], ensure_ascii=False)
+
+
+def prepare(
+    exchange: Exchange,
+    article: Article | None,
+    *,
+    site: str | None,
+    body_known: Callable[[str], bool],
+    compress_level: int,
+) -> Prepared:
+    """The CPU part of saving ``exchange``: nothing here touches the write lock."""
+    record = None
+    if article is not None and article.is_article:
+        record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)
+    body = exchange.body or b""
+    sha = hashlib.sha256(body).hexdigest() if body else None
+    blob, compression = None, "zlib"
+    if sha is not None and not body_known(sha):
+        blob = zlib.compress(body, compress_level)
+        if len(blob) >= len(body):  # already-compressed media: store as is
+            blob, compression = body, "none"
+    fetch = {
+        "site": record.site if record else site,
+        "url": exchange.url,
+        "final_url": exchange.final_url or exchange.url,
+        "method": exchange.method,
+        "status": exchange.status,
+        "request_headers": _headers(exchange.request_headers),
+        "response_headers": _headers(exchange.response_headers),
+        "content_type": exchange.content_type,
+        "length": len(body),
+        "sha256": sha,
+        "truncated": int(exchange.truncated),
+        "http_version": exchange.http_version,
+        "ip_address": exchange.ip_address,
+        "redirects": json.dumps(list(exchange.redirects), ensure_ascii=False),
+        "elapsed": exchange.elapsed,
+        "error": exchange.error,
+    }
+    return Prepared(
+        fetch=fetch,
+        fetched_at=iso(exchange.fetched_at),
+        sha256=sha,
+        size=len(body),
+        blob=blob,
+        compression=compression,
+        article=record,
+    )

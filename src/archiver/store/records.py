@@ -1,0 +1,143 @@
+"""Frozen records the archive hands back: save outcomes, search hits, statistics, reparse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Outcome",
+    "ReparseSummary",
+    "RunInfo",
+    "SaveResult",
+    "SearchHit",
+    "SiteStats",
+    "Stats",
+]
+
+Outcome = Literal["new", "updated", "unchanged", "alias", "not-article"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What saving one exchange did.
+
+    ``outcome``: ``new`` (a new article), ``updated`` (a known article whose fields
+    changed; a version row keeps the old title/body if those changed),
+    ``unchanged`` (a known article seen again), ``alias`` (the same content as an
+    article already stored under another URL; the URL was recorded as an alias),
+    ``not-article`` (only the fetch was stored). ``near_duplicates`` lists the
+    earlier articles this one was linked to as a near-copy.
+    """
+
+    fetch_id: int
+    article_id: int | None
+    outcome: Outcome
+    near_duplicates: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result. ``snippet`` is original text; ``highlights`` are spans in it."""
+
+    article_id: int
+    url: str
+    site: str
+    title: str | None
+    published_at: str | None
+    author: str | None
+    snippet: str
+    score: float
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, start: str = "**", end: str = "**") -> str:
+        """The snippet with each highlighted span wrapped in ``start``/``end``."""
+        out, last = [], 0
+        for begin, finish in self.highlights:
+            out += [self.snippet[last:begin], start, self.snippet[begin:finish], end]
+            last = finish
+        out.append(self.snippet[last:])
+        return "".join(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "url": self.url,
+            "site": self.site,
+            "title": self.title,
+            "published_at": self.published_at,
+            "author": self.author,
+            "snippet": self.marked(),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SiteStats:
+    """Per-site counts; ``missing`` maps a field name to how many articles lack it."""
+
+    site: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
+    missing: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    id: int
+    started_at: str
+    finished_at: str | None
+    status: str
+    arguments: dict[str, Any]
+    stats: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What ``archiver stats`` shows. ``months`` maps (site, "YYYY-MM") to article counts."""
+
+    totals: dict[str, int]
+    sites: tuple[SiteStats, ...]
+    months: dict[tuple[str, str], int]
+    runs: tuple[RunInfo, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "totals": self.totals,
+            "sites": [
+                {
+                    "site": s.site,
+                    "articles": s.articles,
+                    "first_published": s.first_published,
+                    "last_published": s.last_published,
+                    "missing": s.missing,
+                }
+                for s in self.sites
+            ],
+            "months": [
+                {"site": site, "month": month, "articles": count}
+                for (site, month), count in sorted(self.months.items())
+            ],
+            "runs": [
+                {
+                    "id": r.id,
+                    "started_at": r.started_at,
+                    "finished_at": r.finished_at,
+                    "status": r.status,
+                    "arguments": r.arguments,
+                    "stats": r.stats,
+                }
+                for r in self.runs
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReparseSummary:
+    """Counts of what re-extraction did; ``failures`` holds (fetch id, url, error) samples."""
+
+    examined: int
+    outcomes: dict[str, int]
+    failed: int
+    failures: tuple[tuple[int, str, str], ...] = ()

@@ -1,0 +1,238 @@
+"""Full-text search: bm25 ranking over a bounded candidate set, snippets cut from the original text.
+
+The FTS5 index holds folded text, so matching ignores case, diacritics and đ. A
+query matching a large part of the archive (a very common word) is ranked over
+its :data:`CANDIDATES` most recently archived matches: FTS5 walks its doclist
+newest-first without scoring to find where that window starts, then scores only
+the window. Snippets and ``--exact`` work on the original text: a match found in
+the folded text maps back by position, because folding keeps one character per
+character.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+from typing import Any
+
+from archiver.errors import QueryError
+from archiver.store.folding import index_fold
+from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
+from archiver.store.records import SearchHit
+from archiver.store.schema import FTS_TABLE
+from archiver.store.times import period_clauses
+
+__all__ = ["CANDIDATES", "WEIGHTS", "search", "snippet"]
+
+#: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
+CANDIDATES = 10_000
+#: bm25 weights of the title, lead and body columns.
+WEIGHTS = (10.0, 4.0, 1.0)
+SNIPPET_CHARS = 240
+MAX_LIMIT = 10_000
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
+    """The folded text and, if folding changed its length, a folded→original offset map."""
+    folded = index_fold(text)
+    if len(folded) == len(text):
+        return folded, None
+    pieces, offsets = [], []
+    for index, char in enumerate(text):
+        piece = index_fold(char)
+        pieces.append(piece)
+        offsets.extend([index] * len(piece))
+    offsets.append(len(text))
+    return "".join(pieces), offsets
+
+
+def _spans(text: str, terms: tuple[Term, ...], exact: bool) -> list[tuple[int, int, Term]]:
+    """Where each term occurs in ``text`` (original offsets), sorted."""
+    folded, offsets = _folded_with_map(text)
+    found = []
+    for term in terms:
+        for match in _regex(term.pattern()).finditer(folded):
+            start, end = match.span()
+            if offsets is not None:
+                start, end = offsets[start], offsets[end]
+            if not exact or term.exact(text[start:end]):
+                found.append((start, end, term))
+    found.sort(key=lambda span: (span[0], -span[1]))
+    return found
+
+
+def snippet(
+    text: str, terms: tuple[Term, ...], exact: bool = False
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of ``text`` around the densest cluster of matches, and the match spans in it."""
+    text = text.replace("\n", " ")
+    spans = _spans(text, terms, exact)
+    start = 0
+    if spans:
+        reach = SNIPPET_CHARS * 3 // 4
+        # The window with the most distinct terms, a phrase counting once per word.
+        best = max(
+            range(len(spans)),
+            key=lambda i: sum(
+                len(term.words)
+                for term in {s[2] for s in spans if spans[i][0] <= s[0] < spans[i][0] + reach}
+            ),
+        )
+        start = max(0, spans[best][0] - SNIPPET_CHARS // 4)
+        if start > 0:
+            space = text.find(" ", start, spans[best][0])
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start + SNIPPET_CHARS // 2, end)
+        end = space if space > 0 else end
+    head = "… " if start > 0 else ""
+    tail = " …" if end < len(text) else ""
+    shift = len(head) - start
+    highlights: list[tuple[int, int]] = []
+    for begin, finish, _ in spans:
+        if (
+            begin >= start
+            and finish <= end
+            and (not highlights or begin + shift >= highlights[-1][1])
+        ):
+            highlights.append((begin + shift, finish + shift))
+    return head + text[start:end] + tail, tuple(highlights)
+
+
+def _exact_match(query: Query, row: dict[str, Any]) -> bool:
+    present: dict[Term, bool] = {}
+    for term in all_terms(query.root):
+        columns = (term.column,) if term.column else COLUMNS
+        present[term] = any(
+            row[column] and _spans(row[column], (term,), True) for column in columns
+        )
+    return evaluate(query.root, present)
+
+
+def _filters(
+    site: str | None, since: str | None, until: str | None, author: str | None
+) -> tuple[list[str], dict[str, str]]:
+    clauses, params = period_clauses(since, until, "a.published_at")
+    if site:
+        clauses.append("a.site = :site")
+        params["site"] = site
+    if author:
+        folded = " ".join(index_fold(author).split())
+        if not folded:
+            raise QueryError(f"--author {author!r} has no letters to match")
+        # Whole words of the folded author name: "an" finds "Ngọc An", not "Anh".
+        clauses.append(
+            "instr(' ' || vn_fold(coalesce(a.author, a.author_raw, '')) || ' ', :author) > 0"
+        )
+        params["author"] = f" {folded} "
+    return clauses, params
+
+
+def _ranked(conn: sqlite3.Connection, query: Query, clauses: list[str], params: dict[str, Any]):
+    """Yield (article id, bm25) best first, page by page, over the bounded candidate window."""
+    join = f" CROSS JOIN articles a ON a.id = {FTS_TABLE}.rowid" if clauses else ""
+    where = " AND ".join([f"{FTS_TABLE} MATCH :match", *clauses])
+    params = {**params, "match": query.fts, "window": CANDIDATES}
+    boundary = conn.execute(
+        f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
+        f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET :window",
+        params,
+    ).fetchone()
+    if boundary:
+        where += f" AND {FTS_TABLE}.rowid > :boundary"
+        params["boundary"] = boundary[0]
+    params["rank_match"] = query.ranking_fts
+    weights = ", ".join(map(str, WEIGHTS))
+    ranking_where = where.replace(":match", ":rank_match", 1)
+    sql = (
+        f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE}{join} "
+        f"WHERE {ranking_where} ORDER BY score LIMIT :size OFFSET :offset"
+    )
+    offset, size = 0, 100
+    while True:
+        rows = conn.execute(sql, {**params, "size": size, "offset": offset}).fetchall()
+        yield from rows
+        if len(rows) < size:
+            return
+        offset += size
+
+
+def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    columns = ("id", "url", "site", "title", "lead", "body", "published_at", "author")
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT {', '.join(columns)} FROM articles WHERE id IN ({marks})", ids)
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+
+
+def search(
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    author: str | None = None,
+    limit: int = 20,
+    exact: bool = False,
+) -> list[SearchHit]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,}, not {limit}")
+    query = parse(text)
+    clauses, params = _filters(site, since, until, author)
+    terms = query.positive_terms
+    hits: list[SearchHit] = []
+    pending: list[tuple[int, float]] = []
+    try:
+        ranked = _ranked(conn, query, clauses, params)
+        for row in ranked:
+            pending.append(row)
+            if len(pending) < (limit - len(hits) if not exact else 50):
+                continue
+            hits += _hits(conn, query, pending, terms, exact)
+            pending = []
+            if len(hits) >= limit:
+                break
+        if pending and len(hits) < limit:
+            hits += _hits(conn, query, pending, terms, exact)
+    except sqlite3.OperationalError as error:
+        if "fts5" in str(error) or "syntax" in str(error):
+            raise QueryError(f"cannot search for {text!r}: {error}") from error
+        raise
+    return hits[:limit]
+
+
+def _hits(
+    conn: sqlite3.Connection,
+    query: Query,
+    rows: list[tuple[int, float]],
+    terms: tuple[Term, ...],
+    exact: bool,
+) -> list[SearchHit]:
+    articles = _load(conn, [article_id for article_id, _ in rows])
+    hits = []
+    for article_id, score in rows:
+        row = articles.get(article_id)
+        if row is None or (exact and not _exact_match(query, row)):
+            continue
+        text, highlights = snippet(row["body"] or row["lead"] or row["title"] or "", terms, exact)
+        hits.append(
+            SearchHit(
+                article_id=article_id,
+                url=row["url"],
+                site=row["site"],
+                title=row["title"],
+                published_at=row["published_at"],
+                author=row["author"],
+                snippet=text,
+                score=-score,
+                highlights=highlights,
+            )
+        )
+    return hits

@@ -1,0 +1,82 @@
+"""Timestamps as the archive stores them (ISO 8601, seconds, +07:00) and date filters on them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from archiver.errors import QueryError
+
+__all__ = ["VN_TIME", "date_bounds", "iso", "now_iso", "period_clauses"]
+
+VN_TIME = timezone(timedelta(hours=7))
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso(moment: datetime) -> str:
+    """``moment`` in Vietnam time, e.g. ``2024-03-05T09:15:00+07:00``; naive means UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VN_TIME).isoformat(timespec="seconds")
+
+
+def now_iso() -> str:
+    return iso(datetime.now(UTC))
+
+
+def _start_of(text: str, option: str) -> tuple[date, str]:
+    """The first day a DATE/MONTH/YEAR string covers, and its granularity."""
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        raise QueryError(
+            f"{option} expects a date like 2024, 2024-03 or 2024-03-05, not {text!r}", field=option
+        )
+    year, month, day = match.groups()
+    try:
+        start = date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise QueryError(
+            f"{option}: {text!r} is not a real date ({error})", field=option
+        ) from error
+    return start, "day" if day else "month" if month else "year"
+
+
+def _after(start: date, granularity: str) -> date:
+    if granularity == "day":
+        return start + timedelta(days=1)
+    if granularity == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return date(start.year + 1, 1, 1)
+
+
+def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """``[low, high)`` bounds on stored ISO timestamps, both ends of the period inclusive.
+
+    ``since="2024-03"`` keeps 1 March 2024 onwards; ``until="2024-03"`` keeps up to
+    the end of March. Timestamps are compared as strings, which is exact because
+    every stored time has the same +07:00 offset.
+    """
+    low = high = None
+    if since:
+        low = _start_of(since, "--since")[0].isoformat()
+    if until:
+        start, granularity = _start_of(until, "--until")
+        high = _after(start, granularity).isoformat()
+    if low and high and low >= high:
+        raise QueryError(f"--since {since} is after --until {until}", field="--since")
+    return low, high
+
+
+def period_clauses(
+    since: str | None, until: str | None, column: str = "published_at"
+) -> tuple[list[str], dict[str, str]]:
+    """SQL conditions (with named parameters) keeping ``column`` within ``--since``/``--until``."""
+    low, high = date_bounds(since, until)
+    clauses, params = [], {}
+    if low:
+        clauses.append(f"{column} >= :low")
+        params["low"] = low
+    if high:
+        clauses.append(f"{column} < :high")
+        params["high"] = high
+    return clauses, params

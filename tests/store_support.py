@@ -1,0 +1,95 @@
+"""Builders shared by the store tests: exchanges, articles and short Vietnamese texts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from archiver.article import Article
+from archiver.fetch.exchange import Exchange
+
+VN = timezone(timedelta(hours=7))
+T0 = datetime(2024, 3, 5, 9, 0, tzinfo=VN)
+
+# Written for these tests.
+STORY = (
+    "Thủ tướng Phạm Minh Chính đến Đà Nẵng sáng nay để kiểm tra dự án cầu cảng mới. "
+    "Người dân địa phương cho biết họ rất hài lòng với tiến độ xây dựng.\n\n"
+    "Theo báo cáo của ủy ban nhân dân thành phố, dự án sẽ hoàn thành vào cuối năm. "
+    "Tổng vốn đầu tư khoảng 3.500 tỷ đồng, trong đó ngân sách trung ương hỗ trợ một nửa.\n\n"
+    "Lãnh đạo thành phố đề nghị các bộ ngành tiếp tục tạo điều kiện để dự án "
+    "sớm đưa vào khai thác, góp phần phát triển kinh tế biển miền Trung."
+)
+OTHER_STORY = (
+    "Mưa lớn kéo dài ở Nghệ An khiến nhiều tuyến đường bị ngập sâu, giao thông ách tắc. "
+    "Sở giao thông vận tải đã cử lực lượng túc trực tại các điểm xung yếu.\n\n"
+    "Cơ quan khí tượng dự báo mưa còn tiếp diễn trong hai ngày tới, người dân cần "
+    "theo dõi thông tin và chủ động phòng tránh lũ quét, sạt lở đất ở vùng núi."
+)
+
+
+def exchange(
+    url: str,
+    body: bytes = b"<html>page</html>",
+    *,
+    final_url: str | None = None,
+    when: datetime = T0,
+    status: int | None = 200,
+    redirects: tuple[str, ...] = (),
+    error: str | None = None,
+) -> Exchange:
+    return Exchange(
+        url=url,
+        final_url=final_url or url,
+        status=status,
+        fetched_at=when,
+        request_headers=(("User-Agent", "archiver-test"),),
+        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=body,
+        redirects=redirects,
+        error=error,
+    )
+
+
+def article(
+    url: str,
+    body: str = STORY,
+    *,
+    title: str = "Thủ tướng kiểm tra dự án cầu cảng ở Đà Nẵng",
+    site: str = "vnexpress",
+    canonical_url: str | None = None,
+    view_count: int | None = None,
+    author: str | None = "Ngọc An",
+    published_at: str | None = "2024-03-05T08:30:00+07:00",
+) -> Article:
+    return Article(
+        url=url,
+        canonical_url=canonical_url,
+        site=site,
+        title=title,
+        published_at=published_at,
+        published_raw="05/03/2024 08:30",
+        author=author,
+        author_raw=author,
+        view_count=view_count,
+        body=body,
+        language="vi",
+        lead=body.split("\n\n")[0],
+    )
+
+
+def page(url: str, body: str = STORY, **fields: object) -> tuple[Exchange, Article]:
+    """A fetched article page: the exchange (its HTML holds the text) and its article."""
+    when = fields.pop("when", T0)
+    html = f"<html><body><h1>{fields.get('title', '')}</h1><p>{body}</p></body></html>".encode()
+    return exchange(url, html, when=when), article(url, body, **fields)  # type: ignore[arg-type]
+
+
+def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
