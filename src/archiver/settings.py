@@ -37,7 +37,13 @@ class Settings:
     #: Timeouts in seconds.
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    write_timeout: float = 30.0
+    #: Waiting for a free connection in a host's pool.
+    pool_timeout: float = 30.0
+    #: Deadline for one whole exchange (connect, headers and body), whatever the other timeouts.
     total_timeout: float = 120.0
+    #: Close a host's HTTP client (and its keep-alive connections) after this long unused.
+    idle_client_timeout: float = 60.0
     #: Largest response body kept (bytes, after decompression).
     max_response_bytes: int = 10 * 1024 * 1024
     #: Largest compressed-to-decompressed ratio accepted (zip-bomb guard).
@@ -45,7 +51,9 @@ class Settings:
     max_redirects: int = 10
     #: Attempts per URL for retryable failures (connection errors, timeouts, 5xx, 429).
     retries: int = 4
+    #: First backoff in seconds; it doubles with each attempt, plus up to as much again of jitter.
     retry_backoff: float = 2.0
+    #: Longest wait before a retry; a Retry-After asking more sends the URL back to the frontier.
     retry_max_wait: float = 300.0
     #: HTTP statuses worth a retry (as Scrapy's RETRY_HTTP_CODES).
     retry_statuses: tuple[int, ...] = (408, 429, 500, 502, 503, 504, 522, 524)
