@@ -15,6 +15,10 @@ class Exchange:
     ``body`` is the payload after content-encoding (gzip, br) is undone; the
     headers are as sent and received, in order, duplicates kept.
     ``status`` is None when no response arrived (DNS, connection, timeout).
+    ``decoded`` names what was undone to get ``body``, in wire order: content codings
+    first (``gzip``), then transfer codings (``chunked``). When it is not empty, a WARC
+    writer keeping ``body`` as the payload must drop Content-Encoding/Transfer-Encoding
+    and set Content-Length (the headers here are exactly as received).
     """
 
     url: str
@@ -31,6 +35,7 @@ class Exchange:
     elapsed: float | None = None
     error: str | None = None
     truncated: bool = False
+    decoded: tuple[str, ...] = ()
 
     def header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or None."""
