@@ -1,0 +1,104 @@
+"""Clients per host: one per origin, shared when the caller gives a transport, closed when idle."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from archiver.fetch import Fetcher
+from archiver.fetch.clients import ClientPool, origin_of
+from archiver.replay import Entry, ReplayServer, ReplaySite, ReplayTransport
+from archiver.replay import ResponseSpec as R
+from archiver.settings import Settings
+
+SITE = ReplaySite(entries=[
+    Entry("http://tamky.gov.vn/", (R(text="Tam Kỳ"),)),
+    Entry("http://vnexpress.net:8080/", (R(text="VnExpress"),)),
+])
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_origin_names_scheme_host_and_port() -> None:
+    assert origin_of(httpx.URL("http://Tamky.gov.vn/a?b")) == "http://tamky.gov.vn:80"
+    assert origin_of(httpx.URL("https://tamky.gov.vn/")) == "https://tamky.gov.vn:443"
+    assert origin_of(httpx.URL("http://vnexpress.net:8080/")) == "http://vnexpress.net:8080"
+
+
+def test_one_client_per_origin_from_the_factory() -> None:
+    made: list[str] = []
+
+    def factory(origin: str) -> httpx.AsyncClient:
+        made.append(origin)
+        return httpx.AsyncClient(transport=ReplayTransport(SITE))
+
+    async def main() -> None:
+        async with Fetcher(Settings(), client_factory=factory) as fetcher:
+            for url in ("http://tamky.gov.vn/", "http://tamky.gov.vn/x", "https://tamky.gov.vn/",
+                        "http://vnexpress.net:8080/", "http://tamky.gov.vn/"):
+                await fetcher.fetch(url)
+
+    asyncio.run(main())
+    assert made == ["http://tamky.gov.vn:80", "https://tamky.gov.vn:443",
+                    "http://vnexpress.net:8080"]
+
+
+def test_a_given_transport_is_shared_by_every_host() -> None:
+    async def main() -> int:
+        async with Fetcher(Settings(), transport=ReplayTransport(SITE)) as fetcher:
+            await fetcher.fetch("http://tamky.gov.vn/")
+            await fetcher.fetch("http://vnexpress.net:8080/")
+            return len(fetcher.clients)
+
+    assert asyncio.run(main()) == 1
+
+
+def test_idle_clients_are_closed_and_busy_ones_kept() -> None:
+    clock = Clock()
+    pool = ClientPool(Settings(idle_client_timeout=60), clock=clock)
+
+    async def main() -> None:
+        async with pool.lease(httpx.URL("http://tamky.gov.vn/")) as idle:
+            pass
+        async with pool.lease(httpx.URL("http://vnexpress.net/")) as busy:
+            clock.now += 61
+            async with pool.lease(httpx.URL("http://dantri.com.vn/")):
+                assert idle.is_closed and not busy.is_closed
+        assert len(pool) == 2
+        await pool.aclose()
+        assert busy.is_closed and len(pool) == 0
+
+    asyncio.run(main())
+
+
+def test_a_closed_pool_lends_nothing() -> None:
+    pool = ClientPool(Settings())
+
+    async def main() -> None:
+        await pool.aclose()
+        async with pool.lease(httpx.URL("http://tamky.gov.vn/")):
+            pass
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(main())
+
+
+def test_proxy_settings_in_the_environment_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
+    site = ReplaySite(entries=[Entry("http://tamky.gov.vn/", (R(text="Tam Kỳ"),))])
+
+    async def main() -> str:
+        async with ReplayServer(site) as base, Fetcher(Settings(retries=1)) as fetcher:
+            result = await fetcher.fetch(base + "/")
+            return result.body.decode()
+
+    assert asyncio.run(main()) == "Tam Kỳ"
