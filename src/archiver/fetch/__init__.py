@@ -13,6 +13,7 @@ from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Allow, Fetcher
 from archiver.fetch.result import FetchResult, Kind
 from archiver.fetch.retry import Retried, RetryPolicy, parse_retry_after
+from archiver.fetch.robots import RobotsCache, robots_url
 
 __all__ = [
     "Allow",
@@ -22,5 +23,7 @@ __all__ = [
     "Kind",
     "Retried",
     "RetryPolicy",
+    "RobotsCache",
     "parse_retry_after",
+    "robots_url",
 ]

@@ -1,0 +1,124 @@
+"""robots.txt for a crawl: fetched once per host, shared by concurrent callers, cached for a day.
+
+    robots = RobotsCache(fetcher, settings.user_agent)
+    if await robots.can_fetch(url):
+        result = await fetcher.fetch(url, allow=robots.can_fetch)   # hops checked too
+    for result in robots.drain():                                   # robots.txt fetches,
+        store.save_many((e, None) for e in result.exchanges)       # to record like any other
+
+How a fetch becomes a policy (RFC 9309, with :class:`RobotsPolicy` deciding the rest):
+
+==========================================  ==================================================
+robots.txt fetch                            policy
+==========================================  ==================================================
+2xx (after redirects, any Content-Type)     parsed
+4xx, redirect loop or too many redirects    "unavailable": everything allowed
+429, 5xx, no response                       "unreachable": nothing allowed until ``retry_at``
+==========================================  ==================================================
+
+The fetch goes through the crawl's :class:`Fetcher` (User-Agent, limits, retries, every
+exchange recorded). An unreachable robots.txt is asked again after the server's
+Retry-After, else after ``unreachable_retry`` seconds; any other policy lasts ``ttl``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS, RobotsPolicy
+from archiver.fetch.clients import origin_of
+from archiver.fetch.fetcher import Fetcher
+from archiver.fetch.result import FetchResult
+
+__all__ = ["DAY", "RobotsCache", "robots_url"]
+
+DAY = 24 * 3600.0
+_UNAVAILABLE = ("client_error", "redirect_loop", "too_many_redirects", "bad_redirect",
+                "disallowed", "bad_url")
+_UNREACHABLE = ("server_error", "network_error", "retry_later")
+
+
+def robots_url(url: str) -> str:
+    """``scheme://host[:port]/robots.txt`` for any URL of the host."""
+    return str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    policy: RobotsPolicy
+    expires: float  # on the cache's monotonic clock
+    retry_at: datetime | None  # wall-clock time of the next attempt, when unreachable
+
+
+class RobotsCache:
+    """The robots.txt policy of every host a crawl touches."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        user_agent: str | None = None,
+        *,
+        ttl: float = DAY,
+        unreachable_retry: float = UNREACHABLE_RETRY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.fetcher = fetcher
+        self.user_agent = user_agent or fetcher.settings.user_agent
+        self.ttl = ttl
+        self.unreachable_retry = unreachable_retry
+        self._clock = clock
+        self._cache: dict[str, _Cached] = {}
+        self._loading: dict[str, asyncio.Future[_Cached]] = {}
+        self._results: list[FetchResult] = []
+
+    async def policy(self, url: str) -> RobotsPolicy:
+        """The policy for ``url``'s host, fetching its robots.txt if needed (once for all)."""
+        origin = origin_of(httpx.URL(url))
+        cached = self._cache.get(origin)
+        if cached is not None and cached.expires > self._clock():
+            return cached.policy
+        loading = self._loading.get(origin)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load(origin, robots_url(url)))
+            self._loading[origin] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(origin, None))
+        # Shielded: one caller giving up must not cancel the fetch the others wait for.
+        return (await asyncio.shield(loading)).policy
+
+    async def can_fetch(self, url: str) -> bool:
+        """May the crawl fetch ``url``? (An ``allow`` for :meth:`Fetcher.fetch`.)"""
+        return (await self.policy(url)).can_fetch(url, self.user_agent)
+
+    def retry_at(self, url: str) -> datetime | None:
+        """When an unreachable robots.txt for ``url``'s host will be asked for again."""
+        cached = self._cache.get(origin_of(httpx.URL(url)))
+        return cached.retry_at if cached is not None else None
+
+    def drain(self) -> list[FetchResult]:
+        """The robots.txt fetches made since the last call, for the store to record."""
+        results, self._results = self._results, []
+        return results
+
+    async def _load(self, origin: str, url: str) -> _Cached:
+        result = await self.fetcher.fetch(url)
+        self._results.append(result)
+        if result.kind in _UNREACHABLE:
+            now = datetime.now(UTC)
+            retry_at = result.retry_at or now + timedelta(seconds=self.unreachable_retry)
+            delay = max(0.0, (retry_at - now).total_seconds())
+            policy = RobotsPolicy.from_response(None, b"", url, retry_after=delay)
+            cached = _Cached(policy, self._clock() + delay, retry_at)
+        else:
+            if result.kind in _UNAVAILABLE:
+                policy = RobotsPolicy(url, "unavailable")
+            else:  # ok, not_html, too_large, bad_encoding: read what arrived
+                policy = RobotsPolicy.from_response(result.status, result.body, url)
+            cached = _Cached(policy, self._clock() + self.ttl, None)
+        self._cache[origin] = cached
+        return cached
