@@ -183,3 +183,39 @@ def test_one_caller_cancelled_does_not_cancel_the_shared_fetch() -> None:
 
     assert h.run(body) is False
     assert h.robots_requests() == 1
+
+
+def test_load_hands_the_exchanges_out_once() -> None:
+    h = Harness(Entry("http://tamky.gov.vn/robots.txt", (robots_txt(delay=0.01),)))
+
+    async def body(robots: RobotsCache) -> Any:
+        loaded = await asyncio.gather(robots.load("http://tamky.gov.vn/"),
+                                      robots.load("http://tamky.gov.vn/a"))
+        again = await robots.load("http://tamky.gov.vn/b")
+        return loaded, again, robots.drain()
+
+    (first, second), again, drained = h.run(body)
+    assert [len(first[1]), len(second[1]), len(again[1])] == [1, 0, 0]
+    assert first[1][0].url == "http://tamky.gov.vn/robots.txt" and drained == []
+    assert first[0] is second[0] is again[0]
+
+
+def test_known_and_allowed_answer_from_the_cache() -> None:
+    h = Harness(Entry("http://tamky.gov.vn/robots.txt", (robots_txt(),)))
+
+    async def body(robots: RobotsCache) -> Any:
+        before = robots.known("http://tamky.gov.vn/a"), robots.allowed("http://tamky.gov.vn/private/")
+        await robots.policy("http://tamky.gov.vn/")
+        return before, (
+            robots.known("http://tamky.gov.vn/a"),
+            robots.known("https://tamky.gov.vn/a"),
+            robots.allowed("http://tamky.gov.vn/private/"),
+            robots.allowed("https://tamky.gov.vn/private/"),  # same host, other scheme
+            robots.allowed("http://tamky.gov.vn/tin-tuc"),
+            robots.allowed("http://vnexpress.net/private/"),  # not fetched yet
+        )
+
+    before, after = h.run(body)
+    assert before == (False, True)
+    assert after == (True, False, False, False, True, True)
+    assert h.robots_requests() == 1

@@ -6,6 +6,11 @@
     for result in robots.drain():                                   # robots.txt fetches,
         store.save_many((e, None) for e in result.exchanges)       # to record like any other
 
+A scheduler that fetches robots.txt in a turn of its own uses ``await load(url)`` (the
+policy and that fetch's exchanges), then ``known(url)`` / ``allowed(url)``, which answer
+at once from the cache. Each robots.txt exchange is handed out once: to the ``load``
+call that awaited its fetch, else to :meth:`drain`.
+
 How a fetch becomes a policy (RFC 9309, with :class:`RobotsPolicy` deciding the rest):
 
 ==========================================  ==================================================
@@ -33,6 +38,7 @@ import httpx
 
 from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS, RobotsPolicy
 from archiver.fetch.clients import origin_of
+from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import FetchResult
 
@@ -74,26 +80,45 @@ class RobotsCache:
         self.unreachable_retry = unreachable_retry
         self._clock = clock
         self._cache: dict[str, _Cached] = {}
-        self._loading: dict[str, asyncio.Future[_Cached]] = {}
+        self._loading: dict[str, asyncio.Future[tuple[_Cached, FetchResult]]] = {}
         self._results: list[FetchResult] = []
 
     async def policy(self, url: str) -> RobotsPolicy:
         """The policy for ``url``'s host, fetching its robots.txt if needed (once for all)."""
-        origin = origin_of(httpx.URL(url))
-        cached = self._cache.get(origin)
-        if cached is not None and cached.expires > self._clock():
-            return cached.policy
-        loading = self._loading.get(origin)
-        if loading is None:
-            loading = asyncio.ensure_future(self._load(origin, robots_url(url)))
-            self._loading[origin] = loading
-            loading.add_done_callback(lambda _: self._loading.pop(origin, None))
-        # Shielded: one caller giving up must not cancel the fetch the others wait for.
-        return (await asyncio.shield(loading)).policy
+        return (await self._get(url))[0].policy
+
+    async def load(self, url: str) -> tuple[RobotsPolicy, list[Exchange]]:
+        """:meth:`policy`, with the exchanges of the fetch it awaited (if not handed out yet)."""
+        cached, result = await self._get(url)
+        exchanges: list[Exchange] = []
+        for index, pending in enumerate(self._results):
+            if pending is result:
+                exchanges = list(self._results.pop(index).exchanges)
+                break
+        return cached.policy, exchanges
 
     async def can_fetch(self, url: str) -> bool:
         """May the crawl fetch ``url``? (An ``allow`` for :meth:`Fetcher.fetch`.)"""
         return (await self.policy(url)).can_fetch(url, self.user_agent)
+
+    def known(self, url: str) -> bool:
+        """True when a policy for ``url``'s host is cached and current (no fetch needed)."""
+        cached = self._cache.get(origin_of(httpx.URL(url)))
+        return cached is not None and cached.expires > self._clock()
+
+    def allowed(self, url: str) -> bool:
+        """:meth:`can_fetch` from the cache only, without waiting.
+
+        A host not fetched yet borrows the policy of the same host under another scheme
+        or port (``http://`` → ``https://`` redirects), else is allowed: a caller that
+        must not guess awaits :meth:`can_fetch` instead.
+        """
+        parsed = httpx.URL(url)
+        cached = self._cache.get(origin_of(parsed))
+        if cached is None:
+            host = f"://{parsed.host}:"
+            cached = next((c for o, c in self._cache.items() if host in o), None)
+        return cached is None or cached.policy.can_fetch(url, self.user_agent)
 
     def retry_at(self, url: str) -> datetime | None:
         """When an unreachable robots.txt for ``url``'s host will be asked for again."""
@@ -101,11 +126,25 @@ class RobotsCache:
         return cached.retry_at if cached is not None else None
 
     def drain(self) -> list[FetchResult]:
-        """The robots.txt fetches made since the last call, for the store to record."""
+        """The robots.txt fetches not yet handed out (by :meth:`load`), for the store."""
         results, self._results = self._results, []
         return results
 
-    async def _load(self, origin: str, url: str) -> _Cached:
+    async def _get(self, url: str) -> tuple[_Cached, FetchResult | None]:
+        """The cached entry, loading it first (one fetch shared by every caller) if stale."""
+        origin = origin_of(httpx.URL(url))
+        cached = self._cache.get(origin)
+        if cached is not None and cached.expires > self._clock():
+            return cached, None
+        loading = self._loading.get(origin)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load(origin, robots_url(url)))
+            self._loading[origin] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(origin, None))
+        # Shielded: one caller giving up must not cancel the fetch the others wait for.
+        return await asyncio.shield(loading)
+
+    async def _load(self, origin: str, url: str) -> tuple[_Cached, FetchResult]:
         result = await self.fetcher.fetch(url)
         self._results.append(result)
         if result.kind in _UNREACHABLE:
@@ -121,4 +160,4 @@ class RobotsCache:
                 policy = RobotsPolicy.from_response(result.status, result.body, url)
             cached = _Cached(policy, self._clock() + self.ttl, None)
         self._cache[origin] = cached
-        return cached
+        return cached, result
