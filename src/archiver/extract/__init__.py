@@ -168,10 +168,10 @@ class _Extraction:
     def _profile_says(self, stage: str) -> tuple[str, ...]:
         return getattr(self.selectors, stage) if self.selectors is not None else ()
 
-    def _warn_fallback(self, stage: str) -> None:
+    def _warn_fallback(self, stage: str, found: str = "nothing") -> None:
         assert self.profile is not None
         self.warnings.append(
-            f"profile {self.profile.name}: {stage} selector matched nothing; "
+            f"profile {self.profile.name}: {stage} selector matched {found}; "
             "used generic extraction"
         )
 
@@ -357,9 +357,11 @@ class _Extraction:
         """(raw byline, author, element) from the profile's selectors or byline-styled elements."""
         first_abbreviated: tuple[str, str, LexborNode] | None = None
         selectors = self._profile_says("author")
+        matched_text = False
         for selector in selectors:
             for node in self.tree.css(selector):
                 raw = text_of(node)
+                matched_text = matched_text or bool(raw)
                 name = byline.parse_byline(raw, outlets=self.outlets)
                 if name is None:
                     continue
@@ -370,7 +372,8 @@ class _Extraction:
         if first_abbreviated is not None:
             return first_abbreviated
         if selectors:
-            self._warn_fallback("author")
+            # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
+            self._warn_fallback("author", "no person's name" if matched_text else "nothing")
         if container is None:
             return None, None, None
         near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}

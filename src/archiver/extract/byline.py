@@ -47,6 +47,35 @@ _NON_PERSON = frozenset(
     )
 )
 
+#: News agencies credited in place of a person ("Theo TTXVN"): never an author, on any site.
+_AGENCIES = frozenset(
+    re.sub(r"[\W_]+", "", fold(w))
+    for w in (
+        "TTXVN",
+        "Thông tấn xã Việt Nam",
+        "TTXVN/Vietnam+",
+        "Vietnam+",
+        "VNA",
+        "VNS",
+        "TTXVN/VNA",
+        "Reuters",
+        "AFP",
+        "AP",
+        "Xinhua",
+        "Tân Hoa xã",
+        "TASS",
+        "Sputnik",
+        "Bloomberg",
+        "Yonhap",
+        "Kyodo",
+        "CNN",
+        "BBC",
+        "VOV",
+        "VTV",
+        "Đài Tiếng nói Việt Nam",
+    )
+)
+
 
 def is_abbreviated(raw: str) -> bool:
     """True for header bylines that hide co-authors ("NHẬT XUÂN và 1 tác giả khác")."""
@@ -84,9 +113,10 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
 
 
 def is_outlet(name: str, outlets: Iterable[str]) -> bool:
-    """True when ``name`` is the publication, not a person ("VnExpress", "TUOI TRE ONLINE")."""
+    """True when ``name`` is the publication or a news agency, not a person ("VnExpress",
+    "TUOI TRE ONLINE", "TTXVN")."""
     key = re.sub(r"[\W_]+", "", fold(name))
-    if not key:
+    if not key or key in _AGENCIES:
         return True
     for outlet in outlets:
         other = re.sub(r"[\W_]+", "", fold(outlet))
