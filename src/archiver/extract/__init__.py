@@ -210,6 +210,8 @@ class _Extraction:
             order=self.profile.date_order if self.profile else "DMY",
             now=self.fetched_at,
         )
+        if times.selectors_missed:
+            self._warn_fallback("date", "no date")
         self.warnings.extend(times.warnings)
 
         lead, lead_node = self._lead(anchor, container)

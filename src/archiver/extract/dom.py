@@ -71,6 +71,10 @@ def prepare(tree: LexborHTMLParser) -> None:
     root = tree.root
     if root is None:
         return
+    # An inline SVG (a dot, an icon) between two pieces of text is drawn as a gap: keep one
+    # ("01/03/2026<svg/>09:51" reads "01/03/2026 09:51"). Innermost first, as in remove().
+    for svg in reversed(tree.css("svg")):
+        svg.replace_with(" ")
     tree.strip_tags(sorted(SKIP_TAGS - {"head", "title", "meta", "link", "base"}))
     remove(tree, HIDDEN_SELECTOR)
     for br in tree.css("br"):

@@ -44,6 +44,7 @@ class Timestamps:
     updated: ParsedDate | None = None
     nodes: list[LexborNode] = field(default_factory=list)  # date lines, kept out of the body
     warnings: list[str] = field(default_factory=list)
+    selectors_missed: bool = False  # the profile named date elements, none showed a date
 
 
 @dataclass(slots=True)
@@ -76,7 +77,7 @@ def find_timestamps(
     if visible is not None:
         result.nodes.append(visible.node)
     elif selectors:
-        result.warnings.append("profile date selector matched no date; used page heuristics")
+        result.selectors_missed = True
     candidates: list[_Candidate] = []
     if visible is None:
         candidates = _visible_candidates(tree, anchor, chrome_ids(), dated(), options)
