@@ -215,7 +215,7 @@ class _Extraction:
         self.warnings.extend(times.warnings)
 
         lead, lead_node = self._lead(anchor, container)
-        author_raw, author, author_node = self._byline(container)
+        author_raw, author, author_node = self._byline(container, body_source)
         view_count, view_node = self._views(anchor, container)
 
         blocks: list[Block] = []
@@ -354,9 +354,13 @@ class _Extraction:
         )
 
     def _byline(
-        self, container: LexborNode | None
+        self, container: LexborNode | None, body_source: str
     ) -> tuple[str | None, str | None, LexborNode | None]:
-        """(raw byline, author, element) from the profile's selectors or byline-styled elements."""
+        """(raw byline, author, element) from the profile's selectors or byline-styled elements.
+
+        A profile that finds the body but names no author selector says the site prints no
+        byline element: the page-wide search is skipped (a closing name line is still read).
+        """
         first_abbreviated: tuple[str, str, LexborNode] | None = None
         selectors = self._profile_says("author")
         matched_text = False
@@ -376,7 +380,7 @@ class _Extraction:
         if selectors:
             # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
             self._warn_fallback("author", "no person's name" if matched_text else "nothing")
-        if container is None:
+        if container is None or (not selectors and body_source == "profile"):
             return None, None, None
         near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
         bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]

@@ -52,9 +52,16 @@ class ProfileRegistry:
     def from_dirs(cls, *dirs: str | Path) -> ProfileRegistry:
         profiles: dict[str, Profile] = {}
         for folder in dirs:
+            found: dict[str, Profile] = {}
             for path in sorted(Path(folder).glob("*.toml")):
                 profile = load_profile(path)
-                profiles[profile.name] = profile  # later folders override shipped profiles
+                if profile.name in found:
+                    raise ProfileError(
+                        f"two profiles share this name ({found[profile.name].source}, {path})",
+                        site=profile.name,
+                    )
+                found[profile.name] = profile
+            profiles.update(found)  # later folders override shipped profiles
         return cls(list(profiles.values()))
 
     def __iter__(self):  # type: ignore[no-untyped-def]

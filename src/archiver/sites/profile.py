@@ -2,7 +2,10 @@
 
 A profile tells the extractor where a site puts each field and tells the
 crawler where to start. Every key is optional except ``name``; a profile with
-no selectors still helps (host matching, date hints, discovery). Example::
+no selectors still helps (host matching, date hints, discovery). Selector lists
+are tried in order (older layouts after newer ones); a field whose selectors
+all miss falls back to the generic extractor with a warning. A profile that
+names the body but no ``author`` selector says the site prints no byline. Example::
 
     name = "vnexpress"
     display_name = "VnExpress"
@@ -49,7 +52,9 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from archiver.dates import validate_format
 from archiver.errors import ProfileError
+from archiver.urls import is_http_url
 
 SELECTOR_FIELDS = ("title", "lead", "body", "date", "updated", "author", "view_count", "remove")
 _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -83,6 +88,7 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "crawl": {"delay": (int, float), "per_host": int, "user_agent": str, "max_pages": int},
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 _PROBE = LexborHTMLParser("<html><body></body></html>")
 
 
@@ -150,15 +156,19 @@ class Profile:
 
 
 def load_profile(path: str | Path) -> Profile:
-    """Read and validate one profile file; raise :class:`ProfileError` naming the bad field."""
+    """Read and validate one profile file; raise :class:`ProfileError` naming the file and the
+    bad field ("sites/x.toml: bad CSS selector 'h1[[' (site=x, field=selectors.title)")."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ProfileError(f"cannot read profile: {exc.strerror or exc}", site=path.name) from exc
+        raise ProfileError(f"{path}: cannot read profile: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"profile is not valid TOML: {exc}", site=path.name) from exc
-    return profile_from_dict(data, source=str(path))
+        raise ProfileError(f"{path}: profile is not valid TOML: {exc}") from exc
+    try:
+        return profile_from_dict(data, source=str(path))
+    except ProfileError as exc:
+        raise ProfileError(f"{path}: {exc.message}", site=exc.site, field=exc.field) from exc
 
 
 def profile_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Profile:
@@ -184,11 +194,32 @@ def profile_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Profil
     selectors = Selectors(
         **{key: _selectors(sel.get(key, []), site, f"selectors.{key}") for key in SELECTOR_FIELDS}
     )
+    hosts = tuple(h.lower().removeprefix("www.") for h in _strings(data, "hosts", site))
+    for host in hosts:
+        if not _HOST.match(host):
+            raise ProfileError(
+                f"hosts are bare host names like 'vnexpress.net', not {host!r}",
+                site=site,
+                field="hosts",
+            )
+    formats = _strings(dates, "formats", site, "dates.")
+    for fmt in formats:
+        try:
+            validate_format(fmt)
+        except ProfileError as exc:
+            raise ProfileError(exc.message, site=site, field="dates.formats") from exc
+    for key in ("feeds", "sitemaps", "listings", "seeds", "date_archive"):
+        values = disc.get(key, [])
+        for url in [values] if isinstance(values, str) else values:
+            if not isinstance(url, str) or not is_http_url(url):
+                raise ProfileError(
+                    f"must be http(s) URLs, not {url!r}", site=site, field=f"discovery.{key}"
+                )
     return Profile(
         name=name,
         display_name=data.get("display_name", name),
         description=data.get("description", ""),
-        hosts=tuple(h.lower().removeprefix("www.") for h in _strings(data, "hosts", site)),
+        hosts=hosts,
         outlets=_strings(data, "outlets", site),
         language=data.get("language", "vi"),
         end_markers=_strings(data, "end_markers", site),
@@ -196,7 +227,7 @@ def profile_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Profil
         listing_urls=_regexes(urls.get("listing", []), site, "urls.listing"),
         ignore_urls=_regexes(urls.get("ignore", []), site, "urls.ignore"),
         selectors=selectors,
-        date_formats=_strings(dates, "formats", site, "dates."),
+        date_formats=formats,
         date_order=order,
         discovery=Discovery(
             feeds=_strings(disc, "feeds", site, "discovery."),
