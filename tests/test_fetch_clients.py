@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
+from typing import Any
 
 import httpx
 import pytest
@@ -77,6 +79,28 @@ def test_idle_clients_are_closed_and_busy_ones_kept() -> None:
         assert busy.is_closed and len(pool) == 0
 
     asyncio.run(main())
+
+
+def test_clients_share_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[bool] = []
+    create = httpx.create_ssl_context
+
+    def counting(**options: Any) -> ssl.SSLContext:
+        made.append(options.get("verify", True))
+        return create(**options)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counting)
+    pool = ClientPool(Settings(verify_tls=False))
+
+    async def main() -> None:
+        for url in ("https://tamky.gov.vn/", "https://vnexpress.net/", "http://dantri.com.vn/"):
+            async with pool.lease(httpx.URL(url)):
+                pass
+        assert len(pool) == 3
+        await pool.aclose()
+
+    asyncio.run(main())
+    assert made == [False]
 
 
 def test_a_closed_pool_lends_nothing() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -132,6 +133,14 @@ def test_connection_errors_and_timeouts_are_retried(error: BaseException) -> Non
 
 def test_a_request_we_cannot_send_is_not_retried() -> None:
     script = Script([Outcome(failure=httpx.UnsupportedProtocol("gopher"))])
+    retried = run(policy([]), script)
+    assert script.calls == 1 and not retried.gave_up
+
+
+def test_a_certificate_that_fails_verification_is_not_retried() -> None:
+    error = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate has expired")
+    error.__cause__ = ssl.SSLCertVerificationError(1, "certificate has expired")
+    script = Script([Outcome(failure=error)])
     retried = run(policy([]), script)
     assert script.calls == 1 and not retried.gave_up
 

@@ -44,6 +44,9 @@ class Settings:
     total_timeout: float = 120.0
     #: Close a host's HTTP client (and its keep-alive connections) after this long unused.
     idle_client_timeout: float = 60.0
+    #: Check TLS certificates. Some portals serve expired or incomplete chains; an archive
+    #: that must have them anyway can turn this off (the pages are recorded as served).
+    verify_tls: bool = True
     #: Largest response body kept (bytes, after decompression).
     max_response_bytes: int = 10 * 1024 * 1024
     #: Largest compressed-to-decompressed ratio accepted (zip-bomb guard).

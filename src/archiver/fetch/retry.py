@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import ssl
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -158,6 +159,18 @@ class _AskedTooLong(stop_base):
         return asked is not None and asked > self._policy.max_wait
 
 
+def _certificate_error(error: BaseException) -> bool:
+    """A TLS certificate that failed verification (httpx says ConnectError): no cure in retrying."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _result(retry_state: RetryCallState) -> Attempt:
     assert retry_state.outcome is not None  # tenacity waits and stops only after an attempt
     return retry_state.outcome.result()
@@ -203,7 +216,9 @@ class RetryPolicy:
     def retryable(self, attempt: Attempt) -> bool:
         """True when ``attempt`` failed in a way another attempt may cure."""
         if attempt.failure is not None:
-            return isinstance(attempt.failure, RETRYABLE_ERRORS)
+            return isinstance(attempt.failure, RETRYABLE_ERRORS) and not _certificate_error(
+                attempt.failure
+            )
         return attempt.status in self.statuses
 
     def retry_after(self, attempt: Attempt) -> float | None:
