@@ -85,6 +85,13 @@ def page(url: str, body: str = STORY, **fields: object) -> tuple[Exchange, Artic
     return exchange(url, html, when=when), article(url, body, **fields)  # type: ignore[arg-type]
 
 
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, to prove it was left untouched."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
     import sqlite3
 
@@ -93,3 +100,24 @@ def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+_WORDS = sorted(set((STORY + " " + OTHER_STORY).replace(",", " ").replace(".", " ").split()))
+
+
+def random_story(seed: int, words: int = 120) -> str:
+    """A distinct, article-length text made of the stories' words (no near-copies of each other)."""
+    import random
+
+    rng = random.Random(seed)
+    picked = rng.choices(_WORDS, k=words)
+    sentences = [" ".join(picked[i : i + 15]).capitalize() + "." for i in range(0, words, 15)]
+    half = len(sentences) // 2
+    return " ".join(sentences[:half]) + "\n\n" + " ".join(sentences[half:])
+
+
+def random_pages(start: int, count: int, site: str = "vnexpress") -> list:
+    return [
+        page(f"https://{site}.vn/bai-{n}.html", random_story(n), title=f"Bài số {n}", site=site)
+        for n in range(start, start + count)
+    ]

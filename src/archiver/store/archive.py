@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,7 +22,7 @@ from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
 from archiver.store.connection import configure, open_connection, store_error
-from archiver.store.prepare import prepare
+from archiver.store.prepare import prepare_batch
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.schema import check_version, latest_version, migrate
 from archiver.store.times import now_iso
@@ -57,6 +58,7 @@ class Archive:
         self.readonly = readonly
         self.timeout = timeout
         self.compress_level = compress_level
+        self.rebuilt: list[str] = []
         conn = open_connection(self.path, readonly=readonly, timeout=timeout)
         try:
             version = check_version(conn, self.path)
@@ -127,9 +129,17 @@ class Archive:
         except sqlite3.Error as error:
             raise store_error(error, self.path, action, self.timeout) from error
 
-    def _body_known(self, sha256: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-        return row is not None
+    def _stored_bodies(self, batch: list[tuple[Exchange, Article | None]]) -> frozenset[str]:
+        """Which of the batch's bodies are already archived (those are not compressed again)."""
+        hashes = {
+            hashlib.sha256(exchange.body).hexdigest() for exchange, _ in batch if exchange.body
+        }
+        with self.reading("checking stored bodies") as conn:
+            return frozenset(
+                sha
+                for sha in hashes
+                if conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)).fetchone()
+            )
 
     # -- crawl runs and sites ----------------------------------------------------------
 
@@ -205,17 +215,8 @@ class Archive:
         results: list[SaveResult] = []
         iterator = iter(items)
         while batch := list(islice(iterator, batch_size)):
-            with self.reading("checking stored bodies"):
-                prepared = [
-                    prepare(
-                        exchange,
-                        article,
-                        site=site,
-                        body_known=self._body_known,
-                        compress_level=self.compress_level,
-                    )
-                    for exchange, article in batch
-                ]
+            job = (batch, site, self._stored_bodies(batch), self.compress_level)
+            prepared = prepare_batch(job)  # CPU work, before taking the write lock
             with self.transaction("saving fetched pages") as writer:
                 results.extend(writer.save(item, run_id, extractor_version) for item in prepared)
         return results

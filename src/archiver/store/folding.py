@@ -148,12 +148,15 @@ def fold_and_key(text: str | None) -> tuple[str, bytes]:
 
 def _key(encoded: bytes) -> bytes:
     letters = b" ".join(encoded.translate(_TONELESS_TABLE).split())
+    if not letters:
+        return b""
     tones = b" ".join(encoded.translate(_TONE_TABLE, _TONELESS_LETTERS).split())
     return letters + b"\x00" + tones
 
 
 def _slow_key(text: str) -> bytes:
-    return b"\x00slow\x00" + tone_key(clean(text)).encode("utf-8", "surrogatepass")
+    key = tone_key(clean(text))
+    return b"\x00slow\x00" + key.encode("utf-8", "surrogatepass") if key else b""
 
 
 def words(text: str | None) -> list[str]:

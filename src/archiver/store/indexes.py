@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
@@ -56,14 +56,18 @@ def _qmarks(count: int) -> str:
 
 
 def link_near_duplicates(
-    cur: sqlite3.Cursor, article_id: int, sig: bytes | None, story_id: int, found_at: str
+    cur: sqlite3.Cursor,
+    article_id: int,
+    sig: bytes | None,
+    keys: Sequence[int],
+    story_id: int,
+    found_at: str,
 ) -> tuple[int, ...]:
     """Index ``sig`` in the buckets and link the article to its stored near-copies.
 
     Returns the linked article ids. The article joins the lowest story id among
     its copies, and stories it bridges are merged into that one.
     """
-    keys = band_keys(sig)
     if not keys or sig is None:
         return ()
     candidate_ids = [

@@ -10,18 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from archiver.article import Article
 from archiver.fetch.exchange import Exchange
-from archiver.store.dedup import minhash, url_identity
+from archiver.store.dedup import band_keys, minhash, url_identity
 from archiver.store.folding import fold_and_key, hash_keys, index_fold
 from archiver.store.times import iso
 from archiver.urls import host_of
 
-__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare"]
+__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare", "prepare_batch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class ArticleRecord:
     view_count: int | None
     content_hash: str
     signature: bytes | None
+    bands: tuple[int, ...]  # LSH bucket keys of the signature
     folded: tuple[str, str, str]  # title, lead, body as the search index holds them
 
 
@@ -69,6 +70,7 @@ def article_record(
     }
     title, title_key = fold_and_key(article.title)
     body, body_key = fold_and_key(article.body)
+    signature = minhash(body.split())
     return ArticleRecord(
         canonical=identity.canonical,
         aliases=identity.aliases,
@@ -76,7 +78,8 @@ def article_record(
         fields=fields,
         view_count=article.view_count,
         content_hash=hash_keys(title_key, body_key),
-        signature=minhash(body.split()),
+        signature=signature,
+        bands=tuple(band_keys(signature)),
         folded=(title, index_fold(article.lead), body),
     )
 
@@ -90,17 +93,17 @@ def prepare(
     article: Article | None,
     *,
     site: str | None,
-    body_known: Callable[[str], bool],
+    stored: Container[str],
     compress_level: int,
 ) -> Prepared:
-    """The CPU part of saving ``exchange``: nothing here touches the write lock."""
+    """The CPU part of saving ``exchange``; ``stored`` holds the body hashes already archived."""
     record = None
     if article is not None and article.is_article:
         record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)
     body = exchange.body or b""
     sha = hashlib.sha256(body).hexdigest() if body else None
     blob, compression = None, "zlib"
-    if sha is not None and not body_known(sha):
+    if sha is not None and sha not in stored:
         blob = zlib.compress(body, compress_level)
         if len(blob) >= len(body):  # already-compressed media: store as is
             blob, compression = body, "none"
@@ -131,3 +134,14 @@ def prepare(
         compression=compression,
         article=record,
     )
+
+
+def prepare_batch(
+    job: tuple[list[tuple[Exchange, Article | None]], str | None, frozenset[str], int],
+) -> list[Prepared]:
+    """:func:`prepare` over a list, in a worker process (one picklable argument)."""
+    items, site, stored, compress_level = job
+    return [
+        prepare(exchange, article, site=site, stored=stored, compress_level=compress_level)
+        for exchange, article in items
+    ]

@@ -267,7 +267,9 @@ class Writer:
             tuple(values.values()),
         )
         fts_insert(self.cur, article_id, *record.folded)
-        near = link_near_duplicates(self.cur, article_id, record.signature, article_id, seen)
+        near = link_near_duplicates(
+            self.cur, article_id, record.signature, record.bands, article_id, seen
+        )
         self._aliases(article_id, record.aliases, save, skip=record.canonical)
         self._view_count(article_id, save, update_article=False)
         return near
@@ -306,7 +308,7 @@ class Writer:
                 fts_insert(self.cur, row["id"], *record.folded)
                 unindex_signature(self.cur, row["id"], row["minhash"])
                 near = link_near_duplicates(
-                    self.cur, row["id"], record.signature, row["story_id"], seen
+                    self.cur, row["id"], record.signature, record.bands, row["story_id"], seen
                 )
                 if not save.reparse:
                     changes["content_since"] = seen

@@ -1,0 +1,72 @@
+"""Export: JSON lines and CSV in UTF-8 (BOM on request), filtered by site and period."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from archiver.errors import StoreError
+from archiver.store import Archive
+from archiver.store.export import COLUMNS
+from store_support import OTHER_STORY, STORY, page
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(tmp_path / "archive.db") as opened:
+        opened.save(*page("https://vnexpress.net/a-1.html", view_count=12))
+        opened.save(
+            *page(
+                "https://dantri.com.vn/b.htm",
+                OTHER_STORY,
+                title="Mưa lớn",
+                site="dantri",
+                published_at="2023-12-31T23:00:00+07:00",
+            )
+        )
+        yield opened
+
+
+def test_json_lines_hold_one_article_each_with_readable_vietnamese(archive):
+    out = io.StringIO()
+    assert archive.export(out=out) == 2
+    lines = out.getvalue().splitlines()
+    assert "Đà Nẵng" in lines[0]  # not \u-escaped
+    first = json.loads(lines[0])
+    assert list(first) == list(COLUMNS)
+    assert (first["url"], first["body"], first["view_count"]) == (
+        "https://vnexpress.net/a-1.html",
+        STORY,
+        12,
+    )
+    assert first["warnings"] == []
+
+
+def test_csv_with_bom_round_trips_multi_paragraph_bodies(archive):
+    out = io.StringIO(newline="")
+    assert archive.export(format="csv", bom=True, out=out) == 2
+    text = out.getvalue()
+    assert text.startswith("\ufeffid,url,site,title")
+    records = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    assert [r["site"] for r in records] == ["vnexpress", "dantri"]
+    assert records[0]["body"] == STORY
+
+
+def test_export_filters_by_site_and_period(archive):
+    def urls(**filters):
+        out = io.StringIO()
+        archive.export(out=out, **filters)
+        return [json.loads(line)["url"] for line in out.getvalue().splitlines()]
+
+    assert urls(site="dantri") == ["https://dantri.com.vn/b.htm"]
+    assert urls(since="2024") == ["https://vnexpress.net/a-1.html"]
+    assert urls(until="2023-12") == ["https://dantri.com.vn/b.htm"]
+    assert urls(site="vnexpress", until="2023") == []
+
+
+def test_an_unknown_format_is_refused(archive):
+    with pytest.raises(StoreError, match="unknown export format"):
+        archive.export(format="xml", out=io.StringIO())

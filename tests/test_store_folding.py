@@ -1,0 +1,87 @@
+"""Fast folding and content keys agree exactly with archiver.text, on any text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archiver.store.folding import content_hash, content_key, fold_and_key, index_fold
+from archiver.text import clean, fold, tone_key
+
+_VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+_ALPHABET = (
+    _VIETNAMESE
+    + _VIETNAMESE.upper()
+    + "bcdghklmnpqrstvx0123456789 \n\t,.;:!?-_'\"()“”–…"
+    + "äöüñçßæøł"  # foreign names
+    + "中ΩЖİ\u200b\u0301\u0300\u00a0"  # characters outside the fast code page
+)
+texts = st.text(alphabet=_ALPHABET, max_size=80)
+
+
+def slow_index_fold(text: str) -> str:
+    return re.sub(r"[\W_]", " ", fold(text))
+
+
+@settings(max_examples=400)
+@given(texts)
+def test_index_fold_is_fold_with_non_word_characters_as_spaces(text):
+    assert index_fold(text) == slow_index_fold(text)
+    assert fold_and_key(text) == (index_fold(text), content_key(text))
+
+
+def test_every_single_character_folds_as_archiver_text_does():
+    for code in range(0x20, 0x3000):
+        char = chr(code)
+        if unicodedata.category(char) != "Cs":
+            assert index_fold(char) == slow_index_fold(char), hex(code)
+
+
+def test_vietnamese_text_folds_one_character_per_character():
+    text = "Thủ tướng: “Đà Nẵng” hài lòng – 3.500 tỷ đồng…"
+    folded = index_fold(text)
+    assert folded == "thu tuong   da nang  hai long   3 500 ty dong "
+    assert len(folded) == len(text)
+
+
+def _variant(text: str, choice: int) -> str:
+    if choice == 0:
+        return unicodedata.normalize("NFD", text)
+    if choice == 1:
+        return text.upper()
+    if choice == 2:  # old/new tone placement
+        for old, new in (("òa", "oà"), ("óa", "oá"), ("ủy", "uỷ"), ("úy", "uý"), ("ọe", "oẹ")):
+            text = text.replace(old, new)
+        return text
+    if choice == 3:
+        return "  " + text.replace(" ", " \n ") + "\t"
+    return text[::-1]  # usually a different text
+
+
+@settings(max_examples=400)
+@given(texts, st.integers(0, 4), texts)
+def test_content_keys_are_equal_exactly_when_tone_keys_are(text, choice, other):
+    for second in (_variant(text, choice), other, text + "a"):
+        same_key = content_key(text) == content_key(second)
+        same_tone_key = tone_key(clean(text)) == tone_key(clean(second))
+        assert same_key == same_tone_key, (text, second)
+
+
+def test_content_hash_ignores_form_case_spacing_and_tone_placement():
+    title, body = "Hòa bình cho Thủy", "Người dân hài lòng.\n\nỦy ban họp."
+    variants = [
+        ("hoà bình cho thuỷ", unicodedata.normalize("NFD", body)),
+        ("HÒA  BÌNH CHO THỦY", "Người dân hài lòng. Uỷ ban họp."),
+    ]
+    for other_title, other_body in variants:
+        assert content_hash(title, body) == content_hash(other_title, other_body)
+
+
+def test_content_hash_sees_a_changed_diacritic_or_word():
+    base = content_hash("Hòa bình", "Người dân hài lòng.")
+    assert content_hash("Hoa bình", "Người dân hài lòng.") != base
+    assert content_hash("Hòa bình", "Người dân hài long.") != base
+    assert content_hash("Hòa bình Người", "dân hài lòng.") != base
