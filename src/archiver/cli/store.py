@@ -1,0 +1,320 @@
+"""Commands over the archive: search, export, stats, reparse, datasette."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, fail, main
+from archiver.errors import QueryError
+from archiver.store import DEFAULT_PATH, ENV_VAR, Archive, SearchHit, Stats
+
+_db_option = click.option(
+    "--db",
+    "db",
+    envvar=ENV_VAR,
+    default=DEFAULT_PATH,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help=f"Archive file (or set {ENV_VAR}).",
+)
+_site_option = click.option("--site", help="Only this site (profile name or host).")
+_since_option = click.option(
+    "--since", metavar="DATE", help="Published on or after DATE (2024, 2024-03, 2024-03-05)."
+)
+_until_option = click.option(
+    "--until", metavar="DATE", help="Published on or before DATE (whole month/year if given so)."
+)
+
+
+@contextmanager
+def _bad_query() -> Iterator[None]:
+    """A mistyped query or date is the user's input, not a broken archive: exit code 2."""
+    try:
+        yield
+    except QueryError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+
+
+def _styled(hit: SearchHit) -> str:
+    if not sys.stdout.isatty():
+        return hit.marked("**", "**")
+    return hit.marked("\x1b[1;33m", "\x1b[0m")
+
+
+@main.command()
+@click.argument("query")
+@_site_option
+@_since_option
+@_until_option
+@click.option(
+    "--author", help="Only articles whose author contains these words (accents optional)."
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Number of results.",
+)
+@click.option("--exact", is_flag=True, help="Diacritics must match as typed (hòa/hoà still equal).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@_db_option
+def search(
+    query: str,
+    site: str | None,
+    since: str | None,
+    until: str | None,
+    author: str | None,
+    limit: int,
+    exact: bool,
+    as_json: bool,
+    db: str,
+) -> None:
+    """Search archived articles, best match first.
+
+    Accent-insensitive: "da nang" finds "Đà Nẵng". Words are ANDed; use
+    "quotes" for a phrase, AND/OR/NOT (upper case), parentheses, a trailing *
+    for a prefix, title:/lead:/body: to search one field. Exits 1 when nothing
+    matches.
+
+    \b
+    Examples:
+        archiver search "thu tuong"
+        archiver search '"Đà Nẵng" AND (bão OR lũ)' --since 2024-01 --site vnexpress
+        archiver search "Thủy" --exact --json --limit 5
+    """
+    with Archive(db, readonly=True) as archive, _bad_query():
+        hits = archive.search(
+            query, site=site, since=since, until=until, author=author, limit=limit, exact=exact
+        )
+    if as_json:
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+    else:
+        for rank, hit in enumerate(hits, 1):
+            details = " · ".join(filter(None, (hit.site, hit.published_at, hit.author)))
+            click.echo(f"{rank}. {hit.title or '(no title)'}  ({details})")
+            click.echo(f"   {hit.url}")
+            click.echo(f"   {_styled(hit)}\n")
+    if not hits:
+        click.echo(f"archiver: no article matches {query!r}", err=True)
+        sys.exit(EXIT_NEGATIVE)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@_site_option
+@_since_option
+@_until_option
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="Start with a UTF-8 byte-order mark (lets Excel open a CSV correctly).",
+)
+@_db_option
+def export(
+    fmt: str,
+    site: str | None,
+    since: str | None,
+    until: str | None,
+    output: str,
+    bom: bool,
+    db: str,
+) -> None:
+    """Export articles as JSON lines or CSV (UTF-8), streaming in constant memory.
+
+    A file is written under a temporary name and renamed when complete.
+
+    \b
+    Examples:
+        archiver export -o articles.jsonl
+        archiver export --format csv --bom --site vnexpress --since 2024-03 -o march.csv
+    """
+    newline = "" if fmt == "csv" else None
+    with Archive(db, readonly=True) as archive, _bad_query():
+        if output == "-":
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline)
+            count = archive.export(
+                format=fmt, site=site, since=since, until=until, out=stream, bom=bom
+            )
+            stream.flush()
+            stream.detach()
+        else:
+            with _atomic_text(output, newline) as stream:
+                count = archive.export(
+                    format=fmt, site=site, since=since, until=until, out=stream, bom=bom
+                )
+    click.echo(
+        f"exported {count:,} articles" + ("" if output == "-" else f" to {output}"), err=True
+    )
+
+
+@contextmanager
+def _atomic_text(path: str, newline: str | None) -> Iterator[IO[str]]:
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+            yield stream
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def _print_stats(data: Stats, months: int) -> None:
+    totals = data.totals
+    click.echo(
+        f"{totals['articles']:,} articles ({totals['stories']:,} stories) "
+        f"from {totals['sites']} sites; "
+        f"{totals['fetches']:,} fetches ({totals['failed_fetches']:,} failed); "
+        f"{totals['body_bytes_stored'] / 1e6:,.1f} MB of raw pages stored "
+        f"({totals['body_bytes'] / 1e6:,.1f} MB uncompressed)"
+    )
+    click.echo(
+        f"{totals['aliases']:,} alias URLs, {totals['versions']:,} earlier versions, "
+        f"{totals['view_counts']:,} view-count observations, "
+        f"{totals['near_duplicate_links']:,} near-duplicate links\n"
+    )
+    if data.sites:
+        fields = list(data.sites[0].missing)
+        click.echo(
+            "site".ljust(22)
+            + "articles".rjust(9)
+            + "  published".ljust(25)
+            + "  missing: "
+            + ", ".join(fields)
+        )
+        for site in data.sites:
+            span = f"{(site.first_published or '?')[:10]}..{(site.last_published or '?')[:10]}"
+            missing = "  ".join(
+                _percent(site.missing[f], site.articles).rjust(len(f)) for f in fields
+            )
+            click.echo(f"{site.site[:21]:<22}{site.articles:>9,}  {span:<23}  {missing}")
+        click.echo()
+    recent = sorted({month for _, month in data.months if month != "unknown"})[-months:]
+    if recent:
+        click.echo("articles per month".ljust(22) + "".join(m.rjust(9) for m in recent))
+        for site in data.sites:
+            counts = "".join(f"{data.months.get((site.site, m), 0):>9,}" for m in recent)
+            click.echo(f"{site.site[:21]:<22}{counts}")
+        click.echo()
+    for run in data.runs:
+        counters = ", ".join(f"{k}={v}" for k, v in (run.stats or {}).items())
+        click.echo(
+            f"run {run.id}: {run.status:<11} {run.started_at} .. {run.finished_at or '-'}"
+            f"  {counters}"
+        )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
+@click.option(
+    "--months",
+    default=6,
+    show_default=True,
+    type=click.IntRange(1, 120),
+    help="Months shown per site.",
+)
+@_db_option
+def stats(as_json: bool, months: int, db: str) -> None:
+    """Show what the archive holds: articles per site and month, fields missing per
+    site (a broken profile shows up as a jump), and the last crawl runs.
+
+    \b
+    Examples:
+        archiver stats
+        archiver stats --json --db /data/archive.db
+    """
+    with Archive(db, readonly=True) as archive:
+        data = archive.stats()
+    if as_json:
+        click.echo(json.dumps(data.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_stats(data, months)
+
+
+@main.command()
+@_site_option
+@_db_option
+def reparse(site: str | None, db: str) -> None:
+    """Re-run extraction over the stored raw pages (after a profile fix).
+
+    Updates articles without refetching; an earlier title or body is kept in
+    article_versions. Exits 1 if no page could be re-extracted.
+
+    \b
+    Examples:
+        archiver reparse --site vnexpress
+        ARCHIVER_DB=/data/archive.db archiver reparse
+    """
+    with Archive(db) as archive:
+        summary = archive.reparse(site=site)
+    outcomes = ", ".join(f"{count:,} {name}" for name, count in sorted(summary.outcomes.items()))
+    click.echo(
+        f"re-extracted {summary.examined:,} pages: {outcomes or 'nothing'}; "
+        f"{summary.failed:,} failed"
+    )
+    for fetch_id, url, error in summary.failures:
+        click.echo(f"  fetch {fetch_id} {url}: {error}", err=True)
+    if summary.examined and summary.failed == summary.examined:
+        sys.exit(EXIT_NEGATIVE)
+
+
+@main.command()
+@_db_option
+@click.option("--dry-run", is_flag=True, help="Print the Datasette command instead of running it.")
+@click.argument("datasette_args", nargs=-1, type=click.UNPROCESSED)
+def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
+    """Browse the archive in Datasette, with full-text search that ignores diacritics and đ.
+
+    Datasette is not a dependency of archiver: install it first
+    (pip install datasette). Extra arguments go to Datasette.
+
+    \b
+    Examples:
+        archiver datasette --db archive.db
+        archiver datasette --dry-run -- --port 8002
+    """
+    from archiver.store.datasette import METADATA, PLUGINS, metadata_for
+
+    name = Path(db).stem
+    metadata: Any = METADATA
+    if name != "archive":
+        handle, metadata = tempfile.mkstemp(prefix="archiver-datasette-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(metadata_for(name), stream, ensure_ascii=False)
+    command = ["datasette", db, "-m", str(metadata), "--plugins-dir", str(PLUGINS), *datasette_args]
+    if dry_run:
+        click.echo(" ".join(command))
+        return
+    executable = shutil.which("datasette")
+    if executable is None:
+        fail(
+            "Datasette is not installed: pip install datasette (then run this again)",
+            EXIT_BAD_INPUT,
+        )
+    os.execv(executable, command)

@@ -1,0 +1,118 @@
+"""The archive commands: search, export, stats, reparse and datasette, with --db or ARCHIVER_DB."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.article import Article
+from archiver.cli import main
+from archiver.store import Archive
+from archiver.store import reparse as reparse_module
+from store_support import OTHER_STORY, STORY, page
+
+COMMANDS = ("search", "export", "stats", "reparse", "datasette")
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.save(*page("https://vnexpress.net/a-1.html", view_count=4))
+        archive.save(
+            *page("https://dantri.com.vn/b.htm", OTHER_STORY, title="Mưa lớn", site="dantri")
+        )
+    return str(path)
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_archive_command_documents_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert "archiver " + command in result.output
+
+
+def test_search_prints_ranked_hits_with_marked_snippets(db):
+    result = run("search", "hai long", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1. Thủ tướng kiểm tra dự án cầu cảng ở Đà Nẵng  (vnexpress")
+    assert "**hài lòng**" in result.output
+
+
+def test_search_reads_the_archive_named_by_the_environment(db):
+    hits = json.loads(run("search", "mua lon", "--json", env={"ARCHIVER_DB": db}).output)
+    assert [hit["title"] for hit in hits] == ["Mưa lớn"]
+    assert set(hits[0]) == {
+        "article_id",
+        "url",
+        "site",
+        "title",
+        "published_at",
+        "author",
+        "snippet",
+        "score",
+    }
+
+
+def test_search_exit_codes_say_no_match_or_bad_query(db):
+    nothing = run("search", "khong co tu nay", "--db", db)
+    assert nothing.exit_code == 1
+    assert "no article matches" in nothing.output
+    bad = run("search", '"unbalanced', "--db", db)
+    assert bad.exit_code == 2
+    assert bad.output.startswith("archiver: unbalanced quote")
+    missing = run("search", "x", "--db", db + ".missing")
+    assert missing.exit_code == 3
+    assert "no archive at" in missing.output
+
+
+def test_export_writes_a_complete_file_or_standard_output(db, tmp_path):
+    target = tmp_path / "out.csv"
+    result = run("export", "--format", "csv", "--bom", "-o", str(target), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "exported 2 articles to" in result.output
+    assert target.read_bytes().startswith("\ufeffid,url".encode())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    lines = run("export", "--site", "dantri", "--db", db).output.splitlines()
+    assert json.loads(lines[0])["title"] == "Mưa lớn"
+    assert lines[-1] == "exported 1 articles"
+
+
+def test_export_reports_a_bad_date_as_bad_input(db):
+    result = run("export", "--since", "hôm qua", "--db", db)
+    assert result.exit_code == 2
+    assert "--since expects a date" in result.output
+
+
+def test_stats_prints_tables_or_json(db):
+    text = run("stats", "--db", db)
+    assert text.exit_code == 0
+    assert text.output.startswith("2 articles (2 stories) from 2 sites")
+    assert "vnexpress" in text.output and "2024-03" in text.output
+    data = json.loads(run("stats", "--json", "--db", db).output)
+    assert data["totals"]["view_counts"] == 1
+
+
+def test_reparse_uses_the_extractor_and_reports_what_changed(db, monkeypatch):
+    def extract(html, url, *, headers=None, fetched_at=None):
+        return Article(url=url, site="vnexpress", title="Tiêu đề mới", body=STORY, lead=STORY[:50])
+
+    monkeypatch.setattr(reparse_module, "_default_extract", lambda: (extract, "9.9"))
+    result = run("reparse", "--site", "vnexpress", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("re-extracted 1 pages: 1 updated; 0 failed")
+
+
+def test_datasette_command_names_the_metadata_and_plugin(db):
+    result = run("datasette", "--dry-run", "--db", db)
+    assert result.exit_code == 0
+    words = result.output.split()
+    assert words[:2] == ["datasette", db]
+    assert words[3].endswith("metadata.json") and words[5].endswith("plugins")
