@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -22,7 +21,7 @@ from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
 from archiver.store.connection import configure, open_connection, store_error
-from archiver.store.prepare import prepare_batch
+from archiver.store.prepare import prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.schema import check_version, latest_version, migrate
 from archiver.store.times import now_iso
@@ -53,8 +52,10 @@ class Archive:
         readonly: bool = False,
         timeout: float = 30.0,
         compress_level: int = 6,
+        extractor_version: str = EXTRACTOR_VERSION,
     ) -> None:
         self.path = os.fspath(path)
+        self.extractor_version = extractor_version
         self.readonly = readonly
         self.timeout = timeout
         self.compress_level = compress_level
@@ -129,17 +130,10 @@ class Archive:
         except sqlite3.Error as error:
             raise store_error(error, self.path, action, self.timeout) from error
 
-    def _stored_bodies(self, batch: list[tuple[Exchange, Article | None]]) -> frozenset[str]:
-        """Which of the batch's bodies are already archived (those are not compressed again)."""
-        hashes = {
-            hashlib.sha256(exchange.body).hexdigest() for exchange, _ in batch if exchange.body
-        }
-        with self.reading("checking stored bodies") as conn:
-            return frozenset(
-                sha
-                for sha in hashes
-                if conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)).fetchone()
-            )
+    def body_known(self, sha256: str) -> bool:
+        """Whether a response body with this SHA-256 (hex) is already archived."""
+        row = self.conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
 
     # -- crawl runs and sites ----------------------------------------------------------
 
@@ -191,12 +185,13 @@ class Archive:
         article: Article | None,
         *,
         run_id: int | None = None,
-        extractor_version: str = EXTRACTOR_VERSION,
+        extractor_version: str | None = None,
         site: str | None = None,
     ) -> SaveResult:
         """Store one exchange and, if it gave an article, the article — in one transaction.
 
-        ``site`` names the site of a fetch that gave no article (an article names its own).
+        ``site`` names the site of a fetch that gave no article (an article names its own);
+        ``extractor_version`` defaults to the archive's :attr:`extractor_version`.
         """
         return self.save_many(
             [(exchange, article)], run_id=run_id, extractor_version=extractor_version, site=site
@@ -207,18 +202,28 @@ class Archive:
         items: Iterable[tuple[Exchange, Article | None]],
         *,
         run_id: int | None = None,
-        extractor_version: str = EXTRACTOR_VERSION,
+        extractor_version: str | None = None,
         site: str | None = None,
         batch_size: int = 500,
     ) -> list[SaveResult]:
         """:meth:`save` for many exchanges, one transaction per ``batch_size`` of them."""
         results: list[SaveResult] = []
         iterator = iter(items)
+        version = extractor_version or self.extractor_version
         while batch := list(islice(iterator, batch_size)):
-            job = (batch, site, self._stored_bodies(batch), self.compress_level)
-            prepared = prepare_batch(job)  # CPU work, before taking the write lock
+            with self.reading("checking stored bodies"):  # CPU work, before the write lock
+                prepared = [
+                    prepare(
+                        exchange,
+                        article,
+                        site=site,
+                        body_known=self.body_known,
+                        compress_level=self.compress_level,
+                    )
+                    for exchange, article in batch
+                ]
             with self.transaction("saving fetched pages") as writer:
-                results.extend(writer.save(item, run_id, extractor_version) for item in prepared)
+                results.extend(writer.save(item, run_id, version) for item in prepared)
         return results
 
     # -- reading -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from archiver.store.folding import fold_and_key, hash_keys, index_fold
 from archiver.store.times import iso
 from archiver.urls import host_of
 
-__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare", "prepare_batch"]
+__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +93,20 @@ def prepare(
     article: Article | None,
     *,
     site: str | None,
-    stored: Container[str],
+    body_known: Callable[[str], bool],
     compress_level: int,
 ) -> Prepared:
-    """The CPU part of saving ``exchange``; ``stored`` holds the body hashes already archived."""
+    """The CPU part of saving ``exchange``; ``body_known(sha256)`` says a body is archived.
+
+    Nothing here takes the write lock; a known body is not compressed again.
+    """
     record = None
     if article is not None and article.is_article:
         record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)
     body = exchange.body or b""
     sha = hashlib.sha256(body).hexdigest() if body else None
     blob, compression = None, "zlib"
-    if sha is not None and sha not in stored:
+    if sha is not None and not body_known(sha):
         blob = zlib.compress(body, compress_level)
         if len(blob) >= len(body):  # already-compressed media: store as is
             blob, compression = body, "none"
@@ -134,14 +137,3 @@ def prepare(
         compression=compression,
         article=record,
     )
-
-
-def prepare_batch(
-    job: tuple[list[tuple[Exchange, Article | None]], str | None, frozenset[str], int],
-) -> list[Prepared]:
-    """:func:`prepare` over a list, in a worker process (one picklable argument)."""
-    items, site, stored, compress_level = job
-    return [
-        prepare(exchange, article, site=site, stored=stored, compress_level=compress_level)
-        for exchange, article in items
-    ]
