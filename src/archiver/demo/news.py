@@ -116,7 +116,7 @@ _BOTTOM = f"""<footer class="site-footer">
   <div class="container">
     <p>{escape(_SITE.name)} - trang tin minh họa cho bản demo của archiver. \
 Mọi bài viết đều là hư cấu.</p>
-    <p><a href="{FEED}">RSS</a> · <a href="/lien-he">Liên hệ</a></p>
+    <p><a href="{FEED}">RSS</a></p>
   </div>
 </footer>
 </body>
