@@ -6,8 +6,8 @@ omitted (relative dates such as "2 giờ trước" then resolve against now).
     >>> article = extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
     >>> article.title, article.published_at
 
-The stages, each in its own module: decode (``archiver.encoding``), parse and
-clean (``dom``, ``chrome``), read metadata (``metadata``), then title
+The stages, each in its own module: decode, parse, read metadata and clean
+(``page``, ``dom``, ``metadata``, ``chrome``), then title
 (``headline``), dates (``timestamps``), body and lead (``content``), author
 and view count (``byline``). A site profile (``archiver.sites``) points each
 stage at the right element; without one, or when its selectors no longer
@@ -24,23 +24,14 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.article import Article
-from archiver.encoding import decode_html
 from archiver.extract import byline, content
 from archiver.extract.chrome import find_chrome
-from archiver.extract.dom import (
-    Block,
-    ancestors,
-    first_match,
-    parse,
-    prepare,
-    render_blocks,
-    text_of,
-)
+from archiver.extract.dom import Block, ancestors, first_match, render_blocks, text_of
 from archiver.extract.headline import _references, find_title, title_before
-from archiver.extract.metadata import Metadata, read_metadata
+from archiver.extract.metadata import Metadata
+from archiver.extract.page import MAX_HTML_CHARS, load_page
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
-from archiver.legacy import convert_legacy_text
 from archiver.sites import Profile, registry
 from archiver.text import clean, detect_language
 from archiver.urls import host_of, normalize_url
@@ -49,8 +40,6 @@ __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "extract"]
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
 EXTRACTOR_VERSION = "1.0"
-#: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
-MAX_HTML_CHARS = 8_000_000
 
 
 def extract(
@@ -67,39 +56,13 @@ def extract(
     ``profile`` forces a site profile (an object or a profile name) instead of
     choosing one by URL and markup.
     """
-    warnings: list[str] = []
-    if isinstance(html, bytes | bytearray | memoryview):
-        content_type = _header(headers, "content-type")
-        decoded = decode_html(bytes(html), content_type)
-        markup = decoded.text
-        warnings.extend(decoded.warnings)
-    else:
-        markup = html
-    if len(markup) > MAX_HTML_CHARS:
-        warnings.append(
-            f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
-        )
-        markup = markup[:MAX_HTML_CHARS]
-    tree = parse(markup)
-    legacy = convert_legacy_text(tree, markup)
-    if legacy:
-        warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
-    meta = read_metadata(tree)
-    prepare(tree)
+    page = load_page(html, headers)
+    tree = page.tree
     if isinstance(profile, str):
         profile = registry().get(profile)
     elif profile is None:
         profile = registry().for_page(url, tree)
-    return _Extraction(tree, url, meta, profile, fetched_at, warnings).run()
-
-
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    if not headers:
-        return None
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
+    return _Extraction(tree, url, page.meta, profile, fetched_at, list(page.warnings)).run()
 
 
 class _Extraction:
@@ -426,10 +389,7 @@ class _Extraction:
         selectors = self._profile_says("view_count")
         for selector in selectors:
             for node in self.tree.css(selector):
-                text = text_of(node)
-                count = byline.parse_view_count(text)
-                if count is None and text.replace(".", "").replace(",", "").isdigit():
-                    count = byline.parse_view_count(f"Lượt xem: {text}")
+                count = byline.count_in_element(text_of(node))
                 if count is not None:
                     return count, node
         region = _region(anchor, container)

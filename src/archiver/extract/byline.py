@@ -167,6 +167,14 @@ def parse_view_count(text: str | None) -> int | None:
     return None
 
 
+def count_in_element(text: str) -> int | None:
+    """The view count shown by an element a profile names: a labelled count or a bare number."""
+    count = parse_view_count(text)
+    if count is None and text.replace(".", "").replace(",", "").isdigit():
+        count = parse_view_count(f"Lượt xem: {text}")
+    return count
+
+
 def _number(digits: str, suffix: str | None) -> int | None:
     digits = digits.rstrip(".,")
     multiplier = {"k": 1_000, "m": 1_000_000}.get((suffix or "").lower(), 1)

@@ -1,0 +1,63 @@
+"""The first stages of extraction: a page's bytes in, its parsed, cleaned tree and metadata out.
+
+Decoding (charset and legacy font encodings), parsing, reading the metadata
+(before scripts are stripped: JSON-LD lives in <script>) and removing what a
+reader never sees. :func:`archiver.extract.extract` and the profile checker
+(:mod:`archiver.extract.probe`) both start here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from archiver.encoding import decode_html
+from archiver.extract.dom import parse, prepare
+from archiver.extract.metadata import Metadata, read_metadata
+from archiver.legacy import convert_legacy_text
+
+#: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
+MAX_HTML_CHARS = 8_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page ready for the field stages. ``warnings`` are about decoding and size."""
+
+    tree: LexborHTMLParser
+    meta: Metadata
+    warnings: tuple[str, ...]
+
+
+def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Page:
+    """Decode (honouring the HTTP charset in ``headers``), parse and clean one page."""
+    warnings: list[str] = []
+    if isinstance(html, bytes | bytearray | memoryview):
+        decoded = decode_html(bytes(html), _header(headers, "content-type"))
+        markup = decoded.text
+        warnings.extend(decoded.warnings)
+    else:
+        markup = html
+    if len(markup) > MAX_HTML_CHARS:
+        warnings.append(
+            f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
+        )
+        markup = markup[:MAX_HTML_CHARS]
+    tree = parse(markup)
+    legacy = convert_legacy_text(tree, markup)
+    if legacy:
+        warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
+    meta = read_metadata(tree)
+    prepare(tree)
+    return Page(tree, meta, tuple(warnings))
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
