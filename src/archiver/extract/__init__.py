@@ -179,7 +179,7 @@ class _Extraction:
 
         lead, lead_node = self._lead(anchor, container)
         author_raw, author, author_node = self._byline(container, body_source)
-        view_count, view_node = self._views(anchor, container)
+        view_count, view_node = self._views(anchor, container, body_source)
 
         blocks: list[Block] = []
         if container is not None:
@@ -384,14 +384,21 @@ class _Extraction:
         return None
 
     def _views(
-        self, anchor: LexborNode | None, container: LexborNode | None
+        self, anchor: LexborNode | None, container: LexborNode | None, body_source: str
     ) -> tuple[int | None, LexborNode | None]:
+        """The view count from the profile's selectors or a "Lượt xem" line near the article.
+
+        As with bylines, a profile that finds the body but names no view_count selector
+        says the site shows none (national news sites never do): no search then.
+        """
         selectors = self._profile_says("view_count")
         for selector in selectors:
             for node in self.tree.css(selector):
                 count = byline.count_in_element(text_of(node))
                 if count is not None:
                     return count, node
+        if not selectors and body_source == "profile":
+            return None, None
         region = _region(anchor, container)
         if region is None or not byline.mentions_views(region.text(deep=True)):
             return None, None

@@ -147,12 +147,14 @@ _VIEW_PATTERNS = (
 )
 
 
-_VIEW_HINT = re.compile(r"lượt\s*(?:xem|đọc|truy|view)|xem\s*:|views?\b|đã xem", re.IGNORECASE)
+# Searched in lower-cased text: a case-insensitive search is several times slower on long text.
+_VIEW_HINT = re.compile(r"lượt\s*(?:xem|đọc|truy|view)|xem\s*:|views?\b|đã xem")
 
 
 def mentions_views(text: str) -> bool:
     """Cheap test: could ``text`` hold a view count at all?"""
-    return _VIEW_HINT.search(text) is not None
+    low = text.lower()
+    return ("xem" in low or "view" in low or "lượt" in low) and _VIEW_HINT.search(low) is not None
 
 
 def parse_view_count(text: str | None) -> int | None:

@@ -202,7 +202,8 @@ def body_blocks(
             and (_END_RE.match(text) or any(lowered.startswith(m) for m in extra_end))
         ):
             break
-        if title and similarity(text, title) > 0.95:
+        # (A block twice the title's length cannot be the title repeated: skip the comparison.)
+        if title and len(text) < 2 * len(title) + 20 and similarity(text, title) > 0.95:
             continue
         if block.link_density > 0.6 and len(text) < 300:
             continue

@@ -5,7 +5,8 @@ crawler where to start. Every key is optional except ``name``; a profile with
 no selectors still helps (host matching, date hints, discovery). Selector lists
 are tried in order (older layouts after newer ones); a field whose selectors
 all miss falls back to the generic extractor with a warning. A profile that
-names the body but no ``author`` selector says the site prints no byline. Example::
+names the body but no ``author`` (or ``view_count``) selector says the site
+prints no byline (or view count): the page-wide searches for them are skipped. Example::
 
     name = "vnexpress"
     display_name = "VnExpress"
