@@ -208,6 +208,23 @@ def test_a_cookie_setting_redirect_may_come_back_once() -> None:
     assert "AspxAutoDetectCookieSupport=1" in dict(result.last.request_headers)["Cookie"]
 
 
+def test_location_in_raw_utf8_is_read_as_utf8() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/a":
+            return httpx.Response(302, headers=[(b"Location", "/tin-tức/bài-1".encode())])
+        return httpx.Response(200, stream=httpx.ByteStream(HTML.encode()))
+
+    h = Harness()
+
+    async def main() -> FetchResult:
+        async with h.fetcher(httpx.MockTransport(handler)) as fetcher:
+            return await fetcher.fetch("http://vnexpress.net/a")
+
+    result = asyncio.run(main())
+    assert result.kind == "ok"
+    assert result.final_url == "http://vnexpress.net/tin-t%E1%BB%A9c/b%C3%A0i-1"
+
+
 def test_too_many_redirects() -> None:
     hops = [entry(f"http://tamky.gov.vn/{n}", moved(f"/{n + 1}")) for n in range(6)]
     h = Harness(*hops, max_redirects=3)

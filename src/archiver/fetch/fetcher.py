@@ -102,6 +102,17 @@ def _transfer_codings(headers: httpx.Headers) -> tuple[str, ...]:
     return tuple(c.strip().lower() for c in value.split(",") if c.strip())
 
 
+def _location(exchange: Exchange) -> str | None:
+    """The Location header as a browser reads it: raw UTF-8 bytes mean UTF-8 (tin-tức)."""
+    value = exchange.header("location")
+    if value is None:
+        return None
+    try:  # headers are kept as latin-1 (lossless); the bytes are usually UTF-8
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 def _chain_key(url: httpx.URL) -> str:
     return str(url.copy_with(fragment=None))
 
@@ -178,7 +189,7 @@ class Fetcher:
             if last.failure is not None or last.status not in _REDIRECTS:
                 kind, detail, retry_at = self._classify(retried)
                 return self._finish(url, hops, exchanges, kind, detail, retry_at)
-            location = last.header("location")
+            location = _location(last.exchange)
             try:
                 target = current.join(location.strip()) if location else None
             except httpx.InvalidURL:
