@@ -201,8 +201,11 @@ class _Extraction:
                 self.warnings.append("page looks like a listing of articles, not an article")
                 blocks = []
         listing = container is not None and not blocks
-        if author is None and blocks:
-            author_raw, author, blocks = self._trailing_byline(blocks, author_raw)
+        if blocks and (author is None or byline.is_abbreviated(author_raw or "")):
+            # A header byline that hides co-authors is replaced by the full one closing the text.
+            raw, name, rest = self._trailing_byline(blocks, author_raw)
+            if name is not None:
+                author_raw, author, blocks = raw, name, rest
         if view_count is None and blocks:
             blocks = self._drop_view_lines(blocks)
 
