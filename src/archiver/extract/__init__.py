@@ -39,7 +39,9 @@ from archiver.urls import host_of, normalize_url
 __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "extract"]
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
+#: Characters of the body the language is judged on: a few hundred words settle it.
+_LANGUAGE_SAMPLE = 1500
 
 
 def extract(
@@ -254,7 +256,7 @@ class _Extraction:
             author_raw=author_raw,
             view_count=view_count,
             body=body,
-            language=detect_language(body or title)
+            language=detect_language(body or title, sample=_LANGUAGE_SAMPLE)
             or (self.profile.language if self.profile and body else None),
             warnings=tuple(dict.fromkeys(self.warnings)),
             lead=lead,
