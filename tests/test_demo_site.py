@@ -37,13 +37,6 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "pages" / "tamky" / "table
 ARTICLES = demo_articles()
 ARTICLE_URLS = {a.url for a in ARTICLES}
 SITE_PAGES = site_pages(TODAY)
-# Extractor bug, reported: when the generic scorer takes <article> rather than
-# div.article-body as the container, the " · " left in div.article-meta once the author
-# and date are read becomes a body paragraph of its own.
-STRAY_SEPARATOR = {4818962, 4825417, 4844275, 4858707, 4862340, 4865875, 4869441, 4878614,
-                   4882417}
-
-
 @pytest.fixture(scope="module")
 def pages() -> dict[str, bytes]:
     """Each URL's final body (after any 503) as bytes."""
@@ -161,11 +154,7 @@ def test_article_page_gives_its_source_record(article, pages):
         article.site, article.title, article.published_at, article.author, article.view_count)
 
 
-@pytest.mark.parametrize("article", [
-    pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="stray ' · ' block (extractor)"))
-    if a.id in STRAY_SEPARATOR else a
-    for a in ARTICLES
-], ids=lambda a: f"{a.site}-{a.id}")
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.site}-{a.id}")
 def test_article_page_gives_its_paragraphs_in_order(article, pages):
     assert _record(article, pages[article.url]).paragraphs == list(article.paragraphs)
 
@@ -180,10 +169,7 @@ def _listing_urls() -> list:
                      if host_of(p.url) == NEWS and p.url not in ARTICLE_URLS
                      and dict(p.replies[-1].headers)["Content-Type"].startswith("text/html")
                      and p.url != "http://tinsonghan.example/"]
-    # Extractor gap, reported: a section page whose teasers are unlinked sapos (not
-    # link-dense) is read as one article titled with the section's name.
-    urls += [pytest.param(u, marks=pytest.mark.xfail(strict=True, reason="teasers read as body"))
-             for u in news_sections]
+    urls += news_sections
     return urls
 
 

@@ -199,7 +199,9 @@ class _Extraction:
                 title=title,
                 end_markers=self.profile.end_markers if self.profile else (),
             )
-            if body_source == "generic" and content.looks_like_listing(container, blocks, share):
+            if body_source == "generic" and content.looks_like_listing(
+                container, blocks, share, dated=times.published is not None
+            ):
                 self.warnings.append("page looks like a listing of articles, not an article")
                 blocks = []
         listing = container is not None and not blocks

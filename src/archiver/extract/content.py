@@ -85,6 +85,7 @@ _CREDIT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _MAX_CAPTION = 250
+_HAS_WORD = re.compile(r"\w")
 _MIN_PARAGRAPH = 25
 # Elements that hold paragraph text: whole-text ones count everything inside them,
 # the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
@@ -162,11 +163,26 @@ def _link_chars(node: LexborNode) -> int:
     return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
 
 
-def looks_like_listing(container: LexborNode, blocks: list[Block], share: float) -> bool:
-    """True when the chosen text is a list of links to other articles, not an article."""
+def looks_like_listing(
+    container: LexborNode, blocks: list[Block], share: float, *, dated: bool = True
+) -> bool:
+    """True when the chosen text is a list of links to other articles, not an article.
+
+    ``dated``: the page shows a publication date (a listing page rarely does), which
+    lets a short article keep one linked heading.
+    """
     chars = sum(len(b.text) for b in blocks)
     if share < 0.3 and chars < 1500:
         return True  # the best block of text is one teaser among many
+    # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
+    # or repeated <article> items, make a listing however much prose the sapos hold.
+    if len(container.css("article")) >= 3:
+        return True
+    headlines = container.css("h2 a[href], h3 a[href], h4 a[href], h5 a[href]")
+    if len(headlines) >= 3 or (headlines and not dated):
+        headline_chars = sum(len(a.text(deep=True).strip()) for a in headlines)
+        if headline_chars >= 0.15 * chars:
+            return True
     prose = [b for b in blocks if len(b.text) >= 80 and b.link_density < 0.3]
     prose_chars = sum(len(b.text) for b in prose)
     headline_links = 0
@@ -202,6 +218,8 @@ def body_blocks(
             and (_END_RE.match(text) or any(lowered.startswith(m) for m in extra_end))
         ):
             break
+        if not _HAS_WORD.search(text):
+            continue  # a separator left between removed spans (" · ", "|")
         # (A block twice the title's length cannot be the title repeated: skip the comparison.)
         if title and len(text) < 2 * len(title) + 20 and similarity(text, title) > 0.95:
             continue
