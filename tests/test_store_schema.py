@@ -33,13 +33,14 @@ def test_an_older_archive_is_migrated_in_place_without_losing_rows(tmp_path, mon
         db["fetches"].add_column("warc_file", str)
         db["fetches"].add_column("warc_offset", int)
 
+    next_version = schema_module.latest_version() + 1
     monkeypatch.setattr(
         schema_module,
         "MIGRATIONS",
-        [*schema_module.MIGRATIONS, Migration(2, "WARC", warc_pointers)],
+        [*schema_module.MIGRATIONS, Migration(next_version, "WARC", warc_pointers)],
     )
     with Archive(path) as archive:
-        assert rows(path, "PRAGMA user_version") == [(2,)]
+        assert rows(path, "PRAGMA user_version") == [(next_version,)]
         assert rows(path, "SELECT url, warc_file FROM fetches") == [
             ("https://vnexpress.net/a-1.html", None)
         ]
@@ -56,12 +57,15 @@ def test_a_failing_migration_leaves_the_archive_at_its_old_version(tmp_path, mon
         db["fetches"].add_column("half_done", str)
         raise sqlite3.OperationalError("simulated failure in the middle of a migration")
 
+    current = schema_module.latest_version()
     monkeypatch.setattr(
-        schema_module, "MIGRATIONS", [*schema_module.MIGRATIONS, Migration(2, "broken", broken)]
+        schema_module,
+        "MIGRATIONS",
+        [*schema_module.MIGRATIONS, Migration(current + 1, "broken", broken)],
     )
     with pytest.raises(StoreError, match="simulated failure"):
         Archive(path)
-    assert rows(path, "PRAGMA user_version") == [(1,)]
+    assert rows(path, "PRAGMA user_version") == [(current,)]
     assert "half_done" not in sqlite_utils.Database(path)["fetches"].columns_dict
 
 
@@ -97,7 +101,7 @@ def test_a_read_only_open_of_an_old_archive_asks_for_one_writable_open(tmp_path,
     monkeypatch.setattr(
         schema_module,
         "MIGRATIONS",
-        [*schema_module.MIGRATIONS, Migration(2, "noop", lambda db: None)],
+        [*schema_module.MIGRATIONS, Migration(latest_version() + 1, "noop", lambda db: None)],
     )
     with pytest.raises(StoreError, match="open it once for writing"):
         Archive(path, readonly=True)

@@ -161,6 +161,7 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 #: The archive's own tables (FTS5 shadow tables aside), in creation order.
 TABLES: tuple[str, ...] = (
     "archive_meta",
+    "frontier",
     "sites",
     "crawl_runs",
     "bodies",
@@ -190,7 +191,18 @@ class Migration:
     apply: Callable[[sqlite_utils.Database], None]
 
 
-MIGRATIONS: list[Migration] = [Migration(1, "initial schema", _create_v1)]
+def _create_frontier(db: sqlite_utils.Database) -> None:
+    from archiver.store.frontier import DDL
+
+    for statement in DDL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", _create_v1),
+    Migration(2, "crawl frontier", _create_frontier),
+]
 
 
 def latest_version() -> int:

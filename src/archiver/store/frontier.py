@@ -1,0 +1,368 @@
+"""The crawl frontier: every URL a crawl knows, with its state, kept in the archive itself.
+
+States: ``queued`` (waiting for ``next_fetch_at``), ``in_flight`` (claimed by a
+running crawl), ``done`` and ``failed``. Because the frontier lives in the same
+SQLite file as the archive, a page's fetch, its article and the change of its
+frontier row commit in one transaction: a crawl killed at any moment resumes
+where it stopped, with nothing lost and nothing doubled. Rows left ``in_flight``
+by a dead run go back to ``queued`` when the next run starts.
+
+Every function takes a cursor inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from archiver.store.prepare import prepare
+from archiver.store.records import SaveResult
+from archiver.store.times import iso
+
+if TYPE_CHECKING:
+    from archiver.store.archive import Archive
+
+DDL = """
+CREATE TABLE frontier (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    host TEXT NOT NULL,
+    site TEXT,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'in_flight', 'done', 'failed')),
+    priority INTEGER NOT NULL DEFAULT 0,
+    depth INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_fetch_at TEXT NOT NULL,
+    discovered_at TEXT NOT NULL,
+    discovered_from TEXT,
+    last_fetch_at TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    lastmod TEXT,
+    article_id INTEGER,
+    revisits INTEGER NOT NULL DEFAULT 0,
+    run_id INTEGER
+);
+CREATE INDEX frontier_ready ON frontier(state, host, next_fetch_at);
+CREATE INDEX frontier_article ON frontier(article_id);
+"""
+
+#: What to fetch first: robots.txt, then the indexes of a site, then articles, then the rest.
+PRIORITY = {
+    "robots": 100,
+    "sitemap": 90,
+    "feed": 90,
+    "seed": 80,
+    "listing": 60,
+    "archive": 40,
+    "article": 50,
+    "revisit": 55,
+    "page": 20,
+}
+#: Kinds that point at other pages: re-read at the start of every run to find what is new.
+DISCOVERY_KINDS = ("seed", "sitemap", "feed")
+_COLUMNS = (
+    "id, url, host, site, kind, depth, attempts, etag, last_modified, lastmod, article_id, revisits"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewURL:
+    url: str
+    host: str
+    site: str | None
+    kind: str
+    depth: int = 0
+    discovered_from: str | None = None
+    lastmod: str | None = None
+    next_fetch_at: str | None = None
+    priority: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A frontier row handed to the crawl to fetch."""
+
+    id: int
+    url: str
+    host: str
+    site: str | None
+    kind: str
+    depth: int
+    attempts: int
+    etag: str | None
+    last_modified: str | None
+    lastmod: str | None
+    article_id: int | None
+    revisits: int
+
+
+def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
+    """Queue URLs not seen before; return how many were new. Known URLs are left as they are."""
+    before = cur.connection.total_changes
+    cur.executemany(
+        "INSERT OR IGNORE INTO frontier(url, host, site, kind, depth, discovered_from, lastmod, "
+        "next_fetch_at, discovered_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                u.url,
+                u.host,
+                u.site,
+                u.kind,
+                u.depth,
+                u.discovered_from,
+                u.lastmod,
+                u.next_fetch_at or now,
+                now,
+                u.priority if u.priority is not None else PRIORITY[u.kind],
+            )
+            for u in urls
+        ],
+    )
+    return cur.connection.total_changes - before
+
+
+def known(cur: sqlite3.Cursor, urls: list[str]) -> set[str]:
+    """Which of ``urls`` the frontier already holds."""
+    found: set[str] = set()
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0] for r in cur.execute(f"SELECT url FROM frontier WHERE url IN ({marks})", chunk)
+        )
+    return found
+
+
+def recover(cur: sqlite3.Cursor) -> int:
+    """Put rows a dead run left ``in_flight`` back in the queue; return how many."""
+    cur.execute("UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'")
+    return cur.rowcount
+
+
+def requeue(cur: sqlite3.Cursor, kinds: Iterable[str], hosts: Iterable[str], now: str) -> int:
+    """Make ``done`` rows of the given kinds due again (an incremental run re-reads its indexes)."""
+    kinds, hosts = list(kinds), list(hosts)
+    if not kinds or not hosts:
+        return 0
+    cur.execute(
+        f"UPDATE frontier SET state = 'queued', next_fetch_at = ?, attempts = 0 "
+        f"WHERE state IN ('done', 'failed') AND kind IN ({','.join('?' * len(kinds))}) "
+        f"AND host IN ({','.join('?' * len(hosts))})",
+        [now, *kinds, *hosts],
+    )
+    return cur.rowcount
+
+
+def ready_hosts(
+    cur: sqlite3.Cursor, now: str, hosts: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Hosts with URLs due now, and how many."""
+    rows = cur.execute(
+        "SELECT host, count(*) FROM frontier WHERE state = 'queued' AND next_fetch_at <= ? "
+        "GROUP BY host",
+        (now,),
+    ).fetchall()
+    wanted = set(hosts) if hosts is not None else None
+    return {host: n for host, n in rows if wanted is None or host in wanted}
+
+
+def claim(
+    cur: sqlite3.Cursor, host: str, limit: int, now: str, run_id: int | None
+) -> list[Claimed]:
+    """Take up to ``limit`` due URLs of ``host``, highest priority first; mark them in flight."""
+    rows = cur.execute(
+        f"SELECT {_COLUMNS} FROM frontier "
+        "WHERE state = 'queued' AND host = ? AND next_fetch_at <= ? "
+        "ORDER BY priority DESC, id LIMIT ?",
+        (host, now, limit),
+    ).fetchall()
+    if rows:
+        ids = [r[0] for r in rows]
+        cur.execute(
+            f"UPDATE frontier SET state = 'in_flight', attempts = attempts + 1, run_id = ? "
+            f"WHERE id IN ({','.join('?' * len(ids))})",
+            [run_id, *ids],
+        )
+    return [Claimed(*row[:6], row[6] + 1, *row[7:]) for row in rows]
+
+
+def finish(
+    cur: sqlite3.Cursor,
+    url_id: int,
+    *,
+    state: str,
+    now: str,
+    status: int | None = None,
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    next_fetch_at: str | None = None,
+    article_id: int | None = None,
+    revisits: int | None = None,
+    reset_attempts: bool = False,
+) -> None:
+    """Record the end of one URL's turn: done, failed, or queued again for ``next_fetch_at``."""
+    cur.execute(
+        "UPDATE frontier SET state = ?, last_fetch_at = ?, last_status = coalesce(?, last_status), "
+        "last_error = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
+        "next_fetch_at = coalesce(?, next_fetch_at), article_id = coalesce(?, article_id), "
+        "revisits = coalesce(?, revisits), attempts = CASE WHEN ? THEN 0 ELSE attempts END "
+        "WHERE id = ?",
+        (
+            state,
+            now,
+            status,
+            error,
+            etag,
+            last_modified,
+            next_fetch_at,
+            article_id,
+            revisits,
+            reset_attempts,
+            url_id,
+        ),
+    )
+
+
+def release(cur: sqlite3.Cursor, ids: Iterable[int]) -> None:
+    """Give claimed rows back unfetched (the crawl is stopping): queued, attempt not counted."""
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cur.execute(
+            "UPDATE frontier SET state = 'queued', attempts = max(attempts - 1, 0) "
+            f"WHERE state = 'in_flight' AND id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+
+
+def next_due(cur: sqlite3.Cursor, hosts: Iterable[str] | None = None) -> str | None:
+    """When the earliest queued URL (of ``hosts``) becomes due."""
+    if hosts is None:
+        row = cur.execute(
+            "SELECT min(next_fetch_at) FROM frontier WHERE state = 'queued'"
+        ).fetchone()
+        return row[0]
+    hosts = list(hosts)
+    row = cur.execute(
+        f"SELECT min(next_fetch_at) FROM frontier WHERE state = 'queued' "
+        f"AND host IN ({','.join('?' * len(hosts))})",
+        hosts,
+    ).fetchone()
+    return row[0]
+
+
+def counts(cur: sqlite3.Cursor) -> dict[str, int]:
+    return dict(cur.execute("SELECT state, count(*) FROM frontier GROUP BY state").fetchall())
+
+
+class Frontier:
+    """The frontier of one archive, as the crawl engine uses it (each call one transaction).
+
+    :meth:`commit` writes a batch of finished turns: every exchange, every article
+    with its dedup, aliases and view count, the URLs they led to, and the new state
+    of each turn's frontier row, all in one transaction.
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def start(self, seeds: Iterable[NewURL], *, hosts: Iterable[str], now: str) -> dict[str, int]:
+        """Prepare a run: recover rows a dead run left in flight, re-read indexes, add seeds."""
+        hosts = list(hosts)
+        with self.archive.transaction("preparing the crawl frontier") as writer:
+            recovered = recover(writer.cur)
+            requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
+            added = add(writer.cur, seeds, now)
+            queued = sum(ready_hosts(writer.cur, now, hosts).values())
+        return {"recovered": recovered, "added": added, "queued": queued}
+
+    def ready_hosts(self, now: str, hosts: Iterable[str]) -> dict[str, int]:
+        with self.archive.reading("reading the crawl frontier") as conn:
+            return ready_hosts(conn.cursor(), now, hosts)
+
+    def claim(self, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
+        if limit <= 0:
+            return []
+        with self.archive.transaction("claiming URLs to crawl") as writer:
+            return claim(writer.cur, host, limit, now, run_id)
+
+    def release(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        if ids:
+            with self.archive.transaction("releasing unfetched URLs") as writer:
+                release(writer.cur, ids)
+
+    def next_due(self, hosts: Iterable[str]) -> str | None:
+        with self.archive.reading("reading the crawl frontier") as conn:
+            return next_due(conn.cursor(), hosts)
+
+    def counts(self) -> dict[str, int]:
+        with self.archive.reading("reading the crawl frontier") as conn:
+            return counts(conn.cursor())
+
+    def commit(
+        self, outcomes: list[Any], *, run_id: int | None, now: str
+    ) -> list[SaveResult | None]:
+        """Write finished turns (``archiver.crawl.outcome.Outcome``) in one transaction.
+
+        Returns, per outcome, the article's :class:`SaveResult` (None without an article).
+        """
+        archive = self.archive
+        prepared = []
+        with archive.reading("checking stored bodies"):
+            for outcome in outcomes:
+                items = []
+                last = len(outcome.exchanges) - 1
+                for index, exchange in enumerate(outcome.exchanges):
+                    article = outcome.article if index == last else None
+                    items.append(
+                        prepare(
+                            exchange,
+                            article,
+                            site=outcome.site,
+                            body_known=archive.body_known,
+                            compress_level=archive.compress_level,
+                        )
+                    )
+                prepared.append(items)
+        results: list[SaveResult | None] = []
+        with archive.transaction("saving crawled pages") as writer:
+            cur = writer.cur
+            for outcome, items in zip(outcomes, prepared, strict=True):
+                saved = [writer.save(item, run_id, archive.extractor_version) for item in items]
+                result = saved[-1] if saved and outcome.article is not None else None
+                results.append(result)
+                article_id = result.article_id if result is not None else None
+                new_articles = add(cur, [u for u in outcome.found if u.kind == "article"], now)
+                add(cur, [u for u in outcome.found if u.kind != "article"], now)
+                if outcome.next_pages and (new_articles > 0 or outcome.item.kind == "seed"):
+                    add(cur, outcome.next_pages, now)
+                for url, lastmod in outcome.refresh:
+                    cur.execute(
+                        "UPDATE frontier SET state = 'queued', next_fetch_at = ? WHERE url = ? "
+                        "AND state = 'done' AND (last_fetch_at IS NULL OR last_fetch_at < ?)",
+                        (now, url, lastmod),
+                    )
+                finish(
+                    cur,
+                    outcome.item.id,
+                    state=outcome.state,
+                    now=now,
+                    status=outcome.status,
+                    error=outcome.error,
+                    etag=outcome.etag,
+                    last_modified=outcome.last_modified,
+                    next_fetch_at=iso(outcome.next_fetch_at) if outcome.next_fetch_at else None,
+                    article_id=article_id,
+                    revisits=outcome.revisits,
+                    reset_attempts=outcome.reset_attempts,
+                )
+        return results
