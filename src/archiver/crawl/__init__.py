@@ -1,0 +1,94 @@
+"""Crawling: run a polite, resumable, incremental crawl of a plan's sites into the archive.
+
+    from archiver.crawl import run_crawl
+    from archiver.crawl.config import make_plan
+
+    status, stats = run_crawl(make_plan(["tamky"]), db="archive.db")
+
+The pieces: ``config`` (what to crawl), ``politeness`` (per-host pacing),
+``engine`` (the loop and each URL's turn), ``analyze`` (a page's article and
+links, run in worker processes), ``outcome`` (what a turn commits), ``report``
+(progress and summary), ``lock`` (one crawl per archive at a time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from archiver.crawl.config import CrawlPlan
+from archiver.crawl.report import Stats
+
+__all__ = ["run_crawl"]
+
+
+def run_crawl(
+    plan: CrawlPlan,
+    *,
+    db: str | None = None,
+    wait: bool = False,
+    record: Path | None = None,
+    proxy: str | None = None,
+    transport: Any = None,
+    workers: int = 0,
+    quiet: bool = False,
+    verbose: bool = False,
+    log_json: bool = False,
+    live: bool | None = None,
+    arguments: dict[str, Any] | None = None,
+) -> tuple[str, Stats]:
+    """Run one crawl to its end; return its status ("finished" or "interrupted") and statistics.
+
+    Holds the archive's crawl lock for the whole run, records the run in
+    ``crawl_runs``, and reports progress to stderr.
+    """
+    from archiver.crawl.engine import Crawl, make_reporter
+    from archiver.crawl.lock import RunLock
+    from archiver.store import Archive, default_path
+    from archiver.store.frontier import Frontier
+
+    path = db or plan.db or default_path()
+    reporter = make_reporter(
+        quiet=quiet,
+        verbose=verbose,
+        log_json=log_json,
+        live=sys.stderr.isatty() if live is None else live,
+    )
+    recorder = None
+    if record is not None:
+        from archiver.replay import Recorder
+
+        recorder = Recorder(record)
+    with RunLock(path, wait=wait), Archive(path) as archive:
+        for target in plan.targets:
+            archive.register_site(
+                target.name,
+                base_url=target.seeds[0] if target.seeds else None,
+                profile=target.profile.name if target.profile else None,
+            )
+        run_id = archive.start_run({**(arguments or {}), "targets": [t.name for t in plan.targets]})
+        crawl = Crawl(
+            plan,
+            Frontier(archive),
+            run_id=run_id,
+            reporter=reporter,
+            workers=workers,
+            recorder=recorder,
+            fetcher_options={"proxy": proxy, "transport": transport},
+        )
+        status = "failed"
+        try:
+            stats = asyncio.run(crawl.run())
+            status = "interrupted" if crawl.stopping and not crawl.max_pages_reached else "finished"
+        except KeyboardInterrupt:
+            stats = crawl.stats
+            status = "interrupted"
+        finally:
+            if recorder is not None:
+                recorder.flush()
+            archive.finish_run(run_id, status, crawl.stats.to_dict())
+            reporter.summary(crawl.stats, status)
+            reporter.close()
+    return status, stats

@@ -45,6 +45,8 @@ __all__ = ["Allow", "Fetcher"]
 
 #: ``allow(url)``: may the chain go on to ``url``? (sync or async)
 Allow = Callable[[str], bool | Awaitable[bool]]
+#: Seconds to leave between two requests of one fetch to the host of a URL (politeness).
+Gap = Callable[[str], float]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -164,8 +166,13 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         allow: Allow | None = None,
+        gap: Gap | None = None,
     ) -> FetchResult:
-        """Fetch ``url``, following redirects; conditional when ``etag``/``last_modified``."""
+        """Fetch ``url``, following redirects; conditional when ``etag``/``last_modified``.
+
+        ``gap(url)`` gives the politeness delay of ``url``'s host: a retry or a redirect
+        hop waits that long after the previous request of this fetch ended.
+        """
         headers = dict(self._headers)
         if etag:
             headers["If-None-Match"] = etag
@@ -183,7 +190,7 @@ class Fetcher:
         seen = {hops[0]: 1}
         while True:
             retried = await self.retry.run(
-                functools.partial(self._attempt, current, headers, exchanges)
+                functools.partial(self._attempt, current, headers, exchanges, gap)
             )
             last = retried.result
             if last.failure is not None or last.status not in _REDIRECTS:
@@ -196,25 +203,43 @@ class Fetcher:
                 target = None
             if target is None or target.scheme not in ("http", "https") or not target.host:
                 detail = f"HTTP {last.status} with Location {location!r}"
-                return self._finish(url, hops, exchanges, "bad_redirect", detail,
-                                    redirect_to=location)
+                return self._finish(
+                    url, hops, exchanges, "bad_redirect", detail, redirect_to=location
+                )
             key = _chain_key(target)
             visits = seen.get(key, 0)
             cookie_set = any(e.header("set-cookie") for e in exchanges)
             if visits and not (visits == 1 and cookie_set):
-                return self._finish(url, hops, exchanges, "redirect_loop",
-                                    f"{key} again after {len(hops) - 1} redirects", redirect_to=key)
+                return self._finish(
+                    url,
+                    hops,
+                    exchanges,
+                    "redirect_loop",
+                    f"{key} again after {len(hops) - 1} redirects",
+                    redirect_to=key,
+                )
             if len(hops) > self.settings.max_redirects:
-                return self._finish(url, hops, exchanges, "too_many_redirects",
-                                    f"more than {self.settings.max_redirects} redirects",
-                                    redirect_to=key)
+                return self._finish(
+                    url,
+                    hops,
+                    exchanges,
+                    "too_many_redirects",
+                    f"more than {self.settings.max_redirects} redirects",
+                    redirect_to=key,
+                )
             if allow is not None:
                 allowed = allow(key)
                 if inspect.isawaitable(allowed):
                     allowed = await allowed
                 if not allowed:
-                    return self._finish(url, hops, exchanges, "disallowed",
-                                        f"redirect to {key} not allowed", redirect_to=key)
+                    return self._finish(
+                        url,
+                        hops,
+                        exchanges,
+                        "disallowed",
+                        f"redirect to {key} not allowed",
+                        redirect_to=key,
+                    )
             seen[key] = visits + 1
             hops.append(key)
             current = target
@@ -269,16 +294,22 @@ class Fetcher:
         return FetchResult(url, kind, tuple(exchanges), retry_at, detail, redirect_to)
 
     def _unrequestable(self, url: str, detail: str) -> FetchResult:
-        exchange = Exchange(url=url, final_url=url, status=None,
-                            fetched_at=datetime.now(UTC), error=detail)
+        exchange = Exchange(
+            url=url, final_url=url, status=None, fetched_at=datetime.now(UTC), error=detail
+        )
         return FetchResult(url, "bad_url", (exchange,), detail=detail)
 
     # -- one request ----------------------------------------------------------------------
 
     async def _attempt(
-        self, url: httpx.URL, headers: dict[str, str], out: list[Exchange]
+        self, url: httpx.URL, headers: dict[str, str], out: list[Exchange], gap: Gap | None
     ) -> _Attempt:
         """One request and its body, within limits; the exchange is appended to ``out``."""
+        if gap is not None and out:
+            ended = out[-1].fetched_at.timestamp() + (out[-1].elapsed or 0.0)
+            remaining = gap(str(url)) - (datetime.now(UTC).timestamp() - ended)
+            if remaining > 0:
+                await asyncio.sleep(remaining)
         fetched_at = datetime.now(UTC)
         started = time.perf_counter()
         response: httpx.Response | None = None
@@ -319,7 +350,8 @@ class Fetcher:
             error=error_text,
             truncated=body.truncated or (failure is not None and response is not None),
             decoded=body.decoded + _transfer_codings(response.headers)
-            if response is not None else (),
+            if response is not None
+            else (),
         )
         out.append(exchange)
         return _Attempt(exchange, failure, body)
@@ -331,8 +363,13 @@ class Fetcher:
         length = _content_length(response.headers)
         limit = self.limits.max_bytes
         if length is not None and length > limit:
-            return Body(b"", 0, stopped="too_large", truncated=True,
-                        detail=f"Content-Length {length} above the limit of {limit} bytes")
+            return Body(
+                b"",
+                0,
+                stopped="too_large",
+                truncated=True,
+                detail=f"Content-Length {length} above the limit of {limit} bytes",
+            )
         if response.is_stream_consumed:
             # A transport that hands over responses already read (httpx.MockTransport
             # given ``content=``, with a Content-Length checked above): httpx decoded it.
@@ -341,4 +378,3 @@ class Fetcher:
         return await read_body(
             response.aiter_raw(), response.headers.get("content-encoding"), self.limits
         )
-

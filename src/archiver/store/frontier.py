@@ -274,13 +274,28 @@ class Frontier:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
 
-    def start(self, seeds: Iterable[NewURL], *, hosts: Iterable[str], now: str) -> dict[str, int]:
-        """Prepare a run: recover rows a dead run left in flight, re-read indexes, add seeds."""
+    def start(
+        self,
+        seeds: Iterable[NewURL],
+        *,
+        hosts: Iterable[str],
+        now: str,
+        refresh: Iterable[str] = (),
+    ) -> dict[str, int]:
+        """Prepare a run: recover rows a dead run left in flight, re-read indexes, add seeds.
+
+        ``refresh`` names fetched URLs to fetch again (the newest date-archive days).
+        """
         hosts = list(hosts)
         with self.archive.transaction("preparing the crawl frontier") as writer:
             recovered = recover(writer.cur)
             requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
             added = add(writer.cur, seeds, now)
+            writer.cur.executemany(
+                "UPDATE frontier SET state = 'queued', next_fetch_at = ? "
+                "WHERE url = ? AND state = 'done'",
+                [(now, url) for url in refresh],
+            )
             queued = sum(ready_hosts(writer.cur, now, hosts).values())
         return {"recovered": recovered, "added": added, "queued": queued}
 

@@ -1,0 +1,68 @@
+"""The result of one URL's turn in a crawl, as the store commits it in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from archiver.article import Article
+from archiver.fetch.exchange import Exchange
+from archiver.store.frontier import Claimed, NewURL
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one turn produced: exchanges to record, an article, the frontier's next state.
+
+    ``next_pages`` (a listing's following pages) are queued only when this turn
+    brought at least one article URL the frontier did not know: an incremental run
+    stops paging a listing once it reaches articles it already has.
+    """
+
+    item: Claimed
+    state: str  # "done" | "failed" | "queued"
+    exchanges: list[Exchange] = field(default_factory=list)
+    article: Article | None = None
+    found: list[NewURL] = field(default_factory=list)
+    next_pages: list[NewURL] = field(default_factory=list)
+    refresh: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (url, lastmod) to refetch if older
+    status: int | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_fetch_at: datetime | None = None
+    revisits: int | None = None
+    reset_attempts: bool = False
+    site: str | None = None
+    #: A word for the log and the statistics: "article", "listing", "not-modified", ...
+    label: str = ""
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_interval(text: str) -> timedelta:
+    """``"1h"`` → one hour; units s, m, h, d, w."""
+    text = text.strip().lower()
+    try:
+        return timedelta(seconds=float(text[:-1]) * _UNITS[text[-1]])
+    except (KeyError, ValueError, IndexError):
+        raise ValueError(f"interval must look like 30m, 1h, 7d or 2w, not {text!r}") from None
+
+
+def next_revisit(
+    published: datetime | None, seen: datetime, now: datetime, schedule: tuple[str, ...]
+) -> tuple[datetime, int] | None:
+    """When to visit an article again to record its view count, and which visit that is.
+
+    Visits fall at the schedule's offsets after publication (or first sight when the
+    date is unknown); offsets already past are skipped. None when none is left.
+    """
+    origin = published or seen
+    for number, offset in enumerate(schedule, start=1):
+        due = origin + parse_interval(offset)
+        if due > now:
+            return due, number
+    return None

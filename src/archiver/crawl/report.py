@@ -1,0 +1,195 @@
+"""Feedback during and after a crawl: statistics, a live display on a terminal, log lines for cron.
+
+:class:`Stats` counts what a run did; it is stored in ``crawl_runs.stats``. A
+:class:`Reporter` receives events from the engine: :class:`LogReporter` writes
+one plain line per event (``--quiet`` keeps only problems, ``--verbose`` adds
+every URL; ``--log-json`` makes each line a JSON object), :class:`LiveReporter`
+draws a live panel with rich when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any, Protocol
+
+
+@dataclass
+class Stats:
+    started: float = field(default_factory=time.monotonic)
+    pages: int = 0
+    bytes: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    aliases: int = 0
+    not_modified: int = 0
+    view_counts: int = 0
+    errors: int = 0
+    retries: int = 0
+    queued: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    hosts: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def elapsed(self) -> float:
+        return max(time.monotonic() - self.started, 1e-9)
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.elapsed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "bytes": self.bytes,
+            "articles_new": self.articles_new,
+            "articles_updated": self.articles_updated,
+            "articles_unchanged": self.articles_unchanged,
+            "aliases": self.aliases,
+            "not_modified": self.not_modified,
+            "view_counts": self.view_counts,
+            "errors": self.errors,
+            "retries": self.retries,
+            "seconds": round(self.elapsed, 3),
+            "pages_per_second": round(self.rate, 2),
+            "outcomes": dict(self.outcomes),
+            "hosts": dict(self.hosts),
+            "failures": [{"url": u, "error": e} for u, e in self.failures[:100]],
+        }
+
+
+class Reporter(Protocol):
+    def page(self, url: str, label: str, status: int | None, error: str | None) -> None: ...
+    def note(self, message: str) -> None: ...
+    def tick(self, stats: Stats, queues: dict[str, int]) -> None: ...
+    def summary(self, stats: Stats, status: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def summary_lines(stats: Stats, status: str) -> list[str]:
+    lines = [
+        f"Crawl {status}: {stats.pages} pages in {stats.elapsed:.1f} s ({stats.rate:.1f}/s), "
+        f"{stats.bytes / 1e6:.1f} MB",
+        f"  articles: {stats.articles_new} new, {stats.articles_updated} updated, "
+        f"{stats.articles_unchanged} unchanged, {stats.aliases} duplicate URLs; "
+        f"{stats.view_counts} view counts; {stats.not_modified} not modified (304)",
+    ]
+    if stats.errors:
+        lines.append(f"  {stats.errors} pages failed:")
+        lines.extend(f"    {url}  {error}" for url, error in stats.failures[:20])
+        if len(stats.failures) > 20:
+            lines.append(f"    ... and {len(stats.failures) - 20} more (see crawl_runs.stats)")
+    return lines
+
+
+class LogReporter:
+    """Plain lines on a stream: for cron, systemd and pipes."""
+
+    def __init__(self, stream: IO[str] | None = None, *, verbosity: int = 1, as_json: bool = False):
+        self.stream = stream or sys.stderr
+        self.verbosity = verbosity
+        self.as_json = as_json
+
+    def _emit(self, event: str, message: str, **data: Any) -> None:
+        if self.as_json:
+            record = {
+                "time": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "event": event,
+            }
+            record.update({k: v for k, v in data.items() if v is not None})
+            record["message"] = message
+            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            self.stream.write(f"{stamp} {message}\n")
+        self.stream.flush()
+
+    def page(self, url: str, label: str, status: int | None, error: str | None) -> None:
+        if error and self.verbosity >= 1:
+            self._emit("error", f"failed {url}: {error}", url=url, status=status, error=error)
+        elif self.verbosity >= 2:
+            self._emit(
+                "page", f"{status or '-'} {label:<12} {url}", url=url, status=status, label=label
+            )
+
+    def note(self, message: str) -> None:
+        if self.verbosity >= 1:
+            self._emit("note", message)
+
+    def tick(self, stats: Stats, queues: dict[str, int]) -> None:
+        if self.verbosity >= 1:
+            self._emit(
+                "progress",
+                f"{stats.pages} pages, {stats.articles_new} new articles, {stats.errors} errors, "
+                f"{stats.rate:.1f} pages/s, {sum(queues.values())} queued",
+                pages=stats.pages,
+                new=stats.articles_new,
+                errors=stats.errors,
+            )
+
+    def summary(self, stats: Stats, status: str) -> None:
+        if self.as_json:
+            self._emit("summary", f"crawl {status}", status=status, stats=stats.to_dict())
+        elif self.verbosity >= 0:
+            for line in summary_lines(stats, status):
+                self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+class LiveReporter:
+    """A live panel on a terminal: totals, rate, and the queue of each host."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self.console = Console(stderr=True)
+        self.live = Live(console=self.console, refresh_per_second=4, transient=True)
+        self.live.start()
+        self.recent: list[str] = []
+
+    def page(self, url: str, label: str, status: int | None, error: str | None) -> None:
+        line = f"[red]✗ {url} {error}[/]" if error else f"[green]{status}[/] {label} {url}"
+        self.recent = [*self.recent[-5:], line]
+
+    def note(self, message: str) -> None:
+        self.console.print(message)
+
+    def tick(self, stats: Stats, queues: dict[str, int]) -> None:
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        table.add_row(
+            f"[bold]{stats.pages}[/] pages",
+            f"[bold green]{stats.articles_new}[/] new",
+            f"{stats.articles_updated} updated",
+            f"[red]{stats.errors}[/] errors",
+            f"{stats.rate:.1f} pages/s",
+            f"{stats.bytes / 1e6:.1f} MB",
+        )
+        hosts = Table("host", "queued", "fetched", box=None, padding=(0, 2))
+        for host, queued in sorted(queues.items(), key=lambda kv: -kv[1])[:8]:
+            hosts.add_row(host, str(queued), str(stats.hosts.get(host, 0)))
+        grid = Table.grid()
+        grid.add_row(table)
+        grid.add_row(hosts)
+        for line in self.recent:
+            grid.add_row(line)
+        self.live.update(grid)
+
+    def summary(self, stats: Stats, status: str) -> None:
+        self.live.stop()
+        for line in summary_lines(stats, status):
+            self.console.print(line, highlight=False, markup=False)
+
+    def close(self) -> None:
+        self.live.stop()

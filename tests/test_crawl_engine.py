@@ -1,0 +1,137 @@
+"""End-to-end crawls of a fixture site: discovery, politeness, failures, dedup, revisits."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archiver.crawl import run_crawl
+from archiver.crawl.config import make_plan
+from archiver.replay import ReplaySite, ReplayTransport
+from crawl_support import BASE, HOST, PRINT_COPY, article_url, build
+
+FAST = {"delay": 0.0, "retry_backoff": 0.01}
+
+
+def crawl(db: Path, site: ReplaySite, **overrides):
+    plan = make_plan([f"{BASE}/"], overrides={**FAST, **overrides})
+    return run_crawl(plan, db=str(db), transport=ReplayTransport(site), live=False, quiet=True)
+
+
+def rows(db: Path, sql: str, *params):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def first_crawl(tmp_path_factory):
+    """One crawl of the fixture site, shared by the read-only assertions below."""
+    root = tmp_path_factory.mktemp("crawl")
+    site = ReplaySite(build(root / "site", crawl_delay=0.05))
+    db = root / "archive.db"
+    status, stats = crawl(db, site)
+    return db, site, status, stats
+
+
+def test_crawl_finds_articles_through_sitemap_feed_and_paginated_listing(first_crawl):
+    db, _, status, stats = first_crawl
+    assert status == "finished"
+    urls = {r[0] for r in rows(db, "SELECT url FROM articles")}
+    urls |= {r[0] for r in rows(db, "SELECT url FROM article_urls")}
+    # 1-4 come from the sitemap, 5-6 from the feed, 7-9 from the listing and its second page.
+    assert {article_url(n) for n in range(1, 10)} <= urls
+    assert stats.articles_new == rows(db, "SELECT count(*) FROM articles")[0][0] == 10
+
+
+def test_robots_disallow_is_obeyed(first_crawl):
+    db, site, _, _ = first_crawl
+    assert not [r for r in site.log.records(HOST) if "/private/" in (r.target or "")]
+    assert rows(db, "SELECT count(*) FROM fetches WHERE url LIKE '%/private/%'") == [(0,)]
+
+
+def test_politeness_one_request_in_flight_and_crawl_delay_between_requests(first_crawl):
+    _, site, _, _ = first_crawl
+    assert site.log.max_in_flight(HOST) == 1
+    assert site.log.min_gap(HOST) >= 0.05  # robots.txt Crawl-delay, above the 0 s asked for
+
+
+def test_retry_after_429_and_503_are_retried_and_every_attempt_recorded(first_crawl):
+    db, _, _, _ = first_crawl
+    statuses = rows(db, "SELECT status FROM fetches WHERE url = ? ORDER BY id", article_url(3))
+    assert statuses == [(429,), (200,)]
+    statuses = rows(db, "SELECT status FROM fetches WHERE url = ? ORDER BY id", article_url(6))
+    assert statuses == [(503,), (200,)]
+
+
+def test_redirect_to_a_known_article_adds_no_article_and_loops_fail(first_crawl):
+    db, _, _, _ = first_crawl
+    assert rows(db, "SELECT count(*) FROM articles WHERE url = ?", article_url(5)) == [(1,)]
+    loop = rows(db, "SELECT state, last_error FROM frontier WHERE url = ?", f"{BASE}/vong-1")
+    assert loop[0][0] == "failed" and "loop" in loop[0][1]
+
+
+def test_oversized_response_is_cut_recorded_and_the_crawl_goes_on(first_crawl):
+    db, _, status, _ = first_crawl
+    assert status == "finished"
+    ((truncated, length),) = rows(
+        db, "SELECT truncated, length FROM fetches WHERE url = ?", f"{BASE}/bao-in.html"
+    )
+    assert truncated == 1 and length <= 10 * 1024 * 1024
+
+
+def test_page_with_wrong_declared_charset_is_read_correctly(first_crawl):
+    db, _, _, _ = first_crawl
+    titles = {r[0] for r in rows(db, "SELECT title FROM articles")}
+    assert "Cần Thơ mở hội chợ nông sản" in titles
+
+
+def test_tracking_parameters_and_print_copy_do_not_duplicate_articles(first_crawl):
+    db, _, _, _ = first_crawl
+    assert rows(db, "SELECT count(*) FROM articles WHERE title LIKE 'Quảng Nam hỗ trợ%'") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM frontier WHERE url LIKE '%utm_source%'") == [(0,)]
+    # The print copy and the article are one article under whichever URL came first.
+    urls = {r[0] for r in rows(db, "SELECT url FROM articles")}
+    urls |= {r[0] for r in rows(db, "SELECT url FROM article_urls")}
+    assert {article_url(4), PRINT_COPY} <= urls
+
+
+def test_second_run_is_incremental_and_uses_conditional_requests(first_crawl, tmp_path):
+    db, site, _, _ = first_crawl
+    site.log.clear()
+    status, stats = crawl(db, site)
+    assert status == "finished"
+    assert stats.articles_new == 0
+    refetched = {r.url for r in site.log.records(HOST)}
+    # Only robots.txt and the indexes are read again; the sitemap's and feed's ETags give 304s.
+    assert refetched <= {f"{BASE}/robots.txt", f"{BASE}/", f"{BASE}/sitemap.xml", f"{BASE}/rss.xml"}
+    assert stats.not_modified == 2
+    conditional = [r for r in site.log.records(HOST) if r.url.endswith((".xml",))]
+    assert conditional and all(r.header("if-none-match") for r in conditional)
+
+
+def test_view_counts_are_recorded_again_on_revisit(tmp_path):
+    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175)))
+    db = tmp_path / "archive.db"
+    status, _ = crawl(db, site, revisit_after=("30s", "30d"))
+    assert status == "finished"
+    series = rows(
+        db,
+        "SELECT v.view_count FROM view_counts v JOIN articles a ON a.id = v.article_id "
+        "WHERE a.url = ? ORDER BY v.observed_at",
+        article_url(1),
+    )
+    assert series == [(150,), (175,)]
+    (revisits,) = rows(db, "SELECT revisits FROM frontier WHERE url = ?", article_url(1))[0]
+    assert revisits == 2  # the 30-day visit is scheduled for a later run
+
+
+def test_max_pages_stops_the_run(tmp_path):
+    site = ReplaySite(build(tmp_path / "site"))
+    status, stats = crawl(tmp_path / "archive.db", site, max_pages=5)
+    assert status == "finished"
+    assert stats.pages <= 5
