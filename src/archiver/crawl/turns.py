@@ -1,0 +1,293 @@
+"""One URL's turn in a crawl: robots.txt, a polite fetch, the page's analysis, its outcome.
+
+:class:`Turns` owns what a turn needs (fetcher, robots.txt cache, per-host pace,
+the plan's scopes) and gives back an :class:`~archiver.crawl.outcome.Outcome` for
+the engine to commit. It never touches the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Executor
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from archiver.crawl.analyze import Analysis, analyze
+from archiver.crawl.config import CrawlPlan, Target
+from archiver.crawl.outcome import Outcome, next_revisit
+from archiver.crawl.politeness import Politeness
+from archiver.crawl.report import Reporter, Stats
+from archiver.dates import VN_TZ, parse_iso
+from archiver.fetch.fetcher import Fetcher
+from archiver.fetch.robots import RobotsCache
+from archiver.store.frontier import PRIORITY, Claimed, NewURL
+from archiver.urls import host_of, normalize_url
+
+#: Pages beyond this many links from a seed are not followed (kind "page" only).
+MAX_PAGE_DEPTH = 6
+#: A failed URL is tried again in later turns and runs, this many times in all.
+MAX_ATTEMPTS = 5
+
+
+def now() -> datetime:
+    return datetime.now(UTC).astimezone(VN_TZ)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+class Turns:
+    """Runs turns for one crawl; shared state is the pace and robots.txt of each host."""
+
+    def __init__(
+        self,
+        plan: CrawlPlan,
+        *,
+        fetcher: Fetcher,
+        reporter: Reporter,
+        stats: Stats,
+        recorder: Any = None,
+    ) -> None:
+        self.plan = plan
+        self.settings = plan.settings
+        self.fetcher = fetcher
+        self.robots = RobotsCache(fetcher, plan.settings.user_agent)
+        self.reporter = reporter
+        self.stats = stats
+        self.recorder = recorder
+        self.executor: Executor | None = None
+        self.politeness = Politeness(
+            delay=plan.settings.delay,
+            per_host=plan.settings.per_host,
+            max_delay=plan.settings.max_delay,
+            autothrottle=plan.settings.autothrottle,
+        )
+        self.targets_by_host: dict[str, Target] = {}
+        #: Every host this run may fetch from: the targets' hosts and in-scope hosts found since.
+        self.hosts: set[str] = set()
+        for target in plan.targets:
+            for host in target.hosts:
+                self.targets_by_host[host] = target
+                self._add_host(host, target)
+        self._released: set[int] = set()
+        self._new_robots: list[NewURL] = []
+
+    async def run(self, item: Claimed) -> Outcome:
+        try:
+            if item.kind == "robots":
+                return await self._robots_turn(item)
+            return await self._page_turn(item)
+        except Exception as error:  # a turn never kills the crawl: the URL fails, the run goes on
+            self._release(item, [], error=True)
+            return Outcome(item, "failed", error=f"{type(error).__name__}: {error}", label="crash")
+        finally:
+            self._released.discard(item.id)
+
+    def _release(
+        self, item: Claimed, exchanges: list[Any], *, error: bool, retry_at: datetime | None = None
+    ) -> None:
+        """The network part of a turn is over: free the host's slot and adapt its pace.
+
+        Called before parsing, so a host's next request does not wait for the parser.
+        """
+        if item.id in self._released:
+            return
+        self._released.add(item.id)
+        latency = sum(e.elapsed or 0.0 for e in exchanges) or None
+        retry_after = (retry_at - now()).total_seconds() if retry_at is not None else None
+        self.politeness.finished(item.host, latency=latency, error=error, retry_after=retry_after)
+
+    async def _robots_turn(self, item: Claimed) -> Outcome:
+        policy, exchanges = await self.robots.load(item.url)
+        host = item.host
+        if not policy.unreachable:
+            self.politeness.set_floor(host, policy.crawl_delay(self.settings.user_agent))
+        self._release(item, exchanges, error=policy.unreachable)
+        target = self.targets_by_host.get(host)
+        if policy.unreachable:
+            wait = policy.retry_after or 600.0
+            self.politeness.pause(host, wait)
+            self.reporter.note(f"robots.txt of {host} unreachable; trying again in {wait:.0f} s")
+            return Outcome(
+                item,
+                "queued",
+                exchanges=exchanges,
+                next_fetch_at=now() + timedelta(seconds=wait),
+                label="robots",
+                error="robots.txt unreachable",
+                site=target.name if target else None,
+            )
+        found = [
+            self._new(url, "sitemap", item, target)
+            for url in policy.sitemaps
+            if target and target.in_scope(url)
+        ]
+        status = exchanges[-1].status if exchanges else None
+        return Outcome(
+            item,
+            "done",
+            exchanges=exchanges,
+            found=[f for f in found if f],
+            status=status,
+            label="robots",
+            site=target.name if target else None,
+            reset_attempts=True,
+        )
+
+    async def _page_turn(self, item: Claimed) -> Outcome:
+        target = self.targets_by_host.get(item.host) or self.plan.target_for(item.url)
+        site = target.name if target else None
+        revisit = item.kind == "article" and item.revisits > 0
+
+        async def allow(url: str) -> bool:
+            """A redirect hop must be in scope and allowed by its host's robots.txt."""
+            return bool(target and target.in_scope(url)) and await self.robots.can_fetch(url)
+
+        def gap(url: str) -> float:
+            """Retries and redirect hops keep the host's pace too."""
+            return self.politeness.slot(host_of(url)).delay
+
+        result = await self.fetcher.fetch(
+            item.url,
+            etag=None if revisit else item.etag,
+            last_modified=None if revisit else item.last_modified,
+            allow=allow,
+            gap=gap,
+        )
+        exchanges = list(result.exchanges)
+        failed = result.kind in ("server_error", "network_error", "retry_later")
+        self._release(item, exchanges, error=failed, retry_at=result.retry_at)
+        if self.recorder is not None:
+            for exchange in exchanges:
+                self.recorder.record(exchange)
+        final = exchanges[-1] if exchanges else None
+        outcome = Outcome(item, "done", exchanges=exchanges, site=site, label=result.kind)
+        if final is not None:
+            outcome.status = final.status
+            outcome.etag = final.header("etag")
+            outcome.last_modified = final.header("last-modified")
+        self.stats.retries += max(0, result.attempts - 1)
+        if result.kind == "not_modified":
+            outcome.reset_attempts = True
+            self._schedule_revisit(outcome, item, None)
+            return outcome
+        if result.kind in ("ok", "not_html") and final is not None:
+            outcome.reset_attempts = True
+            await self._analyse(outcome, item, target, final)
+            return outcome
+        return self._failure(outcome, item, result)
+
+    def _failure(self, outcome: Outcome, item: Claimed, result: Any) -> Outcome:
+        kind = result.kind
+        final = result.exchanges[-1] if result.exchanges else None
+        outcome.error = (
+            final.error if final is not None and final.error else None
+        ) or kind.replace("_", " ")
+        if final is not None and final.status and kind == "client_error":
+            outcome.error = f"HTTP {final.status}"
+        if kind == "retry_later" and result.retry_at is not None:
+            outcome.state, outcome.next_fetch_at = "queued", result.retry_at
+        elif kind in ("server_error", "network_error") and item.attempts < MAX_ATTEMPTS:
+            # Try again in a later turn (and later runs), backing off: 10 min, 20, 40...
+            outcome.state = "queued"
+            outcome.next_fetch_at = result.retry_at or now() + timedelta(
+                minutes=10 * 2 ** (item.attempts - 1)
+            )
+        else:
+            outcome.state = "failed"
+        return outcome
+
+    async def _analyse(
+        self, outcome: Outcome, item: Claimed, target: Target | None, final: Any
+    ) -> None:
+        profile = target.profile.name if target and target.profile else None
+        call = partial(
+            analyze,
+            final.body,
+            final.final_url or item.url,
+            content_type=final.content_type,
+            kind=item.kind,
+            profile=profile,
+            fetched_at=final.fetched_at,
+        )
+        if self.executor is not None:
+            analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
+                self.executor, call
+            )
+        else:
+            analysis = call()
+        outcome.label = "article" if analysis.article else analysis.content
+        outcome.article = analysis.article
+        for note in analysis.notes:
+            self.reporter.note(f"{item.url}: {note}")
+        since = target.since if target else None
+        for found in analysis.found:
+            if since and found.lastmod and found.lastmod.date() < since:
+                continue
+            new = self._new(found.url, found.kind, item, target)
+            if new is not None:
+                outcome.found.append(new)
+                if found.lastmod is not None and found.kind == "article":
+                    outcome.refresh.append((new.url, iso(found.lastmod)))
+        for url in analysis.next_pages:
+            new = self._new(url, "listing", item, target, depth=item.depth + 1)
+            if new is not None:
+                outcome.next_pages.append(new)
+        if analysis.article is not None:
+            self._schedule_revisit(outcome, item, analysis.article)
+        outcome.found.extend(self._new_robots)
+        self._new_robots.clear()
+
+    def _schedule_revisit(self, outcome: Outcome, item: Claimed, article: Any) -> None:
+        """Queue the next view-count visit of a page that gave an article (whatever its kind)."""
+        if article is None and item.article_id is None:
+            return
+        if item.kind in ("seed", "listing", "archive", "sitemap", "feed", "robots"):
+            return
+        published = (
+            parse_iso(article.published_at).value if article and article.published_at else None
+        )
+        seen = now()
+        due = next_revisit(published, seen, seen, self.settings.revisit_after)
+        if due is not None:
+            outcome.state, outcome.next_fetch_at, outcome.revisits = "queued", due[0], due[1]
+
+    def _new(
+        self, url: str, kind: str, parent: Claimed, target: Target | None, depth: int | None = None
+    ) -> NewURL | None:
+        url = normalize_url(url)
+        owner = self.plan.target_for(url)
+        if owner is None or not owner.in_scope(url):
+            return None
+        if owner.profile is not None and owner.profile.url_kind(url) == "ignore":
+            return None
+        host = host_of(url)
+        if host not in self.hosts:
+            # A new in-scope host (a subdomain): it gets its own pace and robots.txt first.
+            self._add_host(host, owner)
+            scheme = url.split("://", 1)[0]
+            self._new_robots.append(
+                NewURL(f"{scheme}://{host}/robots.txt", host, owner.name, "robots")
+            )
+        depth = parent.depth + 1 if depth is None else depth
+        if kind == "page" and depth > MAX_PAGE_DEPTH:
+            return None
+        if owner.profile is not None:
+            kind = {"article": "article", "listing": "listing"}.get(
+                owner.profile.url_kind(url) or "", kind
+            )
+        return NewURL(
+            url, host_of(url), owner.name, kind, depth, parent.url, None, None, PRIORITY[kind]
+        )
+
+    def site_of(self, item: Claimed) -> str | None:
+        target = self.targets_by_host.get(item.host) or self.plan.target_for(item.url)
+        return target.name if target else item.site
+
+    def _add_host(self, host: str, target: Target) -> None:
+        self.hosts.add(host)
+        slot = self.politeness.slot(host)
+        slot.base_delay = slot.delay = target.settings.delay
+        slot.per_host = target.settings.per_host
