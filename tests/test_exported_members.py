@@ -14,6 +14,7 @@ def test_public_api_is_pinned():
         "FIELDS",
         "ArchiverError",
         "Article",
+        "ConfigError",
         "CrawlError",
         "ExtractError",
         "FetchError",

@@ -15,6 +15,7 @@ from archiver.article import FIELDS, Article  # noqa: E402
 from archiver.dates import ParsedDate, parse_date, parse_iso  # noqa: E402
 from archiver.errors import (  # noqa: E402
     ArchiverError,
+    ConfigError,
     CrawlError,
     ExtractError,
     FetchError,
@@ -33,6 +34,7 @@ __all__ = [
     "FIELDS",
     "ArchiverError",
     "Article",
+    "ConfigError",
     "CrawlError",
     "ExtractError",
     "FetchError",

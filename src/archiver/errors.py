@@ -9,6 +9,7 @@
     │   └── QueryError          a search query is not valid full-text syntax
     ├── FetchError          an HTTP exchange failed for good (after retries)
     └── CrawlError          a crawl cannot start or continue (lock held, no seeds)
+        └── ConfigError     the sites, options or config file of a crawl are wrong
 
 Each error carries the context it happened in (``url``, ``site``, ``field``) so the
 command line can print it as one clear line: ``str(error)`` is that line.
@@ -74,3 +75,7 @@ class FetchError(ArchiverError):
 
 class CrawlError(ArchiverError):
     """A crawl cannot start or continue (another run holds the lock, no usable seed)."""
+
+
+class ConfigError(CrawlError):
+    """What a crawl was asked to do is wrong: an unknown site, a bad option or config file."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from archiver.errors import ArchiverError, InputError, ProfileError
+from archiver.errors import ArchiverError, ConfigError, InputError, ProfileError
 
 EXIT_OK = 0
 EXIT_NEGATIVE = 1
@@ -21,7 +21,7 @@ EXIT_UNUSABLE = 3
 
 
 def exit_code_for(error: ArchiverError) -> int:
-    if isinstance(error, InputError | ProfileError):
+    if isinstance(error, InputError | ProfileError | ConfigError):
         return EXIT_BAD_INPUT
     return EXIT_UNUSABLE
 

@@ -124,7 +124,7 @@ def crawl(
     )
     if status == "interrupted":
         sys.exit(130)
-    if stats.pages == 0 or stats.pages == stats.errors:
+    if stats.pages_ok == 0:
         click.echo("archiver: no page could be fetched; see the errors above", err=True)
         sys.exit(EXIT_UNUSABLE)
 

@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archiver.errors import CrawlError, ProfileError
+from archiver.errors import ConfigError, ProfileError
 from archiver.settings import DEFAULTS, Settings
 from archiver.sites import Profile, ProfileRegistry, registry
 from archiver.urls import host_of, is_http_url, normalize_url
@@ -93,18 +93,20 @@ def load_config(path: str | Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise CrawlError(f"cannot read config: {error.strerror or error}", url=str(path)) from error
+        raise ConfigError(
+            f"cannot read config: {error.strerror or error}", url=str(path)
+        ) from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CrawlError(f"config is not valid TOML: {error}", url=str(path)) from error
+        raise ConfigError(f"config is not valid TOML: {error}", url=str(path)) from error
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise CrawlError(f"unknown config keys: {', '.join(sorted(unknown))}", url=str(path))
+        raise ConfigError(f"unknown config keys: {', '.join(sorted(unknown))}", url=str(path))
     for index, site in enumerate(data.get("site", [])):
         if not isinstance(site, dict):
-            raise CrawlError(f"[[site]] entry {index + 1} must be a table", url=str(path))
+            raise ConfigError(f"[[site]] entry {index + 1} must be a table", url=str(path))
         bad = set(site) - _SITE_KEYS
         if bad:
-            raise CrawlError(
+            raise ConfigError(
                 f"unknown keys in [[site]] entry {index + 1}: {', '.join(sorted(bad))}",
                 url=str(path),
             )
@@ -132,7 +134,7 @@ def make_plan(
             entry["profile"] = profile
         entries.append(entry)
     if not entries:
-        raise CrawlError("nothing to crawl: name a site profile or a URL, or give --config")
+        raise ConfigError("nothing to crawl: name a site profile or a URL, or give --config")
     global_allow = [h.lower() for h in config.get("allow_hosts", [])]
     targets = [_target(entry, base, profiles, overrides, since, global_allow) for entry in entries]
     return CrawlPlan(
@@ -161,12 +163,12 @@ def _target(
         else:
             prof = profiles.for_url(urls[0]) if urls else None
     except ProfileError as error:
-        raise CrawlError(
+        raise ConfigError(
             f"{error.message}; give a profile name or an http(s) URL", site=error.site
         ) from None
     for url in urls:
         if not is_http_url(url):
-            raise CrawlError("only http and https URLs can be crawled", url=url)
+            raise ConfigError("only http and https URLs can be crawled", url=url)
     if urls:
         seeds = [normalize_url(u) for u in urls]
         hosts = {host_of(u) for u in seeds}
@@ -178,7 +180,7 @@ def _target(
         if not seeds:
             seeds = [f"https://{prof.hosts[0]}/"] if prof.hosts else []
         if not seeds:
-            raise CrawlError("the profile names no host or seed to start from", site=prof.name)
+            raise ConfigError("the profile names no host or seed to start from", site=prof.name)
         hosts = {h.removeprefix("www.") for h in prof.hosts} | {host_of(u) for u in seeds}
         name = prof.name
     hosts |= {h.lower() for h in entry.get("allow_hosts", [])} | set(global_allow)
@@ -192,7 +194,7 @@ def _target(
         try:
             entry_since = date.fromisoformat(entry_since)
         except ValueError:
-            raise CrawlError(
+            raise ConfigError(
                 f"since must be a date like 2024-01-31, not {entry_since!r}", site=name
             ) from None
     return Target(
@@ -217,7 +219,7 @@ def _apply(settings: Settings, values: dict[str, Any], where: str) -> Settings:
         if isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if type(value) is not type(current):
-            raise CrawlError(
+            raise ConfigError(
                 f"setting {key} must be {type(current).__name__}, not {type(value).__name__}",
                 site=where,
                 field=key,

@@ -211,6 +211,9 @@ class Crawl:
         stats = self.stats
         if outcome.exchanges:
             stats.pages += 1
+            status = outcome.exchanges[-1].status or 0
+            if outcome.item.kind != "robots" and (200 <= status < 300 or status == 304):
+                stats.pages_ok += 1
             stats.hosts[outcome.item.host] += 1
             stats.bytes += sum(len(e.body) for e in outcome.exchanges)
         stats.outcomes[outcome.label] += 1

@@ -22,6 +22,8 @@ from typing import IO, Any, Protocol
 class Stats:
     started: float = field(default_factory=time.monotonic)
     pages: int = 0
+    #: Pages (not robots.txt) that answered 2xx or 304: zero means the run could not work.
+    pages_ok: int = 0
     bytes: int = 0
     articles_new: int = 0
     articles_updated: int = 0
@@ -47,6 +49,7 @@ class Stats:
     def to_dict(self) -> dict[str, Any]:
         return {
             "pages": self.pages,
+            "pages_ok": self.pages_ok,
             "bytes": self.bytes,
             "articles_new": self.articles_new,
             "articles_updated": self.articles_updated,
