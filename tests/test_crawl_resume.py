@@ -93,7 +93,8 @@ def test_killed_crawl_resumes_with_nothing_lost_or_doubled(tmp_path):
     )
     # Only pages in flight at the kill may be fetched again: never an article three times.
     fetched = conn.execute(
-        "SELECT url, count(*) FROM fetches WHERE status = 200 AND url LIKE '%/tin-tuc/%' GROUP BY url"
+        "SELECT url, count(*) FROM fetches "
+        "WHERE status = 200 AND url LIKE '%/tin-tuc/%' GROUP BY url"
     ).fetchall()
     assert max(n for _, n in fetched) <= 2
     assert sum(n - 1 for _, n in fetched) <= 2

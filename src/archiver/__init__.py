@@ -11,9 +11,9 @@ links) → ``fetch`` (polite HTTP) → ``extract`` (page → :class:`Article`) �
 
 __version__ = "0.1.0"
 
-from archiver.article import FIELDS, Article  # noqa: E402
-from archiver.dates import ParsedDate, parse_date, parse_iso  # noqa: E402
-from archiver.errors import (  # noqa: E402
+from archiver.article import FIELDS, Article
+from archiver.dates import ParsedDate, parse_date, parse_iso
+from archiver.errors import (
     ArchiverError,
     ConfigError,
     CrawlError,
@@ -25,9 +25,9 @@ from archiver.errors import (  # noqa: E402
     SchemaTooNewError,
     StoreError,
 )
-from archiver.extract import EXTRACTOR_VERSION, extract  # noqa: E402
-from archiver.text import fold  # noqa: E402
-from archiver.urls import normalize_url  # noqa: E402
+from archiver.extract import EXTRACTOR_VERSION, extract
+from archiver.text import fold
+from archiver.urls import normalize_url
 
 __all__ = [
     "EXTRACTOR_VERSION",

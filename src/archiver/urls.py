@@ -15,6 +15,7 @@ portals ``IDBaiViet`` *is* the article's identity.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -103,10 +104,10 @@ def normalize_url(url: str, base: str | None = None) -> str:
     if scheme not in _DEFAULT_PORTS:
         return url
     host = (parts.hostname or "").lower().rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        pass
+    if not host.isascii():
+        # A host IDNA cannot encode (too long a label) stays as written.
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
     try:
         port = parts.port
     except ValueError:
