@@ -15,7 +15,7 @@ from archiver.store.query import parse
 from archiver.store.schema import FTS_TABLE
 from store_support import page
 
-DOCS = Path(__file__).parent.parent / "docs" / "archive.md"
+README = Path(__file__).parent.parent / "README.md"
 
 
 @pytest.fixture
@@ -63,8 +63,8 @@ def test_metadata_can_be_renamed_for_another_database_file():
     assert list(metadata_for("tintuc")["databases"]) == ["tintuc"]
 
 
-def test_the_readme_text_lists_every_table_and_column():
-    assert schema_markdown() in DOCS.read_text(encoding="utf-8")
+def test_the_readme_documents_every_table_and_column():
+    assert schema_markdown() in README.read_text(encoding="utf-8")
 
 
 def test_the_plugin_makes_datasette_search_fold_d_stroke(archive):

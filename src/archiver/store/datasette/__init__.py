@@ -29,12 +29,12 @@ def metadata_for(database_name: str) -> dict[str, Any]:
     return data
 
 
-def schema_markdown() -> str:
+def schema_markdown(level: int = 4) -> str:
     """The tables and columns, as Markdown, from the same descriptions Datasette shows."""
     tables = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["tables"]
     out: list[str] = []
     for name, table in tables.items():
-        out += [f"### `{name}`", "", table["description"], ""]
+        out += [f"{'#' * level} `{name}`", "", table["description"], ""]
         columns = table.get("columns", {})
         if columns:
             out += ["| column | meaning |", "| --- | --- |"]
