@@ -1,19 +1,19 @@
-"""What a fetched page yields for the crawl: its article, and the URLs it leads to.
+"""What a fetched page yields for the crawl: its article, and the in-scope URLs it leads to.
 
 :func:`analyze` is pure (bytes and URL in, :class:`Analysis` out) and picklable, so
-the crawl runs it in worker processes while the event loop keeps fetching.
+the crawl runs it in worker processes while the event loop keeps fetching. The page
+is parsed once: links are read from the tree before extraction consumes it, and only
+links inside the crawl's scope travel back to the engine.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from archiver.article import Article
-
-#: Kinds of frontier URLs, by what fetching them is for.
-KINDS = ("robots", "sitemap", "feed", "seed", "listing", "archive", "article", "page")
 
 # Links to files that are not web pages: recorded nowhere, never fetched.
 _BINARY = re.compile(
@@ -26,11 +26,12 @@ _XML_TYPES = ("xml", "rss", "atom")
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A URL a page leads to, with what it probably is."""
+    """A URL a page leads to (normalised), its host, and what it probably is."""
 
     url: str
     kind: str
     lastmod: datetime | None = None
+    host: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +50,38 @@ def is_fetchable(url: str) -> bool:
     return not _BINARY.search(url)
 
 
+def url_host(url: str) -> str:
+    """The host of a normalised http(s) URL, without port or ``www.`` (fast path of host_of)."""
+    netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
+    if "@" in netloc or "[" in netloc:
+        from archiver.urls import host_of
+
+        return host_of(url)
+    host = netloc.split(":", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+class Scope:
+    """Hosts a crawl may fetch from: these hosts and their subdomains."""
+
+    def __init__(self, hosts: Iterable[str]) -> None:
+        self.hosts = frozenset(hosts)
+
+    def __contains__(self, host: str) -> bool:
+        while host:
+            if host in self.hosts:
+                return True
+            host = host.partition(".")[2]
+        return False
+
+
 def content_kind(content_type: str | None, body: bytes, kind: str) -> str:
     mime = (content_type or "").split(";")[0].strip().lower()
     head = body[:512].lstrip().lower()
-    if (
-        kind in ("sitemap", "feed")
-        or any(t in mime for t in _XML_TYPES)
-        or head.startswith(b"<?xml")
-    ):
-        if b"<rss" in body[:2048] or b"<feed" in body[:2048] or b"<rdf" in body[:2048]:
+    start = body[:2048]
+    xml_like = any(t in mime for t in _XML_TYPES) or head.startswith(b"<?xml")
+    if kind in ("sitemap", "feed") or xml_like:
+        if b"<rss" in start or b"<feed" in start or b"<rdf" in start:
             return "feed"
         if mime.startswith("text/html") and kind not in ("sitemap", "feed"):
             return "html"
@@ -81,13 +105,14 @@ def analyze(
     kind: str,
     profile: str | None,
     fetched_at: datetime | None,
+    scope: Scope | None = None,
 ) -> Analysis:
-    """Extract the article (if any) and the onward URLs of one fetched response."""
+    """Extract the article (if any) and the onward in-scope URLs of one fetched response."""
     content = content_kind(content_type, body, kind)
     if content == "sitemap":
-        return _sitemap(body, url)
+        return _sitemap(body, url, scope)
     if content == "feed":
-        return _feed(body, url)
+        return _feed(body, url, scope)
     if content != "html":
         return Analysis(content="other")
     from archiver.discover import (
@@ -97,70 +122,74 @@ def analyze(
         find_feed_links,
         next_page_links,
     )
-    from archiver.discover.links import parse_html
-    from archiver.extract import extract
+    from archiver.extract import extract_page, load_page
     from archiver.sites import registry
 
-    prof = registry().get(profile) if profile else registry().for_url(url)
-    headers = {"content-type": content_type} if content_type else None
-    article = extract(body, url, headers=headers, fetched_at=fetched_at, profile=prof)
-    tree = parse_html(body)
+    page = load_page(body, {"content-type": content_type} if content_type else None)
+    tree = page.tree
+    prof = registry().get(profile) if profile else registry().for_page(url, tree)
     article_patterns = prof.article_urls if prof else ()
     listing_patterns = prof.listing_urls if prof else ()
     ignored = prof.ignore_urls if prof else ()
     found: list[Found] = []
     for link in extract_links(tree, url):
+        host = url_host(link.url)
+        if scope is not None and host not in scope:
+            continue
         if not is_fetchable(link.url) or any(p.search(link.url) for p in ignored):
             continue
         link_kind = classify(link.url, article_patterns, listing_patterns)
-        found.append(
-            Found(link.url, {"article": "article", "listing": "listing"}.get(link_kind, "page"))
-        )
+        found.append(Found(link.url, _KINDS.get(link_kind, "page"), None, host))
+    # The links are read; extraction may now consume the tree.
+    boxes = earlier_articles_box(tree, url)
+    pager = next_page_links(tree, url)
+    feeds = find_feed_links(tree, url) if kind in ("seed", "listing") else []
+    article = extract_page(page, url, fetched_at=fetched_at, profile=prof)
     notes: list[str] = []
     next_pages: tuple[str, ...] = ()
     if not article.is_article:
-        for box_link in earlier_articles_box(tree, url):
-            found.append(Found(box_link.url, "article"))
-        pager = next_page_links(tree, url)
+        found.extend(Found(b.url, "article", None, url_host(b.url)) for b in boxes)
         next_pages = pager.next[:1]
         if pager.postback_only:
             notes.append("listing pager uses ASP.NET postbacks; its later pages cannot be followed")
-        if kind in ("seed", "listing"):
-            found.extend(
-                Found(feed.url, "feed")
-                for feed in find_feed_links(tree, url)
-                if feed.kind == "feed"
-            )
+        found.extend(Found(f.url, "feed", None, url_host(f.url)) for f in feeds if f.kind == "feed")
     return Analysis(
         article=article if article.is_article else None,
-        found=tuple(found),
+        found=tuple(f for f in found if scope is None or f.host in scope),
         next_pages=next_pages,
         notes=tuple(notes),
         content="html",
     )
 
 
-def _sitemap(body: bytes, url: str) -> Analysis:
+_KINDS = {"article": "article", "listing": "listing"}
+
+
+def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
     from archiver.discover import classify, parse_sitemap
 
     sitemap = parse_sitemap(body, url)
     if sitemap.kind == "feed":
-        return _feed(body, url)
-    found = [Found(child.loc, "sitemap", child.lastmod) for child in sitemap.sitemaps]
+        return _feed(body, url, scope)
+    found = [Found(c.loc, "sitemap", c.lastmod, url_host(c.loc)) for c in sitemap.sitemaps]
     for entry in sitemap.urls:
         if is_fetchable(entry.loc):
-            kind = "article" if classify(entry.loc) != "listing" else "listing"
-            found.append(Found(entry.loc, kind, entry.lastmod or entry.news_published))
-    return Analysis(found=tuple(found), notes=tuple(sitemap.warnings), content="sitemap")
+            kind = "listing" if classify(entry.loc) == "listing" else "article"
+            found.append(
+                Found(entry.loc, kind, entry.lastmod or entry.news_published, url_host(entry.loc))
+            )
+    kept = tuple(f for f in found if scope is None or f.host in scope)
+    return Analysis(found=kept, notes=tuple(sitemap.warnings), content="sitemap")
 
 
-def _feed(body: bytes, url: str) -> Analysis:
+def _feed(body: bytes, url: str, scope: Scope | None) -> Analysis:
     from archiver.discover import parse_feed
 
     feed = parse_feed(body, url)
     found = tuple(
-        Found(entry.link, "article", entry.published)
+        Found(entry.link, "article", entry.published, url_host(entry.link))
         for entry in feed.entries
         if is_fetchable(entry.link)
     )
-    return Analysis(found=found, notes=tuple(feed.warnings), content="feed")
+    kept = tuple(f for f in found if scope is None or f.host in scope)
+    return Analysis(found=kept, notes=tuple(feed.warnings), content="feed")

@@ -75,17 +75,27 @@ class CrawlPlan:
     db: str | None = None
     operator: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    _by_host: dict[str, Target] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_host: dict[str, Target] = {}
+        for target in self.targets:
+            for host in target.hosts:
+                by_host.setdefault(host, target)
+        object.__setattr__(self, "_by_host", by_host)
 
     def target_for(self, url: str) -> Target | None:
         """The target whose scope holds ``url`` (the most specific host wins)."""
-        host = host_of(url)
-        best: Target | None = None
-        best_len = -1
-        for target in self.targets:
-            for h in target.hosts:
-                if (host == h or host.endswith("." + h)) and len(h) > best_len:
-                    best, best_len = target, len(h)
-        return best
+        return self.target_for_host(host_of(url))
+
+    def target_for_host(self, host: str) -> Target | None:
+        """The target of ``host`` or of its nearest parent domain (one lookup per label)."""
+        while host:
+            target = self._by_host.get(host)
+            if target is not None:
+                return target
+            host = host.partition(".")[2]
+        return None
 
 
 def load_config(path: str | Path) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from archiver.crawl.analyze import Analysis, analyze
+from archiver.crawl.analyze import Analysis, Scope, analyze, url_host
 from archiver.crawl.config import CrawlPlan, Target
 from archiver.crawl.outcome import Outcome, next_revisit
 from archiver.crawl.politeness import Politeness
@@ -73,6 +73,7 @@ class Turns:
                 self._add_host(host, target)
         self._released: set[int] = set()
         self._new_robots: list[NewURL] = []
+        self.scope = Scope(h for target in plan.targets for h in target.hosts)
 
     async def run(self, item: Claimed) -> Outcome:
         try:
@@ -211,6 +212,7 @@ class Turns:
             kind=item.kind,
             profile=profile,
             fetched_at=final.fetched_at,
+            scope=self.scope,
         )
         if self.executor is not None:
             analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
@@ -226,7 +228,7 @@ class Turns:
         for found in analysis.found:
             if since and found.lastmod and found.lastmod.date() < since:
                 continue
-            new = self._new(found.url, found.kind, item, target)
+            new = self._new(found.url, found.kind, item, target, host=found.host)
             if new is not None:
                 outcome.found.append(new)
                 if found.lastmod is not None and found.kind == "article":
@@ -255,15 +257,31 @@ class Turns:
             outcome.state, outcome.next_fetch_at, outcome.revisits = "queued", due[0], due[1]
 
     def _new(
-        self, url: str, kind: str, parent: Claimed, target: Target | None, depth: int | None = None
+        self,
+        url: str,
+        kind: str,
+        parent: Claimed,
+        target: Target | None,
+        depth: int | None = None,
+        host: str | None = None,
     ) -> NewURL | None:
-        url = normalize_url(url)
-        owner = self.plan.target_for(url)
-        if owner is None or not owner.in_scope(url):
+        """A frontier row for a URL found from ``parent``; None when it is out of scope.
+
+        URLs from :func:`analyze` come normalised with their host and classified by the
+        page's own profile; others (robots.txt sitemaps, next pages) are normalised here.
+        """
+        if host is None:
+            url = normalize_url(url)
+            host = url_host(url)
+        owner = self.plan.target_for_host(host)
+        if owner is None:
             return None
-        if owner.profile is not None and owner.profile.url_kind(url) == "ignore":
-            return None
-        host = host_of(url)
+        if owner is not target and owner.profile is not None:
+            # A link into another target of the crawl: that site's URL patterns decide.
+            url_kind = owner.profile.url_kind(url)
+            if url_kind == "ignore":
+                return None
+            kind = {"article": "article", "listing": "listing"}.get(url_kind or "", kind)
         if host not in self.hosts:
             # A new in-scope host (a subdomain): it gets its own pace and robots.txt first.
             self._add_host(host, owner)
@@ -274,13 +292,7 @@ class Turns:
         depth = parent.depth + 1 if depth is None else depth
         if kind == "page" and depth > MAX_PAGE_DEPTH:
             return None
-        if owner.profile is not None:
-            kind = {"article": "article", "listing": "listing"}.get(
-                owner.profile.url_kind(url) or "", kind
-            )
-        return NewURL(
-            url, host_of(url), owner.name, kind, depth, parent.url, None, None, PRIORITY[kind]
-        )
+        return NewURL(url, host, owner.name, kind, depth, parent.url, None, None, PRIORITY[kind])
 
     def site_of(self, item: Claimed) -> str | None:
         target = self.targets_by_host.get(item.host) or self.plan.target_for(item.url)

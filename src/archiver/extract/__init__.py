@@ -29,14 +29,14 @@ from archiver.extract.chrome import find_chrome
 from archiver.extract.dom import Block, ancestors, first_match, render_blocks, text_of
 from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata
-from archiver.extract.page import MAX_HTML_CHARS, load_page
+from archiver.extract.page import MAX_HTML_CHARS, Page, load_page
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
 from archiver.sites import Profile, registry
 from archiver.text import clean, detect_language
 from archiver.urls import host_of, normalize_url
 
-__all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "Page", "extract", "extract_page", "load_page"]
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
 EXTRACTOR_VERSION = "1.1"
@@ -58,7 +58,20 @@ def extract(
     ``profile`` forces a site profile (an object or a profile name) instead of
     choosing one by URL and markup.
     """
-    page = load_page(html, headers)
+    return extract_page(load_page(html, headers), url, fetched_at=fetched_at, profile=profile)
+
+
+def extract_page(
+    page: Page,
+    url: str,
+    *,
+    fetched_at: datetime | None = None,
+    profile: Profile | str | None = None,
+) -> Article:
+    """:func:`extract` for a page already loaded with :func:`load_page` (the crawler reads its
+    links from the same parsed tree first). Extraction consumes the tree: load it again to
+    extract twice.
+    """
     tree = page.tree
     if isinstance(profile, str):
         profile = registry().get(profile)
