@@ -25,6 +25,7 @@ from archiver.store.prepare import prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.schema import check_version, latest_version, migrate
 from archiver.store.times import now_iso
+from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer
 
 __all__ = ["DEFAULT_PATH", "EXTRACTOR_VERSION", "Archive"]
@@ -199,14 +200,19 @@ class Archive:
 
     def save_many(
         self,
-        items: Iterable[tuple[Exchange, Article | None]],
+        items: Iterable[
+            tuple[Exchange, Article | None] | tuple[Exchange, Article | None, WarcPointer | None]
+        ],
         *,
         run_id: int | None = None,
         extractor_version: str | None = None,
         site: str | None = None,
         batch_size: int = 500,
     ) -> list[SaveResult]:
-        """:meth:`save` for many exchanges, one transaction per ``batch_size`` of them."""
+        """:meth:`save` for many exchanges, one transaction per ``batch_size`` of them.
+
+        An item may carry a third element, the :class:`WarcPointer` of its WARC record.
+        """
         results: list[SaveResult] = []
         iterator = iter(items)
         version = extractor_version or self.extractor_version
@@ -219,8 +225,9 @@ class Archive:
                         site=site,
                         body_known=self.body_known,
                         compress_level=self.compress_level,
+                        warc=warc[0] if warc else None,
                     )
-                    for exchange, article in batch
+                    for exchange, article, *warc in batch
                 ]
             with self.transaction("saving fetched pages") as writer:
                 results.extend(writer.save(item, run_id, version) for item in prepared)

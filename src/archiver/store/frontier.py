@@ -336,6 +336,8 @@ class Frontier:
             for outcome in outcomes:
                 items = []
                 last = len(outcome.exchanges) - 1
+                # Where each exchange's WARC record is (crawl --warc), aligned with exchanges.
+                pointers = getattr(outcome, "warc", None) or ()
                 for index, exchange in enumerate(outcome.exchanges):
                     article = outcome.article if index == last else None
                     items.append(
@@ -345,6 +347,7 @@ class Frontier:
                             site=outcome.site,
                             body_known=archive.body_known,
                             compress_level=archive.compress_level,
+                            warc=pointers[index] if index < len(pointers) else None,
                         )
                     )
                 prepared.append(items)

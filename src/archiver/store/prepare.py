@@ -19,6 +19,7 @@ from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import band_keys, minhash, url_identity
 from archiver.store.folding import fold_and_key, hash_keys, index_fold
 from archiver.store.times import iso
+from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 
 __all__ = ["ArticleRecord", "Prepared", "article_record", "prepare"]
@@ -95,10 +96,12 @@ def prepare(
     site: str | None,
     body_known: Callable[[str], bool],
     compress_level: int,
+    warc: WarcPointer | None = None,
 ) -> Prepared:
     """The CPU part of saving ``exchange``; ``body_known(sha256)`` says a body is archived.
 
     Nothing here takes the write lock; a known body is not compressed again.
+    ``warc`` is where the exchange's WARC record is, when it has one.
     """
     record = None
     if article is not None and article.is_article:
@@ -128,6 +131,8 @@ def prepare(
         "elapsed": exchange.elapsed,
         "error": exchange.error,
     }
+    if warc is not None:
+        fetch.update(warc.columns())
     return Prepared(
         fetch=fetch,
         fetched_at=iso(exchange.fetched_at),

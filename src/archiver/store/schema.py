@@ -199,9 +199,16 @@ def _create_frontier(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+def _warc_pointers(db: sqlite_utils.Database) -> None:
+    from archiver.store.warcs import add_pointer_columns
+
+    add_pointer_columns(db)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _create_v1),
     Migration(2, "crawl frontier", _create_frontier),
+    Migration(3, "WARC pointers on fetches", _warc_pointers),
 ]
 
 
