@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from archiver.article import Article
 
@@ -116,7 +117,6 @@ def analyze(
     if content != "html":
         return Analysis(content="other")
     from archiver.discover import (
-        classify,
         earlier_articles_box,
         extract_links,
         find_feed_links,
@@ -138,16 +138,18 @@ def analyze(
             continue
         if not is_fetchable(link.url) or any(p.search(link.url) for p in ignored):
             continue
-        link_kind = classify(link.url, article_patterns, listing_patterns)
-        found.append(Found(link.url, _KINDS.get(link_kind, "page"), None, host))
-    # The links are read; extraction may now consume the tree.
-    boxes = earlier_articles_box(tree, url)
-    pager = next_page_links(tree, url)
+        link_kind = _classify(link.url, article_patterns, listing_patterns)
+        found.append(Found(link.url, link_kind, None, host))
+    # Read the listing furniture before extraction consumes the tree; an article page
+    # (by its URL) has none worth the time: its links are all above already.
+    listing_like = kind != "article"
+    boxes = earlier_articles_box(tree, url) if listing_like else []
+    pager = next_page_links(tree, url) if listing_like else None
     feeds = find_feed_links(tree, url) if kind in ("seed", "listing") else []
     article = extract_page(page, url, fetched_at=fetched_at, profile=prof)
     notes: list[str] = []
     next_pages: tuple[str, ...] = ()
-    if not article.is_article:
+    if not article.is_article and pager is not None:
         found.extend(Found(b.url, "article", None, url_host(b.url)) for b in boxes)
         next_pages = pager.next[:1]
         if pager.postback_only:
@@ -163,6 +165,17 @@ def analyze(
 
 
 _KINDS = {"article": "article", "listing": "listing"}
+
+
+@lru_cache(maxsize=65_536)
+def _classify(
+    url: str, articles: tuple[re.Pattern[str], ...], listings: tuple[re.Pattern[str], ...]
+) -> str:
+    """The frontier kind of a link; cached, because a site's menus and sidebars repeat on
+    every page."""
+    from archiver.discover import classify
+
+    return _KINDS.get(classify(url, articles, listings), "page")
 
 
 def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
