@@ -30,10 +30,12 @@ def test_queries_become_folded_quoted_fts5(typed, fts):
     assert parse(typed).fts == fts
 
 
-def test_plain_word_runs_are_also_scored_as_a_phrase():
+def test_plain_word_runs_are_also_looked_up_as_a_phrase():
     query = parse("da nang")
-    assert query.ranking_fts == '(("da" AND "nang") OR "da nang")'
+    assert query.phrase is not None and query.phrase.fts() == '"da nang"'
     assert [term.words for term in query.positive_terms] == [("da", "nang"), ("da",), ("nang",)]
+    assert parse("da OR nang").phrase is None
+    assert parse("thu* tuong").phrase is None
 
 
 def test_excluded_words_are_not_highlighted():

@@ -37,7 +37,7 @@ class Term:
     prefix: bool = False
     column: str | None = None
 
-    def fts(self, boost: bool = False) -> str:
+    def fts(self) -> str:
         phrase = '"' + " ".join(self.words).replace('"', '""') + '"' + ("*" if self.prefix else "")
         return f"{self.column} : {phrase}" if self.column else phrase
 
@@ -61,14 +61,8 @@ class Term:
 class And:
     items: tuple[Node, ...]
 
-    def fts(self, boost: bool = False) -> str:
-        joined = " AND ".join(item.fts(boost) for item in self.items)
-        phrase = self.phrase()
-        if boost and phrase is not None:
-            # Same matches (the phrase implies every word), but bm25 scores the phrase too,
-            # so "da nang" ranks "Đà Nẵng" above pages that merely say "đã" and "năng".
-            return f"(({joined}) OR {phrase.fts()})"
-        return f"({joined})"
+    def fts(self) -> str:
+        return "(" + " AND ".join(item.fts() for item in self.items) + ")"
 
     def phrase(self) -> Term | None:
         """The words of an all-plain-words AND as one phrase, or None."""
@@ -90,8 +84,8 @@ class And:
 class Or:
     items: tuple[Node, ...]
 
-    def fts(self, boost: bool = False) -> str:
-        return "(" + " OR ".join(item.fts(boost) for item in self.items) + ")"
+    def fts(self) -> str:
+        return "(" + " OR ".join(item.fts() for item in self.items) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +93,8 @@ class Not:
     keep: Node
     drop: Node
 
-    def fts(self, boost: bool = False) -> str:
-        return f"({self.keep.fts(boost)} NOT {self.drop.fts()})"
+    def fts(self) -> str:
+        return f"({self.keep.fts()} NOT {self.drop.fts()})"
 
 
 Node = Term | And | Or | Not
@@ -119,9 +113,10 @@ class Query:
         return self.root.fts()
 
     @property
-    def ranking_fts(self) -> str:
-        """The same matches as :attr:`fts`, with plain word sequences also scored as phrases."""
-        return self.root.fts(boost=True)
+    def phrase(self) -> Term | None:
+        """For a query of plain words (``da nang``), those words as a phrase: pages that have
+        the phrase rank first, so *Đà Nẵng* comes before pages saying *đã* and *năng*."""
+        return self.root.phrase() if isinstance(self.root, And) else None
 
     @property
     def positive_terms(self) -> tuple[Term, ...]:

@@ -4,15 +4,18 @@ The FTS5 index holds folded text, so matching ignores case, diacritics and đ. A
 query matching a large part of the archive (a very common word) is ranked over
 its :data:`CANDIDATES` most recently archived matches: FTS5 walks its doclist
 newest-first without scoring to find where that window starts, then scores only
-the window. Snippets and ``--exact`` work on the original text: a match found in
-the folded text maps back by position, because folding keeps one character per
-character.
+the window (scoring every match costs seconds at 500,000 articles). For a query
+of plain words, pages containing them as a phrase come first among the best
+:data:`PHRASE_POOL`. Snippets and ``--exact`` work on the original text: a match
+found in the folded text maps back by position, because folding keeps one
+character per character.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +29,9 @@ from archiver.store.times import period_clauses
 __all__ = ["CANDIDATES", "WEIGHTS", "search", "snippet"]
 
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
-CANDIDATES = 10_000
+CANDIDATES = 5_000
+#: Best-ranked results among which pages containing the query's words as a phrase come first.
+PHRASE_POOL = 200
 #: bm25 weights of the title, lead and body columns (the lead is also in the body, so a
 #: word in the lead counts 2 + 1).
 WEIGHTS = (10.0, 2.0, 1.0)
@@ -136,7 +141,9 @@ def _filters(
     return clauses, params
 
 
-def _ranked(conn: sqlite3.Connection, query: Query, clauses: list[str], params: dict[str, Any]):
+def _ranked(
+    conn: sqlite3.Connection, query: Query, clauses: list[str], params: dict[str, Any]
+) -> Iterator[tuple[int, float]]:
     """Yield (article id, bm25) best first, page by page, over the bounded candidate window."""
     join = f" CROSS JOIN articles a ON a.id = {FTS_TABLE}.rowid" if clauses else ""
     where = " AND ".join([f"{FTS_TABLE} MATCH :match", *clauses])
@@ -149,16 +156,27 @@ def _ranked(conn: sqlite3.Connection, query: Query, clauses: list[str], params: 
     if boundary:
         where += f" AND {FTS_TABLE}.rowid > :boundary"
         params["boundary"] = boundary[0]
-    params["rank_match"] = query.ranking_fts
     weights = ", ".join(map(str, WEIGHTS))
-    ranking_where = where.replace(":match", ":rank_match", 1)
     sql = (
         f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE}{join} "
-        f"WHERE {ranking_where} ORDER BY score LIMIT :size OFFSET :offset"
+        f"WHERE {where} ORDER BY score LIMIT :size OFFSET :offset"
     )
-    offset, size = 0, 100
+    offset, size = 0, PHRASE_POOL
     while True:
         rows = conn.execute(sql, {**params, "size": size, "offset": offset}).fetchall()
+        if offset == 0 and query.phrase is not None:
+            # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF);
+            # finding which candidates contain it, newest first, costs a few milliseconds.
+            phrased = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} "
+                    f"WHERE {where.replace(':match', ':phrase', 1)} "
+                    f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
+                    {**params, "phrase": query.phrase.fts()},
+                )
+            }
+            rows.sort(key=lambda row: row[0] not in phrased)
         yield from rows
         if len(rows) < size:
             return
