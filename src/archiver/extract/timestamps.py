@@ -10,15 +10,17 @@ is reported in ``warnings`` when it disagrees with the display.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.dates import ParsedDate, parse_date, parse_iso
 from archiver.extract.chrome import in_any
-from archiver.extract.dom import ancestors, render_blocks, text_of
+from archiver.extract.dom import BLOCK_TAGS, Block, ancestors, render_blocks, text_of
 from archiver.extract.metadata import Metadata
 
 #: Date lines by element or attribute; date lines by class and id names come from ``roles``.
@@ -33,8 +35,32 @@ _MAX_LINE = 160
 _MAX_RELATIVE_LINE = 40
 _MAX_RELATIVE_LEVELS = 3
 _MAX_OTHER_WORDS = 10
-# Cheap test before the date parser runs: a four-digit year, or a relative-time word.
-_DATE_HINT = re.compile(r"\d{4}|trước|hôm|vừa|mới|qua|nay", re.IGNORECASE)
+# What a text must contain before the date parser is asked about its line: a numeric date
+# (found around its "/" or "-"), a month in words, or a relative time. Plain substring
+# searches on the lower-cased text: a regex with alternatives costs ~0.5 µs per character.
+_NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{1,4}")
+_DATE_WORDS = (
+    "tháng",
+    "trước",
+    "hôm ",
+    "vừa",
+    "thang ",
+    "truoc",
+    "hom ",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may ",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_SEPARATOR = "\x00"  # cannot occur in parsed text: the HTML parser replaces NUL
 
 
 @dataclass(slots=True)
@@ -165,22 +191,18 @@ def _visible_candidates(
     if any(not c.updated for c in found):
         return found
     # No date-styled element: read the short lines around the headline (old portals print
-    # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>). One rendering of the
-    # widest allowed ancestor; each line's distance is the level of its nearest shared ancestor.
+    # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>), within the widest
+    # allowed ancestor; each line's distance is the level of its nearest shared ancestor.
     scope: LexborNode | None = None
     for container in chain[1:]:
         if in_any(container, chrome_ids) or len(container.text(deep=True)) > 60_000:
             break
         scope = container
-    if scope is None or not _DATE_HINT.search(scope.text(deep=True)):
+    if scope is None:
         return found
     anchor_ids = set(levels)
-    for order, block in enumerate(render_blocks(scope, skip=lambda n: n.mem_id in chrome_ids)):
-        if (
-            len(block.text) > _MAX_LINE
-            or block.node.mem_id in seen
-            or not _DATE_HINT.search(block.text)
-        ):
+    for order, block in enumerate(_dated_blocks(scope, chrome_ids)):
+        if len(block.text) > _MAX_LINE or block.node.mem_id in seen:
             continue
         parsed = parse_date(block.text, **options)
         if parsed is None:
@@ -193,6 +215,59 @@ def _visible_candidates(
             updated = bool(_UPDATED_LABEL.search(block.text[: parsed.span[0]]))
             found.append(_Candidate(parsed, block.text, block.node, distance, order, updated))
     return found
+
+
+def _dated_blocks(scope: LexborNode, chrome_ids: set[int]) -> list[Block]:
+    """The rendered blocks under ``scope`` that hold something shaped like a date, in order.
+
+    Rendering a whole page region costs milliseconds; instead lexbor lists the region's
+    text nodes (in C), a regex picks those with a date shape, and only their enclosing
+    blocks are rendered.
+    """
+    texts = scope.text(deep=True, separator=_SEPARATOR).split(_SEPARATOR)
+    hits = _dated_texts(texts)
+    if not hits:
+        return []
+    nodes = [n for n in scope.traverse(include_text=True) if n.tag == "-text"]
+    if len(nodes) != len(texts):  # never seen; render everything rather than guess
+        return [
+            b
+            for b in render_blocks(scope, skip=lambda n: n.mem_id in chrome_ids)
+            if _dated_texts([b.text])
+        ]
+    owners: dict[int, LexborNode] = {}
+    for index in hits:
+        node = nodes[index].parent
+        while node is not None and node.tag not in BLOCK_TAGS:
+            node = node.parent
+        if node is not None and node.mem_id not in owners and not in_any(node, chrome_ids):
+            owners[node.mem_id] = node
+    blocks: list[Block] = []
+    for owner in owners.values():
+        blocks.extend(b for b in render_blocks(owner) if _dated_texts([b.text]))
+    return blocks
+
+
+def _dated_texts(texts: list[str]) -> list[int]:
+    """Indexes of the texts that hold something shaped like a date, in order."""
+    joined = _SEPARATOR.join(texts)
+    lower = joined.lower()
+    positions: list[int] = []
+    for mark in ("/", "-"):
+        at = joined.find(mark)
+        while at != -1:
+            if _NUMERIC_DATE.search(joined, max(0, at - 6), at + 14):
+                positions.append(at)
+            at = joined.find(mark, at + 1)
+    for word in _DATE_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            positions.append(at)
+            at = lower.find(word, at + 1)
+    if not positions:
+        return []
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    return sorted({bisect_right(starts, at) - 1 for at in positions})
 
 
 def _candidate(
