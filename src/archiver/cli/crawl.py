@@ -50,6 +50,11 @@ from archiver.cli import EXIT_UNUSABLE, main
     help="Also save fetched pages as a replay directory.",
 )
 @click.option(
+    "--warc",
+    type=click.Path(file_okay=False),
+    help="Also write every exchange as WARC records into this directory (with index.cdxj).",
+)
+@click.option(
     "--proxy", help="Send every request through this HTTP proxy (e.g. an `archiver replay` server)."
 )
 @click.option(
@@ -72,6 +77,7 @@ def crawl(
     user_agent: str | None,
     wait: bool,
     record: str | None,
+    warc: str | None,
     proxy: str | None,
     workers: int | None,
     quiet: bool,
@@ -92,6 +98,7 @@ def crawl(
         archiver crawl tamky --max-pages 200
         archiver crawl https://hoian.gov.vn/ --profile tamky --delay 2
         archiver crawl --config sites.toml --quiet      # from cron
+        archiver crawl tamky --warc warcs/              # WARC files for pywb too
     """
     from archiver.crawl import run_crawl
     from archiver.crawl.config import load_config, make_plan
@@ -115,6 +122,7 @@ def crawl(
         db=db,
         wait=wait,
         record=Path(record) if record else None,
+        warc=Path(warc) if warc else None,
         proxy=proxy,
         workers=workers if workers is not None else default_workers(),
         quiet=quiet,

@@ -30,6 +30,7 @@ def run_crawl(
     db: str | None = None,
     wait: bool = False,
     record: Path | None = None,
+    warc: Path | None = None,
     proxy: str | None = None,
     transport: Any = None,
     workers: int = 0,
@@ -42,7 +43,8 @@ def run_crawl(
     """Run one crawl to its end; return its status ("finished" or "interrupted") and statistics.
 
     Holds the archive's crawl lock for the whole run, records the run in
-    ``crawl_runs``, and reports progress to stderr.
+    ``crawl_runs``, and reports progress to stderr. ``warc`` names a directory to
+    write every exchange to as WARC records too (:mod:`archiver.warc`).
     """
     from archiver.crawl.engine import Crawl, make_reporter
     from archiver.crawl.lock import RunLock
@@ -70,6 +72,11 @@ def run_crawl(
                 base_url=target.seeds[0] if target.seeds else None,
                 profile=target.profile.name if target.profile else None,
             )
+        writer = None
+        if warc is not None:
+            from archiver.warc import ArchiveCaptures, WarcWriter, crawl_info
+
+            writer = WarcWriter(warc, info=crawl_info(plan), captures=ArchiveCaptures(archive))
         run_id = archive.start_run({**(arguments or {}), "targets": [t.name for t in plan.targets]})
         crawl = Crawl(
             plan,
@@ -78,6 +85,7 @@ def run_crawl(
             reporter=reporter,
             workers=workers,
             recorder=recorder,
+            warc=writer,
             fetcher_options={"proxy": proxy, "transport": transport},
         )
         status = "failed"
@@ -90,6 +98,8 @@ def run_crawl(
         finally:
             if recorder is not None:
                 recorder.flush()
+            if writer is not None:
+                writer.close()
             archive.finish_run(run_id, status, crawl.stats.to_dict())
             reporter.summary(crawl.stats, status)
             reporter.close()

@@ -65,6 +65,7 @@ class Crawl:
         fetcher: Fetcher | None = None,
         workers: int = 0,
         recorder: Any = None,
+        warc: Any = None,
         max_pages: int = 0,
         fetcher_options: dict[str, Any] | None = None,
     ) -> None:
@@ -74,6 +75,8 @@ class Crawl:
         self.reporter = reporter
         self.settings = plan.settings
         self.workers = workers
+        #: A :class:`~archiver.warc.WarcWriter` when the crawl also writes WARC files.
+        self.warc = warc
         self.max_pages = max_pages or plan.settings.max_pages
         self.stats = Stats()
         self.fetcher = fetcher or Fetcher(plan.settings, **(fetcher_options or {}))
@@ -209,6 +212,9 @@ class Crawl:
 
     def _record(self, outcome: Outcome) -> None:
         stats = self.stats
+        if self.warc is not None and outcome.exchanges:
+            # Written as the turn ends; the pointers reach the fetch rows in its commit.
+            outcome.warc = self.warc.write(outcome.exchanges)
         if outcome.exchanges:
             stats.pages += 1
             status = outcome.exchanges[-1].status or 0
@@ -240,6 +246,8 @@ class Crawl:
         ):
             return
         batch, self.pending = self.pending, []
+        if self.warc is not None:
+            self.warc.flush()  # no fetch row may point at bytes still in a buffer
         results = self.frontier.commit(batch, run_id=self.run_id, now=_iso(_now()))
         self._last_flush = time.monotonic()
         for result in results:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from archiver.article import Article
 from archiver.fetch.exchange import Exchange
@@ -38,6 +39,8 @@ class Outcome:
     site: str | None = None
     #: A word for the log and the statistics: "article", "listing", "not-modified", ...
     label: str = ""
+    #: With ``crawl --warc``: each exchange's WARC record (a WarcPointer, or None), in order.
+    warc: list[Any] = field(default_factory=list)
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -117,6 +117,8 @@ def body_for(spec: ResponseSpec) -> Body:
             stream = _stream_file(spec.file)
     elif spec.generate_bytes is not None:
         stream = _generate(spec.generate_bytes)
+    elif spec.load is not None:
+        data = spec.load()
     else:
         data = b""
     if stream is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ class ResponseSpec:
     chunked: bool = False
     delay: float = 0.0
     close: bool = False
+    #: Body read when the response is served (a WARC record's payload); not in manifests.
+    load: Callable[[], bytes] | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

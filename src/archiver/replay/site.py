@@ -139,7 +139,8 @@ class ReplaySite:
 
 
 def _has_body(spec: ResponseSpec) -> bool:
-    return any(v is not None for v in (spec.file, spec.text, spec.generate_bytes, spec.gzip_bomb))
+    sources = (spec.file, spec.text, spec.generate_bytes, spec.gzip_bomb, spec.load)
+    return any(v is not None for v in sources)
 
 
 def _guess_type(spec: ResponseSpec, url: str) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "latest_capture",
     "same_payload_captures",
     "set_pointers",
+    "stored_bodies",
     "unexported_fetches",
 ]
 
@@ -94,6 +95,21 @@ def latest_capture(archive: Archive, url: str, final_url: str) -> StoredCapture 
         (url, final_url),
     )
     return found[0] if found else None
+
+
+def stored_bodies(archive: Archive, url: str, limit: int = 8) -> list[tuple[WarcPointer, str]]:
+    """Fetches of ``url`` with a WARC record and a stored body, newest first: (pointer, sha256).
+
+    For following a ``revisit`` record whose original was imported or crawled earlier.
+    """
+    with archive.reading("looking up earlier WARC captures") as conn:
+        rows = conn.execute(
+            "SELECT warc_file, warc_offset, warc_length, sha256 FROM fetches "
+            "WHERE url = ? AND warc_file IS NOT NULL AND sha256 IS NOT NULL "
+            "ORDER BY fetched_at DESC, id DESC LIMIT ?",
+            (url, limit),
+        ).fetchall()
+    return [(WarcPointer(f, o, n), sha) for f, o, n, sha in rows]
 
 
 def set_pointers(archive: Archive, pointers: Iterable[tuple[int, WarcPointer]]) -> int:
