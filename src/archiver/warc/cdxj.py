@@ -134,6 +134,9 @@ def merge_into_index(directory: str | Path, lines: Iterable[str]) -> int:
                     if line != previous:
                         out.write(line + "\n")
                     previous = line
+            # mkstemp makes the file private; an index is as readable as the WARCs beside it.
+            mode = index.stat().st_mode & 0o777 if index.exists() else 0o644
+            os.chmod(temporary, mode)
             os.replace(temporary, index)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

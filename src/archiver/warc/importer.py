@@ -181,6 +181,9 @@ class _Import:
         if entry.payload is None or entry.status is None or not 200 <= entry.status < 300:
             self.summary.skipped["not html" if entry.payload is None else "not 2xx"] += 1
             return
+        if not entry.payload:
+            self.summary.skipped["empty"] += 1
+            return
         from archiver.crawl.analyze import content_kind
 
         if content_kind(entry.http("content-type"), entry.payload, "page") != "html":

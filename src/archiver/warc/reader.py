@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -191,9 +192,15 @@ def _finish(record: Any, entry: WarcEntry, load: bool) -> tuple[WarcEntry, bool]
 
 @contextlib.contextmanager
 def _quiet(sink: io.StringIO) -> Iterator[None]:
-    """warcio prints its warnings to stderr; keep them for one clear message instead."""
-    with contextlib.redirect_stderr(sink):
-        yield
+    """warcio prints (and logs) its warnings; keep them for one clear message instead."""
+    logger = logging.getLogger("warcio")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        with contextlib.redirect_stderr(sink):
+            yield
+    finally:
+        logger.disabled = was
 
 
 def read_records(
@@ -230,13 +237,15 @@ def read_records(
                 _check_end(handle, str(path), end)
                 return
             except Exception as error:  # warcio fails in many ways on bytes that make no sense
-                raise WarcDamage(str(path), offset, _diagnose(handle, offset, error)) from None
+                reason = _diagnose(handle, offset, _reason(error))
+                raise WarcDamage(str(path), offset, reason) from None
+            problem = None
             if not complete:
-                raise WarcDamage(str(path), offset, "the record is cut short (truncated file)")
-            if "not followed by newline" in warnings.getvalue():
-                raise WarcDamage(
-                    str(path), offset, "the record's Content-Length does not match its data"
-                )
+                problem = "the file ends inside a record (truncated)"
+            elif "not followed by newline" in warnings.getvalue():
+                problem = "the record's Content-Length does not match its data"
+            if problem is not None:
+                raise WarcDamage(str(path), offset, _diagnose(handle, offset, problem))
             end = offset + length
             yield replace(entry, pointer=WarcPointer(name, offset, length))
     finally:
@@ -255,7 +264,7 @@ def _check_end(handle: Any, path: str, end: int) -> None:
         raise WarcDamage(path, end, "the file ends inside a record (truncated)")
 
 
-def _diagnose(handle: Any, offset: int, error: BaseException) -> str:
+def _diagnose(handle: Any, offset: int, otherwise: str) -> str:
     """Why the record at ``offset`` cannot be read, in words: cut short, corrupt, or else."""
     handle.seek(offset)
     data = handle.read(_DIAGNOSE)
@@ -273,7 +282,7 @@ def _diagnose(handle: Any, offset: int, error: BaseException) -> str:
         length = re.search(rb"(?im)^content-length:[ \t]*(\d+)", head)
         if not blank or (length and len(head) + 4 + int(length[1]) > len(data)):
             return "the file ends inside a record (truncated)"
-    return _reason(error)
+    return otherwise
 
 
 def _reason(error: BaseException) -> str:
@@ -291,7 +300,7 @@ def read_entry(pointer: WarcPointer, *, load: bool = True) -> WarcEntry:
         handle = open(pointer.file, "rb")  # noqa: SIM115 - closed below
     except OSError as error:
         raise InputError(f"cannot read {pointer.file}: {error.strerror or error}") from error
-    with handle, contextlib.redirect_stderr(io.StringIO()):
+    with handle, _quiet(io.StringIO()):
         handle.seek(pointer.offset)
         try:
             record = next(ArchiveIterator(handle, arc2warc=True))
