@@ -55,6 +55,17 @@ def test_csv_with_bom_round_trips_multi_paragraph_bodies(archive):
     assert records[0]["body"] == STORY
 
 
+def test_csv_quotes_text_with_quotes_commas_and_newlines(tmp_path):
+    title = 'Ông nói: "không", rồi đi'
+    with Archive(tmp_path / "q.db") as archive:
+        archive.save(*page("https://a.vn/1", STORY, title=title, view_count=None))
+        out = io.StringIO(newline="")
+        archive.export(format="csv", out=out)
+    record = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert (record["title"], record["body"], record["view_count"]) == (title, STORY, "")
+    assert out.getvalue().endswith("\r\n")
+
+
 def test_export_filters_by_site_and_period(archive):
     def urls(**filters):
         out = io.StringIO()
