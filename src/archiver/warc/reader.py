@@ -187,7 +187,8 @@ def _finish(record: Any, entry: WarcEntry, load: bool) -> tuple[WarcEntry, bool]
     while stream.read(_READ):  # what is not wanted (or beyond the cap) is skipped
         if load and not entry.truncated:
             entry = replace(entry, truncated=True)
-    return entry, getattr(stream, "limit", 0) <= 0
+    # A record without a length was cut inside its headers (Content-Length is mandatory).
+    return entry, record.length is not None and getattr(stream, "limit", 0) <= 0
 
 
 @contextlib.contextmanager
@@ -277,6 +278,8 @@ def _diagnose(handle: Any, offset: int, otherwise: str) -> str:
             return f"corrupt gzip data ({bad})"
         if whole and not inflater.eof:
             return "the file ends inside a record (truncated)"
+    elif not data.lstrip().startswith(b"WARC/"):
+        return otherwise
     elif whole:
         head, blank, _ = data.partition(b"\r\n\r\n")
         length = re.search(rb"(?im)^content-length:[ \t]*(\d+)", head)
