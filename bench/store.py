@@ -1,0 +1,350 @@
+"""Archive speed and near-duplicate threshold, on synthetic Vietnamese-like news.
+
+    python bench/store.py                      # everything, 500,000-article search database
+    python bench/store.py --articles 20000     # a quick run
+    python bench/store.py --near-dup           # only the threshold study
+
+Sections (each prints its figures; nothing is asserted):
+
+- near-dup: estimated Jaccard of MinHash signatures for near-copies (small edits,
+  new title, paragraph added/dropped) and for different stories on the same topic,
+  and the share of pairs the archive links (LSH candidate and >= threshold).
+- ingest: ``Archive.save_many`` (dedup, FTS index, signatures, compressed raw page)
+  beside a raw ``executemany`` of the same article rows into a plain table, same run.
+- search: p50/p95/max latency of 1-3 word queries (folded and with diacritics, common
+  and rare words, phrases) on a database of ``--articles`` articles, built once into
+  ``--out`` and reused.
+- export: rows/s of a JSON-lines export of the whole database, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from archiver.article import Article  # noqa: E402
+from archiver.fetch.exchange import Exchange  # noqa: E402
+from archiver.store import Archive  # noqa: E402
+from archiver.store.dedup import THRESHOLD, band_keys, similarity  # noqa: E402
+from archiver.store.folding import index_fold  # noqa: E402
+from archiver.store.prepare import article_record  # noqa: E402
+from vi_corpus import Corpus, Story  # noqa: E402
+
+VN = timezone(timedelta(hours=7))
+T0 = datetime(2024, 1, 1, 8, 0, tzinfo=VN)
+
+
+def item(n: int, site: str, story: Story, pad: int = 0) -> tuple[Exchange, Article]:
+    """One fetched article page; ``pad`` bytes of markup make the page realistically heavy."""
+    url = f"https://{site}.example.vn/bai-viet-{n}.html"
+    paragraphs = "".join(f"<p>{p}</p>" for p in story.body.split("\n\n"))
+    html = (
+        f"<html><head><title>{story.title}</title></head><body><h1>{story.title}</h1>{paragraphs}"
+    )
+    if pad:
+        html += (
+            "<div class='menu'>" + f"<a href='/muc-{n % 97}'>Mục tin</a> " * (pad // 40) + "</div>"
+        )
+    when = T0 + timedelta(minutes=n)
+    exchange = Exchange(
+        url=url,
+        final_url=url,
+        status=200,
+        fetched_at=when,
+        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=(html + "</body></html>").encode(),
+    )
+    article = Article(
+        url=url,
+        canonical_url=url,
+        site=site,
+        title=story.title,
+        body=story.body,
+        lead=story.lead,
+        published_at=(when - timedelta(hours=1)).isoformat(timespec="seconds"),
+        author="Ngọc An" if n % 3 else None,
+        view_count=n % 5000 if n % 2 else None,
+        language="vi",
+    )
+    return exchange, article
+
+
+def items(count: int, seed: int, pad: int = 0) -> list[tuple[Exchange, Article]]:
+    corpus = Corpus(seed)
+    return [item(n, site, story, pad) for n, (site, story) in enumerate(corpus.stream(count))]
+
+
+def clean(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+# -- near-duplicates ------------------------------------------------------------------
+
+
+def near_dup_study(pairs: int) -> None:
+    corpus = Corpus(11)
+    cases = {
+        "5 words changed": lambda s: corpus.edit(s, 5),
+        "20 words changed": lambda s: corpus.edit(s, 20),
+        "10 words + new title + paragraph added": lambda s: corpus.edit(
+            s, 10, retitle=True, add_paragraph=True
+        ),
+        "10 words + paragraph dropped": lambda s: corpus.edit(s, 10, drop_paragraph=True),
+        "40 words + new title + added + dropped": lambda s: corpus.edit(
+            s, 40, retitle=True, add_paragraph=True, drop_paragraph=True
+        ),
+    }
+
+    def signature(story: Story) -> bytes | None:
+        return article_record(
+            Article(url="https://x.vn/a", title=story.title, body=story.body), "https://x.vn/a", ""
+        ).signature
+
+    print(f"\n== near-duplicates: {pairs} pairs per case, threshold {THRESHOLD}")
+    print(f"{'case':<42}{'p5':>6}{'median':>8}{'min':>6}{'max':>6}{'linked':>9}")
+    rows = {}
+    for name, make in cases.items():
+        rows[name] = [(s, make(s)) for s in (corpus.story() for _ in range(pairs))]
+    rows["different story, same topic"] = [
+        (corpus.story(topic), corpus.story(topic))
+        for topic in (corpus.topic() for _ in range(pairs))
+    ]
+    for name, story_pairs in rows.items():
+        scores, linked = [], 0
+        for a, b in story_pairs:
+            sa, sb = signature(a), signature(b)
+            assert sa is not None and sb is not None
+            score = similarity(sa, sb)
+            scores.append(score)
+            linked += bool(set(band_keys(sa)) & set(band_keys(sb))) and score >= THRESHOLD
+        cut = statistics.quantiles(scores, n=20)
+        print(
+            f"{name:<42}{cut[0]:>6.2f}{statistics.median(scores):>8.2f}{min(scores):>6.2f}"
+            f"{max(scores):>6.2f}{linked / len(story_pairs):>9.1%}"
+        )
+
+
+# -- ingest -----------------------------------------------------------------------------
+
+
+def baseline(path: Path, batch: list[tuple[Exchange, Article]], size: int) -> float:
+    """Plain executemany of the same article rows (no dedup, no index): the floor."""
+    clean(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(
+        "CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT, site TEXT, title TEXT, "
+        "body TEXT, published_at TEXT, author TEXT, view_count INTEGER)"
+    )
+    start = time.perf_counter()
+    for offset in range(0, len(batch), size):
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO articles(url, site, title, body, published_at, author, view_count) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (a.url, a.site, a.title, a.body, a.published_at, a.author, a.view_count)
+                for _, a in batch[offset : offset + size]
+            ],
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return len(batch) / elapsed
+
+
+def ingest(path: Path, batch: list[tuple[Exchange, Article]], size: int, level: int) -> float:
+    clean(path)
+    with Archive(path, compress_level=level) as archive:
+        start = time.perf_counter()
+        archive.save_many(batch, batch_size=size)
+        elapsed = time.perf_counter() - start
+    return len(batch) / elapsed
+
+
+def ingest_study(count: int, out: Path, size: int) -> None:
+    print(f"\n== ingest: {count:,} articles, {size} per transaction")
+    for pad, label in ((0, "small pages"), (60_000, "60 KB pages")):
+        batch = items(count, seed=3, pad=pad)
+        page_kb = statistics.mean(len(e.body) for e, _ in batch) / 1024
+        gc.collect()
+        floor = baseline(out / "bench-baseline.db", batch, size)
+        for level in (6, 1):
+            rate = ingest(out / "bench-ingest.db", batch, size, level)
+            print(
+                f"{label} ({page_kb:.1f} KB, zlib {level}): archive {rate:,.0f}/s, raw executemany "
+                f"{floor:,.0f}/s, ratio {floor / rate:.1f}x"
+            )
+        del batch
+    clean(out / "bench-baseline.db")
+    clean(out / "bench-ingest.db")
+
+
+# -- search -----------------------------------------------------------------------------
+
+
+def build(path: Path, count: int, size: int) -> None:
+    if path.exists():
+        with Archive(path, readonly=True) as archive:
+            have = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if have >= count * 0.9:
+            print(f"reusing {path} ({have:,} articles)")
+            return
+    clean(path)
+    print(f"building {path} with {count:,} articles (once; reused by later runs)")
+    corpus = Corpus(5)
+    start = time.perf_counter()
+    with Archive(path) as archive:
+        stream = corpus.stream(count)
+        done = 0
+        while done < count:
+            chunk = [
+                item(done + i, site, story)
+                for i, (site, story) in zip(range(5000), stream, strict=False)
+            ]
+            archive.save_many(chunk, batch_size=size)
+            done += len(chunk)
+            rate = done / (time.perf_counter() - start)
+            print(f"  {done:,} articles, {rate:,.0f}/s", end="\r", flush=True)
+    print()
+
+
+def queries(seed: int) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    corpus = Corpus(seed)
+    words = corpus.words
+    picked: list[tuple[str, str]] = []
+    for _ in range(60):
+        word = rng.choice(words[20:])
+        picked.append(("1 word", rng.choice([word, index_fold(word).strip()])))
+    for _ in range(60):
+        start = rng.randrange(0, len(words) - 2)
+        phrase = " ".join(words[start : start + 2])
+        picked.append(("2 words", rng.choice([phrase, index_fold(phrase).strip()])))
+    for _ in range(40):
+        three = " ".join(rng.sample(words[:150], 3))
+        picked.append(("3 words", index_fold(three).strip()))
+    for word in ["và", "của", "có", "là", "không", "va", "cua", "nguoi dan", '"theo thong tan xa"']:
+        picked.append(("very common", word))
+    for name in ["Đà Nẵng", "da nang", '"Phạm Minh Chính"', "thu tuong", "thủ*", "Hà Nội OR Huế"]:
+        picked.append(("names/prefix/OR", name))
+    return picked
+
+
+def search_study(path: Path, repeat: int) -> None:
+    print(f"\n== search on {path.name}")
+    with Archive(path, readonly=True) as archive:
+        total = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        print(f"{total:,} articles")
+        timings: dict[str, list[float]] = {}
+        for group, text in queries(9) * repeat:
+            start = time.perf_counter()
+            archive.search(text, limit=20)
+            timings.setdefault(group, []).append((time.perf_counter() - start) * 1000)
+            timings.setdefault("all", []).append(timings[group][-1])
+        start = time.perf_counter()
+        archive.search("nguoi dan", site="vnexpress", since="2024-01", limit=20)
+        filtered = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        archive.search("Thủy", exact=True, limit=20)
+        exact = (time.perf_counter() - start) * 1000
+    print(f"{'queries':<18}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for group, values in timings.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+        print(
+            f"{group:<18}{len(values):>5}{statistics.median(values):>9.1f}{p95:>9.1f}{values[-1]:>9.1f}"
+        )
+    print(f"with --site and --since: {filtered:.1f} ms; --exact 'Thủy': {exact:.1f} ms")
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+class _Sink(io.TextIOBase):
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        return len(text)
+
+
+def export_study(path: Path) -> None:
+    import psutil
+
+    process = psutil.Process()
+    peak = [process.memory_info().rss]
+    running = threading.Event()
+    running.set()
+
+    def sample() -> None:
+        while running.is_set():
+            peak.append(process.memory_info().rss)
+            time.sleep(0.05)
+
+    print(f"\n== export of {path.name}")
+    for fmt in ("jsonl", "csv"):
+        sink = _Sink()
+        before = process.memory_info().rss
+        peak[:] = [before]
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        with Archive(path, readonly=True) as archive:
+            start = time.perf_counter()
+            count = archive.export(format=fmt, out=sink)
+            elapsed = time.perf_counter() - start
+        running.clear()
+        sampler.join()
+        running.set()
+        print(
+            f"{fmt}: {count:,} rows in {elapsed:.1f}s = {count / elapsed:,.0f} rows/s, "
+            f"{sink.chars / 1e6:,.0f} M chars; RSS {before / 1e6:.0f} MB before, "
+            f"peak {max(peak) / 1e6:.0f} MB during"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=500_000, help="size of the search database")
+    parser.add_argument("--ingest", type=int, default=10_000, help="articles in the ingest run")
+    parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
+    parser.add_argument("--repeat", type=int, default=2, help="times each query is run")
+    parser.add_argument("--pairs", type=int, default=300, help="pairs per near-duplicate case")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--near-dup", action="store_true", help="only the threshold study")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(
+        f"python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs"
+    )
+    near_dup_study(args.pairs)
+    if args.near_dup:
+        return
+    ingest_study(args.ingest, args.out, args.batch)
+    database = args.out / f"store-{args.articles}.db"
+    build(database, args.articles, args.batch)
+    search_study(database, args.repeat)
+    export_study(database)
+
+
+if __name__ == "__main__":
+    main()
