@@ -114,11 +114,16 @@ import scrapy
 
 class Store:
     """Items into SQLite, 100 per transaction (what a hand-made spider does)."""
-    def open_spider(self, spider):
-        self.conn = sqlite3.connect(spider.settings["DB"])
+    @classmethod
+    def from_crawler(cls, crawler):
+        store = cls()
+        store.path = crawler.settings["DB"]
+        return store
+    def open_spider(self):
+        self.conn = sqlite3.connect(self.path)
         self.conn.execute("CREATE TABLE IF NOT EXISTS items (url TEXT PRIMARY KEY, title TEXT, date TEXT, body TEXT)")
         self.batch = []
-    def process_item(self, item, spider):
+    def process_item(self, item):
         self.batch.append((item["url"], item["title"], item["date"], item["body"]))
         if len(self.batch) >= 100:
             self.flush()
@@ -127,14 +132,14 @@ class Store:
         self.conn.executemany("INSERT OR IGNORE INTO items VALUES (?, ?, ?, ?)", self.batch)
         self.conn.commit()
         self.batch = []
-    def close_spider(self, spider):
+    def close_spider(self):
         self.flush()
         self.conn.close()
 
 class Bench(scrapy.Spider):
     name = "bench"
-    def start_requests(self):
-        for url in self.settings.getlist("SEEDS"):
+    async def start(self):
+        for url in self.settings.get("SEEDS").split(","):
             yield scrapy.Request(url)
     def parse(self, response):
         if "/tin-tuc/" in response.url:
@@ -167,7 +172,7 @@ def run_scrapy(proxy: str, hosts: int, pages: int, workdir: Path) -> dict | None
         "ROBOTSTXT_OBEY": "True", "CONCURRENT_REQUESTS": str(hosts * 2),
         "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "DOWNLOAD_DELAY": "0",
         "AUTOTHROTTLE_ENABLED": "False", "CLOSESPIDER_PAGECOUNT": str(pages),
-        "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": "False", "COOKIES_ENABLED": "False",
+        "LOG_LEVEL": os.environ.get("SCRAPY_LOG_LEVEL", "ERROR"), "TELNETCONSOLE_ENABLED": "False", "COOKIES_ENABLED": "False",
         "ITEM_PIPELINES": json.dumps({"spider.Store": 300}), "DB": str(workdir / "scrapy.db"),
         "SEEDS": seeds, "REACTOR_THREADPOOL_MAXSIZE": "4",
     }

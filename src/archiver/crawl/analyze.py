@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from archiver.article import Article
+from archiver.fetch.exchange import Exchange
 
 # Links to files that are not web pages: recorded nowhere, never fetched.
 _BINARY = re.compile(
@@ -44,6 +46,8 @@ class Analysis:
     notes: tuple[str, ...] = ()
     #: "html", "sitemap", "feed" or "other" (not parsed).
     content: str = "other"
+    #: The exchange made ready for the archive (hashed, compressed, folded), when asked.
+    prepared: Any = None
 
 
 def is_fetchable(url: str) -> bool:
@@ -176,6 +180,47 @@ def _classify(
     from archiver.discover import classify
 
     return _KINDS.get(classify(url, articles, listings), "page")
+
+
+def analyze_exchange(
+    exchange: Exchange,
+    *,
+    kind: str,
+    profile: str | None,
+    scope: Scope | None,
+    site: str | None,
+    compress_level: int,
+) -> Analysis:
+    """:func:`analyze` the response of ``exchange``, then prepare it for the archive.
+
+    Both are CPU work (parsing; hashing, compressing and folding for the store), so both
+    run in the worker: the crawl's event loop is left with the network and the writes.
+    """
+    from archiver.store.prepare import prepare
+
+    analysis = analyze(
+        exchange.body,
+        exchange.final_url or exchange.url,
+        content_type=exchange.content_type,
+        kind=kind,
+        profile=profile,
+        fetched_at=exchange.fetched_at,
+        scope=scope,
+    )
+    prepared = prepare(
+        exchange,
+        analysis.article,
+        site=site,
+        body_known=_never_known,
+        compress_level=compress_level,
+    )
+    return replace(analysis, prepared=prepared)
+
+
+def _never_known(sha256: str) -> bool:
+    """Workers cannot see the archive: bodies are always compressed (the store ignores
+    a body it already has)."""
+    return False
 
 
 def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:

@@ -39,6 +39,8 @@ class Outcome:
     site: str | None = None
     #: A word for the log and the statistics: "article", "listing", "not-modified", ...
     label: str = ""
+    #: The last exchange already prepared for the store by a worker (hashed, compressed).
+    prepared: Any = None
     #: With ``crawl --warc``: each exchange's WARC record (a WarcPointer, or None), in order.
     warc: list[Any] = field(default_factory=list)
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from archiver.crawl.analyze import Analysis, Scope, analyze, url_host
+from archiver.crawl.analyze import Analysis, Scope, analyze_exchange, url_host
 from archiver.crawl.config import CrawlPlan, Target
 from archiver.crawl.outcome import Outcome, next_revisit
 from archiver.crawl.politeness import Politeness
@@ -58,6 +58,8 @@ class Turns:
         self.stats = stats
         self.recorder = recorder
         self.executor: Executor | None = None
+        #: zlib level for raw pages (workers compress them; the store writes them as they are).
+        self.compress_level = 1
         self.politeness = Politeness(
             delay=plan.settings.delay,
             per_host=plan.settings.per_host,
@@ -205,14 +207,13 @@ class Turns:
     ) -> None:
         profile = target.profile.name if target and target.profile else None
         call = partial(
-            analyze,
-            final.body,
-            final.final_url or item.url,
-            content_type=final.content_type,
+            analyze_exchange,
+            final,
             kind=item.kind,
             profile=profile,
-            fetched_at=final.fetched_at,
             scope=self.scope,
+            site=outcome.site,
+            compress_level=self.compress_level,
         )
         if self.executor is not None:
             analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
@@ -220,6 +221,7 @@ class Turns:
             )
         else:
             analysis = call()
+        outcome.prepared = analysis.prepared
         outcome.label = "article" if analysis.article else analysis.content
         outcome.article = analysis.article
         for note in analysis.notes:

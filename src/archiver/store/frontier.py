@@ -340,6 +340,14 @@ class Frontier:
                 pointers = getattr(outcome, "warc", None) or ()
                 for index, exchange in enumerate(outcome.exchanges):
                     article = outcome.article if index == last else None
+                    pointer = pointers[index] if index < len(pointers) else None
+                    ready = getattr(outcome, "prepared", None) if index == last else None
+                    if ready is not None:
+                        # Prepared by a crawl worker; only the WARC pointer is known here.
+                        if pointer is not None:
+                            ready.fetch.update(pointer.columns())
+                        items.append(ready)
+                        continue
                     items.append(
                         prepare(
                             exchange,
@@ -347,7 +355,7 @@ class Frontier:
                             site=outcome.site,
                             body_known=archive.body_known,
                             compress_level=archive.compress_level,
-                            warc=pointers[index] if index < len(pointers) else None,
+                            warc=pointer,
                         )
                     )
                 prepared.append(items)
