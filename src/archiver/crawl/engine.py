@@ -88,6 +88,8 @@ class Crawl:
         self.queues: dict[str, deque[Claimed]] = {}
         self._checked: dict[str, float] = {}
         self.tasks: set[asyncio.Task[Outcome]] = set()
+        self._finished: deque[Outcome] = deque()
+        self._wake = asyncio.Event()
         self.pending: list[Outcome] = []
         self.stopping = False
         self.max_pages_reached = False
@@ -127,7 +129,7 @@ class Crawl:
             if not self.stopping:
                 self._refill()
                 self._start_turns()
-            if not self.tasks:
+            if not self.tasks and not self._finished:
                 if self.stopping:
                     return
                 wait = self._idle_wait()
@@ -135,15 +137,24 @@ class Crawl:
                     return
                 await asyncio.sleep(wait)
                 continue
-            timeout = min(self._next_ready_in(), FLUSH_SECONDS)
-            done, _ = await asyncio.wait(
-                self.tasks, timeout=max(timeout, 0.001), return_when=asyncio.FIRST_COMPLETED
-            )
-            for task in done:
-                self.tasks.discard(task)
-                self._record(task.result())
+            if not self._finished:
+                # Sleep until a turn ends or a host's pause is over. (asyncio.wait over the
+                # task set costs time in proportion to the number of turns in flight.)
+                timeout = max(min(self._next_ready_in(), FLUSH_SECONDS), 0.001)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+            self._wake.clear()
+            while self._finished:
+                self._record(self._finished.popleft())
             self._flush()
             self._tick()
+
+    def _turn_done(self, task: asyncio.Task[Outcome]) -> None:
+        self.tasks.discard(task)
+        # Turns catch their own errors; a cancelled one (shutdown) gives nothing to record.
+        if not task.cancelled():
+            self._finished.append(task.result())
+        self._wake.set()
 
     def _refill(self) -> None:
         """Claim due URLs for hosts whose in-memory queue runs low (each host at most 4 times/s)."""
@@ -187,7 +198,9 @@ class Crawl:
                         continue
                 self.politeness.started(host)
                 self.started_pages += 1
-                self.tasks.add(asyncio.create_task(self.turns.run(item)))
+                task = asyncio.create_task(self.turns.run(item))
+                task.add_done_callback(self._turn_done)
+                self.tasks.add(task)
 
     def _next_ready_in(self) -> float:
         waits = [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
