@@ -59,17 +59,32 @@ class Site:
         self.process.stdout.close()
 
 
+CPU: dict[int, float] = {}
+RSS: dict[int, int] = {}
+
+
 def peak_rss(process: subprocess.Popen) -> tuple[int, float]:
-    """Wait for ``process``; return (peak RSS of its tree in bytes, wall seconds)."""
+    """Wait for ``process``; return (peak RSS of its tree in bytes, wall seconds).
+
+    The CPU seconds each process of the tree used are left in :data:`CPU` (pid → seconds).
+    """
     import psutil
 
     started = time.perf_counter()
     peak = 0
     root = psutil.Process(process.pid)
+    CPU.clear()
+    RSS.clear()
     while process.poll() is None:
         try:
             tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            sizes = {p.pid: p.memory_info().rss for p in tree if p.is_running()}
+            peak = max(peak, sum(sizes.values()))
+            for pid, size in sizes.items():
+                RSS[pid] = max(RSS.get(pid, 0), size)
+            for p in tree:
+                times = p.cpu_times()
+                CPU[p.pid] = times.user + times.system
         except psutil.Error:
             pass
         time.sleep(0.02)
@@ -101,7 +116,9 @@ def run_archiver(proxy: str, hosts: int, pages: int, workers: int, workdir: Path
     articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     frontier = conn.execute("SELECT count(*) FROM frontier").fetchone()[0]
     conn.close()
+    cpu = sorted(CPU.values(), reverse=True)
     return {
+        "cpu": cpu,
         "pages": stats["pages"], "seconds": stats["seconds"], "rate": stats["pages_per_second"],
         "articles": articles, "frontier": frontier, "rss": rss, "wall": wall,
         "exit": process.returncode, "stderr": errors[0][-2000:] if errors else "",
@@ -221,9 +238,11 @@ def main(argv: list[str] | None = None) -> int:
             # Listings of 500 links: the frontier fills within the first pages of each host.
             with Site(args.hosts, per_host, args.latency, args.size, 500) as proxy:
                 result = run_archiver(proxy, args.hosts, args.pages, args.workers, workdir)
+            each = ", ".join(f"{size / 2**20:.0f}" for size in sorted(RSS.values(), reverse=True))
             print(
                 f"archiver with a {result['frontier']:,}-URL frontier: {result['pages']} pages, "
-                f"peak RSS {result['rss'] / 2**20:.0f} MB (target <= 300 MB)"
+                f"peak RSS {result['rss'] / 2**20:.0f} MB in all (per process: {each} MB; "
+                "target <= 300 MB)"
             )
             return 0
         per_host = max(args.pages // args.hosts + 20, 40)
@@ -237,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             print("archiver failed:", mine["stderr"], file=sys.stderr)
         print(
             f"archiver  {mine['pages']:6d} pages in {mine['seconds']:6.1f} s = {mine['rate']:6.1f} pages/s, "
-            f"{mine['articles']} articles stored, peak RSS {mine['rss'] / 2**20:.0f} MB"
+            f"{mine['articles']} articles stored, peak RSS {mine['rss'] / 2**20:.0f} MB, "
+            f"CPU s per process {', '.join(f'{c:.1f}' for c in mine['cpu'])}"
         )
         if not args.no_scrapy:
             with Site(args.hosts, per_host, args.latency, args.size, 50) as proxy:

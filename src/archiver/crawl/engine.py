@@ -34,6 +34,8 @@ from archiver.store.frontier import Claimed
 
 #: Claimed URLs kept in memory per host; more stay in the frontier table.
 QUEUE_WINDOW = 32
+#: Fetched pages allowed to wait for parsing, per worker process.
+ANALYSIS_BACKLOG = 16
 #: A host whose frontier had nothing due is asked again after this many seconds.
 REFILL_PAUSE = 0.25
 #: Commit finished turns when this many are waiting, or after FLUSH_SECONDS.
@@ -176,8 +178,11 @@ class Crawl:
             self._checked[host] = clock + (0.0 if claimed else REFILL_PAUSE)
 
     def _start_turns(self) -> None:
+        backlog = ANALYSIS_BACKLOG * max(self.workers, 1)
         for host, queue in self.queues.items():
             while queue and self.politeness.can_start(host):
+                if self.turns.analysing >= backlog:
+                    return  # the parsers are behind: fetch more when they catch up
                 if self.max_pages and self.started_pages >= self.max_pages:
                     self.stopping = self.max_pages_reached = True
                     return

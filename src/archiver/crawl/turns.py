@@ -26,6 +26,8 @@ from archiver.urls import host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).
 MAX_PAGE_DEPTH = 6
+#: URLs remembered in memory as already in the frontier (about 100 bytes each).
+KNOWN_URLS = 200_000
 #: A failed URL is tried again in later turns and runs, this many times in all.
 MAX_ATTEMPTS = 5
 
@@ -60,6 +62,9 @@ class Turns:
         self.executor: Executor | None = None
         #: zlib level for raw pages (workers compress them; the store writes them as they are).
         self.compress_level = 1
+        #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
+        #: are too many, so a slow parser never makes fetched pages pile up in memory.
+        self.analysing = 0
         self.politeness = Politeness(
             delay=plan.settings.delay,
             per_host=plan.settings.per_host,
@@ -76,6 +81,8 @@ class Turns:
         self._released: set[int] = set()
         self._new_robots: list[NewURL] = []
         self.scope = Scope(h for target in plan.targets for h in target.hosts)
+        #: URLs this run has already handed to the frontier (bounded; a miss only costs a lookup).
+        self.known: set[str] = set()
 
     async def run(self, item: Claimed) -> Outcome:
         try:
@@ -215,12 +222,16 @@ class Turns:
             site=outcome.site,
             compress_level=self.compress_level,
         )
-        if self.executor is not None:
-            analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
-                self.executor, call
-            )
-        else:
-            analysis = call()
+        self.analysing += 1
+        try:
+            if self.executor is not None:
+                analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
+                    self.executor, call
+                )
+            else:
+                analysis = call()
+        finally:
+            self.analysing -= 1
         outcome.prepared = analysis.prepared
         outcome.label = "article" if analysis.article else analysis.content
         outcome.article = analysis.article
@@ -230,11 +241,14 @@ class Turns:
         for found in analysis.found:
             if since and found.lastmod and found.lastmod.date() < since:
                 continue
+            if found.lastmod is not None and found.kind == "article":
+                outcome.refresh.append((found.url, iso(found.lastmod)))
+            if found.url in self.known:
+                continue  # already queued or fetched: spare the frontier the lookup
             new = self._new(found.url, found.kind, item, target, host=found.host)
             if new is not None:
                 outcome.found.append(new)
-                if found.lastmod is not None and found.kind == "article":
-                    outcome.refresh.append((new.url, iso(found.lastmod)))
+                self._remember(new.url)
         for url in analysis.next_pages:
             new = self._new(url, "listing", item, target, depth=item.depth + 1)
             if new is not None:
@@ -295,6 +309,11 @@ class Turns:
         if kind == "page" and depth > MAX_PAGE_DEPTH:
             return None
         return NewURL(url, host, owner.name, kind, depth, parent.url, None, None, PRIORITY[kind])
+
+    def _remember(self, url: str) -> None:
+        if len(self.known) >= KNOWN_URLS:
+            self.known.clear()
+        self.known.add(url)
 
     def site_of(self, item: Claimed) -> str | None:
         target = self.targets_by_host.get(item.host) or self.plan.target_for(item.url)

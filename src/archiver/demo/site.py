@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from archiver.dates import VN_TZ
 from archiver.demo.data import NEWS, PORTAL, Page, Reply, site_info
 from archiver.demo.news import news_pages
 from archiver.demo.portal import portal_pages
@@ -30,7 +31,8 @@ def site_pages(today: date | None = None) -> list[Page]:
 
     Headers show today's date and the portal's date archive reaches up to it.
     """
-    today = today or date.today()
+    # The sites are Vietnamese: their "today" is the date in Vietnam, not the machine's.
+    today = today or datetime.now(VN_TZ).date()
     return [*portal_pages(today), *news_pages(today)]
 
 
