@@ -119,7 +119,7 @@ _EN_WORDS = frozenset(
 _WORD = re.compile(r"\w+")
 
 
-def detect_language(text: str | None, *, sample: int = 4000) -> str | None:
+def detect_language(text: str | None, *, sample: int = 1000) -> str | None:
     """Guess whether ``text`` is Vietnamese ("vi"), English ("en"), or neither (None).
 
     Counts common function words, so it also recognises Vietnamese typed without

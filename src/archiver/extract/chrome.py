@@ -35,7 +35,7 @@ def find_chrome(
     for node in protect:
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
-    half = 0.5 * max(len(body.text(deep=True)), 1)
+    half: float | None = None
     chrome: list[LexborNode] = []
     seen: set[int] = set()
     for node in [*body.css(STRUCTURAL_SELECTOR), *named]:
@@ -43,8 +43,13 @@ def find_chrome(
         if key in seen or key in protected or node.tag in _NEVER:
             continue
         seen.add(key)
-        if len(node.text(deep=True)) > half:
-            continue
+        # Only an element with paragraphs could be the article mis-classed as chrome; menus,
+        # share bars and the like are taken without measuring their text.
+        if node.css_first("p") is not None:
+            if half is None:
+                half = 0.5 * max(len(body.text(deep=True)), 1)
+            if len(node.text(deep=True)) > half:
+                continue
         chrome.append(node)
     return chrome
 

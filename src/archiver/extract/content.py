@@ -221,7 +221,9 @@ def body_blocks(
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
         # (A block twice the title's length cannot be the title repeated: skip the comparison.)
-        if title and len(text) < 2 * len(title) + 20 and similarity(text, title) > 0.95:
+        if title and 0.8 * len(title) <= len(text) <= 1.25 * len(title) + 5 and (
+            similarity(text, title) > 0.95
+        ):
             continue
         if block.link_density > 0.6 and len(text) < 300:
             continue

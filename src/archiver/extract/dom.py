@@ -9,7 +9,6 @@ reads "Trước") and normalised with :func:`archiver.text.clean`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -26,6 +25,26 @@ SKIP_TAGS = frozenset(
     "script style noscript template svg iframe object embed video audio canvas button select "
     "option input textarea map head math title link meta base picture source track img".split()
 )
+#: Elements removed with their contents before any text is read. (Void elements such as
+#: <img> hold no text: the renderer just passes over them.)
+_STRIP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "canvas",
+    "select",
+    "textarea",
+    "math",
+    "button",
+    "map",
+]
 #: Inside these, a single ``<br>`` is a line break within the paragraph, not a new paragraph.
 PARAGRAPH_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 dt dd blockquote caption summary".split())
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
@@ -44,19 +63,48 @@ BR = "\ue000"
 _BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS - {"html", "body"}))
 
 
-@dataclass(slots=True)
 class Block:
-    """One rendered paragraph and the element it came from."""
+    """One rendered paragraph and the element it came from.
 
-    text: str
-    node: LexborNode
-    tag: str
-    link_chars: int = 0
-    bold: bool = False  # every character is inside <b>/<strong> (bylines, subheads)
+    ``link_chars`` (characters inside links) and ``bold`` (every character inside
+    <b>/<strong>: bylines, subheads) are measured on first use: most blocks never
+    need them, and each costs two CSS queries.
+    """
+
+    __slots__ = ("_bold", "_link_chars", "node", "tag", "text")
+
+    def __init__(
+        self,
+        text: str,
+        node: LexborNode,
+        tag: str,
+        link_chars: int | None = None,
+        bold: bool | None = None,
+    ) -> None:
+        self.text = text
+        self.node = node
+        self.tag = tag
+        self._link_chars = link_chars
+        self._bold = bold
+
+    @property
+    def link_chars(self) -> int:
+        if self._link_chars is None:
+            self._link_chars = min(_link_chars(self.node), len(self.text))
+        return self._link_chars
+
+    @property
+    def bold(self) -> bool:
+        if self._bold is None:
+            self._bold = _bold(self.node)
+        return self._bold
 
     @property
     def link_density(self) -> float:
         return self.link_chars / len(self.text) if self.text else 0.0
+
+    def __repr__(self) -> str:
+        return f"Block({self.tag}, {self.text[:40]!r})"
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -75,7 +123,7 @@ def prepare(tree: LexborHTMLParser) -> None:
     # ("01/03/2026<svg/>09:51" reads "01/03/2026 09:51"). Innermost first, as in remove().
     for svg in reversed(tree.css("svg")):
         svg.replace_with(" ")
-    tree.strip_tags(sorted(SKIP_TAGS - {"head", "title", "meta", "link", "base"}))
+    tree.strip_tags(_STRIP_TAGS)
     remove(tree, HIDDEN_SELECTOR)
     for br in tree.css("br"):
         br.replace_with(BR)
@@ -144,7 +192,7 @@ def render_blocks(
     blocks: list[Block] = []
     containers = _block_containers(root)
     if root.mem_id not in containers:
-        _emit(blocks, root, root.text(deep=True), _link_chars(root), _bold(root))
+        _emit(blocks, root, root.text(deep=True), None, None)
         return blocks
     # An explicit stack instead of recursion: pathological pages nest thousands deep.
     stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int]]] = [
@@ -171,7 +219,7 @@ def render_blocks(
             stack.append((child, child.iter(include_text=True), [], [0, 0, 0]))
         elif tag in BLOCK_TAGS:
             _flush_run(blocks, element, run, stats)
-            _emit(blocks, child, child.text(deep=True), _link_chars(child), _bold(child))
+            _emit(blocks, child, child.text(deep=True), None, None)
         else:
             value = child.text(deep=True)
             run.append(value)
@@ -215,7 +263,9 @@ def _flush_run(blocks: list[Block], owner: LexborNode, run: list[str], stats: li
     stats[0] = stats[1] = stats[2] = 0
 
 
-def _emit(blocks: list[Block], node: LexborNode, raw: str, link_chars: int, bold: bool) -> None:
+def _emit(
+    blocks: list[Block], node: LexborNode, raw: str, link_chars: int | None, bold: bool | None
+) -> None:
     tag = node.tag
     if BR in raw:
         pieces = [raw.replace(BR, " ")] if tag in PARAGRAPH_TAGS else raw.split(BR)
@@ -224,4 +274,5 @@ def _emit(blocks: list[Block], node: LexborNode, raw: str, link_chars: int, bold
     for piece in pieces:
         text = clean(piece)
         if text:
-            blocks.append(Block(text, node, tag, min(link_chars, len(text)), bold))
+            links = None if link_chars is None else min(link_chars, len(text))
+            blocks.append(Block(text, node, tag, links, bold))

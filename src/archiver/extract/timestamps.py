@@ -29,6 +29,8 @@ _UPDATED_LABEL = re.compile(
     r"(cập nhật|cap nhat|updated?|sửa đổi|chỉnh sửa|modified)", re.IGNORECASE
 )
 _MAX_LEVELS = 6
+# A bare date line sits close to the headline: its text is searched this many levels up.
+_TEXT_SCAN_LEVELS = 4
 _MAX_LINE = 160
 # "2 giờ trước" is a date line only when it stands alone right by the headline; further
 # away it belongs to a list of other articles, and inside prose ("Mới đây, ...") it is a word.
@@ -194,7 +196,7 @@ def _visible_candidates(
     # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>), within the widest
     # allowed ancestor; each line's distance is the level of its nearest shared ancestor.
     scope: LexborNode | None = None
-    for container in chain[1:]:
+    for container in chain[1 : _TEXT_SCAN_LEVELS + 1]:
         if in_any(container, chrome_ids) or len(container.text(deep=True)) > 60_000:
             break
         scope = container
