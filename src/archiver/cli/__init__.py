@@ -57,14 +57,6 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     sys.exit(code)
 
 
-def _register_commands() -> None:
-    # Imported for their side effect of adding commands to ``main``.
-    import importlib
-    import pkgutil
-
-    for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")
-
-
-_register_commands()
+# Each module adds its commands to ``main`` when imported (they import ``main`` from here,
+# so these imports come last).
+from archiver.cli import crawl, demo, parse, replay, sites, store, warc  # noqa: E402, F401
