@@ -8,6 +8,7 @@ reader never sees. :func:`archiver.extract.extract` and the profile checker
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -45,6 +46,10 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
             f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
         )
         markup = markup[:MAX_HTML_CHARS]
+    if markup.count("<", 0, 2_000_000) > _MANY_TAGS:
+        markup, flattened = limit_nesting(markup)
+        if flattened:
+            warnings.append(f"markup nested deeper than {MAX_DEPTH} elements was flattened")
     tree = parse(markup)
     legacy = convert_legacy_text(tree, markup)
     if legacy:
@@ -52,6 +57,44 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
     meta = read_metadata(tree)
     prepare(tree)
     return Page(tree, meta, tuple(warnings))
+
+
+#: Browsers stop nesting at a depth of 512 (Chromium); the HTML parser's time grows with the
+#: square of the depth, so a page nested 50,000 deep would take seconds. Deeper elements are
+#: dropped (their text is kept). Only pages with very many tags are checked.
+MAX_DEPTH = 512
+_MANY_TAGS = 20_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def limit_nesting(markup: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
+    """``markup`` with tags nested deeper than ``max_depth`` removed; whether any were."""
+    depth = 0
+    dropped: list[tuple[int, int]] = []
+    for match in _TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _VOID:
+            if depth >= max_depth:
+                dropped.append(match.span())
+            continue
+        if closing:
+            depth -= 1
+            if depth >= max_depth:
+                dropped.append(match.span())
+            depth = max(depth, 0)
+        else:
+            if depth >= max_depth:
+                dropped.append(match.span())
+            depth += 1
+    if not dropped:
+        return markup, False
+    parts, last = [], 0
+    for start, end in dropped:
+        parts.append(markup[last:start])
+        last = end
+    parts.append(markup[last:])
+    return "".join(parts), True
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
