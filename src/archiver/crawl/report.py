@@ -151,11 +151,11 @@ class LogReporter:
 class LiveReporter:
     """A live panel on a terminal: totals, rate, and the queue of each host."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         from rich.console import Console
         from rich.live import Live
 
-        self.console = Console(stderr=True)
+        self.console = console or Console(stderr=True)
         self.live = Live(console=self.console, refresh_per_second=4, transient=True)
         self.live.start()
         self.recent: list[str] = []
