@@ -12,6 +12,7 @@ inside a test.
 from __future__ import annotations
 
 import json
+import sqlite3
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -212,3 +213,12 @@ def build(
     manifest = {"format": "archiver-replay", "version": 1, "pages": pages}
     (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     return directory
+
+
+def rows(db: Path, sql: str, *params: object) -> list[tuple]:
+    """The rows of one query on an archive file (a fresh connection, closed after)."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()

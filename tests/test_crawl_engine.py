@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from archiver.crawl import run_crawl
 from archiver.crawl.config import make_plan
 from archiver.replay import ReplaySite, ReplayTransport
-from crawl_support import BASE, HOST, PRINT_COPY, article_url, build
+from crawl_support import BASE, HOST, PRINT_COPY, article_url, build, rows
 
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 
@@ -18,14 +17,6 @@ FAST = {"delay": 0.0, "retry_backoff": 0.01}
 def crawl(db: Path, site: ReplaySite, **overrides):
     plan = make_plan([f"{BASE}/"], overrides={**FAST, **overrides})
     return run_crawl(plan, db=str(db), transport=ReplayTransport(site), live=False, quiet=True)
-
-
-def rows(db: Path, sql: str, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

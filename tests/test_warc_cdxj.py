@@ -22,14 +22,25 @@ def test_surt_percent_encodes_non_ascii_paths():
 
 def test_a_line_has_key_timestamp_and_the_cdxj_indexer_fields():
     line = cdxj_line(
-        url="http://tin.example/a", warc_date="2024-03-05T02:15:00.25Z", mime="text/html",
-        status=200, digest="sha1:ABC", length=10, offset=20, filename="f.warc.gz",
+        url="http://tin.example/a",
+        warc_date="2024-03-05T02:15:00.25Z",
+        mime="text/html",
+        status=200,
+        digest="sha1:ABC",
+        length=10,
+        offset=20,
+        filename="f.warc.gz",
     )
     key, stamp, fields = line.split(" ", 2)
     assert (key, stamp) == ("example,tin)/a", "20240305021500")
     assert json.loads(fields) == {
-        "url": "http://tin.example/a", "mime": "text/html", "status": "200", "digest": "ABC",
-        "length": "10", "offset": "20", "filename": "f.warc.gz",
+        "url": "http://tin.example/a",
+        "mime": "text/html",
+        "status": "200",
+        "digest": "ABC",
+        "length": "10",
+        "offset": "20",
+        "filename": "f.warc.gz",
     }
 
 
@@ -42,9 +53,20 @@ def test_merging_keeps_the_index_sorted_and_without_duplicates(tmp_path):
 
 
 def test_indexed_files_are_read_from_the_lines(tmp_path):
-    merge_into_index(tmp_path, [
-        cdxj_line(url="http://a.vn/", warc_date="2024-01-01T00:00:00Z", mime=None, status=None,
-                  digest=None, length=1, offset=0, filename="one.warc.gz"),
-        "garbage line",
-    ])
+    merge_into_index(
+        tmp_path,
+        [
+            cdxj_line(
+                url="http://a.vn/",
+                warc_date="2024-01-01T00:00:00Z",
+                mime=None,
+                status=None,
+                digest=None,
+                length=1,
+                offset=0,
+                filename="one.warc.gz",
+            ),
+            "garbage line",
+        ],
+    )
     assert indexed_files(tmp_path) == {"one.warc.gz"}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,18 +14,10 @@ from archiver.crawl.config import make_plan
 from archiver.replay import Entry, ReplayServer, ReplaySite, ResponseSpec
 from archiver.store.warcs import WarcPointer
 from archiver.warc import read_entry, read_records
-from crawl_support import article_html
+from crawl_support import article_html, rows
 from warc_support import crawl, warcio
 
 HOST = "http://nen.example"
-
-
-def rows(db: Path, sql: str, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +33,10 @@ def twice(tmp_path_factory):
 
 def test_every_fetch_with_a_response_points_at_its_record(twice):
     _, db, _, _ = twice
-    fetched = rows(db, "SELECT url, final_url, status, sha256, warc_file, warc_offset, warc_length "
-                       "FROM fetches")
+    fetched = rows(
+        db,
+        "SELECT url, final_url, status, sha256, warc_file, warc_offset, warc_length FROM fetches",
+    )
     assert fetched
     for _url, final_url, status, sha256, file, offset, length in fetched:
         if status is None:
@@ -78,8 +70,9 @@ def test_the_index_lists_both_runs_sorted(twice):
     root, _, first, second = twice
     lines = (root / "warcs" / "index.cdxj").read_text(encoding="utf-8").splitlines()
     assert lines == sorted(lines)
-    assert {p.name for p in (*first, *second)} <= {line.rsplit('"filename": "', 1)[1][:-2]
-                                                    for line in lines}
+    assert {p.name for p in (*first, *second)} <= {
+        line.rsplit('"filename": "', 1)[1][:-2] for line in lines
+    }
 
 
 def coded_site() -> tuple[ReplaySite, dict[str, bytes]]:
@@ -107,11 +100,18 @@ def test_gzip_and_chunked_responses_get_digests_of_the_payload_and_agreeing_head
     site, pages = coded_site()
     with ReplayServer(site) as proxy:
         plan = make_plan([f"{HOST}/"], overrides={"delay": 0.0})
-        run_crawl(plan, db=str(tmp_path / "a.db"), proxy=proxy, live=False, quiet=True,
-                  warc=tmp_path / "warcs")
+        run_crawl(
+            plan,
+            db=str(tmp_path / "a.db"),
+            proxy=proxy,
+            live=False,
+            quiet=True,
+            warc=tmp_path / "warcs",
+        )
     (path,) = (tmp_path / "warcs").glob("*.warc.gz")
-    responses = {e.target_uri: e for e in read_records(path, load=lambda e: True)
-                 if e.kind == "response"}
+    responses = {
+        e.target_uri: e for e in read_records(path, load=lambda e: True) if e.kind == "response"
+    }
     seen_codings = set()
     for url, body in pages.items():
         entry = responses[url]
@@ -130,10 +130,24 @@ def test_gzip_and_chunked_responses_get_digests_of_the_payload_and_agreeing_head
 def test_crawl_command_takes_a_warc_directory(tmp_path):
     site, _pages = coded_site()
     with ReplayServer(site) as proxy:
-        result = CliRunner().invoke(main, [
-            "crawl", f"{HOST}/", "--db", str(tmp_path / "a.db"), "--delay", "0", "--workers",
-            "0", "--proxy", proxy, "--quiet", "--warc", str(tmp_path / "warcs"),
-        ])
+        result = CliRunner().invoke(
+            main,
+            [
+                "crawl",
+                f"{HOST}/",
+                "--db",
+                str(tmp_path / "a.db"),
+                "--delay",
+                "0",
+                "--workers",
+                "0",
+                "--proxy",
+                proxy,
+                "--quiet",
+                "--warc",
+                str(tmp_path / "warcs"),
+            ],
+        )
     assert result.exit_code == 0, result.output
     written = list((tmp_path / "warcs").glob("*.warc.gz"))
     assert len(written) == 1 and (tmp_path / "warcs" / "index.cdxj").exists()

@@ -44,8 +44,9 @@ def test_export_writes_every_answered_fetch_and_records_its_pointer(plain, tmp_p
         summary = export_warcs(archive, tmp_path / "out")
     answered = rows(db, "SELECT count(*) FROM fetches WHERE status IS NOT NULL")[0][0]
     assert summary.fetches == answered > 0
-    assert rows(db, "SELECT count(*) FROM fetches WHERE status IS NOT NULL "
-                    "AND warc_file IS NULL") == [(0,)]
+    assert rows(
+        db, "SELECT count(*) FROM fetches WHERE status IS NOT NULL AND warc_file IS NULL"
+    ) == [(0,)]
     (path,) = summary.files
     code, output = warcio("check", str(path))
     assert code == 0, output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,8 @@ from archiver.cli import main
 from archiver.store import Archive
 from archiver.warc import import_warcs, read_entry, read_records
 from archiver.warc.importer import _extract_one
-from crawl_support import TOPICS, article_url
+from crawl_support import TOPICS, article_url, rows
 from warc_support import articles, browsertrix_warc, crawl, heritrix_warc, wget_warc
-
-
-def rows(db: Path, sql: str, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +80,8 @@ def test_heritrix_style_gzip_members_sha1_digests_and_a_revisit_import(tmp_path)
     assert summary.revisits_followed == 1 and summary.revisits_unresolved == 0
     assert summary.skipped["metadata"] == 3
     seen = rows(
-        tmp_path / "a.db", "SELECT first_seen_at, last_seen_at FROM articles WHERE url = ?",
+        tmp_path / "a.db",
+        "SELECT first_seen_at, last_seen_at FROM articles WHERE url = ?",
         article_url(2),
     )
     # The revisit a day later is a second observation of the same article.
@@ -143,8 +135,9 @@ def test_a_damaged_warc_is_imported_up_to_the_damage_with_one_message(crawled, t
     damaged = tmp_path / "damaged.warc.gz"
     offset, before = _cut(source, damaged, corrupt=corrupt)
     db = tmp_path / "a.db"
-    result = CliRunner().invoke(main, ["import-warc", str(damaged), "--db", str(db),
-                                       "--workers", "0"])
+    result = CliRunner().invoke(
+        main, ["import-warc", str(damaged), "--db", str(db), "--workers", "0"]
+    )
     assert result.exit_code == 1
     problems = [line for line in result.stderr.splitlines() if line.startswith("archiver:")]
     assert len(problems) == 1
@@ -153,8 +146,17 @@ def test_a_damaged_warc_is_imported_up_to_the_damage_with_one_message(crawled, t
     # Every record before the damaged one is in the archive, pointing into the file.
     stored = rows(db, "SELECT count(*) FROM fetches WHERE warc_offset < ?", offset)[0][0]
     healthy = [e for e in read_records(source) if e.pointer.offset < offset]
-    assert stored == len([e for e in healthy if e.kind == "response" and e.status == 200
-                          and e.mime.startswith("text/html")]) > 0
+    assert (
+        stored
+        == len(
+            [
+                e
+                for e in healthy
+                if e.kind == "response" and e.status == 200 and e.mime.startswith("text/html")
+            ]
+        )
+        > 0
+    )
     assert rows(db, "SELECT count(*) FROM fetches WHERE warc_offset >= ?", offset) == [(0,)]
     assert before == 7
 
@@ -185,5 +187,7 @@ def test_extraction_in_worker_processes_gives_the_same_articles(tmp_path):
 def test_the_extraction_job_gives_none_for_a_page_that_is_not_an_article():
     from datetime import UTC, datetime
 
-    assert _extract_one((b"<html><body>x</body></html>", "http://a.vn/", None,
-                         datetime.now(UTC))) is None
+    assert (
+        _extract_one((b"<html><body>x</body></html>", "http://a.vn/", None, datetime.now(UTC)))
+        is None
+    )

@@ -51,8 +51,11 @@ def split(data: bytes) -> tuple[dict[str, str], bytes, bytes]:
 def test_gzip_and_chunked_undone_become_x_orig_headers_and_the_stored_length():
     headers = stored_headers(
         exchange(
-            [("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
-             ("Transfer-Encoding", "chunked")],
+            [
+                ("Content-Type", "text/html"),
+                ("Content-Encoding", "gzip"),
+                ("Transfer-Encoding", "chunked"),
+            ],
             decoded=("gzip", "chunked"),
         )
     )
@@ -66,8 +69,9 @@ def test_gzip_and_chunked_undone_become_x_orig_headers_and_the_stored_length():
 def test_a_coding_kept_as_received_stays_declared():
     # br is not decoded by the fetcher: the body is still br, only the chunking is gone.
     headers = stored_headers(
-        exchange([("Content-Encoding", "br"), ("Transfer-Encoding", "chunked")],
-                 decoded=("chunked",))
+        exchange(
+            [("Content-Encoding", "br"), ("Transfer-Encoding", "chunked")], decoded=("chunked",)
+        )
     )
     assert ("Content-Encoding", "br") in headers
     assert ("X-Orig-Transfer-Encoding", "chunked") in headers
@@ -90,9 +94,7 @@ def test_a_wrong_content_length_is_replaced_and_kept_as_x_orig():
 
 
 def test_payload_digest_is_sha1_base32_over_exactly_the_stored_payload():
-    record = response_record(
-        exchange([("Content-Encoding", "gzip")], decoded=("gzip",))
-    )
+    record = response_record(exchange([("Content-Encoding", "gzip")], decoded=("gzip",)))
     fields, _, payload = split(record.data)
     assert payload == HTML
     expected = "sha1:" + base64.b32encode(hashlib.sha1(HTML).digest()).decode()
@@ -129,10 +131,12 @@ def test_a_truncated_body_is_marked_and_its_length_stated():
 
 
 def test_revisit_record_carries_headers_only_and_refers_to_the_original():
-    reference = Reference("<urn:uuid:1>", "http://tin.example/a", "2024-03-01T00:00:00Z",
-                          payload_digest(HTML))
-    record = revisit_record(exchange([("Content-Type", "text/html")]), reference,
-                            profile=REVISIT_IDENTICAL)
+    reference = Reference(
+        "<urn:uuid:1>", "http://tin.example/a", "2024-03-01T00:00:00Z", payload_digest(HTML)
+    )
+    record = revisit_record(
+        exchange([("Content-Type", "text/html")]), reference, profile=REVISIT_IDENTICAL
+    )
     fields, http_head, payload = split(record.data)
     assert fields["WARC-Profile"] == REVISIT_IDENTICAL
     assert fields["WARC-Refers-To"] == "<urn:uuid:1>"
@@ -150,8 +154,9 @@ def test_request_record_names_its_response_and_the_request_line():
 
 
 def test_warcinfo_lists_its_fields_and_file_name():
-    record = warcinfo_record("x.warc.gz", {"operator": "Thư viện", "robots": "obey", "empty": ""},
-                             WHEN)
+    record = warcinfo_record(
+        "x.warc.gz", {"operator": "Thư viện", "robots": "obey", "empty": ""}, WHEN
+    )
     fields, _, _ = split(record.data)
     body = record.data.split(b"\r\n\r\n", 1)[1]
     assert fields["WARC-Filename"] == "x.warc.gz"

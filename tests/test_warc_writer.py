@@ -30,14 +30,22 @@ def page(url: str, body: bytes, *, status: int = 200, minutes: int = 0, **extra)
 
 def test_written_files_pass_warcio_check_and_index(tmp_path):
     with WarcWriter(tmp_path) as writer:
-        writer.write([
-            page("http://tin.example/a", b"<html>a</html>"),
-            page("http://tin.example/b", b"<html>b</html>", headers=(
-                ("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
-                ("Transfer-Encoding", "chunked"),
-            ), decoded=("gzip", "chunked")),
-            page("http://tin.example/a", b"<html>a</html>", minutes=5),
-        ])
+        writer.write(
+            [
+                page("http://tin.example/a", b"<html>a</html>"),
+                page(
+                    "http://tin.example/b",
+                    b"<html>b</html>",
+                    headers=(
+                        ("Content-Type", "text/html"),
+                        ("Content-Encoding", "gzip"),
+                        ("Transfer-Encoding", "chunked"),
+                    ),
+                    decoded=("gzip", "chunked"),
+                ),
+                page("http://tin.example/a", b"<html>a</html>", minutes=5),
+            ]
+        )
     (path,) = writer.files
     code, output = warcio("check", "-v", str(path))
     assert code == 0, output
@@ -45,8 +53,7 @@ def test_written_files_pass_warcio_check_and_index(tmp_path):
     code, output = warcio("index", "-f", "warc-type,warc-target-uri,http:status", str(path))
     assert code == 0, output
     kinds = [json.loads(line)["warc-type"] for line in output.splitlines()]
-    assert kinds == ["warcinfo", "response", "request", "response", "request", "revisit",
-                     "request"]
+    assert kinds == ["warcinfo", "response", "request", "response", "request", "revisit", "request"]
 
 
 def test_each_file_opens_with_warcinfo_and_rotates_past_the_size_limit(tmp_path):
@@ -75,14 +82,25 @@ def test_warcinfo_states_software_operator_robots_user_agent_and_host(tmp_path):
     import gzip
 
     text = gzip.decompress(data).decode()
-    for line in ("software: archiver/", "operator: Thư viện tỉnh", "robots: obey",
-                 "http-header-user-agent: ua/1", "hostname: ", "format: WARC File Format 1.1"):
+    for line in (
+        "software: archiver/",
+        "operator: Thư viện tỉnh",
+        "robots: obey",
+        "http-header-user-agent: ua/1",
+        "hostname: ",
+        "format: WARC File Format 1.1",
+    ):
         assert line in text
 
 
 def test_a_failed_exchange_writes_nothing(tmp_path):
-    failed = Exchange(url="http://tin.example/x", final_url="http://tin.example/x", status=None,
-                      fetched_at=START, error="ConnectError")
+    failed = Exchange(
+        url="http://tin.example/x",
+        final_url="http://tin.example/x",
+        status=None,
+        fetched_at=START,
+        error="ConnectError",
+    )
     with WarcWriter(tmp_path) as writer:
         assert writer.write([failed]) == [None]
     assert writer.counts["skipped"] == 1
@@ -94,17 +112,20 @@ def test_pointers_locate_the_response_records(tmp_path):
         pointers = writer.write([page("http://tin.example/a", b"A"), page("http://b.vn/", b"B")])
     entries = [read_entry(p) for p in pointers if p]
     assert [(e.kind, e.target_uri, e.payload) for e in entries] == [
-        ("response", "http://tin.example/a", b"A"), ("response", "http://b.vn/", b"B"),
+        ("response", "http://tin.example/a", b"A"),
+        ("response", "http://b.vn/", b"B"),
     ]
 
 
 def test_an_unchanged_refetch_is_an_identical_payload_revisit_of_the_first_capture(tmp_path):
     with WarcWriter(tmp_path) as writer:
-        first, _, third = writer.write([
-            page("http://tin.example/a", b"same", minutes=0),
-            page("http://tin.example/b", b"same", minutes=1),  # another URL: a full copy
-            page("http://tin.example/a", b"same", minutes=9),
-        ])
+        first, _, third = writer.write(
+            [
+                page("http://tin.example/a", b"same", minutes=0),
+                page("http://tin.example/b", b"same", minutes=1),  # another URL: a full copy
+                page("http://tin.example/a", b"same", minutes=9),
+            ]
+        )
     original = read_entry(first)
     revisit = read_entry(third)
     assert revisit.kind == "revisit"
@@ -116,11 +137,13 @@ def test_an_unchanged_refetch_is_an_identical_payload_revisit_of_the_first_captu
 
 def test_a_304_refers_to_the_latest_capture_or_stays_a_response_without_one(tmp_path):
     with WarcWriter(tmp_path) as writer:
-        alone, first, again = writer.write([
-            page("http://tin.example/new", b"", status=304),
-            page("http://tin.example/a", b"v1"),
-            page("http://tin.example/a", b"", status=304, minutes=3),
-        ])
+        alone, first, again = writer.write(
+            [
+                page("http://tin.example/new", b"", status=304),
+                page("http://tin.example/a", b"v1"),
+                page("http://tin.example/a", b"", status=304, minutes=3),
+            ]
+        )
     assert read_entry(alone).kind == "response"
     revisit = read_entry(again)
     assert revisit.kind == "revisit" and revisit.status == 304
