@@ -12,8 +12,10 @@ import pytest
 from archiver import FIELDS
 from archiver.extract import extract
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
-CASES = sorted(FIXTURES.rglob("*.json"))
+ROOT = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = ROOT / "pages"
+# Site pages, and the pages in legacy or mis-declared encodings.
+CASES = sorted(FIXTURES.rglob("*.json")) + sorted((ROOT / "encodings").glob("*.json"))
 
 
 def _load(case: Path):

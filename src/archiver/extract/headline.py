@@ -99,9 +99,9 @@ def title_before(
 ) -> tuple[str, LexborNode] | None:
     """A headline set in bold or a heading just before the body, for pages with no <h1> or class.
 
-    Old portals write ``<b><font size=4>Headline</font></b>`` above the text; the
-    nearest such element before the body is the title. With metadata titles it
-    must resemble one of them.
+    Old portals write ``<b><font size=4>Headline</font></b>`` above the text, outside
+    the body's element or at its top; the nearest such element before the first
+    paragraph of the body is the title. With metadata titles it must resemble one.
     """
     body = tree.body
     if body is None:
@@ -110,6 +110,14 @@ def title_before(
     start = position.get(container.mem_id)
     if start is None:
         return None
+    # Table layouts put the headline in the same cell as the text: look up to the first
+    # real paragraph inside the body's element, not only before the element.
+    for paragraph in container.css("p, div, td, li"):
+        if len(paragraph.text(deep=False).strip()) >= 80 or (
+            paragraph.tag == "p" and len(paragraph.text(deep=True).strip()) >= 80
+        ):
+            start = position.get(paragraph.mem_id, start)
+            break
     refs = list(references)
     best: tuple[int, str, LexborNode] | None = None
     for node in body.css(_HEADING_LIKE):
