@@ -126,3 +126,23 @@ def test_max_pages_stops_the_run(tmp_path):
     status, stats = crawl(tmp_path / "archive.db", site, max_pages=5)
     assert status == "finished"
     assert stats.pages <= 5
+
+
+def test_recorded_crawl_replays_into_the_same_articles(tmp_path):
+    site = ReplaySite(build(tmp_path / "site"))
+    plan = make_plan([f"{BASE}/"], overrides=FAST)
+    first = tmp_path / "first.db"
+    run_crawl(
+        plan,
+        db=str(first),
+        transport=ReplayTransport(site),
+        record=tmp_path / "recorded",
+        live=False,
+        quiet=True,
+    )
+    replayed = ReplaySite(tmp_path / "recorded")
+    second = tmp_path / "second.db"
+    run_crawl(plan, db=str(second), transport=ReplayTransport(replayed), live=False, quiet=True)
+    titles = "SELECT title FROM articles ORDER BY title"
+    assert rows(second, titles) == rows(first, titles)
+    assert len(rows(first, titles)) >= 9

@@ -111,6 +111,7 @@ class Turns:
 
     async def _robots_turn(self, item: Claimed) -> Outcome:
         policy, exchanges = await self.robots.load(item.url)
+        self._record_exchanges(exchanges)
         host = item.host
         if not policy.unreachable:
             self.politeness.set_floor(host, policy.crawl_delay(self.settings.user_agent))
@@ -169,9 +170,7 @@ class Turns:
         exchanges = list(result.exchanges)
         failed = result.kind in ("server_error", "network_error", "retry_later")
         self._release(item, exchanges, error=failed, retry_at=result.retry_at)
-        if self.recorder is not None:
-            for exchange in exchanges:
-                self.recorder.record(exchange)
+        self._record_exchanges(exchanges)
         final = exchanges[-1] if exchanges else None
         outcome = Outcome(item, "done", exchanges=exchanges, site=site, label=result.kind)
         if final is not None:
@@ -309,6 +308,12 @@ class Turns:
         if kind == "page" and depth > MAX_PAGE_DEPTH:
             return None
         return NewURL(url, host, owner.name, kind, depth, parent.url, None, None, PRIORITY[kind])
+
+    def _record_exchanges(self, exchanges: list[Any]) -> None:
+        """``crawl --record``: keep what was fetched as a replay directory."""
+        if self.recorder is not None:
+            for exchange in exchanges:
+                self.recorder.record(exchange)
 
     def _remember(self, url: str) -> None:
         if len(self.known) >= KNOWN_URLS:
