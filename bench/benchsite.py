@@ -71,7 +71,8 @@ def article_page(host: int, article: int, articles: int, size: int) -> bytes:
     day, month = 1 + article % 28, 1 + article % 12
     paragraphs = "\n".join(f"<p>{_paragraph(seed + i)}</p>" for i in range(1, 9))
     related = "".join(
-        f'<li><a href="{article_path((article + k) % articles)}">{_sentence(seed + 50 + k)[:70]}</a></li>'
+        f'<li><a href="{article_path((article + k) % articles)}">'
+        f"{_sentence(seed + 50 + k)[:70]}</a></li>"
         for k in range(1, 6)
     )
     sidebar = "".join(
@@ -84,7 +85,8 @@ def article_page(host: int, article: int, articles: int, size: int) -> bytes:
 <link rel="canonical" href="http://{host_name(host)}{article_path(article)}">
 <style>{{css}}</style></head><body>
 <header class="site-header"><a href="/" class="logo">Báo điện tử</a>
-<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/thoi-su">Thời sự</a></li></ul></header>
+<ul class="menu"><li><a href="/">Trang chủ</a></li>
+<li><a href="/thoi-su">Thời sự</a></li></ul></header>
 <main><div class="col-main"><article class="detail">
 <h1 class="title">{title}</h1>
 <div class="date">Thứ hai, {day:02d}/{month:02d}/2026 - 08:{article % 60:02d}</div>
@@ -109,15 +111,19 @@ def listing_page(host: int, page: int, articles: int, per_page: int) -> bytes:
         for n in range(start, min(start + per_page, articles))
     )
     more = (
-        f'<a class="next" href="/trang-{page + 2}">Trang sau</a>' if start + per_page < articles else ""
+        f'<a class="next" href="/trang-{page + 2}">Trang sau</a>'
+        if start + per_page < articles
+        else ""
     )
     return (
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Trang chủ</title>'
-        f"</head><body><h1>Tin mới</h1><ul class=\"list-news\">{items}</ul>{more}</body></html>"
+        f'</head><body><h1>Tin mới</h1><ul class="list-news">{items}</ul>{more}</body></html>'
     ).encode()
 
 
-def http_response(body: bytes, content_type: str = "text/html; charset=utf-8", status: str = "200 OK") -> bytes:
+def http_response(
+    body: bytes, content_type: str = "text/html; charset=utf-8", status: str = "200 OK"
+) -> bytes:
     head = (
         f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
         "Connection: keep-alive\r\n\r\n"

@@ -1,4 +1,4 @@
-"""Crawl throughput end to end (fetch, extract, store) beside Scrapy, and memory with a big frontier.
+"""Crawl throughput end to end (fetch, extract, store) beside Scrapy; memory with a big frontier.
 
     python bench/crawl.py                        # 50 hosts, 50 ms latency, ~100 KB pages
     python bench/crawl.py --pages 3000 --no-scrapy
@@ -41,9 +41,18 @@ class Site:
 
     def __init__(self, hosts: int, articles: int, latency: float, size: int, per_page: int) -> None:
         self.args = [
-            sys.executable, str(ROOT / "bench" / "benchsite.py"), "--hosts", str(hosts),
-            "--articles", str(articles), "--latency", str(latency), "--size", str(size),
-            "--per-page", str(per_page),
+            sys.executable,
+            str(ROOT / "bench" / "benchsite.py"),
+            "--hosts",
+            str(hosts),
+            "--articles",
+            str(articles),
+            "--latency",
+            str(latency),
+            "--size",
+            str(size),
+            "--per-page",
+            str(per_page),
         ]
 
     def __enter__(self) -> str:
@@ -95,17 +104,29 @@ def run_archiver(proxy: str, hosts: int, pages: int, workers: int, workdir: Path
     config = workdir / "bench.toml"
     sites = "\n".join(f'[[site]]\nurl = "http://{host_name(i)}/"\n' for i in range(hosts))
     config.write_text(
-        f'delay = 0.0\nper_host = 1\nautothrottle = false\nmax_pages = {pages}\n'
+        f"delay = 0.0\nper_host = 1\nautothrottle = false\nmax_pages = {pages}\n"
         f'user_agent = "archiver-bench/1.0"\n\n{sites}',
         encoding="utf-8",
     )
     db = workdir / "archiver.db"
     command = [
-        sys.executable, "-c", "from archiver.cli import main; main()", "crawl",
-        "--config", str(config), "--proxy", proxy, "--db", str(db), "--quiet",
-        "--workers", str(workers),
+        sys.executable,
+        "-c",
+        "from archiver.cli import main; main()",
+        "crawl",
+        "--config",
+        str(config),
+        "--proxy",
+        proxy,
+        "--db",
+        str(db),
+        "--quiet",
+        "--workers",
+        str(workers),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     errors: list[str] = []
     reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
     reader.start()
@@ -119,9 +140,15 @@ def run_archiver(proxy: str, hosts: int, pages: int, workers: int, workdir: Path
     cpu = sorted(CPU.values(), reverse=True)
     return {
         "cpu": cpu,
-        "pages": stats["pages"], "seconds": stats["seconds"], "rate": stats["pages_per_second"],
-        "articles": articles, "frontier": frontier, "rss": rss, "wall": wall,
-        "exit": process.returncode, "stderr": errors[0][-2000:] if errors else "",
+        "pages": stats["pages"],
+        "seconds": stats["seconds"],
+        "rate": stats["pages_per_second"],
+        "articles": articles,
+        "frontier": frontier,
+        "rss": rss,
+        "wall": wall,
+        "exit": process.returncode,
+        "stderr": errors[0][-2000:] if errors else "",
     }
 
 
@@ -138,7 +165,9 @@ class Store:
         return store
     def open_spider(self):
         self.conn = sqlite3.connect(self.path)
-        self.conn.execute("CREATE TABLE IF NOT EXISTS items (url TEXT PRIMARY KEY, title TEXT, date TEXT, body TEXT)")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS items (url TEXT PRIMARY KEY, title, date, body)"
+        )
         self.batch = []
     def process_item(self, item):
         self.batch.append((item["url"], item["title"], item["date"], item["body"]))
@@ -164,14 +193,17 @@ class Bench(scrapy.Spider):
                 "url": response.url,
                 "title": (response.css("h1::text").get() or "").strip(),
                 "date": (response.css("div.date::text").get() or "").strip(),
-                "body": "\\n\\n".join(t.strip() for t in response.css("div.content p::text").getall()),
+                "body": "\\n\\n".join(
+                    t.strip() for t in response.css("div.content p::text").getall()
+                ),
             }
         for href in response.css("a::attr(href)").getall():
             yield response.follow(href, self.parse)
     def closed(self, reason):
         stats = self.crawler.stats.get_stats()
         import datetime
-        seconds = (datetime.datetime.now(datetime.timezone.utc) - stats["start_time"]).total_seconds()
+        now = datetime.datetime.now(datetime.timezone.utc)
+        seconds = (now - stats["start_time"]).total_seconds()
         print(json.dumps({"pages": stats.get("response_received_count", 0), "seconds": seconds,
                           "items": stats.get("item_scraped_count", 0)}), flush=True)
 '''
@@ -186,18 +218,27 @@ def run_scrapy(proxy: str, hosts: int, pages: int, workdir: Path) -> dict | None
     spider.write_text(SPIDER, encoding="utf-8")
     seeds = ",".join(f"http://{host_name(i)}/" for i in range(hosts))
     settings = {
-        "ROBOTSTXT_OBEY": "True", "CONCURRENT_REQUESTS": str(hosts * 2),
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "DOWNLOAD_DELAY": "0",
-        "AUTOTHROTTLE_ENABLED": "False", "CLOSESPIDER_PAGECOUNT": str(pages),
-        "LOG_LEVEL": os.environ.get("SCRAPY_LOG_LEVEL", "ERROR"), "TELNETCONSOLE_ENABLED": "False", "COOKIES_ENABLED": "False",
-        "ITEM_PIPELINES": json.dumps({"spider.Store": 300}), "DB": str(workdir / "scrapy.db"),
-        "SEEDS": seeds, "REACTOR_THREADPOOL_MAXSIZE": "4",
+        "ROBOTSTXT_OBEY": "True",
+        "CONCURRENT_REQUESTS": str(hosts * 2),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+        "DOWNLOAD_DELAY": "0",
+        "AUTOTHROTTLE_ENABLED": "False",
+        "CLOSESPIDER_PAGECOUNT": str(pages),
+        "LOG_LEVEL": os.environ.get("SCRAPY_LOG_LEVEL", "ERROR"),
+        "TELNETCONSOLE_ENABLED": "False",
+        "COOKIES_ENABLED": "False",
+        "ITEM_PIPELINES": json.dumps({"spider.Store": 300}),
+        "DB": str(workdir / "scrapy.db"),
+        "SEEDS": seeds,
+        "REACTOR_THREADPOOL_MAXSIZE": "4",
     }
     command = [sys.executable, "-m", "scrapy", "runspider", str(spider)]
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
     env = {**os.environ, "http_proxy": proxy, "PYTHONPATH": str(workdir)}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir
+    )
     out: list[str] = []
     err: list[str] = []
     threads = [
@@ -227,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="archiver parsing processes")
     parser.add_argument("--no-scrapy", action="store_true")
     parser.add_argument(
-        "--frontier", type=int, default=0,
+        "--frontier",
+        type=int,
+        default=0,
         help="instead: measure peak RSS with this many URLs in the frontier",
     )
     args = parser.parse_args(argv)
@@ -247,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         per_host = max(args.pages // args.hosts + 20, 40)
         print(
-            f"{args.hosts} hosts, {args.latency * 1000:.0f} ms latency, ~{args.size // 1000} KB pages, "
+            f"{args.hosts} hosts, {args.latency * 1000:.0f} ms latency, "
+            f"~{args.size // 1000} KB pages, "
             f"{args.pages} pages per crawler; 1 request in flight per host, no delay\n"
         )
         with Site(args.hosts, per_host, args.latency, args.size, 50) as proxy:
@@ -255,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         if mine["exit"] != 0:
             print("archiver failed:", mine["stderr"], file=sys.stderr)
         print(
-            f"archiver  {mine['pages']:6d} pages in {mine['seconds']:6.1f} s = {mine['rate']:6.1f} pages/s, "
+            f"archiver  {mine['pages']:6d} pages in {mine['seconds']:6.1f} s = "
+            f"{mine['rate']:6.1f} pages/s, "
             f"{mine['articles']} articles stored, peak RSS {mine['rss'] / 2**20:.0f} MB, "
             f"CPU s per process {', '.join(f'{c:.1f}' for c in mine['cpu'])}"
         )
@@ -271,7 +316,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"peak RSS {theirs['rss'] / 2**20:.0f} MB"
                 )
                 print(f"\nthroughput ratio archiver / scrapy: {mine['rate'] / theirs['rate']:.2f}x")
-        print("Targets (issue 4): >= 300 pages/s, >= 1.5x Scrapy, <= 300 MB with a 100,000-URL frontier.")
+        print(
+            "Targets (issue 4): >= 300 pages/s, >= 1.5x Scrapy, "
+            "<= 300 MB with a 100,000-URL frontier."
+        )
     return 0
 
 
