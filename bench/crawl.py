@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=3000, help="pages per crawler")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=1, help="archiver parsing processes")
+    parser.add_argument("--workers", type=int, default=2, help="archiver parsing processes")
     parser.add_argument("--no-scrapy", action="store_true")
     parser.add_argument(
         "--frontier",

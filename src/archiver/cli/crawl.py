@@ -60,7 +60,7 @@ from archiver.cli import EXIT_UNUSABLE, main
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
-    help="Processes for parsing pages [1 per CPU after the first].",
+    help="Processes for parsing pages [one per CPU, up to 4; none on one CPU].",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only problems and the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="A line for every page.")
