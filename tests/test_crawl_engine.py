@@ -146,3 +146,16 @@ def test_recorded_crawl_replays_into_the_same_articles(tmp_path):
     titles = "SELECT title FROM articles ORDER BY title"
     assert rows(second, titles) == rows(first, titles)
     assert len(rows(first, titles)) >= 9
+
+
+def test_parsing_in_worker_processes_stores_the_same_articles(first_crawl, tmp_path):
+    inline_db = first_crawl[0]
+    site = ReplaySite(build(tmp_path / "site", crawl_delay=0.05))
+    plan = make_plan([f"{BASE}/"], overrides=FAST)
+    db = tmp_path / "workers.db"
+    status, _ = run_crawl(
+        plan, db=str(db), transport=ReplayTransport(site), workers=1, live=False, quiet=True
+    )
+    assert status == "finished"
+    titles = "SELECT title, published_at, author, body FROM articles ORDER BY title"
+    assert rows(db, titles) == rows(inline_db, titles)
