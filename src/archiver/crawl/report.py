@@ -161,11 +161,17 @@ class LiveReporter:
         self.recent: list[str] = []
 
     def page(self, url: str, label: str, status: int | None, error: str | None) -> None:
-        line = f"[red]✗ {url} {error}[/]" if error else f"[green]{status}[/] {label} {url}"
+        from rich.markup import escape
+
+        # URLs and errors may hold "[...]": escaped, so they are shown, not read as markup.
+        if error:
+            line = f"[red]✗ {escape(url)} {escape(error)}[/]"
+        else:
+            line = f"[green]{status}[/] {label} {escape(url)}"
         self.recent = [*self.recent[-5:], line]
 
     def note(self, message: str) -> None:
-        self.console.print(message)
+        self.console.print(message, markup=False, highlight=False)
 
     def tick(self, stats: Stats, queues: dict[str, int]) -> None:
         from rich.table import Table
