@@ -20,15 +20,14 @@ import signal
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from archiver.crawl.config import CrawlPlan
 from archiver.crawl.outcome import Outcome
 from archiver.crawl.report import Reporter, Stats
 from archiver.crawl.seeds import seed_urls
-from archiver.crawl.turns import Turns
-from archiver.dates import VN_TZ
+from archiver.crawl.turns import Turns, iso, now
 from archiver.fetch.fetcher import Fetcher
 from archiver.store.frontier import Claimed
 
@@ -44,14 +43,6 @@ FLUSH_SECONDS = 0.25
 #: A run waits for URLs that come due within this many seconds (Retry-After, retries);
 #: later ones (view-count revisits in hours or days) are left to the next scheduled run.
 MAX_IDLE_WAIT = 120.0
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).astimezone(VN_TZ)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 class Crawl:
@@ -107,9 +98,9 @@ class Crawl:
         if self.workers > 0:
             self.turns.executor = ProcessPoolExecutor(max_workers=self.workers)
         try:
-            seeds = seed_urls(self.plan, _now().date())
+            seeds = seed_urls(self.plan, now().date())
             seeded = self.frontier.start(
-                seeds.urls, hosts=sorted(self.turns.hosts), now=_iso(_now()), refresh=seeds.refresh
+                seeds.urls, hosts=sorted(self.turns.hosts), now=iso(now()), refresh=seeds.refresh
             )
             self.reporter.note(
                 f"Crawling {', '.join(t.name for t in self.plan.targets)}: "
@@ -161,7 +152,7 @@ class Crawl:
     def _refill(self) -> None:
         """Claim due URLs for hosts whose in-memory queue runs low (each host at most 4 times/s)."""
         clock = time.monotonic()
-        now = None
+        stamp: str | None = None
         for host in self.turns.hosts:
             queue = self.queues.get(host)
             if queue is not None and len(queue) >= QUEUE_WINDOW // 4:
@@ -170,10 +161,10 @@ class Crawl:
                 continue
             if self.politeness.wait_time(host) > 1.0:
                 continue  # paused or busy for a while: claim closer to its turn
-            now = now or _iso(_now())
+            stamp = stamp or iso(now())
             if queue is None:
                 queue = self.queues.setdefault(host, deque())
-            claimed = self.frontier.claim(host, QUEUE_WINDOW - len(queue), now, self.run_id)
+            claimed = self.frontier.claim(host, QUEUE_WINDOW - len(queue), stamp, self.run_id)
             queue.extend(claimed)
             self._checked[host] = clock + (0.0 if claimed else REFILL_PAUSE)
 
@@ -221,7 +212,7 @@ class Crawl:
         due = self.frontier.next_due(sorted(self.turns.hosts))
         if due is None:
             return None
-        seconds = (datetime.fromisoformat(due) - _now()).total_seconds()
+        seconds = (datetime.fromisoformat(due) - now()).total_seconds()
         if seconds > MAX_IDLE_WAIT:
             return None
         return max(seconds, 0.01)
@@ -266,7 +257,7 @@ class Crawl:
         batch, self.pending = self.pending, []
         if self.warc is not None:
             self.warc.flush()  # no fetch row may point at bytes still in a buffer
-        results = self.frontier.commit(batch, run_id=self.run_id, now=_iso(_now()))
+        results = self.frontier.commit(batch, run_id=self.run_id, now=iso(now()))
         self._last_flush = time.monotonic()
         for result in results:
             if result is None:
