@@ -275,9 +275,9 @@ class Crawl:
         )
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        if now - self._last_tick >= 1.0:
-            self._last_tick = now
+        clock = time.monotonic()
+        if clock - self._last_tick >= 1.0:
+            self._last_tick = clock
             self.reporter.tick(self.stats, {h: len(q) for h, q in self.queues.items()})
 
     # --- setup ----------------------------------------------------------------------------
