@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from archiver.crawl import run_crawl
+from archiver.crawl import run_crawl, turns
 from archiver.crawl.config import make_plan
-from archiver.replay import ReplaySite, ReplayTransport
-from crawl_support import BASE, HOST, PRINT_COPY, article_url, build, rows
+from archiver.fetch import RobotsCache
+from archiver.replay import Entry, ReplaySite, ReplayTransport
+from archiver.replay import ResponseSpec as R
+from crawl_support import BASE, HOST, PRINT_COPY, article_html, article_url, build, rows
 
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 
@@ -159,3 +163,34 @@ def test_parsing_in_worker_processes_stores_the_same_articles(first_crawl, tmp_p
     assert status == "finished"
     titles = "SELECT title, author, body FROM articles ORDER BY title"  # dates move with now
     assert rows(db, titles) == rows(inline_db, titles)
+
+
+def test_a_link_to_the_https_form_of_the_host_gets_that_origins_robots_txt(tmp_path):
+    html = (("Content-Type", "text/html; charset=utf-8"),)
+    article = f"https://{HOST}/da-nang-khoi-cong-cau-vuot-12345678.html"
+    site = ReplaySite(
+        entries=(
+            Entry(f"{BASE}/robots.txt", (R(text="User-agent: *\nDisallow: /private/\n"),)),
+            Entry(
+                f"{BASE}/",
+                (R(text=f'<html><body><a href="{article}">Tin</a></body></html>', headers=html),),
+            ),
+            Entry(article, (R(text=article_html(1, datetime.now(UTC)), headers=html),)),
+        )
+    )
+    status, stats = crawl(tmp_path / "archive.db", site)
+    assert status == "finished"
+    assert stats.articles_new == 1
+    fetched = [u for (u,) in rows(tmp_path / "archive.db", "SELECT url FROM fetches ORDER BY id")]
+    assert fetched[:4] == [f"{BASE}/robots.txt", f"{BASE}/", f"https://{HOST}/robots.txt", article]
+
+
+def test_robots_txt_that_expires_during_a_run_is_read_again_and_the_run_ends(tmp_path, monkeypatch):
+    # A policy lasts a day; a run that outlives it must fetch robots.txt again, not stall.
+    monkeypatch.setattr(turns, "RobotsCache", functools.partial(RobotsCache, ttl=0.05))
+    site = ReplaySite(build(tmp_path / "site", crawl_delay=0.02))
+    status, stats = crawl(tmp_path / "archive.db", site)
+    assert status == "finished"
+    assert stats.articles_new == 10
+    robots = [r for r in site.log.records(HOST) if r.url.endswith("/robots.txt")]
+    assert len(robots) > 1

@@ -29,7 +29,8 @@ from archiver.crawl.report import Reporter, Stats
 from archiver.crawl.seeds import seed_urls
 from archiver.crawl.turns import Turns, iso, now
 from archiver.fetch.fetcher import Fetcher
-from archiver.store.frontier import Claimed
+from archiver.fetch.robots import robots_url
+from archiver.store.frontier import Claimed, NewURL
 
 #: Claimed URLs kept in memory per host; more stay in the frontier table.
 QUEUE_WINDOW = 32
@@ -79,6 +80,8 @@ class Crawl:
         self.politeness = self.turns.politeness
         self.robots = self.turns.robots
         self.queues: dict[str, deque[Claimed]] = {}
+        #: Hosts with a robots.txt turn running: their pages wait for it.
+        self._robots_in_flight: set[str] = set()
         self._checked: dict[str, float] = {}
         self.tasks: set[asyncio.Task[Outcome]] = set()
         self._finished: deque[Outcome] = deque()
@@ -179,10 +182,9 @@ class Crawl:
                     return
                 item = queue[0]
                 if item.kind != "robots" and not self.robots.known(item.url):
-                    robots_item = next((i for i in queue if i.kind == "robots"), None)
+                    robots_item = self._robots_turn_for(item, queue)
                     if robots_item is None:
-                        break  # the robots.txt turn is in flight: wait for it
-                    queue.remove(robots_item)
+                        break  # the robots.txt turn is in flight or not due: wait for it
                     item = robots_item
                 else:
                     queue.popleft()
@@ -192,11 +194,31 @@ class Crawl:
                             Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))
                         )
                         continue
+                if item.kind == "robots":
+                    self._robots_in_flight.add(host)
                 self.politeness.started(host)
                 self.started_pages += 1
                 task = asyncio.create_task(self.turns.run(item))
                 task.add_done_callback(self._turn_done)
                 self.tasks.add(task)
+
+    def _robots_turn_for(self, item: Claimed, queue: deque[Claimed]) -> Claimed | None:
+        """The robots.txt turn that must come before ``item``; None while one is in flight.
+
+        Usually the host's robots.txt row is already in the queue. It is not when the
+        cached policy ran out in a run longer than its lifetime, or when a page of the
+        host links to another scheme or port (robots.txt is per origin): then that
+        origin's robots.txt is claimed from the frontier, added if new.
+        """
+        queued = next((i for i in queue if i.kind == "robots"), None)
+        if queued is not None:
+            queue.remove(queued)
+            return queued
+        if item.host in self._robots_in_flight:
+            return None
+        self._flush(force=True)  # the row of an earlier robots.txt turn may await its commit
+        robots = NewURL(robots_url(item.url), item.host, item.site, "robots")
+        return self.frontier.claim_url(robots, iso(now()), self.run_id)
 
     def _next_ready_in(self) -> float:
         waits = [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
@@ -231,6 +253,8 @@ class Crawl:
                 stats.pages_ok += 1
             stats.hosts[outcome.item.host] += 1
             stats.bytes += sum(len(e.body) for e in outcome.exchanges)
+        if outcome.item.kind == "robots":
+            self._robots_in_flight.discard(outcome.item.host)
         stats.outcomes[outcome.label] += 1
         if outcome.label == "not_modified":
             stats.not_modified += 1

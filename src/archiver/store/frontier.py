@@ -183,6 +183,31 @@ def claim(
         "ORDER BY priority DESC, id LIMIT ?",
         (host, now, limit),
     ).fetchall()
+    return _take(cur, rows, run_id)
+
+
+def claim_url(cur: sqlite3.Cursor, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
+    """Take ``new``'s row at once: added if unknown, queued again if done or failed.
+
+    None while another turn has it or it waits for a later ``next_fetch_at``.
+    """
+    add(cur, [new], now)
+    cur.execute(
+        "UPDATE frontier SET state = 'queued', next_fetch_at = ?, attempts = 0 "
+        "WHERE url = ? AND state IN ('done', 'failed')",
+        (now, new.url),
+    )
+    rows = cur.execute(
+        f"SELECT {_COLUMNS} FROM frontier "
+        "WHERE url = ? AND state = 'queued' AND next_fetch_at <= ?",
+        (new.url, now),
+    ).fetchall()
+    taken = _take(cur, rows, run_id)
+    return taken[0] if taken else None
+
+
+def _take(cur: sqlite3.Cursor, rows: list[Any], run_id: int | None) -> list[Claimed]:
+    """Mark claimed rows in flight."""
     if rows:
         ids = [r[0] for r in rows]
         cur.execute(
@@ -308,6 +333,10 @@ class Frontier:
             return []
         with self.archive.transaction("claiming URLs to crawl") as writer:
             return claim(writer.cur, host, limit, now, run_id)
+
+    def claim_url(self, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
+        with self.archive.transaction("claiming a URL to crawl") as writer:
+            return claim_url(writer.cur, new, now, run_id)
 
     def release(self, ids: Iterable[int]) -> None:
         ids = list(ids)
