@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import islice
@@ -23,6 +22,7 @@ from archiver.store import stats as _stats
 from archiver.store.connection import configure, open_connection, store_error
 from archiver.store.prepare import prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
+from archiver.store.rows import decompress
 from archiver.store.schema import check_version, latest_version, migrate
 from archiver.store.times import now_iso
 from archiver.store.warcs import WarcPointer
@@ -244,7 +244,7 @@ class Archive:
         if row is None:
             raise StoreError(f"no stored body with sha256 {sha256} in {self.path}")
         compression, data = row
-        return zlib.decompress(data) if compression == "zlib" else bytes(data)
+        return decompress(compression, data)
 
     def search(
         self,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from archiver.article import Article
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import band_keys, minhash, url_identity
 from archiver.store.folding import fold_and_key, hash_keys, index_fold
+from archiver.store.rows import compress, headers_json
 from archiver.store.times import iso
 from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
@@ -85,10 +85,6 @@ def article_record(
     )
 
 
-def _headers(pairs: Iterable[tuple[str, str]]) -> str:
-    return json.dumps([list(pair) for pair in pairs], ensure_ascii=False)
-
-
 def prepare(
     exchange: Exchange,
     article: Article | None,
@@ -110,17 +106,15 @@ def prepare(
     sha = hashlib.sha256(body).hexdigest() if body else None
     blob, compression = None, "zlib"
     if sha is not None and not body_known(sha):
-        blob = zlib.compress(body, compress_level)
-        if len(blob) >= len(body):  # already-compressed media: store as is
-            blob, compression = body, "none"
+        blob, compression = compress(body, compress_level)
     fetch = {
         "site": record.site if record else site,
         "url": exchange.url,
         "final_url": exchange.final_url or exchange.url,
         "method": exchange.method,
         "status": exchange.status,
-        "request_headers": _headers(exchange.request_headers),
-        "response_headers": _headers(exchange.response_headers),
+        "request_headers": headers_json(exchange.request_headers),
+        "response_headers": headers_json(exchange.response_headers),
         "content_type": exchange.content_type,
         "length": len(body),
         "sha256": sha,

@@ -10,9 +10,7 @@ reparse is a correction rather than a new observation.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +19,7 @@ from archiver.article import Article
 from archiver.errors import ArchiverError
 from archiver.store.prepare import ArticleRecord, article_record
 from archiver.store.records import ReparseSummary
+from archiver.store.rows import decompress, headers_from_json, redirects_from_json
 
 if TYPE_CHECKING:
     from archiver.store.archive import Archive
@@ -72,16 +71,15 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 
 def _extract_one(row: tuple[Any, ...], extract: Callable[..., Article]) -> ArticleRecord | None:
     _, url, final_url, redirects, fetched_at, headers, compression, data = row
-    html = zlib.decompress(data) if compression == "zlib" else bytes(data)
     article = extract(
-        html,
+        decompress(compression, data),
         final_url or url,
-        headers={name: value for name, value in json.loads(headers or "[]")},
+        headers=dict(headers_from_json(headers)),
         fetched_at=datetime.fromisoformat(fetched_at),
     )
     if not article.is_article:
         return None
-    return article_record(article, final_url or url, url, json.loads(redirects or "[]"))
+    return article_record(article, final_url or url, url, redirects_from_json(redirects))
 
 
 def reparse(

@@ -10,14 +10,13 @@ exporter for fetch rows that have no record yet.
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from archiver.fetch.exchange import Exchange
+from archiver.store.rows import decompress, headers_from_json, redirects_from_json
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -134,10 +133,6 @@ ORDER BY f.id LIMIT ?
 """
 
 
-def _pairs(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple((str(name), str(value)) for name, value in json.loads(text or "[]"))
-
-
 def _decoded(headers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """What the fetcher undid to get the stored body, judged from the headers it received.
 
@@ -175,8 +170,8 @@ def unexported_fetches(
             http_version, ip, redirects, error, truncated, compression, data = row[8:]
             body = b""
             if data is not None:
-                body = zlib.decompress(data) if compression == "zlib" else bytes(data)
-            response_headers = _pairs(response)
+                body = decompress(compression, data)
+            response_headers = headers_from_json(response)
             yield (
                 fetch_id,
                 Exchange(
@@ -185,12 +180,12 @@ def unexported_fetches(
                     status=status,
                     fetched_at=datetime.fromisoformat(fetched_at),
                     method=method,
-                    request_headers=_pairs(request),
+                    request_headers=headers_from_json(request),
                     response_headers=response_headers,
                     body=body,
                     http_version=http_version,
                     ip_address=ip,
-                    redirects=tuple(json.loads(redirects or "[]")),
+                    redirects=redirects_from_json(redirects),
                     error=error,
                     truncated=bool(truncated),
                     decoded=_decoded(response_headers),

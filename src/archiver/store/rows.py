@@ -1,0 +1,40 @@
+"""How a fetch row holds what is not plain text: compressed bodies, headers and redirects as JSON.
+
+Every module that writes or reads ``fetches`` and ``bodies`` goes through these, so
+the stored form is decided in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable
+
+__all__ = ["compress", "decompress", "headers_from_json", "headers_json", "redirects_from_json"]
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+def compress(body: bytes, level: int) -> tuple[bytes, str]:
+    """``(blob, compression)`` for the bodies table: zlib, unless that does not shrink it."""
+    blob = zlib.compress(body, level)
+    if len(blob) >= len(body):  # already-compressed media: store as is
+        return body, "none"
+    return blob, "zlib"
+
+
+def decompress(compression: str, data: bytes) -> bytes:
+    """The raw body back from a ``bodies`` row."""
+    return zlib.decompress(data) if compression == "zlib" else bytes(data)
+
+
+def headers_json(pairs: Iterable[tuple[str, str]]) -> str:
+    return json.dumps([list(pair) for pair in pairs], ensure_ascii=False)
+
+
+def headers_from_json(text: str | None) -> Pairs:
+    return tuple((str(name), str(value)) for name, value in json.loads(text or "[]"))
+
+
+def redirects_from_json(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text or "[]"))
