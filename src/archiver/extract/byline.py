@@ -127,11 +127,6 @@ def is_outlet(name: str, outlets: Iterable[str]) -> bool:
     return any(fold(name).startswith(w) for w in _NON_PERSON)
 
 
-def looks_like_name_line(text: str) -> bool:
-    """A short line that could be a trailing byline ("Thùy Dung", "NHẬT XUÂN - NGHI VŨ")."""
-    return len(text) <= 80 and parse_byline(text) is not None
-
-
 _VIEW_PATTERNS = (
     re.compile(
         r"(?:số\s+)?lượt\s+(?:xem|đọc|truy\s*cập|view)\s*[:：]?\s*(\d[\d.,]*)\s*([km])?\b",

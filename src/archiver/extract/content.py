@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -91,18 +90,6 @@ _MIN_PARAGRAPH = 25
 # the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
 _WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4"})
 _HOLDER_SELECTOR = "p, pre, blockquote, h2, h3, h4, td, div, li, dd, section, article, span, font"
-
-
-@dataclass(slots=True)
-class Content:
-    """The body as blocks, the lead, and how they were found."""
-
-    container: LexborNode | None = None
-    blocks: list[Block] = field(default_factory=list)
-    lead: str | None = None
-    lead_node: LexborNode | None = None
-    source: str = "none"
-    listing: bool = False
 
 
 def node_ids(nodes: Iterable[LexborNode]) -> set[int]:

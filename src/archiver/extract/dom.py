@@ -47,7 +47,6 @@ _STRIP_TAGS = [
 ]
 #: Inside these, a single ``<br>`` is a line break within the paragraph, not a new paragraph.
 PARAGRAPH_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 dt dd blockquote caption summary".split())
-HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 #: Elements hidden from readers (removed before any text is read).
 HIDDEN_SELECTOR = (
@@ -150,22 +149,6 @@ def ancestors(node: LexborNode) -> Iterator[LexborNode]:
     while parent is not None and parent.tag not in ("-document", "#document"):
         yield parent
         parent = parent.parent
-
-
-def is_inside(node: LexborNode, container: LexborNode) -> bool:
-    """True when ``node`` is ``container`` or one of its descendants.
-
-    Identity is compared through ``mem_id``: ``LexborNode.__eq__`` compares markup (slow, and
-    two equal-looking elements are not the same element).
-    """
-    target = container.mem_id
-    return node.mem_id == target or any(parent.mem_id == target for parent in ancestors(node))
-
-
-def class_id(node: LexborNode) -> str:
-    """The node's class and id attributes, lower-cased, for pattern tests."""
-    attrs = node.attributes
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
 
 
 def first_match(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> LexborNode | None:

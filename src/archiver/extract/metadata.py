@@ -36,7 +36,6 @@ ARTICLE_TYPES = frozenset(
         "report",
     }
 )
-_PERSON_TYPES = frozenset({"person"})
 _ORG_TYPES = frozenset(
     {"organization", "newsmediaorganization", "corporation", "govermentorganization"}
 )
@@ -69,7 +68,6 @@ class Metadata:
     canonical_url: str | None = None
     og_url: str | None = None
     og_title: str | None = None
-    og_type: str | None = None
     site_name: str | None = None
     html_title: str | None = None
     description: str | None = None
@@ -81,7 +79,6 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     meta_author: str | None = None
     publishers: list[str] = field(default_factory=list)
-    is_article_type: bool = False
 
 
 def read_metadata(tree: LexborHTMLParser) -> Metadata:
@@ -110,7 +107,6 @@ def read_metadata(tree: LexborHTMLParser) -> Metadata:
                 metas.setdefault((key, name.strip().lower()), content.strip())
     meta.og_url = metas.get(("property", "og:url")) or None
     meta.og_title = clean(html.unescape(metas.get(("property", "og:title"), ""))) or None
-    meta.og_type = (metas.get(("property", "og:type")) or "").lower() or None
     meta.site_name = clean(metas.get(("property", "og:site_name"), "")) or None
     meta.description = (
         clean(
@@ -151,8 +147,6 @@ def _read_json_ld(tree: LexborHTMLParser, meta: Metadata) -> None:
                     meta.publishers.append(name)
             if not types & ARTICLE_TYPES:
                 continue
-            if "webpage" not in types or len(types) > 1:
-                meta.is_article_type = True
             if item.get("headline") and not meta.headline:
                 meta.headline = clean(html.unescape(str(item["headline"]))) or None
             for key, target in (
