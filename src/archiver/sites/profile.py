@@ -104,9 +104,6 @@ class Selectors:
     view_count: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
 
-    def any(self) -> bool:
-        return any(getattr(self, name) for name in SELECTOR_FIELDS if name != "remove")
-
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
