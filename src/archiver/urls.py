@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
-import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = ["TRACKING_PARAMS", "host_of", "is_http_url", "normalize_url"]
@@ -61,7 +60,6 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters that may stay unescaped in a path or query (RFC 3986 pchar and friends).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _QUERY_SAFE = ":@!$'()*+,;/?-._~"
-_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
 def is_tracking_param(name: str) -> bool:
