@@ -69,7 +69,6 @@ class _Inflater:
     """One gzip or deflate layer, yielding at most ``STEP`` bytes per zlib call."""
 
     def __init__(self, coding: str) -> None:
-        self.coding = coding
         gzip = coding in _GZIP
         self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
         # "deflate" should be zlib-wrapped (RFC 9110) but some servers send raw deflate;
