@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
@@ -54,7 +55,14 @@ class Term:
         found = _WORD.findall(original)
         if len(found) != len(self.typed):
             return False
-        return all(tone_key(a) == tone_key(b) for a, b in zip(found, self.typed, strict=True))
+        typed = _tone_keys(self.typed)
+        return all(tone_key(a) == b for a, b in zip(found, typed, strict=True))
+
+
+@lru_cache(maxsize=256)
+def _tone_keys(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A term's typed words compared with every match: keyed once per query."""
+    return tuple(tone_key(word) for word in words)
 
 
 @dataclass(frozen=True, slots=True)

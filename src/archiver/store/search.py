@@ -113,13 +113,14 @@ def snippet(
 
 
 def _exact_match(query: Query, row: dict[str, Any]) -> bool:
-    present: dict[Term, bool] = {}
-    for term in all_terms(query.root):
-        columns = (term.column,) if term.column else COLUMNS
-        present[term] = any(
-            row[column] and _spans(row[column], (term,), True) for column in columns
-        )
-    return evaluate(query.root, present)
+    terms = tuple(all_terms(query.root))
+    found: set[Term] = set()
+    for column in COLUMNS:
+        # One folding of each column serves every term still unmatched.
+        wanted = tuple(t for t in terms if t not in found and t.column in (None, column))
+        if row[column] and wanted:
+            found.update(span[2] for span in _spans(row[column], wanted, True))
+    return evaluate(query.root, {term: term in found for term in terms})
 
 
 def _filters(
