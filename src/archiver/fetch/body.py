@@ -180,5 +180,4 @@ async def read_body(
     if unsupported and stopped is None:
         stopped = "bad_encoding"
         detail = f"content coding {unsupported!r} not supported; body kept as received"
-    decoded = () if unsupported else pipeline.codings
-    return Body(b"".join(parts), received, decoded, stopped, detail, truncated)
+    return Body(b"".join(parts), received, pipeline.codings, stopped, detail, truncated)
