@@ -17,7 +17,6 @@ from the URL shapes Vietnamese news sites and portals use:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,8 +45,6 @@ __all__ = [
 Kind = Literal["article", "listing", "other"]
 Patterns = Iterable[str | re.Pattern[str]]
 
-# The characters archiver.text.clean deletes; when none is present, its work is split + NFC.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\ufeff\u00ad]")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "sms:", "callto:", "file:", "ftp:")
 
 _ARTICLE_QUERY = re.compile(
@@ -119,13 +116,6 @@ def extract_links(page: bytes | str | LexborHTMLParser, url: str) -> list[Link]:
     return [Link(target, text) for target, text in found.items()]
 
 
-def _clean_fast(raw: str) -> str:
-    """``archiver.text.clean(raw)``, 5x faster on text without invisible characters."""
-    if _INVISIBLE.search(raw):
-        return clean(raw)
-    return unicodedata.normalize("NFC", " ".join(raw.split()))
-
-
 def link_target(href: str | None, base: str, origin: _fasturl.Origin) -> str | None:
     """The normalised http(s) URL an ``href`` points to, or None (javascript:, #top, mailto:)."""
     if not href:
@@ -139,7 +129,7 @@ def link_target(href: str | None, base: str, origin: _fasturl.Origin) -> str | N
 
 def anchor_text(node: LexborNode) -> str:
     """The text of a link, else its ``title``, else the ``alt`` of its image ("" if none)."""
-    text = _clean_fast(node.text(deep=True))
+    text = clean(node.text(deep=True))
     if not text:
         image = node.css_first("img[alt]")
         text = clean(node.attrs.get("title") or (image.attrs.get("alt") if image else ""))
