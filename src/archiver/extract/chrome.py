@@ -52,10 +52,3 @@ def find_chrome(
                 continue
         chrome.append(node)
     return chrome
-
-
-def in_any(node: LexborNode, containers: set[int]) -> bool:
-    """True when ``node`` or one of its ancestors has its ``mem_id`` in ``containers``."""
-    if node.mem_id in containers:
-        return True
-    return any(parent.mem_id in containers for parent in ancestors(node))

@@ -18,6 +18,7 @@ from archiver.extract.dom import (
     PARAGRAPH_TAGS,
     Block,
     ancestors,
+    in_any,
     render_blocks,
     text_of,
 )
@@ -117,7 +118,7 @@ def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> tuple[Lexbor
             continue
         if whole and _link_chars(holder) > 0.5 * length:
             continue
-        if holder.mem_id in skip_ids or any(p.mem_id in skip_ids for p in ancestors(holder)):
+        if in_any(holder, skip_ids):
             continue
         score = 1.0 + text.count(",") + min(length / 100, 3.0)
         total += score
@@ -247,7 +248,7 @@ def find_lead(
             or node.mem_id in container_ancestors
         ):
             continue
-        if node.mem_id in skip_ids or any(p.mem_id in skip_ids for p in ancestors(node)):
+        if in_any(node, skip_ids):
             continue
         if near and not any(p.mem_id in near for p in ancestors(node)):
             continue

@@ -151,6 +151,17 @@ def ancestors(node: LexborNode) -> Iterator[LexborNode]:
         parent = parent.parent
 
 
+def in_any(node: LexborNode, containers: set[int]) -> bool:
+    """True when ``node`` or one of its ancestors has its ``mem_id`` in ``containers``.
+
+    Identity is compared through ``mem_id``: ``LexborNode.__eq__`` compares markup (slow, and
+    two equal-looking elements are not the same element).
+    """
+    if node.mem_id in containers:
+        return True
+    return any(parent.mem_id in containers for parent in ancestors(node))
+
+
 def first_match(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> LexborNode | None:
     """The first element matched by the first selector (in order) that matches a non-empty one."""
     for selector in selectors:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import ancestors, first_match, text_of
+from archiver.extract.dom import first_match, in_any, text_of
 from archiver.extract.metadata import Metadata
 from archiver.text import fold
 
@@ -131,7 +131,7 @@ def title_before(
         if refs and max(similarity(text, r) for r in refs) < 0.3:
             continue
         best = (at, text, node)
-    if best is None or any(p.mem_id in skip_ids for p in ancestors(best[2])):
+    if best is None or in_any(best[2], skip_ids):
         return None
     return best[1], best[2]
 

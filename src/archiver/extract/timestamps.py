@@ -19,8 +19,7 @@ from itertools import accumulate
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.dates import ParsedDate, parse_date, parse_iso
-from archiver.extract.chrome import in_any
-from archiver.extract.dom import BLOCK_TAGS, Block, ancestors, render_blocks, text_of
+from archiver.extract.dom import BLOCK_TAGS, Block, ancestors, in_any, render_blocks, text_of
 from archiver.extract.metadata import Metadata
 
 #: Date lines by element or attribute; date lines by class and id names come from ``roles``.
