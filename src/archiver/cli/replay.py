@@ -60,13 +60,13 @@ def replay(sources: tuple[str, ...], port: int, host: str) -> None:
 
 def _site(sources: tuple[str, ...]) -> ReplaySite:
     """A directory with a manifest.json is a replay directory; anything else holds WARCs."""
-    from archiver.warc import warc_entries
+    from archiver.warc import warc_entries, warc_files
 
     manifests = [Path(s) for s in sources if (Path(s) / MANIFEST).is_file()]
     warcs = [s for s in sources if Path(s).is_file() or not (Path(s) / MANIFEST).is_file()]
     if len(manifests) > 1:
         fail("give at most one replay directory (with a manifest.json)")
-    if not manifests and any(Path(s).is_dir() and not _has_warcs(Path(s)) for s in warcs):
+    if not manifests and any(Path(s).is_dir() and not warc_files([s]) for s in warcs):
         return ReplaySite(next(s for s in warcs if Path(s).is_dir()))  # says what is missing
 
     def damaged(damage: WarcDamage) -> None:
@@ -74,7 +74,3 @@ def _site(sources: tuple[str, ...]) -> ReplaySite:
 
     entries = warc_entries(warcs, on_damage=damaged) if warcs else []
     return ReplaySite(manifests[0] if manifests else None, entries=entries)
-
-
-def _has_warcs(directory: Path) -> bool:
-    return any(p.name.endswith((".warc", ".warc.gz")) for p in directory.iterdir())

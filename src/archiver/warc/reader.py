@@ -315,14 +315,16 @@ def read_entry(pointer: WarcPointer, *, load: bool = True) -> WarcEntry:
     return entry
 
 
+#: The names a WARC file may have.
+WARC_SUFFIXES = (".warc.gz", ".warc")
+
+
 def warc_files(paths: Iterable[str | Path]) -> list[Path]:
     """The WARC files named, a directory standing for the ``*.warc``/``*.warc.gz`` in it."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir() if p.name.endswith((".warc", ".warc.gz")))
-            )
+            found.extend(sorted(p for p in path.iterdir() if p.name.endswith(WARC_SUFFIXES)))
         elif path.exists():
             found.append(path)
         else:

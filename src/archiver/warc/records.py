@@ -39,6 +39,7 @@ __all__ = [
     "WARC_VERSION",
     "Record",
     "Reference",
+    "new_record_id",
     "payload_digest",
     "request_record",
     "response_record",
@@ -101,7 +102,7 @@ def target_uri(exchange: Exchange) -> str:
     return exchange.final_url or exchange.url
 
 
-def _new_id() -> str:
+def new_record_id() -> str:
     return f"<urn:uuid:{uuid.uuid4()}>"
 
 
@@ -212,7 +213,7 @@ def response_record(
     digest: str | None = None,
 ) -> Record:
     """The ``response`` record of an exchange that got a response."""
-    record_id = record_id or _new_id()
+    record_id = record_id or new_record_id()
     digest = digest or payload_digest(exchange.body)
     headers = stored_headers(exchange)
     warc_headers = _common("response", record_id, exchange, concurrent)
@@ -242,7 +243,7 @@ def revisit_record(
     concurrent: str | None = None,
 ) -> Record:
     """A ``revisit`` record: this exchange's headers only, pointing at ``reference``."""
-    record_id = record_id or _new_id()
+    record_id = record_id or new_record_id()
     warc_headers = _common("revisit", record_id, exchange, concurrent)
     warc_headers.append(("WARC-Profile", profile))
     if reference.record_id:
@@ -270,7 +271,7 @@ def request_record(
     exchange: Exchange, *, record_id: str | None = None, concurrent: str | None = None
 ) -> Record:
     """The ``request`` record: request line and headers as sent (GET: no body)."""
-    record_id = record_id or _new_id()
+    record_id = record_id or new_record_id()
     parts = urlsplit(target_uri(exchange))
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     block = _header_block(f"{exchange.method} {target} HTTP/1.1", exchange.request_headers)
@@ -281,7 +282,7 @@ def request_record(
 
 def warcinfo_record(filename: str, fields: Mapping[str, str], moment: datetime) -> Record:
     """The ``warcinfo`` record opening a file: who wrote it, how, for whom."""
-    record_id = _new_id()
+    record_id = new_record_id()
     block = "".join(f"{k}: {v}\r\n" for k, v in fields.items() if v).encode("utf-8")
     warc_headers: Headers = [
         ("WARC-Type", "warcinfo"),

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import socket
-import uuid
 import zlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -39,14 +38,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from archiver import __version__
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
-from archiver.store.warcs import WarcPointer
+from archiver.store.warcs import WarcPointer, latest_capture, same_payload_captures
 from archiver.warc.cdxj import cdxj_line, indexed_files, merge_into_index
-from archiver.warc.reader import read_entry, read_records
+from archiver.warc.reader import WARC_SUFFIXES, read_entry, read_records
 from archiver.warc.records import (
     REVISIT_IDENTICAL,
     REVISIT_NOT_MODIFIED,
     Record,
     Reference,
+    new_record_id,
     payload_digest,
     request_record,
     response_record,
@@ -69,7 +69,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_SIZE = 1_000_000_000
-WARC_SUFFIXES = (".warc.gz", ".warc")
 
 
 class CaptureLookup(Protocol):
@@ -87,14 +86,10 @@ class ArchiveCaptures:
         self.archive = archive
 
     def same_payload(self, exchange: Exchange, sha256: str) -> list[WarcPointer]:
-        from archiver.store.warcs import same_payload_captures
-
         found = same_payload_captures(self.archive, exchange.url, target_uri(exchange), sha256)
         return [capture.pointer for capture in found]
 
     def latest(self, exchange: Exchange) -> WarcPointer | None:
-        from archiver.store.warcs import latest_capture
-
         found = latest_capture(self.archive, exchange.url, target_uri(exchange))
         return found.pointer if found else None
 
@@ -276,7 +271,7 @@ class WarcWriter:
             self._close_file()
             self._open()
         uri = target_uri(exchange)
-        main_id, request_id = _record_id(), _record_id()
+        main_id, request_id = new_record_id(), new_record_id()
         digest = payload_digest(exchange.body)
         revisit = self._revisit(exchange, uri, digest)
         if revisit is not None:
@@ -346,7 +341,3 @@ class WarcWriter:
             # Same bytes (by SHA-256 in the archive); state the digest this record uses.
             reference = Reference(reference.record_id, reference.target_uri, reference.date, digest)
         return reference
-
-
-def _record_id() -> str:
-    return f"<urn:uuid:{uuid.uuid4()}>"
