@@ -19,6 +19,7 @@ from archiver.extract.dom import (
     Block,
     ancestors,
     in_any,
+    link_chars,
     render_blocks,
     text_of,
 )
@@ -116,7 +117,7 @@ def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> tuple[Lexbor
         length = len(text.strip())
         if length < _MIN_PARAGRAPH:
             continue
-        if whole and _link_chars(holder) > 0.5 * length:
+        if whole and link_chars(holder) > 0.5 * length:
             continue
         if in_any(holder, skip_ids):
             continue
@@ -144,11 +145,7 @@ def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> tuple[Lexbor
 
 def _link_density(node: LexborNode) -> float:
     total = len(node.text(deep=True).strip()) or 1
-    return min(_link_chars(node) / total, 1.0)
-
-
-def _link_chars(node: LexborNode) -> int:
-    return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+    return min(link_chars(node) / total, 1.0)
 
 
 def looks_like_listing(

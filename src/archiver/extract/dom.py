@@ -89,7 +89,7 @@ class Block:
     @property
     def link_chars(self) -> int:
         if self._link_chars is None:
-            self._link_chars = min(_link_chars(self.node), len(self.text))
+            self._link_chars = min(link_chars(self.node), len(self.text))
         return self._link_chars
 
     @property
@@ -221,7 +221,7 @@ def render_blocks(
             if tag == "a":
                 stats[0] += length
             elif child.css_first("a") is not None:
-                stats[0] += _link_chars(child)
+                stats[0] += link_chars(child)
             stats[1 if tag in ("b", "strong") else 2] += length
     return blocks
 
@@ -240,7 +240,8 @@ def _block_containers(root: LexborNode) -> set[int]:
     return containers
 
 
-def _link_chars(node: LexborNode) -> int:
+def link_chars(node: LexborNode) -> int:
+    """Characters of text inside links under ``node`` (each link's text stripped)."""
     return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
 
 
