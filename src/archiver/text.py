@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-__all__ = ["clean", "detect_language", "fold", "tone_key"]
+__all__ = ["clean", "compact_key", "detect_language", "fold", "tone_key"]
 
 # Invisible characters that editors and CMSs leave in text. U+00AD (soft hyphen)
 # is only removed here, after decoding: in TCVN3 that byte is the letter 'ư' and
@@ -84,6 +85,16 @@ def fold(text: str) -> str:
         )
         text = text.translate(_FOLD_TABLE)
     return text.lower()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=8192)
+def compact_key(text: str) -> str:
+    """:func:`fold` with every non-word character removed: the key outlet names compare by
+    ("Tuổi Trẻ Online", "TUOI TRE ONLINE" and "tuoitre-online" all give "tuoitreonline")."""
+    return _NON_WORD.sub("", fold(text))
 
 
 def tone_key(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from archiver.text import clean, fold
+from archiver.text import clean, compact_key, fold
 
 # Labels that introduce a byline; the name follows.
 _LABEL = re.compile(
@@ -26,7 +26,8 @@ _DIGITS = re.compile(r"\d")
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b|www\.|@", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[\w.'’()/-]+$")
 _SEPARATOR_WORDS = frozenset({"-", "–", "—", "và", "&", ",", "/", "|"})
-_NON_PERSON = frozenset(
+#: Folded beginnings of names that are an institution or an account, not a person.
+_NON_PERSON = tuple(
     fold(w)
     for w in (
         "Báo",
@@ -43,13 +44,12 @@ _NON_PERSON = frozenset(
         "News",
         "Media",
         "Group",
-        "Ban Biên Tập",
     )
 )
 
 #: News agencies credited in place of a person ("Theo TTXVN"): never an author, on any site.
 _AGENCIES = frozenset(
-    re.sub(r"[\W_]+", "", fold(w))
+    compact_key(w)
     for w in (
         "TTXVN",
         "Thông tấn xã Việt Nam",
@@ -115,16 +115,16 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
 def is_outlet(name: str, outlets: Iterable[str]) -> bool:
     """True when ``name`` is the publication or a news agency, not a person ("VnExpress",
     "TUOI TRE ONLINE", "TTXVN")."""
-    key = re.sub(r"[\W_]+", "", fold(name))
+    key = compact_key(name)
     if not key or key in _AGENCIES:
         return True
     for outlet in outlets:
-        other = re.sub(r"[\W_]+", "", fold(outlet))
+        other = compact_key(outlet)
         if other and (
             key == other or (len(other) >= 5 and other in key) or (len(key) >= 5 and key in other)
         ):
             return True
-    return any(fold(name).startswith(w) for w in _NON_PERSON)
+    return fold(name).startswith(_NON_PERSON)
 
 
 _VIEW_PATTERNS = (

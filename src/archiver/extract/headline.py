@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.extract.dom import first_match, in_any, text_of
 from archiver.extract.metadata import Metadata
-from archiver.text import fold
+from archiver.text import compact_key, fold
 
 _SEPARATORS = re.compile(r"\s+[-|–—:»/]{1,2}\s+")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -48,11 +48,11 @@ def strip_site_suffix(title: str, site_names: Iterable[str]) -> str:
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    names = {_key(n).replace(" ", "") for n in site_names if n}
+    names = {compact_key(n) for n in site_names if n}
     names = {n for n in names if len(n) >= 4}
 
     def is_site(part: str) -> bool:
-        key = _key(part).replace(" ", "")
+        key = compact_key(part)
         if not key:
             return True
         if _SITE_WORDS.match(part.strip()):
