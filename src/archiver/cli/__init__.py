@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from archiver.errors import ArchiverError, ConfigError, InputError, ProfileError
+from archiver.store import DEFAULT_PATH, ENV_VAR
 
-EXIT_OK = 0
 EXIT_NEGATIVE = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNUSABLE = 3
@@ -33,8 +33,7 @@ class ArchiverGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ArchiverError as error:
-            click.echo(f"archiver: {error}", err=True)
-            sys.exit(exit_code_for(error))
+            fail(str(error), exit_code_for(error))
         except KeyboardInterrupt:
             click.echo("archiver: interrupted", err=True)
             sys.exit(130)
@@ -49,6 +48,24 @@ def main() -> None:
     Example:
         archiver demo
     """
+
+
+#: ``--db`` for the commands that read or change an archive.
+db_option = click.option(
+    "--db",
+    "db",
+    envvar=ENV_VAR,
+    default=DEFAULT_PATH,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help=f"Archive file (or set {ENV_VAR}).",
+)
+#: ``--db`` for the crawling commands, without a default: a crawl config may name the file.
+crawl_db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help=f"Archive file [default: ${ENV_VAR} or {DEFAULT_PATH}].",
+)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archiver.cli import EXIT_UNUSABLE, main
+from archiver.cli import EXIT_UNUSABLE, crawl_db_option, main
 
 
 @main.command()
 @click.argument("sites", nargs=-1, metavar="[SITE_OR_URL]...")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Archive file [default: $ARCHIVER_DB or archive.db].",
-)
+@crawl_db_option
 @click.option(
     "--profile", help="Use this site profile for the given URLs (same CMS on another host)."
 )
@@ -143,7 +139,3 @@ def default_workers() -> int:
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
     return max(0, min(cores - 1, 4))
-
-
-def parse_date(value: str) -> date:
-    return date.fromisoformat(value)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import click
 
-from archiver.cli import EXIT_UNUSABLE, main
+from archiver.cli import EXIT_UNUSABLE, crawl_db_option, main
 
 #: The demo walks the portal's "Xem theo ngày" archive this far back; older articles are
 #: reached through its category listings, as a real backfill would after this first pass.
@@ -16,11 +16,7 @@ SEARCHES = ("hai long", "da nang", "thu tuong", '"cai cach hanh chinh"')
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Archive file [default: $ARCHIVER_DB or archive.db].",
-)
+@crawl_db_option
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary.")
 def demo(db: str | None, quiet: bool) -> None:
     """Crawl two bundled demo sites (offline) into the archive and show what came in.

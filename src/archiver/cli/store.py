@@ -15,19 +15,10 @@ from typing import IO, Any
 
 import click
 
-from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, fail, main
+from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, db_option, fail, main
 from archiver.errors import QueryError
-from archiver.store import DEFAULT_PATH, ENV_VAR, Archive, SearchHit, Stats
+from archiver.store import Archive, SearchHit, Stats
 
-_db_option = click.option(
-    "--db",
-    "db",
-    envvar=ENV_VAR,
-    default=DEFAULT_PATH,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help=f"Archive file (or set {ENV_VAR}).",
-)
 _site_option = click.option("--site", help="Only this site (profile name or host).")
 _since_option = click.option(
     "--since", metavar="DATE", help="Published on or after DATE (2024, 2024-03, 2024-03-05)."
@@ -69,7 +60,7 @@ def _styled(hit: SearchHit) -> str:
 )
 @click.option("--exact", is_flag=True, help="Diacritics must match as typed (hòa/hoà still equal).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@_db_option
+@db_option
 def search(
     query: str,
     site: str | None,
@@ -130,7 +121,7 @@ def search(
     is_flag=True,
     help="Start with a UTF-8 byte-order mark (lets Excel open a CSV correctly).",
 )
-@_db_option
+@db_option
 def export(
     fmt: str,
     site: str | None,
@@ -150,22 +141,26 @@ def export(
         archiver export --format csv --bom --site vnexpress --since 2024-03 -o march.csv
     """
     newline = "" if fmt == "csv" else None
-    with Archive(db, readonly=True) as archive, _bad_query():
-        if output == "-":
-            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline)
-            count = archive.export(
-                format=fmt, site=site, since=since, until=until, out=stream, bom=bom
-            )
-            stream.flush()
-            stream.detach()
-        else:
-            with _atomic_text(output, newline) as stream:
-                count = archive.export(
-                    format=fmt, site=site, since=since, until=until, out=stream, bom=bom
-                )
+    with (
+        Archive(db, readonly=True) as archive,
+        _bad_query(),
+        _stdout_text(newline) if output == "-" else _atomic_text(output, newline) as stream,
+    ):
+        count = archive.export(format=fmt, site=site, since=since, until=until, out=stream, bom=bom)
     click.echo(
         f"exported {count:,} articles" + ("" if output == "-" else f" to {output}"), err=True
     )
+
+
+@contextmanager
+def _stdout_text(newline: str | None) -> Iterator[IO[str]]:
+    """UTF-8 text on stdout whatever the locale, leaving sys.stdout usable afterwards."""
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline)
+    try:
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()
 
 
 @contextmanager
@@ -239,7 +234,7 @@ def _print_stats(data: Stats, months: int) -> None:
     type=click.IntRange(1, 120),
     help="Months shown per site.",
 )
-@_db_option
+@db_option
 def stats(as_json: bool, months: int, db: str) -> None:
     """Show what the archive holds: articles per site and month, fields missing per
     site (a broken profile shows up as a jump), and the last crawl runs.
@@ -259,7 +254,7 @@ def stats(as_json: bool, months: int, db: str) -> None:
 
 @main.command()
 @_site_option
-@_db_option
+@db_option
 def reparse(site: str | None, db: str) -> None:
     """Re-run extraction over the stored raw pages (after a profile fix).
 
@@ -285,7 +280,7 @@ def reparse(site: str | None, db: str) -> None:
 
 
 @main.command()
-@_db_option
+@db_option
 @click.option("--dry-run", is_flag=True, help="Print the Datasette command instead of running it.")
 @click.argument("datasette_args", nargs=-1, type=click.UNPROCESSED)
 def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:

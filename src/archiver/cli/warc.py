@@ -12,14 +12,13 @@ from pathlib import Path
 
 import click
 
-from archiver.cli import EXIT_NEGATIVE, main
-from archiver.cli.store import _db_option  # the same --db for every archive command
+from archiver.cli import EXIT_NEGATIVE, db_option, main
 from archiver.store import Archive
 
 
 @main.command("import-warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
-@_db_option
+@db_option
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
@@ -82,7 +81,7 @@ def import_warc(files: tuple[str, ...], db: str, workers: int | None, as_json: b
 
 @main.command("export-warc")
 @click.argument("directory", type=click.Path(file_okay=False))
-@_db_option
+@db_option
 @click.option("--site", help="Only fetches of this site (profile name or host).")
 @click.option(
     "--max-size",
