@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
-from archiver.store.folding import index_fold
+from archiver.store.folding import index_fold, words
 from archiver.store.schema import FTS_TABLE
 
 __all__ = ["check", "ensure_probes", "fts_delete", "fts_insert", "link_near_duplicates"]
@@ -48,7 +48,7 @@ def fts_delete(
 
 
 def signature(body: str | None) -> bytes | None:
-    return minhash(index_fold(body).split())
+    return minhash(words(body))
 
 
 def _qmarks(count: int) -> str:

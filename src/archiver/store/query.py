@@ -301,7 +301,7 @@ class _Parser:
             raise self.fail(f"{operator} needs a word or phrase after it")
         return node
 
-    def parse_primary(self, column: str | None = None) -> Node | None:
+    def parse_primary(self) -> Node | None:
         token = self.peek()
         if token is None:
             return None

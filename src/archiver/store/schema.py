@@ -177,7 +177,11 @@ TABLES: tuple[str, ...] = (
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
-    for statement in _V1.split(";\n"):
+    _run_ddl(db, _V1)
+
+
+def _run_ddl(db: sqlite_utils.Database, ddl: str) -> None:
+    for statement in ddl.split(";\n"):
         if statement.strip():
             db.execute(statement)
 
@@ -194,9 +198,7 @@ class Migration:
 def _create_frontier(db: sqlite_utils.Database) -> None:
     from archiver.store.frontier import DDL
 
-    for statement in DDL.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run_ddl(db, DDL)
 
 
 def _warc_pointers(db: sqlite_utils.Database) -> None:
