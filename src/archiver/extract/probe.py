@@ -18,10 +18,10 @@ from datetime import datetime
 from selectolax.lexbor import LexborNode
 
 from archiver.article import Article
-from archiver.dates import parse_date, parse_iso
 from archiver.extract import byline, extract
 from archiver.extract.dom import first_match, text_of
 from archiver.extract.page import load_page
+from archiver.extract.timestamps import element_date
 from archiver.sites import Profile, registry
 from archiver.sites.profile import SELECTOR_FIELDS
 from archiver.urls import host_of, normalize_url
@@ -141,13 +141,9 @@ def _read(
     if field in _TEXT_FIELDS:
         return text
     if field in _DATE_FIELDS:
-        parsed = (
-            parse_date(text, now=now, order=profile.date_order, formats=profile.date_formats)
-            if text and len(text) < 300
-            else None
+        parsed = element_date(
+            node, text, now=now, order=profile.date_order, formats=profile.date_formats
         )
-        if parsed is None and node.attributes.get("datetime"):
-            parsed = parse_iso(node.attributes["datetime"] or "")
         return parsed.value.isoformat() if parsed is not None else None
     if field == "author":
         outlets = (*profile.outlets, profile.display_name)

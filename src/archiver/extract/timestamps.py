@@ -154,12 +154,30 @@ def _from_selectors(
     for selector in selectors:
         for node in tree.css(selector):
             text = text_of(node)
-            parsed = parse_date(text, **options) if text and len(text) < 300 else None
-            if parsed is None and node.attributes.get("datetime"):
-                parsed = parse_iso(node.attributes["datetime"] or "")
+            parsed = element_date(node, text, **options)
             if parsed is not None:
                 return _Candidate(parsed, text, node, 0, 0, False)
     return None
+
+
+def element_date(
+    node: LexborNode,
+    text: str,
+    *,
+    now: datetime | None,
+    order: str,
+    formats: Sequence[str],
+) -> ParsedDate | None:
+    """The date shown by an element a profile names (``text`` is its text): the text when it
+    is short enough to be a date line, else the element's ``datetime`` attribute."""
+    parsed = (
+        parse_date(text, now=now, order=order, formats=formats)
+        if text and len(text) < 300
+        else None
+    )
+    if parsed is None and node.attributes.get("datetime"):
+        parsed = parse_iso(node.attributes["datetime"] or "")
+    return parsed
 
 
 def _visible_candidates(
