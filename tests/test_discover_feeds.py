@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.discover._dates import VIETNAM
+from archiver.dates import VN_TZ as VIETNAM
 from archiver.discover.feeds import find_feed_links, parse_feed
 
 FEED_URL = "https://vnexpress.net/rss/thoi-su.rss"

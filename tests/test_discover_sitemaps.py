@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from archiver.discover._dates import VIETNAM
+from archiver.dates import VN_TZ as VIETNAM
 from archiver.discover.sitemaps import parse_sitemap
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -27,10 +27,11 @@ from archiver.crawl.config import CrawlPlan
 from archiver.crawl.outcome import Outcome
 from archiver.crawl.report import Reporter, Stats
 from archiver.crawl.seeds import seed_urls
-from archiver.crawl.turns import Turns, iso, now
+from archiver.crawl.turns import Turns, now
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.robots import robots_url
 from archiver.store.frontier import Claimed, NewURL
+from archiver.store.times import now_iso
 
 #: Claimed URLs kept in memory per host; more stay in the frontier table.
 QUEUE_WINDOW = 32
@@ -103,7 +104,7 @@ class Crawl:
         try:
             seeds = seed_urls(self.plan, now().date())
             seeded = self.frontier.start(
-                seeds.urls, hosts=sorted(self.turns.hosts), now=iso(now()), refresh=seeds.refresh
+                seeds.urls, hosts=sorted(self.turns.hosts), now=now_iso(), refresh=seeds.refresh
             )
             self.reporter.note(
                 f"Crawling {', '.join(t.name for t in self.plan.targets)}: "
@@ -164,7 +165,7 @@ class Crawl:
                 continue
             if self.politeness.wait_time(host) > 1.0:
                 continue  # paused or busy for a while: claim closer to its turn
-            stamp = stamp or iso(now())
+            stamp = stamp or now_iso()
             if queue is None:
                 queue = self.queues.setdefault(host, deque())
             claimed = self.frontier.claim(host, QUEUE_WINDOW - len(queue), stamp, self.run_id)
@@ -218,7 +219,7 @@ class Crawl:
             return None
         self._flush(force=True)  # the row of an earlier robots.txt turn may await its commit
         robots = NewURL(robots_url(item.url), item.host, item.site, "robots")
-        return self.frontier.claim_url(robots, iso(now()), self.run_id)
+        return self.frontier.claim_url(robots, now_iso(), self.run_id)
 
     def _next_ready_in(self) -> float:
         waits = [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
@@ -281,7 +282,7 @@ class Crawl:
         batch, self.pending = self.pending, []
         if self.warc is not None:
             self.warc.flush()  # no fetch row may point at bytes still in a buffer
-        results = self.frontier.commit(batch, run_id=self.run_id, now=iso(now()))
+        results = self.frontier.commit(batch, run_id=self.run_id, now=now_iso())
         self._last_flush = time.monotonic()
         for result in results:
             if result is None:

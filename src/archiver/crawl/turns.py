@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Executor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -22,6 +22,7 @@ from archiver.dates import VN_TZ, parse_iso
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.robots import RobotsCache
 from archiver.store.frontier import PRIORITY, Claimed, NewURL
+from archiver.store.times import iso
 from archiver.urls import host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).
@@ -33,11 +34,8 @@ MAX_ATTEMPTS = 5
 
 
 def now() -> datetime:
-    return datetime.now(UTC).astimezone(VN_TZ)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
+    """The time now in Vietnam (seeds and the demo want the local date)."""
+    return datetime.now(VN_TZ)
 
 
 class Turns:

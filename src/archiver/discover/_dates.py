@@ -13,7 +13,6 @@ from datetime import datetime
 
 from archiver.dates import VN_TZ, parse_date, parse_iso
 
-VIETNAM = VN_TZ
 _REDUCED = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 

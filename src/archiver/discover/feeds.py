@@ -21,8 +21,9 @@ from typing import Any, Literal
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
+from archiver.dates import VN_TZ
 from archiver.discover import _fasturl, _xmltext
-from archiver.discover._dates import VIETNAM, parse_timestamp
+from archiver.discover._dates import parse_timestamp
 from archiver.discover.links import base_url_of
 from archiver.text import clean_or_none
 
@@ -116,7 +117,7 @@ def _published(item: Any) -> datetime | None:
         # An exotic format feedparser knows (it reports it in UTC).
         parsed = dict.get(item, f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), VIETNAM)
+            return datetime.fromtimestamp(calendar.timegm(parsed), VN_TZ)
     return None
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
+from archiver.dates import VN_TZ
 from archiver.errors import QueryError
 
-__all__ = ["VN_TIME", "date_bounds", "iso", "now_iso", "period_clauses"]
+__all__ = ["date_bounds", "iso", "now_iso", "period_clauses"]
 
-VN_TIME = timezone(timedelta(hours=7))
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -17,7 +17,7 @@ def iso(moment: datetime) -> str:
     """``moment`` in Vietnam time, e.g. ``2024-03-05T09:15:00+07:00``; naive means UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(VN_TIME).isoformat(timespec="seconds")
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 def now_iso() -> str:
