@@ -33,7 +33,7 @@ from archiver.extract.page import MAX_HTML_CHARS, Page, load_page
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
 from archiver.sites import Profile, registry
-from archiver.text import clean, detect_language
+from archiver.text import clean_or_none, detect_language
 from archiver.urls import host_of, normalize_url
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "Page", "extract", "extract_page", "load_page"]
@@ -265,7 +265,7 @@ class _Extraction:
             site=self.site,
             title=title,
             published_at=times.published.isoformat() if times.published else None,
-            published_raw=clean(times.published_raw) or None,
+            published_raw=clean_or_none(times.published_raw),
             updated_at=times.updated.isoformat() if times.updated else None,
             author=author,
             author_raw=author_raw,

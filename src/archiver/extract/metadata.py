@@ -17,7 +17,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.text import clean
+from archiver.text import clean, clean_or_none
 
 ARTICLE_TYPES = frozenset(
     {
@@ -93,7 +93,7 @@ def read_metadata(tree: LexborHTMLParser) -> Metadata:
             meta.canonical_url = (node.attributes.get("href") or "").strip() or None
     title_node = tree.css_first("title")
     if title_node is not None:
-        meta.html_title = clean(html.unescape(title_node.text(deep=True))) or None
+        meta.html_title = clean_or_none(html.unescape(title_node.text(deep=True)))
 
     metas: dict[tuple[str, str], str] = {}
     for node in tree.css("meta[content]"):
@@ -106,19 +106,14 @@ def read_metadata(tree: LexborHTMLParser) -> Metadata:
             if name:
                 metas.setdefault((key, name.strip().lower()), content.strip())
     meta.og_url = metas.get(("property", "og:url")) or None
-    meta.og_title = clean(html.unescape(metas.get(("property", "og:title"), ""))) or None
-    meta.site_name = clean(metas.get(("property", "og:site_name"), "")) or None
-    meta.description = (
-        clean(
-            html.unescape(
-                metas.get(("name", "description"))
-                or metas.get(("property", "og:description"))
-                or ""
-            )
+    meta.og_title = clean_or_none(html.unescape(metas.get(("property", "og:title"), "")))
+    meta.site_name = clean_or_none(metas.get(("property", "og:site_name")))
+    meta.description = clean_or_none(
+        html.unescape(
+            metas.get(("name", "description")) or metas.get(("property", "og:description")) or ""
         )
-        or None
     )
-    meta.meta_author = clean(html.unescape(metas.get(("name", "author"), ""))) or None
+    meta.meta_author = clean_or_none(html.unescape(metas.get(("name", "author"), "")))
     meta.published = [
         (f"meta {key}={name}", metas[(key, name.lower())])
         for key, name in _PUBLISHED_META
@@ -148,7 +143,7 @@ def _read_json_ld(tree: LexborHTMLParser, meta: Metadata) -> None:
             if not types & ARTICLE_TYPES:
                 continue
             if item.get("headline") and not meta.headline:
-                meta.headline = clean(html.unescape(str(item["headline"]))) or None
+                meta.headline = clean_or_none(html.unescape(str(item["headline"])))
             for key, target in (
                 ("datePublished", jsonld_published),
                 ("dateModified", jsonld_modified),
@@ -225,4 +220,4 @@ def _name(item: dict[str, Any]) -> str | None:
         name = next((n for n in name if isinstance(n, str)), None)
     if not isinstance(name, str):
         return None
-    return clean(html.unescape(html.unescape(name))) or None
+    return clean_or_none(html.unescape(html.unescape(name)))
