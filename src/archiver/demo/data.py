@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from archiver.dates import VN_TZ
 from archiver.errors import InputError
 from archiver.text import fold
 
 __all__ = [
     "NEWS",
     "PORTAL",
-    "VIETNAM",
     "DemoArticle",
     "DemoImage",
     "Page",
@@ -25,10 +26,11 @@ __all__ = [
     "SiteInfo",
     "demo_articles",
     "html_page",
+    "pages_of",
     "site_info",
+    "text_page",
 ]
 
-VIETNAM = timezone(timedelta(hours=7))
 PORTAL = "tamky"
 NEWS = "tinsonghan.example"
 _DATA = "articles.json"
@@ -55,9 +57,24 @@ class Page:
     replies: tuple[Reply, ...]
 
 
+def text_page(url: str, body: str, kind: str, *extra: tuple[str, str]) -> Page:
+    """A page that answers 200 with ``body`` as UTF-8 text of media type ``kind``."""
+    return Page(url, (Reply(200, (("Content-Type", f"{kind}; charset=utf-8"), *extra), body),))
+
+
 def html_page(url: str, body: str, *extra: tuple[str, str]) -> Page:
     """A page that answers 200 with ``body`` as UTF-8 HTML."""
-    return Page(url, (Reply(200, (("Content-Type", "text/html; charset=utf-8"), *extra), body),))
+    return text_page(url, body, "text/html", *extra)
+
+
+def pages_of(
+    articles: list[DemoArticle], category: str, per_page: int
+) -> Iterator[tuple[int, int, list[DemoArticle]]]:
+    """A category's listing, newest first, as (page number, number of pages, articles)."""
+    newest = [a for a in reversed(articles) if a.category == category]
+    pages = max(1, -(-len(newest) // per_page))
+    for page in range(1, pages + 1):
+        yield page, pages, newest[(page - 1) * per_page : page * per_page]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +160,7 @@ def site_info(key: str) -> SiteInfo:
 def _article(raw: dict[str, Any]) -> DemoArticle:
     try:
         site, ident, category = raw["site"], int(raw["id"]), str(raw["category"])
-        published = datetime.strptime(raw["published"], "%Y-%m-%d %H:%M").replace(tzinfo=VIETNAM)
+        published = datetime.strptime(raw["published"], "%Y-%m-%d %H:%M").replace(tzinfo=VN_TZ)
         image = DemoImage(**raw["image"]) if raw.get("image") else None
         if category not in _raw()["sites"][site]["categories"]:
             raise KeyError(f"category {category}")

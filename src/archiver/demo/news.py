@@ -24,7 +24,9 @@ from archiver.demo.data import (
     Reply,
     demo_articles,
     html_page,
+    pages_of,
     site_info,
+    text_page,
 )
 
 __all__ = [
@@ -55,6 +57,7 @@ FEED = f"{_ROOT}/rss/tin-moi.rss"
 SITEMAP = f"{_ROOT}/sitemap.xml"
 _DAY_NAMES = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
 _HTML = ("Content-Type", "text/html; charset=utf-8")
+_XML = "application/xml"
 _ACTIVE = ' class="active"'
 _RELATED = 3
 _HOME_RECENT = 10
@@ -234,10 +237,7 @@ def _listing(title: str, url: str, items: str, today: date, current: str | None,
 
 def _section_pages(articles: list[DemoArticle], today: date) -> Iterator[Page]:
     for section, name in _SITE.categories.items():
-        newest = [a for a in reversed(articles) if a.category == section]
-        pages = max(1, -(-len(newest) // PER_PAGE))
-        for page in range(1, pages + 1):
-            chunk = newest[(page - 1) * PER_PAGE: page * PER_PAGE]
+        for page, pages, chunk in pages_of(articles, section, PER_PAGE):
             url = section_url(section, page)
             items = "\n".join(_item(a) for a in chunk)
             yield html_page(url, _listing(name, url, items, today, section,
@@ -255,10 +255,6 @@ def _home(articles: list[DemoArticle], today: date) -> str:
     aside = ('\n</div>\n<aside class="col-side"><div class="box-most-read"><h2>Đọc nhiều</h2>'
              f"<ul>{most_read}</ul></div></aside>\n<div>")
     return _listing("Tin mới", _SITE.root, items, today, None, aside)
-
-
-def _xml(url: str, text: str, kind: str = "application/xml") -> Page:
-    return Page(url, (Reply(200, (("Content-Type", f"{kind}; charset=utf-8"),), text),))
 
 
 def _sitemaps(articles: list[DemoArticle]) -> list[Page]:
@@ -283,9 +279,11 @@ def _sitemaps(articles: list[DemoArticle]) -> list[Page]:
     ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
     google = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
     return [
-        _xml(SITEMAP, f"{head}<sitemapindex {ns}>{index}\n</sitemapindex>\n"),
-        _xml(f"{_ROOT}/sitemaps/articles.xml", f"{head}<urlset {ns}>{urls}\n</urlset>\n"),
-        _xml(f"{_ROOT}/sitemaps/news.xml", f"{head}<urlset {ns} {google}>{news}\n</urlset>\n"),
+        text_page(SITEMAP, f"{head}<sitemapindex {ns}>{index}\n</sitemapindex>\n", _XML),
+        text_page(f"{_ROOT}/sitemaps/articles.xml", f"{head}<urlset {ns}>{urls}\n</urlset>\n",
+                  _XML),
+        text_page(f"{_ROOT}/sitemaps/news.xml",
+                  f"{head}<urlset {ns} {google}>{news}\n</urlset>\n", _XML),
     ]
 
 
@@ -304,7 +302,7 @@ def _feed(articles: list[DemoArticle]) -> Page:
             f"<description>Tin mới nhất của {name}</description>\n<language>vi</language>\n"
             f"<lastBuildDate>{format_datetime(newest[0].published)}</lastBuildDate>"
             f"{items}\n</channel>\n</rss>\n")
-    return _xml(FEED, text, "application/rss+xml")
+    return text_page(FEED, text, "application/rss+xml")
 
 
 def _validators(article: DemoArticle, body: str) -> tuple[tuple[str, str], ...]:
@@ -319,8 +317,7 @@ def news_pages(today: date) -> list[Page]:
     articles = demo_articles(NEWS)
     pages = [
         html_page(_SITE.root, _home(articles, today)),
-        Page(f"{_ROOT}/robots.txt",
-             (Reply(200, (("Content-Type", "text/plain; charset=utf-8"),), ROBOTS),)),
+        text_page(f"{_ROOT}/robots.txt", ROBOTS, "text/plain"),
         *_sitemaps(articles),
         _feed(articles),
     ]

@@ -19,7 +19,9 @@ from archiver.demo.data import (
     Reply,
     demo_articles,
     html_page,
+    pages_of,
     site_info,
+    text_page,
 )
 
 __all__ = [
@@ -230,10 +232,7 @@ def _pager(category: str, page: int, pages: int) -> str:
 
 def _listing_pages(articles: list[DemoArticle], today: date) -> Iterator[Page]:
     for category, name in _SITE.categories.items():
-        newest = [a for a in reversed(articles) if a.category == category]
-        pages = max(1, -(-len(newest) // PER_PAGE))
-        for page in range(1, pages + 1):
-            chunk = newest[(page - 1) * PER_PAGE: page * PER_PAGE]
+        for page, pages, chunk in pages_of(articles, category, PER_PAGE):
             url = listing_url(category, page)
             content = _list_table(name, _items(chunk), _pager(category, page, pages))
             yield html_page(url, _frame(name, today, url.removeprefix(_ROOT + "/"), content))
@@ -283,8 +282,7 @@ def portal_pages(today: date) -> list[Page]:
     contact = "Ban biên tập Cổng thông tin điện tử thành phố Tam Kỳ - 70 Hùng Vương, TP Tam Kỳ."
     pages = [
         html_page(_SITE.root, _home(articles, today)),
-        Page(f"{_ROOT}/robots.txt",
-             (Reply(200, (("Content-Type", "text/plain; charset=utf-8"),), ROBOTS),)),
+        text_page(f"{_ROOT}/robots.txt", ROBOTS, "text/plain"),
         html_page(_ROOT + _LOGIN, _simple("Đăng nhập", today, "Login.aspx", login)),
         html_page(_ROOT + _CONTACT, _simple("Liên hệ", today, "LienHe.aspx", contact)),
     ]
