@@ -318,9 +318,14 @@ def _weekday_start(t: _Text, day: date, start: int, floor: int) -> int:
     wm = _WEEKDAY_BEFORE.search(t.folded, max(floor, start - 30), start)
     if wm is None:
         return start
-    key = re.sub(r"[\s.]", "", wm["wd"].lower())
-    weekday = _WEEKDAYS.get(key, _WEEKDAYS.get(key[:3]))
-    return wm.start() if weekday == day.weekday() else start
+    return wm.start() if _weekday(wm["wd"]) == day.weekday() else start
+
+
+def _weekday(name: str) -> int | None:
+    """The weekday (Monday 0) a weekday name in the folded text means ("Thu 5", "Chu nhat",
+    "Tues."), or None."""
+    key = re.sub(r"[\s.]", "", name.lower())
+    return _WEEKDAYS.get(key, _WEEKDAYS.get(key[:3]))
 
 
 def _attach_time(
@@ -454,8 +459,7 @@ def _relative(t: _Text, now: datetime) -> ParsedDate | None:
             return None
         return t.result(value - timedelta(seconds=count * seconds), "relative", start, end)
     if m["wd"]:  # "thứ 5 tuần trước": that weekday in the week (Monday first) before this one
-        key = re.sub(r"[\s.]", "", m["wd"].lower())
-        weekday = _WEEKDAYS.get(key, _WEEKDAYS.get(key[:3], 0))
+        weekday = _weekday(m["wd"]) or 0
         day = now.date() - timedelta(days=now.weekday() + 7 - weekday)
         midnight = datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
         return t.result(midnight, "relative", start, end)
