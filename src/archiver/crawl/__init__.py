@@ -62,7 +62,9 @@ def run_crawl(
     if record is not None:
         from archiver.replay import Recorder
 
-        recorder = Recorder(record)
+        # The manifest (every page so far) is rewritten every 50 exchanges, not after each,
+        # and once more when the run ends; body files are always written before it.
+        recorder = Recorder(record, flush_every=50)
     # zlib level 1: a crawl stores every raw page; level 6 saves a quarter of the space
     # for twice the CPU, which a crawl cannot spare (reparse and exports are unaffected).
     with RunLock(path, wait=wait), Archive(path, compress_level=1) as archive:
