@@ -81,12 +81,12 @@ class ProfileRegistry:
         """The profile whose hosts cover ``url``'s host, else one whose URL fingerprint matches."""
         host = host_of(url)
         best: Profile | None = None
+        best_length = 0
         for profile in self._by_name.values():
             # The longest matching host wins (e.vnexpress.net over vnexpress.net).
-            if profile.matches_host(host) and (
-                best is None or _longest_host(profile, host) > _longest_host(best, host)
-            ):
-                best = profile
+            length = profile.host_match(host)
+            if length > best_length:
+                best, best_length = profile, length
         if best is not None:
             return best
         for profile in self._by_name.values():
@@ -105,10 +105,6 @@ class ProfileRegistry:
             ):
                 return candidate
         return None
-
-
-def _longest_host(profile: Profile, host: str) -> int:
-    return max((len(h) for h in profile.hosts if host == h or host.endswith("." + h)), default=0)
 
 
 @cache

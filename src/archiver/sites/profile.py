@@ -53,7 +53,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.dates import validate_format
+from archiver.dates import ORDERS, validate_format
 from archiver.errors import ProfileError
 from archiver.urls import is_http_url
 
@@ -139,8 +139,13 @@ class Profile:
     source: str = ""
 
     def matches_host(self, host: str) -> bool:
+        return self.host_match(host) > 0
+
+    def host_match(self, host: str) -> int:
+        """The length of the longest of the profile's hosts that covers ``host`` (0 if none):
+        the more specific profile wins (e.vnexpress.net over vnexpress.net)."""
         host = host.lower()
-        return any(host == h or host.endswith("." + h) for h in self.hosts)
+        return max((len(h) for h in self.hosts if host == h or host.endswith("." + h)), default=0)
 
     def url_kind(self, url: str) -> str | None:
         """ "article", "listing", "ignore" or None when the profile's URL patterns don't say."""
@@ -187,7 +192,7 @@ def profile_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Profil
     disc = data.get("discovery", {})
     fp = data.get("fingerprint", {})
     order = dates.get("order", "DMY")
-    if order not in ("DMY", "MDY"):
+    if order not in ORDERS:
         raise ProfileError("dates.order must be 'DMY' or 'MDY'", site=site, field="dates.order")
     selectors = Selectors(
         **{key: _selectors(sel.get(key, []), site, f"selectors.{key}") for key in SELECTOR_FIELDS}
