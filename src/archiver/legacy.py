@@ -218,9 +218,10 @@ def _convert_by_content(
     replace: Callable[[str], None],
     converted: Counter[str],
 ) -> None:
-    encoding = guess_legacy(text, candidates, min_words=min_words)
-    if encoding:
-        replace(to_unicode(text, encoding))
+    guessed = _guess(text, candidates, min_words)
+    if guessed is not None:
+        encoding, new = guessed
+        replace(new)
         converted[encoding] += 1
 
 
@@ -233,20 +234,29 @@ def guess_legacy(
     and at least ``min_words`` converted words, ``_MIN_VALID_SHARE`` of all changed
     words, that are valid Vietnamese syllables. Declines on a tie.
     """
+    guessed = _guess(text, candidates, min_words)
+    return guessed[0] if guessed is not None else None
+
+
+def _guess(text: str, candidates: tuple[str, ...], min_words: int) -> tuple[str, str] | None:
+    """:func:`guess_legacy`'s encoding, with ``text`` converted from it (converted once)."""
     if _UNICODE_VIETNAMESE.search(text) or _is_double_utf8(text):
         return None
     chars = frozenset(text)
     scores = []
+    conversions: dict[str, str] = {}
     for encoding in candidates:
         if chars.isdisjoint(_evidence(encoding)):
             continue
-        valid, changed = _syllable_score(text, encoding)
+        new = conversions[encoding] = to_unicode(text, encoding)
+        valid, changed = _syllable_score(text, new)
         if valid >= min_words and valid >= _MIN_VALID_SHARE * changed:
             scores.append((valid, encoding))
     scores.sort(reverse=True)
     if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
         return None
-    return scores[0][1]
+    encoding = scores[0][1]
+    return encoding, conversions[encoding]
 
 
 def _is_double_utf8(text: str) -> bool:
@@ -267,11 +277,12 @@ _CP1252_BYTES = {
 _WORD_PIECE = re.compile(r"[^\W\d_]+")
 
 
-def _syllable_score(text: str, encoding: str) -> tuple[int, int]:
-    """(valid, changed): words the conversion changes, and how many of them are Vietnamese."""
+def _syllable_score(text: str, converted: str) -> tuple[int, int]:
+    """(valid, changed): words the conversion of ``text`` to ``converted`` changes, and how many
+    of them are Vietnamese."""
     valid = changed = 0
     # Conversion never touches whitespace, so the words of input and output pair up.
-    for word, new in zip(text.split(), to_unicode(text, encoding).split(), strict=False):
+    for word, new in zip(text.split(), converted.split(), strict=False):
         if new == word:
             continue
         # One-letter words (ở, à, ư) are real but prove nothing: a stray soft hyphen is one.
@@ -307,7 +318,6 @@ class _FontMap:
         self.css = _css_fonts(tree)
         self.encodings: tuple[str, ...] = ()
         self._seen: dict[int, Font | None] = {}
-        self._found: set[str] = set()
 
     def font_of(self, node: LexborNode) -> Font | None:
         """The font the nearest declaring ancestor of ``node`` sets, or None."""
@@ -327,8 +337,7 @@ class _FontMap:
             parent = parent.parent
         for key in path:
             self._seen[key] = font
-        if font and font[0] and font[0] not in self._found:
-            self._found.add(font[0])
+        if font and font[0] and font[0] not in self.encodings:
             self.encodings = (*self.encodings, font[0])
         return font
 
