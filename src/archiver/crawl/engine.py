@@ -68,7 +68,6 @@ class Crawl:
         self.frontier = frontier
         self.run_id = run_id
         self.reporter = reporter
-        self.settings = plan.settings
         self.workers = workers
         #: A :class:`~archiver.warc.WarcWriter` when the crawl also writes WARC files.
         self.warc = warc

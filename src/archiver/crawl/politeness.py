@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Clock = Callable[[], float]
 
@@ -34,8 +34,6 @@ class HostSlot:
     in_flight: int = 0
     next_start: float = 0.0
     paused_until: float = 0.0
-    errors_in_row: int = 0
-    latencies: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.delay = self.base_delay
@@ -59,13 +57,10 @@ class HostSlot:
         if retry_after is not None and retry_after > 0:
             self.paused_until = max(self.paused_until, now + retry_after)
         if error:
-            self.errors_in_row += 1
             if self.autothrottle:
                 self.delay = min(self.max_delay, max(self.delay * 2, self.base_delay, 1.0))
-        else:
-            self.errors_in_row = 0
-            if self.autothrottle and latency is not None:
-                self._throttle(latency)
+        elif self.autothrottle and latency is not None:
+            self._throttle(latency)
         # The gap runs from the end of the previous exchange: a slow server gets more air.
         self.next_start = max(self.next_start, now + self.delay)
 

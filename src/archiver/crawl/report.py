@@ -33,7 +33,6 @@ class Stats:
     view_counts: int = 0
     errors: int = 0
     retries: int = 0
-    queued: int = 0
     outcomes: Counter = field(default_factory=Counter)
     hosts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
