@@ -31,6 +31,8 @@ from functools import cache, lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from archiver.text import _TONES
+
 __all__ = [
     "LEGACY_ENCODINGS",
     "convert_legacy_text",
@@ -422,7 +424,6 @@ def _first_family(value: str) -> str | None:
 
 # --- syllables ---------------------------------------------------------------------------
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
 _STRIP_TONES = dict.fromkeys(map(ord, _TONES))
 _ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
 _OPEN_RHYME = (
