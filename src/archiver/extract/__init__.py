@@ -102,7 +102,8 @@ class _Extraction:
         self.profile = profile
         self.fetched_at = fetched_at
         self.warnings = warnings
-        self.site = profile.name if profile else host_of(url) or None
+        host = host_of(url)
+        self.site = profile.name if profile else host or None
         self.selectors = profile.selectors if profile else None
         self.title_node: LexborNode | None = None
         self.outlets = [
@@ -110,8 +111,12 @@ class _Extraction:
             *((profile.display_name,) if profile and profile.display_name else ()),
             *(meta.publishers),
             meta.site_name or "",
-            host_of(url).split(".")[0] if host_of(url) else "",
+            host.split(".")[0] if host else "",
         ]
+
+    @cached_property
+    def normalized_url(self) -> str:
+        return normalize_url(self.url)
 
     @cached_property
     def roles(self) -> Roles:
@@ -279,7 +284,7 @@ class _Extraction:
 
     def _canonical_url(self) -> str:
         canonical = self.meta.canonical_url or self.meta.og_url
-        return normalize_url(canonical, self.url) if canonical else normalize_url(self.url)
+        return normalize_url(canonical, self.url) if canonical else self.normalized_url
 
     def _titled(self) -> list[LexborNode]:
         return [*self.roles["title"], *self.tree.css("[itemprop=headline]")]
@@ -288,7 +293,7 @@ class _Extraction:
         """Why the URL alone shows the page is no article: a site's home, a profile's listing."""
         if _is_site_home(self.url):
             return "page is a site's home page, not an article"
-        if self.profile is not None and self.profile.url_kind(normalize_url(self.url)) == "listing":
+        if self.profile is not None and self.profile.url_kind(self.normalized_url) == "listing":
             return f"profile {self.profile.name}: URL is a listing page, not an article"
         return None
 
