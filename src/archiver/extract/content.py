@@ -176,9 +176,8 @@ def looks_like_listing(
             headline_links += 1
     if headline_links >= 8 and headline_links * 150 > prose_chars:
         return True
-    total = sum(len(b.text) for b in blocks) or 1
     linked = sum(b.link_chars for b in blocks)
-    return linked / total > 0.5 and prose_chars < 600
+    return linked / (chars or 1) > 0.5 and prose_chars < 600
 
 
 def body_blocks(
@@ -200,7 +199,7 @@ def body_blocks(
         if (
             kept
             and len(text) < 120
-            and (_END_RE.match(text) or any(lowered.startswith(m) for m in extra_end))
+            and (_END_RE.match(text) or lowered.startswith(extra_end))
         ):
             break
         if not _HAS_WORD.search(text):
