@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -219,7 +219,6 @@ def _visible_candidates(
         scope = container
     if scope is None:
         return found
-    anchor_ids = set(levels)
     for order, block in enumerate(_dated_blocks(scope, chrome_ids)):
         if len(block.text) > _MAX_LINE or block.node.mem_id in seen:
             continue
@@ -230,7 +229,7 @@ def _visible_candidates(
             (levels[p.mem_id] for p in (block.node, *ancestors(block.node)) if p.mem_id in levels),
             _MAX_LEVELS,
         )
-        if _plausible(parsed, block.text, distance) and not _in_teaser(block.node, anchor_ids):
+        if _plausible(parsed, block.text, distance) and not _in_teaser(block.node, levels):
             updated = bool(_UPDATED_LABEL.search(block.text[: parsed.span[0]]))
             found.append(_Candidate(parsed, block.text, block.node, distance, order, updated))
     return found
@@ -307,7 +306,7 @@ def _candidate(
         parsed = parse_iso(attr) if attr else None
         if parsed is None:
             return None
-    if not _plausible(parsed, text, distance) or _in_teaser(node, set(levels)):
+    if not _plausible(parsed, text, distance) or _in_teaser(node, levels):
         return None
     updated = bool(_UPDATED_LABEL.search(text[: parsed.span[0]] if parsed.raw in text else text))
     return _Candidate(parsed, text, node, distance, order, updated)
@@ -323,8 +322,9 @@ def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
     return len(line) <= _MAX_RELATIVE_LINE and distance <= _MAX_RELATIVE_LEVELS
 
 
-def _in_teaser(node: LexborNode, anchor_ids: set[int]) -> bool:
-    """True for the time stamp of a teaser in a list of other articles."""
+def _in_teaser(node: LexborNode, anchor_ids: Container[int]) -> bool:
+    """True for the time stamp of a teaser in a list of other articles (``anchor_ids``: the
+    headline and its ancestors, where the search stops)."""
     for depth, parent in enumerate(ancestors(node)):
         if depth >= 3 or parent.mem_id in anchor_ids:
             return False
