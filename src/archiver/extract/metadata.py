@@ -83,9 +83,7 @@ class Metadata:
 
 def read_metadata(tree: LexborHTMLParser) -> Metadata:
     meta = Metadata()
-    head = tree.head
-    scope = head if head is not None else tree.root
-    if scope is None:
+    if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
     for node in tree.css("link[rel]"):
         rel = (node.attributes.get("rel") or "").lower().split()
