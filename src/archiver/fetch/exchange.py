@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-Headers = tuple[tuple[str, str], ...]
+from archiver.headers import Headers, header_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,7 @@ class Exchange:
 
     def header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or None."""
-        lowered = name.lower()
-        return next((v for k, v in self.response_headers if k.lower() == lowered), None)
+        return header_value(self.response_headers, name)
 
     @property
     def content_type(self) -> str | None:

@@ -36,9 +36,10 @@ import httpx
 
 from archiver.fetch.body import ACCEPT_ENCODING, Body, BodyLimits, content_codings, read_body
 from archiver.fetch.clients import RESPONSE_KEY, ClientFactory, ClientPool
-from archiver.fetch.exchange import Exchange, Headers
+from archiver.fetch.exchange import Exchange
 from archiver.fetch.result import FetchResult, Kind, is_document_type
 from archiver.fetch.retry import Retried, RetryPolicy
+from archiver.headers import latin1_pairs
 from archiver.settings import DEFAULTS, Settings
 
 __all__ = ["Allow", "Fetcher"]
@@ -67,10 +68,6 @@ class _Attempt:
 
     def header(self, name: str) -> str | None:
         return self.exchange.header(name)
-
-
-def _pairs(headers: httpx.Headers) -> Headers:
-    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw)
 
 
 def _describe(error: BaseException, settings: Settings) -> str:
@@ -341,8 +338,8 @@ class Fetcher:
             final_url=str(request.url),
             status=response.status_code if response is not None else None,
             fetched_at=fetched_at,
-            request_headers=_pairs(request.headers),
-            response_headers=_pairs(response.headers) if response is not None else (),
+            request_headers=latin1_pairs(request.headers.raw),
+            response_headers=latin1_pairs(response.headers.raw) if response is not None else (),
             body=body.data,
             http_version=response.http_version if response is not None else None,
             ip_address=ip_address,

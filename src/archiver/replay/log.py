@@ -11,9 +11,9 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
-__all__ = ["LoggedRequest", "RequestLog"]
+from archiver.headers import Headers, header_value
 
-Headers = tuple[tuple[str, str], ...]
+__all__ = ["LoggedRequest", "RequestLog"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,7 @@ class LoggedRequest:
     finished: float | None = None
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return header_value(self.headers, name)
 
 
 class RequestLog:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import InputError
+from archiver.headers import Headers, header_value
 from archiver.urls import is_http_url
 
 __all__ = ["FORMAT", "MANIFEST", "VERSION", "Entry", "ResponseSpec", "load_manifest"]
@@ -22,7 +23,6 @@ MANIFEST = "manifest.json"
 FORMAT = "archiver-replay"
 VERSION = 1
 
-Headers = tuple[tuple[str, str], ...]
 _SPEC_KEYS = {
     "status", "headers", "file", "text", "generate_bytes", "gzip", "gzip_bomb", "chunked",
     "delay", "close", "note",
@@ -48,8 +48,7 @@ class ResponseSpec:
     load: Callable[[], bytes] | None = None
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
+        return header_value(self.headers, name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from types import TracebackType
 import h11
 
 from archiver.errors import InputError
+from archiver.headers import header_value, latin1_pairs
 from archiver.replay.site import ReplaySite
 
 __all__ = ["ReplayServer", "check_loopback"]
@@ -223,13 +224,11 @@ class ReplayServer:
         """Answer one request; False when the connection must end."""
         method = request.method.decode("ascii", "replace")
         target = request.target.decode("utf-8", "replace")
-        headers = tuple(
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers
-        )
+        headers = latin1_pairs(request.headers)
         if method == "CONNECT":
             await self._send_error(conn, writer, 501)
             return False
-        host = next((v for k, v in headers if k == "host"), None)
+        host = header_value(headers, "host")  # h11 gives names in lower case
         response = self.site.respond(method, target, headers, host=host, via="server")
         try:
             if response.delay:

@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archiver.headers import Headers, header_value
 from archiver.replay.bodies import Body, body_for
 from archiver.replay.log import RequestLog
 from archiver.replay.manifest import Entry, ResponseSpec, load_manifest
@@ -22,7 +23,6 @@ from archiver.urls import normalize_url
 
 __all__ = ["ReplayResponse", "ReplaySite"]
 
-Headers = tuple[tuple[str, str], ...]
 # Framing and encoding are decided when the response is sent, never copied from the manifest.
 _COMPUTED = {"content-length", "transfer-encoding", "content-encoding", "connection"}
 _NOT_FOUND = b"<!DOCTYPE html><title>404</title><p>Not in this replay.</p>\n"
@@ -152,20 +152,16 @@ def _guess_type(spec: ResponseSpec, url: str) -> str:
     return guessed
 
 
-def _request_header(headers: Headers, name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name), None)
-
-
 def _not_modified(spec: ResponseSpec, headers: Headers) -> bool:
     """RFC 9110 §13.1: If-None-Match decides when present, else If-Modified-Since."""
-    if_none_match = _request_header(headers, "if-none-match")
+    if_none_match = header_value(headers, "if-none-match")
     etag = spec.header("etag")
     if if_none_match is not None:
         if etag is None:
             return False
         wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in wanted or etag.strip().removeprefix("W/") in wanted
-    since = _request_header(headers, "if-modified-since")
+    since = header_value(headers, "if-modified-since")
     modified = spec.header("last-modified")
     if since is None or modified is None:
         return False

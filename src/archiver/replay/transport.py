@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
+from archiver.headers import latin1_pairs
 from archiver.replay.site import ReplayResponse, ReplaySite
 
 __all__ = ["ReplayTransport"]
@@ -60,7 +61,7 @@ class ReplayTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         self.site = site
 
     def _start(self, request: httpx.Request) -> tuple[ReplayResponse, float]:
-        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
+        headers = latin1_pairs(request.headers.raw)
         response = self.site.respond(
             request.method, str(request.url), headers, host=request.url.netloc.decode("ascii"),
             via="transport",
