@@ -16,7 +16,9 @@ from functools import lru_cache
 from typing import Any
 
 from archiver.article import Article
+from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
+from archiver.fetch.result import media_type
 
 # Links to files that are not web pages: recorded nowhere, never fetched.
 _BINARY = re.compile(
@@ -81,7 +83,7 @@ class Scope:
 
 
 def content_kind(content_type: str | None, body: bytes, kind: str) -> str:
-    mime = (content_type or "").split(";")[0].strip().lower()
+    mime = media_type(content_type)
     head = body[:512].lstrip().lower()
     start = body[:2048]
     xml_like = any(t in mime for t in _XML_TYPES) or head.startswith(b"<?xml")
@@ -91,7 +93,7 @@ def content_kind(content_type: str | None, body: bytes, kind: str) -> str:
         if mime.startswith("text/html") and kind not in ("sitemap", "feed"):
             return "html"
         return "sitemap"
-    if body[:2] == b"\x1f\x8b" and kind == "sitemap":
+    if body[:2] == GZIP_MAGIC and kind == "sitemap":
         return "sitemap"
     if (
         not mime

@@ -20,6 +20,7 @@ from typing import Any
 
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
+from archiver.fetch.result import media_type
 from archiver.replay.manifest import FORMAT, MANIFEST, VERSION
 from archiver.urls import host_of, normalize_url
 
@@ -96,8 +97,7 @@ class Recorder:
         """``files/<host>/<hash>.<ext>``: safe on every filesystem whatever the URL holds."""
         host = _UNSAFE.sub("_", host_of(url) or "unknown")[:100] or "unknown"
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
-        kind = (content_type or "").split(";")[0].strip().lower()
-        return f"files/{host}/{digest}{_EXTENSIONS.get(kind, '.bin')}"
+        return f"files/{host}/{digest}{_EXTENSIONS.get(media_type(content_type), '.bin')}"
 
     def record(self, exchange: Exchange) -> bool:
         """Add one exchange; False when there is nothing to replay (no response, a 304)."""
