@@ -19,7 +19,9 @@ from archiver.crawl.outcome import Outcome, next_revisit
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import Reporter, Stats
 from archiver.dates import VN_TZ, parse_iso
+from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
 from archiver.fetch.fetcher import Fetcher
+from archiver.fetch.result import UNREACHABLE_KINDS
 from archiver.fetch.robots import RobotsCache
 from archiver.store.frontier import PRIORITY, Claimed, NewURL
 from archiver.store.times import iso
@@ -116,7 +118,7 @@ class Turns:
         self._release(item, exchanges, error=policy.unreachable)
         target = self.targets_by_host.get(host)
         if policy.unreachable:
-            wait = policy.retry_after or 600.0
+            wait = policy.retry_after or UNREACHABLE_RETRY_SECONDS
             self.politeness.pause(host, wait)
             self.reporter.note(f"robots.txt of {host} unreachable; trying again in {wait:.0f} s")
             return Outcome(
@@ -166,7 +168,7 @@ class Turns:
             gap=gap,
         )
         exchanges = list(result.exchanges)
-        failed = result.kind in ("server_error", "network_error", "retry_later")
+        failed = result.kind in UNREACHABLE_KINDS
         self._release(item, exchanges, error=failed, retry_at=result.retry_at)
         self._record_exchanges(exchanges)
         final = exchanges[-1] if exchanges else None

@@ -34,7 +34,14 @@ from typing import Literal
 
 from archiver.fetch.exchange import Exchange
 
-__all__ = ["DOCUMENT_TYPES", "FetchResult", "Kind", "is_document_type", "media_type"]
+__all__ = [
+    "DOCUMENT_TYPES",
+    "UNREACHABLE_KINDS",
+    "FetchResult",
+    "Kind",
+    "is_document_type",
+    "media_type",
+]
 
 Kind = Literal[
     "ok",
@@ -52,6 +59,9 @@ Kind = Literal[
     "bad_url",
     "retry_later",
 ]
+
+#: The server or the network failed (5xx, no response, asked to wait): come back later.
+UNREACHABLE_KINDS: tuple[Kind, ...] = ("server_error", "network_error", "retry_later")
 
 #: Media types the crawler parses: HTML, and XML for sitemaps and feeds.
 DOCUMENT_TYPES = frozenset({

@@ -40,14 +40,13 @@ from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS, RobotsPolicy
 from archiver.fetch.clients import origin_of
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
-from archiver.fetch.result import FetchResult
+from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
 
 __all__ = ["DAY", "RobotsCache", "robots_url"]
 
 DAY = 24 * 3600.0
 _UNAVAILABLE = ("client_error", "redirect_loop", "too_many_redirects", "bad_redirect",
                 "disallowed", "bad_url")
-_UNREACHABLE = ("server_error", "network_error", "retry_later")
 
 
 def robots_url(url: str) -> str:
@@ -147,11 +146,11 @@ class RobotsCache:
     async def _load(self, origin: str, url: str) -> tuple[_Cached, FetchResult]:
         result = await self.fetcher.fetch(url)
         self._results.append(result)
-        if result.kind in _UNREACHABLE:
+        if result.kind in UNREACHABLE_KINDS:
             now = datetime.now(UTC)
             retry_at = result.retry_at or now + timedelta(seconds=self.unreachable_retry)
             delay = max(0.0, (retry_at - now).total_seconds())
-            policy = RobotsPolicy.from_response(None, b"", url, retry_after=delay)
+            policy = RobotsPolicy(url, "unreachable", retry_after=delay)
             cached = _Cached(policy, self._clock() + delay, retry_at)
         else:
             if result.kind in _UNAVAILABLE:
