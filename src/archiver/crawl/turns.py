@@ -21,7 +21,7 @@ from archiver.crawl.report import Reporter, Stats
 from archiver.dates import VN_TZ, parse_iso
 from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
 from archiver.fetch.fetcher import Fetcher
-from archiver.fetch.result import UNREACHABLE_KINDS
+from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
 from archiver.fetch.robots import RobotsCache
 from archiver.store.frontier import PRIORITY, Claimed, NewURL
 from archiver.store.times import iso
@@ -171,30 +171,27 @@ class Turns:
         failed = result.kind in UNREACHABLE_KINDS
         self._release(item, exchanges, error=failed, retry_at=result.retry_at)
         self._record_exchanges(exchanges)
-        final = exchanges[-1] if exchanges else None
+        final = result.last  # a fetch always makes at least one exchange
         outcome = Outcome(item, "done", exchanges=exchanges, site=site, label=result.kind)
-        if final is not None:
-            outcome.status = final.status
-            outcome.etag = final.header("etag")
-            outcome.last_modified = final.header("last-modified")
+        outcome.status = final.status
+        outcome.etag = final.header("etag")
+        outcome.last_modified = final.header("last-modified")
         self.stats.retries += max(0, result.attempts - 1)
         if result.kind == "not_modified":
             outcome.reset_attempts = True
             self._schedule_revisit(outcome, item, None)
             return outcome
-        if result.kind in ("ok", "not_html") and final is not None:
+        if result.ok:
             outcome.reset_attempts = True
             await self._analyse(outcome, item, target, final)
             return outcome
         return self._failure(outcome, item, result)
 
-    def _failure(self, outcome: Outcome, item: Claimed, result: Any) -> Outcome:
+    def _failure(self, outcome: Outcome, item: Claimed, result: FetchResult) -> Outcome:
         kind = result.kind
-        final = result.exchanges[-1] if result.exchanges else None
-        outcome.error = (
-            final.error if final is not None and final.error else None
-        ) or kind.replace("_", " ")
-        if final is not None and final.status and kind == "client_error":
+        final = result.last
+        outcome.error = final.error or kind.replace("_", " ")
+        if final.status and kind == "client_error":
             outcome.error = f"HTTP {final.status}"
         if kind == "retry_later" and result.retry_at is not None:
             outcome.state, outcome.next_fetch_at = "queued", result.retry_at
