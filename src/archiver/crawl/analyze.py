@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from archiver.article import Article
+from archiver.crawl.config import in_domains
 from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.result import media_type
@@ -75,11 +76,7 @@ class Scope:
         self.hosts = frozenset(hosts)
 
     def __contains__(self, host: str) -> bool:
-        while host:
-            if host in self.hosts:
-                return True
-            host = host.partition(".")[2]
-        return False
+        return in_domains(host, self.hosts)
 
 
 def content_kind(content_type: str | None, body: bytes, kind: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,15 @@ _SITE_KEYS = {
 _TOP_KEYS = {"site", "db", "allow_hosts", "operator"} | _SETTING_NAMES
 
 
+def in_domains(host: str, domains: Container[str]) -> bool:
+    """True when ``host`` or one of its parent domains is in ``domains`` (one lookup per label)."""
+    while host:
+        if host in domains:
+            return True
+        host = host.partition(".")[2]
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """One site of a crawl: where to start, what is in scope, and how politely."""
@@ -62,10 +72,7 @@ class Target:
     max_pages: int = 0
 
     def in_scope(self, url: str) -> bool:
-        if not is_http_url(url):
-            return False
-        host = host_of(url)
-        return any(host == h or host.endswith("." + h) for h in self.hosts)
+        return is_http_url(url) and in_domains(host_of(url), self.hosts)
 
 
 @dataclass(frozen=True, slots=True)
