@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.discover import _fasturl
-from archiver.discover.links import base_url_of, parse_html
+from archiver.discover.links import base_url_of, link_target, parse_html
 from archiver.text import clean, fold
 from archiver.urls import normalize_url
 
@@ -109,10 +109,8 @@ def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
             if number or _is_next(node, words, marks) or "page$" in postback[2].lower():
                 postbacks.append(PostBack(postback[1], postback[2], words or marks))
             continue
-        if href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
-            continue
-        target = _fasturl.normalize(href, base, origin)
-        if not target.startswith(("http://", "https://")) or target == here:
+        target = link_target(href, base, origin)
+        if target is None or target == here:
             continue
         if number:
             numbered.append((int(number[1]), target))
@@ -122,7 +120,8 @@ def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
             more.append(target)
 
     pages = _page_links(numbered)
-    following = [u for n, u in pages.items() if n == current_page_number(here) + 1]
+    after = current_page_number(here) + 1
+    following = [u for n, u in pages.items() if n == after]
     ordered = dict.fromkeys(u for u in (*strong, *labelled, *following, *more) if u != here)
     return Pager(next=tuple(ordered), pages=tuple(pages.values()), postbacks=tuple(postbacks))
 
