@@ -181,14 +181,18 @@ class Crawl:
                     self.stopping = self.max_pages_reached = True
                     return
                 item = queue[0]
-                if item.kind != "robots" and not self.robots.known(item.url):
+                # One cache lookup for the page: its origin's policy, when current.
+                policy = self.robots.current(item.url) if item.kind != "robots" else None
+                if item.kind != "robots" and policy is None:
                     robots_item = self._robots_turn_for(item, queue)
                     if robots_item is None:
                         break  # the robots.txt turn is in flight or not due: wait for it
                     item = robots_item
                 else:
                     queue.popleft()
-                    if item.kind != "robots" and not self.robots.allowed(item.url):
+                    if policy is not None and not policy.can_fetch(
+                        item.url, self.robots.user_agent
+                    ):
                         # No request is made, so the host's pace is not spent on it.
                         self._record(
                             Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))

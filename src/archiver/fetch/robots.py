@@ -7,9 +7,9 @@
         store.save_many((e, None) for e in result.exchanges)       # to record like any other
 
 A scheduler that fetches robots.txt in a turn of its own uses ``await load(url)`` (the
-policy and that fetch's exchanges), then ``known(url)`` / ``allowed(url)``, which answer
-at once from the cache. Each robots.txt exchange is handed out once: to the ``load``
-call that awaited its fetch, else to :meth:`drain`.
+policy and that fetch's exchanges), then ``current(url)`` (or ``known(url)`` /
+``allowed(url)``), which answer at once from the cache. Each robots.txt exchange is
+handed out once: to the ``load`` call that awaited its fetch, else to :meth:`drain`.
 
 How a fetch becomes a policy (RFC 9309, with :class:`RobotsPolicy` deciding the rest):
 
@@ -100,10 +100,14 @@ class RobotsCache:
         """May the crawl fetch ``url``? (An ``allow`` for :meth:`Fetcher.fetch`.)"""
         return (await self.policy(url)).can_fetch(url, self.user_agent)
 
+    def current(self, url: str) -> RobotsPolicy | None:
+        """The policy for ``url``'s origin when it is cached and current, else None (no fetch)."""
+        cached = self._cache.get(origin_of(httpx.URL(url)))
+        return cached.policy if cached is not None and cached.expires > self._clock() else None
+
     def known(self, url: str) -> bool:
         """True when a policy for ``url``'s host is cached and current (no fetch needed)."""
-        cached = self._cache.get(origin_of(httpx.URL(url)))
-        return cached is not None and cached.expires > self._clock()
+        return self.current(url) is not None
 
     def allowed(self, url: str) -> bool:
         """:meth:`can_fetch` from the cache only, without waiting.
