@@ -153,14 +153,16 @@ def analyze(
     notes: list[str] = []
     next_pages: tuple[str, ...] = ()
     if not article.is_article and pager is not None:
-        found.extend(Found(b.url, "article", None, url_host(b.url)) for b in boxes)
+        # The links above are in scope already; the earlier articles and feeds not yet.
+        found += _kept((Found(b.url, "article", None, url_host(b.url)) for b in boxes), scope)
         next_pages = pager.next[:1]
         if pager.postback_only:
             notes.append("listing pager uses ASP.NET postbacks; its later pages cannot be followed")
-        found.extend(Found(f.url, "feed", None, url_host(f.url)) for f in feeds if f.kind == "feed")
+        feed_urls = [f.url for f in feeds if f.kind == "feed"]
+        found += _kept((Found(u, "feed", None, url_host(u)) for u in feed_urls), scope)
     return Analysis(
         article=article if article.is_article else None,
-        found=tuple(f for f in found if scope is None or f.host in scope),
+        found=tuple(found),
         next_pages=next_pages,
         notes=tuple(notes),
         content="html",
@@ -168,6 +170,11 @@ def analyze(
 
 
 _KINDS = {"article": "article", "listing": "listing"}
+
+
+def _kept(found: Iterable[Found], scope: Scope | None) -> tuple[Found, ...]:
+    """The URLs of ``found`` inside the crawl's scope (all of them without a scope)."""
+    return tuple(f for f in found if scope is None or f.host in scope)
 
 
 @lru_cache(maxsize=65_536)
@@ -228,25 +235,26 @@ def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
     sitemap = parse_sitemap(body, url)
     if sitemap.kind == "feed":
         return _feed(body, url, scope)
-    found = [Found(c.loc, "sitemap", c.lastmod, url_host(c.loc)) for c in sitemap.sitemaps]
+    children = (Found(c.loc, "sitemap", c.lastmod, url_host(c.loc)) for c in sitemap.sitemaps)
+    found = list(_kept(children, scope))
     for entry in sitemap.urls:
-        if is_fetchable(entry.loc):
-            kind = "listing" if classify(entry.loc) == "listing" else "article"
-            found.append(
-                Found(entry.loc, kind, entry.lastmod or entry.news_published, url_host(entry.loc))
-            )
-    kept = tuple(f for f in found if scope is None or f.host in scope)
-    return Analysis(found=kept, notes=tuple(sitemap.warnings), content="sitemap")
+        if not is_fetchable(entry.loc):
+            continue
+        host = url_host(entry.loc)
+        if scope is not None and host not in scope:
+            continue  # checked first: classify() spends no time on it
+        kind = "listing" if classify(entry.loc) == "listing" else "article"
+        found.append(Found(entry.loc, kind, entry.lastmod or entry.news_published, host))
+    return Analysis(found=tuple(found), notes=tuple(sitemap.warnings), content="sitemap")
 
 
 def _feed(body: bytes, url: str, scope: Scope | None) -> Analysis:
     from archiver.discover import parse_feed
 
     feed = parse_feed(body, url)
-    found = tuple(
+    found = (
         Found(entry.link, "article", entry.published, url_host(entry.link))
         for entry in feed.entries
         if is_fetchable(entry.link)
     )
-    kept = tuple(f for f in found if scope is None or f.host in scope)
-    return Analysis(found=kept, notes=tuple(feed.warnings), content="feed")
+    return Analysis(found=_kept(found, scope), notes=tuple(feed.warnings), content="feed")

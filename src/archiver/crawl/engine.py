@@ -224,14 +224,17 @@ class Crawl:
         robots = NewURL(robots_url(item.url), item.host, item.site, "robots")
         return self.frontier.claim_url(robots, now_iso(), self.run_id)
 
+    def _queued_waits(self) -> list[float]:
+        """Seconds until each host with claimed URLs may start one (inf: its slots are busy)."""
+        return [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
+
     def _next_ready_in(self) -> float:
-        waits = [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
-        finite = [w for w in waits if w != float("inf")]
+        finite = [w for w in self._queued_waits() if w != float("inf")]
         return min(finite, default=FLUSH_SECONDS)
 
     def _idle_wait(self) -> float | None:
         """How long to sleep with nothing in flight; None when the run is over."""
-        waits = [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
+        waits = self._queued_waits()
         if waits:
             return max(min(waits), 0.001)
         self._flush(force=True)
