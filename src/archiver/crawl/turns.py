@@ -23,7 +23,7 @@ from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
 from archiver.fetch.robots import RobotsCache
-from archiver.store.frontier import PRIORITY, Claimed, NewURL
+from archiver.store.frontier import Claimed, NewURL
 from archiver.store.times import iso
 from archiver.urls import host_of, normalize_url
 
@@ -304,7 +304,7 @@ class Turns:
         depth = parent.depth + 1 if depth is None else depth
         if kind == "page" and depth > MAX_PAGE_DEPTH:
             return None
-        return NewURL(url, host, owner.name, kind, depth, parent.url, None, None, PRIORITY[kind])
+        return NewURL(url, host, owner.name, kind, depth, parent.url)
 
     def _record_exchanges(self, exchanges: list[Any]) -> None:
         """``crawl --record``: keep what was fetched as a replay directory."""

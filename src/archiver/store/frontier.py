@@ -67,9 +67,7 @@ PRIORITY = {
 }
 #: Kinds that point at other pages: re-read at the start of every run to find what is new.
 DISCOVERY_KINDS = ("seed", "sitemap", "feed")
-_COLUMNS = (
-    "id, url, host, site, kind, depth, attempts, etag, last_modified, lastmod, article_id, revisits"
-)
+_COLUMNS = "id, url, host, site, kind, depth, attempts, etag, last_modified, article_id, revisits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +78,6 @@ class NewURL:
     kind: str
     depth: int = 0
     discovered_from: str | None = None
-    lastmod: str | None = None
-    next_fetch_at: str | None = None
     priority: int | None = None
 
 
@@ -98,7 +94,6 @@ class Claimed:
     attempts: int
     etag: str | None
     last_modified: str | None
-    lastmod: str | None
     article_id: int | None
     revisits: int
 
@@ -107,8 +102,8 @@ def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
     """Queue URLs not seen before; return how many were new. Known URLs are left as they are."""
     before = cur.connection.total_changes
     cur.executemany(
-        "INSERT OR IGNORE INTO frontier(url, host, site, kind, depth, discovered_from, lastmod, "
-        "next_fetch_at, discovered_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO frontier(url, host, site, kind, depth, discovered_from, "
+        "next_fetch_at, discovered_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 u.url,
@@ -117,8 +112,7 @@ def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
                 u.kind,
                 u.depth,
                 u.discovered_from,
-                u.lastmod,
-                u.next_fetch_at or now,
+                now,
                 now,
                 u.priority if u.priority is not None else PRIORITY[u.kind],
             )
@@ -126,18 +120,6 @@ def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
         ],
     )
     return cur.connection.total_changes - before
-
-
-def known(cur: sqlite3.Cursor, urls: list[str]) -> set[str]:
-    """Which of ``urls`` the frontier already holds."""
-    found: set[str] = set()
-    for start in range(0, len(urls), 500):
-        chunk = urls[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update(
-            r[0] for r in cur.execute(f"SELECT url FROM frontier WHERE url IN ({marks})", chunk)
-        )
-    return found
 
 
 def recover(cur: sqlite3.Cursor) -> int:
@@ -160,17 +142,14 @@ def requeue(cur: sqlite3.Cursor, kinds: Iterable[str], hosts: Iterable[str], now
     return cur.rowcount
 
 
-def ready_hosts(
-    cur: sqlite3.Cursor, now: str, hosts: Iterable[str] | None = None
-) -> dict[str, int]:
-    """Hosts with URLs due now, and how many."""
-    rows = cur.execute(
-        "SELECT host, count(*) FROM frontier WHERE state = 'queued' AND next_fetch_at <= ? "
-        "GROUP BY host",
-        (now,),
-    ).fetchall()
-    wanted = set(hosts) if hosts is not None else None
-    return {host: n for host, n in rows if wanted is None or host in wanted}
+def due_count(cur: sqlite3.Cursor, now: str, hosts: list[str]) -> int:
+    """How many queued URLs of ``hosts`` are due at ``now``."""
+    row = cur.execute(
+        "SELECT count(*) FROM frontier WHERE state = 'queued' AND next_fetch_at <= ? "
+        f"AND host IN ({','.join('?' * len(hosts))})",
+        [now, *hosts],
+    ).fetchone()
+    return row[0]
 
 
 def claim(
@@ -268,13 +247,8 @@ def release(cur: sqlite3.Cursor, ids: Iterable[int]) -> None:
         )
 
 
-def next_due(cur: sqlite3.Cursor, hosts: Iterable[str] | None = None) -> str | None:
-    """When the earliest queued URL (of ``hosts``) becomes due."""
-    if hosts is None:
-        row = cur.execute(
-            "SELECT min(next_fetch_at) FROM frontier WHERE state = 'queued'"
-        ).fetchone()
-        return row[0]
+def next_due(cur: sqlite3.Cursor, hosts: Iterable[str]) -> str | None:
+    """When the earliest queued URL of ``hosts`` becomes due."""
     hosts = list(hosts)
     row = cur.execute(
         f"SELECT min(next_fetch_at) FROM frontier WHERE state = 'queued' "
@@ -282,10 +256,6 @@ def next_due(cur: sqlite3.Cursor, hosts: Iterable[str] | None = None) -> str | N
         hosts,
     ).fetchone()
     return row[0]
-
-
-def counts(cur: sqlite3.Cursor) -> dict[str, int]:
-    return dict(cur.execute("SELECT state, count(*) FROM frontier GROUP BY state").fetchall())
 
 
 class Frontier:
@@ -321,12 +291,8 @@ class Frontier:
                 "WHERE url = ? AND state = 'done'",
                 [(now, url) for url in refresh],
             )
-            queued = sum(ready_hosts(writer.cur, now, hosts).values())
+            queued = due_count(writer.cur, now, hosts)
         return {"recovered": recovered, "added": added, "queued": queued}
-
-    def ready_hosts(self, now: str, hosts: Iterable[str]) -> dict[str, int]:
-        with self.archive.reading("reading the crawl frontier") as conn:
-            return ready_hosts(conn.cursor(), now, hosts)
 
     def claim(self, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
         if limit <= 0:
@@ -347,10 +313,6 @@ class Frontier:
     def next_due(self, hosts: Iterable[str]) -> str | None:
         with self.archive.reading("reading the crawl frontier") as conn:
             return next_due(conn.cursor(), hosts)
-
-    def counts(self) -> dict[str, int]:
-        with self.archive.reading("reading the crawl frontier") as conn:
-            return counts(conn.cursor())
 
     def commit(
         self, outcomes: list[Any], *, run_id: int | None, now: str
