@@ -322,34 +322,8 @@ class Frontier:
         Returns, per outcome, the article's :class:`SaveResult` (None without an article).
         """
         archive = self.archive
-        prepared = []
         with archive.reading("checking stored bodies"):
-            for outcome in outcomes:
-                items = []
-                last = len(outcome.exchanges) - 1
-                # Where each exchange's WARC record is (crawl --warc), aligned with exchanges.
-                pointers = getattr(outcome, "warc", None) or ()
-                for index, exchange in enumerate(outcome.exchanges):
-                    article = outcome.article if index == last else None
-                    pointer = pointers[index] if index < len(pointers) else None
-                    ready = getattr(outcome, "prepared", None) if index == last else None
-                    if ready is not None:
-                        # Prepared by a crawl worker; only the WARC pointer is known here.
-                        if pointer is not None:
-                            ready.fetch.update(pointer.columns())
-                        items.append(ready)
-                        continue
-                    items.append(
-                        prepare(
-                            exchange,
-                            article,
-                            site=outcome.site,
-                            body_known=archive.body_known,
-                            compress_level=archive.compress_level,
-                            warc=pointer,
-                        )
-                    )
-                prepared.append(items)
+            prepared = [self._prepare(outcome) for outcome in outcomes]
         results: list[SaveResult | None] = []
         with archive.transaction("saving crawled pages") as writer:
             cur = writer.cur
@@ -383,3 +357,30 @@ class Frontier:
                     reset_attempts=outcome.reset_attempts,
                 )
         return results
+
+    def _prepare(self, outcome: Any) -> list[Any]:
+        """Each exchange of a turn ready for the store (the last one may come ready already)."""
+        archive = self.archive
+        items = []
+        last = len(outcome.exchanges) - 1
+        # Where each exchange's WARC record is (crawl --warc), aligned with exchanges.
+        pointers = outcome.warc
+        for index, exchange in enumerate(outcome.exchanges):
+            pointer = pointers[index] if index < len(pointers) else None
+            if index == last and outcome.prepared is not None:
+                # Prepared by a crawl worker; only the WARC pointer is known here.
+                if pointer is not None:
+                    outcome.prepared.fetch.update(pointer.columns())
+                items.append(outcome.prepared)
+                continue
+            items.append(
+                prepare(
+                    exchange,
+                    outcome.article if index == last else None,
+                    site=outcome.site,
+                    body_known=archive.body_known,
+                    compress_level=archive.compress_level,
+                    warc=pointer,
+                )
+            )
+        return items
