@@ -104,7 +104,9 @@ def run_archiver(proxy: str, hosts: int, pages: int, workers: int, workdir: Path
     config = workdir / "bench.toml"
     sites = "\n".join(f'[[site]]\nurl = "http://{host_name(i)}/"\n' for i in range(hosts))
     config.write_text(
-        f"delay = 0.0\nper_host = 1\nautothrottle = false\nmax_pages = {pages}\n"
+        # Every host at once, as Scrapy's CONCURRENT_REQUESTS below allows it.
+        f"delay = 0.0\nper_host = 1\nconcurrency = {hosts}\nautothrottle = false\n"
+        f"max_pages = {pages}\n"
         f'user_agent = "archiver-bench/1.0"\n\n{sites}',
         encoding="utf-8",
     )

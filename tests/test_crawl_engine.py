@@ -194,3 +194,33 @@ def test_robots_txt_that_expires_during_a_run_is_read_again_and_the_run_ends(tmp
     assert stats.articles_new == 10
     robots = [r for r in site.log.records(HOST) if r.url.endswith("/robots.txt")]
     assert len(robots) > 1
+
+
+def test_concurrency_limits_how_many_hosts_are_fetched_from_at_once(tmp_path):
+    html = (("Content-Type", "text/html; charset=utf-8"),)
+    hosts = ["a.example", "b.example", "c.example"]
+    entries = []
+    for host in hosts:
+        links = "".join(f'<a href="http://{host}/trang-{n}">{n}</a>' for n in range(3))
+        entries.append(Entry(f"http://{host}/robots.txt", (R(text="User-agent: *\n"),)))
+        entries.append(
+            Entry(f"http://{host}/", (R(text=f"<body>{links}</body>", headers=html, delay=0.03),))
+        )
+        entries += [
+            Entry(f"http://{host}/trang-{n}", (R(text="<p>x</p>", headers=html, delay=0.03),))
+            for n in range(3)
+        ]
+    site = ReplaySite(entries=entries)
+    plan = make_plan([f"http://{h}/" for h in hosts], overrides={**FAST, "concurrency": 2})
+    status, _ = run_crawl(
+        plan, db=str(tmp_path / "a.db"), transport=ReplayTransport(site), live=False, quiet=True
+    )
+    assert status == "finished"
+    requests = site.log.records()
+    assert len(requests) == 15
+    # How many hosts were being served as each request started: never more than two.
+    serving = [
+        len({r.host for r in requests if r.started <= q.started < (r.finished or 0)})
+        for q in requests
+    ]
+    assert max(serving) == 2

@@ -88,3 +88,21 @@ def test_per_host_allows_several_in_flight():
         polite.started("a.vn")
     assert not polite.can_start("a.vn")
     assert polite.wait_time("a.vn") == float("inf")
+
+
+def test_host_limit_holds_an_idle_host_back_until_a_busy_one_finishes():
+    polite, _ = make(delay=0.0, per_host=2, hosts=2)
+    polite.started("a.vn")
+    polite.started("b.vn")
+    assert polite.can_start("a.vn"), "a busy host may use its other slot"
+    assert not polite.can_start("c.vn")
+    assert polite.wait_time("c.vn") == float("inf")
+    polite.finished("b.vn", latency=0.1, error=False)
+    assert polite.can_start("c.vn")
+
+
+def test_no_host_limit_by_default():
+    polite, _ = make(delay=0.0)
+    for number in range(50):
+        polite.started(f"h{number}.vn")
+    assert polite.can_start("another.vn")

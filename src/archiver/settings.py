@@ -28,7 +28,7 @@ class Settings:
     delay: float = 1.0
     #: Requests in flight per host.
     per_host: int = 1
-    #: Hosts crawled at the same time.
+    #: Hosts with requests in flight at the same time, for the whole crawl (0: no limit).
     concurrency: int = 16
     #: Adapt the delay to the server's latency and errors (AutoThrottle-style).
     autothrottle: bool = True

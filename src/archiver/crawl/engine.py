@@ -173,7 +173,9 @@ class Crawl:
 
     def _start_turns(self) -> None:
         backlog = ANALYSIS_BACKLOG * max(self.workers, 1)
-        for host, queue in self.queues.items():
+        # Over a copy: a host that starts a turn moves to the back, so when the crawl-wide
+        # host limit or the parsers hold turns back, every host gets its turn in rotation.
+        for host, queue in list(self.queues.items()):
             while queue and self.politeness.can_start(host):
                 if self.turns.analysing >= backlog:
                     return  # the parsers are behind: fetch more when they catch up
@@ -201,6 +203,7 @@ class Crawl:
                 if item.kind == "robots":
                     self._robots_in_flight.add(host)
                 self.politeness.started(host)
+                self.queues[host] = self.queues.pop(host)
                 self.started_pages += 1
                 task = asyncio.create_task(self.turns.run(item))
                 task.add_done_callback(self._turn_done)

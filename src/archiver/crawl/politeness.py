@@ -84,9 +84,14 @@ class Politeness:
         per_host: int,
         max_delay: float = 60.0,
         autothrottle: bool = True,
+        hosts: int = 0,
         clock: Clock = time.monotonic,
     ) -> None:
+        """``hosts``: how many hosts may have requests in flight at once (0: no limit)."""
         self._delay = delay
+        self._hosts = hosts
+        #: Hosts with at least one request in flight.
+        self.busy_hosts = 0
         self._per_host = per_host
         self._max_delay = max_delay
         self._autothrottle = autothrottle
@@ -114,24 +119,33 @@ class Politeness:
         slot.paused_until = max(slot.paused_until, self._clock() + seconds)
 
     def can_start(self, host: str) -> bool:
-        return self.slot(host).can_start(self._clock())
+        slot = self.slot(host)
+        return not self._waits_for_a_host(slot) and slot.can_start(self._clock())
 
     def wait_time(self, host: str) -> float:
-        """Seconds until ``host`` may take a new request (0: now; inf: all its slots are busy)."""
+        """Seconds until ``host`` may take a new request (0: now; inf: until a request ends)."""
         slot = self.slot(host)
-        if slot.in_flight >= slot.per_host:
+        if slot.in_flight >= slot.per_host or self._waits_for_a_host(slot):
             return float("inf")
         return max(0.0, slot.ready_at() - self._clock())
 
     def started(self, host: str) -> None:
-        self.slot(host).started(self._clock())
+        slot = self.slot(host)
+        if slot.in_flight == 0:
+            self.busy_hosts += 1
+        slot.started(self._clock())
 
     def finished(
         self, host: str, *, latency: float | None, error: bool, retry_after: float | None = None
     ) -> None:
-        self.slot(host).finished(
-            self._clock(), latency=latency, error=error, retry_after=retry_after
-        )
+        slot = self.slot(host)
+        slot.finished(self._clock(), latency=latency, error=error, retry_after=retry_after)
+        if slot.in_flight == 0:
+            self.busy_hosts -= 1
+
+    def _waits_for_a_host(self, slot: HostSlot) -> bool:
+        """An idle host while ``hosts`` others are busy waits for one of them to finish."""
+        return bool(self._hosts) and slot.in_flight == 0 and self.busy_hosts >= self._hosts
 
     def delays(self) -> dict[str, float]:
         return {host: slot.delay for host, slot in self._slots.items()}

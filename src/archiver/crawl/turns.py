@@ -70,6 +70,7 @@ class Turns:
             per_host=plan.settings.per_host,
             max_delay=plan.settings.max_delay,
             autothrottle=plan.settings.autothrottle,
+            hosts=plan.settings.concurrency,
         )
         self.targets_by_host: dict[str, Target] = {}
         #: Every host this run may fetch from: the targets' hosts and in-scope hosts found since.
