@@ -65,9 +65,5 @@ class Settings:
     #: Stop after this many pages fetched in one run (0: no limit).
     max_pages: int = 0
 
-    @property
-    def timeout(self) -> float:
-        return self.total_timeout
-
 
 DEFAULTS = Settings()

@@ -78,22 +78,26 @@ def _read(source: str) -> bytes:
 
 
 def _fetch(url: str) -> tuple[bytes, dict[str, str], str]:
-    import httpx
+    """The page as a crawl would fetch it (same limits, decoding and User-Agent), tried once."""
+    import asyncio
+    from dataclasses import replace
 
+    from archiver.fetch import Fetcher
     from archiver.settings import DEFAULTS
 
-    try:
-        with httpx.Client(
-            headers={"User-Agent": DEFAULTS.user_agent},
-            timeout=DEFAULTS.timeout,
-            follow_redirects=True,
-        ) as client:
-            response = client.get(url)
-    except httpx.HTTPError as error:
-        raise InputError(f"cannot fetch: {error}", url=url) from error
-    if response.status_code >= 400:
-        raise InputError(f"the server answered {response.status_code}", url=url)
-    return response.content[:MAX_INPUT_BYTES], dict(response.headers), str(response.url)
+    async def fetch_once():  # type: ignore[no-untyped-def]
+        async with Fetcher(replace(DEFAULTS, retries=1)) as fetcher:
+            return await fetcher.fetch(url)
+
+    result = asyncio.run(fetch_once())
+    last = result.last
+    if last.status is None:
+        raise InputError(f"cannot fetch: {last.error or result.detail or result.kind}", url=url)
+    if last.status >= 400:
+        raise InputError(f"the server answered {last.status}", url=url)
+    if result.kind not in ("ok", "not_html"):
+        raise InputError(f"cannot fetch: {result.detail or result.kind}", url=url)
+    return last.body, dict(last.response_headers), result.final_url
 
 
 def _summary(article) -> str:  # type: ignore[no-untyped-def]
