@@ -20,7 +20,7 @@ from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
 from archiver.store.connection import configure, open_connection, store_error
-from archiver.store.prepare import prepare
+from archiver.store.prepare import Prepared, prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.rows import decompress
 from archiver.store.schema import check_version, latest_version, migrate
@@ -198,6 +198,25 @@ class Archive:
             [(exchange, article)], run_id=run_id, extractor_version=extractor_version, site=site
         )[0]
 
+    def prepare(
+        self,
+        exchange: Exchange,
+        article: Article | None,
+        *,
+        site: str | None = None,
+        warc: WarcPointer | None = None,
+    ) -> Prepared:
+        """The CPU part of saving ``exchange`` (see :func:`archiver.store.prepare.prepare`),
+        skipping the compression of a body this archive already holds."""
+        return prepare(
+            exchange,
+            article,
+            site=site,
+            body_known=self.body_known,
+            compress_level=self.compress_level,
+            warc=warc,
+        )
+
     def save_many(
         self,
         items: Iterable[
@@ -219,14 +238,7 @@ class Archive:
         while batch := list(islice(iterator, batch_size)):
             with self.reading("checking stored bodies"):  # CPU work, before the write lock
                 prepared = [
-                    prepare(
-                        exchange,
-                        article,
-                        site=site,
-                        body_known=self.body_known,
-                        compress_level=self.compress_level,
-                        warc=warc[0] if warc else None,
-                    )
+                    self.prepare(exchange, article, site=site, warc=warc[0] if warc else None)
                     for exchange, article, *warc in batch
                 ]
             with self.transaction("saving fetched pages") as writer:

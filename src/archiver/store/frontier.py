@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from archiver.store.prepare import prepare
 from archiver.store.records import SaveResult
 from archiver.store.times import iso
 
@@ -373,14 +372,6 @@ class Frontier:
                     outcome.prepared.fetch.update(pointer.columns())
                 items.append(outcome.prepared)
                 continue
-            items.append(
-                prepare(
-                    exchange,
-                    outcome.article if index == last else None,
-                    site=outcome.site,
-                    body_known=archive.body_known,
-                    compress_level=archive.compress_level,
-                    warc=pointer,
-                )
-            )
+            article = outcome.article if index == last else None
+            items.append(archive.prepare(exchange, article, site=outcome.site, warc=pointer))
         return items
