@@ -29,6 +29,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from archiver.errors import InputError
+from archiver.fetch.result import media_type
+from archiver.headers import Headers, header_value
 from archiver.store.warcs import WarcPointer
 
 __all__ = ["MAX_PAYLOAD", "WarcDamage", "WarcEntry", "read_entry", "read_records", "warc_files"]
@@ -50,8 +52,6 @@ _BROKEN = (
     AttributeError,
     TypeError,
 )
-
-Headers = tuple[tuple[str, str], ...]
 
 
 class WarcDamage(InputError):
@@ -79,12 +79,10 @@ class WarcEntry:
     truncated: bool = False
 
     def warc(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.warc_headers if k.lower() == lowered), None)
+        return header_value(self.warc_headers, name)
 
     def http(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.http_headers or () if k.lower() == lowered), None)
+        return header_value(self.http_headers or (), name)
 
     @property
     def record_id(self) -> str | None:
@@ -103,8 +101,8 @@ class WarcEntry:
         """The payload's media type: the HTTP Content-Type, else the record's."""
         value = self.http("content-type") if self.http_headers is not None else None
         if value is None:
-            value = self.warc("Content-Type") or ""
-        return value.split(";")[0].strip().lower()
+            value = self.warc("Content-Type")
+        return media_type(value)
 
 
 def _wire_text(value: str) -> str:

@@ -32,6 +32,8 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from archiver.fetch.exchange import Exchange
+from archiver.fetch.result import media_type
+from archiver.headers import header_value
 
 __all__ = [
     "REVISIT_IDENTICAL",
@@ -187,8 +189,7 @@ def _record(kind: str, warc_headers: Headers, block: bytes, content_type: str) -
 
 
 def _mime(headers: Iterable[tuple[str, str]]) -> str:
-    value = next((v for k, v in headers if k.lower() == "content-type"), "")
-    return value.split(";")[0].strip().lower() or "unk"
+    return media_type(header_value(headers, "content-type")) or "unk"
 
 
 def _common(kind: str, record_id: str, exchange: Exchange, concurrent: str | None) -> Headers:
