@@ -116,3 +116,28 @@ def test_datasette_command_names_the_metadata_and_plugin(db):
     words = result.output.split()
     assert words[:2] == ["datasette", db]
     assert words[3].endswith("metadata.json") and words[5].endswith("plugins")
+
+
+def test_datasette_is_found_beside_the_interpreter_when_not_on_path(tmp_path, monkeypatch):
+    from archiver.cli import store as store_cli
+
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    script = bin_dir / "datasette"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setattr(store_cli.sys, "executable", str(bin_dir / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert store_cli.find_datasette() == str(script)
+    script.unlink()
+    assert store_cli.find_datasette() is None
+
+
+def test_datasette_missing_says_how_to_install_it(db, tmp_path, monkeypatch):
+    from archiver.cli import store as store_cli
+
+    monkeypatch.setattr(store_cli.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run("datasette", "--db", db)
+    assert result.exit_code == 2
+    assert "pip install 'archiver[datasette]'" in result.output

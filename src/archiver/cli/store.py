@@ -286,8 +286,9 @@ def reparse(site: str | None, db: str) -> None:
 def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
     """Browse the archive in Datasette, with full-text search that ignores diacritics and đ.
 
-    Datasette is not a dependency of archiver: install it first
-    (pip install datasette). Extra arguments go to Datasette.
+    Datasette is optional: install it with pip install 'archiver[datasette]'.
+    It is looked for beside the Python running archiver, then on PATH. Extra
+    arguments go to Datasette.
 
     \b
     Examples:
@@ -306,10 +307,18 @@ def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
     if dry_run:
         click.echo(" ".join(command))
         return
-    executable = shutil.which("datasette")
+    executable = find_datasette()
     if executable is None:
         fail(
-            "Datasette is not installed: pip install datasette (then run this again)",
+            "Datasette is not installed here: pip install 'archiver[datasette]' "
+            f"(into {sys.prefix}), then run this again",
             EXIT_BAD_INPUT,
         )
     os.execv(executable, command)
+
+
+def find_datasette() -> str | None:
+    """The ``datasette`` script beside the running interpreter (the venv archiver runs in,
+    which need not be activated), else the first on PATH."""
+    beside = shutil.which("datasette", path=str(Path(sys.executable).parent))
+    return beside or shutil.which("datasette")
