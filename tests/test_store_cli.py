@@ -11,7 +11,7 @@ from archiver.article import Article
 from archiver.cli import main
 from archiver.store import Archive
 from archiver.store import reparse as reparse_module
-from store_support import OTHER_STORY, STORY, page
+from store_support import OTHER_STORY, STORY, page, random_pages
 
 COMMANDS = ("search", "export", "stats", "reparse", "datasette")
 
@@ -47,7 +47,8 @@ def test_search_prints_ranked_hits_with_marked_snippets(db):
 
 
 def test_search_reads_the_archive_named_by_the_environment(db):
-    hits = json.loads(run("search", "mua lon", "--json", env={"ARCHIVER_DB": db}).output)
+    output = run("search", "mua lon", "--json", env={"ARCHIVER_DB": db}).output
+    hits = [json.loads(line) for line in output.splitlines()]
     assert [hit["title"] for hit in hits] == ["Mưa lớn"]
     assert set(hits[0]) == {
         "article_id",
@@ -58,6 +59,7 @@ def test_search_reads_the_archive_named_by_the_environment(db):
         "author",
         "snippet",
         "score",
+        "rank",
     }
 
 
@@ -141,3 +143,16 @@ def test_datasette_missing_says_how_to_install_it(db, tmp_path, monkeypatch):
     result = run("datasette", "--db", db)
     assert result.exit_code == 2
     assert "pip install 'archiver[datasette]'" in result.output
+
+
+def test_search_json_lines_carry_real_scores_even_for_words_in_most_articles(tmp_path):
+    # "Bài" is in every title here: FTS5 floors its weight at 1e-6, which rounded
+    # to a few decimals printed 0.0 for every hit.
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.save_many(random_pages(0, 6))
+    output = run("search", "bai", "--json", "--db", str(path)).output
+    hits = [json.loads(line) for line in output.splitlines()]
+    assert len(hits) == 6
+    assert [hit["rank"] for hit in hits] == [1, 2, 3, 4, 5, 6]
+    assert all(hit["score"] > 0 for hit in hits)

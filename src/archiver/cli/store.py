@@ -16,8 +16,9 @@ from typing import IO, Any
 import click
 
 from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, db_option, fail, main
+from archiver.cli.stats_text import stats_text
 from archiver.errors import QueryError
-from archiver.store import Archive, SearchHit, Stats
+from archiver.store import Archive, SearchHit
 
 _site_option = click.option("--site", help="Only this site (profile name or host).")
 _since_option = click.option(
@@ -59,7 +60,7 @@ def _styled(hit: SearchHit) -> str:
     help="Number of results.",
 )
 @click.option("--exact", is_flag=True, help="Diacritics must match as typed (hòa/hoà still equal).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines, one hit per line.")
 @db_option
 def search(
     query: str,
@@ -85,19 +86,20 @@ def search(
         archiver search '"Đà Nẵng" AND (bão OR lũ)' --since 2024-01 --site vnexpress
         archiver search "Thủy" --exact --json --limit 5
     """
+    found = 0
     with Archive(db, readonly=True) as archive, _bad_query():
-        hits = archive.search(
+        hits = archive.iter_search(
             query, site=site, since=since, until=until, author=author, limit=limit, exact=exact
         )
-    if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
-    else:
-        for rank, hit in enumerate(hits, 1):
+        for found, hit in enumerate(hits, 1):
+            if as_json:  # one line per hit, written as found: `export` and `jq` style
+                click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+                continue
             details = " · ".join(filter(None, (hit.site, hit.published_at, hit.author)))
-            click.echo(f"{rank}. {hit.title or '(no title)'}  ({details})")
+            click.echo(f"{found}. {hit.title or '(no title)'}  ({details})")
             click.echo(f"   {hit.url}")
             click.echo(f"   {_styled(hit)}\n")
-    if not hits:
+    if not found:
         click.echo(f"archiver: no article matches {query!r}", err=True)
         sys.exit(EXIT_NEGATIVE)
 
@@ -176,55 +178,6 @@ def _atomic_text(path: str, newline: str | None) -> Iterator[IO[str]]:
         raise
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "-"
-
-
-def _print_stats(data: Stats, months: int) -> None:
-    totals = data.totals
-    click.echo(
-        f"{totals['articles']:,} articles ({totals['stories']:,} stories) "
-        f"from {totals['sites']} sites; "
-        f"{totals['fetches']:,} fetches ({totals['failed_fetches']:,} failed); "
-        f"{totals['body_bytes_stored'] / 1e6:,.1f} MB of raw pages stored "
-        f"({totals['body_bytes'] / 1e6:,.1f} MB uncompressed)"
-    )
-    click.echo(
-        f"{totals['aliases']:,} alias URLs, {totals['versions']:,} earlier versions, "
-        f"{totals['view_counts']:,} view-count observations, "
-        f"{totals['near_duplicate_links']:,} near-duplicate links\n"
-    )
-    if data.sites:
-        fields = list(data.sites[0].missing)
-        click.echo(
-            "site".ljust(22)
-            + "articles".rjust(9)
-            + "  published".ljust(25)
-            + "  missing: "
-            + ", ".join(fields)
-        )
-        for site in data.sites:
-            span = f"{(site.first_published or '?')[:10]}..{(site.last_published or '?')[:10]}"
-            missing = "  ".join(
-                _percent(site.missing[f], site.articles).rjust(len(f)) for f in fields
-            )
-            click.echo(f"{site.site[:21]:<22}{site.articles:>9,}  {span:<23}  {missing}")
-        click.echo()
-    recent = sorted({month for _, month in data.months if month != "unknown"})[-months:]
-    if recent:
-        click.echo("articles per month".ljust(22) + "".join(m.rjust(9) for m in recent))
-        for site in data.sites:
-            counts = "".join(f"{data.months.get((site.site, m), 0):>9,}" for m in recent)
-            click.echo(f"{site.site[:21]:<22}{counts}")
-        click.echo()
-    for run in data.runs:
-        counters = ", ".join(f"{k}={v}" for k, v in (run.stats or {}).items())
-        click.echo(
-            f"run {run.id}: {run.status:<11} {run.started_at} .. {run.finished_at or '-'}"
-            f"  {counters}"
-        )
-
-
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
 @click.option(
@@ -249,7 +202,7 @@ def stats(as_json: bool, months: int, db: str) -> None:
     if as_json:
         click.echo(json.dumps(data.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_stats(data, months)
+        click.echo(stats_text(data, months))
 
 
 @main.command()

@@ -270,17 +270,16 @@ class Archive:
         exact: bool = False,
     ) -> list[SearchHit]:
         """Accent-insensitive full-text search, best first (see :mod:`archiver.store.search`)."""
-        with self.reading("searching") as conn:
-            return _search.search(
-                conn,
-                query,
-                site=site,
-                since=since,
-                until=until,
-                author=author,
-                limit=limit,
-                exact=exact,
+        return list(
+            self.iter_search(
+                query, site=site, since=since, until=until, author=author, limit=limit, exact=exact
             )
+        )
+
+    def iter_search(self, query: str, **options: Any) -> Iterator[SearchHit]:
+        """:meth:`search`, yielding each hit as soon as it is found (for streaming output)."""
+        with self.reading("searching") as conn:
+            yield from _search.iter_search(conn, query, **options)
 
     def export(
         self,
