@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from archiver.atomic import replacing
 from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, db_option, fail, main
 from archiver.cli.stats_text import stats_text
 from archiver.errors import QueryError
@@ -26,6 +27,9 @@ _since_option = click.option(
 )
 _until_option = click.option(
     "--until", metavar="DATE", help="Published on or before DATE (whole month/year if given so)."
+)
+_author_option = click.option(
+    "--author", help="Only articles whose author contains these words (accents optional)."
 )
 
 
@@ -49,9 +53,7 @@ def _styled(hit: SearchHit) -> str:
 @_site_option
 @_since_option
 @_until_option
-@click.option(
-    "--author", help="Only articles whose author contains these words (accents optional)."
-)
+@_author_option
 @click.option(
     "--limit",
     default=20,
@@ -111,6 +113,21 @@ def search(
 @_site_option
 @_since_option
 @_until_option
+@_author_option
+@click.option(
+    "--query", "-q", help="Only articles matching this search query (all of them, by id)."
+)
+@click.option(
+    "--fields",
+    metavar="A,B,...",
+    help="Columns to write, in this order (default: all; see the README for their names).",
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write cells starting with = + - @ verbatim (by default they get a leading ' "
+    "so a spreadsheet shows them instead of running them as formulas).",
+)
 @click.option(
     "-o",
     "--output",
@@ -129,26 +146,47 @@ def export(
     site: str | None,
     since: str | None,
     until: str | None,
+    author: str | None,
+    query: str | None,
+    fields: str | None,
+    raw: bool,
     output: str,
     bom: bool,
     db: str,
 ) -> None:
     """Export articles as JSON lines or CSV (UTF-8), streaming in constant memory.
 
-    A file is written under a temporary name and renamed when complete.
+    A file is written under a temporary name and renamed when complete; it gets
+    the permissions the umask gives a new file. In CSV, cells that a spreadsheet
+    would run as formulas are neutralised unless --raw is given.
 
     \b
     Examples:
         archiver export -o articles.jsonl
         archiver export --format csv --bom --site vnexpress --since 2024-03 -o march.csv
+        archiver export --query '"Đà Nẵng" bão' --author "Ngọc An" --fields id,url,title
     """
     newline = "" if fmt == "csv" else None
+    columns = [name.strip() for name in fields.split(",") if name.strip()] if fields else None
     with (
         Archive(db, readonly=True) as archive,
         _bad_query(),
-        _stdout_text(newline) if output == "-" else _atomic_text(output, newline) as stream,
+        _stdout_text(newline)
+        if output == "-"
+        else replacing(output, "w", encoding="utf-8", newline=newline) as stream,
     ):
-        count = archive.export(format=fmt, site=site, since=since, until=until, out=stream, bom=bom)
+        count = archive.export(
+            format=fmt,
+            site=site,
+            since=since,
+            until=until,
+            author=author,
+            query=query,
+            fields=columns,
+            raw=raw,
+            out=stream,
+            bom=bom,
+        )
     click.echo(
         f"exported {count:,} articles" + ("" if output == "-" else f" to {output}"), err=True
     )
@@ -163,19 +201,6 @@ def _stdout_text(newline: str | None) -> Iterator[IO[str]]:
     finally:
         stream.flush()
         stream.detach()
-
-
-@contextmanager
-def _atomic_text(path: str, newline: str | None) -> Iterator[IO[str]]:
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            yield stream
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @main.command()

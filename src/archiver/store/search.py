@@ -27,7 +27,7 @@ from archiver.store.records import SearchHit
 from archiver.store.schema import FTS_TABLE
 from archiver.store.times import period_clauses
 
-__all__ = ["CANDIDATES", "WEIGHTS", "iter_search", "search", "snippet"]
+__all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
 
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
 CANDIDATES = 5_000
@@ -124,9 +124,10 @@ def _exact_match(query: Query, row: dict[str, Any]) -> bool:
     return evaluate(query.root, {term: term in found for term in terms})
 
 
-def _filters(
+def article_filters(
     site: str | None, since: str | None, until: str | None, author: str | None
 ) -> tuple[list[str], dict[str, str]]:
+    """SQL conditions on ``articles a`` (with named parameters) for the common filters."""
     clauses, params = period_clauses(since, until, "a.published_at")
     if site:
         clauses.append("a.site = :site")
@@ -207,7 +208,7 @@ def iter_search(
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,}, not {limit}")
     query = parse(text)
-    clauses, params = _filters(site, since, until, author)
+    clauses, params = article_filters(site, since, until, author)
     terms = query.positive_terms
     found = 0
     pending: list[tuple[int, float]] = []
