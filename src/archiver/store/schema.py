@@ -207,10 +207,25 @@ def _warc_pointers(db: sqlite_utils.Database) -> None:
     add_pointer_columns(db)
 
 
+def _fts_over_articles(db: sqlite_utils.Database) -> None:
+    """The contentless index becomes an external-content one over ``articles`` (see
+    :mod:`archiver.store.fts`), which sqlite-utils, Datasette and ``snippet()`` can use.
+
+    The table is created empty; the probe is marked stale so that opening the archive
+    indexes every article again with the code of the day (``indexes.ensure_probes``).
+    """
+    from archiver.store.fts import create_sql
+
+    db.execute(f"DROP TABLE {FTS_TABLE}")
+    db.execute(create_sql(("title", "lead", "body")))
+    db.execute("INSERT OR REPLACE INTO archive_meta(key, value) VALUES ('fold_probe', 'stale')")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _create_v1),
     Migration(2, "crawl frontier", _create_frontier),
     Migration(3, "WARC pointers on fetches", _warc_pointers),
+    Migration(4, "full-text index over the articles table", _fts_over_articles),
 ]
 
 
