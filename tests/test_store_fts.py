@@ -7,7 +7,6 @@ import io
 import re
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ import sqlite_utils
 
 from archiver.store import Archive
 from archiver.store.fts import index_text
-from store_support import OTHER_STORY, page
+from store_support import OTHER_STORY, page, rows
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("### The database from any tool", 1)[1].split("\n### ", 1)[0]
@@ -51,49 +50,41 @@ def archive_dir(tmp_path):
     return tmp_path
 
 
-def _query(path: Path, sql: str, *params: object) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 SEARCH = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid"
 
 
 def test_plain_sql_finds_da_nang_typed_with_or_without_accents_and_d_stroke(archive_dir):
     db = archive_dir / "archive.db"
     for typed in ("da nang", "Đà Nẵng", "ĐÀ NẴNG", "Da Nang", "đà nẵng"):
-        assert _query(db, SEARCH, typed) == [(1,), (2,), (4,)], typed
+        assert rows(db, SEARCH, typed) == [(1,), (2,), (4,)], typed
     # "đã" and "nâng" make article 4 a match of the words, not of the phrase.
-    assert _query(db, SEARCH, '"da nang"') == [(1,), (2,)]
-    assert _query(db, SEARCH, "title:Đà") == [(1,), (2,)]
-    assert _query(db, SEARCH, "title:Đà AND title:bão") == [(1,)]
+    assert rows(db, SEARCH, '"da nang"') == [(1,), (2,)]
+    assert rows(db, SEARCH, "title:Đà") == [(1,), (2,)]
+    assert rows(db, SEARCH, "title:Đà AND title:bão") == [(1,)]
 
 
 def test_a_phrase_typed_with_d_stroke_needs_folding_as_the_readme_says(archive_dir):
     db = archive_dir / "archive.db"
-    assert _query(db, SEARCH, '"Đà Nẵng"') == []
+    assert rows(db, SEARCH, '"Đà Nẵng"') == []
     folded = SEARCH.replace("MATCH ?", "MATCH replace(replace(?, 'Đ', 'D'), 'đ', 'd')")
-    assert _query(db, folded, '"Đà Nẵng"') == [(1,), (2,)]
+    assert rows(db, folded, '"Đà Nẵng"') == [(1,), (2,)]
 
 
 def test_snippets_and_highlights_show_the_accented_text(archive_dir):
     db = archive_dir / "archive.db"
-    ((text,),) = _query(
+    ((text,),) = rows(
         db,
         "SELECT snippet(articles_fts, 2, '[', ']', '…', 9) FROM articles_fts "
         "WHERE articles_fts MATCH 'chinh quyen' AND rowid = 1",
     )
     assert text == "…ở Đà Nẵng; [chính] [quyền] thành phố Đà Nẵng…"
-    ((marked,),) = _query(
+    ((marked,),) = rows(
         db,
         "SELECT highlight(articles_fts, 0, '<', '>') FROM articles_fts "
         "WHERE articles_fts MATCH 'da nang' AND rowid = 1",
     )
     assert marked == "Bão số 3 đổ bộ <Đà> <Nẵng>"
-    ((title,),) = _query(db, "SELECT title FROM articles_fts WHERE rowid = 3")
+    ((title,),) = rows(db, "SELECT title FROM articles_fts WHERE rowid = 3")
     assert title == "Mưa lớn"
 
 
@@ -112,7 +103,7 @@ def test_the_readme_sql_examples_run(archive_dir):
     examples = _blocks("sql")
     assert len(examples) == 3
     db = archive_dir / "archive.db"
-    first, phrase, months = (_query(db, sql) for sql in examples)
+    first, phrase, months = (rows(db, sql) for sql in examples)
     # Words, not a phrase: "đã … nâng" (article 4) matches too; a phrase would not.
     assert first[0][0] == 1 and {row[0] for row in first} == {1, 2, 4}
     assert first[0][3] == "Bão số 3 đổ bộ Đà [Nẵng]"
