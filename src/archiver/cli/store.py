@@ -273,7 +273,7 @@ def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
         archiver datasette --db archive.db
         archiver datasette --dry-run -- --port 8002
     """
-    from archiver.store.datasette import METADATA, PLUGINS, metadata_for
+    from archiver.store.datasette import METADATA, PLUGINS, SETTINGS, metadata_for
 
     name = Path(db).stem
     metadata: Any = METADATA
@@ -281,7 +281,16 @@ def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
         handle, metadata = tempfile.mkstemp(prefix="archiver-datasette-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(metadata_for(name), stream, ensure_ascii=False)
-    command = ["datasette", db, "-m", str(metadata), "--plugins-dir", str(PLUGINS), *datasette_args]
+    command = [
+        "datasette",
+        db,
+        "-m",
+        str(metadata),
+        "--plugins-dir",
+        str(PLUGINS),
+        *SETTINGS,
+        *datasette_args,
+    ]
     if dry_run:
         click.echo(" ".join(command))
         return
