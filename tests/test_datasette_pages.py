@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +22,7 @@ import httpx
 import pytest
 
 from archiver.store import Archive
+from process_support import free_port, serving
 from store_support import OTHER_STORY, STORY, T0, page
 
 pytest.importorskip("datasette", reason="pip install -e '.[test]' installs Datasette")
@@ -38,12 +37,6 @@ def _chromium() -> str:
     if os.environ.get("CI"):
         pytest.fail("chromium is missing: .ci/run installs it (apt-get install chromium)")
     pytest.skip("no chromium installed (apt-get install chromium)")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -67,43 +60,19 @@ def site(tmp_path_factory) -> Iterator[str]:
                 "https://dantri.com.vn/b.htm", OTHER_STORY, title="Mưa lớn ở Nghệ An", site="dantri"
             )
         )
-    port = _free_port()
-    log = folder / "datasette.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "archiver",
-                "datasette",
-                "--db",
-                str(path),
-                "--",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=folder,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"datasette did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+    args = [sys.executable, "-m", "archiver", "datasette", "--db", str(path), "--"]
+    args += ["--host", "127.0.0.1", "--port", str(port)]
+
+    def answering(_output: str) -> bool:
+        try:
+            return httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    with serving(args, folder, answering):
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def dom(url: str, tmp_path: Path, *, wait_ms: int = 3000) -> str:
