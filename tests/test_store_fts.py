@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archiver.store import Archive
+from archiver.store.folding import index_fold
 from archiver.store.fts import index_text
 from store_support import OTHER_STORY, page, rows
 
@@ -165,3 +168,17 @@ def test_indexed_text_is_the_folded_text_then_its_d_words_once():
     )
     assert index_text("Hà Nội mưa lớn") == "ha noi mua lon"
     assert index_text(None) == index_text("") == ""
+
+
+_WORDS = st.sampled_from(
+    ["Đà", "Nẵng", "đã", "được", "ĐỒNG", "đô-la", "Điện_Biên", "an", "dân", "2024", "Ελλάδα", "x"]
+)
+
+
+@settings(derandomize=True, max_examples=300)
+@given(st.lists(st.tuples(_WORDS, st.sampled_from([" ", ", ", "\n\n", "-", "…", "; "]))))
+def test_the_d_words_are_those_a_word_regex_finds(pieces):
+    text = "".join(word + gap for word, gap in pieces)
+    expected = dict.fromkeys(w for w in re.findall(r"[^\W_]+", text.lower()) if "đ" in w)
+    tail = index_text(text).removeprefix(index_fold(text))
+    assert tail.split() == list(expected)

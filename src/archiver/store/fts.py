@@ -43,6 +43,7 @@ FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body")
 TOKENIZER = "unicode61 remove_diacritics 2"
 
 _WORD = re.compile(r"[^\W_]+")
+_D = re.compile("[đĐ]")
 
 
 def create_sql(columns: tuple[str, ...] = FTS_COLUMNS) -> str:
@@ -68,6 +69,21 @@ def index_text(text: str | None, folded: str | None = None) -> str:
         folded = index_fold(text)
     if "đ" not in text and "Đ" not in text:
         return folded
-    lowered = text.lower()
-    d_words = dict.fromkeys(word for word in _WORD.findall(lowered) if "đ" in word)
-    return f"{folded} {' '.join(d_words)}"
+    return f"{folded} {' '.join(_d_words(text, folded))}"
+
+
+def _d_words(text: str, folded: str) -> dict[str, None]:
+    """The words of ``text`` holding a đ, lower-cased, once each, in order of appearance."""
+    found: dict[str, None] = {}
+    if len(folded) == len(text):
+        # Folding keeps one character per character and turns every non-word character
+        # into a space, so a word's bounds around each đ are two C-speed searches away.
+        for match in _D.finditer(text):
+            start = folded.rfind(" ", 0, match.start()) + 1
+            end = folded.find(" ", match.end())
+            found[text[start : end if end >= 0 else len(text)].lower()] = None
+        return found
+    for chunk in dict.fromkeys(text.lower().split()):  # rare: text outside the fast path
+        if "đ" in chunk:
+            found.update((word, None) for word in _WORD.findall(chunk) if "đ" in word)
+    return found
