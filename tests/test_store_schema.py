@@ -10,7 +10,7 @@ import sqlite_utils
 from archiver.errors import SchemaTooNewError, StoreError
 from archiver.store import Archive
 from archiver.store import schema as schema_module
-from archiver.store.schema import TABLES, Migration, latest_version
+from archiver.store.schema import FTS_TABLE, TABLES, Migration, latest_version
 from store_support import digest, page, rows
 
 
@@ -34,7 +34,6 @@ def test_an_older_archive_is_migrated_in_place_without_losing_rows(tmp_path, mon
     assert rows(path, "PRAGMA user_version") == [(latest.version - 1,)]
 
     monkeypatch.undo()
-    assert latest.description == "WARC pointers on fetches"
     with Archive(path) as archive:
         assert rows(path, "PRAGMA user_version") == [(latest.version,)]
         assert rows(path, "SELECT url, warc_file FROM fetches") == [
@@ -42,6 +41,35 @@ def test_an_older_archive_is_migrated_in_place_without_losing_rows(tmp_path, mon
         ]
         assert archive.search("da nang")
         assert archive.check() == []
+
+
+def test_a_version_3_archive_gets_a_full_text_index_other_tools_can_read(tmp_path, monkeypatch):
+    path = tmp_path / "archive.db"
+    monkeypatch.setattr(schema_module, "MIGRATIONS", schema_module.MIGRATIONS[:3])
+    with Archive(path) as archive:
+        archive.save_many(
+            [
+                page("https://vnexpress.net/a-1.html"),
+                page("https://vnexpress.net/a-2.html", "Mưa lớn ở Hà Nội.", title="Mưa"),
+            ]
+        )
+    before = rows(path, "SELECT sql FROM sqlite_master WHERE name = ?", FTS_TABLE)[0][0]
+    assert "content=''" in before  # contentless: no other tool could use it
+    monkeypatch.undo()
+    with Archive(path) as archive:
+        assert archive.rebuilt == ["full-text index"]
+        assert [hit.article_id for hit in archive.search("Đà Nẵng")] == [1]
+        assert archive.check() == []
+    sql = rows(path, "SELECT sql FROM sqlite_master WHERE name = ?", FTS_TABLE)[0][0]
+    assert 'content="articles"' in sql
+    found = rows(
+        path,
+        f"SELECT rowid, snippet({FTS_TABLE}, 0, '[', ']', '…', 8) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH 'da nang'",
+    )
+    assert found == [(1, "…dự án cầu cảng ở [Đà] [Nẵng]")]
+    with Archive(path) as archive:  # indexed once: the next open has nothing to rebuild
+        assert archive.rebuilt == []
 
 
 def test_a_failing_migration_leaves_the_archive_at_its_old_version(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import IO, Any
@@ -270,17 +270,16 @@ class Archive:
         exact: bool = False,
     ) -> list[SearchHit]:
         """Accent-insensitive full-text search, best first (see :mod:`archiver.store.search`)."""
-        with self.reading("searching") as conn:
-            return _search.search(
-                conn,
-                query,
-                site=site,
-                since=since,
-                until=until,
-                author=author,
-                limit=limit,
-                exact=exact,
+        return list(
+            self.iter_search(
+                query, site=site, since=since, until=until, author=author, limit=limit, exact=exact
             )
+        )
+
+    def iter_search(self, query: str, **options: Any) -> Iterator[SearchHit]:
+        """:meth:`search`, yielding each hit as soon as it is found (for streaming output)."""
+        with self.reading("searching") as conn:
+            yield from _search.iter_search(conn, query, **options)
 
     def export(
         self,
@@ -289,13 +288,23 @@ class Archive:
         site: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        author: str | None = None,
+        query: str | None = None,
+        fields: Sequence[str] | None = None,
+        raw: bool = False,
         out: IO[str],
         bom: bool = False,
     ) -> int:
-        """Stream articles to ``out`` as JSON lines or CSV; returns the number of rows written."""
+        """Stream articles to ``out`` as JSON lines or CSV; returns the number of rows written.
+
+        ``author`` and ``query`` filter as ``archiver search`` does (every match of the
+        query, not only the best); ``fields`` picks the columns; ``raw`` writes CSV cells
+        that start like a formula verbatim (see :mod:`archiver.store.export`).
+        """
+        selection = _export.Selection(site, since, until, author, query)
         with self.reading("exporting") as conn:
             return _export.export(
-                conn, format=format, site=site, since=since, until=until, out=out, bom=bom
+                conn, format=format, selection=selection, fields=fields, raw=raw, out=out, bom=bom
             )
 
     def stats(self) -> Stats:

@@ -1,9 +1,9 @@
 """The derived indexes: the folded full-text index, MinHash buckets and near-duplicate links.
 
 Both are rebuilt from the articles table when the code that derives them changes:
-the archive stores a probe (the folded form / signature of a fixed text) and
-compares it on every writable open, because the contentless FTS table can only
-delete a row when given exactly the folded text it indexed.
+the archive stores a probe (the indexed form / signature of a fixed text) and
+compares it on every writable open, because the FTS table can only delete a row
+when given exactly the text it indexed (see :mod:`archiver.store.fts`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
-from archiver.store.folding import index_fold, words
+from archiver.store.folding import words
+from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.schema import FTS_TABLE
 
 __all__ = ["check", "ensure_probes", "fts_delete", "fts_insert", "link_near_duplicates"]
 
+_FTS_NAMES = ", ".join(FTS_COLUMNS)
+_FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
 #: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
 MAX_CANDIDATES = 100
 
@@ -28,22 +31,21 @@ _PROBE_TEXT = (
 )
 
 
-def fts_insert(cur: sqlite3.Cursor, rowid: int, title: str, lead: str, body: str) -> None:
-    """Index an article's already folded (:func:`index_fold`) title, lead and body."""
+def fts_insert(cur: sqlite3.Cursor, rowid: int, *texts: str) -> None:
+    """Index an article: ``texts`` are :func:`~archiver.store.fts.index_text` forms of its
+    :data:`~archiver.store.fts.FTS_COLUMNS`, in that order."""
     cur.execute(
-        f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (?, ?, ?, ?)",
-        (rowid, title, lead, body),
+        f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})", (rowid, *texts)
     )
 
 
-def fts_delete(
-    cur: sqlite3.Cursor, rowid: int, title: str | None, lead: str | None, body: str | None
-) -> None:
-    # A contentless table forgets a row only when told the exact tokens it indexed.
+def fts_delete(cur: sqlite3.Cursor, rowid: int, *originals: str | None) -> None:
+    """Unindex an article, given the original text of its columns as they were indexed."""
+    # FTS5 forgets a row only when told the exact tokens it indexed for it.
     cur.execute(
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
-        "VALUES ('delete', ?, ?, ?, ?)",
-        (rowid, index_fold(title), index_fold(lead), index_fold(body)),
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_FTS_NAMES}) "
+        f"VALUES ('delete', ?, {_FTS_MARKS})",
+        (rowid, *(index_text(text) for text in originals)),
     )
 
 
@@ -131,7 +133,7 @@ def _digest(value: bytes | str | None) -> str:
 
 def _probes() -> dict[str, str]:
     return {
-        "fold_probe": _digest(index_fold(_PROBE_TEXT)),
+        "fold_probe": _digest(index_text(_PROBE_TEXT)),
         "minhash_probe": _digest(signature(_PROBE_TEXT * 3)),
     }
 
@@ -166,11 +168,12 @@ def _batches(conn: sqlite3.Connection, sql: str, size: int = 2000) -> Iterator[l
 
 
 def rebuild_fts(conn: sqlite3.Connection) -> None:
+    """Index every article again (never FTS5's own 'rebuild': see :mod:`archiver.store.fts`)."""
     cur = conn.cursor()
     cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-    for rows in _batches(conn, "SELECT id, title, lead, body FROM articles ORDER BY id"):
-        for rowid, title, lead, body in rows:
-            fts_insert(cur, rowid, index_fold(title), index_fold(lead), index_fold(body))
+    for rows in _batches(conn, f"SELECT id, {_FTS_NAMES} FROM articles ORDER BY id"):
+        for rowid, *texts in rows:
+            fts_insert(cur, rowid, *map(index_text, texts))
 
 
 def rebuild_signatures(conn: sqlite3.Connection) -> None:

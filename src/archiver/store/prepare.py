@@ -16,7 +16,8 @@ from typing import Any
 from archiver.article import Article
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import band_keys, minhash, url_identity
-from archiver.store.folding import fold_and_key, hash_keys, index_fold
+from archiver.store.folding import fold_and_key, hash_keys
+from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
 from archiver.store.times import iso
 from archiver.store.warcs import WarcPointer
@@ -37,7 +38,7 @@ class ArticleRecord:
     content_hash: str
     signature: bytes | None
     bands: tuple[int, ...]  # LSH bucket keys of the signature
-    folded: tuple[str, str, str]  # title, lead, body as the search index holds them
+    folded: tuple[str, ...]  # the FTS_COLUMNS as the search index holds them (fts.index_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,11 @@ def article_record(
         content_hash=hash_keys(title_key, body_key),
         signature=signature,
         bands=tuple(band_keys(signature)),
-        folded=(title, index_fold(article.lead), body),
+        folded=(
+            index_text(article.title, title),
+            index_text(article.lead),
+            index_text(article.body, body),
+        ),
     )
 
 

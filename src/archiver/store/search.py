@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +27,7 @@ from archiver.store.records import SearchHit
 from archiver.store.schema import FTS_TABLE
 from archiver.store.times import period_clauses
 
-__all__ = ["CANDIDATES", "WEIGHTS", "search", "snippet"]
+__all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
 
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
 CANDIDATES = 5_000
@@ -123,9 +124,10 @@ def _exact_match(query: Query, row: dict[str, Any]) -> bool:
     return evaluate(query.root, {term: term in found for term in terms})
 
 
-def _filters(
+def article_filters(
     site: str | None, since: str | None, until: str | None, author: str | None
 ) -> tuple[list[str], dict[str, str]]:
+    """SQL conditions on ``articles a`` (with named parameters) for the common filters."""
     clauses, params = period_clauses(since, until, "a.published_at")
     if site:
         clauses.append("a.site = :site")
@@ -191,7 +193,7 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]
     return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
-def search(
+def iter_search(
     conn: sqlite3.Connection,
     text: str,
     *,
@@ -201,31 +203,38 @@ def search(
     author: str | None = None,
     limit: int = 20,
     exact: bool = False,
-) -> list[SearchHit]:
+) -> Iterator[SearchHit]:
+    """The hits of :func:`search`, best first, as they are found (a page of rows at a time)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,}, not {limit}")
     query = parse(text)
-    clauses, params = _filters(site, since, until, author)
+    clauses, params = article_filters(site, since, until, author)
     terms = query.positive_terms
-    hits: list[SearchHit] = []
+    found = 0
     pending: list[tuple[int, float]] = []
     try:
-        ranked = _ranked(conn, query, clauses, params)
-        for row in ranked:
+        for row in _ranked(conn, query, clauses, params):
             pending.append(row)
-            if len(pending) < (limit - len(hits) if not exact else 50):
+            if len(pending) < (limit - found if not exact else 50):
                 continue
-            hits += _hits(conn, query, pending, terms, exact)
+            for hit in _hits(conn, query, pending, terms, exact)[: limit - found]:
+                found += 1
+                yield replace(hit, rank=found)
             pending = []
-            if len(hits) >= limit:
-                break
-        if pending and len(hits) < limit:
-            hits += _hits(conn, query, pending, terms, exact)
+            if found >= limit:
+                return
+        for hit in _hits(conn, query, pending, terms, exact)[: limit - found]:
+            found += 1
+            yield replace(hit, rank=found)
     except sqlite3.OperationalError as error:
         if "fts5" in str(error) or "syntax" in str(error):
             raise QueryError(f"cannot search for {text!r}: {error}") from error
         raise
-    return hits[:limit]
+
+
+def search(conn: sqlite3.Connection, text: str, **options: Any) -> list[SearchHit]:
+    """Up to ``limit`` articles matching ``text``, best first (see the module docstring)."""
+    return list(iter_search(conn, text, **options))
 
 
 def _hits(
