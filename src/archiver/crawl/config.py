@@ -19,7 +19,8 @@ A scheduled crawl of many sites is one TOML file (``archiver crawl --config craw
 
 Settings resolve in this order, later wins: ``archiver.settings.DEFAULTS``, the
 profile's ``[crawl]`` table, the file's top level, the file's ``[[site]]`` entry,
-command-line options.
+command-line options. The archivist's file beats the shipped profile: a global
+``delay = 5`` chosen for politeness is never lowered by a profile's ``delay = 2``.
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ def make_plan(
     profiles = profiles or registry()
     config = config or {}
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    base = _apply(DEFAULTS, {k: v for k, v in config.items() if k in _SETTING_NAMES}, "config")
+    top = {k: v for k, v in config.items() if k in _SETTING_NAMES}
+    base = _apply(DEFAULTS, top, "config")
     entries: list[dict[str, Any]] = [dict(e) for e in config.get("site", [])]
     for name in names:
         entry: dict[str, Any] = {"url": name} if "://" in name else {"name": name}
@@ -153,7 +155,9 @@ def make_plan(
     if not entries:
         raise ConfigError("nothing to crawl: name a site profile or a URL, or give --config")
     global_allow = [h.lower() for h in config.get("allow_hosts", [])]
-    targets = [_target(entry, base, profiles, overrides, since, global_allow) for entry in entries]
+    targets = [
+        _target(entry, top, profiles, overrides, since, global_allow) for entry in entries
+    ]
     return CrawlPlan(
         targets=tuple(targets),
         settings=_apply(base, overrides, "option"),
@@ -164,7 +168,7 @@ def make_plan(
 
 def _target(
     entry: dict[str, Any],
-    base: Settings,
+    top: dict[str, Any],
     profiles: ProfileRegistry,
     overrides: dict[str, Any],
     since: date | None,
@@ -202,8 +206,9 @@ def _target(
         name = prof.name
     hosts |= {h.lower() for h in entry.get("allow_hosts", [])} | set(global_allow)
     settings = _apply(
-        base, dict(prof.crawl) if prof else {}, f"profile {prof.name if prof else ''}"
+        DEFAULTS, dict(prof.crawl) if prof else {}, f"profile {prof.name if prof else ''}"
     )
+    settings = _apply(settings, top, "config")
     settings = _apply(settings, {k: v for k, v in entry.items() if k in _SETTING_NAMES}, name)
     settings = _apply(settings, overrides, "option")
     entry_since = entry.get("since")
