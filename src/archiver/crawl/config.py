@@ -155,9 +155,7 @@ def make_plan(
     if not entries:
         raise ConfigError("nothing to crawl: name a site profile or a URL, or give --config")
     global_allow = [h.lower() for h in config.get("allow_hosts", [])]
-    targets = [
-        _target(entry, top, profiles, overrides, since, global_allow) for entry in entries
-    ]
+    targets = [_target(entry, top, profiles, overrides, since, global_allow) for entry in entries]
     return CrawlPlan(
         targets=tuple(targets),
         settings=_apply(base, overrides, "option"),
