@@ -1,6 +1,7 @@
 """The derived indexes: the folded full-text index, MinHash buckets and near-duplicate links.
 
-Both are rebuilt from the articles table when the code that derives them changes:
+These and the content hashes are rebuilt from the articles table when the code that
+derives them changes:
 the archive stores a probe (the folded form / signature of a fixed text) and
 compares it on every writable open, because the contentless FTS table can only
 delete a row when given exactly the folded text it indexed.
@@ -14,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
-from archiver.store.folding import index_fold, words
+from archiver.store.folding import content_hash, index_fold, words
 from archiver.store.schema import FTS_TABLE
 
 __all__ = ["check", "ensure_probes", "fts_delete", "fts_insert", "link_near_duplicates"]
@@ -133,6 +134,7 @@ def _probes() -> dict[str, str]:
     return {
         "fold_probe": _digest(index_fold(_PROBE_TEXT)),
         "minhash_probe": _digest(signature(_PROBE_TEXT * 3)),
+        "content_probe": content_hash(_PROBE_TEXT, _PROBE_TEXT[::-1])[:16],
     }
 
 
@@ -152,6 +154,9 @@ def ensure_probes(conn: sqlite3.Connection) -> list[str]:
     if stored and stored.get("minhash_probe") != current["minhash_probe"]:
         rebuild_signatures(conn)
         rebuilt.append("near-duplicate signatures")
+    if stored and stored.get("content_probe") != current["content_probe"]:
+        rebuild_content_hashes(conn)
+        rebuilt.append("content hashes")
     if stored != current:
         conn.executemany(
             "INSERT OR REPLACE INTO archive_meta(key, value) VALUES (?, ?)", current.items()
@@ -183,6 +188,18 @@ def rebuild_signatures(conn: sqlite3.Connection) -> None:
             cur.executemany(
                 "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
                 [(key, article_id) for key in band_keys(sig)],
+            )
+
+
+def rebuild_content_hashes(conn: sqlite3.Connection) -> None:
+    """Recompute every stored content hash (articles and their earlier versions), so a
+    refetch of unchanged text is not taken for an edit after the key changed."""
+    cur = conn.cursor()
+    for table in ("articles", "article_versions"):
+        for rows in _batches(conn, f"SELECT id, title, body FROM {table} ORDER BY id"):
+            cur.executemany(
+                f"UPDATE {table} SET content_hash = ? WHERE id = ?",
+                [(content_hash(title, body), row_id) for row_id, title, body in rows],
             )
 
 
