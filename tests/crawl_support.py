@@ -35,10 +35,9 @@ TOPICS = [
 ]
 
 
-def article_html(number: int, published: datetime, views: int | None = None) -> str:
-    title, author = TOPICS[number - 1]
-    when = published.astimezone(VN)
-    paragraphs = [
+def story(title: str, when: datetime) -> list[str]:
+    """Three paragraphs of an article about ``title`` published at ``when``."""
+    return [
         f"Sáng {when.day}/{when.month}, {title.lower()} là nội dung chính của buổi làm việc giữa "
         "lãnh đạo địa phương và các sở, ngành liên quan, với sự tham gia của đông đảo người dân.",
         "Theo báo cáo, kế hoạch được triển khai từ đầu năm với tổng kinh phí hơn 120 tỷ đồng, "
@@ -46,6 +45,12 @@ def article_html(number: int, published: datetime, views: int | None = None) -> 
         "Đại diện chính quyền cho biết sẽ tiếp tục lắng nghe ý kiến của người dân, bảo đảm tiến độ "
         "và chất lượng công trình, hoàn thành trong quý tới.",
     ]
+
+
+def article_html(number: int, published: datetime, views: int | None = None) -> str:
+    title, author = TOPICS[number - 1]
+    when = published.astimezone(VN)
+    paragraphs = story(title, when)
     views_line = f'<div class="views">Lượt xem: {views}</div>' if views is not None else ""
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
@@ -222,3 +227,67 @@ def rows(db: Path, sql: str, *params: object) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+# --- news sites on real loopback servers (tests/hostile.py) ---------------------------
+
+
+def article_page(
+    title: str,
+    author: str,
+    published: datetime,
+    *,
+    paragraphs: list[str] | None = None,
+    canonical: str | None = None,
+    views: int | None = None,
+    links: str = "",
+) -> str:
+    """An article page with relative links only, so it works on any origin."""
+    when = published.astimezone(VN)
+    paragraphs = paragraphs or story(title, when)
+    canonical_link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    views_line = f'<div class="views">Lượt xem: {views}</div>' if views is not None else ""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>{title} - Tin Example</title>{canonical_link}</head><body>
+<header class="site-header"><a href="/">Trang chủ</a></header>
+<main><article class="detail">
+<h1>{title}</h1>
+<div class="date">{when.strftime("%d/%m/%Y %H:%M:%S")} GMT+7</div>
+<div class="content">{body}</div>
+<p class="author"><strong>{author}</strong></p>
+{views_line}
+</article>{links}</main>
+<footer class="site-footer">© Tin Example</footer>
+</body></html>"""
+
+
+def listing_page(links: list[tuple[str, str]], next_page: str | None = None) -> str:
+    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
+    pager = f'<a class="next" href="{next_page}">Trang sau</a>' if next_page else ""
+    return (
+        '<html><head><meta charset="utf-8"><title>Tin tức</title></head><body>'
+        f'<h1>Tin tức</h1><ul class="list">{items}</ul>{pager}</body></html>'
+    )
+
+
+def publish(site, numbers: range | list[int], *, home_extra: str = "", robots: str = "") -> None:
+    """Put a small news site on ``site`` (a tests.hostile.Site): robots.txt, a home page
+    linking to articles ``numbers`` (TOPICS), each at ``/tin-tuc/<slug>-<n>.html``."""
+    from hostile import html, text
+
+    now = datetime.now(UTC)
+    site.route("/robots.txt", text(robots or "User-agent: *\nDisallow: /private/\n"))
+    links = []
+    for n in numbers:
+        title, author = TOPICS[(n - 1) % len(TOPICS)]
+        path = loopback_article_path(n)
+        site.route(path, html(article_page(title, author, now - timedelta(days=n))))
+        links.append((path, title))
+    links.append(("/private/noi-bo.html", "Nội bộ"))
+    site.route("/", html(listing_page(links) + home_extra))
+    site.route("/private/noi-bo.html", html("<h1>Nội bộ</h1><p>Không được lấy.</p>"))
+
+
+def loopback_article_path(number: int) -> str:
+    return f"/tin-tuc/{slug(TOPICS[(number - 1) % len(TOPICS)][0])}-{number}.html"

@@ -19,7 +19,11 @@ import contextlib
 import posixpath
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["TRACKING_PARAMS", "host_of", "is_http_url", "normalize_url"]
+__all__ = ["MAX_URL_LENGTH", "TRACKING_PARAMS", "host_of", "is_http_url", "normalize_url"]
+
+#: Longest URL a crawl follows. Servers refuse longer request lines (Apache's default
+#: limit is 8,190 bytes, nginx's 8 KiB); a longer link is a broken page, not a page.
+MAX_URL_LENGTH = 8192
 
 #: Query parameters that only say where a click came from; never part of a page's identity.
 TRACKING_PARAMS: frozenset[str] = frozenset(

@@ -20,6 +20,7 @@ from archiver.crawl.config import in_domains
 from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.result import media_type
+from archiver.urls import MAX_URL_LENGTH
 
 # Links to files that are not web pages: recorded nowhere, never fetched.
 _BINARY = re.compile(
@@ -162,14 +163,24 @@ def analyze(
         found += _kept((Found(u, "feed", None, url_host(u)) for u in feed_urls), scope)
     return Analysis(
         article=article if article.is_article else None,
-        found=tuple(found),
-        next_pages=next_pages,
+        found=_not_too_long(found, notes),
+        next_pages=tuple(u for u in next_pages if len(u) <= MAX_URL_LENGTH),
         notes=tuple(notes),
         content="html",
     )
 
 
 _KINDS = {"article": "article", "listing": "listing"}
+
+
+def _not_too_long(found: Iterable[Found], notes: list[str]) -> tuple[Found, ...]:
+    """``found`` without URLs over :data:`MAX_URL_LENGTH`; a note says how many were left."""
+    found = tuple(found)
+    kept = tuple(f for f in found if len(f.url) <= MAX_URL_LENGTH)
+    if len(kept) < len(found):
+        skipped = len(found) - len(kept)
+        notes.append(f"{skipped} links longer than {MAX_URL_LENGTH} characters skipped")
+    return kept
 
 
 def _kept(found: Iterable[Found], scope: Scope | None) -> tuple[Found, ...]:
@@ -245,7 +256,8 @@ def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
             continue  # checked first: classify() spends no time on it
         kind = "listing" if classify(entry.loc) == "listing" else "article"
         found.append(Found(entry.loc, kind, entry.lastmod or entry.news_published, host))
-    return Analysis(found=tuple(found), notes=tuple(sitemap.warnings), content="sitemap")
+    notes = list(sitemap.warnings)
+    return Analysis(found=_not_too_long(found, notes), notes=tuple(notes), content="sitemap")
 
 
 def _feed(body: bytes, url: str, scope: Scope | None) -> Analysis:
@@ -257,4 +269,6 @@ def _feed(body: bytes, url: str, scope: Scope | None) -> Analysis:
         for entry in feed.entries
         if is_fetchable(entry.link)
     )
-    return Analysis(found=_kept(found, scope), notes=tuple(feed.warnings), content="feed")
+    notes = list(feed.warnings)
+    kept = _not_too_long(_kept(found, scope), notes)
+    return Analysis(found=kept, notes=tuple(notes), content="feed")

@@ -183,31 +183,49 @@ class Crawl:
                     self.stopping = self.max_pages_reached = True
                     return
                 item = queue[0]
-                # One cache lookup for the page: its origin's policy, when current.
-                policy = self.robots.current(item.url) if item.kind != "robots" else None
-                if item.kind != "robots" and policy is None:
-                    robots_item = self._robots_turn_for(item, queue)
-                    if robots_item is None:
+                try:
+                    if not self._start_turn(host, queue, item):
                         break  # the robots.txt turn is in flight or not due: wait for it
-                    item = robots_item
-                else:
-                    queue.popleft()
-                    if policy is not None and not policy.can_fetch(
-                        item.url, self.robots.user_agent
-                    ):
-                        # No request is made, so the host's pace is not spent on it.
-                        self._record(
-                            Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))
+                except Exception as error:  # a failure tied to one URL stays with that URL
+                    if queue and queue[0] is item:
+                        queue.popleft()
+                    self._record(
+                        Outcome(
+                            item,
+                            "failed",
+                            error=f"{type(error).__name__}: {error}",
+                            label="crash",
+                            site=item.site,
                         )
-                        continue
-                if item.kind == "robots":
-                    self._robots_in_flight.add(host)
-                self.politeness.started(host)
-                self.queues[host] = self.queues.pop(host)
-                self.started_pages += 1
-                task = asyncio.create_task(self.turns.run(item))
-                task.add_done_callback(self._turn_done)
-                self.tasks.add(task)
+                    )
+
+    def _start_turn(self, host: str, queue: deque[Claimed], item: Claimed) -> bool:
+        """Start the turn of ``item`` (the head of ``queue``), or of the robots.txt it needs
+        first; False when that robots.txt is still to come."""
+        # One cache lookup for the page: its origin's policy, when current.
+        policy = self.robots.current(item.url) if item.kind != "robots" else None
+        if item.kind != "robots" and policy is None:
+            robots_item = self._robots_turn_for(item, queue)
+            if robots_item is None:
+                return False
+            item = robots_item
+        else:
+            queue.popleft()
+            if policy is not None and not policy.can_fetch(item.url, self.robots.user_agent):
+                # No request is made, so the host's pace is not spent on it.
+                self._record(
+                    Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))
+                )
+                return True
+        if item.kind == "robots":
+            self._robots_in_flight.add(host)
+        self.politeness.started(host)
+        self.queues[host] = self.queues.pop(host)
+        self.started_pages += 1
+        task = asyncio.create_task(self.turns.run(item))
+        task.add_done_callback(self._turn_done)
+        self.tasks.add(task)
+        return True
 
     def _robots_turn_for(self, item: Claimed, queue: deque[Claimed]) -> Claimed | None:
         """The robots.txt turn that must come before ``item``; None while one is in flight.

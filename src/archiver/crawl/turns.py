@@ -22,10 +22,10 @@ from archiver.dates import VN_TZ, parse_iso
 from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
-from archiver.fetch.robots import RobotsCache
+from archiver.fetch.robots import RobotsCache, robots_url
 from archiver.store.frontier import Claimed, NewURL
 from archiver.store.times import iso
-from archiver.urls import host_of, normalize_url
+from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).
 MAX_PAGE_DEPTH = 6
@@ -283,6 +283,8 @@ class Turns:
         URLs from :func:`analyze` come normalised with their host and classified by the
         page's own profile; others (robots.txt sitemaps, next pages) are normalised here.
         """
+        if len(url) > MAX_URL_LENGTH:
+            return None
         if host is None:
             url = normalize_url(url)
             host = url_host(url)
@@ -298,10 +300,7 @@ class Turns:
         if host not in self.hosts:
             # A new in-scope host (a subdomain): it gets its own pace and robots.txt first.
             self._add_host(host, owner)
-            scheme = url.split("://", 1)[0]
-            self._new_robots.append(
-                NewURL(f"{scheme}://{host}/robots.txt", host, owner.name, "robots")
-            )
+            self._new_robots.append(NewURL(robots_url(url), host, owner.name, "robots"))
         depth = parent.depth + 1 if depth is None else depth
         if kind == "page" and depth > MAX_PAGE_DEPTH:
             return None

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -41,6 +42,7 @@ from archiver.fetch.clients import origin_of
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
+from archiver.urls import normalize_url
 
 __all__ = ["DAY", "RobotsCache", "robots_url"]
 
@@ -50,8 +52,14 @@ _UNAVAILABLE = ("client_error", "redirect_loop", "too_many_redirects", "bad_redi
 
 
 def robots_url(url: str) -> str:
-    """``scheme://host[:port]/robots.txt`` for any URL of the host."""
-    return str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
+    """``scheme://host[:port]/robots.txt`` of ``url``'s origin, exactly as the URL spells it.
+
+    robots.txt is per origin (RFC 9309 §2.3): the port and a ``www.`` are kept (the
+    politeness key of a host may drop them, the URL fetched must not).
+    """
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc.rpartition("@")[2]
+    return normalize_url(f"{parts.scheme}://{netloc}/robots.txt")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,115 @@
+"""Crawls of real servers on loopback addresses and ports, directly and through a proxy.
+
+Each site is a real listener on 127.0.0.x:PORT (its own origin, a non-default port) or
+a made-up host name behind ``--proxy``; the servers misbehave as real ones do
+(tests/hostile.py). The servers' own request logs are the evidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archiver.crawl import run_crawl
+from archiver.crawl.config import make_plan
+from archiver.store import Archive
+from crawl_support import loopback_article_path, publish, rows
+from hostile import Web
+
+FAST = {"delay": 0.0, "retry_backoff": 0.01}
+MODES = ["direct", "proxy"]
+
+
+@pytest.fixture
+def web():
+    with Web() as running:
+        yield running
+
+
+def origin(web: Web, mode: str, number: int, name: str | None = None):
+    """Site ``number``: 127.0.0.<number+1>:PORT directly, or a named host through the proxy."""
+    if mode == "direct":
+        return web.listen(f"127.0.0.{number + 1}")
+    return web.named(f"http://{name or f'site{number}.example'}")
+
+
+def crawl(db: Path, seeds: list[str], web: Web, mode: str, *, config=None, **overrides):
+    plan = make_plan(seeds, config=config, overrides={**FAST, **overrides})
+    return run_crawl(
+        plan,
+        db=str(db),
+        proxy=web.proxy if mode == "proxy" else None,
+        live=False,
+        quiet=True,
+    )
+
+
+def archived(db: Path) -> set[str]:
+    return {r[0] for r in rows(db, "SELECT url FROM articles")}
+
+
+# --- 1. robots.txt is per origin -------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_site_on_its_own_port_is_crawled_with_robots_txt_from_that_origin(tmp_path, web, mode):
+    site = origin(web, mode, 1, "tin.example:8123")
+    publish(site, range(1, 4))
+    db = tmp_path / "archive.db"
+    status, _stats = crawl(db, [site.origin + "/"], web, mode)
+    assert status == "finished"
+    assert archived(db) == {site.url(loopback_article_path(n)) for n in range(1, 4)}
+    assert [r.status for r in site.requests(web, "/robots.txt")] == [200]
+    robots = rows(db, "SELECT url FROM frontier WHERE kind = 'robots'")
+    assert robots == [(site.url("/robots.txt"),)]
+    assert not site.requests(web, "/private/noi-bo.html")  # and it was obeyed
+
+
+def test_a_www_only_host_gets_robots_txt_and_pages_from_www(tmp_path, web):
+    site = web.named("http://www.only.example")
+    publish(site, range(1, 3), robots="User-agent: *\nDisallow: /tin-tuc/\n")
+    db = tmp_path / "archive.db"
+    crawl(db, ["http://www.only.example/"], web, "proxy")
+    assert [r.status for r in site.requests(web, "/robots.txt")] == [200]
+    assert not web.log.records("only.example"), "robots.txt asked of the host without www."
+    assert archived(db) == set()  # robots.txt of www.only.example forbids the articles
+    assert not [r for r in web.log.records("www.only.example") if "/tin-tuc/" in r.target]
+
+
+# --- 2. one over-long link ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_over_long_link_is_skipped_and_every_site_of_the_config_is_crawled(tmp_path, web, mode):
+    first, second = origin(web, mode, 1), origin(web, mode, 2)
+    publish(first, range(1, 3), home_extra=f'<a href="/{"x" * 100_000}">dài</a>')
+    publish(second, range(3, 5))
+    config = {"site": [{"url": first.origin + "/"}, {"url": second.origin + "/"}]}
+    db = tmp_path / "archive.db"
+    status, _ = crawl(db, [], web, mode, config=config)
+    assert status == "finished"
+    expected = {first.url(loopback_article_path(n)) for n in (1, 2)}
+    expected |= {second.url(loopback_article_path(n)) for n in (3, 4)}
+    assert archived(db) == expected
+    assert rows(db, "SELECT count(*) FROM frontier WHERE length(url) > 8192") == [(0,)]
+
+
+def test_a_queued_url_that_cannot_be_requested_fails_alone(tmp_path, web):
+    site = web.listen("127.0.0.2")
+    publish(site, range(1, 3))
+    db = tmp_path / "archive.db"
+    broken = site.url("/" + "x" * 100_000)  # left by an older version, say
+    with Archive(db) as archive:
+        archive.conn.execute("BEGIN")
+        archive.conn.execute(
+            "INSERT INTO frontier(url, host, site, kind, next_fetch_at, discovered_at, priority)"
+            " VALUES (?, '127.0.0.2', '127.0.0.2', 'page', '2000-01-01', '2000-01-01', 99)",
+            (broken,),
+        )
+        archive.conn.execute("COMMIT")
+    status, _stats = crawl(db, [site.origin + "/"], web, "direct")
+    assert status == "finished"
+    assert archived(db) == {site.url(loopback_article_path(n)) for n in (1, 2)}
+    ((state, error),) = rows(db, "SELECT state, last_error FROM frontier WHERE url = ?", broken)
+    assert state == "failed" and error
