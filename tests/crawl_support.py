@@ -11,9 +11,16 @@ inside a test.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -271,9 +278,14 @@ def listing_page(links: list[tuple[str, str]], next_page: str | None = None) -> 
     )
 
 
-def publish(site, numbers: range | list[int], *, home_extra: str = "", robots: str = "") -> None:
+def publish(
+    site, numbers: range | list[int], *, home_extra: str = "", robots: str = "", slow: float = 0
+) -> None:
     """Put a small news site on ``site`` (a tests.hostile.Site): robots.txt, a home page
-    linking to articles ``numbers`` (TOPICS), each at ``/tin-tuc/<slug>-<n>.html``."""
+    linking to articles ``numbers`` (TOPICS), each at ``/tin-tuc/<slug>-<n>.html``,
+    answering after ``slow`` seconds."""
+    from dataclasses import replace
+
     from hostile import html, text
 
     now = datetime.now(UTC)
@@ -282,7 +294,8 @@ def publish(site, numbers: range | list[int], *, home_extra: str = "", robots: s
     for n in numbers:
         title, author = TOPICS[(n - 1) % len(TOPICS)]
         path = loopback_article_path(n)
-        site.route(path, html(article_page(title, author, now - timedelta(days=n))))
+        page = html(article_page(title, author, now - timedelta(days=n)))
+        site.route(path, replace(page, delay=slow))
         links.append((path, title))
     links.append(("/private/noi-bo.html", "Nội bộ"))
     site.route("/", html(listing_page(links) + home_extra))
@@ -291,3 +304,74 @@ def publish(site, numbers: range | list[int], *, home_extra: str = "", robots: s
 
 def loopback_article_path(number: int) -> str:
     return f"/tin-tuc/{slug(TOPICS[(number - 1) % len(TOPICS)][0])}-{number}.html"
+
+
+# --- crawls in a process of their own (for signals) ------------------------------------
+
+CLI = "from archiver.cli import main; main()"
+
+
+@contextlib.contextmanager
+def crawl_command(db: Path, *args: str) -> Iterator[subprocess.Popen]:
+    """``archiver crawl ARGS --db DB --quiet`` in a new process (stderr piped), killed
+    with its children if still running when the block ends (a failed test)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLI, "crawl", *args, "--db", str(db), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            for child in children_of(process.pid):
+                with contextlib.suppress(OSError):
+                    os.kill(child, signal.SIGKILL)
+            process.kill()
+        process.communicate()
+
+
+def wait_for(condition, timeout: float = 60.0, what: str = "the condition") -> None:
+    """Poll ``condition()`` until it is true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def count(db: Path, sql: str, *params: object) -> int:
+    """One number from an archive being written by another process (0 before it exists)."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute(sql, params).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def children_of(pid: int) -> list[int]:
+    """Pids of the live child processes of ``pid`` (from /proc)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            children.append(int(entry.name))
+    return children
+
+
+def running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2 :].split()[0] not in ("Z", "X")

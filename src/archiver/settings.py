@@ -64,6 +64,9 @@ class Settings:
     revisit_after: tuple[str, ...] = ("1h", "1d", "7d", "30d")
     #: Stop after this many pages fetched in one run (0: no limit).
     max_pages: int = 0
+    #: Seconds the pages in flight get to finish when a crawl is asked to stop (SIGTERM,
+    #: Ctrl-C); a second signal stops at once.
+    stop_grace: float = 5.0
 
 
 DEFAULTS = Settings()
