@@ -15,7 +15,7 @@ from archiver.crawl import run_crawl
 from archiver.crawl.config import make_plan
 from archiver.store import Archive
 from crawl_support import loopback_article_path, publish, rows
-from hostile import Web
+from hostile import Reply, Web
 
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 MODES = ["direct", "proxy"]
@@ -113,3 +113,25 @@ def test_a_queued_url_that_cannot_be_requested_fails_alone(tmp_path, web):
     assert archived(db) == {site.url(loopback_article_path(n)) for n in (1, 2)}
     ((state, error),) = rows(db, "SELECT state, last_error FROM frontier WHERE url = ?", broken)
     assert state == "failed" and error
+
+
+# --- 4. a slow-loris server ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_slow_loris_page_fails_at_the_url_deadline_and_frees_its_host(tmp_path, web, mode):
+    site = origin(web, mode, 1)
+    publish(site, range(1, 4))
+    slow = loopback_article_path(2)
+    # One byte a second: no read timeout ever fires, and 4 tries of 120 s would take 8 min.
+    site.route(slow, Reply(headers=[("Content-Type", "text/html")], body=b"x" * 600, trickle=1))
+    db = tmp_path / "archive.db"
+    status, _ = crawl(db, [site.origin + "/"], web, mode, url_deadline=2.0, retries=4)
+    assert status == "finished"
+    assert archived(db) == {site.url(loopback_article_path(n)) for n in (1, 3)}
+    ((state, error),) = rows(
+        db, "SELECT state, last_error FROM frontier WHERE url = ?", site.url(slow)
+    )
+    assert state == "queued" and "URL deadline of 2s passed" in error  # tried in a later turn
+    errors = rows(db, "SELECT error FROM fetches WHERE url = ?", site.url(slow))
+    assert len(errors) == 1 and "URL deadline" in errors[0][0]
