@@ -15,7 +15,7 @@ from archiver.crawl import run_crawl
 from archiver.crawl.config import make_plan
 from archiver.store import Archive
 from crawl_support import loopback_article_path, publish, rows
-from hostile import Reply, Web
+from hostile import Reply, Web, text
 
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 MODES = ["direct", "proxy"]
@@ -135,3 +135,20 @@ def test_a_slow_loris_page_fails_at_the_url_deadline_and_frees_its_host(tmp_path
     assert state == "queued" and "URL deadline of 2s passed" in error  # tried in a later turn
     errors = rows(db, "SELECT error FROM fetches WHERE url = ?", site.url(slow))
     assert len(errors) == 1 and "URL deadline" in errors[0][0]
+
+
+# --- 11. a robots.txt over the size limit ----------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_robots_txt_over_10_mb_that_starts_with_disallow_all_is_obeyed(tmp_path, web, mode):
+    site = origin(web, mode, 1)
+    publish(site, range(1, 3))
+    rules = b"User-agent: *\nDisallow: /\n"
+    filler = b"# " + b"-" * 97 + b"\n"
+    site.route("/robots.txt", text(rules + filler * (11 * 1024 * 1024 // len(filler))))
+    db = tmp_path / "archive.db"
+    crawl(db, [site.origin + "/"], web, mode)
+    assert [r.target.rsplit("/", 1)[-1] for r in web.log.records(site.host)] == ["robots.txt"]
+    assert archived(db) == set()
+    assert rows(db, "SELECT state FROM frontier WHERE kind = 'seed'") == [("done",)]

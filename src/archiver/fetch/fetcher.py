@@ -173,11 +173,15 @@ class Fetcher:
         last_modified: str | None = None,
         allow: Allow | None = None,
         gap: Gap | None = None,
+        head: int | None = None,
     ) -> FetchResult:
         """Fetch ``url``, following redirects; conditional when ``etag``/``last_modified``.
 
         ``gap(url)`` gives the politeness delay of ``url``'s host: a retry or a redirect
-        hop waits that long after the previous request of this fetch ended.
+        hop waits that long after the previous request of this fetch ended. ``head``
+        asks for the first ``head`` bytes of the body only (robots.txt: RFC 9309 wants
+        its first 500 KiB obeyed however large the file): they are read even when the
+        Content-Length announces more than the size limit.
         """
         headers = dict(self._headers)
         if etag:
@@ -197,7 +201,9 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.url_deadline
         while True:
-            attempt = functools.partial(self._attempt, current, headers, exchanges, gap, deadline)
+            attempt = functools.partial(
+                self._attempt, current, headers, exchanges, gap, deadline, head
+            )
             try:
                 # Each request stops at the deadline by itself; this bounds the waits
                 # between them (retry backoff, politeness gaps) too.
@@ -327,6 +333,7 @@ class Fetcher:
         out: list[Exchange],
         gap: Gap | None,
         deadline: float,
+        head: int | None = None,
     ) -> _Attempt:
         """One request and its body, within limits; the exchange is appended to ``out``.
 
@@ -353,7 +360,7 @@ class Fetcher:
                     response = await client.send(request, stream=True)
                     try:
                         ip_address = _server_ip(response)
-                        body = await self._read(response)
+                        body = await self._read(response, head)
                     finally:
                         await response.aclose()
             except (TimeoutError, httpx.TransportError, httpx.InvalidURL) as error:
@@ -388,13 +395,17 @@ class Fetcher:
         out.append(exchange)
         return _Attempt(exchange, failure, body)
 
-    async def _read(self, response: httpx.Response) -> Body:
-        """The body of ``response``, unless there is none or it is announced too large."""
+    async def _read(self, response: httpx.Response, head: int | None = None) -> Body:
+        """The body of ``response``, unless there is none or it is announced too large
+        (``head``: its first bytes, whatever is announced)."""
         if response.status_code in (204, 304):
             return _NOTHING
         length = _content_length(response.headers)
-        limit = self.limits.max_bytes
-        if length is not None and length > limit:
+        limits = self.limits
+        if head is not None:
+            limits = dataclasses.replace(limits, max_bytes=min(head, limits.max_bytes))
+        limit = limits.max_bytes
+        if length is not None and length > limit and head is None:
             return Body(
                 b"",
                 0,
@@ -405,8 +416,12 @@ class Fetcher:
         if response.is_stream_consumed:
             # A transport that hands over responses already read (httpx.MockTransport
             # given ``content=``, with a Content-Length checked above): httpx decoded it.
-            codings = content_codings(response.headers.get("content-encoding"))[0]
-            return Body(response.content, len(response.content), tuple(codings))
+            codings = tuple(content_codings(response.headers.get("content-encoding"))[0])
+            data = response.content
+            if len(data) > limit:
+                detail = f"body larger than {limit} bytes"
+                return Body(data[:limit], len(data), codings, "too_large", detail, True)
+            return Body(data, len(data), codings)
         return await read_body(
-            response.aiter_raw(), response.headers.get("content-encoding"), self.limits
+            response.aiter_raw(), response.headers.get("content-encoding"), limits
         )

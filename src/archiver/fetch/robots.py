@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS, RobotsPolicy
+from archiver.discover.robots import MAX_ROBOTS_BYTES, UNREACHABLE_RETRY_SECONDS, RobotsPolicy
 from archiver.fetch.clients import origin_of
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
@@ -47,8 +47,14 @@ from archiver.urls import normalize_url
 __all__ = ["DAY", "RobotsCache", "robots_url"]
 
 DAY = 24 * 3600.0
-_UNAVAILABLE = ("client_error", "redirect_loop", "too_many_redirects", "bad_redirect",
-                "disallowed", "bad_url")
+_UNAVAILABLE = (
+    "client_error",
+    "redirect_loop",
+    "too_many_redirects",
+    "bad_redirect",
+    "disallowed",
+    "bad_url",
+)
 
 
 def robots_url(url: str) -> str:
@@ -156,7 +162,9 @@ class RobotsCache:
         return await asyncio.shield(loading)
 
     async def _load(self, origin: str, url: str) -> tuple[_Cached, FetchResult]:
-        result = await self.fetcher.fetch(url)
+        # Only the head of a huge robots.txt is read, and obeyed (a 20 MB file that starts
+        # with "Disallow: /" forbids everything; it is not refused as too large).
+        result = await self.fetcher.fetch(url, head=MAX_ROBOTS_BYTES)
         self._results.append(result)
         if result.kind in UNREACHABLE_KINDS:
             now = datetime.now(UTC)
