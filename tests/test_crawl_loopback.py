@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from archiver.cli import main
 from archiver.crawl import run_crawl
 from archiver.crawl.config import make_plan
 from archiver.store import Archive
 from crawl_support import loopback_article_path, publish, rows
-from hostile import Reply, Web, text
+from hostile import Reply, Web, redirect, text
 
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 MODES = ["direct", "proxy"]
@@ -152,3 +154,56 @@ def test_a_robots_txt_over_10_mb_that_starts_with_disallow_all_is_obeyed(tmp_pat
     assert [r.target.rsplit("/", 1)[-1] for r in web.log.records(site.host)] == ["robots.txt"]
     assert archived(db) == set()
     assert rows(db, "SELECT state FROM frontier WHERE kind = 'seed'") == [("done",)]
+
+
+# --- 10. scope and redirects are per origin ----------------------------------------------
+
+
+def _two_ports(web: Web, mode: str):
+    """One host on two ports: the crawled site, and another service on the other port."""
+    if mode == "direct":
+        site = web.listen("127.0.0.2")
+        other = web.listen("127.0.0.2")
+    else:
+        site = web.named("http://tin.example:8001")
+        other = web.named("http://tin.example:8002")
+    publish(other, range(3, 4))
+    publish(site, range(1, 3), home_extra='<a href="/chuyen-trang">Chuyên trang</a>')
+    site.route("/chuyen-trang", redirect(other.url(loopback_article_path(3))))
+    return site, other
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_redirect_to_another_port_of_the_host_is_reported_not_followed(tmp_path, web, mode):
+    site, other = _two_ports(web, mode)
+    db = tmp_path / "archive.db"
+    status, _ = crawl(db, [site.origin + "/"], web, mode)
+    assert status == "finished"
+    assert other.served == {}, "nothing may be asked of the other port"
+    assert archived(db) == {site.url(loopback_article_path(n)) for n in (1, 2)}
+    ((state, error),) = rows(
+        db, "SELECT state, last_error FROM frontier WHERE url = ?", site.url("/chuyen-trang")
+    )
+    assert state == "failed" and "not allowed" in error
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_allow_hosts_with_a_port_widens_the_scope_to_it(tmp_path, web, mode):
+    site, other = _two_ports(web, mode)
+    netloc = other.origin.split("://", 1)[1]
+    config = {"site": [{"url": site.origin + "/", "allow_hosts": [netloc]}]}
+    db = tmp_path / "archive.db"
+    crawl(db, [], web, mode, config=config)
+    assert other.url(loopback_article_path(3)) in archived(db)
+
+
+def test_parse_refuses_a_redirect_off_the_site_unless_asked(web):
+    site, other = _two_ports(web, "direct")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["parse", site.url("/chuyen-trang")])
+    assert refused.exit_code == 2
+    assert refused.output.count("\n") == 1 and "--follow-offsite" in refused.output
+    assert other.served == {}
+    followed = runner.invoke(main, ["parse", site.url("/chuyen-trang"), "--follow-offsite"])
+    assert followed.exit_code == 0, followed.output
+    assert "Thủ tướng kiểm tra tiến độ" in followed.output

@@ -19,7 +19,14 @@ import contextlib
 import posixpath
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["MAX_URL_LENGTH", "TRACKING_PARAMS", "host_of", "is_http_url", "normalize_url"]
+__all__ = [
+    "MAX_URL_LENGTH",
+    "TRACKING_PARAMS",
+    "explicit_port",
+    "host_of",
+    "is_http_url",
+    "normalize_url",
+]
 
 #: Longest URL a crawl follows. Servers refuse longer request lines (Apache's default
 #: limit is 8,190 bytes, nginx's 8 KiB); a longer link is a broken page, not a page.
@@ -73,6 +80,22 @@ def is_tracking_param(name: str) -> bool:
 
 def is_http_url(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in _DEFAULT_PORTS
+
+
+def explicit_port(url: str) -> int | None:
+    """The port of an http(s) URL when it is not its scheme's default; None for the default.
+
+    A port that is not a number (``http://h:x/``) gives -1, which no scope allows.
+    """
+    netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
+    if ":" not in netloc.rpartition("@")[2].rpartition("]")[2]:
+        return None  # the fast path: no port written
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return -1
+    return None if port in (None, _DEFAULT_PORTS.get(parts.scheme.lower())) else port
 
 
 def host_of(url: str) -> str:

@@ -81,7 +81,10 @@ class Turns:
                 self._add_host(host, target)
         self._released: set[int] = set()
         self._new_robots: list[NewURL] = []
-        self.scope = Scope(h for target in plan.targets for h in target.hosts)
+        self.scope = Scope(
+            (h for target in plan.targets for h in target.hosts),
+            (o for target in plan.targets for o in target.origins),
+        )
         #: URLs this run has already handed to the frontier (bounded; a miss only costs a lookup).
         self.known: set[str] = set()
 
@@ -191,7 +194,8 @@ class Turns:
     def _failure(self, outcome: Outcome, item: Claimed, result: FetchResult) -> Outcome:
         kind = result.kind
         final = result.last
-        outcome.error = final.error or kind.replace("_", " ")
+        words = kind.replace("_", " ")
+        outcome.error = final.error or (f"{words}: {result.detail}" if result.detail else words)
         if final.status and kind == "client_error":
             outcome.error = f"HTTP {final.status}"
         if kind == "retry_later" and result.retry_at is not None:
@@ -289,8 +293,8 @@ class Turns:
             url = normalize_url(url)
             host = url_host(url)
         owner = self.plan.target_for_host(host)
-        if owner is None:
-            return None
+        if owner is None or not self.scope.allows(url, host):
+            return None  # another site, or another port of the host
         if owner is not target and owner.profile is not None:
             # A link into another target of the crawl: that site's URL patterns decide.
             url_kind = owner.profile.url_kind(url)
