@@ -20,7 +20,7 @@ from archiver.store import indexes
 from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
-from archiver.store.connection import configure, open_connection, store_error
+from archiver.store.connection import check_pages, configure, open_connection, store_error
 from archiver.store.prepare import Prepared, prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.rows import decompress
@@ -65,6 +65,8 @@ class Archive:
         conn = open_connection(self.path, readonly=readonly, timeout=timeout)
         try:
             version = check_version(conn, self.path)
+            if not readonly:
+                check_pages(conn, self.path)
             configure(conn, readonly=readonly, timeout=timeout)
             if readonly and version < latest_version():
                 raise StoreError(
