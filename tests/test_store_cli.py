@@ -116,3 +116,10 @@ def test_datasette_command_names_the_metadata_and_plugin(db):
     words = result.output.split()
     assert words[:2] == ["datasette", db]
     assert words[3].endswith("metadata.json") and words[5].endswith("plugins")
+
+
+def test_a_query_with_bytes_that_are_not_text_is_one_line_and_exit_2(db):
+    # What a terminal in a non-UTF-8 locale hands over: a lone surrogate.
+    result = run("search", "da \udced nang", "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "not text" in result.stderr

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 __all__ = [
     "MAX_URL_LENGTH",
     "TRACKING_PARAMS",
+    "check_url",
     "explicit_port",
     "host_of",
     "is_http_url",
@@ -80,6 +81,18 @@ def is_tracking_param(name: str) -> bool:
 
 def is_http_url(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in _DEFAULT_PORTS
+
+
+def check_url(url: str) -> str:
+    """``url`` if it can be parsed, else :class:`~archiver.errors.InputError` (one line)."""
+    from archiver.errors import InputError
+
+    try:
+        urlsplit(url)
+        url.encode("utf-8")
+    except (ValueError, TypeError, AttributeError) as error:
+        raise InputError(f"not a usable URL: {error}", url=repr(url), field="url") from None
+    return url
 
 
 def explicit_port(url: str) -> int | None:
