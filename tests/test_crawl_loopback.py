@@ -7,6 +7,7 @@ a made-up host name behind ``--proxy``; the servers misbehave as real ones do
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,16 @@ from archiver.cli import main
 from archiver.crawl import run_crawl
 from archiver.crawl.config import make_plan
 from archiver.store import Archive
-from crawl_support import loopback_article_path, publish, rows
-from hostile import Reply, Web, redirect, text
+from crawl_support import (
+    TOPICS,
+    article_page,
+    listing_page,
+    loopback_article_path,
+    publish,
+    rows,
+    story,
+)
+from hostile import Reply, Web, html, redirect, text
 
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 MODES = ["direct", "proxy"]
@@ -207,3 +216,45 @@ def test_parse_refuses_a_redirect_off_the_site_unless_asked(web):
     followed = runner.invoke(main, ["parse", site.url("/chuyen-trang"), "--follow-offsite"])
     assert followed.exit_code == 0, followed.output
     assert "Thủ tướng kiểm tra tiến độ" in followed.output
+
+
+# --- 7. a canonical link to another site is a claim, not an identity --------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("copy_first", [False, True], ids=["original-first", "copy-first"])
+def test_a_syndicated_copy_naming_the_original_as_canonical_never_replaces_it(
+    tmp_path, web, mode, copy_first
+):
+    original, syndicator = origin(web, mode, 1), origin(web, mode, 2)
+    publish(original, [1])
+    publish(syndicator, [])
+    when = datetime.now(UTC) - timedelta(days=1)
+    first = story(TOPICS[0][0], when)
+    edited = [first[0], first[1].replace("120 tỷ", "hơn 121 tỷ"), first[2]]
+    copy = article_page(
+        "Đà Nẵng: khởi công cầu vượt Hòa Cầm (bài đăng lại)",
+        "Lê Vy",
+        when,
+        paragraphs=edited,
+        canonical=original.url(loopback_article_path(1)),
+    )
+    syndicator.route("/dang-lai/cau-vuot.html", html(copy))
+    syndicator.route("/", html(listing_page([("/dang-lai/cau-vuot.html", "Cầu vượt")])))
+    db = tmp_path / "archive.db"
+    for site in (syndicator, original) if copy_first else (original, syndicator):
+        crawl(db, [site.origin + "/"], web, mode)
+    a = original.url(loopback_article_path(1))
+    b = syndicator.url("/dang-lai/cau-vuot.html")
+    stored = dict(rows(db, "SELECT url, title || ' / ' || author FROM articles"))
+    assert stored == {
+        a: f"{TOPICS[0][0]} / {TOPICS[0][1]}",
+        b: "Đà Nẵng: khởi công cầu vượt Hòa Cầm (bài đăng lại) / Lê Vy",
+    }
+    assert rows(db, "SELECT count(*) FROM article_versions") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM article_urls WHERE url = ?", a) == [(0,)]
+    ids = dict(rows(db, "SELECT url, id FROM articles"))
+    assert rows(db, "SELECT article_id, duplicate_of FROM near_duplicates") == [
+        (max(ids.values()), min(ids.values()))
+    ]
+    assert rows(db, "SELECT count(DISTINCT story_id) FROM articles") == [(1,)]

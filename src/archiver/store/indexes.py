@@ -18,7 +18,14 @@ from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
 from archiver.store.folding import content_hash, index_fold, words
 from archiver.store.schema import FTS_TABLE
 
-__all__ = ["check", "ensure_probes", "fts_delete", "fts_insert", "link_near_duplicates"]
+__all__ = [
+    "check",
+    "ensure_probes",
+    "fts_delete",
+    "fts_insert",
+    "link_claim",
+    "link_near_duplicates",
+]
 
 #: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
 MAX_CANDIDATES = 100
@@ -107,6 +114,12 @@ def link_near_duplicates(
             )
             linked.append(other)
             stories.add(other_story if other_story is not None else other)
+    _merge_stories(cur, article_id, stories)
+    return tuple(sorted(linked))
+
+
+def _merge_stories(cur: sqlite3.Cursor, article_id: int, stories: set[int]) -> None:
+    """Put ``article_id`` and every article of ``stories`` in the lowest of those stories."""
     if len(stories) > 1:
         keep = min(stories)
         merged = sorted(stories - {keep})
@@ -115,7 +128,31 @@ def link_near_duplicates(
             f"WHERE story_id IN ({_qmarks(len(merged))}) OR id = ?",
             [keep, *merged, article_id],
         )
-    return tuple(sorted(linked))
+
+
+def link_claim(
+    cur: sqlite3.Cursor, article_id: int, claimed_url: str, sig: bytes | None, found_at: str
+) -> int | None:
+    """Link an article to the one its page names as canonical on another site (a
+    syndicated copy and its original), whatever their similarity; the linked id."""
+    row = cur.execute(
+        "SELECT id, minhash, story_id FROM articles WHERE url = ? UNION ALL "
+        "SELECT a.id, a.minhash, a.story_id FROM article_urls u JOIN articles a "
+        "ON a.id = u.article_id WHERE u.url = ? AND u.matched_by != 'content' LIMIT 1",
+        (claimed_url, claimed_url),
+    ).fetchone()
+    if row is None or row[0] == article_id:
+        return None
+    other, other_sig, other_story = row
+    score = similarity(sig, other_sig) if sig is not None and other_sig is not None else 0.0
+    cur.execute(
+        "INSERT OR REPLACE INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
+        "VALUES (?, ?, ?, ?)",
+        (max(article_id, other), min(article_id, other), round(score, 4), found_at),
+    )
+    story = cur.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    _merge_stories(cur, article_id, {story[0] if story else article_id, other_story or other})
+    return other
 
 
 def unindex_signature(cur: sqlite3.Cursor, article_id: int, sig: bytes | None) -> None:

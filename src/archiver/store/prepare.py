@@ -38,6 +38,8 @@ class ArticleRecord:
     signature: bytes | None
     bands: tuple[int, ...]  # LSH bucket keys of the signature
     folded: tuple[str, str, str]  # title, lead, body as the search index holds them
+    #: Another site's URL the page names as canonical (a syndicated copy): linked, not merged.
+    claim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,11 @@ def article_record(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
 ) -> ArticleRecord:
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
+    warnings = list(article.warnings)
+    if identity.claim:
+        warnings.append(
+            f"canonical link names another site ({identity.claim}): kept as its own article"
+        )
     fields = {
         "title": article.title,
         "lead": article.lead,
@@ -67,7 +74,7 @@ def article_record(
         "author": article.author,
         "author_raw": article.author_raw,
         "language": article.language,
-        "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+        "warnings": json.dumps(warnings, ensure_ascii=False),
     }
     title, title_key = fold_and_key(article.title)
     body, body_key = fold_and_key(article.body)
@@ -82,6 +89,7 @@ def article_record(
         signature=signature,
         bands=tuple(band_keys(signature)),
         folded=(title, index_fold(article.lead), body),
+        claim=identity.claim,
     )
 
 
