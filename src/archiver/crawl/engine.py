@@ -293,14 +293,19 @@ class Crawl:
         """
         waits = self._queued_waits()
         self._flush(force=True)
+        clock = time.monotonic()
         idle = sorted(h for h in self.turns.hosts if not self.queues.get(h))
-        due = self.frontier.next_due(idle) if idle else None
+        # A host in a pause is claimed from only when the pause ends: its due URLs wait.
+        pauses = {h: self.politeness.wait_time(h) for h in idle}
+        ready = [h for h in idle if pauses[h] <= 1.0]
+        due = self.frontier.next_due(ready) if ready else None
         if due is not None:
-            clock = time.monotonic()
-            seconds = (datetime.fromisoformat(due) - now()).total_seconds()
             # Not before the host is asked again (REFILL_PAUSE after an empty claim).
-            soonest = min(max(self._checked.get(h, 0.0) - clock, 0.0) for h in idle)
-            waits.append(max(seconds, soonest))
+            soonest = min(max(self._checked.get(h, 0.0) - clock, 0.0) for h in ready)
+            waits.append(max(_seconds_until(due), soonest))
+        for host in idle:
+            if pauses[host] > 1.0 and (paused_due := self.frontier.next_due([host])):
+                waits.append(max(_seconds_until(paused_due), pauses[host]))
         wait = min(waits, default=None)
         if wait is None or wait > MAX_IDLE_WAIT:
             return None  # later work (a long pause, revisits) is the next run's
@@ -402,6 +407,10 @@ class Crawl:
             "(signal again to stop at once)"
         )
         self._wake.set()
+
+
+def _seconds_until(stamp: str) -> float:
+    return (datetime.fromisoformat(stamp) - now()).total_seconds()
 
 
 def make_reporter(*, quiet: bool, verbose: bool, log_json: bool, live: bool) -> Reporter:

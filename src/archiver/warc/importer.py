@@ -16,7 +16,8 @@ records lend their headers to their response's fetch row; ``warcinfo``,
 Files are read in order, saved in batches (one transaction each); a file that is
 truncated or corrupt is imported around the damage: reading resynchronises at the
 next gzip member or ``WARC/1.x`` header, and each damaged stretch is reported once
-(:class:`~archiver.warc.reader.WarcDamage`: file, offset, where reading went on). Extraction can run in worker processes (``workers``).
+(:class:`~archiver.warc.reader.WarcDamage`: file, offset, where reading went on).
+Extraction can run in worker processes (``workers``).
 """
 
 from __future__ import annotations
