@@ -258,3 +258,33 @@ def test_a_syndicated_copy_naming_the_original_as_canonical_never_replaces_it(
         (max(ids.values()), min(ids.values()))
     ]
     assert rows(db, "SELECT count(DISTINCT story_id) FROM articles") == [(1,)]
+
+
+# --- servers that lie about what they send ------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_lying_content_length_and_type_cost_only_their_own_urls(tmp_path, web, mode):
+    site = origin(web, mode, 1)
+    publish(site, range(1, 4))
+    short = loopback_article_path(1)  # says 100,000 bytes, sends 40, hangs up
+    site.route(
+        short,
+        Reply(
+            headers=[("Content-Type", "text/html")], body=b"<p>" * 13 + b"x", content_length=100_000
+        ),
+    )
+    mislabelled = loopback_article_path(2)  # an article sent as a JPEG
+    site.route(mislabelled, Reply(headers=[("Content-Type", "image/jpeg")], body=b"<h1>Tin</h1>"))
+    db = tmp_path / "archive.db"
+    status, _ = crawl(db, [site.origin + "/"], web, mode, retries=2)
+    assert status == "finished"
+    assert archived(db) == {site.url(loopback_article_path(3))}
+    ((state, error),) = rows(
+        db, "SELECT state, last_error FROM frontier WHERE url = ?", site.url(short)
+    )
+    assert state == "queued" and "RemoteProtocolError" in error  # tried again in a later turn
+    assert len(site.requests(web, short)) == 2  # both attempts, each recorded
+    assert rows(db, "SELECT count(*) FROM fetches WHERE url = ?", site.url(short)) == [(2,)]
+    (kind,) = rows(db, "SELECT content_type FROM fetches WHERE url = ?", site.url(mislabelled))
+    assert kind == ("image/jpeg",)  # recorded as served, not parsed
