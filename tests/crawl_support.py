@@ -312,11 +312,11 @@ CLI = "from archiver.cli import main; main()"
 
 
 @contextlib.contextmanager
-def crawl_command(db: Path, *args: str) -> Iterator[subprocess.Popen]:
-    """``archiver crawl ARGS --db DB --quiet`` in a new process (stderr piped), killed
+def crawl_command(db: Path, *args: str, quiet: bool = True) -> Iterator[subprocess.Popen]:
+    """``archiver crawl ARGS --db DB [--quiet]`` in a new process (stderr piped), killed
     with its children if still running when the block ends (a failed test)."""
     process = subprocess.Popen(
-        [sys.executable, "-c", CLI, "crawl", *args, "--db", str(db), "--quiet"],
+        [sys.executable, "-c", CLI, "crawl", *args, "--db", str(db), *(["--quiet"] * quiet)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -10,7 +10,8 @@ from archiver.store import Archive
 from crawl_support import crawl_command, loopback_article_path, publish, rows, wait_for
 from hostile import Reply, Web, text
 
-# The slow page answers after this long: a stop never waits for it.
+# The slow page answers after this long (the read timeout is longer): a stop never waits
+# for it.
 SLOW = 90.0
 
 
@@ -24,7 +25,8 @@ def _two_sites(web: Web, tmp_path: Path, settings: str = "") -> tuple[Path, obje
     busy.route(loopback_article_path(3), Reply(body=b"late", delay=SLOW))
     config = tmp_path / "sites.toml"
     config.write_text(
-        f"delay = 0.0\nretry_backoff = 0.01\nretries = 1\n{settings}\n"
+        f"delay = 0.0\nretry_backoff = 0.01\nretries = 1\nread_timeout = {SLOW * 2}\n"
+        f"{settings}\n"
         f'[[site]]\nurl = "{paused.origin}/"\n[[site]]\nurl = "{busy.origin}/"\n',
         encoding="utf-8",
     )
@@ -68,10 +70,14 @@ def test_a_second_signal_stops_at_once(tmp_path):
     with Web() as web:
         # A grace longer than the test's patience: only the second signal can end it.
         config, _, busy = _two_sites(web, tmp_path, f"stop_grace = {SLOW * 2}")
-        with crawl_command(db, "--config", str(config), "--workers", "0") as crawl:
+        args = ("--config", str(config), "--workers", "0")
+        with crawl_command(db, *args, quiet=False) as crawl:
             wait_for(lambda: _slow_page_in_flight(web, busy), what="the slow page's request")
             crawl.send_signal(signal.SIGINT)
-            crawl.stderr.readline()  # "Stopping: ..." once the first signal was handled
+            for line in crawl.stderr:  # the first signal is handled: it says so
+                if "Stopping:" in line:
+                    break
+            assert _slow_page_in_flight(web, busy), "the grace is long: it is still waited for"
             crawl.send_signal(signal.SIGINT)
             _, errors = crawl.communicate(timeout=SLOW / 3)
         assert crawl.returncode == 130, errors
