@@ -212,3 +212,10 @@ def test_export_csv_neutralises_formulas_unless_raw(tmp_path):
     assert safe.output.splitlines()[1] == '"\'=1+1"'
     raw = run("export", "--format", "csv", "--fields", "title", "--raw", "--db", str(path))
     assert raw.output.splitlines()[1] == '"=1+1"'
+
+
+def test_a_query_with_bytes_that_are_not_text_is_one_line_and_exit_2(db):
+    # What a terminal in a non-UTF-8 locale hands over: a lone surrogate.
+    result = run("search", "da \udced nang", "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "not text" in result.stderr

@@ -31,10 +31,11 @@ def import_warc(files: tuple[str, ...], db: str, workers: int | None, as_json: b
     Reads WARCs from any tool (Heritrix, Browsertrix, wget --warc-file, pywb,
     archiver): successful HTML responses are extracted and deduplicated like
     crawled pages, each fetch row pointing at its WARC record; revisit records
-    are followed to their original payload. A truncated or corrupt file is
-    imported up to the damage, reported in one line (file and offset). Exit
-    status: 0 every file read to its end, 1 some file was damaged (what came
-    before the damage is imported), 2 a file is missing, 3 the archive is unusable.
+    are followed to their original payload. In a corrupt file, reading skips to
+    the next readable record; each damage is reported in one line (file, offset,
+    where reading went on). Exit status: 0 every file read to its end, 1 some
+    file was damaged (everything readable around the damage is imported), 2 a
+    file is missing, 3 the archive is unusable.
 
     \b
     Examples:

@@ -39,6 +39,8 @@ class ArticleRecord:
     signature: bytes | None
     bands: tuple[int, ...]  # LSH bucket keys of the signature
     folded: tuple[str, ...]  # the FTS_COLUMNS as the search index holds them (fts.index_text)
+    #: Another site's URL the page names as canonical (a syndicated copy): linked, not merged.
+    claim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,11 @@ def article_record(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
 ) -> ArticleRecord:
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
+    warnings = list(article.warnings)
+    if identity.claim:
+        warnings.append(
+            f"canonical link names another site ({identity.claim}): kept as its own article"
+        )
     fields = {
         "title": article.title,
         "lead": article.lead,
@@ -68,7 +75,7 @@ def article_record(
         "author": article.author,
         "author_raw": article.author_raw,
         "language": article.language,
-        "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+        "warnings": json.dumps(warnings, ensure_ascii=False),
     }
     title, title_key = fold_and_key(article.title)
     body, body_key = fold_and_key(article.body)
@@ -87,6 +94,7 @@ def article_record(
             index_text(article.lead),
             index_text(article.body, body),
         ),
+        claim=identity.claim,
     )
 
 

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from archiver.store.indexes import fts_delete, fts_insert, link_near_duplicates, unindex_signature
+from archiver.store.indexes import (
+    fts_delete,
+    fts_insert,
+    link_claim,
+    link_near_duplicates,
+    unindex_signature,
+)
 from archiver.store.prepare import ArticleRecord, Prepared
 from archiver.store.records import Outcome, SaveResult
 from archiver.store.times import now_iso
@@ -113,7 +119,18 @@ class Writer:
         plan = self._plan(record, item.fetched_at, reparse=False)
         fetch_id = self._insert_fetch(item, run_id, plan.article_id, plan.outcome)
         near = self._apply(plan, _Save(record, fetch_id, item.fetched_at, extractor_version, False))
+        near = self._claim(plan, record, item.fetched_at, near)
         return SaveResult(fetch_id, plan.article_id, plan.outcome, near)
+
+    def _claim(
+        self, plan: _Plan, record: ArticleRecord, seen: str, near: tuple[int, ...]
+    ) -> tuple[int, ...]:
+        """Link a syndicated copy to the original its canonical link names on another
+        site (when the archive has it); the original itself is never touched."""
+        if record.claim is None or plan.outcome == "alias":
+            return near
+        other = link_claim(self.cur, plan.article_id, record.claim, record.signature, seen)
+        return tuple(sorted({*near, other})) if other is not None else near
 
     def resave(
         self, fetch_id: int, fetched_at: str, record: ArticleRecord | None, extractor_version: str
