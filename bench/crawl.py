@@ -150,6 +150,9 @@ class Measured:
     cpu: float = 0.0  # user+system of the tree, from wait4
     startup: float = 0.0  # tree CPU before the server saw the first request
     rss: int = 0  # peak of the tree's summed RSS
+    #: Peak of the summed PSS (sampled every 0.5 s): forked workers share pages with the
+    #: main process, which RSS counts once per process and PSS divides among them.
+    pss: int = 0
     server_cpu: float = 0.0
     exit: int = 0
     timed_out: bool = False
@@ -169,6 +172,7 @@ def watch(process: subprocess.Popen, server: Server, timeout: float) -> Measured
     first = server.requests()
     server_before = server.cpu()
     started = time.perf_counter()
+    samples = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
@@ -195,6 +199,10 @@ def watch(process: subprocess.Popen, server: Server, timeout: float) -> Measured
                 total_rss += rss
                 total_cpu += entry[1]
             measured.rss = max(measured.rss, total_rss)
+            samples += 1
+            if samples % 25 == 1:
+                pss = sum(proc.memory_full_info().pss for proc in tree)
+                measured.pss = max(measured.pss, pss)
             if not measured.startup and server.requests() > first:
                 measured.startup = total_cpu
         except psutil.Error:
@@ -208,8 +216,8 @@ def watch(process: subprocess.Popen, server: Server, timeout: float) -> Measured
     return measured
 
 
-def run_archiver(server: Server, args: argparse.Namespace, workdir: Path) -> dict:
-    config = workdir / "bench.toml"
+def write_config(server: Server, args: argparse.Namespace, config: Path) -> None:
+    """archiver's crawl config: every host a seed, with the profile a user would name."""
     sites = []
     for seed, profile in zip(server.seeds, server.profiles, strict=True):
         # delay and per_host in each entry too: a profile's [crawl] table beats the file's
@@ -225,6 +233,11 @@ def run_archiver(server: Server, args: argparse.Namespace, workdir: Path) -> dic
         f'user_agent = "archiver-bench/1.0"\n\n' + "\n".join(sites),
         encoding="utf-8",
     )
+
+
+def run_archiver(server: Server, args: argparse.Namespace, workdir: Path) -> dict:
+    config = workdir / "bench.toml"
+    write_config(server, args, config)
     db = workdir / "archiver.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -427,7 +440,8 @@ def line(name: str, run: dict) -> str:
         f"{name:<9}{run['pages']:6d} pages {run['seconds']:6.1f} s {run['rate']:7.1f} pages/s  "
         f"CPU {m.cpu:6.1f} s = {m.cpu / pages * 1000:5.2f} ms/page "
         f"({(m.cpu - m.startup) / pages * 1000:5.2f} after start-up)  "
-        f"peak RSS {m.rss / 2**20:4.0f} MB  [{split}; {run['items']} articles; "
+        f"peak RSS {m.rss / 2**20:4.0f} MB (PSS {m.pss / 2**20:.0f})  "
+        f"[{split}; {run['items']} articles; "
         f"server {m.server_cpu / pages * 1000:.2f} ms/page{run.get('extra', '')}]" + warning
     )
 
@@ -447,7 +461,8 @@ def frontier_run(args: argparse.Namespace, workdir: Path) -> int:
     print(
         f"archiver with a {run['frontier']:,}-URL frontier: {run['pages']} pages, "
         f"peak RSS of the tree {m.rss / 2**20:.0f} MB (per process: {each} MB; "
-        f"target <= 300 MB); {m.cpu / max(run['pages'], 1) * 1000:.1f} ms CPU per page"
+        f"target <= 300 MB), peak PSS {m.pss / 2**20:.0f} MB; "
+        f"{m.cpu / max(run['pages'], 1) * 1000:.1f} ms CPU per page"
     )
     if m.exit:
         print("archiver failed:", run["stderr"], file=sys.stderr)
