@@ -255,6 +255,11 @@ def run_archiver(server: Server, args: argparse.Namespace, workdir: Path) -> dic
     reader.start()
     measured = watch(process, server, args.timeout)
     reader.join()
+    if args.keep:  # the archive of the last run, to look into
+        conn = sqlite3.connect(db)
+        conn.execute("VACUUM INTO ?", (str(args.keep.with_suffix(".tmp")),))
+        conn.close()
+        args.keep.with_suffix(".tmp").replace(args.keep)
     conn = sqlite3.connect(db)
     row = conn.execute("SELECT stats FROM crawl_runs ORDER BY id DESC").fetchone()
     stats = json.loads(row[0]) if row and row[0] else {}
@@ -478,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="archiver parsing processes")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each crawler, alternating")
     parser.add_argument("--no-scrapy", action="store_true")
+    parser.add_argument("--keep", type=Path, help="save archiver's archive of the last run here")
     parser.add_argument(
         "--port", type=int, default=0, help="the hosts' port (default: a free non-default one)"
     )

@@ -304,21 +304,10 @@ MARKERS = (
     ("main", "(multiprocessing/", "IPC: receive + unpickle results"),
     ("main", "_analyse (archiver/crawl/turns.py", "engine: turn bookkeeping (_analyse)"),
     ("main", "(archiver/crawl/report.py", "engine: reporting"),
-    ("worker", "load_page (archiver/extract", "decode + parse (load_page)"),
-    ("worker", "extract_links (archiver/discover", "links: extract_links"),
-    ("worker", "earlier_articles_box (", "links: listing boxes, pager, feeds"),
-    ("worker", "next_page_links (", "links: listing boxes, pager, feeds"),
-    ("worker", "find_feed_links (", "links: listing boxes, pager, feeds"),
-    ("worker", "extract_page (archiver/extract", "extract (extract_page)"),
-    ("worker", "minhash (archiver/store/dedup.py", "prepare: MinHash + LSH bands"),
-    ("worker", "band_keys (archiver/store/dedup.py", "prepare: MinHash + LSH bands"),
-    ("worker", "fold_and_key (archiver/store/folding.py", "prepare: folding + content key"),
-    ("worker", "hash_keys (archiver/store/folding.py", "prepare: folding + content key"),
-    ("worker", "index_text (archiver/store/fts.py", "prepare: FTS text (index_text)"),
-    ("worker", "url_identity (archiver/store/dedup.py", "prepare: URL identity"),
-    ("worker", "compress (archiver/store/rows.py", "prepare: zlib compression"),
     ("worker", "_sendback_result (", "IPC: pickle + send the result"),
     ("worker", "(multiprocessing/", "IPC: wait for / receive work"),
+    # The stages timed in step 3, by the function's name in any module of archiver.
+    *(("worker", f"{name} (archiver/", label) for _, name, label in WORKER_STAGES),
 )
 _FRAME = re.compile(r"^(?P<name>.+?) \((?P<file>[^:()]+)(?::\d+)?\)$")
 
