@@ -244,9 +244,10 @@ def _skeleton(raw: bytes, origins: tuple[str, ...], size: int, article: bool) ->
         for node in _text_nodes(tree):
             if title and _text(node.text_content or "") == title:
                 node.replace_with(mark("T"))
-        for node in tree.css("link[rel=canonical], meta[property='og:url']"):
-            canonical = canonical or node.attrs.get("href") or node.attrs.get("content") or ""
-            node.attrs["href" if node.tag == "link" else "content"] = mark("U")
+    # Every page names itself as canonical (a listing too: each section page is its own).
+    for node in tree.css("link[rel=canonical], meta[property='og:url']"):
+        canonical = canonical or node.attrs.get("href") or node.attrs.get("content") or ""
+        node.attrs["href" if node.tag == "link" else "content"] = mark("U")
     for node in tree.css("p, h2"):
         if len(_text(node.text(deep=True))) >= 60:
             child = _longest_text_child(node)
@@ -471,7 +472,7 @@ class RealSite:
         }
         return self._render(skeleton, host, fill)
 
-    def listing_page(self, host: int, section: int, page: int) -> bytes:
+    def listing_page(self, host: int, section: int, page: int, url: str) -> bytes:
         layout = self.layout(host)
         skeleton = self.listings[layout.listing]
         rng = random.Random(host * 7_777 + section * 131 + page)
@@ -488,6 +489,7 @@ class RealSite:
             "A": [start + k for k in range(per)],
             "I": self.when(start).strftime("%Y-%m-%dT%H:%M:%S+07:00"),
             "date": self._date_fields(self.when(start)),
+            "U": url,
             "X": pager,
             "short": True,
         }
@@ -512,7 +514,7 @@ class RealSite:
         if path == "/sitemap.xml" and self.sitemap:
             return http_response(self.sitemap_xml(host, base), "application/xml")
         if path == "/":
-            return http_response(self.listing_page(host, 0, 1))
+            return http_response(self.listing_page(host, 0, 1, base + path))
         match = self._patterns[host % len(LAYOUTS)].match(path)
         if match:
             n = int(match[1]) - self.layout(host).id_base
@@ -523,5 +525,6 @@ class RealSite:
         if name in SECTIONS and (not rest or rest.isdigit()):
             page = int(rest or 1)
             if 1 <= page <= SECTION_PAGES:
-                return http_response(self.listing_page(host, SECTIONS.index(name), page))
+                listing = self.listing_page(host, SECTIONS.index(name), page, base + path)
+                return http_response(listing)
         return http_response(b"not found", status="404 Not Found")
