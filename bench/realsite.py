@@ -183,7 +183,7 @@ def _longest_text_child(node) -> object | None:
 
 
 def _text_nodes(tree) -> list:
-    """The text nodes of the page's body, outside scripts and styles."""
+    """The text nodes of the page's body, outside scripts, styles, titles and noscripts."""
     return [
         node
         for node in (tree.body.traverse(include_text=True) if tree.body else ())
@@ -285,7 +285,7 @@ def _skeleton(raw: bytes, origins: tuple[str, ...], size: int, article: bool) ->
         for form in {title, html.escape(title, quote=False), html.escape(title)}:
             text = text.replace(form, mark("T"))
     text = _ISO.sub(mark("I"), text)
-    if canonical:
+    if canonical and article:  # share links, JSON-LD (a listing's would be the site root)
         text = text.replace(canonical, mark("U"))
     if not article:
         text = text.replace("</body>", mark("X") + "</body>", 1)  # the pager
@@ -360,7 +360,6 @@ class RealSite:
         self.pools = Pools(folder)
         self.hosts = hosts
         self.sitemap = sitemap
-        self.base = ""  # "http://127.0.0.N:PORT" is per host: see respond()
         self.articles: list[Skeleton] = []
         self.listings: dict[str, Skeleton] = {}
         for layout in LAYOUTS:
@@ -495,6 +494,19 @@ class RealSite:
         }
         return self._render(skeleton, host, fill)
 
+    def feed(self, host: int, base: str) -> bytes:
+        """An RSS 2.0 feed of the host's 20 newest articles."""
+        items = "".join(
+            f"<item><title>{html.escape(self.title(host, n))}</title>"
+            f"<link>{base}{self.article_path(host, n)}</link>"
+            f"<pubDate>{self.when(n).strftime('%a, %d %b %Y %H:%M:%S')} +0700</pubDate></item>"
+            for n in range(20)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            f"<title>Tin mới</title><link>{base}/</link>{items}</channel></rss>"
+        ).encode()
+
     def sitemap_xml(self, host: int, base: str) -> bytes:
         urls = "".join(
             f"<url><loc>{base}{self.article_path(host, 200_000 + n)}</loc></url>"
@@ -513,6 +525,8 @@ class RealSite:
             return http_response(ROBOTS + extra, "text/plain")
         if path == "/sitemap.xml" and self.sitemap:
             return http_response(self.sitemap_xml(host, base), "application/xml")
+        if path.endswith(".rss"):  # the feeds real home pages announce in <link> tags
+            return http_response(self.feed(host, base), "application/rss+xml; charset=utf-8")
         if path == "/":
             return http_response(self.listing_page(host, 0, 1, base + path))
         match = self._patterns[host % len(LAYOUTS)].match(path)
