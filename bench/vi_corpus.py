@@ -177,6 +177,11 @@ class Corpus:
     def site(self) -> str:
         return self.rng.choice(_SITES)
 
+    @property
+    def site_names(self) -> list[str]:
+        """Every site :meth:`site` picks from."""
+        return list(_SITES)
+
     def stream(self, count: int, duplicate_rate: float = 0.05) -> Iterator[tuple[str, Story]]:
         """``count`` (site, story) pairs; a few are near-copies of an earlier story."""
         recent: list[Story] = []

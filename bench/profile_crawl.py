@@ -1,0 +1,556 @@
+"""Where a crawled page's CPU goes, stage by stage, on the pages of the crawl benchmark.
+
+    python bench/profile_crawl.py --port 80          # 3,000 pages, real layouts, 50 hosts
+    python bench/profile_crawl.py --port 80 --top 25 --pages 2000
+
+Everything runs on the network of ``bench/crawl.py`` (the same pages: real layouts of
+../shared/realpages on 50 loopback hosts, synthetic ones without ../shared):
+
+1. **The main process of a real crawl.** archiver's ``run_crawl`` (two parsing workers,
+   the crawl's defaults) runs in this process against the network; its CPU is read with
+   ``time.process_time`` (this process only: the workers are other processes). The store
+   calls the crawl makes (``Frontier.commit`` and, inside it, ``Writer.save``, the FTS
+   insert, near-duplicate links and the frontier rows of discovered links; claims) are
+   wrapped with timers (CPU of the calling thread), so they are measured, not estimated.
+2. **Fetching.** archiver's ``Fetcher`` alone fetches pages of the same network, one
+   request in flight per host: its CPU per page is the HTTP client's share of the main
+   process (httpx, h11, the event loop's socket work). The crawl's main-process CPU minus
+   fetching, the store calls and unpickling is the engine and event-loop remainder.
+3. **The worker's share.** ``analyze_exchange`` (what a parsing worker runs per page) on
+   article and listing pages of every layout, each stage timed by wrapping the function
+   the worker calls (``archiver.extract.load_page``, ``extract_page``,
+   ``archiver.discover.extract_links``, the prepare steps in ``archiver.store.prepare``),
+   so the table follows src as it changes; plus pickling the result (worker → main).
+   Article and listing costs are mixed in the proportion the crawl of step 1 met them.
+4. **Samples of a real crawl.** ``archiver crawl --config`` runs again under py-spy
+   (``--subprocesses --nonblocking``: the main process and both workers, 250 samples/s):
+   every sample goes to the stage of its innermost marker frame (``fetch`` of the
+   fetcher, ``Frontier.commit``, ``load_page``, ``extract_page``, ``minhash``...), which
+   checks the timed table on the crawl itself, and the functions with the most samples
+   are listed (own and inclusive ms per page; a C function counts in the Python function
+   that called it). py-spy samples runnable threads, not CPU: on a busy machine it
+   overstates, so samples of threads waiting (epoll, the executor's pipes) are left out
+   and the rest of each process kind is scaled to the CPU it used (psutil).
+
+No assertions: figures only. Stage times are CPU ms per crawled page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import pickle
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "src"))
+
+from crawl import Server, write_config  # noqa: E402
+
+
+class Timers:
+    """CPU seconds (of the calling thread) spent in wrapped functions, by label."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: ModuleType | type, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        seconds, calls = self.seconds, self.calls
+        clock = time.thread_time
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = clock()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                seconds[label] += clock() - start
+                calls[label] += 1
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+    def reset(self) -> None:
+        self.seconds.clear()
+        self.calls.clear()
+
+
+# -- the pages ----------------------------------------------------------------------------
+
+
+def sample_pages(hosts: int, articles: int, synthetic: bool, size: int) -> tuple[list, list]:
+    """(article pages, listing pages) as (url, kind, profile, host, body), built as served."""
+    from benchsite import Site, article_path, host_name
+    from realsite import REALPAGES, RealSite
+
+    site = None if synthetic else RealSite.load(REALPAGES, hosts=hosts, size=size)
+    arts, lists = [], []
+    if site is None:
+        synth = Site(hosts, articles + 20, size, 50)
+        for host in range(min(hosts, 9)):
+            base = f"http://{host_name(host)}"
+            for n in range(articles):
+                path = article_path(n)
+                body = synth.respond(host, path, base).split(b"\r\n\r\n", 1)[1]
+                arts.append((base + path, "article", None, host_name(host), body))
+            body = synth.respond(host, "/", base).split(b"\r\n\r\n", 1)[1]
+            lists.append((base + "/", "seed", None, host_name(host), body))
+        return arts, lists
+    from realsite import SECTIONS
+
+    for host in range(min(hosts, 9)):  # one host of every layout
+        layout = site.layout(host)
+        address = f"127.0.0.{host + 2}"
+        base = f"http://{address}"
+        for n in range(1, articles + 1):
+            path = site.article_path(host, n)
+            body = site.respond(host, path, base).split(b"\r\n\r\n", 1)[1]
+            arts.append((base + path, "article", layout.profile, address, body))
+        for kind, path in (("seed", "/"), ("listing", f"/{SECTIONS[1]}{layout.extension}")):
+            body = site.respond(host, path, base).split(b"\r\n\r\n", 1)[1]
+            lists.append((base + path, kind, layout.profile, address, body))
+    return arts, lists
+
+
+def exchange_of(url: str, body: bytes) -> Any:
+    from archiver.fetch.exchange import Exchange
+
+    return Exchange(
+        url=url,
+        final_url=url,
+        status=200,
+        fetched_at=datetime.now(UTC),
+        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=body,
+        http_version="HTTP/1.1",
+        ip_address=url.split("/")[2],
+        elapsed=0.05,
+    )
+
+
+# -- 3. the worker's share ----------------------------------------------------------------
+
+#: (module, function, label) wrapped in the worker's job; nesting is by label prefix.
+WORKER_STAGES = (
+    ("archiver.extract", "load_page", "decode + parse (load_page)"),
+    ("archiver.discover", "extract_links", "links: extract_links"),
+    ("archiver.discover", "earlier_articles_box", "links: listing boxes, pager, feeds"),
+    ("archiver.discover", "next_page_links", "links: listing boxes, pager, feeds"),
+    ("archiver.discover", "find_feed_links", "links: listing boxes, pager, feeds"),
+    ("archiver.extract", "extract_page", "extract (extract_page)"),
+    ("archiver.store.prepare", "minhash", "prepare: MinHash + LSH bands"),
+    ("archiver.store.prepare", "band_keys", "prepare: MinHash + LSH bands"),
+    ("archiver.store.prepare", "fold_and_key", "prepare: folding + content key"),
+    ("archiver.store.prepare", "hash_keys", "prepare: folding + content key"),
+    ("archiver.store.prepare", "index_text", "prepare: FTS text (index_text)"),
+    ("archiver.store.prepare", "url_identity", "prepare: URL identity"),
+    ("archiver.store.prepare", "compress", "prepare: zlib compression"),
+)
+
+
+ALL, PICKLE, UNPICKLE = "analyze_exchange", "pickle", "unpickle"
+
+
+def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
+    """Per-page CPU ms of each stage of ``analyze_exchange`` over ``pages``."""
+    import importlib
+
+    from archiver.crawl.analyze import Scope, analyze_exchange
+
+    timers = Timers()
+    for module, name, label in WORKER_STAGES:
+        timers.wrap(importlib.import_module(module), name, label)
+    total = pickling = unpickling = 0.0
+    runs = 0
+    items = [
+        (exchange_of(url, body), kind, prof, Scope([host])) for url, kind, prof, host, body in pages
+    ]
+    try:
+        for one in items[:3]:  # lazy imports, caches
+            analyze_exchange(
+                one[0], kind=one[1], profile=one[2], scope=one[3], site="s", compress_level=1
+            )
+        timers.reset()
+        gc.collect()
+        for _ in range(repeat):
+            for exchange, kind, prof, scope in items:
+                start = time.thread_time()
+                analysis = analyze_exchange(
+                    exchange, kind=kind, profile=prof, scope=scope, site="s", compress_level=1
+                )
+                middle = time.thread_time()
+                data = pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL)
+                after = time.thread_time()
+                pickle.loads(data)
+                total += middle - start
+                pickling += after - middle
+                unpickling += time.thread_time() - after
+                runs += 1
+    finally:
+        timers.restore()
+    ms = {label: seconds / runs * 1000 for label, seconds in timers.seconds.items()}
+    ms[ALL] = total / runs * 1000
+    ms[PICKLE] = pickling / runs * 1000
+    ms[UNPICKLE] = unpickling / runs * 1000
+    return ms, runs
+
+
+# -- 1. the main process of a real crawl --------------------------------------------------
+
+
+def crawl_in_process(server: Server, args: argparse.Namespace, workdir: Path):
+    """Run ``archiver crawl --config`` in this process; return (stats, CPU s, timers)."""
+    from archiver.crawl import run_crawl
+    from archiver.crawl.config import load_config, make_plan
+    from archiver.store import frontier, writer
+    from archiver.store.frontier import Frontier
+    from archiver.store.writer import Writer
+
+    config = workdir / "bench.toml"
+    write_config(server, args, config)
+    plan = make_plan([], config=load_config(config))
+    timers = Timers()
+    timers.wrap(Frontier, "commit", "SQLite: Frontier.commit, all of it")
+    timers.wrap(Writer, "save", "SQLite: fetch, body, article rows (Writer.save)")
+    timers.wrap(writer, "fts_insert", "SQLite: FTS insert")
+    timers.wrap(writer, "link_near_duplicates", "SQLite: near-duplicate lookup + links")
+    timers.wrap(frontier, "add", "SQLite: frontier rows of discovered links (add)")
+    timers.wrap(Frontier, "claim", "SQLite: claims (Frontier.claim)")
+    gc.collect()
+    cpu = time.process_time()
+    try:
+        _, stats = run_crawl(
+            plan,
+            db=str(workdir / "timed.db"),
+            workers=args.workers,
+            proxy=server.proxy,
+            quiet=True,
+            live=False,
+        )
+    finally:
+        timers.restore()
+    return stats, time.process_time() - cpu, timers
+
+
+# -- 2. fetching --------------------------------------------------------------------------
+
+
+def fetch_cost(server: Server, urls: list[str], seconds: float) -> tuple[float, int]:
+    """CPU ms per page of archiver's Fetcher on the network, one request in flight per host."""
+    from archiver.fetch.fetcher import Fetcher
+    from archiver.settings import Settings
+
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in urls:
+        by_host[url.split("/")[2]].append(url)
+
+    async def run() -> int:
+        done = 0
+        deadline = time.perf_counter() + seconds
+
+        async def host(queue: list[str]) -> None:
+            nonlocal done
+            index = 0
+            while time.perf_counter() < deadline:
+                result = await fetcher.fetch(queue[index % len(queue)])
+                index += 1
+                if result.ok:
+                    done += 1
+
+        async with Fetcher(Settings(delay=0.0, retries=1), proxy=server.proxy) as fetcher:
+            await asyncio.gather(*(host(q) for q in by_host.values()))
+        return done
+
+    cpu = time.process_time()
+    done = asyncio.run(run())
+    return (time.process_time() - cpu) / max(done, 1) * 1000, done
+
+
+# -- 4. samples of a real crawl -----------------------------------------------------------
+
+#: (process kind, marker in a py-spy frame "function (file:line)", stage). A sample goes to
+#: the stage of its innermost marker frame.
+MARKERS = (
+    ("main", "fetch (archiver/fetch/fetcher.py", "fetch: Fetcher.fetch (httpx, h11, sockets)"),
+    ("main", "commit (archiver/store/frontier.py", "SQLite: commit (rest)"),
+    ("main", "_prepare (archiver/store/frontier.py", "SQLite: commit (rest)"),
+    ("main", "save (archiver/store/writer.py", "SQLite: archive rows (Writer.save)"),
+    ("main", "fts_insert (archiver/store/indexes.py", "SQLite: FTS insert"),
+    ("main", "link_near_duplicates (", "SQLite: near-duplicate links"),
+    ("main", "add (archiver/store/frontier.py", "SQLite: frontier rows of found links"),
+    ("main", "claim (archiver/store/frontier.py", "SQLite: claims"),
+    ("main", "(concurrent/futures/process.py", "IPC: receive + unpickle results"),
+    ("main", "(multiprocessing/", "IPC: receive + unpickle results"),
+    ("main", "_analyse (archiver/crawl/turns.py", "engine: turn bookkeeping (_analyse)"),
+    ("main", "(archiver/crawl/report.py", "engine: reporting"),
+    ("worker", "_sendback_result (", "IPC: pickle + send the result"),
+    ("worker", "(multiprocessing/", "IPC: wait for / receive work"),
+    # The stages timed in step 3, by the function's name in any module of archiver.
+    *(("worker", f"{name} (archiver/", label) for _, name, label in WORKER_STAGES),
+)
+_FRAME = re.compile(r"^(?P<name>.+?) \((?P<file>[^:()]+)(?::\d+)?\)$")
+
+
+#: Leaf frames of a thread that waits (the event loop's epoll, the executor's pipes and
+#: locks): sampled when py-spy sees the thread runnable, they are not work.
+WAITING = (
+    "select (selectors.py",
+    "_recv (multiprocessing/connection.py",
+    "_send (multiprocessing/connection.py",
+    "wait (threading.py",
+    "acquire (",
+    "sleep (",
+)
+
+
+def sampled(spy: str, server: Server, args: argparse.Namespace, workdir: Path) -> None:
+    """Crawl under py-spy; print the stage each sample falls in and the hottest functions.
+
+    py-spy samples wall-clock time of running (or runnable) threads: on a busy 2-core
+    machine that overstates CPU. So the samples give shares only, and each process
+    kind's shares are scaled to the CPU that kind used in this crawl (psutil).
+    """
+    import psutil
+
+    config = workdir / "bench.toml"
+    write_config(server, args, config)
+    out = workdir / "samples.txt"
+    db = workdir / "sampled.db"
+    rate = 250
+    command = [spy, "record", "--subprocesses", "--nonblocking", "-r", str(rate)]
+    command += ["-f", "raw", "-o", str(out)]
+    command += ["--", sys.executable, "-m", "archiver", "crawl", "--config", str(config)]
+    command += ["--db", str(db), "--quiet", "--workers", str(args.workers)]
+    if server.proxy:
+        command += ["--proxy", server.proxy]
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cpu: dict[int, list] = {}  # pid → [kind, CPU seconds]
+    while recorder.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            crawl = psutil.Process(recorder.pid).children()
+            for index, proc in enumerate(
+                [*crawl, *(c for p in crawl for c in p.children(recursive=True))]
+            ):
+                times = proc.cpu_times()
+                entry = cpu.setdefault(proc.pid, ["main" if index < len(crawl) else "worker", 0])
+                entry[1] = times.user + times.system
+        time.sleep(0.05)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        pages = conn.execute("SELECT count(*) FROM fetches").fetchone()[0] or 1
+    measured = {k: sum(c for kind, c in cpu.values() if kind == k) / pages * 1000 for k in WHO}
+    stages: dict[tuple[str, str], int] = defaultdict(int)
+    own: dict[tuple[str, str], int] = defaultdict(int)
+    inclusive: dict[tuple[str, str], int] = defaultdict(int)
+    work: dict[str, int] = defaultdict(int)
+    waiting: dict[str, int] = defaultdict(int)
+    for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or not stack.startswith("process "):
+            continue
+        frames = stack.split(";")[1:]
+        kind = "worker" if any("_process_worker" in f for f in frames) else "main"
+        n = int(count)
+        if not frames or any(w in frames[-1] for w in WAITING):
+            waiting[kind] += n
+            continue
+        work[kind] += n
+        stage = "other (engine, event loop)" if kind == "main" else "other"
+        for frame in frames:  # root to leaf: the innermost marker wins
+            for where, marker, label in MARKERS:
+                if where == kind and marker in frame:
+                    stage = label
+        stages[kind, stage] += n
+        names = [_function(f) for f in frames]
+        own[kind, names[-1]] += n
+        for name in set(names):
+            inclusive[kind, name] += n
+    print(
+        f"\nsamples of a crawl under py-spy ({pages} pages; each process kind's samples "
+        "scaled to the CPU it used in that crawl):"
+    )
+    for kind in WHO:
+        scale = measured[kind] / max(work[kind], 1)
+        print(
+            f"  {kind}: {measured[kind]:.2f} ms CPU per page ({work[kind]:,} samples at work, "
+            f"{waiting[kind]:,} waiting left out)"
+        )
+        rows = sorted(((n, stage) for (k, stage), n in stages.items() if k == kind), reverse=True)
+        for n, stage in rows:
+            print(f"    {stage:<52}{n * scale:8.2f}")
+    for kind in WHO:
+        scale = measured[kind] / max(work[kind], 1)
+        print(f"\n  hottest functions, {kind} (own ms per page, inclusive ms per page):")
+        rows = sorted(((n, name) for (k, name), n in own.items() if k == kind), reverse=True)
+        for n, name in rows[: args.top]:
+            print(f"    {n * scale:7.3f} {inclusive[kind, name] * scale:7.3f}  {name}")
+
+
+WHO = ("main", "worker")
+
+
+def _function(frame: str) -> str:
+    """``file:function`` of a py-spy frame, without the line (a frame names the current line)."""
+    match = _FRAME.match(frame)
+    if not match:
+        return frame
+    return f"{match['file']}:{match['name']}"
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=3000, help="pages of the real crawl")
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--articles", type=int, default=12, help="article pages per layout")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the sample pages")
+    parser.add_argument("--top", type=int, default=15, help="hottest functions listed")
+    parser.add_argument("--port", type=int, default=0, help="the hosts' port (as crawl.py)")
+    parser.add_argument("--proxy-mode", action="store_true")
+    parser.add_argument("--synthetic", action="store_true")
+    parser.add_argument("--generic", action="store_true", help="name no site profile")
+    parser.add_argument("--spy-only", action="store_true", help="only the py-spy part")
+    args = parser.parse_args(argv)
+    args.synthetic_articles = max(args.pages // args.hosts + 20, 40)
+    args.per_page = 50
+    with tempfile.TemporaryDirectory() as tmp, Server(args) as server:
+        workdir = Path(tmp)
+        print(
+            f"{server.note}; {args.hosts} hosts; crawl of {args.pages} pages, "
+            f"{args.workers} workers\n"
+        )
+        if args.spy_only:
+            spy = shutil.which("py-spy", path=str(Path(sys.executable).parent))
+            sampled(spy or "py-spy", server, args, workdir)
+            return 0
+        # 1. The main process of a real crawl.
+        stats, main_cpu, timers = crawl_in_process(server, args, workdir)
+        run = stats.to_dict()
+        pages = max(run["pages"], 1)
+        articles = run["outcomes"].get("article", 0)
+        html = run["outcomes"].get("html", 0)
+        share = articles / max(articles + html, 1)
+        print(
+            f"crawl: {run['pages']} pages ({articles} articles, {html} other HTML pages, "
+            f"{run['outcomes'].get('robots', 0)} robots.txt) in {run['seconds']:.1f} s = "
+            f"{run['pages_per_second']:.0f} pages/s; main process "
+            f"{main_cpu / pages * 1000:.2f} ms CPU per page"
+        )
+        if run["pages"] < args.pages // 2:
+            print(
+                "the crawl fetched too few pages to profile (see bench/crawl.py's notes on --port)",
+                file=sys.stderr,
+            )
+            return 1
+        # 2. Fetching alone.
+        arts, lists = sample_pages(args.hosts, args.articles, args.synthetic, args.size)
+        hosts_urls = [server.seeds[i].rstrip("/") for i in range(len(server.seeds))]
+        urls = [
+            hosts_urls[h] + "/" + url.split("/", 3)[3]
+            for h in range(len(hosts_urls))
+            for url, *_ in arts[(h % 9) * args.articles : (h % 9 + 1) * args.articles]
+        ]
+        fetch = fetch_cost(server, urls, seconds=10.0)
+        # 3. The worker's share, articles and listings apart, mixed as the crawl met them.
+        art_ms, _ = worker_stages(arts, args.repeat)
+        list_ms, _ = worker_stages(lists, args.repeat)
+        print_table(timers, pages, main_cpu, fetch, art_ms, list_ms, share)
+        # 4. Where the samples of a real crawl fall, and the hottest functions.
+        spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which(
+            "py-spy"
+        )
+        if spy is None:
+            print("\npy-spy not installed (pip install -e '.[bench]'): no sampled profile")
+            return 0
+        sampled(spy, server, args, workdir)
+    return 0
+
+
+def print_table(
+    timers: Timers,
+    pages: int,
+    main_cpu: float,
+    fetch: tuple[float, int],
+    art: dict[str, float],
+    lst: dict[str, float],
+    share: float,
+) -> None:
+    """The stage table: main-process rows (crawl only), worker rows (articles, listings, mix)."""
+    t = {k: v / pages * 1000 for k, v in timers.seconds.items()}
+    commit = t.get("SQLite: Frontier.commit, all of it", 0.0)
+    save = t.get("SQLite: fetch, body, article rows (Writer.save)", 0.0)
+    indexes = t.get("SQLite: FTS insert", 0.0) + t.get("SQLite: near-duplicate lookup + links", 0)
+    adds = t.get("SQLite: frontier rows of discovered links (add)", 0.0)
+    claims = t.get("SQLite: claims (Frontier.claim)", 0.0)
+
+    def mix(label: str) -> float:
+        return share * art.get(label, 0.0) + (1 - share) * lst.get(label, 0.0)
+
+    main_ms = main_cpu / pages * 1000
+    unpickle = mix(UNPICKLE)
+    engine = main_ms - fetch[0] - commit - claims - unpickle
+    stages = list(dict.fromkeys(label for _, _, label in WORKER_STAGES))
+    rows: list[tuple[str, float | None, float | None, float]] = [
+        ("MAIN PROCESS (measured in the crawl)", None, None, main_ms),
+        (f"  fetch: archiver's Fetcher alone ({fetch[1]} pages)", None, None, fetch[0]),
+        ("  SQLite: Frontier.commit", None, None, commit),
+        ("    archive rows: fetch, body, article (Writer.save)", None, None, save),
+        ("      of which FTS insert + near-duplicate links", None, None, indexes),
+        ("    frontier rows of discovered links (frontier.add)", None, None, adds),
+        ("    the rest (finish, refresh, reading known bodies)", None, None, commit - save - adds),
+        ("  SQLite: claims (Frontier.claim)", None, None, claims),
+        ("  unpickling the workers' results", None, None, unpickle),
+        ("  engine, event loop, reporting (the remainder)", None, None, engine),
+        (
+            "WORKER (analyze_exchange + pickling)",
+            art[ALL] + art[PICKLE],
+            lst[ALL] + lst[PICKLE],
+            mix(ALL) + mix(PICKLE),
+        ),
+    ]
+    rows += [
+        (f"  {label}", art.get(label, 0.0), lst.get(label, 0.0), mix(label)) for label in stages
+    ]
+    rest = [d[ALL] - sum(d.get(label, 0.0) for label in stages) for d in (art, lst)]
+    rows.append(
+        ("  other (scope, classify, sha256, fetch row)", *rest, mix(ALL) - sum(map(mix, stages)))
+    )
+    rows.append(("  pickling the result", art[PICKLE], lst[PICKLE], mix(PICKLE)))
+    rows.append(("TOTAL (main + worker)", None, None, main_ms + mix(ALL) + mix(PICKLE)))
+    print(f"\n{'CPU ms per crawled page':<58}{'articles':>9}{'listings':>9}{'crawl':>8}")
+    for label, a, b, c in rows:
+        cells = "".join(f"{v:9.2f}" if v is not None else " " * 9 for v in (a, b))
+        print(f"{label:<58}{cells}{c:8.2f}")
+    print(
+        f"(crawl column: the main process as measured in the crawl; the worker's stages "
+        f"mixed as the crawl met pages: {share:.0%} articles)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
