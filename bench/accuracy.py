@@ -136,9 +136,12 @@ def body_variants(gold: dict) -> list[str]:
     return variants
 
 
+#: Gold ``kind`` values of pages that are articles; anything else (listing, other_page) is not.
+ARTICLE_KINDS = frozenset({"article", "photo_story", "live", "video", "interview"})
+
+
 def is_article_kind(gold: dict) -> bool:
-    kind = (gold.get("kind") or "article").lower()
-    return not kind.startswith(("listing", "non-article", "not-article", "page", "home"))
+    return (gold.get("kind") or "article").lower() in ARTICLE_KINDS
 
 
 def score_page(prediction: Prediction, gold: dict, body_only: bool = False) -> dict[str, float]:
