@@ -20,16 +20,18 @@ FORMATS = ("jsonl", "csv")
 #: Exported columns, in order (``url`` is the canonical URL).
 COLUMNS = (
     "id", "url", "site", "title", "published_at", "published_raw", "updated_at", "author",
-    "author_raw", "view_count", "lead", "body", "language", "warnings", "story_id",
-    "first_seen_at", "last_seen_at", "content_hash", "extractor_version",
+    "author_raw", "source", "view_count", "lead", "body", "captions", "language", "warnings",
+    "story_id", "first_seen_at", "last_seen_at", "content_hash", "extractor_version",
 )  # fmt: skip
+#: JSON-list columns: a list in JSON lines; in CSV, items joined by this separator (SQL).
+_LISTS = {"warnings": "'; '", "captions": "char(10)"}
 _NUMBERS = frozenset({"id", "view_count", "story_id"})
 _FETCH_ROWS = 1000
 
 
 def _json_line() -> str:
     fields = ", ".join(
-        f"'{name}', " + ("json(warnings)" if name == "warnings" else name) for name in COLUMNS
+        f"'{name}', " + (f"json({name})" if name in _LISTS else name) for name in COLUMNS
     )
     return f"json_object({fields})"
 
@@ -38,8 +40,8 @@ def _csv_field(name: str) -> str:
     """One CSV field: numbers bare, text always quoted with inner quotes doubled (RFC 4180)."""
     if name in _NUMBERS:
         return f"coalesce({name}, '')"
-    if name == "warnings":
-        value = "(SELECT group_concat(value, '; ') FROM json_each(warnings))"
+    if name in _LISTS:
+        value = f"(SELECT group_concat(value, {_LISTS[name]}) FROM json_each({name}))"
     else:
         value = name
     return f"""coalesce('"' || replace({value}, '"', '""') || '"', '')"""
@@ -74,10 +76,10 @@ def export(
 ) -> int:
     """Write matching articles to the text stream ``out``; returns how many were written.
 
-    JSON lines carry ``warnings`` as a list; CSV joins them with "; " and ends lines
-    with CRLF. ``bom`` starts the output with a UTF-8 byte-order mark, which Excel
-    needs to read Vietnamese text in a CSV file correctly. Open ``out`` with
-    ``newline=""`` for CSV.
+    JSON lines carry ``warnings`` and ``captions`` as lists; CSV joins warnings with
+    "; " and captions with a line break (inside the quoted cell), and ends lines with
+    CRLF. ``bom`` starts the output with a UTF-8 byte-order mark, which Excel needs to
+    read Vietnamese text in a CSV file correctly. Open ``out`` with ``newline=""`` for CSV.
     """
     if format not in FORMATS:
         raise StoreError(f"unknown export format {format!r}; use jsonl or csv")

@@ -9,6 +9,7 @@ delete a row when given exactly the folded text it indexed.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -17,7 +18,14 @@ from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
 from archiver.store.folding import index_fold, words
 from archiver.store.schema import FTS_TABLE
 
-__all__ = ["check", "ensure_probes", "fts_delete", "fts_insert", "link_near_duplicates"]
+__all__ = [
+    "captions_text",
+    "check",
+    "ensure_probes",
+    "fts_delete",
+    "fts_insert",
+    "link_near_duplicates",
+]
 
 #: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
 MAX_CANDIDATES = 100
@@ -28,23 +36,42 @@ _PROBE_TEXT = (
 )
 
 
-def fts_insert(cur: sqlite3.Cursor, rowid: int, title: str, lead: str, body: str) -> None:
-    """Index an article's already folded (:func:`index_fold`) title, lead and body."""
+def fts_insert(
+    cur: sqlite3.Cursor, rowid: int, title: str, lead: str, body: str, captions: str
+) -> None:
+    """Index an article's already folded (:func:`index_fold`) title, lead, body and captions."""
     cur.execute(
-        f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (?, ?, ?, ?)",
-        (rowid, title, lead, body),
+        f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body, captions) VALUES (?, ?, ?, ?, ?)",
+        (rowid, title, lead, body, captions),
     )
 
 
 def fts_delete(
-    cur: sqlite3.Cursor, rowid: int, title: str | None, lead: str | None, body: str | None
+    cur: sqlite3.Cursor,
+    rowid: int,
+    title: str | None,
+    lead: str | None,
+    body: str | None,
+    captions: str | None,
 ) -> None:
+    """Unindex an article, given its stored columns (``captions`` as stored: a JSON list)."""
     # A contentless table forgets a row only when told the exact tokens it indexed.
     cur.execute(
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
-        "VALUES ('delete', ?, ?, ?, ?)",
-        (rowid, index_fold(title), index_fold(lead), index_fold(body)),
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, captions) "
+        "VALUES ('delete', ?, ?, ?, ?, ?)",
+        (
+            rowid,
+            index_fold(title),
+            index_fold(lead),
+            index_fold(body),
+            index_fold(captions_text(captions)),
+        ),
     )
+
+
+def captions_text(stored: str | None) -> str:
+    """The captions column (a JSON list) as the text the index holds: one caption a line."""
+    return "\n".join(json.loads(stored)) if stored and stored != "[]" else ""
 
 
 def signature(body: str | None) -> bytes | None:
@@ -168,9 +195,17 @@ def _batches(conn: sqlite3.Connection, sql: str, size: int = 2000) -> Iterator[l
 def rebuild_fts(conn: sqlite3.Connection) -> None:
     cur = conn.cursor()
     cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-    for rows in _batches(conn, "SELECT id, title, lead, body FROM articles ORDER BY id"):
-        for rowid, title, lead, body in rows:
-            fts_insert(cur, rowid, index_fold(title), index_fold(lead), index_fold(body))
+    query = "SELECT id, title, lead, body, captions FROM articles ORDER BY id"
+    for rows in _batches(conn, query):
+        for rowid, title, lead, body, captions in rows:
+            fts_insert(
+                cur,
+                rowid,
+                index_fold(title),
+                index_fold(lead),
+                index_fold(body),
+                index_fold(captions_text(captions)),
+            )
 
 
 def rebuild_signatures(conn: sqlite3.Connection) -> None:

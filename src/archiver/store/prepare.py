@@ -37,7 +37,7 @@ class ArticleRecord:
     content_hash: str
     signature: bytes | None
     bands: tuple[int, ...]  # LSH bucket keys of the signature
-    folded: tuple[str, str, str]  # title, lead, body as the search index holds them
+    folded: tuple[str, str, str, str]  # title, lead, body, captions as the index holds them
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,8 @@ def article_record(
         "updated_at": article.updated_at,
         "author": article.author,
         "author_raw": article.author_raw,
+        "source": article.source,
+        "captions": json.dumps(list(article.captions), ensure_ascii=False),
         "language": article.language,
         "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
     }
@@ -81,7 +83,7 @@ def article_record(
         content_hash=hash_keys(title_key, body_key),
         signature=signature,
         bands=tuple(band_keys(signature)),
-        folded=(title, index_fold(article.lead), body),
+        folded=(title, index_fold(article.lead), body, index_fold("\n".join(article.captions))),
     )
 
 

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from archiver.errors import SchemaTooNewError, StoreError
 
-__all__ = ["FTS_TABLE", "MIGRATIONS", "TABLES", "Migration", "latest_version", "migrate"]
+__all__ = ["FTS_DDL", "FTS_TABLE", "MIGRATIONS", "TABLES", "Migration", "latest_version", "migrate"]
 
 FTS_TABLE = "articles_fts"
 
@@ -207,10 +207,36 @@ def _warc_pointers(db: sqlite_utils.Database) -> None:
     add_pointer_columns(db)
 
 
+#: The full-text index since version 4: the folded title, lead, body and captions.
+FTS_DDL = f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+    title, lead, body, captions,
+    content='',
+    tokenize='unicode61 remove_diacritics 2'
+)"""
+
+
+def _captions_and_source(db: sqlite_utils.Database) -> None:
+    """Captions (a JSON list) and the credited source on articles; captions in the index.
+
+    Existing articles get empty values. An FTS5 table cannot gain a column: it is
+    created again with the new one and refilled from the articles.
+    """
+    from archiver.store.indexes import rebuild_fts
+
+    db["articles"].add_column("captions", str, not_null_default="[]")
+    db["articles"].add_column("source", str)
+    db.execute(f"DROP TABLE {FTS_TABLE}")
+    db.execute(FTS_DDL)
+    rebuild_fts(db.conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _create_v1),
     Migration(2, "crawl frontier", _create_frontier),
     Migration(3, "WARC pointers on fetches", _warc_pointers),
+    Migration(
+        4, "captions and source of articles, captions in the full-text index", _captions_and_source
+    ),
 ]
 
 

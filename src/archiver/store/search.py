@@ -21,6 +21,7 @@ from typing import Any
 
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
+from archiver.store.indexes import captions_text
 from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
 from archiver.store.records import SearchHit
 from archiver.store.schema import FTS_TABLE
@@ -32,9 +33,9 @@ __all__ = ["CANDIDATES", "WEIGHTS", "search", "snippet"]
 CANDIDATES = 5_000
 #: Best-ranked results among which pages containing the query's words as a phrase come first.
 PHRASE_POOL = 200
-#: bm25 weights of the title, lead and body columns (the lead is also in the body, so a
-#: word in the lead counts 2 + 1).
-WEIGHTS = (10.0, 2.0, 1.0)
+#: bm25 weights of the title, lead, body and captions columns (the lead is also in the body,
+#: so a word in the lead counts 2 + 1).
+WEIGHTS = (10.0, 2.0, 1.0, 1.0)
 SNIPPET_CHARS = 240
 MAX_LIMIT = 10_000
 
@@ -185,10 +186,13 @@ def _ranked(
 
 
 def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
-    columns = ("id", "url", "site", "title", "lead", "body", "published_at", "author")
+    columns = ("id", "url", "site", "title", "lead", "body", "captions", "published_at", "author")
     marks = ",".join("?" * len(ids))
     rows = conn.execute(f"SELECT {', '.join(columns)} FROM articles WHERE id IN ({marks})", ids)
-    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+    loaded = {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+    for row in loaded.values():
+        row["captions"] = captions_text(row["captions"])
+    return loaded
 
 
 def search(
@@ -242,6 +246,11 @@ def _hits(
         if row is None or (exact and not _exact_match(query, row)):
             continue
         text, highlights = snippet(row["body"] or row["lead"] or row["title"] or "", terms, exact)
+        if not highlights and row["captions"]:
+            # Found in a caption only: show the caption.
+            in_captions = snippet(row["captions"], terms, exact)
+            if in_captions[1]:
+                text, highlights = in_captions
         hits.append(
             SearchHit(
                 article_id=article_id,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from archiver.store.folding import index_fold
 from archiver.store.indexes import fts_delete, fts_insert, link_near_duplicates, unindex_signature
 from archiver.store.prepare import ArticleRecord, Prepared
 from archiver.store.records import Outcome, SaveResult
@@ -32,7 +33,9 @@ ARTICLE_COLUMNS = (
     "updated_at",
     "author",
     "author_raw",
+    "source",
     "view_count",
+    "captions",
     "language",
     "warnings",
     "content_hash",
@@ -51,9 +54,14 @@ _META_FIELDS = (
     "updated_at",
     "author",
     "author_raw",
+    "source",
+    "captions",
     "language",
     "warnings",
 )
+#: What a crawl that did not find a field gives (None, or no captions): it never erases what
+#: an earlier fetch found.
+_NO_CAPTIONS = "[]"
 _SELECT = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE "
 
 
@@ -200,7 +208,8 @@ class Writer:
         for name in _META_FIELDS:
             value = record.fields[name]
             # A crawl that misses a field does not erase it; a reparse (a fixed profile) may.
-            if (value is not None or reparse) and value != row[name]:
+            missing = value is None or (name == "captions" and value == _NO_CAPTIONS)
+            if (not missing or reparse) and value != row[name]:
                 changes[name] = value
         if record.site != row["site"]:
             changes["site"] = record.site
@@ -304,14 +313,14 @@ class Writer:
                     row["extractor_version"],
                     "reparse" if save.reparse else "refetch",
                 )
-                fts_delete(self.cur, row["id"], row["title"], row["lead"], row["body"])
-                fts_insert(self.cur, row["id"], *record.folded)
                 unindex_signature(self.cur, row["id"], row["minhash"])
                 near = link_near_duplicates(
                     self.cur, row["id"], record.signature, record.bands, row["story_id"], seen
                 )
                 if not save.reparse:
                     changes["content_since"] = seen
+        if "content_hash" in changes or "captions" in changes:
+            self._reindex(row, record, text_changed="content_hash" in changes)
         if "site" in changes:
             self._ensure_site(record.site, record.canonical)
         newest = seen >= row["last_seen_at"]
@@ -330,6 +339,16 @@ class Writer:
             )
         self._view_count(row["id"], save, update_article=False)
         return near
+
+    def _reindex(self, row: dict[str, Any], record: ArticleRecord, *, text_changed: bool) -> None:
+        """Replace the article's index entry: new text, or the stored text with new captions."""
+        fts_delete(self.cur, row["id"], row["title"], row["lead"], row["body"], row["captions"])
+        if text_changed:
+            folded = record.folded
+        else:
+            kept = (index_fold(row["title"]), index_fold(row["lead"]), index_fold(row["body"]))
+            folded = (*kept, record.folded[3])
+        fts_insert(self.cur, row["id"], *folded)
 
     def _version(
         self,
