@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.article import Article
 from archiver.extract import byline, content
+from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.dom import Block, ancestors, first_match, render_blocks, text_of
 from archiver.extract.headline import _references, find_title, title_before
@@ -106,6 +107,7 @@ class _Extraction:
         self.site = profile.name if profile else host or None
         self.selectors = profile.selectors if profile else None
         self.title_node: LexborNode | None = None
+        self.byline_credit: str | None = None
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -202,6 +204,7 @@ class _Extraction:
         view_count, view_node = self._views(anchor, container, body_source)
 
         blocks: list[Block] = []
+        text = BodyText()
         if container is not None:
             noise = [*container.css(content.NOISE_SELECTOR)]
             for selector in self._profile_says("remove"):
@@ -211,12 +214,17 @@ class _Extraction:
             if body_source == "generic" or "roles" in self.__dict__:
                 noise.extend(self.roles["noise"])
             consumed = [title_node, lead_node, author_node, view_node, *times.nodes]
-            _remove_inside(container, [n for n in (*consumed, *noise) if n is not None])
-            blocks = content.body_blocks(
+            text = read_body(
                 container,
+                region=_region(title_node, container) or container,
+                title_node=title_node,
                 title=title,
+                remove=[n for n in (*consumed, *noise) if n is not None],
+                skip_ids=self.chrome_ids if body_source == "generic" else set(),
                 end_markers=self.profile.end_markers if self.profile else (),
+                outlets=self.outlets,
             )
+            blocks = text.blocks
             if body_source == "generic" and content.looks_like_listing(
                 container, blocks, share, dated=times.published is not None
             ):
@@ -232,8 +240,11 @@ class _Extraction:
             blocks = self._drop_view_lines(blocks)
 
         paragraphs = [b.text for b in blocks]
-        if lead and paragraphs and (paragraphs[0] == lead or lead.startswith(paragraphs[0])):
-            paragraphs = paragraphs[1:]
+        if lead:
+            # The sapo printed again as the body's first paragraph (portals, old layouts).
+            paragraphs = [
+                p for i, p in enumerate(paragraphs) if not (i < 3 and content.repeats(p, lead))
+            ]
         if (
             lead is None
             and blocks
@@ -251,9 +262,11 @@ class _Extraction:
 
         if author is None and not listing:
             author = self._metadata_author()
+        captions = tuple(c.text for c in text.captions)
         if listing:
             # A listing's dates and bylines belong to the articles it lists.
             author = author_raw = view_count = None
+            captions = ()
             times.published = times.updated = None
             times.published_raw = None
             lead = None
@@ -274,8 +287,10 @@ class _Extraction:
             updated_at=times.updated.isoformat() if times.updated else None,
             author=author,
             author_raw=author_raw,
+            source=None if listing else text.source or self.byline_credit,
             view_count=view_count,
             body=body,
+            captions=captions,
             language=detect_language(body or title, sample=_LANGUAGE_SAMPLE)
             or (self.profile.language if self.profile and body else None),
             warnings=tuple(dict.fromkeys(self.warnings)),
@@ -358,6 +373,7 @@ class _Extraction:
                 matched_text = matched_text or bool(raw)
                 name = byline.parse_byline(raw, outlets=self.outlets)
                 if name is None:
+                    self._note_credit(raw)
                     continue
                 if byline.is_abbreviated(raw):
                     first_abbreviated = first_abbreviated or (raw, name, node)
@@ -370,7 +386,12 @@ class _Extraction:
             self._warn_fallback("author", "no person's name" if matched_text else "nothing")
         if container is None or (not selectors and body_source == "profile"):
             return None, None, None
+        # Near the article: inside the element holding the headline and the body, or within
+        # three levels above the body.
+        region = _region(self.title_node, container)
         near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
+        if region is not None and region.tag not in ("body", "html"):
+            near.add(region.mem_id)
         bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
         for node in bylines:
             if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
@@ -379,7 +400,13 @@ class _Extraction:
             name = byline.parse_byline(raw, outlets=self.outlets)
             if name is not None:
                 return raw, name, node
+            self._note_credit(raw)
         return None, None, None
+
+    def _note_credit(self, raw: str) -> None:
+        """A byline element that credits an outlet ("Theo TTXVN") names the source."""
+        if self.byline_credit is None and raw:
+            self.byline_credit = byline.parse_credit(raw, outlets=self.outlets)
 
     def _trailing_byline(
         self, blocks: list[Block], author_raw: str | None
@@ -439,19 +466,6 @@ class _Extraction:
             for b in blocks
             if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
         ]
-
-
-def _remove_inside(container: LexborNode, nodes: list[LexborNode]) -> None:
-    """Remove ``nodes`` inside ``container`` (already read: title, date line, byline, noise)."""
-    # (LexborNode.__eq__ compares markup, so identity is always checked through mem_id.)
-    descendants = {n.mem_id for n in container.css("*")} - {container.mem_id}
-    inside: dict[int, tuple[int, LexborNode]] = {}
-    for node in nodes:
-        if node.mem_id in descendants and node.mem_id not in inside:
-            inside[node.mem_id] = (sum(1 for _ in ancestors(node)), node)
-    # Deepest first, so no node is removed after an ancestor already freed it.
-    for _, node in sorted(inside.values(), key=lambda item: item[0], reverse=True):
-        node.decompose()
 
 
 def _is_site_home(url: str) -> bool:

@@ -23,7 +23,7 @@ from archiver.extract.dom import (
     render_blocks,
     text_of,
 )
-from archiver.extract.headline import similarity
+from archiver.extract.headline import _key, similarity
 
 #: Inside a body, these elements are never article text (class names are judged in ``roles``).
 NOISE_SELECTOR = (
@@ -196,17 +196,15 @@ def body_blocks(
     for block in blocks:
         text = block.text
         lowered = text.lower()
-        if (
-            kept
-            and len(text) < 120
-            and (_END_RE.match(text) or lowered.startswith(extra_end))
-        ):
+        if kept and len(text) < 120 and (_END_RE.match(text) or lowered.startswith(extra_end)):
             break
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
         # (A block twice the title's length cannot be the title repeated: skip the comparison.)
-        if title and 0.8 * len(title) <= len(text) <= 1.25 * len(title) + 5 and (
-            similarity(text, title) > 0.95
+        if (
+            title
+            and 0.8 * len(title) <= len(text) <= 1.25 * len(title) + 5
+            and (similarity(text, title) > 0.95)
         ):
             continue
         if block.link_density > 0.6 and len(text) < 300:
@@ -270,3 +268,17 @@ def lead_text(node: LexborNode) -> str:
         ):
             text = f"{place} - {text[len(place) :].lstrip()}"
     return text
+
+
+def repeats(paragraph: str, lead: str) -> bool:
+    """True when ``paragraph`` is the lead printed again (maybe without its "(Dân trí) -"
+    prefix, or with different punctuation or spacing)."""
+    if paragraph == lead or lead.startswith(paragraph):
+        return True
+    a, b = _key(paragraph), _key(lead)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 40 and shorter in longer and len(shorter) >= 0.7 * len(longer)
