@@ -252,7 +252,8 @@ class _Extraction:
             and len(blocks[0].text) >= 60
             and len(blocks) > 1
         ):
-            lead = blocks[0].text  # portals set the sapo as the first, bold paragraph
+            # Portals set the sapo as the first, bold paragraph: it is the lead, once.
+            lead = paragraphs.pop(0) if paragraphs and paragraphs[0] == blocks[0].text else None
         body_parts = ([lead] if lead else []) + paragraphs
         body = (
             "\n\n".join(body_parts) if paragraphs or (lead and body_source == "profile") else None

@@ -71,15 +71,20 @@ def find_captions(
     from the headline on, up to the end of the body. Elements in ``skip_ids`` (page
     chrome) are passed over.
     """
+    if title is not None and (
+        title.mem_id == container.mem_id or container.mem_id in {p.mem_id for p in ancestors(title)}
+    ):
+        title = None  # a headline inside the body: every caption of the body counts
+    marked = [container] if title is None else [container, title]
     container.attrs[MARK] = "body"
     if title is not None:
         title.attrs[MARK] = "title"
     try:
         return _find(region, container, title, skip_ids)
     finally:
-        del container.attrs[MARK]
-        if title is not None:
-            del title.attrs[MARK]
+        for node in marked:
+            if MARK in node.attrs:
+                del node.attrs[MARK]
 
 
 def _find(

@@ -35,7 +35,7 @@ def find_chrome(
     for node in protect:
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
-    half: float | None = None
+    half: tuple[float, float] | None = None
     chrome: list[LexborNode] = []
     seen: set[int] = set()
     for node in [*body.css(STRUCTURAL_SELECTOR), *named]:
@@ -43,12 +43,21 @@ def find_chrome(
         if key in seen or key in protected or node.tag in _NEVER:
             continue
         seen.add(key)
-        # Only an element with paragraphs could be the article mis-classed as chrome; menus,
-        # share bars and the like are taken without measuring their text.
-        if node.css_first("p") is not None:
+        # Only an element with paragraphs could be the article mis-classed as chrome
+        # ("left-sidebar" holding the main column); menus, share bars and the like are
+        # taken without measuring their text.
+        paragraphs = node.css("p")
+        if paragraphs:
             if half is None:
-                half = 0.5 * max(len(body.text(deep=True)), 1)
-            if len(node.text(deep=True)) > half:
+                half = (
+                    0.5 * max(len(body.text(deep=True)), 1),
+                    0.5 * max(_chars(body.css("p")), 1),
+                )
+            if len(node.text(deep=True)) > half[0] or _chars(paragraphs) > half[1]:
                 continue
         chrome.append(node)
     return chrome
+
+
+def _chars(nodes: list[LexborNode]) -> int:
+    return sum(len(n.text(deep=True)) for n in nodes)

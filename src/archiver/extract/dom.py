@@ -208,7 +208,10 @@ def render_blocks(
             continue
         if tag[0] in "-!" or tag in SKIP_TAGS or (skip is not None and skip(child)):
             continue
-        if child.mem_id in containers:
+        if tag == "tr" and (row := _data_row(child)) is not None:
+            _flush_run(blocks, element, run, stats)
+            _emit(blocks, child, row, None, None)
+        elif child.mem_id in containers:
             _flush_run(blocks, element, run, stats)
             stack.append((child, child.iter(include_text=True), [], [0, 0, 0]))
         elif tag in BLOCK_TAGS:
@@ -224,6 +227,29 @@ def render_blocks(
                 stats[0] += link_chars(child)
             stats[1 if tag in ("b", "strong") else 2] += length
     return blocks
+
+
+#: A table row is one paragraph (its cells joined by spaces) when its cells are short: a row
+#: of data. Layout tables (a whole article in one cell) are read cell by cell.
+_MAX_CELL = 200
+_CELL_BLOCKS = "table, p, div, ul, ol, blockquote, h1, h2, h3, h4, h5, h6"
+
+
+def _data_row(row: LexborNode) -> str | None:
+    """The text of a table row of data, cells joined by spaces; None for a layout row."""
+    cells = [c for c in row.iter() if c.tag in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        if cell.css_first(_CELL_BLOCKS) is not None:
+            return None
+        text = cell.text(deep=True).replace(BR, " ").strip()
+        if len(text) > _MAX_CELL:
+            return None
+        if text:
+            texts.append(text)
+    return " ".join(texts)
 
 
 def _block_containers(root: LexborNode) -> set[int]:
