@@ -27,6 +27,7 @@ from archiver.article import Article
 from archiver.extract import byline, content
 from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
+from archiver.extract.container import choose_container
 from archiver.extract.dom import Block, ancestors, first_match, render_blocks, text_of
 from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata
@@ -108,6 +109,8 @@ class _Extraction:
         self.selectors = profile.selectors if profile else None
         self.title_node: LexborNode | None = None
         self.byline_credit: str | None = None
+        #: Children of a generic body element that are not article text (see ``container``).
+        self.beside_text: list[LexborNode] = []
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -209,11 +212,14 @@ class _Extraction:
             noise = [*container.css(content.NOISE_SELECTOR)]
             for selector in self._profile_says("remove"):
                 noise.extend(container.css(selector))
+            guessed: list[LexborNode] = []  # noise judged by class and id names
             if body_source == "generic" or "chrome" in self.__dict__:
-                noise.extend(self.chrome)
+                guessed.extend(self.chrome)
             if body_source == "generic" or "roles" in self.__dict__:
-                noise.extend(self.roles["noise"])
+                guessed.extend(self.roles["noise"])
+            noise.extend(content.confirmed_noise(container, guessed))
             consumed = [title_node, lead_node, author_node, view_node, *times.nodes]
+            noise.extend(self.beside_text)
             text = read_body(
                 container,
                 region=_region(title_node, container) or container,
@@ -338,8 +344,9 @@ class _Extraction:
             if node is not None:
                 return node, "profile", 1.0
             self._warn_fallback("body")
-        node, share = content.choose_container(self.tree, self.chrome_ids)
-        return node, "generic", share
+        choice = choose_container(self.tree, self.chrome_ids)
+        self.beside_text = choice.excluded
+        return choice.node, "generic", choice.share
 
     def _lead(
         self, anchor: LexborNode | None, container: LexborNode | None

@@ -1,9 +1,9 @@
-"""The article text: find the element that holds the body, then read it as paragraphs.
+"""The article text once its element is found: paragraphs, the lead, and listings told apart.
 
-With a profile, its ``body`` selector names the element. Without one (the long
-tail of portals), each paragraph-like block votes for its parent and
-grandparent, and the element with the most well-formed, link-poor text wins:
-the classic Readability idea, run over one pass of rendered blocks.
+The element comes from a profile's ``body`` selector or, without one, from
+:mod:`archiver.extract.container`. Here it is read as paragraphs (noise, captions and
+credits dropped, stopping where boxes of other articles begin), its lead is found,
+and a page of teasers is recognised as a listing rather than an article.
 """
 
 from __future__ import annotations
@@ -11,18 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
-from archiver.extract.dom import (
-    BLOCK_TAGS,
-    PARAGRAPH_TAGS,
-    Block,
-    ancestors,
-    in_any,
-    link_chars,
-    render_blocks,
-    text_of,
-)
+from archiver.extract.dom import Block, ancestors, in_any, link_chars, render_blocks, text_of
 from archiver.extract.headline import _key, similarity
 
 #: Inside a body, these elements are never article text (class names are judged in ``roles``).
@@ -87,65 +78,36 @@ _CREDIT_TAIL = re.compile(
 )
 _MAX_CAPTION = 250
 _HAS_WORD = re.compile(r"\w")
-_MIN_PARAGRAPH = 25
-# Elements that hold paragraph text: whole-text ones count everything inside them,
-# the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
-_WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4"})
-_HOLDER_SELECTOR = "p, pre, blockquote, h2, h3, h4, td, div, li, dd, section, article, span, font"
 
 
 def node_ids(nodes: Iterable[LexborNode]) -> set[int]:
     return {node.mem_id for node in nodes}
 
 
-def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> tuple[LexborNode | None, float]:
-    """The element holding the most paragraph-like, link-poor text (generic extraction).
-
-    Also returns the share of the page's paragraph score the winner holds: an
-    article's body holds most of it, one teaser on a home page holds little.
-    """
-    root = tree.body
-    if root is None:
-        return None, 0.0
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    total = 0.0
-    for holder in root.css(_HOLDER_SELECTOR):
-        tag = holder.tag
-        whole = tag in _WHOLE_TEXT_TAGS
-        text = holder.text(deep=whole)
-        length = len(text.strip())
-        if length < _MIN_PARAGRAPH:
-            continue
-        if whole and link_chars(holder) > 0.5 * length:
-            continue
-        if in_any(holder, skip_ids):
-            continue
-        score = 1.0 + text.count(",") + min(length / 100, 3.0)
-        total += score
-        node: LexborNode | None = holder
-        if tag in PARAGRAPH_TAGS:
-            node = holder.parent
-        elif tag not in BLOCK_TAGS:  # text set in <span>/<font>: credit its block
-            while node is not None and node.tag not in BLOCK_TAGS:
-                node = node.parent
-        for divisor in (1.0, 2.0, 3.0):
-            if node is None or node.tag in ("html", "-document", "#document"):
-                break
-            key = node.mem_id
-            scores[key] = scores.get(key, 0.0) + score / divisor
-            nodes[key] = node
-            node = node.parent
-    if not scores:
-        return None, 0.0
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
-    best_key = max(ranked, key=lambda key: scores[key] * (1.0 - _link_density(nodes[key])))
-    return nodes[best_key], min(scores[best_key] / total, 1.0)
+#: Class or id words of boxes that are never article text, however long (reader comments).
+_ALWAYS_NOISE = re.compile(r"comment|binh-?luan|reply|replies|discuss|disqus", re.IGNORECASE)
+#: A box named like noise that holds this share of the body's text is the text itself
+#: (``<div class="section" id="evolve-shared-history">`` is not a share bar).
+_NOISE_MAX_SHARE = 0.3
 
 
-def _link_density(node: LexborNode) -> float:
-    total = len(node.text(deep=True).strip()) or 1
-    return min(link_chars(node) / total, 1.0)
+def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> list[LexborNode]:
+    """The elements of ``guessed`` (named like chrome or noise) that are not article text."""
+    total = 0
+    kept = []
+    for node in guessed:
+        text = len(node.text(deep=True))
+        if text > 500:  # (most noise is a short box: measured only when it is not)
+            total = total or len(container.text(deep=True))
+            label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+            if (
+                text > _NOISE_MAX_SHARE * total
+                and not _ALWAYS_NOISE.search(label)
+                and link_chars(node) < 0.3 * text
+            ):
+                continue
+        kept.append(node)
+    return kept
 
 
 def looks_like_listing(
