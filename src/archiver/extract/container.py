@@ -178,7 +178,15 @@ def _with_siblings(
         c.mem_id == best.mem_id or _belongs(c, best, threshold, scores, skip_ids) for c in children
     ]
     if sum(included) <= 1:
-        return best, []
+        return _repeated_boxes(best, skip_ids)
+    return parent, _outside(children, included, skip_ids)
+
+
+def _outside(
+    children: list[LexborNode], included: list[bool], skip_ids: set[int]
+) -> list[LexborNode]:
+    """The children left out: before the first included one, after the last, and those
+    between that are not text (link boxes, chrome)."""
     first = included.index(True)
     last = len(included) - 1 - included[::-1].index(True)
     excluded = []
@@ -187,7 +195,41 @@ def _with_siblings(
         if included[index] or (inside and _may_join(child, skip_ids)):
             continue
         excluded.append(child)
-    return parent, excluded
+    return excluded
+
+
+#: How far above the best candidate a box repeated for each part of the text may sit.
+_BOX_LEVELS = 2
+
+
+def _repeated_boxes(best: LexborNode, skip_ids: set[int]) -> tuple[LexborNode, list[LexborNode]]:
+    """The text split into a row of boxes of one class ("step", "section"), the best
+    candidate inside one of them: the row is the article. Teasers are told apart by
+    their links (a linked headline each)."""
+    box = best
+    for _ in range(_BOX_LEVELS + 1):
+        parent = box.parent
+        if parent is None or parent.tag in _DOCUMENT:
+            break
+        label = box.attributes.get("class")
+        if label:
+            children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+            included = [
+                c.mem_id == box.mem_id
+                or (c.attributes.get("class") == label and _prose_box(c, skip_ids))
+                for c in children
+            ]
+            if sum(included) >= _MIN_ALTERNATIVES:
+                return parent, _outside(children, included, skip_ids)
+        box = parent
+    return best, []
+
+
+def _prose_box(node: LexborNode, skip_ids: set[int]) -> bool:
+    if node.mem_id in skip_ids or node.css_first("h2 a, h3 a, h4 a") is not None:
+        return False
+    text = node.text(deep=True).strip()
+    return len(text) >= _SIBLING_TEXT // 2 and _link_density(node) < 0.25
 
 
 def _belongs(

@@ -110,6 +110,30 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
     return kept
 
 
+#: Running text: this many paragraphs in a row, not interrupted by links, and characters.
+_RUN_PARAGRAPHS = 3
+_RUN_CHARS = 400
+_RUN_PARAGRAPH = 60
+
+
+def _longest_run(blocks: list[Block]) -> tuple[int, int]:
+    """(characters, paragraphs) of the longest stretch of prose no block of links breaks.
+
+    An article's paragraphs follow one another; a listing's sapos each come after their
+    linked headline, so its runs are one paragraph long.
+    """
+    best = (0, 0)
+    chars = paragraphs = 0
+    for block in blocks:
+        if block.after_link:
+            chars = paragraphs = 0
+        if len(block.text) >= _RUN_PARAGRAPH and block.link_density < 0.3:
+            chars += len(block.text)
+            paragraphs += 1
+            best = max(best, (chars, paragraphs), key=lambda run: run[1])
+    return best
+
+
 def looks_like_listing(
     container: LexborNode, blocks: list[Block], share: float, *, dated: bool = True
 ) -> bool:
@@ -118,6 +142,11 @@ def looks_like_listing(
     ``dated``: the page shows a publication date (a listing page rarely does), which
     lets a short article keep one linked heading.
     """
+    run_chars, run_paragraphs = _longest_run(blocks)
+    if run_paragraphs >= _RUN_PARAGRAPHS and run_chars >= _RUN_CHARS:
+        return False  # running text: an article, however many teasers follow it
+    if dated and run_paragraphs >= _RUN_PARAGRAPHS - 1 and run_chars >= _RUN_CHARS // 2:
+        return False  # a short dated news item
     chars = sum(len(b.text) for b in blocks)
     if share < 0.3 and chars < 1500:
         return True  # the best block of text is one teaser among many
@@ -155,6 +184,7 @@ def body_blocks(
     blocks = render_blocks(container)
     extra_end = tuple(m.lower() for m in end_markers)
     kept: list[Block] = []
+    after_link = False
     for block in blocks:
         text = block.text
         lowered = text.lower()
@@ -170,11 +200,14 @@ def body_blocks(
         ):
             continue
         if block.link_density > 0.6 and len(text) < 300:
+            after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
             continue
         if len(text) < _MAX_CAPTION and _CREDIT_TAIL.search(text):
             continue
+        block.after_link = after_link
+        after_link = False
         kept.append(block)
     return kept
 

@@ -70,7 +70,7 @@ class Block:
     need them, and each costs two CSS queries.
     """
 
-    __slots__ = ("_bold", "_link_chars", "node", "tag", "text")
+    __slots__ = ("_bold", "_link_chars", "after_link", "node", "tag", "text")
 
     def __init__(
         self,
@@ -85,6 +85,8 @@ class Block:
         self.tag = tag
         self._link_chars = link_chars
         self._bold = bold
+        #: Set by the body reader: a block of links (a teaser's headline) came just before.
+        self.after_link = False
 
     @property
     def link_chars(self) -> int:
