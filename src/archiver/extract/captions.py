@@ -130,10 +130,10 @@ def _caption_text(node: LexborNode) -> str | None:
         return text if len(text) <= _MAX_CAPTION and not _holds_prose(node) else None
     if tag == "table":
         rows = node.css("tr")
-        if len(text) > _MAX_TABLE_TEXT or len(rows) > 4 or node.css_first("table table"):
+        if len(text) > _MAX_TABLE_TEXT or len(rows) > 4 or _holds(node, "table"):
             return None
         return text
-    if len(text) > _MAX_LINE or node.css_first("p p, div div"):
+    if len(text) > _MAX_LINE or _holds(node, "p, div, table, ul, ol"):
         return None
     if node.css_first("img") is not None:
         # A picture and its caption in one paragraph: the text must be styled as one.
@@ -142,6 +142,11 @@ def _caption_text(node: LexborNode) -> str | None:
     if previous is None or previous.css_first("img") is None or text_of(previous):
         return None
     return text if _styled_as_caption(node, text) or len(text) <= 120 else None
+
+
+def _holds(node: LexborNode, selector: str) -> bool:
+    """``node`` has a descendant matching ``selector`` (``css()`` also matches the node)."""
+    return any(found.mem_id != node.mem_id for found in node.css(selector))
 
 
 def _has_caption_class(node: LexborNode) -> bool:
