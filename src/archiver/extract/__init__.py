@@ -129,9 +129,15 @@ class _Extraction:
         return Roles(body.css("[class], [id]") if body is not None else [])
 
     @cached_property
-    def chrome(self) -> list[LexborNode]:
+    def _chrome(self) -> dict[str, list[LexborNode]]:
+        """Page chrome, and the narrower kind that may show "today" (site headers, sidebars)."""
         protect = [self.title_node] if self.title_node is not None else []
-        return find_chrome(self.tree, self.roles["chrome"], protect)
+        named = {kind: self.roles[kind] for kind in ("chrome", "date_chrome")}
+        return find_chrome(self.tree, named, protect)
+
+    @property
+    def chrome(self) -> list[LexborNode]:
+        return self._chrome["chrome"]
 
     @cached_property
     def chrome_ids(self) -> set[int]:
@@ -139,8 +145,7 @@ class _Extraction:
 
     @cached_property
     def date_chrome_ids(self) -> set[int]:
-        protect = [self.title_node] if self.title_node is not None else []
-        return content.node_ids(find_chrome(self.tree, self.roles["date_chrome"], protect))
+        return content.node_ids(self._chrome["date_chrome"])
 
     def dated(self) -> list[LexborNode]:
         """Elements that may hold a date line, in document order."""
@@ -213,7 +218,7 @@ class _Extraction:
             for selector in self._profile_says("remove"):
                 noise.extend(container.css(selector))
             guessed: list[LexborNode] = []  # noise judged by class and id names
-            if body_source == "generic" or "chrome" in self.__dict__:
+            if body_source == "generic" or "_chrome" in self.__dict__:
                 guessed.extend(self.chrome)
             if body_source == "generic" or "roles" in self.__dict__:
                 guessed.extend(self.roles["noise"])
@@ -322,7 +327,9 @@ class _Extraction:
     def _not_article(self, reason: str) -> Article:
         """The record of a home or listing page: its heading, and nothing that belongs to the
         articles it lists (their dates, bylines and teasers)."""
-        title, _, _ = find_title(self.tree, self.meta, site_names=self.outlets, titled=self._titled)
+        # (No search for a visible title styled by class: a listing's heading is its <h1> or
+        # what its metadata says.)
+        title, _, _ = find_title(self.tree, self.meta, site_names=self.outlets)
         self.warnings.extend([reason, "no article body found"])
         if not title:
             self.warnings.append("no title found")

@@ -92,10 +92,14 @@ _NOISE_MAX_SHARE = 0.3
 
 
 def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> list[LexborNode]:
-    """The elements of ``guessed`` (named like chrome or noise) that are not article text."""
+    """The elements of ``guessed`` (named like chrome or noise) inside ``container`` that are
+    not article text."""
+    inside = {n.mem_id for n in container.css("*")}
     total = 0
     kept = []
     for node in guessed:
+        if node.mem_id not in inside or node.mem_id == container.mem_id:
+            continue
         text = len(node.text(deep=True))
         if text > 500:  # (most noise is a short box: measured only when it is not)
             total = total or len(container.text(deep=True))

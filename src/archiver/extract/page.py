@@ -46,6 +46,7 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
             f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
         )
         markup = markup[:MAX_HTML_CHARS]
+    markup, json_ld = without_scripts(markup)
     if markup.count("<", 0, 2_000_000) > _MANY_TAGS:
         markup, flattened = limit_nesting(markup)
         if flattened:
@@ -54,9 +55,53 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
     legacy = convert_legacy_text(tree, markup)
     if legacy:
         warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
-    meta = read_metadata(tree)
+    meta = read_metadata(tree, json_ld=json_ld)
     prepare(tree)
     return Page(tree, meta, tuple(warnings))
+
+
+_SCRIPT_OPEN = re.compile(r"<(script|style)(?=[\s>/])", re.IGNORECASE)
+_SCRIPT_CLOSE = {
+    "script": re.compile(r"</script", re.IGNORECASE),
+    "style": re.compile(r"</style", re.IGNORECASE),
+}
+
+
+def without_scripts(markup: str) -> tuple[str, list[str]]:
+    """``markup`` without its ``<script>`` and ``<style>`` elements, and the JSON-LD they held.
+
+    Scripts and styles are most of a news page's bytes (two thirds on the real pages
+    measured) and none of its text: cut before parsing, they cost neither parse time nor
+    a removal pass. An element ends at the first closing tag of its name, as in a browser.
+    String searches in C; a regex only finds the opening tags.
+    """
+    parts: list[str] = []
+    json_ld: list[str] = []
+    find = markup.find
+    position = 0
+    while (opening := _SCRIPT_OPEN.search(markup, position)) is not None:
+        name = opening.group(1)
+        tag_end = find(">", opening.end())
+        if tag_end < 0:
+            break
+        close = find("</" + name, tag_end)
+        if close < 0:  # the closing tag in another case ("</SCRIPT>")
+            other = _SCRIPT_CLOSE[name.lower()].search(markup, tag_end)
+            if other is None:
+                break
+            close = other.start()
+        close_end = find(">", close)
+        if close_end < 0:
+            break
+        start = opening.start()
+        if "ld+json" in markup[start:tag_end].lower():
+            json_ld.append(markup[tag_end + 1 : close])
+        parts.append(markup[position:start])
+        position = close_end + 1
+    if not parts:
+        return markup, json_ld
+    parts.append(markup[position:])
+    return "".join(parts), json_ld
 
 
 #: Browsers stop nesting at a depth of 512 (Chromium); the HTML parser's time grows with the

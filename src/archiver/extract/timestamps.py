@@ -243,11 +243,19 @@ def _dated_blocks(scope: LexborNode, chrome_ids: set[int]) -> list[Block]:
     blocks are rendered.
     """
     texts = scope.text(deep=True, separator=_SEPARATOR).split(_SEPARATOR)
-    hits = _dated_texts(texts)
+    # A text longer than a date line is prose that mentions a date ("ngày 23/12, ...").
+    hits = [i for i in _dated_texts(texts) if len(texts[i].strip()) <= _MAX_LINE]
     if not hits:
         return []
-    nodes = [n for n in scope.traverse(include_text=True) if n.tag == "-text"]
-    if len(nodes) != len(texts):  # never seen; render everything rather than guess
+    # The text nodes in the order lexbor listed their texts, up to the last hit only.
+    nodes: list[LexborNode] = []
+    last = hits[-1]
+    for node in scope.traverse(include_text=True):
+        if node.tag == "-text":
+            nodes.append(node)
+            if len(nodes) > last:
+                break
+    if len(nodes) <= last:  # never seen; render everything rather than guess
         return [
             b
             for b in render_blocks(scope, skip=lambda n: n.mem_id in chrome_ids)
@@ -262,7 +270,9 @@ def _dated_blocks(scope: LexborNode, chrome_ids: set[int]) -> list[Block]:
             owners[node.mem_id] = node
     blocks: list[Block] = []
     for owner in owners.values():
-        blocks.extend(b for b in render_blocks(owner) if _dated_texts([b.text]))
+        blocks.extend(
+            b for b in render_blocks(owner) if len(b.text) <= _MAX_LINE and _dated_texts([b.text])
+        )
     return blocks
 
 
