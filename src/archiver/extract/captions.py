@@ -25,22 +25,14 @@ from selectolax.lexbor import LexborNode
 
 from archiver.extract.dom import ancestors, text_of
 
-#: Class name substrings (any case) that make an element a caption.
-CLASS_WORDS = (
-    "caption",
-    "desc_cation",
-    "legend",
-    "image_desc",
-    "image-desc",
-    "img_desc",
-    "img-desc",
-    "imgdesc",
-    "photo-desc",
-    "photo_desc",
-    "avatar-desc",
-    "pic-desc",
+#: Class names (any case) that make an element a caption: "caption", "legend", and the
+#: descriptions of pictures ("desc_cation", "image_desc", "avatar-desc", "imgdesc").
+_CAPTION_CLASS = re.compile(
+    r"caption|legend|desc_cation|(?:image|img|photo|pic|avatar)[-_]?desc|desc[-_]?(?:image|img)",
+    re.IGNORECASE,
 )
-CLASS_SELECTOR = ", ".join(["figcaption", *(f"[class*={word} i]" for word in CLASS_WORDS)])
+#: What lexbor selects for the class test above (a superset: "desc" also finds sapos).
+CLASS_SELECTOR = "figcaption, [class*=caption i], [class*=legend i], [class*=desc i]"
 #: Elements that may hold a picture with its caption, or be the line after a picture.
 _LAYOUT_SELECTOR = "table:has(img), p:has(img), div:has(> img), p:has(img) + p, div:has(> img) + p"
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
@@ -133,8 +125,8 @@ def _caption_text(node: LexborNode) -> str | None:
         if len(text) > _MAX_TABLE_TEXT or len(rows) > 4 or _holds(node, "table"):
             return None
         return text
-    if len(text) > _MAX_LINE or _holds(node, "p, div, table, ul, ol"):
-        return None
+    if tag not in ("p", "div") or len(text) > _MAX_LINE or _holds(node, "p, div, table, ul, ol"):
+        return None  # (a "description" that is no caption: selected for its class only)
     if node.css_first("img") is not None:
         # A picture and its caption in one paragraph: the text must be styled as one.
         return text if _styled_as_caption(node, text) else None
@@ -150,8 +142,8 @@ def _holds(node: LexborNode, selector: str) -> bool:
 
 
 def _has_caption_class(node: LexborNode) -> bool:
-    label = (node.attributes.get("class") or "").lower()
-    return bool(label) and any(word in label for word in CLASS_WORDS)
+    label = node.attributes.get("class")
+    return bool(label) and _CAPTION_CLASS.search(label) is not None
 
 
 def _holds_prose(node: LexborNode) -> bool:

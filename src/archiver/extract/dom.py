@@ -228,7 +228,33 @@ def render_blocks(
             elif child.css_first("a") is not None:
                 stats[0] += link_chars(child)
             stats[1 if tag in ("b", "strong") else 2] += length
+    _count_links(root, blocks)
     return blocks
+
+
+def _count_links(root: LexborNode, blocks: list[Block]) -> None:
+    """Fill in the link characters of the blocks rendered whole (one query for all links,
+    instead of one per block)."""
+    pending: dict[int, list[Block]] = {}
+    for block in blocks:
+        if block._link_chars is None:
+            pending.setdefault(block.node.mem_id, []).append(block)
+    if not pending:
+        return
+    totals: dict[int, int] = {}
+    root_id = root.mem_id
+    for anchor in root.css("a"):
+        owner: LexborNode | None = anchor
+        while owner is not None and owner.mem_id not in pending:
+            if owner.mem_id == root_id:
+                owner = None
+                break
+            owner = owner.parent
+        if owner is not None:
+            totals[owner.mem_id] = totals.get(owner.mem_id, 0) + len(anchor.text(deep=True).strip())
+    for key, owned in pending.items():
+        for block in owned:
+            block._link_chars = min(totals.get(key, 0), len(block.text))
 
 
 #: A table row is one paragraph (its cells joined by spaces) when its cells are short: a row
