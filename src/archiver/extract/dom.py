@@ -112,19 +112,22 @@ def parse(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def prepare(tree: LexborHTMLParser) -> None:
+def prepare(tree: LexborHTMLParser, *, cut: bool = False) -> None:
     """Make the tree read as a browser shows it: no scripts, no hidden elements, marked <br>s.
 
-    Runs once, after metadata (JSON-LD lives in <script>) has been read.
+    Runs once, after metadata (JSON-LD lives in <script>) has been read. ``cut``: scripts,
+    styles, SVG and the other unread elements were already cut from the markup (and none
+    was left unclosed), so the tree is not searched for them again.
     """
     root = tree.root
     if root is None:
         return
-    # An inline SVG (a dot, an icon) between two pieces of text is drawn as a gap: keep one
-    # ("01/03/2026<svg/>09:51" reads "01/03/2026 09:51"). Innermost first, as in remove().
-    for svg in reversed(tree.css("svg")):
-        svg.replace_with(" ")
-    tree.strip_tags(_STRIP_TAGS)
+    if not cut:
+        # An inline SVG (a dot, an icon) between two pieces of text is drawn as a gap: keep
+        # one ("01/03/2026<svg/>09:51" reads "01/03/2026 09:51"). Innermost first.
+        for svg in reversed(tree.css("svg")):
+            svg.replace_with(" ")
+        tree.strip_tags(_STRIP_TAGS)
     remove(tree, HIDDEN_SELECTOR)
     for br in tree.css("br"):
         br.replace_with(BR)
