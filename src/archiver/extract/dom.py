@@ -25,9 +25,10 @@ SKIP_TAGS = frozenset(
     "script style noscript template svg iframe object embed video audio canvas button select "
     "option input textarea map head math title link meta base picture source track img".split()
 )
-#: Elements removed with their contents before any text is read. (Void elements such as
-#: <img> hold no text: the renderer just passes over them.)
-_STRIP_TAGS = [
+#: Elements removed with their contents before any text is read; all but void ones are cut
+#: from the page's bytes before parsing (``page.cut_unread``). (Void elements such as <img>
+#: hold no text: the renderer just passes over them.)
+UNREAD_TAGS = (
     "script",
     "style",
     "noscript",
@@ -35,7 +36,6 @@ _STRIP_TAGS = [
     "svg",
     "iframe",
     "object",
-    "embed",
     "video",
     "audio",
     "canvas",
@@ -44,7 +44,8 @@ _STRIP_TAGS = [
     "math",
     "button",
     "map",
-]
+)
+_STRIP_TAGS = [*UNREAD_TAGS, "embed"]
 #: Inside these, a single ``<br>`` is a line break within the paragraph, not a new paragraph.
 PARAGRAPH_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 dt dd blockquote caption summary".split())
 

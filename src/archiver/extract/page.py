@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver.encoding import decode_as, decode_html
-from archiver.extract.dom import parse, prepare
+from archiver.extract.dom import UNREAD_TAGS, parse, prepare
 from archiver.extract.metadata import Metadata, read_metadata
 from archiver.legacy import convert_legacy_text
 
@@ -68,23 +68,7 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
 #: and they are most of a news page's bytes (scripts, styles, inline SVG icons). Void
 #: elements (<embed>) and anything left unclosed are removed from the tree instead
 #: (``dom.prepare``).
-CUT_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "iframe",
-    "object",
-    "video",
-    "audio",
-    "canvas",
-    "select",
-    "textarea",
-    "math",
-    "button",
-    "map",
-)
+CUT_TAGS = UNREAD_TAGS
 _CUT_OPEN = re.compile(rb"<(?:!--|(" + b"|".join(t.encode() for t in CUT_TAGS) + rb")(?=[\s>/]))")
 # Bytes that show a page is in UTF-16/32 without a byte-order mark: no byte-level cutting.
 _WIDE = (b"<\x00", b"\x00<")
