@@ -118,10 +118,22 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
 _RUN_PARAGRAPHS = 3
 _RUN_CHARS = 400
 _RUN_PARAGRAPH = 60
+#: One unlinked block this long is no teaser's sapo (those run to two or three sentences).
+_LONG_BLOCK = 800
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def text_weight(text: str) -> int:
+    """Length in Latin-script characters: a Chinese, Japanese or Korean character counts
+    three (they say about as much as a word)."""
+    if max(text, default=" ") < "\u3000":  # (every Vietnamese and Latin text)
+        return len(text)
+    return len(text) + 2 * len(_CJK.findall(text))
 
 
 def _longest_run(blocks: list[Block]) -> tuple[int, int]:
-    """(characters, paragraphs) of the longest stretch of prose no block of links breaks.
+    """(weighted characters, paragraphs) of the longest stretch of prose no block of links
+    breaks.
 
     An article's paragraphs follow one another; a listing's sapos each come after their
     linked headline, so its runs are one paragraph long.
@@ -131,10 +143,14 @@ def _longest_run(blocks: list[Block]) -> tuple[int, int]:
     for block in blocks:
         if block.after_link:
             chars = paragraphs = 0
-        if len(block.text) >= _RUN_PARAGRAPH and block.link_density < 0.3:
-            chars += len(block.text)
+        weight = text_weight(block.text)
+        if weight >= _RUN_PARAGRAPH and block.link_density < 0.3:
+            chars += weight
             paragraphs += 1
-            best = max(best, (chars, paragraphs), key=lambda run: run[1])
+            run = (chars, paragraphs)
+            if weight >= _LONG_BLOCK:  # one long block counts as running text on its own
+                run = (chars, max(paragraphs, _RUN_PARAGRAPHS))
+            best = max(best, run, key=lambda found: (found[1], found[0]))
     return best
 
 
@@ -151,7 +167,7 @@ def looks_like_listing(
         return False  # running text: an article, however many teasers follow it
     if dated and run_paragraphs >= _RUN_PARAGRAPHS - 1 and run_chars >= _RUN_CHARS // 2:
         return False  # a short dated news item
-    chars = sum(len(b.text) for b in blocks)
+    chars = sum(text_weight(b.text) for b in blocks)
     if share < 0.3 and chars < 1500:
         return True  # the best block of text is one teaser among many
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
