@@ -11,6 +11,7 @@ several boxes, a ``<div>`` per paragraph).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -178,7 +179,7 @@ def _with_siblings(
         c.mem_id == best.mem_id or _belongs(c, best, threshold, scores, skip_ids) for c in children
     ]
     if sum(included) <= 1:
-        return _repeated_boxes(best, skip_ids)
+        return _repeated_boxes(best, scores, skip_ids)
     return parent, _outside(children, included, skip_ids)
 
 
@@ -202,34 +203,52 @@ def _outside(
 _BOX_LEVELS = 2
 
 
-def _repeated_boxes(best: LexborNode, skip_ids: set[int]) -> tuple[LexborNode, list[LexborNode]]:
-    """The text split into a row of boxes of one class ("step", "section"), the best
-    candidate inside one of them: the row is the article. Teasers are told apart by
-    their links (a linked headline each)."""
+def _repeated_boxes(
+    best: LexborNode, scores: _Scores, skip_ids: set[int]
+) -> tuple[LexborNode, list[LexborNode]]:
+    """The text split into a row of boxes of one kind ("step", "story-body-1",
+    "story-body-2"), the best candidate inside one of them: the row is the article.
+    Teasers are told apart by their links (a linked headline each)."""
     box = best
     for _ in range(_BOX_LEVELS + 1):
         parent = box.parent
         if parent is None or parent.tag in _DOCUMENT:
             break
-        label = box.attributes.get("class")
-        if label:
+        kind = _kind(box)
+        if kind:
             children = [c for c in parent.iter() if c.tag[0] not in "-_"]
             included = [
-                c.mem_id == box.mem_id
-                or (c.attributes.get("class") == label and _prose_box(c, skip_ids))
+                c.mem_id == box.mem_id or (_kind(c) == kind and _prose_box(c, skip_ids))
                 for c in children
             ]
-            if sum(included) >= _MIN_ALTERNATIVES:
+            others = sum(
+                scores.get(c)
+                for c, inside in zip(children, included, strict=True)
+                if inside and c.mem_id != box.mem_id
+            )
+            # Three boxes make a row; two do when the other holds a good part of the text.
+            if sum(included) >= _MIN_ALTERNATIVES or (
+                sum(included) == 2 and others >= _SIBLING_SHARE * scores.get(box)
+            ):
                 return parent, _outside(children, included, skip_ids)
         box = parent
     return best, []
+
+
+_NUMBERED = re.compile(r"[-_]?\d+$")
+
+
+def _kind(node: LexborNode) -> frozenset[str]:
+    """The class names of ``node`` without their numbers ("story-body-2" is a "story-body")."""
+    label = node.attributes.get("class")
+    return frozenset(_NUMBERED.sub("", token) for token in label.split()) if label else frozenset()
 
 
 def _prose_box(node: LexborNode, skip_ids: set[int]) -> bool:
     if node.mem_id in skip_ids or node.css_first("h2 a, h3 a, h4 a") is not None:
         return False
     text = node.text(deep=True).strip()
-    return len(text) >= _SIBLING_TEXT // 2 and _link_density(node) < 0.25
+    return len(text) >= _SIBLING_TEXT // 2 and _link_density(node) < 0.4
 
 
 def _belongs(
@@ -238,8 +257,8 @@ def _belongs(
     if node.mem_id in skip_ids:
         return False
     bonus = 0.0
-    label = node.attributes.get("class")
-    if label and label == best.attributes.get("class"):
+    kind = _kind(node)
+    if kind and kind == _kind(best):
         bonus = threshold  # the same kind of box as the body: its continuation
     if scores.get(node) + bonus >= threshold > 0:
         return True
