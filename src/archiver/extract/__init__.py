@@ -42,6 +42,8 @@ __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "Page", "extract", "extract_pa
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
 EXTRACTOR_VERSION = "1.1"
+#: An element a date was read from is taken out of the body only when it is this short.
+_MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
 _LANGUAGE_SAMPLE = 1500
 
@@ -223,7 +225,9 @@ class _Extraction:
             if body_source == "generic" or "roles" in self.__dict__:
                 guessed.extend(self.roles["noise"])
             noise.extend(content.confirmed_noise(container, guessed))
-            consumed = [title_node, lead_node, author_node, view_node, *times.nodes]
+            consumed = [title_node, lead_node, author_node, view_node]
+            # A date read from a line of mixed text: its element may hold the body as well.
+            consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
             noise.extend(self.beside_text)
             text = read_body(
                 container,

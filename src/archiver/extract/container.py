@@ -214,11 +214,10 @@ def _repeated_boxes(
         parent = box.parent
         if parent is None or parent.tag in _DOCUMENT:
             break
-        kind = _kind(box)
-        if kind:
+        if box.attributes.get("class"):
             children = [c for c in parent.iter() if c.tag[0] not in "-_"]
             included = [
-                c.mem_id == box.mem_id or (_kind(c) == kind and _prose_box(c, skip_ids))
+                c.mem_id == box.mem_id or (_same_kind(c, box) and _prose_box(c, skip_ids))
                 for c in children
             ]
             others = sum(
@@ -244,6 +243,15 @@ def _kind(node: LexborNode) -> frozenset[str]:
     return frozenset(_NUMBERED.sub("", token) for token in label.split()) if label else frozenset()
 
 
+def _same_kind(a: LexborNode, b: LexborNode) -> bool:
+    """Boxes of one kind: most of their class names agree ("articleBodyText section" and
+    "articleBodyText version-2 section"), numbers aside."""
+    first, second = _kind(a), _kind(b)
+    if not first or not second:
+        return False
+    return len(first & second) >= 0.5 * len(first | second)
+
+
 def _prose_box(node: LexborNode, skip_ids: set[int]) -> bool:
     if node.mem_id in skip_ids or node.css_first("h2 a, h3 a, h4 a") is not None:
         return False
@@ -257,8 +265,7 @@ def _belongs(
     if node.mem_id in skip_ids:
         return False
     bonus = 0.0
-    kind = _kind(node)
-    if kind and kind == _kind(best):
+    if _same_kind(node, best):
         bonus = threshold  # the same kind of box as the body: its continuation
     if scores.get(node) + bonus >= threshold > 0:
         return True

@@ -266,6 +266,8 @@ def find_lead(
             continue
         if description and similarity(text, description) < 0.3 and len(text) < 60:
             continue
+        if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
+            continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
         return text, node
     return None, None
 
