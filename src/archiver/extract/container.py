@@ -104,9 +104,9 @@ def _score(root: LexborNode, skip_ids: set[int]) -> _Scores:
         if tag in PARAGRAPH_TAGS or _is_leaf(holder):
             # A paragraph (or a <div> used as one) gives its score to what holds it.
             start = holder.parent
-        elif tag not in BLOCK_TAGS:  # text set in <span>/<font>: credit its block
-            while start is not None and start.tag not in BLOCK_TAGS:
-                start = start.parent
+        # Text set in <span>/<font>, or paragraphs wrapped in one: credit the block above.
+        while start is not None and start.tag not in BLOCK_TAGS:
+            start = start.parent
         scores.credit(start, score)
     return scores
 
