@@ -13,7 +13,15 @@ from collections.abc import Iterable
 
 from selectolax.lexbor import LexborNode
 
-from archiver.extract.dom import Block, ancestors, in_any, link_chars, render_blocks, text_of
+from archiver.extract.dom import (
+    BLOCK_TAGS,
+    Block,
+    ancestors,
+    in_any,
+    link_chars,
+    render_blocks,
+    text_of,
+)
 from archiver.extract.headline import _key, similarity
 
 #: Inside a body, these elements are never article text (class names are judged in ``roles``).
@@ -99,6 +107,10 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
     kept = []
     for node in guessed:
         if node.mem_id not in inside or node.mem_id == container.mem_id:
+            continue
+        if node.tag not in BLOCK_TAGS:
+            # A link or span named "popup", "tag", "share" inside a sentence is part of it:
+            # cutting it would cut words out of the text.
             continue
         text = len(node.text(deep=True))
         if text > 500:  # (most noise is a short box: measured only when it is not)
