@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,6 +31,7 @@ from archiver.extract.dom import Block, ancestors, first_match, render_blocks, t
 from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata
 from archiver.extract.page import MAX_HTML_CHARS, Page, load_page
+from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
 from archiver.sites import Profile, registry
@@ -209,6 +209,10 @@ class _Extraction:
             self._warn_fallback("date", "no date")
         self.warnings.extend(times.warnings)
 
+        if times.published is None and furniture_title(title):
+            return self._not_article(
+                "page is a site's about, contact, site map or search page, not an article"
+            )
         lead, lead_node = self._lead(anchor, container)
         author_raw, author, author_node = self._byline(container, body_source)
         view_count, view_node = self._views(anchor, container, body_source)
@@ -244,6 +248,9 @@ class _Extraction:
                 container, blocks, share, dated=times.published is not None
             ):
                 self.warnings.append("page looks like a listing of articles, not an article")
+                blocks = []
+            elif body_source == "generic" and content.looks_like_data(blocks):
+                self.warnings.append("page is a table of data, not an article")
                 blocks = []
         listing = container is not None and not blocks
         if blocks and (author is None or byline.is_abbreviated(author_raw or "")):
@@ -322,8 +329,10 @@ class _Extraction:
 
     def _url_says_not_article(self) -> str | None:
         """Why the URL alone shows the page is no article: a site's home, a profile's listing."""
-        if _is_site_home(self.url):
+        if is_site_home(self.url):
             return "page is a site's home page, not an article"
+        if furniture_url(self.url):
+            return "page is a site's about, contact, site map or search page, not an article"
         if self.profile is not None and self.profile.url_kind(self.normalized_url) == "listing":
             return f"profile {self.profile.name}: URL is a listing page, not an article"
         return None
@@ -485,11 +494,6 @@ class _Extraction:
             for b in blocks
             if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
         ]
-
-
-def _is_site_home(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
 
 
 def _region(anchor: LexborNode | None, container: LexborNode | None) -> LexborNode | None:

@@ -166,6 +166,21 @@ def _longest_run(blocks: list[Block]) -> tuple[int, int]:
     return best
 
 
+#: A body with no running text whose characters are this much digits is a table of data.
+_DATA_DIGITS = 0.3
+
+
+def looks_like_data(blocks: list[Block]) -> bool:
+    """True when the text is a table of figures (a stock page, results, prices) with no
+    running text around it: no article."""
+    _, paragraphs = _longest_run(blocks)
+    if paragraphs >= 2:
+        return False
+    text = "".join(b.text for b in blocks)
+    visible = sum(1 for c in text if not c.isspace()) or 1
+    return sum(1 for c in text if c.isdigit()) >= _DATA_DIGITS * visible
+
+
 def looks_like_listing(
     container: LexborNode, blocks: list[Block], share: float, *, dated: bool = True
 ) -> bool:
