@@ -142,6 +142,8 @@ _CREDIT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_MAX = 100
+_CREDIT_WORDS = 8
+_LABELLED_WORDS = 10
 _PHOTO_CREDIT = re.compile(
     r"^(?:ảnh|hình|hình ảnh|photo|video|clip|đồ họa|đồ hoạ|infographic|thiết kế)\b", re.IGNORECASE
 )
@@ -169,7 +171,9 @@ def parse_credit(
         return None  # who took the pictures, not where the text comes from
     match = _CREDIT_LABEL.match(text)
     name = text[match.end() :].strip(" :-–—.") if match else text
-    if not name or name.endswith((",", ":")) or len(name.split()) > 8 or "," in name:
+    if not name or name.endswith((",", ":")) or "," in name:
+        return None
+    if len(name.split()) > (_LABELLED_WORDS if labelled else _CREDIT_WORDS):
         return None
     if is_account(name) or same_outlet(name, outlets):
         return None  # a CMS account, or the page's own publication: no outside source
@@ -181,14 +185,16 @@ def parse_credit(
         return name  # "Nguồn:" always names where the text comes from
     # "Theo X": X is an outlet unless it reads as a person's name ("Theo Hồ Hương").
     if parse_byline(name, outlets=outlets) is None:
-        return name if _reads_as_name_of_something(name) else None
+        return name if _reads_as_name_of_something(name, labelled) else None
     return name if _foreign_brand(name) else None
 
 
-def _reads_as_name_of_something(name: str) -> bool:
+def _reads_as_name_of_something(name: str, labelled: bool) -> bool:
     """A capitalised title of a few words ("Tài chính Plus", "Doanh nghiệp và Tiếp thị"),
-    not a sentence ("báo cáo cho thấy ...")."""
-    return name[0].isupper() and len(name.split()) <= 6 and not name.endswith((".", "!", "?"))
+    not a sentence ("báo cáo cho thấy ..."); longer in an element marked as a source
+    ("Hiệp hội Cà phê - Ca cao Việt Nam")."""
+    words = _LABELLED_WORDS if labelled else 6
+    return name[0].isupper() and len(name.split()) <= words and not name.endswith((".", "!", "?"))
 
 
 def _foreign_brand(name: str) -> bool:
