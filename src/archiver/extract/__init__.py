@@ -142,6 +142,12 @@ class _Extraction:
         return self._chrome["chrome"]
 
     @cached_property
+    def teasers(self) -> list[LexborNode]:
+        """Teasers of other articles: small boxes led by a linked headline."""
+        body = self.tree.body
+        return content.find_teasers(body) if body is not None else []
+
+    @cached_property
     def chrome_ids(self) -> set[int]:
         return content.node_ids(self.chrome)
 
@@ -229,6 +235,8 @@ class _Extraction:
             if body_source == "generic" or "roles" in self.__dict__:
                 guessed.extend(self.roles["noise"])
             noise.extend(content.confirmed_noise(container, guessed))
+            if body_source == "generic" or "teasers" in self.__dict__:
+                noise.extend(self.teasers)
             consumed = [title_node, lead_node, author_node, view_node]
             # A date read from a line of mixed text: its element may hold the body as well.
             consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
@@ -364,7 +372,7 @@ class _Extraction:
             if node is not None:
                 return node, "profile", 1.0
             self._warn_fallback("body")
-        choice = choose_container(self.tree, self.chrome_ids)
+        choice = choose_container(self.tree, self.chrome_ids | content.node_ids(self.teasers))
         self.beside_text = choice.excluded
         return choice.node, "generic", choice.share
 

@@ -166,6 +166,57 @@ def _longest_run(blocks: list[Block]) -> tuple[int, int]:
     return best
 
 
+#: A box led by a linked headline: a teaser of another article (in a list, a "Đọc thêm" box,
+#: a topic box), however its site names it.
+_HEADLINE_LINKS = "h2 a[href], h3 a[href], h4 a[href], h5 a[href]"
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
+_ITEMS = frozenset({"article", "li", "div", "section"})
+#: A teaser is short: a headline, a sapo, a date. (A blog post whose title links to itself is
+#: far longer.)
+_MAX_TEASER = 600
+#: What a box of teasers may hold besides them: its title.
+_BOX_TITLE = 80
+_NOT_BOXES = frozenset({"body", "html", "main", "article"})
+
+
+def find_teasers(root: LexborNode) -> list[LexborNode]:
+    """The teasers under ``root``: small elements whose first line is a linked headline, or
+    the box holding several of them when nothing but a title ("Chủ đề: ...", "Tin liên
+    quan") is left beside them."""
+    found: dict[int, LexborNode] = {}
+    by_parent: dict[int, tuple[LexborNode, int]] = {}
+    for node in _headline_holders(root):
+        chars = len(node.text(deep=True).strip())
+        if chars > _MAX_TEASER or node.mem_id in found:
+            continue
+        found[node.mem_id] = node
+        parent = node.parent
+        if parent is not None:
+            held = by_parent.get(parent.mem_id, (parent, 0))[1]
+            by_parent[parent.mem_id] = (parent, held + chars)
+    for box, held in by_parent.values():
+        if box.tag in _NOT_BOXES or box.mem_id in found:
+            continue
+        if len(box.text(deep=True).strip()) - held <= _BOX_TITLE:
+            found[box.mem_id] = box
+    return list(found.values())
+
+
+def _headline_holders(root: LexborNode) -> list[LexborNode]:
+    """Elements (article, li, div, section) with a linked headline among their children: what
+    ``:is(article, li, div, section):has(> h3 a[href])`` selects, found from the links (a
+    ``:has`` query tests every element of the page)."""
+    holders: dict[int, LexborNode] = {}
+    for link in root.css(_HEADLINE_LINKS):
+        heading = link.parent
+        while heading is not None and heading.tag not in _HEADINGS:
+            heading = heading.parent
+        item = heading.parent if heading is not None else None
+        if item is not None and item.tag in _ITEMS:
+            holders.setdefault(item.mem_id, item)
+    return list(holders.values())
+
+
 #: A body with no running text whose characters are this much digits is a table of data.
 _DATA_DIGITS = 0.3
 
