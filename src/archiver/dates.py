@@ -345,8 +345,9 @@ def _generic(t: _Text, m: re.Match[str], order: str, floor: int) -> ParsedDate |
     day = _date_of(m, order)
     if day is None:
         return None
-    clock, start, end = _attach_time(t.folded, *m.span(), floor)
-    start = _weekday_start(t, day, start, floor)
+    # A weekday belongs to the date, and a time may stand before both ("07:30, Thứ Ba, 11/03").
+    start = _weekday_start(t, day, m.start(), floor)
+    clock, start, end = _attach_time(t.folded, start, m.end(), floor)
     return _build(t, day, clock, start, end)
 
 

@@ -138,7 +138,7 @@ def _number(digits: str, suffix: str | None) -> int | None:
 # --- credit lines -----------------------------------------------------------------------
 
 _CREDIT_LABEL = re.compile(
-    r"^(?:nguồn(?:\s+tin)?(?:\s+bài)?\s*[:：]|source\s*:|(?:dẫn\s+)?theo(?:\s+báo)?\s+|via\s+)\s*",
+    r"^(?:nguồn(?:\s+tin)?(?:\s+bài)?\s*[:：]|source\s*:|(?:dẫn\s+)?theo\s+|via\s+)\s*",
     re.IGNORECASE,
 )
 _CREDIT_MAX = 100

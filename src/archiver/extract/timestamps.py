@@ -118,11 +118,16 @@ def find_timestamps(
         labelled = [c for c in candidates if c.updated]
         if labelled:
             updated_visible = min(labelled, key=lambda c: (c.distance, c.order))
+    machine = _first_iso(meta.published)
+    if visible is None and machine is None and updated_visible is not None:
+        # The only date line says "Cập nhật lúc 07:30, ..." (sites that print no other): it
+        # is the time readers are given for the article.
+        visible, updated_visible = updated_visible, None
+        result.nodes.append(visible.node)
     if updated_visible is not None:
         result.updated = updated_visible.date
         result.nodes.append(updated_visible.node)
 
-    machine = _first_iso(meta.published)
     if visible is not None:
         result.published = visible.date
         result.published_raw = visible.date.raw
