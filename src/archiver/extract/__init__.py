@@ -253,7 +253,11 @@ class _Extraction:
             )
             blocks = text.blocks
             if body_source == "generic" and content.looks_like_listing(
-                container, blocks, share, dated=times.published is not None
+                container,
+                blocks,
+                share,
+                dated=times.published is not None,
+                teasers=len(self.teasers),
             ):
                 self.warnings.append("page looks like a listing of articles, not an article")
                 blocks = []
@@ -372,7 +376,7 @@ class _Extraction:
             if node is not None:
                 return node, "profile", 1.0
             self._warn_fallback("body")
-        choice = choose_container(self.tree, self.chrome_ids | content.node_ids(self.teasers))
+        choice = choose_container(self.tree, self.chrome_ids, content.node_ids(self.teasers))
         self.beside_text = choice.excluded
         return choice.node, "generic", choice.share
 

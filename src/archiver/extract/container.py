@@ -66,12 +66,20 @@ class _Scores:
         return self.score.get(node.mem_id, 0.0)
 
 
-def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> Choice:
-    """The element holding the most paragraph-like, link-poor text; ``skip_ids`` is chrome."""
+def choose_container(
+    tree: LexborHTMLParser,
+    skip_ids: set[int],
+    teaser_ids: set[int] = frozenset(),  # type: ignore[assignment]
+) -> Choice:
+    """The element holding the most paragraph-like, link-poor text; ``skip_ids`` is chrome.
+
+    Text in teasers (``teaser_ids``) is never chosen but counts in the page's total: a
+    page of teasers leaves little of it to any element.
+    """
     root = tree.body
     if root is None:
         return Choice(None)
-    scores = _score(root, skip_ids)
+    scores = _score(root, skip_ids, teaser_ids)
     if not scores.score:
         return Choice(None)
     ranked = sorted(scores.score, key=scores.score.__getitem__, reverse=True)[:_TOP]
@@ -85,7 +93,7 @@ def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> Choice:
     return Choice(node, min(held / scores.total, 1.0) if scores.total else 0.0, excluded)
 
 
-def _score(root: LexborNode, skip_ids: set[int]) -> _Scores:
+def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Scores:
     scores = _Scores()
     for holder in root.css(_HOLDER_SELECTOR):
         tag = holder.tag
@@ -100,6 +108,8 @@ def _score(root: LexborNode, skip_ids: set[int]) -> _Scores:
             continue
         score = 1.0 + text.count(",") + min(length / 100, 3.0)
         scores.total += score
+        if teaser_ids and in_any(holder, teaser_ids):
+            continue
         start: LexborNode | None = holder
         if tag in PARAGRAPH_TAGS or _is_leaf(holder):
             # A paragraph (or a <div> used as one) gives its score to what holds it.

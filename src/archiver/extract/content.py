@@ -130,6 +130,8 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
 _RUN_PARAGRAPHS = 3
 _RUN_CHARS = 400
 _RUN_PARAGRAPH = 60
+#: A page with this many teasers and no running text is a home or section page.
+_MANY_TEASERS = 10
 #: One unlinked block this long is no teaser's sapo (those run to two or three sentences).
 _LONG_BLOCK = 800
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -233,21 +235,36 @@ def looks_like_data(blocks: list[Block]) -> bool:
 
 
 def looks_like_listing(
-    container: LexborNode, blocks: list[Block], share: float, *, dated: bool = True
+    container: LexborNode,
+    blocks: list[Block],
+    share: float,
+    *,
+    dated: bool = True,
+    teasers: int = 0,
 ) -> bool:
     """True when the chosen text is a list of links to other articles, not an article.
 
     ``dated``: the page shows a publication date (a listing page rarely does), which
-    lets a short article keep one linked heading.
+    lets a short article keep one linked heading. ``teasers``: how many teasers the page
+    holds (a home page, hundreds).
     """
+    # Sapos cut short with "..." on a page full of teasers: a listing, however they follow
+    # one another. (Writers end paragraphs with "..." too: alone it proves nothing.)
+    prose = [b for b in blocks if len(b.text) >= _RUN_PARAGRAPH]
+    cut = sum(1 for b in prose if b.text.endswith(("...", "…")))
+    if teasers >= _MANY_TEASERS and cut >= _RUN_PARAGRAPHS and cut >= 0.6 * len(prose):
+        return True
     run_chars, run_paragraphs = _longest_run(blocks)
     if run_paragraphs >= _RUN_PARAGRAPHS and run_chars >= _RUN_CHARS:
         return False  # running text: an article, however many teasers follow it
     if dated and run_paragraphs >= _RUN_PARAGRAPHS - 1 and run_chars >= _RUN_CHARS // 2:
         return False  # a short dated news item
+    # Sapos, each after its linked headline, and no running text.
+    if sum(1 for b in prose if b.after_link) >= _RUN_PARAGRAPHS:
+        return True
     chars = sum(text_weight(b.text) for b in blocks)
-    if share < 0.3 and chars < 1500:
-        return True  # the best block of text is one teaser among many
+    if (share < 0.3 or teasers >= _MANY_TEASERS) and chars < 1500:
+        return True  # the best block of text is one teaser among many, or a footer
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
     # or repeated <article> items, make a listing however much prose the sapos hold.
     if len(container.css("article")) >= 3:
@@ -257,8 +274,7 @@ def looks_like_listing(
         headline_chars = sum(len(a.text(deep=True).strip()) for a in headlines)
         if headline_chars >= 0.15 * chars:
             return True
-    prose = [b for b in blocks if len(b.text) >= 80 and b.link_density < 0.3]
-    prose_chars = sum(len(b.text) for b in prose)
+    prose_chars = sum(len(b.text) for b in blocks if len(b.text) >= 80 and b.link_density < 0.3)
     headline_links = 0
     for anchor in container.css("a[href]"):
         if len(anchor.text(deep=True).strip()) >= 25:
