@@ -62,6 +62,7 @@ _DATE_WORDS = (
     "december",
 )
 _SEPARATOR = "\x00"  # cannot occur in parsed text: the HTML parser replaces NUL
+_DIGIT_MARK = re.compile(r"\d\s?[/-]\s?\d")
 
 
 @dataclass(slots=True)
@@ -286,12 +287,12 @@ def _dated_texts(texts: list[str]) -> list[int]:
     joined = _SEPARATOR.join(texts)
     lower = joined.lower()
     positions: list[int] = []
-    for mark in ("/", "-"):
-        at = joined.find(mark)
-        while at != -1:
-            if _NUMERIC_DATE.search(joined, max(0, at - 6), at + 14):
-                positions.append(at)
-            at = joined.find(mark, at + 1)
+    # Only where a digit touches a "/" or "-" ("12/3", "04 - 07") is the date regex tried:
+    # hyphens are everywhere in Vietnamese prose, dates are not.
+    for mark in _DIGIT_MARK.finditer(joined):
+        at = mark.start()
+        if _NUMERIC_DATE.search(joined, max(0, at - 5), at + 16):
+            positions.append(at)
     for word in _DATE_WORDS:
         at = lower.find(word)
         while at != -1:
