@@ -226,12 +226,15 @@ _DATA_DIGITS = 0.3
 def looks_like_data(blocks: list[Block]) -> bool:
     """True when the text is a table of figures (a stock page, results, prices) with no
     running text around it: no article."""
-    _, paragraphs = _longest_run(blocks)
-    if paragraphs >= 2:
+    prose = [b for b in blocks if len(b.text) >= 80 and _digit_share(b.text) < _DATA_DIGITS / 2]
+    if len(prose) >= 2:
         return False
-    text = "".join(b.text for b in blocks)
+    return _digit_share("".join(b.text for b in blocks)) >= _DATA_DIGITS
+
+
+def _digit_share(text: str) -> float:
     visible = sum(1 for c in text if not c.isspace()) or 1
-    return sum(1 for c in text if c.isdigit()) >= _DATA_DIGITS * visible
+    return sum(1 for c in text if c.isdigit()) / visible
 
 
 def looks_like_listing(

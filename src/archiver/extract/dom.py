@@ -264,7 +264,7 @@ def _count_links(root: LexborNode, blocks: list[Block]) -> None:
 #: A table row is one paragraph (its cells joined by spaces) when its cells are short: a row
 #: of data. Layout tables (a whole article in one cell) are read cell by cell.
 _MAX_CELL = 200
-_CELL_BLOCKS = "table, p, div, ul, ol, blockquote, h1, h2, h3, h4, h5, h6"
+_CELL_BLOCKS = frozenset("table p div ul ol blockquote h1 h2 h3 h4 h5 h6".split())
 
 
 def _data_row(row: LexborNode) -> str | None:
@@ -274,7 +274,9 @@ def _data_row(row: LexborNode) -> str | None:
         return None
     texts = []
     for cell in cells:
-        if cell.css_first(_CELL_BLOCKS) is not None:
+        # (Children only: a layout cell holds its blocks directly, and a CSS query per cell
+        # would cost more than the row.)
+        if any(child.tag in _CELL_BLOCKS for child in cell.iter()):
             return None
         text = cell.text(deep=True).replace(BR, " ").strip()
         if len(text) > _MAX_CELL:
