@@ -226,15 +226,21 @@ _DATA_DIGITS = 0.3
 def looks_like_data(blocks: list[Block]) -> bool:
     """True when the text is a table of figures (a stock page, results, prices) with no
     running text around it: no article."""
-    prose = [b for b in blocks if len(b.text) >= 80 and _digit_share(b.text) < _DATA_DIGITS / 2]
-    if len(prose) >= 2:
-        return False
-    return _digit_share("".join(b.text for b in blocks)) >= _DATA_DIGITS
+    prose = 0
+    for block in blocks:  # (an article shows its first two prose blocks at once)
+        if len(block.text) >= 80 and _digit_share(block.text) < _DATA_DIGITS / 2:
+            prose += 1
+            if prose >= 2:
+                return False
+    return _digit_share(" ".join(b.text for b in blocks)) >= _DATA_DIGITS
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _digit_share(text: str) -> float:
-    visible = sum(1 for c in text if not c.isspace()) or 1
-    return sum(1 for c in text if c.isdigit()) / visible
+    visible = (len(text) - text.count(" ")) or 1
+    return len(_DIGIT.findall(text)) / visible
 
 
 def looks_like_listing(
