@@ -27,7 +27,15 @@ from archiver.extract import byline, content
 from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
-from archiver.extract.dom import Block, ancestors, first_match, render_blocks, text_of
+from archiver.extract.dom import (
+    Block,
+    ancestors,
+    blocks_at,
+    first_match,
+    matching_texts,
+    text_nodes,
+    text_of,
+)
 from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata
 from archiver.extract.page import MAX_HTML_CHARS, Page, load_page
@@ -492,10 +500,12 @@ class _Extraction:
         if not selectors and body_source == "profile":
             return None, None
         region = _region(anchor, container)
-        if region is None or not byline.mentions_views(region.text(deep=True)):
+        if region is None:
             return None, None
-        for block in _short_blocks(region, self.chrome_ids):
-            count = byline.parse_view_count(block.text)
+        texts = text_nodes(region)
+        hits = matching_texts(texts, byline.VIEW_HINT)
+        for block in blocks_at(region, texts, hits, self.chrome_ids):
+            count = byline.parse_view_count(block.text) if len(block.text) <= 120 else None
             if count is not None:
                 return count, block.node
         return None, None
@@ -522,9 +532,3 @@ def _region(anchor: LexborNode | None, container: LexborNode | None) -> LexborNo
     if node is None or node.tag in ("body", "html"):
         return container.parent
     return node
-
-
-def _short_blocks(region: LexborNode, skip_ids: set[int]) -> list[Block]:
-    return [
-        b for b in render_blocks(region, skip=lambda n: n.mem_id in skip_ids) if len(b.text) <= 120
-    ]

@@ -89,14 +89,14 @@ _VIEW_PATTERNS = (
 
 
 # Searched in lower-cased text: a case-insensitive search is several times slower on long text.
-_VIEW_HINT = re.compile(r"(?:lượt|lần)\s*(?:xem|đọc|truy|view)|xem\s*:|views?\b|đã xem|hits?\s*:")
+VIEW_HINT = re.compile(r"(?:lượt|lần)\s*(?:xem|đọc|truy|view)|xem\s*:|views?\b|đã xem|hits?\s*:")
 
 
 def mentions_views(text: str) -> bool:
     """Cheap test: could ``text`` hold a view count at all?"""
     low = text.lower()
     hinted = any(word in low for word in ("xem", "view", "lượt", "lần", "hit"))
-    return hinted and _VIEW_HINT.search(low) is not None
+    return hinted and VIEW_HINT.search(low) is not None
 
 
 def parse_view_count(text: str | None) -> int | None:

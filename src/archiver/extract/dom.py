@@ -8,7 +8,10 @@ reads "Trước") and normalised with :func:`archiver.text.clean`.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -284,6 +287,60 @@ def _data_row(row: LexborNode) -> str | None:
         if text:
             texts.append(text)
     return " ".join(texts)
+
+
+#: Joins the texts of a region's text nodes (see :func:`text_nodes`): the HTML parser turns
+#: every NUL into U+FFFD, so it never occurs in parsed text.
+TEXT_SEPARATOR = "\x00"
+
+
+def text_nodes(scope: LexborNode) -> list[str]:
+    """The texts of the text nodes under ``scope``, in document order (read in C)."""
+    return scope.text(deep=True, separator=TEXT_SEPARATOR).split(TEXT_SEPARATOR)
+
+
+def matching_texts(texts: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """Indexes of the ``texts`` in which ``pattern`` (searched lower-cased) occurs, in order."""
+    lower = TEXT_SEPARATOR.join(texts).lower()
+    positions = [match.start() for match in pattern.finditer(lower)]
+    if not positions:
+        return []
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    return sorted({bisect_right(starts, at) - 1 for at in positions})
+
+
+def blocks_at(
+    scope: LexborNode, texts: list[str], hits: list[int], skip_ids: set[int]
+) -> list[Block]:
+    """The rendered blocks holding the text nodes ``hits`` (indexes into :func:`text_nodes`).
+
+    Rendering a whole page region costs milliseconds; lexbor lists its text nodes in C, the
+    caller picks the few it wants, and only their enclosing blocks are rendered. Blocks
+    inside ``skip_ids`` (chrome) are left out.
+    """
+    if not hits:
+        return []
+    # The text nodes in the order lexbor listed their texts, up to the last hit only.
+    nodes: list[LexborNode] = []
+    last = hits[-1]
+    for node in scope.traverse(include_text=True):
+        if node.tag == "-text":
+            nodes.append(node)
+            if len(nodes) > last:
+                break
+    if len(nodes) <= last:  # never seen; render everything rather than guess
+        return render_blocks(scope, skip=lambda n: n.mem_id in skip_ids)
+    owners: dict[int, LexborNode] = {}
+    for index in hits:
+        node = nodes[index].parent
+        while node is not None and node.tag not in BLOCK_TAGS:
+            node = node.parent
+        if node is not None and node.mem_id not in owners and not in_any(node, skip_ids):
+            owners[node.mem_id] = node
+    blocks: list[Block] = []
+    for owner in owners.values():
+        blocks.extend(render_blocks(owner))
+    return blocks
 
 
 def _block_containers(root: LexborNode) -> set[int]:

@@ -19,7 +19,15 @@ from itertools import accumulate
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.dates import ParsedDate, parse_date, parse_iso
-from archiver.extract.dom import BLOCK_TAGS, Block, ancestors, in_any, render_blocks, text_of
+from archiver.extract.dom import (
+    TEXT_SEPARATOR,
+    Block,
+    ancestors,
+    blocks_at,
+    in_any,
+    text_nodes,
+    text_of,
+)
 from archiver.extract.metadata import Metadata
 
 #: Date lines by element or attribute; date lines by class and id names come from ``roles``.
@@ -61,7 +69,6 @@ _DATE_WORDS = (
     "november",
     "december",
 )
-_SEPARATOR = "\x00"  # cannot occur in parsed text: the HTML parser replaces NUL
 _DIGIT_MARK = re.compile(r"\d\s?[/-]\s?\d")
 
 
@@ -242,49 +249,20 @@ def _visible_candidates(
 
 
 def _dated_blocks(scope: LexborNode, chrome_ids: set[int]) -> list[Block]:
-    """The rendered blocks under ``scope`` that hold something shaped like a date, in order.
-
-    Rendering a whole page region costs milliseconds; instead lexbor lists the region's
-    text nodes (in C), a regex picks those with a date shape, and only their enclosing
-    blocks are rendered.
-    """
-    texts = scope.text(deep=True, separator=_SEPARATOR).split(_SEPARATOR)
+    """The rendered blocks under ``scope`` that hold something shaped like a date, in order."""
+    texts = text_nodes(scope)
     # A text longer than a date line is prose that mentions a date ("ngày 23/12, ...").
     hits = [i for i in _dated_texts(texts) if len(texts[i].strip()) <= _MAX_LINE]
-    if not hits:
-        return []
-    # The text nodes in the order lexbor listed their texts, up to the last hit only.
-    nodes: list[LexborNode] = []
-    last = hits[-1]
-    for node in scope.traverse(include_text=True):
-        if node.tag == "-text":
-            nodes.append(node)
-            if len(nodes) > last:
-                break
-    if len(nodes) <= last:  # never seen; render everything rather than guess
-        return [
-            b
-            for b in render_blocks(scope, skip=lambda n: n.mem_id in chrome_ids)
-            if _dated_texts([b.text])
-        ]
-    owners: dict[int, LexborNode] = {}
-    for index in hits:
-        node = nodes[index].parent
-        while node is not None and node.tag not in BLOCK_TAGS:
-            node = node.parent
-        if node is not None and node.mem_id not in owners and not in_any(node, chrome_ids):
-            owners[node.mem_id] = node
-    blocks: list[Block] = []
-    for owner in owners.values():
-        blocks.extend(
-            b for b in render_blocks(owner) if len(b.text) <= _MAX_LINE and _dated_texts([b.text])
-        )
-    return blocks
+    return [
+        b
+        for b in blocks_at(scope, texts, hits, chrome_ids)
+        if len(b.text) <= _MAX_LINE and _dated_texts([b.text])
+    ]
 
 
 def _dated_texts(texts: list[str]) -> list[int]:
     """Indexes of the texts that hold something shaped like a date, in order."""
-    joined = _SEPARATOR.join(texts)
+    joined = TEXT_SEPARATOR.join(texts)
     lower = joined.lower()
     positions: list[int] = []
     # Only where a digit touches a "/" or "-" ("12/3", "04 - 07") is the date regex tried:
