@@ -251,8 +251,14 @@ def _visible_candidates(
 def _dated_blocks(scope: LexborNode, chrome_ids: set[int]) -> list[Block]:
     """The rendered blocks under ``scope`` that hold something shaped like a date, in order."""
     texts = text_nodes(scope)
-    # A text longer than a date line is prose that mentions a date ("ngày 23/12, ...").
-    hits = [i for i in _dated_texts(texts) if len(texts[i].strip()) <= _MAX_LINE]
+    # A text longer than a date line is prose that mentions a date ("ngày 23/12, ..."): only
+    # the short ones are searched.
+    short = [
+        i
+        for i, text in enumerate(texts)
+        if len(text) <= _MAX_LINE or len(text.strip()) <= _MAX_LINE
+    ]
+    hits = [short[i] for i in _dated_texts([texts[i] for i in short])]
     return [
         b
         for b in blocks_at(scope, texts, hits, chrome_ids)
