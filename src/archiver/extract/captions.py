@@ -130,6 +130,8 @@ def _caption_text(node: LexborNode) -> str | None:
     if node.css_first("img") is not None:
         # A picture and its caption in one paragraph: the text must be styled as one.
         return text if _styled_as_caption(node, text) else None
+    if tag != "p":
+        return None  # (a <div> after a picture is as often a sapo as a caption)
     previous = _previous_element(node)
     if previous is None or previous.css_first("img") is None or text_of(previous):
         return None

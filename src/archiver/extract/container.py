@@ -21,8 +21,11 @@ from archiver.extract.dom import BLOCK_TAGS, PARAGRAPH_TAGS, in_any, link_chars
 _MIN_PARAGRAPH = 25
 # Elements that hold paragraph text: whole-text ones count everything inside them,
 # the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
-_WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4"})
-_HOLDER_SELECTOR = "p, pre, blockquote, h2, h3, h4, td, div, li, dd, section, article, span, font"
+_WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4", "figcaption"})
+# (Captions count: in a photo story they are all the text there is.)
+_HOLDER_SELECTOR = (
+    "p, pre, blockquote, h2, h3, h4, figcaption, td, div, li, dd, section, article, span, font"
+)
 _TOP = 5
 # Readability's constants: candidates within this share of the best are alternatives, and
 # this many alternatives under one element make that element the article.
@@ -111,7 +114,7 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
         if teaser_ids and in_any(holder, teaser_ids):
             continue
         start: LexborNode | None = holder
-        if tag in PARAGRAPH_TAGS or _is_leaf(holder):
+        if tag in PARAGRAPH_TAGS or tag == "figcaption" or _is_leaf(holder):
             # A paragraph (or a <div> used as one) gives its score to what holds it.
             start = holder.parent
         # Text set in <span>/<font>, or paragraphs wrapped in one: credit the block above.
