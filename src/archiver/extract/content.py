@@ -78,9 +78,11 @@ _NOISE_BLOCK = re.compile(
     re.IGNORECASE,
 )
 #: A short block that ends in a credit ("... Video: Đồn biên phòng Xín Cái") is a caption.
+#: ("Nguồn: X" on a line of its own credits the text, not a photo: the source reader takes it.)
 _CREDIT_TAIL = re.compile(
-    r"(?:^|[.!?)]\s+|\(|\s-\s)"
-    r"(?:ảnh|video|clip|nguồn|đồ họa|đồ hoạ|photo|ảnh minh họa|ảnh minh hoạ)"
+    r"(?:(?:^|[.!?)]\s+|\(|\s-\s)"
+    r"(?:ảnh|video|clip|đồ họa|đồ hoạ|photo|ảnh minh họa|ảnh minh hoạ)"
+    r"|(?:[.!?)]\s+|\(|\s-\s)nguồn)"
     r"\s*:\s*[^!?:]{1,60}\)?$",
     re.IGNORECASE,
 )
