@@ -66,7 +66,10 @@ def test_in_a_photo_story_the_captions_are_the_text_but_not_the_videos():
         "ruộng bậc thang từ sáng sớm khi sương còn phủ kín thung lũng.</figcaption></figure>"
         for n in range(1, 5)
     )
-    video = "<figure class='video'><figcaption>Mùa vàng nhìn từ trên cao. Video: N.T</figcaption></figure>"
+    video = (
+        "<figure class='video'><figcaption>Mùa vàng nhìn từ trên cao. Video: N.T</figcaption>"
+        "</figure>"
+    )
     article = extract(page(figures + video), URL)
     assert len(article.captions) == 5
     assert article.paragraphs == [c for c in article.captions if "Video:" not in c]
