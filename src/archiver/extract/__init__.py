@@ -6,12 +6,14 @@ omitted (relative dates such as "2 giờ trước" then resolve against now).
     >>> article = extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
     >>> article.title, article.published_at
 
-The stages, each in its own module: decode, parse, read metadata and clean
-(``page``, ``dom``, ``metadata``, ``chrome``), then title
-(``headline``), dates (``timestamps``), body and lead (``content``), author
-and view count (``byline``). A site profile (``archiver.sites``) points each
-stage at the right element; without one, or when its selectors no longer
-match, the generic heuristics run and a warning says so.
+The stages, each in its own module: decode, cut what no reader sees, parse, read
+metadata and clean (``page``, ``dom``, ``metadata``, ``chrome``); what kind of page it
+is (``pagekind``); title (``headline``); dates (``timestamps``); the body's element
+(``container``, without a profile), its text, lead, captions and credited source
+(``content``, ``body``, ``captions``); author, source and view count (``people``,
+``byline``, ``outlets``). A site profile (``archiver.sites``) points each stage at the
+right element; without one, or when its selectors no longer match, the generic
+heuristics run and a warning says so.
 """
 
 from __future__ import annotations
@@ -27,19 +29,12 @@ from archiver.extract import byline, content
 from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
-from archiver.extract.dom import (
-    Block,
-    ancestors,
-    blocks_at,
-    first_match,
-    matching_texts,
-    text_nodes,
-    text_of,
-)
+from archiver.extract.dom import Block, first_match, region_of
 from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata
 from archiver.extract.page import MAX_HTML_CHARS, Page, load_page
 from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
+from archiver.extract.people import PeopleStages
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
 from archiver.sites import Profile, registry
@@ -92,7 +87,7 @@ def extract_page(
     return _Extraction(tree, url, page.meta, profile, fetched_at, list(page.warnings)).run()
 
 
-class _Extraction:
+class _Extraction(PeopleStages):
     """One page's extraction: the stages share the parsed tree and what they found.
 
     Page-wide scans (class-name roles, chrome) are computed lazily: when a
@@ -251,7 +246,7 @@ class _Extraction:
             noise.extend(self.beside_text)
             text = read_body(
                 container,
-                region=_region(title_node, container) or container,
+                region=region_of(title_node, container) or container,
                 title_node=title_node,
                 title=title,
                 remove=[n for n in (*consumed, *noise) if n is not None],
@@ -403,132 +398,3 @@ class _Extraction:
             skip_ids=self.chrome_ids,
             description=self.meta.description,
         )
-
-    def _byline(
-        self, container: LexborNode | None, body_source: str
-    ) -> tuple[str | None, str | None, LexborNode | None]:
-        """(raw byline, author, element) from the profile's selectors or byline-styled elements.
-
-        A profile that finds the body but names no author selector says the site prints no
-        byline element: the page-wide search is skipped (a closing name line is still read).
-        """
-        first_abbreviated: tuple[str, str, LexborNode] | None = None
-        selectors = self._profile_says("author")
-        matched_text = False
-        for selector in selectors:
-            for node in self.tree.css(selector):
-                raw = text_of(node)
-                matched_text = matched_text or bool(raw)
-                name = byline.parse_byline(raw, outlets=self.outlets)
-                if name is None:
-                    self._note_credit(raw)
-                    continue
-                if byline.is_abbreviated(raw):
-                    first_abbreviated = first_abbreviated or (raw, name, node)
-                    continue
-                return raw, name, node
-        if first_abbreviated is not None:
-            return first_abbreviated
-        if selectors:
-            # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
-            self._warn_fallback("author", "no person's name" if matched_text else "nothing")
-        if container is None or (not selectors and body_source == "profile"):
-            return None, None, None
-        # Near the article: inside the element holding the headline and the body, or within
-        # three levels above the body.
-        region = _region(self.title_node, container)
-        near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
-        if region is not None and region.tag not in ("body", "html"):
-            near.add(region.mem_id)
-        bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
-        for node in bylines:
-            if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
-                continue
-            raw = text_of(node)
-            name = byline.parse_byline(raw, outlets=self.outlets)
-            if name is not None:
-                return raw, name, node
-            self._note_credit(raw)
-        return None, None, None
-
-    def _note_credit(self, raw: str) -> None:
-        """A byline element that credits an outlet ("Theo TTXVN") names the source."""
-        if self.byline_credit is None and raw:
-            self.byline_credit = byline.parse_credit(raw, outlets=self.outlets)
-
-    def _trailing_byline(
-        self, blocks: list[Block], author_raw: str | None
-    ) -> tuple[str | None, str | None, list[Block]]:
-        """A short bold or right-aligned name line closing the body is the byline."""
-        for index in range(len(blocks) - 1, max(len(blocks) - 4, 0) - 1, -1):
-            block = blocks[index]
-            if len(block.text) > 80:
-                break
-            style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
-            align = (block.node.attributes.get("align") or "").lower()
-            emphasised = block.bold or "text-align:right" in style or align == "right"
-            name = byline.parse_byline(block.text, outlets=self.outlets)
-            if name is not None and (
-                emphasised or (index == len(blocks) - 1 and block.text.isupper())
-            ):
-                return block.text, name, blocks[:index] + blocks[index + 1 :]
-        return author_raw, None, blocks
-
-    def _metadata_author(self) -> str | None:
-        for name in self.meta.authors:
-            person = byline.parse_byline(name, outlets=self.outlets)
-            if person is not None:
-                return person
-        if self.meta.meta_author:
-            return byline.parse_byline(self.meta.meta_author, outlets=self.outlets)
-        return None
-
-    def _views(
-        self, anchor: LexborNode | None, container: LexborNode | None, body_source: str
-    ) -> tuple[int | None, LexborNode | None]:
-        """The view count from the profile's selectors or a "Lượt xem" line near the article.
-
-        As with bylines, a profile that finds the body but names no view_count selector
-        says the site shows none (national news sites never do): no search then.
-        """
-        selectors = self._profile_says("view_count")
-        for selector in selectors:
-            for node in self.tree.css(selector):
-                count = byline.count_in_element(text_of(node))
-                if count is not None:
-                    return count, node
-        if not selectors and body_source == "profile":
-            return None, None
-        region = _region(anchor, container)
-        if region is None:
-            return None, None
-        texts = text_nodes(region)
-        hits = matching_texts(texts, byline.VIEW_HINT)
-        for block in blocks_at(region, texts, hits, self.chrome_ids):
-            count = byline.parse_view_count(block.text) if len(block.text) <= 120 else None
-            if count is not None:
-                return count, block.node
-        return None, None
-
-    def _drop_view_lines(self, blocks: list[Block]) -> list[Block]:
-        return [
-            b
-            for b in blocks
-            if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
-        ]
-
-
-def _region(anchor: LexborNode | None, container: LexborNode | None) -> LexborNode | None:
-    """The smallest element holding both the headline and the body (bounded in size)."""
-    if container is None:
-        return anchor.parent if anchor is not None else None
-    if anchor is None or anchor.mem_id == container.mem_id:
-        parent = container.parent
-        return parent.parent if parent is not None and parent.parent is not None else parent
-    anchor_chain = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
-    node: LexborNode | None = container
-    while node is not None and node.mem_id not in anchor_chain:
-        node = node.parent
-    if node is None or node.tag in ("body", "html"):
-        return container.parent
-    return node

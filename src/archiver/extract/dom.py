@@ -388,3 +388,19 @@ def _emit(
         if text:
             links = None if link_chars is None else min(link_chars, len(text))
             blocks.append(Block(text, node, tag, links, bold))
+
+
+def region_of(anchor: LexborNode | None, container: LexborNode | None) -> LexborNode | None:
+    """The smallest element holding both the headline and the body (bounded in size)."""
+    if container is None:
+        return anchor.parent if anchor is not None else None
+    if anchor is None or anchor.mem_id == container.mem_id:
+        parent = container.parent
+        return parent.parent if parent is not None and parent.parent is not None else parent
+    anchor_chain = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
+    node: LexborNode | None = container
+    while node is not None and node.mem_id not in anchor_chain:
+        node = node.parent
+    if node is None or node.tag in ("body", "html"):
+        return container.parent
+    return node
