@@ -33,8 +33,10 @@ _CAPTION_CLASS = re.compile(
 )
 #: What lexbor selects for the class test above (a superset: "desc" also finds sapos).
 CLASS_SELECTOR = "figcaption, [class*=caption i], [class*=legend i], [class*=desc i]"
-#: Elements that may hold a picture with its caption, or be the line after a picture.
-_LAYOUT_SELECTOR = "table:has(img), p:has(img), div:has(> img), p:has(img) + p, div:has(> img) + p"
+#: Small tables that may hold a picture with its caption (older CMSs).
+_LAYOUT_SELECTOR = "table:has(img)"
+#: What may hold a picture in the body: its paragraph, box or cell (links and spans aside).
+_PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
 _MAX_LINE = 300  # a caption typed as a paragraph
 _MAX_TABLE_TEXT = 400
@@ -71,6 +73,9 @@ def find_captions(
     container.attrs[MARK] = "body"
     if title is not None:
         title.attrs[MARK] = "title"
+    for node in _around_pictures(container):
+        node.attrs[MARK] = "picture"
+        marked.append(node)
     try:
         return _find(region, container, title, skip_ids)
     finally:
@@ -92,7 +97,7 @@ def _find(
     taken: set[int] = set()
     for node in nodes:
         mark = node.attrs.get(MARK)
-        if mark is not None:
+        if mark in ("title", "body"):
             started = True
             seen_body = seen_body or mark == "body"
             continue
@@ -110,6 +115,27 @@ def _find(
         taken.add(node.mem_id)
         found.append(Caption(node, text, _is_video(node, text), in_body))
     return found
+
+
+def _around_pictures(container: LexborNode) -> list[LexborNode]:
+    """For each picture in the body, the element holding it and the paragraph after that:
+    where portals type a caption by hand. (Found from the pictures: a ``:has(img)`` query
+    would test every element of the page.)"""
+    found: dict[int, LexborNode] = {}
+    for picture in container.css("img"):
+        holder = picture.parent
+        while holder is not None and holder.tag not in _PICTURE_HOLDERS:
+            holder = holder.parent
+        if holder is None or holder.mem_id == container.mem_id:
+            continue
+        if holder.tag in ("p", "div"):
+            found.setdefault(holder.mem_id, holder)
+        following = holder.next
+        while following is not None and following.tag in ("-text", "_text", "-comment"):
+            following = following.next
+        if following is not None and following.tag == "p":
+            found.setdefault(following.mem_id, following)
+    return list(found.values())
 
 
 def _caption_text(node: LexborNode) -> str | None:
