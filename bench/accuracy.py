@@ -241,10 +241,14 @@ def newspaper_extractor() -> Extractor:
 
     tz = timezone(timedelta(hours=7))
 
+    config = newspaper.Config()
+    config.fetch_images = False  # it would download pictures to size the top image
+    config.memoize_articles = False
+
     def run(html: bytes, url: str, lang: str | None) -> Prediction:
         # newspaper4k's text extraction leans on the language's stop words: tell it.
         language = (lang or "en")[:2].lower()
-        article = newspaper.Article(url or "https://example.org/", language=language)
+        article = newspaper.Article(url or "https://example.org/", language=language, config=config)
         article.download(input_html=_decoded(html))
         article.parse()
         when = article.publish_date
@@ -424,6 +428,28 @@ def regressions(result: SetResult, baseline: dict) -> list[str]:
     return lines
 
 
+def _offline() -> None:
+    """Refuse every connection beyond loopback: the extractors compared work on the pages
+    given, and one that tries to fetch something (pictures, feeds) fails at once instead
+    of waiting on a network this benchmark never uses."""
+    import ipaddress
+    import socket
+
+    original = socket.socket.connect
+
+    def loopback_only(sock: socket.socket, address, *args):  # type: ignore[no-untyped-def]
+        host = address[0] if isinstance(address, tuple) else ""
+        try:
+            allowed = not host or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            raise OSError(f"bench/accuracy.py is offline: no connection to {host}")
+        return original(sock, address, *args)
+
+    socket.socket.connect = loopback_only  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -444,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-baseline", action="store_true", help=f"write {BASELINE.name}")
     parser.add_argument("--json", type=Path, help="write every per-page score to this file")
     args = parser.parse_args(argv)
+    _offline()
 
     names = ["archiver", *dict.fromkeys(args.compare)]
     results = []
