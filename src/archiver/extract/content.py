@@ -77,6 +77,15 @@ _NOISE_BLOCK = re.compile(
     r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$)",
     re.IGNORECASE,
 )
+#: Whole short blocks that are the labels of players, galleries and ad slots: never text.
+_WIDGET_LABEL = re.compile(
+    r"^\W*(?:full ?screen|autoplay|close|skip ad|view (?:photos|gallery)|caption|"
+    r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
+    r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*$",
+    re.IGNORECASE,
+)
+_MAX_WIDGET_LABEL = 40
 #: A short block that ends in a credit ("... Video: Đồn biên phòng Xín Cái") is a caption.
 #: ("Nguồn: X" on a line of its own credits the text, not a photo: the source reader takes it.)
 _CREDIT_TAIL = re.compile(
@@ -328,6 +337,8 @@ def body_blocks(
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
+            continue
+        if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
         if len(text) < _MAX_CAPTION and _CREDIT_TAIL.search(text):
             continue
