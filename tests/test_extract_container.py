@@ -68,3 +68,28 @@ def test_a_page_of_teasers_is_a_listing():
     result = extract(html(teasers), "https://tin.example.vn/xa-hoi/trang-2")
     assert not result.is_article
     assert result.body is None and result.published_at is None
+
+
+def slides(count: int) -> str:
+    return (
+        "<ul class='legends'>"
+        + "".join(
+            f"<li><h2><span class='counter'>{n}/{count}</span> Ảnh số {n}</h2>"
+            f"<p>{para(100 + n)} Thêm một câu mô tả dài cho ảnh số {n}, chụp tại công trường.</p></li>"
+            for n in range(1, count + 1)
+        )
+        + "</ul>"
+    )
+
+
+def test_a_gallery_of_numbered_slides_inside_the_article_is_not_its_text():
+    article = (
+        f"<div class='text'><p>{para(1)}</p><p>{para(2)}</p><p>{para(3)}</p>"
+        f"<div class='gallery'>{slides(20)}</div><p>{para(4)}</p></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_a_page_of_numbered_slides_alone_keeps_them_as_its_text():
+    result = extract(html(f"<p>{para(1)}</p>{slides(5)}"), URL)
+    assert len(result.paragraphs) >= 10

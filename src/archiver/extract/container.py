@@ -85,6 +85,21 @@ def choose_container(
     scores = _score(root, skip_ids, teaser_ids)
     if not scores.score:
         return Choice(None)
+    choice = _choose(scores, skip_ids)
+    slides = _slide_lists(choice.node)
+    if slides:
+        # A gallery's slides (each led by "3/50") are captions, and may outweigh the article
+        # they sit in: the article is what is left without them, unless they are all there is.
+        skip = skip_ids | {n.mem_id for n in slides}
+        rest = _score(root, skip, teaser_ids)
+        if rest.score and max(rest.score.values()) >= _MIN_REST:
+            choice = _choose(rest, skip)
+            if choice.node is not None:
+                choice.excluded.extend(n for n in slides if in_any(n, {choice.node.mem_id}))
+    return choice
+
+
+def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
     ranked = sorted(scores.score, key=scores.score.__getitem__, reverse=True)[:_TOP]
     final = {key: scores.score[key] * (1.0 - _link_density(scores.node[key])) for key in ranked}
     best_key = max(final, key=final.__getitem__)
@@ -94,6 +109,35 @@ def choose_container(
     node, excluded = _with_siblings(best, scores, skip_ids)
     held = max(scores.get(node), scores.get(best), scores.score[best_key])
     return Choice(node, min(held / scores.total, 1.0) if scores.total else 0.0, excluded)
+
+
+#: A slide counter ("3/50", "3 of 50") leading a gallery's item.
+_SLIDE_COUNTER = re.compile(r"\s*\d{1,3}\s*(?:/|of)\s*(\d{1,3})\b", re.IGNORECASE)
+#: What the page must hold beside a gallery for the gallery not to be the article: a
+#: few paragraphs' score.
+_MIN_REST = 12.0
+
+
+def _slide_lists(node: LexborNode | None) -> list[LexborNode]:
+    """``node`` when it is a list of numbered slides (at least three items, nearly all led by
+    a counter of one total), else the lists of slides inside it."""
+    if node is None:
+        return []
+    if _numbered_items(node):
+        return [node]
+    return [n for n in node.css("ul, ol") if _numbered_items(n)]
+
+
+def _numbered_items(node: LexborNode) -> bool:
+    items = [c for c in node.iter() if c.tag[0] not in "-_"]
+    if len(items) < _MIN_ALTERNATIVES:
+        return False
+    totals = [
+        counter.group(1)
+        for item in items
+        if (counter := _SLIDE_COUNTER.match(item.text(deep=True))) is not None
+    ]
+    return len(set(totals)) == 1 and len(totals) >= 0.8 * len(items)
 
 
 def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Scores:
