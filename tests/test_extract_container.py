@@ -75,7 +75,7 @@ def slides(count: int) -> str:
         "<ul class='legends'>"
         + "".join(
             f"<li><h2><span class='counter'>{n}/{count}</span> Ảnh số {n}</h2>"
-            f"<p>{para(100 + n)} Thêm một câu mô tả dài cho ảnh số {n}, chụp tại công trường.</p></li>"
+            f"<p>{para(100 + n)} Mô tả ảnh số {n}, chụp tại công trường.</p></li>"
             for n in range(1, count + 1)
         )
         + "</ul>"
@@ -93,3 +93,16 @@ def test_a_gallery_of_numbered_slides_inside_the_article_is_not_its_text():
 def test_a_page_of_numbered_slides_alone_keeps_them_as_its_text():
     result = extract(html(f"<p>{para(1)}</p>{slides(5)}"), URL)
     assert len(result.paragraphs) >= 10
+
+
+def test_boxes_of_one_kind_each_wrapped_in_spans_are_one_text():
+    steps = "".join(
+        f"<span><span><div class='mod step'><div class='content'><p>{para(n)}</p></div></div>"
+        "</span></span>"
+        for n in range(2, 5)
+    )
+    article = (
+        f"<article><div class='mod step'><div class='content'><p>{para(1)}</p><p>{para(9)}</p>"
+        f"</div></div>{steps}</article>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in (1, 9, 2, 3, 4)]

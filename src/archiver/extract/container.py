@@ -274,7 +274,8 @@ def _repeated_boxes(
         if box.attributes.get("class"):
             children = [c for c in parent.iter() if c.tag[0] not in "-_"]
             included = [
-                c.mem_id == box.mem_id or (_same_kind(c, box) and _prose_box(c, skip_ids))
+                c.mem_id == box.mem_id
+                or (_same_kind(_unwrapped(c), box) and _prose_box(c, skip_ids))
                 for c in children
             ]
             others = sum(
@@ -289,6 +290,19 @@ def _repeated_boxes(
                 return parent, _outside(children, included, skip_ids)
         box = parent
     return best, []
+
+
+def _unwrapped(node: LexborNode) -> LexborNode:
+    """The first block inside the inline wrappers (``<span><span><div class="step">``) some
+    CMSs put around each box of a row; ``node`` itself when it is a block."""
+    while node.tag not in BLOCK_TAGS:
+        child = node.child
+        while child is not None and child.tag[0] in "-_":
+            child = child.next
+        if child is None:
+            break
+        node = child
+    return node
 
 
 _NUMBERED = re.compile(r"[-_]?\d+$")
