@@ -106,3 +106,15 @@ def test_boxes_of_one_kind_each_wrapped_in_spans_are_one_text():
         f"</div></div>{steps}</article>"
     )
     assert extract(html(article), URL).paragraphs == [para(n) for n in (1, 9, 2, 3, 4)]
+
+
+def test_a_section_whose_id_is_its_headings_anchor_is_text_not_a_share_bar():
+    article = (
+        f"<div class='section' id='khoi-cong-cau-moi'><p>{para(1)}</p><p>{para(2)}</p>"
+        "<div class='section' id='example-1-amend-a-shared-changeset'>"
+        f"<h2>Example 1: Amend a shared changeset</h2><p>{para(3)}</p><p>{para(4)}</p></div>"
+        "<div class='share-tools' id='share-this-article-now'><h3>Share this article now</h3>"
+        "<a href='https://facebook.example/'>Facebook</a></div></div>"
+    )
+    paragraphs = extract(html(article), URL).paragraphs
+    assert paragraphs == [para(1), para(2), "Example 1: Amend a shared changeset", para(3), para(4)]
