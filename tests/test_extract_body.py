@@ -66,3 +66,15 @@ def test_a_table_of_figures_with_no_text_is_no_article():
     )
     html = page(f"<p>Đơn vị: tỷ đồng</p><table>{rows}</table>")
     assert not extract(html, "https://s.example.vn/bao-cao-tai-chinh/VNM.chn").is_article
+
+
+def test_linked_cells_of_a_data_table_stay_but_a_row_of_links_goes():
+    plot = "Một người đàn ông sống lại mãi một ngày, " * 6  # longer than a data row's cell
+    table = (
+        "<table><tr><td><a href='/phim/ngay-cua-chuot'>Ngày của chuột chũi</a></td>"
+        f"<td>1993</td><td>{plot}</td></tr>"
+        "<tr><td><a href='/a'>Trang chủ</a></td><td><a href='/b'>Liên hệ</a></td></tr></table>"
+    )
+    paragraphs = extract(page(f"<p>{TEXT[0]}</p>{table}<p>{TEXT[1]}</p>"), URL).paragraphs
+    assert "Ngày của chuột chũi" in paragraphs
+    assert "Trang chủ" not in paragraphs and "Liên hệ" not in paragraphs

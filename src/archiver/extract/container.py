@@ -33,6 +33,7 @@ _ALTERNATIVE_SHARE = 0.75
 _MIN_ALTERNATIVES = 3
 _SIBLING_SHARE = 0.2
 _SIBLING_TEXT = 80
+_TABLE_PARTS = frozenset({"tbody", "thead", "tfoot"})
 _DOCUMENT = frozenset({"html", "-document", "#document"})
 
 
@@ -106,6 +107,8 @@ def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
     best = _widen(
         scores.node[best_key], [scores.node[k] for k in ranked if k != best_key], final, scores
     )
+    while best.tag in _TABLE_PARTS and best.parent is not None:
+        best = best.parent  # a table is one block: its neighbours are the table's
     node, excluded = _with_siblings(best, scores, skip_ids)
     held = max(scores.get(node), scores.get(best), scores.score[best_key])
     return Choice(node, min(held / scores.total, 1.0) if scores.total else 0.0, excluded)

@@ -333,7 +333,7 @@ def body_blocks(
             and (similarity(text, title) > 0.95)
         ):
             continue
-        if block.link_density > 0.6 and len(text) < 300:
+        if block.link_density > 0.6 and len(text) < 300 and not _data_cell(block.node):
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
@@ -346,6 +346,23 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+def _data_cell(node: LexborNode) -> bool:
+    """A linked cell in a row of data (a film's title beside its year and plot): data, not
+    a link to elsewhere; a row of links only is a menu."""
+    if node.tag not in ("td", "th"):
+        return False
+    row = node.parent
+    if row is None or row.tag != "tr":
+        return False
+    return any(
+        cell.tag in ("td", "th")
+        and cell.mem_id != node.mem_id
+        and len(text := cell.text(deep=True).strip()) > link_chars(cell) + 2
+        and any(ch.isalnum() for ch in text)
+        for cell in row.iter()
+    )
 
 
 def find_lead(
