@@ -78,3 +78,16 @@ def test_linked_cells_of_a_data_table_stay_but_a_row_of_links_goes():
     paragraphs = extract(page(f"<p>{TEXT[0]}</p>{table}<p>{TEXT[1]}</p>"), URL).paragraphs
     assert "Ngày của chuột chũi" in paragraphs
     assert "Trang chủ" not in paragraphs and "Liên hệ" not in paragraphs
+
+
+def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_lead():
+    html = (
+        "<html><head><title>Hội nghị sơ kết</title>"
+        f"<meta name='description' content='{LEAD}'></head><body><header><div class='css-1r'>"
+        f"<h1>Hội nghị sơ kết cải cách hành chính</h1></div><p class='css-z6'>{LEAD}</p></header>"
+        f"<section class='css-53'><p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p></section>"
+        "</body></html>"
+    ).encode()
+    article = extract(html, URL)
+    assert article.lead == LEAD
+    assert article.paragraphs == [LEAD, *TEXT]

@@ -402,6 +402,35 @@ def find_lead(
         if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
             continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
         return text, node
+    if anchor is not None and description:
+        return _summary_after(anchor, description, skip_ids)
+    return None, None
+
+
+#: How many elements after the headline (or after the box holding it) may come before the
+#: summary.
+_SUMMARY_REACH = 4
+
+
+def _summary_after(
+    anchor: LexborNode, description: str, skip_ids: set[int]
+) -> tuple[str | None, LexborNode | None]:
+    """A summary with no lead-like class: the element just after the headline that says
+    what the page's description says (``<h1>`` in a box, then ``<p class="css-z6dj7x">``)."""
+    for start in (anchor, anchor.parent):
+        sibling = start.next if start is not None else None
+        seen = 0
+        while sibling is not None and seen < _SUMMARY_REACH:
+            if sibling.tag[0] not in "-_":
+                seen += 1
+                text = lead_text(sibling)
+                if (
+                    30 <= len(text) <= 1500
+                    and similarity(text, description) >= 0.8
+                    and not in_any(sibling, skip_ids)
+                ):
+                    return text, sibling
+            sibling = sibling.next
     return None, None
 
 
