@@ -91,3 +91,9 @@ def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_le
     article = extract(html, URL)
     assert article.lead == LEAD
     assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_short_line_printed_twice_in_a_row_is_kept_once():
+    line = "Lực lượng chức năng phong tỏa hiện trường vụ cháy."
+    body = f"<p>{TEXT[0]}</p><div class='player'><p>{line}</p><p>{line}</p></div><p>{TEXT[1]}</p>"
+    assert extract(page(body), URL).paragraphs == [TEXT[0], line, TEXT[1]]

@@ -326,6 +326,8 @@ def body_blocks(
             break
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
+        if kept and len(text) < _MAX_CAPTION and text == kept[-1].text:
+            continue  # a caption printed twice in a row (a player's title and description)
         # (A block twice the title's length cannot be the title repeated: skip the comparison.)
         if (
             title
