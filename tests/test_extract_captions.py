@@ -73,3 +73,15 @@ def test_in_a_photo_story_the_captions_are_the_text_but_not_the_videos():
     article = extract(page(figures + video), URL)
     assert len(article.captions) == 5
     assert article.paragraphs == [c for c in article.captions if "Video:" not in c]
+
+
+def test_in_a_photo_story_the_captions_of_zoomable_photos_are_the_text():
+    figures = "".join(
+        f"<a class='zoom' href='/anh/{n}.jpg'><figure><img src={n}.jpg><figcaption>Lời ảnh thứ "
+        f"{n}: người dân thu hoạch lúa trên ruộng bậc thang từ sáng sớm khi sương còn phủ kín "
+        "thung lũng.</figcaption></figure></a>"
+        for n in range(1, 5)
+    )
+    article = extract(page(figures), URL)
+    assert len(article.captions) == 4
+    assert article.paragraphs == list(article.captions)

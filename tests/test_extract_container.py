@@ -118,3 +118,13 @@ def test_a_section_whose_id_is_its_headings_anchor_is_text_not_a_share_bar():
     )
     paragraphs = extract(html(article), URL).paragraphs
     assert paragraphs == [para(1), para(2), "Example 1: Amend a shared changeset", para(3), para(4)]
+
+
+def test_cards_wrapped_in_links_after_the_text_are_not_text():
+    cards = "".join(
+        f"<a class='card' href='/blog/bai-{n}'><div class='kind'>Góc nhìn</div>"
+        f"<h4>Bài viết khác số {n} về các công trình giao thông</h4></a>"
+        for n in range(3)
+    )
+    article = f"<div class='post'><p>{para(1)}</p><p>{para(2)}</p><p>{para(3)}</p>{cards}</div>"
+    assert extract(html(article), URL).paragraphs == [para(1), para(2), para(3)]

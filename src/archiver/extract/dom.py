@@ -197,16 +197,17 @@ def render_blocks(
     if root.mem_id not in containers:
         _emit(blocks, root, root.text(deep=True), None, None)
         return blocks
-    # An explicit stack instead of recursion: pathological pages nest thousands deep.
-    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int]]] = [
-        (root, root.iter(include_text=True), [], [0, 0, 0])
+    # An explicit stack instead of recursion: pathological pages nest thousands deep. Each
+    # entry knows whether it sits inside a link (a card: <a href><h3>..</h3><p>..</p></a>).
+    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int], bool]] = [
+        (root, root.iter(include_text=True), [], [0, 0, 0], False)
     ]
     while stack:
-        element, children, run, stats = stack[-1]
+        element, children, run, stats, linked = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
-            _flush_run(blocks, element, run, stats)
+            _flush_run(blocks, element, run, stats, linked)
             continue
         tag = child.tag
         if tag == "-text":
@@ -218,14 +219,17 @@ def render_blocks(
         if tag[0] in "-!" or tag in SKIP_TAGS or (skip is not None and skip(child)):
             continue
         if tag == "tr" and (row := _data_row(child)) is not None:
-            _flush_run(blocks, element, run, stats)
-            _emit(blocks, child, row, None, None)
+            _flush_run(blocks, element, run, stats, linked)
+            _emit(blocks, child, row, _ALL if linked else None, None)
         elif child.mem_id in containers:
-            _flush_run(blocks, element, run, stats)
-            stack.append((child, child.iter(include_text=True), [], [0, 0, 0]))
+            _flush_run(blocks, element, run, stats, linked)
+            inner = linked or (
+                tag == "a" and not _PICTURE.search(child.attributes.get("href") or "")
+            )
+            stack.append((child, child.iter(include_text=True), [], [0, 0, 0], inner))
         elif tag in BLOCK_TAGS:
-            _flush_run(blocks, element, run, stats)
-            _emit(blocks, child, child.text(deep=True), None, None)
+            _flush_run(blocks, element, run, stats, linked)
+            _emit(blocks, child, child.text(deep=True), _ALL if linked else None, None)
         else:
             value = child.text(deep=True)
             run.append(value)
@@ -367,10 +371,18 @@ def _bold(node: LexborNode) -> bool:
     return bold > 0 and bold >= len(node.text(deep=True).strip()) - 1
 
 
-def _flush_run(blocks: list[Block], owner: LexborNode, run: list[str], stats: list[int]) -> None:
+#: A link to a picture (a zoomable photo and its caption) leads nowhere else.
+_PICTURE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
+#: The link characters of a block inside a link: all of them.
+_ALL = 1 << 62
+
+
+def _flush_run(
+    blocks: list[Block], owner: LexborNode, run: list[str], stats: list[int], linked: bool
+) -> None:
     if run:
         bold = stats[2] == 0 and stats[1] > 0
-        _emit(blocks, owner, "".join(run), stats[0], bold)
+        _emit(blocks, owner, "".join(run), _ALL if linked else stats[0], bold)
         run.clear()
     stats[0] = stats[1] = stats[2] = 0
 
