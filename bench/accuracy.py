@@ -2,6 +2,7 @@
 
     python bench/accuracy.py                                  # every gold set whose pages exist
     python bench/accuracy.py --compare trafilatura --compare newspaper
+    python bench/accuracy.py --compare generic                # archiver with profiles off
     python bench/accuracy.py --set dev --set corpus --verbose
     python bench/accuracy.py --pages ../corpus/pages          # or ARCHIVER_BENCH_PAGES
     python bench/accuracy.py --save-baseline                  # record today's per-page scores
@@ -20,8 +21,9 @@ Per field: title, published_at (to the minute, offset included), person byline, 
 count and credited source exact; captions and body as F1 over word 4-grams (lower-cased,
 NFC) and the body also as token F1. Pages annotated as non-articles score whether the
 extractor declined them. Other extractors run on the same pages in the same process when
-asked and installed. Per-page scores of archiver are compared with a stored baseline
-(``bench/data/baseline.json``): any page that got worse is named.
+asked and installed; ``generic`` is archiver with its site profiles switched off (how it
+does on an outlet no profile describes). Per-page scores of archiver are compared with a
+stored baseline (``bench/data/baseline.json``): any page that got worse is named.
 """
 
 from __future__ import annotations
@@ -181,11 +183,15 @@ def score_page(prediction: Prediction, gold: dict, body_only: bool = False) -> d
 Extractor = Callable[[bytes, str, str | None], Prediction]
 
 
-def archiver_extractor() -> Extractor:
+def archiver_extractor(*, profiles: bool = True) -> Extractor:
     from archiver import extract
+    from archiver.sites import profile_from_dict
+
+    # Without profiles: how the generic extractor does on an outlet nobody described.
+    options = {} if profiles else {"profile": profile_from_dict({"name": "generic"})}
 
     def run(html: bytes, url: str, lang: str | None) -> Prediction:
-        a = extract(html, url)
+        a = extract(html, url, **options)
         return Prediction(
             a.title,
             a.published_at,
@@ -271,6 +277,7 @@ def newspaper_extractor() -> Extractor:
 
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {
     "archiver": archiver_extractor,
+    "generic": lambda: archiver_extractor(profiles=False),
     "trafilatura": trafilatura_extractor,
     "newspaper": newspaper_extractor,
 }

@@ -46,7 +46,7 @@ def find_chrome(
     with_paragraphs = _holding(paragraphs)
     half: tuple[float, float] | None = None
     for key, (node, kinds) in candidates.items():
-        if key in protected or node.tag in _NEVER:
+        if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
         # Only an element with paragraphs could be the article mis-classed as chrome
         # ("left-sidebar" holding the main column); menus, share bars and the like are
@@ -59,6 +59,18 @@ def find_chrome(
         for kind in kinds:
             found[kind].append(node)
     return found
+
+
+def _heads_article(node: LexborNode, protected: set[int]) -> bool:
+    """A ``<header>`` of the article or section holding the headline: the article's own
+    header (its date line and byline), not the site's."""
+    parent = node.parent
+    return (
+        node.tag == "header"
+        and parent is not None
+        and parent.tag in ("article", "section")
+        and parent.mem_id in protected
+    )
 
 
 def _holding(nodes: list[LexborNode]) -> set[int]:

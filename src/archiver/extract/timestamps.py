@@ -44,6 +44,8 @@ _MAX_LINE = 160
 _MAX_RELATIVE_LINE = 40
 _MAX_RELATIVE_LEVELS = 3
 _MAX_OTHER_WORDS = 10
+# A teaser (headline, time, a line of sapo) is shorter than this.
+_MAX_TEASER = 800
 # What a text must contain before the date parser is asked about its line: a numeric date
 # (found around its "/" or "-"), a month in words, or a relative time. Plain substring
 # searches on the lower-cased text: a regex with alternatives costs ~0.5 µs per character.
@@ -324,13 +326,14 @@ def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
 
 def _in_teaser(node: LexborNode, anchor_ids: Container[int]) -> bool:
     """True for the time stamp of a teaser in a list of other articles (``anchor_ids``: the
-    headline and its ancestors, where the search stops)."""
+    headline and its ancestors, where the search stops). A teaser is small: a box holding
+    the article's text and, further down, links to others is no teaser."""
     for depth, parent in enumerate(ancestors(node)):
         if depth >= 3 or parent.mem_id in anchor_ids:
             return False
         for link in parent.css("a[href]"):
             if len(link.text(deep=True).split()) >= 6:
-                return True
+                return len(parent.text(deep=True)) <= _MAX_TEASER
     return False
 
 
