@@ -44,7 +44,7 @@ from archiver.urls import host_of, normalize_url
 __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "Page", "extract", "extract_page", "load_page"]
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
