@@ -425,15 +425,21 @@ def _summary_after(
         while sibling is not None and seen < _SUMMARY_REACH:
             if sibling.tag[0] not in "-_":
                 seen += 1
-                text = lead_text(sibling)
-                if (
-                    30 <= len(text) <= 1500
-                    and similarity(text, description) >= 0.8
-                    and not in_any(sibling, skip_ids)
-                ):
+                text = _summary_text(sibling, description, skip_ids)
+                if text is not None:
                     return text, sibling
             sibling = sibling.next
     return None, None
+
+
+def _summary_text(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
+    # A summary is one paragraph: a box of blocks (maybe the whole body) is not even read.
+    if any(child.tag in BLOCK_TAGS for child in node.iter()) or in_any(node, skip_ids):
+        return None
+    text = lead_text(node)
+    if 30 <= len(text) <= 1500 and similarity(text, description) >= 0.8:
+        return text
+    return None
 
 
 def lead_text(node: LexborNode) -> str:
