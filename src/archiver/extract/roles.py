@@ -200,6 +200,13 @@ def roles_of(label: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+@lru_cache(maxsize=65_536)
+def _roles_of_names(label: str | None, ident: str) -> frozenset[str]:
+    """:func:`roles_of` by class attribute and id, as found on the element (cached as they
+    are: most elements of a page repeat a few class strings)."""
+    return roles_of(f" {label or ''} {ident} ".lower())
+
+
 #: An id of this many words or more may be a heading's anchor ("evolve-shared-mutable-history").
 _SLUG_HYPHENS = 3
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -223,9 +230,9 @@ class Roles:
         for node in nodes:
             attrs = node.attributes
             ident = attrs.get("id") or ""
-            roles = roles_of(f" {attrs.get('class') or ''} {ident} ".lower())
+            roles = _roles_of_names(attrs.get("class"), ident)
             if roles and ident.count("-") >= _SLUG_HYPHENS and _anchors_heading(node, ident):
-                roles = roles_of(f" {attrs.get('class') or ''} ".lower())
+                roles = _roles_of_names(attrs.get("class"), "")
             for role in roles:
                 by_role.setdefault(role, []).append(node)
         self._by_role = by_role
