@@ -154,6 +154,7 @@ _RELATIVE = re.compile(
     """,
     _FLAGS,
 )
+_ANY_DIGIT = re.compile(r"\d")
 _WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "a": 1, "an": 1, "one": 1}
 _DAYS_BACK = {"homnay": 0, "today": 0, "homqua": 1, "yesterday": 1, "homkia": 2}
 # Unit (first three letters) -> (seconds, months) to go back.
@@ -497,7 +498,8 @@ def parse_date(
         return None
     _check_order(order)
     t = _Text(text)
-    found = next(_scan(t, order, formats), None)
+    # Every absolute form has a number in it; most lines searched for a date are prose.
+    found = next(_scan(t, order, formats), None) if _ANY_DIGIT.search(t.folded) else None
     if found is not None:
         return found
     try:

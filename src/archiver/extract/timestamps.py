@@ -227,11 +227,14 @@ def _visible_candidates(
     # No date-styled element: read the short lines around the headline (old portals print
     # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>), within the widest
     # allowed ancestor; each line's distance is the level of its nearest shared ancestor.
-    scope: LexborNode | None = None
+    allowed: list[LexborNode] = []
     for container in chain[1 : _TEXT_SCAN_LEVELS + 1]:
-        if in_any(container, chrome_ids) or len(container.text(deep=True)) > 60_000:
+        if in_any(container, chrome_ids):
             break
-        scope = container
+        allowed.append(container)
+    # The widest of them whose text is not a whole portal's (measured from the widest down:
+    # usually one measure).
+    scope = next((c for c in reversed(allowed) if len(c.text(deep=True)) <= 60_000), None)
     if scope is None:
         return found
     for order, block in enumerate(_dated_blocks(scope, chrome_ids)):
