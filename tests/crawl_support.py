@@ -11,9 +11,16 @@ inside a test.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -35,10 +42,9 @@ TOPICS = [
 ]
 
 
-def article_html(number: int, published: datetime, views: int | None = None) -> str:
-    title, author = TOPICS[number - 1]
-    when = published.astimezone(VN)
-    paragraphs = [
+def story(title: str, when: datetime) -> list[str]:
+    """Three paragraphs of an article about ``title`` published at ``when``."""
+    return [
         f"Sáng {when.day}/{when.month}, {title.lower()} là nội dung chính của buổi làm việc giữa "
         "lãnh đạo địa phương và các sở, ngành liên quan, với sự tham gia của đông đảo người dân.",
         "Theo báo cáo, kế hoạch được triển khai từ đầu năm với tổng kinh phí hơn 120 tỷ đồng, "
@@ -46,6 +52,12 @@ def article_html(number: int, published: datetime, views: int | None = None) -> 
         "Đại diện chính quyền cho biết sẽ tiếp tục lắng nghe ý kiến của người dân, bảo đảm tiến độ "
         "và chất lượng công trình, hoàn thành trong quý tới.",
     ]
+
+
+def article_html(number: int, published: datetime, views: int | None = None) -> str:
+    title, author = TOPICS[number - 1]
+    when = published.astimezone(VN)
+    paragraphs = story(title, when)
     views_line = f'<div class="views">Lượt xem: {views}</div>' if views is not None else ""
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
@@ -222,3 +234,144 @@ def rows(db: Path, sql: str, *params: object) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+# --- news sites on real loopback servers (tests/hostile.py) ---------------------------
+
+
+def article_page(
+    title: str,
+    author: str,
+    published: datetime,
+    *,
+    paragraphs: list[str] | None = None,
+    canonical: str | None = None,
+    views: int | None = None,
+    links: str = "",
+) -> str:
+    """An article page with relative links only, so it works on any origin."""
+    when = published.astimezone(VN)
+    paragraphs = paragraphs or story(title, when)
+    canonical_link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    views_line = f'<div class="views">Lượt xem: {views}</div>' if views is not None else ""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>{title} - Tin Example</title>{canonical_link}</head><body>
+<header class="site-header"><a href="/">Trang chủ</a></header>
+<main><article class="detail">
+<h1>{title}</h1>
+<div class="date">{when.strftime("%d/%m/%Y %H:%M:%S")} GMT+7</div>
+<div class="content">{body}</div>
+<p class="author"><strong>{author}</strong></p>
+{views_line}
+</article>{links}</main>
+<footer class="site-footer">© Tin Example</footer>
+</body></html>"""
+
+
+def listing_page(links: list[tuple[str, str]], next_page: str | None = None) -> str:
+    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
+    pager = f'<a class="next" href="{next_page}">Trang sau</a>' if next_page else ""
+    return (
+        '<html><head><meta charset="utf-8"><title>Tin tức</title></head><body>'
+        f'<h1>Tin tức</h1><ul class="list">{items}</ul>{pager}</body></html>'
+    )
+
+
+def publish(
+    site, numbers: range | list[int], *, home_extra: str = "", robots: str = "", slow: float = 0
+) -> None:
+    """Put a small news site on ``site`` (a tests.hostile.Site): robots.txt, a home page
+    linking to articles ``numbers`` (TOPICS), each at ``/tin-tuc/<slug>-<n>.html``,
+    answering after ``slow`` seconds."""
+    from dataclasses import replace
+
+    from hostile import html, text
+
+    now = datetime.now(UTC)
+    site.route("/robots.txt", text(robots or "User-agent: *\nDisallow: /private/\n"))
+    links = []
+    for n in numbers:
+        title, author = TOPICS[(n - 1) % len(TOPICS)]
+        path = loopback_article_path(n)
+        page = html(article_page(title, author, now - timedelta(days=n)))
+        site.route(path, replace(page, delay=slow))
+        links.append((path, title))
+    links.append(("/private/noi-bo.html", "Nội bộ"))
+    site.route("/", html(listing_page(links) + home_extra))
+    site.route("/private/noi-bo.html", html("<h1>Nội bộ</h1><p>Không được lấy.</p>"))
+
+
+def loopback_article_path(number: int) -> str:
+    return f"/tin-tuc/{slug(TOPICS[(number - 1) % len(TOPICS)][0])}-{number}.html"
+
+
+# --- crawls in a process of their own (for signals) ------------------------------------
+
+CLI = "from archiver.cli import main; main()"
+
+
+@contextlib.contextmanager
+def crawl_command(db: Path, *args: str, quiet: bool = True) -> Iterator[subprocess.Popen]:
+    """``archiver crawl ARGS --db DB [--quiet]`` in a new process (stderr piped), killed
+    with its children if still running when the block ends (a failed test)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLI, "crawl", *args, "--db", str(db), *(["--quiet"] * quiet)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            for child in children_of(process.pid):
+                with contextlib.suppress(OSError):
+                    os.kill(child, signal.SIGKILL)
+            process.kill()
+        process.communicate()
+
+
+def wait_for(condition, timeout: float = 60.0, what: str = "the condition") -> None:
+    """Poll ``condition()`` until it is true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def count(db: Path, sql: str, *params: object) -> int:
+    """One number from an archive being written by another process (0 before it exists)."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute(sql, params).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def children_of(pid: int) -> list[int]:
+    """Pids of the live child processes of ``pid`` (from /proc)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            children.append(int(entry.name))
+    return children
+
+
+def running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2 :].split()[0] not in ("Z", "X")

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from archiver.cli import main
 from archiver.crawl.lock import RunLock
 from archiver.replay import ReplayServer, ReplaySite
-from crawl_support import BASE, build
+from crawl_support import BASE, build, publish
+from hostile import Web
 
 
 def run(*args: str):
@@ -84,3 +85,33 @@ def test_nothing_fetchable_is_exit_3(tmp_path):
         )
     assert result.exit_code == 3
     assert "no page could be fetched" in result.stderr
+
+
+def _damage(db, table: str) -> None:
+    """Overwrite the middle of ``table``'s root page with junk, as a bad disk would."""
+    conn = sqlite3.connect(db)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(db, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xde\xad\xbe\xef" * (page_size // 4))
+
+
+def test_a_crawl_refuses_a_damaged_archive_before_writing_anything(tmp_path):
+    db = tmp_path / "a.db"
+    with Web() as web:
+        site = web.listen("127.0.0.2")
+        publish(site, range(1, 3))
+        first = run("crawl", site.origin + "/", "--db", str(db), "--delay", "0", "--quiet")
+        assert first.exit_code == 0, first.stderr
+        _damage(db, "fetches")
+        before = db.read_bytes()
+        asked = len(web.log)
+        result = run("crawl", site.origin + "/", "--db", str(db), "--max-pages", "3", "--quiet")
+        assert len(web.log) == asked, "nothing may be fetched for a damaged archive"
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert "is damaged" in result.stderr and ".recover" in result.stderr
+    assert db.read_bytes() == before

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from archiver import FIELDS
+from archiver import FIELDS, extract
 from archiver.cli import main
+from archiver.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "pages" / "tamky" / "table-layout.html"
@@ -124,3 +126,16 @@ def test_parse_url_that_answers_404_exits_2(tmp_path):
         result = run("parse", base.rstrip("/") + "/missing")
     assert result.exit_code == 2
     assert "404" in result.stderr
+
+
+def test_a_url_that_cannot_be_parsed_is_one_line_and_exit_2(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<h1>Tin</h1><p>Nội dung.</p>", encoding="utf-8")
+    result = run("parse", str(page), "--url", "http://[::1")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "not a usable URL" in result.stderr
+
+
+def test_extract_raises_the_projects_error_for_a_url_that_cannot_be_parsed():
+    with pytest.raises(InputError, match="not a usable URL"):
+        extract(b"<h1>Tin</h1>", "http://[::1")

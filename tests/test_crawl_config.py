@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from archiver.crawl.config import load_config, make_plan
 from archiver.errors import CrawlError
+from archiver.settings import DEFAULTS, Settings
+from archiver.sites import ProfileRegistry
+from archiver.sites.profile import _SECTIONS as PROFILE_SCHEMA
 
 
 def test_profile_name_gives_its_seeds_hosts_and_crawl_settings():
@@ -87,3 +93,80 @@ def test_bad_config_file_names_the_problem(tmp_path):
 def test_wrongly_typed_setting_is_refused():
     with pytest.raises(CrawlError, match="delay must be float"):
         make_plan(["tamky"], config={"delay": "fast"})
+
+
+# --- precedence, one setting at a time ------------------------------------------------
+#
+# Later wins: DEFAULTS, the profile's [crawl] table, the config file's top level, its
+# [[site]] entry, the command line. The archivist's file beats the shipped profile.
+
+
+def _other_value(name: str, current: object, step: int = 1) -> object:
+    """A valid value of setting ``name`` different from ``current`` (and from other steps)."""
+    if isinstance(current, bool):
+        return not current if step % 2 else current
+    if isinstance(current, int):
+        return current + 3 * step
+    if isinstance(current, float):
+        return current + 1.5 * step
+    if isinstance(current, str):
+        return f"{current} step-{step}"
+    if name == "retry_statuses":
+        return [500 + step, 503]
+    if name == "revisit_after":
+        return [f"{step}h", "2d"]
+    raise AssertionError(f"no test value for setting {name}")
+
+
+SETTINGS = sorted(f.name for f in dataclasses.fields(Settings))
+# Booleans have two values only: the entry and the option alternate them.
+TOGGLES = {f.name for f in dataclasses.fields(Settings) if isinstance(f.default, bool)}
+
+
+def _registry(tmp_path: Path, crawl: dict[str, object]) -> ProfileRegistry:
+    lines = ['name = "portal"', 'hosts = ["portal.example.vn"]', "[crawl]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in crawl.items()]
+    (tmp_path / "portal.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ProfileRegistry.from_dirs(tmp_path)
+
+
+def _as_setting(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def test_every_profile_crawl_key_is_a_setting_tested_below():
+    assert set(PROFILE_SCHEMA["crawl"]) == set(PROFILE_VALUES)
+    assert set(PROFILE_VALUES) <= set(SETTINGS)
+
+
+PROFILE_VALUES = {"delay": 2.0, "per_host": 2, "user_agent": "profile-agent", "max_pages": 40}
+
+
+@pytest.mark.parametrize("name", sorted(PROFILE_VALUES))
+def test_config_top_level_beats_the_profiles_crawl_table(name, tmp_path):
+    registry = _registry(tmp_path, {name: PROFILE_VALUES[name]})
+    ours = _other_value(name, PROFILE_VALUES[name], 2)
+    (target,) = make_plan(["portal"], config={name: ours}, profiles=registry).targets
+    assert getattr(target.settings, name) == ours
+    # Without the config, the profile's value still beats the default.
+    (target,) = make_plan(["portal"], profiles=registry).targets
+    assert getattr(target.settings, name) == PROFILE_VALUES[name]
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_each_setting_resolves_defaults_then_top_level_then_site_then_option(name):
+    default = getattr(DEFAULTS, name)
+    top, site, option = (_other_value(name, default, step) for step in (1, 2, 3))
+    url = "http://portal.example.vn/"
+
+    def resolved(config: dict[str, object], overrides: dict[str, object] | None = None):
+        (target,) = make_plan([], config=config, overrides=overrides).targets
+        return getattr(target.settings, name)
+
+    assert resolved({"site": [{"url": url}]}) == default
+    assert resolved({name: top, "site": [{"url": url}]}) == _as_setting(top)
+    if name not in TOGGLES:  # a boolean has no third value to tell the layers apart
+        assert resolved({name: top, "site": [{"url": url, name: site}]}) == _as_setting(site)
+    option_value = _as_setting(option if name not in TOGGLES else not default)
+    config = {name: top, "site": [{"url": url, name: site}]}
+    assert resolved(config, {name: option_value}) == option_value

@@ -69,3 +69,70 @@ def test_same_process_can_take_the_lock_again_after_release(tmp_path):
         pass
     with RunLock(db):
         pass
+
+
+# A process holding the lock file with whatever holder line it is given: an orphan of a
+# killed crawl, a live crawl, or a crawl whose pid has since been reused.
+HOLD_AS = """
+import fcntl, os, sys, time
+from archiver.processes import start_token
+fd = os.open(sys.argv[1] + ".lock", os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+token = sys.argv[2].replace("SELF", start_token(os.getpid()))
+os.ftruncate(fd, 0)
+os.write(fd, f"{token} 2026-01-01T00:00:00\\n".encode())
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def _hold_as(db, token: str) -> subprocess.Popen:
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AS, str(db), token], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout.readline().strip() == "held"
+    child.stdout.close()
+    return child
+
+
+def _dead_pid() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    return int(done.stdout)
+
+
+def test_a_lock_still_held_for_a_dead_run_is_taken_over(tmp_path):
+    db = tmp_path / "archive.db"
+    dead = _dead_pid()
+    orphan = _hold_as(db, f"{dead}:")  # the lock outlived the crawl that wrote its pid
+    try:
+        with RunLock(db) as lock:
+            assert lock.took_over and lock.took_over.startswith(f"{dead}:")
+            with pytest.raises(CrawlError, match=f"pid {os.getpid()}"):
+                RunLock(db).acquire()  # and the new holder is respected in turn
+    finally:
+        orphan.kill()
+        orphan.wait()
+
+
+def test_a_lock_whose_pid_now_names_another_process_is_taken_over(tmp_path):
+    db = tmp_path / "archive.db"
+    holder = _hold_as(db, "SELF0")  # its own pid, another start time: a reused pid
+    try:
+        with RunLock(db) as lock:
+            assert lock.took_over
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_live_holder_is_never_taken_over(tmp_path):
+    db = tmp_path / "archive.db"
+    holder = _hold_as(db, "SELF")
+    try:
+        with pytest.raises(CrawlError, match=f"pid {holder.pid}"):
+            RunLock(db).acquire()
+    finally:
+        holder.kill()
+        holder.wait()

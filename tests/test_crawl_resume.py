@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -12,7 +13,19 @@ from pathlib import Path
 
 from archiver.replay import ReplayServer, ReplaySite
 from archiver.store import Archive
-from crawl_support import BASE, article_url, build
+from crawl_support import (
+    BASE,
+    article_url,
+    build,
+    children_of,
+    count,
+    crawl_command,
+    publish,
+    rows,
+    running,
+    wait_for,
+)
+from hostile import Web
 
 CLI = "from archiver.cli import main; main()"
 
@@ -50,17 +63,6 @@ def crawl_process(db: Path, proxy: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def count(db: Path, sql: str) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute(sql).fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0  # not created yet
 
 
 def test_killed_crawl_resumes_with_nothing_lost_or_doubled(tmp_path):
@@ -101,6 +103,31 @@ def test_killed_crawl_resumes_with_nothing_lost_or_doubled(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     runs = conn.execute("SELECT status FROM crawl_runs ORDER BY id").fetchall()
     conn.close()
-    assert runs == [("running",), ("finished",)]  # the killed run never got to say so
+    assert runs == [("killed",), ("finished",)]  # marked by the run after it
     with Archive(db) as archive:
         assert archive.check() == []
+
+
+def test_a_killed_crawl_takes_its_parsing_workers_with_it_and_the_next_run_starts(tmp_path):
+    db = tmp_path / "archive.db"
+    with Web() as web:
+        site = web.listen("127.0.0.2")
+        publish(site, range(1, 10), slow=0.3)
+        args = (site.origin + "/", "--delay", "0", "--workers", "1")
+        with crawl_command(db, *args) as first:
+            wait_for(lambda: count(db, "SELECT count(*) FROM articles") >= 2, what="articles")
+            workers = children_of(first.pid)
+            assert workers, "the crawl parses in a worker process"
+            first.kill()
+            first.wait()
+            try:
+                wait_for(lambda: not any(running(w) for w in workers), 30, "the workers to die")
+            finally:
+                for worker in filter(running, workers):
+                    os.kill(worker, signal.SIGKILL)
+        with crawl_command(db, *args) as second:
+            _, errors = second.communicate(timeout=120)
+        assert second.returncode == 0, errors
+    runs = [r[0] for r in rows(db, "SELECT status FROM crawl_runs ORDER BY id")]
+    assert runs == ["killed", "finished"]
+    assert rows(db, "SELECT count(*) FROM articles") == [(9,)]

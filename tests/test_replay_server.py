@@ -129,7 +129,7 @@ def test_huge_body_is_streamed_not_held_in_memory(site: ReplaySite) -> None:
 @pytest.mark.parametrize(
     ("request_bytes", "status_line"),
     [
-        # https through a proxy would need TLS interception: refused, replay speaks http.
+        # https through a proxy needs the local CA (--https): refused without it.
         (b"CONNECT vnexpress.net:443 HTTP/1.1\r\nHost: vnexpress.net:443\r\n\r\n",
          b"HTTP/1.1 501"),
         (b"NOT HTTP AT ALL\r\n\r\n", b"HTTP/1.1 400"),

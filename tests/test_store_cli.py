@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +13,7 @@ from archiver.article import Article
 from archiver.cli import main
 from archiver.store import Archive
 from archiver.store import reparse as reparse_module
-from store_support import OTHER_STORY, STORY, page
+from store_support import OTHER_STORY, STORY, page, random_pages
 
 COMMANDS = ("search", "export", "stats", "reparse", "datasette")
 
@@ -47,7 +49,8 @@ def test_search_prints_ranked_hits_with_marked_snippets(db):
 
 
 def test_search_reads_the_archive_named_by_the_environment(db):
-    hits = json.loads(run("search", "mua lon", "--json", env={"ARCHIVER_DB": db}).output)
+    output = run("search", "mua lon", "--json", env={"ARCHIVER_DB": db}).output
+    hits = [json.loads(line) for line in output.splitlines()]
     assert [hit["title"] for hit in hits] == ["Mưa lớn"]
     assert set(hits[0]) == {
         "article_id",
@@ -58,6 +61,7 @@ def test_search_reads_the_archive_named_by_the_environment(db):
         "author",
         "snippet",
         "score",
+        "rank",
     }
 
 
@@ -116,3 +120,102 @@ def test_datasette_command_names_the_metadata_and_plugin(db):
     words = result.output.split()
     assert words[:2] == ["datasette", db]
     assert words[3].endswith("metadata.json") and words[5].endswith("plugins")
+
+
+def test_datasette_is_found_beside_the_interpreter_when_not_on_path(tmp_path, monkeypatch):
+    from archiver.cli import store as store_cli
+
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    script = bin_dir / "datasette"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setattr(store_cli.sys, "executable", str(bin_dir / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert store_cli.find_datasette() == str(script)
+    script.unlink()
+    assert store_cli.find_datasette() is None
+
+
+def test_datasette_missing_says_how_to_install_it(db, tmp_path, monkeypatch):
+    from archiver.cli import store as store_cli
+
+    monkeypatch.setattr(store_cli.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run("datasette", "--db", db)
+    assert result.exit_code == 2
+    assert "pip install 'archiver[datasette]'" in result.output
+
+
+def test_search_json_lines_carry_real_scores_even_for_words_in_most_articles(tmp_path):
+    # "Bài" is in every title here: FTS5 floors its weight at 1e-6, which rounded
+    # to a few decimals printed 0.0 for every hit.
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.save_many(random_pages(0, 6))
+    output = run("search", "bai", "--json", "--db", str(path)).output
+    hits = [json.loads(line) for line in output.splitlines()]
+    assert len(hits) == 6
+    assert [hit["rank"] for hit in hits] == [1, 2, 3, 4, 5, 6]
+    assert all(hit["score"] > 0 for hit in hits)
+
+
+@pytest.fixture
+def umask():
+    def set_to(mask: int) -> None:
+        os.umask(mask)
+
+    previous = os.umask(0o022)
+    yield set_to
+    os.umask(previous)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_exported_files_get_the_mode_the_umask_gives(db, tmp_path, umask, mask, mode):
+    umask(mask)
+    target = tmp_path / "articles.csv"
+    result = run("export", "--format", "csv", "-o", str(target), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_export_over_an_existing_file_keeps_its_mode_and_a_failure_leaves_it(db, tmp_path, umask):
+    target = tmp_path / "articles.jsonl"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    assert run("export", "-o", str(target), "--db", db).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    exported = target.read_text()
+    bad = run("export", "-o", str(target), "--query", '"unbalanced', "--db", db)
+    assert bad.exit_code == 2
+    assert "unbalanced quote" in bad.output
+    assert target.read_text() == exported
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_export_command_filters_by_query_and_author_and_picks_fields(db):
+    result = run(
+        "export", "--query", "mua", "--author", "ngoc an", "--fields", "title,site", "--db", db
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0]) == {"title": "Mưa lớn", "site": "dantri"}
+    bad = run("export", "--fields", "title,nope", "--db", db)
+    assert bad.exit_code == 2
+    assert "unknown field 'nope'" in bad.output
+
+
+def test_export_csv_neutralises_formulas_unless_raw(tmp_path):
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.save(*page("https://vnexpress.net/a.html", title="=1+1"))
+    safe = run("export", "--format", "csv", "--fields", "title", "--db", str(path))
+    assert safe.output.splitlines()[1] == '"\'=1+1"'
+    raw = run("export", "--format", "csv", "--fields", "title", "--raw", "--db", str(path))
+    assert raw.output.splitlines()[1] == '"=1+1"'
+
+
+def test_a_query_with_bytes_that_are_not_text_is_one_line_and_exit_2(db):
+    # What a terminal in a non-UTF-8 locale hands over: a lone surrogate.
+    result = run("search", "da \udced nang", "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "not text" in result.stderr

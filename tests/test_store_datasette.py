@@ -30,11 +30,13 @@ def described() -> dict:
     return json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["tables"]
 
 
-def test_metadata_describes_every_table_and_column_and_nothing_else(archive):
+def test_metadata_describes_every_table_view_and_column_and_nothing_else(archive):
     tables = described()
     names = [
         row[0]
-        for row in archive.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        for row in archive.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+        )
         if not row[0].startswith(f"{FTS_TABLE}_")
     ]
     assert sorted(tables) == sorted(names)
@@ -50,8 +52,9 @@ def test_metadata_describes_every_table_and_column_and_nothing_else(archive):
 def test_canned_queries_run_on_an_archive(archive):
     conn: sqlite3.Connection = archive.conn
     conn.create_function("vn_fts", 1, lambda query: parse(query).fts)
+    conn.create_function("vn_phrase", 1, lambda query: parse(query).phrase.fts())
     queries = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]
-    params = {"q": "Đà Nẵng", "article_id": 1}
+    params = {"q": "Đà Nẵng", "site": "", "article_id": 1}
     results = {
         name: conn.execute(query["sql"], params).fetchall() for name, query in queries.items()
     }
@@ -68,11 +71,7 @@ def test_the_readme_documents_every_table_and_column():
 
 
 def test_the_plugin_makes_datasette_search_fold_d_stroke(archive):
-    pytest.importorskip("datasette")
-    spec = importlib.util.spec_from_file_location("vn_fold", PLUGINS / "vn_fold.py")
-    assert spec and spec.loader
-    plugin = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(plugin)
+    plugin = _plugin("vn_fold")
     conn = sqlite3.connect(archive.path)
     plugin.prepare_connection(conn)
     found = conn.execute(
@@ -80,3 +79,41 @@ def test_the_plugin_makes_datasette_search_fold_d_stroke(archive):
     ).fetchall()
     conn.close()
     assert found == [(1,), (2,)]
+
+
+def _plugin(name: str):
+    pytest.importorskip("datasette")
+    spec = importlib.util.spec_from_file_location(name, PLUGINS / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_ranked_search_puts_pages_with_the_phrase_first():
+    plugin = _plugin("vn_fold")
+    assert plugin.vn_phrase("Đà Nẵng") == '"da nang"'
+    assert plugin.vn_phrase("bão OR lũ") == plugin.vn_fts("bão OR lũ")
+    assert plugin.vn_phrase('"unbalanced') == '"unbalanced"'
+
+
+def test_a_table_search_without_a_sort_goes_to_the_ranked_search():
+    pages = _plugin("pages")
+
+    def scope(path: str, query: str) -> dict:
+        return {"type": "http", "method": "GET", "path": path, "query_string": query.encode()}
+
+    where = pages._ranked_search_location
+    assert where(scope("/archive/articles", "_search=da+nang"), "/") == (
+        "/archive/search?q=da+nang&site="
+    )
+    assert where(scope("/tin/article_list", "_search=b%C3%A3o&site=vnexpress"), "/") == (
+        "/tin/search?q=b%C3%A3o&site=vnexpress"
+    )
+    assert (
+        where(scope("/ds/archive/articles", "_search=x"), "/ds/") == "/ds/archive/search?q=x&site="
+    )
+    assert where(scope("/archive/articles", "_search=x&_sort=published_at"), "/") is None
+    assert where(scope("/archive/articles.json", "_search=x"), "/") is None
+    assert where(scope("/archive/fetches", "_search=x"), "/") is None
+    assert where(scope("/archive/articles", ""), "/") is None

@@ -87,3 +87,15 @@ def test_bucket_keys_fit_in_a_sqlite_integer_and_name_their_band():
     keys = band_keys(signature(STORY))
     assert all(0 <= key < 2**63 for key in keys)
     assert len({key >> 48 for key in keys}) == len(keys)
+
+
+def test_a_canonical_link_to_another_site_is_a_claim_and_a_subdomain_is_the_same_site():
+    from archiver.store.dedup import url_identity
+
+    copy = url_identity("https://a.vn/x-1.html", "https://b.vn/y.html", "https://b.vn/y.html", "")
+    assert (copy.canonical, copy.claim) == ("https://b.vn/y.html", "https://a.vn/x-1.html")
+    assert "https://a.vn/x-1.html" not in {url for url, _ in copy.aliases}
+    mobile = url_identity(
+        "https://a.vn/x-1.html", "https://m.a.vn/x.html", "https://m.a.vn/x.html", ""
+    )
+    assert (mobile.canonical, mobile.claim) == ("https://a.vn/x-1.html", None)

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from archiver.errors import StoreError
+from archiver.errors import QueryError, StoreError
 from archiver.store import Archive
 from archiver.store.export import COLUMNS
-from store_support import OTHER_STORY, STORY, page
+from store_support import OTHER_STORY, STORY, page, random_pages
 
 
 @pytest.fixture
@@ -94,3 +94,78 @@ def test_captions_and_source_are_exported_as_a_list_and_as_lines(tmp_path):
     assert (record["captions"], record["source"]) == (list(captions), "TTXVN")
     row = next(csv.DictReader(io.StringIO(table.getvalue(), newline="")))
     assert (row["captions"], row["source"]) == ("\n".join(captions), "TTXVN")
+
+
+@pytest.fixture
+def formulas(tmp_path):
+    with Archive(tmp_path / "f.db") as opened:
+        opened.save(
+            *page(
+                "https://vnexpress.net/f.html",
+                '=HYPERLINK("http://x.example","bấm")\n\nĐoạn hai.',
+                title="+84 912 345 678",
+                author="@ngocan",
+            )
+        )
+        opened.save(
+            *page("https://vnexpress.net/g.html", OTHER_STORY, title="-5 độ C", author="\tTab")
+        )
+        opened.save(*page("https://vnexpress.net/h.html", STORY, title="\rCR đầu dòng"))
+        yield opened
+
+
+def _csv_records(archive: Archive, **options) -> list[dict[str, str]]:
+    out = io.StringIO(newline="")
+    archive.export(format="csv", out=out, **options)
+    return list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+
+
+def test_csv_cells_that_start_like_a_formula_are_neutralised(formulas):
+    records = _csv_records(formulas)
+    assert [r["title"] for r in records] == ["'+84 912 345 678", "'-5 độ C", "'\rCR đầu dòng"]
+    assert records[0]["body"].startswith("'=HYPERLINK(")
+    assert records[0]["lead"].startswith("'=HYPERLINK(")
+    assert [r["author"] for r in records[:2]] == ["'@ngocan", "'\tTab"]
+    # Numbers and ordinary text are untouched.
+    assert records[0]["id"] == "1" and records[0]["url"] == "https://vnexpress.net/f.html"
+
+
+def test_csv_raw_writes_formula_cells_verbatim_and_json_is_always_verbatim(formulas):
+    records = _csv_records(formulas, raw=True)
+    assert [r["title"] for r in records] == ["+84 912 345 678", "-5 độ C", "\rCR đầu dòng"]
+    out = io.StringIO()
+    formulas.export(out=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert lines[0]["body"].startswith('=HYPERLINK("http://x.example"')
+    assert lines[0]["author"] == "@ngocan"
+
+
+def test_export_by_query_author_and_fields(archive):
+    out = io.StringIO()
+    count = archive.export(out=out, query="mua lon", fields=["id", "title", "site"])
+    assert count == 1
+    assert json.loads(out.getvalue()) == {"id": 2, "title": "Mưa lớn", "site": "dantri"}
+    out = io.StringIO(newline="")
+    archive.export(format="csv", out=out, author="ngoc an", fields=["url", "author"])
+    assert out.getvalue().split("\r\n") == [
+        "url,author",
+        '"https://vnexpress.net/a-1.html","Ngọc An"',
+        '"https://dantri.com.vn/b.htm","Ngọc An"',
+        "",
+    ]
+
+
+def test_export_query_finds_every_match_not_only_the_best(tmp_path):
+    with Archive(tmp_path / "many.db") as many:
+        many.save_many(random_pages(0, 30))
+        out = io.StringIO()
+        assert many.export(out=out, query="bai", fields=["id"]) == 30
+
+
+def test_export_rejects_unknown_fields_and_bad_queries_before_writing(archive):
+    out = io.StringIO()
+    with pytest.raises(QueryError, match="unknown field 'titel'"):
+        archive.export(out=out, fields=["id", "titel"])
+    with pytest.raises(QueryError, match="unbalanced quote"):
+        archive.export(out=out, query='"Đà Nẵng', bom=True)
+    assert out.getvalue() == ""

@@ -36,6 +36,21 @@ def test_changed_signatures_are_recomputed_and_rebucketed(tmp_path):
         assert (copy.outcome, copy.near_duplicates) == ("new", (1,))
 
 
+def test_content_hashes_of_an_older_key_are_recomputed_so_a_refetch_is_not_an_edit(tmp_path):
+    path = tmp_path / "archive.db"
+    url = "https://vnexpress.net/a-1.html"
+    with Archive(path) as archive:
+        archive.save(*page(url))
+        # As an archive written with the previous content key looks.
+        archive.conn.execute("DELETE FROM archive_meta WHERE key = 'content_probe'")
+        archive.conn.execute("UPDATE articles SET content_hash = 'v1-hash'")
+    with Archive(path) as archive:
+        assert archive.rebuilt == ["content hashes"]
+        again = archive.save(*page(url))
+        assert again.outcome == "unchanged"
+        assert archive.conn.execute("SELECT count(*) FROM article_versions").fetchone() == (0,)
+
+
 def test_the_check_reports_orphans_and_index_drift(tmp_path):
     with Archive(tmp_path / "archive.db") as archive:
         archive.save(*page("https://vnexpress.net/a-1.html", view_count=3))

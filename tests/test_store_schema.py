@@ -10,7 +10,7 @@ import sqlite_utils
 from archiver.errors import SchemaTooNewError, StoreError
 from archiver.store import Archive
 from archiver.store import schema as schema_module
-from archiver.store.schema import TABLES, Migration, latest_version
+from archiver.store.schema import FTS_TABLE, TABLES, Migration, latest_version
 from store_support import digest, page, rows
 
 
@@ -24,41 +24,53 @@ def test_a_new_archive_has_every_table_at_the_latest_version(tmp_path):
     assert {"url", "content_hash", "story_id", "view_count"} <= set(db["articles"].columns_dict)
 
 
-def _as_version_3(path) -> None:
-    """Turn an archive back into what archiver wrote at schema version 3: no captions or
-    source columns, and a full-text index of title, lead and body only."""
+def _older(path, version: int) -> None:
+    """Turn an archive back into what archiver wrote at schema ``version`` (3 or 5): no
+    captions or source columns and an index of title, lead and body only; at version 3
+    a contentless index of the folded text and no article_list view. (An older archive
+    cannot be made by today's code: its writer fills today's columns.)"""
     from archiver.store.folding import index_fold
+    from archiver.store.fts import create_sql, index_text
 
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("ALTER TABLE articles DROP COLUMN captions")
         conn.execute("ALTER TABLE articles DROP COLUMN source")
-        conn.execute("DROP TABLE articles_fts")
-        conn.execute(
-            "CREATE VIRTUAL TABLE articles_fts USING fts5(title, lead, body, content='', "
-            "tokenize='unicode61 remove_diacritics 2')"
-        )
-        for rowid, title, lead, body in conn.execute("SELECT id, title, lead, body FROM articles"):
+        conn.execute(f"DROP TABLE {FTS_TABLE}")
+        fold = index_text
+        if version <= 3:
+            conn.execute("DROP VIEW article_list")
             conn.execute(
-                "INSERT INTO articles_fts(rowid, title, lead, body) VALUES (?, ?, ?, ?)",
-                (rowid, index_fold(title), index_fold(lead), index_fold(body)),
+                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, lead, body, content='', "
+                "tokenize='unicode61 remove_diacritics 2')"
             )
-        conn.execute("PRAGMA user_version = 3")
+            fold = index_fold
+        else:
+            conn.execute(create_sql(("title", "lead", "body")))
+        for rowid, *texts in conn.execute("SELECT id, title, lead, body FROM articles"):
+            conn.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (?, ?, ?, ?)",
+                (rowid, *map(fold, texts)),
+            )
+        conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
 
 
 def test_an_older_archive_is_migrated_in_place_without_losing_rows(tmp_path):
     path = tmp_path / "archive.db"
+    latest = schema_module.MIGRATIONS[-1]
+    assert "captions" in latest.description
     with Archive(path) as archive:
         archive.save(*page("https://vnexpress.net/a-1.html", view_count=7))
-    _as_version_3(path)
+    _older(path, latest.version - 1)  # an archive made before the latest migration existed
 
-    latest = schema_module.MIGRATIONS[-1]
-    assert latest.version == 4 and "captions" in latest.description
     with Archive(path) as archive:
         assert rows(path, "PRAGMA user_version") == [(latest.version,)]
         assert rows(path, "SELECT url, view_count, captions, source FROM articles") == [
             ("https://vnexpress.net/a-1.html", 7, "[]", None)
+        ]
+        assert rows(path, "SELECT url, warc_file FROM fetches") == [
+            ("https://vnexpress.net/a-1.html", None)
         ]
         assert archive.search("da nang")
         assert archive.check() == []
@@ -68,6 +80,34 @@ def test_an_older_archive_is_migrated_in_place_without_losing_rows(tmp_path):
         archive.save(exchange, article)
         assert [hit.url for hit in archive.search("toan canh hoi nghi")] == [article.url]
         assert archive.check() == []
+
+
+def test_a_version_3_archive_gets_a_full_text_index_other_tools_can_read(tmp_path):
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.save_many(
+            [
+                page("https://vnexpress.net/a-1.html"),
+                page("https://vnexpress.net/a-2.html", "Mưa lớn ở Hà Nội.", title="Mưa"),
+            ]
+        )
+    _older(path, 3)
+    before = rows(path, "SELECT sql FROM sqlite_master WHERE name = ?", FTS_TABLE)[0][0]
+    assert "content=''" in before  # contentless: no other tool could use it
+    with Archive(path) as archive:
+        assert archive.rebuilt == ["full-text index"]
+        assert [hit.article_id for hit in archive.search("Đà Nẵng")] == [1]
+        assert archive.check() == []
+    sql = rows(path, "SELECT sql FROM sqlite_master WHERE name = ?", FTS_TABLE)[0][0]
+    assert 'content="articles"' in sql
+    found = rows(
+        path,
+        f"SELECT rowid, snippet({FTS_TABLE}, 0, '[', ']', '…', 8) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH 'da nang'",
+    )
+    assert found == [(1, "…dự án cầu cảng ở [Đà] [Nẵng]")]
+    with Archive(path) as archive:  # indexed once: the next open has nothing to rebuild
+        assert archive.rebuilt == []
 
 
 def test_a_failing_migration_leaves_the_archive_at_its_old_version(tmp_path, monkeypatch):

@@ -13,7 +13,28 @@ def test_surt_reverses_the_host_and_drops_what_pywb_ignores():
     assert surt("http://tamky.gov.vn") == "vn,gov,tamky)/"
     assert surt("http://www2.baomoi.com/a") == "com,baomoi)/a"
     assert surt("http://tin.example:8080/x") == "example,tin:8080)/x"
-    assert surt("http://127.0.0.1/x") == "127.0.0.1)/x"
+    assert surt("http://127.0.0.1/x") == "1,0,0,127)/x"
+
+
+def test_surt_resolves_dot_segments_and_sorts_queries_as_pywb_does():
+    assert surt("http://tamky.gov.vn/a/../b") == "vn,gov,tamky)/b"
+    assert surt("http://tamky.gov.vn/a/./b/") == "vn,gov,tamky)/a/b"
+    assert surt("http://tin.example/a?utm_source=x&B=1") == "example,tin)/a?b=1&utm_source=x"
+    assert surt("http://tin.example/?PHPSESSID=0123456789abcdef0123456789abcdef&a=1") == (
+        "example,tin)/?a=1"
+    )
+
+
+def test_surt_keys_are_those_of_the_surt_library_pywb_uses():
+    import surt as reference
+
+    for url in (
+        "http://www.Example.com:80/Path?b=2&a=1#top",
+        "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=123&x=%2f",
+        "http://[::1]:8080/a",
+        "http://tin.example/tin-tức?q=Đà Nẵng",
+    ):
+        assert surt(url) == reference.surt(url)
 
 
 def test_surt_percent_encodes_non_ascii_paths():
@@ -70,3 +91,26 @@ def test_indexed_files_are_read_from_the_lines(tmp_path):
         ],
     )
     assert indexed_files(tmp_path) == {"one.warc.gz"}
+
+
+def test_merging_leaves_no_lock_file_and_gives_the_umask_mode(tmp_path):
+    import os
+    import stat
+
+    previous = os.umask(0o027)
+    try:
+        merge_into_index(tmp_path, ["a 1 {}"])
+    finally:
+        os.umask(previous)
+    assert [p.name for p in tmp_path.iterdir()] == [INDEX_NAME]
+    assert stat.S_IMODE((tmp_path / INDEX_NAME).stat().st_mode) == 0o640
+
+
+def test_merges_from_two_threads_lose_no_line(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [[f"k{t:02d}{n:03d} 1 {{}}" for n in range(50)] for t in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda lines: merge_into_index(tmp_path, lines), batches))
+    lines = (tmp_path / INDEX_NAME).read_text().splitlines()
+    assert lines == sorted(line for batch in batches for line in batch)

@@ -114,7 +114,8 @@ def test_a_revisit_whose_original_was_imported_earlier_is_followed_through_the_a
 
 
 def _cut(source: Path, target: Path, *, corrupt: bool) -> tuple[int, int]:
-    """Damage the 8th response of ``source``; returns its offset and the responses before."""
+    """Damage the 8th response of ``source``: flip bytes in its middle, or cut the file
+    there; returns its offset and the responses before it."""
     entries = list(read_records(source))
     responses = [e for e in entries if e.kind == "response"]
     victim = responses[7].pointer
@@ -128,8 +129,18 @@ def _cut(source: Path, target: Path, *, corrupt: bool) -> tuple[int, int]:
     return victim.offset, 7
 
 
+def _html(entries) -> int:
+    return len(
+        [
+            e
+            for e in entries
+            if e.kind == "response" and e.status == 200 and e.mime.startswith("text/html")
+        ]
+    )
+
+
 @pytest.mark.parametrize("corrupt", [False, True], ids=["truncated", "corrupt"])
-def test_a_damaged_warc_is_imported_up_to_the_damage_with_one_message(crawled, tmp_path, corrupt):
+def test_a_damaged_warc_is_imported_around_the_damage_with_one_message(crawled, tmp_path, corrupt):
     root, _ = crawled
     source = next((root / "warcs").glob("*.warc.gz"))
     damaged = tmp_path / "damaged.warc.gz"
@@ -145,20 +156,32 @@ def test_a_damaged_warc_is_imported_up_to_the_damage_with_one_message(crawled, t
     assert ("truncated" if not corrupt else "corrupt") in problems[0]
     # Every record before the damaged one is in the archive, pointing into the file.
     stored = rows(db, "SELECT count(*) FROM fetches WHERE warc_offset < ?", offset)[0][0]
-    healthy = [e for e in read_records(source) if e.pointer.offset < offset]
-    assert (
-        stored
-        == len(
-            [
-                e
-                for e in healthy
-                if e.kind == "response" and e.status == 200 and e.mime.startswith("text/html")
-            ]
-        )
-        > 0
+    everything = list(read_records(source))
+    assert stored == _html(e for e in everything if e.pointer.offset < offset) > 0
+    assert rows(db, "SELECT count(*) FROM fetches WHERE warc_offset = ?", offset) == [(0,)]
+    # Reading resynchronised at the next gzip member: only the damaged record is lost.
+    after = _html(e for e in everything if e.pointer.offset > offset) if corrupt else 0
+    assert rows(db, "SELECT count(*) FROM fetches WHERE warc_offset > ?", offset) == [(after,)]
+    assert ("skipped to the next record" in problems[0]) == corrupt
+    assert before == 7 and (after > 0 or not corrupt)
+
+
+def test_junk_inside_an_uncompressed_warc_is_skipped_to_the_next_warc_header(tmp_path):
+    path = wget_warc(tmp_path / "site.warc", [1, 2, 3])
+    records = list(read_records(path))
+    second = next(e for e in records if e.kind == "response" and e.pointer.offset > 0)
+    data = path.read_bytes()
+    junk = b"\x00garbage that is no WARC record\r\n" * 40
+    damaged = tmp_path / "damaged.warc"
+    damaged.write_bytes(data[: second.pointer.offset] + junk + data[second.pointer.offset :])
+    seen = []
+    kept = list(read_records(damaged, on_damage=seen.append))
+    assert [e.target_uri for e in kept] == [e.target_uri for e in records]
+    (damage,) = seen
+    assert (damage.offset, damage.resumed_at) == (
+        second.pointer.offset,
+        second.pointer.offset + len(junk),
     )
-    assert rows(db, "SELECT count(*) FROM fetches WHERE warc_offset >= ?", offset) == [(0,)]
-    assert before == 7
 
 
 def test_import_warc_reports_and_exits_zero_for_sound_files(tmp_path):

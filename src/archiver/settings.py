@@ -42,6 +42,10 @@ class Settings:
     pool_timeout: float = 30.0
     #: Deadline for one whole exchange (connect, headers and body), whatever the other timeouts.
     total_timeout: float = 120.0
+    #: Deadline for one URL across all its tries, retries and redirects: a server sending a
+    #: byte a second (slow-loris) holds its host this long at most; the URL then counts as
+    #: failed and is tried again in a later turn.
+    url_deadline: float = 60.0
     #: Close a host's HTTP client (and its keep-alive connections) after this long unused.
     idle_client_timeout: float = 60.0
     #: Check TLS certificates. Some portals serve expired or incomplete chains; an archive
@@ -64,6 +68,9 @@ class Settings:
     revisit_after: tuple[str, ...] = ("1h", "1d", "7d", "30d")
     #: Stop after this many pages fetched in one run (0: no limit).
     max_pages: int = 0
+    #: Seconds the pages in flight get to finish when a crawl is asked to stop (SIGTERM,
+    #: Ctrl-C); a second signal stops at once.
+    stop_grace: float = 5.0
 
 
 DEFAULTS = Settings()

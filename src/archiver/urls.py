@@ -16,10 +16,25 @@ portals ``IDBaiViet`` *is* the article's identity.
 from __future__ import annotations
 
 import contextlib
-import posixpath
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+import ipaddress
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
-__all__ = ["TRACKING_PARAMS", "host_of", "is_http_url", "normalize_url"]
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+__all__ = [
+    "MAX_URL_LENGTH",
+    "TRACKING_PARAMS",
+    "check_url",
+    "explicit_port",
+    "host_of",
+    "is_http_url",
+    "normalize_url",
+]
+
+#: Longest URL a crawl follows. Servers refuse longer request lines (Apache's default
+#: limit is 8,190 bytes, nginx's 8 KiB); a longer link is a broken page, not a page.
+MAX_URL_LENGTH = 8192
 
 #: Query parameters that only say where a click came from; never part of a page's identity.
 TRACKING_PARAMS: frozenset[str] = frozenset(
@@ -57,9 +72,10 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "utm-", "__hs", "pk_", "mtm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# Characters that may stay unescaped in a path or query (RFC 3986 pchar and friends).
-_PATH_SAFE = "/:@!$&'()*+,;=-._~"
-_QUERY_SAFE = ":@!$'()*+,;/?-._~"
+# In a query these mean the same escaped or not, and sites write them literally
+# (?Ngay=02/07/2018): w3lib escapes them, the archive keeps them as sites write them.
+_LITERAL = {"%2F": "/", "%3A": ":", "%40": "@", "%3F": "?"}
+_QUERY_LITERALS = re.compile("|".join(_LITERAL), re.IGNORECASE)
 
 
 def is_tracking_param(name: str) -> bool:
@@ -71,54 +87,84 @@ def is_http_url(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in _DEFAULT_PORTS
 
 
+def check_url(url: str) -> str:
+    """``url`` if it can be parsed, else :class:`~archiver.errors.InputError` (one line)."""
+    from archiver.errors import InputError
+
+    try:
+        urlsplit(url)
+        url.encode("utf-8")
+    except (ValueError, TypeError, AttributeError) as error:
+        raise InputError(f"not a usable URL: {error}", url=repr(url), field="url") from None
+    return url
+
+
+def explicit_port(url: str) -> int | None:
+    """The port of an http(s) URL when it is not its scheme's default; None for the default.
+
+    A port that is not a number (``http://h:x/``) gives -1, which no scope allows.
+    """
+    netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
+    if ":" not in netloc.rpartition("@")[2].rpartition("]")[2]:
+        return None  # the fast path: no port written
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return -1
+    return None if port in (None, _DEFAULT_PORTS.get(parts.scheme.lower())) else port
+
+
 def host_of(url: str) -> str:
     """The lower-cased host of ``url`` without port or ``www.`` prefix ("" if none)."""
     host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 
-def _canonical_path(path: str) -> str:
-    if not path:
-        return "/"
-    trailing = path.endswith("/")
-    resolved = posixpath.normpath(path)
-    if resolved.startswith("//"):
-        resolved = "/" + resolved.lstrip("/")
-    if trailing and resolved != "/":
-        resolved += "/"
-    return quote(unquote(resolved), safe=_PATH_SAFE)
-
-
 def normalize_url(url: str, base: str | None = None) -> str:
     """Return the canonical form of ``url`` (resolved against ``base`` if relative).
 
-    Non-HTTP URLs (``mailto:``, ``javascript:``) come back stripped but otherwise unchanged.
+    w3lib's ``canonicalize_url`` (Scrapy's) does the canonicalisation: case of scheme
+    and host, IDNA, dot segments, percent-escapes made canonical without decoding a
+    reserved one in the path (``a%2fb`` stays ``a%2Fb``, another path on most servers),
+    the query sorted with blank values kept, the fragment dropped. The project's rules
+    come on top: tracking parameters removed (``url_query_cleaner``), the default port
+    dropped, IPv6 hosts in brackets and compressed, an empty path made ``/``, a
+    trailing dot of the host removed, and ``/ : @ ?`` left literal in the query.
+
+    Non-HTTP URLs (``mailto:``, ``javascript:``) come back stripped but otherwise
+    unchanged; so does a URL that cannot be parsed (``http://[::1``, a port that is not
+    a number): fetching it fails, for that URL alone.
     """
     url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
-        return url
-    host = (parts.hostname or "").lower().rstrip(".")
-    if not host.isascii():
-        # A host IDNA cannot encode (too long a label) stays as written.
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("idna").decode("ascii")
     try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        port = None
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    if parts.username:
-        userinfo = parts.username + (f":{parts.password}" if parts.password else "")
-        netloc = f"{userinfo}@{netloc}"
-    params = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_param(key)
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    tracking = [
+        k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if is_tracking_param(k)
     ]
-    params.sort(key=lambda kv: kv[0])
-    query = urlencode(params, quote_via=quote, safe=_QUERY_SAFE)
-    return urlunsplit((scheme, netloc, _canonical_path(parts.path), query, ""))
+    if tracking:
+        url = url_query_cleaner(url, tracking, remove=True, keep_fragments=True)
+    try:
+        canonical = urlsplit(canonicalize_url(url, keep_blank_values=True))
+    except (ValueError, UnicodeError):
+        return url
+    host = (canonical.hostname or "").rstrip(".")
+    if ":" in host:
+        with contextlib.suppress(ValueError):
+            host = ipaddress.IPv6Address(host).compressed
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    # An empty password (or user) is dropped, as the WHATWG URL Standard does.
+    userinfo = (canonical.username or "") + (f":{canonical.password}" if canonical.password else "")
+    if userinfo:
+        netloc = f"{userinfo}@{netloc}"
+    query = _QUERY_LITERALS.sub(lambda m: _LITERAL[m.group(0).upper()], canonical.query)
+    return urlunsplit((scheme, netloc, canonical.path or "/", query, ""))

@@ -39,7 +39,11 @@ class ArchiverGroup(click.Group):
             sys.exit(130)
 
 
-@click.group(cls=ArchiverGroup)
+#: ``-h`` as well as ``--help``, on every command (subcommands inherit it from the group).
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=ArchiverGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="archiver")
 def main() -> None:
     """Archive Vietnamese news sites and government portals into SQLite.

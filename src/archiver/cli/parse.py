@@ -23,13 +23,26 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 @click.option(
     "--charset", help="Override the page's character set (e.g. windows-1258) for a local file."
 )
-def parse(source: str, url: str | None, as_json: bool, profile: str | None, charset: str | None):
+@click.option(
+    "--follow-offsite",
+    is_flag=True,
+    help="Follow a redirect of the URL to another site or port (refused by default).",
+)
+def parse(
+    source: str,
+    url: str | None,
+    as_json: bool,
+    profile: str | None,
+    charset: str | None,
+    follow_offsite: bool,
+):
     """Extract the article in PATH_OR_URL and print it.
 
     PATH_OR_URL is a saved HTML file, "-" for standard input, or an http(s) URL
     (fetched once, politely, with archiver's User-Agent). Exit status: 0 an article
     was found, 1 the page is not an article (a listing, an error page), 2 the input
-    cannot be read.
+    cannot be read. A URL is fetched under a crawl's rules: a redirect to another site
+    or port is reported, not followed, unless --follow-offsite.
 
     \b
     Examples:
@@ -40,7 +53,7 @@ def parse(source: str, url: str | None, as_json: bool, profile: str | None, char
     from archiver.extract import extract
 
     if source.startswith(("http://", "https://")):
-        data, headers, page_url = _fetch(source)
+        data, headers, page_url = _fetch(source, follow_offsite=follow_offsite)
     else:
         data = _read(source)
         headers = {}
@@ -77,19 +90,29 @@ def _read(source: str) -> bytes:
         raise InputError(f"cannot read input: {error.strerror or error}", url=source) from error
 
 
-def _fetch(url: str) -> tuple[bytes, dict[str, str], str]:
-    """The page as a crawl would fetch it (same limits, decoding and User-Agent), tried once."""
+def _fetch(url: str, *, follow_offsite: bool) -> tuple[bytes, dict[str, str], str]:
+    """The page as a crawl would fetch it (same limits, decoding, User-Agent and scope:
+    redirects stay on the URL's site and port), tried once."""
     import asyncio
     from dataclasses import replace
 
+    from archiver.crawl.config import make_plan
     from archiver.fetch import Fetcher
     from archiver.settings import DEFAULTS
 
+    site = make_plan([url]).targets[0]
+
     async def fetch_once():  # type: ignore[no-untyped-def]
         async with Fetcher(replace(DEFAULTS, retries=1)) as fetcher:
-            return await fetcher.fetch(url)
+            return await fetcher.fetch(url, allow=None if follow_offsite else site.in_scope)
 
     result = asyncio.run(fetch_once())
+    if result.kind == "disallowed":
+        raise InputError(
+            f"the page redirects off its site, to {result.redirect_to} "
+            "(--follow-offsite follows it)",
+            url=url,
+        )
     last = result.last
     if last.status is None:
         raise InputError(f"cannot fetch: {last.error or result.detail or result.kind}", url=url)

@@ -26,28 +26,47 @@ if TYPE_CHECKING:
     show_default=True,
     help="Loopback address to listen on; other addresses are refused.",
 )
-def replay(sources: tuple[str, ...], port: int, host: str) -> None:
+@click.option(
+    "--https", is_flag=True, help="Answer CONNECT too: replay https URLs with a local CA."
+)
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False),
+    help="Where the local CA lives [default: $XDG_DATA_HOME/archiver/replay-ca].",
+)
+def replay(sources: tuple[str, ...], port: int, host: str, https: bool, ca_dir: str | None) -> None:
     """Serve saved pages over HTTP: a replay DIRECTORY (a manifest.json and its files),
     WARC files, or directories of WARC files.
 
     The server answers as every host the sources name: point a client at it as a
     proxy to fetch the sites under their real URLs, all on loopback. A URL captured
-    several times in the WARCs answers with each capture in turn. Ctrl-C stops it.
+    several times in the WARCs answers with each capture in turn. With --https it
+    also answers CONNECT, so https URLs replay too, with certificates from a local
+    CA it makes once (trust its archiver-replay-ca.pem). Ctrl-C stops it.
 
     \b
     Example:
         archiver replay fixtures/demo --port 8080
         archiver replay warcs/crawl-00000.warc.gz
         curl -x http://127.0.0.1:8080 http://tamky.gov.vn/
+        archiver replay warcs/ --https
+        curl -x http://127.0.0.1:8080 --cacert archiver-replay-ca.pem https://vnexpress.net/
     """
     host = check_loopback(host)  # refuse before reading anything
     site = _site(sources)
-    server = ReplayServer(site, host=host, port=port)
+    tls = None
+    if https:
+        from archiver.replay.tls import LocalCA
+
+        tls = LocalCA(ca_dir)
+    server = ReplayServer(site, host=host, port=port, tls=tls)
 
     async def run() -> None:
         await server.start()
         click.echo(f"Replaying {len(site.urls)} URLs of {', '.join(site.hosts)}")
         click.echo(f"Serving on {server.url} (use it as an HTTP proxy); Ctrl-C stops.")
+        if tls is not None:
+            click.echo(f"https through CONNECT: trust the CA {tls.cert_path}")
         await server.serve_forever()
 
     try:

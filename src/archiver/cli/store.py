@@ -15,9 +15,11 @@ from typing import IO, Any
 
 import click
 
+from archiver.atomic import replacing
 from archiver.cli import EXIT_BAD_INPUT, EXIT_NEGATIVE, db_option, fail, main
+from archiver.cli.stats_text import stats_text
 from archiver.errors import QueryError
-from archiver.store import Archive, SearchHit, Stats
+from archiver.store import Archive, SearchHit
 
 _site_option = click.option("--site", help="Only this site (profile name or host).")
 _since_option = click.option(
@@ -25,6 +27,9 @@ _since_option = click.option(
 )
 _until_option = click.option(
     "--until", metavar="DATE", help="Published on or before DATE (whole month/year if given so)."
+)
+_author_option = click.option(
+    "--author", help="Only articles whose author contains these words (accents optional)."
 )
 
 
@@ -48,9 +53,7 @@ def _styled(hit: SearchHit) -> str:
 @_site_option
 @_since_option
 @_until_option
-@click.option(
-    "--author", help="Only articles whose author contains these words (accents optional)."
-)
+@_author_option
 @click.option(
     "--limit",
     default=20,
@@ -59,7 +62,7 @@ def _styled(hit: SearchHit) -> str:
     help="Number of results.",
 )
 @click.option("--exact", is_flag=True, help="Diacritics must match as typed (hòa/hoà still equal).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines, one hit per line.")
 @db_option
 def search(
     query: str,
@@ -85,19 +88,20 @@ def search(
         archiver search '"Đà Nẵng" AND (bão OR lũ)' --since 2024-01 --site vnexpress
         archiver search "Thủy" --exact --json --limit 5
     """
+    found = 0
     with Archive(db, readonly=True) as archive, _bad_query():
-        hits = archive.search(
+        hits = archive.iter_search(
             query, site=site, since=since, until=until, author=author, limit=limit, exact=exact
         )
-    if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
-    else:
-        for rank, hit in enumerate(hits, 1):
+        for found, hit in enumerate(hits, 1):
+            if as_json:  # one line per hit, written as found: `export` and `jq` style
+                click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+                continue
             details = " · ".join(filter(None, (hit.site, hit.published_at, hit.author)))
-            click.echo(f"{rank}. {hit.title or '(no title)'}  ({details})")
+            click.echo(f"{found}. {hit.title or '(no title)'}  ({details})")
             click.echo(f"   {hit.url}")
             click.echo(f"   {_styled(hit)}\n")
-    if not hits:
+    if not found:
         click.echo(f"archiver: no article matches {query!r}", err=True)
         sys.exit(EXIT_NEGATIVE)
 
@@ -109,6 +113,21 @@ def search(
 @_site_option
 @_since_option
 @_until_option
+@_author_option
+@click.option(
+    "--query", "-q", help="Only articles matching this search query (all of them, by id)."
+)
+@click.option(
+    "--fields",
+    metavar="A,B,...",
+    help="Columns to write, in this order (default: all; see the README for their names).",
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write cells starting with = + - @ verbatim (by default they get a leading ' "
+    "so a spreadsheet shows them instead of running them as formulas).",
+)
 @click.option(
     "-o",
     "--output",
@@ -127,26 +146,47 @@ def export(
     site: str | None,
     since: str | None,
     until: str | None,
+    author: str | None,
+    query: str | None,
+    fields: str | None,
+    raw: bool,
     output: str,
     bom: bool,
     db: str,
 ) -> None:
     """Export articles as JSON lines or CSV (UTF-8), streaming in constant memory.
 
-    A file is written under a temporary name and renamed when complete.
+    A file is written under a temporary name and renamed when complete; it gets
+    the permissions the umask gives a new file. In CSV, cells that a spreadsheet
+    would run as formulas are neutralised unless --raw is given.
 
     \b
     Examples:
         archiver export -o articles.jsonl
         archiver export --format csv --bom --site vnexpress --since 2024-03 -o march.csv
+        archiver export --query '"Đà Nẵng" bão' --author "Ngọc An" --fields id,url,title
     """
     newline = "" if fmt == "csv" else None
+    columns = [name.strip() for name in fields.split(",") if name.strip()] if fields else None
     with (
         Archive(db, readonly=True) as archive,
         _bad_query(),
-        _stdout_text(newline) if output == "-" else _atomic_text(output, newline) as stream,
+        _stdout_text(newline)
+        if output == "-"
+        else replacing(output, "w", encoding="utf-8", newline=newline) as stream,
     ):
-        count = archive.export(format=fmt, site=site, since=since, until=until, out=stream, bom=bom)
+        count = archive.export(
+            format=fmt,
+            site=site,
+            since=since,
+            until=until,
+            author=author,
+            query=query,
+            fields=columns,
+            raw=raw,
+            out=stream,
+            bom=bom,
+        )
     click.echo(
         f"exported {count:,} articles" + ("" if output == "-" else f" to {output}"), err=True
     )
@@ -161,68 +201,6 @@ def _stdout_text(newline: str | None) -> Iterator[IO[str]]:
     finally:
         stream.flush()
         stream.detach()
-
-
-@contextmanager
-def _atomic_text(path: str, newline: str | None) -> Iterator[IO[str]]:
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            yield stream
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "-"
-
-
-def _print_stats(data: Stats, months: int) -> None:
-    totals = data.totals
-    click.echo(
-        f"{totals['articles']:,} articles ({totals['stories']:,} stories) "
-        f"from {totals['sites']} sites; "
-        f"{totals['fetches']:,} fetches ({totals['failed_fetches']:,} failed); "
-        f"{totals['body_bytes_stored'] / 1e6:,.1f} MB of raw pages stored "
-        f"({totals['body_bytes'] / 1e6:,.1f} MB uncompressed)"
-    )
-    click.echo(
-        f"{totals['aliases']:,} alias URLs, {totals['versions']:,} earlier versions, "
-        f"{totals['view_counts']:,} view-count observations, "
-        f"{totals['near_duplicate_links']:,} near-duplicate links\n"
-    )
-    if data.sites:
-        fields = list(data.sites[0].missing)
-        click.echo(
-            "site".ljust(22)
-            + "articles".rjust(9)
-            + "  published".ljust(25)
-            + "  missing: "
-            + ", ".join(fields)
-        )
-        for site in data.sites:
-            span = f"{(site.first_published or '?')[:10]}..{(site.last_published or '?')[:10]}"
-            missing = "  ".join(
-                _percent(site.missing[f], site.articles).rjust(len(f)) for f in fields
-            )
-            click.echo(f"{site.site[:21]:<22}{site.articles:>9,}  {span:<23}  {missing}")
-        click.echo()
-    recent = sorted({month for _, month in data.months if month != "unknown"})[-months:]
-    if recent:
-        click.echo("articles per month".ljust(22) + "".join(m.rjust(9) for m in recent))
-        for site in data.sites:
-            counts = "".join(f"{data.months.get((site.site, m), 0):>9,}" for m in recent)
-            click.echo(f"{site.site[:21]:<22}{counts}")
-        click.echo()
-    for run in data.runs:
-        counters = ", ".join(f"{k}={v}" for k, v in (run.stats or {}).items())
-        click.echo(
-            f"run {run.id}: {run.status:<11} {run.started_at} .. {run.finished_at or '-'}"
-            f"  {counters}"
-        )
 
 
 @main.command()
@@ -249,7 +227,7 @@ def stats(as_json: bool, months: int, db: str) -> None:
     if as_json:
         click.echo(json.dumps(data.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_stats(data, months)
+        click.echo(stats_text(data, months))
 
 
 @main.command()
@@ -286,15 +264,16 @@ def reparse(site: str | None, db: str) -> None:
 def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
     """Browse the archive in Datasette, with full-text search that ignores diacritics and đ.
 
-    Datasette is not a dependency of archiver: install it first
-    (pip install datasette). Extra arguments go to Datasette.
+    Datasette is optional: install it with pip install 'archiver[datasette]'.
+    It is looked for beside the Python running archiver, then on PATH. Extra
+    arguments go to Datasette.
 
     \b
     Examples:
         archiver datasette --db archive.db
         archiver datasette --dry-run -- --port 8002
     """
-    from archiver.store.datasette import METADATA, PLUGINS, metadata_for
+    from archiver.store.datasette import METADATA, PLUGINS, SETTINGS, metadata_for
 
     name = Path(db).stem
     metadata: Any = METADATA
@@ -302,14 +281,31 @@ def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
         handle, metadata = tempfile.mkstemp(prefix="archiver-datasette-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(metadata_for(name), stream, ensure_ascii=False)
-    command = ["datasette", db, "-m", str(metadata), "--plugins-dir", str(PLUGINS), *datasette_args]
+    command = [
+        "datasette",
+        db,
+        "-m",
+        str(metadata),
+        "--plugins-dir",
+        str(PLUGINS),
+        *SETTINGS,
+        *datasette_args,
+    ]
     if dry_run:
         click.echo(" ".join(command))
         return
-    executable = shutil.which("datasette")
+    executable = find_datasette()
     if executable is None:
         fail(
-            "Datasette is not installed: pip install datasette (then run this again)",
+            "Datasette is not installed here: pip install 'archiver[datasette]' "
+            f"(into {sys.prefix}), then run this again",
             EXIT_BAD_INPUT,
         )
     os.execv(executable, command)
+
+
+def find_datasette() -> str | None:
+    """The ``datasette`` script beside the running interpreter (the venv archiver runs in,
+    which need not be activated), else the first on PATH."""
+    beside = shutil.which("datasette", path=str(Path(sys.executable).parent))
+    return beside or shutil.which("datasette")

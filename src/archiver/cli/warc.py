@@ -31,10 +31,11 @@ def import_warc(files: tuple[str, ...], db: str, workers: int | None, as_json: b
     Reads WARCs from any tool (Heritrix, Browsertrix, wget --warc-file, pywb,
     archiver): successful HTML responses are extracted and deduplicated like
     crawled pages, each fetch row pointing at its WARC record; revisit records
-    are followed to their original payload. A truncated or corrupt file is
-    imported up to the damage, reported in one line (file and offset). Exit
-    status: 0 every file read to its end, 1 some file was damaged (what came
-    before the damage is imported), 2 a file is missing, 3 the archive is unusable.
+    are followed to their original payload. In a corrupt file, reading skips to
+    the next readable record; each damage is reported in one line (file, offset,
+    where reading went on). Exit status: 0 every file read to its end, 1 some
+    file was damaged (everything readable around the damage is imported), 2 a
+    file is missing, 3 the archive is unusable.
 
     \b
     Examples:
@@ -90,25 +91,51 @@ def import_warc(files: tuple[str, ...], db: str, workers: int | None, as_json: b
     show_default=True,
     help="Start a new WARC file past this many megabytes.",
 )
-def export_warc(directory: str, db: str, site: str | None, max_size: int) -> None:
+@click.option(
+    "--wacz",
+    type=click.Path(dir_okay=False),
+    help="Also pack the directory's WARCs into this WACZ file.",
+)
+def export_warc(directory: str, db: str, site: str | None, max_size: int, wacz: str | None) -> None:
     """Write WARC files into DIRECTORY for archived fetches that have no WARC record yet.
 
     For an archive crawled without --warc: every fetch that got a response is
     written as WARC/1.1 request and response (or revisit) records, gzip per
     record, with index.cdxj beside them for pywb, and its fetch row then points
-    at its record. Running it again writes only what is new.
+    at its record. Running it again writes only what is new. --wacz then packs
+    every WARC of DIRECTORY into one WACZ file (ReplayWeb.page, Browsertrix), the
+    archived articles listed as its pages.
 
     \b
     Examples:
         archiver export-warc warcs/
         archiver export-warc warcs/vnexpress --site vnexpress --max-size 500
+        archiver export-warc warcs/ --wacz tamky-2024.wacz
     """
+    from archiver.store.warcs import captured_articles
     from archiver.warc import export_warcs
+    from archiver.warc.reader import warc_files
+    from archiver.warc.wacz import Page, write_wacz
 
     with Archive(db) as archive:
         summary = export_warcs(archive, directory, site=site, max_size=max_size * 1_000_000)
-    records = ", ".join(f"{n:,} {kind}" for kind, n in summary.records.items() if n)
+        records = ", ".join(f"{n:,} {kind}" for kind, n in summary.records.items() if n)
+        click.echo(
+            f"wrote {summary.fetches:,} fetches ({records or 'no records'}) "
+            f"into {len(summary.files)} files in {directory}"
+        )
+        if wacz is None:
+            return
+        files = [str(path.resolve()) for path in warc_files([directory])]
+        pages = [Page(url, at, title) for url, at, title in captured_articles(archive, files)]
+    packed = write_wacz(
+        directory,
+        wacz,
+        pages=pages,
+        title=f"archiver: {Path(db).name}",
+        description=f"WARCs of {Path(directory).resolve()} exported from {Path(db).resolve()}",
+    )
     click.echo(
-        f"wrote {summary.fetches:,} fetches ({records or 'no records'}) "
-        f"into {len(summary.files)} files in {directory}"
+        f"packed {len(packed.warcs)} WARC files ({packed.records:,} records, "
+        f"{packed.pages:,} pages) into {wacz} ({packed.bytes / 1e6:,.1f} MB)"
     )

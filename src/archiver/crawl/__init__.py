@@ -67,7 +67,12 @@ def run_crawl(
         recorder = Recorder(record, flush_every=50)
     # zlib level 1: a crawl stores every raw page; level 6 saves a quarter of the space
     # for twice the CPU, which a crawl cannot spare (reparse and exports are unaffected).
-    with RunLock(path, wait=wait), Archive(path, compress_level=1) as archive:
+    with RunLock(path, wait=wait) as lock, Archive(path, compress_level=1) as archive:
+        if lock.took_over:
+            reporter.note(f"took over the crawl lock of a run that died ({lock.took_over})")
+        killed = archive.mark_dead_runs(crawl_lock_held=True)
+        if killed:
+            reporter.note(f"marked {killed} crawl run(s) left 'running' by a dead process 'killed'")
         for target in plan.targets:
             archive.register_site(
                 target.name,
@@ -89,6 +94,7 @@ def run_crawl(
             recorder=recorder,
             warc=writer,
             fetcher_options={"proxy": proxy, "transport": transport},
+            close_in_workers=(lock.fd,) if lock.fd is not None else (),
         )
         status = "failed"
         try:

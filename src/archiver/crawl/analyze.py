@@ -16,10 +16,11 @@ from functools import lru_cache
 from typing import Any
 
 from archiver.article import Article
-from archiver.crawl.config import in_domains
+from archiver.crawl.config import in_domains, port_allowed
 from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.result import media_type
+from archiver.urls import MAX_URL_LENGTH, explicit_port
 
 # Links to files that are not web pages: recorded nowhere, never fetched.
 _BINARY = re.compile(
@@ -70,13 +71,26 @@ def url_host(url: str) -> str:
 
 
 class Scope:
-    """Hosts a crawl may fetch from: these hosts and their subdomains."""
+    """Origins a crawl may fetch from: these hosts and their subdomains, on their default
+    ports, or on the ports they were named with (see ``config.port_allowed``)."""
 
-    def __init__(self, hosts: Iterable[str]) -> None:
+    def __init__(
+        self,
+        hosts: Iterable[str],
+        origins: Iterable[tuple[str, int | None]] = (),
+    ) -> None:
         self.hosts = frozenset(hosts)
+        self.origins = frozenset(origins)
+        self.ported = frozenset(h for h, p in self.origins if p is not None)
 
     def __contains__(self, host: str) -> bool:
         return in_domains(host, self.hosts)
+
+    def allows(self, url: str, host: str) -> bool:
+        """Is ``url`` (whose :func:`url_host` is ``host``) in scope, port included?"""
+        return in_domains(host, self.hosts) and port_allowed(
+            host, explicit_port(url), self.origins, self.ported
+        )
 
 
 def content_kind(content_type: str | None, body: bytes, kind: str) -> str:
@@ -137,7 +151,7 @@ def analyze(
     found: list[Found] = []
     for link in extract_links(tree, url):
         host = url_host(link.url)
-        if scope is not None and host not in scope:
+        if scope is not None and not scope.allows(link.url, host):
             continue
         if not is_fetchable(link.url) or any(p.search(link.url) for p in ignored):
             continue
@@ -162,8 +176,8 @@ def analyze(
         found += _kept((Found(u, "feed", None, url_host(u)) for u in feed_urls), scope)
     return Analysis(
         article=article if article.is_article else None,
-        found=tuple(found),
-        next_pages=next_pages,
+        found=_not_too_long(found, notes),
+        next_pages=tuple(u for u in next_pages if len(u) <= MAX_URL_LENGTH),
         notes=tuple(notes),
         content="html",
     )
@@ -172,9 +186,19 @@ def analyze(
 _KINDS = {"article": "article", "listing": "listing"}
 
 
+def _not_too_long(found: Iterable[Found], notes: list[str]) -> tuple[Found, ...]:
+    """``found`` without URLs over :data:`MAX_URL_LENGTH`; a note says how many were left."""
+    found = tuple(found)
+    kept = tuple(f for f in found if len(f.url) <= MAX_URL_LENGTH)
+    if len(kept) < len(found):
+        skipped = len(found) - len(kept)
+        notes.append(f"{skipped} links longer than {MAX_URL_LENGTH} characters skipped")
+    return kept
+
+
 def _kept(found: Iterable[Found], scope: Scope | None) -> tuple[Found, ...]:
     """The URLs of ``found`` inside the crawl's scope (all of them without a scope)."""
-    return tuple(f for f in found if scope is None or f.host in scope)
+    return tuple(f for f in found if scope is None or scope.allows(f.url, f.host))
 
 
 @lru_cache(maxsize=65_536)
@@ -241,11 +265,12 @@ def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
         if not is_fetchable(entry.loc):
             continue
         host = url_host(entry.loc)
-        if scope is not None and host not in scope:
+        if scope is not None and not scope.allows(entry.loc, host):
             continue  # checked first: classify() spends no time on it
         kind = "listing" if classify(entry.loc) == "listing" else "article"
         found.append(Found(entry.loc, kind, entry.lastmod or entry.news_published, host))
-    return Analysis(found=tuple(found), notes=tuple(sitemap.warnings), content="sitemap")
+    notes = list(sitemap.warnings)
+    return Analysis(found=_not_too_long(found, notes), notes=tuple(notes), content="sitemap")
 
 
 def _feed(body: bytes, url: str, scope: Scope | None) -> Analysis:
@@ -257,4 +282,6 @@ def _feed(body: bytes, url: str, scope: Scope | None) -> Analysis:
         for entry in feed.entries
         if is_fetchable(entry.link)
     )
-    return Analysis(found=_kept(found, scope), notes=tuple(feed.warnings), content="feed")
+    notes = list(feed.warnings)
+    kept = _not_too_long(_kept(found, scope), notes)
+    return Analysis(found=kept, notes=tuple(notes), content="feed")

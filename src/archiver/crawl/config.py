@@ -19,7 +19,8 @@ A scheduled crawl of many sites is one TOML file (``archiver crawl --config craw
 
 Settings resolve in this order, later wins: ``archiver.settings.DEFAULTS``, the
 profile's ``[crawl]`` table, the file's top level, the file's ``[[site]]`` entry,
-command-line options.
+command-line options. The archivist's file beats the shipped profile: a global
+``delay = 5`` chosen for politeness is never lowered by a profile's ``delay = 2``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 from archiver.errors import ConfigError, ProfileError
 from archiver.settings import DEFAULTS, Settings
 from archiver.sites import Profile, ProfileRegistry, registry
-from archiver.urls import host_of, is_http_url, normalize_url
+from archiver.urls import explicit_port, host_of, is_http_url, normalize_url
 
 _SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
 _SITE_KEYS = {
@@ -48,6 +49,17 @@ _SITE_KEYS = {
     "max_pages",
 } | _SETTING_NAMES
 _TOP_KEYS = {"site", "db", "allow_hosts", "operator"} | _SETTING_NAMES
+
+
+def port_allowed(
+    host: str, port: int | None, origins: Container[tuple[str, int | None]], ported: Container[str]
+) -> bool:
+    """Scope is per origin: a host named with a port (a seed ``http://h:8080/``, an
+    ``allow_hosts`` entry ``"h:8080"``) allows the ports it was named with; any other
+    host its scheme's default port only (``port`` None), http and https alike."""
+    if host in ported:
+        return (host, port) in origins
+    return port is None
 
 
 def in_domains(host: str, domains: Container[str]) -> bool:
@@ -70,9 +82,17 @@ class Target:
     settings: Settings
     since: date | None = None
     max_pages: int = 0
+    #: (host, port) pairs named with a port (None: the default port), and those hosts.
+    origins: frozenset[tuple[str, int | None]] = frozenset()
+    ported: frozenset[str] = frozenset()
 
     def in_scope(self, url: str) -> bool:
-        return is_http_url(url) and in_domains(host_of(url), self.hosts)
+        if not is_http_url(url):
+            return False
+        host = host_of(url)
+        return in_domains(host, self.hosts) and port_allowed(
+            host, explicit_port(url), self.origins, self.ported
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +163,8 @@ def make_plan(
     profiles = profiles or registry()
     config = config or {}
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    base = _apply(DEFAULTS, {k: v for k, v in config.items() if k in _SETTING_NAMES}, "config")
+    top = {k: v for k, v in config.items() if k in _SETTING_NAMES}
+    base = _apply(DEFAULTS, top, "config")
     entries: list[dict[str, Any]] = [dict(e) for e in config.get("site", [])]
     for name in names:
         entry: dict[str, Any] = {"url": name} if "://" in name else {"name": name}
@@ -152,8 +173,8 @@ def make_plan(
         entries.append(entry)
     if not entries:
         raise ConfigError("nothing to crawl: name a site profile or a URL, or give --config")
-    global_allow = [h.lower() for h in config.get("allow_hosts", [])]
-    targets = [_target(entry, base, profiles, overrides, since, global_allow) for entry in entries]
+    global_allow = [str(h) for h in config.get("allow_hosts", [])]
+    targets = [_target(entry, top, profiles, overrides, since, global_allow) for entry in entries]
     return CrawlPlan(
         targets=tuple(targets),
         settings=_apply(base, overrides, "option"),
@@ -164,7 +185,7 @@ def make_plan(
 
 def _target(
     entry: dict[str, Any],
-    base: Settings,
+    top: dict[str, Any],
     profiles: ProfileRegistry,
     overrides: dict[str, Any],
     since: date | None,
@@ -200,10 +221,17 @@ def _target(
             raise ConfigError("the profile names no host or seed to start from", site=prof.name)
         hosts = {h.removeprefix("www.") for h in prof.hosts} | {host_of(u) for u in seeds}
         name = prof.name
-    hosts |= {h.lower() for h in entry.get("allow_hosts", [])} | set(global_allow)
+    allowed = [_host_port(h, name) for h in [*entry.get("allow_hosts", []), *global_allow]]
+    hosts |= {h for h, _ in allowed}
+    origins = {(host_of(u), explicit_port(u)) for u in seeds}
+    origins |= {(h, p) for h, p in allowed if p is not None}
+    ported = {h for h, p in origins if p is not None}
+    # A host named both with and without a port keeps its default port too.
+    origins |= {(h, None) for h, p in allowed if p is None and h in ported}
     settings = _apply(
-        base, dict(prof.crawl) if prof else {}, f"profile {prof.name if prof else ''}"
+        DEFAULTS, dict(prof.crawl) if prof else {}, f"profile {prof.name if prof else ''}"
     )
+    settings = _apply(settings, top, "config")
     settings = _apply(settings, {k: v for k, v in entry.items() if k in _SETTING_NAMES}, name)
     settings = _apply(settings, overrides, "option")
     entry_since = entry.get("since")
@@ -222,7 +250,20 @@ def _target(
         settings=settings,
         since=since or entry_since,
         max_pages=int(entry.get("max_pages") or 0),
+        origins=frozenset(origins),
+        ported=frozenset(ported),
     )
+
+
+def _host_port(entry: object, site: str) -> tuple[str, int | None]:
+    """An ``allow_hosts`` entry: ``"cdn.example.vn"`` or ``"127.0.0.2:8081"``."""
+    text = str(entry).strip().lower()
+    host, _, port = text.rpartition(":") if ":" in text.rpartition("]")[2] else (text, "", "")
+    if not port:
+        return host_of(f"http://{text}/"), None
+    if not port.isdigit():
+        raise ConfigError(f"allow_hosts entry {entry!r} has a bad port", site=site)
+    return host_of(f"http://{host}/"), int(port)
 
 
 def _apply(settings: Settings, values: dict[str, Any], where: str) -> Settings:

@@ -19,7 +19,6 @@ import contextlib
 import signal
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from archiver.crawl.outcome import Outcome
 from archiver.crawl.report import Reporter, Stats
 from archiver.crawl.seeds import seed_urls
 from archiver.crawl.turns import Turns, now
+from archiver.crawl.workers import start_workers, stop_workers
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.robots import robots_url
 from archiver.store.frontier import Claimed, NewURL
@@ -43,7 +43,8 @@ REFILL_PAUSE = 0.25
 FLUSH_BATCH = 64
 FLUSH_SECONDS = 0.25
 #: A run waits for URLs that come due within this many seconds (Retry-After, retries);
-#: later ones (view-count revisits in hours or days) are left to the next scheduled run.
+#: later ones (a host paused for longer, view-count revisits in hours or days) are left
+#: to the next scheduled run.
 MAX_IDLE_WAIT = 120.0
 
 
@@ -63,8 +64,11 @@ class Crawl:
         warc: Any = None,
         max_pages: int = 0,
         fetcher_options: dict[str, Any] | None = None,
+        close_in_workers: tuple[int, ...] = (),
     ) -> None:
         self.plan = plan
+        #: Descriptors the worker processes must not keep (the run lock's).
+        self.close_in_workers = close_in_workers
         self.frontier = frontier
         self.run_id = run_id
         self.reporter = reporter
@@ -83,11 +87,16 @@ class Crawl:
         #: Hosts with a robots.txt turn running: their pages wait for it.
         self._robots_in_flight: set[str] = set()
         self._checked: dict[str, float] = {}
-        self.tasks: set[asyncio.Task[Outcome]] = set()
+        self.tasks: dict[asyncio.Task[Outcome], Claimed] = {}
+        #: Rows of turns cancelled by a stop: given back to the frontier unfetched.
+        self._abandoned: list[int] = []
         self._finished: deque[Outcome] = deque()
         self._wake = asyncio.Event()
         self.pending: list[Outcome] = []
         self.stopping = False
+        #: A second signal: stop at once, without the grace for pages in flight.
+        self.forced = False
+        self._grace_until = 0.0
         self.max_pages_reached = False
         self.started_pages = 0
         self._last_flush = time.monotonic()
@@ -99,7 +108,7 @@ class Crawl:
         loop = asyncio.get_running_loop()
         self._install_signals(loop)
         if self.workers > 0:
-            self.turns.executor = ProcessPoolExecutor(max_workers=self.workers)
+            self.turns.executor = start_workers(self.workers, close_fds=self.close_in_workers)
         try:
             seeds = seed_urls(self.plan, now().date())
             seeded = self.frontier.start(
@@ -112,11 +121,18 @@ class Crawl:
             )
             await self._loop()
         finally:
+            self._cancel_turns()
+            if self.tasks:
+                await asyncio.wait(list(self.tasks))
+            while self._finished:  # turns that ended while the others were cancelled
+                self._record(self._finished.popleft())
             self._flush(force=True)
-            self.frontier.release([item.id for q in self.queues.values() for item in q])
+            unfetched = [item.id for q in self.queues.values() for item in q]
+            self.frontier.release(unfetched + self._abandoned)
             await self.fetcher.aclose()
             if self.turns.executor is not None:
-                self.turns.executor.shutdown(wait=True, cancel_futures=True)
+                # A stopped crawl does not wait for a page being parsed.
+                stop_workers(self.turns.executor, wait=not self.stopping)
             self._remove_signals(loop)
         return self.stats
 
@@ -125,32 +141,47 @@ class Crawl:
             if not self.stopping:
                 self._refill()
                 self._start_turns()
+            elif self.tasks and (self.forced or time.monotonic() >= self._grace_until):
+                self._cancel_turns()
             if not self.tasks and not self._finished:
                 if self.stopping:
-                    return
+                    return  # paused hosts and queued URLs wait for the next run
                 wait = self._idle_wait()
                 if wait is None:
                     return
-                await asyncio.sleep(wait)
+                await self._sleep(wait)  # a stop wakes it
                 continue
             if not self._finished:
                 # Sleep until a turn ends or a host's pause is over. (asyncio.wait over the
                 # task set costs time in proportion to the number of turns in flight.)
-                timeout = max(min(self._next_ready_in(), FLUSH_SECONDS), 0.001)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout)
+                timeout = min(self._next_ready_in(), FLUSH_SECONDS)
+                if self.stopping:
+                    timeout = min(timeout, self._grace_until - time.monotonic())
+                await self._sleep(max(timeout, 0.001))
             self._wake.clear()
             while self._finished:
                 self._record(self._finished.popleft())
             self._flush()
             self._tick()
 
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep until a turn ends, a stop is asked for, or ``seconds`` have passed."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
     def _turn_done(self, task: asyncio.Task[Outcome]) -> None:
-        self.tasks.discard(task)
-        # Turns catch their own errors; a cancelled one (shutdown) gives nothing to record.
-        if not task.cancelled():
+        item = self.tasks.pop(task)
+        # Turns catch their own errors; a cancelled one (a stop) gives nothing to record,
+        # and its URL goes back to the frontier as it was.
+        if task.cancelled():
+            self._abandoned.append(item.id)
+        else:
             self._finished.append(task.result())
         self._wake.set()
+
+    def _cancel_turns(self) -> None:
+        for task in self.tasks:
+            task.cancel()
 
     def _refill(self) -> None:
         """Claim due URLs for hosts whose in-memory queue runs low (each host at most 4 times/s)."""
@@ -183,31 +214,49 @@ class Crawl:
                     self.stopping = self.max_pages_reached = True
                     return
                 item = queue[0]
-                # One cache lookup for the page: its origin's policy, when current.
-                policy = self.robots.current(item.url) if item.kind != "robots" else None
-                if item.kind != "robots" and policy is None:
-                    robots_item = self._robots_turn_for(item, queue)
-                    if robots_item is None:
+                try:
+                    if not self._start_turn(host, queue, item):
                         break  # the robots.txt turn is in flight or not due: wait for it
-                    item = robots_item
-                else:
-                    queue.popleft()
-                    if policy is not None and not policy.can_fetch(
-                        item.url, self.robots.user_agent
-                    ):
-                        # No request is made, so the host's pace is not spent on it.
-                        self._record(
-                            Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))
+                except Exception as error:  # a failure tied to one URL stays with that URL
+                    if queue and queue[0] is item:
+                        queue.popleft()
+                    self._record(
+                        Outcome(
+                            item,
+                            "failed",
+                            error=f"{type(error).__name__}: {error}",
+                            label="crash",
+                            site=item.site,
                         )
-                        continue
-                if item.kind == "robots":
-                    self._robots_in_flight.add(host)
-                self.politeness.started(host)
-                self.queues[host] = self.queues.pop(host)
-                self.started_pages += 1
-                task = asyncio.create_task(self.turns.run(item))
-                task.add_done_callback(self._turn_done)
-                self.tasks.add(task)
+                    )
+
+    def _start_turn(self, host: str, queue: deque[Claimed], item: Claimed) -> bool:
+        """Start the turn of ``item`` (the head of ``queue``), or of the robots.txt it needs
+        first; False when that robots.txt is still to come."""
+        # One cache lookup for the page: its origin's policy, when current.
+        policy = self.robots.current(item.url) if item.kind != "robots" else None
+        if item.kind != "robots" and policy is None:
+            robots_item = self._robots_turn_for(item, queue)
+            if robots_item is None:
+                return False
+            item = robots_item
+        else:
+            queue.popleft()
+            if policy is not None and not policy.can_fetch(item.url, self.robots.user_agent):
+                # No request is made, so the host's pace is not spent on it.
+                self._record(
+                    Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))
+                )
+                return True
+        if item.kind == "robots":
+            self._robots_in_flight.add(host)
+        self.politeness.started(host)
+        self.queues[host] = self.queues.pop(host)
+        self.started_pages += 1
+        task = asyncio.create_task(self.turns.run(item))
+        task.add_done_callback(self._turn_done)
+        self.tasks[task] = item
+        return True
 
     def _robots_turn_for(self, item: Claimed, queue: deque[Claimed]) -> Claimed | None:
         """The robots.txt turn that must come before ``item``; None while one is in flight.
@@ -236,18 +285,31 @@ class Crawl:
         return min(finite, default=FLUSH_SECONDS)
 
     def _idle_wait(self) -> float | None:
-        """How long to sleep with nothing in flight; None when the run is over."""
+        """How long to sleep with nothing in flight; None when the run is over.
+
+        The soonest of: a host with claimed URLs may start one; a URL of a host with
+        nothing claimed comes due in the frontier (found by the last turns, or a retry).
+        A paused host never hides the others' work.
+        """
         waits = self._queued_waits()
-        if waits:
-            return max(min(waits), 0.001)
         self._flush(force=True)
-        due = self.frontier.next_due(sorted(self.turns.hosts))
-        if due is None:
-            return None
-        seconds = (datetime.fromisoformat(due) - now()).total_seconds()
-        if seconds > MAX_IDLE_WAIT:
-            return None
-        return max(seconds, 0.01)
+        clock = time.monotonic()
+        idle = sorted(h for h in self.turns.hosts if not self.queues.get(h))
+        # A host in a pause is claimed from only when the pause ends: its due URLs wait.
+        pauses = {h: self.politeness.wait_time(h) for h in idle}
+        ready = [h for h in idle if pauses[h] <= 1.0]
+        due = self.frontier.next_due(ready) if ready else None
+        if due is not None:
+            # Not before the host is asked again (REFILL_PAUSE after an empty claim).
+            soonest = min(max(self._checked.get(h, 0.0) - clock, 0.0) for h in ready)
+            waits.append(max(_seconds_until(due), soonest))
+        for host in idle:
+            if pauses[host] > 1.0 and (paused_due := self.frontier.next_due([host])):
+                waits.append(max(_seconds_until(paused_due), pauses[host]))
+        wait = min(waits, default=None)
+        if wait is None or wait > MAX_IDLE_WAIT:
+            return None  # later work (a long pause, revisits) is the next run's
+        return max(wait, 0.01)
 
     # --- bookkeeping --------------------------------------------------------------------
 
@@ -328,10 +390,27 @@ class Crawl:
                 loop.remove_signal_handler(sig)
 
     def stop(self) -> None:
-        """Finish the turns in flight, commit, and end the run (SIGINT, SIGTERM)."""
-        if not self.stopping:
-            self.stopping = True
-            self.reporter.note("Stopping: finishing the pages in flight...")
+        """End the run soon (SIGINT, SIGTERM): the turns in flight get ``stop_grace``
+        seconds to finish and be committed, the others go back to the frontier. A
+        second call cancels them at once."""
+        if self.stopping:
+            if not self.forced:
+                self.forced = True
+                self.reporter.note("Stopping now; pages in flight go back to the queue")
+                self._wake.set()
+            return
+        self.stopping = True
+        grace = self.plan.settings.stop_grace
+        self._grace_until = time.monotonic() + grace
+        self.reporter.note(
+            f"Stopping: {len(self.tasks)} pages in flight get up to {grace:g} s to finish "
+            "(signal again to stop at once)"
+        )
+        self._wake.set()
+
+
+def _seconds_until(stamp: str) -> float:
+    return (datetime.fromisoformat(stamp) - now()).total_seconds()
 
 
 def make_reporter(*, quiet: bool, verbose: bool, log_json: bool, live: bool) -> Reporter:

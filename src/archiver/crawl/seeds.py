@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from archiver.crawl.config import CrawlPlan, Target
+from archiver.fetch.robots import robots_url
 from archiver.store.frontier import PRIORITY, NewURL
 from archiver.urls import host_of, normalize_url
 
@@ -24,11 +25,10 @@ def seed_urls(plan: CrawlPlan, today: date) -> Seeds:
     urls: list[NewURL] = []
     refresh: list[str] = []
     for target in plan.targets:
-        scheme_of = {host_of(s): s.split("://", 1)[0] for s in target.seeds}
-        default_scheme = next(iter(scheme_of.values()), "https")
-        for host in sorted(target.hosts):
-            scheme = scheme_of.get(host, default_scheme)
-            urls.append(NewURL(f"{scheme}://{host}/robots.txt", host, target.name, "robots"))
+        # robots.txt of each origin a seed names, as the seed spells it (port, www.); other
+        # in-scope origins get theirs when a page of theirs comes up (the engine asks first).
+        for robots in dict.fromkeys(robots_url(s) for s in target.seeds):
+            urls.append(NewURL(robots, host_of(robots), target.name, "robots"))
         discovery = target.profile.discovery if target.profile else None
         entries: list[tuple[str, str]] = [(s, "seed") for s in target.seeds]
         if discovery is not None:

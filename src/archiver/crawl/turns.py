@@ -22,10 +22,10 @@ from archiver.dates import VN_TZ, parse_iso
 from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
-from archiver.fetch.robots import RobotsCache
+from archiver.fetch.robots import RobotsCache, robots_url
 from archiver.store.frontier import Claimed, NewURL
 from archiver.store.times import iso
-from archiver.urls import host_of, normalize_url
+from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).
 MAX_PAGE_DEPTH = 6
@@ -81,7 +81,10 @@ class Turns:
                 self._add_host(host, target)
         self._released: set[int] = set()
         self._new_robots: list[NewURL] = []
-        self.scope = Scope(h for target in plan.targets for h in target.hosts)
+        self.scope = Scope(
+            (h for target in plan.targets for h in target.hosts),
+            (o for target in plan.targets for o in target.origins),
+        )
         #: URLs this run has already handed to the frontier (bounded; a miss only costs a lookup).
         self.known: set[str] = set()
 
@@ -191,7 +194,8 @@ class Turns:
     def _failure(self, outcome: Outcome, item: Claimed, result: FetchResult) -> Outcome:
         kind = result.kind
         final = result.last
-        outcome.error = final.error or kind.replace("_", " ")
+        words = kind.replace("_", " ")
+        outcome.error = final.error or (f"{words}: {result.detail}" if result.detail else words)
         if final.status and kind == "client_error":
             outcome.error = f"HTTP {final.status}"
         if kind == "retry_later" and result.retry_at is not None:
@@ -283,12 +287,14 @@ class Turns:
         URLs from :func:`analyze` come normalised with their host and classified by the
         page's own profile; others (robots.txt sitemaps, next pages) are normalised here.
         """
+        if len(url) > MAX_URL_LENGTH:
+            return None
         if host is None:
             url = normalize_url(url)
             host = url_host(url)
         owner = self.plan.target_for_host(host)
-        if owner is None:
-            return None
+        if owner is None or not self.scope.allows(url, host):
+            return None  # another site, or another port of the host
         if owner is not target and owner.profile is not None:
             # A link into another target of the crawl: that site's URL patterns decide.
             url_kind = owner.profile.url_kind(url)
@@ -298,10 +304,7 @@ class Turns:
         if host not in self.hosts:
             # A new in-scope host (a subdomain): it gets its own pace and robots.txt first.
             self._add_host(host, owner)
-            scheme = url.split("://", 1)[0]
-            self._new_robots.append(
-                NewURL(f"{scheme}://{host}/robots.txt", host, owner.name, "robots")
-            )
+            self._new_robots.append(NewURL(robots_url(url), host, owner.name, "robots"))
         depth = parent.depth + 1 if depth is None else depth
         if kind == "page" and depth > MAX_PAGE_DEPTH:
             return None

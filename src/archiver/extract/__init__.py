@@ -39,7 +39,7 @@ from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
 from archiver.sites import Profile, registry
 from archiver.text import clean_or_none, detect_language
-from archiver.urls import host_of, normalize_url
+from archiver.urls import check_url, host_of, normalize_url
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "Page", "extract", "extract_page", "load_page"]
 
@@ -63,8 +63,10 @@ def extract(
 
     ``headers`` are the HTTP response headers (their charset is honoured);
     ``profile`` forces a site profile (an object or a profile name) instead of
-    choosing one by URL and markup.
+    choosing one by URL and markup. A ``url`` that cannot be parsed at all
+    (``http://[::1``) raises :class:`~archiver.errors.InputError`.
     """
+    check_url(url)
     return extract_page(load_page(html, headers), url, fetched_at=fetched_at, profile=profile)
 
 

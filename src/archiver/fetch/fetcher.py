@@ -50,6 +50,9 @@ Allow = Callable[[str], bool | Awaitable[bool]]
 Gap = Callable[[str], float]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: The chain's own deadline fires this long after the URL deadline, which each request
+#: already obeys: a request is never cut off by the outer one, so it is always recorded.
+_DEADLINE_SLACK = 1.0
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _NOTHING = Body(b"", 0)
 
@@ -70,8 +73,14 @@ class _Attempt:
         return self.exchange.header(name)
 
 
-def _describe(error: BaseException, settings: Settings) -> str:
+class _DeadlinePassed(Exception):
+    """The URL's deadline (``Settings.url_deadline``) passed before another request."""
+
+
+def _describe(error: BaseException, settings: Settings, limit: float) -> str:
     if isinstance(error, TimeoutError):
+        if limit < settings.total_timeout:
+            return f"URL deadline of {settings.url_deadline:g}s passed"
         return f"total deadline of {settings.total_timeout:g}s passed"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
@@ -164,11 +173,15 @@ class Fetcher:
         last_modified: str | None = None,
         allow: Allow | None = None,
         gap: Gap | None = None,
+        head: int | None = None,
     ) -> FetchResult:
         """Fetch ``url``, following redirects; conditional when ``etag``/``last_modified``.
 
         ``gap(url)`` gives the politeness delay of ``url``'s host: a retry or a redirect
-        hop waits that long after the previous request of this fetch ended.
+        hop waits that long after the previous request of this fetch ended. ``head``
+        asks for the first ``head`` bytes of the body only (robots.txt: RFC 9309 wants
+        its first 500 KiB obeyed however large the file): they are read even when the
+        Content-Length announces more than the size limit.
         """
         headers = dict(self._headers)
         if etag:
@@ -185,10 +198,25 @@ class Fetcher:
         exchanges: list[Exchange] = []
         hops = [_chain_key(current)]
         seen = {hops[0]: 1}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.url_deadline
         while True:
-            retried = await self.retry.run(
-                functools.partial(self._attempt, current, headers, exchanges, gap)
+            attempt = functools.partial(
+                self._attempt, current, headers, exchanges, gap, deadline, head
             )
+            try:
+                # Each request stops at the deadline by itself; this bounds the waits
+                # between them (retry backoff, politeness gaps) too.
+                async with asyncio.timeout_at(deadline + _DEADLINE_SLACK):
+                    retried = await self.retry.run(attempt)
+            except (_DeadlinePassed, TimeoutError):
+                if not exchanges:
+                    return self._unrequestable(url, "URL deadline passed before any request")
+                detail = (
+                    f"URL deadline of {self.settings.url_deadline:g}s passed after "
+                    f"{len(exchanges)} requests"
+                )
+                return self._finish(url, hops, exchanges, "network_error", detail)
             last = retried.result
             if last.failure is not None or last.status not in _REDIRECTS:
                 kind, detail, retry_at = self._classify(retried)
@@ -299,14 +327,26 @@ class Fetcher:
     # -- one request ----------------------------------------------------------------------
 
     async def _attempt(
-        self, url: httpx.URL, headers: dict[str, str], out: list[Exchange], gap: Gap | None
+        self,
+        url: httpx.URL,
+        headers: dict[str, str],
+        out: list[Exchange],
+        gap: Gap | None,
+        deadline: float,
+        head: int | None = None,
     ) -> _Attempt:
-        """One request and its body, within limits; the exchange is appended to ``out``."""
+        """One request and its body, within limits; the exchange is appended to ``out``.
+
+        ``deadline`` (event-loop time) is the URL's: past it, no request is made.
+        """
         if gap is not None and out:
             ended = out[-1].fetched_at.timestamp() + (out[-1].elapsed or 0.0)
             remaining = gap(str(url)) - (datetime.now(UTC).timestamp() - ended)
             if remaining > 0:
                 await asyncio.sleep(remaining)
+        limit = min(self.settings.total_timeout, deadline - asyncio.get_running_loop().time())
+        if limit <= 0 and out:
+            raise _DeadlinePassed
         fetched_at = datetime.now(UTC)
         started = time.perf_counter()
         response: httpx.Response | None = None
@@ -316,11 +356,11 @@ class Fetcher:
         async with self.clients.lease(url) as client:
             request = client.build_request("GET", url, headers=headers)
             try:
-                async with asyncio.timeout(self.settings.total_timeout):
+                async with asyncio.timeout(max(limit, 0.0)):
                     response = await client.send(request, stream=True)
                     try:
                         ip_address = _server_ip(response)
-                        body = await self._read(response)
+                        body = await self._read(response, head)
                     finally:
                         await response.aclose()
             except (TimeoutError, httpx.TransportError, httpx.InvalidURL) as error:
@@ -332,7 +372,9 @@ class Fetcher:
                 else:
                     failure = error
             request.extensions.pop(RESPONSE_KEY, None)
-        error_text = _describe(failure, self.settings) if failure is not None else body.detail
+        error_text = (
+            _describe(failure, self.settings, limit) if failure is not None else body.detail
+        )
         exchange = Exchange(
             url=str(request.url),
             final_url=str(request.url),
@@ -353,13 +395,17 @@ class Fetcher:
         out.append(exchange)
         return _Attempt(exchange, failure, body)
 
-    async def _read(self, response: httpx.Response) -> Body:
-        """The body of ``response``, unless there is none or it is announced too large."""
+    async def _read(self, response: httpx.Response, head: int | None = None) -> Body:
+        """The body of ``response``, unless there is none or it is announced too large
+        (``head``: its first bytes, whatever is announced)."""
         if response.status_code in (204, 304):
             return _NOTHING
         length = _content_length(response.headers)
-        limit = self.limits.max_bytes
-        if length is not None and length > limit:
+        limits = self.limits
+        if head is not None:
+            limits = dataclasses.replace(limits, max_bytes=min(head, limits.max_bytes))
+        limit = limits.max_bytes
+        if length is not None and length > limit and head is None:
             return Body(
                 b"",
                 0,
@@ -370,8 +416,12 @@ class Fetcher:
         if response.is_stream_consumed:
             # A transport that hands over responses already read (httpx.MockTransport
             # given ``content=``, with a Content-Length checked above): httpx decoded it.
-            codings = content_codings(response.headers.get("content-encoding"))[0]
-            return Body(response.content, len(response.content), tuple(codings))
+            codings = tuple(content_codings(response.headers.get("content-encoding"))[0])
+            data = response.content
+            if len(data) > limit:
+                detail = f"body larger than {limit} bytes"
+                return Body(data[:limit], len(data), codings, "too_large", detail, True)
+            return Body(data, len(data), codings)
         return await read_body(
-            response.aiter_raw(), response.headers.get("content-encoding"), self.limits
+            response.aiter_raw(), response.headers.get("content-encoding"), limits
         )

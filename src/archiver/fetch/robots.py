@@ -33,25 +33,39 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 
-from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS, RobotsPolicy
+from archiver.discover.robots import MAX_ROBOTS_BYTES, UNREACHABLE_RETRY_SECONDS, RobotsPolicy
 from archiver.fetch.clients import origin_of
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
+from archiver.urls import normalize_url
 
 __all__ = ["DAY", "RobotsCache", "robots_url"]
 
 DAY = 24 * 3600.0
-_UNAVAILABLE = ("client_error", "redirect_loop", "too_many_redirects", "bad_redirect",
-                "disallowed", "bad_url")
+_UNAVAILABLE = (
+    "client_error",
+    "redirect_loop",
+    "too_many_redirects",
+    "bad_redirect",
+    "disallowed",
+    "bad_url",
+)
 
 
 def robots_url(url: str) -> str:
-    """``scheme://host[:port]/robots.txt`` for any URL of the host."""
-    return str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
+    """``scheme://host[:port]/robots.txt`` of ``url``'s origin, exactly as the URL spells it.
+
+    robots.txt is per origin (RFC 9309 §2.3): the port and a ``www.`` are kept (the
+    politeness key of a host may drop them, the URL fetched must not).
+    """
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc.rpartition("@")[2]
+    return normalize_url(f"{parts.scheme}://{netloc}/robots.txt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +162,9 @@ class RobotsCache:
         return await asyncio.shield(loading)
 
     async def _load(self, origin: str, url: str) -> tuple[_Cached, FetchResult]:
-        result = await self.fetcher.fetch(url)
+        # Only the head of a huge robots.txt is read, and obeyed (a 20 MB file that starts
+        # with "Disallow: /" forbids everything; it is not refused as too large).
+        result = await self.fetcher.fetch(url, head=MAX_ROBOTS_BYTES)
         self._results.append(result)
         if result.kind in UNREACHABLE_KINDS:
             now = datetime.now(UTC)

@@ -3,7 +3,9 @@
 Answers origin-form requests (``GET /path`` with a Host header) and absolute-form proxy
 requests (``GET http://tamky.gov.vn/x``), so a client configured with
 ``proxy="http://127.0.0.1:PORT"`` crawls sites under their real names while every packet
-stays on loopback. ``CONNECT`` (https through a proxy) is refused: replay serves http only.
+stays on loopback. ``CONNECT host:443`` (https through a proxy) opens a TLS tunnel with a
+certificate for the host from a local CA (:class:`~archiver.replay.tls.LocalCA`) when
+the server has one, and is refused (501) otherwise.
 Keep-alive, any number of concurrent connections; bodies are streamed with back-pressure.
 
     with ReplayServer(ReplaySite("fixtures/site")) as base_url:   # background thread
@@ -17,15 +19,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import ssl
 import threading
 from http import HTTPStatus
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import h11
 
 from archiver.errors import InputError
 from archiver.headers import header_value, latin1_pairs
 from archiver.replay.site import ReplaySite
+
+if TYPE_CHECKING:
+    from archiver.replay.tls import LocalCA
 
 __all__ = ["ReplayServer", "check_loopback"]
 
@@ -59,8 +66,11 @@ def _reason(status: int) -> bytes:
 class ReplayServer:
     """Serves a :class:`ReplaySite` on ``host:port`` (port 0: any free port)."""
 
-    def __init__(self, site: ReplaySite, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, site: ReplaySite, host: str = "127.0.0.1", port: int = 0, tls: LocalCA | None = None
+    ) -> None:
         self.site = site
+        self.tls = tls
         self.host = check_loopback(host)
         self.port = port
         self._server: asyncio.Server | None = None
@@ -164,7 +174,7 @@ class ReplayServer:
         self._connections.add(task)
         try:
             await self._serve_connection(reader, writer)
-        except (ConnectionError, asyncio.CancelledError, h11.ProtocolError):
+        except (ConnectionError, asyncio.CancelledError, h11.ProtocolError, ssl.SSLError):
             pass
         finally:
             self._connections.discard(task)
@@ -173,8 +183,9 @@ class ReplayServer:
                 await writer.wait_closed()
 
     async def _serve_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tunnel: str | None = None
     ) -> None:
+        """Requests on one connection; ``tunnel`` is the host of a CONNECT tunnel it runs in."""
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=_MAX_HEADER_BYTES)
         while True:
             try:
@@ -184,10 +195,37 @@ class ReplayServer:
                 return
             if request is None:
                 return
-            keep_going = await self._respond(conn, writer, request)
+            if request.method == b"CONNECT" and self.tls is not None and tunnel is None:
+                await self._tunnel(conn, reader, writer, request)
+                return
+            keep_going = await self._respond(conn, writer, request, tunnel)
             if not keep_going or conn.our_state is h11.MUST_CLOSE:
                 return
             conn.start_next_cycle()
+
+    async def _tunnel(
+        self,
+        conn: h11.Connection,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        request: h11.Request,
+    ) -> None:
+        """Answer ``CONNECT host:port`` with 200, speak TLS as ``host``, serve what comes."""
+        authority = request.target.decode("ascii", "replace")
+        host, _, port = authority.rpartition(":")
+        if not host or not port.isdigit():
+            await self._send_error(conn, writer, 400)
+            return
+        host = host.strip("[]").lower()
+        assert self.tls is not None
+        context = await asyncio.get_running_loop().run_in_executor(None, self.tls.context, host)
+        writer.write(
+            conn.send(h11.Response(status_code=200, headers=[], reason=b"Connection Established"))
+        )
+        await writer.drain()
+        await writer.start_tls(context)
+        named = host if port == "443" else f"{host}:{port}"
+        await self._serve_connection(reader, writer, tunnel=named)
 
     async def _read_request(
         self, conn: h11.Connection, reader: asyncio.StreamReader
@@ -205,21 +243,30 @@ class ReplayServer:
                 return None
             # h11.Data: a request body, which replay ignores.
 
-    async def _send_error(self, conn: h11.Connection, writer: asyncio.StreamWriter,
-                          status: int) -> None:
+    async def _send_error(
+        self, conn: h11.Connection, writer: asyncio.StreamWriter, status: int
+    ) -> None:
         if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
             return
         body = f"{status} {_reason(status).decode()}\n".encode()
-        headers = [("Content-Type", "text/plain"), ("Content-Length", str(len(body))),
-                   ("Connection", "close")]
-        writer.write(conn.send(h11.Response(status_code=status, headers=headers,
-                                            reason=_reason(status))))
+        headers = [
+            ("Content-Type", "text/plain"),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+        ]
+        writer.write(
+            conn.send(h11.Response(status_code=status, headers=headers, reason=_reason(status)))
+        )
         writer.write(conn.send(h11.Data(data=body)))
         writer.write(conn.send(h11.EndOfMessage()))
         await writer.drain()
 
     async def _respond(
-        self, conn: h11.Connection, writer: asyncio.StreamWriter, request: h11.Request
+        self,
+        conn: h11.Connection,
+        writer: asyncio.StreamWriter,
+        request: h11.Request,
+        tunnel: str | None = None,
     ) -> bool:
         """Answer one request; False when the connection must end."""
         method = request.method.decode("ascii", "replace")
@@ -229,6 +276,9 @@ class ReplayServer:
             await self._send_error(conn, writer, 501)
             return False
         host = header_value(headers, "host")  # h11 gives names in lower case
+        if tunnel is not None:
+            # Inside https: the tunnel's host, whatever port the Host header repeats.
+            host = tunnel
         response = self.site.respond(method, target, headers, host=host, via="server")
         try:
             if response.delay:
@@ -236,10 +286,15 @@ class ReplayServer:
             if response.close:
                 writer.transport.abort()
                 return False
-            writer.write(conn.send(h11.Response(
-                status_code=response.status, headers=list(response.headers),
-                reason=_reason(response.status),
-            )))
+            writer.write(
+                conn.send(
+                    h11.Response(
+                        status_code=response.status,
+                        headers=list(response.headers),
+                        reason=_reason(response.status),
+                    )
+                )
+            )
             for chunk in response.body.chunks:
                 writer.write(conn.send(h11.Data(data=chunk)))
                 await writer.drain()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import IO, Any
@@ -14,12 +14,13 @@ from archiver import __version__
 from archiver.article import Article
 from archiver.errors import StoreError
 from archiver.fetch.exchange import Exchange
+from archiver.processes import alive, start_token
 from archiver.store import export as _export
 from archiver.store import indexes
 from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
-from archiver.store.connection import configure, open_connection, store_error
+from archiver.store.connection import check_pages, configure, open_connection, store_error
 from archiver.store.prepare import Prepared, prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.rows import decompress
@@ -33,7 +34,7 @@ __all__ = ["DEFAULT_PATH", "EXTRACTOR_VERSION", "Archive"]
 DEFAULT_PATH = "archive.db"
 #: Recorded with each article when the caller does not name the extractor's version.
 EXTRACTOR_VERSION = f"archiver {__version__}"
-RUN_STATUSES = frozenset({"running", "finished", "failed", "interrupted"})
+RUN_STATUSES = frozenset({"running", "finished", "failed", "interrupted", "killed"})
 
 
 class Archive:
@@ -64,6 +65,8 @@ class Archive:
         conn = open_connection(self.path, readonly=readonly, timeout=timeout)
         try:
             version = check_version(conn, self.path)
+            if not readonly:
+                check_pages(conn, self.path)
             configure(conn, readonly=readonly, timeout=timeout)
             if readonly and version < latest_version():
                 raise StoreError(
@@ -143,12 +146,42 @@ class Archive:
 
         ``arguments`` is stored as JSON (values that JSON cannot hold are stored as text).
         """
+        # The process is recorded too, so a run it never finished (kill -9) can be told
+        # from one still going: see mark_dead_runs.
+        values = {**arguments, "process": start_token(os.getpid())}
         with self.transaction("starting a crawl run") as writer:
             writer.cur.execute(
                 "INSERT INTO crawl_runs(started_at, arguments, status) VALUES (?, ?, 'running')",
-                (now_iso(), json.dumps(dict(arguments), ensure_ascii=False, default=str)),
+                (now_iso(), json.dumps(values, ensure_ascii=False, default=str)),
             )
             return writer.cur.lastrowid or 0
+
+    def mark_dead_runs(self, *, crawl_lock_held: bool = False) -> int:
+        """Mark ``killed`` the runs left ``running`` by a process that is gone; how many.
+
+        A run records its process; one without that record (older archives) is known
+        dead only when it is a crawl and ``crawl_lock_held`` (no other crawl can run).
+        """
+        with self.transaction("marking dead crawl runs") as writer:
+            rows = writer.cur.execute(
+                "SELECT id, arguments FROM crawl_runs WHERE status = 'running'"
+            ).fetchall()
+            dead = []
+            for run_id, arguments in rows:
+                try:
+                    recorded = json.loads(arguments or "{}")
+                except ValueError:
+                    recorded = {}
+                process = recorded.get("process") if isinstance(recorded, dict) else None
+                if isinstance(process, str):
+                    if not alive(process):
+                        dead.append(run_id)
+                elif crawl_lock_held and isinstance(recorded, dict) and "targets" in recorded:
+                    dead.append(run_id)
+            writer.cur.executemany(
+                "UPDATE crawl_runs SET status = 'killed' WHERE id = ?", [(i,) for i in dead]
+            )
+        return len(dead)
 
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
         if status not in RUN_STATUSES:
@@ -270,17 +303,16 @@ class Archive:
         exact: bool = False,
     ) -> list[SearchHit]:
         """Accent-insensitive full-text search, best first (see :mod:`archiver.store.search`)."""
-        with self.reading("searching") as conn:
-            return _search.search(
-                conn,
-                query,
-                site=site,
-                since=since,
-                until=until,
-                author=author,
-                limit=limit,
-                exact=exact,
+        return list(
+            self.iter_search(
+                query, site=site, since=since, until=until, author=author, limit=limit, exact=exact
             )
+        )
+
+    def iter_search(self, query: str, **options: Any) -> Iterator[SearchHit]:
+        """:meth:`search`, yielding each hit as soon as it is found (for streaming output)."""
+        with self.reading("searching") as conn:
+            yield from _search.iter_search(conn, query, **options)
 
     def export(
         self,
@@ -289,13 +321,23 @@ class Archive:
         site: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        author: str | None = None,
+        query: str | None = None,
+        fields: Sequence[str] | None = None,
+        raw: bool = False,
         out: IO[str],
         bom: bool = False,
     ) -> int:
-        """Stream articles to ``out`` as JSON lines or CSV; returns the number of rows written."""
+        """Stream articles to ``out`` as JSON lines or CSV; returns the number of rows written.
+
+        ``author`` and ``query`` filter as ``archiver search`` does (every match of the
+        query, not only the best); ``fields`` picks the columns; ``raw`` writes CSV cells
+        that start like a formula verbatim (see :mod:`archiver.store.export`).
+        """
+        selection = _export.Selection(site, since, until, author, query)
         with self.reading("exporting") as conn:
             return _export.export(
-                conn, format=format, site=site, since=since, until=until, out=out, bom=bom
+                conn, format=format, selection=selection, fields=fields, raw=raw, out=out, bom=bom
             )
 
     def stats(self) -> Stats:

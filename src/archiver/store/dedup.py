@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from archiver.urls import is_http_url, normalize_url
+from archiver.urls import host_of, is_http_url, normalize_url
 
 __all__ = [
     "BANDS",
@@ -119,10 +119,25 @@ def similarity(a: bytes, b: bytes) -> float:
 
 @dataclass(frozen=True, slots=True)
 class UrlIdentity:
-    """Where an article lives (``canonical``) and the other URLs that led to it."""
+    """Where an article lives (``canonical``) and the other URLs that led to it.
+
+    ``claim`` is a canonical link to another site's page (a syndicated copy naming the
+    original): recorded as a relation, never taken as this page's identity.
+    """
 
     canonical: str
     aliases: tuple[tuple[str, str], ...]  # (url, how it matched)
+    claim: str | None = None
+
+
+def same_site(host: str, other: str) -> bool:
+    """One site: the same host (``www.`` aside), or one a subdomain of the other
+    (``m.``, ``amp.`` copies naming the desktop page). IP addresses must be equal."""
+    if host == other:
+        return True
+    if not host or not other or host.replace(".", "").isdigit() or ":" in host:
+        return False
+    return host.endswith("." + other) or other.endswith("." + host)
 
 
 def url_identity(
@@ -134,8 +149,11 @@ def url_identity(
 ) -> UrlIdentity:
     """Pick the canonical URL of a fetched article and name every other URL that led to it.
 
-    The page's declared canonical URL wins when it is an HTTP URL; then the URL the
-    extractor reports; then where the request ended. Aliases are tagged
+    The page's declared canonical URL wins when it is an HTTP URL on the page's own
+    site (:func:`same_site`); then the URL the extractor reports; then where the
+    request ended. A declared canonical URL on another site is only a ``claim``:
+    a syndicated copy on site B naming A's article must not become A's article.
+    Aliases are tagged
     ``canonical`` (the page names another URL as canonical), ``redirect`` (the
     request was redirected) or ``normalized`` (the same URL with tracking
     parameters, another case, port or fragment).
@@ -148,6 +166,9 @@ def url_identity(
         return normalized[url]
 
     declared = canonical_url if canonical_url and is_http_url(canonical_url) else None
+    claim = None
+    if declared and not same_site(host_of(declared), host_of(final_url or article_url or "")):
+        claim, declared = normalize(declared), None
     canonical = normalize(declared or article_url or final_url)
     seen = {canonical}
     aliases: list[tuple[str, str]] = []
@@ -164,4 +185,4 @@ def url_identity(
         add(normalize(hop), "redirect")
     for raw in (declared, article_url, final_url, requested_url, *redirects):
         add(raw.strip() if raw else None, "normalized")
-    return UrlIdentity(canonical, tuple(aliases))
+    return UrlIdentity(canonical, tuple(aliases), claim)

@@ -3,18 +3,27 @@
 SQLite itself serialises each row (``json_object`` for JSON lines, quoting with
 ``replace`` for CSV), so Python only moves finished lines: about twice as fast as
 ``json.dumps`` or the ``csv`` module on article-length text.
+
+CSV cells are neutralised against formula injection by default (OWASP "CSV
+Injection"): a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading ``'``, so a spreadsheet shows it as text instead of running it.
+``raw=True`` writes cells verbatim; JSON lines are always verbatim.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
 from typing import IO
 
-from archiver.errors import StoreError
-from archiver.store.times import period_clauses
+from archiver.errors import QueryError, StoreError
+from archiver.store.query import parse
+from archiver.store.schema import FTS_TABLE
+from archiver.store.search import article_filters
 
-__all__ = ["COLUMNS", "FORMATS", "export"]
+__all__ = ["COLUMNS", "FORMATS", "Selection", "export"]
 
 FORMATS = ("jsonl", "csv")
 #: Exported columns, in order (``url`` is the canonical URL).
@@ -27,39 +36,67 @@ COLUMNS = (
 _LISTS = {"warnings": "'; '", "captions": "char(10)"}
 _NUMBERS = frozenset({"id", "view_count", "story_id"})
 _FETCH_ROWS = 1000
+#: First characters a spreadsheet reads as a formula (or that hide one after them).
+_FORMULA_STARTS = "'=', '+', '-', '@', char(9), char(13)"
 
 
-def _json_line() -> str:
-    fields = ", ".join(
-        f"'{name}', " + (f"json({name})" if name in _LISTS else name) for name in COLUMNS
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which articles to export: each filter as ``archiver search`` understands it."""
+
+    site: str | None = None
+    since: str | None = None
+    until: str | None = None
+    author: str | None = None
+    query: str | None = None
+
+
+def _json_line(fields: Sequence[str]) -> str:
+    pairs = ", ".join(
+        f"'{name}', " + (f"json(a.{name})" if name in _LISTS else f"a.{name}") for name in fields
     )
-    return f"json_object({fields})"
+    return f"json_object({pairs})"
 
 
-def _csv_field(name: str) -> str:
+def _csv_field(name: str, raw: bool) -> str:
     """One CSV field: numbers bare, text always quoted with inner quotes doubled (RFC 4180)."""
     if name in _NUMBERS:
-        return f"coalesce({name}, '')"
+        return f"coalesce(a.{name}, '')"
     if name in _LISTS:
-        value = f"(SELECT group_concat(value, {_LISTS[name]}) FROM json_each({name}))"
+        value = f"(SELECT group_concat(value, {_LISTS[name]}) FROM json_each(a.{name}))"
     else:
-        value = name
+        value = f"a.{name}"
+    if not raw:
+        formula = f"substr({value}, 1, 1) IN ({_FORMULA_STARTS})"
+        value = f"(CASE WHEN {formula} THEN '''' || {value} ELSE {value} END)"
     return f"""coalesce('"' || replace({value}, '"', '""') || '"', '')"""
 
 
-def _csv_line() -> str:
-    return " || ',' || ".join(_csv_field(name) for name in COLUMNS)
+def _csv_line(fields: Sequence[str], raw: bool) -> str:
+    return " || ',' || ".join(_csv_field(name, raw) for name in fields)
 
 
-def _lines(
-    conn: sqlite3.Connection, line: str, site: str | None, since: str | None, until: str | None
-) -> Iterator[list[tuple[str]]]:
-    clauses, params = period_clauses(since, until)
-    if site:
-        clauses.append("site = :site")
-        params["site"] = site
+def check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
+    """The columns to export, checked; all of :data:`COLUMNS` when none are named."""
+    if not fields:
+        return COLUMNS
+    unknown = [name for name in fields if name not in COLUMNS]
+    if unknown:
+        raise QueryError(
+            f"unknown field {unknown[0]!r} for --fields; choose among {', '.join(COLUMNS)}"
+        )
+    return tuple(dict.fromkeys(fields))
+
+
+def _lines(conn: sqlite3.Connection, line: str, selection: Selection) -> Iterator[list[tuple[str]]]:
+    clauses, params = article_filters(
+        selection.site, selection.since, selection.until, selection.author
+    )
+    if selection.query:
+        clauses.append(f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match)")
+        params["match"] = parse(selection.query).fts
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    cursor = conn.execute(f"SELECT {line} FROM articles{where} ORDER BY id", params)
+    cursor = conn.execute(f"SELECT {line} FROM articles a{where} ORDER BY a.id", params)
     while rows := cursor.fetchmany(_FETCH_ROWS):
         yield rows
 
@@ -68,29 +105,34 @@ def export(
     conn: sqlite3.Connection,
     *,
     format: str = "jsonl",
-    site: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    selection: Selection = Selection(),
+    fields: Sequence[str] | None = None,
+    raw: bool = False,
     out: IO[str],
     bom: bool = False,
 ) -> int:
-    """Write matching articles to the text stream ``out``; returns how many were written.
+    """Write the selected articles to the text stream ``out``; returns how many were written.
 
-    JSON lines carry ``warnings`` and ``captions`` as lists; CSV joins warnings with
-    "; " and captions with a line break (inside the quoted cell), and ends lines with
-    CRLF. ``bom`` starts the output with a UTF-8 byte-order mark, which Excel needs to
-    read Vietnamese text in a CSV file correctly. Open ``out`` with ``newline=""`` for CSV.
+    JSON lines carry ``warnings`` and ``captions`` as lists; CSV joins warnings with "; "
+    and captions with a line break (inside the quoted cell), and ends lines with CRLF.
+    ``fields`` picks and orders the columns (default :data:`COLUMNS`). ``bom`` starts the
+    output with a UTF-8 byte-order mark, which Excel needs to read Vietnamese text in a
+    CSV file correctly. ``raw`` turns off the neutralising of CSV cells that a spreadsheet
+    would run as formulas. Open ``out`` with ``newline=""`` for CSV.
     """
     if format not in FORMATS:
         raise StoreError(f"unknown export format {format!r}; use jsonl or csv")
+    columns = check_fields(fields)
+    line = _json_line(columns) if format == "jsonl" else _csv_line(columns, raw)
+    lines = _lines(conn, line, selection)
+    first = next(lines, [])  # a bad query or date fails before anything is written
     if bom:
         out.write("\ufeff")
     end = "\n" if format == "jsonl" else "\r\n"
     if format == "csv":
-        out.write(",".join(COLUMNS) + end)
+        out.write(",".join(columns) + end)
     count = 0
-    line = _json_line() if format == "jsonl" else _csv_line()
-    for rows in _lines(conn, line, site, since, until):
+    for rows in chain([first], lines) if first else ():
         out.write(end.join(row[0] for row in rows) + end)
         count += len(rows)
     return count

@@ -27,6 +27,7 @@ from archiver.text import clean, fold, tone_key
 __all__ = ["content_hash", "content_key", "fold_and_key", "hash_keys", "index_fold", "words"]
 
 _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+_TONE_DIGITS = {mark: ord("1") + index for index, mark in enumerate(_TONE_MARKS)}
 
 
 def _vietnamese_letters() -> list[str]:
@@ -84,31 +85,37 @@ def _strip_tone(char: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
 
 
-def _build_key_tables() -> tuple[bytes, bytes, bytes]:
-    """Tables for the two halves of a content key: letters without tones, tones per word.
+def _build_key_tables() -> tuple[bytes, bytes, bytes, bytes]:
+    """Tables for a content key: whitespace, letters without tones, and tones per word.
 
-    Whitespace becomes an ASCII space in both, so ``bytes.split`` can collapse it as
-    ``archiver.text.clean`` does; other punctuation marks a word boundary in the tones.
+    Whitespace becomes an ASCII space, so ``bytes.split`` collapses it as
+    ``archiver.text.clean`` does. In the tones, a toned letter becomes its tone's digit,
+    other letters and digits vanish, and every space or punctuation mark stays as a
+    word boundary: a word without a tone leaves an empty slot, so "bà ba" and "ba bà"
+    keep their marks on their own words.
     """
+    spaces = bytearray(range(256))
     toneless = bytearray(256)
     tones = bytearray(256)
     deleted = bytearray()
     for code, char in enumerate(_PAGE):
+        if char.isspace():
+            spaces[code] = 0x20
         toneless[code] = 0x20 if char.isspace() else _byte_of(_strip_tone(char))
         marks = [m for m in unicodedata.normalize("NFD", char) if m in _TONE_MARKS]
         if char.isspace():
             tones[code] = 0x20
         elif marks:
-            tones[code] = ord("1") + _TONE_MARKS.index(marks[0])
+            tones[code] = _TONE_DIGITS[marks[0]]
         elif char.isalnum():
             deleted.append(code)
         else:
             tones[code] = ord("|")  # a word boundary, so each word's tones stay with it
-    return bytes(toneless), bytes(tones), bytes(deleted)
+    return bytes(spaces), bytes(toneless), bytes(tones), bytes(deleted)
 
 
 _FOLD_TABLE = _build_fold_table()
-_TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_tables()
+_SPACE_TABLE, _TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_tables()
 
 
 def _encode(text: str) -> bytes | None:
@@ -147,16 +154,42 @@ def fold_and_key(text: str | None) -> tuple[str, bytes]:
 
 
 def _key(encoded: bytes) -> bytes:
-    letters = b" ".join(encoded.translate(_TONELESS_TABLE).split())
-    if not letters:
+    collapsed = b" ".join(encoded.translate(_SPACE_TABLE).split())
+    if not collapsed:
         return b""
-    tones = b" ".join(encoded.translate(_TONE_TABLE, _TONELESS_LETTERS).split())
-    return letters + b"\x00" + tones
+    return _pack(
+        collapsed.translate(_TONELESS_TABLE), collapsed.translate(_TONE_TABLE, _TONELESS_LETTERS)
+    )
+
+
+def _pack(letters: bytes, tones: bytes, kind: bytes = b"P") -> bytes:
+    """One key from its two halves; the length prefix keeps the split between them unambiguous."""
+    return kind + len(letters).to_bytes(4, "big") + letters + tones
 
 
 def _slow_key(text: str) -> bytes:
+    """The key of any text, from ``tone_key``: the same bytes as :func:`_key` whenever the
+    text's letters fit the code page (``"\u0300A"`` and ``"À"`` give one key)."""
     key = tone_key(clean(text))
-    return b"\x00slow\x00" + key.encode("utf-8", "surrogatepass") if key else b""
+    if not key:
+        return b""
+    letters: list[str] = []
+    tones = bytearray()
+    for char in key:  # NFD, lower case, each word's marks after its letters
+        digit = _TONE_DIGITS.get(char)
+        if digit is not None:
+            tones.append(digit)
+            continue
+        letters.append(char)
+        if char == " ":
+            tones.append(0x20)
+        elif not (char.isalnum() or unicodedata.combining(char)):
+            tones.append(ord("|"))
+    toneless = unicodedata.normalize("NFC", "".join(letters))
+    try:
+        return _pack(codecs.charmap_encode(toneless, "strict", _ENCODING_MAP)[0], bytes(tones))
+    except UnicodeEncodeError:
+        return _pack(toneless.encode("utf-8", "surrogatepass"), bytes(tones), b"U")
 
 
 def words(text: str | None) -> list[str]:
@@ -174,7 +207,7 @@ def content_key(text: str | None) -> bytes:
 
 def hash_keys(title_key: bytes, body_key: bytes) -> str:
     """The hex SHA-256 identifying an article's content from its title and body keys."""
-    digest = hashlib.sha256(b"archiver-content-v1\x00")
+    digest = hashlib.sha256(b"archiver-content-v2\x00")
     digest.update(title_key)
     digest.update(b"\x01")
     digest.update(body_key)

@@ -1,32 +1,34 @@
 """The derived indexes: the folded full-text index, MinHash buckets and near-duplicate links.
 
-Both are rebuilt from the articles table when the code that derives them changes:
-the archive stores a probe (the folded form / signature of a fixed text) and
-compares it on every writable open, because the contentless FTS table can only
-delete a row when given exactly the folded text it indexed.
+These and the content hashes are rebuilt from the articles table when the code that
+derives them changes: the archive stores a probe (the indexed form / signature of a
+fixed text) and compares it on every writable open, because the FTS table can only
+delete a row when given exactly the text it indexed (see :mod:`archiver.store.fts`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
-from archiver.store.folding import index_fold, words
+from archiver.store.folding import content_hash, words
+from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.schema import FTS_TABLE
 
 __all__ = [
-    "captions_text",
     "check",
     "ensure_probes",
     "fts_delete",
     "fts_insert",
+    "link_claim",
     "link_near_duplicates",
 ]
 
+_FTS_NAMES = ", ".join(FTS_COLUMNS)
+_FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
 #: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
 MAX_CANDIDATES = 100
 
@@ -36,42 +38,22 @@ _PROBE_TEXT = (
 )
 
 
-def fts_insert(
-    cur: sqlite3.Cursor, rowid: int, title: str, lead: str, body: str, captions: str
-) -> None:
-    """Index an article's already folded (:func:`index_fold`) title, lead, body and captions."""
+def fts_insert(cur: sqlite3.Cursor, rowid: int, *texts: str) -> None:
+    """Index an article: ``texts`` are :func:`~archiver.store.fts.index_text` forms of its
+    :data:`~archiver.store.fts.FTS_COLUMNS`, in that order."""
     cur.execute(
-        f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body, captions) VALUES (?, ?, ?, ?, ?)",
-        (rowid, title, lead, body, captions),
+        f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})", (rowid, *texts)
     )
 
 
-def fts_delete(
-    cur: sqlite3.Cursor,
-    rowid: int,
-    title: str | None,
-    lead: str | None,
-    body: str | None,
-    captions: str | None,
-) -> None:
-    """Unindex an article, given its stored columns (``captions`` as stored: a JSON list)."""
-    # A contentless table forgets a row only when told the exact tokens it indexed.
+def fts_delete(cur: sqlite3.Cursor, rowid: int, *originals: str | None) -> None:
+    """Unindex an article, given the original text of its columns as they were indexed."""
+    # FTS5 forgets a row only when told the exact tokens it indexed for it.
     cur.execute(
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body, captions) "
-        "VALUES ('delete', ?, ?, ?, ?, ?)",
-        (
-            rowid,
-            index_fold(title),
-            index_fold(lead),
-            index_fold(body),
-            index_fold(captions_text(captions)),
-        ),
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_FTS_NAMES}) "
+        f"VALUES ('delete', ?, {_FTS_MARKS})",
+        (rowid, *(index_text(text) for text in originals)),
     )
-
-
-def captions_text(stored: str | None) -> str:
-    """The captions column (a JSON list) as the text the index holds: one caption a line."""
-    return "\n".join(json.loads(stored)) if stored and stored != "[]" else ""
 
 
 def signature(body: str | None) -> bytes | None:
@@ -133,6 +115,12 @@ def link_near_duplicates(
             )
             linked.append(other)
             stories.add(other_story if other_story is not None else other)
+    _merge_stories(cur, article_id, stories)
+    return tuple(sorted(linked))
+
+
+def _merge_stories(cur: sqlite3.Cursor, article_id: int, stories: set[int]) -> None:
+    """Put ``article_id`` and every article of ``stories`` in the lowest of those stories."""
     if len(stories) > 1:
         keep = min(stories)
         merged = sorted(stories - {keep})
@@ -141,7 +129,31 @@ def link_near_duplicates(
             f"WHERE story_id IN ({_qmarks(len(merged))}) OR id = ?",
             [keep, *merged, article_id],
         )
-    return tuple(sorted(linked))
+
+
+def link_claim(
+    cur: sqlite3.Cursor, article_id: int, claimed_url: str, sig: bytes | None, found_at: str
+) -> int | None:
+    """Link an article to the one its page names as canonical on another site (a
+    syndicated copy and its original), whatever their similarity; the linked id."""
+    row = cur.execute(
+        "SELECT id, minhash, story_id FROM articles WHERE url = ? UNION ALL "
+        "SELECT a.id, a.minhash, a.story_id FROM article_urls u JOIN articles a "
+        "ON a.id = u.article_id WHERE u.url = ? AND u.matched_by != 'content' LIMIT 1",
+        (claimed_url, claimed_url),
+    ).fetchone()
+    if row is None or row[0] == article_id:
+        return None
+    other, other_sig, other_story = row
+    score = similarity(sig, other_sig) if sig is not None and other_sig is not None else 0.0
+    cur.execute(
+        "INSERT OR REPLACE INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
+        "VALUES (?, ?, ?, ?)",
+        (max(article_id, other), min(article_id, other), round(score, 4), found_at),
+    )
+    story = cur.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    _merge_stories(cur, article_id, {story[0] if story else article_id, other_story or other})
+    return other
 
 
 def unindex_signature(cur: sqlite3.Cursor, article_id: int, sig: bytes | None) -> None:
@@ -158,8 +170,9 @@ def _digest(value: bytes | str | None) -> str:
 
 def _probes() -> dict[str, str]:
     return {
-        "fold_probe": _digest(index_fold(_PROBE_TEXT)),
+        "fold_probe": _digest(index_text(_PROBE_TEXT)),
         "minhash_probe": _digest(signature(_PROBE_TEXT * 3)),
+        "content_probe": content_hash(_PROBE_TEXT, _PROBE_TEXT[::-1])[:16],
     }
 
 
@@ -179,6 +192,9 @@ def ensure_probes(conn: sqlite3.Connection) -> list[str]:
     if stored and stored.get("minhash_probe") != current["minhash_probe"]:
         rebuild_signatures(conn)
         rebuilt.append("near-duplicate signatures")
+    if stored and stored.get("content_probe") != current["content_probe"]:
+        rebuild_content_hashes(conn)
+        rebuilt.append("content hashes")
     if stored != current:
         conn.executemany(
             "INSERT OR REPLACE INTO archive_meta(key, value) VALUES (?, ?)", current.items()
@@ -193,19 +209,12 @@ def _batches(conn: sqlite3.Connection, sql: str, size: int = 2000) -> Iterator[l
 
 
 def rebuild_fts(conn: sqlite3.Connection) -> None:
+    """Index every article again (never FTS5's own 'rebuild': see :mod:`archiver.store.fts`)."""
     cur = conn.cursor()
     cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-    query = "SELECT id, title, lead, body, captions FROM articles ORDER BY id"
-    for rows in _batches(conn, query):
-        for rowid, title, lead, body, captions in rows:
-            fts_insert(
-                cur,
-                rowid,
-                index_fold(title),
-                index_fold(lead),
-                index_fold(body),
-                index_fold(captions_text(captions)),
-            )
+    for rows in _batches(conn, f"SELECT id, {_FTS_NAMES} FROM articles ORDER BY id"):
+        for rowid, *texts in rows:
+            fts_insert(cur, rowid, *map(index_text, texts))
 
 
 def rebuild_signatures(conn: sqlite3.Connection) -> None:
@@ -218,6 +227,18 @@ def rebuild_signatures(conn: sqlite3.Connection) -> None:
             cur.executemany(
                 "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
                 [(key, article_id) for key in band_keys(sig)],
+            )
+
+
+def rebuild_content_hashes(conn: sqlite3.Connection) -> None:
+    """Recompute every stored content hash (articles and their earlier versions), so a
+    refetch of unchanged text is not taken for an edit after the key changed."""
+    cur = conn.cursor()
+    for table in ("articles", "article_versions"):
+        for rows in _batches(conn, f"SELECT id, title, body FROM {table} ORDER BY id"):
+            cur.executemany(
+                f"UPDATE {table} SET content_hash = ? WHERE id = ?",
+                [(content_hash(title, body), row_id) for row_id, title, body in rows],
             )
 
 

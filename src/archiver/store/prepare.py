@@ -16,7 +16,8 @@ from typing import Any
 from archiver.article import Article
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import band_keys, minhash, url_identity
-from archiver.store.folding import fold_and_key, hash_keys, index_fold
+from archiver.store.folding import fold_and_key, hash_keys
+from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
 from archiver.store.times import iso
 from archiver.store.warcs import WarcPointer
@@ -37,7 +38,9 @@ class ArticleRecord:
     content_hash: str
     signature: bytes | None
     bands: tuple[int, ...]  # LSH bucket keys of the signature
-    folded: tuple[str, str, str, str]  # title, lead, body, captions as the index holds them
+    folded: tuple[str, ...]  # the FTS_COLUMNS as the search index holds them (fts.index_text)
+    #: Another site's URL the page names as canonical (a syndicated copy): linked, not merged.
+    claim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,11 @@ def article_record(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
 ) -> ArticleRecord:
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
+    warnings = list(article.warnings)
+    if identity.claim:
+        warnings.append(
+            f"canonical link names another site ({identity.claim}): kept as its own article"
+        )
     fields = {
         "title": article.title,
         "lead": article.lead,
@@ -69,7 +77,7 @@ def article_record(
         "source": article.source,
         "captions": json.dumps(list(article.captions), ensure_ascii=False),
         "language": article.language,
-        "warnings": json.dumps(list(article.warnings), ensure_ascii=False),
+        "warnings": json.dumps(warnings, ensure_ascii=False),
     }
     title, title_key = fold_and_key(article.title)
     body, body_key = fold_and_key(article.body)
@@ -83,7 +91,13 @@ def article_record(
         content_hash=hash_keys(title_key, body_key),
         signature=signature,
         bands=tuple(band_keys(signature)),
-        folded=(title, index_fold(article.lead), body, index_fold("\n".join(article.captions))),
+        folded=(
+            index_text(article.title, title),
+            index_text(article.lead),
+            index_text(article.body, body),
+            index_text(fields["captions"]),
+        ),
+        claim=identity.claim,
     )
 
 

@@ -348,5 +348,12 @@ def parse(text: str) -> Query:
         raise QueryError("empty query: type a word, a \"phrase\" or e.g. 'bão AND lũ'")
     if len(text) > 1000:
         raise QueryError("query too long (over 1,000 characters)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A terminal in a non-UTF-8 locale, or bytes pasted from a broken file.
+        raise QueryError(
+            "the query holds bytes that are not text (check the terminal's encoding)"
+        ) from None
     tokens = _lex(text)
     return Query(text, _Parser(text, tokens).parse())

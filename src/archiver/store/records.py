@@ -38,7 +38,13 @@ class SaveResult:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One search result. ``snippet`` is original text; ``highlights`` are spans in it."""
+    """One search result. ``snippet`` is original text; ``highlights`` are spans in it.
+
+    ``score`` is FTS5's bm25 (negated: higher is better; a word in more than half of
+    the articles has its weight floored at 1e-6 by FTS5, so its scores are tiny);
+    ``rank`` is the position in the results (pages holding a query's words as a
+    phrase come first, so ranks need not follow scores).
+    """
 
     article_id: int
     url: str
@@ -49,6 +55,7 @@ class SearchHit:
     snippet: str
     score: float
     highlights: tuple[tuple[int, int], ...] = ()
+    rank: int = 0
 
     def marked(self, start: str = "**", end: str = "**") -> str:
         """The snippet with each highlighted span wrapped in ``start``/``end``."""
@@ -68,7 +75,8 @@ class SearchHit:
             "published_at": self.published_at,
             "author": self.author,
             "snippet": self.marked(),
-            "score": round(self.score, 4),
+            "score": float(f"{self.score:.6g}"),
+            "rank": self.rank,
         }
 
 
@@ -95,12 +103,18 @@ class RunInfo:
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """What ``archiver stats`` shows. ``months`` maps (site, "YYYY-MM") to article counts."""
+    """What ``archiver stats`` shows.
+
+    ``months`` maps (site, "YYYY-MM") to article counts, with 0 for the months between a
+    site's first and last that have none; ``warnings`` name sites whose missing-field
+    rate jumped between runs.
+    """
 
     totals: dict[str, int]
     sites: tuple[SiteStats, ...]
     months: dict[tuple[str, str], int]
     runs: tuple[RunInfo, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +144,7 @@ class Stats:
                 }
                 for r in self.runs
             ],
+            "warnings": list(self.warnings),
         }
 
 

@@ -23,7 +23,15 @@ import sqlite_utils
 
 from archiver.errors import SchemaTooNewError, StoreError
 
-__all__ = ["FTS_DDL", "FTS_TABLE", "MIGRATIONS", "TABLES", "Migration", "latest_version", "migrate"]
+__all__ = [
+    "FTS_TABLE",
+    "MIGRATIONS",
+    "TABLES",
+    "VIEWS",
+    "Migration",
+    "latest_version",
+    "migrate",
+]
 
 FTS_TABLE = "articles_fts"
 
@@ -158,6 +166,8 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 );
 """
 
+#: The archive's views.
+VIEWS: tuple[str, ...] = ("article_list",)
 #: The archive's own tables (FTS5 shadow tables aside), in creation order.
 TABLES: tuple[str, ...] = (
     "archive_meta",
@@ -207,35 +217,61 @@ def _warc_pointers(db: sqlite_utils.Database) -> None:
     add_pointer_columns(db)
 
 
-#: The full-text index since version 4: the folded title, lead, body and captions.
-FTS_DDL = f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
-    title, lead, body, captions,
-    content='',
-    tokenize='unicode61 remove_diacritics 2'
-)"""
+def _fts_over_articles(db: sqlite_utils.Database) -> None:
+    """The contentless index becomes an external-content one over ``articles`` (see
+    :mod:`archiver.store.fts`), which sqlite-utils, Datasette and ``snippet()`` can use.
+
+    The table is created empty; the probe is marked stale so that opening the archive
+    indexes every article again with the code of the day (``indexes.ensure_probes``).
+    """
+    from archiver.store.fts import create_sql
+
+    db.execute(f"DROP TABLE {FTS_TABLE}")
+    db.execute(create_sql(("title", "lead", "body")))
+    db.execute("INSERT OR REPLACE INTO archive_meta(key, value) VALUES ('fold_probe', 'stale')")
+
+
+#: A row per article, short enough to read as a list (Datasette's default browsing view).
+ARTICLE_LIST = """
+CREATE VIEW article_list AS
+SELECT id, title, site, published_at, author, view_count,
+    CASE WHEN length(coalesce(lead, body)) > 200
+        THEN substr(coalesce(lead, body), 1, 200) || '…'
+        ELSE coalesce(lead, body)
+    END AS excerpt,
+    url
+FROM articles
+"""
+
+
+def _article_list(db: sqlite_utils.Database) -> None:
+    db.execute(ARTICLE_LIST)
 
 
 def _captions_and_source(db: sqlite_utils.Database) -> None:
     """Captions (a JSON list) and the credited source on articles; captions in the index.
 
-    Existing articles get empty values. An FTS5 table cannot gain a column: it is
-    created again with the new one and refilled from the articles.
+    Existing articles get empty values. An FTS5 table cannot gain a column: it is created
+    again with the new one, and the probe is marked stale so that opening the archive
+    indexes every article again (as migration 4 does).
     """
-    from archiver.store.indexes import rebuild_fts
+    from archiver.store.fts import create_sql
 
     db["articles"].add_column("captions", str, not_null_default="[]")
     db["articles"].add_column("source", str)
     db.execute(f"DROP TABLE {FTS_TABLE}")
-    db.execute(FTS_DDL)
-    rebuild_fts(db.conn)
+    db.execute(create_sql(("title", "lead", "body", "captions")))
+    db.execute("INSERT OR REPLACE INTO archive_meta(key, value) VALUES ('fold_probe', 'stale')")
 
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _create_v1),
     Migration(2, "crawl frontier", _create_frontier),
     Migration(3, "WARC pointers on fetches", _warc_pointers),
+    Migration(4, "full-text index over the articles table", _fts_over_articles),
+    Migration(5, "article_list view", _article_list),
     Migration(
-        4, "captions and source of articles, captions in the full-text index", _captions_and_source
+        6, "captions and source of articles, captions in the full-text index", _captions_and_source
     ),
 ]
 

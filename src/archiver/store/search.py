@@ -13,21 +13,22 @@ character per character.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
-from archiver.store.indexes import captions_text
 from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
 from archiver.store.records import SearchHit
 from archiver.store.schema import FTS_TABLE
 from archiver.store.times import period_clauses
 
-__all__ = ["CANDIDATES", "WEIGHTS", "search", "snippet"]
+__all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
 
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
 CANDIDATES = 5_000
@@ -124,9 +125,10 @@ def _exact_match(query: Query, row: dict[str, Any]) -> bool:
     return evaluate(query.root, {term: term in found for term in terms})
 
 
-def _filters(
+def article_filters(
     site: str | None, since: str | None, until: str | None, author: str | None
 ) -> tuple[list[str], dict[str, str]]:
+    """SQL conditions on ``articles a`` (with named parameters) for the common filters."""
     clauses, params = period_clauses(since, until, "a.published_at")
     if site:
         clauses.append("a.site = :site")
@@ -191,11 +193,13 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]
     rows = conn.execute(f"SELECT {', '.join(columns)} FROM articles WHERE id IN ({marks})", ids)
     loaded = {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
     for row in loaded.values():
-        row["captions"] = captions_text(row["captions"])
+        # (Stored as a JSON list: shown one caption a line.)
+        captions = row["captions"]
+        row["captions"] = "\n".join(json.loads(captions)) if captions not in (None, "[]") else ""
     return loaded
 
 
-def search(
+def iter_search(
     conn: sqlite3.Connection,
     text: str,
     *,
@@ -205,31 +209,38 @@ def search(
     author: str | None = None,
     limit: int = 20,
     exact: bool = False,
-) -> list[SearchHit]:
+) -> Iterator[SearchHit]:
+    """The hits of :func:`search`, best first, as they are found (a page of rows at a time)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,}, not {limit}")
     query = parse(text)
-    clauses, params = _filters(site, since, until, author)
+    clauses, params = article_filters(site, since, until, author)
     terms = query.positive_terms
-    hits: list[SearchHit] = []
+    found = 0
     pending: list[tuple[int, float]] = []
     try:
-        ranked = _ranked(conn, query, clauses, params)
-        for row in ranked:
+        for row in _ranked(conn, query, clauses, params):
             pending.append(row)
-            if len(pending) < (limit - len(hits) if not exact else 50):
+            if len(pending) < (limit - found if not exact else 50):
                 continue
-            hits += _hits(conn, query, pending, terms, exact)
+            for hit in _hits(conn, query, pending, terms, exact)[: limit - found]:
+                found += 1
+                yield replace(hit, rank=found)
             pending = []
-            if len(hits) >= limit:
-                break
-        if pending and len(hits) < limit:
-            hits += _hits(conn, query, pending, terms, exact)
+            if found >= limit:
+                return
+        for hit in _hits(conn, query, pending, terms, exact)[: limit - found]:
+            found += 1
+            yield replace(hit, rank=found)
     except sqlite3.OperationalError as error:
         if "fts5" in str(error) or "syntax" in str(error):
             raise QueryError(f"cannot search for {text!r}: {error}") from error
         raise
-    return hits[:limit]
+
+
+def search(conn: sqlite3.Connection, text: str, **options: Any) -> list[SearchHit]:
+    """Up to ``limit`` articles matching ``text``, best first (see the module docstring)."""
+    return list(iter_search(conn, text, **options))
 
 
 def _hits(

@@ -27,6 +27,7 @@ __all__ = [
     "StoredCapture",
     "WarcPointer",
     "add_pointer_columns",
+    "captured_articles",
     "latest_capture",
     "same_payload_captures",
     "set_pointers",
@@ -121,6 +122,27 @@ def set_pointers(archive: Archive, pointers: Iterable[tuple[int, WarcPointer]]) 
                 rows,
             )
     return len(rows)
+
+
+def captured_articles(archive: Archive, files: Iterable[str]) -> list[tuple[str, str, str | None]]:
+    """(URL, fetch time, title) of the articles whose successful fetch is in one of the WARC
+    ``files`` (absolute paths): each article once, at its first capture (a WACZ's pages)."""
+    names = sorted(set(files))
+    if not names:
+        return []
+    marks = ",".join("?" * len(names))
+    with archive.reading("listing archived pages") as conn:
+        rows = conn.execute(
+            "SELECT a.id, f.final_url, f.fetched_at, a.title FROM fetches f "
+            "JOIN articles a ON a.id = f.article_id "
+            f"WHERE f.warc_file IN ({marks}) AND f.status BETWEEN 200 AND 299 "
+            "ORDER BY f.fetched_at, f.id",
+            names,
+        ).fetchall()
+    first: dict[int, tuple[str, str, str | None]] = {}
+    for article_id, url, fetched_at, title in rows:
+        first.setdefault(article_id, (url, fetched_at, title))
+    return list(first.values())
 
 
 _UNEXPORTED = """

@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from archiver.store.folding import index_fold
-from archiver.store.indexes import fts_delete, fts_insert, link_near_duplicates, unindex_signature
+from archiver.store.fts import FTS_COLUMNS, index_text
+from archiver.store.indexes import (
+    fts_delete,
+    fts_insert,
+    link_claim,
+    link_near_duplicates,
+    unindex_signature,
+)
 from archiver.store.prepare import ArticleRecord, Prepared
 from archiver.store.records import Outcome, SaveResult
 from archiver.store.times import now_iso
@@ -121,7 +127,18 @@ class Writer:
         plan = self._plan(record, item.fetched_at, reparse=False)
         fetch_id = self._insert_fetch(item, run_id, plan.article_id, plan.outcome)
         near = self._apply(plan, _Save(record, fetch_id, item.fetched_at, extractor_version, False))
+        near = self._claim(plan, record, item.fetched_at, near)
         return SaveResult(fetch_id, plan.article_id, plan.outcome, near)
+
+    def _claim(
+        self, plan: _Plan, record: ArticleRecord, seen: str, near: tuple[int, ...]
+    ) -> tuple[int, ...]:
+        """Link a syndicated copy to the original its canonical link names on another
+        site (when the archive has it); the original itself is never touched."""
+        if record.claim is None or plan.outcome == "alias":
+            return near
+        other = link_claim(self.cur, plan.article_id, record.claim, record.signature, seen)
+        return tuple(sorted({*near, other})) if other is not None else near
 
     def resave(
         self, fetch_id: int, fetched_at: str, record: ArticleRecord | None, extractor_version: str
@@ -320,7 +337,7 @@ class Writer:
                 if not save.reparse:
                     changes["content_since"] = seen
         if "content_hash" in changes or "captions" in changes:
-            self._reindex(row, record, text_changed="content_hash" in changes)
+            self._reindex(row, record, changes)
         if "site" in changes:
             self._ensure_site(record.site, record.canonical)
         newest = seen >= row["last_seen_at"]
@@ -340,15 +357,19 @@ class Writer:
         self._view_count(row["id"], save, update_article=False)
         return near
 
-    def _reindex(self, row: dict[str, Any], record: ArticleRecord, *, text_changed: bool) -> None:
-        """Replace the article's index entry: new text, or the stored text with new captions."""
-        fts_delete(self.cur, row["id"], row["title"], row["lead"], row["body"], row["captions"])
-        if text_changed:
-            folded = record.folded
-        else:
-            kept = (index_fold(row["title"]), index_fold(row["lead"]), index_fold(row["body"]))
-            folded = (*kept, record.folded[3])
-        fts_insert(self.cur, row["id"], *folded)
+    def _reindex(self, row: dict[str, Any], record: ArticleRecord, changes: dict[str, Any]) -> None:
+        """Replace the article's index entry with what its row will hold: new text, or the
+        stored text with new captions (a crawl that found no captions keeps the old ones)."""
+        fts_delete(self.cur, row["id"], *(row[name] for name in FTS_COLUMNS))
+        final = {**row, **changes}
+        fts_insert(
+            self.cur,
+            row["id"],
+            *(
+                record.folded[i] if final[name] == record.fields[name] else index_text(final[name])
+                for i, name in enumerate(FTS_COLUMNS)
+            ),
+        )
 
     def _version(
         self,

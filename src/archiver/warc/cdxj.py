@@ -12,59 +12,41 @@ be moved or copied into a pywb collection's ``archives/`` folder with its index.
 
 :func:`merge_into_index` adds lines for a closed WARC file: the existing index and
 the new lines are merged in sorted order into a temporary file that replaces the
-index atomically, under a lock file so two writers into one directory do not lose
-each other's lines.
+index atomically (readable as a new file is: the umask decides), under an exclusive
+lock on the directory itself, so two writers into one directory do not lose each
+other's lines and no lock file is left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import heapq
-import ipaddress
 import json
 import os
-import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+
+import surt as _surt
+
+from archiver.atomic import replacing
 
 __all__ = ["INDEX_NAME", "cdxj_line", "indexed_files", "merge_into_index", "surt"]
 
 INDEX_NAME = "index.cdxj"
-_SAFE = "/%:@!$&'()*+,;=-._~"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_WWW = re.compile(r"^www\d*\.")
 
 
 def surt(url: str) -> str:
-    """Sort-friendly URI Reordering Transform, as pywb computes it for lookups.
+    """The SURT key of ``url`` exactly as pywb and cdxj-indexer compute it (the ``surt`` library).
 
-    ``http://www.Example.com:80/Path?b=2&a=1#x`` → ``com,example)/path?a=1&b=2``:
-    scheme, ``www.``, default port, user info and fragment dropped, host labels
-    reversed, query arguments sorted, everything lower-cased.
+    ``http://www.Example.com:80/a/../Path?b=2&a=1#x`` → ``com,example)/path?a=1&b=2``:
+    scheme, ``www.``, default port, user info, fragment and session ids dropped, dot
+    segments resolved, host labels (and IPv4 octets) reversed, query arguments sorted,
+    everything lower-cased.
     """
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").strip(".").lower()
-    with contextlib.suppress(UnicodeError):
-        host = host.encode("idna").decode("ascii")
     try:
-        ipaddress.ip_address(host)
-        labels = host
-    except ValueError:
-        labels = ",".join(reversed(_WWW.sub("", host).split(".")))
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        labels += f":{port}"
-    path = quote(parts.path or "/", safe=_SAFE)
-    key = f"{labels}){path}"
-    if parts.query:
-        arguments = sorted(quote(parts.query, safe=_SAFE + "?").split("&"))
-        key += "?" + "&".join(arguments)
-    return key.lower()
+        return _surt.surt(url)
+    except Exception:  # what pywb does too: a URL surt cannot parse is looked up as itself
+        return url.strip().lower()
 
 
 def _timestamp(warc_date: str) -> str:
@@ -96,17 +78,18 @@ def cdxj_line(
 
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` itself: no lock file is left behind."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not on POSIX: one writer per directory
         yield
         return
-    with open(directory / f".{INDEX_NAME}.lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _read(path: Path) -> Iterator[str]:
@@ -125,22 +108,12 @@ def merge_into_index(directory: str | Path, lines: Iterable[str]) -> int:
     if not new:
         return 0
     index = directory / INDEX_NAME
-    with _locked(directory):
-        handle, temporary = tempfile.mkstemp(prefix=f".{INDEX_NAME}.", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                previous = None
-                for line in heapq.merge(_read(index), new):
-                    if line != previous:
-                        out.write(line + "\n")
-                    previous = line
-            # mkstemp makes the file private; an index is as readable as the WARCs beside it.
-            mode = index.stat().st_mode & 0o777 if index.exists() else 0o644
-            os.chmod(temporary, mode)
-            os.replace(temporary, index)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    with _locked(directory), replacing(index, "w", encoding="utf-8") as out:
+        previous = None
+        for line in heapq.merge(_read(index), new):
+            if line != previous:
+                out.write(line + "\n")
+            previous = line
     return len(new)
 
 

@@ -14,9 +14,10 @@ records lend their headers to their response's fetch row; ``warcinfo``,
 ``metadata``, non-HTML and non-2xx records are counted and skipped.
 
 Files are read in order, saved in batches (one transaction each); a file that is
-truncated or corrupt is imported up to the damage, which is reported once
-(:class:`~archiver.warc.reader.WarcDamage`: file and offset), and the next file
-is read. Extraction can run in worker processes (``workers``).
+truncated or corrupt is imported around the damage: reading resynchronises at the
+next gzip member or ``WARC/1.x`` header, and each damaged stretch is reported once
+(:class:`~archiver.warc.reader.WarcDamage`: file, offset, where reading went on).
+Extraction can run in worker processes (``workers``).
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ class _Import:
     def file(self, path: Path) -> None:
         self.summary.files += 1
         try:
-            for entry in read_records(path, load=_html_like):
+            damaged = self.summary.damaged.append
+            for entry in read_records(path, load=_html_like, on_damage=damaged):
                 self.summary.records += 1
                 self.entry(entry)
                 if len(self.pending) >= self.batch_size:

@@ -4,9 +4,11 @@
 writer) and yields a :class:`WarcEntry` per record, its payload decoded when asked
 for (chunking and gzip/deflate undone, whatever the headers claim that turns out
 false: a body stored de-chunked under a ``Transfer-Encoding: chunked`` header is
-read as it is). A file that stops in the middle of a record, or whose bytes stop
-making sense, ends the walk with :class:`WarcDamage` naming the file and the offset
-of the first record that could not be read; every record before it was yielded.
+read as it is). Where the bytes stop making sense, the walk raises :class:`WarcDamage`
+naming the file and the offset of the first record that could not be read (every
+record before it was yielded); or, given ``on_damage``, reports it there and goes
+on at the next gzip member or ``WARC/1.x`` header that starts a readable record, so
+one bad byte never costs the rest of the file.
 
 :func:`read_entry` reads the one record at a known offset (a fetch row's pointer).
 """
@@ -18,7 +20,7 @@ import io
 import logging
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -57,11 +59,16 @@ _BROKEN = (
 class WarcDamage(InputError):
     """A WARC file cannot be read past ``offset``: truncated, corrupt, or not a WARC."""
 
-    def __init__(self, path: str, offset: int, reason: str) -> None:
-        super().__init__(f"{path}: damaged at offset {offset}: {reason}")
+    def __init__(self, path: str, offset: int, reason: str, resumed_at: int | None = None) -> None:
+        where = (
+            f"; skipped to the next record at offset {resumed_at}" if resumed_at is not None else ""
+        )
+        super().__init__(f"{path}: damaged at offset {offset}: {reason}{where}")
         self.path = path
         self.offset = offset
         self.reason = reason
+        #: Where reading went on after the damage (None: nothing readable followed).
+        self.resumed_at = resumed_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,55 +210,109 @@ def _quiet(sink: io.StringIO) -> Iterator[None]:
 
 
 def read_records(
-    path: str | Path, *, load: Callable[[WarcEntry], bool] | None = None
+    path: str | Path,
+    *,
+    load: Callable[[WarcEntry], bool] | None = None,
+    on_damage: Callable[[WarcDamage], None] | None = None,
 ) -> Iterator[WarcEntry]:
-    """Every record of the WARC at ``path``, in order; raises :class:`WarcDamage` at damage.
+    """Every record of the WARC at ``path``, in order.
 
     ``load(entry)`` (given the entry without payload) says whether to read its payload.
+    Damage raises :class:`WarcDamage`; with ``on_damage``, each damaged stretch is
+    handed to it instead and reading resynchronises at the next record.
     """
     name = str(Path(path).resolve())
     try:
         handle = open(name, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from error
-    warnings = io.StringIO()
-    end = 0
+    start: int | None = 0
     try:
-        with _quiet(warnings):
-            records = ArchiveIterator(handle, arc2warc=True)
-        while True:
-            offset = records.offset
-            try:
-                with _quiet(warnings):
-                    record = next(records)
-                    entry = _bare(record, WarcPointer(name, offset, 0))
-                    wanted = bool(
-                        load is not None
-                        and entry.kind in ("response", "revisit", "resource")
-                        and load(entry)
-                    )
-                    entry, complete = _finish(record, entry, wanted)
-                    length = records.get_record_length()
-            except StopIteration:
-                _check_end(handle, str(path), end)
+        while start is not None:
+            damage = yield from _read_from(handle, name, str(path), start, load)
+            if damage is None:
                 return
-            except Exception as error:  # warcio fails in many ways on bytes that make no sense
-                reason = _diagnose(handle, offset, _reason(error))
-                raise WarcDamage(str(path), offset, reason) from None
-            problem = None
-            if not complete:
-                problem = "the file ends inside a record (truncated)"
-            elif "not followed by newline" in warnings.getvalue():
-                problem = "the record's Content-Length does not match its data"
-            if problem is not None:
-                raise WarcDamage(str(path), offset, _diagnose(handle, offset, problem))
-            end = offset + length
-            yield replace(entry, pointer=WarcPointer(name, offset, length))
+            start = _next_record(handle, damage.offset + 1) if on_damage else None
+            if on_damage is None:
+                raise damage
+            on_damage(WarcDamage(damage.path, damage.offset, damage.reason, start))
     finally:
         handle.close()
 
 
-def _check_end(handle: Any, path: str, end: int) -> None:
+def _read_from(
+    handle: Any,
+    name: str,
+    path: str,
+    start: int,
+    load: Callable[[WarcEntry], bool] | None,
+) -> Generator[WarcEntry, None, WarcDamage | None]:
+    """Yield the records from ``start`` on; return the damage that stopped it, if any."""
+    warnings = io.StringIO()
+    end = start
+    handle.seek(start)
+    with _quiet(warnings):
+        records = ArchiveIterator(handle, arc2warc=True)
+    while True:
+        offset = records.offset
+        try:
+            with _quiet(warnings):
+                record = next(records)
+                entry = _bare(record, WarcPointer(name, offset, 0))
+                wanted = bool(
+                    load is not None
+                    and entry.kind in ("response", "revisit", "resource")
+                    and load(entry)
+                )
+                entry, complete = _finish(record, entry, wanted)
+                length = records.get_record_length()
+        except StopIteration:
+            return _check_end(handle, path, end)
+        except Exception as error:  # warcio fails in many ways on bytes that make no sense
+            return WarcDamage(path, offset, _diagnose(handle, offset, _reason(error)))
+        problem = None
+        if not complete:
+            problem = "the file ends inside a record (truncated)"
+        elif "not followed by newline" in warnings.getvalue():
+            problem = "the record's Content-Length does not match its data"
+        if problem is not None:
+            return WarcDamage(path, offset, _diagnose(handle, offset, problem))
+        end = offset + length
+        yield replace(entry, pointer=WarcPointer(name, offset, length))
+
+
+_GZIP_MEMBER = re.compile(rb"\x1f\x8b\x08")
+_WARC_HEADER = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
+
+
+def _next_record(handle: Any, start: int) -> int | None:
+    """The offset of the next gzip member or ``WARC/1.x`` line from ``start`` on that
+    begins a WARC record; None when the file has none."""
+    position = start
+    while True:
+        handle.seek(position)
+        chunk = handle.read(_READ * 16)
+        if not chunk:
+            return None
+        found = []
+        for match in _GZIP_MEMBER.finditer(chunk):
+            handle.seek(position + match.start())
+            head = handle.read(_READ)
+            with contextlib.suppress(zlib.error):
+                if zlib.decompressobj(31).decompress(head, 16).startswith(b"WARC/"):
+                    found.append(position + match.start())
+                    break
+        plain = _WARC_HEADER.search(chunk)
+        if plain is not None:
+            found.append(position + plain.start(1))
+        if found:
+            return min(found)
+        if len(chunk) < _READ * 16:
+            return None
+        position += len(chunk) - 16  # overlap: a header cut by the chunk's end
+
+
+def _check_end(handle: Any, path: str, end: int) -> WarcDamage | None:
     """A file whose last record stops short of its end was cut inside a record.
 
     warcio ends quietly on a gzip member cut short; only blank lines may follow the
@@ -260,7 +321,8 @@ def _check_end(handle: Any, path: str, end: int) -> None:
     handle.seek(end)
     rest = handle.read(_READ)
     if rest.strip(b"\r\n"):
-        raise WarcDamage(path, end, "the file ends inside a record (truncated)")
+        return WarcDamage(path, end, "the file ends inside a record (truncated)")
+    return None
 
 
 def _diagnose(handle: Any, offset: int, otherwise: str) -> str:

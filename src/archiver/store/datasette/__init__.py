@@ -1,12 +1,15 @@
-"""Files for browsing an archive in Datasette: the metadata and the ``vn_fold`` plugin.
+"""Files for browsing an archive in Datasette: the metadata and the plugins.
 
     datasette archive.db -m METADATA --plugins-dir PLUGINS
 
-``METADATA`` describes every table and column, turns on full-text search for the
-``articles`` table and adds canned queries. Its database key is ``archive``, i.e.
-it applies to a file named ``archive.db``; for another name use
-:func:`metadata_for`. ``PLUGINS`` is a directory holding only the plugin (it
-imports Datasette, so it is not imported by archiver itself).
+``METADATA`` describes every table, view and column, turns on full-text search for
+the ``articles`` table and the ``article_list`` view and adds canned queries. Its
+database key is ``archive``, i.e. it applies to a file named ``archive.db``; for
+another name use :func:`metadata_for`. ``PLUGINS`` is a directory holding only the
+plugins (``vn_fold``: folded search; ``pages``: ranked search by default, highlighted
+snippets, view-count charts, folded column descriptions). They import Datasette, so
+archiver itself does not import them. ``SETTINGS`` are the Datasette options
+``archiver datasette`` adds.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["METADATA", "PLUGINS", "metadata_for", "schema_markdown"]
+__all__ = ["METADATA", "PLUGINS", "SETTINGS", "metadata_for", "schema_markdown"]
 
 _HERE = Path(__file__).parent
 METADATA = _HERE / "metadata.json"
 PLUGINS = _HERE / "plugins"
+#: Datasette options: a cell longer than this many characters is cut (bodies, headers).
+SETTINGS = ("--setting", "truncate_cells_html", "240")
 
 
 def metadata_for(database_name: str) -> dict[str, Any]:

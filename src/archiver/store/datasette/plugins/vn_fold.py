@@ -5,6 +5,8 @@ Registers two SQL functions on every connection Datasette opens:
 - ``vn_fold(text)``: the folded form the full-text index holds (``'Đà Nẵng'`` → ``'da nang'``);
 - ``vn_fts(query)``: an ``archiver search`` query (words, ``"phrases"``, ``AND``/``OR``/``NOT``,
   ``prefix*``) as a folded FTS5 MATCH string, used by the canned query ``search``;
+- ``vn_phrase(query)``: the words of a plain-words query as one phrase, which the
+  canned query ranks first, as ``archiver search`` does;
 
 and, on databases that have an ``articles_fts`` index, replaces Datasette's own
 ``escape_fts()`` with ``vn_fts`` so the search box of the ``articles`` table folds
@@ -38,6 +40,17 @@ def vn_fts(query: str | None) -> str:
         return " ".join(f'"{word}"' for word in index_fold(query or "").split()) or '""'
 
 
+def vn_phrase(query: str | None) -> str:
+    """For a query of plain words, those words as one phrase (the pages ``archiver search``
+    ranks first); for any other query the query itself, so every match ranks alike."""
+    try:
+        parsed = parse(query or "")
+    except QueryError:
+        return vn_fts(query)
+    phrase = parsed.phrase
+    return phrase.fts() if phrase is not None else parsed.fts
+
+
 def _is_archive(conn: sqlite3.Connection) -> bool:
     try:
         return (
@@ -52,5 +65,6 @@ def _is_archive(conn: sqlite3.Connection) -> bool:
 def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("vn_fold", 1, vn_fold, deterministic=True)
     conn.create_function("vn_fts", 1, vn_fts, deterministic=True)
+    conn.create_function("vn_phrase", 1, vn_phrase, deterministic=True)
     if _is_archive(conn):
         conn.create_function("escape_fts", 1, vn_fts, deterministic=True)

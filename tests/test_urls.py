@@ -1,0 +1,70 @@
+"""URL normalisation: w3lib's canonicalisation under the project's rules, checked against
+the WHATWG URL test data (fixtures/urls: a subset of web-platform-tests' urltestdata.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from archiver.urls import normalize_url
+
+DATA = json.loads(
+    (Path(__file__).parent.parent / "fixtures/urls/whatwg-urltestdata-subset.json").read_text(
+        encoding="utf-8"
+    )
+)
+PARSED = [c for c in DATA["cases"] if not c.get("failure")]
+FAILURES = [c for c in DATA["cases"] if c.get("failure")]
+
+
+@pytest.mark.parametrize("case", PARSED, ids=[c["input"] or "(empty)" for c in PARSED])
+def test_whatwg_urls_normalise_to_their_standard_form(case):
+    ours = urlsplit(normalize_url(case["input"], case["base"]))
+    standard = urlsplit(case["href"])
+    # Same scheme, host (IPv6 compressed, in brackets), port (default dropped), userinfo, path.
+    assert (ours.scheme, ours.netloc, ours.path) == (
+        standard.scheme,
+        standard.netloc,
+        standard.path,
+    )
+    # The project's rules: the query is sorted with blank values kept; no fragment.
+    assert parse_qsl(ours.query, keep_blank_values=True) == sorted(
+        parse_qsl(standard.query, keep_blank_values=True)
+    )
+    assert ours.fragment == ""
+
+
+@pytest.mark.parametrize("case", FAILURES, ids=[c["input"] for c in FAILURES])
+def test_urls_the_standard_rejects_are_never_turned_into_other_urls(case):
+    assert normalize_url(case["input"]) == case["input"]
+
+
+def test_ipv6_brackets_and_ports_are_kept():
+    assert normalize_url("http://[::1]:8080/a") == "http://[::1]:8080/a"
+    assert normalize_url("http://[::1]:80/a") == "http://[::1]/a"
+    assert normalize_url("HTTP://[2001:DB8::1]/") == "http://[2001:db8::1]/"
+
+
+def test_an_escaped_slash_is_not_decoded():
+    assert normalize_url("http://h.vn/a%2fb") == "http://h.vn/a%2Fb"
+    assert normalize_url("http://h.vn/a%2Fb") != normalize_url("http://h.vn/a/b")
+    assert normalize_url("http://h.vn/%7Ethu") == "http://h.vn/~thu"  # unreserved: decoded
+
+
+def test_tracking_parameters_go_and_identifying_ones_stay_with_their_case():
+    assert (
+        normalize_url("HTTPS://VnExpress.net:443/a-b-123.html?utm_source=fb&zarsrc=31#box")
+        == "https://vnexpress.net/a-b-123.html"
+    )
+    assert (
+        normalize_url("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?lang=vi&IDBaiViet=2931")
+        == "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931&lang=vi"
+    )
+
+
+def test_non_http_urls_and_unparseable_ones_come_back_as_they_are():
+    assert normalize_url(" mailto:toa-soan@tin.vn ") == "mailto:toa-soan@tin.vn"
+    assert normalize_url("http://[::1") == "http://[::1"
