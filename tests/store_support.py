@@ -61,6 +61,8 @@ def article(
     view_count: int | None = None,
     author: str | None = "Ngọc An",
     published_at: str | None = "2024-03-05T08:30:00+07:00",
+    captions: tuple[str, ...] = (),
+    source: str | None = None,
 ) -> Article:
     return Article(
         url=url,
@@ -73,6 +75,8 @@ def article(
         author_raw=author,
         view_count=view_count,
         body=body,
+        captions=captions,
+        source=source,
         language="vi",
         lead=body.split("\n\n")[0],
     )

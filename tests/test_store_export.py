@@ -83,6 +83,19 @@ def test_an_unknown_format_is_refused(archive):
         archive.export(format="xml", out=io.StringIO())
 
 
+def test_captions_and_source_are_exported_as_a_list_and_as_lines(tmp_path):
+    captions = ("Toàn cảnh hội nghị.", 'Ông nói "có". Ảnh: T.D')
+    with Archive(tmp_path / "c.db") as archive:
+        archive.save(*page("https://vnexpress.net/a-1.html", captions=captions, source="TTXVN"))
+        jsonl, table = io.StringIO(), io.StringIO(newline="")
+        archive.export(out=jsonl)
+        archive.export(format="csv", out=table)
+    record = json.loads(jsonl.getvalue())
+    assert (record["captions"], record["source"]) == (list(captions), "TTXVN")
+    row = next(csv.DictReader(io.StringIO(table.getvalue(), newline="")))
+    assert (row["captions"], row["source"]) == ("\n".join(captions), "TTXVN")
+
+
 @pytest.fixture
 def formulas(tmp_path):
     with Archive(tmp_path / "f.db") as opened:

@@ -248,3 +248,31 @@ def test_save_many_gives_the_same_outcomes_as_saving_one_by_one(tmp_path):
         ]
         dump = "SELECT id, url, site, content_hash, story_id FROM articles ORDER BY id"
         assert batch.conn.execute(dump).fetchall() == single.conn.execute(dump).fetchall()
+
+
+CAPTIONS = ("Toàn cảnh hội nghị.", "Ảnh: Thùy Dung")
+
+
+def test_captions_and_source_are_stored_and_a_caption_finds_its_article(archive):
+    url = "https://vnexpress.net/a-1.html"
+    archive.save(*page(url, captions=CAPTIONS, source="TTXVN"))
+    assert rows(archive.path, "SELECT captions, source FROM articles") == [
+        ('["Toàn cảnh hội nghị.", "Ảnh: Thùy Dung"]', "TTXVN")
+    ]
+    assert [hit.url for hit in archive.search("toan canh")] == [url]
+    assert [hit.url for hit in archive.search('captions:"hoi nghi"')] == [url]
+    assert archive.search("toan canh")[0].marked() == "**Toàn cảnh** hội nghị. Ảnh: Thùy Dung"
+
+
+def test_captions_found_later_are_indexed_and_a_refetch_without_them_keeps_them(archive):
+    url = "https://vnexpress.net/a-1.html"
+    archive.save(*page(url))
+    assert archive.search("toan canh") == []
+    later = archive.save(*page(url, captions=CAPTIONS, when=T0 + timedelta(hours=1)))
+    assert later.outcome == "updated"
+    assert [hit.url for hit in archive.search("toan canh")] == [url]
+    assert count(archive, "article_versions") == 0  # the text itself did not change
+    again = archive.save(*page(url, when=T0 + timedelta(hours=2)))
+    assert again.outcome == "unchanged"
+    assert [hit.url for hit in archive.search("toan canh")] == [url]
+    assert archive.check() == []

@@ -17,8 +17,10 @@ FIELDS: tuple[str, ...] = (
     "updated_at",
     "author",
     "author_raw",
+    "source",
     "view_count",
     "body",
+    "captions",
     "language",
     "warnings",
 )
@@ -30,8 +32,11 @@ class Article:
 
     All text is NFC with collapsed whitespace; timestamps are ISO 8601 with
     ``+07:00``. ``body`` holds the lead first, then one block per paragraph or
-    subheading, joined by a blank line. ``lead`` (the sapo on its own) is kept for
-    the search index but is not one of the public :data:`FIELDS`.
+    subheading, joined by a blank line; image and video captions are not in it but in
+    ``captions`` (except in a photo story, whose captions are its text). ``source`` is
+    the outlet a closing credit line names ("Theo TTXVN" gives "TTXVN"). ``lead`` (the
+    sapo on its own) is kept for the search index but is not one of the public
+    :data:`FIELDS`.
     """
 
     url: str
@@ -43,8 +48,10 @@ class Article:
     updated_at: str | None = None
     author: str | None = None
     author_raw: str | None = None
+    source: str | None = None
     view_count: int | None = None
     body: str | None = None
+    captions: tuple[str, ...] = ()
     language: str | None = None
     warnings: tuple[str, ...] = ()
     lead: str | None = field(default=None, compare=False)
@@ -61,5 +68,6 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         """The record as a JSON-ready dict with exactly the public :data:`FIELDS`."""
         data = {name: getattr(self, name) for name in FIELDS}
+        data["captions"] = list(self.captions)
         data["warnings"] = list(self.warnings)
         return data

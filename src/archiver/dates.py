@@ -154,6 +154,7 @@ _RELATIVE = re.compile(
     """,
     _FLAGS,
 )
+_ANY_DIGIT = re.compile(r"\d")
 _WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "a": 1, "an": 1, "one": 1}
 _DAYS_BACK = {"homnay": 0, "today": 0, "homqua": 1, "yesterday": 1, "homkia": 2}
 # Unit (first three letters) -> (seconds, months) to go back.
@@ -345,8 +346,9 @@ def _generic(t: _Text, m: re.Match[str], order: str, floor: int) -> ParsedDate |
     day = _date_of(m, order)
     if day is None:
         return None
-    clock, start, end = _attach_time(t.folded, *m.span(), floor)
-    start = _weekday_start(t, day, start, floor)
+    # A weekday belongs to the date, and a time may stand before both ("07:30, Thứ Ba, 11/03").
+    start = _weekday_start(t, day, m.start(), floor)
+    clock, start, end = _attach_time(t.folded, start, m.end(), floor)
     return _build(t, day, clock, start, end)
 
 
@@ -496,7 +498,8 @@ def parse_date(
         return None
     _check_order(order)
     t = _Text(text)
-    found = next(_scan(t, order, formats), None)
+    # Every absolute form has a number in it; most lines searched for a date are prose.
+    found = next(_scan(t, order, formats), None) if _ANY_DIGIT.search(t.folded) else None
     if found is not None:
         return found
     try:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
-__all__ = ["SAMPLE_BYTES", "Decoded", "codec_for_label", "decode_html"]
+__all__ = ["SAMPLE_BYTES", "Decoded", "codec_for_label", "decode_as", "decode_html"]
 
 #: Detection reads at most this many bytes, in slices spread over the page.
 SAMPLE_BYTES = 64 * 1024
@@ -243,6 +243,13 @@ def _decode_declared(data: bytes, codec: str, source: Source, label: str | None)
         text = _decode_single_byte(data, guess)
         return Decoded(text, guess, "detected", (f"{claim} but {_GUESS_REASONS[guess]}",))
     return Decoded(_decode_single_byte(data, codec), codec, source)
+
+
+def decode_as(data: bytes, codec: str) -> str:
+    """Decode part of a page with the codec :func:`decode_html` chose for the whole of it."""
+    if codec in ("utf-8", "ascii"):
+        return data.decode("utf-8", errors="replace")
+    return _decode_single_byte(data, codec)
 
 
 def _decode_single_byte(data: bytes, codec: str) -> str:

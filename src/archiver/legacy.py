@@ -81,18 +81,21 @@ def may_contain_legacy(text: str) -> bool:
     return any(char in text for char in _HINT_CHARS)
 
 
-def convert_legacy_text(tree: LexborHTMLParser, html: str | None = None) -> str | None:
+def convert_legacy_text(
+    tree: LexborHTMLParser, html: str | None = None, *, styles: list[str] | None = None
+) -> str | None:
     """Rewrite TCVN3/VNI text in ``tree`` as Unicode; return the encoding converted, or None.
 
     ``html`` is the decoded page the tree was parsed from: when given, the cheap
     :func:`may_contain_legacy` check runs on it and ordinary pages cost almost
     nothing; without it the check reads the tree's text (slower). Converts text
     nodes, the ``<title>`` and the ``content`` of description/title ``<meta>`` tags.
-    When both encodings occur, the one converted more often is returned.
+    When both encodings occur, the one converted more often is returned. ``styles``: the
+    page's style sheets, when they were cut from the markup before parsing.
     """
     if not may_contain_legacy(html if html is not None else _tree_text(tree)):
         return None
-    fonts = _FontMap(tree)
+    fonts = _FontMap(tree, styles)
     converted: Counter[str] = Counter()
     undecided: list[LexborNode] = []
     for node in _text_nodes(tree):
@@ -316,8 +319,8 @@ _FONT_SIZE = re.compile(
 class _FontMap:
     """Which font each element is set in, from ``face``, ``style`` and ``<style>`` rules."""
 
-    def __init__(self, tree: LexborHTMLParser) -> None:
-        self.css = _css_fonts(tree)
+    def __init__(self, tree: LexborHTMLParser, styles: list[str] | None = None) -> None:
+        self.css = _css_fonts(tree, styles)
         self.encodings: tuple[str, ...] = ()
         self._seen: dict[int, Font | None] = {}
 
@@ -372,13 +375,13 @@ def font_encoding(family: str) -> Font:
     return None, False
 
 
-def _css_fonts(tree: LexborHTMLParser) -> dict[int, str]:
+def _css_fonts(tree: LexborHTMLParser, styles: list[str] | None = None) -> dict[int, str]:
     """Element id → font family set on it by the page's ``<style>`` rules.
 
     Only worked out when some rule names a legacy font. Later rules win;
     selector specificity is ignored (old portals' CSS is simple).
     """
-    sheets = [style.text() for style in tree.css("style")]
+    sheets = styles if styles is not None else [style.text() for style in tree.css("style")]
     if not any(_LEGACY_FONT_IN_CSS.search(css) for css in sheets):
         return {}
     rules: list[tuple[str, str]] = []

@@ -138,12 +138,14 @@ def _summary(article) -> str:  # type: ignore[no-untyped-def]
             if article.author_raw and article.author_raw != article.author
             else ""
         ),
+        f"source:     {article.source or '-'}",
         f"views:      {article.view_count if article.view_count is not None else '-'}",
         f"site:       {article.site or '-'}   language: {article.language or '-'}",
         f"url:        {article.canonical_url or article.url}",
     ]
     paragraphs = article.paragraphs
     lines.append(f"body:       {len(paragraphs)} paragraphs, {len(article.body or '')} characters")
+    lines.extend(f"caption:    {caption}" for caption in article.captions)
     for warning in article.warnings:
         lines.append(f"warning:    {warning}")
     if paragraphs:

@@ -6,12 +6,14 @@ omitted (relative dates such as "2 giờ trước" then resolve against now).
     >>> article = extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
     >>> article.title, article.published_at
 
-The stages, each in its own module: decode, parse, read metadata and clean
-(``page``, ``dom``, ``metadata``, ``chrome``), then title
-(``headline``), dates (``timestamps``), body and lead (``content``), author
-and view count (``byline``). A site profile (``archiver.sites``) points each
-stage at the right element; without one, or when its selectors no longer
-match, the generic heuristics run and a warning says so.
+The stages, each in its own module: decode, cut what no reader sees, parse, read
+metadata and clean (``page``, ``dom``, ``metadata``, ``chrome``); what kind of page it
+is (``pagekind``); title (``headline``); dates (``timestamps``); the body's element
+(``container``, without a profile), its text, lead, captions and credited source
+(``content``, ``body``, ``captions``); author, source and view count (``people``,
+``byline``, ``outlets``). A site profile (``archiver.sites``) points each stage at the
+right element; without one, or when its selectors no longer match, the generic
+heuristics run and a warning says so.
 """
 
 from __future__ import annotations
@@ -19,17 +21,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.article import Article
 from archiver.extract import byline, content
+from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
-from archiver.extract.dom import Block, ancestors, first_match, render_blocks, text_of
+from archiver.extract.container import choose_container
+from archiver.extract.dom import Block, first_match, region_of
 from archiver.extract.headline import _references, find_title, title_before
 from archiver.extract.metadata import Metadata
 from archiver.extract.page import MAX_HTML_CHARS, Page, load_page
+from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
+from archiver.extract.people import PeopleStages
 from archiver.extract.roles import Roles
 from archiver.extract.timestamps import DATE_SELECTOR, find_timestamps
 from archiver.sites import Profile, registry
@@ -39,7 +44,9 @@ from archiver.urls import check_url, host_of, normalize_url
 __all__ = ["EXTRACTOR_VERSION", "MAX_HTML_CHARS", "Page", "extract", "extract_page", "load_page"]
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
+#: An element a date was read from is taken out of the body only when it is this short.
+_MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
 _LANGUAGE_SAMPLE = 1500
 
@@ -82,7 +89,7 @@ def extract_page(
     return _Extraction(tree, url, page.meta, profile, fetched_at, list(page.warnings)).run()
 
 
-class _Extraction:
+class _Extraction(PeopleStages):
     """One page's extraction: the stages share the parsed tree and what they found.
 
     Page-wide scans (class-name roles, chrome) are computed lazily: when a
@@ -108,6 +115,9 @@ class _Extraction:
         self.site = profile.name if profile else host or None
         self.selectors = profile.selectors if profile else None
         self.title_node: LexborNode | None = None
+        self.byline_credit: str | None = None
+        #: Children of a generic body element that are not article text (see ``container``).
+        self.beside_text: list[LexborNode] = []
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -126,9 +136,21 @@ class _Extraction:
         return Roles(body.css("[class], [id]") if body is not None else [])
 
     @cached_property
-    def chrome(self) -> list[LexborNode]:
+    def _chrome(self) -> dict[str, list[LexborNode]]:
+        """Page chrome, and the narrower kind that may show "today" (site headers, sidebars)."""
         protect = [self.title_node] if self.title_node is not None else []
-        return find_chrome(self.tree, self.roles["chrome"], protect)
+        named = {kind: self.roles[kind] for kind in ("chrome", "date_chrome")}
+        return find_chrome(self.tree, named, protect)
+
+    @property
+    def chrome(self) -> list[LexborNode]:
+        return self._chrome["chrome"]
+
+    @cached_property
+    def teasers(self) -> list[LexborNode]:
+        """Teasers of other articles: small boxes led by a linked headline."""
+        body = self.tree.body
+        return content.find_teasers(body) if body is not None else []
 
     @cached_property
     def chrome_ids(self) -> set[int]:
@@ -136,8 +158,7 @@ class _Extraction:
 
     @cached_property
     def date_chrome_ids(self) -> set[int]:
-        protect = [self.title_node] if self.title_node is not None else []
-        return content.node_ids(find_chrome(self.tree, self.roles["date_chrome"], protect))
+        return content.node_ids(self._chrome["date_chrome"])
 
     def dated(self) -> list[LexborNode]:
         """Elements that may hold a date line, in document order."""
@@ -199,30 +220,54 @@ class _Extraction:
             self._warn_fallback("date", "no date")
         self.warnings.extend(times.warnings)
 
+        if times.published is None and furniture_title(title):
+            return self._not_article(
+                "page is a site's about, contact, site map or search page, not an article"
+            )
         lead, lead_node = self._lead(anchor, container)
         author_raw, author, author_node = self._byline(container, body_source)
         view_count, view_node = self._views(anchor, container, body_source)
 
         blocks: list[Block] = []
+        text = BodyText()
         if container is not None:
             noise = [*container.css(content.NOISE_SELECTOR)]
             for selector in self._profile_says("remove"):
                 noise.extend(container.css(selector))
-            if body_source == "generic" or "chrome" in self.__dict__:
-                noise.extend(self.chrome)
+            guessed: list[LexborNode] = []  # noise judged by class and id names
+            if body_source == "generic" or "_chrome" in self.__dict__:
+                guessed.extend(self.chrome)
             if body_source == "generic" or "roles" in self.__dict__:
-                noise.extend(self.roles["noise"])
-            consumed = [title_node, lead_node, author_node, view_node, *times.nodes]
-            _remove_inside(container, [n for n in (*consumed, *noise) if n is not None])
-            blocks = content.body_blocks(
+                guessed.extend(self.roles["noise"])
+            noise.extend(content.confirmed_noise(container, guessed))
+            if body_source == "generic" or "teasers" in self.__dict__:
+                noise.extend(self.teasers)
+            consumed = [title_node, lead_node, author_node, view_node]
+            # A date read from a line of mixed text: its element may hold the body as well.
+            consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
+            noise.extend(self.beside_text)
+            text = read_body(
                 container,
+                region=region_of(title_node, container) or container,
+                title_node=title_node,
                 title=title,
+                remove=[n for n in (*consumed, *noise) if n is not None],
+                skip_ids=self.chrome_ids if body_source == "generic" else set(),
                 end_markers=self.profile.end_markers if self.profile else (),
+                outlets=self.outlets,
             )
+            blocks = text.blocks
             if body_source == "generic" and content.looks_like_listing(
-                container, blocks, share, dated=times.published is not None
+                container,
+                blocks,
+                share,
+                dated=times.published is not None,
+                teasers=len(self.teasers),
             ):
                 self.warnings.append("page looks like a listing of articles, not an article")
+                blocks = []
+            elif body_source == "generic" and content.looks_like_data(blocks):
+                self.warnings.append("page is a table of data, not an article")
                 blocks = []
         listing = container is not None and not blocks
         if blocks and (author is None or byline.is_abbreviated(author_raw or "")):
@@ -234,8 +279,11 @@ class _Extraction:
             blocks = self._drop_view_lines(blocks)
 
         paragraphs = [b.text for b in blocks]
-        if lead and paragraphs and (paragraphs[0] == lead or lead.startswith(paragraphs[0])):
-            paragraphs = paragraphs[1:]
+        if lead:
+            # The sapo printed again as the body's first paragraph (portals, old layouts).
+            paragraphs = [
+                p for i, p in enumerate(paragraphs) if not (i < 3 and content.repeats(p, lead))
+            ]
         if (
             lead is None
             and blocks
@@ -243,7 +291,8 @@ class _Extraction:
             and len(blocks[0].text) >= 60
             and len(blocks) > 1
         ):
-            lead = blocks[0].text  # portals set the sapo as the first, bold paragraph
+            # Portals set the sapo as the first, bold paragraph: it is the lead, once.
+            lead = paragraphs.pop(0) if paragraphs and paragraphs[0] == blocks[0].text else None
         body_parts = ([lead] if lead else []) + paragraphs
         body = (
             "\n\n".join(body_parts) if paragraphs or (lead and body_source == "profile") else None
@@ -253,9 +302,11 @@ class _Extraction:
 
         if author is None and not listing:
             author = self._metadata_author()
+        captions = tuple(c.text for c in text.captions)
         if listing:
             # A listing's dates and bylines belong to the articles it lists.
             author = author_raw = view_count = None
+            captions = ()
             times.published = times.updated = None
             times.published_raw = None
             lead = None
@@ -276,8 +327,10 @@ class _Extraction:
             updated_at=times.updated.isoformat() if times.updated else None,
             author=author,
             author_raw=author_raw,
+            source=None if listing else text.source or self.byline_credit,
             view_count=view_count,
             body=body,
+            captions=captions,
             language=detect_language(body or title, sample=_LANGUAGE_SAMPLE)
             or (self.profile.language if self.profile and body else None),
             warnings=tuple(dict.fromkeys(self.warnings)),
@@ -293,8 +346,10 @@ class _Extraction:
 
     def _url_says_not_article(self) -> str | None:
         """Why the URL alone shows the page is no article: a site's home, a profile's listing."""
-        if _is_site_home(self.url):
+        if is_site_home(self.url):
             return "page is a site's home page, not an article"
+        if furniture_url(self.url):
+            return "page is a site's about, contact, site map or search page, not an article"
         if self.profile is not None and self.profile.url_kind(self.normalized_url) == "listing":
             return f"profile {self.profile.name}: URL is a listing page, not an article"
         return None
@@ -302,7 +357,9 @@ class _Extraction:
     def _not_article(self, reason: str) -> Article:
         """The record of a home or listing page: its heading, and nothing that belongs to the
         articles it lists (their dates, bylines and teasers)."""
-        title, _, _ = find_title(self.tree, self.meta, site_names=self.outlets, titled=self._titled)
+        # (No search for a visible title styled by class: a listing's heading is its <h1> or
+        # what its metadata says.)
+        title, _, _ = find_title(self.tree, self.meta, site_names=self.outlets)
         self.warnings.extend([reason, "no article body found"])
         if not title:
             self.warnings.append("no title found")
@@ -324,8 +381,9 @@ class _Extraction:
             if node is not None:
                 return node, "profile", 1.0
             self._warn_fallback("body")
-        node, share = content.choose_container(self.tree, self.chrome_ids)
-        return node, "generic", share
+        choice = choose_container(self.tree, self.chrome_ids, content.node_ids(self.teasers))
+        self.beside_text = choice.excluded
+        return choice.node, "generic", choice.share
 
     def _lead(
         self, anchor: LexborNode | None, container: LexborNode | None
@@ -342,142 +400,3 @@ class _Extraction:
             skip_ids=self.chrome_ids,
             description=self.meta.description,
         )
-
-    def _byline(
-        self, container: LexborNode | None, body_source: str
-    ) -> tuple[str | None, str | None, LexborNode | None]:
-        """(raw byline, author, element) from the profile's selectors or byline-styled elements.
-
-        A profile that finds the body but names no author selector says the site prints no
-        byline element: the page-wide search is skipped (a closing name line is still read).
-        """
-        first_abbreviated: tuple[str, str, LexborNode] | None = None
-        selectors = self._profile_says("author")
-        matched_text = False
-        for selector in selectors:
-            for node in self.tree.css(selector):
-                raw = text_of(node)
-                matched_text = matched_text or bool(raw)
-                name = byline.parse_byline(raw, outlets=self.outlets)
-                if name is None:
-                    continue
-                if byline.is_abbreviated(raw):
-                    first_abbreviated = first_abbreviated or (raw, name, node)
-                    continue
-                return raw, name, node
-        if first_abbreviated is not None:
-            return first_abbreviated
-        if selectors:
-            # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
-            self._warn_fallback("author", "no person's name" if matched_text else "nothing")
-        if container is None or (not selectors and body_source == "profile"):
-            return None, None, None
-        near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
-        bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
-        for node in bylines:
-            if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
-                continue
-            raw = text_of(node)
-            name = byline.parse_byline(raw, outlets=self.outlets)
-            if name is not None:
-                return raw, name, node
-        return None, None, None
-
-    def _trailing_byline(
-        self, blocks: list[Block], author_raw: str | None
-    ) -> tuple[str | None, str | None, list[Block]]:
-        """A short bold or right-aligned name line closing the body is the byline."""
-        for index in range(len(blocks) - 1, max(len(blocks) - 4, 0) - 1, -1):
-            block = blocks[index]
-            if len(block.text) > 80:
-                break
-            style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
-            align = (block.node.attributes.get("align") or "").lower()
-            emphasised = block.bold or "text-align:right" in style or align == "right"
-            name = byline.parse_byline(block.text, outlets=self.outlets)
-            if name is not None and (
-                emphasised or (index == len(blocks) - 1 and block.text.isupper())
-            ):
-                return block.text, name, blocks[:index] + blocks[index + 1 :]
-        return author_raw, None, blocks
-
-    def _metadata_author(self) -> str | None:
-        for name in self.meta.authors:
-            person = byline.parse_byline(name, outlets=self.outlets)
-            if person is not None:
-                return person
-        if self.meta.meta_author:
-            return byline.parse_byline(self.meta.meta_author, outlets=self.outlets)
-        return None
-
-    def _views(
-        self, anchor: LexborNode | None, container: LexborNode | None, body_source: str
-    ) -> tuple[int | None, LexborNode | None]:
-        """The view count from the profile's selectors or a "Lượt xem" line near the article.
-
-        As with bylines, a profile that finds the body but names no view_count selector
-        says the site shows none (national news sites never do): no search then.
-        """
-        selectors = self._profile_says("view_count")
-        for selector in selectors:
-            for node in self.tree.css(selector):
-                count = byline.count_in_element(text_of(node))
-                if count is not None:
-                    return count, node
-        if not selectors and body_source == "profile":
-            return None, None
-        region = _region(anchor, container)
-        if region is None or not byline.mentions_views(region.text(deep=True)):
-            return None, None
-        for block in _short_blocks(region, self.chrome_ids):
-            count = byline.parse_view_count(block.text)
-            if count is not None:
-                return count, block.node
-        return None, None
-
-    def _drop_view_lines(self, blocks: list[Block]) -> list[Block]:
-        return [
-            b
-            for b in blocks
-            if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
-        ]
-
-
-def _remove_inside(container: LexborNode, nodes: list[LexborNode]) -> None:
-    """Remove ``nodes`` inside ``container`` (already read: title, date line, byline, noise)."""
-    # (LexborNode.__eq__ compares markup, so identity is always checked through mem_id.)
-    descendants = {n.mem_id for n in container.css("*")} - {container.mem_id}
-    inside: dict[int, tuple[int, LexborNode]] = {}
-    for node in nodes:
-        if node.mem_id in descendants and node.mem_id not in inside:
-            inside[node.mem_id] = (sum(1 for _ in ancestors(node)), node)
-    # Deepest first, so no node is removed after an ancestor already freed it.
-    for _, node in sorted(inside.values(), key=lambda item: item[0], reverse=True):
-        node.decompose()
-
-
-def _is_site_home(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
-
-
-def _region(anchor: LexborNode | None, container: LexborNode | None) -> LexborNode | None:
-    """The smallest element holding both the headline and the body (bounded in size)."""
-    if container is None:
-        return anchor.parent if anchor is not None else None
-    if anchor is None or anchor.mem_id == container.mem_id:
-        parent = container.parent
-        return parent.parent if parent is not None and parent.parent is not None else parent
-    anchor_chain = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
-    node: LexborNode | None = container
-    while node is not None and node.mem_id not in anchor_chain:
-        node = node.parent
-    if node is None or node.tag in ("body", "html"):
-        return container.parent
-    return node
-
-
-def _short_blocks(region: LexborNode, skip_ids: set[int]) -> list[Block]:
-    return [
-        b for b in render_blocks(region, skip=lambda n: n.mem_id in skip_ids) if len(b.text) <= 120
-    ]

@@ -1,7 +1,9 @@
-"""Bylines and view counts: who wrote the article, and how many times it was read.
+"""Bylines, credit lines and view counts: who wrote the article, whose it is, how often read.
 
 >>> parse_byline("Theo Hồ Hương")
 'Hồ Hương'
+>>> parse_credit("Theo TTXVN"), parse_credit("(Theo Forbes)"), parse_credit("Theo Hồ Hương")
+('TTXVN', 'Forbes', None)
 >>> parse_view_count("Lượt xem:  1.234")
 1234
 """
@@ -11,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from archiver.text import clean, compact_key, fold
+from archiver.extract.outlets import is_account, is_outlet, same_outlet
+from archiver.text import clean
 
 # Labels that introduce a byline; the name follows.
 _LABEL = re.compile(
@@ -23,58 +26,10 @@ _LABEL = re.compile(
 _SUFFIX = re.compile(r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th)\)\s*$", re.IGNORECASE)
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
+_EMAIL = re.compile(r"\s*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?\s*")
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b|www\.|@", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[\w.'’()/-]+$")
 _SEPARATOR_WORDS = frozenset({"-", "–", "—", "và", "&", ",", "/", "|"})
-#: Folded beginnings of names that are an institution or an account, not a person.
-_NON_PERSON = tuple(
-    fold(w)
-    for w in (
-        "Báo",
-        "Tạp chí",
-        "Cổng thông tin",
-        "Trang",
-        "Ban biên tập",
-        "Tòa soạn",
-        "Admin",
-        "Administrator",
-        "Quản trị",
-        "Online",
-        "Newspaper",
-        "News",
-        "Media",
-        "Group",
-    )
-)
-
-#: News agencies credited in place of a person ("Theo TTXVN"): never an author, on any site.
-_AGENCIES = frozenset(
-    compact_key(w)
-    for w in (
-        "TTXVN",
-        "Thông tấn xã Việt Nam",
-        "TTXVN/Vietnam+",
-        "Vietnam+",
-        "VNA",
-        "VNS",
-        "TTXVN/VNA",
-        "Reuters",
-        "AFP",
-        "AP",
-        "Xinhua",
-        "Tân Hoa xã",
-        "TASS",
-        "Sputnik",
-        "Bloomberg",
-        "Yonhap",
-        "Kyodo",
-        "CNN",
-        "BBC",
-        "VOV",
-        "VTV",
-        "Đài Tiếng nói Việt Nam",
-    )
-)
 
 
 def is_abbreviated(raw: str) -> bool:
@@ -89,8 +44,13 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     rejects text that cannot be a name (dates, sentences, outlet names).
     """
     text = clean(raw)
+    if "@" in text:
+        # An e-mail address closes each author's name ("Thành Luân thanhluan34@gmail.com").
+        text = _EMAIL.sub(" - ", text).strip(" -")
     if not text or len(text) > 120:
         return None
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
     for _ in range(2):
         text = _LABEL.sub("", text).strip(" :-–—,.")
     text = _SUFFIX.sub("", text)
@@ -112,44 +72,31 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     return text
 
 
-def is_outlet(name: str, outlets: Iterable[str]) -> bool:
-    """True when ``name`` is the publication or a news agency, not a person ("VnExpress",
-    "TUOI TRE ONLINE", "TTXVN")."""
-    key = compact_key(name)
-    if not key or key in _AGENCIES:
-        return True
-    for outlet in outlets:
-        other = compact_key(outlet)
-        if other and (
-            key == other or (len(other) >= 5 and other in key) or (len(key) >= 5 and key in other)
-        ):
-            return True
-    return fold(name).startswith(_NON_PERSON)
-
-
 _VIEW_PATTERNS = (
     re.compile(
-        r"(?:số\s+)?lượt\s+(?:xem|đọc|truy\s*cập|view)\s*[:：]?\s*(\d[\d.,]*)\s*([km])?\b",
+        r"(?:số\s+)?(?:lượt|lần)\s+(?:xem|đọc|truy\s*cập|view)\s*[:：]?\s*(\d[\d.,]*)\s*([km])?\b",
         re.IGNORECASE,
     ),
     re.compile(
         r"(?<![\w.,])(\d[\d.,]*)\s*([km])?\s*(?:lượt\s+(?:xem|đọc|view)|views?)\b", re.IGNORECASE
     ),
     re.compile(
-        r"(?:^|[\s\-|–(])(?:xem|views?|đã xem|lượt view)\s*[:：]\s*(\d[\d.,]*)\s*([km])?\b",
+        r"(?:^|[\s\-|–(])(?:xem|views?(?:\s*count)?|đã xem|lượt view|hits?)\s*[:：]\s*"
+        r"(\d[\d.,]*)\s*([km])?\b",
         re.IGNORECASE,
     ),
 )
 
 
 # Searched in lower-cased text: a case-insensitive search is several times slower on long text.
-_VIEW_HINT = re.compile(r"lượt\s*(?:xem|đọc|truy|view)|xem\s*:|views?\b|đã xem")
+VIEW_HINT = re.compile(r"(?:lượt|lần)\s*(?:xem|đọc|truy|view)|xem\s*:|views?\b|đã xem|hits?\s*:")
 
 
 def mentions_views(text: str) -> bool:
     """Cheap test: could ``text`` hold a view count at all?"""
     low = text.lower()
-    return ("xem" in low or "view" in low or "lượt" in low) and _VIEW_HINT.search(low) is not None
+    hinted = any(word in low for word in ("xem", "view", "lượt", "lần", "hit"))
+    return hinted and VIEW_HINT.search(low) is not None
 
 
 def parse_view_count(text: str | None) -> int | None:
@@ -186,3 +133,73 @@ def _number(digits: str, suffix: str | None) -> int | None:
         value = int(re.sub(r"[.,]", "", digits))
         return value if value < 10**12 else None
     return None
+
+
+# --- credit lines -----------------------------------------------------------------------
+
+_CREDIT_LABEL = re.compile(
+    r"^(?:nguồn(?:\s+tin)?(?:\s+bài)?\s*[:：]|source\s*:|(?:dẫn\s+)?theo\s+|via\s+)\s*",
+    re.IGNORECASE,
+)
+_CREDIT_MAX = 100
+_CREDIT_WORDS = 8
+_LABELLED_WORDS = 10
+_PHOTO_CREDIT = re.compile(
+    r"^(?:ảnh|hình|hình ảnh|photo|video|clip|đồ họa|đồ hoạ|infographic|thiết kế)\b", re.IGNORECASE
+)
+
+
+def parse_credit(
+    raw: str | None, *, outlets: Iterable[str] = (), labelled: bool = False
+) -> str | None:
+    """The outlet a closing credit line names, as printed; None when it names a person, the
+    page's own publication (``outlets``) or is running text.
+
+    "Theo TTXVN" → "TTXVN", "Nguồn: Báo Quảng Nam" → "Báo Quảng Nam", "(Theo VnEconomy)"
+    → "VnEconomy", "Theo https://mic.gov.vn/" → "https://mic.gov.vn/", "Báo Quảng Nam" →
+    itself; "Theo Hồ Hương" (a person's byline) and "Theo báo cáo, ..." (a sentence) give
+    None. ``labelled``: the element is marked as a source (``<p class="source">``), so a
+    bare name that is not a person's is an outlet too ("Tài chính Plus").
+    """
+    text = clean(raw).strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    text = text.rstrip(" .;")
+    if not text or len(text) > _CREDIT_MAX:
+        return None
+    if _PHOTO_CREDIT.match(text):
+        return None  # who took the pictures, not where the text comes from
+    match = _CREDIT_LABEL.match(text)
+    name = text[match.end() :].strip(" :-–—.") if match else text
+    if not name or name.endswith((",", ":")) or "," in name:
+        return None
+    if len(name.split()) > (_LABELLED_WORDS if labelled else _CREDIT_WORDS):
+        return None
+    if is_account(name) or same_outlet(name, outlets):
+        return None  # a CMS account, or the page's own publication: no outside source
+    if is_outlet(name, outlets):
+        return name
+    if match is None and not labelled:
+        return None
+    if match is not None and match.group().lower().startswith("nguồn"):
+        return name  # "Nguồn:" always names where the text comes from
+    # "Theo X": X is an outlet unless it reads as a person's name ("Theo Hồ Hương").
+    if parse_byline(name, outlets=outlets) is None:
+        return name if _reads_as_name_of_something(name, labelled) else None
+    return name if _foreign_brand(name) else None
+
+
+def _reads_as_name_of_something(name: str, labelled: bool) -> bool:
+    """A capitalised title of a few words ("Tài chính Plus", "Doanh nghiệp và Tiếp thị"),
+    not a sentence ("báo cáo cho thấy ..."); longer in an element marked as a source
+    ("Hiệp hội Cà phê - Ca cao Việt Nam")."""
+    words = _LABELLED_WORDS if labelled else 6
+    return name[0].isupper() and len(name.split()) <= words and not name.endswith((".", "!", "?"))
+
+
+def _foreign_brand(name: str) -> bool:
+    """One Latin word without Vietnamese letters, long or oddly capitalised: "Forbes",
+    "VnEconomy", "CNBC" (Vietnamese pen names have two syllables or more)."""
+    if " " in name or not name.isascii() or not name.isalpha():
+        return False
+    return len(name) >= 6 or any(c.isupper() for c in name[1:])

@@ -7,7 +7,7 @@ headline or most of the page's text is not chrome, whatever its class says
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -22,33 +22,67 @@ _NEVER = frozenset({"body", "html", "main", "article", "form"})
 
 
 def find_chrome(
-    tree: LexborHTMLParser, named: Iterable[LexborNode], protect: Iterable[LexborNode]
-) -> list[LexborNode]:
-    """Structural chrome plus the ``named`` candidates, minus anything holding ``protect``ed nodes.
-
-    May return nested elements (both a sidebar and a box inside it).
+    tree: LexborHTMLParser, named: Mapping[str, Iterable[LexborNode]], protect: Iterable[LexborNode]
+) -> dict[str, list[LexborNode]]:
+    """Per kind of chrome (``named`` maps a kind to its candidates by class and id names),
+    the structural chrome plus that kind's candidates, minus anything holding ``protect``ed
+    nodes. One pass serves every kind. May return nested elements (a sidebar and a box in it).
     """
+    found: dict[str, list[LexborNode]] = {kind: [] for kind in named}
     body = tree.body
     if body is None:
-        return []
+        return found
     protected: set[int] = set()
     for node in protect:
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
-    half: float | None = None
-    chrome: list[LexborNode] = []
-    seen: set[int] = set()
-    for node in [*body.css(STRUCTURAL_SELECTOR), *named]:
-        key = node.mem_id
-        if key in seen or key in protected or node.tag in _NEVER:
+    candidates: dict[int, tuple[LexborNode, set[str]]] = {}
+    for node in body.css(STRUCTURAL_SELECTOR):
+        candidates.setdefault(node.mem_id, (node, set(named)))
+    for kind, nodes in named.items():
+        for node in nodes:
+            candidates.setdefault(node.mem_id, (node, set()))[1].add(kind)
+    paragraphs = body.css("p")
+    with_paragraphs = _holding(paragraphs)
+    half: tuple[float, float] | None = None
+    for key, (node, kinds) in candidates.items():
+        if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
-        seen.add(key)
-        # Only an element with paragraphs could be the article mis-classed as chrome; menus,
-        # share bars and the like are taken without measuring their text.
-        if node.css_first("p") is not None:
+        # Only an element with paragraphs could be the article mis-classed as chrome
+        # ("left-sidebar" holding the main column); menus, share bars and the like are
+        # taken without measuring their text.
+        if key in with_paragraphs:
             if half is None:
-                half = 0.5 * max(len(body.text(deep=True)), 1)
-            if len(node.text(deep=True)) > half:
+                half = (0.5 * max(len(body.text(deep=True)), 1), 0.5 * max(_chars(paragraphs), 1))
+            if len(node.text(deep=True)) > half[0] or _chars(node.css("p")) > half[1]:
                 continue
-        chrome.append(node)
-    return chrome
+        for kind in kinds:
+            found[kind].append(node)
+    return found
+
+
+def _heads_article(node: LexborNode, protected: set[int]) -> bool:
+    """A ``<header>`` of the article or section holding the headline: the article's own
+    header (its date line and byline), not the site's."""
+    parent = node.parent
+    return (
+        node.tag == "header"
+        and parent is not None
+        and parent.tag in ("article", "section")
+        and parent.mem_id in protected
+    )
+
+
+def _holding(nodes: list[LexborNode]) -> set[int]:
+    """mem_ids of ``nodes`` and of every element above one of them."""
+    holding: set[int] = set()
+    for node in nodes:
+        current: LexborNode | None = node
+        while current is not None and current.mem_id not in holding:
+            holding.add(current.mem_id)
+            current = current.parent
+    return holding
+
+
+def _chars(nodes: list[LexborNode]) -> int:
+    return sum(len(n.text(deep=True)) for n in nodes)

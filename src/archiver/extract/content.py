@@ -1,9 +1,9 @@
-"""The article text: find the element that holds the body, then read it as paragraphs.
+"""The article text once its element is found: paragraphs, the lead, and listings told apart.
 
-With a profile, its ``body`` selector names the element. Without one (the long
-tail of portals), each paragraph-like block votes for its parent and
-grandparent, and the element with the most well-formed, link-poor text wins:
-the classic Readability idea, run over one pass of rendered blocks.
+The element comes from a profile's ``body`` selector or, without one, from
+:mod:`archiver.extract.container`. Here it is read as paragraphs (noise, captions and
+credits dropped, stopping where boxes of other articles begin), its lead is found,
+and a page of teasers is recognised as a listing rather than an article.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from archiver.extract.dom import (
     BLOCK_TAGS,
-    PARAGRAPH_TAGS,
     Block,
     ancestors,
     in_any,
@@ -23,7 +22,7 @@ from archiver.extract.dom import (
     render_blocks,
     text_of,
 )
-from archiver.extract.headline import similarity
+from archiver.extract.headline import _key, similarity
 
 #: Inside a body, these elements are never article text (class names are judged in ``roles``).
 NOISE_SELECTOR = (
@@ -78,87 +77,214 @@ _NOISE_BLOCK = re.compile(
     r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$)",
     re.IGNORECASE,
 )
+#: Whole short blocks that are the labels of players, galleries and ad slots: never text.
+_WIDGET_LABEL = re.compile(
+    r"^\W*(?:full ?screen|autoplay|close|skip ad|view (?:photos|gallery)|caption|"
+    r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
+    r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*$",
+    re.IGNORECASE,
+)
+_MAX_WIDGET_LABEL = 40
 #: A short block that ends in a credit ("... Video: Đồn biên phòng Xín Cái") is a caption.
+#: ("Nguồn: X" on a line of its own credits the text, not a photo: the source reader takes it.)
 _CREDIT_TAIL = re.compile(
-    r"(?:^|[.!?)]\s+|\(|\s-\s)"
-    r"(?:ảnh|video|clip|nguồn|đồ họa|đồ hoạ|photo|ảnh minh họa|ảnh minh hoạ)"
+    r"(?:(?:^|[.!?)]\s+|\(|\s-\s)"
+    r"(?:ảnh|video|clip|đồ họa|đồ hoạ|photo|ảnh minh họa|ảnh minh hoạ)"
+    r"|(?:[.!?)]\s+|\(|\s-\s)nguồn)"
     r"\s*:\s*[^!?:]{1,60}\)?$",
     re.IGNORECASE,
 )
 _MAX_CAPTION = 250
 _HAS_WORD = re.compile(r"\w")
-_MIN_PARAGRAPH = 25
-# Elements that hold paragraph text: whole-text ones count everything inside them,
-# the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
-_WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4"})
-_HOLDER_SELECTOR = "p, pre, blockquote, h2, h3, h4, td, div, li, dd, section, article, span, font"
 
 
 def node_ids(nodes: Iterable[LexborNode]) -> set[int]:
     return {node.mem_id for node in nodes}
 
 
-def choose_container(tree: LexborHTMLParser, skip_ids: set[int]) -> tuple[LexborNode | None, float]:
-    """The element holding the most paragraph-like, link-poor text (generic extraction).
+#: Class or id words of boxes that are never article text, however long (reader comments).
+_ALWAYS_NOISE = re.compile(r"comment|binh-?luan|reply|replies|discuss|disqus", re.IGNORECASE)
+#: A box named like noise that holds this share of the body's text is the text itself
+#: (``<div class="section" id="evolve-shared-history">`` is not a share bar).
+_NOISE_MAX_SHARE = 0.3
 
-    Also returns the share of the page's paragraph score the winner holds: an
-    article's body holds most of it, one teaser on a home page holds little.
+
+def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> list[LexborNode]:
+    """The elements of ``guessed`` (named like chrome or noise) inside ``container`` that are
+    not article text."""
+    inside = {n.mem_id for n in container.css("*")}
+    total = 0
+    kept = []
+    for node in guessed:
+        if node.mem_id not in inside or node.mem_id == container.mem_id:
+            continue
+        if node.tag not in BLOCK_TAGS:
+            # A link or span named "popup", "tag", "share" inside a sentence is part of it:
+            # cutting it would cut words out of the text.
+            continue
+        text = len(node.text(deep=True))
+        if text > 500:  # (most noise is a short box: measured only when it is not)
+            total = total or len(container.text(deep=True))
+            label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+            if (
+                text > _NOISE_MAX_SHARE * total
+                and not _ALWAYS_NOISE.search(label)
+                and link_chars(node) < 0.3 * text
+            ):
+                continue
+        kept.append(node)
+    return kept
+
+
+#: Running text: this many paragraphs in a row, not interrupted by links, and characters.
+_RUN_PARAGRAPHS = 3
+_RUN_CHARS = 400
+_RUN_PARAGRAPH = 60
+#: A page with this many teasers and no running text is a home or section page.
+_MANY_TEASERS = 10
+#: One unlinked block this long is no teaser's sapo (those run to two or three sentences).
+_LONG_BLOCK = 800
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def text_weight(text: str) -> int:
+    """Length in Latin-script characters: a Chinese, Japanese or Korean character counts
+    three (they say about as much as a word)."""
+    if max(text, default=" ") < "\u3000":  # (every Vietnamese and Latin text)
+        return len(text)
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def _longest_run(blocks: list[Block]) -> tuple[int, int]:
+    """(weighted characters, paragraphs) of the longest stretch of prose no block of links
+    breaks.
+
+    An article's paragraphs follow one another; a listing's sapos each come after their
+    linked headline, so its runs are one paragraph long.
     """
-    root = tree.body
-    if root is None:
-        return None, 0.0
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    total = 0.0
-    for holder in root.css(_HOLDER_SELECTOR):
-        tag = holder.tag
-        whole = tag in _WHOLE_TEXT_TAGS
-        text = holder.text(deep=whole)
-        length = len(text.strip())
-        if length < _MIN_PARAGRAPH:
-            continue
-        if whole and link_chars(holder) > 0.5 * length:
-            continue
-        if in_any(holder, skip_ids):
-            continue
-        score = 1.0 + text.count(",") + min(length / 100, 3.0)
-        total += score
-        node: LexborNode | None = holder
-        if tag in PARAGRAPH_TAGS:
-            node = holder.parent
-        elif tag not in BLOCK_TAGS:  # text set in <span>/<font>: credit its block
-            while node is not None and node.tag not in BLOCK_TAGS:
-                node = node.parent
-        for divisor in (1.0, 2.0, 3.0):
-            if node is None or node.tag in ("html", "-document", "#document"):
-                break
-            key = node.mem_id
-            scores[key] = scores.get(key, 0.0) + score / divisor
-            nodes[key] = node
-            node = node.parent
-    if not scores:
-        return None, 0.0
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
-    best_key = max(ranked, key=lambda key: scores[key] * (1.0 - _link_density(nodes[key])))
-    return nodes[best_key], min(scores[best_key] / total, 1.0)
+    best = (0, 0)
+    chars = paragraphs = 0
+    for block in blocks:
+        if block.after_link:
+            chars = paragraphs = 0
+        weight = text_weight(block.text)
+        if weight >= _RUN_PARAGRAPH and block.link_density < 0.3:
+            chars += weight
+            paragraphs += 1
+            run = (chars, paragraphs)
+            if weight >= _LONG_BLOCK:  # one long block counts as running text on its own
+                run = (chars, max(paragraphs, _RUN_PARAGRAPHS))
+            best = max(best, run, key=lambda found: (found[1], found[0]))
+    return best
 
 
-def _link_density(node: LexborNode) -> float:
-    total = len(node.text(deep=True).strip()) or 1
-    return min(link_chars(node) / total, 1.0)
+#: A box led by a linked headline: a teaser of another article (in a list, a "Đọc thêm" box,
+#: a topic box), however its site names it.
+_HEADLINE_LINKS = "h2 a[href], h3 a[href], h4 a[href], h5 a[href]"
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
+_ITEMS = frozenset({"article", "li", "div", "section"})
+#: A teaser is short: a headline, a sapo, a date. (A blog post whose title links to itself is
+#: far longer.)
+_MAX_TEASER = 600
+#: What a box of teasers may hold besides them: its title.
+_BOX_TITLE = 80
+_NOT_BOXES = frozenset({"body", "html", "main", "article"})
+
+
+def find_teasers(root: LexborNode) -> list[LexborNode]:
+    """The teasers under ``root``: small elements whose first line is a linked headline, or
+    the box holding several of them when nothing but a title ("Chủ đề: ...", "Tin liên
+    quan") is left beside them."""
+    found: dict[int, LexborNode] = {}
+    by_parent: dict[int, tuple[LexborNode, int]] = {}
+    for node in _headline_holders(root):
+        chars = len(node.text(deep=True).strip())
+        if chars > _MAX_TEASER or node.mem_id in found:
+            continue
+        found[node.mem_id] = node
+        parent = node.parent
+        if parent is not None:
+            held = by_parent.get(parent.mem_id, (parent, 0))[1]
+            by_parent[parent.mem_id] = (parent, held + chars)
+    for box, held in by_parent.values():
+        if box.tag in _NOT_BOXES or box.mem_id in found:
+            continue
+        if len(box.text(deep=True).strip()) - held <= _BOX_TITLE:
+            found[box.mem_id] = box
+    return list(found.values())
+
+
+def _headline_holders(root: LexborNode) -> list[LexborNode]:
+    """Elements (article, li, div, section) with a linked headline among their children: what
+    ``:is(article, li, div, section):has(> h3 a[href])`` selects, found from the links (a
+    ``:has`` query tests every element of the page)."""
+    holders: dict[int, LexborNode] = {}
+    for link in root.css(_HEADLINE_LINKS):
+        heading = link.parent
+        while heading is not None and heading.tag not in _HEADINGS:
+            heading = heading.parent
+        item = heading.parent if heading is not None else None
+        if item is not None and item.tag in _ITEMS:
+            holders.setdefault(item.mem_id, item)
+    return list(holders.values())
+
+
+#: A body with no running text whose characters are this much digits is a table of data.
+_DATA_DIGITS = 0.3
+
+
+def looks_like_data(blocks: list[Block]) -> bool:
+    """True when the text is a table of figures (a stock page, results, prices) with no
+    running text around it: no article."""
+    prose = 0
+    for block in blocks:  # (an article shows its first two prose blocks at once)
+        if len(block.text) >= 80 and _digit_share(block.text) < _DATA_DIGITS / 2:
+            prose += 1
+            if prose >= 2:
+                return False
+    return _digit_share(" ".join(b.text for b in blocks)) >= _DATA_DIGITS
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _digit_share(text: str) -> float:
+    visible = (len(text) - text.count(" ")) or 1
+    return len(_DIGIT.findall(text)) / visible
 
 
 def looks_like_listing(
-    container: LexborNode, blocks: list[Block], share: float, *, dated: bool = True
+    container: LexborNode,
+    blocks: list[Block],
+    share: float,
+    *,
+    dated: bool = True,
+    teasers: int = 0,
 ) -> bool:
     """True when the chosen text is a list of links to other articles, not an article.
 
     ``dated``: the page shows a publication date (a listing page rarely does), which
-    lets a short article keep one linked heading.
+    lets a short article keep one linked heading. ``teasers``: how many teasers the page
+    holds (a home page, hundreds).
     """
-    chars = sum(len(b.text) for b in blocks)
-    if share < 0.3 and chars < 1500:
-        return True  # the best block of text is one teaser among many
+    # Sapos cut short with "..." on a page full of teasers: a listing, however they follow
+    # one another. (Writers end paragraphs with "..." too: alone it proves nothing.)
+    prose = [b for b in blocks if len(b.text) >= _RUN_PARAGRAPH]
+    cut = sum(1 for b in prose if b.text.endswith(("...", "…")))
+    if teasers >= _MANY_TEASERS and cut >= _RUN_PARAGRAPHS and cut >= 0.6 * len(prose):
+        return True
+    run_chars, run_paragraphs = _longest_run(blocks)
+    if run_paragraphs >= _RUN_PARAGRAPHS and run_chars >= _RUN_CHARS:
+        return False  # running text: an article, however many teasers follow it
+    if dated and run_paragraphs >= _RUN_PARAGRAPHS - 1 and run_chars >= _RUN_CHARS // 2:
+        return False  # a short dated news item
+    # Sapos, each after its linked headline, and no running text.
+    if sum(1 for b in prose if b.after_link) >= _RUN_PARAGRAPHS:
+        return True
+    chars = sum(text_weight(b.text) for b in blocks)
+    if (share < 0.3 or teasers >= _MANY_TEASERS) and chars < 1500:
+        return True  # the best block of text is one teaser among many, or a footer
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
     # or repeated <article> items, make a listing however much prose the sapos hold.
     if len(container.css("article")) >= 3:
@@ -168,8 +294,7 @@ def looks_like_listing(
         headline_chars = sum(len(a.text(deep=True).strip()) for a in headlines)
         if headline_chars >= 0.15 * chars:
             return True
-    prose = [b for b in blocks if len(b.text) >= 80 and b.link_density < 0.3]
-    prose_chars = sum(len(b.text) for b in prose)
+    prose_chars = sum(len(b.text) for b in blocks if len(b.text) >= 80 and b.link_density < 0.3)
     headline_links = 0
     for anchor in container.css("a[href]"):
         if len(anchor.text(deep=True).strip()) >= 25:
@@ -193,30 +318,53 @@ def body_blocks(
     blocks = render_blocks(container)
     extra_end = tuple(m.lower() for m in end_markers)
     kept: list[Block] = []
+    after_link = False
     for block in blocks:
         text = block.text
         lowered = text.lower()
-        if (
-            kept
-            and len(text) < 120
-            and (_END_RE.match(text) or lowered.startswith(extra_end))
-        ):
+        if kept and len(text) < 120 and (_END_RE.match(text) or lowered.startswith(extra_end)):
             break
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
+        if kept and len(text) < _MAX_CAPTION and text == kept[-1].text:
+            continue  # a caption printed twice in a row (a player's title and description)
         # (A block twice the title's length cannot be the title repeated: skip the comparison.)
-        if title and 0.8 * len(title) <= len(text) <= 1.25 * len(title) + 5 and (
-            similarity(text, title) > 0.95
+        if (
+            title
+            and 0.8 * len(title) <= len(text) <= 1.25 * len(title) + 5
+            and (similarity(text, title) > 0.95)
         ):
             continue
-        if block.link_density > 0.6 and len(text) < 300:
+        if block.link_density > 0.6 and len(text) < 300 and not _data_cell(block.node):
+            after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
             continue
+        if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
+            continue
         if len(text) < _MAX_CAPTION and _CREDIT_TAIL.search(text):
             continue
+        block.after_link = after_link
+        after_link = False
         kept.append(block)
     return kept
+
+
+def _data_cell(node: LexborNode) -> bool:
+    """A linked cell in a row of data (a film's title beside its year and plot): data, not
+    a link to elsewhere; a row of links only is a menu."""
+    if node.tag not in ("td", "th"):
+        return False
+    row = node.parent
+    if row is None or row.tag != "tr":
+        return False
+    return any(
+        cell.tag in ("td", "th")
+        and cell.mem_id != node.mem_id
+        and len(text := cell.text(deep=True).strip()) > link_chars(cell) + 2
+        and any(ch.isalnum() for ch in text)
+        for cell in row.iter()
+    )
 
 
 def find_lead(
@@ -253,8 +401,45 @@ def find_lead(
             continue
         if description and similarity(text, description) < 0.3 and len(text) < 60:
             continue
+        if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
+            continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
         return text, node
+    if anchor is not None and description:
+        return _summary_after(anchor, description, skip_ids)
     return None, None
+
+
+#: How many elements after the headline (or after the box holding it) may come before the
+#: summary.
+_SUMMARY_REACH = 4
+
+
+def _summary_after(
+    anchor: LexborNode, description: str, skip_ids: set[int]
+) -> tuple[str | None, LexborNode | None]:
+    """A summary with no lead-like class: the element just after the headline that says
+    what the page's description says (``<h1>`` in a box, then ``<p class="css-z6dj7x">``)."""
+    for start in (anchor, anchor.parent):
+        sibling = start.next if start is not None else None
+        seen = 0
+        while sibling is not None and seen < _SUMMARY_REACH:
+            if sibling.tag[0] not in "-_":
+                seen += 1
+                text = _summary_text(sibling, description, skip_ids)
+                if text is not None:
+                    return text, sibling
+            sibling = sibling.next
+    return None, None
+
+
+def _summary_text(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
+    # A summary is one paragraph: a box of blocks (maybe the whole body) is not even read.
+    if any(child.tag in BLOCK_TAGS for child in node.iter()) or in_any(node, skip_ids):
+        return None
+    text = lead_text(node)
+    if 30 <= len(text) <= 1500 and similarity(text, description) >= 0.8:
+        return text
+    return None
 
 
 def lead_text(node: LexborNode) -> str:
@@ -270,3 +455,17 @@ def lead_text(node: LexborNode) -> str:
         ):
             text = f"{place} - {text[len(place) :].lstrip()}"
     return text
+
+
+def repeats(paragraph: str, lead: str) -> bool:
+    """True when ``paragraph`` is the lead printed again (maybe without its "(Dân trí) -"
+    prefix, or with different punctuation or spacing)."""
+    if paragraph == lead or lead.startswith(paragraph):
+        return True
+    a, b = _key(paragraph), _key(lead)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 40 and shorter in longer and len(shorter) >= 0.7 * len(longer)

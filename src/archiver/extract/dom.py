@@ -8,7 +8,10 @@ reads "Trước") and normalised with :func:`archiver.text.clean`.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -25,9 +28,10 @@ SKIP_TAGS = frozenset(
     "script style noscript template svg iframe object embed video audio canvas button select "
     "option input textarea map head math title link meta base picture source track img".split()
 )
-#: Elements removed with their contents before any text is read. (Void elements such as
-#: <img> hold no text: the renderer just passes over them.)
-_STRIP_TAGS = [
+#: Elements removed with their contents before any text is read; all but void ones are cut
+#: from the page's bytes before parsing (``page.cut_unread``). (Void elements such as <img>
+#: hold no text: the renderer just passes over them.)
+UNREAD_TAGS = (
     "script",
     "style",
     "noscript",
@@ -35,7 +39,6 @@ _STRIP_TAGS = [
     "svg",
     "iframe",
     "object",
-    "embed",
     "video",
     "audio",
     "canvas",
@@ -44,7 +47,8 @@ _STRIP_TAGS = [
     "math",
     "button",
     "map",
-]
+)
+_STRIP_TAGS = [*UNREAD_TAGS, "embed"]
 #: Inside these, a single ``<br>`` is a line break within the paragraph, not a new paragraph.
 PARAGRAPH_TAGS = frozenset("p li h1 h2 h3 h4 h5 h6 dt dd blockquote caption summary".split())
 
@@ -70,7 +74,7 @@ class Block:
     need them, and each costs two CSS queries.
     """
 
-    __slots__ = ("_bold", "_link_chars", "node", "tag", "text")
+    __slots__ = ("_bold", "_link_chars", "after_link", "node", "tag", "text")
 
     def __init__(
         self,
@@ -85,6 +89,8 @@ class Block:
         self.tag = tag
         self._link_chars = link_chars
         self._bold = bold
+        #: Set by the body reader: a block of links (a teaser's headline) came just before.
+        self.after_link = False
 
     @property
     def link_chars(self) -> int:
@@ -110,19 +116,22 @@ def parse(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def prepare(tree: LexborHTMLParser) -> None:
+def prepare(tree: LexborHTMLParser, *, cut: bool = False) -> None:
     """Make the tree read as a browser shows it: no scripts, no hidden elements, marked <br>s.
 
-    Runs once, after metadata (JSON-LD lives in <script>) has been read.
+    Runs once, after metadata (JSON-LD lives in <script>) has been read. ``cut``: scripts,
+    styles, SVG and the other unread elements were already cut from the markup (and none
+    was left unclosed), so the tree is not searched for them again.
     """
     root = tree.root
     if root is None:
         return
-    # An inline SVG (a dot, an icon) between two pieces of text is drawn as a gap: keep one
-    # ("01/03/2026<svg/>09:51" reads "01/03/2026 09:51"). Innermost first, as in remove().
-    for svg in reversed(tree.css("svg")):
-        svg.replace_with(" ")
-    tree.strip_tags(_STRIP_TAGS)
+    if not cut:
+        # An inline SVG (a dot, an icon) between two pieces of text is drawn as a gap: keep
+        # one ("01/03/2026<svg/>09:51" reads "01/03/2026 09:51"). Innermost first.
+        for svg in reversed(tree.css("svg")):
+            svg.replace_with(" ")
+        tree.strip_tags(_STRIP_TAGS)
     remove(tree, HIDDEN_SELECTOR)
     for br in tree.css("br"):
         br.replace_with(BR)
@@ -188,16 +197,17 @@ def render_blocks(
     if root.mem_id not in containers:
         _emit(blocks, root, root.text(deep=True), None, None)
         return blocks
-    # An explicit stack instead of recursion: pathological pages nest thousands deep.
-    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int]]] = [
-        (root, root.iter(include_text=True), [], [0, 0, 0])
+    # An explicit stack instead of recursion: pathological pages nest thousands deep. Each
+    # entry knows whether it sits inside a link (a card: <a href><h3>..</h3><p>..</p></a>).
+    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int], bool]] = [
+        (root, root.iter(include_text=True), [], [0, 0, 0], False)
     ]
     while stack:
-        element, children, run, stats = stack[-1]
+        element, children, run, stats, linked = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
-            _flush_run(blocks, element, run, stats)
+            _flush_run(blocks, element, run, stats, linked)
             continue
         tag = child.tag
         if tag == "-text":
@@ -208,12 +218,18 @@ def render_blocks(
             continue
         if tag[0] in "-!" or tag in SKIP_TAGS or (skip is not None and skip(child)):
             continue
-        if child.mem_id in containers:
-            _flush_run(blocks, element, run, stats)
-            stack.append((child, child.iter(include_text=True), [], [0, 0, 0]))
+        if tag == "tr" and (row := _data_row(child)) is not None:
+            _flush_run(blocks, element, run, stats, linked)
+            _emit(blocks, child, row, _ALL if linked else None, None)
+        elif child.mem_id in containers:
+            _flush_run(blocks, element, run, stats, linked)
+            inner = linked or (
+                tag == "a" and not _PICTURE.search(child.attributes.get("href") or "")
+            )
+            stack.append((child, child.iter(include_text=True), [], [0, 0, 0], inner))
         elif tag in BLOCK_TAGS:
-            _flush_run(blocks, element, run, stats)
-            _emit(blocks, child, child.text(deep=True), None, None)
+            _flush_run(blocks, element, run, stats, linked)
+            _emit(blocks, child, child.text(deep=True), _ALL if linked else None, None)
         else:
             value = child.text(deep=True)
             run.append(value)
@@ -223,6 +239,111 @@ def render_blocks(
             elif child.css_first("a") is not None:
                 stats[0] += link_chars(child)
             stats[1 if tag in ("b", "strong") else 2] += length
+    _count_links(root, blocks)
+    return blocks
+
+
+def _count_links(root: LexborNode, blocks: list[Block]) -> None:
+    """Fill in the link characters of the blocks rendered whole (one query for all links,
+    instead of one per block)."""
+    pending: dict[int, list[Block]] = {}
+    for block in blocks:
+        if block._link_chars is None:
+            pending.setdefault(block.node.mem_id, []).append(block)
+    if not pending:
+        return
+    totals: dict[int, int] = {}
+    root_id = root.mem_id
+    for anchor in root.css("a"):
+        owner: LexborNode | None = anchor
+        while owner is not None and owner.mem_id not in pending:
+            if owner.mem_id == root_id:
+                owner = None
+                break
+            owner = owner.parent
+        if owner is not None:
+            totals[owner.mem_id] = totals.get(owner.mem_id, 0) + len(anchor.text(deep=True).strip())
+    for key, owned in pending.items():
+        for block in owned:
+            block._link_chars = min(totals.get(key, 0), len(block.text))
+
+
+#: A table row is one paragraph (its cells joined by spaces) when its cells are short: a row
+#: of data. Layout tables (a whole article in one cell) are read cell by cell.
+_MAX_CELL = 200
+_CELL_BLOCKS = frozenset("table p div ul ol blockquote h1 h2 h3 h4 h5 h6".split())
+
+
+def _data_row(row: LexborNode) -> str | None:
+    """The text of a table row of data, cells joined by spaces; None for a layout row."""
+    cells = [c for c in row.iter() if c.tag in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        # (Children only: a layout cell holds its blocks directly, and a CSS query per cell
+        # would cost more than the row.)
+        if any(child.tag in _CELL_BLOCKS for child in cell.iter()):
+            return None
+        text = cell.text(deep=True).replace(BR, " ").strip()
+        if len(text) > _MAX_CELL:
+            return None
+        if text:
+            texts.append(text)
+    return " ".join(texts)
+
+
+#: Joins the texts of a region's text nodes (see :func:`text_nodes`): the HTML parser turns
+#: every NUL into U+FFFD, so it never occurs in parsed text.
+TEXT_SEPARATOR = "\x00"
+
+
+def text_nodes(scope: LexborNode) -> list[str]:
+    """The texts of the text nodes under ``scope``, in document order (read in C)."""
+    return scope.text(deep=True, separator=TEXT_SEPARATOR).split(TEXT_SEPARATOR)
+
+
+def matching_texts(texts: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """Indexes of the ``texts`` in which ``pattern`` (searched lower-cased) occurs, in order."""
+    lower = TEXT_SEPARATOR.join(texts).lower()
+    positions = [match.start() for match in pattern.finditer(lower)]
+    if not positions:
+        return []
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    return sorted({bisect_right(starts, at) - 1 for at in positions})
+
+
+def blocks_at(
+    scope: LexborNode, texts: list[str], hits: list[int], skip_ids: set[int]
+) -> list[Block]:
+    """The rendered blocks holding the text nodes ``hits`` (indexes into :func:`text_nodes`).
+
+    Rendering a whole page region costs milliseconds; lexbor lists its text nodes in C, the
+    caller picks the few it wants, and only their enclosing blocks are rendered. Blocks
+    inside ``skip_ids`` (chrome) are left out.
+    """
+    if not hits:
+        return []
+    # The text nodes in the order lexbor listed their texts, up to the last hit only.
+    nodes: list[LexborNode] = []
+    last = hits[-1]
+    for node in scope.traverse(include_text=True):
+        if node.tag == "-text":
+            nodes.append(node)
+            if len(nodes) > last:
+                break
+    if len(nodes) <= last:  # never seen; render everything rather than guess
+        return render_blocks(scope, skip=lambda n: n.mem_id in skip_ids)
+    owners: dict[int, LexborNode] = {}
+    for index in hits:
+        node = nodes[index].parent
+        while node is not None and node.tag not in BLOCK_TAGS:
+            node = node.parent
+        if node is not None and node.mem_id not in owners and not in_any(node, skip_ids):
+            owners[node.mem_id] = node
+    blocks: list[Block] = []
+    for owner in owners.values():
+        blocks.extend(render_blocks(owner))
     return blocks
 
 
@@ -250,10 +371,18 @@ def _bold(node: LexborNode) -> bool:
     return bold > 0 and bold >= len(node.text(deep=True).strip()) - 1
 
 
-def _flush_run(blocks: list[Block], owner: LexborNode, run: list[str], stats: list[int]) -> None:
+#: A link to a picture (a zoomable photo and its caption) leads nowhere else.
+_PICTURE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
+#: The link characters of a block inside a link: all of them.
+_ALL = 1 << 62
+
+
+def _flush_run(
+    blocks: list[Block], owner: LexborNode, run: list[str], stats: list[int], linked: bool
+) -> None:
     if run:
         bold = stats[2] == 0 and stats[1] > 0
-        _emit(blocks, owner, "".join(run), stats[0], bold)
+        _emit(blocks, owner, "".join(run), _ALL if linked else stats[0], bold)
         run.clear()
     stats[0] = stats[1] = stats[2] = 0
 
@@ -271,3 +400,19 @@ def _emit(
         if text:
             links = None if link_chars is None else min(link_chars, len(text))
             blocks.append(Block(text, node, tag, links, bold))
+
+
+def region_of(anchor: LexborNode | None, container: LexborNode | None) -> LexborNode | None:
+    """The smallest element holding both the headline and the body (bounded in size)."""
+    if container is None:
+        return anchor.parent if anchor is not None else None
+    if anchor is None or anchor.mem_id == container.mem_id:
+        parent = container.parent
+        return parent.parent if parent is not None and parent.parent is not None else parent
+    anchor_chain = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
+    node: LexborNode | None = container
+    while node is not None and node.mem_id not in anchor_chain:
+        node = node.parent
+    if node is None or node.tag in ("body", "html"):
+        return container.parent
+    return node

@@ -81,7 +81,9 @@ class Metadata:
     publishers: list[str] = field(default_factory=list)
 
 
-def read_metadata(tree: LexborHTMLParser) -> Metadata:
+def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -> Metadata:
+    """What the page claims about itself. ``json_ld``: the page's JSON-LD texts, when its
+    scripts were taken out before parsing (else they are read from the tree)."""
     meta = Metadata()
     if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
@@ -124,15 +126,17 @@ def read_metadata(tree: LexborHTMLParser) -> Metadata:
     ]
     for node in tree.css("[itemprop=datePublished][datetime], time[pubdate][datetime]"):
         meta.published.append(("itemprop datetime", node.attributes.get("datetime") or ""))
-    _read_json_ld(tree, meta)
+    if json_ld is None:
+        json_ld = [n.text(deep=True) for n in tree.css('script[type="application/ld+json" i]')]
+    _read_json_ld(json_ld, meta)
     return meta
 
 
-def _read_json_ld(tree: LexborHTMLParser, meta: Metadata) -> None:
+def _read_json_ld(texts: list[str], meta: Metadata) -> None:
     jsonld_published: list[tuple[str, str]] = []
     jsonld_modified: list[tuple[str, str]] = []
-    for node in tree.css('script[type="application/ld+json" i]'):
-        for item in _json_objects(node.text(deep=True)):
+    for text in texts:
+        for item in _json_objects(text):
             types = _types(item)
             if types & _ORG_TYPES:
                 name = _name(item)

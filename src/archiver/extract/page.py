@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.encoding import decode_html
-from archiver.extract.dom import parse, prepare
+from archiver.encoding import decode_as, decode_html
+from archiver.extract.dom import UNREAD_TAGS, parse, prepare
 from archiver.extract.metadata import Metadata, read_metadata
 from archiver.legacy import convert_legacy_text
 
@@ -36,11 +36,14 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
     """Decode (honouring the HTTP charset in ``headers``), parse and clean one page."""
     warnings: list[str] = []
     if isinstance(html, bytes | bytearray | memoryview):
-        decoded = decode_html(bytes(html), _header(headers, "content-type"))
-        markup = decoded.text
+        cut = cut_unread(bytes(html))
+        decoded = decode_html(cut.data, _header(headers, "content-type"))
+        codec = decoded.encoding
         warnings.extend(decoded.warnings)
     else:
-        markup = html
+        cut = cut_unread(html.encode("utf-8", "surrogatepass"))
+        decoded, codec = None, "utf-8"
+    markup = decoded.text if decoded is not None else decode_as(cut.data, codec)
     if len(markup) > MAX_HTML_CHARS:
         warnings.append(
             f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
@@ -51,12 +54,82 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         if flattened:
             warnings.append(f"markup nested deeper than {MAX_DEPTH} elements was flattened")
     tree = parse(markup)
-    legacy = convert_legacy_text(tree, markup)
+    styles = [decode_as(sheet, codec) for sheet in cut.styles]
+    legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
     if legacy:
         warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
-    meta = read_metadata(tree)
-    prepare(tree)
+    json_ld = [decode_as(script, codec) for script in cut.json_ld]
+    meta = read_metadata(tree, json_ld=json_ld if cut.complete else None)
+    prepare(tree, cut=cut.complete)
     return Page(tree, meta, tuple(warnings))
+
+
+#: Elements cut from the page before decoding and parsing: no reader sees their contents,
+#: and they are most of a news page's bytes (scripts, styles, inline SVG icons). Void
+#: elements (<embed>) and anything left unclosed are removed from the tree instead
+#: (``dom.prepare``).
+CUT_TAGS = UNREAD_TAGS
+_CUT_OPEN = re.compile(rb"<(?:!--|(" + b"|".join(t.encode() for t in CUT_TAGS) + rb")(?=[\s>/]))")
+# Bytes that show a page is in UTF-16/32 without a byte-order mark: no byte-level cutting.
+_WIDE = (b"<\x00", b"\x00<")
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    data: bytes
+    #: The JSON-LD the cut scripts held (metadata reads it), still encoded.
+    json_ld: list[bytes]
+    #: The cut style sheets (legacy font rules are read from them), still encoded.
+    styles: list[bytes]
+    #: Every cut element was closed: the tree needs no removal pass of its own.
+    complete: bool
+
+
+def cut_unread(data: bytes) -> Cut:
+    """The page's bytes without comments and the elements of :data:`CUT_TAGS`.
+
+    Decoding and parsing a third of the bytes takes a third of the time, and nothing is
+    left for a removal pass. An element ends at the first closing tag of its name (any
+    case), as a browser ends a script; an inline ``<svg>`` becomes a space (an icon between
+    two words is a gap). Works on the bytes of any ASCII-compatible encoding: searches in
+    C over a lower-cased copy, a regex only to find the opening tags.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or any(w in data[:1024] for w in _WIDE):
+        return Cut(data, [], [], False)
+    low = data.lower()
+    find = low.find
+    parts: list[bytes] = []
+    json_ld: list[bytes] = []
+    styles: list[bytes] = []
+    position = 0
+    complete = True
+    while (opening := _CUT_OPEN.search(low, position)) is not None:
+        start = opening.start()
+        name = opening.group(1)
+        if name is None:  # a comment
+            end = find(b"-->", start + 4)
+            close_end = end + 2 if end >= 0 else len(data) - 1
+        else:
+            tag_end = find(b">", opening.end())
+            close = find(b"</" + name, tag_end) if tag_end >= 0 else -1
+            close_end = find(b">", close) if close >= 0 else -1
+            if close_end < 0:
+                complete = False  # unclosed: left to the tree
+                break
+            if name == b"script" and b"ld+json" in low[start:tag_end]:
+                json_ld.append(data[tag_end + 1 : close])
+            elif name == b"style":
+                styles.append(data[tag_end + 1 : close])
+            elif name == b"svg":
+                parts.append(data[position:start] + b" ")
+                position = close_end + 1
+                continue
+        parts.append(data[position:start])
+        position = close_end + 1
+    if not parts:
+        return Cut(data, json_ld, styles, complete)
+    parts.append(data[position:])
+    return Cut(b"".join(parts), json_ld, styles, complete)
 
 
 #: Browsers stop nesting at a depth of 512 (Chromium); the HTML parser's time grows with the

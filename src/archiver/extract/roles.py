@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
+from archiver.text import fold
+
 #: Substrings of a class or id that give an element its role.
 SUBSTRINGS: dict[str, tuple[str, ...]] = {
     "chrome": (
@@ -198,6 +200,28 @@ def roles_of(label: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+@lru_cache(maxsize=65_536)
+def _roles_of_names(label: str | None, ident: str) -> frozenset[str]:
+    """:func:`roles_of` by class attribute and id, as found on the element (cached as they
+    are: most elements of a page repeat a few class strings)."""
+    return roles_of(f" {label or ''} {ident} ".lower())
+
+
+#: An id of this many words or more may be a heading's anchor ("evolve-shared-mutable-history").
+_SLUG_HYPHENS = 3
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _anchors_heading(node: LexborNode, ident: str) -> bool:
+    """True when ``ident`` is the slug of the heading ``node`` opens (a documentation page's
+    section named after its title): words of the text, not a widget's name."""
+    heading = node.css_first("h1, h2, h3, h4, h5, h6")
+    if heading is None:
+        return False
+    slug = _NOT_SLUG.sub("-", fold(heading.text(deep=True)).lower()).strip("-")
+    return slug.startswith(ident.lower())
+
+
 class Roles:
     """The elements under a root grouped by role, each list in document order."""
 
@@ -205,7 +229,10 @@ class Roles:
         by_role: dict[str, list[LexborNode]] = {}
         for node in nodes:
             attrs = node.attributes
-            roles = roles_of(f" {attrs.get('class') or ''} {attrs.get('id') or ''} ".lower())
+            ident = attrs.get("id") or ""
+            roles = _roles_of_names(attrs.get("class"), ident)
+            if roles and ident.count("-") >= _SLUG_HYPHENS and _anchors_heading(node, ident):
+                roles = _roles_of_names(attrs.get("class"), "")
             for role in roles:
                 by_role.setdefault(role, []).append(node)
         self._by_role = by_role

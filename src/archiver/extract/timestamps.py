@@ -19,7 +19,15 @@ from itertools import accumulate
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.dates import ParsedDate, parse_date, parse_iso
-from archiver.extract.dom import BLOCK_TAGS, Block, ancestors, in_any, render_blocks, text_of
+from archiver.extract.dom import (
+    TEXT_SEPARATOR,
+    Block,
+    ancestors,
+    blocks_at,
+    in_any,
+    text_nodes,
+    text_of,
+)
 from archiver.extract.metadata import Metadata
 
 #: Date lines by element or attribute; date lines by class and id names come from ``roles``.
@@ -36,6 +44,8 @@ _MAX_LINE = 160
 _MAX_RELATIVE_LINE = 40
 _MAX_RELATIVE_LEVELS = 3
 _MAX_OTHER_WORDS = 10
+# A teaser (headline, time, a line of sapo) is shorter than this.
+_MAX_TEASER = 800
 # What a text must contain before the date parser is asked about its line: a numeric date
 # (found around its "/" or "-"), a month in words, or a relative time. Plain substring
 # searches on the lower-cased text: a regex with alternatives costs ~0.5 µs per character.
@@ -61,7 +71,7 @@ _DATE_WORDS = (
     "november",
     "december",
 )
-_SEPARATOR = "\x00"  # cannot occur in parsed text: the HTML parser replaces NUL
+_DIGIT_MARK = re.compile(r"\d\s?[/-]\s?\d")
 
 
 @dataclass(slots=True)
@@ -118,11 +128,16 @@ def find_timestamps(
         labelled = [c for c in candidates if c.updated]
         if labelled:
             updated_visible = min(labelled, key=lambda c: (c.distance, c.order))
+    machine = _first_iso(meta.published)
+    if visible is None and machine is None and updated_visible is not None:
+        # The only date line says "Cập nhật lúc 07:30, ..." (sites that print no other): it
+        # is the time readers are given for the article.
+        visible, updated_visible = updated_visible, None
+        result.nodes.append(visible.node)
     if updated_visible is not None:
         result.updated = updated_visible.date
         result.nodes.append(updated_visible.node)
 
-    machine = _first_iso(meta.published)
     if visible is not None:
         result.published = visible.date
         result.published_raw = visible.date.raw
@@ -212,11 +227,14 @@ def _visible_candidates(
     # No date-styled element: read the short lines around the headline (old portals print
     # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>), within the widest
     # allowed ancestor; each line's distance is the level of its nearest shared ancestor.
-    scope: LexborNode | None = None
+    allowed: list[LexborNode] = []
     for container in chain[1 : _TEXT_SCAN_LEVELS + 1]:
-        if in_any(container, chrome_ids) or len(container.text(deep=True)) > 60_000:
+        if in_any(container, chrome_ids):
             break
-        scope = container
+        allowed.append(container)
+    # The widest of them whose text is not a whole portal's (measured from the widest down:
+    # usually one measure).
+    scope = next((c for c in reversed(allowed) if len(c.text(deep=True)) <= 60_000), None)
     if scope is None:
         return found
     for order, block in enumerate(_dated_blocks(scope, chrome_ids)):
@@ -236,47 +254,34 @@ def _visible_candidates(
 
 
 def _dated_blocks(scope: LexborNode, chrome_ids: set[int]) -> list[Block]:
-    """The rendered blocks under ``scope`` that hold something shaped like a date, in order.
-
-    Rendering a whole page region costs milliseconds; instead lexbor lists the region's
-    text nodes (in C), a regex picks those with a date shape, and only their enclosing
-    blocks are rendered.
-    """
-    texts = scope.text(deep=True, separator=_SEPARATOR).split(_SEPARATOR)
-    hits = _dated_texts(texts)
-    if not hits:
-        return []
-    nodes = [n for n in scope.traverse(include_text=True) if n.tag == "-text"]
-    if len(nodes) != len(texts):  # never seen; render everything rather than guess
-        return [
-            b
-            for b in render_blocks(scope, skip=lambda n: n.mem_id in chrome_ids)
-            if _dated_texts([b.text])
-        ]
-    owners: dict[int, LexborNode] = {}
-    for index in hits:
-        node = nodes[index].parent
-        while node is not None and node.tag not in BLOCK_TAGS:
-            node = node.parent
-        if node is not None and node.mem_id not in owners and not in_any(node, chrome_ids):
-            owners[node.mem_id] = node
-    blocks: list[Block] = []
-    for owner in owners.values():
-        blocks.extend(b for b in render_blocks(owner) if _dated_texts([b.text]))
-    return blocks
+    """The rendered blocks under ``scope`` that hold something shaped like a date, in order."""
+    texts = text_nodes(scope)
+    # A text longer than a date line is prose that mentions a date ("ngày 23/12, ..."): only
+    # the short ones are searched.
+    short = [
+        i
+        for i, text in enumerate(texts)
+        if len(text) <= _MAX_LINE or len(text.strip()) <= _MAX_LINE
+    ]
+    hits = [short[i] for i in _dated_texts([texts[i] for i in short])]
+    return [
+        b
+        for b in blocks_at(scope, texts, hits, chrome_ids)
+        if len(b.text) <= _MAX_LINE and _dated_texts([b.text])
+    ]
 
 
 def _dated_texts(texts: list[str]) -> list[int]:
     """Indexes of the texts that hold something shaped like a date, in order."""
-    joined = _SEPARATOR.join(texts)
+    joined = TEXT_SEPARATOR.join(texts)
     lower = joined.lower()
     positions: list[int] = []
-    for mark in ("/", "-"):
-        at = joined.find(mark)
-        while at != -1:
-            if _NUMERIC_DATE.search(joined, max(0, at - 6), at + 14):
-                positions.append(at)
-            at = joined.find(mark, at + 1)
+    # Only where a digit touches a "/" or "-" ("12/3", "04 - 07") is the date regex tried:
+    # hyphens are everywhere in Vietnamese prose, dates are not.
+    for mark in _DIGIT_MARK.finditer(joined):
+        at = mark.start()
+        if _NUMERIC_DATE.search(joined, max(0, at - 5), at + 16):
+            positions.append(at)
     for word in _DATE_WORDS:
         at = lower.find(word)
         while at != -1:
@@ -324,13 +329,14 @@ def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
 
 def _in_teaser(node: LexborNode, anchor_ids: Container[int]) -> bool:
     """True for the time stamp of a teaser in a list of other articles (``anchor_ids``: the
-    headline and its ancestors, where the search stops)."""
+    headline and its ancestors, where the search stops). A teaser is small: a box holding
+    the article's text and, further down, links to others is no teaser."""
     for depth, parent in enumerate(ancestors(node)):
         if depth >= 3 or parent.mem_id in anchor_ids:
             return False
         for link in parent.css("a[href]"):
             if len(link.text(deep=True).split()) >= 6:
-                return True
+                return len(parent.text(deep=True)) <= _MAX_TEASER
     return False
 
 

@@ -29,9 +29,11 @@ FORMATS = ("jsonl", "csv")
 #: Exported columns, in order (``url`` is the canonical URL).
 COLUMNS = (
     "id", "url", "site", "title", "published_at", "published_raw", "updated_at", "author",
-    "author_raw", "view_count", "lead", "body", "language", "warnings", "story_id",
-    "first_seen_at", "last_seen_at", "content_hash", "extractor_version",
+    "author_raw", "source", "view_count", "lead", "body", "captions", "language", "warnings",
+    "story_id", "first_seen_at", "last_seen_at", "content_hash", "extractor_version",
 )  # fmt: skip
+#: JSON-list columns: a list in JSON lines; in CSV, items joined by this separator (SQL).
+_LISTS = {"warnings": "'; '", "captions": "char(10)"}
 _NUMBERS = frozenset({"id", "view_count", "story_id"})
 _FETCH_ROWS = 1000
 #: First characters a spreadsheet reads as a formula (or that hide one after them).
@@ -51,8 +53,7 @@ class Selection:
 
 def _json_line(fields: Sequence[str]) -> str:
     pairs = ", ".join(
-        f"'{name}', " + ("json(a.warnings)" if name == "warnings" else f"a.{name}")
-        for name in fields
+        f"'{name}', " + (f"json(a.{name})" if name in _LISTS else f"a.{name}") for name in fields
     )
     return f"json_object({pairs})"
 
@@ -61,8 +62,8 @@ def _csv_field(name: str, raw: bool) -> str:
     """One CSV field: numbers bare, text always quoted with inner quotes doubled (RFC 4180)."""
     if name in _NUMBERS:
         return f"coalesce(a.{name}, '')"
-    if name == "warnings":
-        value = "(SELECT group_concat(value, '; ') FROM json_each(a.warnings))"
+    if name in _LISTS:
+        value = f"(SELECT group_concat(value, {_LISTS[name]}) FROM json_each(a.{name}))"
     else:
         value = f"a.{name}"
     if not raw:
@@ -112,12 +113,12 @@ def export(
 ) -> int:
     """Write the selected articles to the text stream ``out``; returns how many were written.
 
-    JSON lines carry ``warnings`` as a list; CSV joins them with "; " and ends lines
-    with CRLF. ``fields`` picks and orders the columns (default :data:`COLUMNS`).
-    ``bom`` starts the output with a UTF-8 byte-order mark, which Excel needs to read
-    Vietnamese text in a CSV file correctly. ``raw`` turns off the neutralising of
-    CSV cells that a spreadsheet would run as formulas. Open ``out`` with
-    ``newline=""`` for CSV.
+    JSON lines carry ``warnings`` and ``captions`` as lists; CSV joins warnings with "; "
+    and captions with a line break (inside the quoted cell), and ends lines with CRLF.
+    ``fields`` picks and orders the columns (default :data:`COLUMNS`). ``bom`` starts the
+    output with a UTF-8 byte-order mark, which Excel needs to read Vietnamese text in a
+    CSV file correctly. ``raw`` turns off the neutralising of CSV cells that a spreadsheet
+    would run as formulas. Open ``out`` with ``newline=""`` for CSV.
     """
     if format not in FORMATS:
         raise StoreError(f"unknown export format {format!r}; use jsonl or csv")

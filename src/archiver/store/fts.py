@@ -23,10 +23,10 @@ of every other token, hence ``archiver search``, as they were.
 Because the index is not FTS5's own tokenization of ``articles``, FTS5 commands that
 rebuild it from the content table (``'rebuild'``, ``sqlite-utils rebuild-fts``,
 ``enable-fts --replace``) would lose the đ folding: the archive rebuilds it with
-:func:`archiver.store.indexes.rebuild_fts` instead. To add a column (captions, say),
-append it to :data:`FTS_COLUMNS` (the ``articles`` column of the same name is its
-content) and recreate the table with :func:`create_sql` in a migration that then
-rebuilds the index.
+:func:`archiver.store.indexes.rebuild_fts` instead. To add a column (as schema
+version 6 added ``captions``), append it to :data:`FTS_COLUMNS` (the ``articles`` column
+of the same name is its content) and recreate the table with :func:`create_sql` in a
+migration that then rebuilds the index.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ from archiver.store.schema import FTS_TABLE
 __all__ = ["FTS_COLUMNS", "FTS_TABLE", "create_sql", "index_text"]
 
 #: The indexed columns: each is also the ``articles`` column FTS5 reads its text from.
-FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body")
+#: (``captions`` holds a JSON list: its brackets, quotes and commas are not words, so the
+#: index holds the captions' words, and a snippet shows the list as stored.)
+FTS_COLUMNS: tuple[str, ...] = ("title", "lead", "body", "captions")
 TOKENIZER = "unicode61 remove_diacritics 2"
 
 _WORD = re.compile(r"[^\W_]+")

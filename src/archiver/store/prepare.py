@@ -74,6 +74,8 @@ def article_record(
         "updated_at": article.updated_at,
         "author": article.author,
         "author_raw": article.author_raw,
+        "source": article.source,
+        "captions": json.dumps(list(article.captions), ensure_ascii=False),
         "language": article.language,
         "warnings": json.dumps(warnings, ensure_ascii=False),
     }
@@ -93,6 +95,7 @@ def article_record(
             index_text(article.title, title),
             index_text(article.lead),
             index_text(article.body, body),
+            index_text(fields["captions"]),
         ),
         claim=identity.claim,
     )

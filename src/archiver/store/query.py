@@ -2,7 +2,8 @@
 
 Syntax: words (implicit AND), ``"phrases"``, ``AND``, ``OR``, ``NOT`` (upper case,
 ``NOT`` binds tightest, then ``AND``, then ``OR``), parentheses, prefixes
-(``thu*``, ``"thu tuo"*``) and column filters (``title:bão``, ``lead:"Đà Nẵng"``).
+(``thu*``, ``"thu tuo"*``) and column filters (``title:bão``, ``lead:"Đà Nẵng"``,
+``captions:"toàn cảnh"``).
 Every word is folded (``Đà Nẵng`` → ``da nang``) and quoted before it reaches
 FTS5, so the MATCH string is always well formed and nothing the user types is
 ever SQL: it travels as a bound parameter. Mistakes raise :class:`QueryError`
@@ -23,9 +24,9 @@ from archiver.text import tone_key
 
 __all__ = ["And", "Not", "Or", "Query", "Term", "parse"]
 
-COLUMNS = ("title", "lead", "body")
+COLUMNS = ("title", "lead", "body", "captions")
 _OPERATORS = ("AND", "OR", "NOT")
-_COLUMN_PREFIX = re.compile(r"(title|lead|body):(.*)", re.IGNORECASE | re.DOTALL)
+_COLUMN_PREFIX = re.compile(r"(title|lead|body|captions):(.*)", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"[^\W_]+")
 
 

@@ -248,12 +248,31 @@ def _article_list(db: sqlite_utils.Database) -> None:
     db.execute(ARTICLE_LIST)
 
 
+def _captions_and_source(db: sqlite_utils.Database) -> None:
+    """Captions (a JSON list) and the credited source on articles; captions in the index.
+
+    Existing articles get empty values. An FTS5 table cannot gain a column: it is created
+    again with the new one, and the probe is marked stale so that opening the archive
+    indexes every article again (as migration 4 does).
+    """
+    from archiver.store.fts import create_sql
+
+    db["articles"].add_column("captions", str, not_null_default="[]")
+    db["articles"].add_column("source", str)
+    db.execute(f"DROP TABLE {FTS_TABLE}")
+    db.execute(create_sql(("title", "lead", "body", "captions")))
+    db.execute("INSERT OR REPLACE INTO archive_meta(key, value) VALUES ('fold_probe', 'stale')")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _create_v1),
     Migration(2, "crawl frontier", _create_frontier),
     Migration(3, "WARC pointers on fetches", _warc_pointers),
     Migration(4, "full-text index over the articles table", _fts_over_articles),
     Migration(5, "article_list view", _article_list),
+    Migration(
+        6, "captions and source of articles, captions in the full-text index", _captions_and_source
+    ),
 ]
 
 

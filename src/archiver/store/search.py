@@ -13,6 +13,7 @@ character per character.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -33,9 +34,9 @@ __all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", 
 CANDIDATES = 5_000
 #: Best-ranked results among which pages containing the query's words as a phrase come first.
 PHRASE_POOL = 200
-#: bm25 weights of the title, lead and body columns (the lead is also in the body, so a
-#: word in the lead counts 2 + 1).
-WEIGHTS = (10.0, 2.0, 1.0)
+#: bm25 weights of the title, lead, body and captions columns (the lead is also in the body,
+#: so a word in the lead counts 2 + 1).
+WEIGHTS = (10.0, 2.0, 1.0, 1.0)
 SNIPPET_CHARS = 240
 MAX_LIMIT = 10_000
 
@@ -187,10 +188,15 @@ def _ranked(
 
 
 def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
-    columns = ("id", "url", "site", "title", "lead", "body", "published_at", "author")
+    columns = ("id", "url", "site", "title", "lead", "body", "captions", "published_at", "author")
     marks = ",".join("?" * len(ids))
     rows = conn.execute(f"SELECT {', '.join(columns)} FROM articles WHERE id IN ({marks})", ids)
-    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+    loaded = {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+    for row in loaded.values():
+        # (Stored as a JSON list: shown one caption a line.)
+        captions = row["captions"]
+        row["captions"] = "\n".join(json.loads(captions)) if captions not in (None, "[]") else ""
+    return loaded
 
 
 def iter_search(
@@ -251,6 +257,11 @@ def _hits(
         if row is None or (exact and not _exact_match(query, row)):
             continue
         text, highlights = snippet(row["body"] or row["lead"] or row["title"] or "", terms, exact)
+        if not highlights and row["captions"]:
+            # Found in a caption only: show the caption.
+            in_captions = snippet(row["captions"], terms, exact)
+            if in_captions[1]:
+                text, highlights = in_captions
         hits.append(
             SearchHit(
                 article_id=article_id,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
     fts_delete,
     fts_insert,
@@ -38,7 +39,9 @@ ARTICLE_COLUMNS = (
     "updated_at",
     "author",
     "author_raw",
+    "source",
     "view_count",
+    "captions",
     "language",
     "warnings",
     "content_hash",
@@ -57,9 +60,14 @@ _META_FIELDS = (
     "updated_at",
     "author",
     "author_raw",
+    "source",
+    "captions",
     "language",
     "warnings",
 )
+#: What a crawl that did not find a field gives (None, or no captions): it never erases what
+#: an earlier fetch found.
+_NO_CAPTIONS = "[]"
 _SELECT = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE "
 
 
@@ -217,7 +225,8 @@ class Writer:
         for name in _META_FIELDS:
             value = record.fields[name]
             # A crawl that misses a field does not erase it; a reparse (a fixed profile) may.
-            if (value is not None or reparse) and value != row[name]:
+            missing = value is None or (name == "captions" and value == _NO_CAPTIONS)
+            if (not missing or reparse) and value != row[name]:
                 changes[name] = value
         if record.site != row["site"]:
             changes["site"] = record.site
@@ -321,14 +330,14 @@ class Writer:
                     row["extractor_version"],
                     "reparse" if save.reparse else "refetch",
                 )
-                fts_delete(self.cur, row["id"], row["title"], row["lead"], row["body"])
-                fts_insert(self.cur, row["id"], *record.folded)
                 unindex_signature(self.cur, row["id"], row["minhash"])
                 near = link_near_duplicates(
                     self.cur, row["id"], record.signature, record.bands, row["story_id"], seen
                 )
                 if not save.reparse:
                     changes["content_since"] = seen
+        if "content_hash" in changes or "captions" in changes:
+            self._reindex(row, record, changes)
         if "site" in changes:
             self._ensure_site(record.site, record.canonical)
         newest = seen >= row["last_seen_at"]
@@ -347,6 +356,20 @@ class Writer:
             )
         self._view_count(row["id"], save, update_article=False)
         return near
+
+    def _reindex(self, row: dict[str, Any], record: ArticleRecord, changes: dict[str, Any]) -> None:
+        """Replace the article's index entry with what its row will hold: new text, or the
+        stored text with new captions (a crawl that found no captions keeps the old ones)."""
+        fts_delete(self.cur, row["id"], *(row[name] for name in FTS_COLUMNS))
+        final = {**row, **changes}
+        fts_insert(
+            self.cur,
+            row["id"],
+            *(
+                record.folded[i] if final[name] == record.fields[name] else index_text(final[name])
+                for i, name in enumerate(FTS_COLUMNS)
+            ),
+        )
 
     def _version(
         self,

@@ -1,0 +1,132 @@
+"""The article's text once its element is known: paragraphs, captions and the credited source.
+
+Captions and source lines are read before anything is removed from the body element
+(a profile's ``remove`` list often drops whole figures and source boxes), then the
+body is rendered without them. A photo story, whose narrative is its captions, keeps
+its captions as its paragraphs, in page order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from archiver.extract import byline, content
+from archiver.extract.captions import Caption, find_captions
+from archiver.extract.dom import Block, ancestors, text_of
+
+#: Elements whose class names a source ("p.source", "div.singular-source", "div.p-source").
+_SOURCE_SELECTOR = "[class*=source i]"
+_MAX_SOURCE_ELEMENT = 100
+#: A credit line closes the article: only the last few short blocks are looked at.
+_CREDIT_BLOCKS = 3
+_MAX_CREDIT_LINE = 100
+#: Captions make a photo story when they hold this share of the body element's text.
+_PHOTO_SHARE = 0.6
+_NARRATIVE_SHARE = 0.35
+_MIN_PHOTO_CAPTIONS = 300
+_PHOTO_CREDIT = re.compile(r"\b(?:ảnh|photo|nguồn|credit|foto)\s*:", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class BodyText:
+    blocks: list[Block] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    source: str | None = None
+    photo_story: bool = False
+
+
+def read_body(
+    container: LexborNode,
+    *,
+    region: LexborNode,
+    title_node: LexborNode | None,
+    title: str | None,
+    remove: Sequence[LexborNode],
+    skip_ids: set[int],
+    end_markers: Iterable[str],
+    outlets: Sequence[str],
+) -> BodyText:
+    """Read the body element ``container`` (``region`` holds it and the headline).
+
+    ``remove``: elements already read (headline, date line, byline) and noise, taken
+    out before the text is rendered. ``skip_ids``: page chrome, where no caption or
+    source is looked for.
+    """
+    result = BodyText()
+    result.captions = find_captions(region, container, title_node, skip_ids)
+    result.source = _source_element(region, skip_ids, outlets)
+    in_body = [c for c in result.captions if c.in_body]
+    result.photo_story = _is_photo_story(container, in_body)
+    kept = {c.node.mem_id for c in in_body if not c.video} if result.photo_story else set[int]()
+    removed = [n for n in remove if not (kept and _holds_any(n, kept))]
+    removed += [c.node for c in in_body if c.node.mem_id not in kept]
+    remove_inside(container, removed)
+    blocks = content.body_blocks(container, title=title, end_markers=end_markers)
+    blocks, credited = _trailing_credit(blocks, outlets)
+    result.source = result.source or credited
+    result.blocks = blocks
+    return result
+
+
+def _is_photo_story(container: LexborNode, captions: list[Caption]) -> bool:
+    """Captions hold most of the body element's text: they are the narrative. A good part
+    of it is enough when they read as narrative, not as press photos' captions (which
+    credit the photographer: "Ảnh: Thuận Văn")."""
+    told = [c for c in captions if not c.video]
+    chars = sum(len(c.text) for c in told)
+    if chars < _MIN_PHOTO_CAPTIONS:
+        return False
+    total = len(" ".join(container.text(deep=True).split()))
+    if chars >= _PHOTO_SHARE * total:
+        return True
+    credited = sum(1 for c in told if _PHOTO_CREDIT.search(c.text))
+    return chars >= _NARRATIVE_SHARE * total and credited <= 0.2 * len(told)
+
+
+def _holds_any(node: LexborNode, ids: set[int]) -> bool:
+    return any(n.mem_id in ids for n in node.css("*"))
+
+
+def _source_element(region: LexborNode, skip_ids: set[int], outlets: Sequence[str]) -> str | None:
+    """The outlet named by an element marked as a source, near the article."""
+    for node in region.css(_SOURCE_SELECTOR):
+        if node.mem_id in skip_ids or skip_ids.intersection(p.mem_id for p in ancestors(node)):
+            continue
+        text = text_of(node)
+        if not text or len(text) > _MAX_SOURCE_ELEMENT:
+            continue
+        if len(node.css(_SOURCE_SELECTOR)) > 1:  # (css() lists the element itself too)
+            continue  # the innermost says it best ("Hà Lê Tài chính Plus" holds "Tài chính Plus")
+        credit = byline.parse_credit(text, outlets=outlets, labelled=True)
+        if credit is not None:
+            return credit
+    return None
+
+
+def _trailing_credit(blocks: list[Block], outlets: Sequence[str]) -> tuple[list[Block], str | None]:
+    """Take a closing credit line ("Theo TTXVN", "Nguồn: Báo Quảng Nam") out of the text."""
+    for index in range(len(blocks) - 1, max(len(blocks) - _CREDIT_BLOCKS, 0) - 1, -1):
+        text = blocks[index].text
+        if len(text) > _MAX_CREDIT_LINE:
+            break
+        credit = byline.parse_credit(text, outlets=outlets)
+        if credit is not None:
+            return blocks[:index] + blocks[index + 1 :], credit
+    return blocks, None
+
+
+def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:
+    """Remove ``nodes`` inside ``container`` (already read: title, date line, byline; noise)."""
+    # (LexborNode.__eq__ compares markup, so identity is always checked through mem_id.)
+    descendants = {n.mem_id for n in container.css("*")} - {container.mem_id}
+    inside: dict[int, tuple[int, LexborNode]] = {}
+    for node in nodes:
+        if node is not None and node.mem_id in descendants and node.mem_id not in inside:
+            inside[node.mem_id] = (sum(1 for _ in ancestors(node)), node)
+    # Deepest first, so no node is removed after an ancestor already freed it.
+    for _, node in sorted(inside.values(), key=lambda item: item[0], reverse=True):
+        node.decompose()

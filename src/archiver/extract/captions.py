@@ -1,0 +1,212 @@
+"""Captions: the lines under a photo or a video, kept apart from the article's running text.
+
+What counts as a caption, as real pages mark them:
+
+- ``<figcaption>``, and elements whose class says so (``PhotoCMS_Caption``,
+  ``desc_cation``, ``ck_legend``, ``image_desc``, ``avatar-desc``, ``wp-caption-text``);
+- image tables, the layout of older CMSs: a small table holding a picture and a line or
+  two of text;
+- the short line a portal's editor types right after a picture, set in italics or
+  centred (``<p style="text-align:center"><em>Toàn cảnh hội nghị.</em></p>``), or in the
+  picture's own paragraph after it.
+
+Only captions inside the article are read: in its body element, or between the headline
+and the body (the lead photo). A caption's text is kept as printed, its credit ("Ảnh:
+Thùy Dung") included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from archiver.extract.dom import ancestors, text_of
+
+#: Class names (any case) that make an element a caption: "caption", "legend", and the
+#: descriptions of pictures ("desc_cation", "image_desc", "avatar-desc", "imgdesc").
+_CAPTION_CLASS = re.compile(
+    r"caption|legend|desc_cation|(?:image|img|photo|pic|avatar)[-_]?desc|desc[-_]?(?:image|img)",
+    re.IGNORECASE,
+)
+#: What lexbor selects for the class test above (a superset: "desc" also finds sapos).
+CLASS_SELECTOR = "figcaption, [class*=caption i], [class*=legend i], [class*=desc i]"
+#: Small tables that may hold a picture with its caption (older CMSs).
+_LAYOUT_SELECTOR = "table:has(img)"
+#: What may hold a picture in the body: its paragraph, box or cell (links and spans aside).
+_PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
+_MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
+_MAX_LINE = 300  # a caption typed as a paragraph
+_MAX_TABLE_TEXT = 400
+_VIDEO = re.compile(r"(?:^|[\s.(])video\s*:", re.IGNORECASE)
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_ITALIC = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
+MARK = "data-archiver-mark"
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    node: LexborNode
+    text: str
+    #: The caption of a video (by class or a "Video:" credit): never running text.
+    video: bool
+    #: Inside the body element (not the lead photo above it).
+    in_body: bool
+
+
+def find_captions(
+    region: LexborNode, container: LexborNode, title: LexborNode | None, skip_ids: set[int]
+) -> list[Caption]:
+    """The captions of the article whose body is ``container``, in page order.
+
+    ``region`` holds both the headline (``title``) and the body; captions in it are read
+    from the headline on, up to the end of the body. Elements in ``skip_ids`` (page
+    chrome) are passed over.
+    """
+    if title is not None and (
+        title.mem_id == container.mem_id or container.mem_id in {p.mem_id for p in ancestors(title)}
+    ):
+        title = None  # a headline inside the body: every caption of the body counts
+    marked = [container] if title is None else [container, title]
+    container.attrs[MARK] = "body"
+    if title is not None:
+        title.attrs[MARK] = "title"
+    for node in _around_pictures(container):
+        node.attrs[MARK] = "picture"
+        marked.append(node)
+    try:
+        return _find(region, container, title, skip_ids)
+    finally:
+        for node in marked:
+            if MARK in node.attrs:
+                del node.attrs[MARK]
+
+
+def _find(
+    region: LexborNode, container: LexborNode, title: LexborNode | None, skip_ids: set[int]
+) -> list[Caption]:
+    body_id = container.mem_id
+    # One query returns the marks and the candidates in document order, so "between the
+    # headline and the body" needs no positions.
+    nodes = region.css(f"[{MARK}], {CLASS_SELECTOR}, {_LAYOUT_SELECTOR}")
+    started = title is None  # past the headline
+    seen_body = False
+    found: list[Caption] = []
+    taken: set[int] = set()
+    for node in nodes:
+        mark = node.attrs.get(MARK)
+        if mark in ("title", "body"):
+            started = True
+            seen_body = seen_body or mark == "body"
+            continue
+        if node.mem_id in taken:  # (a union query lists an element once per selector it matches)
+            continue
+        chain = [p.mem_id for p in ancestors(node)]
+        in_body = body_id in chain
+        if not (in_body or (started and not seen_body)):
+            continue
+        if taken.intersection(chain) or skip_ids.intersection(chain) or node.mem_id in skip_ids:
+            continue
+        text = _caption_text(node)
+        if text is None:
+            continue
+        taken.add(node.mem_id)
+        found.append(Caption(node, text, _is_video(node, text), in_body))
+    return found
+
+
+def _around_pictures(container: LexborNode) -> list[LexborNode]:
+    """For each picture in the body, the element holding it and the paragraph after that:
+    where portals type a caption by hand. (Found from the pictures: a ``:has(img)`` query
+    would test every element of the page.)"""
+    found: dict[int, LexborNode] = {}
+    for picture in container.css("img"):
+        holder = picture.parent
+        while holder is not None and holder.tag not in _PICTURE_HOLDERS:
+            holder = holder.parent
+        if holder is None or holder.mem_id == container.mem_id:
+            continue
+        if holder.tag in ("p", "div"):
+            found.setdefault(holder.mem_id, holder)
+        following = holder.next
+        while following is not None and following.tag in ("-text", "_text", "-comment"):
+            following = following.next
+        if following is not None and following.tag == "p":
+            found.setdefault(following.mem_id, following)
+    return list(found.values())
+
+
+def _caption_text(node: LexborNode) -> str | None:
+    """The caption ``node`` holds, or None when it is not one (too long, prose, a layout)."""
+    tag = node.tag
+    text = text_of(node)
+    if not text:
+        return None
+    if tag == "figcaption" or _has_caption_class(node):
+        return text if len(text) <= _MAX_CAPTION and not _holds_prose(node) else None
+    if tag == "table":
+        rows = node.css("tr")
+        if len(text) > _MAX_TABLE_TEXT or len(rows) > 4 or _holds(node, "table"):
+            return None
+        return text
+    if tag not in ("p", "div") or len(text) > _MAX_LINE or _holds(node, "p, div, table, ul, ol"):
+        return None  # (a "description" that is no caption: selected for its class only)
+    if node.css_first("img") is not None:
+        # A picture and its caption in one paragraph: the text must be styled as one.
+        return text if _styled_as_caption(node, text) else None
+    if tag != "p":
+        return None  # (a <div> after a picture is as often a sapo as a caption)
+    previous = _previous_element(node)
+    if previous is None or previous.css_first("img") is None or text_of(previous):
+        return None
+    return text if _styled_as_caption(node, text) or len(text) <= 120 else None
+
+
+def _holds(node: LexborNode, selector: str) -> bool:
+    """``node`` has a descendant matching ``selector`` (``css()`` also matches the node)."""
+    return any(found.mem_id != node.mem_id for found in node.css(selector))
+
+
+def _has_caption_class(node: LexborNode) -> bool:
+    label = node.attributes.get("class")
+    return bool(label) and _CAPTION_CLASS.search(label) is not None
+
+
+def _holds_prose(node: LexborNode) -> bool:
+    """A wrapper that holds article paragraphs, not a caption (``div.has-caption``)."""
+    return len(node.css("p")) > 6
+
+
+def _styled_as_caption(node: LexborNode, text: str) -> bool:
+    """Centred, or set in italics throughout."""
+    style = node.attributes.get("style") or ""
+    if _CENTRED.search(style) or (node.attributes.get("align") or "").lower() == "center":
+        return True
+    if _ITALIC.search(style):
+        return True
+    italic = sum(len(text_of(e)) for e in node.css("em, i"))
+    return italic >= 0.9 * len(text)
+
+
+def _previous_element(node: LexborNode) -> LexborNode | None:
+    previous = node.prev
+    while previous is not None and previous.tag in ("-text", "_text", "-comment", "_comment"):
+        if previous.tag in ("-text", "_text") and (previous.text_content or "").strip():
+            return None  # text between the picture and the line
+        previous = previous.prev
+    return previous
+
+
+def _is_video(node: LexborNode, text: str) -> bool:
+    if _VIDEO.search(text):
+        return True
+    for element in (node, node.parent):
+        if element is not None and "video" in (element.attributes.get("class") or "").lower():
+            return True
+    return False
+
+
+def caption_ids(captions: Iterable[Caption]) -> set[int]:
+    return {caption.node.mem_id for caption in captions}

@@ -1,0 +1,365 @@
+"""Finding the article's element on a page that no profile describes.
+
+Readability's idea in one pass over the paragraph-like elements lexbor selects:
+each paragraph scores by its length and commas and gives that score to the element
+holding it (in full), the one above (a half) and the next (a third); link-heavy
+candidates are discounted. The winner is then widened the ways real pages need: up
+to the parent when several strong candidates share it or the parent scores better,
+and across siblings when the text is split (paragraphs between ad slots, a body in
+several boxes, a ``<div>`` per paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.extract.dom import BLOCK_TAGS, PARAGRAPH_TAGS, in_any, link_chars
+
+_MIN_PARAGRAPH = 25
+# Elements that hold paragraph text: whole-text ones count everything inside them,
+# the others only their own text nodes (a <td> of a table layout, a <div> with <br>s).
+_WHOLE_TEXT_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4", "figcaption"})
+# (Captions count: in a photo story they are all the text there is.)
+_HOLDER_SELECTOR = (
+    "p, pre, blockquote, h2, h3, h4, figcaption, td, div, li, dd, section, article, span, font"
+)
+_TOP = 5
+# Readability's constants: candidates within this share of the best are alternatives, and
+# this many alternatives under one element make that element the article.
+_ALTERNATIVE_SHARE = 0.75
+_MIN_ALTERNATIVES = 3
+_SIBLING_SHARE = 0.2
+_SIBLING_TEXT = 80
+_TABLE_PARTS = frozenset({"tbody", "thead", "tfoot"})
+_DOCUMENT = frozenset({"html", "-document", "#document"})
+
+
+@dataclass(slots=True)
+class Choice:
+    """The element holding the article, and what else it holds that is not article text."""
+
+    node: LexborNode | None
+    #: The share of the page's paragraph score the chosen text holds: an article's body
+    #: holds most of it, one teaser on a home page little.
+    share: float = 0.0
+    #: Children of ``node`` left out: beside the text, not part of it (when the text was
+    #: gathered from siblings).
+    excluded: list[LexborNode] = field(default_factory=list)
+
+
+class _Scores:
+    def __init__(self) -> None:
+        self.score: dict[int, float] = {}
+        self.node: dict[int, LexborNode] = {}
+        self.total = 0.0
+
+    def credit(self, start: LexborNode | None, score: float) -> None:
+        node = start
+        for divisor in (1.0, 2.0, 3.0):
+            if node is None or node.tag in _DOCUMENT:
+                break
+            key = node.mem_id
+            self.score[key] = self.score.get(key, 0.0) + score / divisor
+            self.node[key] = node
+            node = node.parent
+
+    def get(self, node: LexborNode) -> float:
+        return self.score.get(node.mem_id, 0.0)
+
+
+def choose_container(
+    tree: LexborHTMLParser,
+    skip_ids: set[int],
+    teaser_ids: set[int] = frozenset(),  # type: ignore[assignment]
+) -> Choice:
+    """The element holding the most paragraph-like, link-poor text; ``skip_ids`` is chrome.
+
+    Text in teasers (``teaser_ids``) is never chosen but counts in the page's total: a
+    page of teasers leaves little of it to any element.
+    """
+    root = tree.body
+    if root is None:
+        return Choice(None)
+    scores = _score(root, skip_ids, teaser_ids)
+    if not scores.score:
+        return Choice(None)
+    choice = _choose(scores, skip_ids)
+    slides = _slide_lists(choice.node)
+    if slides:
+        # A gallery's slides (each led by "3/50") are captions, and may outweigh the article
+        # they sit in: the article is what is left without them, unless they are all there is.
+        skip = skip_ids | {n.mem_id for n in slides}
+        rest = _score(root, skip, teaser_ids)
+        if rest.score and max(rest.score.values()) >= _MIN_REST:
+            choice = _choose(rest, skip)
+            if choice.node is not None:
+                choice.excluded.extend(n for n in slides if in_any(n, {choice.node.mem_id}))
+    return choice
+
+
+def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
+    ranked = sorted(scores.score, key=scores.score.__getitem__, reverse=True)[:_TOP]
+    final = {key: scores.score[key] * (1.0 - _link_density(scores.node[key])) for key in ranked}
+    best_key = max(final, key=final.__getitem__)
+    best = _widen(
+        scores.node[best_key], [scores.node[k] for k in ranked if k != best_key], final, scores
+    )
+    while best.tag in _TABLE_PARTS and best.parent is not None:
+        best = best.parent  # a table is one block: its neighbours are the table's
+    node, excluded = _with_siblings(best, scores, skip_ids)
+    held = max(scores.get(node), scores.get(best), scores.score[best_key])
+    return Choice(node, min(held / scores.total, 1.0) if scores.total else 0.0, excluded)
+
+
+#: A slide counter ("3/50", "3 of 50") leading a gallery's item.
+_SLIDE_COUNTER = re.compile(r"\s*\d{1,3}\s*(?:/|of)\s*(\d{1,3})\b", re.IGNORECASE)
+#: What the page must hold beside a gallery for the gallery not to be the article: a
+#: few paragraphs' score.
+_MIN_REST = 12.0
+
+
+def _slide_lists(node: LexborNode | None) -> list[LexborNode]:
+    """``node`` when it is a list of numbered slides (at least three items, nearly all led by
+    a counter of one total), else the lists of slides inside it."""
+    if node is None:
+        return []
+    if _numbered_items(node):
+        return [node]
+    return [n for n in node.css("ul, ol") if _numbered_items(n)]
+
+
+def _numbered_items(node: LexborNode) -> bool:
+    items = [c for c in node.iter() if c.tag[0] not in "-_"]
+    if len(items) < _MIN_ALTERNATIVES:
+        return False
+    totals = [
+        counter.group(1)
+        for item in items
+        if (counter := _SLIDE_COUNTER.match(item.text(deep=True))) is not None
+    ]
+    return len(set(totals)) == 1 and len(totals) >= 0.8 * len(items)
+
+
+def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Scores:
+    scores = _Scores()
+    for holder in root.css(_HOLDER_SELECTOR):
+        tag = holder.tag
+        whole = tag in _WHOLE_TEXT_TAGS
+        text = holder.text(deep=whole)
+        length = len(text.strip())
+        if length < _MIN_PARAGRAPH:
+            continue
+        if whole and link_chars(holder) > 0.5 * length:
+            continue
+        if in_any(holder, skip_ids):
+            continue
+        score = 1.0 + text.count(",") + min(length / 100, 3.0)
+        scores.total += score
+        if teaser_ids and in_any(holder, teaser_ids):
+            continue
+        start: LexborNode | None = holder
+        if tag in PARAGRAPH_TAGS or tag == "figcaption" or _is_leaf(holder):
+            # A paragraph (or a <div> used as one) gives its score to what holds it.
+            start = holder.parent
+        # Text set in <span>/<font>, or paragraphs wrapped in one: credit the block above.
+        while start is not None and start.tag not in BLOCK_TAGS:
+            start = start.parent
+        scores.credit(start, score)
+    return scores
+
+
+def _is_leaf(node: LexborNode) -> bool:
+    """A ``<div>`` (or ``<section>``) of inline text only: a paragraph in all but name."""
+    if node.tag not in ("div", "section"):
+        return False
+    return not any(child.tag in BLOCK_TAGS for child in node.iter())
+
+
+def _widen(
+    best: LexborNode, others: list[LexborNode], final: dict[int, float], scores: _Scores
+) -> LexborNode:
+    """Move up from ``best`` when the article's text is spread over several candidates."""
+    top = final.get(best.mem_id, scores.get(best))
+    alternatives = [n for n in others if final.get(n.mem_id, 0.0) >= _ALTERNATIVE_SHARE * top]
+    if len(alternatives) >= _MIN_ALTERNATIVES - 1:
+        lineages = [{p.mem_id for p in _parents(n)} for n in alternatives]
+        for parent in _parents(best):
+            if sum(parent.mem_id in lineage for lineage in lineages) >= _MIN_ALTERNATIVES - 1:
+                best = parent
+                break
+    # A parent that scores better than its best child holds more of the text.
+    last = scores.get(best)
+    threshold = last / 3
+    parent = best.parent
+    while parent is not None and parent.tag not in _DOCUMENT:
+        score = scores.get(parent)
+        if score == 0.0:
+            parent = parent.parent
+            continue
+        if score < threshold:
+            break
+        if score > last:
+            best = parent
+            break
+        last = score
+        parent = parent.parent
+    # An only child says nothing more than its parent.
+    while (
+        best.parent is not None
+        and best.parent.tag not in _DOCUMENT
+        and sum(1 for c in best.parent.iter() if c.tag[0] not in "-_") == 1
+    ):
+        best = best.parent
+    return best
+
+
+def _parents(node: LexborNode) -> list[LexborNode]:
+    found = []
+    parent = node.parent
+    while parent is not None and parent.tag not in _DOCUMENT:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
+def _with_siblings(
+    best: LexborNode, scores: _Scores, skip_ids: set[int]
+) -> tuple[LexborNode, list[LexborNode]]:
+    """``best``, or its parent without the children that are not text, when the article's
+    paragraphs continue in ``best``'s siblings."""
+    parent = best.parent
+    if parent is None or parent.tag in _DOCUMENT:
+        return best, []
+    threshold = _SIBLING_SHARE * scores.get(best)
+    children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+    included = [
+        c.mem_id == best.mem_id or _belongs(c, best, threshold, scores, skip_ids) for c in children
+    ]
+    if sum(included) <= 1:
+        return _repeated_boxes(best, scores, skip_ids)
+    return parent, _outside(children, included, skip_ids)
+
+
+def _outside(
+    children: list[LexborNode], included: list[bool], skip_ids: set[int]
+) -> list[LexborNode]:
+    """The children left out: before the first included one, after the last, and those
+    between that are not text (link boxes, chrome)."""
+    first = included.index(True)
+    last = len(included) - 1 - included[::-1].index(True)
+    excluded = []
+    for index, child in enumerate(children):
+        inside = first <= index <= last
+        if included[index] or (inside and _may_join(child, skip_ids)):
+            continue
+        excluded.append(child)
+    return excluded
+
+
+#: How far above the best candidate a box repeated for each part of the text may sit.
+_BOX_LEVELS = 2
+
+
+def _repeated_boxes(
+    best: LexborNode, scores: _Scores, skip_ids: set[int]
+) -> tuple[LexborNode, list[LexborNode]]:
+    """The text split into a row of boxes of one kind ("step", "story-body-1",
+    "story-body-2"), the best candidate inside one of them: the row is the article.
+    Teasers are told apart by their links (a linked headline each)."""
+    box = best
+    for _ in range(_BOX_LEVELS + 1):
+        parent = box.parent
+        if parent is None or parent.tag in _DOCUMENT:
+            break
+        if box.attributes.get("class"):
+            children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+            included = [
+                c.mem_id == box.mem_id
+                or (_same_kind(_unwrapped(c), box) and _prose_box(c, skip_ids))
+                for c in children
+            ]
+            others = sum(
+                scores.get(c)
+                for c, inside in zip(children, included, strict=True)
+                if inside and c.mem_id != box.mem_id
+            )
+            # Three boxes make a row; two do when the other holds a good part of the text.
+            if sum(included) >= _MIN_ALTERNATIVES or (
+                sum(included) == 2 and others >= _SIBLING_SHARE * scores.get(box)
+            ):
+                return parent, _outside(children, included, skip_ids)
+        box = parent
+    return best, []
+
+
+def _unwrapped(node: LexborNode) -> LexborNode:
+    """The first block inside the inline wrappers (``<span><span><div class="step">``) some
+    CMSs put around each box of a row; ``node`` itself when it is a block."""
+    while node.tag not in BLOCK_TAGS:
+        child = node.child
+        while child is not None and child.tag[0] in "-_":
+            child = child.next
+        if child is None:
+            break
+        node = child
+    return node
+
+
+_NUMBERED = re.compile(r"[-_]?\d+$")
+
+
+def _kind(node: LexborNode) -> frozenset[str]:
+    """The class names of ``node`` without their numbers ("story-body-2" is a "story-body")."""
+    label = node.attributes.get("class")
+    return frozenset(_NUMBERED.sub("", token) for token in label.split()) if label else frozenset()
+
+
+def _same_kind(a: LexborNode, b: LexborNode) -> bool:
+    """Boxes of one kind: most of their class names agree ("articleBodyText section" and
+    "articleBodyText version-2 section"), numbers aside."""
+    first, second = _kind(a), _kind(b)
+    if not first or not second:
+        return False
+    return len(first & second) >= 0.5 * len(first | second)
+
+
+def _prose_box(node: LexborNode, skip_ids: set[int]) -> bool:
+    if node.mem_id in skip_ids or node.css_first("h2 a, h3 a, h4 a") is not None:
+        return False
+    text = node.text(deep=True).strip()
+    return len(text) >= _SIBLING_TEXT // 2 and _link_density(node) < 0.4
+
+
+def _belongs(
+    node: LexborNode, best: LexborNode, threshold: float, scores: _Scores, skip_ids: set[int]
+) -> bool:
+    if node.mem_id in skip_ids:
+        return False
+    bonus = 0.0
+    if _same_kind(node, best):
+        bonus = threshold  # the same kind of box as the body: its continuation
+    if scores.get(node) + bonus >= threshold > 0:
+        return True
+    if node.tag != "p" and not _is_leaf(node):
+        return False
+    text = node.text(deep=True).strip()
+    density = _link_density(node)
+    if len(text) > _SIBLING_TEXT:
+        return density < 0.25
+    return bool(text) and density == 0 and (text.endswith(".") or ". " in text)
+
+
+def _may_join(node: LexborNode, skip_ids: set[int]) -> bool:
+    """Between two parts of the text: a subheading, a list or a quote, not a link box."""
+    if node.mem_id in skip_ids:
+        return False
+    text = node.text(deep=True).strip()
+    return not text or _link_density(node) <= 0.5
+
+
+def _link_density(node: LexborNode) -> float:
+    total = len(node.text(deep=True).strip()) or 1
+    return min(link_chars(node) / total, 1.0)

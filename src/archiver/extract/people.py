@@ -1,0 +1,159 @@
+"""Who wrote the article, whose it is and how often it was read: the byline and view stages.
+
+A mixin of the extraction (:class:`archiver.extract._Extraction`): the byline from the
+profile's selectors or byline-styled elements near the article (co-authors joined, a
+header byline that hides co-authors replaced by the full one closing the text, an
+agency credit kept as the source), then metadata; the view count from the profile's
+selectors or a "Lượt xem" line near the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.extract import byline
+from archiver.extract.dom import (
+    Block,
+    ancestors,
+    blocks_at,
+    matching_texts,
+    region_of,
+    text_nodes,
+    text_of,
+)
+from archiver.extract.metadata import Metadata
+from archiver.extract.roles import Roles
+
+if TYPE_CHECKING:
+    from archiver.sites import Profile
+
+
+class PeopleStages:
+    """Byline, credit and view count; expects the attributes of an extraction."""
+
+    tree: LexborHTMLParser
+    meta: Metadata
+    profile: Profile | None
+    outlets: list[str]
+    title_node: LexborNode | None
+    byline_credit: str | None
+    roles: Roles
+    chrome_ids: set[int]
+    _profile_says: Callable[[str], tuple[str, ...]]
+    _warn_fallback: Callable[..., None]
+
+    def _byline(
+        self, container: LexborNode | None, body_source: str
+    ) -> tuple[str | None, str | None, LexborNode | None]:
+        """(raw byline, author, element) from the profile's selectors or byline-styled elements.
+
+        A profile that finds the body but names no author selector says the site prints no
+        byline element: the page-wide search is skipped (a closing name line is still read).
+        """
+        first_abbreviated: tuple[str, str, LexborNode] | None = None
+        selectors = self._profile_says("author")
+        matched_text = False
+        for selector in selectors:
+            for node in self.tree.css(selector):
+                raw = text_of(node)
+                matched_text = matched_text or bool(raw)
+                name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is None:
+                    self._note_credit(raw)
+                    continue
+                if byline.is_abbreviated(raw):
+                    first_abbreviated = first_abbreviated or (raw, name, node)
+                    continue
+                return raw, name, node
+        if first_abbreviated is not None:
+            return first_abbreviated
+        if selectors:
+            # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
+            self._warn_fallback("author", "no person's name" if matched_text else "nothing")
+        if container is None or (not selectors and body_source == "profile"):
+            return None, None, None
+        # Near the article: inside the element holding the headline and the body, or within
+        # three levels above the body.
+        region = region_of(self.title_node, container)
+        near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
+        if region is not None and region.tag not in ("body", "html"):
+            near.add(region.mem_id)
+        bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
+        for node in bylines:
+            if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
+                continue
+            raw = text_of(node)
+            name = byline.parse_byline(raw, outlets=self.outlets)
+            if name is not None:
+                return raw, name, node
+            self._note_credit(raw)
+        return None, None, None
+
+    def _note_credit(self, raw: str) -> None:
+        """A byline element that credits an outlet ("Theo TTXVN") names the source."""
+        if self.byline_credit is None and raw:
+            self.byline_credit = byline.parse_credit(raw, outlets=self.outlets)
+
+    def _trailing_byline(
+        self, blocks: list[Block], author_raw: str | None
+    ) -> tuple[str | None, str | None, list[Block]]:
+        """A short bold or right-aligned name line closing the body is the byline."""
+        for index in range(len(blocks) - 1, max(len(blocks) - 4, 0) - 1, -1):
+            block = blocks[index]
+            if len(block.text) > 80:
+                break
+            style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
+            align = (block.node.attributes.get("align") or "").lower()
+            emphasised = block.bold or "text-align:right" in style or align == "right"
+            name = byline.parse_byline(block.text, outlets=self.outlets)
+            if name is not None and (
+                emphasised or (index == len(blocks) - 1 and block.text.isupper())
+            ):
+                return block.text, name, blocks[:index] + blocks[index + 1 :]
+        return author_raw, None, blocks
+
+    def _metadata_author(self) -> str | None:
+        for name in self.meta.authors:
+            person = byline.parse_byline(name, outlets=self.outlets)
+            if person is not None:
+                return person
+        if self.meta.meta_author:
+            return byline.parse_byline(self.meta.meta_author, outlets=self.outlets)
+        return None
+
+    def _views(
+        self, anchor: LexborNode | None, container: LexborNode | None, body_source: str
+    ) -> tuple[int | None, LexborNode | None]:
+        """The view count from the profile's selectors or a "Lượt xem" line near the article.
+
+        As with bylines, a profile that finds the body but names no view_count selector
+        says the site shows none (national news sites never do): no search then.
+        """
+        selectors = self._profile_says("view_count")
+        for selector in selectors:
+            for node in self.tree.css(selector):
+                count = byline.count_in_element(text_of(node))
+                if count is not None:
+                    return count, node
+        if not selectors and body_source == "profile":
+            return None, None
+        region = region_of(anchor, container)
+        if region is None:
+            return None, None
+        texts = text_nodes(region)
+        hits = matching_texts(texts, byline.VIEW_HINT)
+        for block in blocks_at(region, texts, hits, self.chrome_ids):
+            count = byline.parse_view_count(block.text) if len(block.text) <= 120 else None
+            if count is not None:
+                return count, block.node
+        return None, None
+
+    def _drop_view_lines(self, blocks: list[Block]) -> list[Block]:
+        return [
+            b
+            for b in blocks
+            if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
+        ]

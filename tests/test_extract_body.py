@@ -1,0 +1,99 @@
+"""The article's text once its element is known: the lead once, credits out, data pages."""
+
+from __future__ import annotations
+
+from archiver.extract import extract
+
+URL = "https://tin.example.vn/bai-viet-12345.html"
+LEAD = (
+    "Chiều nay 4/7, UBND thành phố tổ chức hội nghị sơ kết hai năm thực hiện nghị quyết về "
+    "cải cách hành chính, công bố chỉ số cải cách hành chính năm 2017."
+)
+TEXT = [
+    f"Đoạn {n}: thành phố tiếp tục triển khai các giải pháp, tăng cường kiểm tra, giám sát, "
+    "bảo đảm tiến độ và chất lượng công trình theo đúng kế hoạch đã đề ra."
+    for n in range(1, 4)
+]
+
+
+def page(body: str, sapo: str = "") -> bytes:
+    return (
+        "<html><head><title>Hội nghị sơ kết cải cách hành chính</title></head><body>"
+        "<div class='chitiet'><h1>Hội nghị sơ kết cải cách hành chính</h1>"
+        f"<p class='date'>04/07/2018 15:34</p>{sapo}<div class='noidung'>{body}</div></div>"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_lead_printed_again_as_the_first_paragraph_appears_once():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    for sapo in (f"<div class='sapo'>{LEAD}</div>", f"<div class='sapo'>(TTO) - {LEAD}</div>"):
+        article = extract(page(f"<p><strong>{LEAD}</strong></p>{paragraphs}", sapo), URL)
+        assert len(article.paragraphs) == 4
+        assert article.paragraphs[1:] == TEXT
+
+
+def test_a_bold_first_paragraph_is_the_lead_once():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    article = extract(page(f"<p><b>{LEAD}</b></p>{paragraphs}"), URL)
+    assert article.lead == LEAD
+    assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_closing_credit_line_is_the_source_and_leaves_the_text():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    for line, source in (
+        ("Theo TTXVN", "TTXVN"),
+        ("<em>Nguồn: Báo Quảng Nam</em>", "Báo Quảng Nam"),
+    ):
+        article = extract(page(f"{paragraphs}<p style='text-align:right'>{line}</p>"), URL)
+        assert (article.source, article.author) == (source, None)
+        assert article.paragraphs == TEXT
+
+
+def test_a_byline_then_a_credit_gives_both():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    body = f"{paragraphs}<p align=right><b>Thùy Dung</b></p><p align=right><i>(Theo VOV)</i></p>"
+    article = extract(page(body), URL)
+    assert (article.author, article.source) == ("Thùy Dung", "VOV")
+    assert article.paragraphs == TEXT
+
+
+def test_a_table_of_figures_with_no_text_is_no_article():
+    rows = "".join(
+        f"<tr><td>Quý {q}/2017</td><td>{q * 11_838_267:,}</td><td>{q * 2_412_355:,}</td></tr>"
+        for q in range(1, 9)
+    )
+    html = page(f"<p>Đơn vị: tỷ đồng</p><table>{rows}</table>")
+    assert not extract(html, "https://s.example.vn/bao-cao-tai-chinh/VNM.chn").is_article
+
+
+def test_linked_cells_of_a_data_table_stay_but_a_row_of_links_goes():
+    plot = "Một người đàn ông sống lại mãi một ngày, " * 6  # longer than a data row's cell
+    table = (
+        "<table><tr><td><a href='/phim/ngay-cua-chuot'>Ngày của chuột chũi</a></td>"
+        f"<td>1993</td><td>{plot}</td></tr>"
+        "<tr><td><a href='/a'>Trang chủ</a></td><td><a href='/b'>Liên hệ</a></td></tr></table>"
+    )
+    paragraphs = extract(page(f"<p>{TEXT[0]}</p>{table}<p>{TEXT[1]}</p>"), URL).paragraphs
+    assert "Ngày của chuột chũi" in paragraphs
+    assert "Trang chủ" not in paragraphs and "Liên hệ" not in paragraphs
+
+
+def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_lead():
+    html = (
+        "<html><head><title>Hội nghị sơ kết</title>"
+        f"<meta name='description' content='{LEAD}'></head><body><header><div class='css-1r'>"
+        f"<h1>Hội nghị sơ kết cải cách hành chính</h1></div><p class='css-z6'>{LEAD}</p></header>"
+        f"<section class='css-53'><p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p></section>"
+        "</body></html>"
+    ).encode()
+    article = extract(html, URL)
+    assert article.lead == LEAD
+    assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_short_line_printed_twice_in_a_row_is_kept_once():
+    line = "Lực lượng chức năng phong tỏa hiện trường vụ cháy."
+    body = f"<p>{TEXT[0]}</p><div class='player'><p>{line}</p><p>{line}</p></div><p>{TEXT[1]}</p>"
+    assert extract(page(body), URL).paragraphs == [TEXT[0], line, TEXT[1]]

@@ -1,0 +1,87 @@
+"""Bylines, credit lines and view counts: persons, outlets and agencies told apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.extract.byline import parse_byline, parse_credit, parse_view_count
+from archiver.extract.outlets import is_outlet
+
+
+@pytest.mark.parametrize("name", ["Bảo Anh", "Bảo Trâm", "Bảo Ngọc", "BẢO ANH", "Bảo Bảo"])
+def test_names_beginning_with_bao_are_persons(name: str):
+    assert parse_byline(name) == name
+    assert not is_outlet(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Báo Quảng Nam", "BÁO QUẢNG NAM", "TTXVN", "Tạp chí Cộng sản", "Forbes", "VnEconomy"]
+)
+def test_outlets_and_agencies_are_no_persons(name: str):
+    assert is_outlet(name)
+    assert parse_byline(name) is None
+
+
+def test_outlets_compare_with_accents_unless_typed_without_them():
+    assert not is_outlet("Bảo An", ["Báo An Giang"])
+    assert is_outlet("TUOI TRE ONLINE", ["Tuổi Trẻ Online"])
+    assert is_outlet("admin admin")  # a CMS account is no person either
+
+
+def test_email_addresses_separate_co_authors():
+    assert parse_byline("Thành Luân thanhluan34@gmail.com Hữu Thắng") == "Thành Luân - Hữu Thắng"
+    assert parse_byline("Ngọc An (ngocan@vnexpress.net)") == "Ngọc An"
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("Theo TTXVN", "TTXVN"),
+        ("(Theo Forbes)", "Forbes"),
+        ("Theo Báo Quảng Nam", "Báo Quảng Nam"),
+        ("Nguồn: Báo Quảng Nam", "Báo Quảng Nam"),
+        ("Báo Quảng Nam", "Báo Quảng Nam"),
+        ("Theo https://mic.gov.vn/", "https://mic.gov.vn/"),
+        ("Theo Doanh nghiệp và Tiếp thị", "Doanh nghiệp và Tiếp thị"),
+        ("TTXVN", "TTXVN"),
+    ],
+)
+def test_credit_lines_name_the_outlet(line: str, source: str):
+    assert parse_credit(line) == source
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Theo Hồ Hương",  # a person's byline
+        "Theo báo cáo, năm 2017 thành phố dẫn đầu",  # running text
+        "Theo Bộ trưởng, cần đẩy mạnh chuyển đổi số",
+        "Ảnh: Thùy Dung",  # who took the pictures
+        "Thùy Dung",
+    ],
+)
+def test_bylines_sentences_and_photo_credits_are_no_credit_lines(line: str):
+    assert parse_credit(line) is None
+
+
+def test_the_pages_own_outlet_is_no_outside_source():
+    assert parse_credit("Theo Dân trí", outlets=["Báo Dân trí", "Dân trí"]) is None
+
+
+def test_an_element_marked_as_source_may_name_an_outlet_without_a_label():
+    assert parse_credit("Tài chính Plus", labelled=True) == "Tài chính Plus"
+    assert parse_credit("Hiệp hội Cà phê - Ca cao Việt Nam", labelled=True) is not None
+    assert parse_credit("Hiệp hội Cà phê - Ca cao Việt Nam") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "count"),
+    [
+        ("Ngày đăng 02/08/2022 | 5:00 PM | View count: 74", 74),
+        ("Lượt xem:  136", 136),
+        ("Số lần xem: 1.234", 1234),
+        ("Hits: 55", 55),
+    ],
+)
+def test_view_counts_in_their_many_labels(line: str, count: int):
+    assert parse_view_count(line) == count

@@ -1,0 +1,87 @@
+"""Captions: found however a page marks them, kept out of the text, the text of a photo story."""
+
+from __future__ import annotations
+
+from archiver.extract import extract
+
+URL = "https://tin.example.vn/bai-viet-12345.html"
+PARAGRAPHS = "".join(
+    f"<p>Đoạn văn thứ {n} của bài viết, đủ dài để là một đoạn văn thật sự, có dấu phẩy, "
+    "có chủ ngữ và vị ngữ như mọi đoạn văn khác trong bài.</p>"
+    for n in range(1, 6)
+)
+
+
+def page(body: str, before: str = "") -> bytes:
+    return (
+        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body>"
+        f"<h1>Tiêu đề bài viết thử nghiệm</h1>{before}<div class='noidung'>{body}</div>"
+        "</body></html>"
+    ).encode()
+
+
+def test_figcaption_and_caption_classes_are_captions_not_text():
+    html = page(
+        f"{PARAGRAPHS[:300]}<figure><img src=a.jpg><figcaption>Toàn cảnh hội nghị. Ảnh: T.D"
+        f"</figcaption></figure><div class='image-desc'>Ảnh chụp từ trên cao</div>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert article.captions == ("Toàn cảnh hội nghị. Ảnh: T.D", "Ảnh chụp từ trên cao")
+    assert "Toàn cảnh" not in article.body and "trên cao" not in article.body
+
+
+def test_a_small_table_with_a_picture_and_a_line_is_a_caption():
+    html = page(
+        "<table align=center><tr><td><img src=a.jpg></td></tr><tr><td>Lễ khởi công cầu mới</td>"
+        f"</tr></table>{PARAGRAPHS}"
+    )
+    assert extract(html, URL).captions == ("Lễ khởi công cầu mới",)
+
+
+def test_an_italic_or_centred_line_after_a_picture_is_a_caption():
+    html = page(
+        f"<p style='text-align:center'><img src=a.jpg></p><p><em>Quang cảnh hội thảo</em></p>"
+        f"{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert article.captions == ("Quang cảnh hội thảo",)
+    assert "Quang cảnh" not in article.body
+
+
+def test_a_sapo_named_description_is_no_caption():
+    html = page(f"{PARAGRAPHS}", before="<img src=a.jpg><div class='description'>Tóm tắt</div>")
+    assert extract(html, URL).captions == ()
+
+
+def test_the_lead_photo_between_headline_and_body_has_its_caption_read():
+    html = page(
+        PARAGRAPHS, before="<figure><img src=a.jpg><figcaption>Ảnh đầu bài</figcaption></figure>"
+    )
+    assert extract(html, URL).captions == ("Ảnh đầu bài",)
+
+
+def test_in_a_photo_story_the_captions_are_the_text_but_not_the_videos():
+    figures = "".join(
+        f"<figure><img src={n}.jpg><figcaption>Lời ảnh thứ {n}: người dân thu hoạch lúa trên "
+        "ruộng bậc thang từ sáng sớm khi sương còn phủ kín thung lũng.</figcaption></figure>"
+        for n in range(1, 5)
+    )
+    video = (
+        "<figure class='video'><figcaption>Mùa vàng nhìn từ trên cao. Video: N.T</figcaption>"
+        "</figure>"
+    )
+    article = extract(page(figures + video), URL)
+    assert len(article.captions) == 5
+    assert article.paragraphs == [c for c in article.captions if "Video:" not in c]
+
+
+def test_in_a_photo_story_the_captions_of_zoomable_photos_are_the_text():
+    figures = "".join(
+        f"<a class='zoom' href='/anh/{n}.jpg'><figure><img src={n}.jpg><figcaption>Lời ảnh thứ "
+        f"{n}: người dân thu hoạch lúa trên ruộng bậc thang từ sáng sớm khi sương còn phủ kín "
+        "thung lũng.</figcaption></figure></a>"
+        for n in range(1, 5)
+    )
+    article = extract(page(figures), URL)
+    assert len(article.captions) == 4
+    assert article.paragraphs == list(article.captions)

@@ -1,0 +1,130 @@
+"""Finding the article's element without a profile: split text gathered, teasers left out."""
+
+from __future__ import annotations
+
+from archiver.extract import extract
+
+URL = "https://tin.example.vn/bai-viet-12345.html"
+
+
+def para(n: int) -> str:
+    return (
+        f"Đoạn {n}: thành phố tiếp tục triển khai các giải pháp, tăng cường kiểm tra, giám sát, "
+        "bảo đảm tiến độ và chất lượng công trình theo đúng kế hoạch đã đề ra."
+    )
+
+
+def html(article: str, extra: str = "") -> bytes:
+    return (
+        "<html><head><title>Khởi công cầu mới qua sông Hàn</title></head><body>"
+        "<div class='menu'><a href='/'>Trang chủ</a> <a href='/xa-hoi'>Xã hội</a></div>"
+        f"<main><h1>Khởi công cầu mới qua sông Hàn</h1>{article}</main>{extra}</body></html>"
+    ).encode()
+
+
+def test_text_split_by_an_advert_between_paragraphs_is_gathered():
+    article = (
+        f"<div class='content'><p>{para(1)}</p><p>{para(2)}</p></div>"
+        "<div class='ad-slot'><a href='https://ads.example/'>Quảng cáo</a></div>"
+        f"<div class='content'><p>{para(3)}</p><p>{para(4)}</p></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_paragraphs_written_as_divs_are_one_text():
+    article = "".join(f"<div>{para(n)}</div>" for n in range(1, 5))
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_boxes_of_one_kind_numbered_by_the_cms_are_one_text():
+    article = "".join(
+        f"<div class='story-body story-body-{n}'><p>{para(2 * n)}</p><p>{para(2 * n + 1)}</p></div>"
+        f"<aside class='story-aside'><a href='/x{n}'>Xem thêm bài viết số {n} về cầu</a></aside>"
+        for n in range(1, 3)
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(2, 6)]
+
+
+def test_teasers_beside_a_short_article_are_neither_its_text_nor_a_listing():
+    teasers = "".join(
+        f"<article class='item'><h3><a href='/tin-{n}.html'>Tin khác số {n} trong chuyên mục xã hội"
+        f"</a></h3><p>Tóm tắt tin số {n}, một đoạn ngắn giới thiệu nội dung bài viết khác.</p>"
+        "</article>"
+        for n in range(12)
+    )
+    article = f"<p class='date'>12/03/2025 08:00</p><p>{para(1)}</p><p>{para(2)}</p>{teasers}"
+    result = extract(html(article), URL)
+    assert result.is_article
+    assert result.published_at == "2025-03-12T08:00:00+07:00"
+    assert result.paragraphs == [para(1), para(2)]
+
+
+def test_a_page_of_teasers_is_a_listing():
+    teasers = "".join(
+        f"<div class='item'><a href='/tin-{n}.html'>Tin số {n}: thành phố khởi công cầu mới</a>"
+        f"<div class='sapo'>{para(n)}</div></div>"
+        for n in range(8)
+    )
+    result = extract(html(teasers), "https://tin.example.vn/xa-hoi/trang-2")
+    assert not result.is_article
+    assert result.body is None and result.published_at is None
+
+
+def slides(count: int) -> str:
+    return (
+        "<ul class='legends'>"
+        + "".join(
+            f"<li><h2><span class='counter'>{n}/{count}</span> Ảnh số {n}</h2>"
+            f"<p>{para(100 + n)} Mô tả ảnh số {n}, chụp tại công trường.</p></li>"
+            for n in range(1, count + 1)
+        )
+        + "</ul>"
+    )
+
+
+def test_a_gallery_of_numbered_slides_inside_the_article_is_not_its_text():
+    article = (
+        f"<div class='text'><p>{para(1)}</p><p>{para(2)}</p><p>{para(3)}</p>"
+        f"<div class='gallery'>{slides(20)}</div><p>{para(4)}</p></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_a_page_of_numbered_slides_alone_keeps_them_as_its_text():
+    result = extract(html(f"<p>{para(1)}</p>{slides(5)}"), URL)
+    assert len(result.paragraphs) >= 10
+
+
+def test_boxes_of_one_kind_each_wrapped_in_spans_are_one_text():
+    steps = "".join(
+        f"<span><span><div class='mod step'><div class='content'><p>{para(n)}</p></div></div>"
+        "</span></span>"
+        for n in range(2, 5)
+    )
+    article = (
+        f"<article><div class='mod step'><div class='content'><p>{para(1)}</p><p>{para(9)}</p>"
+        f"</div></div>{steps}</article>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in (1, 9, 2, 3, 4)]
+
+
+def test_a_section_whose_id_is_its_headings_anchor_is_text_not_a_share_bar():
+    article = (
+        f"<div class='section' id='khoi-cong-cau-moi'><p>{para(1)}</p><p>{para(2)}</p>"
+        "<div class='section' id='example-1-amend-a-shared-changeset'>"
+        f"<h2>Example 1: Amend a shared changeset</h2><p>{para(3)}</p><p>{para(4)}</p></div>"
+        "<div class='share-tools' id='share-this-article-now'><h3>Share this article now</h3>"
+        "<a href='https://facebook.example/'>Facebook</a></div></div>"
+    )
+    paragraphs = extract(html(article), URL).paragraphs
+    assert paragraphs == [para(1), para(2), "Example 1: Amend a shared changeset", para(3), para(4)]
+
+
+def test_cards_wrapped_in_links_after_the_text_are_not_text():
+    cards = "".join(
+        f"<a class='card' href='/blog/bai-{n}'><div class='kind'>Góc nhìn</div>"
+        f"<h4>Bài viết khác số {n} về các công trình giao thông</h4></a>"
+        for n in range(3)
+    )
+    article = f"<div class='post'><p>{para(1)}</p><p>{para(2)}</p><p>{para(3)}</p>{cards}</div>"
+    assert extract(html(article), URL).paragraphs == [para(1), para(2), para(3)]

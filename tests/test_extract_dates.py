@@ -1,0 +1,44 @@
+"""The publication time of pages no profile describes: the date line by the headline wins."""
+
+from __future__ import annotations
+
+from archiver.extract import extract
+
+URL = "https://tin.example.vn/bai-viet-12345.html"
+TEXT = "".join(
+    f"<p>Đoạn {n}: thành phố tiếp tục triển khai các giải pháp, tăng cường kiểm tra, giám sát, "
+    "bảo đảm tiến độ và chất lượng công trình theo đúng kế hoạch đã đề ra.</p>"
+    for n in range(1, 9)
+)
+# The CMS stamped its server's zone on the machine-readable time: an hour off.
+META = "<meta property='article:published_time' content='2019-02-18T17:34:20+08:00'>"
+
+
+def page(article: str) -> bytes:
+    return (
+        f"<html><head><title>Khu tưởng niệm</title>{META}</head><body>"
+        "<header class='site'><a href='/'>Trang chủ</a> <span class='date'>Thứ ba, 19/2/2019"
+        f"</span></header>{article}</body></html>"
+    ).encode()
+
+
+def test_the_date_in_the_header_of_the_section_holding_the_headline_is_the_articles():
+    article = (
+        "<section class='sidebar_1'><header class='clearfix'><span class='time left'>"
+        "Thứ hai, 18/2/2019, 17:34 (GMT+7)</span></header><h1>Khu tưởng niệm phi công</h1>"
+        f"<article class='content'>{TEXT}</article></section>"
+    )
+    assert extract(page(article), URL).published_at == "2019-02-18T17:34:00+07:00"
+
+
+def test_a_date_line_in_a_box_that_also_holds_links_to_other_articles_is_the_articles():
+    related = (
+        "<ul class='list'><li><a href='/tin-1.html'>Phục hồi điều tra vi phạm quy định về đấu "
+        "thầu tại trung tâm</a></li></ul>"
+    )
+    article = (
+        "<div class='detail'><h1>Khu tưởng niệm phi công</h1><div class='main'>"
+        f"<div class='info'><div class='detail-time'>18/02/2019 17:34 GMT+7</div></div>"
+        f"<div class='content'>{TEXT}</div>{related}</div></div>"
+    )
+    assert extract(page(article), URL).published_at == "2019-02-18T17:34:00+07:00"

@@ -1,0 +1,75 @@
+"""Loading a page: scripts, styles and other unread elements cut before parsing, nothing lost."""
+
+from __future__ import annotations
+
+from archiver.extract import extract
+from archiver.extract.dom import text_of
+from archiver.extract.page import cut_unread, load_page
+
+
+def cut(markup: str):
+    return cut_unread(markup.encode())
+
+
+def test_scripts_styles_and_comments_are_cut_and_json_ld_is_kept():
+    result = cut(
+        "<html><head><style>p { color: red }</style>"
+        '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+        "<script>var s = '<div>not text</div>';</script></head>"
+        "<body><!-- <p>hidden</p> --><p>Đà Nẵng</p></body></html>"
+    )
+    assert result.data.decode() == "<html><head></head><body><p>Đà Nẵng</p></body></html>"
+    assert result.json_ld == [b'{"@type": "NewsArticle"}']
+    assert result.styles == [b"p { color: red }"]
+    assert result.complete
+
+
+def test_a_script_ends_at_its_first_closing_tag_in_any_case():
+    result = cut("<p>a</p><SCRIPT>x = 1;</script><p>b</p><Script src=x.js></SCRIPT><p>c</p>")
+    assert result.data == b"<p>a</p><p>b</p><p>c</p>"
+
+
+def test_a_commented_out_embed_does_not_swallow_the_text_after_it():
+    result = cut("<!-- <iframe src=old> --><p>Bài viết</p><iframe src=new></iframe><p>Hết</p>")
+    assert result.data.decode() == "<p>Bài viết</p><p>Hết</p>"
+
+
+def test_an_icon_between_two_words_leaves_a_space():
+    result = cut("<span>01/03/2026<svg><path d='M0'/></svg>09:51</span>")
+    assert result.data == b"<span>01/03/2026 09:51</span>"
+
+
+def test_an_unclosed_script_is_left_to_the_tree():
+    html = b"<p>Truoc</p><script>var a = 1;<p>Sau</p>"
+    assert not cut_unread(html).complete
+    assert "var a" not in load_page(html).tree.body.text()
+
+
+def test_custom_elements_named_like_cut_ones_are_kept():
+    html = "<button-group><p>Giữ</p></button-group><scripted>x</scripted>"
+    assert cut(html).data.decode() == html
+
+
+def test_a_utf16_page_is_not_cut_byte_by_byte_but_still_read():
+    html = "<html><body><script>x</script><h1>Tiêu đề</h1></body></html>".encode("utf-16")
+    assert not cut_unread(html).complete
+    assert load_page(html).tree.css_first("h1").text() == "Tiêu đề"
+
+
+def test_a_legacy_font_declared_in_a_cut_style_sheet_is_still_honoured():
+    html = (
+        "<html><head><style>td.noidung { font-family: '.VnTime' }</style></head><body>"
+        "<table><tr><td class='noidung'>Ng\xadêi d©n</td></tr></table></body></html>"
+    ).encode("latin-1")
+    page = load_page(html, {"content-type": "text/html; charset=iso-8859-1"})
+    assert text_of(page.tree.css_first("td")) == "Người dân"
+
+
+def test_json_ld_of_a_cut_script_still_gives_the_date():
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-03-05T08:30:00+07:00"}</script></head><body><h1>Tiêu đề bài</h1>'
+        f"<p>{'Nội dung bài viết, đủ dài để là một đoạn văn. ' * 6}</p></body></html>"
+    ).encode()
+    article = extract(html, "https://example.vn/bai-viet-123.html")
+    assert article.published_at == "2024-03-05T08:30:00+07:00"
