@@ -173,7 +173,8 @@ def crawl(
     )
     if status == "interrupted":
         sys.exit(130)
-    if stats.pages_ok == 0:
+    # A budget that ran out before the first page is not a site that cannot be fetched.
+    if stats.pages_ok == 0 and (stats.errors or not stats.stopped_by):
         click.echo("archiver: no page could be fetched; see the errors above", err=True)
         sys.exit(EXIT_UNUSABLE)
 

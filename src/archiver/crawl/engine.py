@@ -304,7 +304,9 @@ class Crawl:
 
     def _queued_waits(self) -> list[float]:
         """Seconds until each host with claimed URLs may start one (inf: its slots are busy)."""
-        return [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
+        return [
+            self.politeness.wait_time(h) for h, q in self.queues.items() if q and not self._spent(h)
+        ]
 
     def _next_ready_in(self) -> float:
         finite = [w for w in self._queued_waits() if w != float("inf")]
