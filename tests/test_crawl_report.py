@@ -40,8 +40,11 @@ def test_live_panel_shows_totals_and_host_queues_then_the_summary():
     progress = Progress(done=12, due=36, elapsed=75.0, remaining=3725.0)
     reporter.tick(_stats(), {"tamky.gov.vn": 5}, progress)
     reporter.live.refresh()
+    reporter.note("Stopping: [a note, not markup]")  # the panel is drawn again below it
     reporter.summary(_stats(), "finished")
     text = out.getvalue()
+    assert "Stopping: [a note, not markup]" in text
+    assert "[bold" not in text and "[/]" not in text, "the panel's markup is never shown"
     assert "━" in text, "a progress bar"
     assert "12/48 URLs, 0:01:15 elapsed, about 1:02:05 left" in text
     assert "Crawl finished: 12 pages" in text

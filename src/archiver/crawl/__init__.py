@@ -16,6 +16,7 @@ links, run in worker processes), ``outcome`` (what a turn commits), ``period``
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ def run_crawl(
         quiet=quiet,
         verbose=verbose,
         log_json=log_json,
-        live=sys.stderr.isatty() if live is None else live,
+        # The panel is drawn on stderr: only on a terminal that can redraw (not cron, a
+        # pipe, or a dumb terminal), so logs never hold escape codes.
+        live=(sys.stderr.isatty() and os.environ.get("TERM") != "dumb") if live is None else live,
     )
     recorder = None
     if record is not None:

@@ -22,8 +22,12 @@ from archiver.crawl.politeness import Clock, Politeness
 
 __all__ = ["HostPace", "Progress", "ProgressMeter", "estimate", "paces"]
 
-#: Seconds between two counts of the URLs due (one query of the frontier).
-REFRESH_SECONDS = 5.0
+#: Seconds between two counts of the URLs due (one query of the frontier: well under a
+#: millisecond for a small crawl, 30 ms for 100,000 URLs due)...
+REFRESH_SECONDS = 1.0
+#: ...and at least this many times the last count took, so a huge frontier is counted
+#: less often rather than holding up the crawl.
+REFRESH_COST_FACTOR = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,7 @@ class ProgressMeter:
         self.politeness = politeness
         self.concurrency = concurrency
         self._clock = clock
-        self._refresh = refresh
+        self._every = self._refresh = refresh
         self._due: dict[str, int] = {}
         self._hosts: tuple[str, ...] = ()
         self._counted_at = float("-inf")
@@ -135,7 +139,10 @@ class ProgressMeter:
         hosts = tuple(sorted(hosts))
         clock = self._clock()
         if fresh or hosts != self._hosts or clock - self._counted_at >= self._refresh:
+            started = time.perf_counter()
             self._due = dict(self._count_due(list(hosts))) if hosts else {}
+            spent = time.perf_counter() - started
+            self._refresh = max(self._every, REFRESH_COST_FACTOR * spent)
             self._hosts, self._counted_at = hosts, clock
             self._done_at_count = dict(done)
             return dict(self._due)

@@ -257,31 +257,39 @@ class LiveReporter:
     def tick(self, stats: Stats, queues: dict[str, int], progress: Progress | None = None) -> None:
         from rich.progress_bar import ProgressBar
         from rich.table import Table
+        from rich.text import Text
 
+        # Text objects, parsed here: a note printed with markup off while the panel is up
+        # redraws it with the same options, and plain strings would show their markup.
         table = Table.grid(padding=(0, 2))
         table.add_row(
-            f"[bold]{stats.pages}[/] pages",
-            f"[bold green]{stats.articles_new}[/] new",
-            f"{stats.articles_updated} updated",
-            f"[red]{stats.errors}[/] errors",
-            f"{stats.rate:.1f} pages/s",
-            f"{stats.bytes / 1e6:.1f} MB",
+            *map(
+                Text.from_markup,
+                (
+                    f"[bold]{stats.pages}[/] pages",
+                    f"[bold green]{stats.articles_new}[/] new",
+                    f"{stats.articles_updated} updated",
+                    f"[red]{stats.errors}[/] errors",
+                    f"{stats.rate:.1f} pages/s",
+                    f"{stats.bytes / 1e6:.1f} MB",
+                ),
+            )
         )
         hosts = Table("host", "queued", "fetched", box=None, padding=(0, 2))
         for host, queued in sorted(queues.items(), key=lambda kv: -kv[1])[:8]:
-            hosts.add_row(host, str(queued), str(stats.hosts.get(host, 0)))
+            hosts.add_row(Text(host), Text(str(queued)), Text(str(stats.hosts.get(host, 0))))
         grid = Table.grid()
         grid.add_row(table)
         if progress is not None:
             bar = Table.grid(padding=(0, 2))
             bar.add_row(
                 ProgressBar(total=max(progress.total, 1), completed=progress.done, width=40),
-                progress_text(progress),
+                Text(progress_text(progress)),
             )
             grid.add_row(bar)
         grid.add_row(hosts)
         for line in self.recent:
-            grid.add_row(line)
+            grid.add_row(Text.from_markup(line))
         self.live.update(grid)
 
     def summary(self, stats: Stats, status: str) -> None:
