@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from archiver.crawl import run_crawl
+from archiver.crawl.budget import Budget
 from archiver.crawl.config import make_plan
 from crawl_support import crawl_output, daily_article_path, publish_daily, rows
 from hostile import Web
@@ -97,3 +98,56 @@ def test_a_sites_page_budget_from_its_config_entry_is_kept(tmp_path):
         requests = len(site.requests(web))
     assert status == "finished" and stats.stopped_by == "max_pages"
     assert requests == 4  # robots.txt, the home page and two articles
+
+
+# --- the budget itself, on a fake clock ----------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _plan(**top: object):
+    return make_plan(
+        [],
+        config={
+            **top,
+            "site": [
+                {"url": "http://a.vn/", "max_time": "10s"},
+                {"url": "http://b.vn/", "max_pages": 2},
+            ],
+        },
+    )
+
+
+def test_each_site_spends_its_own_budget_and_the_run_ends_when_all_have():
+    clock = FakeClock()
+    budget = Budget(_plan(), clock=clock)
+    assert budget.time_left() is None, "b.vn has no time limit: the run has none"
+    budget.started_page("b.vn")
+    assert budget.check("b.vn") is None and budget.run_spent() is None
+    budget.started_page("b.vn")
+    assert budget.check("b.vn") == "max_pages"
+    assert budget.run_spent() is None and budget.next_deadline_in() == 10.0
+    clock.now += 10
+    assert budget.check("a.vn") == "max_time"
+    assert budget.run_spent() == "max_time"
+    assert budget.reason(None) == "max_time" and budget.reason("signal") is None
+
+
+def test_a_run_wide_time_limit_and_page_limit():
+    clock = FakeClock()
+    budget = Budget(_plan(max_time=60.0), run_pages=3, clock=clock)
+    # The entry's 10 s beats the top level's 60 s for a.vn; b.vn gets 60 s.
+    assert budget.time_left() == 60.0
+    clock.now += 30
+    budget.restart()  # counted from the run's start
+    assert budget.time_left() == 60.0
+    for site in ("a.vn", "a.vn", "b.vn"):
+        budget.started_page(site)
+    assert budget.run_spent() == "max_pages"
+    assert budget.reason("max_pages") == "max_pages"

@@ -83,6 +83,15 @@ class Budget:
             return MAX_TIME if MAX_TIME in reasons else MAX_PAGES
         return None
 
+    def reason(self, stopped_by: str | None) -> str | None:
+        """The budget to name for a run that stopped for ``stopped_by`` (a budget, a
+        signal, or None: its work was done): that one, else a spent site's, else None."""
+        if stopped_by in (MAX_TIME, MAX_PAGES):
+            return stopped_by
+        if stopped_by is None and self.spent:
+            return MAX_TIME if MAX_TIME in self.spent.values() else MAX_PAGES
+        return None
+
     def next_deadline_in(self) -> float | None:
         """Seconds until the next site's time budget ends (None: no deadline ahead)."""
         now = self._clock()

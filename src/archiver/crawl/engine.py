@@ -146,8 +146,9 @@ class Crawl:
             self._flush(force=True)
             unfetched = [item.id for q in self.queues.values() for item in q]
             self.frontier.release(unfetched + self._abandoned)
-            if self.stopped_by in ("max_time", "max_pages") or self.budget.spent:
-                self.stats.stopped_by = self.stopped_by or next(iter(self.budget.spent.values()))
+            # A budget that ended the run, or one site's share of it (a signal is not one).
+            self.stats.stopped_by = self.budget.reason(self.stopped_by)
+            if self.stats.stopped_by:
                 self.stats.left = sum(self._count_due(sorted(self.turns.hosts)).values())
             await self.fetcher.aclose()
             if self.turns.executor is not None:
