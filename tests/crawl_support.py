@@ -21,7 +21,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -306,20 +306,91 @@ def loopback_article_path(number: int) -> str:
     return f"/tin-tuc/{slug(TOPICS[(number - 1) % len(TOPICS)][0])}-{number}.html"
 
 
+# --- a news site with a day archive ("Xem theo ngày"), on a loopback server -------------
+
+
+def vn_today() -> date:
+    """Today in Vietnam, the day the crawler's day-archive walk starts from."""
+    return datetime.now(VN).date()
+
+
+def daily_article_path(day: date) -> str:
+    return f"/bai-viet/{day:%Y%m%d}.html"
+
+
+def day_archive_path(day: date) -> str:
+    return f"/ngay/{day:%Y-%m-%d}"
+
+
+def publish_daily(
+    site, days: int, *, home: int | None = None, slow: float = 0.0, today: date | None = None
+) -> list[date]:
+    """Put on ``site`` (a tests.hostile.Site) a news site with one article a day for
+    ``days`` days up to ``today`` (each with its own title and text, published at 9:00
+    Vietnamese time, linking to the day before as "Bài trước"), a day archive page per
+    day at ``/ngay/YYYY-MM-DD`` and a home page listing the ``home`` newest articles
+    (all by default). Articles answer after ``slow`` seconds. Returns the days, newest
+    first."""
+    from dataclasses import replace
+
+    from hostile import html, text
+
+    today = today or vn_today()
+    dates = [today - timedelta(days=n) for n in range(days)]
+    site.route("/robots.txt", text("User-agent: *\nDisallow: /private/\n"))
+    for index, day in enumerate(dates):
+        title, author = TOPICS[index % len(TOPICS)]
+        title = f"{title} (kỳ {index + 1}, {day.day}/{day.month}/{day.year}, {site.host})"
+        when = datetime(day.year, day.month, day.day, 9, 0, tzinfo=VN)
+        before = day - timedelta(days=1)
+        links = f'<p><a href="{daily_article_path(before)}">Bài trước</a></p>'
+        page = html(article_page(title, author, when, links=links))
+        site.route(daily_article_path(day), replace(page, delay=slow))
+        site.route(day_archive_path(day), html(listing_page([(daily_article_path(day), title)])))
+    newest = dates[: home if home is not None else len(dates)]
+    site.route("/", html(listing_page([(daily_article_path(d), f"Bài {d}") for d in newest])))
+    return dates
+
+
+def daily_profile(folder: Path, site, start: date, name: str = "ngay") -> Path:
+    """A site profile for ``publish_daily``'s site: its host, URL shapes and day archive
+    back to ``start`` (for ``ARCHIVER_PROFILES=folder``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\nhosts = ["{site.host}"]\n'
+        "[urls]\narticle = ['/bai-viet/\\d+\\.html']\nlisting = ['/ngay/']\n"
+        f'[discovery]\nseeds = ["{site.origin}/"]\n'
+        f'date_archive = "{site.origin}{"/ngay/{yyyy}-{mm}-{dd}"}"\n'
+        f'date_archive_start = "{start.isoformat()}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
 # --- crawls in a process of their own (for signals) ------------------------------------
 
 CLI = "from archiver.cli import main; main()"
 
 
 @contextlib.contextmanager
-def crawl_command(db: Path, *args: str, quiet: bool = True) -> Iterator[subprocess.Popen]:
+def crawl_command(
+    db: Path,
+    *args: str,
+    quiet: bool = True,
+    env: dict[str, str] | None = None,
+    stdin: int | None = None,
+) -> Iterator[subprocess.Popen]:
     """``archiver crawl ARGS --db DB [--quiet]`` in a new process (stderr piped), killed
-    with its children if still running when the block ends (a failed test)."""
+    with its children if still running when the block ends (a failed test). ``env``
+    adds variables to the environment; ``stdin=subprocess.PIPE`` to feed it."""
     process = subprocess.Popen(
         [sys.executable, "-c", CLI, "crawl", *args, "--db", str(db), *(["--quiet"] * quiet)],
+        stdin=stdin,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     try:
         yield process
@@ -330,6 +401,18 @@ def crawl_command(db: Path, *args: str, quiet: bool = True) -> Iterator[subproce
                     os.kill(child, signal.SIGKILL)
             process.kill()
         process.communicate()
+
+
+def crawl_output(
+    db: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """Run ``archiver crawl ARGS --db DB`` to its end (within 3 minutes); its exit status
+    and stderr."""
+    with crawl_command(
+        db, *args, quiet=False, env=env, stdin=subprocess.PIPE if input is not None else None
+    ) as process:
+        _, errors = process.communicate(input, timeout=180)
+    return process.returncode, errors
 
 
 def wait_for(condition, timeout: float = 60.0, what: str = "the condition") -> None:

@@ -56,6 +56,91 @@ def test_config_site_entry_beats_profile_and_top_level():
     assert target.since == date(2024, 1, 31)
 
 
+# --- time budget and period ----------------------------------------------------------
+
+
+def test_max_time_in_a_config_file_is_a_duration_or_seconds(tmp_path):
+    path = tmp_path / "crawl.toml"
+    path.write_text(
+        'max_time = "1h30m"\n[[site]]\nname = "tamky"\n[[site]]\nname = "dantri"\n'
+        'max_time = "20m"\n[[site]]\nname = "vnexpress"\nmax_time = 90\n',
+        encoding="utf-8",
+    )
+    plan = make_plan([], config=load_config(path))
+    assert plan.settings.max_time == 5400.0
+    assert [t.settings.max_time for t in plan.targets] == [5400.0, 1200.0, 90.0]
+    # The command line beats them all.
+    option = make_plan([], config=load_config(path), overrides={"max_time": 60.0})
+    assert {t.settings.max_time for t in option.targets} == {60.0}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("soon", "max_time: a duration looks like 90s"), (-5, "max_time must be 0 or more")],
+)
+def test_a_bad_max_time_names_the_setting(value, message):
+    with pytest.raises(CrawlError, match=message):
+        make_plan(["tamky"], config={"max_time": value})
+
+
+def test_since_and_until_take_a_year_a_month_or_a_day_as_search_does():
+    (target,) = make_plan(["tamky"], since="2024", until="2024-02").targets
+    assert (target.since, target.until) == (date(2024, 1, 1), date(2024, 2, 29))
+    (target,) = make_plan(["tamky"], since="2024-03-05", until="2024-03-05").targets
+    assert (target.since, target.until) == (date(2024, 3, 5), date(2024, 3, 5))
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [
+        ("yesterday", None, "--since expects a date like 2024, 2024-03 or 2024-03-05"),
+        (None, "2024-02-30", "--until: '2024-02-30' is not a real date"),
+        ("2024-05", "2024-04", "--since 2024-05 is after --until 2024-04"),
+    ],
+)
+def test_a_bad_period_is_a_one_line_config_error(since, until, message):
+    with pytest.raises(CrawlError, match=message) as caught:
+        make_plan(["tamky"], since=since, until=until)
+    assert "\n" not in str(caught.value)
+
+
+def test_each_end_of_the_period_resolves_option_then_site_entry_then_top_level():
+    config = {
+        "since": "2020",
+        "until": "2020-06",
+        "site": [{"name": "tamky", "until": "2021"}, {"name": "dantri", "since": 2019}],
+    }
+    tamky, dantri = make_plan([], config=config).targets
+    assert (tamky.since, tamky.until) == (date(2020, 1, 1), date(2021, 12, 31))
+    assert (dantri.since, dantri.until) == (date(2019, 1, 1), date(2020, 6, 30))
+    tamky, dantri = make_plan([], config=config, since="2020-03").targets
+    assert tamky.since == dantri.since == date(2020, 3, 1)
+    assert (tamky.until, dantri.until) == (date(2021, 12, 31), date(2020, 6, 30))
+    # dantri's period would end before it starts: said, not left silently empty.
+    with pytest.raises(CrawlError, match=r"since 2021-03-01 is after until 2020-06-30.*dantri"):
+        make_plan([], config=config, since="2021-03")
+
+
+def test_a_toml_date_and_a_bad_period_in_a_site_entry(tmp_path):
+    path = tmp_path / "crawl.toml"
+    path.write_text('[[site]]\nname = "tamky"\nsince = 2024-01-31\n', encoding="utf-8")
+    (target,) = make_plan([], config=load_config(path)).targets
+    assert target.since == date(2024, 1, 31) and target.until is None
+    with pytest.raises(CrawlError, match=r"since expects a date like .*site=tamky"):
+        make_plan([], config={"site": [{"name": "tamky", "since": "31/01/2024"}]})
+
+
+def test_urls_of_one_host_are_one_target_with_many_seeds():
+    plan = make_plan(
+        ["http://a.vn/x", "http://www.a.vn/y", "http://b.vn/", "tamky", "http://a.vn:8080/z"]
+    )
+    names = [t.name for t in plan.targets]
+    assert names == ["a.vn", "b.vn", "tamky"]
+    a = plan.targets[0]
+    assert a.seeds == ("http://a.vn/x", "http://www.a.vn/y", "http://a.vn:8080/z")
+    assert a.in_scope("http://a.vn:8080/other") and a.in_scope("http://a.vn/other")
+
+
 def test_config_widens_the_scope():
     config = {"site": [{"url": "http://hoian.gov.vn/", "allow_hosts": ["cdn.hoian.gov.vn"]}]}
     (target,) = make_plan([], config=config).targets

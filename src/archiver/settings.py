@@ -68,6 +68,10 @@ class Settings:
     revisit_after: tuple[str, ...] = ("1h", "1d", "7d", "30d")
     #: Stop after this many pages fetched in one run (0: no limit).
     max_pages: int = 0
+    #: Stop the run after this many seconds (0: no limit), as Scrapy's CLOSESPIDER_TIMEOUT:
+    #: the pages in flight get ``stop_grace``, the rest waits for the next run. A config
+    #: file may write it as a duration: ``"45m"``, ``"2h"``, ``"1h30m"``.
+    max_time: float = 0.0
     #: Seconds the pages in flight get to finish when a crawl is asked to stop (SIGTERM,
     #: Ctrl-C); a second signal stops at once.
     stop_grace: float = 5.0

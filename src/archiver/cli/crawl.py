@@ -4,18 +4,41 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
 from archiver.cli import EXIT_UNUSABLE, crawl_db_option, main
 
 
+class Duration(click.ParamType):
+    """``90s``, ``45m``, ``2h``, ``1h30m`` or seconds, as seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from archiver.crawl.outcome import parse_interval
+
+        if isinstance(value, float):
+            return value
+        try:
+            return parse_interval(str(value)).total_seconds()
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
 @main.command()
-@click.argument("sites", nargs=-1, metavar="[SITE_OR_URL]...")
+@click.argument("sites", nargs=-1, metavar="[SITE_OR_URL|-]...")
 @crawl_db_option
+@click.option(
+    "--urls",
+    "url_files",
+    multiple=True,
+    type=click.File("r", encoding="utf-8-sig"),
+    metavar="FILE",
+    help="Also crawl the URLs in FILE, one a line (- for stdin; # comments).",
+)
 @click.option(
     "--profile", help="Use this site profile for the given URLs (same CMS on another host)."
 )
@@ -23,7 +46,20 @@ from archiver.cli import EXIT_UNUSABLE, crawl_db_option, main
     "--max-pages", type=click.IntRange(min=0), help="Stop after this many pages (0: no limit)."
 )
 @click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Skip articles published before this date."
+    "--max-time",
+    type=Duration(),
+    metavar="DURATION",
+    help="Stop after this long (90s, 45m, 2h, 1h30m); the next run resumes.",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles published on or after DATE (2024, 2024-03, 2024-03-05).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles published on or before DATE (a whole month or year if given so).",
 )
 @click.option(
     "--delay", type=click.FloatRange(min=0), help="Seconds between requests to one host [1]."
@@ -64,9 +100,12 @@ from archiver.cli import EXIT_UNUSABLE, crawl_db_option, main
 def crawl(
     sites: tuple[str, ...],
     db: str | None,
+    url_files: tuple[IO[str], ...],
     profile: str | None,
     max_pages: int | None,
-    since: datetime | None,
+    max_time: float | None,
+    since: str | None,
+    until: str | None,
     delay: float | None,
     per_host: int | None,
     config: str | None,
@@ -82,19 +121,23 @@ def crawl(
 ) -> None:
     """Crawl SITE_OR_URL (profile names such as vnexpress or tamky, or any URL) into the archive.
 
-    Runs resume after a crash, re-runs fetch only what is new or changed (conditional
-    requests, listings paged until known articles), and articles are revisited after
-    1 hour, 1 day, 7 and 30 days to record their view counts. robots.txt, Crawl-delay
-    and Retry-After are obeyed. Exit status: 0 the run completed (some pages may have
-    failed: see the summary), 3 nothing could be fetched or the archive is unusable,
-    130 interrupted.
+    Runs resume after a crash or a spent --max-time, re-runs fetch only what is new or
+    changed (conditional requests, listings paged until known articles), and articles
+    are revisited after 1 hour, 1 day, 7 and 30 days to record their view counts.
+    robots.txt, Crawl-delay and Retry-After are obeyed. "-" reads URLs from stdin, one
+    a line. Exit status: 0 the run completed or spent its budget (some pages may have
+    failed: see the summary), 2 bad arguments, 3 nothing could be fetched or the
+    archive is unusable, 130 interrupted.
 
     \b
     Examples:
         archiver crawl tamky --max-pages 200
+        archiver crawl tamky --since 2024-01 --until 2024-03   # one quarter's backfill
+        archiver crawl tamky --max-time 45m                    # resumes on the next run
         archiver crawl https://hoian.gov.vn/ --profile tamky --delay 2
-        archiver crawl --config sites.toml --quiet      # from cron
-        archiver crawl tamky --warc warcs/              # WARC files for pywb too
+        archiver crawl - < urls.txt                            # or --urls urls.txt
+        archiver crawl --config sites.toml --quiet --max-time 50m   # from cron
+        archiver crawl tamky --warc warcs/                     # WARC files for pywb too
     """
     from archiver.crawl import run_crawl
     from archiver.crawl.config import load_config, make_plan
@@ -105,13 +148,15 @@ def crawl(
         "per_host": per_host,
         "user_agent": user_agent,
         "max_pages": max_pages,
+        "max_time": max_time,
     }
     plan = make_plan(
-        list(sites),
+        seed_names(sites, url_files),
         config=config_data,
         profile=profile,
         overrides=overrides,
-        since=since.date() if since else None,
+        since=since,
+        until=until,
     )
     status, stats = run_crawl(
         plan,
@@ -128,9 +173,40 @@ def crawl(
     )
     if status == "interrupted":
         sys.exit(130)
-    if stats.pages_ok == 0:
+    # A budget that ran out before the first page is not a site that cannot be fetched.
+    if stats.pages_ok == 0 and (stats.errors or not stats.stopped_by):
         click.echo("archiver: no page could be fetched; see the errors above", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def seed_names(sites: tuple[str, ...], url_files: tuple[IO[str], ...]) -> list[str]:
+    """The sites and URLs to crawl: the arguments, with ``-`` and each ``--urls`` file
+    read as URL lists (stdin once). A bad line is reported on stderr, one line each,
+    and left out; a list without a single URL is an error."""
+    from archiver.crawl.seeds import read_url_list
+    from archiver.errors import ConfigError
+
+    names: list[str] = []
+    lists: list[tuple[IO[str], str]] = [(f, _source_name(f)) for f in url_files]
+    if "-" in sites and not any(source == "stdin" for _, source in lists):
+        lists.append((click.get_text_stream("stdin", encoding="utf-8-sig"), "stdin"))
+    names.extend(name for name in sites if name != "-")
+    for stream, source in lists:
+        try:
+            found = read_url_list(stream, source)
+        except UnicodeDecodeError as error:
+            raise ConfigError(f"{source}: not UTF-8 text ({error.reason})") from None
+        for problem in found.problems:
+            click.echo(f"archiver: {problem}", err=True)
+        if not found.urls:
+            raise ConfigError(f"{source}: no URL to crawl (one http(s) URL a line)")
+        names.extend(found.urls)
+    return names
+
+
+def _source_name(stream: IO[str]) -> str:
+    name = getattr(stream, "name", "-")
+    return "stdin" if name in ("-", "<stdin>") else str(name)
 
 
 def default_workers() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import timedelta
 
 import click
@@ -38,15 +39,27 @@ def demo(db: str | None, quiet: bool) -> None:
     from archiver.crawl.turns import now
     from archiver.demo import build_site
     from archiver.replay import ReplayServer
+    from archiver.sites import ProfileRegistry, registry
     from archiver.store import Archive, default_path
 
     path = db or default_path()
     today = now().date()
     site = build_site(today=today)
+    # The day archive starts ARCHIVE_DAYS back rather than at the profile's 2010; not
+    # --since, which would also leave the older articles out of the archive.
+    start = (today - timedelta(days=ARCHIVE_DAYS)).isoformat()
+    profiles = ProfileRegistry(
+        [
+            replace(p, discovery=replace(p.discovery, date_archive_start=start))
+            if p.discovery.date_archive
+            else p
+            for p in registry()
+        ]
+    )
     plan = make_plan(
         ["tamky", "http://tinsonghan.example/"],
         overrides={"delay": 0.0, "user_agent": "archiver-demo/1.0 (+offline replay)"},
-        since=today - timedelta(days=ARCHIVE_DAYS),
+        profiles=profiles,
     )
     with ReplayServer(site) as proxy:
         click.echo(

@@ -7,13 +7,16 @@
 
 The pieces: ``config`` (what to crawl), ``politeness`` (per-host pacing),
 ``engine`` (the loop and each URL's turn), ``analyze`` (a page's article and
-links, run in worker processes), ``outcome`` (what a turn commits), ``report``
-(progress and summary), ``lock`` (one crawl per archive at a time).
+links, run in worker processes), ``outcome`` (what a turn commits), ``period``
+(``--since``/``--until``), ``budget`` (``--max-time``, ``--max-pages``), ``eta``
+(the time left, at the hosts' pace), ``report`` (progress and summary), ``lock``
+(one crawl per archive at a time).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,7 +59,9 @@ def run_crawl(
         quiet=quiet,
         verbose=verbose,
         log_json=log_json,
-        live=sys.stderr.isatty() if live is None else live,
+        # The panel is drawn on stderr: only on a terminal that can redraw (not cron, a
+        # pipe, or a dumb terminal), so logs never hold escape codes.
+        live=(sys.stderr.isatty() and os.environ.get("TERM") != "dumb") if live is None else live,
     )
     recorder = None
     if record is not None:
@@ -99,7 +104,8 @@ def run_crawl(
         status = "failed"
         try:
             stats = asyncio.run(crawl.run())
-            status = "interrupted" if crawl.stopping and not crawl.max_pages_reached else "finished"
+            # A spent budget (--max-time, --max-pages) finishes the run: the next one resumes.
+            status = "interrupted" if crawl.stopped_by == "signal" else "finished"
         except KeyboardInterrupt:
             stats = crawl.stats
             status = "interrupted"

@@ -17,6 +17,7 @@ from typing import Any
 
 from archiver.article import Article
 from archiver.crawl.config import in_domains, port_allowed
+from archiver.crawl.period import Period
 from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.result import media_type
@@ -52,6 +53,9 @@ class Analysis:
     content: str = "other"
     #: The exchange made ready for the archive (hashed, compressed, folded), when asked.
     prepared: Any = None
+    #: When the page's article was published, if it was left out for falling outside
+    #: the crawl's period.
+    outside_period: str | None = None
 
 
 def is_fetchable(url: str) -> bool:
@@ -220,11 +224,14 @@ def analyze_exchange(
     scope: Scope | None,
     site: str | None,
     compress_level: int,
+    period: Period | None = None,
 ) -> Analysis:
     """:func:`analyze` the response of ``exchange``, then prepare it for the archive.
 
     Both are CPU work (parsing; hashing, compressing and folding for the store), so both
     run in the worker: the crawl's event loop is left with the network and the writes.
+    An article published outside ``period`` is left out, and its links with it: the
+    exchange is still recorded.
     """
     from archiver.store.prepare import prepare
 
@@ -237,6 +244,11 @@ def analyze_exchange(
         fetched_at=exchange.fetched_at,
         scope=scope,
     )
+    article = analysis.article
+    if period and article is not None and not period.holds_iso(article.published_at):
+        analysis = replace(
+            analysis, article=None, found=(), next_pages=(), outside_period=article.published_at
+        )
     prepared = prepare(
         exchange,
         analysis.article,

@@ -14,13 +14,18 @@ A scheduled crawl of many sites is one TOML file (``archiver crawl --config craw
     profile = "tamky"            # the same CMS on another host
     delay = 3.0
     allow_hosts = ["static.hoian.gov.vn"]   # widen the scope beyond the seed hosts
-    since = "2024-01-01"         # don't backfill older articles
+    since = "2024-01"            # don't backfill older articles (2024, 2024-01, 2024-01-31)
+    until = "2024-06"            # nor newer ones: the period to archive
     max_pages = 2000
+    max_time = "20m"             # this site's share of a run (any Settings field may appear)
 
 Settings resolve in this order, later wins: ``archiver.settings.DEFAULTS``, the
 profile's ``[crawl]`` table, the file's top level, the file's ``[[site]]`` entry,
 command-line options. The archivist's file beats the shipped profile: a global
 ``delay = 5`` chosen for politeness is never lowered by a profile's ``delay = 2``.
+``since`` and ``until`` (the period, :mod:`archiver.crawl.period`) resolve the same way,
+each end on its own; durations (``max_time``) are seconds or ``"90s"``, ``"45m"``,
+``"1h30m"``. URLs named together (arguments, ``--urls`` files) are one target per host.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archiver.crawl.outcome import parse_interval
+from archiver.crawl.period import Period
 from archiver.errors import ConfigError, ProfileError
 from archiver.settings import DEFAULTS, Settings
 from archiver.sites import Profile, ProfileRegistry, registry
@@ -46,9 +53,12 @@ _SITE_KEYS = {
     "profile",
     "allow_hosts",
     "since",
+    "until",
     "max_pages",
 } | _SETTING_NAMES
-_TOP_KEYS = {"site", "db", "allow_hosts", "operator"} | _SETTING_NAMES
+_TOP_KEYS = {"site", "db", "allow_hosts", "operator", "since", "until"} | _SETTING_NAMES
+#: Settings that a config file may write as durations ("45m"); they hold seconds.
+_DURATIONS = {"max_time"}
 
 
 def port_allowed(
@@ -80,11 +90,18 @@ class Target:
     hosts: frozenset[str]
     profile: Profile | None
     settings: Settings
+    #: First and last day of the period to archive (``--since``/``--until``; None: open).
     since: date | None = None
+    until: date | None = None
+    #: This site's own page budget (its ``[[site]]`` entry's ``max_pages``; 0: none).
     max_pages: int = 0
     #: (host, port) pairs named with a port (None: the default port), and those hosts.
     origins: frozenset[tuple[str, int | None]] = frozenset()
     ported: frozenset[str] = frozenset()
+
+    @property
+    def period(self) -> Period:
+        return Period(self.since, self.until)
 
     def in_scope(self, url: str) -> bool:
         if not is_http_url(url):
@@ -156,25 +173,43 @@ def make_plan(
     config: dict[str, Any] | None = None,
     profile: str | None = None,
     overrides: dict[str, Any] | None = None,
-    since: date | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
     profiles: ProfileRegistry | None = None,
 ) -> CrawlPlan:
-    """Resolve command-line site names/URLs and config entries into crawl targets."""
+    """Resolve command-line site names/URLs and config entries into crawl targets.
+
+    ``since``/``until`` (``2024``, ``2024-03``, ``2024-03-05`` or a date) bound every
+    target's period; URLs among ``names`` are grouped into one target per host.
+    """
     profiles = profiles or registry()
     config = config or {}
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     top = {k: v for k, v in config.items() if k in _SETTING_NAMES}
     base = _apply(DEFAULTS, top, "config")
+    # The period resolves as settings do, each end on its own: option, entry, top level.
+    period = Period.parse(since, until)
+    top_period = Period.parse(config.get("since"), config.get("until"), names=("since", "until"))
     entries: list[dict[str, Any]] = [dict(e) for e in config.get("site", [])]
+    by_host: dict[str, dict[str, Any]] = {}
     for name in names:
-        entry: dict[str, Any] = {"url": name} if "://" in name else {"name": name}
-        if profile:
-            entry["profile"] = profile
-        entries.append(entry)
+        if "://" not in name:
+            entries.append({"name": name, **({"profile": profile} if profile else {})})
+            continue
+        # Many URLs of one host (a --urls file) are one site with many seeds.
+        host = host_of(name) if is_http_url(name) else name
+        entry = by_host.get(host)
+        if entry is None:
+            entry = by_host[host] = {"urls": [], **({"profile": profile} if profile else {})}
+            entries.append(entry)
+        entry["urls"].append(name)
     if not entries:
         raise ConfigError("nothing to crawl: name a site profile or a URL, or give --config")
     global_allow = [str(h) for h in config.get("allow_hosts", [])]
-    targets = [_target(entry, top, profiles, overrides, since, global_allow) for entry in entries]
+    targets = [
+        _target(entry, top, profiles, overrides, (period, top_period), global_allow)
+        for entry in entries
+    ]
     return CrawlPlan(
         targets=tuple(targets),
         settings=_apply(base, overrides, "option"),
@@ -188,7 +223,7 @@ def _target(
     top: dict[str, Any],
     profiles: ProfileRegistry,
     overrides: dict[str, Any],
-    since: date | None,
+    periods: tuple[Period, Period],
     global_allow: list[str],
 ) -> Target:
     forced = entry.get("profile")
@@ -234,21 +269,20 @@ def _target(
     settings = _apply(settings, top, "config")
     settings = _apply(settings, {k: v for k, v in entry.items() if k in _SETTING_NAMES}, name)
     settings = _apply(settings, overrides, "option")
-    entry_since = entry.get("since")
-    if isinstance(entry_since, str):
-        try:
-            entry_since = date.fromisoformat(entry_since)
-        except ValueError:
-            raise ConfigError(
-                f"since must be a date like 2024-01-31, not {entry_since!r}", site=name
-            ) from None
+    try:
+        own = Period.parse(entry.get("since"), entry.get("until"), names=("since", "until"))
+        option, top_period = periods
+        period = option.merged(own.merged(top_period))
+    except ConfigError as error:
+        raise ConfigError(error.message, site=name, field=error.field) from None
     return Target(
         name=name,
         seeds=tuple(dict.fromkeys(seeds)),
         hosts=frozenset(hosts),
         profile=prof,
         settings=settings,
-        since=since or entry_since,
+        since=period.first,
+        until=period.last,
         max_pages=int(entry.get("max_pages") or 0),
         origins=frozenset(origins),
         ported=frozenset(ported),
@@ -272,6 +306,13 @@ def _apply(settings: Settings, values: dict[str, Any], where: str) -> Settings:
         if key not in _SETTING_NAMES:
             continue
         current = getattr(settings, key)
+        if key in _DURATIONS and isinstance(value, str):
+            try:
+                value = parse_interval(value).total_seconds()
+            except ValueError as error:
+                raise ConfigError(f"{key}: {error}", site=where, field=key) from None
+        if key in _DURATIONS and isinstance(value, int | float) and not value >= 0:
+            raise ConfigError(f"{key} must be 0 or more seconds", site=where, field=key)
         if isinstance(current, tuple) and isinstance(value, list):
             value = tuple(value)
         if isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):

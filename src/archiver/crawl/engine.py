@@ -18,13 +18,15 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections import deque
+from collections import Counter, deque
 from datetime import datetime
 from typing import Any
 
+from archiver.crawl.budget import MAX_PAGES, Budget
 from archiver.crawl.config import CrawlPlan
+from archiver.crawl.eta import ProgressMeter
 from archiver.crawl.outcome import Outcome
-from archiver.crawl.report import Reporter, Stats
+from archiver.crawl.report import Reporter, Stats, backlog_line, stop_line
 from archiver.crawl.seeds import seed_urls
 from archiver.crawl.turns import Turns, now
 from archiver.crawl.workers import start_workers, stop_workers
@@ -46,6 +48,8 @@ FLUSH_SECONDS = 0.25
 #: later ones (a host paused for longer, view-count revisits in hours or days) are left
 #: to the next scheduled run.
 MAX_IDLE_WAIT = 120.0
+#: A run expected to take this long at the hosts' pace is announced before it starts.
+LONG_RUN_SECONDS = 600.0
 
 
 class Crawl:
@@ -94,11 +98,18 @@ class Crawl:
         self._wake = asyncio.Event()
         self.pending: list[Outcome] = []
         self.stopping = False
+        #: Why the run stopped early: "signal", "max_time" or "max_pages" (None: it did not).
+        self.stopped_by: str | None = None
         #: A second signal: stop at once, without the grace for pages in flight.
         self.forced = False
         self._grace_until = 0.0
-        self.max_pages_reached = False
-        self.started_pages = 0
+        self.budget = Budget(plan, run_pages=self.max_pages)
+        self.meter = ProgressMeter(
+            self._count_due, self.politeness, concurrency=plan.settings.concurrency
+        )
+        #: URLs finished this run, per host (the progress bar's "done").
+        self.done: Counter[str] = Counter()
+        self._site_of_host: dict[str, str | None] = {}
         self._last_flush = time.monotonic()
         self._last_tick = 0.0
 
@@ -107,18 +118,24 @@ class Crawl:
     async def run(self) -> Stats:
         loop = asyncio.get_running_loop()
         self._install_signals(loop)
+        self.budget.restart()
         if self.workers > 0:
             self.turns.executor = start_workers(self.workers, close_fds=self.close_in_workers)
         try:
             seeds = seed_urls(self.plan, now().date())
             seeded = self.frontier.start(
-                seeds.urls, hosts=sorted(self.turns.hosts), now=now_iso(), refresh=seeds.refresh
+                seeds.urls,
+                hosts=sorted(self.turns.hosts),
+                now=now_iso(),
+                refresh=seeds.refresh,
+                periods=[(t.name, *t.period.bounds()) for t in self.plan.targets],
             )
             self.reporter.note(
                 f"Crawling {', '.join(t.name for t in self.plan.targets)}: "
                 f"{seeded['queued']} URLs due, "
                 f"{seeded['recovered']} recovered from an interrupted run"
             )
+            self._announce_long_run()
             await self._loop()
         finally:
             self._cancel_turns()
@@ -129,6 +146,10 @@ class Crawl:
             self._flush(force=True)
             unfetched = [item.id for q in self.queues.values() for item in q]
             self.frontier.release(unfetched + self._abandoned)
+            # A budget that ended the run, or one site's share of it (a signal is not one).
+            self.stats.stopped_by = self.budget.reason(self.stopped_by)
+            if self.stats.stopped_by:
+                self.stats.left = sum(self._count_due(sorted(self.turns.hosts)).values())
             await self.fetcher.aclose()
             if self.turns.executor is not None:
                 # A stopped crawl does not wait for a page being parsed.
@@ -138,6 +159,8 @@ class Crawl:
 
     async def _loop(self) -> None:
         while True:
+            if not self.stopping and (reason := self.budget.run_spent()):
+                self.stop(reason)
             if not self.stopping:
                 self._refill()
                 self._start_turns()
@@ -191,6 +214,8 @@ class Crawl:
             queue = self.queues.get(host)
             if queue is not None and len(queue) >= QUEUE_WINDOW // 4:
                 continue
+            if self._spent(host):
+                continue  # its site's budget is spent: what is due waits for the next run
             if self._checked.get(host, 0.0) > clock:
                 continue
             if self.politeness.wait_time(host) > 1.0:
@@ -207,11 +232,13 @@ class Crawl:
         # Over a copy: a host that starts a turn moves to the back, so when the crawl-wide
         # host limit or the parsers hold turns back, every host gets its turn in rotation.
         for host, queue in list(self.queues.items()):
+            if queue and self._spent(host):
+                continue
             while queue and self.politeness.can_start(host):
                 if self.turns.analysing >= backlog:
                     return  # the parsers are behind: fetch more when they catch up
-                if self.max_pages and self.started_pages >= self.max_pages:
-                    self.stopping = self.max_pages_reached = True
+                if self.budget.run_spent() == MAX_PAGES:
+                    self.stop(MAX_PAGES)
                     return
                 item = queue[0]
                 try:
@@ -252,7 +279,7 @@ class Crawl:
             self._robots_in_flight.add(host)
         self.politeness.started(host)
         self.queues[host] = self.queues.pop(host)
-        self.started_pages += 1
+        self.budget.started_page(self._site(host))
         task = asyncio.create_task(self.turns.run(item))
         task.add_done_callback(self._turn_done)
         self.tasks[task] = item
@@ -278,7 +305,9 @@ class Crawl:
 
     def _queued_waits(self) -> list[float]:
         """Seconds until each host with claimed URLs may start one (inf: its slots are busy)."""
-        return [self.politeness.wait_time(h) for h, q in self.queues.items() if q]
+        return [
+            self.politeness.wait_time(h) for h, q in self.queues.items() if q and not self._spent(h)
+        ]
 
     def _next_ready_in(self) -> float:
         finite = [w for w in self._queued_waits() if w != float("inf")]
@@ -294,7 +323,7 @@ class Crawl:
         waits = self._queued_waits()
         self._flush(force=True)
         clock = time.monotonic()
-        idle = sorted(h for h in self.turns.hosts if not self.queues.get(h))
+        idle = sorted(h for h in self.turns.hosts if not self.queues.get(h) and not self._spent(h))
         # A host in a pause is claimed from only when the pause ends: its due URLs wait.
         pauses = {h: self.politeness.wait_time(h) for h in idle}
         ready = [h for h in idle if pauses[h] <= 1.0]
@@ -309,6 +338,9 @@ class Crawl:
         wait = min(waits, default=None)
         if wait is None or wait > MAX_IDLE_WAIT:
             return None  # later work (a long pause, revisits) is the next run's
+        deadline = self.budget.next_deadline_in()
+        if deadline is not None:
+            wait = min(wait, deadline)  # wake to stop when a time budget ends
         return max(wait, 0.01)
 
     # --- bookkeeping --------------------------------------------------------------------
@@ -327,6 +359,7 @@ class Crawl:
             stats.bytes += sum(len(e.body) for e in outcome.exchanges)
         if outcome.item.kind == "robots":
             self._robots_in_flight.discard(outcome.item.host)
+        self.done[outcome.item.host] += 1
         stats.outcomes[outcome.label] += 1
         if outcome.label == "not_modified":
             stats.not_modified += 1
@@ -374,7 +407,47 @@ class Crawl:
         clock = time.monotonic()
         if clock - self._last_tick >= 1.0:
             self._last_tick = clock
-            self.reporter.tick(self.stats, {h: len(q) for h, q in self.queues.items()})
+            progress = self.meter.progress(
+                self._working_hosts(),
+                done=self.done,
+                elapsed=self.stats.elapsed,
+                budget_left=self.budget.time_left(),
+            )
+            self.reporter.tick(self.stats, {h: len(q) for h, q in self.queues.items()}, progress)
+
+    # --- budgets and progress --------------------------------------------------------------
+
+    def _site(self, host: str) -> str | None:
+        """The plan's site (target name) ``host`` belongs to."""
+        try:
+            return self._site_of_host[host]
+        except KeyError:
+            target = self.turns.targets_by_host.get(host) or self.plan.target_for_host(host)
+            site = self._site_of_host[host] = target.name if target else None
+            return site
+
+    def _spent(self, host: str) -> bool:
+        site = self._site(host)
+        return site is not None and self.budget.check(site) is not None
+
+    def _working_hosts(self) -> list[str]:
+        """The hosts this run may still fetch from (their site's budget not spent)."""
+        return [h for h in self.turns.hosts if not self._spent(h)]
+
+    def _count_due(self, hosts: list[str]) -> dict[str, int]:
+        return self.frontier.due_by_host(hosts, now_iso())
+
+    def _announce_long_run(self) -> None:
+        """Say so before a long run starts (a first backfill), and how to cap it."""
+        due = self.meter.due(self._working_hosts(), self.done, fresh=True)
+        seconds = self.meter.estimate(due)
+        if seconds >= LONG_RUN_SECONDS:
+            pace = {h: self.politeness.slot(h).delay for h, n in due.items() if n}
+            self.reporter.note(
+                backlog_line(sum(due.values()), seconds, pace, self.budget.time_left()),
+                due=sum(due.values()),
+                seconds=round(seconds),
+            )
 
     # --- setup ----------------------------------------------------------------------------
 
@@ -389,23 +462,21 @@ class Crawl:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(sig)
 
-    def stop(self) -> None:
-        """End the run soon (SIGINT, SIGTERM): the turns in flight get ``stop_grace``
-        seconds to finish and be committed, the others go back to the frontier. A
-        second call cancels them at once."""
+    def stop(self, reason: str = "signal") -> None:
+        """End the run soon (SIGINT, SIGTERM, a spent budget): the turns in flight get
+        ``stop_grace`` seconds to finish and be committed, the others go back to the
+        frontier. A second call cancels them at once."""
         if self.stopping:
-            if not self.forced:
+            if not self.forced and reason == "signal":
                 self.forced = True
                 self.reporter.note("Stopping now; pages in flight go back to the queue")
                 self._wake.set()
             return
         self.stopping = True
+        self.stopped_by = reason
         grace = self.plan.settings.stop_grace
         self._grace_until = time.monotonic() + grace
-        self.reporter.note(
-            f"Stopping: {len(self.tasks)} pages in flight get up to {grace:g} s to finish "
-            "(signal again to stop at once)"
-        )
+        self.reporter.note(stop_line(reason, len(self.tasks), grace, self.plan.settings.max_time))
         self._wake.set()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,18 +44,31 @@ class Outcome:
     prepared: Any = None
     #: With ``crawl --warc``: each exchange's WARC record (a WarcPointer, or None), in order.
     warc: list[Any] = field(default_factory=list)
+    #: For the frontier's ``lastmod``: when the page's article, left out, was published.
+    lastmod: str | None = None
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: ``90s``, ``45m``, ``2h``, ``1h30m``, ``1.5h``, ``7d``: numbers with units, largest first.
+_INTERVAL = re.compile(r"(?:\d+(?:\.\d+)?[smhdw])+")
+_PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
 
 def parse_interval(text: str) -> timedelta:
-    """``"1h"`` → one hour; units s, m, h, d, w."""
-    text = text.strip().lower()
+    """``"1h"`` → one hour, ``"1h30m"`` → 90 minutes; units s, m, h, d, w. A bare number
+    is seconds (``"90"``), as Scrapy's ``CLOSESPIDER_TIMEOUT`` counts them."""
+    clean = text.strip().lower().replace(" ", "")
     try:
-        return timedelta(seconds=float(text[:-1]) * _UNITS[text[-1]])
-    except (KeyError, ValueError, IndexError):
-        raise ValueError(f"interval must look like 30m, 1h, 7d or 2w, not {text!r}") from None
+        if _INTERVAL.fullmatch(clean):
+            return timedelta(
+                seconds=sum(float(n) * _UNITS[unit] for n, unit in _PART.findall(clean))
+            )
+        seconds = float(clean)
+        if seconds >= 0 and seconds != float("inf"):
+            return timedelta(seconds=seconds)
+    except (ValueError, OverflowError):
+        pass
+    raise ValueError(f"a duration looks like 90s, 45m, 2h, 1h30m or 7d, not {text!r}") from None
 
 
 def next_revisit(

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Clock = Callable[[], float]
+#: Weight of the newest exchange in a host's measured latency.
+LATENCY_WEIGHT = 0.2
 
 
 @dataclass(slots=True)
@@ -34,6 +36,8 @@ class HostSlot:
     in_flight: int = 0
     next_start: float = 0.0
     paused_until: float = 0.0
+    #: Seconds a URL's exchanges take, measured (a moving average; None: not yet).
+    latency: float | None = None
 
     def __post_init__(self) -> None:
         self.delay = self.base_delay
@@ -54,6 +58,10 @@ class HostSlot:
     ) -> None:
         """Record the end of a request and adapt the delay."""
         self.in_flight = max(0, self.in_flight - 1)
+        if latency is not None:
+            # The pace the progress estimate uses: recent exchanges weigh most.
+            previous = latency if self.latency is None else self.latency
+            self.latency = previous + LATENCY_WEIGHT * (latency - previous)
         if retry_after is not None and retry_after > 0:
             self.paused_until = max(self.paused_until, now + retry_after)
         if error:

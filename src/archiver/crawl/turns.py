@@ -8,14 +8,16 @@ the engine to commit. It never touches the store.
 from __future__ import annotations
 
 import asyncio
+import re
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from archiver.crawl.analyze import Analysis, Scope, analyze_exchange, url_host
+from archiver.crawl.analyze import Analysis, Found, Scope, analyze_exchange, url_host
 from archiver.crawl.config import CrawlPlan, Target
 from archiver.crawl.outcome import Outcome, next_revisit
+from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import Reporter, Stats
 from archiver.dates import VN_TZ, parse_iso
@@ -23,7 +25,7 @@ from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
 from archiver.fetch.robots import RobotsCache, robots_url
-from archiver.store.frontier import Claimed, NewURL
+from archiver.store.frontier import OUTSIDE_PERIOD, Claimed, NewURL
 from archiver.store.times import iso
 from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
@@ -87,6 +89,8 @@ class Turns:
         )
         #: URLs this run has already handed to the frontier (bounded; a miss only costs a lookup).
         self.known: set[str] = set()
+        #: Per site, the day-archive URL shapes whose date bounds what is queued.
+        self._day_urls = {t.name: _day_patterns(t) for t in plan.targets}
 
     async def run(self, item: Claimed) -> Outcome:
         try:
@@ -214,6 +218,7 @@ class Turns:
         self, outcome: Outcome, item: Claimed, target: Target | None, final: Any
     ) -> None:
         profile = target.profile.name if target and target.profile else None
+        period = target.period if target else Period()
         call = partial(
             analyze_exchange,
             final,
@@ -222,6 +227,8 @@ class Turns:
             scope=self.scope,
             site=outcome.site,
             compress_level=self.compress_level,
+            # An article already archived is kept up to date whatever its date.
+            period=period if item.article_id is None else None,
         )
         self.analysing += 1
         try:
@@ -238,9 +245,12 @@ class Turns:
         outcome.article = analysis.article
         for note in analysis.notes:
             self.reporter.note(f"{item.url}: {note}")
-        since = target.since if target else None
+        if analysis.outside_period is not None:
+            outcome.label, outcome.error = "outside_period", OUTSIDE_PERIOD
+            outcome.lastmod = analysis.outside_period
+        days = self._day_urls.get(target.name, ()) if target else ()
         for found in analysis.found:
-            if since and found.lastmod and found.lastmod.date() < since:
+            if period and not _in_period(found, period, days):
                 continue
             if found.lastmod is not None and found.kind == "article":
                 outcome.refresh.append((found.url, iso(found.lastmod)))
@@ -251,6 +261,8 @@ class Turns:
                 outcome.found.append(new)
                 self._remember(new.url)
         for url in analysis.next_pages:
+            if period and not _in_period(Found(url, "listing"), period, days):
+                continue
             new = self._new(url, "listing", item, target, depth=item.depth + 1)
             if new is not None:
                 outcome.next_pages.append(new)
@@ -330,3 +342,24 @@ class Turns:
         slot = self.politeness.slot(host)
         slot.base_delay = slot.delay = target.settings.delay
         slot.per_host = target.settings.per_host
+
+
+def _day_patterns(target: Target) -> tuple[re.Pattern[str], ...]:
+    template = target.profile.discovery.date_archive if target.profile else None
+    pattern = template_pattern(template) if template else None
+    return (pattern,) if pattern else ()
+
+
+def _in_period(found: Found, period: Period, days: tuple[re.Pattern[str], ...]) -> bool:
+    """May ``found`` lead to pages of ``period``? Judged by the time a sitemap or feed
+    gives it, else by the date its URL names (not an article's: slugs name any date)."""
+    if found.lastmod is not None:
+        if found.kind == "sitemap":
+            # A sitemap modified before the period holds nothing of it; one modified
+            # after may still list older pages.
+            return period.first is None or found.lastmod.date() >= period.first
+        return period.holds_time(found.lastmod)
+    if found.kind == "article":
+        return True
+    span = url_span(found.url, days)
+    return span is None or period.overlaps(*span)

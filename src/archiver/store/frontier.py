@@ -151,6 +151,61 @@ def due_count(cur: sqlite3.Cursor, now: str, hosts: list[str]) -> int:
     return row[0]
 
 
+def due_by_host(cur: sqlite3.Cursor, now: str, hosts: list[str]) -> dict[str, int]:
+    """URLs of ``hosts`` due at ``now`` or in flight, per host (what a run has ahead)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(hosts), 500):
+        chunk = hosts[start : start + 500]
+        counts.update(
+            cur.execute(
+                "SELECT host, count(*) FROM frontier WHERE state IN ('queued', 'in_flight') "
+                f"AND host IN ({','.join('?' * len(chunk))}) AND next_fetch_at <= ? "
+                "GROUP BY host",
+                [*chunk, now],
+            ).fetchall()
+        )
+    return counts
+
+
+#: ``last_error`` of a page whose article was left out: published outside the crawl's
+#: period (``--since``/``--until``); ``lastmod`` then holds its publication time.
+OUTSIDE_PERIOD = "not archived: published outside --since/--until"
+
+
+def reopen_period(
+    cur: sqlite3.Cursor, periods: Iterable[tuple[str, str | None, str | None]], now: str
+) -> int:
+    """Queue again the pages left out for their date that a site's period now holds.
+
+    ``periods`` gives each site's ``[low, high)`` bounds on ISO times (None: open): a
+    run with a wider period fetches the articles an earlier, narrower run passed over.
+    """
+    bounds = {site: (low, high) for site, low, high in periods}
+    if not bounds:
+        return 0
+    rows = cur.execute(
+        "SELECT id, site, lastmod FROM frontier WHERE state = 'done' AND last_error = ?",
+        (OUTSIDE_PERIOD,),
+    ).fetchall()
+    ids = [
+        row_id
+        for row_id, site, lastmod in rows
+        if site in bounds
+        and lastmod
+        and (bounds[site][0] is None or lastmod >= bounds[site][0])
+        and (bounds[site][1] is None or lastmod < bounds[site][1])
+    ]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cur.execute(
+            "UPDATE frontier SET state = 'queued', next_fetch_at = ?, attempts = 0, "
+            "etag = NULL, last_modified = NULL, last_error = NULL "
+            f"WHERE id IN ({','.join('?' * len(chunk))})",
+            [now, *chunk],
+        )
+    return len(ids)
+
+
 def claim(
     cur: sqlite3.Cursor, host: str, limit: int, now: str, run_id: int | None
 ) -> list[Claimed]:
@@ -210,14 +265,15 @@ def finish(
     article_id: int | None = None,
     revisits: int | None = None,
     reset_attempts: bool = False,
+    lastmod: str | None = None,
 ) -> None:
     """Record the end of one URL's turn: done, failed, or queued again for ``next_fetch_at``."""
     cur.execute(
         "UPDATE frontier SET state = ?, last_fetch_at = ?, last_status = coalesce(?, last_status), "
         "last_error = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
         "next_fetch_at = coalesce(?, next_fetch_at), article_id = coalesce(?, article_id), "
-        "revisits = coalesce(?, revisits), attempts = CASE WHEN ? THEN 0 ELSE attempts END "
-        "WHERE id = ?",
+        "revisits = coalesce(?, revisits), attempts = CASE WHEN ? THEN 0 ELSE attempts END, "
+        "lastmod = coalesce(?, lastmod) WHERE id = ?",
         (
             state,
             now,
@@ -229,6 +285,7 @@ def finish(
             article_id,
             revisits,
             reset_attempts,
+            lastmod,
             url_id,
         ),
     )
@@ -275,15 +332,19 @@ class Frontier:
         hosts: Iterable[str],
         now: str,
         refresh: Iterable[str] = (),
+        periods: Iterable[tuple[str, str | None, str | None]] = (),
     ) -> dict[str, int]:
         """Prepare a run: recover rows a dead run left in flight, re-read indexes, add seeds.
 
-        ``refresh`` names fetched URLs to fetch again (the newest date-archive days).
+        ``refresh`` names fetched URLs to fetch again (the newest date-archive days);
+        ``periods`` the sites' periods, to fetch pages an earlier run left out for their
+        date when they now fall inside (:func:`reopen_period`).
         """
         hosts = list(hosts)
         with self.archive.transaction("preparing the crawl frontier") as writer:
             recovered = recover(writer.cur)
             requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
+            reopen_period(writer.cur, periods, now)
             added = add(writer.cur, seeds, now)
             writer.cur.executemany(
                 "UPDATE frontier SET state = 'queued', next_fetch_at = ? "
@@ -312,6 +373,10 @@ class Frontier:
     def next_due(self, hosts: Iterable[str]) -> str | None:
         with self.archive.reading("reading the crawl frontier") as conn:
             return next_due(conn.cursor(), hosts)
+
+    def due_by_host(self, hosts: Iterable[str], now: str) -> dict[str, int]:
+        with self.archive.reading("counting the URLs due") as conn:
+            return due_by_host(conn.cursor(), now, list(hosts))
 
     def commit(
         self, outcomes: list[Any], *, run_id: int | None, now: str
@@ -354,6 +419,7 @@ class Frontier:
                     article_id=article_id,
                     revisits=outcome.revisits,
                     reset_attempts=outcome.reset_attempts,
+                    lastmod=outcome.lastmod,
                 )
         return results
 

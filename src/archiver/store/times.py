@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from archiver.dates import VN_TZ
 from archiver.errors import QueryError
 
-__all__ = ["date_bounds", "iso", "now_iso", "period_clauses"]
+__all__ = ["date_bounds", "date_span", "iso", "now_iso", "period_clauses"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -49,6 +49,25 @@ def _after(start: date, granularity: str) -> date:
     return date(start.year + 1, 1, 1)
 
 
+def date_span(
+    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
+) -> tuple[date | None, date | None]:
+    """The first and the last day (both included) of ``since``/``until`` periods.
+
+    ``since="2024-03"`` starts on 1 March 2024; ``until="2024-03"`` ends on 31 March,
+    ``until="2024"`` on 31 December. ``names`` are the options named in errors.
+    """
+    first = last = None
+    if since:
+        first = _start_of(since, names[0])[0]
+    if until:
+        start, granularity = _start_of(until, names[1])
+        last = _after(start, granularity) - timedelta(days=1)
+    if first and last and first > last:
+        raise QueryError(f"{names[0]} {since} is after {names[1]} {until}", field=names[0])
+    return first, last
+
+
 def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
     """``[low, high)`` bounds on stored ISO timestamps, both ends of the period inclusive.
 
@@ -56,14 +75,9 @@ def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str |
     the end of March. Timestamps are compared as strings, which is exact because
     every stored time has the same +07:00 offset.
     """
-    low = high = None
-    if since:
-        low = _start_of(since, "--since")[0].isoformat()
-    if until:
-        start, granularity = _start_of(until, "--until")
-        high = _after(start, granularity).isoformat()
-    if low and high and low >= high:
-        raise QueryError(f"--since {since} is after --until {until}", field="--since")
+    first, last = date_span(since, until)
+    low = first.isoformat() if first else None
+    high = (last + timedelta(days=1)).isoformat() if last else None
     return low, high
 
 
