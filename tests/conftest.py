@@ -19,3 +19,36 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("archiver")
+
+
+# -- the two engines ------------------------------------------------------------------
+# The store and crawl tests that take ``db_target`` run once on a SQLite file and once on
+# PostgreSQL (a database of their own per session, a schema of their own per test).
+
+import pytest  # noqa: E402
+
+from pg_support import PostgresServer, server_or_skip  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's own PostgreSQL database (dropped at the end); skips or fails without one."""
+    server = server_or_skip()
+    yield server
+    server.drop()
+
+
+@pytest.fixture
+def pg_url(request, pg_server: PostgresServer):
+    """A ``postgresql://`` URL to an empty schema of its own (dropped after the test)."""
+    url, schema = pg_server.new_schema(request.node.name)
+    yield url
+    pg_server.drop_schema(schema)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path):
+    """Where a test's archive lives: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "archive.db")
+    return request.getfixturevalue("pg_url")

@@ -20,10 +20,20 @@ from archiver.urls import normalize_url
 
 __all__ = ["Pager", "PostBack", "next_page_links"]
 
-_NEXT_WORDS = frozenset({
-    "trang sau", "trang tiep", "trang tiep theo", "tiep", "tiep theo", "sau", "ke tiep",
-    "next", "next page", "trang ke",
-})
+_NEXT_WORDS = frozenset(
+    {
+        "trang sau",
+        "trang tiep",
+        "trang tiep theo",
+        "tiep",
+        "tiep theo",
+        "sau",
+        "ke tiep",
+        "next",
+        "next page",
+        "trang ke",
+    }
+)
 _MORE_WORDS = frozenset({"xem them", "xem tiep", "tai them", "xem them tin", "more"})
 _NEXT_MARKS = frozenset("›»>→")
 _MARK_CHARS = " ›»>→.:…|-"
@@ -71,8 +81,11 @@ def _label(node: LexborNode) -> tuple[str, str]:
 def _is_next(node: LexborNode, words: str, marks: str) -> bool:
     if words in _NEXT_WORDS or (not words and marks):
         return True
-    classes = (node.attrs.get("class") or "") + " " + (node.parent.attrs.get("class") or ""
-                                                       if node.parent is not None else "")
+    classes = (
+        (node.attrs.get("class") or "")
+        + " "
+        + (node.parent.attrs.get("class") or "" if node.parent is not None else "")
+    )
     return bool(_NEXT_CLASS.search(classes)) and not words.isdigit()
 
 
@@ -137,7 +150,7 @@ def _page_links(numbered: list[tuple[int, str]]) -> dict[int, str]:
         digits = str(number)
         cut = [m.start() for m in re.finditer(rf"(?<!\d){digits}(?!\d)", target)]
         if cut:
-            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits):]
+            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits) :]
             by_template.setdefault(template, []).append((number, target))
     pages: dict[int, str] = {}
     for group in by_template.values():

@@ -64,10 +64,17 @@ Kind = Literal[
 UNREACHABLE_KINDS: tuple[Kind, ...] = ("server_error", "network_error", "retry_later")
 
 #: Media types the crawler parses: HTML, and XML for sitemaps and feeds.
-DOCUMENT_TYPES = frozenset({
-    "text/html", "application/xhtml+xml", "text/xml", "application/xml",
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
-})
+DOCUMENT_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "text/xml",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+    }
+)
 
 
 def media_type(content_type: str | None) -> str:

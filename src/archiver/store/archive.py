@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from archiver import __version__
 from archiver.article import Article
@@ -21,6 +23,7 @@ from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
 from archiver.store.connection import check_pages, configure, open_connection, store_error
+from archiver.store.postgres.connection import is_postgres
 from archiver.store.prepare import Prepared, prepare
 from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
 from archiver.store.rows import decompress
@@ -34,6 +37,9 @@ __all__ = ["DEFAULT_PATH", "EXTRACTOR_VERSION", "Archive"]
 DEFAULT_PATH = "archive.db"
 #: Recorded with each article when the caller does not name the extractor's version.
 EXTRACTOR_VERSION = f"archiver {__version__}"
+#: Tries of a write transaction that a shared archive rolls back for a conflict.
+WRITE_TRIES = 5
+T = TypeVar("T")
 RUN_STATUSES = frozenset({"running", "finished", "failed", "interrupted", "killed"})
 
 
@@ -62,6 +68,12 @@ class Archive:
         self.timeout = timeout
         self.compress_level = compress_level
         self.rebuilt: list[str] = []
+        #: "sqlite" (a file) or "postgresql" (a server shared by a fleet of crawlers).
+        self.engine = "postgresql" if is_postgres(self.path) else "sqlite"
+        self._pool: Any = None
+        if self.engine == "postgresql":
+            self._open_postgres()
+            return
         conn = open_connection(self.path, readonly=readonly, timeout=timeout)
         try:
             version = check_version(conn, self.path)
@@ -87,6 +99,16 @@ class Archive:
         self._conn: sqlite3.Connection | None = conn
         self._writer = Writer(conn)
 
+    def _open_postgres(self) -> None:
+        from archiver.store.postgres.engine import open_archive
+        from archiver.store.postgres.writer import PgWriter
+
+        self._pool, conn, self.rebuilt = open_archive(
+            self.path, readonly=self.readonly, timeout=self.timeout
+        )
+        self._conn = conn
+        self._writer = PgWriter(conn)
+
     # -- plumbing ----------------------------------------------------------------------
 
     @property
@@ -96,6 +118,11 @@ class Archive:
         return self._conn
 
     def close(self) -> None:
+        if self._conn is not None and self._pool is not None:
+            from archiver.store.postgres.engine import close
+
+            close(self._pool, self._conn)
+            self._conn = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -123,16 +150,49 @@ class Archive:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             self._writer.forget()
-            if isinstance(error, sqlite3.Error):
-                raise store_error(error, self.path, action, self.timeout) from error
+            translated = self._store_error(error, action)
+            if translated is not None:
+                raise translated from error
             raise
 
+    def write(self, action: str, work: Callable[[Writer], T]) -> T:
+        """``work(writer)`` in one write transaction, run again (up to :data:`WRITE_TRIES`
+        times) when a shared archive rolls it back for a conflict with another writer."""
+        for attempt in range(1, WRITE_TRIES + 1):
+            try:
+                with self.transaction(action) as writer:
+                    return work(writer)
+            except StoreError as error:
+                if attempt == WRITE_TRIES or not self._conflict(error.__cause__):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _conflict(self, error: BaseException | None) -> bool:
+        if self.engine != "postgresql":
+            return False
+        from archiver.store.postgres.engine import retryable
+
+        return retryable(error)
+
+    def _store_error(self, error: BaseException, action: str) -> StoreError | None:
+        """The one-line ``StoreError`` for an engine's error (None: not the engine's)."""
+        if isinstance(error, sqlite3.Error):
+            return store_error(error, self.path, action, self.timeout)
+        if type(error).__module__.startswith("psycopg"):
+            from archiver.store.postgres.connection import pg_error
+
+            return pg_error(error, self.path, action)
+        return None
+
     @contextmanager
-    def reading(self, action: str) -> Iterator[sqlite3.Connection]:
+    def reading(self, action: str) -> Iterator[Any]:
         try:
             yield self.conn
-        except sqlite3.Error as error:
-            raise store_error(error, self.path, action, self.timeout) from error
+        except Exception as error:
+            translated = self._store_error(error, action)
+            if translated is None:
+                raise
+            raise translated from error
 
     def body_known(self, sha256: str) -> bool:
         """Whether a response body with this SHA-256 (hex) is already archived."""
@@ -148,7 +208,7 @@ class Archive:
         """
         # The process is recorded too, so a run it never finished (kill -9) can be told
         # from one still going: see mark_dead_runs.
-        values = {**arguments, "process": start_token(os.getpid())}
+        values = {**arguments, "process": start_token(os.getpid()), "host": socket.gethostname()}
         with self.transaction("starting a crawl run") as writer:
             writer.cur.execute(
                 "INSERT INTO crawl_runs(started_at, arguments, status) VALUES (?, ?, 'running')",
@@ -163,6 +223,10 @@ class Archive:
         dead only when it is a crawl and ``crawl_lock_held`` (no other crawl can run).
         """
         with self.transaction("marking dead crawl runs") as writer:
+            if self.engine == "postgresql":
+                from archiver.store.postgres.engine import mark_dead_runs
+
+                return mark_dead_runs(writer.cur)
             rows = writer.cur.execute(
                 "SELECT id, arguments FROM crawl_runs WHERE status = 'running'"
             ).fetchall()
@@ -274,8 +338,14 @@ class Archive:
                     self.prepare(exchange, article, site=site, warc=warc[0] if warc else None)
                     for exchange, article, *warc in batch
                 ]
-            with self.transaction("saving fetched pages") as writer:
-                results.extend(writer.save(item, run_id, version) for item in prepared)
+            results.extend(
+                self.write(
+                    "saving fetched pages",
+                    lambda writer, batch=prepared: [  # type: ignore[misc]
+                        writer.save(item, run_id, version) for item in batch
+                    ],
+                )
+            )
         return results
 
     # -- reading -----------------------------------------------------------------------
@@ -312,6 +382,10 @@ class Archive:
     def iter_search(self, query: str, **options: Any) -> Iterator[SearchHit]:
         """:meth:`search`, yielding each hit as soon as it is found (for streaming output)."""
         with self.reading("searching") as conn:
+            if self.engine == "postgresql":
+                from archiver.store.postgres.fts import ranked
+
+                options["ranker"] = ranked
             yield from _search.iter_search(conn, query, **options)
 
     def export(
@@ -336,17 +410,38 @@ class Archive:
         """
         selection = _export.Selection(site, since, until, author, query)
         with self.reading("exporting") as conn:
+            if self.engine == "postgresql":
+                from archiver.store.postgres.export import export
+
+                return export(
+                    conn,
+                    format=format,
+                    selection=selection,
+                    fields=fields,
+                    raw=raw,
+                    out=out,
+                    bom=bom,
+                )
             return _export.export(
                 conn, format=format, selection=selection, fields=fields, raw=raw, out=out, bom=bom
             )
 
     def stats(self) -> Stats:
         with self.reading("computing statistics") as conn:
-            return _stats.stats(conn)
+            found = _stats.stats(conn)
+            if self.engine == "postgresql":
+                from archiver.store.postgres.engine import fleet
+
+                found = replace(found, fleet=fleet(conn))
+            return found
 
     def check(self) -> list[str]:
         """Consistency problems (empty list when sound): integrity, FTS, orphan rows."""
         with self.reading("checking the archive") as conn:
+            if self.engine == "postgresql":
+                from archiver.store.postgres.engine import check
+
+                return check(conn)
             return indexes.check(conn)
 
     def reparse(

@@ -24,7 +24,15 @@ import unicodedata
 
 from archiver.text import clean, fold, tone_key
 
-__all__ = ["content_hash", "content_key", "fold_and_key", "hash_keys", "index_fold", "words"]
+__all__ = [
+    "CODE_PAGE",
+    "content_hash",
+    "content_key",
+    "fold_and_key",
+    "hash_keys",
+    "index_fold",
+    "words",
+]
 
 _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 _TONE_DIGITS = {mark: ord("1") + index for index, mark in enumerate(_TONE_MARKS)}
@@ -58,6 +66,8 @@ def _code_page() -> str:
 
 
 _PAGE = _code_page()
+#: The 256 characters the fast path folds (other engines build their folding from it).
+CODE_PAGE = _PAGE
 _ENCODING_MAP = codecs.charmap_build(_PAGE)
 _NON_WORD = re.compile(r"[\W_]")
 

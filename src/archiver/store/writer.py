@@ -95,6 +95,10 @@ class _Save:
 class Writer:
     """Writes prepared exchanges into the open transaction of ``conn`` (see :meth:`begin`)."""
 
+    #: How an article's index entry is written and removed (another engine, another index).
+    fts_insert = staticmethod(fts_insert)
+    fts_delete = staticmethod(fts_delete)
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.cur = conn.cursor()
@@ -292,7 +296,7 @@ class Writer:
             f"INSERT INTO articles({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
             tuple(values.values()),
         )
-        fts_insert(self.cur, article_id, *record.folded)
+        self.fts_insert(self.cur, article_id, *record.folded)
         near = link_near_duplicates(
             self.cur, article_id, record.signature, record.bands, article_id, seen
         )
@@ -360,9 +364,9 @@ class Writer:
     def _reindex(self, row: dict[str, Any], record: ArticleRecord, changes: dict[str, Any]) -> None:
         """Replace the article's index entry with what its row will hold: new text, or the
         stored text with new captions (a crawl that found no captions keeps the old ones)."""
-        fts_delete(self.cur, row["id"], *(row[name] for name in FTS_COLUMNS))
+        self.fts_delete(self.cur, row["id"], *(row[name] for name in FTS_COLUMNS))
         final = {**row, **changes}
-        fts_insert(
+        self.fts_insert(
             self.cur,
             row["id"],
             *(

@@ -1,0 +1,140 @@
+"""The frontier shared by a fleet of crawlers: URLs claimed with leases.
+
+A crawler claims due URLs of a host with ``FOR UPDATE SKIP LOCKED``: two crawlers
+asking at the same moment get different rows, and neither waits for the other. A
+claimed row is ``in_flight`` with ``leased_until`` set :func:`lease_seconds` ahead;
+the crawler renews its leases while it runs (:func:`heartbeat`). A crawler that dies
+stops renewing: once its leases expire, its rows are claimable again, by any crawler,
+with their attempt counted. Nothing is lost and nothing is fetched twice at once.
+
+The other frontier statements (adding URLs, finishing a turn) are the SQLite ones
+(:mod:`archiver.store.frontier`), run through :class:`~.connection.PgConnection`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from archiver.store.frontier import Claimed, NewURL, add
+
+__all__ = [
+    "DEFAULT_LEASE",
+    "LEASE_ENV",
+    "claim",
+    "claim_url",
+    "heartbeat",
+    "lease_seconds",
+    "recover",
+    "release",
+]
+
+#: Seconds a claimed URL (and a host slot) stays leased without renewal.
+DEFAULT_LEASE = 300.0
+#: Environment variable overriding :data:`DEFAULT_LEASE` (the same for the whole fleet).
+LEASE_ENV = "ARCHIVER_LEASE_SECONDS"
+
+_RETURNED = (
+    "f.id, f.url, f.host, f.site, f.kind, f.depth, f.attempts, f.etag, f.last_modified, "
+    "f.article_id, f.revisits, f.priority"
+)
+_TAKE = (
+    "UPDATE frontier f SET state = 'in_flight', attempts = f.attempts + 1, run_id = ?, "
+    "leased_until = clock_timestamp() + make_interval(secs => ?) "
+    "FROM picked WHERE f.id = picked.id RETURNING " + _RETURNED
+)
+#: A row anyone may claim: queued, or in flight under a lease that ran out.
+_CLAIMABLE = (
+    "(state = 'queued' OR (state = 'in_flight' AND leased_until < clock_timestamp())) "
+    "AND next_fetch_at <= ?"
+)
+
+
+def lease_seconds() -> float:
+    """The lease of a claimed URL or host slot, in seconds (``$ARCHIVER_LEASE_SECONDS``)."""
+    try:
+        value = float(os.environ.get(LEASE_ENV) or DEFAULT_LEASE)
+    except ValueError:
+        return DEFAULT_LEASE
+    return value if value > 0 else DEFAULT_LEASE
+
+
+def _claimed(rows: list[Any]) -> list[Claimed]:
+    rows = sorted(rows, key=lambda row: (-row[11], row[0]))
+    return [Claimed(*row[:11]) for row in rows]
+
+
+def recover(cur: Any) -> int:
+    """Put rows whose lease ran out back in the queue; return how many.
+
+    Rows other crawlers hold under a live lease are theirs: they stay in flight.
+    """
+    cur.execute(
+        "UPDATE frontier SET state = 'queued', leased_until = NULL "
+        "WHERE state = 'in_flight' AND (leased_until IS NULL OR leased_until < clock_timestamp())"
+    )
+    return cur.rowcount
+
+
+def claim(cur: Any, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
+    """Lease up to ``limit`` due URLs of ``host``, highest priority first."""
+    cur.execute(
+        "WITH picked AS (SELECT id FROM frontier "
+        f"WHERE host = ? AND {_CLAIMABLE} ORDER BY priority DESC, id LIMIT ? "
+        f"FOR UPDATE SKIP LOCKED) {_TAKE}",
+        (host, now, limit, run_id, lease_seconds()),
+    )
+    return _claimed(cur.fetchall())
+
+
+def claim_url(cur: Any, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
+    """Lease ``new``'s row at once: added if unknown, queued again if done or failed.
+
+    None while another crawler (or turn) holds it, or it waits for a later time.
+    """
+    add(cur, [new], now)
+    cur.execute(
+        "UPDATE frontier SET state = 'queued', next_fetch_at = ?, attempts = 0 "
+        "WHERE url = ? AND state IN ('done', 'failed')",
+        (now, new.url),
+    )
+    cur.execute(
+        "WITH picked AS (SELECT id FROM frontier "
+        f"WHERE url = ? AND {_CLAIMABLE} FOR UPDATE SKIP LOCKED) {_TAKE}",
+        (new.url, now, run_id, lease_seconds()),
+    )
+    taken = _claimed(cur.fetchall())
+    return taken[0] if taken else None
+
+
+def release(cur: Any, ids: Iterable[int]) -> None:
+    """Give claimed rows back unfetched: queued, lease dropped, attempt not counted."""
+    ids = list(ids)
+    if ids:
+        cur.execute(
+            "UPDATE frontier SET state = 'queued', leased_until = NULL, "
+            "attempts = GREATEST(attempts - 1, 0) "
+            "WHERE state = 'in_flight' AND id = ANY(?)",
+            (ids,),
+        )
+
+
+def heartbeat(cur: Any, run_id: int | None) -> int:
+    """Renew the leases of ``run_id``'s rows and host slots, and the run's sign of life."""
+    if run_id is None:
+        return 0
+    seconds = lease_seconds()
+    cur.execute(
+        "UPDATE frontier SET leased_until = clock_timestamp() + make_interval(secs => ?) "
+        "WHERE state = 'in_flight' AND run_id = ?",
+        (seconds, run_id),
+    )
+    renewed = cur.rowcount
+    cur.execute(
+        "UPDATE host_leases SET leased_until = clock_timestamp() + make_interval(secs => ?) "
+        "WHERE run_id = ?",
+        (seconds, run_id),
+    )
+    cur.execute("UPDATE crawl_runs SET beat_at = clock_timestamp() WHERE id = ?", (run_id,))
+    return renewed

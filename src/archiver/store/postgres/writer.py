@@ -1,0 +1,50 @@
+"""Saving into a PostgreSQL archive that several crawlers write at once.
+
+The dedup decisions and rows are :class:`archiver.store.writer.Writer`'s. What changes:
+
+- article ids come from the table's identity sequence (``nextval``), never from
+  ``max(id) + 1``, which two transactions would both take;
+- before deciding, a save takes transaction-scoped advisory locks on the keys it
+  dedups by (canonical URL, every alias, content hash), in sorted order: two crawlers
+  saving the same article at the same moment run one after the other, and the second
+  finds the first's row and records itself as ``unchanged`` or an alias;
+- ``articles.url`` stays UNIQUE, so should anything slip past the locks the
+  transaction fails with a unique violation, and :meth:`Archive.write` runs it again
+  (then the lookup finds the row): never two rows for one article.
+"""
+
+from __future__ import annotations
+
+from archiver.store.postgres import fts
+from archiver.store.prepare import Prepared
+from archiver.store.records import SaveResult
+from archiver.store.writer import Writer
+
+__all__ = ["PgWriter"]
+
+
+class PgWriter(Writer):
+    """A :class:`Writer` for a PostgreSQL archive shared by concurrent writers."""
+
+    fts_insert = staticmethod(fts.fts_insert)
+    fts_delete = staticmethod(fts.fts_delete)
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def _new_id(self) -> int:
+        row = self.cur.execute(
+            "SELECT nextval(pg_get_serial_sequence('articles', 'id'))"
+        ).fetchone()
+        return int(row[0])
+
+    def save(self, item: Prepared, run_id: int | None, extractor_version: str) -> SaveResult:
+        record = item.article
+        if record is not None:
+            keys = {record.canonical, record.content_hash, *(url for url, _ in record.aliases)}
+            self.cur.execute(
+                "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT "
+                "hashtextextended(key, 0) AS k FROM unnest(?::text[]) AS key ORDER BY 1) AS keys",
+                (sorted(keys),),
+            )
+        return super().save(item, run_id, extractor_version)
