@@ -52,3 +52,14 @@ def db_target(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "archive.db")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_target(request, tmp_path_factory):
+    """:func:`db_target` shared by a module's tests (an archive they only read)."""
+    if request.param == "sqlite":
+        return str(tmp_path_factory.mktemp("archive") / "archive.db")
+    server = request.getfixturevalue("pg_server")
+    url, schema = server.new_schema(request.module.__name__)
+    request.addfinalizer(lambda: server.drop_schema(schema))
+    return url
