@@ -69,6 +69,7 @@ class Crawl:
         max_pages: int = 0,
         fetcher_options: dict[str, Any] | None = None,
         close_in_workers: tuple[int, ...] = (),
+        host_slots: Any = None,
     ) -> None:
         self.plan = plan
         #: Descriptors the worker processes must not keep (the run lock's).
@@ -83,7 +84,12 @@ class Crawl:
         self.stats = Stats()
         self.fetcher = fetcher or Fetcher(plan.settings, **(fetcher_options or {}))
         self.turns = Turns(
-            plan, fetcher=self.fetcher, reporter=reporter, stats=self.stats, recorder=recorder
+            plan,
+            fetcher=self.fetcher,
+            reporter=reporter,
+            stats=self.stats,
+            recorder=recorder,
+            host_slots=host_slots,
         )
         self.politeness = self.turns.politeness
         self.robots = self.turns.robots
@@ -243,7 +249,10 @@ class Crawl:
                 item = queue[0]
                 try:
                     if not self._start_turn(host, queue, item):
-                        break  # the robots.txt turn is in flight or not due: wait for it
+                        # The robots.txt turn is in flight or not due: wait for it, and let
+                        # a fleet's other crawlers have the host meanwhile.
+                        self.politeness.cancel(host)
+                        break
                 except Exception as error:  # a failure tied to one URL stays with that URL
                     if queue and queue[0] is item:
                         queue.popleft()

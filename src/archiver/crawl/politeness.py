@@ -137,6 +137,9 @@ class Politeness:
             return float("inf")
         return max(0.0, slot.ready_at() - self._clock())
 
+    def cancel(self, host: str) -> None:
+        """A request ``can_start`` allowed will not start after all (nothing to undo here)."""
+
     def started(self, host: str) -> None:
         slot = self.slot(host)
         if slot.in_flight == 0:

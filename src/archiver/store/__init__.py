@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from archiver.store.archive import DEFAULT_PATH, EXTRACTOR_VERSION, Archive
+from archiver.store.postgres.connection import is_postgres
 from archiver.store.records import (
     Outcome,
     ReparseSummary,
@@ -37,9 +38,11 @@ __all__ = [
     "SiteStats",
     "Stats",
     "default_path",
+    "is_postgres",
 ]
 
-#: Environment variable naming the archive file when ``--db`` is not given.
+#: Environment variable naming the archive (a file, or a ``postgresql://`` URL) when
+#: ``--db`` is not given.
 ENV_VAR = "ARCHIVER_DB"
 
 

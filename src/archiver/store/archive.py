@@ -194,6 +194,20 @@ class Archive:
                 raise
             raise translated from error
 
+    @property
+    def shared(self) -> bool:
+        """Whether many crawlers may use this archive at once (a PostgreSQL server)."""
+        return self.engine == "postgresql"
+
+    def host_slots(self, run_id: int | None) -> Any:
+        """On a shared archive, the host slots a crawl run leases (its fleet's politeness,
+        :class:`archiver.store.postgres.hosts.HostSlots`); None on a SQLite file."""
+        if not self.shared:
+            return None
+        from archiver.store.postgres.hosts import HostSlots
+
+        return HostSlots(self._pool, self.path, run_id)
+
     def body_known(self, sha256: str) -> bool:
         """Whether a response body with this SHA-256 (hex) is already archived."""
         row = self.conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
@@ -270,8 +284,9 @@ class Archive:
         with self.transaction("registering a site") as writer:
             writer.cur.execute(
                 "INSERT INTO sites(name, base_url, profile, first_seen_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET base_url = coalesce(excluded.base_url, base_url), "
-                "profile = coalesce(excluded.profile, profile)",
+                "ON CONFLICT(name) DO UPDATE SET "
+                "base_url = coalesce(excluded.base_url, sites.base_url), "
+                "profile = coalesce(excluded.profile, sites.profile)",
                 (name, base_url, profile, now_iso()),
             )
 

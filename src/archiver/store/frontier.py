@@ -397,7 +397,7 @@ class Frontier:
     def next_due(self, hosts: Iterable[str]) -> str | None:
         self.heartbeat()
         with self.archive.reading("reading the crawl frontier") as conn:
-            return next_due(conn.cursor(), hosts)
+            return self._ops.next_due(conn.cursor(), hosts)
 
     def due_by_host(self, hosts: Iterable[str], now: str) -> dict[str, int]:
         self.heartbeat()

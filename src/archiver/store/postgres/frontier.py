@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from archiver.store.frontier import Claimed, NewURL, add
+from archiver.store.times import iso
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -26,6 +28,7 @@ __all__ = [
     "claim_url",
     "heartbeat",
     "lease_seconds",
+    "next_due",
     "recover",
     "release",
 ]
@@ -118,6 +121,20 @@ def release(cur: Any, ids: Iterable[int]) -> None:
             "WHERE state = 'in_flight' AND id = ANY(?)",
             (ids,),
         )
+
+
+def next_due(cur: Any, hosts: Iterable[str]) -> str | None:
+    """When the earliest URL of ``hosts`` becomes claimable: a queued one's due time, or
+    when the lease of one in flight runs out (its crawler may have died)."""
+    hosts = list(hosts)
+    queued, leased = cur.execute(
+        "SELECT min(next_fetch_at) FILTER (WHERE state = 'queued'), "
+        "min(leased_until) FILTER (WHERE state = 'in_flight') "
+        "FROM frontier WHERE host = ANY(?) AND state IN ('queued', 'in_flight')",
+        (hosts,),
+    ).fetchone()
+    times = [t for t in (queued, iso(leased) if leased is not None else None) if t is not None]
+    return min(times, key=datetime.fromisoformat) if times else None
 
 
 def heartbeat(cur: Any, run_id: int | None) -> int:
