@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from archiver.errors import ProfileError
-from archiver.text import _FOLD_TABLE
+from archiver.text import FOLD_TABLE
 
 __all__ = ["VN_TZ", "ParsedDate", "find_dates", "parse_date", "parse_iso", "validate_format"]
 
@@ -49,7 +49,7 @@ class ParsedDate:
 # --- folding: one output character per input character, so spans stay valid -------------------
 
 def _build_table() -> dict[int, str]:
-    table = {code: base for code, base in _FOLD_TABLE.items() if len(base) == 1}
+    table = {code: base for code, base in FOLD_TABLE.items() if len(base) == 1}
     # Unicode spaces become ASCII spaces so the patterns can run with re.ASCII (fast, and \d
     # then never matches Arabic-Indic or full-width digits).
     table.update({code: " " for code in range(0x80, 0x3001) if chr(code).isspace()})

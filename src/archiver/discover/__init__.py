@@ -6,6 +6,7 @@ All URLs that come out are normalised with ``archiver.urls.normalize_url``; all 
 are aware datetimes in +07:00.
 """
 
+from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.discover.feeds import Feed, FeedEntry, FeedLink, find_feed_links, parse_feed
 from archiver.discover.links import (
     Link,
@@ -20,6 +21,7 @@ from archiver.discover.robots import RobotsPolicy
 from archiver.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 __all__ = [
+    "GZIP_MAGIC",
     "Feed",
     "FeedEntry",
     "FeedLink",
