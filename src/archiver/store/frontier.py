@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from archiver.dates.stored import iso
 from archiver.extract import EXTRACTOR_VERSION
 from archiver.store.records import SaveResult
-from archiver.store.times import iso
 
 if TYPE_CHECKING:
     from archiver.store.database import Database
