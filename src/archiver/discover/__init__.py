@@ -1,4 +1,4 @@
-"""Discovery: finding the URLs a crawl should fetch (robots.txt, sitemaps, feeds, links).
+"""Discovery: finding the URLs a crawl should fetch (sitemaps, feeds, links, pagination).
 
 Every function here is pure and synchronous: bytes (or a parsed tree) and a URL in,
 frozen dataclasses out. Fetching, scheduling and politeness belong to the crawler.
@@ -17,7 +17,6 @@ from archiver.discover.links import (
 )
 from archiver.discover.pagination import Pager, PostBack, next_page_links
 from archiver.discover.portals import date_archive_urls, earlier_articles_box
-from archiver.discover.robots import RobotsPolicy
 from archiver.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 __all__ = [
@@ -28,7 +27,6 @@ __all__ = [
     "Link",
     "Pager",
     "PostBack",
-    "RobotsPolicy",
     "Sitemap",
     "SitemapEntry",
     "classify",
