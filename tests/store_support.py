@@ -138,7 +138,7 @@ def index_matches(archive, query: str) -> list[int]:
     from archiver.store.query import parse
 
     parsed = parse(query)
-    if archive.engine == "postgresql":
+    if archive.database.engine == "postgresql":
         from archiver.store.postgres.fts import tsquery
 
         sql = "SELECT id FROM articles WHERE search @@ to_tsquery('simple', ?) ORDER BY id"

@@ -21,13 +21,13 @@ from pathlib import Path
 from rich.console import Console
 
 from archiver.crawl.eta import Progress
-from archiver.crawl.report import LiveReporter, LogReporter, Stats, summary_lines
+from archiver.crawl.report import CrawlStats, LiveReporter, LogReporter, summary_lines
 from crawl_support import CLI, crawl_output, daily_profile, publish_daily
 from hostile import Web
 
 
-def _stats() -> Stats:
-    stats = Stats(pages=12, pages_ok=11, articles_new=7, errors=1, bytes=1_200_000)
+def _stats() -> CrawlStats:
+    stats = CrawlStats(pages=12, pages_ok=11, articles_new=7, errors=1, bytes=1_200_000)
     stats.hosts["tamky.gov.vn"] = 12
     stats.failures.append(("http://tamky.gov.vn/x", "HTTP 404"))
     return stats

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 
-from archiver.store.archive import DEFAULT_PATH, EXTRACTOR_VERSION, Archive
+from archiver.store.archive import DEFAULT_PATH, Archive
+from archiver.store.database import MEMORY, Database
 from archiver.store.postgres.connection import is_postgres
-from archiver.store.records import (
+from archiver.store.results import (
     Outcome,
     ReparseSummary,
     RunInfo,
@@ -23,13 +24,15 @@ from archiver.store.records import (
     SearchHit,
     SiteStats,
     Stats,
+    ViewCount,
 )
 
 __all__ = [
     "DEFAULT_PATH",
     "ENV_VAR",
-    "EXTRACTOR_VERSION",
+    "MEMORY",
     "Archive",
+    "Database",
     "Outcome",
     "ReparseSummary",
     "RunInfo",
@@ -37,6 +40,7 @@ __all__ = [
     "SearchHit",
     "SiteStats",
     "Stats",
+    "ViewCount",
     "default_path",
     "is_postgres",
 ]

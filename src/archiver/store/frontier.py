@@ -19,40 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from archiver.store.records import SaveResult
-from archiver.store.times import iso
+from archiver.dates.stored import iso
+from archiver.extract import EXTRACTOR_VERSION
+from archiver.store.results import SaveResult
 
 if TYPE_CHECKING:
-    from archiver.store.archive import Archive
-
-DDL = """
-CREATE TABLE frontier (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    host TEXT NOT NULL,
-    site TEXT,
-    kind TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'queued'
-        CHECK (state IN ('queued', 'in_flight', 'done', 'failed')),
-    priority INTEGER NOT NULL DEFAULT 0,
-    depth INTEGER NOT NULL DEFAULT 0,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_fetch_at TEXT NOT NULL,
-    discovered_at TEXT NOT NULL,
-    discovered_from TEXT,
-    last_fetch_at TEXT,
-    last_status INTEGER,
-    last_error TEXT,
-    etag TEXT,
-    last_modified TEXT,
-    lastmod TEXT,
-    article_id INTEGER,
-    revisits INTEGER NOT NULL DEFAULT 0,
-    run_id INTEGER
-);
-CREATE INDEX frontier_ready ON frontier(state, host, next_fetch_at);
-CREATE INDEX frontier_article ON frontier(article_id);
-"""
+    from archiver.store.database import Database
 
 #: What to fetch first: robots.txt, then the indexes of a site, then articles, then the rest.
 PRIORITY = {
@@ -324,11 +296,13 @@ class Frontier:
     of each turn's frontier row, all in one transaction.
     """
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-        #: The claim, release and recovery statements of the archive's engine: on a
+    def __init__(self, database: Database, *, extractor_version: str = EXTRACTOR_VERSION) -> None:
+        self.database = database
+        #: Stamped on the articles a commit stores (the extractor that produced them).
+        self.extractor_version = extractor_version
+        #: The claim, release and recovery statements of the database's engine: on a
         #: shared (PostgreSQL) archive, leases that expire (:mod:`.postgres.frontier`).
-        self.shared = archive.engine == "postgresql"
+        self.shared = database.engine == "postgresql"
         self._ops: Any = sys.modules[__name__]
         self._beat = 0.0
         self._run_id: int | None = None
@@ -353,7 +327,7 @@ class Frontier:
         date when they now fall inside (:func:`reopen_period`).
         """
         hosts = list(hosts)
-        with self.archive.transaction("preparing the crawl frontier") as writer:
+        with self.database.transaction("preparing the crawl frontier") as writer:
             recovered = self._ops.recover(writer.cur)
             requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
             reopen_period(writer.cur, periods, now)
@@ -370,17 +344,17 @@ class Frontier:
         if limit <= 0:
             return []
         self.heartbeat(run_id)
-        with self.archive.transaction("claiming URLs to crawl") as writer:
+        with self.database.transaction("claiming URLs to crawl") as writer:
             return self._ops.claim(writer.cur, host, limit, now, run_id)
 
     def claim_url(self, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
-        with self.archive.transaction("claiming a URL to crawl") as writer:
+        with self.database.transaction("claiming a URL to crawl") as writer:
             return self._ops.claim_url(writer.cur, new, now, run_id)
 
     def release(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         if ids:
-            with self.archive.transaction("releasing unfetched URLs") as writer:
+            with self.database.transaction("releasing unfetched URLs") as writer:
                 self._ops.release(writer.cur, ids)
 
     def heartbeat(self, run_id: int | None = None, *, force: bool = False) -> None:
@@ -391,31 +365,31 @@ class Frontier:
         clock = time.monotonic()
         if force or clock - self._beat >= self._ops.lease_seconds() / 3:
             self._beat = clock
-            with self.archive.transaction("renewing the crawl's leases") as writer:
+            with self.database.transaction("renewing the crawl's leases") as writer:
                 self._ops.heartbeat(writer.cur, self._run_id)
 
     def next_due(self, hosts: Iterable[str]) -> str | None:
         self.heartbeat()
-        with self.archive.reading("reading the crawl frontier") as conn:
+        with self.database.reading("reading the crawl frontier") as conn:
             return self._ops.next_due(conn.cursor(), hosts)
 
     def due_by_host(self, hosts: Iterable[str], now: str) -> dict[str, int]:
         self.heartbeat()
-        with self.archive.reading("counting the URLs due") as conn:
+        with self.database.reading("counting the URLs due") as conn:
             return due_by_host(conn.cursor(), now, list(hosts))
 
     def commit(
         self, outcomes: list[Any], *, run_id: int | None, now: str
     ) -> list[SaveResult | None]:
-        """Write finished turns (``archiver.crawl.outcome.Outcome``) in one transaction.
+        """Write finished turns (``archiver.crawl.outcome.TurnOutcome``) in one transaction.
 
         Returns, per outcome, the article's :class:`SaveResult` (None without an article).
         """
-        archive = self.archive
+        database = self.database
         self.heartbeat(run_id)
-        with archive.reading("checking stored bodies"):
+        with database.reading("checking stored bodies"):
             prepared = [self._prepare(outcome) for outcome in outcomes]
-        return archive.write(
+        return database.write(
             "saving crawled pages",
             lambda writer: self._commit(writer, outcomes, prepared, run_id, now),
         )
@@ -429,11 +403,10 @@ class Frontier:
         now: str,
     ) -> list[SaveResult | None]:
         """The body of :meth:`commit`'s transaction (run again if a shared archive asks)."""
-        archive = self.archive
         results: list[SaveResult | None] = []
         cur = writer.cur
         for outcome, items in zip(outcomes, prepared, strict=True):
-            saved = [writer.save(item, run_id, archive.extractor_version) for item in items]
+            saved = [writer.save(item, run_id, self.extractor_version) for item in items]
             result = saved[-1] if saved and outcome.article is not None else None
             results.append(result)
             article_id = result.article_id if result is not None else None
@@ -466,7 +439,6 @@ class Frontier:
 
     def _prepare(self, outcome: Any) -> list[Any]:
         """Each exchange of a turn ready for the store (the last one may come ready already)."""
-        archive = self.archive
         items = []
         last = len(outcome.exchanges) - 1
         # Where each exchange's WARC record is (crawl --warc), aligned with exchanges.
@@ -480,5 +452,5 @@ class Frontier:
                 items.append(outcome.prepared)
                 continue
             article = outcome.article if index == last else None
-            items.append(archive.prepare(exchange, article, site=outcome.site, warc=pointer))
+            items.append(self.database.prepare(exchange, article, site=outcome.site, warc=pointer))
         return items

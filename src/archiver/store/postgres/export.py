@@ -23,9 +23,6 @@ from archiver.store.export import (
     write_lines,
 )
 from archiver.store.postgres.connection import translate
-from archiver.store.postgres.fts import tsquery
-from archiver.store.query import parse
-from archiver.store.search import article_filters
 
 __all__ = ["export"]
 
@@ -60,13 +57,7 @@ def _item(value: Any) -> str:
 
 
 def _rows(conn: Any, columns: Sequence[str], selection: Selection) -> Iterator[list[Any]]:
-    clauses, params = article_filters(
-        selection.site, selection.since, selection.until, selection.author
-    )
-    if selection.query:
-        clauses.append("a.search @@ to_tsquery('simple', :tsq)")
-        params["tsq"] = tsquery(parse(selection.query).root)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    where, params = selection.where("postgresql")
     sql = translate(
         f"SELECT {', '.join(f'a.{c}' for c in columns)} FROM articles a{where} ORDER BY a.id",
         True,

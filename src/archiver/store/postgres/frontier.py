@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from archiver.dates.stored import iso
 from archiver.store.frontier import Claimed, NewURL, add
-from archiver.store.times import iso
 
 __all__ = [
     "DEFAULT_LEASE",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from archiver.store.postgres import fts
 from archiver.store.prepare import Prepared
-from archiver.store.records import SaveResult
+from archiver.store.results import SaveResult
 from archiver.store.writer import Writer
 
 __all__ = ["PgWriter"]

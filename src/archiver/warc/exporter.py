@@ -4,7 +4,7 @@
 
 Every fetch row that got a response and has no WARC record yet is written, in the
 order it was stored, with the same record layout, revisit rules and index as a crawl
-with ``--warc`` (see :mod:`archiver.warc.writer`); its pointer is then recorded, so
+with ``--warc`` (see :mod:`archiver.warc.writing`); its pointer is then recorded, so
 running the export again writes only what is new. The exchange is rebuilt from the
 row: headers as received, the stored body as payload, and what the fetcher decoded
 judged from the Content-Encoding and Transfer-Encoding it received.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from archiver.store.archive import Archive
 from archiver.store.warcs import WarcPointer, set_pointers, unexported_fetches
-from archiver.warc.writer import DEFAULT_MAX_SIZE, ArchiveCaptures, WarcWriter
+from archiver.warc.writing import DEFAULT_MAX_SIZE, ArchiveCaptures, WarcWriter
 
 __all__ = ["ExportSummary", "export_warcs"]
 
@@ -47,17 +47,17 @@ def export_warcs(
         directory,
         max_size=max_size,
         info={"description": f"exported from the archive {archive.path}", **(info or {})},
-        captures=ArchiveCaptures(archive),
+        captures=ArchiveCaptures(archive.database),
     )
     pending: list[tuple[int, WarcPointer]] = []
 
     def record() -> None:
         writer.flush()  # the bytes are in the file before a row points at them
-        summary.fetches += set_pointers(archive, pending)
+        summary.fetches += set_pointers(archive.database, pending)
         pending.clear()
 
     try:
-        for fetch_id, exchange in unexported_fetches(archive, site=site, batch=batch):
+        for fetch_id, exchange in unexported_fetches(archive.database, site=site, batch=batch):
             pointer = writer.write_exchange(exchange)
             if pointer is not None:
                 pending.append((fetch_id, pointer))
