@@ -273,8 +273,14 @@ def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
         archiver datasette --db archive.db
         archiver datasette --dry-run -- --port 8002
     """
+    from archiver.store import is_postgres
     from archiver.store.datasette import METADATA, PLUGINS, SETTINGS, metadata_for
 
+    if is_postgres(db):
+        fail(
+            "Datasette reads SQLite files; browse a PostgreSQL archive with psql or a BI tool, "
+            "or copy it to a file first (archiver migrate --from URL --to archive.db)"
+        )
     name = Path(db).stem
     metadata: Any = METADATA
     if name != "archive":

@@ -211,8 +211,14 @@ def pg_error(error: Exception, url: str, action: str) -> StoreError:
 
 def connect_pool(url: str, *, size: int = 4, timeout: float = 30.0) -> Any:
     """A psycopg pool of autocommit connections to ``url`` (opened and checked at once)."""
-    import psycopg
-    from psycopg_pool import ConnectionPool, PoolTimeout
+    try:
+        import psycopg
+        from psycopg_pool import ConnectionPool, PoolTimeout
+    except ImportError:
+        raise StoreError(
+            f"{redact(url)}: a PostgreSQL archive needs psycopg and psycopg_pool; "
+            "install them with pip install 'archiver[postgres]'"
+        ) from None
 
     pool = ConnectionPool(
         url,

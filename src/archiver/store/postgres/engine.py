@@ -36,10 +36,10 @@ def _rebuild_index(conn: Any) -> None:
 
 def open_archive(url: str, *, readonly: bool, timeout: float) -> tuple[Any, PgConnection, list]:
     """The pool, the archive's connection from it, and the indexes rebuilt on opening."""
+    where = redact(url)
+    pool = connect_pool(url, timeout=timeout)  # first: says so when psycopg is missing
     import psycopg
 
-    where = redact(url)
-    pool = connect_pool(url, timeout=timeout)
     raw = pool.getconn()
     conn = PgConnection(raw, url)
     try:
