@@ -25,6 +25,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
+from store_support import rows as rows  # the one way the tests read an archive (either engine)
+
 VN = timezone(timedelta(hours=7))
 HOST = "tin.example"
 BASE = f"http://{HOST}"
@@ -225,15 +227,6 @@ def build(
     manifest = {"format": "archiver-replay", "version": 1, "pages": pages}
     (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     return directory
-
-
-def rows(db: Path, sql: str, *params: object) -> list[tuple]:
-    """The rows of one query on an archive file (a fresh connection, closed after)."""
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 # --- news sites on real loopback servers (tests/hostile.py) ---------------------------
