@@ -20,7 +20,7 @@ from archiver.crawl.politeness import Politeness
 __all__ = ["POLL", "FleetPoliteness"]
 
 #: Seconds before asking again for a host whose slots the rest of the fleet holds.
-POLL = 0.1
+POLL = 0.05
 
 
 class FleetPoliteness(Politeness):

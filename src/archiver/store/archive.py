@@ -217,9 +217,7 @@ class Archive:
             results.extend(
                 self.database.write(
                     "saving fetched pages",
-                    lambda writer, batch=prepared: [  # type: ignore[misc]
-                        writer.save(item, run_id, version) for item in batch
-                    ],
+                    lambda writer, batch=prepared: _save_all(writer, batch, run_id, version),
                 )
             )
         return results
@@ -397,3 +395,9 @@ def _moment(value: datetime | str | None) -> datetime:
         except ValueError as error:
             raise InputError(f"fetched_at {value!r} is not an ISO 8601 time") from error
     raise InputError(f"fetched_at is a datetime or ISO 8601 text, not {type(value).__name__}")
+
+
+def _save_all(writer: Writer, items: list[Prepared], run_id: int | None, version: str) -> list:
+    """One transaction's saves (the body :meth:`Database.write` may run again)."""
+    writer.reserve(items)
+    return [writer.save(item, run_id, version) for item in items]

@@ -405,6 +405,7 @@ class Frontier:
         """The body of :meth:`commit`'s transaction (run again if a shared archive asks)."""
         results: list[SaveResult | None] = []
         cur = writer.cur
+        writer.reserve([item for items in prepared for item in items])
         for outcome, items in zip(outcomes, prepared, strict=True):
             saved = [writer.save(item, run_id, self.extractor_version) for item in items]
             result = saved[-1] if saved and outcome.article is not None else None

@@ -111,6 +111,10 @@ class Writer:
         # article row exists (that foreign key is checked at commit).
         self._next_id = (self.cur.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
 
+    def reserve(self, items: Iterable[Prepared]) -> None:
+        """Prepare to save ``items`` in this transaction (a shared engine locks their dedup
+        keys here; SQLite's one writer needs nothing)."""
+
     def forget(self) -> None:
         """Drop caches that may describe rows a rollback just removed."""
         self._sites.clear()

@@ -1,7 +1,10 @@
 """The frontier shared by a fleet of crawlers: URLs claimed with leases.
 
 A crawler claims due URLs of a host with ``FOR UPDATE SKIP LOCKED``: two crawlers
-asking at the same moment get different rows, and neither waits for the other. A
+asking at the same moment get different rows, and neither waits for the other. A crawler
+claims a few URLs of a host at a time (:data:`CLAIM_WINDOW`), so that the others find work
+too, and an idle crawler stays while others hold leases (:func:`next_due`): what they
+find, or leave behind when they die, is soon claimable. A
 claimed row is ``in_flight`` with ``leased_until`` set :func:`lease_seconds` ahead;
 the crawler renews its leases while it runs (:func:`heartbeat`). A crawler that dies
 stops renewing: once its leases expire, its rows are claimable again, by any crawler,
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from archiver.dates.stored import iso
@@ -37,6 +40,11 @@ __all__ = [
 DEFAULT_LEASE = 300.0
 #: Environment variable overriding :data:`DEFAULT_LEASE` (the same for the whole fleet).
 LEASE_ENV = "ARCHIVER_LEASE_SECONDS"
+#: URLs of one host a crawler claims at a time: the fleet has one request in flight per
+#: host (or a few), so a long queue in one crawler would only keep the others idle.
+CLAIM_WINDOW = 4
+#: Seconds an idle crawler waits before looking again while others hold leases.
+FLEET_POLL = 1.0
 
 _RETURNED = (
     "f.id, f.url, f.host, f.site, f.kind, f.depth, f.attempts, f.etag, f.last_modified, "
@@ -81,7 +89,9 @@ def recover(cur: Any) -> int:
 
 
 def claim(cur: Any, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
-    """Lease up to ``limit`` due URLs of ``host``, highest priority first."""
+    """Lease up to ``limit`` (at most :data:`CLAIM_WINDOW`) due URLs of ``host``, highest
+    priority first."""
+    limit = min(limit, CLAIM_WINDOW)
     cur.execute(
         "WITH picked AS (SELECT id FROM frontier "
         f"WHERE host = ? AND {_CLAIMABLE} ORDER BY priority DESC, id LIMIT ? "
@@ -124,8 +134,9 @@ def release(cur: Any, ids: Iterable[int]) -> None:
 
 
 def next_due(cur: Any, hosts: Iterable[str]) -> str | None:
-    """When the earliest URL of ``hosts`` becomes claimable: a queued one's due time, or
-    when the lease of one in flight runs out (its crawler may have died)."""
+    """When to look for claimable URLs of ``hosts`` again: a queued one's due time; while
+    other crawlers hold leases there, :data:`FLEET_POLL` seconds from now (the pages they
+    fetch add URLs, and a dead one's leases run out); None when there is nothing left."""
     hosts = list(hosts)
     queued, leased = cur.execute(
         "SELECT min(next_fetch_at) FILTER (WHERE state = 'queued'), "
@@ -133,7 +144,8 @@ def next_due(cur: Any, hosts: Iterable[str]) -> str | None:
         "FROM frontier WHERE host = ANY(?) AND state IN ('queued', 'in_flight')",
         (hosts,),
     ).fetchone()
-    times = [t for t in (queued, iso(leased) if leased is not None else None) if t is not None]
+    soon = iso(datetime.now(UTC) + timedelta(seconds=FLEET_POLL)) if leased is not None else None
+    times = [t for t in (queued, soon) if t is not None]
     return min(times, key=datetime.fromisoformat) if times else None
 
 

@@ -5,15 +5,18 @@ The dedup decisions and rows are :class:`archiver.store.writer.Writer`'s. What c
 - article ids come from the table's identity sequence (``nextval``), never from
   ``max(id) + 1``, which two transactions would both take;
 - before deciding, a save takes transaction-scoped advisory locks on the keys it
-  dedups by (canonical URL, every alias, content hash), in sorted order: two crawlers
-  saving the same article at the same moment run one after the other, and the second
-  finds the first's row and records itself as ``unchanged`` or an alias;
+  dedups by (canonical URL, every alias, content hash), in sorted order (a batch takes
+  all its keys at once, :meth:`PgWriter.reserve`): two crawlers saving the same article
+  at the same moment run one after the other, and the second finds the first's row and
+  records itself as ``unchanged`` or an alias;
 - ``articles.url`` stays UNIQUE, so should anything slip past the locks the
   transaction fails with a unique violation, and :meth:`Archive.write` runs it again
   (then the lookup finds the row): never two rows for one article.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from archiver.store.postgres import fts
 from archiver.store.prepare import Prepared
@@ -31,6 +34,22 @@ class PgWriter(Writer):
 
     def begin(self) -> None:
         self.conn.execute("BEGIN")
+        self._locked: set[str] = set()
+
+    def reserve(self, items: Iterable[Prepared]) -> None:
+        """Take the dedup locks of a whole batch at once, in one sorted order: two
+        transactions saving overlapping batches then never deadlock on them."""
+        self._lock({key for item in items for key in _keys(item)})
+
+    def _lock(self, keys: set[str]) -> None:
+        keys -= self._locked
+        if keys:
+            self.cur.execute(
+                "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT "
+                "hashtextextended(key, 0) AS k FROM unnest(?::text[]) AS key ORDER BY 1) AS keys",
+                (sorted(keys),),
+            )
+            self._locked |= keys
 
     def _new_id(self) -> int:
         row = self.cur.execute(
@@ -39,12 +58,13 @@ class PgWriter(Writer):
         return int(row[0])
 
     def save(self, item: Prepared, run_id: int | None, extractor_version: str) -> SaveResult:
-        record = item.article
-        if record is not None:
-            keys = {record.canonical, record.content_hash, *(url for url, _ in record.aliases)}
-            self.cur.execute(
-                "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT "
-                "hashtextextended(key, 0) AS k FROM unnest(?::text[]) AS key ORDER BY 1) AS keys",
-                (sorted(keys),),
-            )
+        self._lock(_keys(item))
         return super().save(item, run_id, extractor_version)
+
+
+def _keys(item: Prepared) -> set[str]:
+    """What a save dedups by: canonical URL, every alias, content hash (none: no article)."""
+    record = item.article
+    if record is None:
+        return set()
+    return {record.canonical, record.content_hash, *(url for url, _ in record.aliases)}
