@@ -25,9 +25,10 @@ PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "dantri"
 
 
 @pytest.fixture
-def archive():
-    with Archive.memory() as memory:
-        yield memory
+def archive(db_target):
+    """An archive in memory, then one on PostgreSQL: the researcher's API on both engines."""
+    with Archive.memory() if db_target.endswith(".db") else Archive(db_target) as opened:
+        yield opened
 
 
 def test_an_archive_in_memory_needs_no_file_and_is_empty(tmp_path, monkeypatch):

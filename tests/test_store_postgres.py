@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from archiver.cli.stats_text import stats_text
 from archiver.errors import StoreError
 from archiver.store import Archive
 from archiver.store.folding import CODE_PAGE, index_fold
@@ -134,8 +135,10 @@ def test_a_live_crawlers_leases_are_renewed_and_survive_another_runs_start(pg_ur
         assert started["recovered"] == 0
         assert Frontier(two.database).claim("tin.example", 3, NOW, run_id=None) == []
         assert two.mark_dead_runs() == 0
-        fleet = two.stats().fleet
-        assert fleet["runs"][0]["leased_urls"] == len(claimed) == 3
+        stats = two.stats()
+        assert stats.fleet["runs"][0]["leased_urls"] == len(claimed) == 3
+        shown = stats_text(stats, 12)
+        assert "fleet: 1 crawl run(s) active" in shown and "3 URLs leased" in shown
 
 
 def test_sql_folding_matches_the_python_folding_over_the_code_page(pg_url):

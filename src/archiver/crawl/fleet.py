@@ -90,6 +90,12 @@ class FleetPoliteness(Politeness):
             self.slots.cancel(lease)
 
     def release_unused(self) -> None:
-        """Give back slots leased for requests that never started (the crawl is ending)."""
+        """The crawl is ending: give back every slot it still holds, those leased for
+        requests that never started and those of requests a stop cancelled."""
         for host in list(self._granted):
             self.cancel(host)
+        for held in self._held.values():
+            while held:
+                lease = held.popleft()
+                if lease is not None:
+                    self.slots.cancel(lease)
