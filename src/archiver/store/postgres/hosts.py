@@ -80,48 +80,34 @@ class HostSlots:
         ).fetchone()
         return SlotState(*(float(v) for v in row[:5]), int(row[5]))
 
-    def acquire(self, host: str, *, per_host: int, delay: float) -> tuple[int | None, SlotState]:
+    def _call(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """One statement in its own transaction (autocommit) on a pooled connection."""
+        with self.pool.connection() as raw:
+            return PgConnection(raw, self.url).execute(sql, params).fetchone()
+
+    def acquire(
+        self, host: str, *, per_host: int, delay: float
+    ) -> tuple[int | None, SlotState]:
         """Lease a request slot of ``host`` if the fleet allows one now: (lease id, state).
 
         ``delay`` is this crawler's configured delay, the host's floor when it is new.
+        One round trip: ``archiver_take_host`` (schema version 1) checks and takes.
         """
-
-        def work(conn: PgConnection) -> tuple[int | None, SlotState]:
-            state = self._locked(conn, host, delay)
-            if state.in_flight >= per_host or state.wait() > 0:
-                return None, state
-            lease = conn.execute(
-                "INSERT INTO host_leases(host, run_id, leased_until) "
-                "VALUES (?, ?, clock_timestamp() + make_interval(secs => ?)) RETURNING id",
-                (host, self.run_id, lease_seconds()),
-            ).fetchone()[0]
-            conn.execute(
-                "UPDATE host_slots SET next_start = ? WHERE host = ?",
-                (state.now + state.delay, host),
-            )
-            return lease, state
-
-        return self._run(work)
+        row = self._call(
+            "SELECT * FROM archiver_take_host(?, ?, ?, ?, ?)",
+            (host, per_host, delay, self.run_id, lease_seconds()),
+        )
+        return row[0], SlotState(*(float(v) for v in row[1:6]), int(row[6]))
 
     def release(
         self, lease: int | None, host: str, *, delay: float, retry_after: float | None
     ) -> None:
-        """End a request: drop its lease, set the host's delay (AutoThrottle's new value)
-        and its next start ``delay`` from now, and a Retry-After pause if any."""
-
-        def work(conn: PgConnection) -> None:
-            state = self._locked(conn, host, delay)
-            if lease is not None:
-                conn.execute("DELETE FROM host_leases WHERE id = ?", (lease,))
-            pause = state.now + retry_after if retry_after and retry_after > 0 else 0.0
-            new_delay = max(delay, state.base_delay)
-            conn.execute(
-                "UPDATE host_slots SET delay = ?, next_start = GREATEST(next_start, ?), "
-                "paused_until = GREATEST(paused_until, ?) WHERE host = ?",
-                (new_delay, state.now + new_delay, pause, host),
-            )
-
-        self._run(work)
+        """End a request: drop its lease, set the host's delay (AutoThrottle's new value,
+        never below the floor) and its next start ``delay`` from now, and a Retry-After
+        pause if any (``archiver_give_host``, one round trip)."""
+        self._call(
+            "SELECT archiver_give_host(?, ?, ?, ?)", (host, lease, delay, retry_after or 0.0)
+        )
 
     def cancel(self, lease: int) -> None:
         """Drop a lease whose request never started (the pace it reserved stays)."""

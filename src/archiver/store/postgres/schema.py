@@ -222,6 +222,59 @@ FROM articles
 """
 
 
+#: Taking and giving back a host slot, each one statement (one round trip) whose body
+#: holds the host's row lock: see :mod:`archiver.store.postgres.hosts`.
+HOST_FUNCTIONS = (
+    """
+CREATE FUNCTION archiver_take_host(
+    p_host text, p_per_host integer, p_delay double precision, p_run bigint,
+    p_lease double precision
+) RETURNS TABLE (
+    slot_lease bigint, slot_base double precision, slot_delay double precision,
+    slot_next double precision, slot_paused double precision, slot_now double precision,
+    slot_busy integer
+) LANGUAGE plpgsql AS $$
+DECLARE
+    s host_slots%ROWTYPE;
+    t double precision;
+    n integer;
+    l bigint;
+BEGIN
+    INSERT INTO host_slots(host, base_delay, delay) VALUES (p_host, p_delay, p_delay)
+        ON CONFLICT (host) DO NOTHING;
+    SELECT * INTO s FROM host_slots WHERE host = p_host FOR UPDATE;
+    t := extract(epoch FROM clock_timestamp());
+    SELECT count(*) INTO n FROM host_leases h
+        WHERE h.host = p_host AND h.leased_until > clock_timestamp();
+    IF n < p_per_host AND greatest(s.next_start, s.paused_until) <= t THEN
+        INSERT INTO host_leases(host, run_id, leased_until)
+            VALUES (p_host, p_run, clock_timestamp() + make_interval(secs => p_lease))
+            RETURNING id INTO l;
+        UPDATE host_slots SET next_start = t + s.delay WHERE host = p_host;
+    END IF;
+    RETURN QUERY SELECT l, s.base_delay, s.delay, s.next_start, s.paused_until, t, n;
+END
+$$""",
+    """
+CREATE FUNCTION archiver_give_host(
+    p_host text, p_lease bigint, p_delay double precision, p_retry double precision
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    b double precision;
+    t double precision;
+BEGIN
+    SELECT base_delay INTO b FROM host_slots WHERE host = p_host FOR UPDATE;
+    t := extract(epoch FROM clock_timestamp());
+    DELETE FROM host_leases WHERE id = p_lease;
+    UPDATE host_slots SET delay = greatest(p_delay, b),
+        next_start = greatest(next_start, t + greatest(p_delay, b)),
+        paused_until = greatest(paused_until, CASE WHEN p_retry > 0 THEN t + p_retry ELSE 0 END)
+        WHERE host = p_host;
+END
+$$""",
+)
+
+
 def fold_function_sql() -> str:
     """``vn_fold(text)``: :func:`~archiver.store.folding.index_fold` in SQL over its code page.
 
@@ -251,10 +304,17 @@ class Migration:
     version: int
     description: str
     sql: str
+    #: Statements run whole after ``sql`` (function bodies hold semicolons).
+    whole: tuple[str, ...] = ()
 
 
 MIGRATIONS: list[Migration] = [
-    Migration(1, "the archive as SQLite schema version 6, with search column and leases", _V1),
+    Migration(
+        1,
+        "the archive as SQLite schema version 6, with search column and leases",
+        _V1,
+        HOST_FUNCTIONS,
+    ),
 ]
 
 
@@ -296,6 +356,8 @@ def migrate(conn: Any, where: str) -> list[Migration]:
             for statement in step.sql.split(";\n"):
                 if statement.strip():
                     conn.raw.execute(statement)
+            for statement in step.whole:
+                conn.raw.execute(statement)
             if step.version == 1:
                 conn.raw.execute(fold_function_sql())
             conn.execute(

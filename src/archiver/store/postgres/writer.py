@@ -35,11 +35,22 @@ class PgWriter(Writer):
     def begin(self) -> None:
         self.conn.execute("BEGIN")
         self._locked: set[str] = set()
+        self._ids: list[int] = []
 
     def reserve(self, items: Iterable[Prepared]) -> None:
-        """Take the dedup locks of a whole batch at once, in one sorted order: two
-        transactions saving overlapping batches then never deadlock on them."""
+        """Take the dedup locks of a whole batch at once, in one sorted order (two
+        transactions saving overlapping batches then never deadlock on them), and as many
+        article ids as it may need in one round trip (unused ones are gaps)."""
+        items = list(items)
         self._lock({key for item in items for key in _keys(item)})
+        wanted = sum(item.article is not None for item in items)
+        if wanted:
+            rows = self.cur.execute(
+                "SELECT nextval(pg_get_serial_sequence('articles', 'id')) "
+                "FROM generate_series(1, ?)",
+                (wanted,),
+            ).fetchall()
+            self._ids = [int(row[0]) for row in reversed(rows)]
 
     def _lock(self, keys: set[str]) -> None:
         keys -= self._locked
@@ -52,6 +63,8 @@ class PgWriter(Writer):
             self._locked |= keys
 
     def _new_id(self) -> int:
+        if self._ids:
+            return self._ids.pop()
         row = self.cur.execute(
             "SELECT nextval(pg_get_serial_sequence('articles', 'id'))"
         ).fetchone()
