@@ -94,6 +94,8 @@ class Crawl:
         self.politeness = self.turns.politeness
         self.robots = self.turns.robots
         self.queues: dict[str, deque[Claimed]] = {}
+        #: URLs claimed per host at most (a shared frontier keeps it short: see its window).
+        self._window: int = getattr(frontier, "claim_window", None) or QUEUE_WINDOW
         #: Hosts with a robots.txt turn running: their pages wait for it.
         self._robots_in_flight: set[str] = set()
         self._checked: dict[str, float] = {}
@@ -218,7 +220,7 @@ class Crawl:
         stamp: str | None = None
         for host in self.turns.hosts:
             queue = self.queues.get(host)
-            if queue is not None and len(queue) >= QUEUE_WINDOW // 4:
+            if queue is not None and len(queue) >= self._window // 4:
                 continue
             if self._spent(host):
                 continue  # its site's budget is spent: what is due waits for the next run
@@ -229,7 +231,7 @@ class Crawl:
             stamp = stamp or now_iso()
             if queue is None:
                 queue = self.queues.setdefault(host, deque())
-            claimed = self.frontier.claim(host, QUEUE_WINDOW - len(queue), stamp, self.run_id)
+            claimed = self.frontier.claim(host, self._window - len(queue), stamp, self.run_id)
             queue.extend(claimed)
             self._checked[host] = clock + (0.0 if claimed else REFILL_PAUSE)
 

@@ -304,12 +304,15 @@ class Frontier:
         #: shared (PostgreSQL) archive, leases that expire (:mod:`.postgres.frontier`).
         self.shared = database.engine == "postgresql"
         self._ops: Any = sys.modules[__name__]
+        #: URLs of a host a crawl keeps claimed at most (None: as many as it likes).
+        self.claim_window: int | None = None
         self._beat = 0.0
         self._run_id: int | None = None
         if self.shared:
             from archiver.store.postgres import frontier as leases
 
             self._ops = leases
+            self.claim_window = leases.CLAIM_WINDOW
 
     def start(
         self,

@@ -42,7 +42,7 @@ DEFAULT_LEASE = 300.0
 LEASE_ENV = "ARCHIVER_LEASE_SECONDS"
 #: URLs of one host a crawler claims at a time: the fleet has one request in flight per
 #: host (or a few), so a long queue in one crawler would only keep the others idle.
-CLAIM_WINDOW = 4
+CLAIM_WINDOW = 8
 #: Seconds an idle crawler waits before looking again while others hold leases.
 FLEET_POLL = 1.0
 
