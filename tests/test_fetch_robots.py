@@ -213,3 +213,27 @@ def test_known_and_allowed_answer_from_the_cache() -> None:
     assert before == (False, True)
     assert after == (True, False, False, False, True, True)
     assert h.robots_requests() == 1
+
+
+def test_the_verdict_comes_from_the_cache_and_is_none_until_robots_txt_is_read() -> None:
+    h = Harness(
+        Entry("http://tamky.gov.vn/robots.txt", (robots_txt(),)),
+        Entry("http://down.vn/robots.txt", (R(status=503),)),
+    )
+
+    async def body(robots: RobotsCache) -> Any:
+        before = robots.verdict("http://tamky.gov.vn/private/")
+        await robots.policy("http://tamky.gov.vn/")
+        down = await robots.policy("http://down.vn/")
+        return before, (
+            robots.verdict("http://tamky.gov.vn/private/"),
+            robots.verdict("http://tamky.gov.vn/tin-tuc"),
+            robots.verdict("https://tamky.gov.vn/tin-tuc"),  # another origin: not read yet
+            robots.verdict("http://down.vn/a"),  # unreachable: nothing allowed
+            down.retry_wait,
+        )
+
+    before, after = h.run(body)
+    assert before is None
+    assert after[:4] == (False, True, None, False)
+    assert after[4] > 0
