@@ -94,7 +94,7 @@ def test_client_errors_mean_everything_is_allowed(status: int) -> None:
 def test_server_errors_and_429_mean_nothing_is_allowed_until_a_retry(status: int | None) -> None:
     rules = RobotsPolicy.from_response(status, b"", URL, retry_after=30.0)
     assert rules.unreachable
-    assert rules.retry_after == 30.0
+    assert rules.retry_after == 30.0 and rules.retry_wait == 30.0
     assert not rules.can_fetch("http://tamky.gov.vn/a", UA)
     assert rules.sitemaps == []
     assert rules.crawl_delay(UA) is None
@@ -118,3 +118,10 @@ def test_body_beyond_500_kib_is_ignored_without_cutting_a_rule() -> None:
 def test_invalid_utf8_does_not_break_parsing() -> None:
     rules = policy(b"User-agent: *\nDisallow: /tin-t\xe1c/\nDisallow: /admin\n")
     assert not rules.can_fetch("http://tamky.gov.vn/admin", UA)
+
+
+def test_an_unreachable_policy_without_retry_after_waits_the_default() -> None:
+    from archiver.fetch.robots import UNREACHABLE_RETRY_SECONDS
+
+    rules = RobotsPolicy(URL, "unreachable")
+    assert rules.retry_wait == UNREACHABLE_RETRY_SECONDS

@@ -271,16 +271,16 @@ class Crawl:
     def _start_turn(self, host: str, queue: deque[Claimed], item: Claimed) -> bool:
         """Start the turn of ``item`` (the head of ``queue``), or of the robots.txt it needs
         first; False when that robots.txt is still to come."""
-        # One cache lookup for the page: its origin's policy, when current.
-        policy = self.robots.current(item.url) if item.kind != "robots" else None
-        if item.kind != "robots" and policy is None:
+        # One cache lookup for the page: what its origin's robots.txt says, when current.
+        verdict = self.robots.verdict(item.url) if item.kind != "robots" else None
+        if item.kind != "robots" and verdict is None:
             robots_item = self._robots_turn_for(item, queue)
             if robots_item is None:
                 return False
             item = robots_item
         else:
             queue.popleft()
-            if policy is not None and not policy.can_fetch(item.url, self.robots.user_agent):
+            if verdict is False:
                 # No request is made, so the host's pace is not spent on it.
                 self._record(
                     TurnOutcome(item, "done", label="disallowed", site=self.turns.site_of(item))

@@ -25,7 +25,7 @@ from archiver.dates import VN_TZ, parse_iso
 from archiver.dates.stored import iso
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
-from archiver.fetch.robots import UNREACHABLE_RETRY_SECONDS, RobotsCache, robots_url
+from archiver.fetch.robots import RobotsCache, robots_url
 from archiver.store.frontier import OUTSIDE_PERIOD, Claimed, NewURL
 from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
@@ -132,7 +132,7 @@ class Turns:
         self._release(item, exchanges, error=policy.unreachable)
         target = self.targets_by_host.get(host)
         if policy.unreachable:
-            wait = policy.retry_after or UNREACHABLE_RETRY_SECONDS
+            wait = policy.retry_wait
             self.politeness.pause(host, wait)
             self.reporter.note(f"robots.txt of {host} unreachable; trying again in {wait:.0f} s")
             return TurnOutcome(

@@ -25,7 +25,7 @@ Every other policy lasts a day (:data:`DAY`). The crawl enforces it through the 
         store.save_many((e, None) for e in result.exchanges)       # to record like any other
 
 A scheduler that fetches robots.txt in a turn of its own uses ``await load(url)`` (the
-policy and that fetch's exchanges), then ``current(url)`` (or ``known(url)`` /
+policy and that fetch's exchanges), then ``verdict(url)`` (or ``current`` / ``known`` /
 ``allowed(url)``), which answer at once from the cache. Each robots.txt exchange is
 handed out once: to the ``load`` call that awaited its fetch, else to :meth:`drain`.
 The fetch goes through the crawl's :class:`Fetcher` (User-Agent, limits, retries, every
@@ -117,6 +117,11 @@ class RobotsPolicy:
     def unreachable(self) -> bool:
         """True when the fetch failed on the server's side: crawl nothing, ask again later."""
         return self.state == "unreachable"
+
+    @property
+    def retry_wait(self) -> float:
+        """Seconds before an unreachable robots.txt is asked for again (the host waits too)."""
+        return self.retry_after or UNREACHABLE_RETRY_SECONDS
 
     def can_fetch(self, url: str, user_agent: str) -> bool:
         if self._parser is None:
@@ -224,6 +229,12 @@ class RobotsCache:
     def known(self, url: str) -> bool:
         """True when a policy for ``url``'s host is cached and current (no fetch needed)."""
         return self.current(url) is not None
+
+    def verdict(self, url: str) -> bool | None:
+        """May the crawl fetch ``url``, from the cache only: True or False when the policy of
+        its origin is cached and current, None when robots.txt must be fetched first."""
+        policy = self.current(url)
+        return None if policy is None else policy.can_fetch(url, self.user_agent)
 
     def allowed(self, url: str) -> bool:
         """:meth:`can_fetch` from the cache only, without waiting.

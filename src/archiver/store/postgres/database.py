@@ -46,6 +46,14 @@ class PostgresDatabase(Database):
             engine.close(self._pool, self._conn)
             self._conn = None
 
+    def begin_write(self) -> None:
+        # READ COMMITTED: each statement sees what other crawlers committed before it; the
+        # writer's advisory locks order the saves that could collide (see .writer).
+        self.conn.execute("BEGIN")
+
+    def in_transaction(self) -> bool:
+        return bool(self.conn.in_transaction)
+
     def is_engine_error(self, error: BaseException) -> bool:
         return type(error).__module__.startswith("psycopg")
 

@@ -33,7 +33,7 @@ class PgWriter(Writer):
     fts_delete = staticmethod(fts.fts_delete)
 
     def begin(self) -> None:
-        self.conn.execute("BEGIN")
+        """Called once :class:`~.database.PostgresDatabase` has begun the transaction."""
         self._locked: set[str] = set()
         self._ids: list[int] = []
 
