@@ -143,6 +143,8 @@ _RUN_CHARS = 400
 _RUN_PARAGRAPH = 60
 #: A page with this many teasers and no running text is a home or section page.
 _MANY_TEASERS = 10
+#: One unlinked paragraph this long, holding most of the page's text, is a short post's.
+_SHORT_POST = 300
 #: One unlinked block this long is no teaser's sapo (those run to two or three sentences).
 _LONG_BLOCK = 800
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -225,9 +227,22 @@ def _headline_holders(root: LexborNode) -> list[LexborNode]:
         while heading is not None and heading.tag not in _HEADINGS:
             heading = heading.parent
         item = heading.parent if heading is not None else None
-        if item is not None and item.tag in _ITEMS:
+        if item is not None and item.tag in _ITEMS and _leads(heading, item):
             holders.setdefault(item.mem_id, item)
     return list(holders.values())
+
+
+def _leads(heading: LexborNode, item: LexborNode) -> bool:
+    """True when nothing but a picture, a date or a label comes before ``heading`` in
+    ``item``: a teaser opens with its headline; a linked heading after paragraphs of text
+    (a video's link closing a short post) is part of the text."""
+    for child in item.iter():
+        if child.mem_id == heading.mem_id:
+            return True
+        text = child.text(deep=True).strip()
+        if len(text) > _BOX_TITLE and link_chars(child) < 0.5 * len(text):
+            return False
+    return True
 
 
 #: A body with no running text whose characters are this much digits is a table of data.
@@ -283,6 +298,11 @@ def looks_like_listing(
     if sum(1 for b in prose if b.after_link) >= _RUN_PARAGRAPHS:
         return True
     chars = sum(text_weight(b.text) for b in blocks)
+    if share >= 0.5 and any(
+        text_weight(b.text) >= _SHORT_POST and b.link_density < 0.3 and not b.after_link
+        for b in blocks
+    ):
+        return False  # a short post: one real paragraph holding most of the page's text
     if (share < 0.3 or teasers >= _MANY_TEASERS) and chars < 1500:
         return True  # the best block of text is one teaser among many, or a footer
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
