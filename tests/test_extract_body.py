@@ -97,3 +97,24 @@ def test_a_short_line_printed_twice_in_a_row_is_kept_once():
     line = "Lực lượng chức năng phong tỏa hiện trường vụ cháy."
     body = f"<p>{TEXT[0]}</p><div class='player'><p>{line}</p><p>{line}</p></div><p>{TEXT[1]}</p>"
     assert extract(page(body), URL).paragraphs == [TEXT[0], line, TEXT[1]]
+
+
+def test_linked_points_of_a_list_written_as_text_are_kept():
+    points = (
+        "<ul><li><a href='https://blog.example/year-in-review'>Here is our year in review!</a>"
+        f"</li><li>{TEXT[0]}</li><li>{TEXT[1]}</li></ul>"
+    )
+    menu = "<ul><li><a href='/a'>Thời sự</a></li><li><a href='/b'>Thế giới</a></li></ul>"
+    article = extract(page(f"<p>{TEXT[2]}</p>{points}{menu}"), URL)
+    assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
+
+
+def test_the_caption_of_a_lead_picture_is_no_lead():
+    picture = (
+        "<div class='lead-asset'><figure><img src='/a.jpg'><figcaption>Toàn cảnh hội nghị sơ "
+        "kết hai năm cải cách hành chính tại thành phố.</figcaption></figure></div>"
+    )
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    article = extract(page(paragraphs, picture), URL)
+    assert article.lead is None
+    assert article.paragraphs == TEXT

@@ -168,3 +168,20 @@ def test_blog_posts_in_a_box_named_widget_are_the_text_not_chrome():
     ).encode()
     result = extract(page, "https://blog.example/2012/08/a-curious-night.html")
     assert result.paragraphs == [_english(n) for n in range(1, 6)]
+
+
+def test_a_post_typed_as_lines_in_one_block_outweighs_a_short_description():
+    description = (
+        "<p class='description'>Notes on health, records, standards, privacy, policy, networks, "
+        "budgets, people, hospitals, clinics, doctors, nurses, laws, rules, payers, vendors, "
+        "devices, clouds, data, exchanges, and whatever else, by a CIO.</p>"
+    )
+    post = " ".join(_english(n).replace(",", "") for n in range(1, 7))
+    page = (
+        "<html><head><title>Life as a CIO</title></head><body>"
+        f"<div class='blurb'>{description}</div>"
+        f"<div class='post'><h3>The October meeting</h3><div class='post-text'>{post}</div></div>"
+        "</body></html>"
+    ).encode()
+    result = extract(page, "https://blog.example/2012/10/the-october-meeting.html")
+    assert result.body is not None and "Paragraph 6" in result.body

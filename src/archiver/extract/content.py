@@ -339,6 +339,7 @@ def body_blocks(
     extra_end = tuple(m.lower() for m in end_markers)
     kept: list[Block] = []
     after_link = False
+    prose_lists: dict[int, bool] = {}
     for block in blocks:
         text = block.text
         lowered = text.lower()
@@ -355,7 +356,12 @@ def body_blocks(
             and (similarity(text, title) > 0.95)
         ):
             continue
-        if block.link_density > 0.6 and len(text) < 300 and not _data_cell(block.node):
+        if (
+            block.link_density > 0.6
+            and len(text) < 300
+            and not _data_cell(block.node)
+            and not _in_prose_list(block.node, prose_lists)
+        ):
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
@@ -368,6 +374,27 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+#: A list whose text is at most this share links is prose, its linked items included.
+_PROSE_LIST_LINKS = 0.4
+
+
+def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
+    """True when ``node`` is an item of a list written as text (notes, highlights): a linked
+    item there is one of its points; a list of links only is a menu or a box of teasers.
+    ``seen`` caches the verdict per list."""
+    if node.tag != "li":
+        return False
+    items = node.parent
+    if items is None or items.tag not in ("ul", "ol"):
+        return False
+    verdict = seen.get(items.mem_id)
+    if verdict is None:
+        chars = len(items.text(deep=True).strip())
+        verdict = chars > 0 and link_chars(items) <= _PROSE_LIST_LINKS * chars
+        seen[items.mem_id] = verdict
+    return verdict
 
 
 def _data_cell(node: LexborNode) -> bool:
@@ -419,6 +446,8 @@ def find_lead(
         text = lead_text(node)
         if not 30 <= len(text) <= 1500:
             continue
+        if _is_picture(node, text):
+            continue  # "lead-asset", "lead-image": the lead picture and its caption
         if description and similarity(text, description) < 0.3 and len(text) < 60:
             continue
         if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
@@ -427,6 +456,12 @@ def find_lead(
     if anchor is not None and description:
         return _summary_after(anchor, description, skip_ids)
     return None, None
+
+
+def _is_picture(node: LexborNode, text: str) -> bool:
+    """True when ``node``'s text is the caption of a picture it holds."""
+    caption = node.css_first("figcaption, [itemprop=caption]")
+    return caption is not None and len(text_of(caption)) >= 0.8 * len(text)
 
 
 #: How many elements after the headline (or after the box holding it) may come before the
