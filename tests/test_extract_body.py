@@ -104,7 +104,10 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
         "<ul><li><a href='https://blog.example/year-in-review'>Here is our year in review!</a>"
         f"</li><li>{TEXT[0]}</li><li>{TEXT[1]}</li></ul>"
     )
-    menu = "<ul><li><a href='/a'>Thời sự</a></li><li><a href='/b'>Thế giới</a></li></ul>"
+    menu = (  # (the indentation between a menu's items is no text)
+        "<ul>\n\t\t<li>\n\t\t\t<a href='/a'>Thời sự</a>\n\t\t</li>\n\t\t<li>\n\t\t\t"
+        "<a href='/b'>Thế giới</a>\n\t\t</li>\n\t</ul>"
+    )
     article = extract(page(f"<p>{TEXT[2]}</p>{points}{menu}"), URL)
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 

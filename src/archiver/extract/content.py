@@ -391,10 +391,16 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
         return False
     verdict = seen.get(items.mem_id)
     if verdict is None:
-        chars = len(items.text(deep=True).strip())
-        verdict = chars > 0 and link_chars(items) <= _PROSE_LIST_LINKS * chars
+        # (Counted without white space: the indentation between a menu's items is no text.)
+        chars = _visible(items)
+        linked = sum(_visible(link) for link in items.css("a"))
+        verdict = chars > 0 and linked <= _PROSE_LIST_LINKS * chars
         seen[items.mem_id] = verdict
     return verdict
+
+
+def _visible(node: LexborNode) -> int:
+    return sum(len(word) for word in node.text(deep=True).split())
 
 
 def _data_cell(node: LexborNode) -> bool:
