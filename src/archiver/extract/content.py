@@ -22,7 +22,7 @@ from archiver.extract.dom import (
     render_blocks,
     text_of,
 )
-from archiver.extract.headline import _key, similarity
+from archiver.extract.headline import similarity, title_key
 
 #: Inside a body, these elements are never article text (class names are judged in ``roles``).
 NOISE_SELECTOR = (
@@ -523,7 +523,7 @@ def repeats(paragraph: str, lead: str) -> bool:
     prefix, or with different punctuation or spacing)."""
     if paragraph == lead or lead.startswith(paragraph):
         return True
-    a, b = _key(paragraph), _key(lead)
+    a, b = title_key(paragraph), title_key(lead)
     if not a or not b:
         return False
     if a == b:
