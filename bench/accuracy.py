@@ -217,7 +217,7 @@ def archiver_extractor(*, profiles: bool = True) -> Extractor:
 
 
 def _decoded(html: bytes) -> str:
-    from archiver.encoding import decode_html
+    from archiver.extract.encoding import decode_html
 
     # Every extractor gets the same correctly decoded text: charset handling is not scored.
     return decode_html(html, None).text
