@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.extract.encoding import decode_as, decode_html
 from archiver.extract.dom import UNREAD_TAGS, parse, prepare
+from archiver.extract.encoding import decode_as, decode_html
 from archiver.extract.metadata import Metadata, read_metadata
 from archiver.extract.vnfonts import convert_legacy_text
 
