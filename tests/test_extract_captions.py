@@ -85,3 +85,13 @@ def test_in_a_photo_story_the_captions_of_zoomable_photos_are_the_text():
     article = extract(page(figures), URL)
     assert len(article.captions) == 4
     assert article.paragraphs == list(article.captions)
+
+
+def test_a_question_after_a_picture_is_text_not_its_caption():
+    html = page(
+        f"{PARAGRAPHS}<p><a href='/a.jpg'><img src=a.jpg></a></p>"
+        f"<p>Chúng ta có thể làm gì?</p><p>Một dòng ngắn.</p>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert "Chúng ta có thể làm gì?" in article.paragraphs
+    assert article.captions == ()

@@ -40,6 +40,7 @@ _PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
 _MAX_LINE = 300  # a caption typed as a paragraph
 _MAX_TABLE_TEXT = 400
+_NOT_CAPTION_ENDS = ("?", ":", "?”", '?"')
 _VIDEO = re.compile(r"(?:^|[\s.(])video\s*:", re.IGNORECASE)
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _ITALIC = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
@@ -161,7 +162,11 @@ def _caption_text(node: LexborNode) -> str | None:
     previous = _previous_element(node)
     if previous is None or previous.css_first("img") is None or text_of(previous):
         return None
-    return text if _styled_as_caption(node, text) or len(text) <= 120 else None
+    if _styled_as_caption(node, text):
+        return text
+    # Unstyled, a short line is a caption unless it asks or introduces ("Should we care?",
+    # "Three quick thoughts:"): the text going on after the picture.
+    return text if len(text) <= 120 and not text.endswith(_NOT_CAPTION_ENDS) else None
 
 
 def _holds(node: LexborNode, selector: str) -> bool:
