@@ -19,7 +19,6 @@ from archiver.demo import HOSTS, NEWS, PORTAL, build_site, demo_articles, site_p
 from archiver.demo.news import FEED, FLAKY, NEWS_SITEMAP_SIZE, SHARED, SITEMAP, news_date
 from archiver.demo.portal import ARCHIVE_START, REDIRECTED, archive_url, portal_date, view_text
 from archiver.discover import (
-    RobotsPolicy,
     date_archive_urls,
     earlier_articles_box,
     extract_links,
@@ -27,6 +26,7 @@ from archiver.discover import (
     parse_feed,
     parse_sitemap,
 )
+from archiver.fetch.robots import RobotsPolicy
 from archiver.replay import ReplaySite, ReplayTransport
 from archiver.sites import registry
 from archiver.text import tone_key

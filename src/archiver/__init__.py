@@ -9,8 +9,6 @@ links) → ``fetch`` (polite HTTP) → ``extract`` (page → :class:`Article`) �
 ``store`` (the SQLite archive); ``cli`` is a thin layer on top.
 """
 
-__version__ = "0.1.0"
-
 from archiver.article import FIELDS, Article
 from archiver.dates import ParsedDate, parse_date, parse_iso
 from archiver.errors import (
@@ -20,18 +18,22 @@ from archiver.errors import (
     ExtractError,
     FetchError,
     InputError,
+    NotFoundError,
     ProfileError,
     QueryError,
     SchemaTooNewError,
     StoreError,
 )
 from archiver.extract import EXTRACTOR_VERSION, extract
+from archiver.store import Archive
 from archiver.text import fold
 from archiver.urls import normalize_url
+from archiver.version import __version__
 
 __all__ = [
     "EXTRACTOR_VERSION",
     "FIELDS",
+    "Archive",
     "ArchiverError",
     "Article",
     "ConfigError",
@@ -39,6 +41,7 @@ __all__ = [
     "ExtractError",
     "FetchError",
     "InputError",
+    "NotFoundError",
     "ParsedDate",
     "ProfileError",
     "QueryError",

@@ -30,10 +30,10 @@ from archiver.crawl.report import Reporter, Stats, backlog_line, stop_line
 from archiver.crawl.seeds import seed_urls
 from archiver.crawl.turns import Turns, now
 from archiver.crawl.workers import start_workers, stop_workers
+from archiver.dates.stored import now_iso
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.robots import robots_url
 from archiver.store.frontier import Claimed, NewURL
-from archiver.store.times import now_iso
 
 #: Claimed URLs kept in memory per host; more stay in the frontier table.
 QUEUE_WINDOW = 32

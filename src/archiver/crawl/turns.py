@@ -21,12 +21,11 @@ from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import Reporter, Stats
 from archiver.dates import VN_TZ, parse_iso
-from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
+from archiver.dates.stored import iso
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
-from archiver.fetch.robots import RobotsCache, robots_url
+from archiver.fetch.robots import UNREACHABLE_RETRY_SECONDS, RobotsCache, robots_url
 from archiver.store.frontier import OUTSIDE_PERIOD, Claimed, NewURL
-from archiver.store.times import iso
 from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).

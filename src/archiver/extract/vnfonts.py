@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from archiver.text import _TONES
+from archiver.text import TONE_MARKS as _TONES
 
 __all__ = [
     "LEGACY_ENCODINGS",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from archiver.dates.stored import now_iso
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
     fts_delete,
@@ -23,7 +24,6 @@ from archiver.store.indexes import (
 )
 from archiver.store.prepare import ArticleRecord, Prepared
 from archiver.store.records import Outcome, SaveResult
-from archiver.store.times import now_iso
 
 __all__ = ["ARTICLE_COLUMNS", "Writer"]
 

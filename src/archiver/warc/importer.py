@@ -186,7 +186,7 @@ class _Import:
         if not entry.payload:
             self.summary.skipped["empty"] += 1
             return
-        from archiver.crawl.analyze import content_kind
+        from archiver.fetch.result import content_kind
 
         if content_kind(entry.http("content-type"), entry.payload, "page") != "html":
             self.summary.skipped["not html"] += 1
@@ -224,7 +224,7 @@ class _Import:
                 return None
         # An original imported or crawled before: its body is already in the archive.
         url = entry.warc("WARC-Refers-To-Target-URI") or entry.target_uri
-        for stored, sha256 in stored_bodies(self.archive, url.strip("<>")):
+        for stored, sha256 in stored_bodies(self.archive.database, url.strip("<>")):
             try:
                 found = read_entry(stored, load=False)
             except InputError:

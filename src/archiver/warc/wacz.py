@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver import __version__
 from archiver.atomic import replacing
 from archiver.errors import InputError
+from archiver.version import __version__
 from archiver.warc.reader import warc_files
 from archiver.warc.writer import index_lines
 

@@ -1,10 +1,11 @@
-"""robots.txt policies: parsing quirks and what each kind of fetch outcome allows."""
+"""robots.txt policies (archiver.fetch.robots): parsing quirks and what each fetch outcome allows,
+as the module's one table says."""
 
 from __future__ import annotations
 
 import pytest
 
-from archiver.discover.robots import MAX_ROBOTS_BYTES, RobotsPolicy
+from archiver.fetch.robots import MAX_ROBOTS_BYTES, RobotsPolicy
 
 URL = "http://tamky.gov.vn/robots.txt"
 UA = "archiver/0.1 (+https://example.org/archiver)"
@@ -89,8 +90,8 @@ def test_client_errors_mean_everything_is_allowed(status: int) -> None:
     assert rules.retry_after is None
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, None])
-def test_server_errors_mean_nothing_is_allowed_until_a_retry(status: int | None) -> None:
+@pytest.mark.parametrize("status", [429, 500, 502, 503, None])
+def test_server_errors_and_429_mean_nothing_is_allowed_until_a_retry(status: int | None) -> None:
     rules = RobotsPolicy.from_response(status, b"", URL, retry_after=30.0)
     assert rules.unreachable
     assert rules.retry_after == 30.0

@@ -1,0 +1,102 @@
+"""The tree's shape holds: layers only import downwards (import-linter's contracts in
+pyproject.toml), and no module imports another module's private names."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "archiver"
+
+#: Private names imported across modules in files another branch is rewriting (issue 12's
+#: extraction pipeline); remove an entry when its import is gone.
+KNOWN = {
+    ("archiver.extract", "archiver.extract.headline._references"),
+    ("archiver.extract.content", "archiver.extract.headline._key"),
+}
+
+
+def test_the_layering_contracts_hold():
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(dotted: str) -> bool:
+    path = PACKAGE.parent.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_imports(source: str, importer: str, package: str) -> set[tuple[str, str]]:
+    """(importer, imported) for each private name, or private module of another package, that
+    module ``importer`` (of ``package``) imports in ``source``. A package may import its own
+    private modules (``_fasturl``)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            targets = [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            if not target.startswith("archiver."):
+                continue
+            parts = target.split(".")
+            for index, part in enumerate(parts):
+                if not _private(part):
+                    continue
+                owner = ".".join(parts[:index])
+                own_private_module = owner == package and _is_module(".".join(parts[: index + 1]))
+                if not own_private_module:
+                    found.add((importer, target))
+    return found
+
+
+def test_no_module_imports_a_private_name_of_another():
+    found = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        importer = _module_name(path)
+        package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
+        found |= private_imports(path.read_text(encoding="utf-8"), importer, package)
+    assert found - KNOWN == set()
+
+
+def test_the_private_import_check_sees_names_and_foreign_private_modules():
+    source = (
+        "from archiver.text import _FOLD\n"
+        "from archiver.discover._xmltext import GZIP_MAGIC\n"
+        "from archiver.discover import _fasturl\n"
+        "from archiver.crawl import _private_helper\n"
+        "from archiver.text import fold\n"
+    )
+    found = private_imports(source, "archiver.crawl.analyze", "archiver.crawl")
+    assert found == {
+        ("archiver.crawl.analyze", "archiver.text._FOLD"),
+        ("archiver.crawl.analyze", "archiver.discover._xmltext.GZIP_MAGIC"),
+        ("archiver.crawl.analyze", "archiver.discover._fasturl"),
+        ("archiver.crawl.analyze", "archiver.crawl._private_helper"),
+    }
+    assert private_imports(source, "archiver.discover.feeds", "archiver.discover") == {
+        ("archiver.discover.feeds", "archiver.text._FOLD"),
+        ("archiver.discover.feeds", "archiver.crawl._private_helper"),
+    }
