@@ -121,3 +121,30 @@ def test_the_caption_of_a_lead_picture_is_no_lead():
     article = extract(page(paragraphs, picture), URL)
     assert article.lead is None
     assert article.paragraphs == TEXT
+
+
+def _table_page(cell: str) -> bytes:
+    # An old table layout with no title in its head: the headline is a plain box above.
+    return (
+        "<html><body><table><tr><td><div class='sh'>Thành phố khởi công cầu mới</div></td></tr>"
+        f"<tr><td>{cell}</td></tr></table></body></html>"
+    ).encode()
+
+
+def test_a_bold_sentence_opening_the_text_is_its_lead_not_the_headline():
+    paragraphs = "".join(f"<p>{t}" for t in TEXT)
+    article = extract(_table_page(f"<b>{LEAD}</b>{paragraphs}"), URL)
+    assert article.title != LEAD
+    assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_bold_lead_right_before_the_body_element_is_the_lead():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    html = (
+        "<html><head><title>Hội nghị sơ kết cải cách hành chính</title></head><body>"
+        "<h1>Hội nghị sơ kết cải cách hành chính</h1><p class='date'>04/07/2018 15:34</p>"
+        f"<span><strong>{LEAD}</strong> <div class='feed'>{paragraphs}</div></span></body></html>"
+    ).encode()
+    article = extract(html, URL)
+    assert article.lead == LEAD
+    assert article.paragraphs == [LEAD, *TEXT]

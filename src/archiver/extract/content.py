@@ -470,6 +470,23 @@ def _is_picture(node: LexborNode, text: str) -> bool:
     return caption is not None and len(text_of(caption)) >= 0.8 * len(text)
 
 
+#: A bold line set just before the body element is its lead when it is this long.
+_BOLD_LEAD = (60, 600)
+
+
+def bold_lead_before(container: LexborNode, skip_ids: set[int]) -> LexborNode | None:
+    """A lead set in bold right before the body's element, with nothing between them
+    (``<strong>At its annual press conference ...</strong> <div class="NewsFeed">``)."""
+    previous = container.prev
+    while previous is not None and previous.tag in ("-text", "_text", "-comment", "_comment"):
+        if previous.tag in ("-text", "_text") and (previous.text_content or "").strip():
+            return None
+        previous = previous.prev
+    if previous is None or previous.tag not in ("strong", "b") or in_any(previous, skip_ids):
+        return None
+    return previous if _BOLD_LEAD[0] <= len(text_of(previous)) <= _BOLD_LEAD[1] else None
+
+
 #: How many elements after the headline (or after the box holding it) may come before the
 #: summary.
 _SUMMARY_REACH = 4

@@ -90,6 +90,9 @@ def title_references(meta: Metadata, names: list[str]) -> list[str]:
 
 
 _HEADING_LIKE = "h2, h3, h4, h5, b, strong, font[size], big"
+#: Without a metadata title to compare with, a bold line of more words than this that ends
+#: with a full stop is a sentence.
+_SENTENCE_WORDS = 12
 
 
 def title_before(
@@ -131,6 +134,8 @@ def title_before(
             continue
         if refs and max(similarity(text, r) for r in refs) < 0.3:
             continue
+        if not refs and words > _SENTENCE_WORDS and text.endswith("."):
+            continue  # a bold sentence (the lead opening the text), not a headline
         best = (at, text, node)
     if best is None or in_any(best[2], skip_ids):
         return None

@@ -266,7 +266,7 @@ class Extraction(PeopleStages):
             node = first_match(self.tree, selectors)
             if node is not None:
                 return Lead(content.lead_text(node) or None, node)
-        return Lead(
+        found = Lead(
             *content.find_lead(
                 [*self.roles["lead"], *self.tree.css("[itemprop=description]")],
                 anchor=anchor,
@@ -275,6 +275,11 @@ class Extraction(PeopleStages):
                 description=self.meta.description,
             )
         )
+        if found.node is None and container is not None and not selectors:
+            node = content.bold_lead_before(container, self.chrome_ids)
+            if node is not None:
+                return Lead(content.lead_text(node), node)
+        return found
 
     def byline(self, element: BodyElement) -> Byline:
         return Byline(*self._byline(element.node, element.source))
