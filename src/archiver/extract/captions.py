@@ -2,8 +2,9 @@
 
 What counts as a caption, as real pages mark them:
 
-- ``<figcaption>``, and elements whose class says so (``PhotoCMS_Caption``,
-  ``desc_cation``, ``ck_legend``, ``image_desc``, ``avatar-desc``, ``wp-caption-text``);
+- ``<figcaption>``, and elements whose class or id says so (``PhotoCMS_Caption``,
+  ``desc_cation``, ``ck_legend``, ``image_desc``, ``avatar-desc``, ``wp-caption-text``,
+  ``galleryCaption001``);
 - image tables, the layout of older CMSs: a small table holding a picture and a line or
   two of text;
 - the short line a portal's editor types right after a picture, set in italics or
@@ -32,7 +33,9 @@ _CAPTION_CLASS = re.compile(
     re.IGNORECASE,
 )
 #: What lexbor selects for the class test above (a superset: "desc" also finds sapos).
-CLASS_SELECTOR = "figcaption, [class*=caption i], [class*=legend i], [class*=desc i]"
+CLASS_SELECTOR = (
+    "figcaption, [class*=caption i], [class*=legend i], [class*=desc i], [id*=caption i]"
+)
 #: Small tables that may hold a picture with its caption (older CMSs).
 _LAYOUT_SELECTOR = "table:has(img)"
 #: What may hold a picture in the body: its paragraph, box or cell (links and spans aside).
@@ -175,8 +178,10 @@ def _holds(node: LexborNode, selector: str) -> bool:
 
 
 def _has_caption_class(node: LexborNode) -> bool:
-    label = node.attributes.get("class")
-    return bool(label) and _CAPTION_CLASS.search(label) is not None
+    """The class (or the id: ``<cite id="galleryCaption001">``) names a caption."""
+    attributes = node.attributes
+    label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return _CAPTION_CLASS.search(label) is not None
 
 
 def _holds_prose(node: LexborNode) -> bool:
