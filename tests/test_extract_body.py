@@ -148,3 +148,14 @@ def test_a_bold_lead_right_before_the_body_element_is_the_lead():
     article = extract(html, URL)
     assert article.lead == LEAD
     assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_list_of_links_named_summary_is_no_lead():
+    summary = (
+        "<ul class='summary-list'><li><a href='/a'>Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi "
+        "lượng</a></li><li><a href='/b'>Ngân hàng giảm lãi suất cho vay mua nhà</a></li></ul>"
+    )
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    article = extract(page(paragraphs, summary), URL)
+    assert article.lead is None
+    assert article.paragraphs == TEXT

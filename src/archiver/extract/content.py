@@ -454,6 +454,8 @@ def find_lead(
         text = lead_text(node)
         if not 30 <= len(text) <= 1500:
             continue
+        if node.tag in ("ul", "ol") or link_chars(node) > 0.5 * len(text):
+            continue  # a list of links to other articles ("summary-list"), not a sapo
         if _is_picture(node, text):
             continue  # "lead-asset", "lead-image": the lead picture and its caption
         if description and similarity(text, description) < 0.3 and len(text) < 60:
