@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 URL = "https://tin.example.vn/bai-viet-12345.html"
@@ -112,17 +114,6 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 
 
-def test_the_caption_of_a_lead_picture_is_no_lead():
-    picture = (
-        "<div class='lead-asset'><figure><img src='/a.jpg'><figcaption>Toàn cảnh hội nghị sơ "
-        "kết hai năm cải cách hành chính tại thành phố.</figcaption></figure></div>"
-    )
-    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
-    article = extract(page(paragraphs, picture), URL)
-    assert article.lead is None
-    assert article.paragraphs == TEXT
-
-
 def _table_page(cell: str) -> bytes:
     # An old table layout with no title in its head: the headline is a plain box above.
     return (
@@ -150,12 +141,20 @@ def test_a_bold_lead_right_before_the_body_element_is_the_lead():
     assert article.paragraphs == [LEAD, *TEXT]
 
 
-def test_a_list_of_links_named_summary_is_no_lead():
-    summary = (
+@pytest.mark.parametrize(
+    "box",
+    [
+        # the lead picture and its caption
+        "<div class='lead-asset'><figure><img src='/a.jpg'><figcaption>Toàn cảnh hội nghị sơ "
+        "kết hai năm cải cách hành chính tại thành phố.</figcaption></figure></div>",
+        # a list of links to other articles
         "<ul class='summary-list'><li><a href='/a'>Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi "
-        "lượng</a></li><li><a href='/b'>Ngân hàng giảm lãi suất cho vay mua nhà</a></li></ul>"
-    )
+        "lượng</a></li><li><a href='/b'>Ngân hàng giảm lãi suất cho vay mua nhà</a></li></ul>",
+    ],
+    ids=["picture", "links"],
+)
+def test_a_box_named_like_a_lead_that_holds_no_sapo_is_no_lead(box: str):
     paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
-    article = extract(page(paragraphs, summary), URL)
+    article = extract(page(paragraphs, box), URL)
     assert article.lead is None
     assert article.paragraphs == TEXT
