@@ -4,8 +4,10 @@ pyproject.toml), and no module imports another module's private names."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,3 +102,29 @@ def test_the_private_import_check_sees_names_and_foreign_private_modules():
         ("archiver.discover.feeds", "archiver.text._FOLD"),
         ("archiver.discover.feeds", "archiver.crawl._private_helper"),
     }
+
+
+def _layers() -> list[list[str]]:
+    """The layers of the contract, top first, each a list of package names (``crawl``)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [
+        c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"
+    ]
+    return [
+        [name.strip().removeprefix("archiver.") for name in re.split(r"[|:]", layer)]
+        for layer in contract["layers"]
+    ]
+
+
+def test_the_package_docstring_and_the_readme_tell_the_contracts_story():
+    import archiver
+
+    chain = " → ".join("/".join(f"``{name}``" for name in layer) for layer in _layers())
+    assert chain in " ".join(archiver.__doc__.split())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    development = readme.split("## Development\n", 1)[1]
+    rows = [line for line in development.splitlines() if line.startswith("| ") and "`" in line]
+    in_table = [re.findall(r"`archiver\.(\w+)`", row.split("|")[2]) for row in rows]
+    assert in_table == _layers()
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert packages <= {name for layer in _layers() for name in layer}, "a package in no layer"

@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -31,8 +31,9 @@ from archiver.replay import ReplaySite, ReplayTransport
 from archiver.sites import registry
 from archiver.text import tone_key
 from archiver.urls import host_of, normalize_url
+from conftest import DEMO_DAY
 
-TODAY = date(2026, 11, 26)
+TODAY = DEMO_DAY
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "pages" / "tamky" / "table-layout.json"
 ARTICLES = demo_articles()
 ARTICLE_URLS = {a.url for a in ARTICLES}
@@ -44,8 +45,8 @@ def pages() -> dict[str, bytes]:
 
 
 @pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(transport=ReplayTransport(build_site(TODAY))) as http:
+def client(demo_site: ReplaySite) -> Iterator[httpx.Client]:
+    with httpx.Client(transport=ReplayTransport(demo_site)) as http:
         yield http
 
 

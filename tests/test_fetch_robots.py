@@ -10,6 +10,7 @@ from archiver.fetch import Fetcher, RetryPolicy, RobotsCache, robots_url
 from archiver.replay import Entry, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
 from archiver.settings import Settings
+from conftest import FakeClock
 
 UA = "archiver/test (+https://example.org/bot)"
 ROBOTS = """User-agent: *
@@ -24,13 +25,6 @@ Sitemap: http://tamky.gov.vn/news-sitemap.xml
 """
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
 
 def robots_txt(text: str = ROBOTS, **spec: Any) -> R:
     return R(text=text, headers=(("Content-Type", "text/plain"),), **spec)
@@ -40,7 +34,7 @@ class Harness:
     def __init__(self, *entries: Entry, **settings: Any) -> None:
         self.site = ReplaySite(entries=entries)
         self.settings = Settings(**{"retry_backoff": 0, "retries": 2, **settings})
-        self.clock = Clock()
+        self.clock = FakeClock(0.0)
 
     def run(self, body: Any) -> Any:
         async def noop(seconds: float) -> None:

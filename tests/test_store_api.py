@@ -24,12 +24,6 @@ from store_support import OTHER_STORY, T0, article, exchange, page
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "dantri"
 
 
-@pytest.fixture
-def archive():
-    with Archive.memory() as memory:
-        yield memory
-
-
 def test_an_archive_in_memory_needs_no_file_and_is_empty(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with Archive(":memory:") as archive:

@@ -3,10 +3,17 @@
     >>> import archiver
     >>> article = archiver.extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
     >>> article.title, article.published_at, article.author
+    >>> with archiver.Archive("archive.db") as archive:
+    ...     archive.add(article, html=html_bytes)
+    ...     recent = list(archive.articles(since="2024-03"))
 
-The pipeline, one package per stage: ``discover`` (robots.txt, sitemaps, feeds,
-links) → ``fetch`` (polite HTTP) → ``extract`` (page → :class:`Article`) →
-``store`` (the SQLite archive); ``cli`` is a thin layer on top.
+A page goes through the pipeline ``discover`` (sitemaps, feeds, links) → ``fetch``
+(polite HTTP, robots.txt) → ``extract`` (page → :class:`Article`) → ``store`` (the
+archive); ``crawl`` drives it, ``warc``, ``replay`` and ``demo`` sit beside the crawl,
+and ``cli`` is a thin layer on top. The packages are layers in that order: each imports
+only those below it (``cli`` → ``crawl`` → ``warc``/``replay``/``demo`` → ``store`` →
+``fetch`` → ``extract`` → ``discover``/``sites`` → ``text``/``urls``/``dates``), a
+contract the tests check. Everything public is named in ``__all__`` below.
 """
 
 from archiver.article import FIELDS, Article

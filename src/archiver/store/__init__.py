@@ -15,7 +15,7 @@ import os
 
 from archiver.store.archive import DEFAULT_PATH, Archive
 from archiver.store.database import MEMORY, Database
-from archiver.store.records import (
+from archiver.store.results import (
     Outcome,
     ReparseSummary,
     RunInfo,

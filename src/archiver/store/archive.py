@@ -22,7 +22,7 @@ from archiver.store import search as _search
 from archiver.store import stats as _stats
 from archiver.store.database import MEMORY, Database, open_database
 from archiver.store.prepare import Prepared
-from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
+from archiver.store.results import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
 from archiver.store.rows import decompress
 from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer

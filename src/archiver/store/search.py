@@ -25,7 +25,7 @@ from archiver.dates.stored import period_clauses
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
 from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
-from archiver.store.records import SearchHit
+from archiver.store.results import SearchHit
 from archiver.store.schema import FTS_TABLE
 
 __all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]

@@ -23,7 +23,7 @@ from archiver.store.indexes import (
     unindex_signature,
 )
 from archiver.store.prepare import ArticleRecord, Prepared
-from archiver.store.records import Outcome, SaveResult
+from archiver.store.results import Outcome, SaveResult
 
 __all__ = ["ARTICLE_COLUMNS", "Writer"]
 
