@@ -10,10 +10,10 @@ The steps are read in order in ``pipeline``, each in its own module: decode (``e
 with the TCVN3 and VNI font encodings of old pages in ``vnfonts``), cut what no reader
 sees, parse, read metadata and clean (``page``, ``dom``, ``metadata``, ``chrome``,
 ``roles``); what kind of page it is (``pagekind``); title (``headline``); dates
-(``timestamps``); the body's element (``container``, without a profile), its text, lead,
-captions and credited source (``content``, ``body``, ``captions``); author, source and view
-count (``people``, ``byline``, ``outlets``). ``probe`` checks a site profile against a
-page. A site profile (``archiver.sites``) points each step at the right element; without
+(``timestamps``); the lead (``lead``); the body's element (``container``, without a
+profile), its text, captions and credited source (``content``, ``body``, ``captions``);
+author, source and view count (``people``, ``byline``, ``outlets``). ``probe`` checks a site
+profile against a page. A site profile (``archiver.sites``) points each step at the right element; without
 one, or when its selectors no longer match, the generic heuristics run and a warning
 says so.
 """

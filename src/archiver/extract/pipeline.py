@@ -3,7 +3,7 @@
 :meth:`Extraction.run` reads in order: the URL may say the page is no article; the
 headline (``headline``); the element holding the body (a profile's selector or
 ``container``); a headline found before the body when none matched the metadata; the
-dates (``timestamps``); the lead, byline and view count (``content``, ``people``); the
+dates (``timestamps``); the lead (``lead``), byline and view count (``people``); the
 text (``body``: paragraphs, captions, credited source; a listing or a table of data
 recognised); the byline closing the text; the body with the lead once; the
 :class:`~archiver.article.Article`. A site profile points each step at the right element;
@@ -27,6 +27,7 @@ from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
 from archiver.extract.dom import Block, first_match, region_of
 from archiver.extract.headline import find_title, title_before, title_references
+from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
 from archiver.extract.metadata import Metadata
 from archiver.extract.page import Page, load_page
 from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
@@ -265,9 +266,9 @@ class Extraction(PeopleStages):
         if selectors:
             node = first_match(self.tree, selectors)
             if node is not None:
-                return Lead(content.lead_text(node) or None, node)
+                return Lead(lead_text(node) or None, node)
         found = Lead(
-            *content.find_lead(
+            *find_lead(
                 [*self.roles["lead"], *self.tree.css("[itemprop=description]")],
                 anchor=anchor,
                 container=container,
@@ -276,9 +277,9 @@ class Extraction(PeopleStages):
             )
         )
         if found.node is None and container is not None and not selectors:
-            node = content.bold_lead_before(container, self.chrome_ids)
+            node = bold_lead_before(container, self.chrome_ids)
             if node is not None:
-                return Lead(content.lead_text(node), node)
+                return Lead(lead_text(node), node)
         return found
 
     def byline(self, element: BodyElement) -> Byline:
@@ -360,9 +361,7 @@ class Extraction(PeopleStages):
         paragraphs = [b.text for b in blocks]
         if sapo:
             # The sapo printed again as the body's first paragraph (portals, old layouts).
-            paragraphs = [
-                p for i, p in enumerate(paragraphs) if not (i < 3 and content.repeats(p, sapo))
-            ]
+            paragraphs = [p for i, p in enumerate(paragraphs) if not (i < 3 and repeats(p, sapo))]
         if sapo is None and len(blocks) > 1 and blocks[0].bold and len(blocks[0].text) >= 60:
             # Portals set the sapo as the first, bold paragraph: it is the lead, once.
             first = paragraphs[0] if paragraphs else None
