@@ -13,9 +13,9 @@ sees, parse, read metadata and clean (``page``, ``dom``, ``metadata``, ``chrome`
 (``timestamps``); the lead (``lead``); the body's element (``container``, without a
 profile), its text, captions and credited source (``content``, ``body``, ``captions``);
 author, source and view count (``people``, ``byline``, ``outlets``). ``probe`` checks a site
-profile against a page. A site profile (``archiver.sites``) points each step at the right element; without
-one, or when its selectors no longer match, the generic heuristics run and a warning
-says so.
+profile against a page. A site profile (``archiver.sites``) points each step at the right
+element; without one, or when its selectors no longer match, the generic heuristics run
+and a warning says so.
 """
 
 from __future__ import annotations
