@@ -32,7 +32,6 @@ from archiver.errors import (
     StoreError,
 )
 from archiver.extract import EXTRACTOR_VERSION, extract
-from archiver.store import Archive
 from archiver.text import fold
 from archiver.urls import normalize_url
 from archiver.version import __version__
@@ -61,3 +60,17 @@ __all__ = [
     "parse_date",
     "parse_iso",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The archive is imported on first use: extraction alone (``archiver.extract``) does
+    # not load the store, nor through it the HTTP stack (a quarter of a second).
+    if name == "Archive":
+        from archiver.store import Archive
+
+        return Archive
+    raise AttributeError(f"module 'archiver' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "Archive"})
