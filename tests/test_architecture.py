@@ -13,12 +13,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "archiver"
 
-#: Private names imported across modules in files another branch is rewriting (issue 12's
-#: extraction pipeline); remove an entry when its import is gone.
-KNOWN = {
-    ("archiver.extract", "archiver.extract.headline._references"),
-    ("archiver.extract.content", "archiver.extract.headline._key"),
-}
 
 
 def test_the_layering_contracts_hold():
@@ -80,7 +74,7 @@ def test_no_module_imports_a_private_name_of_another():
         importer = _module_name(path)
         package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
         found |= private_imports(path.read_text(encoding="utf-8"), importer, package)
-    assert found - KNOWN == set()
+    assert found == set()
 
 
 def test_the_private_import_check_sees_names_and_foreign_private_modules():
