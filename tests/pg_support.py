@@ -68,4 +68,22 @@ def server_or_skip() -> PostgresServer:
         pytest.skip(
             f"PostgreSQL not reachable at {url}; to run these tests set {ENV}=postgresql://…"
         )
+    _drop_leftovers(url)
     return PostgresServer(url)
+
+
+def _drop_leftovers(url: str) -> None:
+    """Drop the databases of earlier sessions whose process is gone (a killed run's)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'archiver_test_%'"
+            )
+        ]
+        for name in names:
+            pid = name.split("_")[2]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

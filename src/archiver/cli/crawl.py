@@ -176,13 +176,23 @@ def crawl(
     if status == "interrupted":
         sys.exit(130)
     # A budget that ran out before the first page is not a site that cannot be fetched,
-    # nor is a fleet's crawler that found its work done by the others.
+    # nor is a fleet's crawler whose good pages the others happened to take.
     from archiver.store import default_path, is_postgres
 
-    shared = is_postgres(db or plan.db or default_path())
-    if stats.pages_ok == 0 and (stats.errors or not (stats.stopped_by or shared)):
+    target = db or plan.db or default_path()
+    failed = stats.pages_ok == 0 and bool(stats.errors or not stats.stopped_by)
+    if failed and (not is_postgres(target) or not _fleet_fetched(target)):
         click.echo("archiver: no page could be fetched; see the errors above", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _fleet_fetched(target: str) -> bool:
+    """Whether a shared archive holds a successful fetch (some crawler of the fleet's)."""
+    from archiver.store import Archive
+
+    with Archive(target, readonly=True) as archive:
+        totals = archive.stats().totals
+    return totals["fetches"] > totals["failed_fetches"]
 
 
 def seed_names(sites: tuple[str, ...], url_files: tuple[IO[str], ...]) -> list[str]:
