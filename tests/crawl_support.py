@@ -417,8 +417,13 @@ def wait_for(condition, timeout: float = 60.0, what: str = "the condition") -> N
         time.sleep(0.05)
 
 
-def count(db: Path, sql: str, *params: object) -> int:
+def count(db: Path | str, sql: str, *params: object) -> int:
     """One number from an archive being written by another process (0 before it exists)."""
+    if str(db).startswith("postgresql://"):
+        try:
+            return rows(db, sql, *params)[0][0]
+        except Exception:  # no schema yet: the crawl has not created it
+            return 0
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
         try:
