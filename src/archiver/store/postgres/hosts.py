@@ -85,9 +85,7 @@ class HostSlots:
         with self.pool.connection() as raw:
             return PgConnection(raw, self.url).execute(sql, params).fetchone()
 
-    def acquire(
-        self, host: str, *, per_host: int, delay: float
-    ) -> tuple[int | None, SlotState]:
+    def acquire(self, host: str, *, per_host: int, delay: float) -> tuple[int | None, SlotState]:
         """Lease a request slot of ``host`` if the fleet allows one now: (lease id, state).
 
         ``delay`` is this crawler's configured delay, the host's floor when it is new.
