@@ -310,8 +310,10 @@ class Crawl:
         ]
 
     def _next_ready_in(self) -> float:
-        finite = [w for w in self._queued_waits() if w != float("inf")]
-        return min(finite, default=FLUSH_SECONDS)
+        soonest = self.politeness.soonest(
+            h for h, q in self.queues.items() if q and not self._spent(h)
+        )
+        return FLUSH_SECONDS if soonest is None else soonest
 
     def _idle_wait(self) -> float | None:
         """How long to sleep with nothing in flight; None when the run is over.
@@ -427,6 +429,8 @@ class Crawl:
             return site
 
     def _spent(self, host: str) -> bool:
+        if not self.budget.per_site:
+            return False  # only the run's budget, checked apart
         site = self._site(host)
         return site is not None and self.budget.check(site) is not None
 

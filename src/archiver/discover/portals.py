@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -34,7 +35,9 @@ _MAX_CLIMB = 6
 _MAX_LABEL_CHARS = 40
 
 
+@lru_cache(maxsize=8192)
 def _folded(label: str) -> str:
+    """``label`` folded for comparison (cached: the short texts of a site's pages repeat)."""
     return fold(clean(label)).rstrip(" :").strip()
 
 
