@@ -136,7 +136,8 @@ def _location(exchange: Exchange) -> str | None:
 
 
 def _chain_key(url: httpx.URL) -> str:
-    return str(url.copy_with(fragment=None))
+    """The URL without its fragment (what ``url.copy_with(fragment=None)`` gives, unparsed)."""
+    return str(url).partition("#")[0]
 
 
 class Fetcher:
