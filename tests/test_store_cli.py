@@ -108,7 +108,7 @@ def test_reparse_uses_the_extractor_and_reports_what_changed(db, monkeypatch):
     def extract(html, url, *, headers=None, fetched_at=None):
         return Article(url=url, site="vnexpress", title="Tiêu đề mới", body=STORY, lead=STORY[:50])
 
-    monkeypatch.setattr(reparse_module, "_default_extract", lambda: (extract, "9.9"))
+    monkeypatch.setattr(reparse_module, "default_extract", extract)
     result = run("reparse", "--site", "vnexpress", "--db", db)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("re-extracted 1 pages: 1 updated; 0 failed")

@@ -12,7 +12,7 @@ ROBOTS = NewURL("https://tin.example/robots.txt", "tin.example", "tin", "robots"
 
 def test_claim_url_adds_an_unknown_url_and_takes_it(tmp_path):
     with Archive(tmp_path / "a.db") as archive:
-        claimed = Frontier(archive).claim_url(ROBOTS, NOW, run_id=None)
+        claimed = Frontier(archive.database).claim_url(ROBOTS, NOW, run_id=None)
         assert claimed is not None and claimed.url == ROBOTS.url and claimed.kind == "robots"
         state = archive.conn.execute("SELECT state FROM frontier WHERE url = ?", [ROBOTS.url])
         assert state.fetchone() == ("in_flight",)
@@ -20,7 +20,7 @@ def test_claim_url_adds_an_unknown_url_and_takes_it(tmp_path):
 
 def test_claim_url_takes_a_done_row_again_but_not_one_in_flight(tmp_path):
     with Archive(tmp_path / "a.db") as archive:
-        frontier = Frontier(archive)
+        frontier = Frontier(archive.database)
         assert frontier.claim_url(ROBOTS, NOW, run_id=None) is not None
         assert frontier.claim_url(ROBOTS, NOW, run_id=None) is None  # another turn has it
         with archive.transaction("test") as writer:
@@ -30,7 +30,7 @@ def test_claim_url_takes_a_done_row_again_but_not_one_in_flight(tmp_path):
 
 def test_claim_url_leaves_a_row_that_waits_for_later(tmp_path):
     with Archive(tmp_path / "a.db") as archive:
-        frontier = Frontier(archive)
+        frontier = Frontier(archive.database)
         frontier.claim_url(ROBOTS, NOW, run_id=None)
         with archive.transaction("test") as writer:
             writer.cur.execute("UPDATE frontier SET state = 'queued', next_fetch_at = ?", [LATER])

@@ -37,11 +37,12 @@ def test_a_pointer_saved_with_the_exchange_is_found_by_the_revisit_lookups(tmp_p
                            (fetched("http://a.vn/", b"y", minute=5), None)])
         import hashlib
 
-        found = same_payload_captures(archive, "http://a.vn/", "http://a.vn/",
+        db = archive.database
+        found = same_payload_captures(db, "http://a.vn/", "http://a.vn/",
                                       hashlib.sha256(b"x").hexdigest())
         assert [c.pointer for c in found] == [pointer]
-        assert latest_capture(archive, "http://a.vn/", "http://a.vn/").pointer == pointer
-        assert same_payload_captures(archive, "http://a.vn/", "http://a.vn/", "0" * 64) == []
+        assert latest_capture(db, "http://a.vn/", "http://a.vn/").pointer == pointer
+        assert same_payload_captures(db, "http://a.vn/", "http://a.vn/", "0" * 64) == []
 
 
 def test_unexported_fetches_rebuild_exchanges_and_judge_what_was_decoded(tmp_path):
@@ -53,11 +54,12 @@ def test_unexported_fetches_rebuild_exchanges_and_judge_what_was_decoded(tmp_pat
             (Exchange(url="http://a.vn/3", final_url="http://a.vn/3", status=None,
                       fetched_at=datetime(2024, 3, 5, tzinfo=UTC), error="timeout"), None),
         ])
-        pending = list(unexported_fetches(archive, batch=1))
+        pending = list(unexported_fetches(archive.database, batch=1))
         assert [(e.url, e.body, e.decoded) for _, e in pending] == [
             ("http://a.vn/1", b"one", ("gzip", "chunked")),
             ("http://a.vn/2", b"two", ()),  # br is kept as received by the fetcher
         ]
         assert pending[0][1].fetched_at == datetime(2024, 3, 5, 2, tzinfo=UTC)
-        assert set_pointers(archive, [(pending[0][0], WarcPointer("/w/x.warc.gz", 0, 5))]) == 1
-        assert [e.url for _, e in unexported_fetches(archive)] == ["http://a.vn/2"]
+        pointer = WarcPointer("/w/x.warc.gz", 0, 5)
+        assert set_pointers(archive.database, [(pending[0][0], pointer)]) == 1
+        assert [e.url for _, e in unexported_fetches(archive.database)] == ["http://a.vn/2"]

@@ -20,18 +20,21 @@ from archiver.errors import (
     ExtractError,
     FetchError,
     InputError,
+    NotFoundError,
     ProfileError,
     QueryError,
     SchemaTooNewError,
     StoreError,
 )
 from archiver.extract import EXTRACTOR_VERSION, extract
+from archiver.store import Archive
 from archiver.text import fold
 from archiver.urls import normalize_url
 
 __all__ = [
     "EXTRACTOR_VERSION",
     "FIELDS",
+    "Archive",
     "ArchiverError",
     "Article",
     "ConfigError",
@@ -39,6 +42,7 @@ __all__ = [
     "ExtractError",
     "FetchError",
     "InputError",
+    "NotFoundError",
     "ParsedDate",
     "ProfileError",
     "QueryError",

@@ -6,7 +6,8 @@
     ├── ProfileError        a site profile file is malformed or fails its schema
     ├── StoreError          the archive database cannot be used
     │   ├── SchemaTooNewError   the database was written by a newer archiver
-    │   └── QueryError          a search query is not valid full-text syntax
+    │   ├── QueryError          a search query is not valid full-text syntax
+    │   └── NotFoundError       no such article (id or URL) in the archive
     ├── FetchError          an HTTP exchange failed for good (after retries)
     └── CrawlError          a crawl cannot start or continue (lock held, no seeds)
         └── ConfigError     the sites, options or config file of a crawl are wrong
@@ -67,6 +68,10 @@ class SchemaTooNewError(StoreError):
 
 class QueryError(StoreError):
     """A full-text query is not valid (unbalanced quote, lone operator, ...)."""
+
+
+class NotFoundError(StoreError):
+    """What was asked for (an article by id or URL, a stored body) is not in the archive."""
 
 
 class FetchError(ArchiverError):

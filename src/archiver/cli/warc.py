@@ -127,7 +127,9 @@ def export_warc(directory: str, db: str, site: str | None, max_size: int, wacz: 
         if wacz is None:
             return
         files = [str(path.resolve()) for path in warc_files([directory])]
-        pages = [Page(url, at, title) for url, at, title in captured_articles(archive, files)]
+        pages = [
+            Page(url, at, title) for url, at, title in captured_articles(archive.database, files)
+        ]
     packed = write_wacz(
         directory,
         wacz,

@@ -88,11 +88,13 @@ def run_crawl(
         if warc is not None:
             from archiver.warc import ArchiveCaptures, WarcWriter, crawl_info
 
-            writer = WarcWriter(warc, info=crawl_info(plan), captures=ArchiveCaptures(archive))
+            writer = WarcWriter(
+                warc, info=crawl_info(plan), captures=ArchiveCaptures(archive.database)
+            )
         run_id = archive.start_run({**(arguments or {}), "targets": [t.name for t in plan.targets]})
         crawl = Crawl(
             plan,
-            Frontier(archive),
+            Frontier(archive.database, extractor_version=archive.extractor_version),
             run_id=run_id,
             reporter=reporter,
             workers=workers,

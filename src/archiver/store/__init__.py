@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 
-from archiver.store.archive import DEFAULT_PATH, EXTRACTOR_VERSION, Archive
+from archiver.store.archive import DEFAULT_PATH, Archive
+from archiver.store.database import MEMORY, Database
 from archiver.store.records import (
     Outcome,
     ReparseSummary,
@@ -22,13 +23,15 @@ from archiver.store.records import (
     SearchHit,
     SiteStats,
     Stats,
+    ViewCount,
 )
 
 __all__ = [
     "DEFAULT_PATH",
     "ENV_VAR",
-    "EXTRACTOR_VERSION",
+    "MEMORY",
     "Archive",
+    "Database",
     "Outcome",
     "ReparseSummary",
     "RunInfo",
@@ -36,6 +39,7 @@ __all__ = [
     "SearchHit",
     "SiteStats",
     "Stats",
+    "ViewCount",
     "default_path",
 ]
 

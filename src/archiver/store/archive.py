@@ -1,49 +1,50 @@
-"""The :class:`Archive`: one SQLite file holding fetches, articles, their history and indexes."""
+"""The :class:`Archive`: the façade over one archive database (fetches, articles, history,
+indexes), for the crawler, the command line and a researcher's notebook alike."""
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from itertools import islice
 from typing import IO, Any
 
-from archiver import __version__
 from archiver.article import Article
-from archiver.errors import StoreError
+from archiver.errors import InputError, NotFoundError
+from archiver.extract import EXTRACTOR_VERSION
 from archiver.fetch.exchange import Exchange
-from archiver.processes import alive, start_token
+from archiver.store import articles as _articles
 from archiver.store import export as _export
-from archiver.store import indexes
+from archiver.store import indexes, runs
 from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
-from archiver.store.connection import check_pages, configure, open_connection, store_error
-from archiver.store.prepare import Prepared, prepare
-from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats
+from archiver.store.database import MEMORY, Database, open_database
+from archiver.store.prepare import Prepared
+from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
 from archiver.store.rows import decompress
-from archiver.store.schema import check_version, latest_version, migrate
-from archiver.store.times import now_iso
 from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer
 
-__all__ = ["DEFAULT_PATH", "EXTRACTOR_VERSION", "Archive"]
+__all__ = ["DEFAULT_PATH", "Archive"]
 
 DEFAULT_PATH = "archive.db"
-#: Recorded with each article when the caller does not name the extractor's version.
-EXTRACTOR_VERSION = f"archiver {__version__}"
-RUN_STATUSES = frozenset({"running", "finished", "failed", "interrupted", "killed"})
+
+#: How an article is named: its id, a URL it was found under, or the Article itself.
+ArticleKey = int | str | Article
 
 
 class Archive:
-    """A crawl archive in one SQLite file (WAL mode: readers never block the writer).
+    """A crawl archive: one SQLite file (WAL mode: readers never block the writer), or
+    ``Archive(":memory:")`` / :meth:`Archive.memory` for one that lives in memory only.
 
     Opening creates the file if needed and migrates an older schema in place. A
     file that is not SQLite, not an archive, read-only (when writing) or from a
     newer archiver raises :class:`~archiver.errors.StoreError` (or
-    :class:`~archiver.errors.SchemaTooNewError`) and is left untouched.
+    :class:`~archiver.errors.SchemaTooNewError`) and is left untouched. Misuse (a
+    wrong argument) raises :class:`~archiver.errors.InputError`, an article that is
+    not there :class:`~archiver.errors.NotFoundError`.
     One connection, to be used by one thread at a time.
     """
 
@@ -56,49 +57,33 @@ class Archive:
         compress_level: int = 6,
         extractor_version: str = EXTRACTOR_VERSION,
     ) -> None:
-        self.path = os.fspath(path)
+        #: The database under the façade (what the frontier and the WARC code take).
+        self.database: Database = open_database(
+            path, readonly=readonly, timeout=timeout, compress_level=compress_level
+        )
+        self.path = self.database.path
+        #: Stamped on the articles saved without naming their extractor.
         self.extractor_version = extractor_version
         self.readonly = readonly
         self.timeout = timeout
         self.compress_level = compress_level
-        self.rebuilt: list[str] = []
-        conn = open_connection(self.path, readonly=readonly, timeout=timeout)
-        try:
-            version = check_version(conn, self.path)
-            if not readonly:
-                check_pages(conn, self.path)
-            configure(conn, readonly=readonly, timeout=timeout)
-            if readonly and version < latest_version():
-                raise StoreError(
-                    f"{self.path} has schema version {version} and needs upgrading to "
-                    f"{latest_version()}; open it once for writing (e.g. run a crawl or reparse)"
-                )
-            if not readonly:
-                migrate(conn, self.path)
-                conn.execute("BEGIN IMMEDIATE")
-                self.rebuilt = indexes.ensure_probes(conn)
-                conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            conn.close()
-            raise store_error(error, self.path, "opening", timeout) from error
-        except BaseException:
-            conn.close()
-            raise
-        self._conn: sqlite3.Connection | None = conn
-        self._writer = Writer(conn)
+        #: Derived indexes rebuilt on opening, because the code deriving them changed.
+        self.rebuilt: list[str] = self.database.rebuilt
+
+    @classmethod
+    def memory(cls, **options: Any) -> Archive:
+        """An empty archive in memory (gone when closed): for notebooks and tests."""
+        return cls(MEMORY, **options)
 
     # -- plumbing ----------------------------------------------------------------------
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StoreError(f"{self.path}: the archive is closed")
-        return self._conn
+    def conn(self) -> Any:
+        """The database connection, for ad-hoc SQL (read only, please)."""
+        return self.database.conn
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self.database.close()
 
     def __enter__(self) -> Archive:
         return self
@@ -111,33 +96,18 @@ class Archive:
 
     @contextmanager
     def transaction(self, action: str) -> Iterator[Writer]:
-        """One write transaction; SQLite errors roll it back and become one-line StoreErrors."""
-        if self.readonly:
-            raise StoreError(f"{self.path} was opened read-only; cannot {action}")
-        conn = self.conn
-        try:
-            self._writer.begin()
-            yield self._writer
-            conn.execute("COMMIT")
-        except BaseException as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            self._writer.forget()
-            if isinstance(error, sqlite3.Error):
-                raise store_error(error, self.path, action, self.timeout) from error
-            raise
+        """One write transaction (see :meth:`Database.transaction`)."""
+        with self.database.transaction(action) as writer:
+            yield writer
 
     @contextmanager
-    def reading(self, action: str) -> Iterator[sqlite3.Connection]:
-        try:
-            yield self.conn
-        except sqlite3.Error as error:
-            raise store_error(error, self.path, action, self.timeout) from error
+    def reading(self, action: str) -> Iterator[Any]:
+        with self.database.reading(action) as conn:
+            yield conn
 
     def body_known(self, sha256: str) -> bool:
         """Whether a response body with this SHA-256 (hex) is already archived."""
-        row = self.conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
-        return row is not None
+        return self.database.body_known(sha256)
 
     # -- crawl runs and sites ----------------------------------------------------------
 
@@ -146,72 +116,52 @@ class Archive:
 
         ``arguments`` is stored as JSON (values that JSON cannot hold are stored as text).
         """
-        # The process is recorded too, so a run it never finished (kill -9) can be told
-        # from one still going: see mark_dead_runs.
-        values = {**arguments, "process": start_token(os.getpid())}
-        with self.transaction("starting a crawl run") as writer:
-            writer.cur.execute(
-                "INSERT INTO crawl_runs(started_at, arguments, status) VALUES (?, ?, 'running')",
-                (now_iso(), json.dumps(values, ensure_ascii=False, default=str)),
-            )
-            return writer.cur.lastrowid or 0
+        return runs.start_run(self.database, arguments)
 
     def mark_dead_runs(self, *, crawl_lock_held: bool = False) -> int:
-        """Mark ``killed`` the runs left ``running`` by a process that is gone; how many.
-
-        A run records its process; one without that record (older archives) is known
-        dead only when it is a crawl and ``crawl_lock_held`` (no other crawl can run).
-        """
-        with self.transaction("marking dead crawl runs") as writer:
-            rows = writer.cur.execute(
-                "SELECT id, arguments FROM crawl_runs WHERE status = 'running'"
-            ).fetchall()
-            dead = []
-            for run_id, arguments in rows:
-                try:
-                    recorded = json.loads(arguments or "{}")
-                except ValueError:
-                    recorded = {}
-                process = recorded.get("process") if isinstance(recorded, dict) else None
-                if isinstance(process, str):
-                    if not alive(process):
-                        dead.append(run_id)
-                elif crawl_lock_held and isinstance(recorded, dict) and "targets" in recorded:
-                    dead.append(run_id)
-            writer.cur.executemany(
-                "UPDATE crawl_runs SET status = 'killed' WHERE id = ?", [(i,) for i in dead]
-            )
-        return len(dead)
+        """Mark ``killed`` the runs left ``running`` by a process that is gone; how many."""
+        return runs.mark_dead_runs(self.database, crawl_lock_held=crawl_lock_held)
 
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
-        if status not in RUN_STATUSES:
-            raise StoreError(f"unknown run status {status!r}; use one of {sorted(RUN_STATUSES)}")
-        with self.transaction("finishing a crawl run") as writer:
-            writer.cur.execute(
-                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
-                (
-                    now_iso(),
-                    status,
-                    json.dumps(dict(stats), ensure_ascii=False, default=str),
-                    run_id,
-                ),
-            )
-            if writer.cur.rowcount == 0:
-                raise StoreError(f"no crawl run {run_id} in {self.path}")
+        runs.finish_run(self.database, run_id, status, stats)
 
     def register_site(
         self, name: str, *, base_url: str | None = None, profile: str | None = None
     ) -> None:
         """Create or update a ``sites`` row (the crawler calls this once per configured site)."""
-        with self.transaction("registering a site") as writer:
-            writer.cur.execute(
-                "INSERT INTO sites(name, base_url, profile, first_seen_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET base_url = coalesce(excluded.base_url, base_url), "
-                "profile = coalesce(excluded.profile, profile)",
-                (name, base_url, profile, now_iso()),
-            )
+        runs.register_site(self.database, name, base_url=base_url, profile=profile)
 
     # -- writing -----------------------------------------------------------------------
+
+    def add(
+        self,
+        article: Article,
+        html: str | bytes | None = None,
+        fetched_at: datetime | str | None = None,
+    ) -> SaveResult:
+        """Store an article you extracted yourself, with the page it came from if you have it.
+
+        ``html`` (text or bytes) is kept as the page's body, so ``reparse`` can extract it
+        again; ``fetched_at`` (a datetime or ISO 8601 text; default now) is when it was
+        read. Deduplicated like a crawled page: adding it twice gives ``unchanged``.
+        """
+        if not isinstance(article, Article):
+            raise InputError(f"Archive.add stores an Article, not {type(article).__name__}")
+        if not article.is_article:
+            raise InputError("Archive.add stores articles: this one has no title or no body")
+        if html is not None and not isinstance(html, str | bytes):
+            raise InputError(f"html is text or bytes, not {type(html).__name__}")
+        body = html.encode("utf-8") if isinstance(html, str) else html
+        headers = (("content-type", "text/html; charset=utf-8"),) if isinstance(html, str) else ()
+        exchange = Exchange(
+            url=article.url,
+            final_url=article.url,
+            status=None if body is None else 200,
+            fetched_at=_moment(fetched_at),
+            response_headers=headers,
+            body=body or b"",
+        )
+        return self.save(exchange, article)
 
     def save(
         self,
@@ -239,16 +189,8 @@ class Archive:
         site: str | None = None,
         warc: WarcPointer | None = None,
     ) -> Prepared:
-        """The CPU part of saving ``exchange`` (see :func:`archiver.store.prepare.prepare`),
-        skipping the compression of a body this archive already holds."""
-        return prepare(
-            exchange,
-            article,
-            site=site,
-            body_known=self.body_known,
-            compress_level=self.compress_level,
-            warc=warc,
-        )
+        """The CPU part of saving ``exchange`` (see :func:`archiver.store.prepare.prepare`)."""
+        return self.database.prepare(exchange, article, site=site, warc=warc)
 
     def save_many(
         self,
@@ -270,13 +212,20 @@ class Archive:
         version = extractor_version or self.extractor_version
         while batch := list(islice(iterator, batch_size)):
             with self.reading("checking stored bodies"):  # CPU work, before the write lock
-                prepared = [
-                    self.prepare(exchange, article, site=site, warc=warc[0] if warc else None)
-                    for exchange, article, *warc in batch
-                ]
+                prepared = [self._prepare_item(item, site) for item in batch]
             with self.transaction("saving fetched pages") as writer:
                 results.extend(writer.save(item, run_id, version) for item in prepared)
         return results
+
+    def _prepare_item(self, item: Any, site: str | None) -> Prepared:
+        """One ``save_many`` item: (exchange, article) or (exchange, article, WARC pointer)."""
+        if not isinstance(item, tuple) or len(item) not in (2, 3):
+            raise InputError(
+                "save_many takes (exchange, article) or (exchange, article, warc pointer) "
+                f"tuples, not {type(item).__name__}"
+            )
+        warc = item[2] if len(item) == 3 else None
+        return self.prepare(item[0], item[1], site=site, warc=warc)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -287,9 +236,51 @@ class Archive:
                 "SELECT compression, data FROM bodies WHERE sha256 = ?", (sha256,)
             ).fetchone()
         if row is None:
-            raise StoreError(f"no stored body with sha256 {sha256} in {self.path}")
+            raise NotFoundError(f"no stored body with sha256 {sha256} in {self.path}")
         compression, data = row
         return decompress(compression, data)
+
+    def articles(
+        self,
+        *,
+        site: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+        author: str | None = None,
+    ) -> Iterator[Article]:
+        """The archived articles as :class:`Article` records, in the order they were archived.
+
+        Filters as ``archiver export`` takes them: ``since``/``until`` bound the
+        publication date (``2024``, ``2024-03``, ``2024-03-05``), ``query`` is a search
+        query (every match), ``author`` a name without its accents if you like.
+        """
+        selection = _export.Selection(site, since, until, author, query)
+        selection.where()  # a bad date or query fails here, not at the first next()
+        return _articles.articles(self.database, selection)
+
+    def article(self, key: ArticleKey) -> Article:
+        """One article, by its id or a URL it was found under (canonical or alias)."""
+        return _articles.article(self.database, key)
+
+    def view_counts(self, article: ArticleKey) -> list[ViewCount]:
+        """The view counts observed for ``article`` (an Article, id or URL), oldest first."""
+        return _articles.view_counts(self.database, article)
+
+    def to_dataframe(
+        self,
+        *,
+        site: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+        author: str | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> Any:
+        """The selected articles (filters as :meth:`articles`) as a pandas DataFrame indexed
+        by article id; ``fields`` picks columns as ``archiver export --fields``. Needs pandas."""
+        selection = _export.Selection(site, since, until, author, query)
+        return _articles.to_dataframe(self.database, selection, fields)
 
     def search(
         self,
@@ -311,6 +302,8 @@ class Archive:
 
     def iter_search(self, query: str, **options: Any) -> Iterator[SearchHit]:
         """:meth:`search`, yielding each hit as soon as it is found (for streaming output)."""
+        if not isinstance(query, str):
+            raise InputError(f"a search query is text, not {type(query).__name__}")
         with self.reading("searching") as conn:
             yield from _search.iter_search(conn, query, **options)
 
@@ -363,9 +356,22 @@ class Archive:
         ``extract(html, url, headers=..., fetched_at=...)``.
         """
         return _reparse.reparse(
-            self,
+            self.database,
             site=site,
             extract=extract,
             extractor_version=extractor_version,
             batch_size=batch_size,
         )
+
+
+def _moment(value: datetime | str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as error:
+            raise InputError(f"fetched_at {value!r} is not an ISO 8601 time") from error
+    raise InputError(f"fetched_at is a datetime or ISO 8601 text, not {type(value).__name__}")

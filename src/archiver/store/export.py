@@ -50,6 +50,17 @@ class Selection:
     author: str | None = None
     query: str | None = None
 
+    def where(self) -> tuple[str, dict[str, str]]:
+        """The ``WHERE`` clause on ``articles a`` (empty when nothing is filtered), and
+        its named parameters; a bad date or query raises :class:`QueryError`."""
+        clauses, params = article_filters(self.site, self.since, self.until, self.author)
+        if self.query:
+            clauses.append(
+                f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match)"
+            )
+            params["match"] = parse(self.query).fts
+        return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
 
 def _json_line(fields: Sequence[str]) -> str:
     pairs = ", ".join(
@@ -89,13 +100,7 @@ def check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _lines(conn: sqlite3.Connection, line: str, selection: Selection) -> Iterator[list[tuple[str]]]:
-    clauses, params = article_filters(
-        selection.site, selection.since, selection.until, selection.author
-    )
-    if selection.query:
-        clauses.append(f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match)")
-        params["match"] = parse(selection.query).fts
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    where, params = selection.where()
     cursor = conn.execute(f"SELECT {line} FROM articles a{where} ORDER BY a.id", params)
     while rows := cursor.fetchmany(_FETCH_ROWS):
         yield rows

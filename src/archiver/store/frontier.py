@@ -17,40 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from archiver.extract import EXTRACTOR_VERSION
 from archiver.store.records import SaveResult
 from archiver.store.times import iso
 
 if TYPE_CHECKING:
-    from archiver.store.archive import Archive
-
-DDL = """
-CREATE TABLE frontier (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    host TEXT NOT NULL,
-    site TEXT,
-    kind TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'queued'
-        CHECK (state IN ('queued', 'in_flight', 'done', 'failed')),
-    priority INTEGER NOT NULL DEFAULT 0,
-    depth INTEGER NOT NULL DEFAULT 0,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_fetch_at TEXT NOT NULL,
-    discovered_at TEXT NOT NULL,
-    discovered_from TEXT,
-    last_fetch_at TEXT,
-    last_status INTEGER,
-    last_error TEXT,
-    etag TEXT,
-    last_modified TEXT,
-    lastmod TEXT,
-    article_id INTEGER,
-    revisits INTEGER NOT NULL DEFAULT 0,
-    run_id INTEGER
-);
-CREATE INDEX frontier_ready ON frontier(state, host, next_fetch_at);
-CREATE INDEX frontier_article ON frontier(article_id);
-"""
+    from archiver.store.database import Database
 
 #: What to fetch first: robots.txt, then the indexes of a site, then articles, then the rest.
 PRIORITY = {
@@ -322,8 +294,10 @@ class Frontier:
     of each turn's frontier row, all in one transaction.
     """
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
+    def __init__(self, database: Database, *, extractor_version: str = EXTRACTOR_VERSION) -> None:
+        self.database = database
+        #: Stamped on the articles a commit stores (the extractor that produced them).
+        self.extractor_version = extractor_version
 
     def start(
         self,
@@ -341,7 +315,7 @@ class Frontier:
         date when they now fall inside (:func:`reopen_period`).
         """
         hosts = list(hosts)
-        with self.archive.transaction("preparing the crawl frontier") as writer:
+        with self.database.transaction("preparing the crawl frontier") as writer:
             recovered = recover(writer.cur)
             requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
             reopen_period(writer.cur, periods, now)
@@ -357,25 +331,25 @@ class Frontier:
     def claim(self, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
         if limit <= 0:
             return []
-        with self.archive.transaction("claiming URLs to crawl") as writer:
+        with self.database.transaction("claiming URLs to crawl") as writer:
             return claim(writer.cur, host, limit, now, run_id)
 
     def claim_url(self, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
-        with self.archive.transaction("claiming a URL to crawl") as writer:
+        with self.database.transaction("claiming a URL to crawl") as writer:
             return claim_url(writer.cur, new, now, run_id)
 
     def release(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         if ids:
-            with self.archive.transaction("releasing unfetched URLs") as writer:
+            with self.database.transaction("releasing unfetched URLs") as writer:
                 release(writer.cur, ids)
 
     def next_due(self, hosts: Iterable[str]) -> str | None:
-        with self.archive.reading("reading the crawl frontier") as conn:
+        with self.database.reading("reading the crawl frontier") as conn:
             return next_due(conn.cursor(), hosts)
 
     def due_by_host(self, hosts: Iterable[str], now: str) -> dict[str, int]:
-        with self.archive.reading("counting the URLs due") as conn:
+        with self.database.reading("counting the URLs due") as conn:
             return due_by_host(conn.cursor(), now, list(hosts))
 
     def commit(
@@ -385,14 +359,14 @@ class Frontier:
 
         Returns, per outcome, the article's :class:`SaveResult` (None without an article).
         """
-        archive = self.archive
-        with archive.reading("checking stored bodies"):
+        database = self.database
+        with database.reading("checking stored bodies"):
             prepared = [self._prepare(outcome) for outcome in outcomes]
         results: list[SaveResult | None] = []
-        with archive.transaction("saving crawled pages") as writer:
+        with database.transaction("saving crawled pages") as writer:
             cur = writer.cur
             for outcome, items in zip(outcomes, prepared, strict=True):
-                saved = [writer.save(item, run_id, archive.extractor_version) for item in items]
+                saved = [writer.save(item, run_id, self.extractor_version) for item in items]
                 result = saved[-1] if saved and outcome.article is not None else None
                 results.append(result)
                 article_id = result.article_id if result is not None else None
@@ -425,7 +399,6 @@ class Frontier:
 
     def _prepare(self, outcome: Any) -> list[Any]:
         """Each exchange of a turn ready for the store (the last one may come ready already)."""
-        archive = self.archive
         items = []
         last = len(outcome.exchanges) - 1
         # Where each exchange's WARC record is (crawl --warc), aligned with exchanges.
@@ -439,5 +412,5 @@ class Frontier:
                 items.append(outcome.prepared)
                 continue
             article = outcome.article if index == last else None
-            items.append(archive.prepare(exchange, article, site=outcome.site, warc=pointer))
+            items.append(self.database.prepare(exchange, article, site=outcome.site, warc=pointer))
         return items

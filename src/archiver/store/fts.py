@@ -25,8 +25,8 @@ rebuild it from the content table (``'rebuild'``, ``sqlite-utils rebuild-fts``,
 ``enable-fts --replace``) would lose the đ folding: the archive rebuilds it with
 :func:`archiver.store.indexes.rebuild_fts` instead. To add a column (as schema
 version 6 added ``captions``), append it to :data:`FTS_COLUMNS` (the ``articles`` column
-of the same name is its content) and recreate the table with :func:`create_sql` in a
-migration that then rebuilds the index.
+of the same name is its content) and recreate the table in a new migration that marks
+the probe stale, so that the index is rebuilt (as :mod:`archiver.store.migrations.v6` does).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import re
 from archiver.store.folding import index_fold
 from archiver.store.schema import FTS_TABLE
 
-__all__ = ["FTS_COLUMNS", "FTS_TABLE", "create_sql", "index_text"]
+__all__ = ["FTS_COLUMNS", "FTS_TABLE", "index_text"]
 
 #: The indexed columns: each is also the ``articles`` column FTS5 reads its text from.
 #: (``captions`` holds a JSON list: its brackets, quotes and commas are not words, so the
@@ -46,15 +46,6 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 
 _WORD = re.compile(r"[^\W_]+")
 _D = re.compile("[đĐ]")
-
-
-def create_sql(columns: tuple[str, ...] = FTS_COLUMNS) -> str:
-    """The CREATE statement. ``content="articles"`` is spelled with double quotes because
-    that is what sqlite-utils and Datasette look for to pair an FTS table with its table."""
-    return (
-        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({', '.join(columns)}, "
-        f'content="articles", content_rowid="id", tokenize=\'{TOKENIZER}\')'
-    )
 
 
 def index_text(text: str | None, folded: str | None = None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archiver.article import Article
+from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import band_keys, minhash, url_identity
 from archiver.store.folding import fold_and_key, hash_keys
@@ -115,6 +116,13 @@ def prepare(
     Nothing here takes the write lock; a known body is not compressed again.
     ``warc`` is where the exchange's WARC record is, when it has one.
     """
+    if not isinstance(exchange, Exchange):
+        raise InputError(
+            f"saving needs the Exchange a page came from, not {type(exchange).__name__} "
+            "(Archive.add stores an article without one)"
+        )
+    if article is not None and not isinstance(article, Article):
+        raise InputError(f"an article is an Article or None, not {type(article).__name__}")
     record = None
     if article is not None and article.is_article:
         record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)

@@ -13,6 +13,7 @@ __all__ = [
     "SearchHit",
     "SiteStats",
     "Stats",
+    "ViewCount",
 ]
 
 Outcome = Literal["new", "updated", "unchanged", "alias", "not-article"]
@@ -34,6 +35,14 @@ class SaveResult:
     article_id: int | None
     outcome: Outcome
     near_duplicates: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ViewCount:
+    """One observation of an article's view counter: when it was read, and what it said."""
+
+    observed_at: str
+    view_count: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from archiver.article import Article
-from archiver.errors import ArchiverError
+from archiver.extract import EXTRACTOR_VERSION
+from archiver.extract import extract as default_extract
 from archiver.store.prepare import ArticleRecord, article_record
 from archiver.store.records import ReparseSummary
 from archiver.store.rows import decompress, headers_from_json, redirects_from_json
 
 if TYPE_CHECKING:
-    from archiver.store.archive import Archive
+    from archiver.store.database import Database
 
 __all__ = ["reparse"]
 
@@ -46,14 +47,6 @@ SELECT f.id, f.url, f.final_url, f.redirects, f.fetched_at, f.response_headers,
 FROM fetches f JOIN bodies b ON b.sha256 = f.sha256
 WHERE f.id IN ({marks})
 """
-
-
-def _default_extract() -> tuple[Callable[..., Article], str]:
-    try:
-        from archiver.extract import EXTRACTOR_VERSION, extract
-    except ImportError as error:  # pragma: no cover - the extractor ships with archiver
-        raise ArchiverError(f"the extractor is not available: {error}") from error
-    return extract, EXTRACTOR_VERSION
 
 
 def _targets(conn: sqlite3.Connection, site: str | None) -> list[int]:
@@ -83,24 +76,30 @@ def _extract_one(row: tuple[Any, ...], extract: Callable[..., Article]) -> Artic
 
 
 def reparse(
-    archive: Archive,
+    database: Database,
     *,
-    site: str | None,
-    extract: Callable[..., Article] | None,
-    extractor_version: str | None,
-    batch_size: int,
+    site: str | None = None,
+    extract: Callable[..., Article] | None = None,
+    extractor_version: str | None = None,
+    batch_size: int = 200,
 ) -> ReparseSummary:
+    """Re-extract the stored pages of ``database`` (of one ``site``, or all) in batches.
+
+    ``extract`` defaults to :func:`archiver.extract`, stamped with
+    :data:`~archiver.extract.EXTRACTOR_VERSION`; another extractor is stamped with
+    ``extractor_version``, else its ``version`` attribute, else ``unknown``.
+    """
     if extract is None:
-        extract, default_version = _default_extract()
-        extractor_version = extractor_version or default_version
+        extract = default_extract
+        extractor_version = extractor_version or EXTRACTOR_VERSION
     version = extractor_version or getattr(extract, "version", None) or "unknown"
-    with archive.reading("listing pages to re-extract") as conn:
+    with database.reading("listing pages to re-extract") as conn:
         targets = _targets(conn, site)
     outcomes: dict[str, int] = {}
     failures: list[tuple[int, str, str]] = []
     failed = 0
     for ids in _chunks(targets, batch_size):
-        with archive.reading("reading stored pages") as conn:
+        with database.reading("reading stored pages") as conn:
             rows = conn.execute(_FETCH.format(marks=",".join("?" * len(ids))), ids).fetchall()
         records: list[tuple[int, str, ArticleRecord | None]] = []
         for row in rows:
@@ -110,7 +109,7 @@ def reparse(
                 failed += 1
                 if len(failures) < MAX_FAILURE_SAMPLES:
                     failures.append((row[0], row[2] or row[1], " ".join(str(error).split())[:300]))
-        with archive.transaction("saving re-extracted articles") as writer:
+        with database.transaction("saving re-extracted articles") as writer:
             for fetch_id, fetched_at, record in records:
                 result = writer.resave(fetch_id, fetched_at, record, version)
                 outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1

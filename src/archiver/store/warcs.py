@@ -19,14 +19,11 @@ from archiver.fetch.exchange import Exchange
 from archiver.store.rows import decompress, headers_from_json, redirects_from_json
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
-    from archiver.store.archive import Archive
+    from archiver.store.database import Database
 
 __all__ = [
     "StoredCapture",
     "WarcPointer",
-    "add_pointer_columns",
     "captured_articles",
     "latest_capture",
     "same_payload_captures",
@@ -34,9 +31,6 @@ __all__ = [
     "stored_bodies",
     "unexported_fetches",
 ]
-
-#: The columns migration 3 adds to ``fetches``.
-POINTER_COLUMNS = (("warc_file", str), ("warc_offset", int), ("warc_length", int))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +54,18 @@ class StoredCapture:
     status: int | None
 
 
-def add_pointer_columns(db: sqlite_utils.Database) -> None:
-    """Migration 3: ``fetches`` gains ``warc_file``, ``warc_offset``, ``warc_length``."""
-    for column, kind in POINTER_COLUMNS:
-        db["fetches"].add_column(column, kind)
-
-
-def _captures(archive: Archive, sql: str, params: tuple[object, ...]) -> list[StoredCapture]:
-    with archive.reading("looking up earlier WARC captures") as conn:
+def _captures(database: Database, sql: str, params: tuple[object, ...]) -> list[StoredCapture]:
+    with database.reading("looking up earlier WARC captures") as conn:
         rows = conn.execute(sql, params).fetchall()
     return [StoredCapture(WarcPointer(f, o, n), at, status) for f, o, n, at, status in rows]
 
 
 def same_payload_captures(
-    archive: Archive, url: str, final_url: str, sha256: str, limit: int = 4
+    database: Database, url: str, final_url: str, sha256: str, limit: int = 4
 ) -> list[StoredCapture]:
     """Earlier fetches of ``url`` (reaching ``final_url``) with this body, oldest first."""
     return _captures(
-        archive,
+        database,
         "SELECT warc_file, warc_offset, warc_length, fetched_at, status FROM fetches "
         "WHERE url = ? AND final_url = ? AND sha256 = ? AND warc_file IS NOT NULL "
         "ORDER BY fetched_at, id LIMIT ?",
@@ -85,10 +73,10 @@ def same_payload_captures(
     )
 
 
-def latest_capture(archive: Archive, url: str, final_url: str) -> StoredCapture | None:
+def latest_capture(database: Database, url: str, final_url: str) -> StoredCapture | None:
     """The newest successful fetch of ``url`` (reaching ``final_url``) that has a WARC record."""
     found = _captures(
-        archive,
+        database,
         "SELECT warc_file, warc_offset, warc_length, fetched_at, status FROM fetches "
         "WHERE url = ? AND final_url = ? AND status BETWEEN 200 AND 299 "
         "AND warc_file IS NOT NULL ORDER BY fetched_at DESC, id DESC LIMIT 1",
@@ -97,12 +85,12 @@ def latest_capture(archive: Archive, url: str, final_url: str) -> StoredCapture 
     return found[0] if found else None
 
 
-def stored_bodies(archive: Archive, url: str, limit: int = 8) -> list[tuple[WarcPointer, str]]:
+def stored_bodies(database: Database, url: str, limit: int = 8) -> list[tuple[WarcPointer, str]]:
     """Fetches of ``url`` with a WARC record and a stored body, newest first: (pointer, sha256).
 
     For following a ``revisit`` record whose original was imported or crawled earlier.
     """
-    with archive.reading("looking up earlier WARC captures") as conn:
+    with database.reading("looking up earlier WARC captures") as conn:
         rows = conn.execute(
             "SELECT warc_file, warc_offset, warc_length, sha256 FROM fetches "
             "WHERE url = ? AND warc_file IS NOT NULL AND sha256 IS NOT NULL "
@@ -112,11 +100,11 @@ def stored_bodies(archive: Archive, url: str, limit: int = 8) -> list[tuple[Warc
     return [(WarcPointer(f, o, n), sha) for f, o, n, sha in rows]
 
 
-def set_pointers(archive: Archive, pointers: Iterable[tuple[int, WarcPointer]]) -> int:
+def set_pointers(database: Database, pointers: Iterable[tuple[int, WarcPointer]]) -> int:
     """Record the WARC record of each fetch id, in one transaction; returns how many."""
     rows = [(p.file, p.offset, p.length, fetch_id) for fetch_id, p in pointers]
     if rows:
-        with archive.transaction("recording WARC pointers") as writer:
+        with database.transaction("recording WARC pointers") as writer:
             writer.cur.executemany(
                 "UPDATE fetches SET warc_file = ?, warc_offset = ?, warc_length = ? WHERE id = ?",
                 rows,
@@ -124,14 +112,16 @@ def set_pointers(archive: Archive, pointers: Iterable[tuple[int, WarcPointer]]) 
     return len(rows)
 
 
-def captured_articles(archive: Archive, files: Iterable[str]) -> list[tuple[str, str, str | None]]:
+def captured_articles(
+    database: Database, files: Iterable[str]
+) -> list[tuple[str, str, str | None]]:
     """(URL, fetch time, title) of the articles whose successful fetch is in one of the WARC
     ``files`` (absolute paths): each article once, at its first capture (a WACZ's pages)."""
     names = sorted(set(files))
     if not names:
         return []
     marks = ",".join("?" * len(names))
-    with archive.reading("listing archived pages") as conn:
+    with database.reading("listing archived pages") as conn:
         rows = conn.execute(
             "SELECT a.id, f.final_url, f.fetched_at, a.title FROM fetches f "
             "JOIN articles a ON a.id = f.article_id "
@@ -173,7 +163,7 @@ def _decoded(headers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
 
 
 def unexported_fetches(
-    archive: Archive, *, site: str | None = None, batch: int = 200
+    database: Database, *, site: str | None = None, batch: int = 200
 ) -> Iterator[tuple[int, Exchange]]:
     """Fetch rows with a response but no WARC record yet, as exchanges, in fetch order.
 
@@ -183,7 +173,7 @@ def unexported_fetches(
     sql = _UNEXPORTED.format(site="AND f.site = ?" if site else "")
     while True:
         params: tuple[object, ...] = (after, *((site,) if site else ()), batch)
-        with archive.reading("reading fetches to export") as conn:
+        with database.reading("reading fetches to export") as conn:
             rows = conn.execute(sql, params).fetchall()
         if not rows:
             return

@@ -47,17 +47,17 @@ def export_warcs(
         directory,
         max_size=max_size,
         info={"description": f"exported from the archive {archive.path}", **(info or {})},
-        captures=ArchiveCaptures(archive),
+        captures=ArchiveCaptures(archive.database),
     )
     pending: list[tuple[int, WarcPointer]] = []
 
     def record() -> None:
         writer.flush()  # the bytes are in the file before a row points at them
-        summary.fetches += set_pointers(archive, pending)
+        summary.fetches += set_pointers(archive.database, pending)
         pending.clear()
 
     try:
-        for fetch_id, exchange in unexported_fetches(archive, site=site, batch=batch):
+        for fetch_id, exchange in unexported_fetches(archive.database, site=site, batch=batch):
             pointer = writer.write_exchange(exchange)
             if pointer is not None:
                 pending.append((fetch_id, pointer))

@@ -224,7 +224,7 @@ class _Import:
                 return None
         # An original imported or crawled before: its body is already in the archive.
         url = entry.warc("WARC-Refers-To-Target-URI") or entry.target_uri
-        for stored, sha256 in stored_bodies(self.archive, url.strip("<>")):
+        for stored, sha256 in stored_bodies(self.archive.database, url.strip("<>")):
             try:
                 found = read_entry(stored, load=False)
             except InputError:

@@ -57,7 +57,7 @@ from archiver.warc.records import (
 
 if TYPE_CHECKING:
     from archiver.crawl.config import CrawlPlan
-    from archiver.store.archive import Archive
+    from archiver.store.database import Database
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
@@ -82,15 +82,15 @@ class CaptureLookup(Protocol):
 class ArchiveCaptures:
     """Earlier captures recorded in an archive's fetch rows (their WARC pointers)."""
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def same_payload(self, exchange: Exchange, sha256: str) -> list[WarcPointer]:
-        found = same_payload_captures(self.archive, exchange.url, target_uri(exchange), sha256)
+        found = same_payload_captures(self.database, exchange.url, target_uri(exchange), sha256)
         return [capture.pointer for capture in found]
 
     def latest(self, exchange: Exchange) -> WarcPointer | None:
-        found = latest_capture(self.archive, exchange.url, target_uri(exchange))
+        found = latest_capture(self.database, exchange.url, target_uri(exchange))
         return found.pointer if found else None
 
 

@@ -1,8 +1,11 @@
-"""Opening the archive file safely, and turning SQLite errors into one-line ``StoreError``s.
+"""The SQLite engine: opening an archive file safely, configuring it, and its errors.
 
-Opening never writes before it has checked that the file is a SQLite database,
-that it is an archive (or empty), and that its schema is not newer than this
-code; a file that fails any check is left exactly as it was.
+Everything specific to SQLite outside the SQL itself is here: the checks before the
+first write, WAL mode and the other pragmas, ``BEGIN IMMEDIATE``, and turning
+``sqlite3`` errors into one-line ``StoreError`` messages. Opening never writes before it has
+checked that the file is a SQLite database, that it is an archive (or empty), and
+that its schema is not newer than this code; a file that fails any check is left
+exactly as it was. ``:memory:`` opens an archive that lives in memory only.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from archiver.errors import StoreError
+from archiver.store import indexes
+from archiver.store.database import MEMORY, Database
 from archiver.store.folding import index_fold
+from archiver.store.migrations import check_version, latest_version, migrate
 
-__all__ = ["check_pages", "open_connection", "store_error"]
+__all__ = ["SQLiteDatabase", "check_pages", "configure", "open_connection", "store_error"]
 
 #: Page cache per connection (negative = KiB): the FTS index and dedup lookups stay warm.
 CACHE_KIB = 65536
@@ -83,7 +89,11 @@ def _check_writable(path: Path) -> None:
 def open_connection(path: str, *, readonly: bool, timeout: float) -> sqlite3.Connection:
     """Connect to ``path`` and prove it is a readable SQLite file; nothing is written yet."""
     file = Path(path)
-    if readonly:
+    if path == MEMORY:
+        if readonly:
+            raise StoreError(f"an archive in {MEMORY} starts empty: it cannot be opened read-only")
+        target, uri = path, False
+    elif readonly:
         if not file.is_file():
             raise StoreError(f"no archive at {path} (set --db or ARCHIVER_DB, or crawl first)")
         target, uri = f"file:{quote(str(file.resolve()))}?mode=ro", True
@@ -109,6 +119,8 @@ def check_pages(conn: sqlite3.Connection, path: str) -> None:
 
     Raises a one-line ``StoreError`` with the ``.recover`` hint; nothing is written.
     """
+    if path == MEMORY:
+        return
     try:
         size = os.path.getsize(path)
     except OSError:
@@ -131,9 +143,11 @@ def check_pages(conn: sqlite3.Connection, path: str) -> None:
             )
 
 
-def configure(conn: sqlite3.Connection, *, readonly: bool, timeout: float) -> None:
-    """Per-connection settings; WAL (a property of the file) only when writing."""
-    if not readonly:
+def configure(
+    conn: sqlite3.Connection, *, readonly: bool, timeout: float, memory: bool = False
+) -> None:
+    """Per-connection settings; WAL (a property of the file) only when writing to a file."""
+    if not readonly and not memory:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"could not switch the archive to WAL mode (got {mode})")
@@ -146,3 +160,50 @@ def configure(conn: sqlite3.Connection, *, readonly: bool, timeout: float) -> No
     conn.execute("PRAGMA temp_store = MEMORY")
     # The folding the index uses, for author filters and ad-hoc SQL (`vn_fold(title)`).
     conn.create_function("vn_fold", 1, index_fold, deterministic=True)
+
+
+class SQLiteDatabase(Database):
+    """An archive in one SQLite file (WAL mode: readers never block the writer), or in memory."""
+
+    engine = "sqlite"
+
+    @classmethod
+    def open(
+        cls, path: str, *, readonly: bool, timeout: float, compress_level: int
+    ) -> SQLiteDatabase:
+        """Open ``path``: check it, migrate an older schema in place, rebuild stale indexes."""
+        conn = open_connection(path, readonly=readonly, timeout=timeout)
+        rebuilt: list[str] = []
+        try:
+            version = check_version(conn, path)
+            if not readonly:
+                check_pages(conn, path)
+            configure(conn, readonly=readonly, timeout=timeout, memory=path == MEMORY)
+            if readonly and version < latest_version():
+                raise StoreError(
+                    f"{path} has schema version {version} and needs upgrading to "
+                    f"{latest_version()}; open it once for writing (e.g. run a crawl or reparse)"
+                )
+            if not readonly:
+                migrate(conn, path)
+                conn.execute("BEGIN IMMEDIATE")
+                rebuilt = indexes.ensure_probes(conn)
+                conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            conn.close()
+            raise store_error(error, path, "opening", timeout) from error
+        except BaseException:
+            conn.close()
+            raise
+        database = cls(
+            path, conn, readonly=readonly, timeout=timeout, compress_level=compress_level
+        )
+        database.rebuilt = rebuilt
+        return database
+
+    def is_engine_error(self, error: BaseException) -> bool:
+        return isinstance(error, sqlite3.Error)
+
+    def store_error(self, error: BaseException, action: str) -> StoreError:
+        assert isinstance(error, sqlite3.Error)
+        return store_error(error, self.path, action, self.timeout)

@@ -1,0 +1,189 @@
+"""The layer under :class:`~archiver.store.Archive`: one open archive database and its writer.
+
+A :class:`Database` owns the connection, hands out write transactions (each one a
+:class:`~archiver.store.writer.Writer` inside ``BEGIN``/``COMMIT``) and read access, and
+turns the engine's errors into one-line :class:`~archiver.errors.StoreError` messages. The
+frontier (:mod:`archiver.store.frontier`), re-extraction (:mod:`archiver.store.reparse`)
+and the WARC lookups (:mod:`archiver.store.warcs`) take a ``Database``, not the façade.
+
+What depends on the engine is in one place per engine: :mod:`archiver.store.sqlite`
+(opening, checking and configuring a SQLite file, its errors, its migrations in
+:mod:`archiver.store.migrations`). :func:`open_database` picks the engine from the
+target; SQLite, a file path or ``:memory:``, is the only engine today.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from archiver.article import Article
+from archiver.errors import InputError, StoreError
+from archiver.fetch.exchange import Exchange
+from archiver.store.prepare import Prepared, prepare
+from archiver.store.warcs import WarcPointer
+from archiver.store.writer import Writer
+
+__all__ = ["MEMORY", "Database", "open_database"]
+
+#: The target of an archive that lives in memory only (notebooks, tests).
+MEMORY = ":memory:"
+
+
+class Database:
+    """An open archive database: its connection, its single writer, its transactions.
+
+    Subclasses (one per engine) open the connection and say how to begin a write
+    transaction and which errors are the engine's (:meth:`is_engine_error`,
+    :meth:`store_error`). One connection, used by one thread at a time.
+    """
+
+    #: The engine's name, as a target names it (``sqlite``).
+    engine = ""
+
+    def __init__(
+        self,
+        target: str,
+        conn: Any,
+        *,
+        readonly: bool,
+        timeout: float,
+        compress_level: int,
+    ) -> None:
+        self.path = target
+        self.readonly = readonly
+        self.timeout = timeout
+        self.compress_level = compress_level
+        #: Derived indexes rebuilt when this database was opened (their code had changed).
+        self.rebuilt: list[str] = []
+        self._conn: Any = conn
+        self._writer = Writer(conn)
+
+    # -- engine hooks ------------------------------------------------------------------
+
+    def is_engine_error(self, error: BaseException) -> bool:
+        raise NotImplementedError
+
+    def store_error(self, error: BaseException, action: str) -> StoreError:
+        raise NotImplementedError
+
+    # -- connection ----------------------------------------------------------------------
+
+    @property
+    def conn(self) -> Any:
+        """The open DB-API connection (for ad-hoc SQL); a closed database raises StoreError."""
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the archive is closed")
+        return self._conn
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.path!r}{', readonly=True' if self.readonly else ''})"
+
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[Writer]:
+        """One write transaction; engine errors roll it back and become one-line StoreErrors."""
+        if self.readonly:
+            raise StoreError(f"{self.path} was opened read-only; cannot {action}")
+        conn = self.conn
+        try:
+            self._writer.begin()
+            yield self._writer
+            conn.execute("COMMIT")
+        except BaseException as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._writer.forget()
+            if self.is_engine_error(error):
+                raise self.store_error(error, action) from error
+            raise
+
+    @contextmanager
+    def reading(self, action: str) -> Iterator[Any]:
+        """The connection, for reads; engine errors become one-line StoreErrors."""
+        try:
+            yield self.conn
+        except Exception as error:
+            if self.is_engine_error(error):
+                raise self.store_error(error, action) from error
+            raise
+
+    # -- bodies and prepared saves -------------------------------------------------------
+
+    def body_known(self, sha256: str) -> bool:
+        """Whether a response body with this SHA-256 (hex) is already archived."""
+        row = self.conn.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def prepare(
+        self,
+        exchange: Exchange,
+        article: Article | None,
+        *,
+        site: str | None = None,
+        warc: WarcPointer | None = None,
+    ) -> Prepared:
+        """The CPU part of saving ``exchange`` (see :func:`archiver.store.prepare.prepare`),
+        skipping the compression of a body this archive already holds."""
+        return prepare(
+            exchange,
+            article,
+            site=site,
+            body_known=self.body_known,
+            compress_level=self.compress_level,
+            warc=warc,
+        )
+
+
+#: Opens a database of one engine: ``opener(target, readonly=, timeout=, compress_level=)``.
+Opener = Callable[..., Database]
+
+
+def _engine_of(target: str) -> str:
+    scheme, sep, _ = target.partition("://")
+    return scheme.lower() if sep and scheme.isalpha() else "sqlite"
+
+
+def open_database(
+    target: str | os.PathLike[str],
+    *,
+    readonly: bool = False,
+    timeout: float = 30.0,
+    compress_level: int = 6,
+) -> Database:
+    """Open (creating and migrating if needed) the archive at ``target``.
+
+    ``target`` is a file path or :data:`MEMORY` (SQLite). Another engine's URL
+    (``postgresql://…``) raises :class:`~archiver.errors.StoreError` naming it.
+    """
+    if not isinstance(target, (str, os.PathLike)):
+        raise InputError(
+            f"an archive is a file path or {MEMORY!r}, not {type(target).__name__} {target!r}"
+        )
+    target = os.fspath(target)
+    if not isinstance(target, str) or not target:
+        raise InputError(f"an archive is a file path or {MEMORY!r}, not {target!r}")
+    engine = _engine_of(target)
+    if engine != "sqlite":
+        raise StoreError(f"{target}: no archive engine for {engine}:// (SQLite file paths only)")
+    from archiver.store.sqlite import SQLiteDatabase
+
+    return SQLiteDatabase.open(
+        target, readonly=readonly, timeout=timeout, compress_level=compress_level
+    )

@@ -1,0 +1,110 @@
+"""Migrations on real archives: every old version (written by the archiver of its day, kept in
+``fixtures/archives/``) migrates to exactly the schema of a new archive, keeping its rows."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archiver.store import Archive
+from archiver.store import migrations as migrations_module
+from archiver.store.migrations import MIGRATIONS, latest_version
+from store_support import page, rows
+
+ARCHIVES = Path(__file__).resolve().parent.parent / "fixtures" / "archives"
+VERSIONS = range(1, latest_version() + 1)
+
+
+def schema(path: Path) -> dict[str, object]:
+    """Everything the schema is: each object's SQL (whitespace folded) and each table's
+    columns with their types, defaults and keys, and the version."""
+    conn = sqlite3.connect(path)
+    try:
+        objects = {
+            name: (kind, table, " ".join((sql or "").split()))
+            for kind, name, table, sql in conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            )
+        }
+        columns = {
+            name: conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
+            for name, (kind, _, _) in objects.items()
+            if kind == "table"
+        }
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    return {"objects": objects, "columns": columns, "version": version}
+
+
+@pytest.fixture(scope="module")
+def new_schema(tmp_path_factory):
+    path = tmp_path_factory.mktemp("new") / "archive.db"
+    Archive(path).close()
+    return schema(path)
+
+
+def _copy(version: int, tmp_path: Path) -> Path:
+    path = tmp_path / f"v{version}.db"
+    shutil.copyfile(ARCHIVES / f"v{version}.db", path)
+    return path
+
+
+def test_every_schema_version_has_a_real_archive_to_migrate():
+    assert [m.version for m in MIGRATIONS] == list(VERSIONS)
+    for version in VERSIONS:
+        assert rows(ARCHIVES / f"v{version}.db", "PRAGMA user_version") == [(version,)]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_archive_of_each_version_migrates_to_the_schema_of_a_new_one(
+    version, tmp_path, new_schema
+):
+    path = _copy(version, tmp_path)
+    Archive(path).close()
+    assert schema(path) == new_schema
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_migrated_archive_keeps_its_articles_history_and_search(version, tmp_path):
+    path = _copy(version, tmp_path)
+    with Archive(path) as archive:
+        assert archive.check() == []
+        assert [a.url for a in archive.articles()] == [
+            "https://vnexpress.net/a-1.html",
+            "https://vnexpress.net/a-2.html",
+        ]
+        assert [v.view_count for v in archive.view_counts("https://vnexpress.net/a-1.html")] == [
+            10,
+            25,
+        ]
+        assert archive.article("https://vnexpress.net/a-1-copy.html").title == "Khởi công cầu cảng"
+        assert [hit.url for hit in archive.search("da nang")] == ["https://vnexpress.net/a-1.html"]
+        assert rows(path, "SELECT count(*) FROM article_versions") == [(1,)]
+        assert rows(path, "SELECT count(*), count(DISTINCT run_id) FROM fetches") == [(5, 1)]
+        # The migrated archive takes new pages like a new one.
+        new = page("https://vnexpress.net/a-3.html", "Mưa lớn ở Hà Nội.", title="Mưa")
+        result = archive.save(*new)
+        assert result.outcome == "new"
+        assert archive.check() == []
+
+
+def test_migrations_import_nothing_of_todays_code():
+    """A migration that ran today's DDL would make new and migrated archives drift apart."""
+    allowed = {"__future__", "sqlite3", "archiver.store.migrations.ddl"}
+    folder = Path(migrations_module.__file__).parent
+    for module in sorted(folder.glob("v*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        }
+        assert imported <= allowed, (module.name, imported - allowed)
+        assert re.fullmatch(r"v\d+\.py", module.name)
