@@ -41,9 +41,11 @@ QUEUE_WINDOW = 32
 ANALYSIS_BACKLOG = 16
 #: A host whose frontier had nothing due is asked again after this many seconds.
 REFILL_PAUSE = 0.25
-#: Commit finished turns when this many are waiting, or after FLUSH_SECONDS.
-FLUSH_BATCH = 64
-FLUSH_SECONDS = 0.25
+#: Commit finished turns when this many are waiting, or after FLUSH_SECONDS. (Each commit
+#: writes a segment of the full-text index that later commits merge: fewer, larger
+#: transactions cost less.)
+FLUSH_BATCH = 128
+FLUSH_SECONDS = 0.5
 #: A run waits for URLs that come due within this many seconds (Retry-After, retries);
 #: later ones (a host paused for longer, view-count revisits in hours or days) are left
 #: to the next scheduled run.
