@@ -148,10 +148,32 @@ def article_filters(
 def _ranked(
     conn: sqlite3.Connection, query: Query, clauses: list[str], params: dict[str, Any]
 ) -> Iterator[tuple[int, float]]:
-    """Yield (article id, bm25) best first, page by page, over the bounded candidate window."""
-    join = f" CROSS JOIN articles a ON a.id = {FTS_TABLE}.rowid" if clauses else ""
-    where = " AND ".join([f"{FTS_TABLE} MATCH :match", *clauses])
+    """Yield (article id, bm25) best first, page by page, over the bounded candidate window.
+
+    Filters on site and dates are answered by the index on ``(site, published_at)``: the
+    ids it gives bound the full-text walk (their first and last) and are checked from
+    it, so no article row is read for a match that does not pass (a row's site and date
+    lie past its text). An author filter reads the rows.
+    """
+    join = ""
+    where = f"{FTS_TABLE} MATCH :match"
     params = {**params, "match": query.fts, "window": CANDIDATES}
+    if clauses and "author" not in params:
+        filtered = f"SELECT a.id FROM articles a WHERE {' AND '.join(clauses)}"
+        first, last = conn.execute(
+            f"SELECT min(id), max(id) FROM ({filtered}) AS kept", params
+        ).fetchone()
+        if first is None:
+            return  # no article passes the filters
+        # (The unary + keeps the IN test out of the full-text index's own constraints.)
+        where += (
+            f" AND {FTS_TABLE}.rowid BETWEEN :first_id AND :last_id"
+            f" AND +{FTS_TABLE}.rowid IN ({filtered})"
+        )
+        params.update(first_id=first, last_id=last)
+    elif clauses:
+        join = f" CROSS JOIN articles a ON a.id = {FTS_TABLE}.rowid"
+        where = " AND ".join([where, *clauses])
     boundary = conn.execute(
         f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
         f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET :window",
