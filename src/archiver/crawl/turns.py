@@ -63,8 +63,9 @@ class Turns:
         self.stats = stats
         self.recorder = recorder
         self.executor: Executor | None = None
-        #: zlib level for raw pages (workers compress them; the store writes them as they are).
-        self.compress_level = 1
+        #: Zstandard level for raw pages (workers compress them; the store writes them as
+        #: they are).
+        self.compress_level = 3
         #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
         #: are too many, so a slow parser never makes fetched pages pile up in memory.
         self.analysing = 0

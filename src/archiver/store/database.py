@@ -165,7 +165,7 @@ def open_database(
     *,
     readonly: bool = False,
     timeout: float = 30.0,
-    compress_level: int = 6,
+    compress_level: int = 3,
 ) -> Database:
     """Open (creating and migrating if needed) the archive at ``target``.
 
