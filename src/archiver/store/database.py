@@ -69,6 +69,11 @@ class Database:
     def store_error(self, error: BaseException, action: str) -> StoreError:
         raise NotImplementedError
 
+    def limit_cache(self, kib: int) -> None:
+        """Keep at most ``kib`` KiB of the database cached in this process: a crawl writes
+        pages it never reads back, and a cache full of them is only memory (engines
+        without a cache of their own ignore it)."""
+
     # -- connection ----------------------------------------------------------------------
 
     @property
