@@ -3,6 +3,7 @@
     python bench/store.py                      # everything, 500,000-article search database
     python bench/store.py --articles 20000     # a quick run
     python bench/store.py --near-dup           # only the threshold study
+    python bench/store.py --ingest-only        # only save_many beside raw executemany
 
 Sections (each prints its figures; nothing is asserted):
 
@@ -368,11 +369,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--near-dup", action="store_true", help="only the threshold study")
     parser.add_argument("--search", action="store_true", help="only the search study")
+    parser.add_argument("--ingest-only", action="store_true", help="only the ingest study")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     print(
         f"python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs"
     )
+    if args.ingest_only:
+        ingest_study(args.ingest, args.out, args.batch)
+        return
     if not args.search:
         near_dup_study(args.pairs)
         if args.near_dup:
