@@ -210,3 +210,15 @@ def test_search_works_on_text_outside_the_fast_code_page(tmp_path):
 
 def test_unrelated_stories_are_not_returned(archive):
     assert titles(archive.search("cau cang")) == ["Thủ tướng kiểm tra dự án cầu cảng ở Đà Nẵng"]
+
+
+def test_filtered_searches_interleaved_on_one_connection_leave_no_temporary_table(archive):
+    from archiver.store.search import iter_search
+
+    first = iter_search(archive.conn, "nguoi", site="tuoitre", limit=5)
+    second = iter_search(archive.conn, "ban tin", site="laodong", since="2020", limit=50)
+    assert next(first).title == "Nước lên nhanh ở Huế"
+    assert len(list(second)) == 40
+    assert list(first) == []
+    temp = archive.conn.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table'")
+    assert temp.fetchall() == []
