@@ -15,7 +15,9 @@ repository and a set whose pages are absent is skipped with a note):
 - ``corpus``: real Vietnamese pages of many outlets, read from the pages directory
   (``--pages``, ``ARCHIVER_BENCH_PAGES``, default ``../corpus/pages``);
 - ``generic``: multilingual article pages of many sites (body only), read from
-  ``generic/`` beside the pages directory.
+  ``generic/`` beside the pages directory;
+- ``news``: English news and blog articles annotated by people (body only): L3S-GN1
+  (Google News, 2008) and Dragnet's corrected texts, also read from ``generic/``.
 
 Per field: title, published_at (to the minute, offset included), person byline, view
 count and credited source exact; captions and body as F1 over word 4-grams (lower-cased,
@@ -70,6 +72,13 @@ def gold_sets(pages: Path) -> list[GoldSet]:
         GoldSet(
             "generic",
             DATA / "gold-generic.json",
+            (pages.parent / "generic", pages / "generic", pages),
+            body_only=True,
+            lang="en",
+        ),
+        GoldSet(
+            "news",
+            DATA / "gold-generic-news.json",
             (pages.parent / "generic", pages / "generic", pages),
             body_only=True,
             lang="en",
@@ -208,7 +217,7 @@ def archiver_extractor(*, profiles: bool = True) -> Extractor:
 
 
 def _decoded(html: bytes) -> str:
-    from archiver.encoding import decode_html
+    from archiver.extract.encoding import decode_html
 
     # Every extractor gets the same correctly decoded text: charset handling is not scored.
     return decode_html(html, None).text

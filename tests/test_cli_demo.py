@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from archiver.cli import main
 from archiver.demo import demo_articles
 
 
+@pytest.mark.slow
 def test_demo_crawls_every_demo_article_once_and_a_rerun_adds_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ARCHIVER_DB", raising=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from archiver.crawl import run_crawl
 from archiver.crawl.budget import Budget
 from archiver.crawl.config import make_plan
@@ -31,6 +33,7 @@ def _article_fetches(db: Path) -> dict[str, int]:
     )
 
 
+@pytest.mark.slow
 def test_max_time_stops_the_run_as_finished_and_the_next_run_archives_the_rest_once(tmp_path):
     db = tmp_path / "archive.db"
     with Web() as web:
@@ -103,13 +106,6 @@ def test_a_sites_page_budget_from_its_config_entry_is_kept(tmp_path):
 # --- the budget itself, on a fake clock ----------------------------------------------------
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
 
 def _plan(**top: object):
     return make_plan(
@@ -124,8 +120,7 @@ def _plan(**top: object):
     )
 
 
-def test_each_site_spends_its_own_budget_and_the_run_ends_when_all_have():
-    clock = FakeClock()
+def test_each_site_spends_its_own_budget_and_the_run_ends_when_all_have(clock):
     budget = Budget(_plan(), clock=clock)
     assert budget.time_left() is None, "b.vn has no time limit: the run has none"
     budget.started_page("b.vn")
@@ -139,8 +134,7 @@ def test_each_site_spends_its_own_budget_and_the_run_ends_when_all_have():
     assert budget.reason(None) == "max_time" and budget.reason("signal") is None
 
 
-def test_a_run_wide_time_limit_and_page_limit():
-    clock = FakeClock()
+def test_a_run_wide_time_limit_and_page_limit(clock):
     budget = Budget(_plan(max_time=60.0), run_pages=3, clock=clock)
     # The entry's 10 s beats the top level's 60 s for a.vn; b.vn gets 60 s.
     assert budget.time_left() == 60.0

@@ -7,14 +7,7 @@ import pytest
 from archiver.crawl.eta import HostPace, ProgressMeter, estimate, paces
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import backlog_line, clock_text, duration_text, progress_text
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from conftest import FakeClock
 
 
 def _exchange(politeness: Politeness, clock: FakeClock, host: str, latency: float) -> None:
@@ -25,7 +18,7 @@ def _exchange(politeness: Politeness, clock: FakeClock, host: str, latency: floa
 
 
 def test_a_host_takes_its_delay_plus_its_measured_latency_per_url():
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     politeness = Politeness(delay=1.0, per_host=1, autothrottle=False, clock=clock)
     _exchange(politeness, clock, "a.vn", 0.5)
     (pace,) = paces(politeness, ["a.vn"], clock()).values()
@@ -49,7 +42,7 @@ def test_slots_per_host_share_the_latency_but_never_start_faster_than_the_delay(
 
 
 def test_a_paused_host_adds_its_pause_and_the_estimate_falls_as_the_clock_runs():
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     politeness = Politeness(delay=1.0, per_host=1, autothrottle=False, clock=clock)
     _exchange(politeness, clock, "a.vn", 1.0)
     politeness.pause("a.vn", 60)  # Retry-After: 60
@@ -61,7 +54,7 @@ def test_a_paused_host_adds_its_pause_and_the_estimate_falls_as_the_clock_runs()
 
 
 def test_a_host_not_yet_measured_is_taken_to_answer_as_the_others_do():
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     politeness = Politeness(delay=1.0, per_host=1, autothrottle=False, clock=clock)
     _exchange(politeness, clock, "a.vn", 2.0)
     _exchange(politeness, clock, "b.vn", 4.0)
@@ -73,7 +66,7 @@ def test_a_host_not_yet_measured_is_taken_to_answer_as_the_others_do():
 
 
 def test_robots_crawl_delay_and_autothrottle_move_the_pace():
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     politeness = Politeness(delay=1.0, per_host=1, clock=clock)
     politeness.set_floor("a.vn", 5.0)  # Crawl-delay: 5
     assert paces(politeness, ["a.vn"], 0.0)["a.vn"].interval == 5.0
@@ -98,7 +91,7 @@ def test_nothing_due_is_no_time():
 
 
 def test_the_meter_counts_the_frontier_now_and_then_and_subtracts_what_was_done_between():
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     politeness = Politeness(delay=1.0, per_host=1, autothrottle=False, clock=clock)
     counts: list[list[str]] = []
     frontier = {"a.vn": 50, "b.vn": 10}
@@ -124,7 +117,7 @@ def test_the_meter_counts_the_frontier_now_and_then_and_subtracts_what_was_done_
 
 
 def test_a_time_budget_shorter_than_the_estimate_is_shown_on_the_bar():
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     meter = ProgressMeter(
         lambda hosts: {"a.vn": 3600}, Politeness(delay=1.0, per_host=1, clock=clock), clock=clock
     )

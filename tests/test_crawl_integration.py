@@ -16,6 +16,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from archiver.store import Archive
 from crawl_support import (
     TOPICS,
@@ -104,6 +106,7 @@ def _run(db: Path, config: Path) -> None:
     assert crawl.returncode == 0, errors
 
 
+@pytest.mark.slow
 def test_two_hostile_sites_killed_midway_are_archived_exactly_once_then_crawled_incrementally(
     tmp_path,
 ):

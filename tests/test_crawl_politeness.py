@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from archiver.crawl.politeness import Politeness
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from conftest import FakeClock
 
 
 def make(**kwargs):

@@ -18,16 +18,17 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from archiver.crawl.eta import Progress
-from archiver.crawl.report import LiveReporter, LogReporter, Stats, summary_lines
+from archiver.crawl.report import CrawlStats, LiveReporter, LogReporter, summary_lines
 from crawl_support import CLI, crawl_output, daily_profile, publish_daily
 from hostile import Web
 
 
-def _stats() -> Stats:
-    stats = Stats(pages=12, pages_ok=11, articles_new=7, errors=1, bytes=1_200_000)
+def _stats() -> CrawlStats:
+    stats = CrawlStats(pages=12, pages_ok=11, articles_new=7, errors=1, bytes=1_200_000)
     stats.hosts["tamky.gov.vn"] = 12
     stats.failures.append(("http://tamky.gov.vn/x", "HTTP 404"))
     return stats
@@ -76,15 +77,22 @@ def test_a_budget_stop_is_in_the_summary_and_the_stored_stats():
     assert "stopped_by" not in _stats().to_dict()
 
 
-def test_log_lines_are_quiet_unless_asked_and_errors_always_show():
+def test_log_lines_show_errors_by_default_and_quiet_leaves_only_the_summary_with_failures():
     out = io.StringIO()
-    reporter = LogReporter(out, verbosity=0)
+    reporter = LogReporter(out)
+    reporter.page("http://a.vn/1", "article", 200, None)
+    reporter.page("http://a.vn/2", "client_error", 404, "HTTP 404")
+    (line,) = out.getvalue().splitlines()
+    assert line.endswith(" failed http://a.vn/2: HTTP 404")
+    out = io.StringIO()
+    reporter = LogReporter(out, verbosity=0)  # --quiet
     reporter.page("http://a.vn/1", "article", 200, None)
     reporter.page("http://a.vn/2", "client_error", 404, "HTTP 404")
     reporter.summary(_stats(), "finished")
     lines = out.getvalue().splitlines()
-    assert not any("http://a.vn/1" in line for line in lines)
+    assert not any("http://a.vn/" in line for line in lines)
     assert lines[0].startswith("Crawl finished")
+    assert "    http://tamky.gov.vn/x  HTTP 404" in lines, "failures are listed in the summary"
 
 
 def test_verbose_log_has_a_line_per_page():
@@ -111,7 +119,9 @@ def _on_a_terminal(db: Path, *args: str, env: dict[str, str] | None = None) -> t
     by hand): its exit status and everything it drew."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    # COLUMNS and LINES (pytest-xdist's workers set them) would override the terminal's size.
+    unset = ("NO_COLOR", "TERM", "COLUMNS", "LINES")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     process = subprocess.Popen(
         [sys.executable, "-c", CLI, "crawl", *args, "--db", str(db)],
         stdin=subprocess.DEVNULL,
@@ -168,6 +178,7 @@ def test_off_a_terminal_there_is_no_bar_no_escape_code_and_a_short_run_is_not_an
     assert "Long run ahead" not in errors
 
 
+@pytest.mark.slow
 def test_a_long_backfill_is_announced_with_its_size_its_duration_and_how_to_cap_it(tmp_path):
     db = tmp_path / "archive.db"
     with Web() as web:

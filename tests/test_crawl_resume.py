@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from archiver.replay import ReplayServer, ReplaySite
 from archiver.store import Archive
 from crawl_support import (
@@ -65,6 +67,7 @@ def crawl_process(db: Path, proxy: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_killed_crawl_resumes_with_nothing_lost_or_doubled(tmp_path):
     site = slow_site(tmp_path / "site")
     db = tmp_path / "archive.db"
@@ -108,6 +111,7 @@ def test_killed_crawl_resumes_with_nothing_lost_or_doubled(tmp_path):
         assert archive.check() == []
 
 
+@pytest.mark.slow
 def test_a_killed_crawl_takes_its_parsing_workers_with_it_and_the_next_run_starts(tmp_path):
     db = tmp_path / "archive.db"
     with Web() as web:

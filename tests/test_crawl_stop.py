@@ -6,6 +6,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 from archiver.store import Archive
 from crawl_support import crawl_command, loopback_article_path, publish, rows, wait_for
 from hostile import Reply, Web, text
@@ -48,6 +50,7 @@ def _assert_consistent(db: Path) -> None:
         assert archive.check() == []
 
 
+@pytest.mark.slow
 def test_sigterm_stops_within_seconds_with_a_host_paused_and_a_page_in_flight(tmp_path):
     db = tmp_path / "archive.db"
     with Web() as web:

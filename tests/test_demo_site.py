@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -19,7 +19,6 @@ from archiver.demo import HOSTS, NEWS, PORTAL, build_site, demo_articles, site_p
 from archiver.demo.news import FEED, FLAKY, NEWS_SITEMAP_SIZE, SHARED, SITEMAP, news_date
 from archiver.demo.portal import ARCHIVE_START, REDIRECTED, archive_url, portal_date, view_text
 from archiver.discover import (
-    RobotsPolicy,
     date_archive_urls,
     earlier_articles_box,
     extract_links,
@@ -27,12 +26,14 @@ from archiver.discover import (
     parse_feed,
     parse_sitemap,
 )
+from archiver.fetch.robots import RobotsPolicy
 from archiver.replay import ReplaySite, ReplayTransport
 from archiver.sites import registry
 from archiver.text import tone_key
 from archiver.urls import host_of, normalize_url
+from conftest import DEMO_DAY
 
-TODAY = date(2026, 11, 26)
+TODAY = DEMO_DAY
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "pages" / "tamky" / "table-layout.json"
 ARTICLES = demo_articles()
 ARTICLE_URLS = {a.url for a in ARTICLES}
@@ -44,8 +45,8 @@ def pages() -> dict[str, bytes]:
 
 
 @pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(transport=ReplayTransport(build_site(TODAY))) as http:
+def client(demo_site: ReplaySite) -> Iterator[httpx.Client]:
+    with httpx.Client(transport=ReplayTransport(demo_site)) as http:
         yield http
 
 

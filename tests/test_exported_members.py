@@ -3,6 +3,8 @@ name listed exists, and every public name a package exposes is listed."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
 
 import pytest
@@ -53,12 +55,13 @@ STORE = {
 
 
 def exposed(package: types.ModuleType) -> set[str]:
-    """The public names a package binds itself (its subpackages and modules aside)."""
+    """The public names a package offers (its subpackages and modules aside), including
+    those it imports on first use (``archiver.Archive``)."""
     return {
         name
-        for name, value in vars(package).items()
+        for name in dir(package)
         if (not name.startswith("_") or name == "__version__")
-        and not isinstance(value, types.ModuleType)
+        and not isinstance(getattr(package, name), types.ModuleType)
         and name != "annotations"  # from __future__ import annotations
     }
 
@@ -72,6 +75,15 @@ def test_all_is_pinned_and_matches_what_the_package_exposes(package, names):
     assert exposed(package) == names
     for name in names:
         assert hasattr(package, name), name
+
+
+def test_importing_archiver_for_extraction_does_not_load_the_store():
+    code = (
+        "import sys, archiver; archiver.extract('<h1>x</h1>', 'https://x.vn/a.html'); "
+        "assert 'archiver.store' not in sys.modules and 'httpx' not in sys.modules; "
+        "from archiver import Archive; assert Archive.__module__ == 'archiver.store.archive'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_extract_is_the_function_not_the_package():

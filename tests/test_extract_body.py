@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 URL = "https://tin.example.vn/bai-viet-12345.html"
@@ -97,3 +99,62 @@ def test_a_short_line_printed_twice_in_a_row_is_kept_once():
     line = "Lực lượng chức năng phong tỏa hiện trường vụ cháy."
     body = f"<p>{TEXT[0]}</p><div class='player'><p>{line}</p><p>{line}</p></div><p>{TEXT[1]}</p>"
     assert extract(page(body), URL).paragraphs == [TEXT[0], line, TEXT[1]]
+
+
+def test_linked_points_of_a_list_written_as_text_are_kept():
+    points = (
+        "<ul><li><a href='https://blog.example/year-in-review'>Here is our year in review!</a>"
+        f"</li><li>{TEXT[0]}</li><li>{TEXT[1]}</li></ul>"
+    )
+    menu = (  # (the indentation between a menu's items is no text)
+        "<ul>\n\t\t<li>\n\t\t\t<a href='/a'>Thời sự</a>\n\t\t</li>\n\t\t<li>\n\t\t\t"
+        "<a href='/b'>Thế giới</a>\n\t\t</li>\n\t</ul>"
+    )
+    article = extract(page(f"<p>{TEXT[2]}</p>{points}{menu}"), URL)
+    assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
+
+
+def _table_page(cell: str) -> bytes:
+    # An old table layout with no title in its head: the headline is a plain box above.
+    return (
+        "<html><body><table><tr><td><div class='sh'>Thành phố khởi công cầu mới</div></td></tr>"
+        f"<tr><td>{cell}</td></tr></table></body></html>"
+    ).encode()
+
+
+def test_a_bold_sentence_opening_the_text_is_its_lead_not_the_headline():
+    paragraphs = "".join(f"<p>{t}" for t in TEXT)
+    article = extract(_table_page(f"<b>{LEAD}</b>{paragraphs}"), URL)
+    assert article.title != LEAD
+    assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_bold_lead_right_before_the_body_element_is_the_lead():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    html = (
+        "<html><head><title>Hội nghị sơ kết cải cách hành chính</title></head><body>"
+        "<h1>Hội nghị sơ kết cải cách hành chính</h1><p class='date'>04/07/2018 15:34</p>"
+        f"<span><strong>{LEAD}</strong> <div class='feed'>{paragraphs}</div></span></body></html>"
+    ).encode()
+    article = extract(html, URL)
+    assert article.lead == LEAD
+    assert article.paragraphs == [LEAD, *TEXT]
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # the lead picture and its caption
+        "<div class='lead-asset'><figure><img src='/a.jpg'><figcaption>Toàn cảnh hội nghị sơ "
+        "kết hai năm cải cách hành chính tại thành phố.</figcaption></figure></div>",
+        # a list of links to other articles
+        "<ul class='summary-list'><li><a href='/a'>Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi "
+        "lượng</a></li><li><a href='/b'>Ngân hàng giảm lãi suất cho vay mua nhà</a></li></ul>",
+    ],
+    ids=["picture", "links"],
+)
+def test_a_box_named_like_a_lead_that_holds_no_sapo_is_no_lead(box: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    article = extract(page(paragraphs, box), URL)
+    assert article.lead is None
+    assert article.paragraphs == TEXT

@@ -85,3 +85,25 @@ def test_in_a_photo_story_the_captions_of_zoomable_photos_are_the_text():
     article = extract(page(figures), URL)
     assert len(article.captions) == 4
     assert article.paragraphs == list(article.captions)
+
+
+def test_a_question_after_a_picture_is_text_not_its_caption():
+    html = page(
+        f"{PARAGRAPHS}<p><a href='/a.jpg'><img src=a.jpg></a></p>"
+        f"<p>Chúng ta có thể làm gì?</p><p>Một dòng ngắn.</p>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert "Chúng ta có thể làm gì?" in article.paragraphs
+    assert article.captions == ()
+
+
+def test_a_gallery_s_caption_named_by_its_id_and_its_slide_numbers_are_not_text():
+    gallery = (
+        "<div class='slideshow'><div><img src=a.jpg><cite id='galleryCaption001'>Cảnh sát "
+        "dựng rào chắn dọc tuyến diễu hành.</cite></div>"
+        "<ul class='pager'><li>1</li><li>2</li><li>3</li></ul></div>"
+    )
+    article = extract(page(f"{gallery}{PARAGRAPHS}"), URL)
+    assert article.captions == ("Cảnh sát dựng rào chắn dọc tuyến diễu hành.",)
+    assert all(not p.isdigit() for p in article.paragraphs)
+    assert len(article.paragraphs) == 5

@@ -128,3 +128,60 @@ def test_cards_wrapped_in_links_after_the_text_are_not_text():
     )
     article = f"<div class='post'><p>{para(1)}</p><p>{para(2)}</p><p>{para(3)}</p>{cards}</div>"
     assert extract(html(article), URL).paragraphs == [para(1), para(2), para(3)]
+
+
+def _english(n: int) -> str:
+    return (
+        f"Paragraph {n}: the council said the new bridge would open next spring, after a "
+        "year of delays caused by floods, rising costs and a shortage of steel."
+    )
+
+
+def test_a_short_post_closed_by_a_linked_heading_is_an_article_not_a_teaser():
+    teasers = "".join(
+        f"<div class='col'><h3><a href='/p{n}.html'>Another story number {n} from the blog</a>"
+        "</h3></div>"
+        for n in range(12)
+    )
+    post = (
+        f"<div class='post-content'><p>{_english(1)} {_english(2)} {_english(3)}</p>"
+        "<p>Let us know what you think!</p>"
+        "<h3><a href='https://video.example/v/1'>Desktop video link</a></h3></div>"
+    )
+    result = extract(html(post, teasers), "https://blog.example/2012/10/bridge.html")
+    assert result.is_article
+    assert result.paragraphs[0] == f"{_english(1)} {_english(2)} {_english(3)}"
+
+
+def test_blog_posts_in_a_box_named_widget_are_the_text_not_chrome():
+    blogroll = "".join(
+        f"<li><a href='https://other{n}.example/'>Blog {n}</a> a long description of what "
+        f"blog number {n} writes about, week after week, for its many readers.</li>"
+        for n in range(40)
+    )
+    page = (
+        "<html><head><title>A blog</title></head><body>"
+        "<div id='Blog1' class='widget Blog'><h3 class='post-title'>A curious night</h3>"
+        "<div class='post-body entry-content'>"
+        + "<br><br>".join(_english(n) for n in range(1, 6))
+        + f"</div></div><aside><ul>{blogroll}</ul></aside></body></html>"
+    ).encode()
+    result = extract(page, "https://blog.example/2012/08/a-curious-night.html")
+    assert result.paragraphs == [_english(n) for n in range(1, 6)]
+
+
+def test_a_post_typed_as_lines_in_one_block_outweighs_a_short_description():
+    description = (
+        "<p class='description'>Notes on health, records, standards, privacy, policy, networks, "
+        "budgets, people, hospitals, clinics, doctors, nurses, laws, rules, payers, vendors, "
+        "devices, clouds, data, exchanges, and whatever else, by a CIO.</p>"
+    )
+    post = " ".join(_english(n).replace(",", "") for n in range(1, 7))
+    page = (
+        "<html><head><title>Life as a CIO</title></head><body>"
+        f"<div class='blurb'>{description}</div>"
+        f"<div class='post'><h3>The October meeting</h3><div class='post-text'>{post}</div></div>"
+        "</body></html>"
+    ).encode()
+    result = extract(page, "https://blog.example/2012/10/the-october-meeting.html")
+    assert result.body is not None and "Paragraph 6" in result.body

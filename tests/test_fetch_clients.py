@@ -14,19 +14,13 @@ from archiver.fetch.clients import ClientPool, origin_of, origin_of_text
 from archiver.replay import Entry, ReplayServer, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
 from archiver.settings import Settings
+from conftest import FakeClock
 
 SITE = ReplaySite(entries=[
     Entry("http://tamky.gov.vn/", (R(text="Tam Kỳ"),)),
     Entry("http://vnexpress.net:8080/", (R(text="VnExpress"),)),
 ])
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_origin_names_scheme_host_and_port() -> None:
@@ -63,8 +57,7 @@ def test_a_given_transport_is_shared_by_every_host() -> None:
     assert asyncio.run(main()) == 1
 
 
-def test_idle_clients_are_closed_and_busy_ones_kept() -> None:
-    clock = Clock()
+def test_idle_clients_are_closed_and_busy_ones_kept(clock: FakeClock) -> None:
     pool = ClientPool(Settings(idle_client_timeout=60), clock=clock)
 
     async def main() -> None:

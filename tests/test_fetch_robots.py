@@ -10,6 +10,7 @@ from archiver.fetch import Fetcher, RetryPolicy, RobotsCache, robots_url
 from archiver.replay import Entry, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
 from archiver.settings import Settings
+from conftest import FakeClock
 
 UA = "archiver/test (+https://example.org/bot)"
 ROBOTS = """User-agent: *
@@ -24,13 +25,6 @@ Sitemap: http://tamky.gov.vn/news-sitemap.xml
 """
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
 
 def robots_txt(text: str = ROBOTS, **spec: Any) -> R:
     return R(text=text, headers=(("Content-Type", "text/plain"),), **spec)
@@ -40,7 +34,7 @@ class Harness:
     def __init__(self, *entries: Entry, **settings: Any) -> None:
         self.site = ReplaySite(entries=entries)
         self.settings = Settings(**{"retry_backoff": 0, "retries": 2, **settings})
-        self.clock = Clock()
+        self.clock = FakeClock(0.0)
 
     def run(self, body: Any) -> Any:
         async def noop(seconds: float) -> None:
@@ -219,3 +213,27 @@ def test_known_and_allowed_answer_from_the_cache() -> None:
     assert before == (False, True)
     assert after == (True, False, False, False, True, True)
     assert h.robots_requests() == 1
+
+
+def test_the_verdict_comes_from_the_cache_and_is_none_until_robots_txt_is_read() -> None:
+    h = Harness(
+        Entry("http://tamky.gov.vn/robots.txt", (robots_txt(),)),
+        Entry("http://down.vn/robots.txt", (R(status=503),)),
+    )
+
+    async def body(robots: RobotsCache) -> Any:
+        before = robots.verdict("http://tamky.gov.vn/private/")
+        await robots.policy("http://tamky.gov.vn/")
+        down = await robots.policy("http://down.vn/")
+        return before, (
+            robots.verdict("http://tamky.gov.vn/private/"),
+            robots.verdict("http://tamky.gov.vn/tin-tuc"),
+            robots.verdict("https://tamky.gov.vn/tin-tuc"),  # another origin: not read yet
+            robots.verdict("http://down.vn/a"),  # unreachable: nothing allowed
+            down.retry_wait,
+        )
+
+    before, after = h.run(body)
+    assert before is None
+    assert after[:4] == (False, True, None, False)
+    assert after[4] > 0

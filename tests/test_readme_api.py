@@ -13,6 +13,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 SECTION = README.split("### Python API\n", 1)[1].split("\n### ", 1)[0]
 
 
+@pytest.mark.slow
 def test_the_readme_python_api_session_runs_as_shown(tmp_path):
     pytest.importorskip("pandas")
     (session,) = re.findall(r"```pycon\n(.*?)```", SECTION, re.S)

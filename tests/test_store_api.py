@@ -3,6 +3,7 @@ and data frames, an archive in memory, and misuse answered with archiver's own e
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from datetime import datetime
@@ -22,12 +23,6 @@ from archiver import (
 from store_support import OTHER_STORY, T0, article, exchange, page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "dantri"
-
-
-@pytest.fixture
-def archive():
-    with Archive.memory() as memory:
-        yield memory
 
 
 def test_an_archive_in_memory_needs_no_file_and_is_empty(tmp_path, monkeypatch):
@@ -171,6 +166,19 @@ def test_to_dataframe_without_pandas_says_how_to_get_it(archive, monkeypatch):
         lambda a: list(a.articles(query='"unbalanced')),
         lambda a: a.body("0" * 64),
         lambda a: a.finish_run(1, "done", {}),
+        lambda a: a.finish_run(1, "finished", None),
+        lambda a: a.start_run(["not", "a", "mapping"]),
+        lambda a: a.save_many(None),
+        lambda a: a.save_many([], batch_size=0),
+        lambda a: list(a.articles(since=2024)),
+        lambda a: list(a.articles(author=b"an")),
+        lambda a: a.search("da nang", limit="3"),
+        lambda a: a.search("da nang", until=3),
+        lambda a: a.export(out=None),
+        lambda a: a.export(out=io.StringIO(), fields="title"),
+        lambda a: a.to_dataframe(fields=[1, 2]),
+        lambda a: a.reparse(batch_size=None),
+        lambda a: a.body_known(None),
     ],
 )
 def test_misuse_raises_archivers_own_errors_never_attribute_errors(archive, misuse):

@@ -106,6 +106,7 @@ def test_a_full_disk_rolls_back_the_batch_and_keeps_what_was_committed(tmp_path)
         assert archive.save(*page("https://vnexpress.net/after.html")).outcome == "new"
 
 
+@pytest.mark.slow
 def test_a_reader_in_another_process_never_sees_database_is_locked(tmp_path):
     path = tmp_path / "archive.db"
     with Archive(path) as archive:

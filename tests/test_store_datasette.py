@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from archiver.store import Archive
 from archiver.store.datasette import METADATA, PLUGINS, metadata_for, schema_markdown
 from archiver.store.query import parse
 from archiver.store.schema import FTS_TABLE
@@ -19,11 +18,10 @@ README = Path(__file__).parent.parent / "README.md"
 
 
 @pytest.fixture
-def archive(tmp_path):
-    with Archive(tmp_path / "archive.db") as opened:
-        opened.save(*page("https://vnexpress.net/a-1.html", view_count=3))
-        opened.save(*page("https://baomoi.com/a.epi", site="baomoi", title="Bản sao", view_count=1))
-        yield opened
+def archive(archive):
+    archive.save(*page("https://vnexpress.net/a-1.html", view_count=3))
+    archive.save(*page("https://baomoi.com/a.epi", site="baomoi", title="Bản sao", view_count=1))
+    return archive
 
 
 def described() -> dict:

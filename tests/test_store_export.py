@@ -15,19 +15,18 @@ from store_support import OTHER_STORY, STORY, page, random_pages
 
 
 @pytest.fixture
-def archive(tmp_path):
-    with Archive(tmp_path / "archive.db") as opened:
-        opened.save(*page("https://vnexpress.net/a-1.html", view_count=12))
-        opened.save(
-            *page(
-                "https://dantri.com.vn/b.htm",
-                OTHER_STORY,
-                title="Mưa lớn",
-                site="dantri",
-                published_at="2023-12-31T23:00:00+07:00",
-            )
+def archive(archive):
+    archive.save(*page("https://vnexpress.net/a-1.html", view_count=12))
+    archive.save(
+        *page(
+            "https://dantri.com.vn/b.htm",
+            OTHER_STORY,
+            title="Mưa lớn",
+            site="dantri",
+            published_at="2023-12-31T23:00:00+07:00",
         )
-        yield opened
+    )
+    return archive
 
 
 def test_json_lines_hold_one_article_each_with_readable_vietnamese(archive):

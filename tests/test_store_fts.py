@@ -122,6 +122,7 @@ def _sqlite_utils() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_the_readme_sqlite_utils_commands_run(archive_dir):
     (block,) = _blocks("sh")
     commands = [

@@ -121,3 +121,36 @@ def test_migrations_import_nothing_of_todays_code():
         }
         assert imported <= allowed, (module.name, imported - allowed)
         assert re.fullmatch(r"v\d+\.py", module.name)
+
+
+def test_a_version_5_archive_gets_empty_captions_and_a_captions_index(tmp_path):
+    path = _copy(5, tmp_path)
+    with Archive(path) as archive:
+        assert rows(path, "SELECT url, view_count, captions, source FROM articles") == [
+            ("https://vnexpress.net/a-1.html", 25, "[]", None),
+            ("https://vnexpress.net/a-2.html", None, "[]", None),
+        ]
+        # The rebuilt index still forgets a row exactly: a refetch with captions replaces it.
+        url = "https://vnexpress.net/a-1.html"
+        archive.save(*page(url, title="Khởi công cầu cảng", captions=("Toàn cảnh hội nghị.",)))
+        assert [hit.url for hit in archive.search("toan canh hoi nghi")] == [url]
+        assert archive.check() == []
+
+
+def test_a_version_3_archive_gets_a_full_text_index_other_tools_can_read(tmp_path):
+    path = _copy(3, tmp_path)
+    fts_sql = "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
+    assert "content=''" in rows(path, fts_sql)[0][0]  # contentless: no other tool can use it
+    with Archive(path) as archive:
+        # (Its content hashes too: the code computing them has changed since that version.)
+        assert "full-text index" in archive.rebuilt
+        assert [hit.article_id for hit in archive.search("Đà Nẵng")] == [1]
+    assert 'content="articles"' in rows(path, fts_sql)[0][0]
+    ((rowid, snippet),) = rows(
+        path,
+        "SELECT rowid, snippet(articles_fts, 2, '[', ']', '…', 8) FROM articles_fts "
+        "WHERE articles_fts MATCH 'da nang'",
+    )
+    assert rowid == 1 and "[Đà] [Nẵng]" in snippet
+    with Archive(path) as archive:  # indexed once: the next open has nothing to rebuild
+        assert archive.rebuilt == []

@@ -11,12 +11,6 @@ from archiver.store import Archive
 from store_support import OTHER_STORY, STORY, T0, article, exchange, page, rows
 
 
-@pytest.fixture
-def archive(tmp_path):
-    with Archive(tmp_path / "archive.db") as opened:
-        yield opened
-
-
 def count(archive: Archive, table: str) -> int:
     return archive.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from archiver.cli import main
 from archiver.errors import InputError
-from archiver.warc.wacz import Page, write_wacz
+from archiver.warc.wacz import WaczPage, write_wacz
 from warc_support import crawl
 
 
@@ -94,7 +94,7 @@ def test_the_validator_rejects_a_tampered_wacz(crawled, tmp_path):
     root, _ = crawled
     good = tmp_path / "good.wacz"
     write_wacz(
-        root / "warcs", good, pages=[Page("http://example.vn/", "2024-03-05T09:00:00+07:00")]
+        root / "warcs", good, pages=[WaczPage("http://example.vn/", "2024-03-05T09:00:00+07:00")]
     )
     bad = tmp_path / "bad.wacz"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as copy:
@@ -123,5 +123,5 @@ def test_a_directory_without_warcs_is_refused(tmp_path):
 
 
 def test_page_times_are_utc():
-    line = json.loads(Page("http://a.vn/", "2024-03-05T09:00:00+07:00", "Tin").line())
+    line = json.loads(WaczPage("http://a.vn/", "2024-03-05T09:00:00+07:00", "Tin").line())
     assert line["ts"] == "2024-03-05T02:00:00Z" and line["title"] == "Tin"

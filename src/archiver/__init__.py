@@ -3,13 +3,18 @@
     >>> import archiver
     >>> article = archiver.extract(html_bytes, "https://vnexpress.net/abc-4220047.html")
     >>> article.title, article.published_at, article.author
+    >>> with archiver.Archive("archive.db") as archive:
+    ...     archive.add(article, html=html_bytes)
+    ...     recent = list(archive.articles(since="2024-03"))
 
-The pipeline, one package per stage: ``discover`` (robots.txt, sitemaps, feeds,
-links) → ``fetch`` (polite HTTP) → ``extract`` (page → :class:`Article`) →
-``store`` (the SQLite archive); ``cli`` is a thin layer on top.
+A page goes through the pipeline ``discover`` (sitemaps, feeds, links) → ``fetch``
+(polite HTTP, robots.txt) → ``extract`` (page → :class:`Article`) → ``store`` (the
+archive); ``crawl`` drives it, ``warc``, ``replay`` and ``demo`` sit beside the crawl,
+and ``cli`` is a thin layer on top. The packages are layers in that order: each imports
+only those below it (``cli`` → ``crawl`` → ``warc``/``replay``/``demo`` → ``store`` →
+``fetch`` → ``extract`` → ``discover``/``sites`` → ``text``/``urls``/``dates``), a
+contract the tests check. Everything public is named in ``__all__`` below.
 """
-
-__version__ = "0.1.0"
 
 from archiver.article import FIELDS, Article
 from archiver.dates import ParsedDate, parse_date, parse_iso
@@ -27,9 +32,9 @@ from archiver.errors import (
     StoreError,
 )
 from archiver.extract import EXTRACTOR_VERSION, extract
-from archiver.store import Archive
 from archiver.text import fold
 from archiver.urls import normalize_url
+from archiver.version import __version__
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -55,3 +60,17 @@ __all__ = [
     "parse_date",
     "parse_iso",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The archive is imported on first use: extraction alone (``archiver.extract``) does
+    # not load the store, nor through it the HTTP stack (a quarter of a second).
+    if name == "Archive":
+        from archiver.store import Archive
+
+        return Archive
+    raise AttributeError(f"module 'archiver' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "Archive"})

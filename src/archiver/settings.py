@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archiver import __version__
+from archiver.version import __version__
 
 CONTACT_URL = "https://github.com/archiver-vn/archiver#for-site-owners"
 

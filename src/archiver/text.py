@@ -52,8 +52,10 @@ def clean_or_none(text: str | None) -> str | None:
     return cleaned or None
 
 
-# The five Vietnamese tone marks as combining characters (NFD).
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+#: The five Vietnamese tone marks as combining characters (NFD): huyền, sắc, hỏi, ngã,
+#: nặng, the order in which content keys number them (``archiver.store.folding``).
+TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+_TONES = frozenset(TONE_MARKS)
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -69,7 +71,8 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD_TABLE = _build_fold_table()
+#: ``str.translate`` table: each precomposed Latin letter to its letter without marks, đ to d.
+FOLD_TABLE = _build_fold_table()
 
 
 def fold(text: str) -> str:
@@ -79,13 +82,13 @@ def fold(text: str) -> str:
     because SQLite's own ``remove_diacritics`` leaves đ alone and mis-folds
     letters with two marks (ờ, ậ) in its default mode.
     """
-    text = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    text = unicodedata.normalize("NFC", text).translate(FOLD_TABLE)
     if not text.isascii():
         # Combining marks left over from unusual sequences (e.g. a tone on a consonant).
         text = "".join(
             c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
         )
-        text = text.translate(_FOLD_TABLE)
+        text = text.translate(FOLD_TABLE)
     return text.lower()
 
 

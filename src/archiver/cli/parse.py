@@ -55,7 +55,7 @@ def parse(
     if source.startswith(("http://", "https://")):
         data, headers, page_url = _fetch(source, follow_offsite=follow_offsite)
     else:
-        data = _read(source)
+        data = read_source(source)
         headers = {}
         page_url = url or (
             Path(source).resolve().as_uri() if source != "-" else "file:///dev/stdin"
@@ -68,7 +68,7 @@ def parse(
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(_summary(article))
+        click.echo(article_summary(article))
     if not article.is_article:
         reason = next((w for w in article.warnings if "listing" in w or "home page" in w), None)
         click.echo(
@@ -78,7 +78,7 @@ def parse(
         sys.exit(EXIT_NEGATIVE)
 
 
-def _read(source: str) -> bytes:
+def read_source(source: str) -> bytes:
     try:
         if source == "-":
             return sys.stdin.buffer.read(MAX_INPUT_BYTES)
@@ -123,7 +123,7 @@ def _fetch(url: str, *, follow_offsite: bool) -> tuple[bytes, dict[str, str], st
     return last.body, dict(last.response_headers), result.final_url
 
 
-def _summary(article) -> str:  # type: ignore[no-untyped-def]
+def article_summary(article) -> str:  # type: ignore[no-untyped-def]
     lines = [
         f"title:      {article.title or '-'}",
         f"published:  {article.published_at or '-'}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from archiver.cli import main
-from archiver.cli.parse import _read, _summary
+from archiver.cli.parse import article_summary, read_source
 from archiver.sites import Profile, registry
 from archiver.sites.profile import SELECTOR_FIELDS
 
@@ -96,7 +96,7 @@ def check(file: str, url: str, profile_name: str | None) -> None:
     """
     from archiver.extract.probe import check_page
 
-    report = check_page(_read(file), url, profile=profile_name)
+    report = check_page(read_source(file), url, profile=profile_name)
     click.echo(f"page:     {file}")
     click.echo(f"url:      {url}")
     if report.profile is None:
@@ -111,7 +111,7 @@ def check(file: str, url: str, profile_name: str | None) -> None:
         click.echo(_field_lines(field))
     click.echo("")
     click.echo("record:")
-    click.echo("\n".join(f"  {line}" for line in _summary(report.article).splitlines()))
+    click.echo("\n".join(f"  {line}" for line in article_summary(report.article).splitlines()))
 
 
 def _field_lines(field) -> str:  # type: ignore[no-untyped-def]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from archiver.dates.stored import now_iso
 from archiver.store import Stats
 from archiver.store.stats import month_range
-from archiver.store.times import now_iso
 
 __all__ = ["run_lines", "stats_text"]
 

@@ -115,7 +115,7 @@ def export_warc(directory: str, db: str, site: str | None, max_size: int, wacz: 
     from archiver.store.warcs import captured_articles
     from archiver.warc import export_warcs
     from archiver.warc.reader import warc_files
-    from archiver.warc.wacz import Page, write_wacz
+    from archiver.warc.wacz import WaczPage, write_wacz
 
     with Archive(db) as archive:
         summary = export_warcs(archive, directory, site=site, max_size=max_size * 1_000_000)
@@ -127,9 +127,8 @@ def export_warc(directory: str, db: str, site: str | None, max_size: int, wacz: 
         if wacz is None:
             return
         files = [str(path.resolve()) for path in warc_files([directory])]
-        pages = [
-            Page(url, at, title) for url, at, title in captured_articles(archive.database, files)
-        ]
+        captured = captured_articles(archive.database, files)
+        pages = [WaczPage(url, at, title) for url, at, title in captured]
     packed = write_wacz(
         directory,
         wacz,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.crawl.config import CrawlPlan
-from archiver.crawl.report import Stats
+from archiver.crawl.report import CrawlStats
 
 __all__ = ["run_crawl"]
 
@@ -46,7 +46,7 @@ def run_crawl(
     log_json: bool = False,
     live: bool | None = None,
     arguments: dict[str, Any] | None = None,
-) -> tuple[str, Stats]:
+) -> tuple[str, CrawlStats]:
     """Run one crawl to its end; return its status ("finished" or "interrupted") and statistics.
 
     Holds the archive's crawl lock for the whole run, records the run in

@@ -18,9 +18,8 @@ from typing import Any
 from archiver.article import Article
 from archiver.crawl.config import in_domains, port_allowed
 from archiver.crawl.period import Period
-from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
-from archiver.fetch.result import media_type
+from archiver.fetch.result import content_kind
 from archiver.urls import MAX_URL_LENGTH, explicit_port
 
 # Links to files that are not web pages: recorded nowhere, never fetched.
@@ -29,9 +28,6 @@ _BINARY = re.compile(
     r"pdf|docx?|xlsx?|pptx?|odt|rar|zip|7z|gz|tar|exe|msi|apk|css|js|json|woff2?|ttf|eot)(?:$|\?)",
     re.IGNORECASE,
 )
-_XML_TYPES = ("xml", "rss", "atom")
-
-
 @dataclass(frozen=True, slots=True)
 class Found:
     """A URL a page leads to (normalised), its host, and what it probably is."""
@@ -95,28 +91,6 @@ class Scope:
         return in_domains(host, self.hosts) and port_allowed(
             host, explicit_port(url), self.origins, self.ported
         )
-
-
-def content_kind(content_type: str | None, body: bytes, kind: str) -> str:
-    mime = media_type(content_type)
-    head = body[:512].lstrip().lower()
-    start = body[:2048]
-    xml_like = any(t in mime for t in _XML_TYPES) or head.startswith(b"<?xml")
-    if kind in ("sitemap", "feed") or xml_like:
-        if b"<rss" in start or b"<feed" in start or b"<rdf" in start:
-            return "feed"
-        if mime.startswith("text/html") and kind not in ("sitemap", "feed"):
-            return "html"
-        return "sitemap"
-    if body[:2] == GZIP_MAGIC and kind == "sitemap":
-        return "sitemap"
-    if (
-        not mime
-        or "html" in mime
-        or (mime == "text/plain" and head.startswith((b"<!doctype", b"<html")))
-    ):
-        return "html"
-    return "other"
 
 
 def analyze(

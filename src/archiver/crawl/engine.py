@@ -9,7 +9,7 @@ runs in worker processes when ``workers > 0``, so fetching never waits for it.
 
 A turn (:mod:`archiver.crawl.turns`) is: robots.txt check, fetch (retries, redirects and
 limits live in :mod:`archiver.fetch`), analysis (:mod:`archiver.crawl.analyze`),
-and an :class:`~archiver.crawl.outcome.Outcome` saying what to record.
+and an :class:`~archiver.crawl.outcome.TurnOutcome` saying what to record.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from typing import Any
 from archiver.crawl.budget import MAX_PAGES, Budget
 from archiver.crawl.config import CrawlPlan
 from archiver.crawl.eta import ProgressMeter
-from archiver.crawl.outcome import Outcome
-from archiver.crawl.report import Reporter, Stats, backlog_line, stop_line
+from archiver.crawl.outcome import TurnOutcome
+from archiver.crawl.report import CrawlStats, Reporter, backlog_line, stop_line
 from archiver.crawl.seeds import seed_urls
 from archiver.crawl.turns import Turns, now
 from archiver.crawl.workers import start_workers, stop_workers
+from archiver.dates.stored import now_iso
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.robots import robots_url
 from archiver.store.frontier import Claimed, NewURL
-from archiver.store.times import now_iso
 
 #: Claimed URLs kept in memory per host; more stay in the frontier table.
 QUEUE_WINDOW = 32
@@ -82,7 +82,7 @@ class Crawl:
         #: A :class:`~archiver.warc.WarcWriter` when the crawl also writes WARC files.
         self.warc = warc
         self.max_pages = max_pages or plan.settings.max_pages
-        self.stats = Stats()
+        self.stats = CrawlStats()
         self.fetcher = fetcher or Fetcher(plan.settings, **(fetcher_options or {}))
         self.turns = Turns(
             plan, fetcher=self.fetcher, reporter=reporter, stats=self.stats, recorder=recorder
@@ -93,12 +93,12 @@ class Crawl:
         #: Hosts with a robots.txt turn running: their pages wait for it.
         self._robots_in_flight: set[str] = set()
         self._checked: dict[str, float] = {}
-        self.tasks: dict[asyncio.Task[Outcome], Claimed] = {}
+        self.tasks: dict[asyncio.Task[TurnOutcome], Claimed] = {}
         #: Rows of turns cancelled by a stop: given back to the frontier unfetched.
         self._abandoned: list[int] = []
-        self._finished: deque[Outcome] = deque()
+        self._finished: deque[TurnOutcome] = deque()
         self._wake = asyncio.Event()
-        self.pending: list[Outcome] = []
+        self.pending: list[TurnOutcome] = []
         self.stopping = False
         #: Why the run stopped early: "signal", "max_time" or "max_pages" (None: it did not).
         self.stopped_by: str | None = None
@@ -117,7 +117,7 @@ class Crawl:
 
     # --- the loop ---------------------------------------------------------------------
 
-    async def run(self) -> Stats:
+    async def run(self) -> CrawlStats:
         loop = asyncio.get_running_loop()
         self._install_signals(loop)
         self.budget.restart()
@@ -194,7 +194,7 @@ class Crawl:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
 
-    def _turn_done(self, task: asyncio.Task[Outcome]) -> None:
+    def _turn_done(self, task: asyncio.Task[TurnOutcome]) -> None:
         item = self.tasks.pop(task)
         # Turns catch their own errors; a cancelled one (a stop) gives nothing to record,
         # and its URL goes back to the frontier as it was.
@@ -250,7 +250,7 @@ class Crawl:
                     if queue and queue[0] is item:
                         queue.popleft()
                     self._record(
-                        Outcome(
+                        TurnOutcome(
                             item,
                             "failed",
                             error=f"{type(error).__name__}: {error}",
@@ -262,19 +262,19 @@ class Crawl:
     def _start_turn(self, host: str, queue: deque[Claimed], item: Claimed) -> bool:
         """Start the turn of ``item`` (the head of ``queue``), or of the robots.txt it needs
         first; False when that robots.txt is still to come."""
-        # One cache lookup for the page: its origin's policy, when current.
-        policy = self.robots.current(item.url) if item.kind != "robots" else None
-        if item.kind != "robots" and policy is None:
+        # One cache lookup for the page: what its origin's robots.txt says, when current.
+        verdict = self.robots.verdict(item.url) if item.kind != "robots" else None
+        if item.kind != "robots" and verdict is None:
             robots_item = self._robots_turn_for(item, queue)
             if robots_item is None:
                 return False
             item = robots_item
         else:
             queue.popleft()
-            if policy is not None and not policy.can_fetch(item.url, self.robots.user_agent):
+            if verdict is False:
                 # No request is made, so the host's pace is not spent on it.
                 self._record(
-                    Outcome(item, "done", label="disallowed", site=self.turns.site_of(item))
+                    TurnOutcome(item, "done", label="disallowed", site=self.turns.site_of(item))
                 )
                 return True
         if item.kind == "robots":
@@ -349,7 +349,7 @@ class Crawl:
 
     # --- bookkeeping --------------------------------------------------------------------
 
-    def _record(self, outcome: Outcome) -> None:
+    def _record(self, outcome: TurnOutcome) -> None:
         stats = self.stats
         if self.warc is not None and outcome.exchanges:
             # Written as the turn ends; the pointers reach the fetch rows in its commit.

@@ -13,7 +13,7 @@ from archiver.store.frontier import Claimed, NewURL
 
 
 @dataclass(slots=True)
-class Outcome:
+class TurnOutcome:
     """What one turn produced: exchanges to record, an article, the frontier's next state.
 
     ``next_pages`` (a listing's following pages) are queued only when this turn

@@ -23,8 +23,8 @@ from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
 from archiver.dates import VN_TZ
+from archiver.dates.stored import date_span
 from archiver.errors import ConfigError, QueryError
-from archiver.store.times import date_span
 
 __all__ = ["Period", "url_span"]
 

@@ -1,6 +1,6 @@
 """Feedback during and after a crawl: statistics, a live display on a terminal, log lines for cron.
 
-:class:`Stats` counts what a run did; it is stored in ``crawl_runs.stats``. A
+:class:`CrawlStats` counts what a run did; it is stored in ``crawl_runs.stats``. A
 :class:`Reporter` receives events from the engine: :class:`LogReporter` writes
 one plain line per event (``--quiet`` keeps only problems, ``--verbose`` adds
 every URL; ``--log-json`` makes each line a JSON object), :class:`LiveReporter`
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Stats:
+class CrawlStats:
     started: float = field(default_factory=time.monotonic)
     pages: int = 0
     #: Pages (not robots.txt) that answered 2xx or 304: zero means the run could not work.
@@ -80,13 +80,13 @@ class Reporter(Protocol):
     def page(self, url: str, label: str, status: int | None, error: str | None) -> None: ...
     def note(self, message: str, **data: Any) -> None: ...
     def tick(
-        self, stats: Stats, queues: dict[str, int], progress: Progress | None = None
+        self, stats: CrawlStats, queues: dict[str, int], progress: Progress | None = None
     ) -> None: ...
-    def summary(self, stats: Stats, status: str) -> None: ...
+    def summary(self, stats: CrawlStats, status: str) -> None: ...
     def close(self) -> None: ...
 
 
-def summary_lines(stats: Stats, status: str) -> list[str]:
+def summary_lines(stats: CrawlStats, status: str) -> list[str]:
     lines = [
         f"Crawl {status}: {stats.pages} pages in {stats.elapsed:.1f} s ({stats.rate:.1f}/s), "
         f"{stats.bytes / 1e6:.1f} MB",
@@ -202,7 +202,9 @@ class LogReporter:
         if self.verbosity >= 1:
             self._emit("note", message, **data)
 
-    def tick(self, stats: Stats, queues: dict[str, int], progress: Progress | None = None) -> None:
+    def tick(
+        self, stats: CrawlStats, queues: dict[str, int], progress: Progress | None = None
+    ) -> None:
         if self.verbosity >= 1:
             ahead = f"{sum(queues.values())} queued"
             if progress is not None and not self.as_json:
@@ -217,7 +219,7 @@ class LogReporter:
                 errors=stats.errors,
             )
 
-    def summary(self, stats: Stats, status: str) -> None:
+    def summary(self, stats: CrawlStats, status: str) -> None:
         if self.as_json:
             self._emit("summary", f"crawl {status}", status=status, stats=stats.to_dict())
         elif self.verbosity >= 0:
@@ -254,7 +256,9 @@ class LiveReporter:
     def note(self, message: str, **data: Any) -> None:
         self.console.print(message, markup=False, highlight=False)
 
-    def tick(self, stats: Stats, queues: dict[str, int], progress: Progress | None = None) -> None:
+    def tick(
+        self, stats: CrawlStats, queues: dict[str, int], progress: Progress | None = None
+    ) -> None:
         from rich.progress_bar import ProgressBar
         from rich.table import Table
         from rich.text import Text
@@ -292,7 +296,7 @@ class LiveReporter:
             grid.add_row(Text.from_markup(line))
         self.live.update(grid)
 
-    def summary(self, stats: Stats, status: str) -> None:
+    def summary(self, stats: CrawlStats, status: str) -> None:
         self.live.stop()
         for line in summary_lines(stats, status):
             self.console.print(line, highlight=False, markup=False)

@@ -1,7 +1,7 @@
 """One URL's turn in a crawl: robots.txt, a polite fetch, the page's analysis, its outcome.
 
 :class:`Turns` owns what a turn needs (fetcher, robots.txt cache, per-host pace,
-the plan's scopes) and gives back an :class:`~archiver.crawl.outcome.Outcome` for
+the plan's scopes) and gives back an :class:`~archiver.crawl.outcome.TurnOutcome` for
 the engine to commit. It never touches the store.
 """
 
@@ -16,17 +16,16 @@ from typing import Any
 
 from archiver.crawl.analyze import Analysis, Found, Scope, analyze_exchange, url_host
 from archiver.crawl.config import CrawlPlan, Target
-from archiver.crawl.outcome import Outcome, next_revisit
+from archiver.crawl.outcome import TurnOutcome, next_revisit
 from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
-from archiver.crawl.report import Reporter, Stats
+from archiver.crawl.report import CrawlStats, Reporter
 from archiver.dates import VN_TZ, parse_iso
-from archiver.discover.robots import UNREACHABLE_RETRY_SECONDS
+from archiver.dates.stored import iso
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
 from archiver.fetch.robots import RobotsCache, robots_url
 from archiver.store.frontier import OUTSIDE_PERIOD, Claimed, NewURL
-from archiver.store.times import iso
 from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).
@@ -52,7 +51,7 @@ class Turns:
         *,
         fetcher: Fetcher,
         reporter: Reporter,
-        stats: Stats,
+        stats: CrawlStats,
         recorder: Any = None,
     ) -> None:
         self.plan = plan
@@ -96,14 +95,15 @@ class Turns:
         #: Per site, the day-archive URL shapes whose date bounds what is queued.
         self._day_urls = {t.name: _day_patterns(t) for t in plan.targets}
 
-    async def run(self, item: Claimed) -> Outcome:
+    async def run(self, item: Claimed) -> TurnOutcome:
         try:
             if item.kind == "robots":
                 return await self._robots_turn(item)
             return await self._page_turn(item)
         except Exception as error:  # a turn never kills the crawl: the URL fails, the run goes on
             self._release(item, [], error=True)
-            return Outcome(item, "failed", error=f"{type(error).__name__}: {error}", label="crash")
+            error_line = f"{type(error).__name__}: {error}"
+            return TurnOutcome(item, "failed", error=error_line, label="crash")
         finally:
             self._released.discard(item.id)
 
@@ -121,7 +121,7 @@ class Turns:
         retry_after = (retry_at - now()).total_seconds() if retry_at is not None else None
         self.politeness.finished(item.host, latency=latency, error=error, retry_after=retry_after)
 
-    async def _robots_turn(self, item: Claimed) -> Outcome:
+    async def _robots_turn(self, item: Claimed) -> TurnOutcome:
         policy, exchanges = await self.robots.load(item.url)
         self._record_exchanges(exchanges)
         host = item.host
@@ -130,10 +130,10 @@ class Turns:
         self._release(item, exchanges, error=policy.unreachable)
         target = self.targets_by_host.get(host)
         if policy.unreachable:
-            wait = policy.retry_after or UNREACHABLE_RETRY_SECONDS
+            wait = policy.retry_wait
             self.politeness.pause(host, wait)
             self.reporter.note(f"robots.txt of {host} unreachable; trying again in {wait:.0f} s")
-            return Outcome(
+            return TurnOutcome(
                 item,
                 "queued",
                 exchanges=exchanges,
@@ -148,7 +148,7 @@ class Turns:
             if target and target.in_scope(url)
         ]
         status = exchanges[-1].status if exchanges else None
-        return Outcome(
+        return TurnOutcome(
             item,
             "done",
             exchanges=exchanges,
@@ -159,7 +159,7 @@ class Turns:
             reset_attempts=True,
         )
 
-    async def _page_turn(self, item: Claimed) -> Outcome:
+    async def _page_turn(self, item: Claimed) -> TurnOutcome:
         target = self.targets_by_host.get(item.host) or self.plan.target_for(item.url)
         site = target.name if target else None
         revisit = item.kind == "article" and item.revisits > 0
@@ -184,7 +184,7 @@ class Turns:
         self._release(item, exchanges, error=failed, retry_at=result.retry_at)
         self._record_exchanges(exchanges)
         final = result.last  # a fetch always makes at least one exchange
-        outcome = Outcome(item, "done", exchanges=exchanges, site=site, label=result.kind)
+        outcome = TurnOutcome(item, "done", exchanges=exchanges, site=site, label=result.kind)
         outcome.status = final.status
         outcome.etag = final.header("etag")
         outcome.last_modified = final.header("last-modified")
@@ -199,7 +199,7 @@ class Turns:
             return outcome
         return self._failure(outcome, item, result)
 
-    def _failure(self, outcome: Outcome, item: Claimed, result: FetchResult) -> Outcome:
+    def _failure(self, outcome: TurnOutcome, item: Claimed, result: FetchResult) -> TurnOutcome:
         kind = result.kind
         final = result.last
         words = kind.replace("_", " ")
@@ -219,7 +219,7 @@ class Turns:
         return outcome
 
     async def _analyse(
-        self, outcome: Outcome, item: Claimed, target: Target | None, final: Any
+        self, outcome: TurnOutcome, item: Claimed, target: Target | None, final: Any
     ) -> None:
         profile = target.profile.name if target and target.profile else None
         period = target.period if target else Period()
@@ -275,7 +275,7 @@ class Turns:
         outcome.found.extend(self._new_robots)
         self._new_robots.clear()
 
-    def _schedule_revisit(self, outcome: Outcome, item: Claimed, article: Any) -> None:
+    def _schedule_revisit(self, outcome: TurnOutcome, item: Claimed, article: Any) -> None:
         """Queue the next view-count visit of a page that gave an article (whatever its kind)."""
         if article is None and item.article_id is None:
             return

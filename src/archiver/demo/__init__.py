@@ -11,7 +11,7 @@ live in ``articles.json``; every one is invented.
     >>> [a.url for a in demo_articles()]     # what a crawl should archive, with its fields
 """
 
-from archiver.demo.data import NEWS, PORTAL, DemoArticle, DemoImage, Page, Reply, demo_articles
+from archiver.demo.data import NEWS, PORTAL, DemoArticle, DemoImage, DemoPage, Reply, demo_articles
 from archiver.demo.site import HOSTS, build_site, site_pages, write_site
 
 __all__ = [
@@ -20,7 +20,7 @@ __all__ = [
     "PORTAL",
     "DemoArticle",
     "DemoImage",
-    "Page",
+    "DemoPage",
     "Reply",
     "build_site",
     "demo_articles",

@@ -21,7 +21,7 @@ __all__ = [
     "PORTAL",
     "DemoArticle",
     "DemoImage",
-    "Page",
+    "DemoPage",
     "Reply",
     "SiteInfo",
     "demo_articles",
@@ -50,19 +50,19 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class DemoPage:
     """A URL of a demo site and its replies, one per request (the last repeats)."""
 
     url: str
     replies: tuple[Reply, ...]
 
 
-def text_page(url: str, body: str, kind: str, *extra: tuple[str, str]) -> Page:
+def text_page(url: str, body: str, kind: str, *extra: tuple[str, str]) -> DemoPage:
     """A page that answers 200 with ``body`` as UTF-8 text of media type ``kind``."""
-    return Page(url, (Reply(200, (("Content-Type", f"{kind}; charset=utf-8"), *extra), body),))
+    return DemoPage(url, (Reply(200, (("Content-Type", f"{kind}; charset=utf-8"), *extra), body),))
 
 
-def html_page(url: str, body: str, *extra: tuple[str, str]) -> Page:
+def html_page(url: str, body: str, *extra: tuple[str, str]) -> DemoPage:
     """A page that answers 200 with ``body`` as UTF-8 HTML."""
     return text_page(url, body, "text/html", *extra)
 

@@ -20,7 +20,7 @@ from archiver.demo.data import (
     NEWS,
     DemoArticle,
     DemoImage,
-    Page,
+    DemoPage,
     Reply,
     demo_articles,
     html_page,
@@ -235,7 +235,7 @@ def _listing(title: str, url: str, items: str, today: date, current: str | None,
             f'<div class="list-news">\n{items}\n</div>{after}\n</div>\n</main>\n' + _BOTTOM)
 
 
-def _section_pages(articles: list[DemoArticle], today: date) -> Iterator[Page]:
+def _section_pages(articles: list[DemoArticle], today: date) -> Iterator[DemoPage]:
     for section, name in _SITE.categories.items():
         for page, pages, chunk in pages_of(articles, section, PER_PAGE):
             url = section_url(section, page)
@@ -257,7 +257,7 @@ def _home(articles: list[DemoArticle], today: date) -> str:
     return _listing("Tin mới", _SITE.root, items, today, None, aside)
 
 
-def _sitemaps(articles: list[DemoArticle]) -> list[Page]:
+def _sitemaps(articles: list[DemoArticle]) -> list[DemoPage]:
     newest = sorted(articles, key=lambda a: a.published, reverse=True)
     latest = newest[0].published_at
     index = "".join(
@@ -287,7 +287,7 @@ def _sitemaps(articles: list[DemoArticle]) -> list[Page]:
     ]
 
 
-def _feed(articles: list[DemoArticle]) -> Page:
+def _feed(articles: list[DemoArticle]) -> DemoPage:
     newest = sorted(articles, key=lambda a: a.published, reverse=True)
     items = "".join(
         f"\n<item>\n <title>{escape(a.title)}</title>\n <link>{escape(a.url)}</link>\n"
@@ -312,7 +312,7 @@ def _validators(article: DemoArticle, body: str) -> tuple[tuple[str, str], ...]:
     return (("ETag", etag), ("Last-Modified", modified))
 
 
-def news_pages(today: date) -> list[Page]:
+def news_pages(today: date) -> list[DemoPage]:
     """Every page of the news site as it looks on ``today``."""
     articles = demo_articles(NEWS)
     pages = [
@@ -330,6 +330,6 @@ def news_pages(today: date) -> list[Page]:
             busy = ("<!DOCTYPE html><title>503 Service Unavailable</title>"
                     "<p>Máy chủ đang bận, vui lòng thử lại sau.</p>\n")
             replies = (Reply(503, (_HTML, ("Retry-After", "1")), busy), *replies)
-        pages.append(Page(article.url, replies))
+        pages.append(DemoPage(article.url, replies))
     pages.extend(_section_pages(articles, today))
     return pages

@@ -15,7 +15,7 @@ from html import escape
 from archiver.demo.data import (
     PORTAL,
     DemoArticle,
-    Page,
+    DemoPage,
     Reply,
     demo_articles,
     html_page,
@@ -230,7 +230,7 @@ def _pager(category: str, page: int, pages: int) -> str:
     return f'<tr><td class="PhanTrang">Trang: {" ".join(links)}</td></tr>\n'
 
 
-def _listing_pages(articles: list[DemoArticle], today: date) -> Iterator[Page]:
+def _listing_pages(articles: list[DemoArticle], today: date) -> Iterator[DemoPage]:
     for category, name in _SITE.categories.items():
         for page, pages, chunk in pages_of(articles, category, PER_PAGE):
             url = listing_url(category, page)
@@ -238,7 +238,7 @@ def _listing_pages(articles: list[DemoArticle], today: date) -> Iterator[Page]:
             yield html_page(url, _frame(name, today, url.removeprefix(_ROOT + "/"), content))
 
 
-def _archive_pages(articles: list[DemoArticle], today: date) -> Iterator[Page]:
+def _archive_pages(articles: list[DemoArticle], today: date) -> Iterator[DemoPage]:
     by_day: dict[date, list[DemoArticle]] = {}
     for a in articles:
         by_day.setdefault(a.published.date(), []).append(a)
@@ -274,7 +274,7 @@ def _simple(title: str, today: date, action: str, text: str) -> str:
     return _frame(title, today, action, f'<table width="100%"><tr><td>{text}</td></tr></table>')
 
 
-def portal_pages(today: date) -> list[Page]:
+def portal_pages(today: date) -> list[DemoPage]:
     """Every page of the portal as it looks on ``today``."""
     articles = demo_articles(PORTAL)
     login = ('Tên đăng nhập: <input name="txtUser" /> Mật khẩu: <input type="password" '
@@ -294,5 +294,5 @@ def portal_pages(today: date) -> list[Page]:
     for ident in REDIRECTED:
         target = _ROOT + _ARTICLE.format(ident)
         moved = Reply(301, (("Location", target),))
-        pages.append(Page(f"{_ROOT}/TinTuc.aspx?id={ident}", (moved,)))
+        pages.append(DemoPage(f"{_ROOT}/TinTuc.aspx?id={ident}", (moved,)))
     return pages

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.dates import VN_TZ
-from archiver.demo.data import NEWS, PORTAL, Page, Reply, site_info
+from archiver.demo.data import NEWS, PORTAL, DemoPage, Reply, site_info
 from archiver.demo.news import news_pages
 from archiver.demo.portal import portal_pages
 from archiver.errors import InputError
@@ -26,7 +26,7 @@ _EXTENSIONS = {"text/html": ".html", "text/plain": ".txt", "application/xml": ".
                "application/rss+xml": ".xml"}
 
 
-def site_pages(today: date | None = None) -> list[Page]:
+def site_pages(today: date | None = None) -> list[DemoPage]:
     """Every page of both demo sites as they look on ``today`` (default: the real today).
 
     Headers show today's date and the portal's date archive reaches up to it.

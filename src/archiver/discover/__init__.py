@@ -1,4 +1,4 @@
-"""Discovery: finding the URLs a crawl should fetch (robots.txt, sitemaps, feeds, links).
+"""Discovery: finding the URLs a crawl should fetch (sitemaps, feeds, links, pagination).
 
 Every function here is pure and synchronous: bytes (or a parsed tree) and a URL in,
 frozen dataclasses out. Fetching, scheduling and politeness belong to the crawler.
@@ -6,6 +6,7 @@ All URLs that come out are normalised with ``archiver.urls.normalize_url``; all 
 are aware datetimes in +07:00.
 """
 
+from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.discover.feeds import Feed, FeedEntry, FeedLink, find_feed_links, parse_feed
 from archiver.discover.links import (
     Link,
@@ -16,17 +17,16 @@ from archiver.discover.links import (
 )
 from archiver.discover.pagination import Pager, PostBack, next_page_links
 from archiver.discover.portals import date_archive_urls, earlier_articles_box
-from archiver.discover.robots import RobotsPolicy
 from archiver.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 __all__ = [
+    "GZIP_MAGIC",
     "Feed",
     "FeedEntry",
     "FeedLink",
     "Link",
     "Pager",
     "PostBack",
-    "RobotsPolicy",
     "Sitemap",
     "SitemapEntry",
     "classify",

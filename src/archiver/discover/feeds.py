@@ -22,8 +22,8 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver.dates import VN_TZ
+from archiver.dates.feed import parse_timestamp
 from archiver.discover import _fasturl, _xmltext
-from archiver.discover._dates import parse_timestamp
 from archiver.discover.links import base_url_of
 from archiver.text import clean_or_none
 

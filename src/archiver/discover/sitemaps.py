@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from archiver.dates.feed import parse_timestamp
 from archiver.discover import _fasturl, _xmltext
-from archiver.discover._dates import parse_timestamp
 from archiver.text import clean_or_none
 from archiver.urls import is_http_url, normalize_url
 

@@ -2,8 +2,9 @@
 
 What counts as a caption, as real pages mark them:
 
-- ``<figcaption>``, and elements whose class says so (``PhotoCMS_Caption``,
-  ``desc_cation``, ``ck_legend``, ``image_desc``, ``avatar-desc``, ``wp-caption-text``);
+- ``<figcaption>``, and elements whose class or id says so (``PhotoCMS_Caption``,
+  ``desc_cation``, ``ck_legend``, ``image_desc``, ``avatar-desc``, ``wp-caption-text``,
+  ``galleryCaption001``);
 - image tables, the layout of older CMSs: a small table holding a picture and a line or
   two of text;
 - the short line a portal's editor types right after a picture, set in italics or
@@ -32,7 +33,9 @@ _CAPTION_CLASS = re.compile(
     re.IGNORECASE,
 )
 #: What lexbor selects for the class test above (a superset: "desc" also finds sapos).
-CLASS_SELECTOR = "figcaption, [class*=caption i], [class*=legend i], [class*=desc i]"
+CLASS_SELECTOR = (
+    "figcaption, [class*=caption i], [class*=legend i], [class*=desc i], [id*=caption i]"
+)
 #: Small tables that may hold a picture with its caption (older CMSs).
 _LAYOUT_SELECTOR = "table:has(img)"
 #: What may hold a picture in the body: its paragraph, box or cell (links and spans aside).
@@ -40,6 +43,7 @@ _PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
 _MAX_LINE = 300  # a caption typed as a paragraph
 _MAX_TABLE_TEXT = 400
+_NOT_CAPTION_ENDS = ("?", ":", "?”", '?"')
 _VIDEO = re.compile(r"(?:^|[\s.(])video\s*:", re.IGNORECASE)
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _ITALIC = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
@@ -161,7 +165,11 @@ def _caption_text(node: LexborNode) -> str | None:
     previous = _previous_element(node)
     if previous is None or previous.css_first("img") is None or text_of(previous):
         return None
-    return text if _styled_as_caption(node, text) or len(text) <= 120 else None
+    if _styled_as_caption(node, text):
+        return text
+    # Unstyled, a short line is a caption unless it asks or introduces ("Should we care?",
+    # "Three quick thoughts:"): the text going on after the picture.
+    return text if len(text) <= 120 and not text.endswith(_NOT_CAPTION_ENDS) else None
 
 
 def _holds(node: LexborNode, selector: str) -> bool:
@@ -170,8 +178,10 @@ def _holds(node: LexborNode, selector: str) -> bool:
 
 
 def _has_caption_class(node: LexborNode) -> bool:
-    label = node.attributes.get("class")
-    return bool(label) and _CAPTION_CLASS.search(label) is not None
+    """The class (or the id: ``<cite id="galleryCaption001">``) names a caption."""
+    attributes = node.attributes
+    label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return _CAPTION_CLASS.search(label) is not None
 
 
 def _holds_prose(node: LexborNode) -> bool:

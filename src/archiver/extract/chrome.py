@@ -1,8 +1,8 @@
 """Page chrome: the parts of a page around the article (header, menus, sidebars, footers).
 
 Chrome is never allowed to swallow the article: an element that holds the
-headline or most of the page's text is not chrome, whatever its class says
-(``<div class="main has-sidebar">``).
+headline, an element named as the article's text (``entry-content``) or most of the
+page's text is not chrome, whatever its class says (``<div class="main has-sidebar">``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import ancestors
+from archiver.extract.dom import ancestors, link_chars
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
@@ -19,6 +19,12 @@ STRUCTURAL_SELECTOR = (
     "[role=complementary], [role=search]"
 )
 _NEVER = frozenset({"body", "html", "main", "article", "form"})
+#: Elements named as an article's text by a convention (microformats, schema.org, blog
+#: engines): the boxes holding them are not chrome, however they are named (Blogger's
+#: ``<div class="widget Blog">`` holds the posts).
+ARTICLE_BODY_SELECTOR = "[itemprop=articleBody], .entry-content, .post-body, .article-body"
+#: ... when they hold this much text (a sidebar's excerpts of other posts hold less).
+_ARTICLE_BODY_CHARS = 500
 
 
 def find_chrome(
@@ -33,7 +39,12 @@ def find_chrome(
     if body is None:
         return found
     protected: set[int] = set()
-    for node in protect:
+    bodies = [
+        node
+        for node in body.css(ARTICLE_BODY_SELECTOR)
+        if len(node.text(deep=True)) >= _ARTICLE_BODY_CHARS
+    ]
+    for node in (*protect, *bodies):
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
@@ -43,18 +54,29 @@ def find_chrome(
         for node in nodes:
             candidates.setdefault(node.mem_id, (node, set()))[1].add(kind)
     paragraphs = body.css("p")
-    with_paragraphs = _holding(paragraphs)
+    # (Posts written as lines between <br>s hold text without a <p>: they count as well.)
+    with_paragraphs = _holding(paragraphs) | _holding(body.css("br"))
     half: tuple[float, float] | None = None
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
-        # Only an element with paragraphs could be the article mis-classed as chrome
-        # ("left-sidebar" holding the main column); menus, share bars and the like are
-        # taken without measuring their text.
+        # Only an element with paragraphs (or lines between <br>s) could be the article
+        # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
+        # and the like are taken without measuring their text.
         if key in with_paragraphs:
             if half is None:
-                half = (0.5 * max(len(body.text(deep=True)), 1), 0.5 * max(_chars(paragraphs), 1))
-            if len(node.text(deep=True)) > half[0] or _chars(node.css("p")) > half[1]:
+                chars = len(body.text(deep=True))
+                half = (
+                    0.5 * max(chars, 1),
+                    0.5 * max(_chars(paragraphs), 1),
+                    0.5 * max(chars - link_chars(body), 1),
+                )
+            text = len(node.text(deep=True))
+            if (
+                text > half[0]
+                or _chars(node.css("p")) > half[1]
+                or text - link_chars(node) > half[2]  # most of the page's unlinked text
+            ):
                 continue
         for kind in kinds:
             found[kind].append(node)

@@ -27,6 +27,8 @@ _HOLDER_SELECTOR = (
     "p, pre, blockquote, h2, h3, h4, figcaption, td, div, li, dd, section, article, span, font"
 )
 _TOP = 5
+#: Characters of text set straight in a block that score as one paragraph.
+_LINES_PARAGRAPH = 500
 # Readability's constants: candidates within this share of the best are alternatives, and
 # this many alternatives under one element make that element the article.
 _ALTERNATIVE_SHARE = 0.75
@@ -156,7 +158,10 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             continue
         if in_any(holder, skip_ids):
             continue
-        score = 1.0 + text.count(",") + min(length / 100, 3.0)
+        # A paragraph's length counts up to 300 characters; text set straight in a <div> or
+        # <td> (lines between <br>s, a post as typed) counts as a paragraph per 500.
+        cap = 3.0 if whole else 3.0 * (1 + length // _LINES_PARAGRAPH)
+        score = 1.0 + text.count(",") + min(length / 100, cap)
         scores.total += score
         if teaser_ids and in_any(holder, teaser_ids):
             continue

@@ -1,9 +1,9 @@
-"""The article text once its element is found: paragraphs, the lead, and listings told apart.
+"""The article text once its element is found: paragraphs, and listings told apart.
 
 The element comes from a profile's ``body`` selector or, without one, from
 :mod:`archiver.extract.container`. Here it is read as paragraphs (noise, captions and
-credits dropped, stopping where boxes of other articles begin), its lead is found,
-and a page of teasers is recognised as a listing rather than an article.
+credits dropped, stopping where boxes of other articles begin), and a page of teasers is
+recognised as a listing rather than an article (the lead is :mod:`archiver.extract.lead`'s).
 """
 
 from __future__ import annotations
@@ -16,13 +16,10 @@ from selectolax.lexbor import LexborNode
 from archiver.extract.dom import (
     BLOCK_TAGS,
     Block,
-    ancestors,
-    in_any,
     link_chars,
     render_blocks,
-    text_of,
 )
-from archiver.extract.headline import _key, similarity
+from archiver.extract.headline import similarity
 
 #: Inside a body, these elements are never article text (class names are judged in ``roles``).
 NOISE_SELECTOR = (
@@ -143,6 +140,8 @@ _RUN_CHARS = 400
 _RUN_PARAGRAPH = 60
 #: A page with this many teasers and no running text is a home or section page.
 _MANY_TEASERS = 10
+#: One unlinked paragraph this long, holding most of the page's text, is a short post's.
+_SHORT_POST = 300
 #: One unlinked block this long is no teaser's sapo (those run to two or three sentences).
 _LONG_BLOCK = 800
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -225,9 +224,22 @@ def _headline_holders(root: LexborNode) -> list[LexborNode]:
         while heading is not None and heading.tag not in _HEADINGS:
             heading = heading.parent
         item = heading.parent if heading is not None else None
-        if item is not None and item.tag in _ITEMS:
+        if item is not None and item.tag in _ITEMS and _leads(heading, item):
             holders.setdefault(item.mem_id, item)
     return list(holders.values())
+
+
+def _leads(heading: LexborNode, item: LexborNode) -> bool:
+    """True when nothing but a picture, a date or a label comes before ``heading`` in
+    ``item``: a teaser opens with its headline; a linked heading after paragraphs of text
+    (a video's link closing a short post) is part of the text."""
+    for child in item.iter():
+        if child.mem_id == heading.mem_id:
+            return True
+        text = child.text(deep=True).strip()
+        if len(text) > _BOX_TITLE and link_chars(child) < 0.5 * len(text):
+            return False
+    return True
 
 
 #: A body with no running text whose characters are this much digits is a table of data.
@@ -283,6 +295,11 @@ def looks_like_listing(
     if sum(1 for b in prose if b.after_link) >= _RUN_PARAGRAPHS:
         return True
     chars = sum(text_weight(b.text) for b in blocks)
+    if share >= 0.5 and any(
+        text_weight(b.text) >= _SHORT_POST and b.link_density < 0.3 and not b.after_link
+        for b in blocks
+    ):
+        return False  # a short post: one real paragraph holding most of the page's text
     if (share < 0.3 or teasers >= _MANY_TEASERS) and chars < 1500:
         return True  # the best block of text is one teaser among many, or a footer
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
@@ -319,6 +336,7 @@ def body_blocks(
     extra_end = tuple(m.lower() for m in end_markers)
     kept: list[Block] = []
     after_link = False
+    prose_lists: dict[int, bool] = {}
     for block in blocks:
         text = block.text
         lowered = text.lower()
@@ -335,19 +353,53 @@ def body_blocks(
             and (similarity(text, title) > 0.95)
         ):
             continue
-        if block.link_density > 0.6 and len(text) < 300 and not _data_cell(block.node):
+        if (
+            block.link_density > 0.6
+            and len(text) < 300
+            and not _data_cell(block.node)
+            and not _in_prose_list(block.node, prose_lists)
+        ):
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
+        if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
+            continue  # a gallery's or a pager's numbers ("1", "2", "3"); in a table, data
         if len(text) < _MAX_CAPTION and _CREDIT_TAIL.search(text):
             continue
         block.after_link = after_link
         after_link = False
         kept.append(block)
     return kept
+
+
+#: A list whose text is at most this share links is prose, its linked items included.
+_PROSE_LIST_LINKS = 0.4
+
+
+def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
+    """True when ``node`` is an item of a list written as text (notes, highlights): a linked
+    item there is one of its points; a list of links only is a menu or a box of teasers.
+    ``seen`` caches the verdict per list."""
+    if node.tag != "li":
+        return False
+    items = node.parent
+    if items is None or items.tag not in ("ul", "ol"):
+        return False
+    verdict = seen.get(items.mem_id)
+    if verdict is None:
+        # (Counted without white space: the indentation between a menu's items is no text.)
+        chars = _visible(items)
+        linked = sum(_visible(link) for link in items.css("a"))
+        verdict = chars > 0 and linked <= _PROSE_LIST_LINKS * chars
+        seen[items.mem_id] = verdict
+    return verdict
+
+
+def _visible(node: LexborNode) -> int:
+    return sum(len(word) for word in node.text(deep=True).split())
 
 
 def _data_cell(node: LexborNode) -> bool:
@@ -365,107 +417,3 @@ def _data_cell(node: LexborNode) -> bool:
         and any(ch.isalnum() for ch in text)
         for cell in row.iter()
     )
-
-
-def find_lead(
-    candidates: Iterable[LexborNode],
-    *,
-    anchor: LexborNode | None,
-    container: LexborNode | None,
-    skip_ids: set[int],
-    description: str | None,
-) -> tuple[str | None, LexborNode | None]:
-    """The sapo shown above the body: a lead-styled element (``candidates``) near the headline."""
-    near: set[int] = set()
-    if anchor is not None:
-        for depth, parent in enumerate(ancestors(anchor)):
-            if depth >= 4:
-                break
-            near.add(parent.mem_id)
-    if container is not None:
-        near.add(container.mem_id)
-        near.update(p.mem_id for p in list(ancestors(container))[:2])
-    container_ancestors = node_ids(ancestors(container)) if container is not None else set()
-    for node in candidates:
-        if (
-            node.tag in ("meta", "body", "html", "article", "main")
-            or node.mem_id in container_ancestors
-        ):
-            continue
-        if in_any(node, skip_ids):
-            continue
-        if near and not any(p.mem_id in near for p in ancestors(node)):
-            continue
-        text = lead_text(node)
-        if not 30 <= len(text) <= 1500:
-            continue
-        if description and similarity(text, description) < 0.3 and len(text) < 60:
-            continue
-        if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
-            continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
-        return text, node
-    if anchor is not None and description:
-        return _summary_after(anchor, description, skip_ids)
-    return None, None
-
-
-#: How many elements after the headline (or after the box holding it) may come before the
-#: summary.
-_SUMMARY_REACH = 4
-
-
-def _summary_after(
-    anchor: LexborNode, description: str, skip_ids: set[int]
-) -> tuple[str | None, LexborNode | None]:
-    """A summary with no lead-like class: the element just after the headline that says
-    what the page's description says (``<h1>`` in a box, then ``<p class="css-z6dj7x">``)."""
-    for start in (anchor, anchor.parent):
-        sibling = start.next if start is not None else None
-        seen = 0
-        while sibling is not None and seen < _SUMMARY_REACH:
-            if sibling.tag[0] not in "-_":
-                seen += 1
-                text = _summary_text(sibling, description, skip_ids)
-                if text is not None:
-                    return text, sibling
-            sibling = sibling.next
-    return None, None
-
-
-def _summary_text(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
-    # A summary is one paragraph: a box of blocks (maybe the whole body) is not even read.
-    if any(child.tag in BLOCK_TAGS for child in node.iter()) or in_any(node, skip_ids):
-        return None
-    text = lead_text(node)
-    if 30 <= len(text) <= 1500 and similarity(text, description) >= 0.8:
-        return text
-    return None
-
-
-def lead_text(node: LexborNode) -> str:
-    """The lead's text, with a location stamp (<span class=location-stamp>) set off by a dash."""
-    text = text_of(node)
-    stamp = node.css_first("[class*=location i]")
-    if stamp is not None:
-        place = text_of(stamp)
-        if (
-            place
-            and text.startswith(place)
-            and not text[len(place) :].lstrip().startswith(("-", "–", "—"))
-        ):
-            text = f"{place} - {text[len(place) :].lstrip()}"
-    return text
-
-
-def repeats(paragraph: str, lead: str) -> bool:
-    """True when ``paragraph`` is the lead printed again (maybe without its "(Dân trí) -"
-    prefix, or with different punctuation or spacing)."""
-    if paragraph == lead or lead.startswith(paragraph):
-        return True
-    a, b = _key(paragraph), _key(lead)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    shorter, longer = sorted((a, b), key=len)
-    return len(shorter) >= 40 and shorter in longer and len(shorter) >= 0.7 * len(longer)

@@ -18,13 +18,14 @@ _NOT_TITLE_TAGS = frozenset({"title", "a", "li", "body", "html", "ul", "ol", "im
 
 
 @lru_cache(maxsize=8192)
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
+    """A title reduced to what comparisons of titles and leads look at: folded words."""
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 def similarity(a: str, b: str) -> float:
     """How alike two titles are, 0..1, ignoring case, diacritics and punctuation."""
-    ka, kb = _key(a), _key(b)
+    ka, kb = title_key(a), title_key(b)
     if not ka or not kb:
         return 0.0
     if ka == kb:
@@ -76,7 +77,7 @@ def strip_site_suffix(title: str, site_names: Iterable[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else kept[0].strip()
 
 
-def _references(meta: Metadata, names: list[str]) -> list[str]:
+def title_references(meta: Metadata, names: list[str]) -> list[str]:
     """Strings the headline should resemble: metadata titles, whole and split at separators."""
     refs: list[str] = []
     for value in (meta.og_title, meta.headline, meta.html_title):
@@ -89,6 +90,9 @@ def _references(meta: Metadata, names: list[str]) -> list[str]:
 
 
 _HEADING_LIKE = "h2, h3, h4, h5, b, strong, font[size], big"
+#: Without a metadata title to compare with, a bold line of more words than this that ends
+#: with a full stop is a sentence.
+_SENTENCE_WORDS = 12
 
 
 def title_before(
@@ -130,6 +134,8 @@ def title_before(
             continue
         if refs and max(similarity(text, r) for r in refs) < 0.3:
             continue
+        if not refs and words > _SENTENCE_WORDS and text.endswith("."):
+            continue  # a bold sentence (the lead opening the text), not a headline
         best = (at, text, node)
     if best is None or in_any(best[2], skip_ids):
         return None
@@ -155,7 +161,7 @@ def find_title(
         if node is not None:
             return text_of(node) or None, node, "profile"
     names = [*site_names, meta.site_name or ""]
-    references = _references(meta, names)
+    references = title_references(meta, names)
 
     best: tuple[float, LexborNode, str] | None = None
     for node in tree.css("h1"):

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.encoding import decode_as, decode_html
 from archiver.extract.dom import UNREAD_TAGS, parse, prepare
+from archiver.extract.encoding import decode_as, decode_html
 from archiver.extract.metadata import Metadata, read_metadata
-from archiver.legacy import convert_legacy_text
+from archiver.extract.vnfonts import convert_legacy_text
 
 #: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
 MAX_HTML_CHARS = 8_000_000

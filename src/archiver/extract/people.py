@@ -1,6 +1,6 @@
 """Who wrote the article, whose it is and how often it was read: the byline and view stages.
 
-A mixin of the extraction (:class:`archiver.extract._Extraction`): the byline from the
+A mixin of the extraction (:class:`archiver.extract.pipeline.Extraction`): the byline from the
 profile's selectors or byline-styled elements near the article (co-authors joined, a
 header byline that hides co-authors replaced by the full one closing the text, an
 agency credit kept as the source), then metadata; the view count from the profile's

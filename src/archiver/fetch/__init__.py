@@ -6,14 +6,15 @@
 
 ``exchange`` (the record the store keeps), ``retry`` (the one retry policy), ``body``
 (reading within limits), ``clients`` (an httpx client per host), ``result`` (outcome
-kinds), ``fetcher`` and ``robots``. Politeness timing and the frontier are the crawler's.
+kinds), ``fetcher`` and ``robots`` (robots.txt: its policy, the cache and the checks).
+Politeness timing and the frontier are the crawler's.
 """
 
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Allow, Fetcher
 from archiver.fetch.result import FetchResult, Kind
 from archiver.fetch.retry import Retried, RetryPolicy, parse_retry_after
-from archiver.fetch.robots import RobotsCache, robots_url
+from archiver.fetch.robots import RobotsCache, RobotsPolicy, robots_url
 
 __all__ = [
     "Allow",
@@ -24,6 +25,7 @@ __all__ = [
     "Retried",
     "RetryPolicy",
     "RobotsCache",
+    "RobotsPolicy",
     "parse_retry_after",
     "robots_url",
 ]

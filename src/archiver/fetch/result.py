@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from archiver.discover import GZIP_MAGIC
 from archiver.fetch.exchange import Exchange
 
 __all__ = [
@@ -63,6 +64,8 @@ Kind = Literal[
 #: The server or the network failed (5xx, no response, asked to wait): come back later.
 UNREACHABLE_KINDS: tuple[Kind, ...] = ("server_error", "network_error", "retry_later")
 
+#: Media type words of XML documents (``application/rss+xml``, ``text/xml``).
+_XML_TYPES = ("xml", "rss", "atom")
 #: Media types the crawler parses: HTML, and XML for sitemaps and feeds.
 DOCUMENT_TYPES = frozenset({
     "text/html", "application/xhtml+xml", "text/xml", "application/xml",
@@ -73,6 +76,31 @@ DOCUMENT_TYPES = frozenset({
 def media_type(content_type: str | None) -> str:
     """``text/html`` from ``Text/HTML; charset=utf-8``; empty when there is none."""
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def content_kind(content_type: str | None, body: bytes, kind: str) -> str:
+    """What a response holds, from its type and first bytes: ``html``, ``sitemap``, ``feed``
+    or ``other``. ``kind`` is what the URL was fetched as (``sitemap``, ``feed``, ``page``…):
+    a sitemap URL answering gzip bytes is a sitemap, an XML answer with ``<rss`` a feed."""
+    mime = media_type(content_type)
+    head = body[:512].lstrip().lower()
+    start = body[:2048]
+    xml_like = any(t in mime for t in _XML_TYPES) or head.startswith(b"<?xml")
+    if kind in ("sitemap", "feed") or xml_like:
+        if b"<rss" in start or b"<feed" in start or b"<rdf" in start:
+            return "feed"
+        if mime.startswith("text/html") and kind not in ("sitemap", "feed"):
+            return "html"
+        return "sitemap"
+    if body[:2] == GZIP_MAGIC and kind == "sitemap":
+        return "sitemap"
+    if (
+        not mime
+        or "html" in mime
+        or (mime == "text/plain" and head.startswith((b"<!doctype", b"<html")))
+    ):
+        return "html"
+    return "other"
 
 
 def is_document_type(content_type: str | None) -> bool:

@@ -1,4 +1,22 @@
-"""robots.txt for a crawl: fetched once per host, shared by concurrent callers, cached for a day.
+"""robots.txt, in one place: the policy a fetch gives, the per-host cache, and the checks.
+
+Parsing is Protego's (a maintained parser that knows wildcards, ``$`` anchors, agent
+groups and the usual misspellings). This module adds what RFC 9309 says about the fetch
+itself, which a parser cannot know. How a robots.txt fetch becomes a policy — the one
+table, for :meth:`RobotsPolicy.from_response` and :class:`RobotsCache` alike:
+
+==========================================  ====================================================
+robots.txt fetch                            policy
+==========================================  ====================================================
+2xx, after following up to 10 redirects     parsed (only its first 500 KiB; any Content-Type)
+3xx not followed: a redirect loop, too      "unavailable": everything allowed (RFC 9309
+many redirects, a redirect to a bad URL     §2.3.1.2)
+4xx but 429 (401, 403, 404, 410)            "unavailable": everything allowed (§2.3.1.3)
+429, 5xx, no response                       "unreachable": nothing allowed until the server's
+                                            Retry-After, else ``UNREACHABLE_RETRY_SECONDS``
+==========================================  ====================================================
+
+Every other policy lasts a day (:data:`DAY`). The crawl enforces it through the cache:
 
     robots = RobotsCache(fetcher, settings.user_agent)
     if await robots.can_fetch(url):
@@ -7,46 +25,135 @@
         store.save_many((e, None) for e in result.exchanges)       # to record like any other
 
 A scheduler that fetches robots.txt in a turn of its own uses ``await load(url)`` (the
-policy and that fetch's exchanges), then ``current(url)`` (or ``known(url)`` /
+policy and that fetch's exchanges), then ``verdict(url)`` (or ``current`` / ``known`` /
 ``allowed(url)``), which answer at once from the cache. Each robots.txt exchange is
 handed out once: to the ``load`` call that awaited its fetch, else to :meth:`drain`.
-
-How a fetch becomes a policy (RFC 9309, with :class:`RobotsPolicy` deciding the rest):
-
-==========================================  ==================================================
-robots.txt fetch                            policy
-==========================================  ==================================================
-2xx (after redirects, any Content-Type)     parsed
-4xx, redirect loop or too many redirects    "unavailable": everything allowed
-429, 5xx, no response                       "unreachable": nothing allowed until ``retry_at``
-==========================================  ==================================================
-
 The fetch goes through the crawl's :class:`Fetcher` (User-Agent, limits, retries, every
-exchange recorded). An unreachable robots.txt is asked again after the server's
-Retry-After, else after ``unreachable_retry`` seconds; any other policy lasts ``ttl``.
+exchange recorded).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import httpx
+from protego import Protego
 
-from archiver.discover.robots import MAX_ROBOTS_BYTES, UNREACHABLE_RETRY_SECONDS, RobotsPolicy
 from archiver.fetch.clients import origin_of, origin_of_text
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
 from archiver.urls import normalize_url
 
-__all__ = ["DAY", "RobotsCache", "robots_url"]
+if TYPE_CHECKING:  # a named tuple (requests, seconds, start_time, end_time)
+    from protego import RequestRate
+
+__all__ = [
+    "DAY",
+    "MAX_ROBOTS_BYTES",
+    "UNREACHABLE_RETRY_SECONDS",
+    "RobotsCache",
+    "RobotsPolicy",
+    "robots_url",
+]
 
 DAY = 24 * 3600.0
+#: RFC 9309 §2.5: crawlers must parse at least 500 KiB; anything beyond may be ignored.
+MAX_ROBOTS_BYTES = 500 * 1024
+#: How long to wait before fetching an unreachable robots.txt again.
+UNREACHABLE_RETRY_SECONDS = 600.0
+
+State = Literal["parsed", "unavailable", "unreachable"]
+
+
+@dataclass(frozen=True, eq=False)
+class RobotsPolicy:
+    """The rules of one host, built from how its robots.txt fetch went."""
+
+    url: str
+    state: State
+    truncated: bool = False
+    retry_after: float | None = None
+    _parser: Protego | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_response(
+        cls,
+        status: int | None,
+        body: bytes,
+        url: str,
+        *,
+        retry_after: float = UNREACHABLE_RETRY_SECONDS,
+    ) -> RobotsPolicy:
+        """The policy for a robots.txt fetch that ended with ``status`` (None: no response)."""
+        if status is None or status >= 500 or status == 429:
+            return cls(url, "unreachable", retry_after=retry_after)
+        if not 200 <= status < 300:
+            return cls(url, "unavailable")
+        return cls.parse(body, url)
+
+    @classmethod
+    def parse(cls, body: bytes | str, url: str) -> RobotsPolicy:
+        """Parse a robots.txt body (bytes are decoded as UTF-8, a BOM is ignored)."""
+        truncated = False
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if len(body) > MAX_ROBOTS_BYTES:
+            truncated = True
+            body = body[:MAX_ROBOTS_BYTES]
+            # A line cut in half could turn "Disallow: /private" into "Disallow: /p".
+            end = max(body.rfind(b"\n"), body.rfind(b"\r"))
+            body = body[: end + 1] if end >= 0 else b""
+        text = body.decode("utf-8-sig", errors="replace")
+        return cls(url, "parsed", truncated=truncated, _parser=Protego.parse(text))
+
+    @property
+    def unreachable(self) -> bool:
+        """True when the fetch failed on the server's side: crawl nothing, ask again later."""
+        return self.state == "unreachable"
+
+    @property
+    def retry_wait(self) -> float:
+        """Seconds before an unreachable robots.txt is asked for again (the host waits too)."""
+        return self.retry_after or UNREACHABLE_RETRY_SECONDS
+
+    def can_fetch(self, url: str, user_agent: str) -> bool:
+        if self._parser is None:
+            return self.state == "unavailable"
+        return self._parser.can_fetch(url, user_agent)
+
+    def request_rate(self, user_agent: str) -> RequestRate | None:
+        """The ``Request-rate`` line for ``user_agent`` (requests per seconds), if any."""
+        return self._parser.request_rate(user_agent) if self._parser else None
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        """Seconds to leave between two requests: the larger of Crawl-delay and Request-rate."""
+        if self._parser is None:
+            return None
+        delays: Iterable[float | None] = (
+            self._parser.crawl_delay(user_agent),
+            _rate_gap(self._parser.request_rate(user_agent)),
+        )
+        known = [delay for delay in delays if delay is not None]
+        return max(known) if known else None
+
+    @property
+    def sitemaps(self) -> list[str]:
+        return list(self._parser.sitemaps) if self._parser else []
+
+
+
+def _rate_gap(rate: RequestRate | None) -> float | None:
+    if rate is None or not rate.requests:
+        return None
+    return rate.seconds / rate.requests
+
 _UNAVAILABLE = (
     "client_error",
     "redirect_loop",
@@ -122,6 +229,12 @@ class RobotsCache:
     def known(self, url: str) -> bool:
         """True when a policy for ``url``'s host is cached and current (no fetch needed)."""
         return self.current(url) is not None
+
+    def verdict(self, url: str) -> bool | None:
+        """May the crawl fetch ``url``, from the cache only: True or False when the policy of
+        its origin is cached and current, None when robots.txt must be fetched first."""
+        policy = self.current(url)
+        return None if policy is None else policy.can_fetch(url, self.user_agent)
 
     def allowed(self, url: str) -> bool:
         """:meth:`can_fetch` from the cache only, without waiting.

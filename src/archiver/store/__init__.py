@@ -1,12 +1,17 @@
-"""The archive: a deduplicated, searchable SQLite store of fetches and articles.
+"""The archive: a deduplicated, searchable store of fetches and articles (SQLite today).
 
-Only this package talks to SQLite. Start with :class:`Archive`::
+Only this package talks to the database. Start with :class:`Archive`, the façade::
 
-    with Archive("archive.db") as archive:
-        run = archive.start_run({"sites": ["vnexpress"]})
-        result = archive.save(exchange, article, run_id=run)
-        archive.finish_run(run, "finished", {"pages": 1})
+    with Archive("archive.db") as archive:                 # or Archive.memory()
+        archive.add(article, html=page_bytes)               # an Article you extracted
+        for article in archive.articles(site="vnexpress", since="2024-03"):
+            print(article.title, archive.view_counts(article))
         hits = archive.search("da nang")
+
+The crawler saves whole exchanges (``save``, ``save_many``, ``start_run``…). Under the
+façade, :class:`Database` (:mod:`archiver.store.database`) holds the connection and its
+single writer; the frontier, ``reparse`` and the WARC lookups take it. Engine specifics
+live in :mod:`archiver.store.sqlite`, schema versions in :mod:`archiver.store.migrations`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import os
 
 from archiver.store.archive import DEFAULT_PATH, Archive
 from archiver.store.database import MEMORY, Database
-from archiver.store.records import (
+from archiver.store.results import (
     Outcome,
     ReparseSummary,
     RunInfo,

@@ -20,9 +20,16 @@ from archiver.store import indexes, runs
 from archiver.store import reparse as _reparse
 from archiver.store import search as _search
 from archiver.store import stats as _stats
+from archiver.store.arguments import (
+    check_fields,
+    check_mapping,
+    check_number,
+    check_stream,
+    check_text,
+)
 from archiver.store.database import MEMORY, Database, open_database
 from archiver.store.prepare import Prepared
-from archiver.store.records import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
+from archiver.store.results import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
 from archiver.store.rows import decompress
 from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer
@@ -107,6 +114,7 @@ class Archive:
 
     def body_known(self, sha256: str) -> bool:
         """Whether a response body with this SHA-256 (hex) is already archived."""
+        check_text("sha256", sha256, optional=False)
         return self.database.body_known(sha256)
 
     # -- crawl runs and sites ----------------------------------------------------------
@@ -116,6 +124,7 @@ class Archive:
 
         ``arguments`` is stored as JSON (values that JSON cannot hold are stored as text).
         """
+        check_mapping("arguments", arguments)
         return runs.start_run(self.database, arguments)
 
     def mark_dead_runs(self, *, crawl_lock_held: bool = False) -> int:
@@ -123,6 +132,9 @@ class Archive:
         return runs.mark_dead_runs(self.database, crawl_lock_held=crawl_lock_held)
 
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+        check_number("run_id", run_id)
+        check_text("status", status, optional=False)
+        check_mapping("stats", stats)
         runs.finish_run(self.database, run_id, status, stats)
 
     def register_site(
@@ -207,6 +219,9 @@ class Archive:
 
         An item may carry a third element, the :class:`WarcPointer` of its WARC record.
         """
+        check_number("batch_size", batch_size)
+        if isinstance(items, str | bytes) or not hasattr(items, "__iter__"):
+            raise InputError(f"save_many takes an iterable of tuples, not {type(items).__name__}")
         results: list[SaveResult] = []
         iterator = iter(items)
         version = extractor_version or self.extractor_version
@@ -231,6 +246,7 @@ class Archive:
 
     def body(self, sha256: str) -> bytes:
         """The raw bytes of a stored response body."""
+        check_text("sha256", sha256, optional=False)
         with self.reading("reading a stored body") as conn:
             row = conn.execute(
                 "SELECT compression, data FROM bodies WHERE sha256 = ?", (sha256,)
@@ -279,6 +295,7 @@ class Archive:
     ) -> Any:
         """The selected articles (filters as :meth:`articles`) as a pandas DataFrame indexed
         by article id; ``fields`` picks columns as ``archiver export --fields``. Needs pandas."""
+        check_fields(fields)
         selection = _export.Selection(site, since, until, author, query)
         return _articles.to_dataframe(self.database, selection, fields)
 
@@ -302,8 +319,10 @@ class Archive:
 
     def iter_search(self, query: str, **options: Any) -> Iterator[SearchHit]:
         """:meth:`search`, yielding each hit as soon as it is found (for streaming output)."""
-        if not isinstance(query, str):
-            raise InputError(f"a search query is text, not {type(query).__name__}")
+        check_text("query", query, optional=False)
+        for name in ("site", "since", "until", "author"):
+            check_text(name, options.get(name))
+        check_number("limit", options.get("limit", 20), low=None)  # its range: QueryError
         with self.reading("searching") as conn:
             yield from _search.iter_search(conn, query, **options)
 
@@ -327,6 +346,8 @@ class Archive:
         query, not only the best); ``fields`` picks the columns; ``raw`` writes CSV cells
         that start like a formula verbatim (see :mod:`archiver.store.export`).
         """
+        check_fields(fields)
+        check_stream(out)
         selection = _export.Selection(site, since, until, author, query)
         with self.reading("exporting") as conn:
             return _export.export(
@@ -355,6 +376,8 @@ class Archive:
         ``extract`` defaults to :func:`archiver.extract`; it is called as
         ``extract(html, url, headers=..., fetched_at=...)``.
         """
+        check_number("batch_size", batch_size)
+        check_text("site", site)
         return _reparse.reparse(
             self.database,
             site=site,

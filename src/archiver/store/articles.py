@@ -15,7 +15,7 @@ from archiver.article import Article
 from archiver.errors import InputError, NotFoundError
 from archiver.store.database import Database
 from archiver.store.export import Selection, check_fields
-from archiver.store.records import ViewCount
+from archiver.store.results import ViewCount
 
 __all__ = ["article", "article_id", "articles", "to_dataframe", "view_counts"]
 

@@ -36,8 +36,9 @@ class Database:
     """An open archive database: its connection, its single writer, its transactions.
 
     Subclasses (one per engine) open the connection and say how to begin a write
-    transaction and which errors are the engine's (:meth:`is_engine_error`,
-    :meth:`store_error`). One connection, used by one thread at a time.
+    transaction (:meth:`begin_write`, :meth:`in_transaction`) and which errors are the
+    engine's (:meth:`is_engine_error`, :meth:`store_error`). One connection, used by one
+    thread at a time.
     """
 
     #: The engine's name, as a target names it (``sqlite``).
@@ -62,6 +63,13 @@ class Database:
         self._writer = Writer(conn)
 
     # -- engine hooks ------------------------------------------------------------------
+
+    def begin_write(self) -> None:
+        """Begin a write transaction that holds the database's write lock at once."""
+        raise NotImplementedError
+
+    def in_transaction(self) -> bool:
+        raise NotImplementedError
 
     def is_engine_error(self, error: BaseException) -> bool:
         raise NotImplementedError
@@ -108,11 +116,12 @@ class Database:
             raise StoreError(f"{self.path} was opened read-only; cannot {action}")
         conn = self.conn
         try:
+            self.begin_write()
             self._writer.begin()
             yield self._writer
             conn.execute("COMMIT")
         except BaseException as error:
-            if conn.in_transaction:
+            if self.in_transaction():
                 conn.execute("ROLLBACK")
             self._writer.forget()
             if self.is_engine_error(error):

@@ -19,6 +19,7 @@ from itertools import chain
 from typing import IO
 
 from archiver.errors import QueryError, StoreError
+from archiver.store.arguments import check_text
 from archiver.store.query import parse
 from archiver.store.schema import FTS_TABLE
 from archiver.store.search import article_filters
@@ -49,6 +50,10 @@ class Selection:
     until: str | None = None
     author: str | None = None
     query: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("site", "since", "until", "author", "query"):
+            check_text(name, getattr(self, name))
 
     def where(self) -> tuple[str, dict[str, str]]:
         """The ``WHERE`` clause on ``articles a`` (empty when nothing is filtered), and

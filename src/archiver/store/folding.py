@@ -22,18 +22,17 @@ import hashlib
 import re
 import unicodedata
 
-from archiver.text import clean, fold, tone_key
+from archiver.text import TONE_MARKS, clean, fold, tone_key
 
 __all__ = ["content_hash", "content_key", "fold_and_key", "hash_keys", "index_fold", "words"]
 
-_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
-_TONE_DIGITS = {mark: ord("1") + index for index, mark in enumerate(_TONE_MARKS)}
+_TONE_DIGITS = {mark: ord("1") + index for index, mark in enumerate(TONE_MARKS)}
 
 
 def _vietnamese_letters() -> list[str]:
     letters = []
     for base in "a ă â e ê i o ô ơ u ư y".split():
-        for mark in ("", *_TONE_MARKS):
+        for mark in ("", *TONE_MARKS):
             letter = unicodedata.normalize("NFC", base + mark)
             if not letter.isascii():
                 letters.append(letter)
@@ -82,7 +81,7 @@ def _build_fold_table() -> bytes:
 
 def _strip_tone(char: str) -> str:
     decomposed = unicodedata.normalize("NFD", char)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
 
 
 def _build_key_tables() -> tuple[bytes, bytes, bytes, bytes]:
@@ -102,7 +101,7 @@ def _build_key_tables() -> tuple[bytes, bytes, bytes, bytes]:
         if char.isspace():
             spaces[code] = 0x20
         toneless[code] = 0x20 if char.isspace() else _byte_of(_strip_tone(char))
-        marks = [m for m in unicodedata.normalize("NFD", char) if m in _TONE_MARKS]
+        marks = [m for m in unicodedata.normalize("NFD", char) if m in TONE_MARKS]
         if char.isspace():
             tones[code] = 0x20
         elif marks:

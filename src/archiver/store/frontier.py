@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from archiver.dates.stored import iso
 from archiver.extract import EXTRACTOR_VERSION
-from archiver.store.records import SaveResult
-from archiver.store.times import iso
+from archiver.store.results import SaveResult
 
 if TYPE_CHECKING:
     from archiver.store.database import Database
@@ -355,7 +355,7 @@ class Frontier:
     def commit(
         self, outcomes: list[Any], *, run_id: int | None, now: str
     ) -> list[SaveResult | None]:
-        """Write finished turns (``archiver.crawl.outcome.Outcome``) in one transaction.
+        """Write finished turns (``archiver.crawl.outcome.TurnOutcome``) in one transaction.
 
         Returns, per outcome, the article's :class:`SaveResult` (None without an article).
         """

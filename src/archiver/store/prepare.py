@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from archiver.article import Article
+from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import band_keys, minhash, url_identity
 from archiver.store.folding import fold_and_key, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
-from archiver.store.times import iso
 from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 

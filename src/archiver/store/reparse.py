@@ -19,7 +19,7 @@ from archiver.article import Article
 from archiver.extract import EXTRACTOR_VERSION
 from archiver.extract import extract as default_extract
 from archiver.store.prepare import ArticleRecord, article_record
-from archiver.store.records import ReparseSummary
+from archiver.store.results import ReparseSummary
 from archiver.store.rows import decompress, headers_from_json, redirects_from_json
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from archiver.dates.stored import now_iso
 from archiver.errors import StoreError
 from archiver.processes import alive, start_token
 from archiver.store.database import Database
-from archiver.store.times import now_iso
 
 __all__ = ["RUN_STATUSES", "finish_run", "mark_dead_runs", "register_site", "start_run"]
 

@@ -22,12 +22,12 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from archiver.dates.stored import period_clauses
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
 from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
-from archiver.store.records import SearchHit
+from archiver.store.results import SearchHit
 from archiver.store.schema import FTS_TABLE
-from archiver.store.times import period_clauses
 
 __all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
 

@@ -201,6 +201,14 @@ class SQLiteDatabase(Database):
         database.rebuilt = rebuilt
         return database
 
+    def begin_write(self) -> None:
+        # IMMEDIATE: the write lock now, so two writers queue on busy_timeout instead of
+        # one failing at its first write with "database is locked".
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def in_transaction(self) -> bool:
+        return bool(self.conn.in_transaction)
+
     def is_engine_error(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.Error)
 

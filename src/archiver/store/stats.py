@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections import defaultdict
 
-from archiver.store.records import RunInfo, SiteStats, Stats
+from archiver.store.results import RunInfo, SiteStats, Stats
 
 __all__ = ["JUMP", "MISSING_FIELDS", "month_range", "stats"]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from archiver.dates.stored import now_iso
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
     fts_delete,
@@ -22,8 +23,7 @@ from archiver.store.indexes import (
     unindex_signature,
 )
 from archiver.store.prepare import ArticleRecord, Prepared
-from archiver.store.records import Outcome, SaveResult
-from archiver.store.times import now_iso
+from archiver.store.results import Outcome, SaveResult
 
 __all__ = ["ARTICLE_COLUMNS", "Writer"]
 
@@ -93,7 +93,8 @@ class _Save:
 
 
 class Writer:
-    """Writes prepared exchanges into the open transaction of ``conn`` (see :meth:`begin`)."""
+    """Writes prepared exchanges into the open write transaction of ``conn`` (which
+    :meth:`archiver.store.database.Database.transaction` begins and ends)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -102,7 +103,7 @@ class Writer:
         self._next_id = 0
 
     def begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """Called by :meth:`Database.transaction` once the write transaction has begun."""
         # Ids are handed out here so the fetch row can name its article before the
         # article row exists (that foreign key is checked at commit).
         self._next_id = (self.cur.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1

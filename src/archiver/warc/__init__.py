@@ -18,11 +18,11 @@ WARC), ``replay`` (WARC → replay site).
 """
 
 from archiver.store.warcs import WarcPointer
-from archiver.warc.export import ExportSummary, export_warcs
+from archiver.warc.exporter import ExportSummary, export_warcs
 from archiver.warc.importer import ImportSummary, import_warcs
 from archiver.warc.reader import WarcDamage, WarcEntry, read_entry, read_records, warc_files
 from archiver.warc.replay import warc_entries, warc_site
-from archiver.warc.writer import (
+from archiver.warc.writing import (
     DEFAULT_MAX_SIZE,
     ArchiveCaptures,
     CaptureLookup,

@@ -186,7 +186,7 @@ class _Import:
         if not entry.payload:
             self.summary.skipped["empty"] += 1
             return
-        from archiver.crawl.analyze import content_kind
+        from archiver.fetch.result import content_kind
 
         if content_kind(entry.http("content-type"), entry.payload, "page") != "html":
             self.summary.skipped["not html"] += 1

@@ -26,20 +26,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver import __version__
 from archiver.atomic import replacing
 from archiver.errors import InputError
+from archiver.version import __version__
 from archiver.warc.reader import warc_files
-from archiver.warc.writer import index_lines
+from archiver.warc.writing import index_lines
 
-__all__ = ["WACZ_VERSION", "Page", "WaczSummary", "write_wacz"]
+__all__ = ["WACZ_VERSION", "WaczPage", "WaczSummary", "write_wacz"]
 
 WACZ_VERSION = "1.1.1"
 _CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class WaczPage:
     """An entry point of the collection: a captured URL, when (ISO 8601), its title."""
 
     url: str
@@ -116,13 +116,13 @@ def _file_chunks(path: Path) -> Iterable[bytes]:
             yield chunk
 
 
-def _html_pages(lines: list[str]) -> list[Page]:
+def _html_pages(lines: list[str]) -> list[WaczPage]:
     pages = []
     for line in lines:
         _key, stamp, fields = line.split(" ", 2)
         data = json.loads(fields)
         if data.get("status") == "200" and str(data.get("mime", "")).startswith("text/html"):
-            pages.append(Page(data["url"], stamp))
+            pages.append(WaczPage(data["url"], stamp))
     return pages
 
 
@@ -130,7 +130,7 @@ def write_wacz(
     directory: str | Path,
     target: str | Path,
     *,
-    pages: Iterable[Page] = (),
+    pages: Iterable[WaczPage] = (),
     title: str | None = None,
     description: str | None = None,
 ) -> WaczSummary:

@@ -1,4 +1,4 @@
-"""Date parsing for Vietnamese pages: visible date lines and metadata values to GMT+7 datetimes.
+"""Page dates: the date lines and metadata values of Vietnamese pages, to GMT+7 datetimes.
 
 Hand-written regular expressions, compiled once, run over an accent-folded copy of the text
 (``Thứ Tư`` → ``Thu Tu``) whose positions map back to the input, so each result carries the
@@ -22,9 +22,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from archiver.errors import ProfileError
-from archiver.text import _FOLD_TABLE
+from archiver.text import FOLD_TABLE
 
-__all__ = ["VN_TZ", "ParsedDate", "find_dates", "parse_date", "parse_iso", "validate_format"]
+__all__ = [
+    "ORDERS",
+    "VN_TZ",
+    "ParsedDate",
+    "find_dates",
+    "parse_date",
+    "parse_iso",
+    "validate_format",
+]
 
 VN_TZ = timezone(timedelta(hours=7))
 # A news archive has no publication dates outside this range; anything else is a misread number.
@@ -49,7 +57,7 @@ class ParsedDate:
 # --- folding: one output character per input character, so spans stay valid -------------------
 
 def _build_table() -> dict[int, str]:
-    table = {code: base for code, base in _FOLD_TABLE.items() if len(base) == 1}
+    table = {code: base for code, base in FOLD_TABLE.items() if len(base) == 1}
     # Unicode spaces become ASCII spaces so the patterns can run with re.ASCII (fast, and \d
     # then never matches Arabic-Indic or full-width digits).
     table.update({code: " " for code in range(0x80, 0x3001) if chr(code).isspace()})

@@ -10,7 +10,7 @@ bytes, because Vietnamese sites often get them wrong:
   bytes are bad, decoded as UTF-8 with those bytes read as windows-1252);
 * single-byte pages are checked for Vietnamese windows-1258 text and for the
   legacy font encodings (TCVN3, VNI), which only convert correctly from
-  windows-1252 (see :mod:`archiver.legacy`).
+  windows-1252 (see :mod:`archiver.extract.vnfonts`).
 
 Labels follow the WHATWG Encoding Standard, as browsers do: ``iso-8859-1`` and
 ``ascii`` mean windows-1252, ``gb2312`` means GB18030, and so on. windows-1258

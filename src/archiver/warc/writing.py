@@ -35,10 +35,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from archiver import __version__
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
 from archiver.store.warcs import WarcPointer, latest_capture, same_payload_captures
+from archiver.version import __version__
 from archiver.warc.cdxj import cdxj_line, indexed_files, merge_into_index
 from archiver.warc.reader import WARC_SUFFIXES, read_entry, read_records
 from archiver.warc.records import (

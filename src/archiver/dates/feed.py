@@ -1,7 +1,7 @@
-"""Reading the timestamps of sitemaps and feeds with ``archiver.dates``.
+"""Feed dates: the timestamps of sitemaps and feeds, read with the page-date parser.
 
-``archiver.dates`` reads ISO 8601 metadata and visible date lines (RFC 822 too); this
-module adds the reduced W3C forms sitemaps allow (``2024``, ``2024-01``) and refuses
+:mod:`archiver.dates.page` reads ISO 8601 metadata and visible date lines (RFC 822 too);
+this module adds the reduced W3C forms sitemaps allow (``2024``, ``2024-01``) and refuses
 relative dates ("hôm nay"), which mean nothing in a feed read at another time.
 A timestamp without a zone is local Vietnamese time; every result is aware, in +07:00.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from archiver.dates import VN_TZ, parse_date, parse_iso
+from archiver.dates.page import VN_TZ, parse_date, parse_iso
+
+__all__ = ["parse_timestamp"]
 
 _REDUCED = re.compile(r"(\d{4})(?:-(\d{2}))?")
 

@@ -1,10 +1,11 @@
-"""robots.txt policies: parsing quirks and what each kind of fetch outcome allows."""
+"""robots.txt policies (archiver.fetch.robots): parsing quirks and what each fetch outcome allows,
+as the module's one table says."""
 
 from __future__ import annotations
 
 import pytest
 
-from archiver.discover.robots import MAX_ROBOTS_BYTES, RobotsPolicy
+from archiver.fetch.robots import MAX_ROBOTS_BYTES, RobotsPolicy
 
 URL = "http://tamky.gov.vn/robots.txt"
 UA = "archiver/0.1 (+https://example.org/archiver)"
@@ -89,11 +90,11 @@ def test_client_errors_mean_everything_is_allowed(status: int) -> None:
     assert rules.retry_after is None
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, None])
-def test_server_errors_mean_nothing_is_allowed_until_a_retry(status: int | None) -> None:
+@pytest.mark.parametrize("status", [429, 500, 502, 503, None])
+def test_server_errors_and_429_mean_nothing_is_allowed_until_a_retry(status: int | None) -> None:
     rules = RobotsPolicy.from_response(status, b"", URL, retry_after=30.0)
     assert rules.unreachable
-    assert rules.retry_after == 30.0
+    assert rules.retry_after == 30.0 and rules.retry_wait == 30.0
     assert not rules.can_fetch("http://tamky.gov.vn/a", UA)
     assert rules.sitemaps == []
     assert rules.crawl_delay(UA) is None
@@ -117,3 +118,10 @@ def test_body_beyond_500_kib_is_ignored_without_cutting_a_rule() -> None:
 def test_invalid_utf8_does_not_break_parsing() -> None:
     rules = policy(b"User-agent: *\nDisallow: /tin-t\xe1c/\nDisallow: /admin\n")
     assert not rules.can_fetch("http://tamky.gov.vn/admin", UA)
+
+
+def test_an_unreachable_policy_without_retry_after_waits_the_default() -> None:
+    from archiver.fetch.robots import UNREACHABLE_RETRY_SECONDS
+
+    rules = RobotsPolicy(URL, "unreachable")
+    assert rules.retry_wait == UNREACHABLE_RETRY_SECONDS

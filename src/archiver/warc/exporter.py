@@ -4,7 +4,7 @@
 
 Every fetch row that got a response and has no WARC record yet is written, in the
 order it was stored, with the same record layout, revisit rules and index as a crawl
-with ``--warc`` (see :mod:`archiver.warc.writer`); its pointer is then recorded, so
+with ``--warc`` (see :mod:`archiver.warc.writing`); its pointer is then recorded, so
 running the export again writes only what is new. The exchange is rebuilt from the
 row: headers as received, the stored body as payload, and what the fetcher decoded
 judged from the Content-Encoding and Transfer-Encoding it received.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from archiver.store.archive import Archive
 from archiver.store.warcs import WarcPointer, set_pointers, unexported_fetches
-from archiver.warc.writer import DEFAULT_MAX_SIZE, ArchiveCaptures, WarcWriter
+from archiver.warc.writing import DEFAULT_MAX_SIZE, ArchiveCaptures, WarcWriter
 
 __all__ = ["ExportSummary", "export_warcs"]
 

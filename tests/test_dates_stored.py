@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from archiver.dates.stored import date_bounds, iso
 from archiver.errors import QueryError
-from archiver.store.times import date_bounds, iso
 
 
 def test_times_are_stored_in_vietnam_time_to_the_second():

@@ -1,11 +1,12 @@
-"""Timestamps as the archive stores them (ISO 8601, seconds, +07:00) and date filters on them."""
+"""Stored times: timestamps as the archive writes them (ISO 8601, seconds, +07:00), and the
+periods ``--since``/``--until`` name (``2024``, ``2024-03``, ``2024-03-05``) as bounds on them."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from archiver.dates import VN_TZ
+from archiver.dates.page import VN_TZ
 from archiver.errors import QueryError
 
 __all__ = ["date_bounds", "date_span", "iso", "now_iso", "period_clauses"]

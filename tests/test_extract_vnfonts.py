@@ -1,4 +1,4 @@
-"""Tests for archiver.legacy: converting TCVN3 and VNI font-encoded text to Unicode."""
+"""Tests for archiver.extract.vnfonts: converting TCVN3 and VNI font-encoded text to Unicode."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver import legacy
-from archiver.encoding import decode_html
-from archiver.legacy import (
+from archiver.extract import vnfonts
+from archiver.extract.encoding import decode_html
+from archiver.extract.vnfonts import (
     convert_legacy_text,
     font_encoding,
     guess_legacy,
@@ -133,10 +133,10 @@ def as_windows_1252(text: str) -> str:
 def test_double_encoded_utf8_is_not_taken_for_legacy_text() -> None:
     # Read as VNI this would pass the syllable check ("cÆ¡ quan nhÃ  nÆ°á»›c").
     mojibake = as_windows_1252("cơ quan nhà nước")
-    assert legacy._is_double_utf8(mojibake)
+    assert vnfonts._is_double_utf8(mojibake)
     assert guess_legacy(mojibake) is None
     assert guess_legacy(as_windows_1252("Người lao động Mường")) is None
-    assert not legacy._is_double_utf8("Ng\xadêi d©n")
+    assert not vnfonts._is_double_utf8("Ng\xadêi d©n")
 
 
 def test_a_single_word_needs_a_legacy_font_elsewhere_on_the_page() -> None:
@@ -310,7 +310,7 @@ def test_ordinary_page_never_builds_the_font_map(monkeypatch: pytest.MonkeyPatch
     def fail(tree: LexborHTMLParser) -> None:
         raise AssertionError("deep check ran")
 
-    monkeypatch.setattr(legacy, "_FontMap", fail)
+    monkeypatch.setattr(vnfonts, "_FontMap", fail)
     html = "<html><body>" + "<p>Người dân Đắk Lắk uống cà phê.</p>" * 500 + "</body></html>"
     assert converted(html)[1] is None
 
@@ -319,7 +319,7 @@ def test_viparse_is_imported_only_for_legacy_pages() -> None:
     script = (
         "import sys\n"
         "from selectolax.lexbor import LexborHTMLParser\n"
-        "from archiver.legacy import convert_legacy_text\n"
+        "from archiver.extract.vnfonts import convert_legacy_text\n"
         "html = '<p>Người dân</p>'\n"
         "convert_legacy_text(LexborHTMLParser(html), html)\n"
         "print('viparse' in sys.modules)\n"

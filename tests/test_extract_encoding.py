@@ -1,4 +1,4 @@
-"""Tests for archiver.encoding: choosing and applying a page's character encoding."""
+"""Tests for archiver.extract.encoding: choosing and applying a page's character encoding."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver import encoding
-from archiver.encoding import SAMPLE_BYTES, Decoded, codec_for_label, decode_html
+from archiver.extract import encoding
+from archiver.extract.encoding import SAMPLE_BYTES, Decoded, codec_for_label, decode_html
 from archiver.text import clean
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "encodings"

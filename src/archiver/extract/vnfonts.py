@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from archiver.text import _TONES
+from archiver.text import TONE_MARKS
 
 __all__ = [
     "LEGACY_ENCODINGS",
@@ -427,7 +427,7 @@ def _first_family(value: str) -> str | None:
 
 # --- syllables ---------------------------------------------------------------------------
 
-_STRIP_TONES = dict.fromkeys(map(ord, _TONES))
+_STRIP_TONES = dict.fromkeys(map(ord, TONE_MARKS))
 _ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
 _OPEN_RHYME = (
     "oai|oay|oao|oeo|uây|uôi|ươi|ươu|iêu|yêu|uya|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|ơi|"
@@ -449,7 +449,7 @@ def is_vietnamese_syllable(word: str) -> bool:
     that a syllable ending in c/ch/p/t carries sắc or nặng.
     """
     decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [char for char in decomposed if char in _TONES]
+    tones = [char for char in decomposed if char in TONE_MARKS]
     if len(tones) > 1:
         return False
     match = _SYLLABLE.fullmatch(unicodedata.normalize("NFC", decomposed.translate(_STRIP_TONES)))

@@ -1,0 +1,150 @@
+"""The lead (sapo): the summary shown between the headline and the text.
+
+Found by a profile's ``lead`` selector or, without one, among elements whose class says
+"sapo", "lead", "summary" near the headline; else as the element right after the headline
+that says what the page's description says, or a bold line set just before the body's
+element. A box named like a lead that holds a picture's caption or a list of links is no
+lead. The lead opens the body once: :func:`repeats` finds it printed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from selectolax.lexbor import LexborNode
+
+from archiver.extract.dom import BLOCK_TAGS, ancestors, in_any, link_chars, text_of
+from archiver.extract.headline import similarity, title_key
+
+
+def find_lead(
+    candidates: Iterable[LexborNode],
+    *,
+    anchor: LexborNode | None,
+    container: LexborNode | None,
+    skip_ids: set[int],
+    description: str | None,
+) -> tuple[str | None, LexborNode | None]:
+    """The sapo shown above the body: a lead-styled element (``candidates``) near the headline."""
+    near: set[int] = set()
+    if anchor is not None:
+        for depth, parent in enumerate(ancestors(anchor)):
+            if depth >= 4:
+                break
+            near.add(parent.mem_id)
+    if container is not None:
+        near.add(container.mem_id)
+        near.update(p.mem_id for p in list(ancestors(container))[:2])
+    container_ancestors = (
+        {p.mem_id for p in ancestors(container)} if container is not None else set()
+    )
+    for node in candidates:
+        if (
+            node.tag in ("meta", "body", "html", "article", "main")
+            or node.mem_id in container_ancestors
+        ):
+            continue
+        if in_any(node, skip_ids):
+            continue
+        if near and not any(p.mem_id in near for p in ancestors(node)):
+            continue
+        text = lead_text(node)
+        if not 30 <= len(text) <= 1500:
+            continue
+        if node.tag in ("ul", "ol") or link_chars(node) > 0.5 * len(text):
+            continue  # a list of links to other articles ("summary-list"), not a sapo
+        if _is_picture(node, text):
+            continue  # "lead-asset", "lead-image": the lead picture and its caption
+        if description and similarity(text, description) < 0.3 and len(text) < 60:
+            continue
+        if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
+            continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
+        return text, node
+    if anchor is not None and description:
+        return _summary_after(anchor, description, skip_ids)
+    return None, None
+
+
+def _is_picture(node: LexborNode, text: str) -> bool:
+    """True when ``node``'s text is the caption of a picture it holds."""
+    caption = node.css_first("figcaption, [itemprop=caption]")
+    return caption is not None and len(text_of(caption)) >= 0.8 * len(text)
+
+
+#: A bold line set just before the body element is its lead when it is this long.
+_BOLD_LEAD = (60, 600)
+
+
+def bold_lead_before(container: LexborNode, skip_ids: set[int]) -> LexborNode | None:
+    """A lead set in bold right before the body's element, with nothing between them
+    (``<strong>At its annual press conference ...</strong> <div class="NewsFeed">``)."""
+    previous = container.prev
+    while previous is not None and previous.tag in ("-text", "_text", "-comment", "_comment"):
+        if previous.tag in ("-text", "_text") and (previous.text_content or "").strip():
+            return None
+        previous = previous.prev
+    if previous is None or previous.tag not in ("strong", "b") or in_any(previous, skip_ids):
+        return None
+    return previous if _BOLD_LEAD[0] <= len(text_of(previous)) <= _BOLD_LEAD[1] else None
+
+
+#: How many elements after the headline (or after the box holding it) may come before the
+#: summary.
+_SUMMARY_REACH = 4
+
+
+def _summary_after(
+    anchor: LexborNode, description: str, skip_ids: set[int]
+) -> tuple[str | None, LexborNode | None]:
+    """A summary with no lead-like class: the element just after the headline that says
+    what the page's description says (``<h1>`` in a box, then ``<p class="css-z6dj7x">``)."""
+    for start in (anchor, anchor.parent):
+        sibling = start.next if start is not None else None
+        seen = 0
+        while sibling is not None and seen < _SUMMARY_REACH:
+            if sibling.tag[0] not in "-_":
+                seen += 1
+                text = _summary_text(sibling, description, skip_ids)
+                if text is not None:
+                    return text, sibling
+            sibling = sibling.next
+    return None, None
+
+
+def _summary_text(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
+    # A summary is one paragraph: a box of blocks (maybe the whole body) is not even read.
+    if any(child.tag in BLOCK_TAGS for child in node.iter()) or in_any(node, skip_ids):
+        return None
+    text = lead_text(node)
+    if 30 <= len(text) <= 1500 and similarity(text, description) >= 0.8:
+        return text
+    return None
+
+
+def lead_text(node: LexborNode) -> str:
+    """The lead's text, with a location stamp (<span class=location-stamp>) set off by a dash."""
+    text = text_of(node)
+    stamp = node.css_first("[class*=location i]")
+    if stamp is not None:
+        place = text_of(stamp)
+        if (
+            place
+            and text.startswith(place)
+            and not text[len(place) :].lstrip().startswith(("-", "–", "—"))
+        ):
+            text = f"{place} - {text[len(place) :].lstrip()}"
+    return text
+
+
+def repeats(paragraph: str, lead: str) -> bool:
+    """True when ``paragraph`` is the lead printed again (maybe without its "(Dân trí) -"
+    prefix, or with different punctuation or spacing)."""
+    if paragraph == lead or lead.startswith(paragraph):
+        return True
+    a, b = title_key(paragraph), title_key(lead)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 40 and shorter in longer and len(shorter) >= 0.7 * len(longer)

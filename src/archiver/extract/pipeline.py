@@ -1,0 +1,497 @@
+"""The extraction of one page, step by step: each step reads the tree and returns a record.
+
+:meth:`Extraction.run` reads in order: the URL may say the page is no article; the
+headline (``headline``); the element holding the body (a profile's selector or
+``container``); a headline found before the body when none matched the metadata; the
+dates (``timestamps``); the lead (``lead``), byline and view count (``people``); the
+text (``body``: paragraphs, captions, credited source; a listing or a table of data
+recognised); the byline closing the text; the body with the lead once; the
+:class:`~archiver.article.Article`. A site profile points each step at the right element;
+without one, or when its selectors no longer match, the generic heuristics run and a
+warning says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from archiver.article import Article
+from archiver.extract import byline, content
+from archiver.extract.body import BodyText, read_body
+from archiver.extract.chrome import find_chrome
+from archiver.extract.container import choose_container
+from archiver.extract.dom import Block, first_match, region_of
+from archiver.extract.headline import find_title, title_before, title_references
+from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
+from archiver.extract.metadata import Metadata
+from archiver.extract.page import Page, load_page
+from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
+from archiver.extract.people import PeopleStages
+from archiver.extract.roles import Roles
+from archiver.extract.timestamps import DATE_SELECTOR, Timestamps, find_timestamps
+from archiver.sites import Profile, registry
+from archiver.text import clean_or_none, detect_language
+from archiver.urls import check_url, host_of, normalize_url
+
+#: Bumped whenever extraction output changes, so archives know which records to re-extract.
+EXTRACTOR_VERSION = "1.3"
+#: An element a date was read from is taken out of the body only when it is this short.
+_MAX_READ_LINE = 400
+#: Characters of the body the language is judged on: a few hundred words settle it.
+_LANGUAGE_SAMPLE = 1500
+_FURNITURE = "page is a site's about, contact, site map or search page, not an article"
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+    profile: Profile | str | None = None,
+) -> Article:
+    """Turn one page into an :class:`~archiver.article.Article`; never raises on bad markup.
+
+    ``headers`` are the HTTP response headers (their charset is honoured);
+    ``profile`` forces a site profile (an object or a profile name) instead of
+    choosing one by URL and markup. A ``url`` that cannot be parsed at all
+    (``http://[::1``) raises :class:`~archiver.errors.InputError`.
+    """
+    check_url(url)
+    return extract_page(load_page(html, headers), url, fetched_at=fetched_at, profile=profile)
+
+
+def extract_page(
+    page: Page,
+    url: str,
+    *,
+    fetched_at: datetime | None = None,
+    profile: Profile | str | None = None,
+) -> Article:
+    """:func:`~archiver.extract.extract` for a page already loaded with
+    :func:`~archiver.extract.load_page` (the crawler reads its links from the same parsed
+    tree first). Extraction consumes the tree: load it again to extract twice.
+    """
+    tree = page.tree
+    if isinstance(profile, str):
+        profile = registry().get(profile)
+    elif profile is None:
+        profile = registry().for_page(url, tree)
+    return Extraction(tree, url, page.meta, profile, fetched_at, list(page.warnings)).run()
+
+
+# --- what each step finds -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    text: str | None
+    node: LexborNode | None
+    source: str  # "profile", or where the generic search found it
+
+
+@dataclass(frozen=True, slots=True)
+class BodyElement:
+    node: LexborNode | None
+    source: str  # "profile" or "generic"
+    #: The share of the page's paragraph text the element holds (1.0 from a profile).
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    text: str | None = None
+    node: LexborNode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    raw: str | None = None
+    name: str | None = None
+    node: LexborNode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Views:
+    count: int | None = None
+    node: LexborNode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The body element read as text: its blocks, captions and credited source."""
+
+    blocks: list[Block] = field(default_factory=list)
+    text: BodyText = field(default_factory=BodyText)
+    #: A body element was found but holds no article text: the page lists articles.
+    listing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    text: str | None
+    lead: str | None
+
+
+class Extraction(PeopleStages):
+    """One page's extraction: the steps share the parsed tree and what they found.
+
+    Page-wide scans (class-name roles, chrome) are computed lazily: when a
+    profile's selectors find every field, they never run.
+    """
+
+    def __init__(
+        self,
+        tree: LexborHTMLParser,
+        url: str,
+        meta: Metadata,
+        profile: Profile | None,
+        fetched_at: datetime | None,
+        warnings: list[str],
+    ) -> None:
+        self.tree = tree
+        self.url = url
+        self.meta = meta
+        self.profile = profile
+        self.fetched_at = fetched_at
+        self.warnings = warnings
+        host = host_of(url)
+        self.site = profile.name if profile else host or None
+        self.selectors = profile.selectors if profile else None
+        self.title_node: LexborNode | None = None
+        self.byline_credit: str | None = None
+        #: Children of a generic body element that are not article text (see ``container``).
+        self.beside_text: list[LexborNode] = []
+        self.outlets = [
+            *(profile.outlets if profile else ()),
+            *((profile.display_name,) if profile and profile.display_name else ()),
+            *(meta.publishers),
+            meta.site_name or "",
+            host.split(".")[0] if host else "",
+        ]
+
+    def run(self) -> Article:
+        refusal = self.refusal_by_url()
+        if refusal is not None:
+            return self.not_article(refusal)
+        headline = self.headline()
+        element = self.body_element()
+        headline = self.headline_before_body(headline, element)
+        anchor = headline.node or element.node
+        times = self.timestamps(anchor)
+        if times.published is None and furniture_title(headline.text):
+            return self.not_article(_FURNITURE)
+        lead = self.lead(anchor, element.node)
+        credit = self.byline(element)
+        views = self.views(anchor, element)
+        reading = self.reading(element, headline, times, (lead, credit, views))
+        reading, credit = self.closing_lines(reading, credit, views)
+        body = self.body(reading, lead, element)
+        return self.article(headline, times, credit, views, reading, body)
+
+    # --- the steps, in order --------------------------------------------------------------
+
+    def refusal_by_url(self) -> str | None:
+        """Why the URL alone shows the page is no article: a site's home, a profile's listing."""
+        if is_site_home(self.url):
+            return "page is a site's home page, not an article"
+        if furniture_url(self.url):
+            return _FURNITURE
+        if self.profile is not None and self.profile.url_kind(self.normalized_url) == "listing":
+            return f"profile {self.profile.name}: URL is a listing page, not an article"
+        return None
+
+    def headline(self) -> Headline:
+        text, node, source = find_title(
+            self.tree,
+            self.meta,
+            selectors=self._profile_says("title"),
+            site_names=self.outlets,
+            titled=self._titled,
+        )
+        self.title_node = node
+        if self._profile_says("title") and source != "profile":
+            self._warn_fallback("title")
+        return Headline(text, node, source)
+
+    def body_element(self) -> BodyElement:
+        selectors = self._profile_says("body")
+        if selectors:
+            node = first_match(self.tree, selectors)
+            if node is not None:
+                return BodyElement(node, "profile", 1.0)
+            self._warn_fallback("body")
+        choice = choose_container(self.tree, self.chrome_ids, content.node_ids(self.teasers))
+        self.beside_text = choice.excluded
+        return BodyElement(choice.node, "generic", choice.share)
+
+    def headline_before_body(self, headline: Headline, element: BodyElement) -> Headline:
+        """No headline matched the metadata: the heading just before the body is one."""
+        if headline.node is not None or element.node is None:
+            return headline
+        references = title_references(self.meta, self.outlets)
+        found = title_before(self.tree, element.node, references, self.chrome_ids)
+        if found is None:
+            return headline
+        text, node = found
+        self.title_node = node
+        return Headline(text, node, "before body")
+
+    def timestamps(self, anchor: LexborNode | None) -> Timestamps:
+        profile = self.profile
+        times = find_timestamps(
+            self.tree,
+            self.meta,
+            anchor=anchor,
+            chrome_ids=lambda: self.date_chrome_ids,
+            dated=self.dated,
+            selectors=self._profile_says("date"),
+            updated_selectors=self._profile_says("updated"),
+            formats=profile.date_formats if profile else (),
+            order=profile.date_order if profile else "DMY",
+            now=self.fetched_at,
+        )
+        if times.selectors_missed:
+            self._warn_fallback("date", "no date")
+        self.warnings.extend(times.warnings)
+        return times
+
+    def lead(self, anchor: LexborNode | None, container: LexborNode | None) -> Lead:
+        selectors = self._profile_says("lead")
+        if selectors:
+            node = first_match(self.tree, selectors)
+            if node is not None:
+                return Lead(lead_text(node) or None, node)
+        found = Lead(
+            *find_lead(
+                [*self.roles["lead"], *self.tree.css("[itemprop=description]")],
+                anchor=anchor,
+                container=container,
+                skip_ids=self.chrome_ids,
+                description=self.meta.description,
+            )
+        )
+        if found.node is None and container is not None and not selectors:
+            node = bold_lead_before(container, self.chrome_ids)
+            if node is not None:
+                return Lead(lead_text(node), node)
+        return found
+
+    def byline(self, element: BodyElement) -> Byline:
+        return Byline(*self._byline(element.node, element.source))
+
+    def views(self, anchor: LexborNode | None, element: BodyElement) -> Views:
+        return Views(*self._views(anchor, element.node, element.source))
+
+    def reading(
+        self,
+        element: BodyElement,
+        headline: Headline,
+        times: Timestamps,
+        read: tuple[Lead, Byline, Views],
+    ) -> Reading:
+        """The body element's text without what other steps ``read`` from it, noise, chrome
+        and teasers; nothing when it is a listing or a table of data."""
+        container, generic = element.node, element.source == "generic"
+        if container is None:
+            return Reading()
+        noise = [*container.css(content.NOISE_SELECTOR)]
+        for selector in self._profile_says("remove"):
+            noise.extend(container.css(selector))
+        guessed: list[LexborNode] = []  # noise judged by class and id names
+        # (On a profile's page the page-wide scans count only when another step ran them.)
+        if generic or "_chrome" in self.__dict__:
+            guessed.extend(self.chrome)
+        if generic or "roles" in self.__dict__:
+            guessed.extend(self.roles["noise"])
+        noise.extend(content.confirmed_noise(container, guessed))
+        if generic or "teasers" in self.__dict__:
+            noise.extend(self.teasers)
+        consumed = [headline.node, *(step.node for step in read)]
+        # A date read from a line of mixed text: its element may hold the body as well.
+        consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
+        noise.extend(self.beside_text)
+        text = read_body(
+            container,
+            region=region_of(headline.node, container) or container,
+            title_node=headline.node,
+            title=headline.text,
+            remove=[n for n in (*consumed, *noise) if n is not None],
+            skip_ids=self.chrome_ids if generic else set(),
+            end_markers=self.profile.end_markers if self.profile else (),
+            outlets=self.outlets,
+        )
+        blocks = text.blocks
+        if generic and content.looks_like_listing(
+            container,
+            blocks,
+            element.share,
+            dated=times.published is not None,
+            teasers=len(self.teasers),
+        ):
+            self.warnings.append("page looks like a listing of articles, not an article")
+            blocks = []
+        elif generic and content.looks_like_data(blocks):
+            self.warnings.append("page is a table of data, not an article")
+            blocks = []
+        return Reading(blocks, text, listing=not blocks)
+
+    def closing_lines(
+        self, reading: Reading, credit: Byline, views: Views
+    ) -> tuple[Reading, Byline]:
+        """The byline closing the text (when the header's is missing or hides co-authors),
+        and view-count lines, taken out of the text."""
+        blocks = reading.blocks
+        if blocks and (credit.name is None or byline.is_abbreviated(credit.raw or "")):
+            raw, name, rest = self._trailing_byline(blocks, credit.raw)
+            if name is not None:
+                credit, blocks = Byline(raw, name, credit.node), rest
+        if views.count is None and blocks:
+            blocks = self._drop_view_lines(blocks)
+        return Reading(blocks, reading.text, reading.listing), credit
+
+    def body(self, reading: Reading, lead: Lead, element: BodyElement) -> Body:
+        """The lead once, then the paragraphs."""
+        blocks, sapo = reading.blocks, lead.text
+        paragraphs = [b.text for b in blocks]
+        if sapo:
+            # The sapo printed again as the body's first paragraph (portals, old layouts).
+            paragraphs = [p for i, p in enumerate(paragraphs) if not (i < 3 and repeats(p, sapo))]
+        if sapo is None and len(blocks) > 1 and blocks[0].bold and len(blocks[0].text) >= 60:
+            # Portals set the sapo as the first, bold paragraph: it is the lead, once.
+            first = paragraphs[0] if paragraphs else None
+            sapo = paragraphs.pop(0) if first == blocks[0].text else None
+        parts = ([sapo] if sapo else []) + paragraphs
+        text = "\n\n".join(parts) if paragraphs or (sapo and element.source == "profile") else None
+        if reading.listing:
+            return Body(None, None)
+        return Body(text, sapo)
+
+    def article(
+        self,
+        headline: Headline,
+        times: Timestamps,
+        credit: Byline,
+        views: Views,
+        reading: Reading,
+        body: Body,
+    ) -> Article:
+        listing = reading.listing
+        author = credit.name
+        if author is None and not listing:
+            author = self._metadata_author()
+        if not headline.text:
+            self.warnings.append("no title found")
+        if not body.text:
+            self.warnings.append("no article body found")
+        if times.published is None and body.text:
+            self.warnings.append("no publication date found")
+        # A listing's dates, bylines and captions belong to the articles it lists.
+        published = None if listing else times.published
+        updated = None if listing else times.updated
+        return Article(
+            url=self.url,
+            canonical_url=self._canonical_url(),
+            site=self.site,
+            title=headline.text,
+            published_at=published.isoformat() if published else None,
+            published_raw=None if listing else clean_or_none(times.published_raw),
+            updated_at=updated.isoformat() if updated else None,
+            author=None if listing else author,
+            author_raw=None if listing else credit.raw,
+            source=None if listing else reading.text.source or self.byline_credit,
+            view_count=None if listing else views.count,
+            body=body.text,
+            captions=() if listing else tuple(c.text for c in reading.text.captions),
+            language=detect_language(body.text or headline.text, sample=_LANGUAGE_SAMPLE)
+            or (self.profile.language if self.profile and body.text else None),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            lead=body.lead,
+        )
+
+    def not_article(self, reason: str) -> Article:
+        """The record of a home or listing page: its heading, and nothing that belongs to the
+        articles it lists (their dates, bylines and teasers)."""
+        # (No search for a visible title styled by class: a listing's heading is its <h1> or
+        # what its metadata says.)
+        title, _, _ = find_title(self.tree, self.meta, site_names=self.outlets)
+        self.warnings.extend([reason, "no article body found"])
+        if not title:
+            self.warnings.append("no title found")
+        return Article(
+            url=self.url,
+            canonical_url=self._canonical_url(),
+            site=self.site,
+            title=title,
+            language=detect_language(title) if title else None,
+            warnings=tuple(dict.fromkeys(self.warnings)),
+        )
+
+    # --- page-wide scans, computed when a step first needs them ---------------------------
+
+    @cached_property
+    def normalized_url(self) -> str:
+        return normalize_url(self.url)
+
+    @cached_property
+    def roles(self) -> Roles:
+        body = self.tree.body
+        return Roles(body.css("[class], [id]") if body is not None else [])
+
+    @cached_property
+    def _chrome(self) -> dict[str, list[LexborNode]]:
+        """Page chrome, and the narrower kind that may show "today" (site headers, sidebars)."""
+        protect = [self.title_node] if self.title_node is not None else []
+        named = {kind: self.roles[kind] for kind in ("chrome", "date_chrome")}
+        return find_chrome(self.tree, named, protect)
+
+    @property
+    def chrome(self) -> list[LexborNode]:
+        return self._chrome["chrome"]
+
+    @cached_property
+    def teasers(self) -> list[LexborNode]:
+        """Teasers of other articles: small boxes led by a linked headline."""
+        body = self.tree.body
+        return content.find_teasers(body) if body is not None else []
+
+    @cached_property
+    def chrome_ids(self) -> set[int]:
+        return content.node_ids(self.chrome)
+
+    @cached_property
+    def date_chrome_ids(self) -> set[int]:
+        return content.node_ids(self._chrome["date_chrome"])
+
+    def dated(self) -> list[LexborNode]:
+        """Elements that may hold a date line, in document order."""
+        body = self.tree.body
+        if body is None:
+            return []
+        nodes = {n.mem_id: n for n in (*body.css(DATE_SELECTOR), *self.roles["date"])}
+        if len(nodes) < 2:
+            return list(nodes.values())
+        position = {n.mem_id: i for i, n in enumerate(body.css("*"))}
+        return sorted(nodes.values(), key=lambda n: position.get(n.mem_id, 0))
+
+    def _profile_says(self, stage: str) -> tuple[str, ...]:
+        return getattr(self.selectors, stage) if self.selectors is not None else ()
+
+    def _warn_fallback(self, stage: str, found: str = "nothing") -> None:
+        assert self.profile is not None
+        self.warnings.append(
+            f"profile {self.profile.name}: {stage} selector matched {found}; "
+            "used generic extraction"
+        )
+
+    def _canonical_url(self) -> str:
+        canonical = self.meta.canonical_url or self.meta.og_url
+        return normalize_url(canonical, self.url) if canonical else self.normalized_url
+
+    def _titled(self) -> list[LexborNode]:
+        return [*self.roles["title"], *self.tree.css("[itemprop=headline]")]
