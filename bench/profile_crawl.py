@@ -165,7 +165,7 @@ WORKER_STAGES = (
     ("archiver.store.prepare", "hash_keys", "prepare: folding + content key"),
     ("archiver.store.prepare", "index_text", "prepare: FTS text (index_text)"),
     ("archiver.store.prepare", "url_identity", "prepare: URL identity"),
-    ("archiver.store.prepare", "compress", "prepare: zlib compression"),
+    ("archiver.store.prepare", "compress", "prepare: compression (zstd)"),
 )
 
 
@@ -189,7 +189,7 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
     try:
         for one in items[:3]:  # lazy imports, caches
             analyze_exchange(
-                one[0], kind=one[1], profile=one[2], scope=one[3], site="s", compress_level=1
+                one[0], kind=one[1], profile=one[2], scope=one[3], site="s", compress_level=3
             )
         timers.reset()
         gc.collect()
@@ -197,7 +197,7 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
             for exchange, kind, prof, scope in items:
                 start = time.thread_time()
                 analysis = analyze_exchange(
-                    exchange, kind=kind, profile=prof, scope=scope, site="s", compress_level=1
+                    exchange, kind=kind, profile=prof, scope=scope, site="s", compress_level=3
                 )
                 middle = time.thread_time()
                 data = pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL)

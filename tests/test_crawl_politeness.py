@@ -99,3 +99,25 @@ def test_no_host_limit_by_default():
     for number in range(50):
         polite.started(f"h{number}.vn")
     assert polite.can_start("another.vn")
+
+
+def test_soonest_is_the_first_free_host_s_wait_and_none_when_all_are_busy():
+    polite, clock = make(delay=2.0)
+    for host in ("a.vn", "b.vn", "c.vn"):
+        polite.started(host)
+    assert polite.soonest(["a.vn", "b.vn", "c.vn"]) is None, "every slot is taken"
+    clock.now += 0.5
+    polite.finished("b.vn", latency=0.5, error=False)
+    polite.finished("c.vn", latency=0.5, error=False)
+    polite.pause("c.vn", 10.0)
+    assert polite.soonest(["a.vn", "b.vn", "c.vn"]) == polite.wait_time("b.vn") == 2.0
+    clock.now += 5.0
+    assert polite.soonest(["a.vn", "b.vn", "c.vn"]) == 0.0
+    assert polite.soonest(["c.vn"]) == polite.wait_time("c.vn") == 5.0
+
+
+def test_soonest_skips_idle_hosts_while_the_crawl_wide_host_limit_is_reached():
+    polite, _ = make(delay=0.0, hosts=1)
+    polite.started("a.vn")
+    assert polite.wait_time("b.vn") == float("inf")
+    assert polite.soonest(["a.vn", "b.vn"]) is None

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from archiver.fetch import Fetcher
-from archiver.fetch.clients import ClientPool, origin_of
+from archiver.fetch.clients import ClientPool, origin_of, origin_of_text
 from archiver.replay import Entry, ReplayServer, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
 from archiver.settings import Settings
@@ -119,3 +119,30 @@ def test_proxy_settings_in_the_environment_are_ignored(monkeypatch: pytest.Monke
             return result.body.decode()
 
     assert asyncio.run(main()) == "Tam Kỳ"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h.vn/a?b#c",
+        "https://H.VN/",
+        "http://h.vn:8080/a",
+        "https://h.vn:443/x",
+        "http://h.vn?x=1",
+        "http://h.vn#top",
+        "http://u:p@h.vn:81/a",
+        "http://[::1]:8080/a",
+        "http://xn--bo-vit-mua4a.vn/",
+        "http://bộ.vn/a",
+    ],
+)
+def test_the_origin_of_a_url_as_text_is_the_origin_of_the_parsed_url(url):
+    assert origin_of_text(url) == origin_of(httpx.URL(url))
+
+
+def test_a_redirect_chain_key_is_the_url_without_its_fragment():
+    from archiver.fetch.fetcher import _chain_key
+
+    for url in ("http://h.vn/a?b=1#frag", "http://h.vn/a#", "http://h.vn/ả?q=ư"):
+        parsed = httpx.URL(url)
+        assert _chain_key(parsed) == str(parsed.copy_with(fragment=None))

@@ -94,6 +94,19 @@ def test_a_migrated_archive_keeps_its_articles_history_and_search(version, tmp_p
         assert archive.check() == []
 
 
+def test_raw_pages_stored_with_zlib_before_version_7_still_read_beside_new_zstd_ones(tmp_path):
+    path = _copy(6, tmp_path)
+    old = rows(path, "SELECT sha256 FROM bodies WHERE compression = 'zlib'")
+    assert old, "the version 6 archive holds zlib pages"
+    with Archive(path) as archive:
+        assert all(archive.body(sha).startswith(b"<h1>") for (sha,) in old)
+        new = page("https://vnexpress.net/a-3.html", "Mưa lớn ở Hà Nội. " * 20, title="Mưa")
+        archive.save(*new)
+        (sha,) = rows(path, "SELECT sha256 FROM fetches ORDER BY id DESC LIMIT 1")[0]
+        assert rows(path, f"SELECT compression FROM bodies WHERE sha256 = '{sha}'") == [("zstd",)]
+        assert archive.body(sha) == new[0].body
+
+
 def test_migrations_import_nothing_of_todays_code():
     """A migration that ran today's DDL would make new and migrated archives drift apart."""
     allowed = {"__future__", "sqlite3", "archiver.store.migrations.ddl"}

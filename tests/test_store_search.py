@@ -138,6 +138,32 @@ def test_filters_by_site_period_and_author(archive):
     }
     assert titles(archive.search("nguoi", author="do thi lap")) == ["Mưa lớn ở Nghệ An"]
     assert titles(archive.search("cang", author="thuy")) == ["Chuyện ở cảng"]
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("nguoi", {"site": "tuoitre"}),
+        ("ban tin", {"site": "laodong"}),
+        ("ban tin", {"site": "laodong", "since": "2024", "until": "2024"}),
+        ("nguoi OR cang", {"since": "2024-01"}),
+        ("da nang", {"site": "thanhnien", "since": "2024-03-01"}),
+        ("nguoi", {"site": "nowhere"}),
+        ("nguoi", {"since": "2031"}),
+    ],
+)
+def test_site_and_date_filters_keep_exactly_the_unfiltered_hits_that_pass(
+    archive, query, options
+):
+    def passes(hit):
+        site, published = options.get("site"), hit.published_at or ""
+        since = options.get("since")
+        return (site is None or hit.site == site) and (
+            since is None or published[: len(since)] >= since
+        ) and ("until" not in options or published[:4] <= options["until"])
+
+    expected = [h.url for h in archive.search(query, limit=1000) if passes(h)]
+    assert [h.url for h in archive.search(query, limit=1000, **options)] == expected
     assert archive.search("cang", author="thu") == []  # whole words of the name only
 
 
@@ -184,3 +210,17 @@ def test_search_works_on_text_outside_the_fast_code_page(db_target):
 
 def test_unrelated_stories_are_not_returned(archive):
     assert titles(archive.search("cau cang")) == ["Thủ tướng kiểm tra dự án cầu cảng ở Đà Nẵng"]
+
+
+def test_filtered_searches_interleaved_on_one_connection_leave_no_temporary_table(archive):
+    from archiver.store.search import iter_search
+
+    if archive.database.engine != "sqlite":
+        pytest.skip("SQLite's filtered search and its temporary tables")
+    first = iter_search(archive.conn, "nguoi", site="tuoitre", limit=5)
+    second = iter_search(archive.conn, "ban tin", site="laodong", since="2020", limit=50)
+    assert next(first).title == "Nước lên nhanh ở Huế"
+    assert len(list(second)) == 40
+    assert list(first) == []
+    temp = archive.conn.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table'")
+    assert temp.fetchall() == []

@@ -68,3 +68,37 @@ def test_tracking_parameters_go_and_identifying_ones_stay_with_their_case():
 def test_non_http_urls_and_unparseable_ones_come_back_as_they_are():
     assert normalize_url(" mailto:toa-soan@tin.vn ") == "mailto:toa-soan@tin.vn"
     assert normalize_url("http://[::1") == "http://[::1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h.vn/a",
+        "http://h.vn:80/a",
+        "http://h.vn:8080/a",
+        "https://h.vn:443/",
+        "https://h.vn:80/",
+        "http://h.vn:080/",
+        "http://h.vn:/a",
+        "http://h.vn:x/a",
+        "http://h.vn:99999/a",
+        "HTTP://h.vn:80/a",
+        " http://h.vn:8080/a",
+        "http://u:p@h.vn:8081/a",
+        "http://[::1]:8080/a",
+        "http://[::1]/a",
+        "ftp://h.vn:21/a",
+    ],
+)
+def test_explicit_port_reads_a_written_port_as_urlsplit_does(url):
+    from archiver.urls import explicit_port
+
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        expected = -1
+    else:
+        default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+        expected = None if port in (None, default) else port
+    assert explicit_port(url) == expected

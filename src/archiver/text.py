@@ -27,7 +27,9 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"),
     None,
 )
-_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+#: The invisible characters :func:`clean` removes.
+INVISIBLE = "".join(map(chr, _INVISIBLE))
+_INVISIBLE_RE = re.compile("[" + INVISIBLE + "]")
 
 
 def clean(text: str | None) -> str:

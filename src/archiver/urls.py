@@ -105,8 +105,16 @@ def explicit_port(url: str) -> int | None:
     A port that is not a number (``http://h:x/``) gives -1, which no scope allows.
     """
     netloc = url.split("/", 3)[2] if url.count("/") >= 2 else ""
-    if ":" not in netloc.rpartition("@")[2].rpartition("]")[2]:
+    address = netloc.rpartition("@")[2].rpartition("]")[2]
+    if ":" not in address:
         return None  # the fast path: no port written
+    written = address.rpartition(":")[2]
+    scheme = url[: url.find(":")]
+    if written.isascii() and written.isdigit() and scheme in _DEFAULT_PORTS:
+        # A normalised URL ("http://h:8080/..."), as every link of a crawl is: no parsing.
+        port = int(written)
+        if port <= 65535:
+            return None if port == _DEFAULT_PORTS[scheme] else port
     parts = urlsplit(url.strip())
     try:
         port = parts.port

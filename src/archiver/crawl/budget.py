@@ -46,6 +46,9 @@ class Budget:
         self.total_pages = 0
         #: Sites whose budget ran out, and which budget it was.
         self.spent: dict[str, str] = {}
+        #: Does any site have a budget of its own? (If not, :meth:`check` is always None:
+        #: the crawl loop asks it for every host many times a second.)
+        self.per_site = bool(self._max_times or self.page_limits)
         self.restart()
 
     def restart(self) -> None:

@@ -41,9 +41,11 @@ QUEUE_WINDOW = 32
 ANALYSIS_BACKLOG = 16
 #: A host whose frontier had nothing due is asked again after this many seconds.
 REFILL_PAUSE = 0.25
-#: Commit finished turns when this many are waiting, or after FLUSH_SECONDS.
-FLUSH_BATCH = 64
-FLUSH_SECONDS = 0.25
+#: Commit finished turns when this many are waiting, or after FLUSH_SECONDS. (Each commit
+#: writes a segment of the full-text index that later commits merge: fewer, larger
+#: transactions cost less.)
+FLUSH_BATCH = 128
+FLUSH_SECONDS = 0.5
 #: A run waits for URLs that come due within this many seconds (Retry-After, retries);
 #: later ones (a host paused for longer, view-count revisits in hours or days) are left
 #: to the next scheduled run.
@@ -321,8 +323,10 @@ class Crawl:
         ]
 
     def _next_ready_in(self) -> float:
-        finite = [w for w in self._queued_waits() if w != float("inf")]
-        return min(finite, default=FLUSH_SECONDS)
+        soonest = self.politeness.soonest(
+            h for h, q in self.queues.items() if q and not self._spent(h)
+        )
+        return FLUSH_SECONDS if soonest is None else soonest
 
     def _idle_wait(self) -> float | None:
         """How long to sleep with nothing in flight; None when the run is over.
@@ -438,6 +442,8 @@ class Crawl:
             return site
 
     def _spent(self, host: str) -> bool:
+        if not self.budget.per_site:
+            return False  # only the run's budget, checked apart
         site = self._site(host)
         return site is not None and self.budget.check(site) is not None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from typing import Any
 
 from archiver.crawl.politeness import Politeness
@@ -60,6 +61,11 @@ class FleetPoliteness(Politeness):
         if local == float("inf") or host in self._granted:
             return local
         return max(local, self._not_before.get(host, 0.0) - time.monotonic())
+
+    def soonest(self, hosts: Iterable[str]) -> float | None:
+        """:meth:`wait_time` over ``hosts``, the fleet's busy hosts included."""
+        waits = [wait for wait in map(self.wait_time, hosts) if wait != float("inf")]
+        return min(waits) if waits else None
 
     def started(self, host: str) -> None:
         self._held[host].append(self._granted.pop(host, None))

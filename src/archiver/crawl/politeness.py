@@ -15,7 +15,7 @@ rules are tested without sleeping.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Clock = Callable[[], float]
@@ -139,6 +139,22 @@ class Politeness:
 
     def cancel(self, host: str) -> None:
         """A request ``can_start`` allowed will not start after all (nothing to undo here)."""
+
+    def soonest(self, hosts: Iterable[str]) -> float | None:
+        """Seconds until the first of ``hosts`` may take a new request (0: now); None when
+        none of them can before a request ends. :meth:`wait_time` over many hosts, in one
+        pass (the crawl loop asks after every turn)."""
+        best: float | None = None
+        crowded = bool(self._hosts) and self.busy_hosts >= self._hosts
+        slots = self._slots
+        for host in hosts:
+            slot = slots.get(host) or self.slot(host)
+            if slot.in_flight >= slot.per_host or (crowded and slot.in_flight == 0):
+                continue
+            ready = slot.next_start if slot.next_start > slot.paused_until else slot.paused_until
+            if best is None or ready < best:
+                best = ready
+        return None if best is None else max(0.0, best - self._clock())
 
     def started(self, host: str) -> None:
         slot = self.slot(host)

@@ -31,8 +31,9 @@ from archiver.urls import MAX_URL_LENGTH, host_of, normalize_url
 
 #: Pages beyond this many links from a seed are not followed (kind "page" only).
 MAX_PAGE_DEPTH = 6
-#: URLs remembered in memory as already in the frontier (about 100 bytes each).
-KNOWN_URLS = 200_000
+#: URLs remembered in memory as already in the frontier (a 64-bit hash each, about
+#: 50 bytes with the set's slot).
+KNOWN_URLS = 400_000
 #: A failed URL is tried again in later turns and runs, this many times in all.
 MAX_ATTEMPTS = 5
 
@@ -64,8 +65,9 @@ class Turns:
         self.stats = stats
         self.recorder = recorder
         self.executor: Executor | None = None
-        #: zlib level for raw pages (workers compress them; the store writes them as they are).
-        self.compress_level = 1
+        #: Zstandard level for raw pages (workers compress them; the store writes them as
+        #: they are).
+        self.compress_level = 3
         #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
         #: are too many, so a slow parser never makes fetched pages pile up in memory.
         self.analysing = 0
@@ -92,8 +94,10 @@ class Turns:
             (h for target in plan.targets for h in target.hosts),
             (o for target in plan.targets for o in target.origins),
         )
-        #: URLs this run has already handed to the frontier (bounded; a miss only costs a lookup).
-        self.known: set[str] = set()
+        #: Hashes of the URLs this run has already handed to the frontier (bounded; a miss
+        #: only costs a lookup; two URLs of one hash, a few chances in 10^9 at the bound,
+        #: would leave the second to be found again from another page or the next run).
+        self.known: set[int] = set()
         #: Per site, the day-archive URL shapes whose date bounds what is queued.
         self._day_urls = {t.name: _day_patterns(t) for t in plan.targets}
 
@@ -260,7 +264,7 @@ class Turns:
                 continue
             if found.lastmod is not None and found.kind == "article":
                 outcome.refresh.append((found.url, iso(found.lastmod)))
-            if found.url in self.known:
+            if hash(found.url) in self.known:
                 continue  # already queued or fetched: spare the frontier the lookup
             new = self._new(found.url, found.kind, item, target, host=found.host)
             if new is not None:
@@ -337,7 +341,7 @@ class Turns:
     def _remember(self, url: str) -> None:
         if len(self.known) >= KNOWN_URLS:
             self.known.clear()
-        self.known.add(url)
+        self.known.add(hash(url))
 
     def site_of(self, item: Claimed) -> str | None:
         target = self.targets_by_host.get(item.host) or self.plan.target_for(item.url)

@@ -10,30 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.discover import _fasturl
 from archiver.discover.links import base_url_of, link_target, parse_html
-from archiver.text import clean, fold
+from archiver.text import INVISIBLE, clean, fold
 from archiver.urls import normalize_url
 
 __all__ = ["Pager", "PostBack", "next_page_links"]
 
-_NEXT_WORDS = frozenset(
-    {
-        "trang sau",
-        "trang tiep",
-        "trang tiep theo",
-        "tiep",
-        "tiep theo",
-        "sau",
-        "ke tiep",
-        "next",
-        "next page",
-        "trang ke",
-    }
-)
+_NEXT_WORDS = frozenset({
+    "trang sau", "trang tiep", "trang tiep theo", "tiep", "tiep theo", "sau", "ke tiep",
+    "next", "next page", "trang ke",
+})
 _MORE_WORDS = frozenset({"xem them", "xem tiep", "tai them", "xem them tin", "more"})
 _NEXT_MARKS = frozenset("›»>→")
 _MARK_CHARS = " ›»>→.:…|-"
@@ -68,12 +59,37 @@ class Pager:
         return not self.next and bool(self.postbacks)
 
 
-def _label(node: LexborNode) -> tuple[str, str]:
+#: The most words a label of interest has ("trang tiep theo"; a number is one word).
+_MAX_LABEL_WORDS = max(len(w.split()) for w in _NEXT_WORDS | _MORE_WORDS)
+_NOT_WORDS = _MARK_CHARS + INVISIBLE
+
+
+def _long(text: str) -> bool:
+    """Does :func:`_label` keep more words of ``text`` than any label of interest has?
+    (Counted as the whitespace-separated pieces with a character other than arrows,
+    punctuation marks and invisible ones: a lower bound of the words it keeps.)"""
+    pieces = text.split()
+    if len(pieces) <= _MAX_LABEL_WORDS:
+        return False
+    return sum(1 for piece in pieces if piece.strip(_NOT_WORDS)) > _MAX_LABEL_WORDS
+
+
+def _label(node: LexborNode, raw: str | None = None) -> tuple[str, str]:
     """The anchor's folded text without arrows, and the raw marks it had."""
-    text = clean(node.text(deep=True))
-    if not text:
+    label = _text_label(node.text(deep=True) if raw is None else raw)
+    if label is None:
         attrs = node.attrs
-        text = clean(attrs.get("aria-label") or attrs.get("title") or "")
+        label = _text_label(attrs.get("aria-label") or attrs.get("title") or "")
+    return label or ("", "")
+
+
+@lru_cache(maxsize=4096)
+def _text_label(raw: str) -> tuple[str, str] | None:
+    """(folded words without arrows, the arrows) of a link text, None when it is blank:
+    cached, as a site's menus repeat on every page."""
+    text = clean(raw)
+    if not text:
+        return None
     marks = "".join(ch for ch in text if ch in _NEXT_MARKS)
     return fold(text).strip(_MARK_CHARS), marks
 
@@ -81,12 +97,14 @@ def _label(node: LexborNode) -> tuple[str, str]:
 def _is_next(node: LexborNode, words: str, marks: str) -> bool:
     if words in _NEXT_WORDS or (not words and marks):
         return True
-    classes = (
-        (node.attrs.get("class") or "")
-        + " "
-        + (node.parent.attrs.get("class") or "" if node.parent is not None else "")
-    )
-    return bool(_NEXT_CLASS.search(classes)) and not words.isdigit()
+    return _next_by_class(node) and not words.isdigit()
+
+
+def _next_by_class(node: LexborNode) -> bool:
+    """The link's class, or its parent's, says "next"."""
+    classes = (node.attrs.get("class") or "") + " " + (node.parent.attrs.get("class") or ""
+                                                       if node.parent is not None else "")
+    return bool(_NEXT_CLASS.search(classes))
 
 
 def current_page_number(url: str) -> int:
@@ -115,21 +133,38 @@ def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
         href = (node.attrs.get("href") or "").strip()
         if not href or href[0] == "#":
             continue
-        words, marks = _label(node)
+        raw = node.text(deep=True)
+        postback = _POSTBACK.search(href) if "__doPostBack" in href else None
+        if postback is None and _long(raw):
+            # A teaser's headline: no page number, next or "more" label. Only its class
+            # may still say "next" (folding the text of every link is what costs here).
+            if _next_by_class(node):
+                target = link_target(href, base, origin)
+                if target is not None and target != here:
+                    labelled.append(target)
+            continue
+        words, marks = _label(node, raw)
         number = _NUMBER.fullmatch(words)
-        postback = _POSTBACK.search(href)
         if postback:
             if number or _is_next(node, words, marks) or "page$" in postback[2].lower():
                 postbacks.append(PostBack(postback[1], postback[2], words or marks))
             continue
+        if number:
+            kind = "number"
+        elif _is_next(node, words, marks):
+            kind = "next"
+        elif words in _MORE_WORDS:
+            kind = "more"
+        else:
+            continue
         target = link_target(href, base, origin)
         if target is None or target == here:
             continue
-        if number:
-            numbered.append((int(number[1]), target))
-        elif _is_next(node, words, marks):
+        if kind == "number":
+            numbered.append((int(number[1]), target))  # type: ignore[index]
+        elif kind == "next":
             labelled.append(target)
-        elif words in _MORE_WORDS:
+        else:
             more.append(target)
 
     pages = _page_links(numbered)
@@ -150,7 +185,7 @@ def _page_links(numbered: list[tuple[int, str]]) -> dict[int, str]:
         digits = str(number)
         cut = [m.start() for m in re.finditer(rf"(?<!\d){digits}(?!\d)", target)]
         if cut:
-            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits) :]
+            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits):]
             by_template.setdefault(template, []).append((number, target))
     pages: dict[int, str] = {}
     for group in by_template.values():

@@ -15,6 +15,7 @@ another way (a test that counts them, special TLS settings).
 from __future__ import annotations
 
 import contextlib
+import functools
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable
@@ -40,10 +41,8 @@ async def _keep_response(response: httpx.Response) -> None:
 
 def _with_hook(client: httpx.AsyncClient) -> httpx.AsyncClient:
     hooks = client.event_hooks
-    client.event_hooks = {
-        "request": hooks["request"],
-        "response": [*hooks["response"], _keep_response],
-    }
+    client.event_hooks = {"request": hooks["request"],
+                          "response": [*hooks["response"], _keep_response]}
     return client
 
 
@@ -51,6 +50,25 @@ def origin_of(url: httpx.URL) -> str:
     """``scheme://host:port``: the unit of a connection pool (and of robots.txt)."""
     port = url.port or (443 if url.scheme == "https" else 80)
     return f"{url.scheme}://{url.host}:{port}"
+
+
+def origin_of_text(url: str) -> str:
+    """:func:`origin_of` a URL given as text, parsing only its scheme and authority once
+    per origin (the crawl asks for the origin of every URL it fetches)."""
+    start = url.find("//")
+    if start < 0:
+        return origin_of(httpx.URL(url))
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, start + 2)
+        if 0 <= found < end:
+            end = found
+    return _origin_of_authority(url[:end])
+
+
+@functools.lru_cache(maxsize=4096)
+def _origin_of_authority(scheme_and_authority: str) -> str:
+    return origin_of(httpx.URL(scheme_and_authority + "/"))
 
 
 @dataclass(slots=True)
@@ -104,10 +122,8 @@ class ClientPool:
             proxy=self._proxy if self._transport is None else None,
             verify=self._ssl,
             timeout=httpx.Timeout(
-                connect=s.connect_timeout,
-                read=s.read_timeout,
-                write=s.write_timeout,
-                pool=s.pool_timeout,
+                connect=s.connect_timeout, read=s.read_timeout,
+                write=s.write_timeout, pool=s.pool_timeout,
             ),
             limits=httpx.Limits(
                 max_connections=None if key == _SHARED else connections,

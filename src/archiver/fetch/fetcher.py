@@ -23,10 +23,12 @@ What it does, and what it leaves to the crawler:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import inspect
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -86,16 +88,28 @@ def _describe(error: BaseException, settings: Settings, limit: float) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+#: The peer address of each open connection: asking the stream costs a getpeername and
+#: anyio's table of every socket attribute, on every request of a kept-alive connection.
+_PEERS: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+
+
 def _server_ip(response: httpx.Response) -> str | None:
     """The peer's IP address, when the transport exposes its socket (httpcore does)."""
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
     try:
+        return _PEERS[stream]
+    except (KeyError, TypeError):
+        pass
+    try:
         address = stream.get_extra_info("server_addr")
     except (AttributeError, OSError, TypeError):
         return None
-    return str(address[0]) if isinstance(address, tuple) and address else None
+    ip = str(address[0]) if isinstance(address, tuple) and address else None
+    with contextlib.suppress(TypeError):  # a stream that cannot be weakly referenced
+        _PEERS[stream] = ip
+    return ip
 
 
 def _content_length(headers: httpx.Headers) -> int | None:
@@ -122,7 +136,8 @@ def _location(exchange: Exchange) -> str | None:
 
 
 def _chain_key(url: httpx.URL) -> str:
-    return str(url.copy_with(fragment=None))
+    """The URL without its fragment (what ``url.copy_with(fragment=None)`` gives, unparsed)."""
+    return str(url).partition("#")[0]
 
 
 class Fetcher:

@@ -233,22 +233,24 @@ class RetryPolicy:
         ``call`` reports failures in its result (``Attempt.failure``); an exception it
         raises is a bug or a cancellation and propagates at once.
         """
+        first = await call()
+        if not self.retryable(first):
+            # The usual case, without tenacity's machinery (a crawl fetches many pages).
+            return Retried(first, 1, ())
         waits: list[float] = []
+        ready = [first]
 
         def before_sleep(retry_state: RetryCallState) -> None:
             wait = retry_state.upcoming_sleep
             waits.append(wait)
             last = _result(retry_state)
-            log.debug(
-                "attempt %d gave %s; retrying in %.2fs",
-                retry_state.attempt_number,
-                last.failure or last.status,
-                wait,
-            )
+            log.debug("attempt %d gave %s; retrying in %.2fs", retry_state.attempt_number,
+                      last.failure or last.status, wait)
 
         async def attempt() -> A:
             # tenacity awaits only coroutine functions; ``call`` may be a plain lambda.
-            return await call()
+            # Its first attempt is the one already made above.
+            return ready.pop() if ready else await call()
 
         retrying = AsyncRetrying(
             sleep=self._sleep,

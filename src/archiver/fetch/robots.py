@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from archiver.fetch.clients import origin_of
+from archiver.fetch.clients import origin_of, origin_of_text
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.fetcher import Fetcher
 from archiver.fetch.result import UNREACHABLE_KINDS, FetchResult
@@ -223,7 +223,7 @@ class RobotsCache:
 
     def current(self, url: str) -> RobotsPolicy | None:
         """The policy for ``url``'s origin when it is cached and current, else None (no fetch)."""
-        cached = self._cache.get(origin_of(httpx.URL(url)))
+        cached = self._cache.get(origin_of_text(url))
         return cached.policy if cached is not None and cached.expires > self._clock() else None
 
     def known(self, url: str) -> bool:
@@ -262,7 +262,7 @@ class RobotsCache:
 
     async def _get(self, url: str) -> tuple[_Cached, FetchResult | None]:
         """The cached entry, loading it first (one fetch shared by every caller) if stale."""
-        origin = origin_of(httpx.URL(url))
+        origin = origin_of_text(url)
         cached = self._cache.get(origin)
         if cached is not None and cached.expires > self._clock():
             return cached, None

@@ -62,7 +62,7 @@ class Archive:
         *,
         readonly: bool = False,
         timeout: float = 30.0,
-        compress_level: int = 6,
+        compress_level: int = 3,
         extractor_version: str = EXTRACTOR_VERSION,
     ) -> None:
         #: The database under the façade (what the frontier and the WARC code take).

@@ -87,6 +87,11 @@ class Database:
     def store_error(self, error: BaseException, action: str) -> StoreError:
         raise NotImplementedError
 
+    def limit_cache(self, kib: int) -> None:
+        """Keep at most ``kib`` KiB of the database cached in this process: a crawl writes
+        pages it never reads back, and a cache full of them is only memory (engines
+        without a cache of their own ignore it)."""
+
     def is_conflict(self, error: BaseException | None) -> bool:
         """Whether a write transaction failed only for a conflict with another writer
         (run it again); never on SQLite, whose writers queue for the lock instead."""
@@ -217,7 +222,7 @@ def open_database(
     *,
     readonly: bool = False,
     timeout: float = 30.0,
-    compress_level: int = 6,
+    compress_level: int = 3,
 ) -> Database:
     """Open (creating and migrating if needed) the archive at ``target``.
 

@@ -128,7 +128,7 @@ def prepare(
         record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)
     body = exchange.body or b""
     sha = hashlib.sha256(body).hexdigest() if body else None
-    blob, compression = None, "zlib"
+    blob, compression = None, "zstd"
     if sha is not None and not body_known(sha):
         blob, compression = compress(body, compress_level)
     fetch = {

@@ -7,8 +7,14 @@ the stored form is decided in one place.
 from __future__ import annotations
 
 import json
+import sys
 import zlib
 from collections.abc import Iterable
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 __all__ = ["compress", "decompress", "headers_from_json", "headers_json", "redirects_from_json"]
 
@@ -16,15 +22,19 @@ Pairs = tuple[tuple[str, str], ...]
 
 
 def compress(body: bytes, level: int) -> tuple[bytes, str]:
-    """``(blob, compression)`` for the bodies table: zlib, unless that does not shrink it."""
-    blob = zlib.compress(body, level)
+    """``(blob, compression)`` for the bodies table: Zstandard at ``level``, unless that
+    does not shrink it. (Zstandard level 3 compresses a news page smaller than zlib level 1
+    does, in less than half its time.)"""
+    blob = zstd.compress(body, level)
     if len(blob) >= len(body):  # already-compressed media: store as is
         return body, "none"
-    return blob, "zlib"
+    return blob, "zstd"
 
 
 def decompress(compression: str, data: bytes) -> bytes:
-    """The raw body back from a ``bodies`` row."""
+    """The raw body back from a ``bodies`` row (zlib: rows written before schema 7)."""
+    if compression == "zstd":
+        return zstd.decompress(data)
     return zlib.decompress(data) if compression == "zlib" else bytes(data)
 
 

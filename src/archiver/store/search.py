@@ -13,6 +13,7 @@ character per character.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -30,6 +31,8 @@ from archiver.store.schema import FTS_TABLE
 
 __all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
 
+#: Names the temporary table of each filtered search on a connection.
+_KEPT = itertools.count()
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
 CANDIDATES = 5_000
 #: Best-ranked results among which pages containing the query's words as a phrase come first.
@@ -148,9 +151,44 @@ def article_filters(
 def _ranked(
     conn: sqlite3.Connection, query: Query, clauses: list[str], params: dict[str, Any]
 ) -> Iterator[tuple[int, float]]:
-    """Yield (article id, bm25) best first, page by page, over the bounded candidate window."""
+    """Yield (article id, bm25) best first, page by page, over the bounded candidate window.
+
+    Filters on site and dates are answered by the index on ``(site, published_at)``: the
+    ids it gives go to a temporary table (of this connection, dropped after the search),
+    bound the full-text walk (their first and last) and are looked up there, so no
+    article row is read for a match that does not pass (a row's site and date lie past
+    its text). An author filter reads the rows.
+    """
+    if clauses and "author" not in params:
+        kept = f"search_kept_{next(_KEPT)}"
+        conn.execute(f"CREATE TEMP TABLE {kept}(id INTEGER PRIMARY KEY)")
+        try:
+            conn.execute(
+                f"INSERT INTO temp.{kept} SELECT a.id FROM articles a WHERE "
+                + " AND ".join(clauses),
+                params,
+            )
+            first, last = conn.execute(f"SELECT min(id), max(id) FROM temp.{kept}").fetchone()
+            if first is None:
+                return  # no article passes the filters
+            # (The unary + keeps the IN test out of the full-text index's own constraints.)
+            where = (
+                f"{FTS_TABLE} MATCH :match AND {FTS_TABLE}.rowid BETWEEN :first_id AND :last_id"
+                f" AND +{FTS_TABLE}.rowid IN (SELECT id FROM temp.{kept})"
+            )
+            bounds = {"first_id": first, "last_id": last}
+            yield from _ranked_where(conn, query, "", where, {**params, **bounds})
+        finally:
+            conn.execute(f"DROP TABLE IF EXISTS temp.{kept}")
+        return
     join = f" CROSS JOIN articles a ON a.id = {FTS_TABLE}.rowid" if clauses else ""
     where = " AND ".join([f"{FTS_TABLE} MATCH :match", *clauses])
+    yield from _ranked_where(conn, query, join, where, params)
+
+
+def _ranked_where(
+    conn: sqlite3.Connection, query: Query, join: str, where: str, params: dict[str, Any]
+) -> Iterator[tuple[int, float]]:
     params = {**params, "match": query.fts, "window": CANDIDATES}
     boundary = conn.execute(
         f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "

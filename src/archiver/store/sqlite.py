@@ -212,6 +212,9 @@ class SQLiteDatabase(Database):
     def is_engine_error(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.Error)
 
+    def limit_cache(self, kib: int) -> None:
+        self.conn.execute(f"PRAGMA cache_size = -{min(int(kib), CACHE_KIB)}")
+
     def store_error(self, error: BaseException, action: str) -> StoreError:
         assert isinstance(error, sqlite3.Error)
         return store_error(error, self.path, action, self.timeout)

@@ -1,7 +1,7 @@
 """The PostgreSQL archive's schema: its own versioned migrations, frozen as written.
 
 The tables and their meanings are the SQLite archive's (:mod:`archiver.store.schema`,
-version 6): the same names, columns and keys, ids as identity columns, ``BYTEA`` for
+version 7): the same names, columns and keys, ids as identity columns, ``BYTEA`` for
 blobs, times as the same ISO 8601 text. What PostgreSQL adds:
 
 - ``articles.search``: a ``tsvector`` (configuration ``simple``) of the text the SQLite
@@ -55,7 +55,7 @@ CREATE TABLE crawl_runs (
 );
 CREATE TABLE bodies (
     sha256 TEXT PRIMARY KEY,
-    compression TEXT NOT NULL CHECK (compression IN ('zlib', 'none')),
+    compression TEXT NOT NULL CHECK (compression IN ('zlib', 'zstd', 'none')),
     size BIGINT NOT NULL,
     data BYTEA NOT NULL
 );
@@ -311,7 +311,7 @@ class Migration:
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
-        "the archive as SQLite schema version 6, with search column and leases",
+        "the archive as SQLite schema version 7, with search column and leases",
         _V1,
         HOST_FUNCTIONS,
     ),
