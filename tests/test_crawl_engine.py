@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -111,7 +111,11 @@ def test_second_run_is_incremental_and_uses_conditional_requests(first_crawl, tm
 
 
 def test_view_counts_are_recorded_again_on_revisit(tmp_path, db_target):
-    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175)))
+    # Article 1 is published 28 s before the site's "now": its "30s" visit falls due 2 s
+    # after that, or is skipped if the first visit comes later. A "now" 4 s ahead gives a
+    # busy machine 6 s to make the first visit (the run then waits for the second).
+    ahead = datetime.now(UTC) + timedelta(seconds=4)
+    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175), now=ahead))
     db = db_target
     status, _ = crawl(db, site, revisit_after=("30s", "30d"))
     assert status == "finished"
