@@ -3,6 +3,7 @@
     python bench/accuracy.py                                  # every gold set whose pages exist
     python bench/accuracy.py --compare trafilatura --compare newspaper
     python bench/accuracy.py --compare generic                # archiver with profiles off
+    python bench/accuracy.py --compare main-text              # extract(..., main_text=True)
     python bench/accuracy.py --set dev --set corpus --verbose
     python bench/accuracy.py --pages ../corpus/pages          # or ARCHIVER_BENCH_PAGES
     python bench/accuracy.py --save-baseline                  # record today's per-page scores
@@ -24,8 +25,10 @@ count and credited source exact; captions and body as F1 over word 4-grams (lowe
 NFC) and the body also as token F1. Pages annotated as non-articles score whether the
 extractor declined them. Other extractors run on the same pages in the same process when
 asked and installed; ``generic`` is archiver with its site profiles switched off (how it
-does on an outlet no profile describes). Per-page scores of archiver are compared with a
-stored baseline (``bench/data/baseline.json``): any page that got worse is named.
+does on an outlet no profile describes); ``main-text`` is archiver asked for the main text
+of every page (``extract(..., main_text=True)``: no page declined as a listing). Per-page
+scores of archiver are compared with a stored baseline (``bench/data/baseline.json``): any
+page that got worse is named.
 """
 
 from __future__ import annotations
@@ -193,12 +196,16 @@ def score_page(prediction: Prediction, gold: dict, body_only: bool = False) -> d
 Extractor = Callable[[bytes, str, str | None], Prediction]
 
 
-def archiver_extractor(*, profiles: bool = True) -> Extractor:
+def archiver_extractor(*, profiles: bool = True, main_text: bool = False) -> Extractor:
     from archiver import extract
     from archiver.sites import profile_from_dict
 
     # Without profiles: how the generic extractor does on an outlet nobody described.
-    options = {} if profiles else {"profile": profile_from_dict({"name": "generic"})}
+    options: dict[str, Any] = (
+        {} if profiles else {"profile": profile_from_dict({"name": "generic"})}
+    )
+    # main_text: the text of every page, also of those it takes for listings (a reader's view).
+    options["main_text"] = main_text
 
     def run(html: bytes, url: str, lang: str | None) -> Prediction:
         a = extract(html, url, **options)
@@ -295,6 +302,7 @@ def newspaper_extractor() -> Extractor:
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {
     "archiver": archiver_extractor,
     "generic": lambda: archiver_extractor(profiles=False),
+    "main-text": lambda: archiver_extractor(main_text=True),
     "trafilatura": trafilatura_extractor,
     "newspaper": newspaper_extractor,
 }
