@@ -114,6 +114,29 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 
 
+LINKS = (
+    "<ul><li><a href='/bai-1.html'>Cải cách hành chính: những việc làm ngay trong năm</a></li>"
+    "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li></ul>"
+)
+
+
+def test_links_a_sentence_of_the_text_introduces_are_text_but_a_labelled_box_is_not():
+    introduced = (
+        f"<p>{TEXT[0]}</p>Ai muốn đọc kỹ hơn có thể xem lại hai bài viết trước đây của chúng tôi:"
+        f"<br><br>{LINKS}<p>{TEXT[1]}</p>"
+    )
+    article = extract(page(introduced), URL)
+    assert "Chỉ số hài lòng của người dân tăng ba năm liền" in article.paragraphs
+    labelled = f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>Xem thêm:<br>{LINKS}<p>{TEXT[2]}</p>"
+    assert "Chỉ số hài lòng" not in extract(page(labelled), URL).body
+
+
+def test_linked_sub_points_of_a_point_ending_with_a_colon_are_text():
+    points = f"<ul><li>{TEXT[1]}</li><li>Đang thực hiện:{LINKS}</li></ul>"
+    article = extract(page(f"<p>{TEXT[0]}</p>{points}<p>{TEXT[2]}</p>"), URL)
+    assert "Cải cách hành chính: những việc làm ngay trong năm" in article.paragraphs
+
+
 def _table_page(cell: str) -> bytes:
     # An old table layout with no title in its head: the headline is a plain box above.
     return (

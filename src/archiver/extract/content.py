@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from archiver.extract.dom import (
     BLOCK_TAGS,
+    BR,
     Block,
     link_chars,
     render_blocks,
@@ -381,8 +382,9 @@ _PROSE_LIST_LINKS = 0.4
 
 def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
     """True when ``node`` is an item of a list written as text (notes, highlights): a linked
-    item there is one of its points; a list of links only is a menu or a box of teasers.
-    ``seen`` caches the verdict per list."""
+    item there is one of its points; a list of links only is a menu or a box of teasers,
+    unless a sentence of the text introduces it ("... these two articles I wrote:") or it
+    is one point's sub-list. ``seen`` caches the verdict per list."""
     if node.tag != "li":
         return False
     items = node.parent
@@ -393,9 +395,44 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
         # (Counted without white space: the indentation between a menu's items is no text.)
         chars = _visible(items)
         linked = sum(_visible(link) for link in items.css("a"))
-        verdict = chars > 0 and linked <= _PROSE_LIST_LINKS * chars
+        verdict = chars > 0 and (
+            linked <= _PROSE_LIST_LINKS * chars
+            or _in_prose_list(items.parent, seen)
+            or _introduced(items)
+        )
         seen[items.mem_id] = verdict
     return verdict
+
+
+#: A list is introduced by a sentence of the text: this many words, ending with a colon
+#: ("Related:", "Đọc thêm:", "More games news:" are labels of link boxes, not sentences).
+_INTRODUCTION_WORDS = 8
+
+
+def _introduced(items: LexborNode) -> bool:
+    """The text right before the list is a sentence ending with a colon, or the list is a
+    sub-list of an item of text ending with one ("In progress:")."""
+    previous = items.prev
+    while previous is not None and previous.tag == "-text" and not _words(previous.text()):
+        previous = previous.prev  # (white space, and the <br>s turned into BR characters)
+    if previous is not None and previous.tag == "-text":
+        text = _words(previous.text())
+        # (An item's own unlinked text before its sub-list introduces it, however short.)
+        item = items.parent is not None and items.parent.tag == "li"
+        return text.endswith(":") and (item or _sentence(text))
+    if previous is not None and previous.tag in ("p", "div") and not link_chars(previous):
+        return _sentence(_words(previous.text(deep=True)))
+    return False
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace(BR, " ").split())
+
+
+def _sentence(text: str) -> bool:
+    """Text ending with a sentence that ends with a colon ("Related:" is a label)."""
+    last = text.rsplit(". ", 1)[-1]
+    return text.endswith(":") and len(last.split()) >= _INTRODUCTION_WORDS
 
 
 def _visible(node: LexborNode) -> int:
