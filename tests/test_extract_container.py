@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 URL = "https://tin.example.vn/bai-viet-12345.html"
@@ -185,3 +187,22 @@ def test_a_post_typed_as_lines_in_one_block_outweighs_a_short_description():
     ).encode()
     result = extract(page, "https://blog.example/2012/10/the-october-meeting.html")
     assert result.body is not None and "Paragraph 6" in result.body
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='contact-cta-container'><p>{}</p></div>",
+        "<div class='cta'><p>{}</p></div>",
+        "<div class='promo-box'><p>{}</p></div>",
+        "<div class='donate-box'><p>{}</p></div>",
+        "<div class='form-signup'><p>{}</p></div>",
+    ],
+)
+def test_a_call_to_action_inside_the_article_is_not_its_text(box: str):
+    call = (
+        "Bạn thích bài viết này? Hãy đăng ký nhận bản tin mỗi sáng và ủng hộ tòa soạn ngay hôm nay."
+    )
+    text = f"<p>{para(1)}</p><p>{para(2)}</p>{box.format(call)}<p>{para(3)}</p>"
+    article = f"<div class='content'>{text}</div>"
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 4)]

@@ -74,6 +74,17 @@ SUBSTRINGS: dict[str, tuple[str, ...]] = {
         "hotnews",
         "tinmoi",
         "tin-moi",
+        # Calls to action: sign up, donate, try, contact sales (boxes inside an article's
+        # element as often as beside it).
+        "cta-",
+        "-cta",
+        "_cta",
+        "promo",
+        "donate",
+        "donation",
+        "signup",
+        "sign-up",
+        "free-trial",
     ),
     # Narrower than chrome: site headers and side columns that show "today"; an article's own
     # header (vnexpress ``div.header-content``) holds the real date and is not in this list.
@@ -155,6 +166,7 @@ TOKENS: dict[str, tuple[str, ...]] = {
         "vote",
         "poll",
         "bottom",
+        "cta",
     ),
     "date_chrome": ("header", "top", "banner", "menu", "nav"),
     "noise": ("ads", "ad", "tag", "image"),
