@@ -114,6 +114,29 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Copyright 2008 Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten, or redistributed.",
+        "Brought to you by NZPA © NZPA 2008",
+        "The-CNN-Wire ™ & © 2013 Cable News Network, Inc. All rights reserved.",
+    ],
+)
+def test_a_rights_notice_closing_the_text_is_not_text(notice: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    assert extract(page(f"{paragraphs}<p>{notice}</p>"), URL).paragraphs == TEXT
+
+
+def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
+    closing = (
+        "Phóng viên thường trú viết tại chỗ trong suốt ba ngày diễn ra sự kiện, còn bức "
+        "ảnh chụp quảng trường do hãng tin cung cấp. (c)AFP"
+    )
+    paragraphs = "".join(f"<p>{t}</p>" for t in [*TEXT, closing])
+    assert extract(page(paragraphs), URL).paragraphs == [*TEXT, closing]
+
+
 LINKS = (
     "<ul><li><a href='/bai-1.html'>Cải cách hành chính: những việc làm ngay trong năm</a></li>"
     "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li></ul>"

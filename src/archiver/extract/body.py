@@ -68,6 +68,7 @@ def read_body(
     blocks = content.body_blocks(container, title=title, end_markers=end_markers)
     blocks, credited = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
+    blocks = _without_rights_notice(blocks)
     result.blocks = blocks
     return result
 
@@ -117,6 +118,29 @@ def _trailing_credit(blocks: list[Block], outlets: Sequence[str]) -> tuple[list[
         if credit is not None:
             return blocks[:index] + blocks[index + 1 :], credit
     return blocks, None
+
+
+#: A rights notice: "© 2013 Cable News Network", "Copyright 2008 Associated Press. All
+#: rights reserved.", "Brought to you by NZPA © NZPA 2008"; not a © in a sentence.
+_RIGHTS = re.compile(
+    r"(?:©|\([cC]\)|\b[Cc]opyright\b|\bCOPYRIGHT\b)\s*(?:\([cC]\)\s*)?(?:\d{4}|[A-Z])"
+    r"|\b[Aa]ll [Rr]ights [Rr]eserved\b"
+)
+_MAX_RIGHTS_LINE = 250
+#: ... which opens the line, or nearly ("The-CNN-Wire ™ & © 2013 ..."): at the end of a
+#: paragraph it credits that paragraph's photo.
+_RIGHTS_START = 40
+
+
+def _without_rights_notice(blocks: list[Block]) -> list[Block]:
+    """The text without the rights notice closing it (the agency's or the outlet's)."""
+    kept = list(blocks)
+    for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
+        text = kept[index].text
+        notice = _RIGHTS.search(text) if len(text) <= _MAX_RIGHTS_LINE else None
+        if notice is not None and notice.start() <= _RIGHTS_START:
+            del kept[index]
+    return kept
 
 
 def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:
