@@ -206,3 +206,26 @@ def test_a_call_to_action_inside_the_article_is_not_its_text(box: str):
     text = f"<p>{para(1)}</p><p>{para(2)}</p>{box.format(call)}<p>{para(3)}</p>"
     article = f"<div class='content'>{text}</div>"
     assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 4)]
+
+
+def test_paragraphs_led_by_a_linked_headline_on_its_own_line_are_teasers():
+    column = "".join(
+        f"<p><a href='/tin-{n}.html'>Tin số {n}: thành phố khởi công cầu mới qua sông</a><br>"
+        f"{para(10 + n)}</p>"
+        for n in range(6)
+    )
+    article = "".join(f"<p>{para(n)}</p>" for n in range(1, 5))
+    page = html(
+        f"<div class='main'><div class='text'>{article}</div>"
+        f"<div class='column'>{column}</div></div>"
+    )
+    assert extract(page, URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_a_paragraph_opening_with_a_link_in_its_sentence_is_text():
+    linked = (
+        "<p><a href='/ubnd.html'>UBND thành phố Đà Nẵng</a> vừa công bố kế hoạch xây dựng cầu "
+        "mới qua sông Hàn, dự kiến khởi công trong quý tới, với tổng vốn hơn hai nghìn tỷ.</p>"
+    )
+    article = f"{linked}<p>{para(1)}</p><p>{para(2)}</p>"
+    assert extract(html(article), URL).paragraphs[0].startswith("UBND thành phố Đà Nẵng vừa")

@@ -198,7 +198,7 @@ def find_teasers(root: LexborNode) -> list[LexborNode]:
     quan") is left beside them."""
     found: dict[int, LexborNode] = {}
     by_parent: dict[int, tuple[LexborNode, int]] = {}
-    for node in _headline_holders(root):
+    for node in (*_headline_holders(root), *_headline_paragraphs(root)):
         chars = len(node.text(deep=True).strip())
         if chars > _MAX_TEASER or node.mem_id in found:
             continue
@@ -228,6 +228,34 @@ def _headline_holders(root: LexborNode) -> list[LexborNode]:
         if item is not None and item.tag in _ITEMS and _leads(heading, item):
             holders.setdefault(item.mem_id, item)
     return list(holders.values())
+
+
+#: A teaser written as one paragraph: its linked headline on a line of its own, then its sapo
+#: (``<p><a href>Headline</a><br>Sapo...</p>``; a ``<br>`` is a BR character by now).
+_HEADLINE_LINE = "p > a[href]"
+_MIN_HEADLINE = 20
+
+
+def _headline_paragraphs(root: LexborNode) -> list[LexborNode]:
+    """Paragraphs that open with a linked headline on its own line, followed by more text."""
+    paragraphs: dict[int, LexborNode] = {}
+    for link in root.css(_HEADLINE_LINE):
+        after = link.next
+        if after is None or after.tag != "-text" or not after.text().lstrip(" \t\n").startswith(BR):
+            continue
+        paragraph = link.parent
+        if paragraph is None or paragraph.mem_id in paragraphs:
+            continue
+        before = link.prev
+        while before is not None and before.tag == "-text" and not _words(before.text()):
+            before = before.prev
+        if before is not None:
+            continue  # (text or an element before the link: a line of the text)
+        headline = len(link.text(deep=True).strip())
+        rest = len(paragraph.text(deep=True).strip()) - link_chars(paragraph)
+        if headline >= _MIN_HEADLINE and rest >= _MIN_HEADLINE:
+            paragraphs[paragraph.mem_id] = paragraph
+    return list(paragraphs.values())
 
 
 def _leads(heading: LexborNode, item: LexborNode) -> bool:
