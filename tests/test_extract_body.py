@@ -137,6 +137,15 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
     assert extract(page(paragraphs), URL).paragraphs == [*TEXT, closing]
 
 
+@pytest.mark.parametrize(
+    "label",
+    ["Read more...", "Scroll down to read more:", "Add your comment Comments (0)", "Quảng cáo"],
+)
+def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
+    paragraphs = f"<p>{TEXT[0]}</p><p>{label}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    assert extract(page(paragraphs), URL).paragraphs == TEXT
+
+
 LINKS = (
     "<ul><li><a href='/bai-1.html'>Cải cách hành chính: những việc làm ngay trong năm</a></li>"
     "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li></ul>"

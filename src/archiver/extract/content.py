@@ -77,10 +77,12 @@ _NOISE_BLOCK = re.compile(
 )
 #: Whole short blocks that are the labels of players, galleries and ad slots: never text.
 _WIDGET_LABEL = re.compile(
-    r"^\W*(?:full ?screen|autoplay|close|skip ad|view (?:photos|gallery)|caption|"
+    r"^\W*(?:(?:full ?screen|autoplay|close|skip ad|view (?:photos?|gallery)|caption|"
     r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
-    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*$",
+    r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
+    r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*)+$",
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
