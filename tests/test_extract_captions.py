@@ -112,6 +112,19 @@ def test_a_centred_line_after_a_picture_in_a_gallery_of_centred_captions_is_a_ca
     assert "công nhân" not in article.body
 
 
+def test_a_box_classed_as_having_no_caption_is_text():
+    first = (
+        "Mẹ của nữ sinh kể lại những giờ cuối cùng của con gái, khi thuốc giảm cân mua trên mạng "
+        "đã khiến cơ thể em nóng rực từ bên trong."
+    )
+    html = page(
+        f"<div class='list-item no_caption'><h2>{first}</h2><img src=a.jpg></div>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert article.paragraphs[0] == first
+    assert article.captions == ()
+
+
 def test_a_question_after_a_picture_is_text_not_its_caption():
     html = page(
         f"{PARAGRAPHS}<p><a href='/a.jpg'><img src=a.jpg></a></p>"

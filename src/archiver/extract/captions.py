@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from archiver.extract.dom import ancestors, text_of
+from archiver.extract.roles import affirmed
 
 #: Class names (any case) that make an element a caption: "caption", "legend", and the
 #: descriptions of pictures ("desc_cation", "image_desc", "avatar-desc", "imgdesc").
@@ -180,7 +181,7 @@ def _holds(node: LexborNode, selector: str) -> bool:
 def _has_caption_class(node: LexborNode) -> bool:
     """The class (or the id: ``<cite id="galleryCaption001">``) names a caption."""
     attributes = node.attributes
-    label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    label = affirmed(f" {attributes.get('class') or ''} {attributes.get('id') or ''} ".lower())
     return _CAPTION_CLASS.search(label) is not None
 
 

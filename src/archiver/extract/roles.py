@@ -172,6 +172,9 @@ TOKENS: dict[str, tuple[str, ...]] = {
     "noise": ("ads", "ad", "tag", "image"),
 }
 _NOT_LEAD = re.compile(r"leader|leading|mislead")
+#: Class tokens that say what an element lacks ("no_caption", "no-sidebar", "without-ads"):
+#: they name no role.
+_NEGATED = re.compile(r"(?<=\s)(?:no|without|has-no|hide)[-_]\S*(?=\s)")
 _WORDS = sorted(
     {w for words in SUBSTRINGS.values() for w in words}
     | {f" {w} " for ws in TOKENS.values() for w in ws},
@@ -193,6 +196,11 @@ for _role, _words in TOKENS.items():
         _TOKEN_ROLES[_word] = _TOKEN_ROLES.get(_word, frozenset()) | {_role}
 
 
+def affirmed(label: str) -> str:
+    """A space-padded ``" class id "`` label without the tokens saying what an element lacks."""
+    return _NEGATED.sub(" ", label) if _NEGATED.search(label) else label
+
+
 @lru_cache(maxsize=65_536)
 def roles_of(label: str) -> frozenset[str]:
     """The roles named by a ``" class id "`` label (lower-case, space-padded); cached.
@@ -201,6 +209,7 @@ def roles_of(label: str) -> frozenset[str]:
     first pages of a crawl this is a dictionary lookup.
     """
     roles: set[str] = set()
+    label = affirmed(label)
     for match in _PATTERN.finditer(label):
         word = match.group()
         roles |= _ROLES_OF.get(word, frozenset())
