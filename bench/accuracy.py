@@ -456,6 +456,21 @@ def print_set(result: SetResult) -> None:
         count = len(next(iter(real.values())))
         print(f"   without the {len(result.synthetic)} hand-made test pages ({count} real pages):")
         _print_rows(real, present)
+    sources = sorted({_source(page) for page in next(iter(result.scores.values()))})
+    if len(sources) > 1:
+        for source in sources:
+            part = {
+                name: {page: s for page, s in per_page.items() if _source(page) == source}
+                for name, per_page in result.scores.items()
+            }
+            print(f"   from {source} ({len(next(iter(part.values())))} pages):")
+            _print_rows(part, present)
+
+
+def _source(page: str) -> str:
+    """Where a page of a set comes from: the folder under ``pages/`` (``l3s-gn1``)."""
+    parts = page.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "pages" else ""
 
 
 def _print_rows(scores: dict[str, dict[str, dict[str, float]]], present: list) -> None:
