@@ -146,6 +146,27 @@ def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
     assert extract(page(paragraphs), URL).paragraphs == TEXT
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Submitted on Mon, 2019-01-21 13:49",
+        "更新时间 2012年12月10日, 格林尼治标准时间10:41",
+        "Published Thursday, January 10, 2008",
+        "Oct 15, 2015 · 18 min read",
+    ],
+)
+def test_a_date_line_left_at_the_start_or_end_of_the_text_is_not_text(line: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    for body in (f"<p>{line}</p>{paragraphs}", f"{paragraphs}<p>{line}</p>"):
+        assert extract(page(body), URL).paragraphs == TEXT
+
+
+def test_a_short_paragraph_that_gives_a_date_in_a_sentence_is_text():
+    dated = "Công trình sẽ khánh thành vào ngày 30/4/2026, đúng dịp lễ lớn."
+    paragraphs = "".join(f"<p>{t}</p>" for t in [*TEXT, dated])
+    assert extract(page(paragraphs), URL).paragraphs == [*TEXT, dated]
+
+
 LINKS = (
     "<ul><li><a href='/bai-1.html'>Cải cách hành chính: những việc làm ngay trong năm</a></li>"
     "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li></ul>"

@@ -68,7 +68,7 @@ def read_body(
     blocks = content.body_blocks(container, title=title, end_markers=end_markers)
     blocks, credited = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
-    blocks = _without_rights_notice(blocks)
+    blocks = _without_date_lines(_without_rights_notice(blocks))
     result.blocks = blocks
     return result
 
@@ -141,6 +141,41 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
         if notice is not None and notice.start() <= _RIGHTS_START:
             del kept[index]
     return kept
+
+
+#: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",
+#: "更新时间 2012年12月10日, 格林尼治标准时间10:41": a date and a few words of label, nothing else.
+_DATE_PART = re.compile(
+    r"\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*[:]\s*\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNORECASE)
+_MAX_DATE_LINE = 60
+_DATE_LABEL_WORDS = 4
+#: Date lines are looked for among the first and the last few blocks.
+_DATE_LINE_BLOCKS = 2
+
+
+def _without_date_lines(blocks: list[Block]) -> list[Block]:
+    """The text without a date line left at its start or end (the one the dates step read
+    is gone already; this is another: "Submitted on ...", the update time)."""
+    edges = {*range(_DATE_LINE_BLOCKS), *range(len(blocks) - _DATE_LINE_BLOCKS, len(blocks))}
+    dated = {i for i in edges if 0 <= i < len(blocks) and _is_date_line(blocks[i].text)}
+    if not dated or len(dated) == len(blocks):
+        return blocks
+    return [block for index, block in enumerate(blocks) if index not in dated]
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > _MAX_DATE_LINE:
+        return False
+    rest, found = _DATE_PART.subn(" ", text)
+    if not found:
+        return False
+    label = [word for word in re.findall(r"[^\W\d_]+", _CLOCK.sub(" ", rest))]
+    return len(label) <= _DATE_LABEL_WORDS
 
 
 def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:
