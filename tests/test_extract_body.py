@@ -234,3 +234,29 @@ def test_a_box_named_like_a_lead_that_holds_no_sapo_is_no_lead(box: str):
     article = extract(page(paragraphs, box), URL)
     assert article.lead is None
     assert article.paragraphs == TEXT
+
+
+OTHER = "Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi lượng trong phiên sáng nay, cao nhất tháng."
+
+
+@pytest.mark.parametrize(
+    ("before", "inside", "after"),
+    [
+        # the site's description, above the headline
+        (f"<div class='site-description'>{OTHER}</div>", "", ""),
+        # another article's summary, below the text
+        ("", "", f"<div class='box'><h3>Tin khác</h3><p class='summary'>{OTHER}</p></div>"),
+        # a card's summary, inside its link
+        ("", f"<a href='/gia-vang.html'><div class='summary-item'>{OTHER}</div></a>", ""),
+    ],
+    ids=["site description", "teaser below", "card in a link"],
+)
+def test_a_summary_outside_the_stretch_from_headline_to_text_is_no_lead(before, inside, after):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    html = (
+        f"<html><head><title>Hội nghị sơ kết cải cách hành chính</title></head><body>{before}"
+        "<div class='chitiet'><h1>Hội nghị sơ kết cải cách hành chính</h1>"
+        f"<p class='date'>04/07/2018 15:34</p><div class='noidung'>{paragraphs}{inside}</div>"
+        f"</div>{after}</body></html>"
+    ).encode()
+    assert extract(html, URL).lead is None
