@@ -386,7 +386,8 @@ def body_blocks(
             continue
         if (
             block.link_density > 0.6
-            and len(text) < 300
+            # (a long block of links only is a menu of many items, not a linked sentence)
+            and (len(text) < 300 or block.link_density > _MENU_LINKS)
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
         ):
@@ -406,6 +407,8 @@ def body_blocks(
     return kept
 
 
+#: A block this much links is a menu or a list of links, however long.
+_MENU_LINKS = 0.9
 #: A list whose text is at most this share links is prose, its linked items included.
 _PROSE_LIST_LINKS = 0.4
 
