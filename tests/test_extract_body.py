@@ -260,3 +260,12 @@ def test_a_summary_outside_the_stretch_from_headline_to_text_is_no_lead(before, 
         f"</div>{after}</body></html>"
     ).encode()
     assert extract(html, URL).lead is None
+
+
+def test_the_heading_of_a_box_of_links_goes_with_it():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    box = f"<h3>Xem nhanh các chuyên đề</h3>{LINKS}"
+    subheading = "<h3>Kết quả sau hai năm</h3>"
+    article = extract(page(f"{paragraphs}{box}{subheading}<p>{TEXT[0]} Thêm.</p>"), URL)
+    assert "Xem nhanh các chuyên đề" not in article.paragraphs
+    assert "Kết quả sau hai năm" in article.paragraphs

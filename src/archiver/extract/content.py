@@ -368,7 +368,9 @@ def body_blocks(
     kept: list[Block] = []
     after_link = False
     prose_lists: dict[int, bool] = {}
+    last: Block | None = None  # the block before this one
     for block in blocks:
+        previous, last = last, block
         text = block.text
         lowered = text.lower()
         if kept and len(text) < 120 and (_END_RE.match(text) or lowered.startswith(extra_end)):
@@ -391,6 +393,8 @@ def body_blocks(
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
         ):
+            if kept and kept[-1] is previous and _label(previous):
+                kept.pop()  # the title of the box of links ("Popular white papers")
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
@@ -405,6 +409,19 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MAX_LABEL = 80
+
+
+def _label(block: Block) -> bool:
+    """A heading of a few words that ends no sentence: a box's title. (A bold line may be
+    the byline closing the text, before the tags.)"""
+    text = block.text
+    if len(text) > _MAX_LABEL or text.endswith((".", "!", "?", ":", '"', "”", "…")):
+        return False
+    return block.node.tag in _HEADING_TAGS
 
 
 #: A block this much links is a menu or a list of links, however long.
