@@ -433,8 +433,7 @@ _PROSE_LIST_LINKS = 0.4
 def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
     """True when ``node`` is an item of a list written as text (notes, highlights): a linked
     item there is one of its points; a list of links only is a menu or a box of teasers,
-    unless a sentence of the text introduces it ("... these two articles I wrote:") or it
-    is one point's sub-list. ``seen`` caches the verdict per list."""
+    unless it is one point's sub-list. ``seen`` caches the verdict per list."""
     if node.tag != "li":
         return False
     items = node.parent
@@ -454,35 +453,23 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
     return verdict
 
 
-#: A list is introduced by a sentence of the text: this many words, ending with a colon
-#: ("Related:", "Đọc thêm:", "More games news:" are labels of link boxes, not sentences).
-_INTRODUCTION_WORDS = 8
-
-
 def _introduced(items: LexborNode) -> bool:
-    """The text right before the list is a sentence ending with a colon, or the list is a
-    sub-list of an item of text ending with one ("In progress:")."""
+    """The list is the sub-list of a point whose own text ends with a colon ("In progress:").
+    (A sentence of the text introducing a list of links, "Mời bạn đọc xem thêm các bài viết
+    dưới đây:", more often opens a box of related articles than a list of sources.)"""
+    parent = items.parent
+    if parent is None or parent.tag != "li":
+        return False
     previous = items.prev
     while previous is not None and previous.tag == "-text" and not _words(previous.text()):
         previous = previous.prev  # (white space, and the <br>s turned into BR characters)
-    if previous is not None and previous.tag == "-text":
-        text = _words(previous.text())
-        # (An item's own unlinked text before its sub-list introduces it, however short.)
-        item = items.parent is not None and items.parent.tag == "li"
-        return text.endswith(":") and (item or _sentence(text))
-    if previous is not None and previous.tag in ("p", "div") and not link_chars(previous):
-        return _sentence(_words(previous.text(deep=True)))
-    return False
+    return (
+        previous is not None and previous.tag == "-text" and _words(previous.text()).endswith(":")
+    )
 
 
 def _words(text: str) -> str:
     return " ".join(text.replace(BR, " ").split())
-
-
-def _sentence(text: str) -> bool:
-    """Text ending with a sentence that ends with a colon ("Related:" is a label)."""
-    last = text.rsplit(". ", 1)[-1]
-    return text.endswith(":") and len(last.split()) >= _INTRODUCTION_WORDS
 
 
 def _visible(node: LexborNode) -> int:
