@@ -161,8 +161,11 @@ def test_a_date_line_left_at_the_start_or_end_of_the_text_is_not_text(line: str)
         assert extract(page(body), URL).paragraphs == TEXT
 
 
-def test_a_short_paragraph_that_gives_a_date_in_a_sentence_is_text():
-    dated = "Công trình sẽ khánh thành vào ngày 30/4/2026, đúng dịp lễ lớn."
+@pytest.mark.parametrize(
+    "dated",
+    ["Công trình sẽ khánh thành vào ngày 30/4/2026, đúng dịp lễ lớn.", "Hà Nội, ngày 12/3/2025"],
+)
+def test_a_short_paragraph_that_gives_a_date_in_a_sentence_is_text(dated: str):
     paragraphs = "".join(f"<p>{t}</p>" for t in [*TEXT, dated])
     assert extract(page(paragraphs), URL).paragraphs == [*TEXT, dated]
 

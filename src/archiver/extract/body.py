@@ -174,8 +174,9 @@ def _is_date_line(text: str) -> bool:
     rest, found = _DATE_PART.subn(" ", text)
     if not found:
         return False
-    label = [word for word in re.findall(r"[^\W\d_]+", _CLOCK.sub(" ", rest))]
-    return len(label) <= _DATE_LABEL_WORDS
+    label = re.findall(r"[^\W\d_]+", _CLOCK.sub(" ", rest))
+    # "Hà Nội, ngày 12/3/2025" closing a letter or a decree is its text, not a date line.
+    return len(label) <= _DATE_LABEL_WORDS and "ngày" not in (w.lower() for w in label)
 
 
 def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:
