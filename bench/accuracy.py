@@ -505,7 +505,7 @@ def regressions(result: SetResult, baseline: dict) -> list[str]:
         for key, value in scores.items():
             if key in ("body_p", "body_r") or key not in old:
                 continue
-            tolerance = _TOLERANCE if key in ("body4", "body_tok", "captions") else 0.0
+            tolerance = _TOLERANCE if key in ("body4", "body4c", "body_tok", "captions") else 0.0
             if value < old[key] - tolerance:
                 worse.append(f"{key} {old[key]:.3f} -> {value:.3f}")
         if worse:
