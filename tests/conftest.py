@@ -31,6 +31,44 @@ settings.register_profile(
 settings.load_profile("archiver")
 
 
+# --- order ---------------------------------------------------------------------------
+#: Modules whose tests run real crawls, servers, browsers or subprocesses (a second or
+#: more each): they start right after the ``slow`` tests.
+COSTLY_MODULES = frozenset(
+    {
+        "test_cli_demo",
+        "test_cli_migrate",
+        "test_crawl_budget",
+        "test_crawl_engine",
+        "test_crawl_fleet",
+        "test_crawl_integration",
+        "test_crawl_loopback",
+        "test_crawl_period",
+        "test_crawl_report",
+        "test_crawl_resume",
+        "test_crawl_seeds",
+        "test_crawl_stop",
+        "test_datasette_pages",
+        "test_warc_crawl",
+        "test_warc_wacz",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: ``slow`` ones, then those of :data:`COSTLY_MODULES`, then
+    the rest in file order. pytest-xdist deals tests out in this order, so the parallel
+    workers start the long ones at once and finish together on short ones. (Every worker
+    sorts the same way: the order depends on nothing but the collection.)"""
+
+    def cost(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        return 1 if item.module.__name__ in COSTLY_MODULES else 2
+
+    items.sort(key=cost)
+
+
 # --- shared fixtures -------------------------------------------------------------------
 
 

@@ -28,6 +28,12 @@ from pathlib import Path
 from store_support import rows as rows  # the one way the tests read an archive (either engine)
 
 VN = timezone(timedelta(hours=7))
+#: Crawl settings for tests that are not about pacing: no delay between requests, short
+#: retry backoffs, and autothrottle (which slows a host to 1 s or more after each error)
+#: capped at 0.2 s. Autothrottle itself is tested with a fake clock (test_crawl_politeness).
+FAST = {"delay": 0.0, "retry_backoff": 0.01, "max_delay": 0.2}
+#: :data:`FAST` as lines of a ``--config`` file, for crawls run as a command.
+FAST_CONFIG = "".join(f"{key} = {value}\n" for key, value in FAST.items())
 HOST = "tin.example"
 BASE = f"http://{HOST}"
 

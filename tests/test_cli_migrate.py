@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from click.testing import CliRunner
 
 from archiver.cli import main
@@ -17,6 +18,7 @@ def _export(db: str, fmt: str) -> str:
     return result.output
 
 
+@pytest.mark.slow
 def test_the_demo_archive_moves_to_postgresql_and_back_with_identical_exports(
     tmp_path, monkeypatch, pg_url
 ):

@@ -13,9 +13,7 @@ from archiver.crawl.config import make_plan
 from archiver.fetch import RobotsCache
 from archiver.replay import Entry, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
-from crawl_support import BASE, HOST, PRINT_COPY, article_html, article_url, build, rows
-
-FAST = {"delay": 0.0, "retry_backoff": 0.01}
+from crawl_support import BASE, FAST, HOST, PRINT_COPY, article_html, article_url, build, rows
 
 
 def crawl(db: Path | str, site: ReplaySite, **overrides):
@@ -110,6 +108,7 @@ def test_second_run_is_incremental_and_uses_conditional_requests(first_crawl, tm
     assert conditional and all(r.header("if-none-match") for r in conditional)
 
 
+@pytest.mark.slow
 def test_view_counts_are_recorded_again_on_revisit(tmp_path, db_target):
     # Article 1 is published 28 s before the site's "now": its "30s" visit falls due 2 s
     # after that, or is skipped if the first visit comes later. A "now" 4 s ahead gives a

@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from archiver.store import Archive
-from crawl_support import TOPICS, article_page, crawl_command, listing_page, slug, wait_for
+from crawl_support import (
+    FAST_CONFIG,
+    TOPICS,
+    article_page,
+    crawl_command,
+    listing_page,
+    slug,
+    wait_for,
+)
 from hostile import Site, Web, html, text
 from store_support import rows
 
@@ -46,7 +54,7 @@ def _serve(site: Site, index: int) -> list[str]:
 def _config(tmp_path: Path, sites: list[Site]) -> Path:
     config = tmp_path / "sites.toml"
     entries = "".join(f'[[site]]\nurl = "{site.origin}/"\n' for site in sites)
-    config.write_text(f"delay = 0.0\nretry_backoff = 0.05\n{entries}", encoding="utf-8")
+    config.write_text(FAST_CONFIG + entries, encoding="utf-8")
     return config
 
 

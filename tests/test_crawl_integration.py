@@ -20,6 +20,7 @@ import pytest
 
 from archiver.store import Archive
 from crawl_support import (
+    FAST_CONFIG,
     TOPICS,
     VN,
     article_page,
@@ -96,7 +97,7 @@ def _serve(site: Site, name: str) -> None:
 def _config(tmp_path: Path, sites: list[Site]) -> Path:
     config = tmp_path / "sites.toml"
     entries = "".join(f'[[site]]\nurl = "{site.origin}/"\n' for site in sites)
-    config.write_text(f"delay = 0.0\nretry_backoff = 0.05\n{entries}", encoding="utf-8")
+    config.write_text(FAST_CONFIG + entries, encoding="utf-8")
     return config
 
 

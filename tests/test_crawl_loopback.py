@@ -18,6 +18,7 @@ from archiver.crawl import run_crawl
 from archiver.crawl.config import make_plan
 from archiver.store import Archive
 from crawl_support import (
+    FAST,
     TOPICS,
     article_page,
     listing_page,
@@ -28,7 +29,6 @@ from crawl_support import (
 )
 from hostile import Reply, Web, html, redirect, text
 
-FAST = {"delay": 0.0, "retry_backoff": 0.01}
 MODES = ["direct", "proxy"]
 
 

@@ -17,6 +17,7 @@ from archiver.replay import ReplayServer, ReplaySite
 from archiver.store import Archive
 from crawl_support import (
     BASE,
+    FAST_CONFIG,
     article_url,
     build,
     children_of,
@@ -44,6 +45,8 @@ def slow_site(directory: Path) -> ReplaySite:
 
 
 def crawl_process(db: Path, proxy: str) -> subprocess.Popen:
+    config = db.parent / "fast.toml"
+    config.write_text(FAST_CONFIG, encoding="utf-8")
     return subprocess.Popen(
         [
             sys.executable,
@@ -55,8 +58,8 @@ def crawl_process(db: Path, proxy: str) -> subprocess.Popen:
             str(db),
             "--proxy",
             proxy,
-            "--delay",
-            "0",
+            "--config",
+            str(config),
             "--workers",
             "0",
             "--quiet",

@@ -54,11 +54,12 @@ def _assert_consistent(db: Path) -> None:
 def test_sigterm_stops_within_seconds_with_a_host_paused_and_a_page_in_flight(tmp_path):
     db = tmp_path / "archive.db"
     with Web() as web:
-        config, _, busy = _two_sites(web, tmp_path)
+        # The page in flight gets a grace of 1 s (5 s by default) before it is given back.
+        config, _, busy = _two_sites(web, tmp_path, "stop_grace = 1")
         with crawl_command(db, "--config", str(config), "--workers", "1") as crawl:
             wait_for(lambda: _slow_page_in_flight(web, busy), what="the slow page's request")
             crawl.send_signal(signal.SIGTERM)
-            _, errors = crawl.communicate(timeout=SLOW / 3)  # the grace is 5 s
+            _, errors = crawl.communicate(timeout=SLOW / 3)
         assert crawl.returncode == 130, errors
         assert "Traceback" not in errors
     _assert_consistent(db)

@@ -328,11 +328,11 @@ def crawl(root: Path, *, warc: bool = True, site=None, db: str = "archive.db", *
     from archiver.crawl import run_crawl
     from archiver.crawl.config import make_plan
     from archiver.replay import ReplaySite, ReplayTransport
-    from crawl_support import BASE, build
+    from crawl_support import BASE, FAST, build
 
     if site is None:
         site = ReplaySite(build(root / "site") if not (root / "site").exists() else root / "site")
-    plan = make_plan([f"{BASE}/"], overrides={"delay": 0.0, "retry_backoff": 0.01, **overrides})
+    plan = make_plan([f"{BASE}/"], overrides={**FAST, **overrides})
     status, stats = run_crawl(
         plan,
         db=str(root / db),
