@@ -10,6 +10,7 @@ the same way every time. Examples that once failed are pinned with ``@example``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 
@@ -31,42 +32,44 @@ settings.register_profile(
 settings.load_profile("archiver")
 
 
-# --- order ---------------------------------------------------------------------------
-#: Modules whose tests run real crawls, servers, browsers or subprocesses (a second or
-#: more each): they start right after the ``slow`` tests.
-COSTLY_MODULES = frozenset(
-    {
-        "test_cli_demo",
-        "test_cli_migrate",
-        "test_crawl_budget",
-        "test_crawl_engine",
-        "test_crawl_fleet",
-        "test_crawl_integration",
-        "test_crawl_loopback",
-        "test_crawl_period",
-        "test_crawl_report",
-        "test_crawl_resume",
-        "test_crawl_seeds",
-        "test_crawl_stop",
-        "test_datasette_pages",
-        "test_warc_crawl",
-        "test_warc_wacz",
-    }
-)
+# --- order of the parallel run ---------------------------------------------------------
 
 
+@pytest.hookimpl(trylast=True)  # after pytest groups the tests sharing a parametrized fixture
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest tests first: ``slow`` ones, then those of :data:`COSTLY_MODULES`, then
-    the rest in file order. pytest-xdist deals tests out in this order, so the parallel
-    workers start the long ones at once and finish together on short ones. (Every worker
-    sorts the same way: the order depends on nothing but the collection.)"""
+    """Deal the ``slow`` tests out so that each parallel worker starts with its share.
 
-    def cost(item: pytest.Item) -> int:
-        if item.get_closest_marker("slow"):
-            return 0
-        return 1 if item.module.__name__ in COSTLY_MODULES else 2
+    pytest-xdist's ``--dist worksteal`` (pyproject.toml) gives each of its N workers one
+    of N equal runs of the collection, and a worker that runs out takes the second half
+    of what another has left. The slow tests go to the head of those runs, one per run
+    in turn, the rest follows in file order (tests sharing a module fixture stay
+    together): the workers start the long tests at once and finish together on short
+    ones. (Every worker orders the same way: nothing but the collection and the number
+    of workers decides.)"""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for run in range(workers):
+        size = left // (workers - run)  # as pytest-xdist's WorkStealingScheduling splits
+        heads = slow[run::workers]
+        ordered += heads
+        ordered += rest[: max(0, size - len(heads))]
+        rest = rest[max(0, size - len(heads)) :]
+        left -= size
+    items[:] = ordered + rest
 
-    items.sort(key=cost)
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` starts two workers a core. Most of the suite's time is spent waiting on
+    loopback servers, crawls in other processes and their timers, not computing: with one
+    worker a core a 2-core machine stays about two-thirds idle. ``$PYTEST_XDIST_AUTO_NUM_WORKERS``
+    still decides when set (pytest-xdist's own rule)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return 2 * len(os.sched_getaffinity(0))
 
 
 # --- shared fixtures -------------------------------------------------------------------
