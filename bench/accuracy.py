@@ -3,6 +3,7 @@
     python bench/accuracy.py                                  # every gold set whose pages exist
     python bench/accuracy.py --compare trafilatura --compare newspaper
     python bench/accuracy.py --compare generic                # archiver with profiles off
+    python bench/accuracy.py --compare main-text              # extract(..., main_text=True)
     python bench/accuracy.py --set dev --set corpus --verbose
     python bench/accuracy.py --pages ../corpus/pages          # or ARCHIVER_BENCH_PAGES
     python bench/accuracy.py --save-baseline                  # record today's per-page scores
@@ -24,8 +25,10 @@ count and credited source exact; captions and body as F1 over word 4-grams (lowe
 NFC) and the body also as token F1. Pages annotated as non-articles score whether the
 extractor declined them. Other extractors run on the same pages in the same process when
 asked and installed; ``generic`` is archiver with its site profiles switched off (how it
-does on an outlet no profile describes). Per-page scores of archiver are compared with a
-stored baseline (``bench/data/baseline.json``): any page that got worse is named.
+does on an outlet no profile describes); ``main-text`` is archiver asked for the main text
+of every page (``extract(..., main_text=True)``: no page declined as a listing). Per-page
+scores of archiver are compared with a stored baseline (``bench/data/baseline.json``): any
+page that got worse is named.
 """
 
 from __future__ import annotations
@@ -111,9 +114,25 @@ def words(text: str | None) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text or "").lower())
 
 
-def shingles(text: str | None, n: int = 4) -> Counter:
+#: Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Burmese,
+#: Khmer): there a "word" of ``\w+`` is a whole phrase or clause, so word 4-grams barely match.
+_UNSPACED = (
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+_UNIT = re.compile(rf"{_UNSPACED}|(?:(?!{_UNSPACED})\w)+")
+
+
+def units(text: str | None) -> list[str]:
+    """Words, and each character of the scripts written without spaces (a Chinese character,
+    a Thai letter): the scorer's fallback for text word 4-grams cannot judge."""
+    return _UNIT.findall(unicodedata.normalize("NFC", text or "").lower())
+
+
+def shingles(
+    text: str | None, n: int = 4, tokenize: Callable[[str | None], list[str]] = words
+) -> Counter:
     """Word n-grams with their counts; a text shorter than n words is one shingle."""
-    tokens = words(text)
+    tokens = tokenize(text)
     if len(tokens) < n:
         return Counter([tuple(tokens)]) if tokens else Counter()
     return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
@@ -184,6 +203,12 @@ def score_page(prediction: Prediction, gold: dict, body_only: bool = False) -> d
         prf(Counter(words(prediction.body)), Counter(words(variant)))[2]
         for variant in body_variants(gold)
     )
+    # The same 4-gram F1 with unspaced scripts counted per character (equal to body4 on
+    # text in spaced scripts): both are reported.
+    got = shingles(prediction.body, tokenize=units)
+    result["body4c"] = max(
+        prf(got, shingles(variant, tokenize=units))[2] for variant in body_variants(gold)
+    )
     return result
 
 
@@ -193,12 +218,16 @@ def score_page(prediction: Prediction, gold: dict, body_only: bool = False) -> d
 Extractor = Callable[[bytes, str, str | None], Prediction]
 
 
-def archiver_extractor(*, profiles: bool = True) -> Extractor:
+def archiver_extractor(*, profiles: bool = True, main_text: bool = False) -> Extractor:
     from archiver import extract
     from archiver.sites import profile_from_dict
 
     # Without profiles: how the generic extractor does on an outlet nobody described.
-    options = {} if profiles else {"profile": profile_from_dict({"name": "generic"})}
+    options: dict[str, Any] = (
+        {} if profiles else {"profile": profile_from_dict({"name": "generic"})}
+    )
+    # main_text: the text of every page, also of those it takes for listings (a reader's view).
+    options["main_text"] = main_text
 
     def run(html: bytes, url: str, lang: str | None) -> Prediction:
         a = extract(html, url, **options)
@@ -295,6 +324,7 @@ def newspaper_extractor() -> Extractor:
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {
     "archiver": archiver_extractor,
     "generic": lambda: archiver_extractor(profiles=False),
+    "main-text": lambda: archiver_extractor(main_text=True),
     "trafilatura": trafilatura_extractor,
     "newspaper": newspaper_extractor,
 }
@@ -400,6 +430,7 @@ _COLUMNS = (
     ("captions", "capt F1", "f"),
     ("body_tok", "body tok", "f"),
     ("body4", "body 4g", "f"),
+    ("body4c", "4g char", "f"),
     ("body_p", "4g P", "f"),
     ("body_r", "4g R", "f"),
 )
@@ -425,6 +456,21 @@ def print_set(result: SetResult) -> None:
         count = len(next(iter(real.values())))
         print(f"   without the {len(result.synthetic)} hand-made test pages ({count} real pages):")
         _print_rows(real, present)
+    sources = sorted({_source(page) for page in next(iter(result.scores.values()))})
+    if len(sources) > 1:
+        for source in sources:
+            part = {
+                name: {page: s for page, s in per_page.items() if _source(page) == source}
+                for name, per_page in result.scores.items()
+            }
+            print(f"   from {source} ({len(next(iter(part.values())))} pages):")
+            _print_rows(part, present)
+
+
+def _source(page: str) -> str:
+    """Where a page of a set comes from: the folder under ``pages/`` (``l3s-gn1``)."""
+    parts = page.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "pages" else ""
 
 
 def _print_rows(scores: dict[str, dict[str, dict[str, float]]], present: list) -> None:
@@ -459,7 +505,7 @@ def regressions(result: SetResult, baseline: dict) -> list[str]:
         for key, value in scores.items():
             if key in ("body_p", "body_r") or key not in old:
                 continue
-            tolerance = _TOLERANCE if key in ("body4", "body_tok", "captions") else 0.0
+            tolerance = _TOLERANCE if key in ("body4", "body4c", "body_tok", "captions") else 0.0
             if value < old[key] - tolerance:
                 worse.append(f"{key} {old[key]:.3f} -> {value:.3f}")
         if worse:

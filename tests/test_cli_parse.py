@@ -58,6 +58,26 @@ def test_listing_page_exits_1_with_one_line_and_still_prints_json(tmp_path):
     assert "not an article" in result.stderr
 
 
+def test_listing_page_asked_for_its_main_text_exits_0_with_its_text(tmp_path):
+    page = tmp_path / "listing.html"
+    sapos = "".join(
+        f"<div><a href='/tin-{i}.html'>Tiêu đề bài viết số {i} về hoạt động của thành phố</a>"
+        f"<div>Tóm tắt bài {i}: thành phố tiếp tục triển khai các giải pháp, tăng cường kiểm tra, "
+        "bảo đảm tiến độ và chất lượng công trình.</div></div>"
+        for i in range(8)
+    )
+    page.write_text(
+        f"<html><head><title>Tin tức</title></head><body><main>{sapos}</main></body></html>"
+    )
+    url = "https://tin.example.vn/tin-tuc"
+    assert run("parse", str(page), "--url", url).exit_code == 1
+    result = run("parse", str(page), "--url", url, "--json", "--main-text")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert "Tóm tắt bài 7" in record["body"]
+    assert any("listing" in warning for warning in record["warnings"])
+
+
 def test_unreadable_input_exits_2_without_traceback(tmp_path):
     result = run("parse", str(tmp_path / "missing.html"))
     assert result.exit_code == 2

@@ -114,6 +114,80 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Copyright 2008 Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten, or redistributed.",
+        "Brought to you by NZPA © NZPA 2008",
+        "The-CNN-Wire ™ & © 2013 Cable News Network, Inc. All rights reserved.",
+    ],
+)
+def test_a_rights_notice_closing_the_text_is_not_text(notice: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    assert extract(page(f"{paragraphs}<p>{notice}</p>"), URL).paragraphs == TEXT
+
+
+def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
+    closing = (
+        "Phóng viên thường trú viết tại chỗ trong suốt ba ngày diễn ra sự kiện, còn bức "
+        "ảnh chụp quảng trường do hãng tin cung cấp. (c)AFP"
+    )
+    paragraphs = "".join(f"<p>{t}</p>" for t in [*TEXT, closing])
+    assert extract(page(paragraphs), URL).paragraphs == [*TEXT, closing]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Read more...", "Scroll down to read more:", "Add your comment Comments (0)", "Quảng cáo"],
+)
+def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
+    paragraphs = f"<p>{TEXT[0]}</p><p>{label}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    assert extract(page(paragraphs), URL).paragraphs == TEXT
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Submitted on Mon, 2019-01-21 13:49",
+        "更新时间 2012年12月10日, 格林尼治标准时间10:41",
+        "Published Thursday, January 10, 2008",
+        "Oct 15, 2015 · 18 min read",
+    ],
+)
+def test_a_date_line_left_at_the_start_or_end_of_the_text_is_not_text(line: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    for body in (f"<p>{line}</p>{paragraphs}", f"{paragraphs}<p>{line}</p>"):
+        assert extract(page(body), URL).paragraphs == TEXT
+
+
+@pytest.mark.parametrize(
+    "dated",
+    ["Công trình sẽ khánh thành vào ngày 30/4/2026, đúng dịp lễ lớn.", "Hà Nội, ngày 12/3/2025"],
+)
+def test_a_short_paragraph_that_gives_a_date_in_a_sentence_is_text(dated: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in [*TEXT, dated])
+    assert extract(page(paragraphs), URL).paragraphs == [*TEXT, dated]
+
+
+LINKS = (
+    "<ul><li><a href='/bai-1.html'>Cải cách hành chính: những việc làm ngay trong năm</a></li>"
+    "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li></ul>"
+)
+
+
+def test_links_after_a_sentence_or_a_label_ending_with_a_colon_are_a_box_not_text():
+    for intro in ("Xem thêm:", "Mời quý độc giả xem thêm các bài viết của chúng tôi dưới đây:"):
+        labelled = f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>{intro}<br>{LINKS}<p>{TEXT[2]}</p>"
+        assert "Chỉ số hài lòng" not in extract(page(labelled), URL).body
+
+
+def test_linked_sub_points_of_a_point_ending_with_a_colon_are_text():
+    points = f"<ul><li>{TEXT[1]}</li><li>Đang thực hiện:{LINKS}</li></ul>"
+    article = extract(page(f"<p>{TEXT[0]}</p>{points}<p>{TEXT[2]}</p>"), URL)
+    assert "Cải cách hành chính: những việc làm ngay trong năm" in article.paragraphs
+
+
 def _table_page(cell: str) -> bytes:
     # An old table layout with no title in its head: the headline is a plain box above.
     return (
@@ -158,3 +232,38 @@ def test_a_box_named_like_a_lead_that_holds_no_sapo_is_no_lead(box: str):
     article = extract(page(paragraphs, box), URL)
     assert article.lead is None
     assert article.paragraphs == TEXT
+
+
+OTHER = "Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi lượng trong phiên sáng nay, cao nhất tháng."
+
+
+@pytest.mark.parametrize(
+    ("before", "inside", "after"),
+    [
+        # the site's description, above the headline
+        (f"<div class='site-description'>{OTHER}</div>", "", ""),
+        # another article's summary, below the text
+        ("", "", f"<div class='box'><h3>Tin khác</h3><p class='summary'>{OTHER}</p></div>"),
+        # a card's summary, inside its link
+        ("", f"<a href='/gia-vang.html'><div class='summary-item'>{OTHER}</div></a>", ""),
+    ],
+    ids=["site description", "teaser below", "card in a link"],
+)
+def test_a_summary_outside_the_stretch_from_headline_to_text_is_no_lead(before, inside, after):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    html = (
+        f"<html><head><title>Hội nghị sơ kết cải cách hành chính</title></head><body>{before}"
+        "<div class='chitiet'><h1>Hội nghị sơ kết cải cách hành chính</h1>"
+        f"<p class='date'>04/07/2018 15:34</p><div class='noidung'>{paragraphs}{inside}</div>"
+        f"</div>{after}</body></html>"
+    ).encode()
+    assert extract(html, URL).lead is None
+
+
+def test_the_heading_of_a_box_of_links_goes_with_it():
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    box = f"<h3>Xem nhanh các chuyên đề</h3>{LINKS}"
+    subheading = "<h3>Kết quả sau hai năm</h3>"
+    article = extract(page(f"{paragraphs}{box}{subheading}<p>{TEXT[0]} Thêm.</p>"), URL)
+    assert "Xem nhanh các chuyên đề" not in article.paragraphs
+    assert "Kết quả sau hai năm" in article.paragraphs

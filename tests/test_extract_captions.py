@@ -87,6 +87,44 @@ def test_in_a_photo_story_the_captions_of_zoomable_photos_are_the_text():
     assert article.paragraphs == list(article.captions)
 
 
+def test_on_a_page_whose_paragraphs_are_all_centred_a_paragraph_after_a_picture_is_text():
+    centred = PARAGRAPHS.replace("<p>", "<p style='text-align: center'>")
+    html = page(
+        f"{centred}<p style='text-align: center'><img src=a.jpg></p>"
+        "<p style='text-align: center'>Mỗi ngày một phần quà bí mật, chỉ mở trong vài giờ: hãy "
+        "theo dõi trang thường xuyên và trả lời câu hỏi để có cơ hội nhận quà sớm nhất.</p>"
+        f"{centred}"
+    )
+    article = extract(html, URL)
+    assert article.captions == ()
+    assert any(p.startswith("Mỗi ngày một phần quà") for p in article.paragraphs)
+
+
+def test_a_centred_line_after_a_picture_in_a_gallery_of_centred_captions_is_a_caption():
+    gallery = "".join(
+        f"<p style='text-align:center'><img src={n}.jpg></p>"
+        f"<p style='text-align:center'>Ảnh {n}: công nhân làm việc trên công trường cầu mới, "
+        "giữa trưa nắng, trong ngày cuối cùng trước lễ thông xe kỹ thuật của dự án.</p>"
+        for n in range(3)
+    )
+    article = extract(page(f"{PARAGRAPHS}{gallery}{PARAGRAPHS}"), URL)
+    assert len(article.captions) == 3
+    assert "công nhân" not in article.body
+
+
+def test_a_box_classed_as_having_no_caption_is_text():
+    first = (
+        "Mẹ của nữ sinh kể lại những giờ cuối cùng của con gái, khi thuốc giảm cân mua trên mạng "
+        "đã khiến cơ thể em nóng rực từ bên trong."
+    )
+    html = page(
+        f"<div class='list-item no_caption'><h2>{first}</h2><img src=a.jpg></div>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert article.paragraphs[0] == first
+    assert article.captions == ()
+
+
 def test_a_question_after_a_picture_is_text_not_its_caption():
     html = page(
         f"{PARAGRAPHS}<p><a href='/a.jpg'><img src=a.jpg></a></p>"

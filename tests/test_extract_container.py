@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 URL = "https://tin.example.vn/bai-viet-12345.html"
@@ -185,3 +187,45 @@ def test_a_post_typed_as_lines_in_one_block_outweighs_a_short_description():
     ).encode()
     result = extract(page, "https://blog.example/2012/10/the-october-meeting.html")
     assert result.body is not None and "Paragraph 6" in result.body
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='contact-cta-container'><p>{}</p></div>",
+        "<div class='cta'><p>{}</p></div>",
+        "<div class='promo-box'><p>{}</p></div>",
+        "<div class='donate-box'><p>{}</p></div>",
+        "<div class='form-signup'><p>{}</p></div>",
+    ],
+)
+def test_a_call_to_action_inside_the_article_is_not_its_text(box: str):
+    call = (
+        "Bạn thích bài viết này? Hãy đăng ký nhận bản tin mỗi sáng và ủng hộ tòa soạn ngay hôm nay."
+    )
+    text = f"<p>{para(1)}</p><p>{para(2)}</p>{box.format(call)}<p>{para(3)}</p>"
+    article = f"<div class='content'>{text}</div>"
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 4)]
+
+
+def test_paragraphs_led_by_a_linked_headline_on_its_own_line_are_teasers():
+    column = "".join(
+        f"<p><a href='/tin-{n}.html'>Tin số {n}: thành phố khởi công cầu mới qua sông</a><br>"
+        f"{para(10 + n)}</p>"
+        for n in range(6)
+    )
+    article = "".join(f"<p>{para(n)}</p>" for n in range(1, 5))
+    page = html(
+        f"<div class='main'><div class='text'>{article}</div>"
+        f"<div class='column'>{column}</div></div>"
+    )
+    assert extract(page, URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_a_paragraph_opening_with_a_link_in_its_sentence_is_text():
+    linked = (
+        "<p><a href='/ubnd.html'>UBND thành phố Đà Nẵng</a> vừa công bố kế hoạch xây dựng cầu "
+        "mới qua sông Hàn, dự kiến khởi công trong quý tới, với tổng vốn hơn hai nghìn tỷ.</p>"
+    )
+    article = f"{linked}<p>{para(1)}</p><p>{para(2)}</p>"
+    assert extract(html(article), URL).paragraphs[0].startswith("UBND thành phố Đà Nẵng vừa")

@@ -60,3 +60,36 @@ def test_an_undated_page_headed_contact_is_no_article_whatever_its_url():
     article = extract(html, "http://tamky.gov.vn/Default.aspx?tabid=135")
     assert not article.is_article
     assert article.title == "Liên hệ"
+
+
+def _teasers(count: int) -> str:
+    return "".join(
+        f"<div class='item'><a href='/tin-{n}.html'>Tin số {n}: thành phố khởi công cầu mới</a>"
+        f"<div class='sapo'>Tóm tắt tin số {n}: thành phố tiếp tục triển khai các giải pháp, "
+        "tăng cường kiểm tra, bảo đảm tiến độ và chất lượng công trình.</div></div>"
+        for n in range(count)
+    )
+
+
+def _page(inner: str) -> bytes:
+    return (
+        "<html><head><title>Xã hội - Tin Example</title></head><body><main><h1>Xã hội</h1>"
+        f"{inner}</main></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tin.example.vn/xa-hoi/trang-2",
+        "https://tin.example.vn/",
+        "https://tin.example.vn/lien-he",
+    ],
+)
+def test_asked_for_its_main_text_a_page_that_is_no_article_gives_it_with_a_warning(url: str):
+    declined = extract(_page(_teasers(8)), url)
+    assert not declined.is_article and declined.body is None
+    read = extract(_page(_teasers(8)), url, main_text=True)
+    assert read.is_article
+    assert "Tóm tắt tin số 7" in read.body
+    assert any("not an article" in warning for warning in read.warnings)

@@ -28,6 +28,11 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
     is_flag=True,
     help="Follow a redirect of the URL to another site or port (refused by default).",
 )
+@click.option(
+    "--main-text",
+    is_flag=True,
+    help="Give the page's main text even when it looks like a listing or a home page.",
+)
 def parse(
     source: str,
     url: str | None,
@@ -35,6 +40,7 @@ def parse(
     profile: str | None,
     charset: str | None,
     follow_offsite: bool,
+    main_text: bool,
 ):
     """Extract the article in PATH_OR_URL and print it.
 
@@ -42,13 +48,16 @@ def parse(
     (fetched once, politely, with archiver's User-Agent). Exit status: 0 an article
     was found, 1 the page is not an article (a listing, an error page), 2 the input
     cannot be read. A URL is fetched under a crawl's rules: a redirect to another site
-    or port is reported, not followed, unless --follow-offsite.
+    or port is reported, not followed, unless --follow-offsite. --main-text gives the text
+    of a page that is no article too (a listing's teasers, a home page's): exit 0 when
+    there is any, the warnings say what the page looks like.
 
     \b
     Examples:
         archiver parse page.html --url https://vnexpress.net/abc-4220047.html
         archiver parse https://dantri.com.vn/xa-hoi/abc-20221224152117143.htm --json
         curl -s URL | archiver parse - --url URL --json
+        archiver parse https://example.org/ --main-text
     """
     from archiver.extract import extract
 
@@ -64,7 +73,7 @@ def parse(
         page_url = url
     if charset:
         headers["content-type"] = f"text/html; charset={charset}"
-    article = extract(data, page_url, headers=headers, profile=profile)
+    article = extract(data, page_url, headers=headers, profile=profile, main_text=main_text)
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
     else:

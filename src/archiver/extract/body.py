@@ -68,6 +68,7 @@ def read_body(
     blocks = content.body_blocks(container, title=title, end_markers=end_markers)
     blocks, credited = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
+    blocks = _without_date_lines(_without_rights_notice(blocks))
     result.blocks = blocks
     return result
 
@@ -117,6 +118,65 @@ def _trailing_credit(blocks: list[Block], outlets: Sequence[str]) -> tuple[list[
         if credit is not None:
             return blocks[:index] + blocks[index + 1 :], credit
     return blocks, None
+
+
+#: A rights notice: "© 2013 Cable News Network", "Copyright 2008 Associated Press. All
+#: rights reserved.", "Brought to you by NZPA © NZPA 2008"; not a © in a sentence.
+_RIGHTS = re.compile(
+    r"(?:©|\([cC]\)|\b[Cc]opyright\b|\bCOPYRIGHT\b)\s*(?:\([cC]\)\s*)?(?:\d{4}|[A-Z])"
+    r"|\b[Aa]ll [Rr]ights [Rr]eserved\b"
+)
+_MAX_RIGHTS_LINE = 250
+#: ... which opens the line, or nearly ("The-CNN-Wire ™ & © 2013 ..."): at the end of a
+#: paragraph it credits that paragraph's photo.
+_RIGHTS_START = 40
+
+
+def _without_rights_notice(blocks: list[Block]) -> list[Block]:
+    """The text without the rights notice closing it (the agency's or the outlet's)."""
+    kept = list(blocks)
+    for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
+        text = kept[index].text
+        notice = _RIGHTS.search(text) if len(text) <= _MAX_RIGHTS_LINE else None
+        if notice is not None and notice.start() <= _RIGHTS_START:
+            del kept[index]
+    return kept
+
+
+#: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",
+#: "更新时间 2012年12月10日, 格林尼治标准时间10:41": a date and a few words of label, nothing else.
+_DATE_PART = re.compile(
+    r"\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*[:]\s*\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNORECASE)
+_MAX_DATE_LINE = 60
+_DATE_LABEL_WORDS = 4
+#: Date lines are looked for among the first and the last few blocks.
+_DATE_LINE_BLOCKS = 2
+
+
+def _without_date_lines(blocks: list[Block]) -> list[Block]:
+    """The text without a date line left at its start or end (the one the dates step read
+    is gone already; this is another: "Submitted on ...", the update time)."""
+    edges = {*range(_DATE_LINE_BLOCKS), *range(len(blocks) - _DATE_LINE_BLOCKS, len(blocks))}
+    dated = {i for i in edges if 0 <= i < len(blocks) and _is_date_line(blocks[i].text)}
+    if not dated or len(dated) == len(blocks):
+        return blocks
+    return [block for index, block in enumerate(blocks) if index not in dated]
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > _MAX_DATE_LINE:
+        return False
+    rest, found = _DATE_PART.subn(" ", text)
+    if not found:
+        return False
+    label = re.findall(r"[^\W\d_]+", _CLOCK.sub(" ", rest))
+    # "Hà Nội, ngày 12/3/2025" closing a letter or a decree is its text, not a date line.
+    return len(label) <= _DATE_LABEL_WORDS and "ngày" not in (w.lower() for w in label)
 
 
 def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:

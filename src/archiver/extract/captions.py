@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from archiver.extract.dom import ancestors, text_of
+from archiver.extract.roles import affirmed
 
 #: Class names (any case) that make an element a caption: "caption", "legend", and the
 #: descriptions of pictures ("desc_cation", "image_desc", "avatar-desc", "imgdesc").
@@ -180,7 +181,7 @@ def _holds(node: LexborNode, selector: str) -> bool:
 def _has_caption_class(node: LexborNode) -> bool:
     """The class (or the id: ``<cite id="galleryCaption001">``) names a caption."""
     attributes = node.attributes
-    label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    label = affirmed(f" {attributes.get('class') or ''} {attributes.get('id') or ''} ".lower())
     return _CAPTION_CLASS.search(label) is not None
 
 
@@ -190,14 +191,47 @@ def _holds_prose(node: LexborNode) -> bool:
 
 
 def _styled_as_caption(node: LexborNode, text: str) -> bool:
-    """Centred, or set in italics throughout."""
+    """Centred, or set in italics throughout, unlike the running text after it (on a page
+    whose paragraphs are all centred, centring sets no line apart)."""
+    style = _style(node, text)
+    if style is None:
+        return False
+    following = _text_after(node)
+    return following is None or _style(following, text_of(following)) != style
+
+
+def _style(node: LexborNode, text: str) -> str | None:
+    """ "centred" or "italic" when ``node`` is set so, else None."""
     style = node.attributes.get("style") or ""
     if _CENTRED.search(style) or (node.attributes.get("align") or "").lower() == "center":
-        return True
+        return "centred"
     if _ITALIC.search(style):
-        return True
+        return "italic"
     italic = sum(len(text_of(e)) for e in node.css("em, i"))
-    return italic >= 0.9 * len(text)
+    return "italic" if text and italic >= 0.9 * len(text) else None
+
+
+#: How many elements after a caption are looked at for the running text.
+_LOOK_AHEAD = 6
+
+
+def _text_after(node: LexborNode) -> LexborNode | None:
+    """The first paragraph after ``node`` that is running text: holding no picture, and not
+    right after one (where the next caption sits in a gallery)."""
+    after_picture = False
+    sibling = node.next
+    looked = 0
+    while sibling is not None and looked < _LOOK_AHEAD:
+        if sibling.tag in ("p", "div"):
+            looked += 1
+            if sibling.css_first("img") is not None:
+                after_picture = True
+            elif text_of(sibling):
+                if not after_picture:
+                    return sibling
+                after_picture = False
+        sibling = sibling.next
+    return None
 
 
 def _previous_element(node: LexborNode) -> LexborNode | None:

@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from archiver.extract.dom import (
     BLOCK_TAGS,
+    BR,
     Block,
     link_chars,
     render_blocks,
@@ -76,10 +77,12 @@ _NOISE_BLOCK = re.compile(
 )
 #: Whole short blocks that are the labels of players, galleries and ad slots: never text.
 _WIDGET_LABEL = re.compile(
-    r"^\W*(?:full ?screen|autoplay|close|skip ad|view (?:photos|gallery)|caption|"
+    r"^\W*(?:(?:full ?screen|autoplay|close|skip ad|view (?:photos?|gallery)|caption|"
     r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
-    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*$",
+    r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
+    r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*)+$",
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
@@ -197,7 +200,7 @@ def find_teasers(root: LexborNode) -> list[LexborNode]:
     quan") is left beside them."""
     found: dict[int, LexborNode] = {}
     by_parent: dict[int, tuple[LexborNode, int]] = {}
-    for node in _headline_holders(root):
+    for node in (*_headline_holders(root), *_headline_paragraphs(root)):
         chars = len(node.text(deep=True).strip())
         if chars > _MAX_TEASER or node.mem_id in found:
             continue
@@ -227,6 +230,34 @@ def _headline_holders(root: LexborNode) -> list[LexborNode]:
         if item is not None and item.tag in _ITEMS and _leads(heading, item):
             holders.setdefault(item.mem_id, item)
     return list(holders.values())
+
+
+#: A teaser written as one paragraph: its linked headline on a line of its own, then its sapo
+#: (``<p><a href>Headline</a><br>Sapo...</p>``; a ``<br>`` is a BR character by now).
+_HEADLINE_LINE = "p > a[href]"
+_MIN_HEADLINE = 20
+
+
+def _headline_paragraphs(root: LexborNode) -> list[LexborNode]:
+    """Paragraphs that open with a linked headline on its own line, followed by more text."""
+    paragraphs: dict[int, LexborNode] = {}
+    for link in root.css(_HEADLINE_LINE):
+        after = link.next
+        if after is None or after.tag != "-text" or not after.text().lstrip(" \t\n").startswith(BR):
+            continue
+        paragraph = link.parent
+        if paragraph is None or paragraph.mem_id in paragraphs:
+            continue
+        before = link.prev
+        while before is not None and before.tag == "-text" and not _words(before.text()):
+            before = before.prev
+        if before is not None:
+            continue  # (text or an element before the link: a line of the text)
+        headline = len(link.text(deep=True).strip())
+        rest = len(paragraph.text(deep=True).strip()) - link_chars(paragraph)
+        if headline >= _MIN_HEADLINE and rest >= _MIN_HEADLINE:
+            paragraphs[paragraph.mem_id] = paragraph
+    return list(paragraphs.values())
 
 
 def _leads(heading: LexborNode, item: LexborNode) -> bool:
@@ -337,7 +368,9 @@ def body_blocks(
     kept: list[Block] = []
     after_link = False
     prose_lists: dict[int, bool] = {}
+    last: Block | None = None  # the block before this one
     for block in blocks:
+        previous, last = last, block
         text = block.text
         lowered = text.lower()
         if kept and len(text) < 120 and (_END_RE.match(text) or lowered.startswith(extra_end)):
@@ -355,10 +388,13 @@ def body_blocks(
             continue
         if (
             block.link_density > 0.6
-            and len(text) < 300
+            # (a long block of links only is a menu of many items, not a linked sentence)
+            and (len(text) < 300 or block.link_density > _MENU_LINKS)
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
         ):
+            if kept and kept[-1] is previous and _label(previous):
+                kept.pop()  # the title of the box of links ("Popular white papers")
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
@@ -375,14 +411,29 @@ def body_blocks(
     return kept
 
 
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MAX_LABEL = 80
+
+
+def _label(block: Block) -> bool:
+    """A heading of a few words that ends no sentence: a box's title. (A bold line may be
+    the byline closing the text, before the tags.)"""
+    text = block.text
+    if len(text) > _MAX_LABEL or text.endswith((".", "!", "?", ":", '"', "”", "…")):
+        return False
+    return block.node.tag in _HEADING_TAGS
+
+
+#: A block this much links is a menu or a list of links, however long.
+_MENU_LINKS = 0.9
 #: A list whose text is at most this share links is prose, its linked items included.
 _PROSE_LIST_LINKS = 0.4
 
 
 def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
     """True when ``node`` is an item of a list written as text (notes, highlights): a linked
-    item there is one of its points; a list of links only is a menu or a box of teasers.
-    ``seen`` caches the verdict per list."""
+    item there is one of its points; a list of links only is a menu or a box of teasers,
+    unless it is one point's sub-list. ``seen`` caches the verdict per list."""
     if node.tag != "li":
         return False
     items = node.parent
@@ -393,9 +444,32 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
         # (Counted without white space: the indentation between a menu's items is no text.)
         chars = _visible(items)
         linked = sum(_visible(link) for link in items.css("a"))
-        verdict = chars > 0 and linked <= _PROSE_LIST_LINKS * chars
+        verdict = chars > 0 and (
+            linked <= _PROSE_LIST_LINKS * chars
+            or _in_prose_list(items.parent, seen)
+            or _introduced(items)
+        )
         seen[items.mem_id] = verdict
     return verdict
+
+
+def _introduced(items: LexborNode) -> bool:
+    """The list is the sub-list of a point whose own text ends with a colon ("In progress:").
+    (A sentence of the text introducing a list of links, "Mời bạn đọc xem thêm các bài viết
+    dưới đây:", more often opens a box of related articles than a list of sources.)"""
+    parent = items.parent
+    if parent is None or parent.tag != "li":
+        return False
+    previous = items.prev
+    while previous is not None and previous.tag == "-text" and not _words(previous.text()):
+        previous = previous.prev  # (white space, and the <br>s turned into BR characters)
+    return (
+        previous is not None and previous.tag == "-text" and _words(previous.text()).endswith(":")
+    )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace(BR, " ").split())
 
 
 def _visible(node: LexborNode) -> int:

@@ -171,6 +171,29 @@ def in_any(node: LexborNode, containers: set[int]) -> bool:
     return any(parent.mem_id in containers for parent in ancestors(node))
 
 
+def precedes(first: LexborNode, second: LexborNode) -> bool:
+    """True when ``first`` opens before ``second`` in document order (an element opens before
+    the elements it holds)."""
+    chain = [first, *ancestors(first)]
+    position = {node.mem_id: index for index, node in enumerate(chain)}
+    child: LexborNode | None = None  # the ancestor of ``second`` just below the common one
+    common: LexborNode | None = second
+    while common is not None and common.mem_id not in position:
+        child, common = common, common.parent
+    if common is None or child is None:
+        return False  # another tree, or ``second`` holds ``first`` (or is it)
+    index = position[common.mem_id]
+    if index == 0:
+        return True  # ``first`` holds ``second``
+    mine = chain[index - 1]
+    for sibling in common.iter(include_text=True):
+        if sibling.mem_id == mine.mem_id:
+            return True
+        if sibling.mem_id == child.mem_id:
+            return False
+    return False
+
+
 def first_match(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> LexborNode | None:
     """The first element matched by the first selector (in order) that matches a non-empty one."""
     for selector in selectors:

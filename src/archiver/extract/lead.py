@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from selectolax.lexbor import LexborNode
 
-from archiver.extract.dom import BLOCK_TAGS, ancestors, in_any, link_chars, text_of
+from archiver.extract.dom import BLOCK_TAGS, ancestors, in_any, link_chars, precedes, text_of
 from archiver.extract.headline import similarity, title_key
 
 
@@ -46,8 +46,11 @@ def find_lead(
             continue
         if in_any(node, skip_ids):
             continue
-        if near and not any(p.mem_id in near for p in ancestors(node)):
+        above = list(ancestors(node))
+        if near and not any(p.mem_id in near for p in above):
             continue
+        if any(p.tag == "a" for p in above) or not _between(node, anchor, container):
+            continue  # (in a link: a card's summary, another article's)
         text = lead_text(node)
         if not 30 <= len(text) <= 1500:
             continue
@@ -63,6 +66,16 @@ def find_lead(
     if anchor is not None and description:
         return _summary_after(anchor, description, skip_ids)
     return None, None
+
+
+def _between(node: LexborNode, anchor: LexborNode | None, container: LexborNode | None) -> bool:
+    """A lead comes after the headline and before the body's end: not a site's description
+    above the headline, not a teaser's summary below the text."""
+    if anchor is not None and anchor is not container and not precedes(anchor, node):
+        return False
+    if container is None or in_any(node, {container.mem_id}):
+        return True
+    return precedes(node, container)
 
 
 def _is_picture(node: LexborNode, text: str) -> bool:

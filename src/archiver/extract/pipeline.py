@@ -39,7 +39,7 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.3"
+EXTRACTOR_VERSION = "1.4"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
@@ -54,16 +54,22 @@ def extract(
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
     profile: Profile | str | None = None,
+    main_text: bool = False,
 ) -> Article:
     """Turn one page into an :class:`~archiver.article.Article`; never raises on bad markup.
 
     ``headers`` are the HTTP response headers (their charset is honoured);
     ``profile`` forces a site profile (an object or a profile name) instead of
-    choosing one by URL and markup. A ``url`` that cannot be parsed at all
-    (``http://[::1``) raises :class:`~archiver.errors.InputError`.
+    choosing one by URL and markup. ``main_text`` asks for the text of the page's main
+    element whatever the page is: a page that looks like a listing, a table of data, a
+    site's home or its "about" page still gives its text (a warning says what it looks
+    like). A crawl leaves it off, so that the archive holds articles only. A ``url`` that
+    cannot be parsed at all (``http://[::1``) raises :class:`~archiver.errors.InputError`.
     """
     check_url(url)
-    return extract_page(load_page(html, headers), url, fetched_at=fetched_at, profile=profile)
+    return extract_page(
+        load_page(html, headers), url, fetched_at=fetched_at, profile=profile, main_text=main_text
+    )
 
 
 def extract_page(
@@ -72,6 +78,7 @@ def extract_page(
     *,
     fetched_at: datetime | None = None,
     profile: Profile | str | None = None,
+    main_text: bool = False,
 ) -> Article:
     """:func:`~archiver.extract.extract` for a page already loaded with
     :func:`~archiver.extract.load_page` (the crawler reads its links from the same parsed
@@ -82,7 +89,10 @@ def extract_page(
         profile = registry().get(profile)
     elif profile is None:
         profile = registry().for_page(url, tree)
-    return Extraction(tree, url, page.meta, profile, fetched_at, list(page.warnings)).run()
+    warnings = list(page.warnings)
+    return Extraction(
+        tree, url, page.meta, profile, fetched_at, warnings, main_text=main_text
+    ).run()
 
 
 # --- what each step finds -----------------------------------------------------------------
@@ -153,6 +163,8 @@ class Extraction(PeopleStages):
         profile: Profile | None,
         fetched_at: datetime | None,
         warnings: list[str],
+        *,
+        main_text: bool = False,
     ) -> None:
         self.tree = tree
         self.url = url
@@ -164,6 +176,8 @@ class Extraction(PeopleStages):
         self.site = profile.name if profile else host or None
         self.selectors = profile.selectors if profile else None
         self.title_node: LexborNode | None = None
+        #: Give the main element's text even on a page that is no article (``extract``).
+        self.main_text = main_text
         self.byline_credit: str | None = None
         #: Children of a generic body element that are not article text (see ``container``).
         self.beside_text: list[LexborNode] = []
@@ -178,14 +192,18 @@ class Extraction(PeopleStages):
     def run(self) -> Article:
         refusal = self.refusal_by_url()
         if refusal is not None:
-            return self.not_article(refusal)
+            if not self.main_text:
+                return self.not_article(refusal)
+            self.warnings.append(refusal)
         headline = self.headline()
         element = self.body_element()
         headline = self.headline_before_body(headline, element)
         anchor = headline.node or element.node
         times = self.timestamps(anchor)
         if times.published is None and furniture_title(headline.text):
-            return self.not_article(_FURNITURE)
+            if not self.main_text:
+                return self.not_article(_FURNITURE)
+            self.warnings.append(_FURNITURE)
         lead = self.lead(anchor, element.node)
         credit = self.byline(element)
         views = self.views(anchor, element)
@@ -335,10 +353,12 @@ class Extraction(PeopleStages):
             teasers=len(self.teasers),
         ):
             self.warnings.append("page looks like a listing of articles, not an article")
-            blocks = []
+            if not self.main_text:
+                blocks = []
         elif generic and content.looks_like_data(blocks):
             self.warnings.append("page is a table of data, not an article")
-            blocks = []
+            if not self.main_text:
+                blocks = []
         return Reading(blocks, text, listing=not blocks)
 
     def closing_lines(

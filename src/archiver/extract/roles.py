@@ -74,6 +74,17 @@ SUBSTRINGS: dict[str, tuple[str, ...]] = {
         "hotnews",
         "tinmoi",
         "tin-moi",
+        # Calls to action: sign up, donate, try, contact sales (boxes inside an article's
+        # element as often as beside it).
+        "cta-",
+        "-cta",
+        "_cta",
+        "promo",
+        "donate",
+        "donation",
+        "signup",
+        "sign-up",
+        "free-trial",
     ),
     # Narrower than chrome: site headers and side columns that show "today"; an article's own
     # header (vnexpress ``div.header-content``) holds the real date and is not in this list.
@@ -155,11 +166,15 @@ TOKENS: dict[str, tuple[str, ...]] = {
         "vote",
         "poll",
         "bottom",
+        "cta",
     ),
     "date_chrome": ("header", "top", "banner", "menu", "nav"),
     "noise": ("ads", "ad", "tag", "image"),
 }
 _NOT_LEAD = re.compile(r"leader|leading|mislead")
+#: Class tokens that say what an element lacks ("no_caption", "no-sidebar", "without-ads"):
+#: they name no role.
+_NEGATED = re.compile(r"(?<=\s)(?:no|without|has-no|hide)[-_]\S*(?=\s)")
 _WORDS = sorted(
     {w for words in SUBSTRINGS.values() for w in words}
     | {f" {w} " for ws in TOKENS.values() for w in ws},
@@ -181,6 +196,11 @@ for _role, _words in TOKENS.items():
         _TOKEN_ROLES[_word] = _TOKEN_ROLES.get(_word, frozenset()) | {_role}
 
 
+def affirmed(label: str) -> str:
+    """A space-padded ``" class id "`` label without the tokens saying what an element lacks."""
+    return _NEGATED.sub(" ", label) if _NEGATED.search(label) else label
+
+
 @lru_cache(maxsize=65_536)
 def roles_of(label: str) -> frozenset[str]:
     """The roles named by a ``" class id "`` label (lower-case, space-padded); cached.
@@ -189,6 +209,7 @@ def roles_of(label: str) -> frozenset[str]:
     first pages of a crawl this is a dictionary lookup.
     """
     roles: set[str] = set()
+    label = affirmed(label)
     for match in _PATTERN.finditer(label):
         word = match.group()
         roles |= _ROLES_OF.get(word, frozenset())
