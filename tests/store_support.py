@@ -97,8 +97,14 @@ def digest(path: Path) -> str:
 
 
 def rows(path: Path | str, sql: str, *params: object) -> list[tuple]:
+    """The rows ``sql`` gives on the archive at ``path`` (a SQLite file or a PostgreSQL URL)."""
     import sqlite3
 
+    if str(path).startswith("postgresql://"):
+        from archiver.store import Archive
+
+        with Archive(str(path), readonly=True) as archive:
+            return [tuple(row) for row in archive.conn.execute(sql, params).fetchall()]
     conn = sqlite3.connect(path)
     try:
         return conn.execute(sql, params).fetchall()
@@ -125,3 +131,17 @@ def random_pages(start: int, count: int, site: str = "vnexpress") -> list:
         page(f"https://{site}.vn/bai-{n}.html", random_story(n), title=f"Bài số {n}", site=site)
         for n in range(start, start + count)
     ]
+
+
+def index_matches(archive, query: str) -> list[int]:
+    """Ids of the articles whose full-text index entry matches ``query`` (either engine)."""
+    from archiver.store.query import parse
+
+    parsed = parse(query)
+    if archive.database.engine == "postgresql":
+        from archiver.store.postgres.fts import tsquery
+
+        sql = "SELECT id FROM articles WHERE search @@ to_tsquery('simple', ?) ORDER BY id"
+        return [row[0] for row in archive.conn.execute(sql, (tsquery(parsed.root),))]
+    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid"
+    return [row[0] for row in archive.conn.execute(sql, (parsed.fts,))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,17 +18,18 @@ from crawl_support import BASE, HOST, PRINT_COPY, article_html, article_url, bui
 FAST = {"delay": 0.0, "retry_backoff": 0.01}
 
 
-def crawl(db: Path, site: ReplaySite, **overrides):
+def crawl(db: Path | str, site: ReplaySite, **overrides):
     plan = make_plan([f"{BASE}/"], overrides={**FAST, **overrides})
     return run_crawl(plan, db=str(db), transport=ReplayTransport(site), live=False, quiet=True)
 
 
 @pytest.fixture(scope="module")
-def first_crawl(tmp_path_factory):
-    """One crawl of the fixture site, shared by the read-only assertions below."""
+def first_crawl(tmp_path_factory, module_db_target):
+    """One crawl of the fixture site, shared by the read-only assertions below (on a SQLite
+    file, then on PostgreSQL, where host slots are leased in the database)."""
     root = tmp_path_factory.mktemp("crawl")
     site = ReplaySite(build(root / "site", crawl_delay=0.05))
-    db = root / "archive.db"
+    db = module_db_target
     status, stats = crawl(db, site)
     return db, site, status, stats
 
@@ -109,9 +110,13 @@ def test_second_run_is_incremental_and_uses_conditional_requests(first_crawl, tm
     assert conditional and all(r.header("if-none-match") for r in conditional)
 
 
-def test_view_counts_are_recorded_again_on_revisit(tmp_path):
-    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175)))
-    db = tmp_path / "archive.db"
+def test_view_counts_are_recorded_again_on_revisit(tmp_path, db_target):
+    # Article 1 is published 28 s before the site's "now": its "30s" visit falls due 2 s
+    # after that, or is skipped if the first visit comes later. A "now" 4 s ahead gives a
+    # busy machine 6 s to make the first visit (the run then waits for the second).
+    ahead = datetime.now(UTC) + timedelta(seconds=4)
+    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175), now=ahead))
+    db = db_target
     status, _ = crawl(db, site, revisit_after=("30s", "30d"))
     assert status == "finished"
     series = rows(
@@ -125,9 +130,9 @@ def test_view_counts_are_recorded_again_on_revisit(tmp_path):
     assert revisits == 2  # the 30-day visit is scheduled for a later run
 
 
-def test_max_pages_stops_the_run(tmp_path):
+def test_max_pages_stops_the_run(tmp_path, db_target):
     site = ReplaySite(build(tmp_path / "site"))
-    status, stats = crawl(tmp_path / "archive.db", site, max_pages=5)
+    status, stats = crawl(db_target, site, max_pages=5)
     assert status == "finished"
     assert stats.pages <= 5
 

@@ -64,10 +64,10 @@ def archived(db: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_site_on_its_own_port_is_crawled_with_robots_txt_from_that_origin(tmp_path, web, mode):
+def test_a_site_on_its_own_port_is_crawled_with_robots_txt_from_that_origin(db_target, web, mode):
     site = origin(web, mode, 1, "tin.example:8123")
     publish(site, range(1, 4))
-    db = tmp_path / "archive.db"
+    db = db_target
     status, _stats = crawl(db, [site.origin + "/"], web, mode)
     assert status == "finished"
     assert archived(db) == {site.url(loopback_article_path(n)) for n in range(1, 4)}
@@ -77,10 +77,10 @@ def test_a_site_on_its_own_port_is_crawled_with_robots_txt_from_that_origin(tmp_
     assert not site.requests(web, "/private/noi-bo.html")  # and it was obeyed
 
 
-def test_a_www_only_host_gets_robots_txt_and_pages_from_www(tmp_path, web):
+def test_a_www_only_host_gets_robots_txt_and_pages_from_www(db_target, web):
     site = web.named("http://www.only.example")
     publish(site, range(1, 3), robots="User-agent: *\nDisallow: /tin-tuc/\n")
-    db = tmp_path / "archive.db"
+    db = db_target
     crawl(db, ["http://www.only.example/"], web, "proxy")
     assert [r.status for r in site.requests(web, "/robots.txt")] == [200]
     assert not web.log.records("only.example"), "robots.txt asked of the host without www."
@@ -92,12 +92,12 @@ def test_a_www_only_host_gets_robots_txt_and_pages_from_www(tmp_path, web):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_an_over_long_link_is_skipped_and_every_site_of_the_config_is_crawled(tmp_path, web, mode):
+def test_an_over_long_link_is_skipped_and_every_site_of_the_config_is_crawled(db_target, web, mode):
     first, second = origin(web, mode, 1), origin(web, mode, 2)
     publish(first, range(1, 3), home_extra=f'<a href="/{"x" * 100_000}">dài</a>')
     publish(second, range(3, 5))
     config = {"site": [{"url": first.origin + "/"}, {"url": second.origin + "/"}]}
-    db = tmp_path / "archive.db"
+    db = db_target
     status, _ = crawl(db, [], web, mode, config=config)
     assert status == "finished"
     expected = {first.url(loopback_article_path(n)) for n in (1, 2)}
@@ -106,10 +106,10 @@ def test_an_over_long_link_is_skipped_and_every_site_of_the_config_is_crawled(tm
     assert rows(db, "SELECT count(*) FROM frontier WHERE length(url) > 8192") == [(0,)]
 
 
-def test_a_queued_url_that_cannot_be_requested_fails_alone(tmp_path, web):
+def test_a_queued_url_that_cannot_be_requested_fails_alone(db_target, web):
     site = web.listen("127.0.0.2")
     publish(site, range(1, 3))
-    db = tmp_path / "archive.db"
+    db = db_target
     broken = site.url("/" + "x" * 100_000)  # left by an older version, say
     with Archive(db) as archive:
         archive.conn.execute("BEGIN")
@@ -130,13 +130,13 @@ def test_a_queued_url_that_cannot_be_requested_fails_alone(tmp_path, web):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_slow_loris_page_fails_at_the_url_deadline_and_frees_its_host(tmp_path, web, mode):
+def test_a_slow_loris_page_fails_at_the_url_deadline_and_frees_its_host(db_target, web, mode):
     site = origin(web, mode, 1)
     publish(site, range(1, 4))
     slow = loopback_article_path(2)
     # One byte a second: no read timeout ever fires, and 4 tries of 120 s would take 8 min.
     site.route(slow, Reply(headers=[("Content-Type", "text/html")], body=b"x" * 600, trickle=1))
-    db = tmp_path / "archive.db"
+    db = db_target
     status, _ = crawl(db, [site.origin + "/"], web, mode, url_deadline=2.0, retries=4)
     assert status == "finished"
     assert archived(db) == {site.url(loopback_article_path(n)) for n in (1, 3)}
@@ -152,13 +152,13 @@ def test_a_slow_loris_page_fails_at_the_url_deadline_and_frees_its_host(tmp_path
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_robots_txt_over_10_mb_that_starts_with_disallow_all_is_obeyed(tmp_path, web, mode):
+def test_a_robots_txt_over_10_mb_that_starts_with_disallow_all_is_obeyed(db_target, web, mode):
     site = origin(web, mode, 1)
     publish(site, range(1, 3))
     rules = b"User-agent: *\nDisallow: /\n"
     filler = b"# " + b"-" * 97 + b"\n"
     site.route("/robots.txt", text(rules + filler * (11 * 1024 * 1024 // len(filler))))
-    db = tmp_path / "archive.db"
+    db = db_target
     crawl(db, [site.origin + "/"], web, mode)
     assert [r.target.rsplit("/", 1)[-1] for r in web.log.records(site.host)] == ["robots.txt"]
     assert archived(db) == set()
@@ -183,9 +183,9 @@ def _two_ports(web: Web, mode: str):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_redirect_to_another_port_of_the_host_is_reported_not_followed(tmp_path, web, mode):
+def test_a_redirect_to_another_port_of_the_host_is_reported_not_followed(db_target, web, mode):
     site, other = _two_ports(web, mode)
-    db = tmp_path / "archive.db"
+    db = db_target
     status, _ = crawl(db, [site.origin + "/"], web, mode)
     assert status == "finished"
     assert other.served == {}, "nothing may be asked of the other port"
@@ -197,11 +197,11 @@ def test_a_redirect_to_another_port_of_the_host_is_reported_not_followed(tmp_pat
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_allow_hosts_with_a_port_widens_the_scope_to_it(tmp_path, web, mode):
+def test_allow_hosts_with_a_port_widens_the_scope_to_it(db_target, web, mode):
     site, other = _two_ports(web, mode)
     netloc = other.origin.split("://", 1)[1]
     config = {"site": [{"url": site.origin + "/", "allow_hosts": [netloc]}]}
-    db = tmp_path / "archive.db"
+    db = db_target
     crawl(db, [], web, mode, config=config)
     assert other.url(loopback_article_path(3)) in archived(db)
 
@@ -224,7 +224,7 @@ def test_parse_refuses_a_redirect_off_the_site_unless_asked(web):
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("copy_first", [False, True], ids=["original-first", "copy-first"])
 def test_a_syndicated_copy_naming_the_original_as_canonical_never_replaces_it(
-    tmp_path, web, mode, copy_first
+    db_target, web, mode, copy_first
 ):
     original, syndicator = origin(web, mode, 1), origin(web, mode, 2)
     publish(original, [1])
@@ -241,7 +241,7 @@ def test_a_syndicated_copy_naming_the_original_as_canonical_never_replaces_it(
     )
     syndicator.route("/dang-lai/cau-vuot.html", html(copy))
     syndicator.route("/", html(listing_page([("/dang-lai/cau-vuot.html", "Cầu vượt")])))
-    db = tmp_path / "archive.db"
+    db = db_target
     for site in (syndicator, original) if copy_first else (original, syndicator):
         crawl(db, [site.origin + "/"], web, mode)
     a = original.url(loopback_article_path(1))
@@ -264,7 +264,7 @@ def test_a_syndicated_copy_naming_the_original_as_canonical_never_replaces_it(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_lying_content_length_and_type_cost_only_their_own_urls(tmp_path, web, mode):
+def test_lying_content_length_and_type_cost_only_their_own_urls(db_target, web, mode):
     site = origin(web, mode, 1)
     publish(site, range(1, 4))
     short = loopback_article_path(1)  # says 100,000 bytes, sends 40, hangs up
@@ -276,7 +276,7 @@ def test_lying_content_length_and_type_cost_only_their_own_urls(tmp_path, web, m
     )
     mislabelled = loopback_article_path(2)  # an article sent as a JPEG
     site.route(mislabelled, Reply(headers=[("Content-Type", "image/jpeg")], body=b"<h1>Tin</h1>"))
-    db = tmp_path / "archive.db"
+    db = db_target
     status, _ = crawl(db, [site.origin + "/"], web, mode, retries=2)
     assert status == "finished"
     assert archived(db) == {site.url(loopback_article_path(3))}

@@ -51,6 +51,7 @@ STORE = {
     "Stats",
     "ViewCount",
     "default_path",
+    "is_postgres",
 }
 
 

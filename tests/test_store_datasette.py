@@ -18,6 +18,12 @@ README = Path(__file__).parent.parent / "README.md"
 
 
 @pytest.fixture
+def db_target(tmp_path):
+    """Datasette reads SQLite files: these tests' archive is one."""
+    return str(tmp_path / "archive.db")
+
+
+@pytest.fixture
 def archive(archive):
     archive.save(*page("https://vnexpress.net/a-1.html", view_count=3))
     archive.save(*page("https://baomoi.com/a.epi", site="baomoi", title="Bản sao", view_count=1))

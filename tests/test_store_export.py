@@ -54,9 +54,9 @@ def test_csv_with_bom_round_trips_multi_paragraph_bodies(archive):
     assert records[0]["body"] == STORY
 
 
-def test_csv_quotes_text_with_quotes_commas_and_newlines(tmp_path):
+def test_csv_quotes_text_with_quotes_commas_and_newlines(db_target):
     title = 'Ông nói: "không", rồi đi'
-    with Archive(tmp_path / "q.db") as archive:
+    with Archive(db_target) as archive:
         archive.save(*page("https://a.vn/1", STORY, title=title, view_count=None))
         out = io.StringIO(newline="")
         archive.export(format="csv", out=out)
@@ -82,9 +82,9 @@ def test_an_unknown_format_is_refused(archive):
         archive.export(format="xml", out=io.StringIO())
 
 
-def test_captions_and_source_are_exported_as_a_list_and_as_lines(tmp_path):
+def test_captions_and_source_are_exported_as_a_list_and_as_lines(db_target):
     captions = ("Toàn cảnh hội nghị.", 'Ông nói "có". Ảnh: T.D')
-    with Archive(tmp_path / "c.db") as archive:
+    with Archive(db_target) as archive:
         archive.save(*page("https://vnexpress.net/a-1.html", captions=captions, source="TTXVN"))
         jsonl, table = io.StringIO(), io.StringIO(newline="")
         archive.export(out=jsonl)
@@ -96,8 +96,8 @@ def test_captions_and_source_are_exported_as_a_list_and_as_lines(tmp_path):
 
 
 @pytest.fixture
-def formulas(tmp_path):
-    with Archive(tmp_path / "f.db") as opened:
+def formulas(db_target):
+    with Archive(db_target) as opened:
         opened.save(
             *page(
                 "https://vnexpress.net/f.html",
@@ -154,8 +154,8 @@ def test_export_by_query_author_and_fields(archive):
     ]
 
 
-def test_export_query_finds_every_match_not_only_the_best(tmp_path):
-    with Archive(tmp_path / "many.db") as many:
+def test_export_query_finds_every_match_not_only_the_best(db_target):
+    with Archive(db_target) as many:
         many.save_many(random_pages(0, 30))
         out = io.StringIO()
         assert many.export(out=out, query="bai", fields=["id"]) == 30

@@ -35,8 +35,8 @@ def extractor(*, author: str | None = None, fail_on: str | None = None):
     return extract
 
 
-def test_reparse_corrects_fields_keeps_the_old_text_and_fetches_nothing(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_reparse_corrects_fields_keeps_the_old_text_and_fetches_nothing(db_target):
+    with Archive(db_target) as archive:
         html = f"<html><h1>Tiêu đề đúng</h1><p>{STORY}</p></html>".encode()
         wrong = article("https://vnexpress.net/a-1.html", title="TIÊU ĐỀ SAI", author="TUOI TRE")
         saved = archive.save(exchange("https://vnexpress.net/a-1.html", html), wrong)
@@ -61,9 +61,9 @@ def test_reparse_corrects_fields_keeps_the_old_text_and_fetches_nothing(tmp_path
     assert saved.article_id == 1
 
 
-def test_a_page_stored_as_not_an_article_can_become_one(tmp_path):
+def test_a_page_stored_as_not_an_article_can_become_one(db_target):
     html = f"<html><h1>Bài mới</h1><p>{STORY}</p></html>".encode()
-    with Archive(tmp_path / "archive.db") as archive:
+    with Archive(db_target) as archive:
         archive.save(exchange("https://vnexpress.net/a-9.html", html), None, site="vnexpress")
         summary = archive.reparse(extract=extractor(), site="vnexpress")
         assert summary.outcomes == {"new": 1}
@@ -74,8 +74,8 @@ def test_a_page_stored_as_not_an_article_can_become_one(tmp_path):
         assert archive.search("da nang")[0].title == "Bài mới"
 
 
-def test_one_failing_page_does_not_stop_the_others(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_one_failing_page_does_not_stop_the_others(db_target):
+    with Archive(db_target) as archive:
         archive.save(*page("https://vnexpress.net/a-1.html", title="Một"))
         archive.save(*page("https://vnexpress.net/broken.html", STORY + " Hết.", title="Hai"))
         summary = archive.reparse(extract=extractor(fail_on="broken"))
@@ -88,8 +88,8 @@ def test_one_failing_page_does_not_stop_the_others(tmp_path):
     )
 
 
-def test_reparse_of_one_site_leaves_the_others_alone(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_reparse_of_one_site_leaves_the_others_alone(db_target):
+    with Archive(db_target) as archive:
         archive.save(*page("https://vnexpress.net/a-1.html", title="Một"))
         archive.save(
             *page("https://dantri.com.vn/b.htm", STORY + " Khác.", title="Hai", site="dantri")

@@ -10,8 +10,8 @@ from archiver.store.stats import _TOTALS, month_range
 from store_support import OTHER_STORY, T0, exchange, page, random_story
 
 
-def test_stats_show_per_site_counts_months_missing_fields_and_runs(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_stats_show_per_site_counts_months_missing_fields_and_runs(db_target):
+    with Archive(db_target) as archive:
         run = archive.start_run({"sites": ["vnexpress", "dantri"]})
         archive.save(*page("https://vnexpress.net/a-1.html", view_count=5), run_id=run)
         archive.save(*page("https://vnexpress.net/a-1.html", view_count=9, when=T0 + timedelta(1)))
@@ -54,8 +54,8 @@ def _dated(n: int, month: str, site: str = "vnexpress", **fields: object):
     )
 
 
-def test_months_without_articles_count_zero_between_a_sites_first_and_last(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_months_without_articles_count_zero_between_a_sites_first_and_last(db_target):
+    with Archive(db_target) as archive:
         archive.save_many([_dated(1, "2024-01"), _dated(2, "2024-04"), _dated(3, "2024-04")])
         stats = archive.stats()
     assert stats.months == {
@@ -72,8 +72,8 @@ def test_month_range_crosses_years():
     assert month_range("2024-03", "2024-03") == ["2024-03"]
 
 
-def test_robots_txt_answering_404_is_not_a_failed_fetch(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_robots_txt_answering_404_is_not_a_failed_fetch(db_target):
+    with Archive(db_target) as archive:
         archive.save(exchange("https://vnexpress.net/robots.txt", status=404), None, site="vn")
         archive.save(exchange("https://vnexpress.net/mat-trang.html", status=404), None, site="vn")
         archive.save(exchange("https://vnexpress.net/robots.txt", status=503), None, site="vn")
@@ -88,8 +88,8 @@ def _run(archive: Archive, pages: list) -> int:
     return run
 
 
-def test_a_jump_of_a_sites_missing_field_rate_between_runs_is_a_warning(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_a_jump_of_a_sites_missing_field_rate_between_runs_is_a_warning(db_target):
+    with Archive(db_target) as archive:
         first = _run(archive, [_dated(n, "2024-03") for n in range(10)])
         second = _run(archive, [_dated(n, "2024-03", author=None) for n in range(10, 20)])
         # Another site, steady: no warning for it.
@@ -102,8 +102,8 @@ def test_a_jump_of_a_sites_missing_field_rate_between_runs_is_a_warning(tmp_path
     )
 
 
-def test_steady_rates_and_small_runs_give_no_warning(tmp_path):
-    with Archive(tmp_path / "archive.db") as archive:
+def test_steady_rates_and_small_runs_give_no_warning(db_target):
+    with Archive(db_target) as archive:
         _run(archive, [_dated(n, "2024-03", author=None) for n in range(10)])
         _run(archive, [_dated(n, "2024-03", author=None) for n in range(10, 20)])
         # Too few new articles to judge a rate.

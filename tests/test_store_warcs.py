@@ -30,9 +30,9 @@ def test_fetches_have_the_three_pointer_columns(tmp_path):
     assert columns["warc_length"] is int
 
 
-def test_a_pointer_saved_with_the_exchange_is_found_by_the_revisit_lookups(tmp_path):
+def test_a_pointer_saved_with_the_exchange_is_found_by_the_revisit_lookups(db_target):
     pointer = WarcPointer("/w/a.warc.gz", 10, 20)
-    with Archive(tmp_path / "a.db") as archive:
+    with Archive(db_target) as archive:
         archive.save_many([(fetched("http://a.vn/", b"x"), None, pointer),
                            (fetched("http://a.vn/", b"y", minute=5), None)])
         import hashlib
@@ -45,8 +45,8 @@ def test_a_pointer_saved_with_the_exchange_is_found_by_the_revisit_lookups(tmp_p
         assert same_payload_captures(db, "http://a.vn/", "http://a.vn/", "0" * 64) == []
 
 
-def test_unexported_fetches_rebuild_exchanges_and_judge_what_was_decoded(tmp_path):
-    with Archive(tmp_path / "a.db") as archive:
+def test_unexported_fetches_rebuild_exchanges_and_judge_what_was_decoded(db_target):
+    with Archive(db_target) as archive:
         archive.save_many([
             (fetched("http://a.vn/1", b"one", headers=[("Content-Encoding", "gzip"),
                                                        ("Transfer-Encoding", "chunked")]), None),

@@ -8,7 +8,13 @@ from datetime import timedelta
 import pytest
 
 from archiver.store import Archive
-from store_support import OTHER_STORY, STORY, T0, article, exchange, page, rows
+from store_support import OTHER_STORY, STORY, T0, article, exchange, index_matches, page, rows
+
+
+@pytest.fixture
+def archive(db_target):
+    with Archive(db_target) as opened:
+        yield opened
 
 
 def count(archive: Archive, table: str) -> int:
@@ -25,10 +31,7 @@ def test_first_save_stores_fetch_article_and_index_entry(archive):
     ) == (1, 1, 1)
     fetch = archive.conn.execute("SELECT article_id, outcome FROM fetches").fetchone()
     assert fetch == (result.article_id, "new")
-    indexed = archive.conn.execute(
-        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'da nang'"
-    ).fetchall()
-    assert indexed == [(result.article_id,)]
+    assert index_matches(archive, "da nang") == [result.article_id]
 
 
 def test_refetch_with_same_content_is_unchanged_and_adds_a_view_count(archive):

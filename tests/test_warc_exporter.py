@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,15 +10,8 @@ from click.testing import CliRunner
 from archiver.cli import main
 from archiver.store import Archive
 from archiver.warc import export_warcs, import_warcs, read_records
+from store_support import rows
 from warc_support import articles, crawl, warcio
-
-
-def rows(db: Path, sql: str):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +22,14 @@ def crawled(tmp_path_factory):
 
 
 @pytest.fixture
-def plain(crawled, tmp_path):
-    """An archive crawled without --warc (a fresh copy per test)."""
+def plain(crawled, tmp_path, db_target):
+    """An archive crawled without --warc (a fresh copy per test, on each engine)."""
+    if db_target.startswith("postgresql://"):
+        from archiver.store.transfer import copy_archive
+
+        with Archive(crawled, readonly=True) as source, Archive(db_target) as copy:
+            copy_archive(source.database, copy.database)
+        return tmp_path, db_target
     db = tmp_path / "archive.db"
     shutil.copy(crawled, db)
     return tmp_path, db

@@ -22,12 +22,12 @@ def crawled(tmp_path_factory):
     return root, db
 
 
-def test_crawl_to_warc_to_a_fresh_database_gives_the_same_articles(crawled, tmp_path):
+def test_crawl_to_warc_to_a_fresh_database_gives_the_same_articles(crawled, db_target):
     root, db = crawled
-    with Archive(tmp_path / "fresh.db") as archive:
+    with Archive(db_target) as archive:
         summary = import_warcs(archive, [root / "warcs"])
     assert not summary.damaged
-    assert articles(tmp_path / "fresh.db") == articles(db)
+    assert articles(db_target) == articles(db)
     assert len(articles(db)) == 10
     # The print copy of article 4 is recognised as the same article, as in the crawl.
     assert summary.articles["alias"] >= 1
@@ -59,28 +59,28 @@ def test_importing_the_same_warc_again_adds_no_article(crawled, tmp_path):
     assert len(articles(tmp_path / "again.db")) == 10
 
 
-def test_wget_style_chunked_bodies_with_transfer_encoding_kept_import(tmp_path):
+def test_wget_style_chunked_bodies_with_transfer_encoding_kept_import(tmp_path, db_target):
     path = wget_warc(tmp_path / "site.warc", [1, 2])
-    with Archive(tmp_path / "a.db") as archive:
+    with Archive(db_target) as archive:
         summary = import_warcs(archive, [path])
     assert summary.articles["new"] == 2
-    titles = {r[0] for r in rows(tmp_path / "a.db", "SELECT title FROM articles")}
+    titles = {r[0] for r in rows(db_target, "SELECT title FROM articles")}
     assert titles == {TOPICS[0][0], TOPICS[1][0]}
     # The request record came first; its headers reach the response's fetch row.
-    sent = rows(tmp_path / "a.db", "SELECT request_headers FROM fetches")
+    sent = rows(db_target, "SELECT request_headers FROM fetches")
     assert all("tool/1.0" in r[0] for r in sent)
     assert summary.skipped["resource"] == 1  # wget's log (urn:, not http)
 
 
-def test_heritrix_style_gzip_members_sha1_digests_and_a_revisit_import(tmp_path):
+def test_heritrix_style_gzip_members_sha1_digests_and_a_revisit_import(tmp_path, db_target):
     path = heritrix_warc(tmp_path / "job-00001.warc.gz", [1, 2, 3], revisit=2)
-    with Archive(tmp_path / "a.db") as archive:
+    with Archive(db_target) as archive:
         summary = import_warcs(archive, [path])
     assert summary.articles["new"] == 3
     assert summary.revisits_followed == 1 and summary.revisits_unresolved == 0
     assert summary.skipped["metadata"] == 3
     seen = rows(
-        tmp_path / "a.db",
+        db_target,
         "SELECT first_seen_at, last_seen_at FROM articles WHERE url = ?",
         article_url(2),
     )
@@ -88,16 +88,18 @@ def test_heritrix_style_gzip_members_sha1_digests_and_a_revisit_import(tmp_path)
     assert seen == [("2024-03-05T09:15:00+07:00", "2024-03-06T09:15:00+07:00")]
 
 
-def test_browsertrix_style_decoded_bodies_and_urn_resources_import(tmp_path):
+def test_browsertrix_style_decoded_bodies_and_urn_resources_import(tmp_path, db_target):
     path = browsertrix_warc(tmp_path / "rec.warc.gz", [4, 5])
-    with Archive(tmp_path / "a.db") as archive:
+    with Archive(db_target) as archive:
         summary = import_warcs(archive, [path])
     assert summary.articles["new"] == 2
     assert summary.skipped["resource"] == 2
     assert summary.skipped["request"] == 0
 
 
-def test_a_revisit_whose_original_was_imported_earlier_is_followed_through_the_archive(tmp_path):
+def test_a_revisit_whose_original_was_imported_earlier_is_followed_through_the_archive(
+    tmp_path, db_target
+):
     first = heritrix_warc(tmp_path / "job-00001.warc.gz", [2])
     later = heritrix_warc(tmp_path / "job-00002.warc.gz", [2], revisit=2)
     # Keep only the revisit in the second file: its original lives in the first one.
@@ -106,7 +108,7 @@ def test_a_revisit_whose_original_was_imported_earlier_is_followed_through_the_a
     data = later.read_bytes()
     only = tmp_path / "job-00002-revisit.warc.gz"
     only.write_bytes(data[revisit.pointer.offset : revisit.pointer.offset + revisit.pointer.length])
-    with Archive(tmp_path / "a.db") as archive:
+    with Archive(db_target) as archive:
         import_warcs(archive, [first])
         summary = import_warcs(archive, [only])
     assert summary.revisits_followed == 1

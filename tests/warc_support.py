@@ -345,18 +345,12 @@ def crawl(root: Path, *, warc: bool = True, site=None, db: str = "archive.db", *
     return root / db, stats
 
 
-def articles(db: Path) -> list[tuple]:
-    import sqlite3
+def articles(db: Path | str) -> list[tuple]:
+    from store_support import rows
 
-    conn = sqlite3.connect(db)
-    try:
-        return sorted(
-            conn.execute(
-                "SELECT url, title, lead, body, published_at, author, view_count FROM articles"
-            ).fetchall()
-        )
-    finally:
-        conn.close()
+    return sorted(
+        rows(db, "SELECT url, title, lead, body, published_at, author, view_count FROM articles")
+    )
 
 
 def warcio(*args: str) -> tuple[int, str]:

@@ -46,7 +46,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 @click.group(cls=ArchiverGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="archiver")
 def main() -> None:
-    """Archive Vietnamese news sites and government portals into SQLite.
+    """Archive Vietnamese news sites and government portals into SQLite (or PostgreSQL).
 
     \b
     Example:
@@ -62,13 +62,13 @@ db_option = click.option(
     default=DEFAULT_PATH,
     show_default=True,
     type=click.Path(dir_okay=False),
-    help=f"Archive file (or set {ENV_VAR}).",
+    help=f"Archive file, or a postgresql:// URL (or set {ENV_VAR}).",
 )
 #: ``--db`` for the crawling commands, without a default: a crawl config may name the file.
 crawl_db_option = click.option(
     "--db",
     type=click.Path(dir_okay=False),
-    help=f"Archive file [default: ${ENV_VAR} or {DEFAULT_PATH}].",
+    help=f"Archive file or postgresql:// URL [default: ${ENV_VAR} or {DEFAULT_PATH}].",
 )
 
 

@@ -127,7 +127,8 @@ def crawl(
     robots.txt, Crawl-delay and Retry-After are obeyed. "-" reads URLs from stdin, one
     a line. Exit status: 0 the run completed or spent its budget (some pages may have
     failed: see the summary), 2 bad arguments, 3 nothing could be fetched or the
-    archive is unusable, 130 interrupted.
+    archive is unusable, 130 interrupted. With a PostgreSQL archive (--db or ARCHIVER_DB
+    postgresql://…) any number of crawls on any number of machines share the work.
 
     \b
     Examples:
@@ -138,6 +139,7 @@ def crawl(
         archiver crawl - < urls.txt                            # or --urls urls.txt
         archiver crawl --config sites.toml --quiet --max-time 50m   # from cron
         archiver crawl tamky --warc warcs/                     # WARC files for pywb too
+        archiver crawl --config sites.toml --db postgresql://archiver@db/archive  # a fleet
     """
     from archiver.crawl import run_crawl
     from archiver.crawl.config import load_config, make_plan
@@ -173,10 +175,24 @@ def crawl(
     )
     if status == "interrupted":
         sys.exit(130)
-    # A budget that ran out before the first page is not a site that cannot be fetched.
-    if stats.pages_ok == 0 and (stats.errors or not stats.stopped_by):
+    # A budget that ran out before the first page is not a site that cannot be fetched,
+    # nor is a fleet's crawler whose good pages the others happened to take.
+    from archiver.store import default_path, is_postgres
+
+    target = db or plan.db or default_path()
+    failed = stats.pages_ok == 0 and bool(stats.errors or not stats.stopped_by)
+    if failed and (not is_postgres(target) or not _fleet_fetched(target)):
         click.echo("archiver: no page could be fetched; see the errors above", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _fleet_fetched(target: str) -> bool:
+    """Whether a shared archive holds a successful fetch (some crawler of the fleet's)."""
+    from archiver.store import Archive
+
+    with Archive(target, readonly=True) as archive:
+        totals = archive.stats().totals
+    return totals["fetches"] > totals["failed_fetches"]
 
 
 def seed_names(sites: tuple[str, ...], url_files: tuple[IO[str], ...]) -> list[str]:

@@ -54,7 +54,25 @@ def stats_text(data: Stats, months: int) -> str:
     _months(data, months, echo)
     for run in data.runs:
         echo("\n".join(run_lines(run.id, run.status, run.started_at, run.finished_at, run.stats)))
+    if data.fleet is not None:
+        _fleet(data.fleet, echo)
     return "\n".join(out)
+
+
+def _fleet(fleet: dict[str, Any], echo: Callable[[str], None]) -> None:
+    """The crawlers at work on a shared archive: their leased URLs and host slots."""
+    runs = fleet["runs"]
+    echo(f"\nfleet: {len(runs)} crawl run(s) active")
+    for run in runs:
+        echo(
+            f"  run {run['id']}: started {run['started_at']}, last seen {run['last_beat'] or '-'}"
+            f", {run['leased_urls']:,} URLs leased, {run['host_slots']} host slot(s) in use"
+        )
+    if fleet["expired_leases"]:
+        echo(
+            f"  {fleet['expired_leases']:,} leased URLs of a stopped crawler are back "
+            "for the taking"
+        )
 
 
 def _months(data: Stats, count: int, echo: Callable[[str], None]) -> None:

@@ -273,8 +273,14 @@ def datasette(db: str, dry_run: bool, datasette_args: tuple[str, ...]) -> None:
         archiver datasette --db archive.db
         archiver datasette --dry-run -- --port 8002
     """
+    from archiver.store import is_postgres
     from archiver.store.datasette import METADATA, PLUGINS, SETTINGS, metadata_for
 
+    if is_postgres(db):
+        fail(
+            "Datasette reads SQLite files; browse a PostgreSQL archive with psql or a BI tool, "
+            "or copy it to a file first (archiver migrate --from URL --to archive.db)"
+        )
     name = Path(db).stem
     metadata: Any = METADATA
     if name != "archive":
@@ -309,3 +315,55 @@ def find_datasette() -> str | None:
     which need not be activated), else the first on PATH."""
     beside = shutil.which("datasette", path=str(Path(sys.executable).parent))
     return beside or shutil.which("datasette")
+
+
+@main.command()
+@db_option
+def init(db: str) -> None:
+    """Create the archive, or bring its schema up to date (a SQLite file does this on open).
+
+    For a PostgreSQL archive run it once before starting a fleet of crawlers; the
+    database must exist and the user may create tables in it.
+
+    \b
+    Examples:
+        archiver init --db postgresql://archiver@db.example/archive
+        ARCHIVER_DB=postgresql://archiver@localhost/archive archiver init
+    """
+    with Archive(db) as archive:
+        stats = archive.stats()
+    click.echo(
+        f"archive ready at {_shown(db)}: {stats.totals['articles']:,} articles, "
+        f"{stats.totals['fetches']:,} fetches"
+    )
+
+
+def _shown(target: str) -> str:
+    from archiver.store.postgres.connection import redact
+
+    return redact(target)
+
+
+@main.command()
+@click.option("--from", "source", required=True, help="The archive to copy (file or URL).")
+@click.option("--to", "destination", required=True, help="An empty archive to copy it into.")
+def migrate(source: str, destination: str) -> None:
+    """Copy an archive to another engine: a SQLite file to PostgreSQL, or back.
+
+    Every table is copied with its ids; the destination's search index is built as
+    the articles arrive. Interrupted, it resumes where it stopped when run again with
+    the same --from and --to. The source is only read.
+
+    \b
+    Examples:
+        archiver migrate --from archive.db --to postgresql://archiver@db.example/archive
+        archiver migrate --from postgresql://archiver@db.example/archive --to copy.db
+    """
+    from archiver.store.transfer import copy_archive
+
+    if source == destination:
+        fail("--from and --to name the same archive")
+    with Archive(source, readonly=True) as old, Archive(destination) as new:
+        copied = copy_archive(old.database, new.database)
+    summary = ", ".join(f"{count:,} {table}" for table, count in copied.items() if count)
+    click.echo(f"copied {_shown(source)} to {_shown(destination)}: {summary or 'nothing new'}")

@@ -54,8 +54,8 @@ def run_crawl(
     write every exchange to as WARC records too (:mod:`archiver.warc`).
     """
     from archiver.crawl.engine import Crawl, make_reporter
-    from archiver.crawl.lock import RunLock
-    from archiver.store import Archive, default_path
+    from archiver.crawl.lock import NoLock, RunLock
+    from archiver.store import Archive, default_path, is_postgres
     from archiver.store.frontier import Frontier
 
     path = db or plan.db or default_path()
@@ -76,11 +76,13 @@ def run_crawl(
         recorder = Recorder(record, flush_every=50)
     # Zstandard level 3 (the archive's default): a crawl stores every raw page, and this
     # costs less than half the CPU zlib level 1 did, for pages 14 % smaller.
-    with RunLock(path, wait=wait) as lock, Archive(path) as archive:
+    # A SQLite archive takes one crawl at a time; a PostgreSQL one a fleet (leases).
+    lock = NoLock() if is_postgres(path) else RunLock(path, wait=wait)
+    with lock, Archive(path) as archive:
         archive.database.limit_cache(CACHE_KIB)
         if lock.took_over:
             reporter.note(f"took over the crawl lock of a run that died ({lock.took_over})")
-        killed = archive.mark_dead_runs(crawl_lock_held=True)
+        killed = archive.mark_dead_runs(crawl_lock_held=not archive.shared)
         if killed:
             reporter.note(f"marked {killed} crawl run(s) left 'running' by a dead process 'killed'")
         for target in plan.targets:
@@ -107,6 +109,7 @@ def run_crawl(
             warc=writer,
             fetcher_options={"proxy": proxy, "transport": transport},
             close_in_workers=(lock.fd,) if lock.fd is not None else (),
+            host_slots=archive.host_slots(run_id),
         )
         status = "failed"
         try:
@@ -117,6 +120,9 @@ def run_crawl(
             stats = crawl.stats
             status = "interrupted"
         finally:
+            release = getattr(crawl.politeness, "release_unused", None)
+            if release is not None:
+                release()
             if recorder is not None:
                 recorder.flush()
             if writer is not None:

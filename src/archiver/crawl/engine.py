@@ -71,6 +71,7 @@ class Crawl:
         max_pages: int = 0,
         fetcher_options: dict[str, Any] | None = None,
         close_in_workers: tuple[int, ...] = (),
+        host_slots: Any = None,
     ) -> None:
         self.plan = plan
         #: Descriptors the worker processes must not keep (the run lock's).
@@ -85,11 +86,18 @@ class Crawl:
         self.stats = CrawlStats()
         self.fetcher = fetcher or Fetcher(plan.settings, **(fetcher_options or {}))
         self.turns = Turns(
-            plan, fetcher=self.fetcher, reporter=reporter, stats=self.stats, recorder=recorder
+            plan,
+            fetcher=self.fetcher,
+            reporter=reporter,
+            stats=self.stats,
+            recorder=recorder,
+            host_slots=host_slots,
         )
         self.politeness = self.turns.politeness
         self.robots = self.turns.robots
         self.queues: dict[str, deque[Claimed]] = {}
+        #: URLs claimed per host at most (a shared frontier keeps it short: see its window).
+        self._window: int = getattr(frontier, "claim_window", None) or QUEUE_WINDOW
         #: Hosts with a robots.txt turn running: their pages wait for it.
         self._robots_in_flight: set[str] = set()
         self._checked: dict[str, float] = {}
@@ -214,7 +222,7 @@ class Crawl:
         stamp: str | None = None
         for host in self.turns.hosts:
             queue = self.queues.get(host)
-            if queue is not None and len(queue) >= QUEUE_WINDOW // 4:
+            if queue is not None and len(queue) >= self._window // 4:
                 continue
             if self._spent(host):
                 continue  # its site's budget is spent: what is due waits for the next run
@@ -225,7 +233,7 @@ class Crawl:
             stamp = stamp or now_iso()
             if queue is None:
                 queue = self.queues.setdefault(host, deque())
-            claimed = self.frontier.claim(host, QUEUE_WINDOW - len(queue), stamp, self.run_id)
+            claimed = self.frontier.claim(host, self._window - len(queue), stamp, self.run_id)
             queue.extend(claimed)
             self._checked[host] = clock + (0.0 if claimed else REFILL_PAUSE)
 
@@ -245,7 +253,10 @@ class Crawl:
                 item = queue[0]
                 try:
                     if not self._start_turn(host, queue, item):
-                        break  # the robots.txt turn is in flight or not due: wait for it
+                        # The robots.txt turn is in flight or not due: wait for it, and let
+                        # a fleet's other crawlers have the host meanwhile.
+                        self.politeness.cancel(host)
+                        break
                 except Exception as error:  # a failure tied to one URL stays with that URL
                     if queue and queue[0] is item:
                         queue.popleft()

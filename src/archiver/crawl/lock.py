@@ -150,3 +150,16 @@ def _describe(holder: tuple[str, str] | None) -> str:
     if holder is None:
         return ""
     return f" (pid {holder[0].partition(':')[0]}, started {holder[1]})"
+
+
+class NoLock:
+    """The lock of an archive that many crawls share (PostgreSQL): there is none to take."""
+
+    took_over: str | None = None
+    fd: int | None = None
+
+    def __enter__(self) -> NoLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None

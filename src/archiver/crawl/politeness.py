@@ -137,6 +137,9 @@ class Politeness:
             return float("inf")
         return max(0.0, slot.ready_at() - self._clock())
 
+    def cancel(self, host: str) -> None:
+        """A request ``can_start`` allowed will not start after all (nothing to undo here)."""
+
     def soonest(self, hosts: Iterable[str]) -> float | None:
         """Seconds until the first of ``hosts`` may take a new request (0: now); None when
         none of them can before a request ends. :meth:`wait_time` over many hosts, in one

@@ -294,7 +294,9 @@ class LiveReporter:
         grid.add_row(hosts)
         for line in self.recent:
             grid.add_row(Text.from_markup(line))
-        self.live.update(grid)
+        # Drawn now, not at the refresh thread's next beat: a tick comes at most once a second,
+        # and on a loaded machine a short run could otherwise end before its bar is ever drawn.
+        self.live.update(grid, refresh=True)
 
     def summary(self, stats: CrawlStats, status: str) -> None:
         self.live.stop()

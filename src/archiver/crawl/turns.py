@@ -16,6 +16,7 @@ from typing import Any
 
 from archiver.crawl.analyze import Analysis, Found, Scope, analyze_exchange, url_host
 from archiver.crawl.config import CrawlPlan, Target
+from archiver.crawl.fleet import FleetPoliteness
 from archiver.crawl.outcome import TurnOutcome, next_revisit
 from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
@@ -53,7 +54,9 @@ class Turns:
         reporter: Reporter,
         stats: CrawlStats,
         recorder: Any = None,
+        host_slots: Any = None,
     ) -> None:
+        """``host_slots``: the shared archive's host slots (a fleet's politeness), if any."""
         self.plan = plan
         self.settings = plan.settings
         self.fetcher = fetcher
@@ -68,12 +71,15 @@ class Turns:
         #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
         #: are too many, so a slow parser never makes fetched pages pile up in memory.
         self.analysing = 0
-        self.politeness = Politeness(
-            delay=plan.settings.delay,
-            per_host=plan.settings.per_host,
-            max_delay=plan.settings.max_delay,
-            autothrottle=plan.settings.autothrottle,
-            hosts=plan.settings.concurrency,
+        pace: dict[str, Any] = {
+            "delay": plan.settings.delay,
+            "per_host": plan.settings.per_host,
+            "max_delay": plan.settings.max_delay,
+            "autothrottle": plan.settings.autothrottle,
+            "hosts": plan.settings.concurrency,
+        }
+        self.politeness = (
+            FleetPoliteness(host_slots, **pace) if host_slots is not None else Politeness(**pace)
         )
         self.targets_by_host: dict[str, Target] = {}
         #: Every host this run may fetch from: the targets' hosts and in-scope hosts found since.

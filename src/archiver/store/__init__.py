@@ -20,6 +20,7 @@ import os
 
 from archiver.store.archive import DEFAULT_PATH, Archive
 from archiver.store.database import MEMORY, Database
+from archiver.store.postgres.connection import is_postgres
 from archiver.store.results import (
     Outcome,
     ReparseSummary,
@@ -46,9 +47,11 @@ __all__ = [
     "Stats",
     "ViewCount",
     "default_path",
+    "is_postgres",
 ]
 
-#: Environment variable naming the archive file when ``--db`` is not given.
+#: Environment variable naming the archive (a file, or a ``postgresql://`` URL) when
+#: ``--db`` is not given.
 ENV_VAR = "ARCHIVER_DB"
 
 

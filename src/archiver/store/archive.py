@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
 from typing import IO, Any
@@ -228,8 +229,12 @@ class Archive:
         while batch := list(islice(iterator, batch_size)):
             with self.reading("checking stored bodies"):  # CPU work, before the write lock
                 prepared = [self._prepare_item(item, site) for item in batch]
-            with self.transaction("saving fetched pages") as writer:
-                results.extend(writer.save(item, run_id, version) for item in prepared)
+            results.extend(
+                self.database.write(
+                    "saving fetched pages",
+                    lambda writer, batch=prepared: _save_all(writer, batch, run_id, version),
+                )
+            )
         return results
 
     def _prepare_item(self, item: Any, site: str | None) -> Prepared:
@@ -324,7 +329,7 @@ class Archive:
             check_text(name, options.get(name))
         check_number("limit", options.get("limit", 20), low=None)  # its range: QueryError
         with self.reading("searching") as conn:
-            yield from _search.iter_search(conn, query, **options)
+            yield from _search.iter_search(conn, query, ranker=self.database.ranker, **options)
 
     def export(
         self,
@@ -349,19 +354,34 @@ class Archive:
         check_fields(fields)
         check_stream(out)
         selection = _export.Selection(site, since, until, author, query)
+        export = self.database.exporter() or _export.export
         with self.reading("exporting") as conn:
-            return _export.export(
+            return export(
                 conn, format=format, selection=selection, fields=fields, raw=raw, out=out, bom=bom
             )
 
     def stats(self) -> Stats:
+        """Totals, articles per site and month, missing fields, recent runs; on a shared
+        archive also the crawlers at work (``fleet``: their leases)."""
         with self.reading("computing statistics") as conn:
-            return _stats.stats(conn)
+            found = _stats.stats(conn)
+            fleet = self.database.fleet()
+        return replace(found, fleet=fleet) if fleet is not None else found
 
     def check(self) -> list[str]:
         """Consistency problems (empty list when sound): integrity, FTS, orphan rows."""
         with self.reading("checking the archive") as conn:
-            return indexes.check(conn)
+            return self.database.check() if self.database.shared else indexes.check(conn)
+
+    @property
+    def shared(self) -> bool:
+        """Whether many crawlers may use this archive at once (a PostgreSQL server)."""
+        return self.database.shared
+
+    def host_slots(self, run_id: int | None) -> Any:
+        """On a shared archive, the host slots a crawl run leases (its fleet's politeness,
+        :class:`archiver.store.postgres.hosts.HostSlots`); None on a SQLite file."""
+        return self.database.host_slots(run_id)
 
     def reparse(
         self,
@@ -398,3 +418,9 @@ def _moment(value: datetime | str | None) -> datetime:
         except ValueError as error:
             raise InputError(f"fetched_at {value!r} is not an ISO 8601 time") from error
     raise InputError(f"fetched_at is a datetime or ISO 8601 text, not {type(value).__name__}")
+
+
+def _save_all(writer: Writer, items: list[Prepared], run_id: int | None, version: str) -> list:
+    """One transaction's saves (the body :meth:`Database.write` may run again)."""
+    writer.reserve(items)
+    return [writer.save(item, run_id, version) for item in items]

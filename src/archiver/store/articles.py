@@ -40,7 +40,7 @@ def _article(row: Sequence[Any]) -> Article:
 
 def articles(database: Database, selection: Selection | None = None) -> Iterator[Article]:
     """The selected articles, in archive order, read ``_ROWS`` at a time."""
-    where, params = (selection or Selection()).where()
+    where, params = (selection or Selection()).where(database.engine)
     with database.reading("reading articles") as conn:
         cursor = conn.execute(f"{_SELECT}{where} ORDER BY a.id", params)
         while rows := cursor.fetchmany(_ROWS):
@@ -112,7 +112,7 @@ def to_dataframe(
             "Archive.to_dataframe needs pandas: pip install 'archiver[pandas]'"
         ) from error
     columns = tuple(dict.fromkeys(("id", *check_fields(fields))))
-    where, params = (selection or Selection()).where()
+    where, params = (selection or Selection()).where(database.engine)
     with database.reading("reading articles") as conn:
         rows = conn.execute(
             f"SELECT {', '.join('a.' + c for c in columns)} FROM articles a{where} ORDER BY a.id",

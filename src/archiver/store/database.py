@@ -9,7 +9,8 @@ and the WARC lookups (:mod:`archiver.store.warcs`) take a ``Database``, not the 
 What depends on the engine is in one place per engine: :mod:`archiver.store.sqlite`
 (opening, checking and configuring a SQLite file, its errors, its migrations in
 :mod:`archiver.store.migrations`). :func:`open_database` picks the engine from the
-target; SQLite, a file path or ``:memory:``, is the only engine today.
+target: SQLite (a file path or ``:memory:``) or PostgreSQL (a ``postgresql://`` URL,
+:mod:`archiver.store.postgres`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from archiver.article import Article
 from archiver.errors import InputError, StoreError
@@ -27,6 +28,8 @@ from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer
 
 __all__ = ["MEMORY", "Database", "open_database"]
+
+T = TypeVar("T")
 
 #: The target of an archive that lives in memory only (notebooks, tests).
 MEMORY = ":memory:"
@@ -41,8 +44,15 @@ class Database:
     thread at a time.
     """
 
-    #: The engine's name, as a target names it (``sqlite``).
+    #: The engine's name, as a target names it (``sqlite``, ``postgresql``).
     engine = ""
+    #: Whether many crawlers may use the archive at once (leases, not a run lock).
+    shared = False
+    #: Ranks search matches where the index is not SQLite's FTS5 (see
+    #: :func:`archiver.store.search.iter_search`); None: bm25 over FTS5.
+    ranker: Any = None
+    #: Tries of a write transaction that :meth:`is_conflict` says to run again.
+    WRITE_TRIES = 5
 
     def __init__(
         self,
@@ -81,6 +91,27 @@ class Database:
         """Keep at most ``kib`` KiB of the database cached in this process: a crawl writes
         pages it never reads back, and a cache full of them is only memory (engines
         without a cache of their own ignore it)."""
+
+    def is_conflict(self, error: BaseException | None) -> bool:
+        """Whether a write transaction failed only for a conflict with another writer
+        (run it again); never on SQLite, whose writers queue for the lock instead."""
+        return False
+
+    def exporter(self) -> Callable[..., int] | None:
+        """The engine's own export (None: :func:`archiver.store.export.export`)."""
+        return None
+
+    def fleet(self) -> dict[str, Any] | None:
+        """The crawlers at work on a shared archive, with their leases (None: not shared)."""
+        return None
+
+    def check(self) -> list[str]:
+        """Consistency problems, on an engine with its own checks."""
+        raise NotImplementedError
+
+    def host_slots(self, run_id: int | None) -> Any:
+        """The host slots a crawl run leases on a shared archive (None: not shared)."""
+        return None
 
     # -- connection ----------------------------------------------------------------------
 
@@ -127,6 +158,18 @@ class Database:
             if self.is_engine_error(error):
                 raise self.store_error(error, action) from error
             raise
+
+    def write(self, action: str, work: Callable[[Writer], T]) -> T:
+        """``work(writer)`` in one write transaction, run again (up to :attr:`WRITE_TRIES`
+        times) when the engine rolls it back for a conflict with another writer."""
+        for attempt in range(1, self.WRITE_TRIES + 1):
+            try:
+                with self.transaction(action) as writer:
+                    return work(writer)
+            except StoreError as error:
+                if attempt == self.WRITE_TRIES or not self.is_conflict(error.__cause__):
+                    raise
+        raise AssertionError("unreachable")
 
     @contextmanager
     def reading(self, action: str) -> Iterator[Any]:
@@ -183,8 +226,8 @@ def open_database(
 ) -> Database:
     """Open (creating and migrating if needed) the archive at ``target``.
 
-    ``target`` is a file path or :data:`MEMORY` (SQLite). Another engine's URL
-    (``postgresql://…``) raises :class:`~archiver.errors.StoreError` naming it.
+    ``target`` is a file path or :data:`MEMORY` (SQLite), or a ``postgresql://`` URL
+    (PostgreSQL); another engine's URL raises :class:`~archiver.errors.StoreError`.
     """
     if not isinstance(target, (str, os.PathLike)):
         raise InputError(
@@ -194,8 +237,17 @@ def open_database(
     if not isinstance(target, str) or not target:
         raise InputError(f"an archive is a file path or {MEMORY!r}, not {target!r}")
     engine = _engine_of(target)
+    if engine in ("postgresql", "postgres"):
+        from archiver.store.postgres.database import PostgresDatabase
+
+        return PostgresDatabase.open(
+            target, readonly=readonly, timeout=timeout, compress_level=compress_level
+        )
     if engine != "sqlite":
-        raise StoreError(f"{target}: no archive engine for {engine}:// (SQLite file paths only)")
+        raise StoreError(
+            f"{target}: no archive engine for {engine}:// "
+            "(a SQLite file path, or postgresql://user@host/database)"
+        )
     from archiver.store.sqlite import SQLiteDatabase
 
     return SQLiteDatabase.open(

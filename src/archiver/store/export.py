@@ -34,8 +34,8 @@ COLUMNS = (
     "story_id", "first_seen_at", "last_seen_at", "content_hash", "extractor_version",
 )  # fmt: skip
 #: JSON-list columns: a list in JSON lines; in CSV, items joined by this separator (SQL).
-_LISTS = {"warnings": "'; '", "captions": "char(10)"}
-_NUMBERS = frozenset({"id", "view_count", "story_id"})
+LIST_COLUMNS = {"warnings": "'; '", "captions": "char(10)"}
+NUMBER_COLUMNS = frozenset({"id", "view_count", "story_id"})
 _FETCH_ROWS = 1000
 #: First characters a spreadsheet reads as a formula (or that hide one after them).
 _FORMULA_STARTS = "'=', '+', '-', '@', char(9), char(13)"
@@ -55,11 +55,17 @@ class Selection:
         for name in ("site", "since", "until", "author", "query"):
             check_text(name, getattr(self, name))
 
-    def where(self) -> tuple[str, dict[str, str]]:
+    def where(self, engine: str = "sqlite") -> tuple[str, dict[str, str]]:
         """The ``WHERE`` clause on ``articles a`` (empty when nothing is filtered), and
-        its named parameters; a bad date or query raises :class:`QueryError`."""
+        its named parameters, for the database ``engine``; a bad date or query raises
+        :class:`QueryError`."""
         clauses, params = article_filters(self.site, self.since, self.until, self.author)
-        if self.query:
+        if self.query and engine == "postgresql":
+            from archiver.store.postgres.fts import tsquery
+
+            clauses.append("a.search @@ to_tsquery('simple', :tsq)")
+            params["tsq"] = tsquery(parse(self.query).root)
+        elif self.query:
             clauses.append(
                 f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match)"
             )
@@ -69,17 +75,18 @@ class Selection:
 
 def _json_line(fields: Sequence[str]) -> str:
     pairs = ", ".join(
-        f"'{name}', " + (f"json(a.{name})" if name in _LISTS else f"a.{name}") for name in fields
+        f"'{name}', " + (f"json(a.{name})" if name in LIST_COLUMNS else f"a.{name}")
+        for name in fields
     )
     return f"json_object({pairs})"
 
 
 def _csv_field(name: str, raw: bool) -> str:
     """One CSV field: numbers bare, text always quoted with inner quotes doubled (RFC 4180)."""
-    if name in _NUMBERS:
+    if name in NUMBER_COLUMNS:
         return f"coalesce(a.{name}, '')"
-    if name in _LISTS:
-        value = f"(SELECT group_concat(value, {_LISTS[name]}) FROM json_each(a.{name}))"
+    if name in LIST_COLUMNS:
+        value = f"(SELECT group_concat(value, {LIST_COLUMNS[name]}) FROM json_each(a.{name}))"
     else:
         value = f"a.{name}"
     if not raw:
@@ -134,15 +141,25 @@ def export(
         raise StoreError(f"unknown export format {format!r}; use jsonl or csv")
     columns = check_fields(fields)
     line = _json_line(columns) if format == "jsonl" else _csv_line(columns, raw)
-    lines = _lines(conn, line, selection)
-    first = next(lines, [])  # a bad query or date fails before anything is written
+    batches = ([row[0] for row in rows] for rows in _lines(conn, line, selection))
+    return write_lines(out, batches, format=format, columns=columns, bom=bom)
+
+
+def write_lines(
+    out: IO[str], batches: Iterator[list[str]], *, format: str, columns: Sequence[str], bom: bool
+) -> int:
+    """Write batches of finished lines (header, BOM and line ends added); how many lines.
+
+    The first batch is read before anything is written: a bad query or date fails first.
+    """
+    first = next(batches, [])
     if bom:
         out.write("\ufeff")
     end = "\n" if format == "jsonl" else "\r\n"
     if format == "csv":
         out.write(",".join(columns) + end)
     count = 0
-    for rows in chain([first], lines) if first else ():
-        out.write(end.join(row[0] for row in rows) + end)
-        count += len(rows)
+    for lines in chain([first], batches) if first else ():
+        out.write(end.join(lines) + end)
+        count += len(lines)
     return count

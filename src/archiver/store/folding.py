@@ -26,7 +26,15 @@ import numpy as np
 
 from archiver.text import TONE_MARKS, clean, fold, tone_key
 
-__all__ = ["content_hash", "content_key", "fold_and_key", "hash_keys", "index_fold", "words"]
+__all__ = [
+    "CODE_PAGE",
+    "content_hash",
+    "content_key",
+    "fold_and_key",
+    "hash_keys",
+    "index_fold",
+    "words",
+]
 
 _TONE_DIGITS = {mark: ord("1") + index for index, mark in enumerate(TONE_MARKS)}
 
@@ -59,6 +67,8 @@ def _code_page() -> str:
 
 
 _PAGE = _code_page()
+#: The 256 characters the fast path folds (other engines build their folding from it).
+CODE_PAGE = _PAGE
 _ENCODING_MAP = codecs.charmap_build(_PAGE)
 #: The code page's byte of each code point below :data:`_LIMIT` (256: not in the page). A
 #: lookup over the text's UTF-32 code points is seven times faster than ``charmap_encode``.

@@ -13,6 +13,8 @@ Every function takes a cursor inside the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -298,6 +300,19 @@ class Frontier:
         self.database = database
         #: Stamped on the articles a commit stores (the extractor that produced them).
         self.extractor_version = extractor_version
+        #: The claim, release and recovery statements of the database's engine: on a
+        #: shared (PostgreSQL) archive, leases that expire (:mod:`.postgres.frontier`).
+        self.shared = database.engine == "postgresql"
+        self._ops: Any = sys.modules[__name__]
+        #: URLs of a host a crawl keeps claimed at most (None: as many as it likes).
+        self.claim_window: int | None = None
+        self._beat = 0.0
+        self._run_id: int | None = None
+        if self.shared:
+            from archiver.store.postgres import frontier as leases
+
+            self._ops = leases
+            self.claim_window = leases.CLAIM_WINDOW
 
     def start(
         self,
@@ -316,7 +331,7 @@ class Frontier:
         """
         hosts = list(hosts)
         with self.database.transaction("preparing the crawl frontier") as writer:
-            recovered = recover(writer.cur)
+            recovered = self._ops.recover(writer.cur)
             requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
             reopen_period(writer.cur, periods, now)
             added = add(writer.cur, seeds, now)
@@ -331,24 +346,38 @@ class Frontier:
     def claim(self, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
         if limit <= 0:
             return []
+        self.heartbeat(run_id)
         with self.database.transaction("claiming URLs to crawl") as writer:
-            return claim(writer.cur, host, limit, now, run_id)
+            return self._ops.claim(writer.cur, host, limit, now, run_id)
 
     def claim_url(self, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
         with self.database.transaction("claiming a URL to crawl") as writer:
-            return claim_url(writer.cur, new, now, run_id)
+            return self._ops.claim_url(writer.cur, new, now, run_id)
 
     def release(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         if ids:
             with self.database.transaction("releasing unfetched URLs") as writer:
-                release(writer.cur, ids)
+                self._ops.release(writer.cur, ids)
+
+    def heartbeat(self, run_id: int | None = None, *, force: bool = False) -> None:
+        """On a shared archive, renew this run's leases (a third of a lease apart at most)."""
+        self._run_id = run_id if run_id is not None else self._run_id
+        if not self.shared or self._run_id is None:
+            return
+        clock = time.monotonic()
+        if force or clock - self._beat >= self._ops.lease_seconds() / 3:
+            self._beat = clock
+            with self.database.transaction("renewing the crawl's leases") as writer:
+                self._ops.heartbeat(writer.cur, self._run_id)
 
     def next_due(self, hosts: Iterable[str]) -> str | None:
+        self.heartbeat()
         with self.database.reading("reading the crawl frontier") as conn:
-            return next_due(conn.cursor(), hosts)
+            return self._ops.next_due(conn.cursor(), hosts)
 
     def due_by_host(self, hosts: Iterable[str], now: str) -> dict[str, int]:
+        self.heartbeat()
         with self.database.reading("counting the URLs due") as conn:
             return due_by_host(conn.cursor(), now, list(hosts))
 
@@ -360,41 +389,56 @@ class Frontier:
         Returns, per outcome, the article's :class:`SaveResult` (None without an article).
         """
         database = self.database
+        self.heartbeat(run_id)
         with database.reading("checking stored bodies"):
             prepared = [self._prepare(outcome) for outcome in outcomes]
+        return database.write(
+            "saving crawled pages",
+            lambda writer: self._commit(writer, outcomes, prepared, run_id, now),
+        )
+
+    def _commit(
+        self,
+        writer: Any,
+        outcomes: list[Any],
+        prepared: list[Any],
+        run_id: int | None,
+        now: str,
+    ) -> list[SaveResult | None]:
+        """The body of :meth:`commit`'s transaction (run again if a shared archive asks)."""
         results: list[SaveResult | None] = []
-        with database.transaction("saving crawled pages") as writer:
-            cur = writer.cur
-            for outcome, items in zip(outcomes, prepared, strict=True):
-                saved = [writer.save(item, run_id, self.extractor_version) for item in items]
-                result = saved[-1] if saved and outcome.article is not None else None
-                results.append(result)
-                article_id = result.article_id if result is not None else None
-                new_articles = add(cur, [u for u in outcome.found if u.kind == "article"], now)
-                add(cur, [u for u in outcome.found if u.kind != "article"], now)
-                if outcome.next_pages and (new_articles > 0 or outcome.item.kind == "seed"):
-                    add(cur, outcome.next_pages, now)
-                for url, lastmod in outcome.refresh:
-                    cur.execute(
-                        "UPDATE frontier SET state = 'queued', next_fetch_at = ? WHERE url = ? "
-                        "AND state = 'done' AND (last_fetch_at IS NULL OR last_fetch_at < ?)",
-                        (now, url, lastmod),
-                    )
-                finish(
-                    cur,
-                    outcome.item.id,
-                    state=outcome.state,
-                    now=now,
-                    status=outcome.status,
-                    error=outcome.error,
-                    etag=outcome.etag,
-                    last_modified=outcome.last_modified,
-                    next_fetch_at=iso(outcome.next_fetch_at) if outcome.next_fetch_at else None,
-                    article_id=article_id,
-                    revisits=outcome.revisits,
-                    reset_attempts=outcome.reset_attempts,
-                    lastmod=outcome.lastmod,
+        cur = writer.cur
+        writer.reserve([item for items in prepared for item in items])
+        for outcome, items in zip(outcomes, prepared, strict=True):
+            saved = [writer.save(item, run_id, self.extractor_version) for item in items]
+            result = saved[-1] if saved and outcome.article is not None else None
+            results.append(result)
+            article_id = result.article_id if result is not None else None
+            new_articles = add(cur, [u for u in outcome.found if u.kind == "article"], now)
+            add(cur, [u for u in outcome.found if u.kind != "article"], now)
+            if outcome.next_pages and (new_articles > 0 or outcome.item.kind == "seed"):
+                add(cur, outcome.next_pages, now)
+            for url, lastmod in outcome.refresh:
+                cur.execute(
+                    "UPDATE frontier SET state = 'queued', next_fetch_at = ? WHERE url = ? "
+                    "AND state = 'done' AND (last_fetch_at IS NULL OR last_fetch_at < ?)",
+                    (now, url, lastmod),
                 )
+            finish(
+                cur,
+                outcome.item.id,
+                state=outcome.state,
+                now=now,
+                status=outcome.status,
+                error=outcome.error,
+                etag=outcome.etag,
+                last_modified=outcome.last_modified,
+                next_fetch_at=iso(outcome.next_fetch_at) if outcome.next_fetch_at else None,
+                article_id=article_id,
+                revisits=outcome.revisits,
+                reset_attempts=outcome.reset_attempts,
+                lastmod=outcome.lastmod,
+            )
         return results
 
     def _prepare(self, outcome: Any) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
@@ -176,10 +176,13 @@ def _probes() -> dict[str, str]:
     }
 
 
-def ensure_probes(conn: sqlite3.Connection) -> list[str]:
+def ensure_probes(
+    conn: sqlite3.Connection, *, rebuild_index: Callable[[Any], None] | None = None
+) -> list[str]:
     """Rebuild whatever index was derived by different code; returns the names rebuilt.
 
-    Runs inside the caller's write transaction.
+    Runs inside the caller's write transaction. ``rebuild_index`` rebuilds the full-text
+    index (another engine's; default :func:`rebuild_fts`).
     """
     stored = dict(
         conn.execute("SELECT key, value FROM archive_meta WHERE key LIKE '%_probe'").fetchall()
@@ -187,7 +190,7 @@ def ensure_probes(conn: sqlite3.Connection) -> list[str]:
     current = _probes()
     rebuilt = []
     if stored and stored.get("fold_probe") != current["fold_probe"]:
-        rebuild_fts(conn)
+        (rebuild_index or rebuild_fts)(conn)
         rebuilt.append("full-text index")
     if stored and stored.get("minhash_probe") != current["minhash_probe"]:
         rebuild_signatures(conn)

@@ -124,6 +124,9 @@ class Stats:
     months: dict[tuple[str, str], int]
     runs: tuple[RunInfo, ...]
     warnings: tuple[str, ...] = ()
+    #: On a shared (PostgreSQL) archive: the running crawlers, their leases, and leases
+    #: that expired (a crawler died; the next claim takes its URLs back). None on SQLite.
+    fleet: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +157,7 @@ class Stats:
                 for r in self.runs
             ],
             "warnings": list(self.warnings),
+            **({"fleet": self.fleet} if self.fleet is not None else {}),
         }
 
 

@@ -57,6 +57,10 @@ def mark_dead_runs(database: Database, *, crawl_lock_held: bool = False) -> int:
     it is a crawl and ``crawl_lock_held`` (no other crawl can run).
     """
     with database.transaction("marking dead crawl runs") as writer:
+        if database.shared:  # a fleet's runs live on other machines: judged by heartbeat
+            from archiver.store.postgres.engine import mark_dead_runs as unheard
+
+            return unheard(writer.cur)
         rows = writer.cur.execute(
             "SELECT id, arguments FROM crawl_runs WHERE status = 'running'"
         ).fetchall()
@@ -87,7 +91,8 @@ def register_site(
     with database.transaction("registering a site") as writer:
         writer.cur.execute(
             "INSERT INTO sites(name, base_url, profile, first_seen_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET base_url = coalesce(excluded.base_url, base_url), "
-            "profile = coalesce(excluded.profile, profile)",
+            "ON CONFLICT(name) DO UPDATE SET "
+            "base_url = coalesce(excluded.base_url, sites.base_url), "
+            "profile = coalesce(excluded.profile, sites.profile)",
             (name, base_url, profile, now_iso()),
         )

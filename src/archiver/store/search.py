@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -227,6 +227,8 @@ def _ranked_where(
 
 def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
     columns = ("id", "url", "site", "title", "lead", "body", "captions", "published_at", "author")
+    if not ids:
+        return {}
     marks = ",".join("?" * len(ids))
     rows = conn.execute(f"SELECT {', '.join(columns)} FROM articles WHERE id IN ({marks})", ids)
     loaded = {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
@@ -247,8 +249,13 @@ def iter_search(
     author: str | None = None,
     limit: int = 20,
     exact: bool = False,
+    ranker: Callable[..., Iterator[tuple[int, float]]] | None = None,
 ) -> Iterator[SearchHit]:
-    """The hits of :func:`search`, best first, as they are found (a page of rows at a time)."""
+    """The hits of :func:`search`, best first, as they are found (a page of rows at a time).
+
+    ``ranker`` ranks the matches on another engine (PostgreSQL's ``ts_rank``); it is
+    called as ``ranker(conn, query, clauses, params, window, pool)``.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,}, not {limit}")
     query = parse(text)
@@ -257,7 +264,12 @@ def iter_search(
     found = 0
     pending: list[tuple[int, float]] = []
     try:
-        for row in _ranked(conn, query, clauses, params):
+        rows = (
+            ranker(conn, query, clauses, params, CANDIDATES, PHRASE_POOL)
+            if ranker is not None
+            else _ranked(conn, query, clauses, params)
+        )
+        for row in rows:
             pending.append(row)
             if len(pending) < (limit - found if not exact else 50):
                 continue

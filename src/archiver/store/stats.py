@@ -25,7 +25,7 @@ JUMP = 0.3
 MIN_ARTICLES = 5
 
 # robots.txt answering 4xx means "no rules, everything allowed" (RFC 9309), not a failure.
-_ROBOTS_ALLOWED = "(status BETWEEN 400 AND 499 AND substr(url, -11) = '/robots.txt')"
+_ROBOTS_ALLOWED = "(status BETWEEN 400 AND 499 AND url LIKE '%/robots.txt')"
 _TOTALS = {
     "articles": "SELECT count(*) FROM articles",
     "stories": "SELECT count(DISTINCT story_id) FROM articles",
@@ -34,14 +34,19 @@ _TOTALS = {
     "failed_fetches": "SELECT count(*) FROM fetches "
     f"WHERE error IS NOT NULL OR (status >= 400 AND NOT {_ROBOTS_ALLOWED})",
     "bodies": "SELECT count(*) FROM bodies",
-    "body_bytes": "SELECT coalesce(sum(size), 0) FROM bodies",
-    "body_bytes_stored": "SELECT coalesce(sum(length(data)), 0) FROM bodies",
+    "body_bytes": "SELECT CAST(coalesce(sum(size), 0) AS BIGINT) FROM bodies",
+    "body_bytes_stored": "SELECT CAST(coalesce(sum(length(data)), 0) AS BIGINT) FROM bodies",
     "aliases": "SELECT count(*) FROM article_urls",
     "versions": "SELECT count(*) FROM article_versions",
     "view_counts": "SELECT count(*) FROM view_counts",
     "near_duplicate_links": "SELECT count(*) FROM near_duplicates",
     "crawl_runs": "SELECT count(*) FROM crawl_runs",
 }
+
+
+def _count_missing(column: str) -> str:
+    """How many rows lack ``column``, in SQL both engines read as an integer count."""
+    return f"count(*) - count({column})"
 
 
 def month_range(first: str, last: str) -> list[str]:
@@ -80,7 +85,7 @@ def _jumps(conn: sqlite3.Connection, runs: tuple[RunInfo, ...]) -> tuple[str, ..
     """
     if len(runs) < 2:
         return ()
-    missing = ", ".join(f"sum(a.{name} IS NULL)" for name in MISSING_FIELDS)
+    missing = ", ".join(_count_missing(f"a.{name}") for name in MISSING_FIELDS)
     per_site: dict[str, list[tuple[int, int, tuple[int, ...]]]] = defaultdict(list)
     for row in conn.execute(
         f"SELECT f.run_id, a.site, count(*), {missing} FROM fetches f "
@@ -109,7 +114,7 @@ def _jumps(conn: sqlite3.Connection, runs: tuple[RunInfo, ...]) -> tuple[str, ..
 
 def stats(conn: sqlite3.Connection) -> Stats:
     totals = {name: conn.execute(sql).fetchone()[0] for name, sql in _TOTALS.items()}
-    missing_sql = ", ".join(f"sum({name} IS NULL)" for name in MISSING_FIELDS)
+    missing_sql = ", ".join(_count_missing(name) for name in MISSING_FIELDS)
     sites = tuple(
         SiteStats(
             site=row[0],

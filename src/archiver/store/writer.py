@@ -96,6 +96,10 @@ class Writer:
     """Writes prepared exchanges into the open write transaction of ``conn`` (which
     :meth:`archiver.store.database.Database.transaction` begins and ends)."""
 
+    #: How an article's index entry is written and removed (another engine, another index).
+    fts_insert = staticmethod(fts_insert)
+    fts_delete = staticmethod(fts_delete)
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.cur = conn.cursor()
@@ -107,6 +111,10 @@ class Writer:
         # Ids are handed out here so the fetch row can name its article before the
         # article row exists (that foreign key is checked at commit).
         self._next_id = (self.cur.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+
+    def reserve(self, items: Iterable[Prepared]) -> None:
+        """Prepare to save ``items`` in this transaction (a shared engine locks their dedup
+        keys here; SQLite's one writer needs nothing)."""
 
     def forget(self) -> None:
         """Drop caches that may describe rows a rollback just removed."""
@@ -293,7 +301,7 @@ class Writer:
             f"INSERT INTO articles({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
             tuple(values.values()),
         )
-        fts_insert(self.cur, article_id, *record.folded)
+        self.fts_insert(self.cur, article_id, *record.folded)
         near = link_near_duplicates(
             self.cur, article_id, record.signature, record.bands, article_id, seen
         )
@@ -361,9 +369,9 @@ class Writer:
     def _reindex(self, row: dict[str, Any], record: ArticleRecord, changes: dict[str, Any]) -> None:
         """Replace the article's index entry with what its row will hold: new text, or the
         stored text with new captions (a crawl that found no captions keeps the old ones)."""
-        fts_delete(self.cur, row["id"], *(row[name] for name in FTS_COLUMNS))
+        self.fts_delete(self.cur, row["id"], *(row[name] for name in FTS_COLUMNS))
         final = {**row, **changes}
-        fts_insert(
+        self.fts_insert(
             self.cur,
             row["id"],
             *(
