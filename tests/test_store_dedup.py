@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
+import numpy as np
+
 from archiver.store.dedup import (
     BANDS,
     BINS,
     THRESHOLD,
     band_keys,
     minhash,
+    shingle_hashes,
     similarity,
     url_identity,
 )
@@ -99,3 +104,10 @@ def test_a_canonical_link_to_another_site_is_a_claim_and_a_subdomain_is_the_same
         "https://a.vn/x-1.html", "https://m.a.vn/x.html", "https://m.a.vn/x.html", ""
     )
     assert (mobile.canonical, mobile.claim) == ("https://a.vn/x-1.html", None)
+
+
+def test_shingle_hashes_are_pythons_tuple_hashes_of_three_word_ids():
+    rng = random.Random(7)
+    ids = [rng.randrange(2**60) for _ in range(300)] + [0, 1, 2**60 - 1]
+    expected = [hash(t) & (2**64 - 1) for t in zip(ids, ids[1:], ids[2:], strict=False)]
+    assert shingle_hashes(np.array(ids, dtype=np.uint64)).tolist() == expected

@@ -24,15 +24,19 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from archiver.urls import host_of, is_http_url, normalize_url
 
 __all__ = [
     "BANDS",
     "BINS",
+    "MAX_WORDS",
     "ROWS",
     "THRESHOLD",
     "band_keys",
     "minhash",
+    "shingle_hashes",
     "similarity",
     "url_identity",
 ]
@@ -66,22 +70,60 @@ class _WordIds(dict[str, int]):
 _WORD_IDS = _WordIds()
 
 
+# Python's tuple hash (CPython >= 3.8, 64-bit: xxHash's round over each item's hash) of
+# three word ids, written out so that numpy computes it for all shingles of a text at once.
+# An id is below 2**60, so its hash is itself.
+_XX_PRIME_1 = np.uint64(11400714785074694791)
+_XX_PRIME_2 = np.uint64(14029467366897019727)
+_XX_PRIME_5 = np.uint64(2870177450012600261)
+_XX_LENGTH_3 = np.uint64(3 ^ 2870177450012600261 ^ 3527539)
+_ROTATE, _ROTATE_BACK = np.uint64(31), np.uint64(33)
+_MINUS_ONE, _MINUS_ONE_HASH = np.uint64(2**64 - 1), np.uint64(1546275796)
+_KEPT_BITS, _VALUE_SHIFT = np.uint64(_HASH_BITS), np.uint64(6)
+_BIN_MASK, _BIN_SHIFT, _VALUE_MASK = np.uint64(_MASK), np.uint64(16), np.uint64(0xFFFF)
+
+
+def shingle_hashes(ids: np.ndarray) -> np.ndarray:
+    """``hash((ids[i], ids[i + 1], ids[i + 2]))`` for every i, as uint64 (two's complement)."""
+    with np.errstate(over="ignore"):
+        acc = ids[:-2] * _XX_PRIME_2
+        acc += _XX_PRIME_5
+        for lane in (None, ids[1:-1], ids[2:]):
+            if lane is not None:
+                acc += lane * _XX_PRIME_2
+            acc = (acc << _ROTATE) | (acc >> _ROTATE_BACK)
+            acc *= _XX_PRIME_1
+        acc += _XX_LENGTH_3
+    acc[acc == _MINUS_ONE] = _MINUS_ONE_HASH  # CPython never returns -1 as a hash
+    return acc
+
+
 def minhash(folded_words: list[str]) -> bytes | None:
     """The MinHash signature (``BINS`` 16-bit values) of a text's folded words, or None if short.
 
-    Shingle hashes are Python's tuple hash of three stable word ids: deterministic
-    across processes (int and tuple hashing are not randomised) and computed in C.
-    The archive stores a probe signature and recomputes all signatures should a
-    different Python ever hash tuples differently.
+    Shingle hashes are Python's tuple hash of three stable word ids
+    (:func:`shingle_hashes`, vectorised): deterministic across processes and runs.
+    The archive stores a probe signature and recomputes all signatures should this
+    ever give different values.
     """
-    ids = list(map(_WORD_IDS.__getitem__, folded_words[:MAX_WORDS]))
-    hashes = set(map(_HASH_BITS.__and__, map(hash, zip(ids, ids[1:], ids[2:], strict=False))))
-    if len(hashes) < MIN_SHINGLES:
+    words = folded_words[:MAX_WORDS]
+    if len(words) < MIN_SHINGLES:
         return None
-    ordered = sorted(hashes, reverse=True)
-    # Later keys overwrite earlier ones, so with descending order each bin keeps its minimum.
-    smallest = dict(zip(map(_MASK.__and__, ordered), ordered, strict=True))
-    values = array("H", [smallest[b] >> 6 if b in smallest else _EMPTY for b in range(BINS)])
+    ids = np.frombuffer(array("Q", map(_WORD_IDS.__getitem__, words)), np.uint64)
+    hashes = shingle_hashes(ids)
+    # (bin, kept value) in one sortable key: equal keys are equal kept hashes, and the
+    # first key of each bin holds the bin's minimum.
+    keys = ((hashes & _BIN_MASK) << _BIN_SHIFT) | ((hashes & _KEPT_BITS) >> _VALUE_SHIFT)
+    keys.sort()
+    if 1 + np.count_nonzero(keys[1:] != keys[:-1]) < MIN_SHINGLES:
+        return None
+    bins = keys >> _BIN_SHIFT
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(bins[1:], bins[:-1], out=first[1:])
+    smallest = keys[first]
+    values = np.full(BINS, _EMPTY, dtype=np.uint16)
+    values[(smallest >> _BIN_SHIFT).astype(np.intp)] = (smallest & _VALUE_MASK).astype(np.uint16)
     return values.tobytes()
 
 

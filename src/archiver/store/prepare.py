@@ -17,7 +17,7 @@ from archiver.article import Article
 from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
-from archiver.store.dedup import band_keys, minhash, url_identity
+from archiver.store.dedup import MAX_WORDS, band_keys, minhash, url_identity
 from archiver.store.folding import fold_and_key, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
@@ -82,7 +82,7 @@ def article_record(
     }
     title, title_key = fold_and_key(article.title)
     body, body_key = fold_and_key(article.body)
-    signature = minhash(body.split())
+    signature = minhash(body.split(None, MAX_WORDS)[:MAX_WORDS])  # only the words it reads
     return ArticleRecord(
         canonical=identity.canonical,
         aliases=identity.aliases,
