@@ -39,6 +39,7 @@ import os
 import re
 import sys
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -345,6 +346,16 @@ class SetResult:
     synthetic: set[str] = field(default_factory=set)
 
 
+def _page_bytes(path: Path) -> bytes:
+    """The page as the server sent it: a page restored from a browser cache entry is the
+    gzip-coded HTTP body followed by the cache's metadata (see the record's notes), decoded
+    here as a client would."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        return zlib.decompressobj(wbits=31).decompress(data)
+    return data
+
+
 def _locate(record: dict, bases: Iterable[Path]) -> Path | None:
     for base in bases:
         path = base / record["file"]
@@ -365,7 +376,7 @@ def evaluate(gold_set: GoldSet, names: list[str], verbose: bool) -> SetResult | 
         if path is None:
             result.absent += 1
         else:
-            located.append((record, path.read_bytes()))
+            located.append((record, _page_bytes(path)))
     result.pages = len(located)
     if not located:
         return result
