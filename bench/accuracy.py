@@ -6,6 +6,7 @@
     python bench/accuracy.py --compare main-text              # extract(..., main_text=True)
     python bench/accuracy.py --set dev --set corpus --verbose
     python bench/accuracy.py --pages ../corpus/pages          # or ARCHIVER_BENCH_PAGES
+    python bench/accuracy.py --half odd --set generic --set news  # the held-aside half
     python bench/accuracy.py --save-baseline                  # record today's per-page scores
 
 Gold sets (annotations only, in ``bench/data/``; the pages themselves stay outside the
@@ -364,10 +365,14 @@ def _locate(record: dict, bases: Iterable[Path]) -> Path | None:
     return None
 
 
-def evaluate(gold_set: GoldSet, names: list[str], verbose: bool) -> SetResult | None:
+def evaluate(
+    gold_set: GoldSet, names: list[str], verbose: bool, half: str | None = None
+) -> SetResult | None:
     if not gold_set.gold.exists():
         return None
     records = json.loads(gold_set.gold.read_text(encoding="utf-8"))
+    if half is not None:  # every other record, in the gold file's order
+        records = records[half == "odd" :: 2]
     result = SetResult(gold_set)
     result.synthetic = {r["file"] for r in records if r.get("synthetic")}
     located = []
@@ -562,6 +567,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(set(EXTRACTORS) - {"archiver"}),
         help="also score another extractor on the same pages (repeatable)",
     )
+    parser.add_argument(
+        "--half",
+        choices=("even", "odd"),
+        help="only every other page of each set (0th, 2nd, ... or 1st, 3rd, ...): tune on one "
+        "half, check the other",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="explain archiver's misses")
     parser.add_argument("--save-baseline", action="store_true", help=f"write {BASELINE.name}")
     parser.add_argument("--json", type=Path, help="write every per-page score to this file")
@@ -573,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     for gold_set in gold_sets(args.pages):
         if args.set and gold_set.name not in args.set:
             continue
-        result = evaluate(gold_set, names, args.verbose)
+        result = evaluate(gold_set, names, args.verbose, args.half)
         if result is None:
             print(f"\n== {gold_set.name}: no gold file {gold_set.gold.name} (skipped)")
             continue
@@ -585,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     if baseline:
         print(f"\nPages worse than the baseline ({BASELINE.name}): {len(worse) or 'none'}")
         print("\n".join(worse))
+    if args.save_baseline and args.half:
+        parser.error("--save-baseline records whole sets: leave out --half")
     if args.save_baseline:
         for r in results:
             if "archiver" in r.scores:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archiver.extract import extract
@@ -267,3 +269,45 @@ def test_the_heading_of_a_box_of_links_goes_with_it():
     article = extract(page(f"{paragraphs}{box}{subheading}<p>{TEXT[0]} Thêm.</p>"), URL)
     assert "Xem nhanh các chuyên đề" not in article.paragraphs
     assert "Kết quả sau hai năm" in article.paragraphs
+
+
+def _declared_page(body: str, ld: dict) -> bytes:
+    script = f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+    return (
+        f"<html><head><title>Mưa lớn ở Quảng Nam</title>{script}</head><body>"
+        f"<div class='main'><h1>Mưa lớn ở Quảng Nam</h1>{body}</div></body></html>"
+    ).encode()
+
+
+_NEWS = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mưa lớn"}
+_TEASERS = "".join(
+    f'<div class="item"><h3><a href="/tin-{i}.html">Tiêu đề bài viết liên quan số {i} về thời '
+    f"sự hôm nay</a></h3><p>Tóm tắt ngắn của bài viết liên quan số {i}, kể lại sự việc...</p>"
+    "</div>"
+    for i in range(8)
+)
+_SHORT = "<p>Mưa lớn kéo dài từ đêm qua làm ngập nhiều tuyến đường ở Tam Kỳ.</p>"
+
+
+def test_a_page_its_json_ld_calls_one_article_is_no_listing_whatever_teasers_follow():
+    undeclared = extract(_declared_page(_SHORT + _TEASERS, {"@type": "WebPage"}), URL)
+    assert not undeclared.is_article  # the same text without the claim reads as a listing
+    article = extract(_declared_page(_SHORT + _TEASERS, _NEWS), URL)
+    assert article.is_article
+    assert article.body == "Mưa lớn kéo dài từ đêm qua làm ngập nhiều tuyến đường ở Tam Kỳ."
+
+
+def test_the_json_ld_article_body_stands_in_for_a_body_the_page_does_not_show():
+    declared = {**_NEWS, "articleBody": "\n".join(TEXT) + "\n" + LEAD}
+    article = extract(_declared_page("<div id='app'></div>", declared), URL)
+    assert article.body == "\n\n".join([*TEXT, LEAD])
+    assert any("articleBody" in w for w in article.warnings)
+    marked_up = {**_NEWS, "articleBody": "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{LEAD}</p>"}
+    assert extract(_declared_page("", marked_up), URL).body == article.body
+
+
+def test_a_shown_body_is_kept_over_the_json_ld_one():
+    shown = "".join(f"<p>{p}</p>" for p in TEXT)
+    declared = {**_NEWS, "articleBody": "\n".join(TEXT) + "\nA line the page does not show."}
+    article = extract(_declared_page(shown, declared), URL)
+    assert article.body == "\n\n".join(TEXT)

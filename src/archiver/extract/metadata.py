@@ -36,6 +36,8 @@ ARTICLE_TYPES = frozenset(
         "report",
     }
 )
+#: Types that say the page is one article (a WebPage may be anything, a listing too).
+_ONE_ARTICLE = ARTICLE_TYPES - {"webpage"}
 _ORG_TYPES = frozenset(
     {"organization", "newsmediaorganization", "corporation", "govermentorganization"}
 )
@@ -79,6 +81,10 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     meta_author: str | None = None
     publishers: list[str] = field(default_factory=list)
+    #: The page's JSON-LD describes it as an article (NewsArticle, BlogPosting, ...).
+    declared_article: bool = False
+    #: The longest ``articleBody`` an article object of the JSON-LD gives, as written.
+    article_body: str | None = None
 
 
 def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -> Metadata:
@@ -144,6 +150,10 @@ def _read_json_ld(texts: list[str], meta: Metadata) -> None:
                     meta.publishers.append(name)
             if not types & ARTICLE_TYPES:
                 continue
+            meta.declared_article = meta.declared_article or bool(types & _ONE_ARTICLE)
+            body = item.get("articleBody")
+            if isinstance(body, str) and len(body) > len(meta.article_body or ""):
+                meta.article_body = body
             if item.get("headline") and not meta.headline:
                 meta.headline = clean_or_none(html.unescape(str(item["headline"])))
             for key, target in (
@@ -174,6 +184,19 @@ def _read_json_ld(texts: list[str], meta: Metadata) -> None:
     # JSON-LD is usually the most deliberate statement of the time; keep it first.
     meta.published[:0] = jsonld_published
     meta.modified[:0] = jsonld_modified
+
+
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def body_paragraphs(article_body: str) -> list[str]:
+    """The paragraphs of a JSON-LD ``articleBody``: plain text with a line per paragraph,
+    or (some sites) markup."""
+    text = article_body
+    if "<" in text and ">" in text:
+        text = _TAG.sub(" ", _BLOCK_END.sub("\n", text))
+    return [line for line in (clean(html.unescape(p)) for p in text.split("\n")) if line]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

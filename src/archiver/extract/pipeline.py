@@ -28,7 +28,7 @@ from archiver.extract.container import choose_container
 from archiver.extract.dom import Block, first_match, region_of
 from archiver.extract.headline import find_title, title_before, title_references
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
-from archiver.extract.metadata import Metadata
+from archiver.extract.metadata import Metadata, body_paragraphs
 from archiver.extract.page import Page, load_page
 from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
 from archiver.extract.people import PeopleStages
@@ -44,6 +44,10 @@ EXTRACTOR_VERSION = "1.4"
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
 _LANGUAGE_SAMPLE = 1500
+#: A JSON-LD articleBody replaces the shown text when it holds this many characters and the
+#: shown text is less than this share of it.
+_DECLARED_BODY = 400
+_DECLARED_SHARE = 0.5
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
 
 
@@ -210,6 +214,7 @@ class Extraction(PeopleStages):
         reading = self.reading(element, headline, times, (lead, credit, views))
         reading, credit = self.closing_lines(reading, credit, views)
         body = self.body(reading, lead, element)
+        reading, body = self.declared_body(reading, body)
         return self.article(headline, times, credit, views, reading, body)
 
     # --- the steps, in order --------------------------------------------------------------
@@ -345,12 +350,17 @@ class Extraction(PeopleStages):
             outlets=self.outlets,
         )
         blocks = text.blocks
-        if generic and content.looks_like_listing(
-            container,
-            blocks,
-            element.share,
-            dated=times.published is not None,
-            teasers=len(self.teasers),
+        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it.
+        if (
+            generic
+            and not self.meta.declared_article
+            and content.looks_like_listing(
+                container,
+                blocks,
+                element.share,
+                dated=times.published is not None,
+                teasers=len(self.teasers),
+            )
         ):
             self.warnings.append("page looks like a listing of articles, not an article")
             if not self.main_text:
@@ -391,6 +401,20 @@ class Extraction(PeopleStages):
         if reading.listing:
             return Body(None, None)
         return Body(text, sapo)
+
+    def declared_body(self, reading: Reading, body: Body) -> tuple[Reading, Body]:
+        """The text the page's JSON-LD gives as its article body, when the page shows none or
+        a small part of it (a body rendered by script, a page cut after its first lines)."""
+        declared = self.meta.article_body
+        if not declared or not self.meta.declared_article or self.profile is not None:
+            return reading, body
+        paragraphs = body_paragraphs(declared)
+        length = sum(len(p) for p in paragraphs)
+        shown = len(body.text or "")
+        if length < _DECLARED_BODY or shown >= _DECLARED_SHARE * length:
+            return reading, body
+        self.warnings.append("body read from the page's JSON-LD articleBody")
+        return Reading([], reading.text), Body("\n\n".join(paragraphs), None)
 
     def article(
         self,
