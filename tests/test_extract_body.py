@@ -311,3 +311,17 @@ def test_a_shown_body_is_kept_over_the_json_ld_one():
     declared = {**_NEWS, "articleBody": "\n".join(TEXT) + "\nA line the page does not show."}
     article = extract(_declared_page(shown, declared), URL)
     assert article.body == "\n\n".join(TEXT)
+
+
+def test_a_post_written_as_lines_counts_each_lines_links_apart():
+    # A blog post typed as lines in one element: the links of one line do not make the
+    # lines around it look like blocks of links.
+    linked = (
+        'Read <a href="/a">the first study of the training of sprinters</a> and '
+        '<a href="/b">the second study of their genes and families</a>.'
+    )
+    lines = [TEXT[0], linked, "<b>2) A heading of the post</b>", TEXT[1], TEXT[2]]
+    article = extract(page("<div>" + "<br><br>".join(lines) + "</div>"), URL)
+    body = (article.body or "").split("\n\n")
+    assert TEXT[1] in body and TEXT[2] in body
+    assert "2) A heading of the post" in body
