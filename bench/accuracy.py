@@ -19,7 +19,9 @@ repository and a set whose pages are absent is skipped with a note):
 - ``generic``: multilingual article pages of many sites (body only), read from
   ``generic/`` beside the pages directory;
 - ``news``: English news and blog articles annotated by people (body only): L3S-GN1
-  (Google News, 2008) and Dragnet's corrected texts, also read from ``generic/``.
+  (Google News, 2008) and Dragnet's corrected texts, also read from ``generic/``;
+- ``portal``: news and blog articles of five portals annotated by people (CleanPortalEval;
+  body only), also read from ``generic/``: kept aside, never tuned on.
 
 Per field: title, published_at (to the minute, offset included), person byline, view
 count and credited source exact; captions and body as F1 over word 4-grams (lower-cased,
@@ -84,6 +86,13 @@ def gold_sets(pages: Path) -> list[GoldSet]:
         GoldSet(
             "news",
             DATA / "gold-generic-news.json",
+            (pages.parent / "generic", pages / "generic", pages),
+            body_only=True,
+            lang="en",
+        ),
+        GoldSet(
+            "portal",
+            DATA / "gold-generic-portal.json",
             (pages.parent / "generic", pages / "generic", pages),
             body_only=True,
             lang="en",
