@@ -325,3 +325,16 @@ def test_a_post_written_as_lines_counts_each_lines_links_apart():
     body = (article.body or "").split("\n\n")
     assert TEXT[1] in body and TEXT[2] in body
     assert "2) A heading of the post" in body
+
+
+def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
+    # The element read holds another text as long as the article (a box about the site):
+    # the article the JSON-LD gives shares few of its words.
+    other = [
+        f"Mục {n}: giới thiệu về tòa soạn, ban biên tập, quy định đăng tải và liên hệ quảng cáo "
+        "cùng các thông tin về giấy phép hoạt động báo chí điện tử của cơ quan chủ quản."
+        for n in range(1, 5)
+    ]
+    declared = {**_NEWS, "articleBody": "\n".join(TEXT)}
+    shown = "".join(f"<p>{p}</p>" for p in other)
+    assert extract(_declared_page(shown, declared), URL).body == "\n\n".join(TEXT)

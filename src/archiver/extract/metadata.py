@@ -81,7 +81,8 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     meta_author: str | None = None
     publishers: list[str] = field(default_factory=list)
-    #: The page's JSON-LD describes it as an article (NewsArticle, BlogPosting, ...).
+    #: The page says it is one article: its JSON-LD describes an article (NewsArticle,
+    #: BlogPosting, ...) or it gives Open Graph's ``article:published_time``.
     declared_article: bool = False
     #: The longest ``articleBody`` an article object of the JSON-LD gives, as written.
     article_body: str | None = None
@@ -130,6 +131,8 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
         for key, name in _MODIFIED_META
         if metas.get((key, name.lower()))
     ]
+    # Open Graph's article properties are written for article pages only.
+    meta.declared_article = ("property", "article:published_time") in metas
     for node in tree.css("[itemprop=datePublished][datetime], time[pubdate][datetime]"):
         meta.published.append(("itemprop datetime", node.attributes.get("datetime") or ""))
     if json_ld is None:

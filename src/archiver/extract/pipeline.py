@@ -13,6 +13,7 @@ warning says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +49,7 @@ _LANGUAGE_SAMPLE = 1500
 #: shown text is less than this share of it.
 _DECLARED_BODY = 400
 _DECLARED_SHARE = 0.5
+_WORDS = re.compile(r"\w+")
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
 
 
@@ -403,16 +405,22 @@ class Extraction(PeopleStages):
         return Body(text, sapo)
 
     def declared_body(self, reading: Reading, body: Body) -> tuple[Reading, Body]:
-        """The text the page's JSON-LD gives as its article body, when the page shows none or
-        a small part of it (a body rendered by script, a page cut after its first lines)."""
+        """The text the page's JSON-LD gives as its article body, when the page shows none of
+        it, a small part (a body rendered by script, a page cut after its first lines) or
+        other text (less than half of its words: the wrong element was read)."""
         declared = self.meta.article_body
         if not declared or not self.meta.declared_article or self.profile is not None:
             return reading, body
         paragraphs = body_paragraphs(declared)
         length = sum(len(p) for p in paragraphs)
-        shown = len(body.text or "")
-        if length < _DECLARED_BODY or shown >= _DECLARED_SHARE * length:
+        shown = body.text or ""
+        if length < _DECLARED_BODY:
             return reading, body
+        if len(shown) >= _DECLARED_SHARE * length:
+            # As long as the declared text, and the same text: the page's.
+            words = set(_WORDS.findall(" ".join(paragraphs).lower()))
+            if len(words & set(_WORDS.findall(shown.lower()))) >= _DECLARED_SHARE * len(words):
+                return reading, body
         self.warnings.append("body read from the page's JSON-LD articleBody")
         return Reading([], reading.text), Body("\n\n".join(paragraphs), None)
 
