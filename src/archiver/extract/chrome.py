@@ -18,6 +18,11 @@ STRUCTURAL_SELECTOR = (
     "header, footer, nav, aside, menu, [role=navigation], [role=banner], [role=contentinfo], "
     "[role=complementary], [role=search]"
 )
+#: :data:`STRUCTURAL_SELECTOR` as queried: every element with a role, its value tested here
+#: (a selector list walks the tree once per selector).
+_STRUCTURAL_QUERY = "header, footer, nav, aside, menu, [role]"
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside", "menu"})
 _NEVER = frozenset({"body", "html", "main", "article", "form"})
 #: Elements named as an article's text by a convention (microformats, schema.org, blog
 #: engines): the boxes holding them are not chrome, however they are named (Blogger's
@@ -48,8 +53,9 @@ def find_chrome(
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
-    for node in body.css(STRUCTURAL_SELECTOR):
-        candidates.setdefault(node.mem_id, (node, set(named)))
+    for node in body.css(_STRUCTURAL_QUERY):
+        if node.tag in _CHROME_TAGS or node.attributes.get("role") in _CHROME_ROLES:
+            candidates.setdefault(node.mem_id, (node, set(named)))
     for kind, nodes in named.items():
         for node in nodes:
             candidates.setdefault(node.mem_id, (node, set()))[1].add(kind)
