@@ -58,6 +58,12 @@ HIDDEN_SELECTOR = (
     "[style*='visibility:hidden' i], [style*='visibility: hidden' i], .hidden, .d-none, .hide, "
     ".sr-only, .visually-hidden"
 )
+#: :data:`HIDDEN_SELECTOR` as queried: the inline styles are read from one ``[style]`` query
+#: (a selector list walks the tree once per selector).
+_HIDDEN_BY_NAME = (
+    "[hidden], [aria-hidden=true] > *, .hidden, .d-none, .hide, .sr-only, .visually-hidden"
+)
+_HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
 
 
 #: What a ``<br>`` becomes in the tree (see :func:`parse`): a private-use character
@@ -132,7 +138,12 @@ def prepare(tree: LexborHTMLParser, *, cut: bool = False) -> None:
         for svg in reversed(tree.css("svg")):
             svg.replace_with(" ")
         tree.strip_tags(_STRIP_TAGS)
-    remove(tree, HIDDEN_SELECTOR)
+    styled = tree.css("[style]")
+    for node in reversed(styled):  # (innermost first, as ``remove``)
+        style = (node.attributes.get("style") or "").lower()
+        if any(hidden in style for hidden in _HIDDEN_STYLES):
+            node.decompose()
+    remove(tree, _HIDDEN_BY_NAME)
     for br in tree.css("br"):
         br.replace_with(BR)
 

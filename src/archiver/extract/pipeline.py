@@ -543,7 +543,9 @@ class Extraction(PeopleStages):
 
     def _canonical_url(self) -> str:
         canonical = self.meta.canonical_url or self.meta.og_url
-        return normalize_url(canonical, self.url) if canonical else self.normalized_url
+        if not canonical or canonical.strip() == self.url:
+            return self.normalized_url
+        return normalize_url(canonical, self.url)
 
     def _titled(self) -> list[LexborNode]:
         return [*self.roles["title"], *self.tree.css("[itemprop=headline]")]
