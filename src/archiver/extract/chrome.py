@@ -62,7 +62,7 @@ def find_chrome(
     paragraphs = body.css("p")
     # (Posts written as lines between <br>s hold text without a <p>: they count as well.)
     with_paragraphs = _holding(paragraphs) | _holding(body.css("br"))
-    half: tuple[float, float] | None = None
+    half: list[float] = []  # of the page's characters, paragraph characters, unlinked ones
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
@@ -70,19 +70,14 @@ def find_chrome(
         # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
         # and the like are taken without measuring their text.
         if key in with_paragraphs:
-            if half is None:
-                chars = len(body.text(deep=True))
-                half = (
-                    0.5 * max(chars, 1),
-                    0.5 * max(_chars(paragraphs), 1),
-                    0.5 * max(chars - link_chars(body), 1),
-                )
+            if not half:
+                half += (0.5 * max(len(body.text(deep=True)), 1), 0.5 * max(_chars(paragraphs), 1))
             text = len(node.text(deep=True))
-            if (
-                text > half[0]
-                or _chars(node.css("p")) > half[1]
-                or text - link_chars(node) > half[2]  # most of the page's unlinked text
-            ):
+            if text > half[0] or _chars(node.css("p")) > half[1]:
+                continue
+            if len(half) == 2:  # (the page's links are counted once, when first needed)
+                half.append(0.5 * max(2 * half[0] - link_chars(body), 1))
+            if text - link_chars(node) > half[2]:  # most of the page's unlinked text
                 continue
         for kind in kinds:
             found[kind].append(node)
