@@ -338,3 +338,23 @@ def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
     declared = {**_NEWS, "articleBody": "\n".join(TEXT)}
     shown = "".join(f"<p>{p}</p>" for p in other)
     assert extract(_declared_page(shown, declared), URL).body == "\n\n".join(TEXT)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（责任编辑：张三）",
+        "【纠错】 【责任编辑:李四 】",
+        "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
+        "This article is for subscribers only. Already a subscriber? Sign in.",
+    ],
+)
+def test_the_editors_credit_and_a_paywall_notice_closing_the_text_are_not_text(note: str):
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
+    assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_paragraph_merely_mentioning_subscribers_is_text():
+    line = "Báo cho biết số người đăng ký (subscribers only grew by 5%) tăng nhẹ trong quý."
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
