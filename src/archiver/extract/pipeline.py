@@ -50,6 +50,8 @@ _LANGUAGE_SAMPLE = 1500
 _DECLARED_BODY = 400
 _DECLARED_SHARE = 0.5
 _WORDS = re.compile(r"\w+")
+#: Marks the elements named as dates while the date elements are listed (see ``dated``).
+_DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
 
 
@@ -525,11 +527,19 @@ class Extraction(PeopleStages):
         body = self.tree.body
         if body is None:
             return []
-        nodes = {n.mem_id: n for n in (*body.css(DATE_SELECTOR), *self.roles["date"])}
-        if len(nodes) < 2:
-            return list(nodes.values())
-        position = {n.mem_id: i for i, n in enumerate(body.css("*"))}
-        return sorted(nodes.values(), key=lambda n: position.get(n.mem_id, 0))
+        named = self.roles["date"]
+        if not named:
+            return body.css(DATE_SELECTOR)
+        # One query lists both kinds in document order: the elements named as dates are
+        # marked for it.
+        for node in named:
+            node.attrs[_DATED] = ""
+        try:
+            return body.css(f"{DATE_SELECTOR}, [{_DATED}]")
+        finally:
+            for node in named:
+                if _DATED in node.attrs:  # (a node may be named twice)
+                    del node.attrs[_DATED]
 
     def _profile_says(self, stage: str) -> tuple[str, ...]:
         return getattr(self.selectors, stage) if self.selectors is not None else ()
