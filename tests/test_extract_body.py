@@ -358,3 +358,13 @@ def test_a_paragraph_merely_mentioning_subscribers_is_text():
     line = "Báo cho biết số người đăng ký (subscribers only grew by 5%) tăng nhẹ trong quý."
     body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
     assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
+
+
+def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
+    listed = {"@context": "https://schema.org", "@graph": [_NEWS, {**_NEWS, "headline": "Khác"}]}
+    assert not extract(_declared_page(_SHORT + _TEASERS, listed), URL).is_article
+
+
+def test_one_article_described_twice_is_still_one_article():
+    twice = {"@context": "https://schema.org", "@graph": [_NEWS, _NEWS]}
+    assert extract(_declared_page(_SHORT + _TEASERS, twice), URL).is_article

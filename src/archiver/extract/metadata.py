@@ -81,8 +81,9 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     meta_author: str | None = None
     publishers: list[str] = field(default_factory=list)
-    #: The page says it is one article: its JSON-LD describes an article (NewsArticle,
-    #: BlogPosting, ...) or it gives Open Graph's ``article:published_time``.
+    #: The page says it is one article: its JSON-LD describes one article (NewsArticle,
+    #: BlogPosting, ...; a page describing several lists them) or it gives Open Graph's
+    #: ``article:published_time``.
     declared_article: bool = False
     #: The longest ``articleBody`` an article object of the JSON-LD gives, as written.
     article_body: str | None = None
@@ -144,6 +145,7 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
 def _read_json_ld(texts: list[str], meta: Metadata) -> None:
     jsonld_published: list[tuple[str, str]] = []
     jsonld_modified: list[tuple[str, str]] = []
+    described: set[str] = set()  # articles (a section page may describe each one it lists)
     for text in texts:
         for item in _json_objects(text):
             types = _types(item)
@@ -153,7 +155,8 @@ def _read_json_ld(texts: list[str], meta: Metadata) -> None:
                     meta.publishers.append(name)
             if not types & ARTICLE_TYPES:
                 continue
-            meta.declared_article = meta.declared_article or bool(types & _ONE_ARTICLE)
+            if types & _ONE_ARTICLE:  # (one article is often described twice: by headline)
+                described.add(str(item.get("headline") or item.get("url") or len(described)))
             body = item.get("articleBody")
             if isinstance(body, str) and len(body) > len(meta.article_body or ""):
                 meta.article_body = body
@@ -184,6 +187,8 @@ def _read_json_ld(texts: list[str], meta: Metadata) -> None:
                 name = _name(publisher) if isinstance(publisher, dict) else None
                 if name:
                     meta.publishers.append(name)
+    if len(described) == 1:
+        meta.declared_article = True
     # JSON-LD is usually the most deliberate statement of the time; keep it first.
     meta.published[:0] = jsonld_published
     meta.modified[:0] = jsonld_modified
