@@ -368,3 +368,16 @@ def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
 def test_one_article_described_twice_is_still_one_article():
     twice = {"@context": "https://schema.org", "@graph": [_NEWS, _NEWS]}
     assert extract(_declared_page(_SHORT + _TEASERS, twice), URL).is_article
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        "Related Topics: Foreign Policy, Health Care",
+        "Posted in: NFL Network | comments |",
+        "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
+    ],
+)
+def test_a_blog_posts_line_of_labels_at_the_texts_edge_is_not_text(labels: str):
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{labels}</p>"
+    assert extract(page(body), URL).body == "\n\n".join(TEXT)

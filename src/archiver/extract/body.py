@@ -174,12 +174,30 @@ _DATE_LINE_BLOCKS = 2
 
 def _without_date_lines(blocks: list[Block]) -> list[Block]:
     """The text without a date line left at its start or end (the one the dates step read
-    is gone already; this is another: "Submitted on ...", the update time)."""
+    is gone already; this is another: "Submitted on ...", the update time), nor a blog
+    post's line of labels (tags, categories)."""
     edges = {*range(_DATE_LINE_BLOCKS), *range(len(blocks) - _DATE_LINE_BLOCKS, len(blocks))}
-    dated = {i for i in edges if 0 <= i < len(blocks) and _is_date_line(blocks[i].text)}
+    dated = {
+        i
+        for i in edges
+        if 0 <= i < len(blocks)
+        and (_is_date_line(blocks[i].text) or _is_post_labels(blocks[i].text))
+    }
     if not dated or len(dated) == len(blocks):
         return blocks
     return [block for index, block in enumerate(blocks) if index not in dated]
+
+
+#: A blog engine's line of labels around a post: "Posted in: NFL Network | comments",
+#: "Related Topics: Foreign Policy, Health Care", "By X | 12:20 AM ET, 11/01/2011 Tags: FAQ".
+_POST_LABELS = re.compile(
+    r"(?:^|\W)(?:tags|categories|related topics|filed under|posted in)\s*:", re.IGNORECASE
+)
+_MAX_POST_LABELS = 300
+
+
+def _is_post_labels(text: str) -> bool:
+    return len(text) <= _MAX_POST_LABELS and _POST_LABELS.search(text) is not None
 
 
 def _is_date_line(text: str) -> bool:
