@@ -347,9 +347,13 @@ def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
         "【纠错】 【责任编辑:李四 】",
         "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
         "This article is for subscribers only. Already a subscriber? Sign in.",
+        # A blog post's line of labels:
+        "Related Topics: Foreign Policy, Health Care",
+        "Posted in: NFL Network | comments |",
+        "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
     ],
 )
-def test_the_editors_credit_and_a_paywall_notice_closing_the_text_are_not_text(note: str):
+def test_the_editors_credit_a_paywall_notice_or_labels_closing_the_text_are_not_text(note: str):
     body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
     assert extract(page(body), URL).body == "\n\n".join(TEXT)
 
@@ -368,16 +372,3 @@ def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
 def test_one_article_described_twice_is_still_one_article():
     twice = {"@context": "https://schema.org", "@graph": [_NEWS, _NEWS]}
     assert extract(_declared_page(_SHORT + _TEASERS, twice), URL).is_article
-
-
-@pytest.mark.parametrize(
-    "labels",
-    [
-        "Related Topics: Foreign Policy, Health Care",
-        "Posted in: NFL Network | comments |",
-        "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
-    ],
-)
-def test_a_blog_posts_line_of_labels_at_the_texts_edge_is_not_text(labels: str):
-    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{labels}</p>"
-    assert extract(page(body), URL).body == "\n\n".join(TEXT)
