@@ -95,10 +95,10 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
     meta = Metadata()
     if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
-    for node in tree.css("link[rel]"):
-        rel = (node.attributes.get("rel") or "").lower().split()
-        if "canonical" in rel and not meta.canonical_url:
-            meta.canonical_url = (node.attributes.get("href") or "").strip() or None
+    for node in tree.css("link[rel~=canonical i]"):  # (rel is a list of words)
+        meta.canonical_url = (node.attributes.get("href") or "").strip() or None
+        if meta.canonical_url:
+            break
     title_node = tree.css_first("title")
     if title_node is not None:
         meta.html_title = clean_or_none(html.unescape(title_node.text(deep=True)))
