@@ -372,3 +372,18 @@ def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
 def test_one_article_described_twice_is_still_one_article():
     twice = {"@context": "https://schema.org", "@graph": [_NEWS, _NEWS]}
     assert extract(_declared_page(_SHORT + _TEASERS, twice), URL).is_article
+
+
+def test_a_subheading_named_like_page_chrome_heads_the_next_section_of_the_text():
+    # CMSs name their subheadings "subheader" or "section-header": words that name page
+    # chrome when they stand for the site's header. A box's title named so still goes.
+    first, second = TEXT[0], f"{TEXT[1]} Thêm."
+    box = (
+        "<div class='box'><h3 class='box-header'>Đọc nhiều</h3><ul>"
+        "<li><a href='/a.html'>Tin đọc nhiều thứ nhất trong ngày hôm nay</a></li>"
+        "<li><a href='/b.html'>Tin đọc nhiều thứ hai trong ngày hôm nay</a></li></ul></div>"
+    )
+    for name in ("subheader", "section-header"):
+        body = f"<p>{first}</p><h2 class='{name}'>Kết quả sau hai năm</h2><p>{second}</p>{box}"
+        article = extract(page(body), URL)
+        assert article.paragraphs == [first, "Kết quả sau hai năm", second]

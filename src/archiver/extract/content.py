@@ -123,6 +123,8 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
             # A link or span named "popup", "tag", "share" inside a sentence is part of it:
             # cutting it would cut words out of the text.
             continue
+        if node.tag in _SUBHEADING_TAGS and _opens_a_section(node):
+            continue  # a subheading named like chrome (``h2.subheader``) heads text
         text = len(node.text(deep=True))
         if text > 500:  # (most noise is a short box: measured only when it is not)
             total = total or len(container.text(deep=True))
@@ -135,6 +137,30 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
                 continue
         kept.append(node)
     return kept
+
+
+_SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_MAX_SUBHEADING = 150
+#: The paragraph after a subheading: running text of at least this many characters.
+_SECTION_PARAGRAPH = 80
+
+
+def _opens_a_section(heading: LexborNode) -> bool:
+    """A short heading without links followed by a paragraph of running text: a subheading
+    of the article, whatever its class says (``subheader``, ``section-header``). A box's
+    title is followed by its list of links or teasers instead."""
+    text = heading.text(deep=True).strip()
+    if not text or len(text) > _MAX_SUBHEADING or heading.css_first("a[href]") is not None:
+        return False
+    following = heading.next
+    while following is not None and following.tag in ("-text", "_text", "-comment", "_comment"):
+        if (following.text_content or "").strip():
+            return False
+        following = following.next
+    if following is None or following.tag != "p":
+        return False
+    prose = following.text(deep=True).strip()
+    return len(prose) >= _SECTION_PARAGRAPH and link_chars(following) < 0.3 * len(prose)
 
 
 #: Running text: this many paragraphs in a row, not interrupted by links, and characters.
