@@ -387,3 +387,18 @@ def test_a_subheading_named_like_page_chrome_heads_the_next_section_of_the_text(
         body = f"<p>{first}</p><h2 class='{name}'>Kết quả sau hai năm</h2><p>{second}</p>{box}"
         article = extract(page(body), URL)
         assert article.paragraphs == [first, "Kết quả sau hai năm", second]
+
+
+def test_a_subheading_linking_to_its_own_section_is_text_a_linked_headline_is_not():
+    # Blogs and documentation link each section heading to itself (a permalink) or back to
+    # the table of contents: a link within the page. A heading linking to another page is
+    # a teaser's headline.
+    first, second = TEXT[0], f"{TEXT[1]} Thêm."
+    for anchor in ("#ket-qua", "#muc-luc"):
+        body = (
+            f"<p>{first}</p><h3 id='ket-qua'><a href='{anchor}'>Kết quả sau hai năm</a></h3>"
+            f"<p>{second}</p><h3><a href='/bai-khac.html'>Một bài khác về cải cách hành chính"
+            "</a></h3>"
+        )
+        article = extract(page(body), URL)
+        assert article.paragraphs == [first, "Kết quả sau hai năm", second]

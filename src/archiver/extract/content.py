@@ -418,6 +418,7 @@ def body_blocks(
             and (len(text) < 300 or block.link_density > _MENU_LINKS)
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
+            and not _section_heading(block.node)
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
@@ -501,6 +502,18 @@ def _words(text: str) -> str:
 
 def _visible(node: LexborNode) -> int:
     return sum(len(word) for word in node.text(deep=True).split())
+
+
+def _section_heading(node: LexborNode) -> bool:
+    """A heading whose links lead only to places on the same page (``<h3><a href="#setting-up">``,
+    the permalink or the table of contents entry of its section): a subheading of the text,
+    not a link to another page."""
+    if node.tag not in _SUBHEADING_TAGS:
+        return False
+    links = node.css("a[href]")
+    return bool(links) and all(
+        (link.attributes.get("href") or "").startswith("#") for link in links
+    )
 
 
 def _data_cell(node: LexborNode) -> bool:
