@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import ancestors, link_chars
+from archiver.extract.dom import adjacent_element, ancestors, link_chars
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
@@ -109,12 +109,8 @@ def _opens_text(node: LexborNode, bodies: list[LexborNode]) -> bool:
     parent = node.parent
     if parent is None or all(body.mem_id != parent.mem_id for body in bodies):
         return False
-    previous = node.prev
-    while previous is not None and previous.tag in ("-text", "_text", "-comment", "_comment"):
-        if (previous.text_content or "").strip():
-            return False
-        previous = previous.prev
-    if previous is not None or node.css_first("a[href]") is not None:
+    previous, text_before = adjacent_element(node, after=False)
+    if previous is not None or text_before or node.css_first("a[href]") is not None:
         return False
     return len(" ".join(node.text(deep=True).split())) >= _OPENING_CHARS
 

@@ -17,6 +17,7 @@ from archiver.extract.dom import (
     BLOCK_TAGS,
     BR,
     Block,
+    adjacent_element,
     link_chars,
     render_blocks,
 )
@@ -152,11 +153,7 @@ def _opens_a_section(heading: LexborNode) -> bool:
     text = heading.text(deep=True).strip()
     if not text or len(text) > _MAX_SUBHEADING or heading.css_first("a[href]") is not None:
         return False
-    following = heading.next
-    while following is not None and following.tag in ("-text", "_text", "-comment", "_comment"):
-        if (following.text_content or "").strip():
-            return False
-        following = following.next
+    following, _ = adjacent_element(heading, after=True)
     if following is None or following.tag != "p":
         return False
     prose = following.text(deep=True).strip()
