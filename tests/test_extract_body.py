@@ -402,3 +402,47 @@ def test_a_subheading_linking_to_its_own_section_is_text_a_linked_headline_is_no
         )
         article = extract(page(body), URL)
         assert article.paragraphs == [first, "Kết quả sau hai năm", second]
+
+
+EN_TEXT = [
+    f"Paragraph {n} of the story tells how the council voted on the budget, which funds "
+    "schools, roads and the harbour for the next three years."
+    for n in range(1, 4)
+]
+
+
+def _english_page(line: str) -> bytes:
+    return (
+        "<html><head><title>Council passes budget</title></head><body><article>"
+        "<h1>Council passes budget</h1><p class='date'>March 1, 2020 10:00</p><div class='body'>"
+        f"<p>{EN_TEXT[0]}</p><p>{EN_TEXT[1]}</p>{line}<p>{EN_TEXT[2]}</p></div></article>"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_linked_line_between_paragraphs_of_the_text_is_a_line_of_it():
+    # Newspapers set "Read more: ..." or "[Related: ...]" between two paragraphs: the
+    # article goes on after it, and readers see the line as part of it.
+    for line, text in (
+        (
+            "<p>Read more: <a href='/a'>Why the harbour plan stalled</a></p>",
+            "Read more: Why the harbour plan stalled",
+        ),
+        (
+            "<p><i><a href='/b'>[Related: Council delays the vote again]</a></i></p>",
+            "[Related: Council delays the vote again]",
+        ),
+    ):
+        article = extract(_english_page(line), "https://paper.example.com/2020/03/01/budget")
+        assert article.paragraphs == [EN_TEXT[0], EN_TEXT[1], text, EN_TEXT[2]]
+
+
+def test_a_line_of_several_links_or_a_labelled_teaser_between_paragraphs_is_not_text():
+    menu = "<p><a href='/a'>Schools</a> <a href='/b'>Roads</a> <a href='/c'>Harbour</a></p>"
+    teaser = (
+        "<p>Đọc thêm: <a href='/d'>Hội đồng thành phố hoãn biểu quyết ngân sách lần thứ ba "
+        "trong năm nay, vì sao?</a></p>"
+    )
+    for line in (menu, teaser):
+        article = extract(_english_page(line), "https://paper.example.com/2020/03/01/budget")
+        assert article.paragraphs == EN_TEXT

@@ -392,7 +392,7 @@ def body_blocks(
     after_link = False
     prose_lists: dict[int, bool] = {}
     last: Block | None = None  # the block before this one
-    for block in blocks:
+    for index, block in enumerate(blocks):
         previous, last = last, block
         text = block.text
         lowered = text.lower()
@@ -416,6 +416,7 @@ def body_blocks(
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
             and not _section_heading(block.node)
+            and not _between_prose(block, previous, blocks[index + 1 : index + 2], kept)
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
@@ -499,6 +500,34 @@ def _words(text: str) -> str:
 
 def _visible(node: LexborNode) -> int:
     return sum(len(word) for word in node.text(deep=True).split())
+
+
+#: Labels Vietnamese outlets give a teaser of another article set between paragraphs: not
+#: the article's text, however it is set.
+_TEASER_LABEL = re.compile(
+    r"^\W*(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|tin bài liên quan)\b|^\s*>>",
+    re.IGNORECASE,
+)
+#: A linked line kept between paragraphs of running text is at most this long.
+_MAX_INLINE_LINK_LINE = 300
+
+
+def _between_prose(
+    block: Block, previous: Block | None, following: list[Block], kept: list[Block]
+) -> bool:
+    """A paragraph of one link between two paragraphs of running text ("Read more: ...",
+    "[Related: ...]"): a line of the article, which goes on after it. (A line of several
+    links is a menu or a list of other articles.)"""
+    if block.node.tag != "p" or len(block.text) > _MAX_INLINE_LINK_LINE:
+        return False
+    if len(block.node.css("a[href]")) != 1 or _TEASER_LABEL.match(block.text):
+        return False
+    if previous is None or not kept or kept[-1] is not previous or not following:
+        return False
+    return all(
+        len(b.text) >= _SECTION_PARAGRAPH and b.link_density < 0.3 and b.node.tag == "p"
+        for b in (previous, following[0])
+    )
 
 
 def _section_heading(node: LexborNode) -> bool:
