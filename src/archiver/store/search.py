@@ -25,7 +25,18 @@ from typing import Any
 from archiver.dates.stored import period_clauses
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
-from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
+from archiver.store.query import (
+    COLUMNS,
+    And,
+    Node,
+    Not,
+    Or,
+    Query,
+    Term,
+    all_terms,
+    evaluate,
+    parse,
+)
 from archiver.store.results import SearchHit
 from archiver.store.schema import FTS_TABLE
 
@@ -35,6 +46,11 @@ __all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", 
 _KEPT = itertools.count()
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
 CANDIDATES = 5_000
+#: A word in more than this share of the articles does not count in the score (bm25 gives
+#: it a weight of 1e-6 anyway); it must still match.
+SCORED_SHARE = 0.5
+#: Matches read from each end of a word's list to estimate its share of the articles.
+SHARE_PROBE = 1_000
 #: Best-ranked results among which pages containing the query's words as a phrase come first.
 PHRASE_POOL = 200
 #: bm25 weights of the title, lead, body and captions columns (the lead is also in the body,
@@ -199,11 +215,29 @@ def _ranked_where(
         where += f" AND {FTS_TABLE}.rowid > :boundary"
         params["boundary"] = boundary[0]
     weights = ", ".join(map(str, WEIGHTS))
-    sql = (
-        f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE}{join} "
-        f"WHERE {where} ORDER BY score LIMIT :size OFFSET :offset"
-    )
+    scoring = scoring_terms(query, _shares(conn, query))
+    if scoring is None:
+        sql = (
+            f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score "
+            f"FROM {FTS_TABLE}{join} WHERE {where} ORDER BY score LIMIT :size OFFSET :offset"
+        )
+    else:
+        # bm25 over the scoring words only, among the candidates the whole query matches
+        # (the unary + keeps the IN test out of the full-text index's own constraints).
+        params["scoring"] = " OR ".join(term.fts() for term in scoring)
+        bounds = "".join(
+            f" AND {FTS_TABLE}.rowid {op} :{name}"
+            for op, name in ((">", "boundary"), (">=", "first_id"), ("<=", "last_id"))
+            if name in params
+        )
+        sql = (
+            f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH :scoring{bounds} AND +{FTS_TABLE}.rowid IN "
+            f"(SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where}) "
+            "ORDER BY score LIMIT :size OFFSET :offset"
+        )
     offset, size = 0, PHRASE_POOL
+    seen: set[int] = set()
     while True:
         rows = conn.execute(sql, {**params, "size": size, "offset": offset}).fetchall()
         if offset == 0 and query.phrase is not None:
@@ -219,10 +253,131 @@ def _ranked_where(
                 )
             }
             rows.sort(key=lambda row: row[0] not in phrased)
+        if scoring is not None:
+            seen.update(row[0] for row in rows)
         yield from rows
         if len(rows) < size:
-            return
+            break
         offset += size
+    if scoring is not None and not _covered(query.root, dict.fromkeys(scoring)):
+        # Matches holding only prefixes of an OR: they come last, newest first.
+        rest = conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
+            f"ORDER BY {FTS_TABLE}.rowid DESC",
+            params,
+        )
+        yield from ((row[0], 0.0) for row in rest if row[0] not in seen)
+
+
+def _words(node: Node) -> Iterator[Term | None]:
+    """Each word of the query's positive terms as a one-word term (None for a prefix term)."""
+    if isinstance(node, Term):
+        if node.prefix:
+            yield None
+        else:
+            yield from _term_words(node)
+    elif isinstance(node, Not):
+        yield from _words(node.keep)
+    else:
+        for item in node.items:
+            yield from _words(item)
+
+
+def _term_words(term: Term) -> list[Term]:
+    return [Term((word,), (word,), False, term.column) for word in term.words]
+
+
+def _covered(node: Node, kept: dict[Term, None]) -> bool:
+    """Whether every article ``node`` matches holds one of the ``kept`` words."""
+    if isinstance(node, Term):
+        return not node.prefix and any(word in kept for word in _term_words(node))
+    if isinstance(node, Not):
+        return _covered(node.keep, kept)
+    if isinstance(node, And):
+        return any(_covered(item, kept) for item in node.items)
+    return all(_covered(item, kept) for item in node.items)
+
+
+def _cover(node: Node, kept: dict[Term, None], shares: dict[Term, float]) -> bool:
+    """Add the rarest words needed for every match of ``node`` to hold a kept word.
+
+    False when a match may hold only prefixes (which never score).
+    """
+    if _covered(node, kept):
+        return True
+    if isinstance(node, Term):
+        if node.prefix:
+            return False
+        kept[min(_term_words(node), key=lambda word: shares[word])] = None
+        return True
+    if isinstance(node, Not):
+        return _cover(node.keep, kept, shares)
+    if isinstance(node, Or):
+        return all([_cover(item, kept, shares) for item in node.items])
+    # An AND: cover the item holding its rarest word.
+    items = sorted(
+        node.items,
+        key=lambda item: min(
+            (shares[word] for word in _words(item) if word is not None), default=2.0
+        ),
+    )
+    return any(_cover(item, kept, shares) for item in items)
+
+
+def scoring_terms(query: Query, shares: dict[Term, float]) -> tuple[Term, ...] | None:
+    """The words whose bm25 ranks the matches, or None to rank with the whole query.
+
+    ``shares`` holds each word's estimated share of the archive's articles
+    (:func:`_shares`). A word in more than :data:`SCORED_SHARE` of them is left out of the
+    score (it must still match), except that every match must hold a scoring word: when
+    all the words of a query, or of one side of an OR, are that common, the rarest of
+    them scores. Prefix terms never score (their list is every word they start); a query
+    of prefixes only is ranked by bm25 of the whole query, and a match holding only
+    prefixes of an OR comes after the scored ones.
+    """
+    words = [word for word in dict.fromkeys(_words(query.root)) if word is not None]
+    if not words:
+        return None
+    kept = dict.fromkeys(word for word in words if shares[word] <= SCORED_SHARE)
+    _cover(query.root, kept, shares)
+    plain = (query.root,) if isinstance(query.root, Term) else query.root.items
+    if (
+        len(kept) == len(words)
+        and isinstance(query.root, Term | And)
+        and all(
+            isinstance(item, Term) and len(item.words) == 1 and not item.prefix for item in plain
+        )
+    ):
+        return None  # the same words as the query: its own bm25, without the extra lookup
+    return tuple(word for word in words if word in kept)
+
+
+def _shares(conn: sqlite3.Connection, query: Query) -> dict[Term, float]:
+    """Each query word's share of the articles, estimated from both ends of its list.
+
+    The :data:`SHARE_PROBE`-th match from the newest and from the oldest end tell how
+    densely the word occurs there; the lower of the two densities is the estimate (a
+    word that is news this week is not taken for a common one). A word with fewer
+    matches has a share of at most ``SHARE_PROBE`` articles: 0 here (it is scored).
+    """
+    words = [word for word in dict.fromkeys(_words(query.root)) if word is not None]
+    if not words:
+        return {}
+    first, last = conn.execute("SELECT min(id), max(id) FROM articles").fetchone()
+    shares: dict[Term, float] = {}
+    for word in words:
+        ends = []
+        for order, edge in (("DESC", last), ("ASC", first)):
+            found = conn.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+                f"ORDER BY rowid {order} LIMIT 1 OFFSET ?",
+                (word.fts(), SHARE_PROBE - 1),
+            ).fetchone()
+            if found is None:
+                break
+            ends.append(SHARE_PROBE / (abs(found[0] - edge) + 1))
+        shares[word] = min(ends) if len(ends) == 2 else 0.0
+    return shares
 
 
 def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
