@@ -134,3 +134,21 @@ def test_phrases_score_by_their_words_and_prefixes_never_score():
     scored = scoring_terms(query, shares_of(query, viet=0.1, nam=0.9, bao=0.2))
     assert [(t.words, t.column) for t in scored] == [(("viet",), None), (("bao",), "title")]
     assert scoring_terms(parse("thu* OR nguy*"), {}) is None  # prefixes only: the whole query
+
+
+def test_postgresql_reads_the_shares_of_words_from_its_statistics(db_target):
+    if not db_target.startswith("postgresql"):
+        pytest.skip("PostgreSQL's planner statistics")
+    from archiver.store.postgres import fts
+
+    with Archive(db_target) as archive:
+        archive.save_many([*COMMON, page("https://vnexpress.net/0.html", STORM[1], title=STORM[0])])
+        query = parse("năm yagi")
+        archive.conn.execute("ANALYZE articles")
+        by_word = {term.words[0]: s for term, s in fts.shares(archive.conn, query).items()}
+        assert by_word["nam"] == 1.0
+        assert by_word["yagi"] < 0.1
+        assert [term.words for term in scoring_terms(query, fts.shares(archive.conn, query))] == [
+            ("yagi",)
+        ]
+        assert archive.search("năm yagi")[0].title == STORM[0]

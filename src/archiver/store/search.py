@@ -4,8 +4,11 @@ The FTS5 index holds folded text, so matching ignores case, diacritics and đ. A
 query matching a large part of the archive (a very common word) is ranked over
 its :data:`CANDIDATES` most recently archived matches: FTS5 walks its doclist
 newest-first without scoring to find where that window starts, then scores only
-the window (scoring every match costs seconds at 500,000 articles). For a query
-of plain words, pages containing them as a phrase come first among the best
+the window (scoring every match costs seconds at 500,000 articles). The score is
+bm25 of the query's rarer words (:func:`scoring_terms`): FTS5 computes a word's IDF
+by walking its whole doclist, hundreds of thousands of entries for a common word,
+and bm25 gives a word in more than half of the articles a weight of 1e-6 anyway. For
+a query of plain words, pages containing them as a phrase come first among the best
 :data:`PHRASE_POOL`. Snippets and ``--exact`` work on the original text: a match
 found in the folded text maps back by position, because folding keeps one
 character per character.
@@ -40,7 +43,17 @@ from archiver.store.query import (
 from archiver.store.results import SearchHit
 from archiver.store.schema import FTS_TABLE
 
-__all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
+__all__ = [
+    "CANDIDATES",
+    "WEIGHTS",
+    "article_filters",
+    "covers",
+    "iter_search",
+    "query_words",
+    "scoring_terms",
+    "search",
+    "snippet",
+]
 
 #: Names the temporary table of each filtered search on a connection.
 _KEPT = itertools.count()
@@ -259,7 +272,7 @@ def _ranked_where(
         if len(rows) < size:
             break
         offset += size
-    if scoring is not None and not _covered(query.root, dict.fromkeys(scoring)):
+    if scoring is not None and not covers(query, scoring):
         # Matches holding only prefixes of an OR: they come last, newest first.
         rest = conn.execute(
             f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
@@ -281,6 +294,16 @@ def _words(node: Node) -> Iterator[Term | None]:
     else:
         for item in node.items:
             yield from _words(item)
+
+
+def query_words(query: Query) -> list[Term]:
+    """The distinct words of the query's positive terms (prefixes aside), as one-word terms."""
+    return [word for word in dict.fromkeys(_words(query.root)) if word is not None]
+
+
+def covers(query: Query, scoring: tuple[Term, ...]) -> bool:
+    """Whether every match of ``query`` holds one of the ``scoring`` words."""
+    return _covered(query.root, dict.fromkeys(scoring))
 
 
 def _term_words(term: Term) -> list[Term]:
@@ -335,7 +358,7 @@ def scoring_terms(query: Query, shares: dict[Term, float]) -> tuple[Term, ...] |
     of prefixes only is ranked by bm25 of the whole query, and a match holding only
     prefixes of an OR comes after the scored ones.
     """
-    words = [word for word in dict.fromkeys(_words(query.root)) if word is not None]
+    words = query_words(query)
     if not words:
         return None
     kept = dict.fromkeys(word for word in words if shares[word] <= SCORED_SHARE)
@@ -360,7 +383,7 @@ def _shares(conn: sqlite3.Connection, query: Query) -> dict[Term, float]:
     word that is news this week is not taken for a common one). A word with fewer
     matches has a share of at most ``SHARE_PROBE`` articles: 0 here (it is scored).
     """
-    words = [word for word in dict.fromkeys(_words(query.root)) if word is not None]
+    words = query_words(query)
     if not words:
         return {}
     first, last = conn.execute("SELECT min(id), max(id) FROM articles").fetchone()
