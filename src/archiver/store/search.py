@@ -197,7 +197,11 @@ def _ranked(
                 + " AND ".join(clauses),
                 params,
             )
-            first, last = conn.execute(f"SELECT min(id), max(id) FROM temp.{kept}").fetchone()
+            # (One aggregate per SELECT: SQLite reads min() or max() off the b-tree's end,
+            # but scans the table for both at once.)
+            first, last = conn.execute(
+                f"SELECT (SELECT min(id) FROM temp.{kept}), (SELECT max(id) FROM temp.{kept})"
+            ).fetchone()
             if first is None:
                 return  # no article passes the filters
             # (The unary + keeps the IN test out of the full-text index's own constraints.)
@@ -386,7 +390,9 @@ def _shares(conn: sqlite3.Connection, query: Query) -> dict[Term, float]:
     words = query_words(query)
     if not words:
         return {}
-    first, last = conn.execute("SELECT min(id), max(id) FROM articles").fetchone()
+    first, last = conn.execute(
+        "SELECT (SELECT min(id) FROM articles), (SELECT max(id) FROM articles)"
+    ).fetchone()
     shares: dict[Term, float] = {}
     for word in words:
         ends = []
