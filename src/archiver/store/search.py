@@ -47,7 +47,6 @@ __all__ = [
     "CANDIDATES",
     "WEIGHTS",
     "article_filters",
-    "covers",
     "iter_search",
     "query_words",
     "scoring_terms",
@@ -222,68 +221,100 @@ def _ranked(
 def _ranked_where(
     conn: sqlite3.Connection, query: Query, join: str, where: str, params: dict[str, Any]
 ) -> Iterator[tuple[int, float]]:
-    params = {**params, "match": query.fts, "window": CANDIDATES}
-    boundary = conn.execute(
-        f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
-        f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET :window",
-        params,
-    ).fetchone()
-    if boundary:
-        where += f" AND {FTS_TABLE}.rowid > :boundary"
-        params["boundary"] = boundary[0]
-    weights = ", ".join(map(str, WEIGHTS))
+    # The candidates: the newest matches, read off the index newest-first without scoring.
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
+            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT :window",
+            {**params, "match": query.fts, "window": CANDIDATES},
+        )
+    ]
+    if not ids:
+        return
     scoring = scoring_terms(query, _shares(conn, query))
-    if scoring is None:
-        sql = (
-            f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score "
-            f"FROM {FTS_TABLE}{join} WHERE {where} ORDER BY score LIMIT :size OFFSET :offset"
+    # Without filters, the query's matches between the first and last candidate are the
+    # candidates; otherwise (or when other words score) each row is looked up among them
+    # (the unary + keeps that test out of the full-text index's own constraints).
+    filtered = where != f"{FTS_TABLE} MATCH :match"
+    params = {
+        "rank": query.fts if scoring is None else " OR ".join(term.fts() for term in scoring),
+        "low": ids[-1],
+        "high": ids[0],
+        "ids": json.dumps(ids) if filtered or scoring is not None else "[]",
+    }
+    weights = ", ".join(map(str, WEIGHTS))
+    sql = (
+        f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH :rank AND {_WINDOW}"
+        f"{_AMONG if filtered or scoring is not None else ''} "
+        "ORDER BY score LIMIT :size OFFSET :offset"
+    )
+    if scoring == ():
+        yield from _phrase_first(
+            conn, query, _by_column(conn, query, ids, filtered), filtered, params
         )
-    else:
-        # bm25 over the scoring words only, among the candidates the whole query matches
-        # (the unary + keeps the IN test out of the full-text index's own constraints).
-        params["scoring"] = " OR ".join(term.fts() for term in scoring)
-        bounds = "".join(
-            f" AND {FTS_TABLE}.rowid {op} :{name}"
-            for op, name in ((">", "boundary"), (">=", "first_id"), ("<=", "last_id"))
-            if name in params
-        )
-        sql = (
-            f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH :scoring{bounds} AND +{FTS_TABLE}.rowid IN "
-            f"(SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where}) "
-            "ORDER BY score LIMIT :size OFFSET :offset"
-        )
+        return
     offset, size = 0, PHRASE_POOL
     seen: set[int] = set()
     while True:
         rows = conn.execute(sql, {**params, "size": size, "offset": offset}).fetchall()
-        if offset == 0 and query.phrase is not None:
-            # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF);
-            # finding which candidates contain it, newest first, costs a few milliseconds.
-            phrased = {
-                row[0]
-                for row in conn.execute(
-                    f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} "
-                    f"WHERE {where.replace(':match', ':phrase', 1)} "
-                    f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
-                    {**params, "phrase": query.phrase.fts()},
-                )
-            }
-            rows.sort(key=lambda row: row[0] not in phrased)
-        if scoring is not None:
-            seen.update(row[0] for row in rows)
+        if offset == 0:
+            rows = _phrase_first(conn, query, rows, filtered, params)
+        seen.update(row[0] for row in rows)
         yield from rows
         if len(rows) < size:
             break
         offset += size
-    if scoring is not None and not covers(query, scoring):
-        # Matches holding only prefixes of an OR: they come last, newest first.
-        rest = conn.execute(
-            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
-            f"ORDER BY {FTS_TABLE}.rowid DESC",
-            params,
+    # Matches no scoring word covers (only the prefixes of an OR): last, newest first.
+    yield from ((article_id, 0.0) for article_id in ids if article_id not in seen)
+
+
+_WINDOW = f"{FTS_TABLE}.rowid BETWEEN :low AND :high"
+_AMONG = f" AND +{FTS_TABLE}.rowid IN (SELECT value FROM json_each(:ids))"
+
+
+def _by_column(
+    conn: sqlite3.Connection, query: Query, ids: list[int], filtered: bool
+) -> list[tuple[int, float]]:
+    """The candidates of a query of common words only: the query found in the title first,
+    then in the lead (each weighted as in bm25), newest first; the score is that weight."""
+    weight = dict.fromkeys(ids, 0.0)
+    params = {"low": ids[-1], "high": ids[0], "ids": json.dumps(ids) if filtered else "[]"}
+    for column, column_weight in zip(COLUMNS[:2], WEIGHTS[:2], strict=True):
+        for (article_id,) in conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :inside "
+            f"AND {_WINDOW}{_AMONG if filtered else ''}",
+            {**params, "inside": f"{column} : ({query.fts})"},
+        ):
+            weight[article_id] += column_weight
+    return sorted(((article_id, -weight[article_id]) for article_id in ids), key=lambda r: r[1])
+
+
+def _phrase_first(
+    conn: sqlite3.Connection,
+    query: Query,
+    rows: list[tuple[int, float]],
+    filtered: bool,
+    params: dict[str, Any],
+) -> list[tuple[int, float]]:
+    """``rows`` with those of the first :data:`PHRASE_POOL` holding the query's words as a
+    phrase moved to the front of them (for a query of plain words)."""
+    if query.phrase is None:
+        return rows
+    # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF);
+    # finding which candidates contain it, newest first, costs a few milliseconds.
+    phrased = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase "
+            f"AND {_WINDOW}{_AMONG if filtered else ''} "
+            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
+            {**params, "phrase": query.phrase.fts()},
         )
-        yield from ((row[0], 0.0) for row in rest if row[0] not in seen)
+    }
+    pool = sorted(rows[:PHRASE_POOL], key=lambda row: row[0] not in phrased)
+    return pool + rows[PHRASE_POOL:]
 
 
 def _words(node: Node) -> Iterator[Term | None]:
@@ -303,11 +334,6 @@ def _words(node: Node) -> Iterator[Term | None]:
 def query_words(query: Query) -> list[Term]:
     """The distinct words of the query's positive terms (prefixes aside), as one-word terms."""
     return [word for word in dict.fromkeys(_words(query.root)) if word is not None]
-
-
-def covers(query: Query, scoring: tuple[Term, ...]) -> bool:
-    """Whether every match of ``query`` holds one of the ``scoring`` words."""
-    return _covered(query.root, dict.fromkeys(scoring))
 
 
 def _term_words(term: Term) -> list[Term]:
@@ -352,20 +378,24 @@ def _cover(node: Node, kept: dict[Term, None], shares: dict[Term, float]) -> boo
 
 
 def scoring_terms(query: Query, shares: dict[Term, float]) -> tuple[Term, ...] | None:
-    """The words whose bm25 ranks the matches, or None to rank with the whole query.
+    """The words whose bm25 ranks the matches: None to rank with the whole query's bm25,
+    ``()`` when no word is rare enough to score.
 
     ``shares`` holds each word's estimated share of the archive's articles
     (:func:`_shares`). A word in more than :data:`SCORED_SHARE` of them is left out of the
-    score (it must still match), except that every match must hold a scoring word: when
-    all the words of a query, or of one side of an OR, are that common, the rarest of
-    them scores. Prefix terms never score (their list is every word they start); a query
-    of prefixes only is ranked by bm25 of the whole query, and a match holding only
-    prefixes of an OR comes after the scored ones.
+    score (it must still match; bm25 weighs it 1e-6). When every word is that common,
+    nothing scores (``()``: the matches are ordered by where the query is found, title
+    first, see :func:`_by_column`). Every side of an OR keeps a scoring word, its rarest
+    when all of its words are common. Prefix terms never score (their list is every word
+    they start): a query of prefixes only is ranked by bm25 of the whole query, and a
+    match holding only the prefix side of an OR comes after the scored ones.
     """
     words = query_words(query)
     if not words:
         return None
     kept = dict.fromkeys(word for word in words if shares[word] <= SCORED_SHARE)
+    if not kept:
+        return ()
     _cover(query.root, kept, shares)
     plain = (query.root,) if isinstance(query.root, Term) else query.root.items
     if (

@@ -118,13 +118,12 @@ def ranked(
     matches; among the best ``pool``, those holding the query's words as a phrase first.
 
     ``ts_rank`` scores the words :func:`~archiver.store.search.scoring_terms` picks (the
-    rarer ones), as the SQLite ranking does; matches holding only prefixes of an OR,
-    which no scoring word covers, come last, newest first."""
+    rarer ones), as the SQLite ranking does (matches holding only prefixes of an OR, which
+    no scoring word covers, come last, newest first); a query of common words only is
+    scored whole (ts_rank weighs the title first, as SQLite's order does)."""
     where = " AND ".join(["a.search @@ to_tsquery('simple', :tsq)", *clauses])
     scoring = scoring_terms(query, shares(conn, query))
-    rank_query = (
-        tsquery(query.root) if scoring is None else " | ".join(_term(word) for word in scoring)
-    )
+    rank_query = " | ".join(_term(word) for word in scoring) if scoring else tsquery(query.root)
     params = {**params, "tsq": tsquery(query.root), "rank": rank_query, "window": window}
     sql = (
         f"SELECT id, -ts_rank('{RANK_WEIGHTS}', search, to_tsquery('simple', :rank)) AS score "
