@@ -251,16 +251,16 @@ def _ranked_where(
         "ORDER BY score LIMIT :size OFFSET :offset"
     )
     if scoring == ():
-        yield from _phrase_first(
-            conn, query, _by_column(conn, query, ids, filtered), filtered, params
-        )
+        ordered = _by_column(conn, query, ids, filtered)
+        yield from _phrase_first(conn, query, list(itertools.islice(ordered, PHRASE_POOL)))
+        yield from ordered
         return
     offset, size = 0, PHRASE_POOL
     seen: set[int] = set()
     while True:
         rows = conn.execute(sql, {**params, "size": size, "offset": offset}).fetchall()
         if offset == 0:
-            rows = _phrase_first(conn, query, rows, filtered, params)
+            rows = _phrase_first(conn, query, rows)
         seen.update(row[0] for row in rows)
         yield from rows
         if len(rows) < size:
@@ -276,45 +276,50 @@ _AMONG = f" AND +{FTS_TABLE}.rowid IN (SELECT value FROM json_each(:ids))"
 
 def _by_column(
     conn: sqlite3.Connection, query: Query, ids: list[int], filtered: bool
-) -> list[tuple[int, float]]:
-    """The candidates of a query of common words only: the query found in the title first,
-    then in the lead (each weighted as in bm25), newest first; the score is that weight."""
-    weight = dict.fromkeys(ids, 0.0)
+) -> Iterator[tuple[int, float]]:
+    """The candidates of a query of common words only: those holding the query in their
+    title first, then in their lead, then the others, newest first in each; the score
+    is the column's bm25 weight (10, 2, 0). Read lazily: the first page costs little."""
     params = {"low": ids[-1], "high": ids[0], "ids": json.dumps(ids) if filtered else "[]"}
-    for column, column_weight in zip(COLUMNS[:2], WEIGHTS[:2], strict=True):
-        for (article_id,) in conn.execute(
+    seen: set[int] = set()
+    for column, weight in zip(COLUMNS[:2], WEIGHTS[:2], strict=True):
+        found = conn.execute(
             f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :inside "
-            f"AND {_WINDOW}{_AMONG if filtered else ''}",
+            f"AND {_WINDOW}{_AMONG if filtered else ''} ORDER BY {FTS_TABLE}.rowid DESC",
             {**params, "inside": f"{column} : ({query.fts})"},
-        ):
-            weight[article_id] += column_weight
-    return sorted(((article_id, -weight[article_id]) for article_id in ids), key=lambda r: r[1])
+        )
+        for (article_id,) in found:
+            if article_id not in seen:
+                seen.add(article_id)
+                yield article_id, -weight
+    yield from ((article_id, 0.0) for article_id in ids if article_id not in seen)
 
 
 def _phrase_first(
-    conn: sqlite3.Connection,
-    query: Query,
-    rows: list[tuple[int, float]],
-    filtered: bool,
-    params: dict[str, Any],
+    conn: sqlite3.Connection, query: Query, rows: list[tuple[int, float]]
 ) -> list[tuple[int, float]]:
     """``rows`` with those of the first :data:`PHRASE_POOL` holding the query's words as a
     phrase moved to the front of them (for a query of plain words)."""
-    if query.phrase is None:
+    if query.phrase is None or not rows:
         return rows
+    pool = rows[:PHRASE_POOL]
+    ids = [row[0] for row in pool]
     # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF);
-    # finding which candidates contain it, newest first, costs a few milliseconds.
+    # finding which of the pool contain it costs a few milliseconds.
     phrased = {
         row[0]
         for row in conn.execute(
             f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase "
-            f"AND {_WINDOW}{_AMONG if filtered else ''} "
-            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
-            {**params, "phrase": query.phrase.fts()},
+            f"AND {_WINDOW}{_AMONG}",
+            {
+                "phrase": query.phrase.fts(),
+                "low": min(ids),
+                "high": max(ids),
+                "ids": json.dumps(ids),
+            },
         )
     }
-    pool = sorted(rows[:PHRASE_POOL], key=lambda row: row[0] not in phrased)
-    return pool + rows[PHRASE_POOL:]
+    return sorted(pool, key=lambda row: row[0] not in phrased) + rows[PHRASE_POOL:]
 
 
 def _words(node: Node) -> Iterator[Term | None]:
