@@ -155,9 +155,13 @@ def test_postgresql_reads_the_shares_of_words_from_its_statistics(db_target):
     from archiver.store.postgres import fts
 
     with Archive(db_target) as archive:
-        archive.save_many([*COMMON, page("https://vnexpress.net/0.html", STORM[1], title=STORM[0])])
-        query = parse("năm yagi")
+        stories = [
+            page(f"https://vnexpress.net/{n}.html", body, title=title)
+            for n, (title, body) in enumerate((STORM, GOLD))
+        ]
+        archive.save_many([*COMMON, *stories])
         archive.conn.execute("ANALYZE articles")
+        query = parse("năm yagi")
         by_word = {term.words[0]: s for term, s in fts.shares(archive.conn, query).items()}
         assert by_word["nam"] == 1.0
         assert by_word["yagi"] < 0.1
@@ -165,3 +169,9 @@ def test_postgresql_reads_the_shares_of_words_from_its_statistics(db_target):
             ("yagi",)
         ]
         assert archive.search("năm yagi")[0].title == STORM[0]
+        # Common words only: the title first (10), then the lead (2), newest first.
+        hits = archive.search("gia vang", limit=100)
+        assert (hits[0].title, hits[0].score) == (GOLD[0], 10.0)
+        assert {hit.score for hit in hits[1:]} == {2.0}
+        rest = [hit.article_id for hit in hits[1:]]
+        assert rest == sorted(rest, reverse=True)

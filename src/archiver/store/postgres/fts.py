@@ -111,6 +111,15 @@ def shares(conn: Any, query: Query) -> dict[Term, float]:
     return {word: float(common.get(word.words[0], 0.0)) for word in words}
 
 
+def _in_column(node: Node, column: str) -> Node:
+    """``node`` with every term not limited to a column limited to ``column``."""
+    if isinstance(node, Term):
+        return Term(node.words, node.typed, node.prefix, node.column or column)
+    if isinstance(node, Not):
+        return Not(_in_column(node.keep, column), _in_column(node.drop, column))
+    return type(node)(tuple(_in_column(item, column) for item in node.items))
+
+
 def ranked(
     conn: Any, query: Query, clauses: list[str], params: dict[str, Any], window: int, pool: int
 ) -> Iterator[tuple[int, float]]:
@@ -119,14 +128,25 @@ def ranked(
 
     ``ts_rank`` scores the words :func:`~archiver.store.search.scoring_terms` picks (the
     rarer ones), as the SQLite ranking does (matches holding only prefixes of an OR, which
-    no scoring word covers, come last, newest first); a query of common words only is
-    scored whole (ts_rank weighs the title first, as SQLite's order does)."""
+    no scoring word covers, come last, newest first); a query of common words only puts
+    the matches holding it in the title first, then in the lead, newest first in each."""
     where = " AND ".join(["a.search @@ to_tsquery('simple', :tsq)", *clauses])
     scoring = scoring_terms(query, shares(conn, query))
-    rank_query = " | ".join(_term(word) for word in scoring) if scoring else tsquery(query.root)
-    params = {**params, "tsq": tsquery(query.root), "rank": rank_query, "window": window}
+    params = {**params, "tsq": tsquery(query.root), "window": window}
+    if scoring == ():
+        params["title"] = tsquery(_in_column(query.root, "title"))
+        params["lead"] = tsquery(_in_column(query.root, "lead"))
+        score = (
+            "CASE WHEN search @@ to_tsquery('simple', :title) THEN -10 "
+            "WHEN search @@ to_tsquery('simple', :lead) THEN -2 ELSE 0 END"
+        )
+    else:
+        params["rank"] = (
+            " | ".join(_term(word) for word in scoring) if scoring else tsquery(query.root)
+        )
+        score = f"-ts_rank('{RANK_WEIGHTS}', search, to_tsquery('simple', :rank))"
     sql = (
-        f"SELECT id, -ts_rank('{RANK_WEIGHTS}', search, to_tsquery('simple', :rank)) AS score "
+        f"SELECT id, {score} AS score "
         f"FROM (SELECT a.id, a.search FROM articles a WHERE {where} "
         "ORDER BY a.id DESC LIMIT :window) AS candidates "
         "ORDER BY score, id DESC LIMIT :size OFFSET :offset"
