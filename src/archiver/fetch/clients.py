@@ -41,10 +41,8 @@ async def _keep_response(response: httpx.Response) -> None:
 
 def _with_hook(client: httpx.AsyncClient) -> httpx.AsyncClient:
     hooks = client.event_hooks
-    client.event_hooks = {
-        "request": hooks["request"],
-        "response": [*hooks["response"], _keep_response],
-    }
+    client.event_hooks = {"request": hooks["request"],
+                          "response": [*hooks["response"], _keep_response]}
     return client
 
 
@@ -124,10 +122,8 @@ class ClientPool:
             proxy=self._proxy if self._transport is None else None,
             verify=self._ssl,
             timeout=httpx.Timeout(
-                connect=s.connect_timeout,
-                read=s.read_timeout,
-                write=s.write_timeout,
-                pool=s.pool_timeout,
+                connect=s.connect_timeout, read=s.read_timeout,
+                write=s.write_timeout, pool=s.pool_timeout,
             ),
             limits=httpx.Limits(
                 max_connections=None if key == _SHARED else connections,
