@@ -304,19 +304,15 @@ def _phrase_first(
         return rows
     pool = rows[:PHRASE_POOL]
     ids = [row[0] for row in pool]
-    # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF);
-    # finding which of the pool contain it costs a few milliseconds.
+    # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF); its
+    # newest matches in the pool's range (a bounded walk: a common phrase stops it early)
+    # cost a few milliseconds.
     phrased = {
         row[0]
         for row in conn.execute(
             f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase "
-            f"AND {_WINDOW}{_AMONG}",
-            {
-                "phrase": query.phrase.fts(),
-                "low": min(ids),
-                "high": max(ids),
-                "ids": json.dumps(ids),
-            },
+            f"AND {_WINDOW} ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
+            {"phrase": query.phrase.fts(), "low": min(ids), "high": max(ids)},
         )
     }
     return sorted(pool, key=lambda row: row[0] not in phrased) + rows[PHRASE_POOL:]
