@@ -41,18 +41,6 @@ MENTION = (
 )
 
 
-@pytest.fixture(scope="module")
-def archive(module_db_target):
-    pages = [
-        page(f"https://vnexpress.net/{n}.html", body, title=title, site="vnexpress")
-        for n, (title, body) in enumerate((GOLD, TRAVEL, STORM, MENTION))
-    ]
-    with Archive(module_db_target) as opened:
-        opened.save_many([*COMMON, *pages])
-    with Archive(module_db_target, readonly=True) as reader:
-        yield reader
-
-
 QUERIES = [
     ("giá vàng Đà Nẵng", GOLD[0]),
     ("gia vang da nang", GOLD[0]),
@@ -80,12 +68,29 @@ def test_common_words_left_out_of_the_score_keep_the_matches_and_the_best_first(
     assert rarer[0].title == everything[0].title == best
 
 
-def test_the_share_of_a_word_is_high_only_if_it_is_common_at_both_ends(archive, monkeypatch):
-    if archive.database.engine != "sqlite":
-        pytest.skip("the share estimate reads FTS5's lists")
+def save_all(target):
+    pages = [
+        page(f"https://vnexpress.net/{n}.html", body, title=title, site="vnexpress")
+        for n, (title, body) in enumerate((GOLD, TRAVEL, STORM, MENTION))
+    ]
+    with Archive(target) as opened:
+        opened.save_many([*COMMON, *pages])
+
+
+@pytest.fixture(scope="module")
+def archive(module_db_target):
+    save_all(module_db_target)
+    with Archive(module_db_target, readonly=True) as reader:
+        yield reader
+
+
+def test_the_share_of_a_word_is_high_only_if_it_is_common_at_both_ends(tmp_path, monkeypatch):
+    # SQLite reads it off FTS5's lists.
+    save_all(tmp_path / "archive.db")
     monkeypatch.setattr(search_module, "SHARE_PROBE", 3)
     query = parse("năm yagi đà nẵng")
-    shares = search_module._shares(archive.conn, query)
+    with Archive(tmp_path / "archive.db", readonly=True) as archive:
+        shares = search_module._shares(archive.conn, query)
     by_word = {term.words[0]: share for term, share in shares.items()}
     assert by_word["nam"] > 0.5 and by_word["da"] > 0.5  # in every article
     # Yagi is in 2 of the 3 newest articles, but not near the oldest: not common.
@@ -149,12 +154,10 @@ def test_phrases_score_by_their_words_and_prefixes_never_score():
     assert scoring_terms(parse("thu* OR nguy*"), {}) is None  # prefixes only: the whole query
 
 
-def test_postgresql_reads_the_shares_of_words_from_its_statistics(db_target):
-    if not db_target.startswith("postgresql"):
-        pytest.skip("PostgreSQL's planner statistics")
+def test_postgresql_reads_the_shares_of_words_from_its_statistics(pg_url):
     from archiver.store.postgres import fts
 
-    with Archive(db_target) as archive:
+    with Archive(pg_url) as archive:
         stories = [
             page(f"https://vnexpress.net/{n}.html", body, title=title)
             for n, (title, body) in enumerate((STORM, GOLD))
