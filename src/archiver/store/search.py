@@ -252,7 +252,8 @@ def _ranked_where(
     )
     if scoring == ():
         ordered = _by_column(conn, query, ids, filtered)
-        yield from _phrase_first(conn, query, list(itertools.islice(ordered, PHRASE_POOL)))
+        if query.phrase is not None:  # (else nothing is reordered: read only what is asked)
+            yield from _phrase_first(conn, query, list(itertools.islice(ordered, PHRASE_POOL)))
         yield from ordered
         return
     offset, size = 0, PHRASE_POOL
