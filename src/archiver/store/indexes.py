@@ -29,6 +29,13 @@ __all__ = [
 
 _FTS_NAMES = ", ".join(FTS_COLUMNS)
 _FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
+#: A near-duplicate link, or its new score and time when the pair is linked already. (An
+#: upsert, not INSERT OR REPLACE: with foreign keys on, REPLACE costs a statement journal.)
+_LINK = (
+    "INSERT INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT(article_id, duplicate_of) DO UPDATE SET "
+    "similarity = excluded.similarity, found_at = excluded.found_at"
+)
 #: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
 MAX_CANDIDATES = 100
 
@@ -108,9 +115,7 @@ def link_near_duplicates(
         if score >= THRESHOLD:
             newer, older = max(article_id, other), min(article_id, other)
             cur.execute(
-                "INSERT OR REPLACE INTO near_duplicates"
-                "(article_id, duplicate_of, similarity, found_at) "
-                "VALUES (?, ?, ?, ?)",
+                _LINK,
                 (newer, older, round(score, 4), found_at),
             )
             linked.append(other)
@@ -147,8 +152,7 @@ def link_claim(
     other, other_sig, other_story = row
     score = similarity(sig, other_sig) if sig is not None and other_sig is not None else 0.0
     cur.execute(
-        "INSERT OR REPLACE INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
-        "VALUES (?, ?, ?, ?)",
+        _LINK,
         (max(article_id, other), min(article_id, other), round(score, 4), found_at),
     )
     story = cur.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
