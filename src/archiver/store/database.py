@@ -16,14 +16,14 @@ target: SQLite (a file path or ``:memory:``) or PostgreSQL (a ``postgresql://`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from archiver.article import Article
 from archiver.errors import InputError, StoreError
 from archiver.fetch.exchange import Exchange
-from archiver.store.prepare import Prepared, prepare
+from archiver.store.prepare import Prepared, prepare, prepare_many
 from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer
 
@@ -205,6 +205,18 @@ class Database:
             body_known=self.body_known,
             compress_level=self.compress_level,
             warc=warc,
+        )
+
+    def prepare_many(
+        self,
+        items: Sequence[tuple[Exchange, Article | None, WarcPointer | None]],
+        *,
+        site: str | None = None,
+    ) -> list[Prepared]:
+        """:meth:`prepare` of each (exchange, article, WARC pointer), signatures computed
+        for the whole batch at once."""
+        return prepare_many(
+            items, site=site, body_known=self.body_known, compress_level=self.compress_level
         )
 
 

@@ -179,8 +179,19 @@ def fold_and_key(text: str | None) -> tuple[str, bytes]:
     return folded, _key(encoded)
 
 
+def _collapse(spaced: bytes) -> bytes:
+    """``b" ".join(spaced.split())`` for bytes whose only whitespace is the space (as
+    :data:`_SPACE_TABLE` leaves them), without a bytes object per word: a space stays
+    when it follows a non-space, then a last space goes."""
+    chars = np.frombuffer(spaced, dtype=np.uint8)
+    kept = chars != 0x20
+    kept[1:] |= kept[:-1].copy()
+    collapsed = chars[kept].tobytes()
+    return collapsed[:-1] if collapsed.endswith(b" ") else collapsed
+
+
 def _key(encoded: bytes) -> bytes:
-    collapsed = b" ".join(encoded.translate(_SPACE_TABLE).split())
+    collapsed = _collapse(encoded.translate(_SPACE_TABLE))
     if not collapsed:
         return b""
     return _pack(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,14 +17,21 @@ from archiver.article import Article
 from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
-from archiver.store.dedup import MAX_WORDS, band_keys, minhash, url_identity
+from archiver.store.dedup import MAX_WORDS, band_keys_many, minhash_many, url_identity
 from archiver.store.folding import fold_and_key, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
 from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 
-__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare"]
+__all__ = [
+    "ArticleRecord",
+    "Prepared",
+    "article_record",
+    "article_records",
+    "prepare",
+    "prepare_many",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,28 @@ class Prepared:
 def article_record(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
 ) -> ArticleRecord:
+    return article_records([(article, final_url, requested_url, redirects)])[0]
+
+
+#: What :func:`article_records` takes for each article: the article and the URLs of its fetch.
+Source = tuple[Article, str, str, Iterable[str]]
+
+
+def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
+    """:func:`article_record` of each source; the signatures are computed for all at once."""
+    parts = [_parts(*source) for source in sources]
+    signatures = minhash_many([words for _, words in parts])
+    bands = band_keys_many(signatures)
+    return [
+        ArticleRecord(**fields, signature=signature, bands=tuple(keys))
+        for (fields, _), signature, keys in zip(parts, signatures, bands, strict=True)
+    ]
+
+
+def _parts(
+    article: Article, final_url: str, requested_url: str, redirects: Iterable[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """An article's record but its signature, and the folded words the signature reads."""
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
     warnings = list(article.warnings)
     if identity.claim:
@@ -82,24 +111,22 @@ def article_record(
     }
     title, title_key = fold_and_key(article.title)
     body, body_key = fold_and_key(article.body)
-    signature = minhash(body.split(None, MAX_WORDS)[:MAX_WORDS])  # only the words it reads
-    return ArticleRecord(
-        canonical=identity.canonical,
-        aliases=identity.aliases,
-        site=article.site or host_of(identity.canonical) or "unknown",
-        fields=fields,
-        view_count=article.view_count,
-        content_hash=hash_keys(title_key, body_key),
-        signature=signature,
-        bands=tuple(band_keys(signature)),
-        folded=(
+    record = {
+        "canonical": identity.canonical,
+        "aliases": identity.aliases,
+        "site": article.site or host_of(identity.canonical) or "unknown",
+        "fields": fields,
+        "view_count": article.view_count,
+        "content_hash": hash_keys(title_key, body_key),
+        "folded": (
             index_text(article.title, title),
             index_text(article.lead),
             index_text(article.body, body),
             index_text(fields["captions"]),
         ),
-        claim=identity.claim,
-    )
+        "claim": identity.claim,
+    }
+    return record, body.split(None, MAX_WORDS)[:MAX_WORDS]  # only the words it reads
 
 
 def prepare(
@@ -116,16 +143,53 @@ def prepare(
     Nothing here takes the write lock; a known body is not compressed again.
     ``warc`` is where the exchange's WARC record is, when it has one.
     """
-    if not isinstance(exchange, Exchange):
-        raise InputError(
-            f"saving needs the Exchange a page came from, not {type(exchange).__name__} "
-            "(Archive.add stores an article without one)"
-        )
-    if article is not None and not isinstance(article, Article):
-        raise InputError(f"an article is an Article or None, not {type(article).__name__}")
-    record = None
-    if article is not None and article.is_article:
-        record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)
+    return prepare_many(
+        [(exchange, article, warc)], site=site, body_known=body_known, compress_level=compress_level
+    )[0]
+
+
+def prepare_many(
+    items: Sequence[tuple[Exchange, Article | None, WarcPointer | None]],
+    *,
+    site: str | None,
+    body_known: Callable[[str], bool],
+    compress_level: int,
+) -> list[Prepared]:
+    """:func:`prepare` of each (exchange, article, WARC pointer); the articles' signatures
+    are computed for the whole batch at once."""
+    for exchange, article, _ in items:
+        if not isinstance(exchange, Exchange):
+            raise InputError(
+                f"saving needs the Exchange a page came from, not {type(exchange).__name__} "
+                "(Archive.add stores an article without one)"
+            )
+        if article is not None and not isinstance(article, Article):
+            raise InputError(f"an article is an Article or None, not {type(article).__name__}")
+    stored = [
+        index
+        for index, (_, article, _) in enumerate(items)
+        if article is not None and article.is_article
+    ]
+    records: list[ArticleRecord | None] = [None] * len(items)
+    sources = [
+        (items[i][1], items[i][0].final_url, items[i][0].url, items[i][0].redirects) for i in stored
+    ]
+    for index, record in zip(stored, article_records(sources), strict=True):  # type: ignore[arg-type]
+        records[index] = record
+    return [
+        _prepared(exchange, record, site, body_known, compress_level, warc)
+        for (exchange, _, warc), record in zip(items, records, strict=True)
+    ]
+
+
+def _prepared(
+    exchange: Exchange,
+    record: ArticleRecord | None,
+    site: str | None,
+    body_known: Callable[[str], bool],
+    compress_level: int,
+    warc: WarcPointer | None,
+) -> Prepared:
     body = exchange.body or b""
     sha = hashlib.sha256(body).hexdigest() if body else None
     blob, compression = None, "zstd"
