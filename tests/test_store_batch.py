@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from archiver.store import Archive
 from archiver.store.dedup import MIN_SHINGLES, band_keys, band_keys_many, minhash, minhash_many
 from archiver.store.folding import _collapse
+from archiver.store.rows import compress
 from store_support import OTHER_STORY, STORY, T0, exchange, page, random_story
 
 
@@ -126,3 +127,23 @@ def test_signatures_of_a_batch_larger_than_one_sort_are_each_texts_signature():
 @given(st.binary(max_size=40).map(lambda raw: bytes(b" ab\xe1"[byte % 4] for byte in raw)))
 def test_collapsing_spaces_is_joining_the_split_words(spaced):
     assert _collapse(spaced) == b" ".join(spaced.split())
+
+
+def test_a_kept_compressor_gives_the_bytes_of_a_fresh_one():
+    import random
+    import sys
+
+    if sys.version_info >= (3, 14):
+        from compression import zstd
+    else:
+        from backports import zstd
+
+    rng = random.Random(7)
+    bodies = [STORY.encode() * n for n in range(4)] + [rng.randbytes(n) for n in (0, 1, 900)]
+    for level in (1, 3, 1, 19):
+        for body in bodies + bodies[::-1]:
+            blob, compression = compress(body, level)
+            fresh = zstd.compress(body, level)
+            assert (blob, compression) == (
+                (fresh, "zstd") if len(fresh) < len(body) else (body, "none")
+            )
