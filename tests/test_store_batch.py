@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from archiver.store import Archive
 from archiver.store.dedup import MIN_SHINGLES, band_keys, band_keys_many, minhash, minhash_many
-from archiver.store.folding import _collapse
+from archiver.store.folding import _collapse, fold_and_key, fold_for_index
+from archiver.store.fts import index_text
 from archiver.store.rows import compress
 from store_support import OTHER_STORY, STORY, T0, exchange, page, random_story
 
@@ -147,3 +148,21 @@ def test_a_kept_compressor_gives_the_bytes_of_a_fresh_one():
             assert (blob, compression) == (
                 (fresh, "zstd") if len(fresh) < len(body) else (body, "none")
             )
+
+
+_PIECES = st.sampled_from(
+    [
+        *("Đà", "Nẵng", "đã", "ĐỒNG", "đô-la", "Điện_Biên", "an", "2024", "Ελλάδα", "ΟΔΟΣ"),
+        *("İ", "ß", "Cafe\u0301", "đe\u0301", "\u212b", "中文", "“", "…", "_", "x"),
+    ]
+)
+
+
+@settings(derandomize=True, max_examples=400)
+@given(st.lists(st.tuples(_PIECES, st.sampled_from(["", " ", ", ", "\n\n", "-", "\t", "\xa0"]))))
+def test_folding_for_the_index_in_one_pass_gives_what_each_function_gives(pieces):
+    text = "".join(word + gap for word, gap in pieces)
+    folded, key, d_words = fold_for_index(text)
+    assert (folded, key) == fold_and_key(text)
+    assert index_text(text, folded, d_words) == index_text(text)
+    assert fold_for_index(text, key=False) == (folded, b"", d_words)

@@ -31,6 +31,7 @@ __all__ = [
     "content_hash",
     "content_key",
     "fold_and_key",
+    "fold_for_index",
     "hash_keys",
     "index_fold",
     "words",
@@ -133,6 +134,10 @@ def _build_key_tables() -> tuple[bytes, bytes, bytes, bytes]:
 
 
 _FOLD_TABLE = _build_fold_table()
+#: Each byte as itself, or a space where folding makes one: words keep their letters.
+_WORD_BYTES_TABLE = bytes(0x20 if _FOLD_TABLE[code] == 0x20 else code for code in range(256))
+_D_CODE = _byte_of("đ")
+_D_BYTE = bytes([_D_CODE])
 _SPACE_TABLE, _TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_tables()
 
 
@@ -177,6 +182,45 @@ def fold_and_key(text: str | None) -> tuple[str, bytes]:
         return _slow_index_fold(text), _slow_key(text)
     folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
     return folded, _key(encoded)
+
+
+def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, list[str] | None]:
+    """:func:`index_fold`, :func:`content_key` (``b""`` unless ``key``) and the đ-words of
+    ``text``, at the cost of one encoding.
+
+    The đ-words are the words holding a đ, lower-cased, once each, in order of appearance,
+    as the index holds them after the folded text (:func:`archiver.store.fts.index_text`);
+    None when ``text`` is outside the fast path (the caller finds them itself).
+    """
+    if not text:
+        return "", b"", []
+    encoded = _encode(text)
+    if encoded is None:
+        return _slow_index_fold(text), _slow_key(text) if key else b"", None
+    folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
+    d_words: list[str] | None = None
+    # One byte per character of NFC ``text`` (lower-casing kept its length): a word's
+    # bytes are its lower-cased letters, between two of the folded text's spaces.
+    if len(encoded) == len(text) and unicodedata.is_normalized("NFC", text):
+        d_words = _d_words(encoded) if _D_BYTE in encoded else []
+    return folded, _key(encoded) if key else b"", d_words
+
+
+def _d_words(encoded: bytes) -> list[str]:
+    """The words of ``encoded`` holding a đ, once each, in order (found with numpy)."""
+    spaced = encoded.translate(_WORD_BYTES_TABLE)
+    chars = np.frombuffer(spaced, dtype=np.uint8)
+    spaces = np.flatnonzero(chars == 0x20)
+    # The word of each đ: how many spaces come before it. Each word once.
+    words = np.searchsorted(spaces, np.flatnonzero(chars == _D_CODE))
+    first = np.empty(len(words), dtype=bool)
+    first[0] = True
+    np.not_equal(words[1:], words[:-1], out=first[1:])
+    words = words[first]
+    bounds = np.concatenate(([-1], spaces, [len(chars)]))
+    starts, ends = (bounds[words] + 1).tolist(), bounds[words + 1].tolist()
+    found = dict.fromkeys([spaced[start:end] for start, end in zip(starts, ends, strict=True)])
+    return codecs.charmap_decode(b" ".join(found), "strict", _PAGE)[0].split(" ")
 
 
 def _collapse(spaced: bytes) -> bytes:

@@ -18,7 +18,7 @@ from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import MAX_WORDS, band_keys_many, minhash_many, url_identity
-from archiver.store.folding import fold_and_key, hash_keys
+from archiver.store.folding import fold_for_index, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
 from archiver.store.warcs import WarcPointer
@@ -109,8 +109,8 @@ def _parts(
         "language": article.language,
         "warnings": json.dumps(warnings, ensure_ascii=False),
     }
-    title, title_key = fold_and_key(article.title)
-    body, body_key = fold_and_key(article.body)
+    title, title_key, title_d = fold_for_index(article.title)
+    body, body_key, body_d = fold_for_index(article.body)
     record = {
         "canonical": identity.canonical,
         "aliases": identity.aliases,
@@ -119,10 +119,10 @@ def _parts(
         "view_count": article.view_count,
         "content_hash": hash_keys(title_key, body_key),
         "folded": (
-            index_text(article.title, title),
-            index_text(article.lead),
-            index_text(article.body, body),
-            index_text(fields["captions"]),
+            index_text(article.title, title, title_d),
+            index_text(article.lead, *fold_for_index(article.lead, key=False)[::2]),
+            index_text(article.body, body, body_d),
+            index_text(fields["captions"], *fold_for_index(fields["captions"], key=False)[::2]),
         ),
         "claim": identity.claim,
     }
