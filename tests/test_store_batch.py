@@ -166,3 +166,12 @@ def test_folding_for_the_index_in_one_pass_gives_what_each_function_gives(pieces
     assert (folded, key) == fold_and_key(text)
     assert index_text(text, folded, d_words) == index_text(text)
     assert fold_for_index(text, key=False) == (folded, b"", d_words)
+
+
+def test_a_batch_compresses_only_the_bodies_the_archive_lacks(archive):
+    first = page("https://vnexpress.net/a-1.html")
+    archive.save(*first)
+    second = page("https://vnexpress.net/b.html", OTHER_STORY, title="Mưa lớn")
+    prepared = archive.database.prepare_many([(*first, None), (*second, None), (*second, None)])
+    assert [item.blob is None for item in prepared] == [True, False, False]
+    assert prepared[1].sha256 == prepared[2].sha256 != prepared[0].sha256

@@ -216,8 +216,23 @@ class Database:
         """:meth:`prepare` of each (exchange, article, WARC pointer), signatures computed
         for the whole batch at once."""
         return prepare_many(
-            items, site=site, body_known=self.body_known, compress_level=self.compress_level
+            items,
+            site=site,
+            known_bodies=self.bodies_known,
+            compress_level=self.compress_level,
         )
+
+    def bodies_known(self, hashes: set[str]) -> set[str]:
+        """Which of these response bodies (SHA-256, hex) are already archived: one query
+        (nothing is written while a batch is prepared, so it answers for all of it)."""
+        wanted = sorted(hashes)
+        known: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT sha256 FROM bodies WHERE sha256 IN ({marks})", chunk)
+            known.update(row[0] for row in rows)
+        return known
 
 
 #: Opens a database of one engine: ``opener(target, readonly=, timeout=, compress_level=)``.

@@ -144,7 +144,10 @@ def prepare(
     ``warc`` is where the exchange's WARC record is, when it has one.
     """
     return prepare_many(
-        [(exchange, article, warc)], site=site, body_known=body_known, compress_level=compress_level
+        [(exchange, article, warc)],
+        site=site,
+        known_bodies=lambda hashes: {sha for sha in hashes if body_known(sha)},
+        compress_level=compress_level,
     )[0]
 
 
@@ -152,11 +155,12 @@ def prepare_many(
     items: Sequence[tuple[Exchange, Article | None, WarcPointer | None]],
     *,
     site: str | None,
-    body_known: Callable[[str], bool],
+    known_bodies: Callable[[set[str]], set[str]],
     compress_level: int,
 ) -> list[Prepared]:
     """:func:`prepare` of each (exchange, article, WARC pointer); the articles' signatures
-    are computed for the whole batch at once."""
+    are computed for the whole batch at once, and ``known_bodies(hashes)`` says which of
+    the bodies' SHA-256s are archived (asked once)."""
     for exchange, article, _ in items:
         if not isinstance(exchange, Exchange):
             raise InputError(
@@ -176,9 +180,14 @@ def prepare_many(
     ]
     for index, record in zip(stored, article_records(sources), strict=True):  # type: ignore[arg-type]
         records[index] = record
+    hashes = [
+        hashlib.sha256(exchange.body).hexdigest() if exchange.body else None
+        for exchange, _, _ in items
+    ]
+    known = known_bodies({sha for sha in hashes if sha is not None})
     return [
-        _prepared(exchange, record, site, body_known, compress_level, warc)
-        for (exchange, _, warc), record in zip(items, records, strict=True)
+        _prepared(exchange, record, site, sha, sha in known, compress_level, warc)
+        for (exchange, _, warc), record, sha in zip(items, records, hashes, strict=True)
     ]
 
 
@@ -186,14 +195,14 @@ def _prepared(
     exchange: Exchange,
     record: ArticleRecord | None,
     site: str | None,
-    body_known: Callable[[str], bool],
+    sha: str | None,
+    known: bool,
     compress_level: int,
     warc: WarcPointer | None,
 ) -> Prepared:
     body = exchange.body or b""
-    sha = hashlib.sha256(body).hexdigest() if body else None
     blob, compression = None, "zstd"
-    if sha is not None and not body_known(sha):
+    if sha is not None and not known:
         blob, compression = compress(body, compress_level)
     fetch = {
         "site": record.site if record else site,
