@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from archiver.store import Archive  # noqa: E402
 from archiver.store.dedup import MAX_WORDS, band_keys_many, minhash_many, url_identity  # noqa: E402
-from archiver.store.folding import fold_and_key, hash_keys  # noqa: E402
+from archiver.store.folding import fold_for_index, hash_keys  # noqa: E402
 from archiver.store.fts import index_text  # noqa: E402
 from archiver.store.rows import compress, headers_json  # noqa: E402
 from store import clean, items  # noqa: E402
@@ -96,10 +96,14 @@ def main() -> None:
         ],
     )
     titles = timed(
-        "fold + content key: title", count, lambda: [fold_and_key(a.title) for a in articles]
+        "fold + content key + đ-words: title",
+        count,
+        lambda: [fold_for_index(a.title) for a in articles],
     )
     bodies = timed(
-        "fold + content key: body", count, lambda: [fold_and_key(a.body) for a in articles]
+        "fold + content key + đ-words: body",
+        count,
+        lambda: [fold_for_index(a.body) for a in articles],
     )
     timed(
         "content hash",
@@ -114,20 +118,24 @@ def main() -> None:
     signatures = timed("MinHash (batch)", count, lambda: minhash_many(words))
     timed("LSH band keys (batch)", count, lambda: band_keys_many(signatures))
     timed(
-        "index text: title",
+        "index text: title and body (folded + đ-words)",
         count,
-        lambda: [index_text(a.title, t[0]) for a, t in zip(articles, titles, strict=True)],
-    )
-    timed("index text: lead", count, lambda: [index_text(a.lead) for a in articles])
-    timed(
-        "index text: body (folded + đ-words)",
-        count,
-        lambda: [index_text(a.body, b[0]) for a, b in zip(articles, bodies, strict=True)],
+        lambda: [
+            (index_text(a.title, t[0], t[2]), index_text(a.body, b[0], b[2]))
+            for a, t, b in zip(articles, titles, bodies, strict=True)
+        ],
     )
     timed(
-        "index text: captions",
+        "index text: lead and captions (fold, đ-words)",
         count,
-        lambda: [index_text(json.dumps(list(a.captions), ensure_ascii=False)) for a in articles],
+        lambda: [
+            (
+                index_text(a.lead, *fold_for_index(a.lead, key=False)[::2]),
+                index_text(c, *fold_for_index(c, key=False)[::2]),
+            )
+            for a in articles
+            for c in [json.dumps(list(a.captions), ensure_ascii=False)]
+        ],
     )
     timed(
         "SHA-256 of the raw page",

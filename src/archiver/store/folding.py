@@ -136,8 +136,7 @@ def _build_key_tables() -> tuple[bytes, bytes, bytes, bytes]:
 _FOLD_TABLE = _build_fold_table()
 #: Each byte as itself, or a space where folding makes one: words keep their letters.
 _WORD_BYTES_TABLE = bytes(0x20 if _FOLD_TABLE[code] == 0x20 else code for code in range(256))
-_D_CODE = _byte_of("đ")
-_D_BYTE = bytes([_D_CODE])
+_D_BYTE = bytes([_byte_of("đ")])
 _SPACE_TABLE, _TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_tables()
 
 
@@ -207,19 +206,18 @@ def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, l
 
 
 def _d_words(encoded: bytes) -> list[str]:
-    """The words of ``encoded`` holding a đ, once each, in order (found with numpy)."""
+    """The words of ``encoded`` holding a đ, once each, in order: a word's bounds around
+    each đ are two byte searches away, and the search goes on after the word."""
     spaced = encoded.translate(_WORD_BYTES_TABLE)
-    chars = np.frombuffer(spaced, dtype=np.uint8)
-    spaces = np.flatnonzero(chars == 0x20)
-    # The word of each đ: how many spaces come before it. Each word once.
-    words = np.searchsorted(spaces, np.flatnonzero(chars == _D_CODE))
-    first = np.empty(len(words), dtype=bool)
-    first[0] = True
-    np.not_equal(words[1:], words[:-1], out=first[1:])
-    words = words[first]
-    bounds = np.concatenate(([-1], spaces, [len(chars)]))
-    starts, ends = (bounds[words] + 1).tolist(), bounds[words + 1].tolist()
-    found = dict.fromkeys([spaced[start:end] for start, end in zip(starts, ends, strict=True)])
+    found: dict[bytes, None] = {}
+    at = spaced.find(_D_BYTE)
+    while at >= 0:
+        start = spaced.rfind(b" ", 0, at) + 1
+        end = spaced.find(b" ", at)
+        if end < 0:
+            end = len(spaced)
+        found[spaced[start:end]] = None
+        at = spaced.find(_D_BYTE, end)
     return codecs.charmap_decode(b" ".join(found), "strict", _PAGE)[0].split(" ")
 
 
