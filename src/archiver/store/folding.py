@@ -233,7 +233,9 @@ def _collapse(spaced: bytes) -> bytes:
 
 
 def _key(encoded: bytes) -> bytes:
-    collapsed = _collapse(encoded.translate(_SPACE_TABLE))
+    spaced = encoded.translate(_SPACE_TABLE)
+    # numpy's fixed cost pays from a few hundred bytes on (a body, not a title).
+    collapsed = _collapse(spaced) if len(spaced) > 512 else b" ".join(spaced.split())
     if not collapsed:
         return b""
     return _pack(
