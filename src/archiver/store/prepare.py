@@ -17,7 +17,14 @@ from archiver.article import Article
 from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
-from archiver.store.dedup import MAX_WORDS, band_keys_many, minhash_many, url_identity
+from archiver.store.dedup import (
+    MAX_WORDS,
+    band_keys,
+    band_keys_many,
+    minhash,
+    minhash_many,
+    url_identity,
+)
 from archiver.store.folding import fold_for_index, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
@@ -70,6 +77,8 @@ def article_record(
     return article_records([(article, final_url, requested_url, redirects)])[0]
 
 
+#: From this many articles on, signatures are computed for all at once (the same bytes).
+_BATCH_SIGNATURES = 8
 #: What :func:`article_records` takes for each article: the article and the URLs of its fetch.
 Source = tuple[Article, str, str, Iterable[str]]
 
@@ -77,8 +86,12 @@ Source = tuple[Article, str, str, Iterable[str]]
 def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
     """:func:`article_record` of each source; the signatures are computed for all at once."""
     parts = [_parts(*source) for source in sources]
-    signatures = minhash_many([words for _, words in parts])
-    bands = band_keys_many(signatures)
+    if len(parts) < _BATCH_SIGNATURES:  # one page (as a crawl worker saves): no batch setup
+        signatures = [minhash(words) for _, words in parts]
+        bands = [band_keys(signature) for signature in signatures]
+    else:
+        signatures = minhash_many([words for _, words in parts])
+        bands = band_keys_many(signatures)
     return [
         ArticleRecord(**fields, signature=signature, bands=tuple(keys))
         for (fields, _), signature, keys in zip(parts, signatures, bands, strict=True)
