@@ -437,12 +437,15 @@ def test_a_linked_line_between_paragraphs_of_the_text_is_a_line_of_it():
         assert article.paragraphs == [EN_TEXT[0], EN_TEXT[1], text, EN_TEXT[2]]
 
 
-def test_a_line_of_several_links_or_a_labelled_teaser_between_paragraphs_is_not_text():
+def test_a_line_of_several_links_or_a_teasers_headline_between_paragraphs_is_not_text():
     menu = "<p><a href='/a'>Schools</a> <a href='/b'>Roads</a> <a href='/c'>Harbour</a></p>"
     teaser = (
         "<p>Đọc thêm: <a href='/d'>Hội đồng thành phố hoãn biểu quyết ngân sách lần thứ ba "
         "trong năm nay, vì sao?</a></p>"
     )
-    for line in (menu, teaser):
+    # A bare linked headline, bold as Dân trí sets its teasers, is a teaser too.
+    bare = "<p><a href='/e'><strong>Council delays the vote on the harbour again</strong></a></p>"
+    labelled_bold = "<p><a href='/f'><strong>Mayor: the harbour plan will wait</strong></a></p>"
+    for line in (menu, teaser, bare, labelled_bold):
         article = extract(_english_page(line), "https://paper.example.com/2020/03/01/budget")
         assert article.paragraphs == EN_TEXT

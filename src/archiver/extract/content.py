@@ -508,6 +508,9 @@ _TEASER_LABEL = re.compile(
     r"^\W*(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|tin bài liên quan)\b|^\s*>>",
     re.IGNORECASE,
 )
+#: What sets a line of the article apart from a teaser: a short label and a colon ("Read
+#: more:", "Related:", "Lire aussi :") or brackets ("[Read: ...]", "[The museum's treasures]").
+_INLINE_LABEL = re.compile(r"^\W{0,2}[^\W\d][^:\n]{0,24}?\s?:\s|^\s*\[[^\]]+\]\s*$")
 #: A linked line kept between paragraphs of running text is at most this long.
 _MAX_INLINE_LINK_LINE = 300
 
@@ -515,13 +518,15 @@ _MAX_INLINE_LINK_LINE = 300
 def _between_prose(
     block: Block, previous: Block | None, following: list[Block], kept: list[Block]
 ) -> bool:
-    """A paragraph of one link between two paragraphs of running text ("Read more: ...",
-    "[Related: ...]"): a line of the article, which goes on after it. (A line of several
-    links is a menu or a list of other articles.)"""
+    """A labelled paragraph of one link between two paragraphs of running text ("Read more:
+    ...", "[Related: ...]"): a line of the article, which goes on after it. (A line of
+    several links is a menu or a list of other articles; a bare linked headline, a teaser.)"""
     if block.node.tag != "p" or len(block.text) > _MAX_INLINE_LINK_LINE:
         return False
     if len(block.node.css("a[href]")) != 1 or _TEASER_LABEL.match(block.text):
         return False
+    if block.bold or not _INLINE_LABEL.match(block.text):
+        return False  # (a bare or bold linked headline between paragraphs: a teaser, Dân trí's)
     if previous is None or not kept or kept[-1] is not previous or not following:
         return False
     return all(
