@@ -221,29 +221,37 @@ def _ranked(
 def _ranked_where(
     conn: sqlite3.Connection, query: Query, join: str, where: str, params: dict[str, Any]
 ) -> Iterator[tuple[int, float]]:
-    # The candidates: the newest matches, read off the index newest-first without scoring.
-    ids = [
-        row[0]
-        for row in conn.execute(
-            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
-            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT :window",
-            {**params, "match": query.fts, "window": CANDIDATES},
-        )
-    ]
-    if not ids:
-        return
+    # (The query's own bm25 is read with the candidates of a filtered search: a second
+    # walk would visit every match between the first and last candidate, in or out of
+    # the filter, several times as many.)
     scoring = scoring_terms(query, _shares(conn, query))
+    filtered = where != f"{FTS_TABLE} MATCH :match"
+    weights = ", ".join(map(str, WEIGHTS))
+    scored = filtered and scoring is None
+    # The candidates: the newest matches, read off the index newest-first.
+    found = conn.execute(
+        f"SELECT {FTS_TABLE}.rowid"
+        f"{f', bm25({FTS_TABLE}, {weights})' if scored else ''} FROM {FTS_TABLE}{join} "
+        f"WHERE {where} ORDER BY {FTS_TABLE}.rowid DESC LIMIT :window",
+        {**params, "match": query.fts, "window": CANDIDATES},
+    ).fetchall()
+    if not found:
+        return
+    if scored:
+        # Best first; equal scores in the order of their ids, as the scoring query gives them.
+        rows = sorted(found, key=lambda row: (row[1], row[0]))
+        yield from _phrase_first(conn, query, rows)
+        return
+    ids = [row[0] for row in found]
     # Without filters, the query's matches between the first and last candidate are the
     # candidates; otherwise (or when other words score) each row is looked up among them
     # (the unary + keeps that test out of the full-text index's own constraints).
-    filtered = where != f"{FTS_TABLE} MATCH :match"
     params = {
         "rank": query.fts if scoring is None else " OR ".join(term.fts() for term in scoring),
         "low": ids[-1],
         "high": ids[0],
         "ids": json.dumps(ids) if filtered or scoring is not None else "[]",
     }
-    weights = ", ".join(map(str, WEIGHTS))
     sql = (
         f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH :rank AND {_WINDOW}"
