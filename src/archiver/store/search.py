@@ -221,13 +221,14 @@ def _ranked(
 def _ranked_where(
     conn: sqlite3.Connection, query: Query, join: str, where: str, params: dict[str, Any]
 ) -> Iterator[tuple[int, float]]:
-    # (The query's own bm25 is read with the candidates of a filtered search: a second
-    # walk would visit every match between the first and last candidate, in or out of
-    # the filter, several times as many.)
     scoring = scoring_terms(query, _shares(conn, query))
     filtered = where != f"{FTS_TABLE} MATCH :match"
     weights = ", ".join(map(str, WEIGHTS))
-    scored = filtered and scoring is None
+    # A query with a prefix, ranked by its own bm25, is scored as its candidates are read:
+    # a second statement would merge the lists of every word the prefix starts again
+    # (hundreds of milliseconds). (For other queries, bm25 in the walk costs more than the
+    # second walk: positions are then read for every match visited.)
+    scored = scoring is None and any(term.prefix for term in all_terms(query.root))
     # The candidates: the newest matches, read off the index newest-first.
     found = conn.execute(
         f"SELECT {FTS_TABLE}.rowid"
