@@ -227,11 +227,10 @@ def _visible_candidates(
     # No date-styled element: read the short lines around the headline (old portals print
     # "Thứ 4, ngày 04/07/2018 | 03:34 PM" in a bare <td> or <span>), within the widest
     # allowed ancestor; each line's distance is the level of its nearest shared ancestor.
-    allowed: list[LexborNode] = []
-    for container in chain[1 : _TEXT_SCAN_LEVELS + 1]:
-        if in_any(container, chrome_ids):
-            break
-        allowed.append(container)
+    # (in_any on the narrowest also asks about every wider one: they are its ancestors.)
+    allowed = chain[1 : _TEXT_SCAN_LEVELS + 1]
+    if allowed and in_any(allowed[0], chrome_ids):
+        return found
     # The widest of them whose text is not a whole portal's (measured from the widest down:
     # usually one measure, whose text nodes are then searched: lexbor renders the text once).
     for scope in reversed(allowed):
