@@ -306,16 +306,18 @@ class Turns:
     ) -> NewURL | None:
         """A frontier row for a URL found from ``parent``; None when it is out of scope.
 
-        URLs from :func:`analyze` come normalised with their host and classified by the
-        page's own profile; others (robots.txt sitemaps, next pages) are normalised here.
+        URLs from :func:`analyze` come normalised with their host, classified by the
+        page's own profile and inside ``self.scope`` (the worker checked); others
+        (robots.txt sitemaps, next pages) are normalised and checked here.
         """
         if len(url) > MAX_URL_LENGTH:
             return None
+        scoped = host is not None
         if host is None:
             url = normalize_url(url)
             host = url_host(url)
         owner = self.plan.target_for_host(host)
-        if owner is None or not self.scope.allows(url, host):
+        if owner is None or not (scoped or self.scope.allows(url, host)):
             return None  # another site, or another port of the host
         if owner is not target and owner.profile is not None:
             # A link into another target of the crawl: that site's URL patterns decide.
