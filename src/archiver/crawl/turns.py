@@ -259,12 +259,14 @@ class Turns:
             outcome.label, outcome.error = "outside_period", OUTSIDE_PERIOD
             outcome.lastmod = analysis.outside_period
         days = self._day_urls.get(target.name, ()) if target else ()
+        bounded = bool(period)
+        known = self.known
         for found in analysis.found:
-            if period and not _in_period(found, period, days):
+            if bounded and not _in_period(found, period, days):
                 continue
             if found.lastmod is not None and found.kind == "article":
                 outcome.refresh.append((found.url, iso(found.lastmod)))
-            if hash(found.url) in self.known:
+            if hash(found.url) in known:
                 continue  # already queued or fetched: spare the frontier the lookup
             new = self._new(found.url, found.kind, item, target, host=found.host)
             if new is not None:
