@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archiver.extract import extract
@@ -267,3 +269,106 @@ def test_the_heading_of_a_box_of_links_goes_with_it():
     article = extract(page(f"{paragraphs}{box}{subheading}<p>{TEXT[0]} Thêm.</p>"), URL)
     assert "Xem nhanh các chuyên đề" not in article.paragraphs
     assert "Kết quả sau hai năm" in article.paragraphs
+
+
+def _declared_page(body: str, ld: dict) -> bytes:
+    script = f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+    return (
+        f"<html><head><title>Mưa lớn ở Quảng Nam</title>{script}</head><body>"
+        f"<div class='main'><h1>Mưa lớn ở Quảng Nam</h1>{body}</div></body></html>"
+    ).encode()
+
+
+_NEWS = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mưa lớn"}
+_TEASERS = "".join(
+    f'<div class="item"><h3><a href="/tin-{i}.html">Tiêu đề bài viết liên quan số {i} về thời '
+    f"sự hôm nay</a></h3><p>Tóm tắt ngắn của bài viết liên quan số {i}, kể lại sự việc...</p>"
+    "</div>"
+    for i in range(8)
+)
+_SHORT = "<p>Mưa lớn kéo dài từ đêm qua làm ngập nhiều tuyến đường ở Tam Kỳ.</p>"
+
+
+def test_a_page_its_json_ld_calls_one_article_is_no_listing_whatever_teasers_follow():
+    undeclared = extract(_declared_page(_SHORT + _TEASERS, {"@type": "WebPage"}), URL)
+    assert not undeclared.is_article  # the same text without the claim reads as a listing
+    article = extract(_declared_page(_SHORT + _TEASERS, _NEWS), URL)
+    assert article.is_article
+    assert article.body == "Mưa lớn kéo dài từ đêm qua làm ngập nhiều tuyến đường ở Tam Kỳ."
+
+
+def test_the_json_ld_article_body_stands_in_for_a_body_the_page_does_not_show():
+    declared = {**_NEWS, "articleBody": "\n".join(TEXT) + "\n" + LEAD}
+    article = extract(_declared_page("<div id='app'></div>", declared), URL)
+    assert article.body == "\n\n".join([*TEXT, LEAD])
+    assert any("articleBody" in w for w in article.warnings)
+    marked_up = {**_NEWS, "articleBody": "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{LEAD}</p>"}
+    assert extract(_declared_page("", marked_up), URL).body == article.body
+
+
+def test_a_shown_body_is_kept_over_the_json_ld_one():
+    shown = "".join(f"<p>{p}</p>" for p in TEXT)
+    declared = {**_NEWS, "articleBody": "\n".join(TEXT) + "\nA line the page does not show."}
+    article = extract(_declared_page(shown, declared), URL)
+    assert article.body == "\n\n".join(TEXT)
+
+
+def test_a_post_written_as_lines_counts_each_lines_links_apart():
+    # A blog post typed as lines in one element: the links of one line do not make the
+    # lines around it look like blocks of links.
+    linked = (
+        'Read <a href="/a">the first study of the training of sprinters</a> and '
+        '<a href="/b">the second study of their genes and families</a>.'
+    )
+    lines = [TEXT[0], linked, "<b>2) A heading of the post</b>", TEXT[1], TEXT[2]]
+    article = extract(page("<div>" + "<br><br>".join(lines) + "</div>"), URL)
+    body = (article.body or "").split("\n\n")
+    assert TEXT[1] in body and TEXT[2] in body
+    assert "2) A heading of the post" in body
+
+
+def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
+    # The element read holds another text as long as the article (a box about the site):
+    # the article the JSON-LD gives shares few of its words.
+    other = [
+        f"Mục {n}: giới thiệu về tòa soạn, ban biên tập, quy định đăng tải và liên hệ quảng cáo "
+        "cùng các thông tin về giấy phép hoạt động báo chí điện tử của cơ quan chủ quản."
+        for n in range(1, 5)
+    ]
+    declared = {**_NEWS, "articleBody": "\n".join(TEXT)}
+    shown = "".join(f"<p>{p}</p>" for p in other)
+    assert extract(_declared_page(shown, declared), URL).body == "\n\n".join(TEXT)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（责任编辑：张三）",
+        "【纠错】 【责任编辑:李四 】",
+        "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
+        "This article is for subscribers only. Already a subscriber? Sign in.",
+        # A blog post's line of labels:
+        "Related Topics: Foreign Policy, Health Care",
+        "Posted in: NFL Network | comments |",
+        "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
+    ],
+)
+def test_the_editors_credit_a_paywall_notice_or_labels_closing_the_text_are_not_text(note: str):
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
+    assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_paragraph_merely_mentioning_subscribers_is_text():
+    line = "Báo cho biết số người đăng ký (subscribers only grew by 5%) tăng nhẹ trong quý."
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
+
+
+def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
+    listed = {"@context": "https://schema.org", "@graph": [_NEWS, {**_NEWS, "headline": "Khác"}]}
+    assert not extract(_declared_page(_SHORT + _TEASERS, listed), URL).is_article
+
+
+def test_one_article_described_twice_is_still_one_article():
+    twice = {"@context": "https://schema.org", "@graph": [_NEWS, _NEWS]}
+    assert extract(_declared_page(_SHORT + _TEASERS, twice), URL).is_article

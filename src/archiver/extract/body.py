@@ -132,13 +132,27 @@ _MAX_RIGHTS_LINE = 250
 _RIGHTS_START = 40
 
 
+#: Lines closing a text that belong to the page, not the article: the editor in charge
+#: (Chinese and Japanese papers: "（责任编辑：张三）", "【纠错】"), a paywall's notice.
+_CLOSING_NOTE = re.compile(
+    r"^\W{0,3}(?:责任编辑|責任編輯|责编|編集担当|纠错)"
+    r"|会員限定|有料会員|続きをお読み|"
+    r"\b(?:for (?:paid )?subscribers only|subscribe (?:now )?to (?:continue|read)|"
+    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b",
+    re.IGNORECASE,
+)
+_MAX_CLOSING_NOTE = 150
+
+
 def _without_rights_notice(blocks: list[Block]) -> list[Block]:
-    """The text without the rights notice closing it (the agency's or the outlet's)."""
+    """The text without the rights notice closing it (the agency's or the outlet's), nor
+    the editor's credit or a paywall's notice."""
     kept = list(blocks)
     for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
         text = kept[index].text
         notice = _RIGHTS.search(text) if len(text) <= _MAX_RIGHTS_LINE else None
-        if notice is not None and notice.start() <= _RIGHTS_START:
+        rights = notice is not None and notice.start() <= _RIGHTS_START
+        if rights or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text)):
             del kept[index]
     return kept
 
@@ -160,12 +174,30 @@ _DATE_LINE_BLOCKS = 2
 
 def _without_date_lines(blocks: list[Block]) -> list[Block]:
     """The text without a date line left at its start or end (the one the dates step read
-    is gone already; this is another: "Submitted on ...", the update time)."""
+    is gone already; this is another: "Submitted on ...", the update time), nor a blog
+    post's line of labels (tags, categories)."""
     edges = {*range(_DATE_LINE_BLOCKS), *range(len(blocks) - _DATE_LINE_BLOCKS, len(blocks))}
-    dated = {i for i in edges if 0 <= i < len(blocks) and _is_date_line(blocks[i].text)}
+    dated = {
+        i
+        for i in edges
+        if 0 <= i < len(blocks)
+        and (_is_date_line(blocks[i].text) or _is_post_labels(blocks[i].text))
+    }
     if not dated or len(dated) == len(blocks):
         return blocks
     return [block for index, block in enumerate(blocks) if index not in dated]
+
+
+#: A blog engine's line of labels around a post: "Posted in: NFL Network | comments",
+#: "Related Topics: Foreign Policy, Health Care", "By X | 12:20 AM ET, 11/01/2011 Tags: FAQ".
+_POST_LABELS = re.compile(
+    r"(?:^|\W)(?:tags|categories|related topics|filed under|posted in)\s*:", re.IGNORECASE
+)
+_MAX_POST_LABELS = 300
+
+
+def _is_post_labels(text: str) -> bool:
+    return len(text) <= _MAX_POST_LABELS and _POST_LABELS.search(text) is not None
 
 
 def _is_date_line(text: str) -> bool:

@@ -18,6 +18,11 @@ STRUCTURAL_SELECTOR = (
     "header, footer, nav, aside, menu, [role=navigation], [role=banner], [role=contentinfo], "
     "[role=complementary], [role=search]"
 )
+#: :data:`STRUCTURAL_SELECTOR` as queried: every element with a role, its value tested here
+#: (a selector list walks the tree once per selector).
+_STRUCTURAL_QUERY = "header, footer, nav, aside, menu, [role]"
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside", "menu"})
 _NEVER = frozenset({"body", "html", "main", "article", "form"})
 #: Elements named as an article's text by a convention (microformats, schema.org, blog
 #: engines): the boxes holding them are not chrome, however they are named (Blogger's
@@ -48,15 +53,16 @@ def find_chrome(
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
-    for node in body.css(STRUCTURAL_SELECTOR):
-        candidates.setdefault(node.mem_id, (node, set(named)))
+    for node in body.css(_STRUCTURAL_QUERY):
+        if node.tag in _CHROME_TAGS or node.attributes.get("role") in _CHROME_ROLES:
+            candidates.setdefault(node.mem_id, (node, set(named)))
     for kind, nodes in named.items():
         for node in nodes:
             candidates.setdefault(node.mem_id, (node, set()))[1].add(kind)
     paragraphs = body.css("p")
     # (Posts written as lines between <br>s hold text without a <p>: they count as well.)
     with_paragraphs = _holding(paragraphs) | _holding(body.css("br"))
-    half: tuple[float, float] | None = None
+    half: list[float] = []  # of the page's characters, paragraph characters, unlinked ones
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
@@ -64,19 +70,14 @@ def find_chrome(
         # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
         # and the like are taken without measuring their text.
         if key in with_paragraphs:
-            if half is None:
-                chars = len(body.text(deep=True))
-                half = (
-                    0.5 * max(chars, 1),
-                    0.5 * max(_chars(paragraphs), 1),
-                    0.5 * max(chars - link_chars(body), 1),
-                )
+            if not half:
+                half += (0.5 * max(len(body.text(deep=True)), 1), 0.5 * max(_chars(paragraphs), 1))
             text = len(node.text(deep=True))
-            if (
-                text > half[0]
-                or _chars(node.css("p")) > half[1]
-                or text - link_chars(node) > half[2]  # most of the page's unlinked text
-            ):
+            if text > half[0] or _chars(node.css("p")) > half[1]:
+                continue
+            if len(half) == 2:  # (the page's links are counted once, when first needed)
+                half.append(0.5 * max(2 * half[0] - link_chars(body), 1))
+            if text - link_chars(node) > half[2]:  # most of the page's unlinked text
                 continue
         for kind in kinds:
             found[kind].append(node)

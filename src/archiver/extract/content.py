@@ -403,7 +403,8 @@ def body_blocks(
             continue
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
             continue  # a gallery's or a pager's numbers ("1", "2", "3"); in a table, data
-        if len(text) < _MAX_CAPTION and _CREDIT_TAIL.search(text):
+        # (The credit's colon is among the last characters: most lines need no search.)
+        if len(text) < _MAX_CAPTION and ":" in text[-64:] and _CREDIT_TAIL.search(text):
             continue
         block.after_link = after_link
         after_link = False

@@ -58,12 +58,18 @@ HIDDEN_SELECTOR = (
     "[style*='visibility:hidden' i], [style*='visibility: hidden' i], .hidden, .d-none, .hide, "
     ".sr-only, .visually-hidden"
 )
+#: :data:`HIDDEN_SELECTOR` as queried: the inline styles are read from one ``[style]`` query
+#: (a selector list walks the tree once per selector).
+_HIDDEN_BY_NAME = (
+    "[hidden], [aria-hidden=true] > *, .hidden, .d-none, .hide, .sr-only, .visually-hidden"
+)
+_HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
 
 
 #: What a ``<br>`` becomes in the tree (see :func:`parse`): a private-use character
 #: that later reads as a space inside a paragraph, or as a paragraph break elsewhere.
 BR = "\ue000"
-_BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS - {"html", "body"}))
+_INNER_BLOCKS = BLOCK_TAGS - {"html", "body"}
 
 
 class Block:
@@ -132,7 +138,12 @@ def prepare(tree: LexborHTMLParser, *, cut: bool = False) -> None:
         for svg in reversed(tree.css("svg")):
             svg.replace_with(" ")
         tree.strip_tags(_STRIP_TAGS)
-    remove(tree, HIDDEN_SELECTOR)
+    styled = tree.css("[style]")
+    for node in reversed(styled):  # (innermost first, as ``remove``)
+        style = (node.attributes.get("style") or "").lower()
+        if any(hidden in style for hidden in _HIDDEN_STYLES):
+            node.decompose()
+    remove(tree, _HIDDEN_BY_NAME)
     for br in tree.css("br"):
         br.replace_with(BR)
 
@@ -222,15 +233,16 @@ def render_blocks(
         return blocks
     # An explicit stack instead of recursion: pathological pages nest thousands deep. Each
     # entry knows whether it sits inside a link (a card: <a href><h3>..</h3><p>..</p></a>).
-    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int], bool]] = [
-        (root, root.iter(include_text=True), [], [0, 0, 0], False)
+    # (Each entry also lists the texts of the links in its current run of inline text.)
+    stack: list[tuple[LexborNode, Iterator[LexborNode], list[str], list[int], bool, list[str]]] = [
+        (root, root.iter(include_text=True), [], [0, 0, 0], False, [])
     ]
     while stack:
-        element, children, run, stats, linked = stack[-1]
+        element, children, run, stats, linked, anchors = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
-            _flush_run(blocks, element, run, stats, linked)
+            _flush_run(blocks, element, run, stats, linked, anchors)
             continue
         tag = child.tag
         if tag == "-text":
@@ -242,16 +254,16 @@ def render_blocks(
         if tag[0] in "-!" or tag in SKIP_TAGS or (skip is not None and skip(child)):
             continue
         if tag == "tr" and (row := _data_row(child)) is not None:
-            _flush_run(blocks, element, run, stats, linked)
+            _flush_run(blocks, element, run, stats, linked, anchors)
             _emit(blocks, child, row, _ALL if linked else None, None)
         elif child.mem_id in containers:
-            _flush_run(blocks, element, run, stats, linked)
+            _flush_run(blocks, element, run, stats, linked, anchors)
             inner = linked or (
                 tag == "a" and not _PICTURE.search(child.attributes.get("href") or "")
             )
-            stack.append((child, child.iter(include_text=True), [], [0, 0, 0], inner))
+            stack.append((child, child.iter(include_text=True), [], [0, 0, 0], inner, []))
         elif tag in BLOCK_TAGS:
-            _flush_run(blocks, element, run, stats, linked)
+            _flush_run(blocks, element, run, stats, linked, anchors)
             _emit(blocks, child, child.text(deep=True), _ALL if linked else None, None)
         else:
             value = child.text(deep=True)
@@ -259,8 +271,11 @@ def render_blocks(
             length = len(value.strip())
             if tag == "a":
                 stats[0] += length
+                anchors.append(value)
             elif child.css_first("a") is not None:
-                stats[0] += link_chars(child)
+                inner_links = [a.text(deep=True) for a in child.css("a")]
+                stats[0] += sum(len(a.strip()) for a in inner_links)
+                anchors.extend(inner_links)
             stats[1 if tag in ("b", "strong") else 2] += length
     _count_links(root, blocks)
     return blocks
@@ -275,7 +290,7 @@ def _count_links(root: LexborNode, blocks: list[Block]) -> None:
             pending.setdefault(block.node.mem_id, []).append(block)
     if not pending:
         return
-    totals: dict[int, int] = {}
+    texts: dict[int, list[str]] = {}
     root_id = root.mem_id
     for anchor in root.css("a"):
         owner: LexborNode | None = anchor
@@ -285,10 +300,31 @@ def _count_links(root: LexborNode, blocks: list[Block]) -> None:
                 break
             owner = owner.parent
         if owner is not None:
-            totals[owner.mem_id] = totals.get(owner.mem_id, 0) + len(anchor.text(deep=True).strip())
+            texts.setdefault(owner.mem_id, []).append(anchor.text(deep=True))
     for key, owned in pending.items():
-        for block in owned:
-            block._link_chars = min(totals.get(key, 0), len(block.text))
+        for block, chars in zip(owned, _links_per_piece(owned, texts.get(key, [])), strict=True):
+            block._link_chars = min(chars, len(block.text))
+
+
+def _links_per_piece(pieces: list[Block], anchors: list[str]) -> list[int]:
+    """The link characters of each of the ``pieces`` a block was cut into at its line
+    breaks (a post written as lines, ``text<br><br><a>link</a> text``): each link counts in
+    the piece that holds its text, the links being met in document order."""
+    if len(pieces) == 1:
+        return [sum(len(a.strip()) for a in anchors)]
+    chars = [0] * len(pieces)
+    at = 0
+    for anchor in anchors:
+        text = clean(anchor.replace(BR, " "))
+        if not text:
+            continue
+        index = at
+        while index < len(pieces) and text not in pieces[index].text:
+            index += 1
+        if index < len(pieces):
+            chars[index] += len(text)
+            at = index
+    return chars
 
 
 #: A table row is one paragraph (its cells joined by spaces) when its cells are short: a row
@@ -374,7 +410,11 @@ def _block_containers(root: LexborNode) -> set[int]:
     """mem_ids of ``root`` and every element under it that holds a block element."""
     containers: set[int] = set()
     root_id = root.mem_id
-    for node in root.css(_BLOCK_SELECTOR):
+    # (One walk for every element, its tag tested here: a selector list of 45 tag names
+    # walks the tree once per name.)
+    for node in root.css("*"):
+        if node.tag not in _INNER_BLOCKS:
+            continue
         parent = node.parent
         while parent is not None and parent.mem_id not in containers:
             containers.add(parent.mem_id)
@@ -401,12 +441,23 @@ _ALL = 1 << 62
 
 
 def _flush_run(
-    blocks: list[Block], owner: LexborNode, run: list[str], stats: list[int], linked: bool
+    blocks: list[Block],
+    owner: LexborNode,
+    run: list[str],
+    stats: list[int],
+    linked: bool,
+    anchors: list[str],
 ) -> None:
     if run:
         bold = stats[2] == 0 and stats[1] > 0
+        first = len(blocks)
         _emit(blocks, owner, "".join(run), _ALL if linked else stats[0], bold)
+        if not linked and stats[0] and len(blocks) - first > 1:  # cut at its line breaks
+            pieces = blocks[first:]
+            for block, chars in zip(pieces, _links_per_piece(pieces, anchors), strict=True):
+                block._link_chars = min(chars, len(block.text))
         run.clear()
+        anchors.clear()
     stats[0] = stats[1] = stats[2] = 0
 
 

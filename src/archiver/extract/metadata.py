@@ -36,6 +36,8 @@ ARTICLE_TYPES = frozenset(
         "report",
     }
 )
+#: Types that say the page is one article (a WebPage may be anything, a listing too).
+_ONE_ARTICLE = ARTICLE_TYPES - {"webpage"}
 _ORG_TYPES = frozenset(
     {"organization", "newsmediaorganization", "corporation", "govermentorganization"}
 )
@@ -79,6 +81,12 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     meta_author: str | None = None
     publishers: list[str] = field(default_factory=list)
+    #: The page says it is one article: its JSON-LD describes one article (NewsArticle,
+    #: BlogPosting, ...; a page describing several lists them) or it gives Open Graph's
+    #: ``article:published_time``.
+    declared_article: bool = False
+    #: The longest ``articleBody`` an article object of the JSON-LD gives, as written.
+    article_body: str | None = None
 
 
 def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -> Metadata:
@@ -87,10 +95,10 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
     meta = Metadata()
     if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
-    for node in tree.css("link[rel]"):
-        rel = (node.attributes.get("rel") or "").lower().split()
-        if "canonical" in rel and not meta.canonical_url:
-            meta.canonical_url = (node.attributes.get("href") or "").strip() or None
+    for node in tree.css("link[rel~=canonical i]"):  # (rel is a list of words)
+        meta.canonical_url = (node.attributes.get("href") or "").strip() or None
+        if meta.canonical_url:
+            break
     title_node = tree.css_first("title")
     if title_node is not None:
         meta.html_title = clean_or_none(html.unescape(title_node.text(deep=True)))
@@ -124,6 +132,8 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
         for key, name in _MODIFIED_META
         if metas.get((key, name.lower()))
     ]
+    # Open Graph's article properties are written for article pages only.
+    meta.declared_article = ("property", "article:published_time") in metas
     for node in tree.css("[itemprop=datePublished][datetime], time[pubdate][datetime]"):
         meta.published.append(("itemprop datetime", node.attributes.get("datetime") or ""))
     if json_ld is None:
@@ -135,6 +145,7 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
 def _read_json_ld(texts: list[str], meta: Metadata) -> None:
     jsonld_published: list[tuple[str, str]] = []
     jsonld_modified: list[tuple[str, str]] = []
+    described: set[str] = set()  # articles (a section page may describe each one it lists)
     for text in texts:
         for item in _json_objects(text):
             types = _types(item)
@@ -144,6 +155,11 @@ def _read_json_ld(texts: list[str], meta: Metadata) -> None:
                     meta.publishers.append(name)
             if not types & ARTICLE_TYPES:
                 continue
+            if types & _ONE_ARTICLE:  # (one article is often described twice: by headline)
+                described.add(str(item.get("headline") or item.get("url") or len(described)))
+            body = item.get("articleBody")
+            if isinstance(body, str) and len(body) > len(meta.article_body or ""):
+                meta.article_body = body
             if item.get("headline") and not meta.headline:
                 meta.headline = clean_or_none(html.unescape(str(item["headline"])))
             for key, target in (
@@ -171,9 +187,24 @@ def _read_json_ld(texts: list[str], meta: Metadata) -> None:
                 name = _name(publisher) if isinstance(publisher, dict) else None
                 if name:
                     meta.publishers.append(name)
+    if len(described) == 1:
+        meta.declared_article = True
     # JSON-LD is usually the most deliberate statement of the time; keep it first.
     meta.published[:0] = jsonld_published
     meta.modified[:0] = jsonld_modified
+
+
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def body_paragraphs(article_body: str) -> list[str]:
+    """The paragraphs of a JSON-LD ``articleBody``: plain text with a line per paragraph,
+    or (some sites) markup."""
+    text = article_body
+    if "<" in text and ">" in text:
+        text = _TAG.sub(" ", _BLOCK_END.sub("\n", text))
+    return [line for line in (clean(html.unescape(p)) for p in text.split("\n")) if line]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -13,6 +13,7 @@ warning says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +29,7 @@ from archiver.extract.container import choose_container
 from archiver.extract.dom import Block, first_match, region_of
 from archiver.extract.headline import find_title, title_before, title_references
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
-from archiver.extract.metadata import Metadata
+from archiver.extract.metadata import Metadata, body_paragraphs
 from archiver.extract.page import Page, load_page
 from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
 from archiver.extract.people import PeopleStages
@@ -39,11 +40,18 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.4"
+EXTRACTOR_VERSION = "1.5"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
 _LANGUAGE_SAMPLE = 1500
+#: A JSON-LD articleBody replaces the shown text when it holds this many characters and the
+#: shown text is less than this share of it.
+_DECLARED_BODY = 400
+_DECLARED_SHARE = 0.5
+_WORDS = re.compile(r"\w+")
+#: Marks the elements named as dates while the date elements are listed (see ``dated``).
+_DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
 
 
@@ -210,6 +218,7 @@ class Extraction(PeopleStages):
         reading = self.reading(element, headline, times, (lead, credit, views))
         reading, credit = self.closing_lines(reading, credit, views)
         body = self.body(reading, lead, element)
+        reading, body = self.declared_body(reading, body)
         return self.article(headline, times, credit, views, reading, body)
 
     # --- the steps, in order --------------------------------------------------------------
@@ -345,12 +354,17 @@ class Extraction(PeopleStages):
             outlets=self.outlets,
         )
         blocks = text.blocks
-        if generic and content.looks_like_listing(
-            container,
-            blocks,
-            element.share,
-            dated=times.published is not None,
-            teasers=len(self.teasers),
+        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it.
+        if (
+            generic
+            and not self.meta.declared_article
+            and content.looks_like_listing(
+                container,
+                blocks,
+                element.share,
+                dated=times.published is not None,
+                teasers=len(self.teasers),
+            )
         ):
             self.warnings.append("page looks like a listing of articles, not an article")
             if not self.main_text:
@@ -391,6 +405,26 @@ class Extraction(PeopleStages):
         if reading.listing:
             return Body(None, None)
         return Body(text, sapo)
+
+    def declared_body(self, reading: Reading, body: Body) -> tuple[Reading, Body]:
+        """The text the page's JSON-LD gives as its article body, when the page shows none of
+        it, a small part (a body rendered by script, a page cut after its first lines) or
+        other text (less than half of its words: the wrong element was read)."""
+        declared = self.meta.article_body
+        if not declared or not self.meta.declared_article or self.profile is not None:
+            return reading, body
+        paragraphs = body_paragraphs(declared)
+        length = sum(len(p) for p in paragraphs)
+        shown = body.text or ""
+        if length < _DECLARED_BODY:
+            return reading, body
+        if len(shown) >= _DECLARED_SHARE * length:
+            # As long as the declared text, and the same text: the page's.
+            words = set(_WORDS.findall(" ".join(paragraphs).lower()))
+            if len(words & set(_WORDS.findall(shown.lower()))) >= _DECLARED_SHARE * len(words):
+                return reading, body
+        self.warnings.append("body read from the page's JSON-LD articleBody")
+        return Reading([], reading.text), Body("\n\n".join(paragraphs), None)
 
     def article(
         self,
@@ -493,11 +527,19 @@ class Extraction(PeopleStages):
         body = self.tree.body
         if body is None:
             return []
-        nodes = {n.mem_id: n for n in (*body.css(DATE_SELECTOR), *self.roles["date"])}
-        if len(nodes) < 2:
-            return list(nodes.values())
-        position = {n.mem_id: i for i, n in enumerate(body.css("*"))}
-        return sorted(nodes.values(), key=lambda n: position.get(n.mem_id, 0))
+        named = self.roles["date"]
+        if not named:
+            return body.css(DATE_SELECTOR)
+        # One query lists both kinds in document order: the elements named as dates are
+        # marked for it.
+        for node in named:
+            node.attrs[_DATED] = ""
+        try:
+            return body.css(f"{DATE_SELECTOR}, [{_DATED}]")
+        finally:
+            for node in named:
+                if _DATED in node.attrs:  # (a node may be named twice)
+                    del node.attrs[_DATED]
 
     def _profile_says(self, stage: str) -> tuple[str, ...]:
         return getattr(self.selectors, stage) if self.selectors is not None else ()
@@ -511,7 +553,9 @@ class Extraction(PeopleStages):
 
     def _canonical_url(self) -> str:
         canonical = self.meta.canonical_url or self.meta.og_url
-        return normalize_url(canonical, self.url) if canonical else self.normalized_url
+        if not canonical or canonical.strip() == self.url:
+            return self.normalized_url
+        return normalize_url(canonical, self.url)
 
     def _titled(self) -> list[LexborNode]:
         return [*self.roles["title"], *self.tree.css("[itemprop=headline]")]

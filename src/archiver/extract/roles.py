@@ -82,6 +82,8 @@ SUBSTRINGS: dict[str, tuple[str, ...]] = {
         "promo",
         "donate",
         "donation",
+        "support-us",
+        "supportus",
         "signup",
         "sign-up",
         "free-trial",

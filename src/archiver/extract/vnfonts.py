@@ -245,9 +245,12 @@ def guess_legacy(
 
 def _guess(text: str, candidates: tuple[str, ...], min_words: int) -> tuple[str, str] | None:
     """:func:`guess_legacy`'s encoding, with ``text`` converted from it (converted once)."""
+    chars = frozenset(text)
+    # (No character only legacy text has, nothing to convert: most text, decided cheaply.)
+    if all(chars.isdisjoint(_evidence(encoding)) for encoding in candidates):
+        return None
     if _UNICODE_VIETNAMESE.search(text) or _is_double_utf8(text):
         return None
-    chars = frozenset(text)
     scores = []
     conversions: dict[str, str] = {}
     for encoding in candidates:

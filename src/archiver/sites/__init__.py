@@ -47,6 +47,11 @@ class ProfileRegistry:
                     site=profile.name,
                 )
             self._by_name[profile.name] = profile
+        #: Each host a profile names, with the first profile naming it (see ``for_url``).
+        self._by_host: dict[str, Profile] = {}
+        for profile in self._by_name.values():
+            for name in profile.hosts:
+                self._by_host.setdefault(name, profile)
 
     @classmethod
     def from_dirs(cls, *dirs: str | Path) -> ProfileRegistry:
@@ -79,16 +84,17 @@ class ProfileRegistry:
 
     def for_url(self, url: str) -> Profile | None:
         """The profile whose hosts cover ``url``'s host, else one whose URL fingerprint matches."""
-        host = host_of(url)
-        best: Profile | None = None
-        best_length = 0
-        for profile in self._by_name.values():
-            # The longest matching host wins (e.vnexpress.net over vnexpress.net).
-            length = profile.host_match(host)
-            if length > best_length:
-                best, best_length = profile, length
-        if best is not None:
-            return best
+        # The longest matching host wins (e.vnexpress.net over vnexpress.net): the host, then
+        # each domain above it (what ``Profile.host_match`` measures, one lookup each).
+        host = host_of(url).lower()
+        while True:
+            found = self._by_host.get(host)
+            if found is not None:
+                return found
+            dot = host.find(".")
+            if dot < 0:
+                break
+            host = host[dot + 1 :]
         for profile in self._by_name.values():
             if any(p.search(url) for p in profile.fingerprint_urls):
                 return profile

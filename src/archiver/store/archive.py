@@ -228,7 +228,7 @@ class Archive:
         version = extractor_version or self.extractor_version
         while batch := list(islice(iterator, batch_size)):
             with self.reading("checking stored bodies"):  # CPU work, before the write lock
-                prepared = [self._prepare_item(item, site) for item in batch]
+                prepared = self.database.prepare_many(list(map(_triple, batch)), site=site)
             results.extend(
                 self.database.write(
                     "saving fetched pages",
@@ -236,16 +236,6 @@ class Archive:
                 )
             )
         return results
-
-    def _prepare_item(self, item: Any, site: str | None) -> Prepared:
-        """One ``save_many`` item: (exchange, article) or (exchange, article, WARC pointer)."""
-        if not isinstance(item, tuple) or len(item) not in (2, 3):
-            raise InputError(
-                "save_many takes (exchange, article) or (exchange, article, warc pointer) "
-                f"tuples, not {type(item).__name__}"
-            )
-        warc = item[2] if len(item) == 3 else None
-        return self.prepare(item[0], item[1], site=site, warc=warc)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -418,6 +408,16 @@ def _moment(value: datetime | str | None) -> datetime:
         except ValueError as error:
             raise InputError(f"fetched_at {value!r} is not an ISO 8601 time") from error
     raise InputError(f"fetched_at is a datetime or ISO 8601 text, not {type(value).__name__}")
+
+
+def _triple(item: Any) -> tuple[Exchange, Article | None, WarcPointer | None]:
+    """One ``save_many`` item: (exchange, article) or (exchange, article, WARC pointer)."""
+    if not isinstance(item, tuple) or len(item) not in (2, 3):
+        raise InputError(
+            "save_many takes (exchange, article) or (exchange, article, warc pointer) "
+            f"tuples, not {type(item).__name__}"
+        )
+    return (item[0], item[1], item[2] if len(item) == 3 else None)
 
 
 def _save_all(writer: Writer, items: list[Prepared], run_id: int | None, version: str) -> list:

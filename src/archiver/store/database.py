@@ -16,14 +16,14 @@ target: SQLite (a file path or ``:memory:``) or PostgreSQL (a ``postgresql://`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from archiver.article import Article
 from archiver.errors import InputError, StoreError
 from archiver.fetch.exchange import Exchange
-from archiver.store.prepare import Prepared, prepare
+from archiver.store.prepare import Prepared, prepare, prepare_many
 from archiver.store.warcs import WarcPointer
 from archiver.store.writer import Writer
 
@@ -206,6 +206,33 @@ class Database:
             compress_level=self.compress_level,
             warc=warc,
         )
+
+    def prepare_many(
+        self,
+        items: Sequence[tuple[Exchange, Article | None, WarcPointer | None]],
+        *,
+        site: str | None = None,
+    ) -> list[Prepared]:
+        """:meth:`prepare` of each (exchange, article, WARC pointer), signatures computed
+        for the whole batch at once."""
+        return prepare_many(
+            items,
+            site=site,
+            known_bodies=self.bodies_known,
+            compress_level=self.compress_level,
+        )
+
+    def bodies_known(self, hashes: set[str]) -> set[str]:
+        """Which of these response bodies (SHA-256, hex) are already archived: one query
+        (nothing is written while a batch is prepared, so it answers for all of it)."""
+        wanted = sorted(hashes)
+        known: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT sha256 FROM bodies WHERE sha256 IN ({marks})", chunk)
+            known.update(row[0] for row in rows)
+        return known
 
 
 #: Opens a database of one engine: ``opener(target, readonly=, timeout=, compress_level=)``.

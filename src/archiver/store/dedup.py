@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -35,7 +36,9 @@ __all__ = [
     "ROWS",
     "THRESHOLD",
     "band_keys",
+    "band_keys_many",
     "minhash",
+    "minhash_many",
     "shingle_hashes",
     "similarity",
     "url_identity",
@@ -125,6 +128,75 @@ def minhash(folded_words: list[str]) -> bytes | None:
     values = np.full(BINS, _EMPTY, dtype=np.uint16)
     values[(smallest >> _BIN_SHIFT).astype(np.intp)] = (smallest & _VALUE_MASK).astype(np.uint16)
     return values.tobytes()
+
+
+#: Texts per sort in :func:`minhash_many`: their index and a key fit 32 bits.
+_TEXTS_PER_SORT = 1 << 10
+_KEY_BITS = 22  # a key's bin (6 bits) and kept value (16 bits)
+
+
+def minhash_many(texts: Sequence[list[str]]) -> list[bytes | None]:
+    """``[minhash(words) for words in texts]``, computed for the whole batch at once.
+
+    Every text's keys (as :func:`minhash` makes them) carry the text's index above them,
+    so one sort orders them by text, then bin, then value, and the first key of each
+    (text, bin) is the bin's minimum.
+    """
+    if len(texts) > _TEXTS_PER_SORT:
+        return [
+            signature
+            for start in range(0, len(texts), _TEXTS_PER_SORT)
+            for signature in minhash_many(texts[start : start + _TEXTS_PER_SORT])
+        ]
+    words = [folded[:MAX_WORDS] for folded in texts]
+    taken = [index for index, some in enumerate(words) if len(some) >= MIN_SHINGLES]
+    signatures: list[bytes | None] = [None] * len(texts)
+    if not taken:
+        return signatures
+    lengths = np.array([len(words[index]) for index in taken], dtype=np.int64)
+    ids = np.frombuffer(
+        array("Q", map(_WORD_IDS.__getitem__, chain.from_iterable(words[i] for i in taken))),
+        np.uint64,
+    )
+    hashes = shingle_hashes(ids)
+    # Shingle i starts in text t; it is whole when its third word is still in t.
+    text_of = np.repeat(np.arange(len(taken), dtype=np.uint32), lengths)[: len(hashes)]
+    whole = np.arange(len(hashes)) <= (np.cumsum(lengths) - 3)[text_of]
+    hashes = hashes[whole]
+    keys = ((hashes & _BIN_MASK) << _BIN_SHIFT) | ((hashes & _KEPT_BITS) >> _VALUE_SHIFT)
+    keys = keys.astype(np.uint32) | (text_of[whole] << np.uint32(_KEY_BITS))
+    keys.sort()
+    new = np.empty(len(keys), dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    distinct = np.bincount(keys[new] >> np.uint32(_KEY_BITS), minlength=len(taken))
+    groups = keys >> np.uint32(16)  # (text, bin)
+    np.not_equal(groups[1:], groups[:-1], out=new[1:])
+    smallest = keys[new]
+    values = np.full(len(taken) * BINS, _EMPTY, dtype=np.uint16)
+    values[smallest >> np.uint32(16)] = smallest.astype(np.uint16)
+    rows = values.reshape(len(taken), BINS)
+    for row, index in enumerate(taken):
+        if distinct[row] >= MIN_SHINGLES:
+            signatures[index] = rows[row].tobytes()
+    return signatures
+
+
+def band_keys_many(signatures: Sequence[bytes | None]) -> list[list[int]]:
+    """``[band_keys(signature) for signature in signatures]``, computed at once."""
+    found: list[list[int]] = [[] for _ in signatures]
+    taken = [index for index, signature in enumerate(signatures) if signature is not None]
+    if not taken:
+        return found
+    values = np.frombuffer(b"".join(signatures[i] for i in taken), dtype=np.uint16)  # type: ignore[misc]
+    rows = values.reshape(len(taken), BINS)[:, : BANDS * ROWS].reshape(len(taken), BANDS, ROWS)
+    filled = (rows != _EMPTY).all(axis=2)
+    wide = rows.astype(np.int64)
+    keys = (np.arange(BANDS, dtype=np.int64) << 48) | (wide[:, :, 0] << 32)
+    keys |= (wide[:, :, 1] << 16) | wide[:, :, 2]
+    for row, index in enumerate(taken):
+        found[index] = keys[row][filled[row]].tolist()
+    return found
 
 
 def _values(signature: bytes) -> array[int]:

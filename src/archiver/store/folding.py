@@ -31,6 +31,7 @@ __all__ = [
     "content_hash",
     "content_key",
     "fold_and_key",
+    "fold_for_index",
     "hash_keys",
     "index_fold",
     "words",
@@ -133,6 +134,9 @@ def _build_key_tables() -> tuple[bytes, bytes, bytes, bytes]:
 
 
 _FOLD_TABLE = _build_fold_table()
+#: Each byte as itself, or a space where folding makes one: words keep their letters.
+_WORD_BYTES_TABLE = bytes(0x20 if _FOLD_TABLE[code] == 0x20 else code for code in range(256))
+_D_BYTE = bytes([_byte_of("đ")])
 _SPACE_TABLE, _TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_tables()
 
 
@@ -179,8 +183,59 @@ def fold_and_key(text: str | None) -> tuple[str, bytes]:
     return folded, _key(encoded)
 
 
+def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, list[str] | None]:
+    """:func:`index_fold`, :func:`content_key` (``b""`` unless ``key``) and the đ-words of
+    ``text``, at the cost of one encoding.
+
+    The đ-words are the words holding a đ, lower-cased, once each, in order of appearance,
+    as the index holds them after the folded text (:func:`archiver.store.fts.index_text`);
+    None when ``text`` is outside the fast path (the caller finds them itself).
+    """
+    if not text:
+        return "", b"", []
+    encoded = _encode(text)
+    if encoded is None:
+        return _slow_index_fold(text), _slow_key(text) if key else b"", None
+    folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
+    d_words: list[str] | None = None
+    # One byte per character of NFC ``text`` (lower-casing kept its length): a word's
+    # bytes are its lower-cased letters, between two of the folded text's spaces.
+    if len(encoded) == len(text) and unicodedata.is_normalized("NFC", text):
+        d_words = _d_words(encoded) if _D_BYTE in encoded else []
+    return folded, _key(encoded) if key else b"", d_words
+
+
+def _d_words(encoded: bytes) -> list[str]:
+    """The words of ``encoded`` holding a đ, once each, in order: a word's bounds around
+    each đ are two byte searches away, and the search goes on after the word."""
+    spaced = encoded.translate(_WORD_BYTES_TABLE)
+    found: dict[bytes, None] = {}
+    at = spaced.find(_D_BYTE)
+    while at >= 0:
+        start = spaced.rfind(b" ", 0, at) + 1
+        end = spaced.find(b" ", at)
+        if end < 0:
+            end = len(spaced)
+        found[spaced[start:end]] = None
+        at = spaced.find(_D_BYTE, end)
+    return codecs.charmap_decode(b" ".join(found), "strict", _PAGE)[0].split(" ")
+
+
+def _collapse(spaced: bytes) -> bytes:
+    """``b" ".join(spaced.split())`` for bytes whose only whitespace is the space (as
+    :data:`_SPACE_TABLE` leaves them), without a bytes object per word: a space stays
+    when it follows a non-space, then a last space goes."""
+    chars = np.frombuffer(spaced, dtype=np.uint8)
+    kept = chars != 0x20
+    kept[1:] |= kept[:-1].copy()
+    collapsed = chars[kept].tobytes()
+    return collapsed[:-1] if collapsed.endswith(b" ") else collapsed
+
+
 def _key(encoded: bytes) -> bytes:
-    collapsed = b" ".join(encoded.translate(_SPACE_TABLE).split())
+    spaced = encoded.translate(_SPACE_TABLE)
+    # numpy's fixed cost pays from a few hundred bytes on (a body, not a title).
+    collapsed = _collapse(spaced) if len(spaced) > 512 else b" ".join(spaced.split())
     if not collapsed:
         return b""
     return _pack(

@@ -48,10 +48,13 @@ _WORD = re.compile(r"[^\W_]+")
 _D = re.compile("[đĐ]")
 
 
-def index_text(text: str | None, folded: str | None = None) -> str:
+def index_text(
+    text: str | None, folded: str | None = None, d_words: list[str] | None = None
+) -> str:
     """What the index holds for one column of text: the folded text, then its đ-words once.
 
-    ``folded`` is ``index_fold(text)`` when the caller has it already.
+    ``folded`` is ``index_fold(text)`` when the caller has it already, ``d_words`` the
+    đ-words :func:`archiver.store.folding.fold_for_index` found (None: not known).
 
     >>> index_text("Đà Nẵng đã được 2 đồng đô")
     'da nang da duoc 2 dong do đà đã được đồng đô'
@@ -60,6 +63,8 @@ def index_text(text: str | None, folded: str | None = None) -> str:
         return ""
     if folded is None:
         folded = index_fold(text)
+    if d_words is not None:
+        return f"{folded} {' '.join(d_words)}" if d_words else folded
     if "đ" not in text and "Đ" not in text:
         return folded
     return f"{folded} {' '.join(_d_words(text, folded))}"

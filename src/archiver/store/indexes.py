@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
@@ -19,6 +19,7 @@ from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.schema import FTS_TABLE
 
 __all__ = [
+    "Buckets",
     "check",
     "ensure_probes",
     "fts_delete",
@@ -29,6 +30,13 @@ __all__ = [
 
 _FTS_NAMES = ", ".join(FTS_COLUMNS)
 _FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
+#: A near-duplicate link, or its new score and time when the pair is linked already. (An
+#: upsert, not INSERT OR REPLACE: with foreign keys on, REPLACE costs a statement journal.)
+_LINK = (
+    "INSERT INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT(article_id, duplicate_of) DO UPDATE SET "
+    "similarity = excluded.similarity, found_at = excluded.found_at"
+)
 #: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
 MAX_CANDIDATES = 100
 
@@ -64,6 +72,54 @@ def _qmarks(count: int) -> str:
     return ",".join("?" * count)
 
 
+class Buckets:
+    """The articles in the LSH buckets one batch looks in, read in one query.
+
+    :func:`link_near_duplicates` takes its candidates from here instead of a query per
+    article, so every change to those buckets in the transaction must pass through
+    :meth:`add` and :meth:`remove` (which the functions here do). A crowded lookup
+    (:data:`MAX_CANDIDATES` or more articles) returns None: the table, with its limit,
+    decides as it always has.
+    """
+
+    #: Keys per lookup query.
+    CHUNK = 500
+
+    def __init__(self, cur: Any, keys: Iterable[int]) -> None:
+        self.members: dict[int, list[int]] = {key: [] for key in keys}
+        wanted = sorted(self.members)
+        for start in range(0, len(wanted), self.CHUNK):
+            chunk = wanted[start : start + self.CHUNK]
+            for key, article_id in cur.execute(
+                "SELECT band_key, article_id FROM minhash_bands "
+                f"WHERE band_key IN ({_qmarks(len(chunk))})",
+                chunk,
+            ).fetchall():
+                self.members[key].append(article_id)
+
+    def candidates(self, keys: Sequence[int]) -> list[int] | None:
+        """The distinct articles in these buckets, or None if not known here or crowded."""
+        found: dict[int, None] = {}
+        for key in keys:
+            members = self.members.get(key)
+            if members is None:
+                return None
+            found.update(dict.fromkeys(members))
+        return list(found) if len(found) < MAX_CANDIDATES else None
+
+    def add(self, keys: Iterable[int], article_id: int) -> None:
+        for key in keys:
+            members = self.members.get(key)
+            if members is not None and article_id not in members:
+                members.append(article_id)
+
+    def remove(self, keys: Iterable[int], article_id: int) -> None:
+        for key in keys:
+            members = self.members.get(key)
+            if members is not None and article_id in members:
+                members.remove(article_id)
+
+
 def link_near_duplicates(
     cur: sqlite3.Cursor,
     article_id: int,
@@ -71,28 +127,34 @@ def link_near_duplicates(
     keys: Sequence[int],
     story_id: int,
     found_at: str,
+    buckets: Buckets | None = None,
 ) -> tuple[int, ...]:
     """Index ``sig`` in the buckets and link the article to its stored near-copies.
 
     Returns the linked article ids. The article joins the lowest story id among
-    its copies, and stories it bridges are merged into that one.
+    its copies, and stories it bridges are merged into that one. ``buckets``: the
+    batch's buckets, read already.
     """
     if not keys or sig is None:
         return ()
-    candidate_ids = [
-        row[0]
-        for row in cur.execute(
-            "SELECT DISTINCT article_id FROM minhash_bands "
-            f"WHERE band_key IN ({_qmarks(len(keys))}) "
-            f"LIMIT {MAX_CANDIDATES}",
-            keys,
-        )
-        if row[0] != article_id
-    ]
+    known = buckets.candidates(keys) if buckets is not None else None
+    if known is None:
+        known = [
+            row[0]
+            for row in cur.execute(
+                "SELECT DISTINCT article_id FROM minhash_bands "
+                f"WHERE band_key IN ({_qmarks(len(keys))}) "
+                f"LIMIT {MAX_CANDIDATES}",
+                keys,
+            )
+        ]
+    candidate_ids = [other for other in known if other != article_id]
     cur.executemany(
         "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
         [(key, article_id) for key in keys],
     )
+    if buckets is not None:
+        buckets.add(keys, article_id)
     if not candidate_ids:
         return ()
     linked: list[int] = []
@@ -107,12 +169,7 @@ def link_near_duplicates(
         score = similarity(sig, other_sig)
         if score >= THRESHOLD:
             newer, older = max(article_id, other), min(article_id, other)
-            cur.execute(
-                "INSERT OR REPLACE INTO near_duplicates"
-                "(article_id, duplicate_of, similarity, found_at) "
-                "VALUES (?, ?, ?, ?)",
-                (newer, older, round(score, 4), found_at),
-            )
+            cur.execute(_LINK, (newer, older, round(score, 4), found_at))
             linked.append(other)
             stories.add(other_story if other_story is not None else other)
     _merge_stories(cur, article_id, stories)
@@ -147,8 +204,7 @@ def link_claim(
     other, other_sig, other_story = row
     score = similarity(sig, other_sig) if sig is not None and other_sig is not None else 0.0
     cur.execute(
-        "INSERT OR REPLACE INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
-        "VALUES (?, ?, ?, ?)",
+        _LINK,
         (max(article_id, other), min(article_id, other), round(score, 4), found_at),
     )
     story = cur.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -156,11 +212,16 @@ def link_claim(
     return other
 
 
-def unindex_signature(cur: sqlite3.Cursor, article_id: int, sig: bytes | None) -> None:
+def unindex_signature(
+    cur: sqlite3.Cursor, article_id: int, sig: bytes | None, buckets: Buckets | None = None
+) -> None:
+    keys = band_keys(sig)
     cur.executemany(
         "DELETE FROM minhash_bands WHERE band_key = ? AND article_id = ?",
-        [(key, article_id) for key in band_keys(sig)],
+        [(key, article_id) for key in keys],
     )
+    if buckets is not None:
+        buckets.remove(keys, article_id)
 
 
 def _digest(value: bytes | str | None) -> str:

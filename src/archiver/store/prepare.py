@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,14 +17,28 @@ from archiver.article import Article
 from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
-from archiver.store.dedup import MAX_WORDS, band_keys, minhash, url_identity
-from archiver.store.folding import fold_and_key, hash_keys
+from archiver.store.dedup import (
+    MAX_WORDS,
+    band_keys,
+    band_keys_many,
+    minhash,
+    minhash_many,
+    url_identity,
+)
+from archiver.store.folding import fold_for_index, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json
 from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 
-__all__ = ["ArticleRecord", "Prepared", "article_record", "prepare"]
+__all__ = [
+    "ArticleRecord",
+    "Prepared",
+    "article_record",
+    "article_records",
+    "prepare",
+    "prepare_many",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +74,34 @@ class Prepared:
 def article_record(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
 ) -> ArticleRecord:
+    return article_records([(article, final_url, requested_url, redirects)])[0]
+
+
+#: From this many articles on, signatures are computed for all at once (the same bytes).
+_BATCH_SIGNATURES = 8
+#: What :func:`article_records` takes for each article: the article and the URLs of its fetch.
+Source = tuple[Article, str, str, Iterable[str]]
+
+
+def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
+    """:func:`article_record` of each source; the signatures are computed for all at once."""
+    parts = [_parts(*source) for source in sources]
+    if len(parts) < _BATCH_SIGNATURES:  # one page (as a crawl worker saves): no batch setup
+        signatures = [minhash(words) for _, words in parts]
+        bands = [band_keys(signature) for signature in signatures]
+    else:
+        signatures = minhash_many([words for _, words in parts])
+        bands = band_keys_many(signatures)
+    return [
+        ArticleRecord(**fields, signature=signature, bands=tuple(keys))
+        for (fields, _), signature, keys in zip(parts, signatures, bands, strict=True)
+    ]
+
+
+def _parts(
+    article: Article, final_url: str, requested_url: str, redirects: Iterable[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """An article's record but its signature, and the folded words the signature reads."""
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
     warnings = list(article.warnings)
     if identity.claim:
@@ -80,26 +122,24 @@ def article_record(
         "language": article.language,
         "warnings": json.dumps(warnings, ensure_ascii=False),
     }
-    title, title_key = fold_and_key(article.title)
-    body, body_key = fold_and_key(article.body)
-    signature = minhash(body.split(None, MAX_WORDS)[:MAX_WORDS])  # only the words it reads
-    return ArticleRecord(
-        canonical=identity.canonical,
-        aliases=identity.aliases,
-        site=article.site or host_of(identity.canonical) or "unknown",
-        fields=fields,
-        view_count=article.view_count,
-        content_hash=hash_keys(title_key, body_key),
-        signature=signature,
-        bands=tuple(band_keys(signature)),
-        folded=(
-            index_text(article.title, title),
-            index_text(article.lead),
-            index_text(article.body, body),
-            index_text(fields["captions"]),
+    title, title_key, title_d = fold_for_index(article.title)
+    body, body_key, body_d = fold_for_index(article.body)
+    record = {
+        "canonical": identity.canonical,
+        "aliases": identity.aliases,
+        "site": article.site or host_of(identity.canonical) or "unknown",
+        "fields": fields,
+        "view_count": article.view_count,
+        "content_hash": hash_keys(title_key, body_key),
+        "folded": (
+            index_text(article.title, title, title_d),
+            index_text(article.lead, *fold_for_index(article.lead, key=False)[::2]),
+            index_text(article.body, body, body_d),
+            index_text(fields["captions"], *fold_for_index(fields["captions"], key=False)[::2]),
         ),
-        claim=identity.claim,
-    )
+        "claim": identity.claim,
+    }
+    return record, body.split(None, MAX_WORDS)[:MAX_WORDS]  # only the words it reads
 
 
 def prepare(
@@ -116,20 +156,66 @@ def prepare(
     Nothing here takes the write lock; a known body is not compressed again.
     ``warc`` is where the exchange's WARC record is, when it has one.
     """
-    if not isinstance(exchange, Exchange):
-        raise InputError(
-            f"saving needs the Exchange a page came from, not {type(exchange).__name__} "
-            "(Archive.add stores an article without one)"
-        )
-    if article is not None and not isinstance(article, Article):
-        raise InputError(f"an article is an Article or None, not {type(article).__name__}")
-    record = None
-    if article is not None and article.is_article:
-        record = article_record(article, exchange.final_url, exchange.url, exchange.redirects)
+    return prepare_many(
+        [(exchange, article, warc)],
+        site=site,
+        known_bodies=lambda hashes: {sha for sha in hashes if body_known(sha)},
+        compress_level=compress_level,
+    )[0]
+
+
+def prepare_many(
+    items: Sequence[tuple[Exchange, Article | None, WarcPointer | None]],
+    *,
+    site: str | None,
+    known_bodies: Callable[[set[str]], set[str]],
+    compress_level: int,
+) -> list[Prepared]:
+    """:func:`prepare` of each (exchange, article, WARC pointer); the articles' signatures
+    are computed for the whole batch at once, and ``known_bodies(hashes)`` says which of
+    the bodies' SHA-256s are archived (asked once)."""
+    for exchange, article, _ in items:
+        if not isinstance(exchange, Exchange):
+            raise InputError(
+                f"saving needs the Exchange a page came from, not {type(exchange).__name__} "
+                "(Archive.add stores an article without one)"
+            )
+        if article is not None and not isinstance(article, Article):
+            raise InputError(f"an article is an Article or None, not {type(article).__name__}")
+    stored = [
+        index
+        for index, (_, article, _) in enumerate(items)
+        if article is not None and article.is_article
+    ]
+    records: list[ArticleRecord | None] = [None] * len(items)
+    sources = [
+        (items[i][1], items[i][0].final_url, items[i][0].url, items[i][0].redirects) for i in stored
+    ]
+    for index, record in zip(stored, article_records(sources), strict=True):  # type: ignore[arg-type]
+        records[index] = record
+    hashes = [
+        hashlib.sha256(exchange.body).hexdigest() if exchange.body else None
+        for exchange, _, _ in items
+    ]
+    known = known_bodies({sha for sha in hashes if sha is not None})
+    return [
+        _prepared(exchange, record, site, sha, sha in known, compress_level, warc)
+        for (exchange, _, warc), record, sha in zip(items, records, hashes, strict=True)
+    ]
+
+
+def _prepared(
+    exchange: Exchange,
+    record: ArticleRecord | None,
+    site: str | None,
+    sha: str | None,
+    known: bool,
+    compress_level: int,
+    warc: WarcPointer | None,
+) -> Prepared:
     body = exchange.body or b""
-    sha = hashlib.sha256(body).hexdigest() if body else None
     blob, compression = None, "zstd"
-    if sha is not None and not body_known(sha):
+    if sha is not None and not known:
         blob, compression = compress(body, compress_level)
     fetch = {
         "site": record.site if record else site,

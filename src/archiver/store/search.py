@@ -4,8 +4,11 @@ The FTS5 index holds folded text, so matching ignores case, diacritics and đ. A
 query matching a large part of the archive (a very common word) is ranked over
 its :data:`CANDIDATES` most recently archived matches: FTS5 walks its doclist
 newest-first without scoring to find where that window starts, then scores only
-the window (scoring every match costs seconds at 500,000 articles). For a query
-of plain words, pages containing them as a phrase come first among the best
+the window (scoring every match costs seconds at 500,000 articles). The score is
+bm25 of the query's rarer words (:func:`scoring_terms`): FTS5 computes a word's IDF
+by walking its whole doclist, hundreds of thousands of entries for a common word,
+and bm25 gives a word in more than half of the articles a weight of 1e-6 anyway. For
+a query of plain words, pages containing them as a phrase come first among the best
 :data:`PHRASE_POOL`. Snippets and ``--exact`` work on the original text: a match
 found in the folded text maps back by position, because folding keeps one
 character per character.
@@ -25,16 +28,41 @@ from typing import Any
 from archiver.dates.stored import period_clauses
 from archiver.errors import QueryError
 from archiver.store.folding import index_fold
-from archiver.store.query import COLUMNS, Query, Term, all_terms, evaluate, parse
+from archiver.store.query import (
+    COLUMNS,
+    And,
+    Node,
+    Not,
+    Or,
+    Query,
+    Term,
+    all_terms,
+    evaluate,
+    parse,
+)
 from archiver.store.results import SearchHit
 from archiver.store.schema import FTS_TABLE
 
-__all__ = ["CANDIDATES", "WEIGHTS", "article_filters", "iter_search", "search", "snippet"]
+__all__ = [
+    "CANDIDATES",
+    "WEIGHTS",
+    "article_filters",
+    "iter_search",
+    "query_words",
+    "scoring_terms",
+    "search",
+    "snippet",
+]
 
 #: Names the temporary table of each filtered search on a connection.
 _KEPT = itertools.count()
 #: Matches ranked per query at most (the newest ones); bounds the cost of very common words.
 CANDIDATES = 5_000
+#: A word in more than this share of the articles does not count in the score (bm25 gives
+#: it a weight of 1e-6 anyway); it must still match.
+SCORED_SHARE = 0.5
+#: Matches read from each end of a word's list to estimate its share of the articles.
+SHARE_PROBE = 1_000
 #: Best-ranked results among which pages containing the query's words as a phrase come first.
 PHRASE_POOL = 200
 #: bm25 weights of the title, lead, body and captions columns (the lead is also in the body,
@@ -168,7 +196,11 @@ def _ranked(
                 + " AND ".join(clauses),
                 params,
             )
-            first, last = conn.execute(f"SELECT min(id), max(id) FROM temp.{kept}").fetchone()
+            # (One aggregate per SELECT: SQLite reads min() or max() off the b-tree's end,
+            # but scans the table for both at once.)
+            first, last = conn.execute(
+                f"SELECT (SELECT min(id) FROM temp.{kept}), (SELECT max(id) FROM temp.{kept})"
+            ).fetchone()
             if first is None:
                 return  # no article passes the filters
             # (The unary + keeps the IN test out of the full-text index's own constraints.)
@@ -189,40 +221,224 @@ def _ranked(
 def _ranked_where(
     conn: sqlite3.Connection, query: Query, join: str, where: str, params: dict[str, Any]
 ) -> Iterator[tuple[int, float]]:
-    params = {**params, "match": query.fts, "window": CANDIDATES}
-    boundary = conn.execute(
-        f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
-        f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET :window",
-        params,
-    ).fetchone()
-    if boundary:
-        where += f" AND {FTS_TABLE}.rowid > :boundary"
-        params["boundary"] = boundary[0]
+    # The candidates: the newest matches, read off the index newest-first without scoring.
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} WHERE {where} "
+            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT :window",
+            {**params, "match": query.fts, "window": CANDIDATES},
+        )
+    ]
+    if not ids:
+        return
+    scoring = scoring_terms(query, _shares(conn, query))
+    # Without filters, the query's matches between the first and last candidate are the
+    # candidates; otherwise (or when other words score) each row is looked up among them
+    # (the unary + keeps that test out of the full-text index's own constraints).
+    filtered = where != f"{FTS_TABLE} MATCH :match"
+    params = {
+        "rank": query.fts if scoring is None else " OR ".join(term.fts() for term in scoring),
+        "low": ids[-1],
+        "high": ids[0],
+        "ids": json.dumps(ids) if filtered or scoring is not None else "[]",
+    }
     weights = ", ".join(map(str, WEIGHTS))
     sql = (
-        f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE}{join} "
-        f"WHERE {where} ORDER BY score LIMIT :size OFFSET :offset"
+        f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH :rank AND {_WINDOW}"
+        f"{_AMONG if filtered or scoring is not None else ''} "
+        "ORDER BY score LIMIT :size OFFSET :offset"
     )
+    if scoring == ():
+        ordered = _by_column(conn, query, ids, filtered)
+        if query.phrase is not None:  # (else nothing is reordered: read only what is asked)
+            yield from _phrase_first(conn, query, list(itertools.islice(ordered, PHRASE_POOL)))
+        yield from ordered
+        return
     offset, size = 0, PHRASE_POOL
+    seen: set[int] = set()
     while True:
         rows = conn.execute(sql, {**params, "size": size, "offset": offset}).fetchall()
-        if offset == 0 and query.phrase is not None:
-            # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF);
-            # finding which candidates contain it, newest first, costs a few milliseconds.
-            phrased = {
-                row[0]
-                for row in conn.execute(
-                    f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE}{join} "
-                    f"WHERE {where.replace(':match', ':phrase', 1)} "
-                    f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
-                    {**params, "phrase": query.phrase.fts()},
-                )
-            }
-            rows.sort(key=lambda row: row[0] not in phrased)
+        if offset == 0:
+            rows = _phrase_first(conn, query, rows)
+        seen.update(row[0] for row in rows)
         yield from rows
         if len(rows) < size:
-            return
+            break
         offset += size
+    # Matches no scoring word covers (only the prefixes of an OR): last, newest first.
+    yield from ((article_id, 0.0) for article_id in ids if article_id not in seen)
+
+
+_WINDOW = f"{FTS_TABLE}.rowid BETWEEN :low AND :high"
+_AMONG = f" AND +{FTS_TABLE}.rowid IN (SELECT value FROM json_each(:ids))"
+
+
+def _by_column(
+    conn: sqlite3.Connection, query: Query, ids: list[int], filtered: bool
+) -> Iterator[tuple[int, float]]:
+    """The candidates of a query of common words only: those holding the query in their
+    title first, then in their lead, then the others, newest first in each; the score
+    is the column's bm25 weight (10, 2, 0). Read lazily: the first page costs little."""
+    params = {"low": ids[-1], "high": ids[0], "ids": json.dumps(ids) if filtered else "[]"}
+    seen: set[int] = set()
+    for column, weight in zip(COLUMNS[:2], WEIGHTS[:2], strict=True):
+        found = conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :inside "
+            f"AND {_WINDOW}{_AMONG if filtered else ''} ORDER BY {FTS_TABLE}.rowid DESC",
+            {**params, "inside": f"{column} : ({query.fts})"},
+        )
+        for (article_id,) in found:
+            if article_id not in seen:
+                seen.add(article_id)
+                yield article_id, -weight
+    yield from ((article_id, 0.0) for article_id in ids if article_id not in seen)
+
+
+def _phrase_first(
+    conn: sqlite3.Connection, query: Query, rows: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """``rows`` with those of the first :data:`PHRASE_POOL` holding the query's words as a
+    phrase moved to the front of them (for a query of plain words)."""
+    if query.phrase is None or not rows:
+        return rows
+    pool = rows[:PHRASE_POOL]
+    ids = [row[0] for row in pool]
+    # Scoring the phrase with bm25 would cost a scan of the whole index (its IDF); its
+    # newest matches in the pool's range (a bounded walk: a common phrase stops it early)
+    # cost a few milliseconds.
+    phrased = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase "
+            f"AND {_WINDOW} ORDER BY {FTS_TABLE}.rowid DESC LIMIT {PHRASE_POOL * 5}",
+            {"phrase": query.phrase.fts(), "low": min(ids), "high": max(ids)},
+        )
+    }
+    return sorted(pool, key=lambda row: row[0] not in phrased) + rows[PHRASE_POOL:]
+
+
+def _words(node: Node) -> Iterator[Term | None]:
+    """Each word of the query's positive terms as a one-word term (None for a prefix term)."""
+    if isinstance(node, Term):
+        if node.prefix:
+            yield None
+        else:
+            yield from _term_words(node)
+    elif isinstance(node, Not):
+        yield from _words(node.keep)
+    else:
+        for item in node.items:
+            yield from _words(item)
+
+
+def query_words(query: Query) -> list[Term]:
+    """The distinct words of the query's positive terms (prefixes aside), as one-word terms."""
+    return [word for word in dict.fromkeys(_words(query.root)) if word is not None]
+
+
+def _term_words(term: Term) -> list[Term]:
+    return [Term((word,), (word,), False, term.column) for word in term.words]
+
+
+def _covered(node: Node, kept: dict[Term, None]) -> bool:
+    """Whether every article ``node`` matches holds one of the ``kept`` words."""
+    if isinstance(node, Term):
+        return not node.prefix and any(word in kept for word in _term_words(node))
+    if isinstance(node, Not):
+        return _covered(node.keep, kept)
+    if isinstance(node, And):
+        return any(_covered(item, kept) for item in node.items)
+    return all(_covered(item, kept) for item in node.items)
+
+
+def _cover(node: Node, kept: dict[Term, None], shares: dict[Term, float]) -> bool:
+    """Add the rarest words needed for every match of ``node`` to hold a kept word.
+
+    False when a match may hold only prefixes (which never score).
+    """
+    if _covered(node, kept):
+        return True
+    if isinstance(node, Term):
+        if node.prefix:
+            return False
+        kept[min(_term_words(node), key=lambda word: shares[word])] = None
+        return True
+    if isinstance(node, Not):
+        return _cover(node.keep, kept, shares)
+    if isinstance(node, Or):
+        return all([_cover(item, kept, shares) for item in node.items])
+    # An AND: cover the item holding its rarest word.
+    items = sorted(
+        node.items,
+        key=lambda item: min(
+            (shares[word] for word in _words(item) if word is not None), default=2.0
+        ),
+    )
+    return any(_cover(item, kept, shares) for item in items)
+
+
+def scoring_terms(query: Query, shares: dict[Term, float]) -> tuple[Term, ...] | None:
+    """The words whose bm25 ranks the matches: None to rank with the whole query's bm25,
+    ``()`` when no word is rare enough to score.
+
+    ``shares`` holds each word's estimated share of the archive's articles
+    (:func:`_shares`). A word in more than :data:`SCORED_SHARE` of them is left out of the
+    score (it must still match; bm25 weighs it 1e-6). When every word is that common,
+    nothing scores (``()``: the matches are ordered by where the query is found, title
+    first, see :func:`_by_column`). Every side of an OR keeps a scoring word, its rarest
+    when all of its words are common. Prefix terms never score (their list is every word
+    they start): a query of prefixes only is ranked by bm25 of the whole query, and a
+    match holding only the prefix side of an OR comes after the scored ones.
+    """
+    words = query_words(query)
+    if not words:
+        return None
+    kept = dict.fromkeys(word for word in words if shares[word] <= SCORED_SHARE)
+    if not kept:
+        return ()
+    _cover(query.root, kept, shares)
+    plain = (query.root,) if isinstance(query.root, Term) else query.root.items
+    if (
+        len(kept) == len(words)
+        and isinstance(query.root, Term | And)
+        and all(
+            isinstance(item, Term) and len(item.words) == 1 and not item.prefix for item in plain
+        )
+    ):
+        return None  # the same words as the query: its own bm25, without the extra lookup
+    return tuple(word for word in words if word in kept)
+
+
+def _shares(conn: sqlite3.Connection, query: Query) -> dict[Term, float]:
+    """Each query word's share of the articles, estimated from both ends of its list.
+
+    The :data:`SHARE_PROBE`-th match from the newest and from the oldest end tell how
+    densely the word occurs there; the lower of the two densities is the estimate (a
+    word that is news this week is not taken for a common one). A word with fewer
+    matches has a share of at most ``SHARE_PROBE`` articles: 0 here (it is scored).
+    """
+    words = query_words(query)
+    if not words:
+        return {}
+    first, last = conn.execute(
+        "SELECT (SELECT min(id) FROM articles), (SELECT max(id) FROM articles)"
+    ).fetchone()
+    shares: dict[Term, float] = {}
+    for word in words:
+        ends = []
+        for order, edge in (("DESC", last), ("ASC", first)):
+            found = conn.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+                f"ORDER BY rowid {order} LIMIT 1 OFFSET ?",
+                (word.fts(), SHARE_PROBE - 1),
+            ).fetchone()
+            if found is None:
+                break
+            ends.append(SHARE_PROBE / (abs(found[0] - edge) + 1))
+        shares[word] = min(ends) if len(ends) == 2 else 0.0
+    return shares
 
 
 def _load(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from archiver.dates.stored import now_iso
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
+    Buckets,
     fts_delete,
     fts_insert,
     link_claim,
@@ -69,6 +70,13 @@ _META_FIELDS = (
 #: an earlier fetch found.
 _NO_CAPTIONS = "[]"
 _SELECT = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE "
+#: Keys per lookup query in :meth:`Writer.reserve`.
+_CHUNK = 500
+
+
+def _urls(record: ArticleRecord) -> list[str]:
+    """The URLs a record is looked up by: its canonical URL and its aliases."""
+    return [record.canonical, *(url for url, _ in record.aliases)]
 
 
 @dataclass(slots=True)
@@ -100,25 +108,55 @@ class Writer:
     fts_insert = staticmethod(fts_insert)
     fts_delete = staticmethod(fts_delete)
 
+    #: Whether a batch reads its LSH buckets once (:class:`Buckets`) in :meth:`reserve`:
+    #: only where no other writer can add to them before the batch commits.
+    read_buckets_once = True
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.cur = conn.cursor()
         self._sites: set[str] = set()
         self._next_id = 0
+        self._buckets: Buckets | None = None
+        # The dedup keys (URLs, content hashes) the archive held when the batch began,
+        # and those the batch has saved since: a record none of whose keys is in either
+        # is new without a lookup. None: look every record up.
+        self._present: set[str] | None = None
 
     def begin(self) -> None:
         """Called by :meth:`Database.transaction` once the write transaction has begun."""
         # Ids are handed out here so the fetch row can name its article before the
         # article row exists (that foreign key is checked at commit).
         self._next_id = (self.cur.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+        self._buckets = self._present = None
 
     def reserve(self, items: Iterable[Prepared]) -> None:
-        """Prepare to save ``items`` in this transaction (a shared engine locks their dedup
-        keys here; SQLite's one writer needs nothing)."""
+        """Prepare to save ``items`` in this transaction: read which of their dedup keys
+        the archive holds, and their LSH buckets, in a few queries for the whole batch
+        (a shared engine locks their dedup keys first)."""
+        records = [item.article for item in items if item.article is not None]
+        if not records:
+            return
+        urls = sorted({url for record in records for url in _urls(record)})
+        hashes = sorted({record.content_hash for record in records})
+        present: set[str] = set()
+        for sql, keys in (
+            ("SELECT url FROM articles WHERE url IN ", urls),
+            ("SELECT url FROM article_urls WHERE url IN ", urls),
+            ("SELECT content_hash FROM articles WHERE content_hash IN ", hashes),
+        ):
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                present.update(row[0] for row in self.cur.execute(f"{sql}({marks})", chunk))
+        self._present = present
+        if self.read_buckets_once:
+            self._buckets = Buckets(self.cur, {key for record in records for key in record.bands})
 
     def forget(self) -> None:
         """Drop caches that may describe rows a rollback just removed."""
         self._sites.clear()
+        self._buckets = self._present = None
 
     # -- fetches ---------------------------------------------------------------------
 
@@ -137,6 +175,9 @@ class Writer:
         fetch_id = self._insert_fetch(item, run_id, plan.article_id, plan.outcome)
         near = self._apply(plan, _Save(record, fetch_id, item.fetched_at, extractor_version, False))
         near = self._claim(plan, record, item.fetched_at, near)
+        if self._present is not None:  # what this save wrote, later saves look up
+            self._present.update(_urls(record))
+            self._present.add(record.content_hash)
         return SaveResult(fetch_id, plan.article_id, plan.outcome, near)
 
     def _claim(
@@ -190,6 +231,13 @@ class Writer:
         self, record: ArticleRecord
     ) -> tuple[dict[str, Any] | None, str | None, str | None]:
         """The stored article ``record`` is, how it was found, and the alias kind that matched."""
+        present = self._present
+        if (
+            present is not None
+            and record.content_hash not in present
+            and present.isdisjoint(_urls(record))
+        ):
+            return None, None, None  # none of its keys is in the archive: every query misses
         row = self._article("url = ?", (record.canonical,))
         if row:
             return row, "url", None
@@ -303,7 +351,7 @@ class Writer:
         )
         self.fts_insert(self.cur, article_id, *record.folded)
         near = link_near_duplicates(
-            self.cur, article_id, record.signature, record.bands, article_id, seen
+            self.cur, article_id, record.signature, record.bands, article_id, seen, self._buckets
         )
         self._aliases(article_id, record.aliases, save, skip=record.canonical)
         self._view_count(article_id, save, update_article=False)
@@ -339,9 +387,15 @@ class Writer:
                     row["extractor_version"],
                     "reparse" if save.reparse else "refetch",
                 )
-                unindex_signature(self.cur, row["id"], row["minhash"])
+                unindex_signature(self.cur, row["id"], row["minhash"], self._buckets)
                 near = link_near_duplicates(
-                    self.cur, row["id"], record.signature, record.bands, row["story_id"], seen
+                    self.cur,
+                    row["id"],
+                    record.signature,
+                    record.bands,
+                    row["story_id"],
+                    seen,
+                    self._buckets,
                 )
                 if not save.reparse:
                     changes["content_since"] = seen

@@ -28,8 +28,17 @@ from typing import Any
 
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.query import And, Node, Not, Or, Query, Term
+from archiver.store.search import query_words, scoring_terms
 
-__all__ = ["WEIGHT_LABELS", "fts_delete", "fts_insert", "ranked", "rebuild", "tsquery"]
+__all__ = [
+    "WEIGHT_LABELS",
+    "fts_delete",
+    "fts_insert",
+    "ranked",
+    "rebuild",
+    "shares",
+    "tsquery",
+]
 
 #: The tsvector weight of each indexed column.
 WEIGHT_LABELS = {"title": "A", "lead": "B", "captions": "C", "body": "D"}
@@ -86,15 +95,58 @@ def tsquery(node: Node) -> str:
     return "(" + joiner.join(tsquery(item) for item in node.items) + ")"
 
 
+def shares(conn: Any, query: Query) -> dict[Term, float]:
+    """Each query word's share of the articles, from the planner's statistics of ``search``.
+
+    ``ANALYZE`` (autovacuum runs it) keeps the most common lexemes of the column with the
+    share of rows holding each; a word not among them is rarer than all of those: 0 here
+    (it is scored). A word limited to a column is given its share in any column.
+    """
+    words = query_words(query)
+    row = conn.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = 'articles' AND attname = 'search'"
+    ).fetchone()
+    common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    return {word: float(common.get(word.words[0], 0.0)) for word in words}
+
+
+def _in_column(node: Node, column: str) -> Node:
+    """``node`` with every term not limited to a column limited to ``column``."""
+    if isinstance(node, Term):
+        return Term(node.words, node.typed, node.prefix, node.column or column)
+    if isinstance(node, Not):
+        return Not(_in_column(node.keep, column), _in_column(node.drop, column))
+    return type(node)(tuple(_in_column(item, column) for item in node.items))
+
+
 def ranked(
     conn: Any, query: Query, clauses: list[str], params: dict[str, Any], window: int, pool: int
 ) -> Iterator[tuple[int, float]]:
     """(article id, score) best first (lower is better, as bm25), over the newest ``window``
-    matches; among the best ``pool``, those holding the query's words as a phrase first."""
+    matches; among the best ``pool``, those holding the query's words as a phrase first.
+
+    ``ts_rank`` scores the words :func:`~archiver.store.search.scoring_terms` picks (the
+    rarer ones), as the SQLite ranking does (matches holding only prefixes of an OR, which
+    no scoring word covers, come last, newest first); a query of common words only puts
+    the matches holding it in the title first, then in the lead, newest first in each."""
     where = " AND ".join(["a.search @@ to_tsquery('simple', :tsq)", *clauses])
+    scoring = scoring_terms(query, shares(conn, query))
     params = {**params, "tsq": tsquery(query.root), "window": window}
+    if scoring == ():
+        params["title"] = tsquery(_in_column(query.root, "title"))
+        params["lead"] = tsquery(_in_column(query.root, "lead"))
+        score = (
+            "CASE WHEN search @@ to_tsquery('simple', :title) THEN -10 "
+            "WHEN search @@ to_tsquery('simple', :lead) THEN -2 ELSE 0 END"
+        )
+    else:
+        params["rank"] = (
+            " | ".join(_term(word) for word in scoring) if scoring else tsquery(query.root)
+        )
+        score = f"-ts_rank('{RANK_WEIGHTS}', search, to_tsquery('simple', :rank))"
     sql = (
-        f"SELECT id, -ts_rank('{RANK_WEIGHTS}', search, to_tsquery('simple', :tsq)) AS score "
+        f"SELECT id, {score} AS score "
         f"FROM (SELECT a.id, a.search FROM articles a WHERE {where} "
         "ORDER BY a.id DESC LIMIT :window) AS candidates "
         "ORDER BY score, id DESC LIMIT :size OFFSET :offset"

@@ -31,16 +31,20 @@ class PgWriter(Writer):
 
     fts_insert = staticmethod(fts.fts_insert)
     fts_delete = staticmethod(fts.fts_delete)
+    #: Another crawler may add to the buckets before this batch commits: ask the table.
+    read_buckets_once = False
 
     def begin(self) -> None:
         """Called once :class:`~.database.PostgresDatabase` has begun the transaction."""
         self._locked: set[str] = set()
         self._ids: list[int] = []
+        self._buckets = self._present = None
 
     def reserve(self, items: Iterable[Prepared]) -> None:
         """Take the dedup locks of a whole batch at once, in one sorted order (two
-        transactions saving overlapping batches then never deadlock on them), and as many
-        article ids as it may need in one round trip (unused ones are gaps)."""
+        transactions saving overlapping batches then never deadlock on them), as many
+        article ids as it may need in one round trip (unused ones are gaps), then read
+        which of the batch's keys the archive holds (:meth:`Writer.reserve`)."""
         items = list(items)
         self._lock({key for item in items for key in _keys(item)})
         wanted = sum(item.article is not None for item in items)
@@ -51,6 +55,9 @@ class PgWriter(Writer):
                 (wanted,),
             ).fetchall()
             self._ids = [int(row[0]) for row in reversed(rows)]
+        # With every dedup key of the batch locked, no other crawler can add one before
+        # this transaction ends: which of them the archive holds can be read once.
+        super().reserve(items)
 
     def _lock(self, keys: set[str]) -> None:
         keys -= self._locked

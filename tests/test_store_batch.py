@@ -1,0 +1,177 @@
+"""A batch is saved as its saves one at a time would be: the batch-wide work (signatures
+computed together, dedup keys and LSH buckets read once per batch) changes no decision
+and no stored byte."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archiver.store import Archive
+from archiver.store.dedup import MIN_SHINGLES, band_keys, band_keys_many, minhash, minhash_many
+from archiver.store.folding import _collapse, fold_and_key, fold_for_index
+from archiver.store.fts import index_text
+from archiver.store.rows import compress
+from store_support import OTHER_STORY, STORY, T0, exchange, page, random_story
+
+
+def tricky_batch() -> list:
+    """Saves that decide on each other within one batch: every dedup path at least once."""
+    a = "https://vnexpress.net/a-1.html"
+    items = [
+        page(a),
+        page(a),  # the same again: unchanged
+        page(a, STORY + " Cập nhật lúc 10 giờ.", when=T0 + timedelta(hours=1)),  # new text
+        page("https://vnexpress.net/a-1-copy.html"),  # a's first text elsewhere: stored already
+        page("https://vnexpress.net/a-2.html", STORY + " Cập nhật lúc 10 giờ."),  # a's text now
+        page("https://baomoi.com/c.epi", STORY.replace("sáng nay", "chiều qua"), site="baomoi"),
+        page("https://tuoitre.vn/s.htm", STORY, site="tuoitre", canonical_url=a),  # a claim
+        page("https://vnexpress.net/b.html", OTHER_STORY, view_count=5),
+        page("https://vnexpress.net/b.html", OTHER_STORY, view_count=9, when=T0 + timedelta(1)),
+        page("https://vnexpress.net/old.html", random_story(3), when=T0 + timedelta(days=2)),
+        page("https://vnexpress.net/old.html", random_story(4), when=T0 - timedelta(days=2)),
+        page("https://vnexpress.net/x.html", "Cafe\u0301 Đà Nẵng ﬁ İstanbul 中文. " + STORY[:200]),
+        (exchange("https://vnexpress.net/lien-he.html"), None),
+        *random_pages_with_copies(),
+    ]
+    redirected, article = page(a + "?utm_source=fb")
+    items.append((replace(redirected, final_url=a, redirects=(a + "?utm_source=fb",)), article))
+    # A content alias whose page then changes: it becomes an article of its own.
+    copy_url = "https://vnexpress.net/a-1-copy.html"
+    items.append(page(copy_url, OTHER_STORY + " Bản riêng.", when=T0 + timedelta(days=3)))
+    return items
+
+
+def random_pages_with_copies() -> list:
+    pages = []
+    for n in range(12):
+        story = random_story(100 + n // 2, words=150)  # each story twice, on two sites
+        site = "vnexpress" if n % 2 else "dantri"
+        pages.append(page(f"https://{site}.vn/r-{n}.html", story, site=site, title=f"Tin {n}"))
+    return pages
+
+
+def table_rows(path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'articles_fts%'"
+        )
+    ]
+    found = {
+        table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        for table in tables
+        if table != "sites"
+    }
+    conn.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, articles_fts, instance)")
+    found["index"] = conn.execute("SELECT * FROM temp.terms ORDER BY 1, 2, 3, 4").fetchall()
+    conn.close()
+    return found
+
+
+def test_a_batch_stores_the_same_rows_as_its_saves_one_by_one(tmp_path):
+    items = tricky_batch()
+    with Archive(tmp_path / "one.db") as archive:
+        one_by_one = [archive.save_many([item])[0] for item in items]
+    with Archive(tmp_path / "batch.db") as archive:
+        batched = archive.save_many(items)
+    assert batched == one_by_one
+    outcomes = {result.outcome for result in batched}
+    assert outcomes == {"new", "unchanged", "updated", "alias", "not-article"}
+    assert any(result.near_duplicates for result in batched)
+    assert table_rows(tmp_path / "batch.db") == table_rows(tmp_path / "one.db")
+
+
+def test_a_batch_decides_as_its_saves_one_by_one_on_either_engine(archive, tmp_path):
+    items = tricky_batch()
+    with Archive(tmp_path / "one.db") as reference:
+        expected = [reference.save_many([item])[0] for item in items]
+    batched = archive.save_many(items, batch_size=7)  # batches that split the pairs too
+
+    def decisions(results):  # ids differ between engines: the article a result names
+        first_seen = {}
+        for result in results:
+            first_seen.setdefault(result.article_id, len(first_seen))
+        return [
+            (result.outcome, first_seen[result.article_id], len(result.near_duplicates))
+            for result in results
+        ]
+
+    assert decisions(batched) == decisions(expected)
+    assert archive.check() == []
+
+
+_WORDS = st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "hà", "nội"]), max_size=60)
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.lists(st.one_of(_WORDS, st.lists(st.text(min_size=1, max_size=4), max_size=450))))
+def test_signatures_of_a_batch_are_each_texts_signature(texts):
+    expected = [minhash(words) for words in texts]
+    assert minhash_many(texts) == expected
+    assert band_keys_many(expected) == [band_keys(signature) for signature in expected]
+
+
+def test_signatures_of_a_batch_larger_than_one_sort_are_each_texts_signature():
+    texts = [random_story(n, words=60).split() for n in range(2100)]
+    texts[5] = texts[5][: MIN_SHINGLES - 1]
+    assert minhash_many(texts) == [minhash(words) for words in texts]
+
+
+@settings(derandomize=True, max_examples=300)
+@given(st.binary(max_size=40).map(lambda raw: bytes(b" ab\xe1"[byte % 4] for byte in raw)))
+def test_collapsing_spaces_is_joining_the_split_words(spaced):
+    assert _collapse(spaced) == b" ".join(spaced.split())
+
+
+def test_a_kept_compressor_gives_the_bytes_of_a_fresh_one():
+    import random
+    import sys
+
+    if sys.version_info >= (3, 14):
+        from compression import zstd
+    else:
+        from backports import zstd
+
+    rng = random.Random(7)
+    bodies = [STORY.encode() * n for n in range(4)] + [rng.randbytes(n) for n in (0, 1, 900)]
+    for level in (1, 3, 1, 19):
+        for body in bodies + bodies[::-1]:
+            blob, compression = compress(body, level)
+            fresh = zstd.compress(body, level)
+            assert (blob, compression) == (
+                (fresh, "zstd") if len(fresh) < len(body) else (body, "none")
+            )
+
+
+_PIECES = st.sampled_from(
+    [
+        *("Đà", "Nẵng", "đã", "ĐỒNG", "đô-la", "Điện_Biên", "an", "2024", "Ελλάδα", "ΟΔΟΣ"),
+        *("İ", "ß", "Cafe\u0301", "đe\u0301", "\u212b", "中文", "“", "…", "_", "x"),
+    ]
+)
+
+
+@settings(derandomize=True, max_examples=400)
+@given(st.lists(st.tuples(_PIECES, st.sampled_from(["", " ", ", ", "\n\n", "-", "\t", "\xa0"]))))
+def test_folding_for_the_index_in_one_pass_gives_what_each_function_gives(pieces):
+    text = "".join(word + gap for word, gap in pieces)
+    folded, key, d_words = fold_for_index(text)
+    assert (folded, key) == fold_and_key(text)
+    assert index_text(text, folded, d_words) == index_text(text)
+    assert fold_for_index(text, key=False) == (folded, b"", d_words)
+
+
+def test_a_batch_compresses_only_the_bodies_the_archive_lacks(archive):
+    first = page("https://vnexpress.net/a-1.html")
+    archive.save(*first)
+    second = page("https://vnexpress.net/b.html", OTHER_STORY, title="Mưa lớn")
+    prepared = archive.database.prepare_many([(*first, None), (*second, None), (*second, None)])
+    assert [item.blob is None for item in prepared] == [True, False, False]
+    assert prepared[1].sha256 == prepared[2].sha256 != prepared[0].sha256
