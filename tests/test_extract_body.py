@@ -372,3 +372,80 @@ def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
 def test_one_article_described_twice_is_still_one_article():
     twice = {"@context": "https://schema.org", "@graph": [_NEWS, _NEWS]}
     assert extract(_declared_page(_SHORT + _TEASERS, twice), URL).is_article
+
+
+def test_a_subheading_named_like_page_chrome_heads_the_next_section_of_the_text():
+    # CMSs name their subheadings "subheader" or "section-header": words that name page
+    # chrome when they stand for the site's header. A box's title named so still goes.
+    first, second = TEXT[0], f"{TEXT[1]} Thêm."
+    box = (
+        "<div class='box'><h3 class='box-header'>Đọc nhiều</h3><ul>"
+        "<li><a href='/a.html'>Tin đọc nhiều thứ nhất trong ngày hôm nay</a></li>"
+        "<li><a href='/b.html'>Tin đọc nhiều thứ hai trong ngày hôm nay</a></li></ul></div>"
+    )
+    for name in ("subheader", "section-header"):
+        body = f"<p>{first}</p><h2 class='{name}'>Kết quả sau hai năm</h2><p>{second}</p>{box}"
+        article = extract(page(body), URL)
+        assert article.paragraphs == [first, "Kết quả sau hai năm", second]
+
+
+def test_a_subheading_linking_to_its_own_section_is_text_a_linked_headline_is_not():
+    # Blogs and documentation link each section heading to itself (a permalink) or back to
+    # the table of contents: a link within the page. A heading linking to another page is
+    # a teaser's headline.
+    first, second = TEXT[0], f"{TEXT[1]} Thêm."
+    for anchor in ("#ket-qua", "#muc-luc"):
+        body = (
+            f"<p>{first}</p><h3 id='ket-qua'><a href='{anchor}'>Kết quả sau hai năm</a></h3>"
+            f"<p>{second}</p><h3><a href='/bai-khac.html'>Một bài khác về cải cách hành chính"
+            "</a></h3>"
+        )
+        article = extract(page(body), URL)
+        assert article.paragraphs == [first, "Kết quả sau hai năm", second]
+
+
+EN_TEXT = [
+    f"Paragraph {n} of the story tells how the council voted on the budget, which funds "
+    "schools, roads and the harbour for the next three years."
+    for n in range(1, 4)
+]
+
+
+def _english_page(line: str) -> bytes:
+    return (
+        "<html><head><title>Council passes budget</title></head><body><article>"
+        "<h1>Council passes budget</h1><p class='date'>March 1, 2020 10:00</p><div class='body'>"
+        f"<p>{EN_TEXT[0]}</p><p>{EN_TEXT[1]}</p>{line}<p>{EN_TEXT[2]}</p></div></article>"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_linked_line_between_paragraphs_of_the_text_is_a_line_of_it():
+    # Newspapers set "Read more: ..." or "[Related: ...]" between two paragraphs: the
+    # article goes on after it, and readers see the line as part of it.
+    for line, text in (
+        (
+            "<p>Read more: <a href='/a'>Why the harbour plan stalled</a></p>",
+            "Read more: Why the harbour plan stalled",
+        ),
+        (
+            "<p><i><a href='/b'>[Related: Council delays the vote again]</a></i></p>",
+            "[Related: Council delays the vote again]",
+        ),
+    ):
+        article = extract(_english_page(line), "https://paper.example.com/2020/03/01/budget")
+        assert article.paragraphs == [EN_TEXT[0], EN_TEXT[1], text, EN_TEXT[2]]
+
+
+def test_a_line_of_several_links_or_a_teasers_headline_between_paragraphs_is_not_text():
+    menu = "<p><a href='/a'>Schools</a> <a href='/b'>Roads</a> <a href='/c'>Harbour</a></p>"
+    teaser = (
+        "<p>Đọc thêm: <a href='/d'>Hội đồng thành phố hoãn biểu quyết ngân sách lần thứ ba "
+        "trong năm nay, vì sao?</a></p>"
+    )
+    # A bare linked headline, bold as Dân trí sets its teasers, is a teaser too.
+    bare = "<p><a href='/e'><strong>Council delays the vote on the harbour again</strong></a></p>"
+    labelled_bold = "<p><a href='/f'><strong>Mayor: the harbour plan will wait</strong></a></p>"
+    for line in (menu, teaser, bare, labelled_bold):
+        article = extract(_english_page(line), "https://paper.example.com/2020/03/01/budget")
+        assert article.paragraphs == EN_TEXT

@@ -145,3 +145,20 @@ def test_a_gallery_s_caption_named_by_its_id_and_its_slide_numbers_are_not_text(
     assert article.captions == ("Cảnh sát dựng rào chắn dọc tuyến diễu hành.",)
     assert all(not p.isdigit() for p in article.paragraphs)
     assert len(article.paragraphs) == 5
+
+
+def test_an_unmarked_line_after_a_wordpress_picture_is_text_a_marked_caption_is_not():
+    # WordPress sets every caption in a marked box (``p.wp-caption-text``): a plain line
+    # after one of its pictures (``img.wp-image-N``) is the post going on. After a picture
+    # of a CMS that marks nothing, the same short line is read as its caption.
+    line = "Một dòng ngắn mở đầu bài, ngay dưới ảnh."
+    picture = "<p><img class='aligncenter size-full wp-image-65630' src=a.jpg></p>"
+    captioned = (
+        "<div class='wp-caption'><img class='wp-image-65631' src=b.jpg>"
+        "<p class='wp-caption-text'>Cây cầu nhìn từ bờ sông.</p></div>"
+    )
+    article = extract(page(f"{picture}<p>{line}</p>{PARAGRAPHS}{captioned}"), URL)
+    assert article.paragraphs[0] == line
+    assert article.captions == ("Cây cầu nhìn từ bờ sông.",)
+    plain = extract(page(f"<p><img src=a.jpg></p><p>{line}</p>{PARAGRAPHS}"), URL)
+    assert plain.captions == (line,)

@@ -229,3 +229,17 @@ def test_a_paragraph_opening_with_a_link_in_its_sentence_is_text():
     )
     article = f"{linked}<p>{para(1)}</p><p>{para(2)}</p>"
     assert extract(html(article), URL).paragraphs[0].startswith("UBND thành phố Đà Nẵng vừa")
+
+
+def test_a_header_opening_the_articles_text_is_its_first_paragraph_not_chrome():
+    # Some CMSs set the opening summary in a <header> that is the first element of the
+    # article's text; a <header> further down (a chart's title) is not taken for it.
+    opening = (
+        "Cầu mới qua sông Hàn dài 1,2 km, nối hai quận trung tâm, dự kiến hoàn thành sau ba "
+        "năm thi công, với tổng vốn đầu tư gần 3.500 tỷ đồng."
+    )
+    chart = "<div class='chart'><header>Biểu đồ: vốn đầu tư theo từng năm, tỷ đồng</header></div>"
+    text = "".join(f"<p>{para(n)}</p>" for n in range(1, 5))
+    article = f"<div itemprop='articleBody'><header>{opening}</header>{text}{chart}</div>"
+    result = extract(html(article), URL)
+    assert result.paragraphs == [opening, *(para(n) for n in range(1, 5))]

@@ -42,3 +42,18 @@ def test_a_date_line_in_a_box_that_also_holds_links_to_other_articles_is_the_art
         f"<div class='content'>{TEXT}</div>{related}</div></div>"
     )
     assert extract(page(article), URL).published_at == "2019-02-18T17:34:00+07:00"
+
+
+def test_the_date_of_a_post_quoted_in_the_text_is_neither_the_articles_nor_cut_from_it():
+    # An embedded post (a tweet) signs off with its author and date inside a <blockquote>:
+    # that date is the quoted post's. The article's comes from its metadata.
+    quote = (
+        "<blockquote class='embedded-post'><p>Trò chơi cho lập trình viên: nghĩ một danh từ, "
+        "tìm thư viện mang tên đó</p>— Nguyễn An (@nguyenan) <a href='https://x.example/1'>"
+        "22/8/2013</a></blockquote>"
+    )
+    article = f"<div class='detail'><h1>Khu tưởng niệm phi công</h1><div class='main'>{TEXT}"
+    article += f"{quote}{TEXT}</div></div>"
+    found = extract(page(article), URL)
+    assert found.published_at == "2019-02-18T16:34:20+07:00"
+    assert "Trò chơi cho lập trình viên" in (found.body or "")

@@ -44,6 +44,9 @@ _PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
 _MAX_LINE = 300  # a caption typed as a paragraph
 _MAX_TABLE_TEXT = 400
+#: Pictures inserted by a CMS that sets every caption in marked-up boxes (WordPress: the
+#: picture is ``img.wp-image-N``, its caption ``p.wp-caption-text`` or ``figcaption``).
+_SELF_CAPTIONED = "img[class*=wp-image-]"
 _NOT_CAPTION_ENDS = ("?", ":", "?”", '?"')
 _VIDEO = re.compile(r"(?:^|[\s.(])video\s*:", re.IGNORECASE)
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
@@ -168,6 +171,8 @@ def _caption_text(node: LexborNode) -> str | None:
         return None
     if _styled_as_caption(node, text):
         return text
+    if previous.css_first(_SELF_CAPTIONED) is not None:
+        return None  # (its CMS marks its captions: an unmarked line is the text going on)
     # Unstyled, a short line is a caption unless it asks or introduces ("Should we care?",
     # "Three quick thoughts:"): the text going on after the picture.
     return text if len(text) <= 120 and not text.endswith(_NOT_CAPTION_ENDS) else None

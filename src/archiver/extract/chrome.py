@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import ancestors, link_chars
+from archiver.extract.dom import adjacent_element, ancestors, link_chars
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
@@ -66,6 +66,8 @@ def find_chrome(
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
+        if node.tag == "header" and _opens_text(node, bodies):
+            continue
         # Only an element with paragraphs (or lines between <br>s) could be the article
         # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
         # and the like are taken without measuring their text.
@@ -94,6 +96,23 @@ def _heads_article(node: LexborNode, protected: set[int]) -> bool:
         and parent.tag in ("article", "section")
         and parent.mem_id in protected
     )
+
+
+#: A ``<header>`` inside the article's text holding this much unlinked text opens the text.
+_OPENING_CHARS = 100
+
+
+def _opens_text(node: LexborNode, bodies: list[LexborNode]) -> bool:
+    """A ``<header>`` opening an element named as the article's text (its first element),
+    holding a sentence or two and no links: the article's opening paragraph (its summary),
+    not a site's header, nor the header of a chart further down."""
+    parent = node.parent
+    if parent is None or all(body.mem_id != parent.mem_id for body in bodies):
+        return False
+    previous, text_before = adjacent_element(node, after=False)
+    if previous is not None or text_before or node.css_first("a[href]") is not None:
+        return False
+    return len(" ".join(node.text(deep=True).split())) >= _OPENING_CHARS
 
 
 def _holding(nodes: list[LexborNode]) -> set[int]:

@@ -17,6 +17,7 @@ from archiver.extract.dom import (
     BLOCK_TAGS,
     BR,
     Block,
+    adjacent_element,
     link_chars,
     render_blocks,
 )
@@ -123,6 +124,8 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
             # A link or span named "popup", "tag", "share" inside a sentence is part of it:
             # cutting it would cut words out of the text.
             continue
+        if node.tag in _SUBHEADING_TAGS and _opens_a_section(node):
+            continue  # a subheading named like chrome (``h2.subheader``) heads text
         text = len(node.text(deep=True))
         if text > 500:  # (most noise is a short box: measured only when it is not)
             total = total or len(container.text(deep=True))
@@ -135,6 +138,26 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
                 continue
         kept.append(node)
     return kept
+
+
+_SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_MAX_SUBHEADING = 150
+#: The paragraph after a subheading: running text of at least this many characters.
+_SECTION_PARAGRAPH = 80
+
+
+def _opens_a_section(heading: LexborNode) -> bool:
+    """A short heading without links followed by a paragraph of running text: a subheading
+    of the article, whatever its class says (``subheader``, ``section-header``). A box's
+    title is followed by its list of links or teasers instead."""
+    text = heading.text(deep=True).strip()
+    if not text or len(text) > _MAX_SUBHEADING or heading.css_first("a[href]") is not None:
+        return False
+    following, _ = adjacent_element(heading, after=True)
+    if following is None or following.tag != "p":
+        return False
+    prose = following.text(deep=True).strip()
+    return len(prose) >= _SECTION_PARAGRAPH and link_chars(following) < 0.3 * len(prose)
 
 
 #: Running text: this many paragraphs in a row, not interrupted by links, and characters.
@@ -369,7 +392,7 @@ def body_blocks(
     after_link = False
     prose_lists: dict[int, bool] = {}
     last: Block | None = None  # the block before this one
-    for block in blocks:
+    for index, block in enumerate(blocks):
         previous, last = last, block
         text = block.text
         lowered = text.lower()
@@ -392,6 +415,8 @@ def body_blocks(
             and (len(text) < 300 or block.link_density > _MENU_LINKS)
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
+            and not _section_heading(block.node)
+            and not _between_prose(block, previous, blocks[index + 1 : index + 2], kept)
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
@@ -475,6 +500,51 @@ def _words(text: str) -> str:
 
 def _visible(node: LexborNode) -> int:
     return sum(len(word) for word in node.text(deep=True).split())
+
+
+#: Labels Vietnamese outlets give a teaser of another article set between paragraphs: not
+#: the article's text, however it is set.
+_TEASER_LABEL = re.compile(
+    r"^\W*(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|tin bài liên quan)\b|^\s*>>",
+    re.IGNORECASE,
+)
+#: What sets a line of the article apart from a teaser: a short label and a colon ("Read
+#: more:", "Related:", "Lire aussi :") or brackets ("[Read: ...]", "[The museum's treasures]").
+_INLINE_LABEL = re.compile(r"^\W{0,2}[^\W\d][^:\n]{0,24}?\s?:\s|^\s*\[[^\]]+\]\s*$")
+#: A linked line kept between paragraphs of running text is at most this long.
+_MAX_INLINE_LINK_LINE = 300
+
+
+def _between_prose(
+    block: Block, previous: Block | None, following: list[Block], kept: list[Block]
+) -> bool:
+    """A labelled paragraph of one link between two paragraphs of running text ("Read more:
+    ...", "[Related: ...]"): a line of the article, which goes on after it. (A line of
+    several links is a menu or a list of other articles; a bare linked headline, a teaser.)"""
+    if block.node.tag != "p" or len(block.text) > _MAX_INLINE_LINK_LINE:
+        return False
+    if len(block.node.css("a[href]")) != 1 or _TEASER_LABEL.match(block.text):
+        return False
+    if block.bold or not _INLINE_LABEL.match(block.text):
+        return False  # (a bare or bold linked headline between paragraphs: a teaser, Dân trí's)
+    if previous is None or not kept or kept[-1] is not previous or not following:
+        return False
+    return all(
+        len(b.text) >= _SECTION_PARAGRAPH and b.link_density < 0.3 and b.node.tag == "p"
+        for b in (previous, following[0])
+    )
+
+
+def _section_heading(node: LexborNode) -> bool:
+    """A heading whose links lead only to places on the same page (``<h3><a href="#setting-up">``,
+    the permalink or the table of contents entry of its section): a subheading of the text,
+    not a link to another page."""
+    if node.tag not in _SUBHEADING_TAGS:
+        return False
+    links = node.css("a[href]")
+    return bool(links) and all(
+        (link.attributes.get("href") or "").startswith("#") for link in links
+    )
 
 
 def _data_cell(node: LexborNode) -> bool:

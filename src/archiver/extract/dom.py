@@ -424,6 +424,20 @@ def _block_containers(root: LexborNode) -> set[int]:
     return containers
 
 
+_BLANK_TAGS = frozenset({"-text", "_text", "-comment", "_comment"})
+
+
+def adjacent_element(node: LexborNode, *, after: bool) -> tuple[LexborNode | None, bool]:
+    """The element right after (or before) ``node`` among its siblings, white space and
+    comments passed over, and whether text stands between them (then no element is given)."""
+    sibling = node.next if after else node.prev
+    while sibling is not None and sibling.tag in _BLANK_TAGS:
+        if sibling.tag in ("-text", "_text") and (sibling.text_content or "").strip():
+            return None, True
+        sibling = sibling.next if after else sibling.prev
+    return sibling, False
+
+
 def link_chars(node: LexborNode) -> int:
     """Characters of text inside links under ``node`` (each link's text stripped)."""
     return sum(len(a.text(deep=True).strip()) for a in node.css("a"))

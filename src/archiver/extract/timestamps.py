@@ -247,7 +247,11 @@ def _visible_candidates(
             (levels[p.mem_id] for p in (block.node, *ancestors(block.node)) if p.mem_id in levels),
             _MAX_LEVELS,
         )
-        if _plausible(parsed, block.text, distance) and not _in_teaser(block.node, levels):
+        if (
+            _plausible(parsed, block.text, distance)
+            and not _in_teaser(block.node, levels)
+            and not _quoted(block.node, levels)
+        ):
             updated = bool(_UPDATED_LABEL.search(block.text[: parsed.span[0]]))
             found.append(_Candidate(parsed, block.text, block.node, distance, order, updated))
     return found
@@ -302,7 +306,7 @@ def _candidate(
             return None
         if distance is None and parent.mem_id in levels:
             distance = levels[parent.mem_id]
-    if node.mem_id in chrome_ids or distance is None:
+    if node.mem_id in chrome_ids or distance is None or _quoted(node, levels):
         return None
     text = text_of(node)
     parsed = parse_date(text, **options) if text and len(text) <= _MAX_LINE else None
@@ -325,6 +329,17 @@ def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
     if parsed.precision != "relative":
         return True
     return len(line) <= _MAX_RELATIVE_LINE and distance <= _MAX_RELATIVE_LEVELS
+
+
+def _quoted(node: LexborNode, anchor_ids: Container[int]) -> bool:
+    """True inside a quotation below the headline (an embedded post: "— Name (@name) August
+    22, 2013"): its date is the quoted post's, not the article's."""
+    for parent in (node, *ancestors(node)):
+        if parent.mem_id in anchor_ids:
+            return False
+        if parent.tag == "blockquote":
+            return True
+    return False
 
 
 def _in_teaser(node: LexborNode, anchor_ids: Container[int]) -> bool:
