@@ -12,6 +12,9 @@ Everything runs on the network of ``bench/crawl.py`` (the same pages: real layou
    calls the crawl makes (``Frontier.commit`` and, inside it, ``Writer.save``, the FTS
    insert, near-duplicate links and the frontier rows of discovered links; claims) are
    wrapped with timers (CPU of the calling thread), so they are measured, not estimated.
+   The parsing workers, forked from this process, time their own share the same way: the
+   job (``analyze_exchange``), receiving work and sending results back (the process pool's
+   queue), and the rest of their CPU.
 2. **Fetching.** archiver's ``Fetcher`` alone fetches pages of the same network, one
    request in flight per host: its CPU per page is the HTTP client's share of the main
    process (httpx, h11, the event loop's socket work). The crawl's main-process CPU minus
@@ -41,6 +44,8 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import json
+import os
 import pickle
 import re
 import shutil
@@ -161,7 +166,7 @@ WORKER_STAGES = (
     ("archiver.extract", "extract_page", "extract (extract_page)"),
     ("archiver.store.prepare", "minhash", "prepare: MinHash + LSH bands"),
     ("archiver.store.prepare", "band_keys", "prepare: MinHash + LSH bands"),
-    ("archiver.store.prepare", "fold_and_key", "prepare: folding + content key"),
+    ("archiver.store.prepare", "fold_for_index", "prepare: folding + content key"),
     ("archiver.store.prepare", "hash_keys", "prepare: folding + content key"),
     ("archiver.store.prepare", "index_text", "prepare: FTS text (index_text)"),
     ("archiver.store.prepare", "url_identity", "prepare: URL identity"),
@@ -218,6 +223,56 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
 
 # -- 1. the main process of a real crawl --------------------------------------------------
 
+#: Where each parsing worker of the profiled crawl writes what it measured (set per run).
+_WORKER_LOG: dict[str, Any] = {
+    "dir": None, "jobs": 0, "job": 0.0, "get": 0.0, "send": 0.0, "gc": 0.0, "gc_from": None
+}
+
+
+def _collection(phase: str, info: dict[str, int]) -> None:
+    """A ``gc.callbacks`` hook: CPU of the worker's garbage collections."""
+    log = _WORKER_LOG
+    if phase == "start":
+        log["gc_from"] = time.thread_time()
+    elif log["gc_from"] is not None:
+        log["gc"] += time.thread_time() - log["gc_from"]
+
+
+def _worker_timed(label: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run ``call`` in a parsing worker, adding its CPU (this thread's) to ``label``."""
+    if _collection not in gc.callbacks:
+        gc.callbacks.append(_collection)
+    start = time.thread_time()
+    try:
+        return call(*args, **kwargs)
+    finally:
+        log = _WORKER_LOG
+        log[label] += time.thread_time() - start
+        if label == "job":
+            log["jobs"] += 1
+            if log["jobs"] % 25 == 0 and log["dir"] is not None:
+                # Workers end with os._exit (no atexit): the figures are written as they go.
+                figures = {k: log[k] for k in ("jobs", "job", "get", "send", "gc")}
+                figures["cpu"] = time.process_time()
+                path = Path(log["dir"]) / f"worker-{os.getpid()}.json"
+                path.write_text(json.dumps(figures), encoding="utf-8")
+
+
+def _timed_analyze_exchange(*args: Any, **kwargs: Any) -> Any:
+    from archiver.crawl import analyze
+
+    return _worker_timed("job", analyze.analyze_exchange, *args, **kwargs)
+
+
+def workers_in_crawl(workdir: Path) -> dict[str, float]:
+    """CPU seconds the profiled crawl's workers spent: in all, in the job, receiving work
+    and sending results (each worker's figures as of its last 25th page)."""
+    totals = dict.fromkeys(("jobs", "job", "get", "send", "gc", "cpu"), 0.0)
+    for path in workdir.glob("worker-*.json"):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            totals[key] += value
+    return totals
+
 
 def crawl_in_process(server: Server, args: argparse.Namespace, workdir: Path):
     """Run ``archiver crawl --config`` in this process; return (stats, CPU s, timers)."""
@@ -237,6 +292,20 @@ def crawl_in_process(server: Server, args: argparse.Namespace, workdir: Path):
     timers.wrap(writer, "link_near_duplicates", "SQLite: near-duplicate lookup + links")
     timers.wrap(frontier, "add", "SQLite: frontier rows of discovered links (add)")
     timers.wrap(Frontier, "claim", "SQLite: claims (Frontier.claim)")
+    _WORKER_LOG["gc_from"] = None
+    # The workers fork from this process: what they run is timed there (see _worker_timed).
+    import concurrent.futures.process as pool
+    import multiprocessing.queues as queues
+
+    from archiver.crawl import turns
+
+    _WORKER_LOG["dir"] = str(workdir)
+    send, get = pool._sendback_result, queues.Queue.get
+    undo = [(turns, "analyze_exchange", turns.analyze_exchange), (pool, "_sendback_result", send)]
+    undo.append((queues.Queue, "get", get))
+    turns.analyze_exchange = _timed_analyze_exchange
+    pool._sendback_result = lambda *a, **k: _worker_timed("send", send, *a, **k)
+    queues.Queue.get = lambda *a, **k: _worker_timed("get", get, *a, **k)
     gc.collect()
     cpu = time.process_time()
     try:
@@ -250,6 +319,8 @@ def crawl_in_process(server: Server, args: argparse.Namespace, workdir: Path):
         )
     finally:
         timers.restore()
+        for owner, name, original in undo:
+            setattr(owner, name, original)
     return stats, time.process_time() - cpu, timers
 
 
@@ -461,6 +532,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{run['pages_per_second']:.0f} pages/s; main process "
             f"{main_cpu / pages * 1000:.2f} ms CPU per page"
         )
+        w = workers_in_crawl(workdir)
+        if w["jobs"]:
+            per = {k: v / w["jobs"] * 1000 for k, v in w.items() if k != "jobs"}
+            print(
+                f"workers in that crawl ({w['jobs']:.0f} pages): {per['cpu']:.2f} ms CPU per page, "
+                f"of which the job (analyze_exchange) {per['job']:.2f}, receiving work "
+                f"{per['get']:.2f}, sending the result {per['send']:.2f}, the rest "
+                f"{per['cpu'] - per['job'] - per['get'] - per['send']:.2f}; garbage collections "
+                f"{per['gc']:.2f} (in all of these)"
+            )
         if run["pages"] < args.pages // 2:
             print(
                 "the crawl fetched too few pages to profile (see bench/crawl.py's notes on --port)",

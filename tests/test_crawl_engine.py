@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -167,6 +169,48 @@ def test_parsing_in_worker_processes_stores_the_same_articles(first_crawl, tmp_p
     assert status == "finished"
     titles = "SELECT title, author, body FROM articles ORDER BY title"  # dates move with now
     assert rows(db, titles) == rows(inline_db, titles)
+
+
+def test_while_the_parsers_are_behind_the_loop_waits_for_a_turn_to_end(tmp_path, monkeypatch):
+    # The parsers' backlog is one page, and each page is held until the loop has gone to
+    # sleep for long with that backlog full (2 s at most). The loop may wake once for a
+    # host's politeness gap, then must wait for a turn's end (or its flush): it must not
+    # poll the hosts that are ready to fetch more while no page can be parsed.
+    from archiver.crawl import engine
+
+    long_sleep = threading.Event()
+    short_sleeps = 0
+    real_sleep = engine.Crawl._sleep
+
+    async def sleep(self, seconds):
+        nonlocal short_sleeps
+        if self.turns.analysing >= engine.ANALYSIS_BACKLOG:
+            if seconds >= engine.FLUSH_SECONDS:
+                long_sleep.set()
+            else:
+                short_sleeps += 1
+        await real_sleep(self, seconds)
+
+    class Gated(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            def gated():
+                long_sleep.wait(2)
+                long_sleep.clear()
+                return fn(*args, **kwargs)
+
+            return super().submit(gated)
+
+    monkeypatch.setattr(engine, "ANALYSIS_BACKLOG", 1)
+    monkeypatch.setattr(engine.Crawl, "_sleep", sleep)
+    monkeypatch.setattr(engine, "start_workers", lambda count, close_fds=(): Gated(count))
+    site = ReplaySite(build(tmp_path / "site", crawl_delay=0.0))
+    plan = make_plan([f"{BASE}/"], overrides=FAST)
+    status, stats = run_crawl(
+        plan, db=str(tmp_path / "a.db"), transport=ReplayTransport(site), workers=1,
+        live=False, quiet=True,
+    )
+    assert status == "finished" and stats.articles_new == 10
+    assert short_sleeps <= stats.pages
 
 
 def test_a_link_to_the_https_form_of_the_host_gets_that_origins_robots_txt(tmp_path):

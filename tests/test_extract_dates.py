@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 URL = "https://tin.example.vn/bai-viet-12345.html"
@@ -57,3 +59,19 @@ def test_the_date_of_a_post_quoted_in_the_text_is_neither_the_articles_nor_cut_f
     found = extract(page(article), URL)
     assert found.published_at == "2019-02-18T16:34:20+07:00"
     assert "Trò chơi cho lập trình viên" in (found.body or "")
+
+
+def bare_line_page(before: str) -> bytes:
+    return (
+        "<html><head><title>Khánh thành cầu mới</title></head><body><table><tr><td>"
+        f"<p>{before}</p><h1>Khánh thành cầu mới</h1><div>Thứ Tư, 4 tháng 7 năm 2018 09:30</div>"
+        f"<div>{TEXT}</div></td></tr></table></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("before", ["Tin trong nước", "Tin từ İstanbul"])
+def test_a_bare_date_line_in_words_beside_the_headline_is_the_publication_time(before):
+    # (A letter that lower-cases to two, "İ", shifts positions in the lower-cased text: the
+    # line is found all the same.)
+    article = extract(bare_line_page(before), URL)
+    assert article.published_at == "2018-07-04T09:30:00+07:00"

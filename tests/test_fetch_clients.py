@@ -146,3 +146,36 @@ def test_a_redirect_chain_key_is_the_url_without_its_fragment():
     for url in ("http://h.vn/a?b=1#frag", "http://h.vn/a#", "http://h.vn/ả?q=ư"):
         parsed = httpx.URL(url)
         assert _chain_key(parsed) == str(parsed.copy_with(fragment=None))
+
+
+def test_a_request_sent_past_the_client_carries_what_the_client_would_send() -> None:
+    fixed = {"User-Agent": "archiver-test", "Accept": "text/html", "Accept-Encoding": "gzip"}
+    url = httpx.URL("http://tamky.gov.vn:8080/a?b=1")
+    pool = ClientPool(Settings())
+
+    async def main() -> None:
+        async with pool.borrow(url) as lease:
+            assert lease.transport is not None
+            lease.client.cookies.set("AspxAutoDetectCookieSupport", "1", domain="tamky.gov.vn")
+            for extra in ({}, {"If-None-Match": '"e1"', "If-Modified-Since": "Wed, 04 Jul 2018"}):
+                ours = lease.build_request(url, fixed, extra)
+                theirs = lease.client.build_request("GET", url, headers={**fixed, **extra})
+                assert ours.headers.raw == theirs.headers.raw
+                assert ours.extensions == theirs.extensions
+        await pool.aclose()
+
+    asyncio.run(main())
+
+
+def test_cookies_set_by_a_response_sent_past_the_client_are_kept() -> None:
+    site = ReplaySite(entries=[
+        Entry("http://tamky.gov.vn/", (R(text="x", headers=(("Set-Cookie", "s=1; path=/"),)),)),
+    ])
+
+    async def main() -> str | None:
+        async with Fetcher(Settings(), transport=ReplayTransport(site)) as fetcher:
+            await fetcher.fetch("http://tamky.gov.vn/")
+            second = await fetcher.fetch("http://tamky.gov.vn/")
+        return dict(second.last.request_headers).get("Cookie")
+
+    assert asyncio.run(main()) == "s=1"

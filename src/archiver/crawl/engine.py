@@ -105,7 +105,9 @@ class Crawl:
         #: Rows of turns cancelled by a stop: given back to the frontier unfetched.
         self._abandoned: list[int] = []
         self._finished: deque[TurnOutcome] = deque()
-        self._wake = asyncio.Event()
+        #: Something happened since the loop last looked (see :meth:`_wake`).
+        self._woken = False
+        self._waiter: asyncio.Future[None] | None = None
         self.pending: list[TurnOutcome] = []
         self.stopping = False
         #: Why the run stopped early: "signal", "max_time" or "max_pages" (None: it did not).
@@ -122,6 +124,10 @@ class Crawl:
         self._site_of_host: dict[str, str | None] = {}
         self._last_flush = time.monotonic()
         self._last_tick = 0.0
+        #: The last start of turns stopped at the parsers' backlog.
+        self._parsers_behind = False
+        #: Hosts whose next page waits for a robots.txt turn in flight (at the last start).
+        self._awaiting_robots: set[str] = set()
 
     # --- the loop ---------------------------------------------------------------------
 
@@ -186,21 +192,41 @@ class Crawl:
                 continue
             if not self._finished:
                 # Sleep until a turn ends or a host's pause is over. (asyncio.wait over the
-                # task set costs time in proportion to the number of turns in flight.)
-                timeout = min(self._next_ready_in(), FLUSH_SECONDS)
+                # task set costs time in proportion to the number of turns in flight.) While
+                # the parsers hold turns back, only a turn's end can let one start: hosts
+                # ready meanwhile are not polled for.
+                timeout = FLUSH_SECONDS if self._parsers_behind else self._next_ready_in()
+                timeout = min(timeout, FLUSH_SECONDS)
                 if self.stopping:
                     timeout = min(timeout, self._grace_until - time.monotonic())
                 await self._sleep(max(timeout, 0.001))
-            self._wake.clear()
+            self._woken = False
             while self._finished:
                 self._record(self._finished.popleft())
             self._flush()
             self._tick()
 
     async def _sleep(self, seconds: float) -> None:
-        """Sleep until a turn ends, a stop is asked for, or ``seconds`` have passed."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+        """Sleep until a turn ends, a stop is asked for, or ``seconds`` have passed.
+
+        A bare future and a timer: ``asyncio.wait_for`` over ``Event.wait`` would make a
+        task, a future and a cancellation on each of the loop's turns."""
+        if self._woken:
+            return
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        timer = loop.call_later(seconds, _resolve, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+
+    def _wake(self) -> None:
+        """End the loop's sleep (a turn ended, a stop was asked for)."""
+        self._woken = True
+        if self._waiter is not None:
+            _resolve(self._waiter)
 
     def _turn_done(self, task: asyncio.Task[TurnOutcome]) -> None:
         item = self.tasks.pop(task)
@@ -210,7 +236,7 @@ class Crawl:
             self._abandoned.append(item.id)
         else:
             self._finished.append(task.result())
-        self._wake.set()
+        self._wake()
 
     def _cancel_turns(self) -> None:
         for task in self.tasks:
@@ -239,6 +265,8 @@ class Crawl:
 
     def _start_turns(self) -> None:
         backlog = ANALYSIS_BACKLOG * max(self.workers, 1)
+        self._parsers_behind = False
+        self._awaiting_robots.clear()
         # Over a copy: a host that starts a turn moves to the back, so when the crawl-wide
         # host limit or the parsers hold turns back, every host gets its turn in rotation.
         for host, queue in list(self.queues.items()):
@@ -246,7 +274,9 @@ class Crawl:
                 continue
             while queue and self.politeness.can_start(host):
                 if self.turns.analysing >= backlog:
-                    return  # the parsers are behind: fetch more when they catch up
+                    # The parsers are behind: fetch more when they catch up (a turn ends).
+                    self._parsers_behind = True
+                    return
                 if self.budget.run_spent() == MAX_PAGES:
                     self.stop(MAX_PAGES)
                     return
@@ -256,6 +286,7 @@ class Crawl:
                         # The robots.txt turn is in flight or not due: wait for it, and let
                         # a fleet's other crawlers have the host meanwhile.
                         self.politeness.cancel(host)
+                        self._awaiting_robots.add(host)
                         break
                 except Exception as error:  # a failure tied to one URL stays with that URL
                     if queue and queue[0] is item:
@@ -323,8 +354,10 @@ class Crawl:
         ]
 
     def _next_ready_in(self) -> float:
+        # A host waiting for its robots.txt turn is woken by that turn's end.
+        waiting = self._awaiting_robots
         soonest = self.politeness.soonest(
-            h for h, q in self.queues.items() if q and not self._spent(h)
+            h for h, q in self.queues.items() if q and h not in waiting and not self._spent(h)
         )
         return FLUSH_SECONDS if soonest is None else soonest
 
@@ -487,14 +520,19 @@ class Crawl:
             if not self.forced and reason == "signal":
                 self.forced = True
                 self.reporter.note("Stopping now; pages in flight go back to the queue")
-                self._wake.set()
+                self._wake()
             return
         self.stopping = True
         self.stopped_by = reason
         grace = self.plan.settings.stop_grace
         self._grace_until = time.monotonic() + grace
         self.reporter.note(stop_line(reason, len(self.tasks), grace, self.plan.settings.max_time))
-        self._wake.set()
+        self._wake()
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _seconds_until(stamp: str) -> float:

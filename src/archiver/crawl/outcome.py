@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from archiver.article import Article
@@ -54,6 +55,7 @@ _INTERVAL = re.compile(r"(?:\d+(?:\.\d+)?[smhdw])+")
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
 
+@lru_cache(maxsize=256)
 def parse_interval(text: str) -> timedelta:
     """``"1h"`` → one hour, ``"1h30m"`` → 90 minutes; units s, m, h, d, w. A bare number
     is seconds (``"90"``), as Scrapy's ``CLOSESPIDER_TIMEOUT`` counts them."""

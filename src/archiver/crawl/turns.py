@@ -259,12 +259,14 @@ class Turns:
             outcome.label, outcome.error = "outside_period", OUTSIDE_PERIOD
             outcome.lastmod = analysis.outside_period
         days = self._day_urls.get(target.name, ()) if target else ()
+        bounded = bool(period)
+        known = self.known
         for found in analysis.found:
-            if period and not _in_period(found, period, days):
+            if bounded and not _in_period(found, period, days):
                 continue
             if found.lastmod is not None and found.kind == "article":
                 outcome.refresh.append((found.url, iso(found.lastmod)))
-            if hash(found.url) in self.known:
+            if hash(found.url) in known:
                 continue  # already queued or fetched: spare the frontier the lookup
             new = self._new(found.url, found.kind, item, target, host=found.host)
             if new is not None:
@@ -306,16 +308,18 @@ class Turns:
     ) -> NewURL | None:
         """A frontier row for a URL found from ``parent``; None when it is out of scope.
 
-        URLs from :func:`analyze` come normalised with their host and classified by the
-        page's own profile; others (robots.txt sitemaps, next pages) are normalised here.
+        URLs from :func:`analyze` come normalised with their host, classified by the
+        page's own profile and inside ``self.scope`` (the worker checked); others
+        (robots.txt sitemaps, next pages) are normalised and checked here.
         """
         if len(url) > MAX_URL_LENGTH:
             return None
+        scoped = host is not None
         if host is None:
             url = normalize_url(url)
             host = url_host(url)
         owner = self.plan.target_for_host(host)
-        if owner is None or not self.scope.allows(url, host):
+        if owner is None or not (scoped or self.scope.allows(url, host)):
             return None  # another site, or another port of the host
         if owner is not target and owner.profile is not None:
             # A link into another target of the crawl: that site's URL patterns decide.

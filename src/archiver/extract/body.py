@@ -127,6 +127,9 @@ _RIGHTS = re.compile(
     r"|\b[Aa]ll [Rr]ights [Rr]eserved\b"
 )
 _MAX_RIGHTS_LINE = 250
+#: What every rights notice :data:`_RIGHTS` finds holds (searched first, in C: the regex
+#: tries every character).
+_RIGHTS_MARKS = ("©", "(c)", "(C)", "opyright", "OPYRIGHT", "ights")
 #: ... which opens the line, or nearly ("The-CNN-Wire ™ & © 2013 ..."): at the end of a
 #: paragraph it credits that paragraph's photo.
 _RIGHTS_START = 40
@@ -150,7 +153,11 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
     kept = list(blocks)
     for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
         text = kept[index].text
-        notice = _RIGHTS.search(text) if len(text) <= _MAX_RIGHTS_LINE else None
+        notice = (
+            _RIGHTS.search(text)
+            if len(text) <= _MAX_RIGHTS_LINE and any(mark in text for mark in _RIGHTS_MARKS)
+            else None
+        )
         rights = notice is not None and notice.start() <= _RIGHTS_START
         if rights or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text)):
             del kept[index]
@@ -197,7 +204,8 @@ _MAX_POST_LABELS = 300
 
 
 def _is_post_labels(text: str) -> bool:
-    return len(text) <= _MAX_POST_LABELS and _POST_LABELS.search(text) is not None
+    # (The regex, case-insensitive, tries every character: a line without a colon is none.)
+    return len(text) <= _MAX_POST_LABELS and ":" in text and _POST_LABELS.search(text) is not None
 
 
 def _is_date_line(text: str) -> bool:

@@ -198,7 +198,7 @@ class Fetcher:
         its first 500 KiB obeyed however large the file): they are read even when the
         Content-Length announces more than the size limit.
         """
-        headers = dict(self._headers)
+        headers: dict[str, str] = {}  # beside the fetcher's own
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -352,6 +352,8 @@ class Fetcher:
     ) -> _Attempt:
         """One request and its body, within limits; the exchange is appended to ``out``.
 
+        ``headers``: the conditional ones, sent beside the fetcher's own.
+
         ``deadline`` (event-loop time) is the URL's: past it, no request is made.
         """
         if gap is not None and out:
@@ -368,11 +370,11 @@ class Fetcher:
         failure: BaseException | None = None
         body = _NOTHING
         ip_address: str | None = None
-        async with self.clients.lease(url) as client:
-            request = client.build_request("GET", url, headers=headers)
+        async with self.clients.borrow(url) as lease:
+            request = lease.build_request(url, self._headers, headers)
             try:
                 async with asyncio.timeout(max(limit, 0.0)):
-                    response = await client.send(request, stream=True)
+                    response = await lease.send(request)
                     try:
                         ip_address = _server_ip(response)
                         body = await self._read(response, head)
