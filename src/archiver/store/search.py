@@ -4,7 +4,8 @@ The FTS5 index holds folded text, so matching ignores case, diacritics and đ. A
 query matching a large part of the archive (a very common word) is ranked over
 its :data:`CANDIDATES` most recently archived matches: FTS5 walks its doclist
 newest-first without scoring to find where that window starts, then scores only
-the window (scoring every match costs seconds at 500,000 articles). The score is
+the window (scoring every match costs seconds at 500,000 articles; a query with a prefix
+is scored in the walk itself, as merging its lists twice would cost more). The score is
 bm25 of the query's rarer words (:func:`scoring_terms`): FTS5 computes a word's IDF
 by walking its whole doclist, hundreds of thousands of entries for a common word,
 and bm25 gives a word in more than half of the articles a weight of 1e-6 anyway. For
