@@ -7,6 +7,7 @@ import json
 import pytest
 
 from archiver.extract import extract
+from archiver.sites import profile_from_dict
 
 URL = "https://tin.example.vn/bai-viet-12345.html"
 LEAD = (
@@ -449,3 +450,33 @@ def test_a_line_of_several_links_or_a_teasers_headline_between_paragraphs_is_not
     for line in (menu, teaser, bare, labelled_bold):
         article = extract(_english_page(line), "https://paper.example.com/2020/03/01/budget")
         assert article.paragraphs == EN_TEXT
+
+
+def test_inside_a_body_its_profile_names_only_the_profiles_removals_are_noise():
+    """Class names that look like page chrome ("HeaderRow") are not guessed at inside the
+    body a profile names, whichever other step looked at the page's chrome: the header
+    row of a table there is text."""
+    profile = profile_from_dict(
+        {
+            "name": "table-test",
+            "hosts": ["tin.example.vn"],
+            "selectors": {"title": ["h1"], "body": ["div.content"], "remove": ["div.box"]},
+        }
+    )
+    table = (
+        "<table><tr class='reTableHeaderRow'><td>Giờ/Ngày</td><td>Trận</td><td>Đội</td></tr>"
+        "<tr><td>19:00 27/3</td><td>Việt Nam</td><td>Jordan</td></tr></table>"
+    )
+    page = (
+        "<html><body><div class='menu'><a href='/a'>Trang chủ</a> <a href='/b'>Thời sự</a>"
+        "</div><h1>Lịch thi đấu vòng loại</h1><span class='date'>12/03/2018 10:00</span>"
+        f"<div class='content'><p>{TEXT[0]}</p>{table}<div class='box'>Quảng cáo</div>"
+        f"<p>{TEXT[1]}</p></div></body></html>"
+    )
+    article = extract(page.encode(), URL, profile=profile)
+    assert article.paragraphs == [
+        TEXT[0],
+        "Giờ/Ngày Trận Đội",
+        "19:00 27/3 Việt Nam Jordan",
+        TEXT[1],
+    ]

@@ -40,7 +40,7 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.6"
+EXTRACTOR_VERSION = "1.7"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
@@ -331,13 +331,14 @@ class Extraction(PeopleStages):
         for selector in self._profile_says("remove"):
             noise.extend(container.css(selector))
         guessed: list[LexborNode] = []  # noise judged by class and id names
-        # (On a profile's page the page-wide scans count only when another step ran them.)
-        if generic or "_chrome" in self.__dict__:
+        # The page-wide guesses (chrome, class names, teasers) are for a body found by the
+        # generic search: inside a body the profile names, its own "remove" selectors say
+        # what is noise (the guesses cut the header rows of tables there: vietnamnet, 2017).
+        if generic:
             guessed.extend(self.chrome)
-        if generic or "roles" in self.__dict__:
             guessed.extend(self.roles["noise"])
         noise.extend(content.confirmed_noise(container, guessed))
-        if generic or "teasers" in self.__dict__:
+        if generic:
             noise.extend(self.teasers)
         consumed = [headline.node, *(step.node for step in read)]
         # A date read from a line of mixed text: its element may hold the body as well.

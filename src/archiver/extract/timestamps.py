@@ -117,7 +117,7 @@ def find_timestamps(
         result.selectors_missed = True
     candidates: list[_Candidate] = []
     if visible is None:
-        candidates = _visible_candidates(tree, anchor, chrome_ids(), dated(), options)
+        candidates = _visible_candidates(tree, anchor, chrome_ids, dated(), options)
         published = [c for c in candidates if not c.updated]
         if published:
             visible = min(published, key=lambda c: (c.distance, c.order))
@@ -198,11 +198,13 @@ def element_date(
 def _visible_candidates(
     tree: LexborHTMLParser,
     anchor: LexborNode | None,
-    chrome_ids: set[int],
+    chrome_ids: Callable[[], set[int]],
     dated: list[LexborNode],
     options: dict,
 ) -> list[_Candidate]:
-    """Date lines near the headline, each with its distance (levels up to a common ancestor)."""
+    """Date lines near the headline, each with its distance (levels up to a common ancestor).
+    The page's chrome (``chrome_ids``, a scan of its own) is asked for only once a line
+    reads as a date."""
     if anchor is None:
         return []
     levels: dict[int, int] = {anchor.mem_id: 0}
@@ -229,7 +231,7 @@ def _visible_candidates(
     # allowed ancestor; each line's distance is the level of its nearest shared ancestor.
     # (in_any on the narrowest also asks about every wider one: they are its ancestors.)
     allowed = chain[1 : _TEXT_SCAN_LEVELS + 1]
-    if allowed and in_any(allowed[0], chrome_ids):
+    if not allowed:
         return found
     # The widest of them whose text is not a whole portal's (measured from the widest down:
     # usually one measure, whose text nodes are then searched: lexbor renders the text once).
@@ -240,7 +242,10 @@ def _visible_candidates(
     else:
         return found
     texts = joined.split(TEXT_SEPARATOR)
-    for order, block in enumerate(_dated_blocks(scope, texts, chrome_ids)):
+    hits = _short_dated_texts(texts)
+    if not hits or in_any(allowed[0], chrome_ids()):
+        return found
+    for order, block in enumerate(_dated_blocks(scope, texts, hits, chrome_ids())):
         if len(block.text) > _MAX_LINE or block.node.mem_id in seen:
             continue
         parsed = parse_date(block.text, **options)
@@ -260,17 +265,23 @@ def _visible_candidates(
     return found
 
 
-def _dated_blocks(scope: LexborNode, texts: list[str], chrome_ids: set[int]) -> list[Block]:
-    """The rendered blocks under ``scope`` (``texts``: its :func:`~dom.text_nodes`) that hold
-    something shaped like a date, in order."""
-    # A text longer than a date line is prose that mentions a date ("ngày 23/12, ..."): only
-    # the short ones are searched.
+def _short_dated_texts(texts: list[str]) -> list[int]:
+    """Indexes of the ``texts`` short enough for a date line that hold something shaped
+    like a date: a text longer than a date line is prose that mentions a date ("ngày 23/12,
+    ...")."""
     short = [
         i
         for i, text in enumerate(texts)
         if len(text) <= _MAX_LINE or len(text.strip()) <= _MAX_LINE
     ]
-    hits = [short[i] for i in _dated_texts([texts[i] for i in short])]
+    return [short[i] for i in _dated_texts([texts[i] for i in short])]
+
+
+def _dated_blocks(
+    scope: LexborNode, texts: list[str], hits: list[int], chrome_ids: set[int]
+) -> list[Block]:
+    """The rendered blocks under ``scope`` (``texts``: its :func:`~dom.text_nodes`, ``hits``:
+    those that hold something shaped like a date) that hold a date, in order."""
     return [
         b
         for b in blocks_at(scope, texts, hits, chrome_ids)
@@ -317,15 +328,17 @@ def _dated_texts(texts: list[str]) -> list[int]:
 
 
 def _candidate(
-    node: LexborNode, levels: dict[int, int], chrome_ids: set[int], options: dict, order: int
+    node: LexborNode,
+    levels: dict[int, int],
+    chrome_ids: Callable[[], set[int]],
+    options: dict,
+    order: int,
 ) -> _Candidate | None:
-    distance = None
-    for parent in ancestors(node):
-        if parent.mem_id in chrome_ids:
-            return None
-        if distance is None and parent.mem_id in levels:
-            distance = levels[parent.mem_id]
-    if node.mem_id in chrome_ids or distance is None or _quoted(node, levels):
+    distance = next(
+        (levels[p.mem_id] for p in ancestors(node) if p.mem_id in levels),
+        None,
+    )
+    if distance is None or _quoted(node, levels):
         return None
     text = text_of(node)
     parsed = parse_date(text, **options) if text and len(text) <= _MAX_LINE else None
@@ -335,6 +348,8 @@ def _candidate(
         if parsed is None:
             return None
     if not _plausible(parsed, text, distance) or _in_teaser(node, levels):
+        return None
+    if in_any(node, chrome_ids()):
         return None
     updated = bool(_UPDATED_LABEL.search(text[: parsed.span[0]] if parsed.raw in text else text))
     return _Candidate(parsed, text, node, distance, order, updated)
