@@ -37,8 +37,9 @@ def pages() -> list[tuple[str, str, bytes]]:
     found = []
     if REAL_PAGES.is_dir():
         for path in sorted(REAL_PAGES.glob("*/*.html")):
-            found.append((path.name[:40], f"https://{path.parent.name}/{path.name}",
-                          path.read_bytes()))
+            found.append(
+                (path.name[:40], f"https://{path.parent.name}/{path.name}", path.read_bytes())
+            )
     url, body = synthetic_listing()
     found.append(("synthetic listing", url, body))
     return found
@@ -64,8 +65,10 @@ def main() -> None:
         cold = time.perf_counter() - start
         warm_tree = best(tree, url, 30)
         warm_bytes = best(body, url, 30)
-        print(f"{name:42} {len(body) // 1024:5} {len(links):5} {cold * 1e3:8.2f} "
-              f"{warm_tree * 1e3:8.2f} {warm_bytes * 1e3:9.2f}")
+        print(
+            f"{name:42} {len(body) // 1024:5} {len(links):5} {cold * 1e3:8.2f} "
+            f"{warm_tree * 1e3:8.2f} {warm_bytes * 1e3:9.2f}"
+        )
 
 
 if __name__ == "__main__":

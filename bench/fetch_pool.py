@@ -68,6 +68,7 @@ class FetchFailed(Exception):
 async def shared(urls: list[str], seconds: float) -> Run:
     limits = httpx.Limits(max_connections=len(urls), max_keepalive_connections=len(urls))
     async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+
         async def get(url: str) -> int:
             return len((await client.get(url)).content)
 
@@ -78,6 +79,7 @@ async def per_host(urls: list[str], seconds: float) -> Run:
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
     clients = {url: httpx.AsyncClient(limits=limits, trust_env=False) for url in urls}
     try:
+
         async def get(url: str) -> int:
             return len((await clients[url].get(url)).content)
 
@@ -89,6 +91,7 @@ async def per_host(urls: list[str], seconds: float) -> Run:
 
 async def fetcher(urls: list[str], seconds: float) -> Run:
     async with Fetcher(Settings(retries=1)) as fetch:
+
         async def get(url: str) -> int:
             result = await fetch.fetch(url)
             if result.kind != "ok":
@@ -107,8 +110,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--ways", nargs="+", choices=list(WAYS), default=list(WAYS))
     args = parser.parse_args()
-    print(f"{SIZE // 1000} KB pages, {DELAY * 1000:.0f} ms latency, 1 request in flight per host, "
-          f"{args.seconds:g} s per run")
+    print(
+        f"{SIZE // 1000} KB pages, {DELAY * 1000:.0f} ms latency, 1 request in flight per host, "
+        f"{args.seconds:g} s per run"
+    )
     print(f"{'hosts':>5} {'way':<9} {'req/s':>7} {'of ideal':>8} {'CPU ms/req':>10} {'errors':>6}")
     for hosts in args.hosts:
         with LoopServerProcess(hosts=hosts, delay=DELAY, size=SIZE) as ports:
@@ -117,8 +122,11 @@ def main() -> None:
             for way in args.ways:
                 done, errors, wall, cpu = asyncio.run(WAYS[way](urls, args.seconds))
                 rate = done / wall
-                print(f"{hosts:>5} {way:<9} {rate:>7.0f} {rate / ideal:>8.0%} "
-                      f"{cpu / max(done, 1) * 1000:>10.2f} {errors:>6}", flush=True)
+                print(
+                    f"{hosts:>5} {way:<9} {rate:>7.0f} {rate / ideal:>8.0%} "
+                    f"{cpu / max(done, 1) * 1000:>10.2f} {errors:>6}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

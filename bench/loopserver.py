@@ -44,12 +44,20 @@ def filler_page(size: int) -> bytes:
     return head + (line * (room // len(line) + 1))[:room] + tail
 
 
-def http_response(body: bytes, content_type: str = "text/html; charset=utf-8",
-                  status: str = "200 OK", headers: tuple[tuple[str, str], ...] = ()) -> bytes:
+def http_response(
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    headers: tuple[tuple[str, str], ...] = (),
+) -> bytes:
     """A whole HTTP/1.1 response, ready to write."""
-    lines = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}",
-             f"Content-Length: {len(body)}", "Connection: keep-alive",
-             *(f"{k}: {v}" for k, v in headers)]
+    lines = [
+        f"HTTP/1.1 {status}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(body)}",
+        "Connection: keep-alive",
+        *(f"{k}: {v}" for k, v in headers),
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
@@ -71,7 +79,7 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
-            head, self.buffer = self.buffer[:end], self.buffer[end + 4:]
+            head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
             target = head.split(b"\r\n", 1)[0].split(b" ")
             path = target[1] if len(target) > 1 else b"/"
             response = self.server.respond(self.port, path)
@@ -89,8 +97,13 @@ class _Connection(asyncio.Protocol):
 class LoopServer:
     """``hosts`` ports on 127.0.0.1, each answering after ``delay`` seconds."""
 
-    def __init__(self, hosts: int = 50, delay: float = 0.05, size: int = 100_000,
-                 respond: Respond | None = None) -> None:
+    def __init__(
+        self,
+        hosts: int = 50,
+        delay: float = 0.05,
+        size: int = 100_000,
+        respond: Respond | None = None,
+    ) -> None:
         self.hosts = hosts
         self.delay = delay
         fixed = http_response(filler_page(size))
@@ -127,8 +140,12 @@ class LoopServer:
         await self.start()
         return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.close()
 
 
@@ -142,7 +159,9 @@ class LoopServerProcess:
     def __enter__(self) -> list[int]:
         self._process = subprocess.Popen(
             [sys.executable, __file__, *self.args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
@@ -151,8 +170,12 @@ class LoopServerProcess:
             raise RuntimeError("loopserver did not start")
         return list(json.loads(line)["ports"])
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._process is not None:
             assert self._process.stdin is not None
             self._process.stdin.close()  # the child stops when its stdin closes

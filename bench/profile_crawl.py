@@ -225,7 +225,13 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
 
 #: Where each parsing worker of the profiled crawl writes what it measured (set per run).
 _WORKER_LOG: dict[str, Any] = {
-    "dir": None, "jobs": 0, "job": 0.0, "get": 0.0, "send": 0.0, "gc": 0.0, "gc_from": None
+    "dir": None,
+    "jobs": 0,
+    "job": 0.0,
+    "get": 0.0,
+    "send": 0.0,
+    "gc": 0.0,
+    "gc_from": None,
 }
 
 

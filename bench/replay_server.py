@@ -30,11 +30,12 @@ def build_site(root: Path) -> list[str]:
     for h in range(HOSTS):
         for p in range(PAGES_PER_HOST):
             body = f"<html><body><h1>site {h} page {p}</h1>".encode()
-            body += (filler * (PAGE_BYTES // len(filler.encode()) + 1)).encode()[: PAGE_BYTES]
+            body += (filler * (PAGE_BYTES // len(filler.encode()) + 1)).encode()[:PAGE_BYTES]
             name = f"files/h{h}-p{p}.html"
             (root / name).write_bytes(body)
             pages[f"http://site{h}.example.vn/bai-{p}.html"] = {
-                "file": name, "headers": {"Content-Type": "text/html; charset=utf-8"},
+                "file": name,
+                "headers": {"Content-Type": "text/html; charset=utf-8"},
             }
     (root / "manifest.json").write_text(json.dumps({"pages": pages}), encoding="utf-8")
     return list(pages)
@@ -78,8 +79,9 @@ async def raw_client(port: int, urls: list[str], offset: int, deadline: float) -
     return done, received
 
 
-async def httpx_client(port: int, urls: list[str], offset: int, deadline: float,
-                       client: object) -> tuple[int, int]:
+async def httpx_client(
+    port: int, urls: list[str], offset: int, deadline: float, client: object
+) -> tuple[int, int]:
     done = received = 0
     i = offset
     while time.perf_counter() < deadline:
@@ -90,8 +92,9 @@ async def httpx_client(port: int, urls: list[str], offset: int, deadline: float,
     return done, received
 
 
-async def load(port: int, urls: list[str], connections: int, seconds: float,
-               use_httpx: bool) -> tuple[int, int, float]:
+async def load(
+    port: int, urls: list[str], connections: int, seconds: float, use_httpx: bool
+) -> tuple[int, int, float]:
     start = time.perf_counter()
     deadline = start + seconds
     if use_httpx:
@@ -99,13 +102,13 @@ async def load(port: int, urls: list[str], connections: int, seconds: float,
 
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         async with httpx.AsyncClient(proxy=f"http://127.0.0.1:{port}", limits=limits) as client:
-            results = await asyncio.gather(*(
-                httpx_client(port, urls, n * 7, deadline, client) for n in range(connections)
-            ))
+            results = await asyncio.gather(
+                *(httpx_client(port, urls, n * 7, deadline, client) for n in range(connections))
+            )
     else:
-        results = await asyncio.gather(*(
-            raw_client(port, urls, n * 7, deadline) for n in range(connections)
-        ))
+        results = await asyncio.gather(
+            *(raw_client(port, urls, n * 7, deadline) for n in range(connections))
+        )
     elapsed = time.perf_counter() - start
     return sum(r[0] for r in results), sum(r[1] for r in results), elapsed
 
@@ -131,10 +134,14 @@ def main() -> None:
             server.terminate()
             server.join()
     client = "httpx.AsyncClient (proxy)" if args.httpx else "raw asyncio client"
-    print(f"replay server, {args.connections} keep-alive connections, {HOSTS} hosts, "
-          f"{PAGE_BYTES // 1024} KB pages, {client}:")
-    print(f"  {done} requests in {elapsed:.1f} s = {done / elapsed:,.0f} requests/s, "
-          f"{received / elapsed / 1e6:,.0f} MB/s")
+    print(
+        f"replay server, {args.connections} keep-alive connections, {HOSTS} hosts, "
+        f"{PAGE_BYTES // 1024} KB pages, {client}:"
+    )
+    print(
+        f"  {done} requests in {elapsed:.1f} s = {done / elapsed:,.0f} requests/s, "
+        f"{received / elapsed / 1e6:,.0f} MB/s"
+    )
 
 
 if __name__ == "__main__":

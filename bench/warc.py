@@ -37,14 +37,20 @@ from archiver.warc import WarcWriter, import_warcs, read_records
 _DELAY = re.compile(r"(?im)^crawl-delay:.*\n")
 
 
-def _exchange(url: str, status: int, headers: tuple[tuple[str, str], ...], body: bytes,
-              moment: datetime) -> Exchange:
+def _exchange(
+    url: str, status: int, headers: tuple[tuple[str, str], ...], body: bytes, moment: datetime
+) -> Exchange:
     host = url.split("/")[2]
     return Exchange(
-        url=url, final_url=url, status=status, fetched_at=moment,
+        url=url,
+        final_url=url,
+        status=status,
+        fetched_at=moment,
         request_headers=(("Host", host), ("User-Agent", "archiver-bench/1.0")),
         response_headers=(*headers, ("Content-Length", str(len(body)))),
-        body=body, http_version="HTTP/1.1", ip_address="127.0.0.1",
+        body=body,
+        http_version="HTTP/1.1",
+        ip_address="127.0.0.1",
     )
 
 
@@ -58,17 +64,18 @@ def generate(directory: Path, copies: int) -> tuple[Path, int]:
             body = (reply.body or "").encode()
             article = articles.get(page.url)
             if article is None:
-                writer.write_exchange(_exchange(page.url, reply.status, reply.headers, body,
-                                                moment))
+                writer.write_exchange(
+                    _exchange(page.url, reply.status, reply.headers, body, moment)
+                )
                 continue
             for copy in range(copies):
                 new_id = f"{article.id}{copy:03d}"
                 url = page.url.replace(str(article.id), new_id)
-                variant = (body.replace(str(article.id).encode(), new_id.encode())
-                           .replace(article.title.encode(), f"{article.title} ({copy})".encode()))
+                variant = body.replace(str(article.id).encode(), new_id.encode()).replace(
+                    article.title.encode(), f"{article.title} ({copy})".encode()
+                )
                 moment += timedelta(seconds=1)
-                writer.write_exchange(_exchange(url, reply.status, reply.headers, variant,
-                                                moment))
+                writer.write_exchange(_exchange(url, reply.status, reply.headers, variant, moment))
     (path,) = writer.files
     return path, sum(1 for _ in read_records(path))
 
@@ -85,9 +92,11 @@ def bench_import(copies: int, workers: int) -> None:
                 summary = import_warcs(archive, [path], workers=count)
                 elapsed = time.perf_counter() - started
             new = summary.articles.get("new", 0)
-            print(f"import, {count} worker processes: {elapsed:.2f} s, "
-                  f"{summary.records / elapsed:,.0f} records/s, {new / elapsed:,.1f} articles/s "
-                  f"({new:,} new articles, {summary.pages:,} HTML pages)")
+            print(
+                f"import, {count} worker processes: {elapsed:.2f} s, "
+                f"{summary.records / elapsed:,.0f} records/s, {new / elapsed:,.1f} articles/s "
+                f"({new:,} new articles, {summary.pages:,} HTML pages)"
+            )
 
 
 def unhurried_site() -> ReplaySite:
@@ -95,11 +104,17 @@ def unhurried_site() -> ReplaySite:
     make the crawl wait-bound and hide any CPU cost."""
     site = build_site()
     entries = [
-        Entry(page.url, tuple(
-            ResponseSpec(status=r.status, headers=r.headers,
-                         text=_DELAY.sub("", r.body) if r.body else r.body)
-            for r in page.replies
-        ))
+        Entry(
+            page.url,
+            tuple(
+                ResponseSpec(
+                    status=r.status,
+                    headers=r.headers,
+                    text=_DELAY.sub("", r.body) if r.body else r.body,
+                )
+                for r in page.replies
+            ),
+        )
         for page in site_pages()
     ]
     assert len(entries) == len(site.urls)
@@ -109,12 +124,21 @@ def unhurried_site() -> ReplaySite:
 def crawl_once(root: Path, warc: bool) -> tuple[float, float, int]:
     site = unhurried_site()
     today = datetime.now(UTC).date()
-    plan = make_plan(["tamky", "http://tinsonghan.example/"],
-                     overrides={"delay": 0.0, "retry_backoff": 0.01},
-                     since=today - timedelta(days=21))
+    plan = make_plan(
+        ["tamky", "http://tinsonghan.example/"],
+        overrides={"delay": 0.0, "retry_backoff": 0.01},
+        since=today - timedelta(days=21),
+    )
     started, cpu = time.perf_counter(), time.process_time()
-    _, stats = run_crawl(plan, db=str(root / "archive.db"), transport=ReplayTransport(site),
-                         workers=0, live=False, quiet=True, warc=root / "warcs" if warc else None)
+    _, stats = run_crawl(
+        plan,
+        db=str(root / "archive.db"),
+        transport=ReplayTransport(site),
+        workers=0,
+        live=False,
+        quiet=True,
+        warc=root / "warcs" if warc else None,
+    )
     return time.perf_counter() - started, time.process_time() - cpu, stats.pages
 
 
@@ -129,10 +153,14 @@ def bench_crawl(runs: int) -> None:
     for warc in (False, True):
         elapsed, cpu, pages = best[warc]
         label = "with --warc   " if warc else "without --warc"
-        print(f"demo crawl {label}: {pages} pages in {elapsed:.2f} s ({cpu:.2f} s CPU), "
-              f"{pages / elapsed:,.0f} pages/s (best of {runs})")
-    print(f"WARC writing overhead: {best[True][0] / best[False][0] - 1:+.1%} crawl time, "
-          f"{best[True][1] / best[False][1] - 1:+.1%} CPU")
+        print(
+            f"demo crawl {label}: {pages} pages in {elapsed:.2f} s ({cpu:.2f} s CPU), "
+            f"{pages / elapsed:,.0f} pages/s (best of {runs})"
+        )
+    print(
+        f"WARC writing overhead: {best[True][0] / best[False][0] - 1:+.1%} crawl time, "
+        f"{best[True][1] / best[False][1] - 1:+.1%} CPU"
+    )
 
 
 def main() -> None:

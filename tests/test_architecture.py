@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "archiver"
 
 
-
 def test_the_layering_contracts_hold():
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
@@ -101,9 +100,7 @@ def test_the_private_import_check_sees_names_and_foreign_private_modules():
 def _layers() -> list[list[str]]:
     """The layers of the contract, top first, each a list of package names (``crawl``)."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (contract,) = [
-        c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"
-    ]
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"]
     return [
         [name.strip().removeprefix("archiver.") for name in re.split(r"[|:]", layer)]
         for layer in contract["layers"]

@@ -17,10 +17,17 @@ from archiver.cli import main
 
 
 def make_dir(root: Path) -> Path:
-    (root / "manifest.json").write_text(json.dumps({"pages": {
-        "http://tamky.gov.vn/": {"text": "Tam Kỳ"},
-        "http://vnexpress.net/": {"text": "VnExpress"},
-    }}), encoding="utf-8")
+    (root / "manifest.json").write_text(
+        json.dumps(
+            {
+                "pages": {
+                    "http://tamky.gov.vn/": {"text": "Tam Kỳ"},
+                    "http://vnexpress.net/": {"text": "VnExpress"},
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -44,11 +51,19 @@ def test_bad_manifest_is_one_line(tmp_path: Path) -> None:
 
 
 def test_serves_until_interrupted(tmp_path: Path) -> None:
-    command = [sys.executable, "-c", "from archiver.cli import main; main()",
-               "replay", str(make_dir(tmp_path)), "--port", "0"]
+    command = [
+        sys.executable,
+        "-c",
+        "from archiver.cli import main; main()",
+        "replay",
+        str(make_dir(tmp_path)),
+        "--port",
+        "0",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                          text=True) as process:
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
+    ) as process:
         try:
             assert process.stdout is not None
             lines = [process.stdout.readline(), process.stdout.readline()]

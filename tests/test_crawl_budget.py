@@ -106,7 +106,6 @@ def test_a_sites_page_budget_from_its_config_entry_is_kept(tmp_path):
 # --- the budget itself, on a fake clock ----------------------------------------------------
 
 
-
 def _plan(**top: object):
     return make_plan(
         [],

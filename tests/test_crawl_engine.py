@@ -206,8 +206,12 @@ def test_while_the_parsers_are_behind_the_loop_waits_for_a_turn_to_end(tmp_path,
     site = ReplaySite(build(tmp_path / "site", crawl_delay=0.0))
     plan = make_plan([f"{BASE}/"], overrides=FAST)
     status, stats = run_crawl(
-        plan, db=str(tmp_path / "a.db"), transport=ReplayTransport(site), workers=1,
-        live=False, quiet=True,
+        plan,
+        db=str(tmp_path / "a.db"),
+        transport=ReplayTransport(site),
+        workers=1,
+        live=False,
+        quiet=True,
     )
     assert status == "finished" and stats.articles_new == 10
     assert short_sleeps <= stats.pages

@@ -231,6 +231,7 @@ def test_first_date_of_a_longer_line_is_returned() -> None:
 
 # --- order="MDY" ---------------------------------------------------------------------------
 
+
 def test_us_order_is_used_only_when_declared() -> None:
     text = "7/4/2018 3:34:00 PM"
     assert parse_date(text, order="MDY").isoformat() == "2018-07-04T15:34:00+07:00"
@@ -254,6 +255,7 @@ def test_unknown_order_is_a_profile_error() -> None:
 
 
 # --- format hints --------------------------------------------------------------------------
+
 
 def test_format_hint_reads_cafef_midnight() -> None:
     found = parse_date("07-03-2026 - 00:35 AM", formats=["%d-%m-%Y - %I:%M %p"])
@@ -352,6 +354,7 @@ def test_default_now_is_the_current_time() -> None:
 
 # --- find_dates ----------------------------------------------------------------------------
 
+
 def test_find_dates_returns_every_date_with_its_span() -> None:
     text = (
         "Bài 1: 18:37 26/08/2020. Bài 2 cập nhật 04/07/2018 | 15:34, "
@@ -442,6 +445,7 @@ def test_parse_iso_rejects_what_is_not_an_iso_date(value: str) -> None:
 
 # --- never raises --------------------------------------------------------------------------
 
+
 def _check(text: str, found: ParsedDate | None) -> None:
     if found is None:
         return
@@ -461,10 +465,48 @@ def test_arbitrary_text_gives_none_or_a_date_in_range(text: str) -> None:
 
 
 _PIECES = [
-    *"0123456789", "/", "-", ".", ":", " ", ",", "|", "(", ")", "+", "h", "T", "Z",
-    "Thứ ", "thu ", "CN", "ngày ", "tháng ", "năm ", "lúc ", "giờ ", "phút ", "trước", "hôm qua",
-    "GMT", "UTC", "AM", "PM", "SA", "CH", "chiều", "tối", "đêm", "2018", "20", "31", "12",
-    "\u0301", "\u00a0", "July ", "vừa xong",
+    *"0123456789",
+    "/",
+    "-",
+    ".",
+    ":",
+    " ",
+    ",",
+    "|",
+    "(",
+    ")",
+    "+",
+    "h",
+    "T",
+    "Z",
+    "Thứ ",
+    "thu ",
+    "CN",
+    "ngày ",
+    "tháng ",
+    "năm ",
+    "lúc ",
+    "giờ ",
+    "phút ",
+    "trước",
+    "hôm qua",
+    "GMT",
+    "UTC",
+    "AM",
+    "PM",
+    "SA",
+    "CH",
+    "chiều",
+    "tối",
+    "đêm",
+    "2018",
+    "20",
+    "31",
+    "12",
+    "\u0301",
+    "\u00a0",
+    "July ",
+    "vừa xong",
 ]
 
 

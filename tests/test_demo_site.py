@@ -38,6 +38,8 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "pages" / "tamky" / "table
 ARTICLES = demo_articles()
 ARTICLE_URLS = {a.url for a in ARTICLES}
 SITE_PAGES = site_pages(TODAY)
+
+
 @pytest.fixture(scope="module")
 def pages() -> dict[str, bytes]:
     """Each URL's final body (after any 503) as bytes."""
@@ -83,8 +85,11 @@ def test_seed_article_is_the_fixture_record():
     seed = next(a for a in ARTICLES if a.id == 31785)
     assert seed.url == expected["url"]
     assert (seed.title, seed.published_at, seed.author, seed.view_count, seed.body) == (
-        expected["title"], expected["published_at"], expected["author"],
-        expected["view_count"], expected["body"],
+        expected["title"],
+        expected["published_at"],
+        expected["author"],
+        expected["view_count"],
+        expected["body"],
     )
 
 
@@ -125,9 +130,11 @@ def test_view_counts_only_on_the_portal(pages):
 def test_portal_date_line_has_numbered_weekday_and_twelve_hour_clock():
     vn = ARTICLES[0].published.tzinfo
     assert portal_date(datetime(2018, 7, 4, 15, 34, tzinfo=vn)) == (
-        "Thứ 4, ngày 04/07/2018 | 03:34 PM (GMT +7)")
+        "Thứ 4, ngày 04/07/2018 | 03:34 PM (GMT +7)"
+    )
     assert portal_date(datetime(2026, 3, 1, 0, 5, tzinfo=vn)) == (
-        "Chủ nhật, ngày 01/03/2026 | 12:05 AM (GMT +7)")
+        "Chủ nhật, ngày 01/03/2026 | 12:05 AM (GMT +7)"
+    )
 
 
 def test_news_date_line_names_the_weekday_and_leaves_day_and_month_unpadded():
@@ -152,7 +159,12 @@ def test_headers_show_today_not_the_publication_date(pages):
 def test_article_page_gives_its_source_record(article, pages):
     record = _record(article, pages[article.url])
     assert (record.site, record.title, record.published_at, record.author, record.view_count) == (
-        article.site, article.title, article.published_at, article.author, article.view_count)
+        article.site,
+        article.title,
+        article.published_at,
+        article.author,
+        article.view_count,
+    )
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.site}-{a.id}")
@@ -166,10 +178,14 @@ def _listing_urls() -> list:
     urls += [archive_url(d) for d in sorted(days)]
     urls += [archive_url(ARCHIVE_START), archive_url(TODAY)]  # days without articles
     urls += ["http://tamky.gov.vn/", "http://tinsonghan.example/"]
-    news_sections = [p.url for p in SITE_PAGES
-                     if host_of(p.url) == NEWS and p.url not in ARTICLE_URLS
-                     and dict(p.replies[-1].headers)["Content-Type"].startswith("text/html")
-                     and p.url != "http://tinsonghan.example/"]
+    news_sections = [
+        p.url
+        for p in SITE_PAGES
+        if host_of(p.url) == NEWS
+        and p.url not in ARTICLE_URLS
+        and dict(p.replies[-1].headers)["Content-Type"].startswith("text/html")
+        and p.url != "http://tinsonghan.example/"
+    ]
     urls += news_sections
     return urls
 
@@ -194,14 +210,16 @@ def test_sitemap_index_leads_to_sitemaps_that_list_every_news_article(pages):
     recent = min(listed.values(), key=lambda sm: len(sm.urls))
     newest = sorted(news, key=lambda a: a.published)[-NEWS_SITEMAP_SIZE:]
     assert {(e.loc, e.news_published) for e in recent.urls} == {
-        (a.url, a.published) for a in newest}
+        (a.url, a.published) for a in newest
+    }
 
 
 def test_feed_lists_every_news_article_with_its_time(pages):
     feed = parse_feed(pages[FEED], FEED)
     assert not feed.warnings
     assert {(e.link, e.published) for e in feed.entries} == {
-        (a.url, a.published) for a in demo_articles(NEWS)}
+        (a.url, a.published) for a in demo_articles(NEWS)
+    }
 
 
 def test_portal_robots_has_a_small_crawl_delay_and_no_sitemap(pages):
@@ -223,15 +241,21 @@ def test_news_robots_names_its_sitemaps_and_disallows_search(pages):
 
 def test_every_link_between_pages_is_served(pages):
     served = {normalize_url(u) for u in pages}
-    dead = {link.url for url, body in pages.items() if body.lstrip().startswith(b"<!DOCTYPE")
-            for link in extract_links(body, url)
-            if host_of(link.url) in HOSTS and normalize_url(link.url) not in served}
+    dead = {
+        link.url
+        for url, body in pages.items()
+        if body.lstrip().startswith(b"<!DOCTYPE")
+        for link in extract_links(body, url)
+        if host_of(link.url) in HOSTS and normalize_url(link.url) not in served
+    }
     assert dead == set()
 
 
 def test_listings_page_forward_to_reach_every_article(pages):
-    for start in ("http://tamky.gov.vn/CMSPages/BaiViet/DanhSach.aspx?IDChuyenMuc=1",
-                  "http://tinsonghan.example/thoi-su"):
+    for start in (
+        "http://tamky.gov.vn/CMSPages/BaiViet/DanhSach.aspx?IDChuyenMuc=1",
+        "http://tinsonghan.example/thoi-su",
+    ):
         seen, url = [], start
         while url:
             seen.append(url)

@@ -12,11 +12,17 @@ segment = st.text(alphabet="abcXYZ019_~.,-", min_size=0, max_size=8)
 path = st.lists(segment, min_size=1, max_size=5).map(lambda parts: "/" + "/".join(parts))
 host = st.sampled_from(["vnexpress.net", "tamky.gov.vn", "a-b.vn", "www.x.com.vn", "x9.vn"])
 scheme = st.sampled_from(["http", "https"])
-base = st.sampled_from([
-    "https://Dantri.com.vn:443/xa-hoi/bai.htm", "http://tamky.gov.vn/CMSPages/a.aspx?x=1",
-    "http://user@h.vn:8080/a/b/", "https://h.vn", "https://h.vn/thư mục/a.htm",
-    "https://h.vn/a/b.htm#frag", "http://h.vn/a/../b/./c?x=1",
-])
+base = st.sampled_from(
+    [
+        "https://Dantri.com.vn:443/xa-hoi/bai.htm",
+        "http://tamky.gov.vn/CMSPages/a.aspx?x=1",
+        "http://user@h.vn:8080/a/b/",
+        "https://h.vn",
+        "https://h.vn/thư mục/a.htm",
+        "https://h.vn/a/b.htm#frag",
+        "http://h.vn/a/../b/./c?x=1",
+    ]
+)
 
 
 @given(scheme, host, path)

@@ -21,15 +21,21 @@ def rss(*items: str, declaration: str = '<?xml version="1.0" encoding="UTF-8"?>'
     ).encode()
 
 
-def item(pubdate: str = "", link: str = "https://vnexpress.net/a-4220047.html",
-         title: str = "Hà Nội rét") -> str:
+def item(
+    pubdate: str = "", link: str = "https://vnexpress.net/a-4220047.html", title: str = "Hà Nội rét"
+) -> str:
     date = f"<pubDate>{pubdate}</pubDate>" if pubdate else ""
     return f"<item><title>{title}</title><link>{link}</link>{date}<guid>{link}</guid></item>"
 
 
 def test_rss2_entries_in_order_with_guid() -> None:
-    feed = parse_feed(rss(item(link="https://vnexpress.net/a-1.html", title="Một"),
-                          item(link="https://vnexpress.net/b-2.html", title="Hai")), FEED_URL)
+    feed = parse_feed(
+        rss(
+            item(link="https://vnexpress.net/a-1.html", title="Một"),
+            item(link="https://vnexpress.net/b-2.html", title="Hai"),
+        ),
+        FEED_URL,
+    )
     assert feed.title == "Thời sự - VnExpress"
     assert [(e.link, e.title, e.guid) for e in feed.entries] == [
         ("https://vnexpress.net/a-1.html", "Một", "https://vnexpress.net/a-1.html"),
@@ -73,8 +79,10 @@ def test_windows_1258_feed_with_its_declaration_is_decoded() -> None:
 
 def test_html_entities_and_bare_ampersands_do_not_lose_entries() -> None:
     body = rss(
-        item(title="Tin &nbsp; b&agrave;i &quot;n&oacute;ng&quot;",
-             link="http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=1&lang=vi"),
+        item(
+            title="Tin &nbsp; b&agrave;i &quot;n&oacute;ng&quot;",
+            link="http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=1&lang=vi",
+        ),
         item(link="http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2"),
     )
     feed = parse_feed(body, "http://tamky.gov.vn/rss.aspx")
@@ -96,8 +104,10 @@ def test_relative_links_resolve_against_the_feed_url() -> None:
 
 
 def test_permalink_guid_stands_in_for_a_missing_link() -> None:
-    body = rss("<item><title>x</title><guid>https://vnexpress.net/g-3.html</guid></item>",
-               "<item><title>no way to reach it</title></item>")
+    body = rss(
+        "<item><title>x</title><guid>https://vnexpress.net/g-3.html</guid></item>",
+        "<item><title>no way to reach it</title></item>",
+    )
     feed = parse_feed(body, FEED_URL)
     assert [e.link for e in feed.entries] == ["https://vnexpress.net/g-3.html"]
     assert any("1 entries" in w for w in feed.warnings)

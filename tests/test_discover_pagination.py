@@ -23,8 +23,18 @@ def test_rel_next_comes_first() -> None:
 
 @pytest.mark.parametrize(
     "label",
-    ["Trang sau", "TRANG TIẾP", "Trang tiếp theo", "Tiếp", "Tiếp »", "»", "›", "Sau ›", "Next",
-     "&gt;&gt;"],
+    [
+        "Trang sau",
+        "TRANG TIẾP",
+        "Trang tiếp theo",
+        "Tiếp",
+        "Tiếp »",
+        "»",
+        "›",
+        "Sau ›",
+        "Next",
+        "&gt;&gt;",
+    ],
 )
 def test_next_labels(label: str) -> None:
     page = f'<a href="/xa-hoi/trang-1.htm">Trước</a><a href="/xa-hoi/trang-9.htm">{label}</a>'

@@ -27,8 +27,10 @@ TABLE_PORTAL = """<html><body><table><tr><td>
 
 def test_box_after_a_bold_title_in_a_table_layout() -> None:
     assert earlier_articles_box(TABLE_PORTAL, ARTICLE_URL) == [
-        Link("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2930",
-             "Hội nghị sơ kết 6 tháng"),
+        Link(
+            "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2930",
+            "Hội nghị sơ kết 6 tháng",
+        ),
         Link("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2929", "Tam Kỳ ra quân"),
     ]
 
@@ -74,10 +76,14 @@ def test_long_paragraph_mentioning_the_words_is_not_a_title() -> None:
 
 
 def test_dates_walk_backwards_with_padded_tokens() -> None:
-    urls = list(date_archive_urls(
-        "/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay={dd}/{mm}/{yyyy}",
-        date(2018, 7, 2), date(2018, 6, 30), base="http://tamky.gov.vn/",
-    ))
+    urls = list(
+        date_archive_urls(
+            "/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay={dd}/{mm}/{yyyy}",
+            date(2018, 7, 2),
+            date(2018, 6, 30),
+            base="http://tamky.gov.vn/",
+        )
+    )
     assert urls == [
         "http://tamky.gov.vn/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay=02/07/2018",
         "http://tamky.gov.vn/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay=01/07/2018",
@@ -86,17 +92,21 @@ def test_dates_walk_backwards_with_padded_tokens() -> None:
 
 
 def test_unpadded_tokens_and_either_order_of_bounds() -> None:
-    urls = list(date_archive_urls(
-        "https://portal.vn/tin-tuc/ngay-{yyyy}-{m}-{d}", date(2024, 1, 1), date(2024, 1, 2)
-    ))
+    urls = list(
+        date_archive_urls(
+            "https://portal.vn/tin-tuc/ngay-{yyyy}-{m}-{d}", date(2024, 1, 1), date(2024, 1, 2)
+        )
+    )
     assert urls == [
-        "https://portal.vn/tin-tuc/ngay-2024-1-2", "https://portal.vn/tin-tuc/ngay-2024-1-1"
+        "https://portal.vn/tin-tuc/ngay-2024-1-2",
+        "https://portal.vn/tin-tuc/ngay-2024-1-1",
     ]
 
 
 def test_two_digit_year() -> None:
-    assert list(date_archive_urls("http://a.vn/{d}-{m}-{yy}.html", date(2009, 3, 5),
-                                  date(2009, 3, 5))) == ["http://a.vn/5-3-09.html"]
+    assert list(
+        date_archive_urls("http://a.vn/{d}-{m}-{yy}.html", date(2009, 3, 5), date(2009, 3, 5))
+    ) == ["http://a.vn/5-3-09.html"]
 
 
 def test_backfill_of_years_is_lazy() -> None:

@@ -24,10 +24,12 @@ def urlset(*entries: str) -> bytes:
 
 
 def test_urlset_gives_locations_in_order() -> None:
-    result = parse_sitemap(urlset(
-        "<url><loc>http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=1</loc></url>",
-        "<url><loc>http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2</loc></url>",
-    ))
+    result = parse_sitemap(
+        urlset(
+            "<url><loc>http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=1</loc></url>",
+            "<url><loc>http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2</loc></url>",
+        )
+    )
     assert result.kind == "urlset"
     assert [u.loc for u in result.urls] == [
         "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=1",
@@ -50,7 +52,9 @@ def test_urlset_gives_locations_in_order() -> None:
     ],
 )
 def test_lastmod_forms_become_aware_local_times(lastmod: str, expected: datetime | None) -> None:
-    result = parse_sitemap(urlset(f"<url><loc>http://a.vn/x</loc><lastmod>{lastmod}</lastmod></url>"))
+    result = parse_sitemap(
+        urlset(f"<url><loc>http://a.vn/x</loc><lastmod>{lastmod}</lastmod></url>")
+    )
     assert result.urls[0].lastmod == expected
     if expected is not None:
         assert result.urls[0].lastmod.utcoffset() == VIETNAM.utcoffset(None)
@@ -66,21 +70,24 @@ def test_sitemap_index_lists_child_sitemaps_with_lastmod() -> None:
     assert result.kind == "sitemapindex"
     assert result.urls == ()
     assert [s.loc for s in result.sitemaps] == [
-        "https://vnexpress.net/sitemap/1.xml", "https://vnexpress.net/sitemap/2.xml.gz"
+        "https://vnexpress.net/sitemap/1.xml",
+        "https://vnexpress.net/sitemap/2.xml.gz",
     ]
     assert result.sitemaps[0].lastmod == datetime(2024, 1, 5, tzinfo=VIETNAM)
 
 
 def test_google_news_fields_are_read_and_images_ignored() -> None:
-    result = parse_sitemap(urlset(
-        "<url><loc>https://vnexpress.net/ha-noi-ret-4220047.html</loc>"
-        "<image:image><image:loc>https://i.vnecdn.net/anh.jpg</image:loc>"
-        "<image:title>Ảnh</image:title></image:image>"
-        "<news:news><news:publication><news:name>VnExpress</news:name>"
-        "<news:language>vi</news:language></news:publication>"
-        "<news:publication_date>2021-01-13T00:00:00+07:00</news:publication_date>"
-        "<news:title>Hà Nội  rét &amp; mưa</news:title></news:news></url>"
-    ))
+    result = parse_sitemap(
+        urlset(
+            "<url><loc>https://vnexpress.net/ha-noi-ret-4220047.html</loc>"
+            "<image:image><image:loc>https://i.vnecdn.net/anh.jpg</image:loc>"
+            "<image:title>Ảnh</image:title></image:image>"
+            "<news:news><news:publication><news:name>VnExpress</news:name>"
+            "<news:language>vi</news:language></news:publication>"
+            "<news:publication_date>2021-01-13T00:00:00+07:00</news:publication_date>"
+            "<news:title>Hà Nội  rét &amp; mưa</news:title></news:news></url>"
+        )
+    )
     (entry,) = result.urls
     assert entry.loc == "https://vnexpress.net/ha-noi-ret-4220047.html"
     assert entry.news_published == datetime(2021, 1, 13, tzinfo=VIETNAM)
@@ -158,10 +165,13 @@ def test_relative_locations_resolve_against_the_sitemap_url() -> None:
 
 
 def test_non_http_locations_are_skipped_with_a_warning() -> None:
-    result = parse_sitemap(urlset(
-        "<url><loc>ftp://a.vn/x</loc></url>", "<url><loc></loc></url>",
-        "<url><loc>http://a.vn/ok</loc></url>",
-    ))
+    result = parse_sitemap(
+        urlset(
+            "<url><loc>ftp://a.vn/x</loc></url>",
+            "<url><loc></loc></url>",
+            "<url><loc>http://a.vn/ok</loc></url>",
+        )
+    )
     assert [u.loc for u in result.urls] == ["http://a.vn/ok"]
     assert any("2 entries" in w for w in result.warnings)
 

@@ -16,11 +16,12 @@ from archiver.replay import ResponseSpec as R
 from archiver.settings import Settings
 from conftest import FakeClock
 
-SITE = ReplaySite(entries=[
-    Entry("http://tamky.gov.vn/", (R(text="Tam Kỳ"),)),
-    Entry("http://vnexpress.net:8080/", (R(text="VnExpress"),)),
-])
-
+SITE = ReplaySite(
+    entries=[
+        Entry("http://tamky.gov.vn/", (R(text="Tam Kỳ"),)),
+        Entry("http://vnexpress.net:8080/", (R(text="VnExpress"),)),
+    ]
+)
 
 
 def test_origin_names_scheme_host_and_port() -> None:
@@ -38,13 +39,21 @@ def test_one_client_per_origin_from_the_factory() -> None:
 
     async def main() -> None:
         async with Fetcher(Settings(), client_factory=factory) as fetcher:
-            for url in ("http://tamky.gov.vn/", "http://tamky.gov.vn/x", "https://tamky.gov.vn/",
-                        "http://vnexpress.net:8080/", "http://tamky.gov.vn/"):
+            for url in (
+                "http://tamky.gov.vn/",
+                "http://tamky.gov.vn/x",
+                "https://tamky.gov.vn/",
+                "http://vnexpress.net:8080/",
+                "http://tamky.gov.vn/",
+            ):
                 await fetcher.fetch(url)
 
     asyncio.run(main())
-    assert made == ["http://tamky.gov.vn:80", "https://tamky.gov.vn:443",
-                    "http://vnexpress.net:8080"]
+    assert made == [
+        "http://tamky.gov.vn:80",
+        "https://tamky.gov.vn:443",
+        "http://vnexpress.net:8080",
+    ]
 
 
 def test_a_given_transport_is_shared_by_every_host() -> None:
@@ -168,9 +177,11 @@ def test_a_request_sent_past_the_client_carries_what_the_client_would_send() -> 
 
 
 def test_cookies_set_by_a_response_sent_past_the_client_are_kept() -> None:
-    site = ReplaySite(entries=[
-        Entry("http://tamky.gov.vn/", (R(text="x", headers=(("Set-Cookie", "s=1; path=/"),)),)),
-    ])
+    site = ReplaySite(
+        entries=[
+            Entry("http://tamky.gov.vn/", (R(text="x", headers=(("Set-Cookie", "s=1; path=/"),)),)),
+        ]
+    )
 
     async def main() -> str | None:
         async with Fetcher(Settings(), transport=ReplayTransport(site)) as fetcher:

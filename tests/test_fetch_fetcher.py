@@ -42,8 +42,9 @@ class Harness:
             self.sleeps.append(seconds)
 
         retry = RetryPolicy.from_settings(self.settings, sleep=sleep, clock=lambda: NOW)
-        return Fetcher(self.settings, transport=transport or ReplayTransport(self.site),
-                       retry=retry)
+        return Fetcher(
+            self.settings, transport=transport or ReplayTransport(self.site), retry=retry
+        )
 
     def fetch(self, url: str, **options: Any) -> FetchResult:
         async def main() -> FetchResult:
@@ -64,8 +65,9 @@ def statuses(result: FetchResult) -> list[int | None]:
 
 
 def test_page_is_one_exchange_with_request_and_response_recorded() -> None:
-    h = Harness(entry("http://tamky.gov.vn/", R(text=HTML, headers=(("X-Cms", "Portal"),))),
-                retry_backoff=0)
+    h = Harness(
+        entry("http://tamky.gov.vn/", R(text=HTML, headers=(("X-Cms", "Portal"),))), retry_backoff=0
+    )
     result = h.fetch("http://tamky.gov.vn/")
     assert result.kind == "ok" and result.ok
     (exchange,) = result.exchanges
@@ -91,16 +93,22 @@ def test_invalid_or_non_http_url_is_bad_url_without_a_request() -> None:
 
 
 def test_503_then_200_records_every_attempt() -> None:
-    h = Harness(entry("http://tamky.gov.vn/flaky", R(status=503), R(status=503), R(text=HTML)),
-                retry_backoff=0)
+    h = Harness(
+        entry("http://tamky.gov.vn/flaky", R(status=503), R(status=503), R(text=HTML)),
+        retry_backoff=0,
+    )
     result = h.fetch("http://tamky.gov.vn/flaky")
     assert result.kind == "ok" and statuses(result) == [503, 503, 200]
     assert len(h.site.log.records()) == 3 and len(h.sleeps) == 2
 
 
 def test_429_with_retry_after_waits_as_asked_then_succeeds() -> None:
-    h = Harness(entry("http://vnexpress.net/", R(status=429, headers=(("Retry-After", "7"),)),
-                      R(text=HTML)), retry_backoff=0)
+    h = Harness(
+        entry(
+            "http://vnexpress.net/", R(status=429, headers=(("Retry-After", "7"),)), R(text=HTML)
+        ),
+        retry_backoff=0,
+    )
     result = h.fetch("http://vnexpress.net/")
     assert result.kind == "ok" and statuses(result) == [429, 200]
     assert h.sleeps == [7.0]
@@ -114,16 +122,22 @@ def test_404_is_not_retried() -> None:
 
 
 def test_retry_after_beyond_the_cap_gives_retry_later_at_once() -> None:
-    h = Harness(entry("http://vnexpress.net/", R(status=503, headers=(("Retry-After", "3600"),))),
-                retry_max_wait=300)
+    h = Harness(
+        entry("http://vnexpress.net/", R(status=503, headers=(("Retry-After", "3600"),))),
+        retry_max_wait=300,
+    )
     result = h.fetch("http://vnexpress.net/")
     assert result.kind == "retry_later" and statuses(result) == [503]
     assert result.retry_at == NOW + timedelta(hours=1) and h.sleeps == []
 
 
 def test_429_to_the_last_attempt_is_retry_later_at_the_cap() -> None:
-    h = Harness(entry("http://vnexpress.net/", R(status=429)), retries=3, retry_backoff=0,
-                retry_max_wait=120)
+    h = Harness(
+        entry("http://vnexpress.net/", R(status=429)),
+        retries=3,
+        retry_backoff=0,
+        retry_max_wait=120,
+    )
     result = h.fetch("http://vnexpress.net/")
     assert result.kind == "retry_later" and statuses(result) == [429, 429, 429]
     assert result.retry_at == NOW + timedelta(seconds=120)
@@ -150,6 +164,7 @@ def test_total_deadline_ends_an_exchange_that_takes_too_long() -> None:
         raise AssertionError("unreachable")
 
     h = Harness(total_timeout=0.02, retries=1)
+
     async def main() -> FetchResult:
         async with h.fetcher(httpx.MockTransport(never_answers)) as fetcher:
             return await fetcher.fetch("http://tamky.gov.vn/")
@@ -179,15 +194,20 @@ def test_redirect_chain_is_recorded_hop_by_hop() -> None:
 
 
 def test_retries_apply_to_the_hop_that_failed() -> None:
-    h = Harness(entry("http://tamky.gov.vn/a", moved("/b")),
-                entry("http://tamky.gov.vn/b", R(status=503), R(text=HTML)), retry_backoff=0)
+    h = Harness(
+        entry("http://tamky.gov.vn/a", moved("/b")),
+        entry("http://tamky.gov.vn/b", R(status=503), R(text=HTML)),
+        retry_backoff=0,
+    )
     result = h.fetch("http://tamky.gov.vn/a")
     assert result.kind == "ok" and statuses(result) == [301, 503, 200]
 
 
 def test_redirect_loop_is_stopped() -> None:
-    h = Harness(entry("http://vnexpress.net/loop-a", moved("/loop-b", 302)),
-                entry("http://vnexpress.net/loop-b", moved("/loop-a", 302)))
+    h = Harness(
+        entry("http://vnexpress.net/loop-a", moved("/loop-b", 302)),
+        entry("http://vnexpress.net/loop-b", moved("/loop-a", 302)),
+    )
     result = h.fetch("http://vnexpress.net/loop-a")
     assert result.kind == "redirect_loop" and statuses(result) == [302, 302]
     assert result.redirect_to == "http://vnexpress.net/loop-a"
@@ -198,9 +218,11 @@ def test_a_cookie_setting_redirect_may_come_back_once() -> None:
     # ASP.NET cookie detection: page → page?AspxAutoDetectCookieSupport=1 → page.
     probe = "/Default.aspx?AspxAutoDetectCookieSupport=1"
     h = Harness(
-        entry("http://tamky.gov.vn/Default.aspx",
-              moved(probe, 302, **{"Set-Cookie": "AspxAutoDetectCookieSupport=1; path=/"}),
-              R(text=HTML)),
+        entry(
+            "http://tamky.gov.vn/Default.aspx",
+            moved(probe, 302, **{"Set-Cookie": "AspxAutoDetectCookieSupport=1; path=/"}),
+            R(text=HTML),
+        ),
         entry("http://tamky.gov.vn" + probe, moved("/Default.aspx", 302)),
     )
     result = h.fetch("http://tamky.gov.vn/Default.aspx")
@@ -234,8 +256,10 @@ def test_too_many_redirects() -> None:
 
 
 def test_redirect_without_usable_location_is_bad_redirect() -> None:
-    h = Harness(entry("http://tamky.gov.vn/x", R(status=302)),
-                entry("http://tamky.gov.vn/y", moved("mailto:webmaster@tamky.gov.vn", 302)))
+    h = Harness(
+        entry("http://tamky.gov.vn/x", R(status=302)),
+        entry("http://tamky.gov.vn/y", moved("mailto:webmaster@tamky.gov.vn", 302)),
+    )
     assert h.fetch("http://tamky.gov.vn/x").kind == "bad_redirect"
     result = h.fetch("http://tamky.gov.vn/y")
     assert result.kind == "bad_redirect" and result.redirect_to == "mailto:webmaster@tamky.gov.vn"
@@ -244,9 +268,11 @@ def test_redirect_without_usable_location_is_bad_redirect() -> None:
 
 @pytest.mark.parametrize("asynchronous", [False, True])
 def test_disallowed_hop_stops_the_chain_before_it_is_requested(asynchronous: bool) -> None:
-    h = Harness(entry("http://tamky.gov.vn/a", moved("/b")),
-                entry("http://tamky.gov.vn/b", moved("/private/c")),
-                entry("http://tamky.gov.vn/private/c", R(text=HTML)))
+    h = Harness(
+        entry("http://tamky.gov.vn/a", moved("/b")),
+        entry("http://tamky.gov.vn/b", moved("/private/c")),
+        entry("http://tamky.gov.vn/private/c", R(text=HTML)),
+    )
     asked: list[str] = []
 
     def allow(url: str) -> bool:
@@ -350,10 +376,14 @@ def test_responses_already_read_by_a_mock_transport_are_accepted() -> None:
 def test_non_html_is_recorded_with_its_type_and_xml_counts_as_a_document() -> None:
     pdf = b"%PDF-1.4 van ban"
     h = Harness(
-        entry("http://tamky.gov.vn/vb.pdf", R(text=pdf.decode(),
-                                             headers=(("Content-Type", "application/pdf"),))),
-        entry("http://tamky.gov.vn/sitemap.xml", R(text="<urlset/>",
-                                                  headers=(("Content-Type", "text/xml"),))),
+        entry(
+            "http://tamky.gov.vn/vb.pdf",
+            R(text=pdf.decode(), headers=(("Content-Type", "application/pdf"),)),
+        ),
+        entry(
+            "http://tamky.gov.vn/sitemap.xml",
+            R(text="<urlset/>", headers=(("Content-Type", "text/xml"),)),
+        ),
     )
     result = h.fetch("http://tamky.gov.vn/vb.pdf")
     assert result.kind == "not_html" and result.ok
@@ -366,17 +396,23 @@ def test_non_html_is_recorded_with_its_type_and_xml_counts_as_a_document() -> No
 
 def test_through_the_replay_server_as_a_proxy() -> None:
     text = "Bài viết từ cổng thông tin. " * 3000
-    site = ReplaySite(entries=[
-        entry("http://tamky.gov.vn/", R(text=HTML)),
-        entry("http://tamky.gov.vn/gz", R(text=text, gzip=True, chunked=True)),
-        entry("http://vnexpress.net/huge", R(generate_bytes=20_000_000, chunked=True)),
-        entry("http://vnexpress.net/old", moved("http://tamky.gov.vn/")),
-    ])
+    site = ReplaySite(
+        entries=[
+            entry("http://tamky.gov.vn/", R(text=HTML)),
+            entry("http://tamky.gov.vn/gz", R(text=text, gzip=True, chunked=True)),
+            entry("http://vnexpress.net/huge", R(generate_bytes=20_000_000, chunked=True)),
+            entry("http://vnexpress.net/old", moved("http://tamky.gov.vn/")),
+        ]
+    )
 
     async def main() -> list[FetchResult]:
         async with ReplayServer(site) as proxy, Fetcher(Settings(), proxy=proxy) as fetcher:
-            urls = ["http://tamky.gov.vn/", "http://tamky.gov.vn/gz",
-                    "http://vnexpress.net/huge", "http://vnexpress.net/old"]
+            urls = [
+                "http://tamky.gov.vn/",
+                "http://tamky.gov.vn/gz",
+                "http://vnexpress.net/huge",
+                "http://vnexpress.net/old",
+            ]
             results = [await fetcher.fetch(url) for url in urls]
             assert len(fetcher.clients) == 2  # one client per host
             return results

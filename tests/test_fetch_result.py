@@ -12,19 +12,22 @@ from archiver.fetch.result import is_document_type, media_type
 WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("content_type", "document"), [
-    ("text/html; charset=utf-8", True),
-    ("TEXT/HTML", True),
-    ("application/xhtml+xml", True),
-    ("application/rss+xml; charset=windows-1258", True),
-    ("application/vnd.google-earth.kml+xml", True),
-    ("text/xml", True),
-    (None, True),
-    ("application/pdf", False),
-    ("image/jpeg", False),
-    ("text/plain", False),
-    ("application/x-gzip", False),
-])
+@pytest.mark.parametrize(
+    ("content_type", "document"),
+    [
+        ("text/html; charset=utf-8", True),
+        ("TEXT/HTML", True),
+        ("application/xhtml+xml", True),
+        ("application/rss+xml; charset=windows-1258", True),
+        ("application/vnd.google-earth.kml+xml", True),
+        ("text/xml", True),
+        (None, True),
+        ("application/pdf", False),
+        ("image/jpeg", False),
+        ("text/plain", False),
+        ("application/x-gzip", False),
+    ],
+)
 def test_html_and_xml_are_documents(content_type: str | None, document: bool) -> None:
     assert is_document_type(content_type) is document
 
@@ -36,8 +39,14 @@ def test_media_type_drops_parameters() -> None:
 
 def test_result_reads_the_last_exchange() -> None:
     hop = Exchange("http://a.vn/x", "http://a.vn/x", 301, WHEN)
-    last = Exchange("http://a.vn/x", "http://a.vn/y", 200, WHEN, body=b"<p>",
-                    response_headers=(("Content-Type", "application/pdf"),))
+    last = Exchange(
+        "http://a.vn/x",
+        "http://a.vn/y",
+        200,
+        WHEN,
+        body=b"<p>",
+        response_headers=(("Content-Type", "application/pdf"),),
+    )
     result = FetchResult("http://a.vn/x", "not_html", (hop, last))
     assert (result.final_url, result.status, result.body) == ("http://a.vn/y", 200, b"<p>")
     assert result.content_type == "application/pdf" and result.ok and result.attempts == 2

@@ -117,12 +117,15 @@ def test_giving_up_after_attempts_reports_the_servers_retry_after() -> None:
     assert retried.retry_at == NOW + timedelta(seconds=30)
 
 
-@pytest.mark.parametrize("error", [
-    httpx.ConnectError("refused"),
-    httpx.ReadTimeout("slow"),
-    httpx.RemoteProtocolError("peer closed"),
-    TimeoutError(),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("peer closed"),
+        TimeoutError(),
+    ],
+)
 def test_connection_errors_and_timeouts_are_retried(error: BaseException) -> None:
     sleeps: list[float] = []
     script = Script([Outcome(failure=error)])
@@ -160,17 +163,20 @@ def test_settings_give_the_policy() -> None:
     assert retry.statuses == set(settings.retry_statuses)
 
 
-@pytest.mark.parametrize(("value", "seconds"), [
-    ("120", 120.0),
-    (" 0 ", 0.0),
-    ("-5", 0.0),
-    ("1.5", 1.5),
-    ("Wed, 01 May 2024 08:02:00 GMT", 120.0),
-    ("Wed, 01 May 2024 07:00:00 GMT", 0.0),
-    ("soon", None),
-    ("", None),
-    (None, None),
-    ("inf", None),
-])
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 0 ", 0.0),
+        ("-5", 0.0),
+        ("1.5", 1.5),
+        ("Wed, 01 May 2024 08:02:00 GMT", 120.0),
+        ("Wed, 01 May 2024 07:00:00 GMT", 0.0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("inf", None),
+    ],
+)
 def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, NOW) == seconds

@@ -25,7 +25,6 @@ Sitemap: http://tamky.gov.vn/news-sitemap.xml
 """
 
 
-
 def robots_txt(text: str = ROBOTS, **spec: Any) -> R:
     return R(text=text, headers=(("Content-Type", "text/plain"),), **spec)
 
@@ -42,8 +41,9 @@ class Harness:
 
         async def main() -> Any:
             retry = RetryPolicy.from_settings(self.settings, sleep=noop)
-            async with Fetcher(self.settings, transport=ReplayTransport(self.site),
-                               retry=retry) as fetcher:
+            async with Fetcher(
+                self.settings, transport=ReplayTransport(self.site), retry=retry
+            ) as fetcher:
                 return await body(RobotsCache(fetcher, UA, clock=self.clock))
 
         return asyncio.run(main())
@@ -53,7 +53,9 @@ class Harness:
 
 
 def test_robots_url_is_at_the_root_of_the_origin() -> None:
-    assert robots_url("https://tamky.gov.vn:8443/a/b?c=1#d") == "https://tamky.gov.vn:8443/robots.txt"
+    assert (
+        robots_url("https://tamky.gov.vn:8443/a/b?c=1#d") == "https://tamky.gov.vn:8443/robots.txt"
+    )
 
 
 def test_concurrent_callers_share_one_fetch() -> None:
@@ -69,8 +71,16 @@ def test_concurrent_callers_share_one_fetch() -> None:
 
 
 def test_parsed_rules_give_crawl_delay_and_sitemaps() -> None:
-    h = Harness(Entry("http://tamky.gov.vn/robots.txt", (robots_txt("User-agent: *\n"
-        "Crawl-delay: 3\nSitemap: http://tamky.gov.vn/sitemap.xml\n"),)))
+    h = Harness(
+        Entry(
+            "http://tamky.gov.vn/robots.txt",
+            (
+                robots_txt(
+                    "User-agent: *\nCrawl-delay: 3\nSitemap: http://tamky.gov.vn/sitemap.xml\n"
+                ),
+            ),
+        )
+    )
 
     async def body(robots: RobotsCache) -> Any:
         policy = await robots.policy("http://tamky.gov.vn/tin-tuc")
@@ -86,15 +96,17 @@ def test_404_allows_everything() -> None:
     h = Harness()
 
     async def body(robots: RobotsCache) -> Any:
-        return (await robots.policy("http://vnexpress.net/")).state, \
-            await robots.can_fetch("http://vnexpress.net/admin/")
+        return (await robots.policy("http://vnexpress.net/")).state, await robots.can_fetch(
+            "http://vnexpress.net/admin/"
+        )
 
     assert h.run(body) == ("unavailable", True)
 
 
 def test_503_is_unreachable_until_a_retry_time_then_fetched_again() -> None:
-    h = Harness(Entry("http://tamky.gov.vn/robots.txt", (R(status=503), R(status=503),
-                                                         robots_txt())))
+    h = Harness(
+        Entry("http://tamky.gov.vn/robots.txt", (R(status=503), R(status=503), robots_txt()))
+    )
 
     async def body(robots: RobotsCache) -> Any:
         first = await robots.policy("http://tamky.gov.vn/")
@@ -116,8 +128,11 @@ def test_503_is_unreachable_until_a_retry_time_then_fetched_again() -> None:
 
 
 def test_retry_after_from_the_server_sets_the_retry_time() -> None:
-    h = Harness(Entry("http://tamky.gov.vn/robots.txt",
-                      (R(status=503, headers=(("Retry-After", "7200"),)),)))
+    h = Harness(
+        Entry(
+            "http://tamky.gov.vn/robots.txt", (R(status=503, headers=(("Retry-After", "7200"),)),)
+        )
+    )
 
     async def body(robots: RobotsCache) -> Any:
         return await robots.policy("http://tamky.gov.vn/")
@@ -137,16 +152,20 @@ def test_network_error_is_unreachable() -> None:
 
 def test_redirects_are_followed_and_loops_allow_everything() -> None:
     h = Harness(
-        Entry("http://tamky.gov.vn/robots.txt",
-              (R(status=301, headers=(("Location", "https://www.tamky.gov.vn/robots.txt"),)),)),
+        Entry(
+            "http://tamky.gov.vn/robots.txt",
+            (R(status=301, headers=(("Location", "https://www.tamky.gov.vn/robots.txt"),)),),
+        ),
         Entry("http://www.tamky.gov.vn/robots.txt", (robots_txt(),)),
         Entry("http://loop.vn/robots.txt", (R(status=302, headers=(("Location", "/r"),)),)),
         Entry("http://loop.vn/r", (R(status=302, headers=(("Location", "/robots.txt"),)),)),
     )
 
     async def body(robots: RobotsCache) -> Any:
-        return (await robots.can_fetch("http://tamky.gov.vn/private/"),
-                (await robots.policy("http://loop.vn/")).state)
+        return (
+            await robots.can_fetch("http://tamky.gov.vn/private/"),
+            (await robots.policy("http://loop.vn/")).state,
+        )
 
     assert h.run(body) == (False, "unavailable")
 
@@ -183,8 +202,9 @@ def test_load_hands_the_exchanges_out_once() -> None:
     h = Harness(Entry("http://tamky.gov.vn/robots.txt", (robots_txt(delay=0.01),)))
 
     async def body(robots: RobotsCache) -> Any:
-        loaded = await asyncio.gather(robots.load("http://tamky.gov.vn/"),
-                                      robots.load("http://tamky.gov.vn/a"))
+        loaded = await asyncio.gather(
+            robots.load("http://tamky.gov.vn/"), robots.load("http://tamky.gov.vn/a")
+        )
         again = await robots.load("http://tamky.gov.vn/b")
         return loaded, again, robots.drain()
 
@@ -198,7 +218,10 @@ def test_known_and_allowed_answer_from_the_cache() -> None:
     h = Harness(Entry("http://tamky.gov.vn/robots.txt", (robots_txt(),)))
 
     async def body(robots: RobotsCache) -> Any:
-        before = robots.known("http://tamky.gov.vn/a"), robots.allowed("http://tamky.gov.vn/private/")
+        before = (
+            robots.known("http://tamky.gov.vn/a"),
+            robots.allowed("http://tamky.gov.vn/private/"),
+        )
         await robots.policy("http://tamky.gov.vn/")
         return before, (
             robots.known("http://tamky.gov.vn/a"),

@@ -16,31 +16,56 @@ from archiver.replay import Recorder, ReplaySite, ReplayTransport
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def exchange(url: str, body: bytes = b"<html>x</html>", status: int | None = 200,
-             final_url: str | None = None, redirects: tuple[str, ...] = (),
-             headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),),
-             ) -> Exchange:
-    return Exchange(url=url, final_url=final_url or url, status=status, fetched_at=NOW,
-                    response_headers=headers, body=body, redirects=redirects)
+def exchange(
+    url: str,
+    body: bytes = b"<html>x</html>",
+    status: int | None = 200,
+    final_url: str | None = None,
+    redirects: tuple[str, ...] = (),
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),),
+) -> Exchange:
+    return Exchange(
+        url=url,
+        final_url=final_url or url,
+        status=status,
+        fetched_at=NOW,
+        response_headers=headers,
+        body=body,
+        redirects=redirects,
+    )
 
 
 def test_recorded_pages_replay_identically(tmp_path: Path) -> None:
     page = "<html><body>Tam Kỳ dẫn đầu</body></html>".encode("windows-1258", "replace")
     with Recorder(tmp_path) as recorder:
-        recorder.record(exchange(
-            "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931", page,
-            headers=(("Content-Type", "text/html; charset=windows-1258"), ("ETag", '"e1"'),
-                     ("Content-Encoding", "gzip"), ("Content-Length", "12"),
-                     ("Set-Cookie", "ASP.NET_SessionId=abc")),
-        ))
-        recorder.record(exchange("http://vnexpress.net/rss/tin-moi-nhat.rss", b"<rss/>",
-                                 headers=(("Content-Type", "application/rss+xml"),)))
+        recorder.record(
+            exchange(
+                "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931",
+                page,
+                headers=(
+                    ("Content-Type", "text/html; charset=windows-1258"),
+                    ("ETag", '"e1"'),
+                    ("Content-Encoding", "gzip"),
+                    ("Content-Length", "12"),
+                    ("Set-Cookie", "ASP.NET_SessionId=abc"),
+                ),
+            )
+        )
+        recorder.record(
+            exchange(
+                "http://vnexpress.net/rss/tin-moi-nhat.rss",
+                b"<rss/>",
+                headers=(("Content-Type", "application/rss+xml"),),
+            )
+        )
     site = ReplaySite(tmp_path)
     with httpx.Client(transport=ReplayTransport(site)) as client:
         article = client.get("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931")
         feed = client.get("http://vnexpress.net/rss/tin-moi-nhat.rss")
-        again = client.get("http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931",
-                           headers={"If-None-Match": '"e1"'})
+        again = client.get(
+            "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931",
+            headers={"If-None-Match": '"e1"'},
+        )
     assert article.content == page
     assert article.headers["content-type"] == "text/html; charset=windows-1258"
     assert "set-cookie" not in article.headers and "content-encoding" not in article.headers
@@ -58,13 +83,19 @@ def test_file_names_are_hashes_under_the_host(tmp_path: Path) -> None:
 
 def test_redirect_chain_becomes_redirect_entries(tmp_path: Path) -> None:
     with Recorder(tmp_path) as recorder:
-        recorder.record(exchange("http://tamky.gov.vn/old", final_url="http://tamky.gov.vn/new",
-                                 redirects=("http://tamky.gov.vn/mid",)))
+        recorder.record(
+            exchange(
+                "http://tamky.gov.vn/old",
+                final_url="http://tamky.gov.vn/new",
+                redirects=("http://tamky.gov.vn/mid",),
+            )
+        )
     with httpx.Client(transport=ReplayTransport(ReplaySite(tmp_path))) as client:
         response = client.get("http://tamky.gov.vn/old", follow_redirects=True)
     assert str(response.url) == "http://tamky.gov.vn/new"
     assert [str(r.url) for r in response.history] == [
-        "http://tamky.gov.vn/old", "http://tamky.gov.vn/mid"
+        "http://tamky.gov.vn/old",
+        "http://tamky.gov.vn/mid",
     ]
 
 

@@ -20,9 +20,12 @@ PAGES: dict[str, Any] = {
     "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931": {"text": "bài 2931"},
     "http://vnexpress.net/": {"text": "VnExpress"},
     "http://vnexpress.net/slow": {"text": "late", "delay": 0.3},
-    "http://vnexpress.net/flaky": {"responses": [
-        {"status": 429, "headers": {"Retry-After": "1"}}, {"text": "ok"},
-    ]},
+    "http://vnexpress.net/flaky": {
+        "responses": [
+            {"status": 429, "headers": {"Retry-After": "1"}},
+            {"text": "ok"},
+        ]
+    },
     "http://vnexpress.net/gz": {"text": "nén " * 500, "gzip": True},
     "http://vnexpress.net/chunked": {"text": "khúc " * 5000, "chunked": True},
     "http://vnexpress.net/huge": {"generate_bytes": 20_000_000},
@@ -130,8 +133,7 @@ def test_huge_body_is_streamed_not_held_in_memory(site: ReplaySite) -> None:
     ("request_bytes", "status_line"),
     [
         # https through a proxy needs the local CA (--https): refused without it.
-        (b"CONNECT vnexpress.net:443 HTTP/1.1\r\nHost: vnexpress.net:443\r\n\r\n",
-         b"HTTP/1.1 501"),
+        (b"CONNECT vnexpress.net:443 HTTP/1.1\r\nHost: vnexpress.net:443\r\n\r\n", b"HTTP/1.1 501"),
         (b"NOT HTTP AT ALL\r\n\r\n", b"HTTP/1.1 400"),
     ],
 )

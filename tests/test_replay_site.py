@@ -24,8 +24,13 @@ def make_site(root: Path, pages: dict[str, Any], files: dict[str, bytes] | None 
     return root
 
 
-def get(site: ReplaySite, target: str, *headers: tuple[str, str], host: str | None = None,
-        method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def get(
+    site: ReplaySite,
+    target: str,
+    *headers: tuple[str, str],
+    host: str | None = None,
+    method: str = "GET",
+) -> tuple[int, dict[str, str], bytes]:
     response = site.respond(method, target, tuple(headers), host=host)
     body = b"".join(response.body.chunks)
     site.log.finish(response.request_id)
@@ -37,28 +42,40 @@ PAGE = "<html><body>Tam Kỳ</body></html>".encode()
 
 @pytest.fixture
 def site(tmp_path: Path) -> ReplaySite:
-    return ReplaySite(make_site(tmp_path, {
-        "http://tamky.gov.vn/": {
-            "file": "files/home.html", "status": 200,
-            "headers": [["Content-Type", "text/html; charset=utf-8"], ["ETag", '"v1"'],
+    return ReplaySite(
+        make_site(
+            tmp_path,
+            {
+                "http://tamky.gov.vn/": {
+                    "file": "files/home.html",
+                    "status": 200,
+                    "headers": [
+                        ["Content-Type", "text/html; charset=utf-8"],
+                        ["ETag", '"v1"'],
                         ["Last-Modified", "Wed, 04 Jul 2018 08:34:00 GMT"],
-                        ["Content-Length", "999"]],
-        },
-        "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931&lang=vi": {
-            "text": "bài 2931",
-        },
-        "https://vnexpress.net/robots.txt": {"text": "User-agent: *\nDisallow:\n"},
-        "http://tamky.gov.vn/flaky": {"responses": [
-            {"status": 503, "headers": {"Retry-After": "2"}},
-            {"status": 429, "headers": {"Retry-After": "1"}},
-            {"text": "ok"},
-        ]},
-        "http://tamky.gov.vn/old": {"status": 301, "headers": {"Location": "/"}},
-        "http://tamky.gov.vn/gz": {"file": "files/home.html", "gzip": True},
-        "http://tamky.gov.vn/bomb": {"gzip_bomb": 50_000_000},
-        "http://tamky.gov.vn/chunked": {"text": "x" * 10000, "chunked": True},
-        "http://tamky.gov.vn/huge": {"generate_bytes": 1_000_000},
-    }, {"files/home.html": PAGE}))
+                        ["Content-Length", "999"],
+                    ],
+                },
+                "http://tamky.gov.vn/CMSPages/BaiViet/Default.aspx?IDBaiViet=2931&lang=vi": {
+                    "text": "bài 2931",
+                },
+                "https://vnexpress.net/robots.txt": {"text": "User-agent: *\nDisallow:\n"},
+                "http://tamky.gov.vn/flaky": {
+                    "responses": [
+                        {"status": 503, "headers": {"Retry-After": "2"}},
+                        {"status": 429, "headers": {"Retry-After": "1"}},
+                        {"text": "ok"},
+                    ]
+                },
+                "http://tamky.gov.vn/old": {"status": 301, "headers": {"Location": "/"}},
+                "http://tamky.gov.vn/gz": {"file": "files/home.html", "gzip": True},
+                "http://tamky.gov.vn/bomb": {"gzip_bomb": 50_000_000},
+                "http://tamky.gov.vn/chunked": {"text": "x" * 10000, "chunked": True},
+                "http://tamky.gov.vn/huge": {"generate_bytes": 1_000_000},
+            },
+            {"files/home.html": PAGE},
+        )
+    )
 
 
 def test_file_body_with_manifest_headers_and_computed_length(site: ReplaySite) -> None:
@@ -69,7 +86,9 @@ def test_file_body_with_manifest_headers_and_computed_length(site: ReplaySite) -
 
 
 def test_urls_match_after_normalisation_and_across_schemes(site: ReplaySite) -> None:
-    target = "https://TAMKY.gov.vn/CMSPages/BaiViet/Default.aspx?lang=vi&IDBaiViet=2931&utm_source=x"
+    target = (
+        "https://TAMKY.gov.vn/CMSPages/BaiViet/Default.aspx?lang=vi&IDBaiViet=2931&utm_source=x"
+    )
     assert get(site, target)[2] == "bài 2931".encode()
     assert get(site, "http://vnexpress.net/robots.txt")[0] == 200
 
@@ -136,8 +155,12 @@ def test_conditional_requests(site: ReplaySite, header: str, value: str, expecte
 
 
 def test_if_none_match_wins_over_if_modified_since(site: ReplaySite) -> None:
-    status = get(site, "http://tamky.gov.vn/", ("If-None-Match", '"v0"'),
-                 ("If-Modified-Since", "Thu, 05 Jul 2018 00:00:00 GMT"))[0]
+    status = get(
+        site,
+        "http://tamky.gov.vn/",
+        ("If-None-Match", '"v0"'),
+        ("If-Modified-Since", "Thu, 05 Jul 2018 00:00:00 GMT"),
+    )[0]
     assert status == 200
 
 

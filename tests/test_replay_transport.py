@@ -12,17 +12,27 @@ from archiver.replay import Entry, ReplaySite, ReplayTransport, ResponseSpec
 
 @pytest.fixture
 def site() -> ReplaySite:
-    return ReplaySite(entries=[
-        Entry("http://tamky.gov.vn/", (ResponseSpec(text="Tam Kỳ", headers=(("ETag", '"a"'),)),)),
-        Entry("http://tamky.gov.vn/flaky", (
-            ResponseSpec(status=503, headers=(("Retry-After", "3"),)), ResponseSpec(text="ok"),
-        )),
-        Entry("http://tamky.gov.vn/gz", (ResponseSpec(text="nén " * 100, gzip=True),)),
-        Entry("http://tamky.gov.vn/slow", (ResponseSpec(text="late", delay=0.2),)),
-        Entry("http://tamky.gov.vn/reset", (ResponseSpec(close=True),)),
-        Entry("http://tamky.gov.vn/a", (ResponseSpec(status=301, headers=(("Location", "/"),)),)),
-        Entry("http://vnexpress.net/", (ResponseSpec(text="VnExpress"),)),
-    ])
+    return ReplaySite(
+        entries=[
+            Entry(
+                "http://tamky.gov.vn/", (ResponseSpec(text="Tam Kỳ", headers=(("ETag", '"a"'),)),)
+            ),
+            Entry(
+                "http://tamky.gov.vn/flaky",
+                (
+                    ResponseSpec(status=503, headers=(("Retry-After", "3"),)),
+                    ResponseSpec(text="ok"),
+                ),
+            ),
+            Entry("http://tamky.gov.vn/gz", (ResponseSpec(text="nén " * 100, gzip=True),)),
+            Entry("http://tamky.gov.vn/slow", (ResponseSpec(text="late", delay=0.2),)),
+            Entry("http://tamky.gov.vn/reset", (ResponseSpec(close=True),)),
+            Entry(
+                "http://tamky.gov.vn/a", (ResponseSpec(status=301, headers=(("Location", "/"),)),)
+            ),
+            Entry("http://vnexpress.net/", (ResponseSpec(text="VnExpress"),)),
+        ]
+    )
 
 
 def test_async_client_gets_pages_sequences_and_gzip(site: ReplaySite) -> None:
@@ -64,8 +74,9 @@ def test_delay_beyond_read_timeout_raises_read_timeout(site: ReplaySite) -> None
 
 
 def test_close_knob_raises_a_protocol_error(site: ReplaySite) -> None:
-    with httpx.Client(transport=ReplayTransport(site)) as client, pytest.raises(
-        httpx.RemoteProtocolError
+    with (
+        httpx.Client(transport=ReplayTransport(site)) as client,
+        pytest.raises(httpx.RemoteProtocolError),
     ):
         client.get("http://tamky.gov.vn/reset")
     assert site.log.in_flight("tamky.gov.vn") == 0

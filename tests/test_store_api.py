@@ -75,7 +75,9 @@ def test_articles_are_filtered_as_export_filters_them(archive):
 
 def test_an_article_is_found_by_id_canonical_url_alias_or_record(archive):
     saved = archive.save(*page("https://vnexpress.net/a-1.html?utm_source=x"))
-    mobile = page("https://m.vnexpress.net/a-1.html", canonical_url="https://vnexpress.net/a-1.html")
+    mobile = page(
+        "https://m.vnexpress.net/a-1.html", canonical_url="https://vnexpress.net/a-1.html"
+    )
     archive.save(*mobile)
     by_id = archive.article(saved.article_id)
     assert by_id.title == "Thủ tướng kiểm tra dự án cầu cảng ở Đà Nẵng"

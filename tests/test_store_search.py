@@ -152,15 +152,15 @@ def test_filters_by_site_period_and_author(archive):
         ("nguoi", {"since": "2031"}),
     ],
 )
-def test_site_and_date_filters_keep_exactly_the_unfiltered_hits_that_pass(
-    archive, query, options
-):
+def test_site_and_date_filters_keep_exactly_the_unfiltered_hits_that_pass(archive, query, options):
     def passes(hit):
         site, published = options.get("site"), hit.published_at or ""
         since = options.get("since")
-        return (site is None or hit.site == site) and (
-            since is None or published[: len(since)] >= since
-        ) and ("until" not in options or published[:4] <= options["until"])
+        return (
+            (site is None or hit.site == site)
+            and (since is None or published[: len(since)] >= since)
+            and ("until" not in options or published[:4] <= options["until"])
+        )
 
     expected = [h.url for h in archive.search(query, limit=1000) if passes(h)]
     assert [h.url for h in archive.search(query, limit=1000, **options)] == expected

@@ -28,6 +28,8 @@ _BINARY = re.compile(
     r"pdf|docx?|xlsx?|pptx?|odt|rar|zip|7z|gz|tar|exe|msi|apk|css|js|json|woff2?|ttf|eot)(?:$|\?)",
     re.IGNORECASE,
 )
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A URL a page leads to (normalised), its host, and what it probably is."""

@@ -56,6 +56,7 @@ class ParsedDate:
 
 # --- folding: one output character per input character, so spans stay valid -------------------
 
+
 def _build_table() -> dict[int, str]:
     table = {code: base for code, base in FOLD_TABLE.items() if len(base) == 1}
     # Unicode spaces become ASCII spaces so the patterns can run with re.ASCII (fast, and \d
@@ -92,9 +93,20 @@ _FLAGS = re.ASCII | re.IGNORECASE | re.VERBOSE
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        ("january jan", "february feb", "march mar", "april apr", "may", "june jun",
-         "july jul", "august aug", "september sept sep", "october oct", "november nov",
-         "december dec"),
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        ),
         start=1,
     )
     for name in names.split()
@@ -141,14 +153,18 @@ _TZ = re.compile(
 )
 _WEEKDAY_SRC = r"""\b(?:thu\s*[2-7]|thu\s+(?:hai|ba|tu|nam|sau|bay)|chu\s*nhat|cn|t[2-7]
     |monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|fri|sat|sun)\b\.?"""
-_WEEKDAY_BEFORE = re.compile(
-    rf"(?P<wd>{_WEEKDAY_SRC})\s*[,:\-|]?\s*(?:ngay\b\s*:?\s*)?\Z", _FLAGS
-)
+_WEEKDAY_BEFORE = re.compile(rf"(?P<wd>{_WEEKDAY_SRC})\s*[,:\-|]?\s*(?:ngay\b\s*:?\s*)?\Z", _FLAGS)
 _WEEKDAYS = {
     **{f"thu{n}": n - 2 for n in range(2, 8)},
     **{f"t{n}": n - 2 for n in range(2, 8)},
-    "thuhai": 0, "thuba": 1, "thutu": 2, "thunam": 3, "thusau": 4, "thubay": 5,
-    "chunhat": 6, "cn": 6,
+    "thuhai": 0,
+    "thuba": 1,
+    "thutu": 2,
+    "thunam": 3,
+    "thusau": 4,
+    "thubay": 5,
+    "chunhat": 6,
+    "cn": 6,
     **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
 }
 _RELATIVE = re.compile(
@@ -167,9 +183,20 @@ _WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "a": 1, "an": 1, "one": 1}
 _DAYS_BACK = {"homnay": 0, "today": 0, "homqua": 1, "yesterday": 1, "homkia": 2}
 # Unit (first three letters) -> (seconds, months) to go back.
 _UNITS = {
-    "gia": (1, 0), "sec": (1, 0), "phu": (60, 0), "min": (60, 0), "gio": (3600, 0),
-    "hou": (3600, 0), "nga": (86400, 0), "day": (86400, 0), "tua": (604800, 0),
-    "wee": (604800, 0), "tha": (0, 1), "mon": (0, 1), "nam": (0, 12), "yea": (0, 12),
+    "gia": (1, 0),
+    "sec": (1, 0),
+    "phu": (60, 0),
+    "min": (60, 0),
+    "gio": (3600, 0),
+    "hou": (3600, 0),
+    "nga": (86400, 0),
+    "day": (86400, 0),
+    "tua": (604800, 0),
+    "wee": (604800, 0),
+    "tha": (0, 1),
+    "mon": (0, 1),
+    "nam": (0, 12),
+    "yea": (0, 12),
 }
 _ISO = re.compile(
     r"""\s*(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})
@@ -180,6 +207,7 @@ _ISO = re.compile(
 
 
 # --- small builders -------------------------------------------------------------------------
+
 
 def _make_date(year: int, month: int, day: int) -> date | None:
     if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
@@ -303,6 +331,7 @@ def _build(
 
 # --- absolute dates -------------------------------------------------------------------------
 
+
 def _time_after(folded: str, pos: int) -> re.Match[str] | None:
     sep = _SEP_AFTER.match(folded, pos)
     return _TIME.match(folded, sep.end()) if sep else None
@@ -381,10 +410,20 @@ def _scan(t: _Text, order: str, formats: Sequence[str]) -> Iterator[ParsedDate]:
 # --- format hints ---------------------------------------------------------------------------
 
 _DIRECTIVES = {
-    "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
-    "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{2})", "S": r"(?P<S>\d{2})",
-    "p": r"(?P<p>a\.?m\.?|p\.?m\.?|sa|ch)", "b": rf"(?P<b>{_MONTH})", "B": rf"(?P<B>{_MONTH})",
-    "a": rf"(?:{_WEEKDAY_SRC})", "A": rf"(?:{_WEEKDAY_SRC})", "%": "%",
+    "d": r"(?P<d>\d{1,2})",
+    "m": r"(?P<m>\d{1,2})",
+    "Y": r"(?P<Y>\d{4})",
+    "y": r"(?P<y>\d{2})",
+    "H": r"(?P<H>\d{1,2})",
+    "I": r"(?P<I>\d{1,2})",
+    "M": r"(?P<M>\d{2})",
+    "S": r"(?P<S>\d{2})",
+    "p": r"(?P<p>a\.?m\.?|p\.?m\.?|sa|ch)",
+    "b": rf"(?P<b>{_MONTH})",
+    "B": rf"(?P<B>{_MONTH})",
+    "a": rf"(?:{_WEEKDAY_SRC})",
+    "A": rf"(?:{_WEEKDAY_SRC})",
+    "%": "%",
     "z": r"(?P<z>[+\-]\d{2}:?\d{2}|z)",
     "Z": r"(?P<Z>(?:gmt|utc|ict)(?:\s*[+\-]\s*\d{1,2}(?::?\d{2})?)?)",
 }
@@ -437,6 +476,7 @@ def _from_format(t: _Text, m: re.Match[str]) -> ParsedDate | None:
 
 # --- relative dates -------------------------------------------------------------------------
 
+
 def _vn_now(now: datetime | None) -> datetime:
     if now is None:
         now = datetime.now(VN_TZ)
@@ -483,6 +523,7 @@ def _relative(t: _Text, now: datetime) -> ParsedDate | None:
 
 
 # --- public API -----------------------------------------------------------------------------
+
 
 def _check_order(order: str) -> None:
     if order not in ORDERS:

@@ -183,8 +183,9 @@ def _article(raw: dict[str, Any]) -> DemoArticle:
 
 @cache
 def _articles() -> tuple[DemoArticle, ...]:
-    return tuple(sorted((_article(raw) for raw in _raw()["articles"]),
-                        key=lambda a: (a.site, a.published)))
+    return tuple(
+        sorted((_article(raw) for raw in _raw()["articles"]), key=lambda a: (a.site, a.published))
+    )
 
 
 def demo_articles(site: str | None = None) -> list[DemoArticle]:

@@ -61,8 +61,10 @@ _XML = "application/xml"
 _ACTIVE = ' class="active"'
 _RELATED = 3
 _HOME_RECENT = 10
-ROBOTS = (f"User-agent: *\nDisallow: /tim-kiem\nDisallow: /api/\n\n"
-          f"Sitemap: {SITEMAP}\nSitemap: {_ROOT}/sitemaps/news.xml\n")
+ROBOTS = (
+    f"User-agent: *\nDisallow: /tim-kiem\nDisallow: /api/\n\n"
+    f"Sitemap: {SITEMAP}\nSitemap: {_ROOT}/sitemaps/news.xml\n"
+)
 
 
 def news_date(moment: datetime) -> str:
@@ -148,16 +150,20 @@ def _json_ld(article: DemoArticle) -> str:
 
 
 def _item(article: DemoArticle) -> str:
-    return (f'<article class="item-news"><h3 class="title-news"><a href="{escape(article.url)}">'
-            f"{escape(article.title)}</a></h3>"
-            f'<p class="description">{escape(article.lead)}</p>'
-            f'<span class="time">{article.published:%d/%m/%Y %H:%M}</span></article>')
+    return (
+        f'<article class="item-news"><h3 class="title-news"><a href="{escape(article.url)}">'
+        f"{escape(article.title)}</a></h3>"
+        f'<p class="description">{escape(article.lead)}</p>'
+        f'<span class="time">{article.published:%d/%m/%Y %H:%M}</span></article>'
+    )
 
 
 def _related_box(related: list[DemoArticle]) -> str:
     links = "".join(f'<li><a href="{escape(a.url)}">{escape(a.title)}</a></li>' for a in related)
-    return ('<div class="related-news"><h3 class="related-title">Tin liên quan</h3>'
-            f"<ul>{links}</ul></div>")
+    return (
+        '<div class="related-news"><h3 class="related-title">Tin liên quan</h3>'
+        f"<ul>{links}</ul></div>"
+    )
 
 
 def _figure(image: DemoImage, title: str) -> str:
@@ -184,13 +190,18 @@ def _article_body(article: DemoArticle, related: list[DemoArticle]) -> str:
 
 def _article_page(article: DemoArticle, related: list[DemoArticle], today: date) -> str:
     section = escape(_SITE.categories[article.category])
-    extra = ('<meta property="og:type" content="article">\n'
-             f'<meta property="article:published_time" content="{article.published_at}">\n'
-             f'<meta property="article:section" content="{section}">\n' + _json_ld(article))
+    extra = (
+        '<meta property="og:type" content="article">\n'
+        f'<meta property="article:published_time" content="{article.published_at}">\n'
+        f'<meta property="article:section" content="{section}">\n' + _json_ld(article)
+    )
     # A person signs at the top; an agency credit ("Theo TTXVN") closes the article.
     author = f'<span class="author">{escape(article.author)}</span> · ' if article.author else ""
-    source = (f'\n<p class="source">{escape(article.byline)}</p>'
-              if article.byline and not article.author else "")
+    source = (
+        f'\n<p class="source">{escape(article.byline)}</p>'
+        if article.byline and not article.author
+        else ""
+    )
     share = escape(f"https://zalo.me/share?u={article.url}")
     main = f"""<main class="container">
 <div class="col-main">
@@ -216,8 +227,12 @@ def _article_page(article: DemoArticle, related: list[DemoArticle], today: date)
 def _pager(section: str, page: int, pages: int) -> str:
     if pages <= 1:
         return ""
-    links = [f'<span class="active">{n}</span>' if n == page
-             else f'<a href="{section_url(section, n)}">{n}</a>' for n in range(1, pages + 1)]
+    links = [
+        f'<span class="active">{n}</span>'
+        if n == page
+        else f'<a href="{section_url(section, n)}">{n}</a>'
+        for n in range(1, pages + 1)
+    ]
     more = ""
     if page < pages:
         following = section_url(section, page + 1)
@@ -226,13 +241,17 @@ def _pager(section: str, page: int, pages: int) -> str:
     return f'\n<div class="pagination">{"".join(links)}</div>{more}'
 
 
-def _listing(title: str, url: str, items: str, today: date, current: str | None,
-             after: str = "") -> str:
+def _listing(
+    title: str, url: str, items: str, today: date, current: str | None, after: str = ""
+) -> str:
     description = f"Tin {title.lower()} mới nhất của {_SITE.name}"
-    return (_head(f"{title} - {_SITE.name}", url, description) + _top(today, current)
-            + f'<main class="container">\n<div class="col-main">\n'
-            f'<h1 class="section-title">{escape(title)}</h1>\n'
-            f'<div class="list-news">\n{items}\n</div>{after}\n</div>\n</main>\n' + _BOTTOM)
+    return (
+        _head(f"{title} - {_SITE.name}", url, description)
+        + _top(today, current)
+        + f'<main class="container">\n<div class="col-main">\n'
+        f'<h1 class="section-title">{escape(title)}</h1>\n'
+        f'<div class="list-news">\n{items}\n</div>{after}\n</div>\n</main>\n' + _BOTTOM
+    )
 
 
 def _section_pages(articles: list[DemoArticle], today: date) -> Iterator[DemoPage]:
@@ -240,8 +259,9 @@ def _section_pages(articles: list[DemoArticle], today: date) -> Iterator[DemoPag
         for page, pages, chunk in pages_of(articles, section, PER_PAGE):
             url = section_url(section, page)
             items = "\n".join(_item(a) for a in chunk)
-            yield html_page(url, _listing(name, url, items, today, section,
-                                          _pager(section, page, pages)))
+            yield html_page(
+                url, _listing(name, url, items, today, section, _pager(section, page, pages))
+            )
 
 
 def _home(articles: list[DemoArticle], today: date) -> str:
@@ -249,11 +269,14 @@ def _home(articles: list[DemoArticle], today: date) -> str:
     items = "\n".join(_item(a) for a in recent)
     shared = next(a for a in articles if a.id == SHARED)
     tracked = escape(f"{shared.url}?utm_source=zalo&utm_medium=share&utm_campaign=docnhieu")
-    most_read = "".join(
-        f'<li><a href="{escape(a.url)}">{escape(a.title)}</a></li>' for a in recent[:4]
-    ) + f'<li><a href="{tracked}">{escape(shared.title)}</a></li>'
-    aside = ('\n</div>\n<aside class="col-side"><div class="box-most-read"><h2>Đọc nhiều</h2>'
-             f"<ul>{most_read}</ul></div></aside>\n<div>")
+    most_read = (
+        "".join(f'<li><a href="{escape(a.url)}">{escape(a.title)}</a></li>' for a in recent[:4])
+        + f'<li><a href="{tracked}">{escape(shared.title)}</a></li>'
+    )
+    aside = (
+        '\n</div>\n<aside class="col-side"><div class="box-most-read"><h2>Đọc nhiều</h2>'
+        f"<ul>{most_read}</ul></div></aside>\n<div>"
+    )
     return _listing("Tin mới", _SITE.root, items, today, None, aside)
 
 
@@ -280,10 +303,12 @@ def _sitemaps(articles: list[DemoArticle]) -> list[DemoPage]:
     google = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
     return [
         text_page(SITEMAP, f"{head}<sitemapindex {ns}>{index}\n</sitemapindex>\n", _XML),
-        text_page(f"{_ROOT}/sitemaps/articles.xml", f"{head}<urlset {ns}>{urls}\n</urlset>\n",
-                  _XML),
-        text_page(f"{_ROOT}/sitemaps/news.xml",
-                  f"{head}<urlset {ns} {google}>{news}\n</urlset>\n", _XML),
+        text_page(
+            f"{_ROOT}/sitemaps/articles.xml", f"{head}<urlset {ns}>{urls}\n</urlset>\n", _XML
+        ),
+        text_page(
+            f"{_ROOT}/sitemaps/news.xml", f"{head}<urlset {ns} {google}>{news}\n</urlset>\n", _XML
+        ),
     ]
 
 
@@ -297,11 +322,13 @@ def _feed(articles: list[DemoArticle]) -> DemoPage:
         for a in newest
     )
     name = escape(_SITE.name)
-    text = (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
-            f"<title>Tin mới - {name}</title>\n<link>{_SITE.root}</link>\n"
-            f"<description>Tin mới nhất của {name}</description>\n<language>vi</language>\n"
-            f"<lastBuildDate>{format_datetime(newest[0].published)}</lastBuildDate>"
-            f"{items}\n</channel>\n</rss>\n")
+    text = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
+        f"<title>Tin mới - {name}</title>\n<link>{_SITE.root}</link>\n"
+        f"<description>Tin mới nhất của {name}</description>\n<language>vi</language>\n"
+        f"<lastBuildDate>{format_datetime(newest[0].published)}</lastBuildDate>"
+        f"{items}\n</channel>\n</rss>\n"
+    )
     return text_page(FEED, text, "application/rss+xml")
 
 
@@ -327,8 +354,10 @@ def news_pages(today: date) -> list[DemoPage]:
         body = _article_page(article, related, today)
         replies: tuple[Reply, ...] = (Reply(200, (_HTML, *_validators(article, body)), body),)
         if article.id == FLAKY:
-            busy = ("<!DOCTYPE html><title>503 Service Unavailable</title>"
-                    "<p>Máy chủ đang bận, vui lòng thử lại sau.</p>\n")
+            busy = (
+                "<!DOCTYPE html><title>503 Service Unavailable</title>"
+                "<p>Máy chủ đang bận, vui lòng thử lại sau.</p>\n"
+            )
             replies = (Reply(503, (_HTML, ("Retry-After", "1")), busy), *replies)
         pages.append(DemoPage(article.url, replies))
     pages.extend(_section_pages(articles, today))

@@ -88,9 +88,13 @@ def _frame(title: str, today: date, action: str, content: str) -> str:
     )
     top = " | ".join(
         f'<a href="{escape(href)}">{label}</a>'
-        for href, label in (("/", "Trang chủ"), (listing_url("1"), "Tin tức - Sự kiện"),
-                            (listing_url("5"), "Cải cách hành chính"), (_CONTACT, "Liên hệ"),
-                            (_LOGIN, "Đăng nhập"))
+        for href, label in (
+            ("/", "Trang chủ"),
+            (listing_url("1"), "Tin tức - Sự kiện"),
+            (listing_url("5"), "Cải cách hành chính"),
+            (_CONTACT, "Liên hệ"),
+            (_LOGIN, "Đăng nhập"),
+        )
     )
     today_text = f"{_DAY_NAMES[today.weekday()]}, {today:%d/%m/%Y}"
     return f"""\
@@ -138,6 +142,7 @@ def _frame(title: str, today: date, action: str, content: str) -> str:
 def _day_form(day: date, today: date) -> str:
     """The "Xem theo ngày" form: three selects and a postback button (GET crawlers cannot
     use it; the profile's date-archive template reaches the same lists)."""
+
     def select(name: str, values: Iterable[int], chosen: int) -> str:
         options = "".join(
             f'<option{_SELECTED if v == chosen else ""} value="{v}">{v}</option>' for v in values
@@ -146,9 +151,9 @@ def _day_form(day: date, today: date) -> str:
 
     return (
         '<td class="XemTheoNgay">Xem theo ngày :\n'
-        f'{select("Ngay", range(1, 32), day.day)}\n'
-        f'{select("Thang", range(1, 13), day.month)}\n'
-        f'{select("Nam", range(2010, today.year + 1), day.year)}\n'
+        f"{select('Ngay', range(1, 32), day.day)}\n"
+        f"{select('Thang', range(1, 13), day.month)}\n"
+        f"{select('Nam', range(2010, today.year + 1), day.year)}\n"
         '<input type="submit" name="ctl00$ContentPlaceHolder1$btnXem" value="Xem" />\n</td>'
     )
 
@@ -177,8 +182,10 @@ def _earlier_box(earlier: list[DemoArticle]) -> str:
         f"<i>({a.published:%d/%m/%Y})</i></td></tr>"
         for a in earlier
     )
-    return (f'\n<table width="100%" class="TinDaDua">\n'
-            f'<tr><td class="TieuDeKhung">Tin đã đưa</td></tr>\n{links}\n</table>\n')
+    return (
+        f'\n<table width="100%" class="TinDaDua">\n'
+        f'<tr><td class="TieuDeKhung">Tin đã đưa</td></tr>\n{links}\n</table>\n'
+    )
 
 
 def _article_page(article: DemoArticle, earlier: list[DemoArticle], today: date) -> str:
@@ -189,15 +196,18 @@ def _article_page(article: DemoArticle, earlier: list[DemoArticle], today: date)
         _row(body, ' class="NoiDung"'),
     ]
     if article.byline:
-        rows.append(_row(f'<b>{_label("lblTacGia", escape(article.byline))}</b>', ' align="right"'))
+        rows.append(_row(f"<b>{_label('lblTacGia', escape(article.byline))}</b>", ' align="right"'))
     if article.view_count is not None:
         views = _label("lblLuotXem", view_text(article.view_count))
         rows.append(_row(f"Lượt xem:&nbsp; {views}", ' align="right" class="LuotXem"'))
     if earlier:
         rows.append(_row(_earlier_box(earlier)))
     rows.append(f"<tr>\n{_day_form(article.published.date(), today)}\n</tr>")
-    content = ('<table width="100%" border="0" cellpadding="2" cellspacing="0">\n'
-               + "\n".join(rows) + "\n</table>")
+    content = (
+        '<table width="100%" border="0" cellpadding="2" cellspacing="0">\n'
+        + "\n".join(rows)
+        + "\n</table>"
+    )
     return _frame(article.title, today, f"Default.aspx?IDBaiViet={article.id}", content)
 
 
@@ -216,15 +226,19 @@ def _items(articles: Iterable[DemoArticle]) -> str:
 
 
 def _list_table(heading: str, rows: str, pager: str = "") -> str:
-    return (f'<table width="100%" border="0" cellpadding="4" cellspacing="0" class="DanhSach">\n'
-            f'<tr><td class="TieuDeChuyenMuc">{escape(heading)}</td></tr>\n{rows}\n{pager}</table>')
+    return (
+        f'<table width="100%" border="0" cellpadding="4" cellspacing="0" class="DanhSach">\n'
+        f'<tr><td class="TieuDeChuyenMuc">{escape(heading)}</td></tr>\n{rows}\n{pager}</table>'
+    )
 
 
 def _pager(category: str, page: int, pages: int) -> str:
     if pages <= 1:
         return ""
-    links = [f"<b>{n}</b>" if n == page else f'<a href="{escape(listing_url(category, n))}">{n}</a>'
-             for n in range(1, pages + 1)]
+    links = [
+        f"<b>{n}</b>" if n == page else f'<a href="{escape(listing_url(category, n))}">{n}</a>'
+        for n in range(1, pages + 1)
+    ]
     if page < pages:
         links.append(f'<a href="{escape(listing_url(category, page + 1))}">Trang sau</a>')
     return f'<tr><td class="PhanTrang">Trang: {" ".join(links)}</td></tr>\n'
@@ -249,11 +263,16 @@ def _archive_pages(articles: list[DemoArticle], today: date) -> Iterator[DemoPag
         day += timedelta(days=1)
     for day in sorted(days):
         found = by_day.get(day)
-        rows = _items(found) if found else (
-            '<tr><td class="KhongCoTin">Không có tin bài nào trong ngày này.</td></tr>')
+        rows = (
+            _items(found)
+            if found
+            else ('<tr><td class="KhongCoTin">Không có tin bài nào trong ngày này.</td></tr>')
+        )
         heading = f"Tin ngày {day:%d/%m/%Y}"
-        content = (_list_table(heading, rows)
-                   + f'\n<table width="100%"><tr>\n{_day_form(day, today)}\n</tr></table>')
+        content = (
+            _list_table(heading, rows)
+            + f'\n<table width="100%"><tr>\n{_day_form(day, today)}\n</tr></table>'
+        )
         url = archive_url(day)
         yield html_page(url, _frame(heading, today, url.removeprefix(_ROOT + "/"), content))
 
@@ -262,11 +281,13 @@ def _home(articles: list[DemoArticle], today: date) -> str:
     recent = list(reversed(articles))[:_HOME_RECENT]
     featured = "\n".join(
         f'<tr><td><a href="/TinTuc.aspx?id={a.id}">{escape(a.title)}</a></td></tr>'
-        for a in articles if a.id in REDIRECTED
+        for a in articles
+        if a.id in REDIRECTED
     )
-    content = (_list_table("TIN MỚI", _items(recent))
-               + '\n<table width="100%" class="TinNoiBat">\n'
-               f'<tr><td class="TieuDeKhung">Tin nổi bật</td></tr>\n{featured}\n</table>')
+    content = (
+        _list_table("TIN MỚI", _items(recent)) + '\n<table width="100%" class="TinNoiBat">\n'
+        f'<tr><td class="TieuDeKhung">Tin nổi bật</td></tr>\n{featured}\n</table>'
+    )
     return _frame("Trang chủ", today, "Default.aspx", content)
 
 
@@ -277,8 +298,10 @@ def _simple(title: str, today: date, action: str, text: str) -> str:
 def portal_pages(today: date) -> list[DemoPage]:
     """Every page of the portal as it looks on ``today``."""
     articles = demo_articles(PORTAL)
-    login = ('Tên đăng nhập: <input name="txtUser" /> Mật khẩu: <input type="password" '
-             'name="txtPass" /> <input type="submit" value="Đăng nhập" />')
+    login = (
+        'Tên đăng nhập: <input name="txtUser" /> Mật khẩu: <input type="password" '
+        'name="txtPass" /> <input type="submit" value="Đăng nhập" />'
+    )
     contact = "Ban biên tập Cổng thông tin điện tử thành phố Tam Kỳ - 70 Hùng Vương, TP Tam Kỳ."
     pages = [
         html_page(_SITE.root, _home(articles, today)),
@@ -287,7 +310,7 @@ def portal_pages(today: date) -> list[DemoPage]:
         html_page(_ROOT + _CONTACT, _simple("Liên hệ", today, "LienHe.aspx", contact)),
     ]
     for index, article in enumerate(articles):
-        earlier = articles[max(0, index - _EARLIER):index][::-1]
+        earlier = articles[max(0, index - _EARLIER) : index][::-1]
         pages.append(html_page(article.url, _article_page(article, earlier, today)))
     pages.extend(_listing_pages(articles, today))
     pages.extend(_archive_pages(articles, today))

@@ -22,8 +22,12 @@ __all__ = ["HOSTS", "build_site", "site_pages", "write_site"]
 #: The hosts the demo serves (the crawler reaches them through the replay server as a proxy).
 HOSTS = (site_info(PORTAL).host, site_info(NEWS).host)
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
-_EXTENSIONS = {"text/html": ".html", "text/plain": ".txt", "application/xml": ".xml",
-               "application/rss+xml": ".xml"}
+_EXTENSIONS = {
+    "text/html": ".html",
+    "text/plain": ".txt",
+    "application/xml": ".xml",
+    "application/rss+xml": ".xml",
+}
 
 
 def site_pages(today: date | None = None) -> list[DemoPage]:
@@ -71,8 +75,10 @@ def write_site(directory: str | Path, today: date | None = None) -> Path:
     for page in site_pages(today):
         responses = []
         for index, reply in enumerate(page.replies):
-            item: dict[str, Any] = {"status": reply.status,
-                                    "headers": [list(h) for h in reply.headers]}
+            item: dict[str, Any] = {
+                "status": reply.status,
+                "headers": [list(h) for h in reply.headers],
+            }
             if reply.body is not None:
                 name = _file_name(page.url, reply, index, len(page.replies))
                 if name in used:
@@ -84,7 +90,11 @@ def write_site(directory: str | Path, today: date | None = None) -> Path:
                 item["file"] = name
             responses.append(item)
         written[page.url] = responses[0] if len(responses) == 1 else {"responses": responses}
-    data = {"format": FORMAT, "version": VERSION, "pages": written,
-            "note": "The archiver demo website (archiver.demo): every article is invented."}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "pages": written,
+        "note": "The archiver demo website (archiver.demo): every article is invented.",
+    }
     manifest.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest

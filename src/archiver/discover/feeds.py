@@ -31,8 +31,12 @@ __all__ = ["MAX_FEED_BYTES", "Feed", "FeedEntry", "FeedLink", "find_feed_links",
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 _FEED_TYPES = {
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-    "text/xml", "application/x-rss+xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/x-rss+xml",
 }
 _FEED_FILE = re.compile(r"(\.rss|\.xml|\.atom|/feed/?|/atom/?|/rss/?)$")
 _FEED_LIST_PAGE = re.compile(r"/rss(\.html?|\.aspx|\.php|\.jsp)?/?$")
@@ -158,7 +162,10 @@ def find_feed_links(page: bytes | str | LexborHTMLParser, base_url: str) -> list
 
 
 def _add(
-    found: dict[str, FeedLink], href: str | None, base: str, title: str | None,
+    found: dict[str, FeedLink],
+    href: str | None,
+    base: str,
+    title: str | None,
     kind: Literal["feed", "feed-list"],
 ) -> None:
     if not href or href.lower().startswith(("javascript:", "mailto:")):

@@ -142,13 +142,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _matches(url: str, patterns: tuple[str | re.Pattern[str], ...]) -> bool:
-    return any(
-        (p if isinstance(p, re.Pattern) else _compiled(p)).search(url) for p in patterns
-    )
+    return any((p if isinstance(p, re.Pattern) else _compiled(p)).search(url) for p in patterns)
 
 
 def classify(url: str, article_patterns: Patterns = (), listing_patterns: Patterns = ()) -> Kind:
-    """"article", "listing" or "other" for ``url``.
+    """ "article", "listing" or "other" for ``url``.
 
     Patterns are regular expressions searched in the whole URL. When patterns are given
     for a kind they alone decide it; a kind without patterns falls back on the URL-shape

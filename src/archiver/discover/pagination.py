@@ -21,10 +21,20 @@ from archiver.urls import normalize_url
 
 __all__ = ["Pager", "PostBack", "next_page_links"]
 
-_NEXT_WORDS = frozenset({
-    "trang sau", "trang tiep", "trang tiep theo", "tiep", "tiep theo", "sau", "ke tiep",
-    "next", "next page", "trang ke",
-})
+_NEXT_WORDS = frozenset(
+    {
+        "trang sau",
+        "trang tiep",
+        "trang tiep theo",
+        "tiep",
+        "tiep theo",
+        "sau",
+        "ke tiep",
+        "next",
+        "next page",
+        "trang ke",
+    }
+)
 _MORE_WORDS = frozenset({"xem them", "xem tiep", "tai them", "xem them tin", "more"})
 _NEXT_MARKS = frozenset("›»>→")
 _MARK_CHARS = " ›»>→.:…|-"
@@ -102,8 +112,11 @@ def _is_next(node: LexborNode, words: str, marks: str) -> bool:
 
 def _next_by_class(node: LexborNode) -> bool:
     """The link's class, or its parent's, says "next"."""
-    classes = (node.attrs.get("class") or "") + " " + (node.parent.attrs.get("class") or ""
-                                                       if node.parent is not None else "")
+    classes = (
+        (node.attrs.get("class") or "")
+        + " "
+        + (node.parent.attrs.get("class") or "" if node.parent is not None else "")
+    )
     return bool(_NEXT_CLASS.search(classes))
 
 
@@ -185,7 +198,7 @@ def _page_links(numbered: list[tuple[int, str]]) -> dict[int, str]:
         digits = str(number)
         cut = [m.start() for m in re.finditer(rf"(?<!\d){digits}(?!\d)", target)]
         if cut:
-            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits):]
+            template = target[: cut[-1]] + "{}" + target[cut[-1] + len(digits) :]
             by_template.setdefault(template, []).append((number, target))
     pages: dict[int, str] = {}
     for group in by_template.values():

@@ -26,8 +26,15 @@ __all__ = ["BOX_LABELS", "date_archive_urls", "earlier_articles_box"]
 #: Titles of the boxes of other articles on portal and news pages (matched accent- and
 #: case-insensitively, with or without a trailing colon).
 BOX_LABELS = (
-    "Tin đã đưa", "Các tin đã đưa", "Tin khác", "Các tin khác", "Tin cùng chuyên mục",
-    "Tin bài khác", "Bài viết khác", "Các bài viết khác", "Tin đã đăng",
+    "Tin đã đưa",
+    "Các tin đã đưa",
+    "Tin khác",
+    "Các tin khác",
+    "Tin cùng chuyên mục",
+    "Tin bài khác",
+    "Bài viết khác",
+    "Các bài viết khác",
+    "Tin đã đăng",
 )
 # Titles of other sections: a box ends where one of them stands.
 _SECTION_LABELS = ("Xem theo ngày", "Tin liên quan", "Ý kiến bạn đọc", "Bình luận")
@@ -81,7 +88,10 @@ def earlier_articles_box(
 
 
 def _links_after(
-    container: LexborNode, heading: LexborNode, base: str, origin: _fasturl.Origin,
+    container: LexborNode,
+    heading: LexborNode,
+    base: str,
+    origin: _fasturl.Origin,
     stops: set[str],
 ) -> list[Link]:
     inside_heading = {node.mem_id for node in heading.traverse(include_text=True)}
@@ -124,9 +134,11 @@ def date_archive_urls(
     (padded / unpadded), e.g. ``/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay={dd}/{mm}/{yyyy}``
     or ``/tin-tuc/ngay-{yyyy}-{mm}-{dd}``; a relative template is resolved against ``base``.
     """
-    if not any(t in template for t in ("{yyyy}", "{yy}")) or not any(
-        t in template for t in ("{mm}", "{m}")
-    ) or not any(t in template for t in ("{dd}", "{d}")):
+    if (
+        not any(t in template for t in ("{yyyy}", "{yy}"))
+        or not any(t in template for t in ("{mm}", "{m}"))
+        or not any(t in template for t in ("{dd}", "{d}"))
+    ):
         raise ValueError(f"date archive template needs a year, a month and a day: {template!r}")
     # Checked now, not at the first next(): a bad profile fails where it is loaded.
     return _walk(template, max(start, end), min(start, end), base)

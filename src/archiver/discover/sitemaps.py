@@ -127,12 +127,15 @@ def _parse_xml(text: str, base: str | None, warnings: list[str]) -> Sitemap:
                 entry = None
                 root.clear()  # type: ignore[union-attr]  # keep memory flat on 50k-URL files
     except ET.ParseError as error:
-        warnings.append(f"malformed XML, kept the {len(urls) + len(children)} entries before it: "
-                        f"{error}")
+        warnings.append(
+            f"malformed XML, kept the {len(urls) + len(children)} entries before it: {error}"
+        )
         unfinished = None
     if unfinished is not None and kind != "feed":
-        warnings.append(f"XML ends early, kept the {len(urls) + len(children)} entries before "
-                        f"the end: {unfinished}")
+        warnings.append(
+            f"XML ends early, kept the {len(urls) + len(children)} entries before "
+            f"the end: {unfinished}"
+        )
     if skipped:
         warnings.append(f"{skipped} entries without an http(s) <loc> were skipped")
     return Sitemap(kind, tuple(urls), tuple(children), tuple(warnings))

@@ -162,8 +162,10 @@ async def read_body(
                 and size > limits.max_ratio * received
             ):
                 stopped = "ratio"
-                detail = (f"decompressed {size} bytes from {received} received: "
-                          f"ratio above {limits.max_ratio:g}")
+                detail = (
+                    f"decompressed {size} bytes from {received} received: "
+                    f"ratio above {limits.max_ratio:g}"
+                )
                 return False
         return True
 

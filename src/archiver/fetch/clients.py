@@ -48,8 +48,10 @@ async def _keep_response(response: httpx.Response) -> None:
 
 def _with_hook(client: httpx.AsyncClient) -> httpx.AsyncClient:
     hooks = client.event_hooks
-    client.event_hooks = {"request": hooks["request"],
-                          "response": [*hooks["response"], _keep_response]}
+    client.event_hooks = {
+        "request": hooks["request"],
+        "response": [*hooks["response"], _keep_response],
+    }
     return client
 
 
@@ -184,8 +186,10 @@ class ClientPool:
         client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(
-                connect=s.connect_timeout, read=s.read_timeout,
-                write=s.write_timeout, pool=s.pool_timeout,
+                connect=s.connect_timeout,
+                read=s.read_timeout,
+                write=s.write_timeout,
+                pool=s.pool_timeout,
             ),
             follow_redirects=False,  # each hop is an exchange of its own
             trust_env=False,

@@ -67,10 +67,17 @@ UNREACHABLE_KINDS: tuple[Kind, ...] = ("server_error", "network_error", "retry_l
 #: Media type words of XML documents (``application/rss+xml``, ``text/xml``).
 _XML_TYPES = ("xml", "rss", "atom")
 #: Media types the crawler parses: HTML, and XML for sitemaps and feeds.
-DOCUMENT_TYPES = frozenset({
-    "text/html", "application/xhtml+xml", "text/xml", "application/xml",
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
-})
+DOCUMENT_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "text/xml",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+    }
+)
 
 
 def media_type(content_type: str | None) -> str:

@@ -244,8 +244,12 @@ class RetryPolicy:
             wait = retry_state.upcoming_sleep
             waits.append(wait)
             last = _result(retry_state)
-            log.debug("attempt %d gave %s; retrying in %.2fs", retry_state.attempt_number,
-                      last.failure or last.status, wait)
+            log.debug(
+                "attempt %d gave %s; retrying in %.2fs",
+                retry_state.attempt_number,
+                last.failure or last.status,
+                wait,
+            )
 
         async def attempt() -> A:
             # tenacity awaits only coroutine functions; ``call`` may be a plain lambda.

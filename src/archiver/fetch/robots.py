@@ -148,11 +148,11 @@ class RobotsPolicy:
         return list(self._parser.sitemaps) if self._parser else []
 
 
-
 def _rate_gap(rate: RequestRate | None) -> float | None:
     if rate is None or not rate.requests:
         return None
     return rate.seconds / rate.requests
+
 
 _UNAVAILABLE = (
     "client_error",

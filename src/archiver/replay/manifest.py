@@ -24,8 +24,17 @@ FORMAT = "archiver-replay"
 VERSION = 1
 
 _SPEC_KEYS = {
-    "status", "headers", "file", "text", "generate_bytes", "gzip", "gzip_bomb", "chunked",
-    "delay", "close", "note",
+    "status",
+    "headers",
+    "file",
+    "text",
+    "generate_bytes",
+    "gzip",
+    "gzip_bomb",
+    "chunked",
+    "delay",
+    "close",
+    "note",
 }
 _BODY_KEYS = ("file", "text", "generate_bytes", "gzip_bomb")
 
@@ -67,7 +76,8 @@ def _headers(value: Any, url: str) -> Headers:
     if isinstance(value, dict):
         value = list(value.items())
     if not isinstance(value, list) or not all(
-        isinstance(pair, list | tuple) and len(pair) == 2
+        isinstance(pair, list | tuple)
+        and len(pair) == 2
         and all(isinstance(part, str) for part in pair)
         for pair in value
     ):
@@ -88,8 +98,10 @@ def _spec(raw: Any, url: str, root: Path) -> ResponseSpec:
     if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
         raise _fail(f"status must be an HTTP status code, not {status!r}", url, "status")
     delay = raw.get("delay", 0)
-    if not isinstance(delay, int | float) or isinstance(delay, bool) or not (
-        math.isfinite(delay) and delay >= 0
+    if (
+        not isinstance(delay, int | float)
+        or isinstance(delay, bool)
+        or not (math.isfinite(delay) and delay >= 0)
     ):
         raise _fail(f"delay must be seconds >= 0, not {delay!r}", url, "delay")
     for key in ("generate_bytes", "gzip_bomb"):

@@ -28,15 +28,34 @@ __all__ = ["Recorder"]
 
 # Headers that describe the transfer, not the page: the body is stored decoded.
 _DROPPED = {
-    "content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive",
-    "set-cookie", "date", "age", "via", "server-timing", "alt-svc", "strict-transport-security",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "set-cookie",
+    "date",
+    "age",
+    "via",
+    "server-timing",
+    "alt-svc",
+    "strict-transport-security",
 }
 _EXTENSIONS = {
-    "text/html": ".html", "application/xhtml+xml": ".html", "application/xml": ".xml",
-    "text/xml": ".xml", "application/rss+xml": ".xml", "application/atom+xml": ".xml",
-    "application/json": ".json", "text/plain": ".txt", "application/pdf": ".pdf",
-    "image/jpeg": ".jpg", "image/png": ".png", "text/css": ".css",
-    "application/javascript": ".js", "text/javascript": ".js",
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "application/xml": ".xml",
+    "text/xml": ".xml",
+    "application/rss+xml": ".xml",
+    "application/atom+xml": ".xml",
+    "application/json": ".json",
+    "text/plain": ".txt",
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "text/css": ".css",
+    "application/javascript": ".js",
+    "text/javascript": ".js",
 }
 _UNSAFE = re.compile(r"[^a-z0-9.-]+")
 
@@ -76,8 +95,9 @@ class Recorder:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 self._pages = dict(data["pages"])
             except (OSError, ValueError, KeyError, TypeError) as error:
-                raise InputError(f"existing replay manifest {path} is unreadable: {error}",
-                                 field="manifest") from error
+                raise InputError(
+                    f"existing replay manifest {path} is unreadable: {error}", field="manifest"
+                ) from error
 
     def __enter__(self) -> Recorder:
         return self

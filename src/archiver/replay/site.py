@@ -87,7 +87,12 @@ class ReplaySite:
         return (urlsplit(url).netloc or "").lower(), url
 
     def respond(
-        self, method: str, target: str, headers: Headers, *, host: str | None = None,
+        self,
+        method: str,
+        target: str,
+        headers: Headers,
+        *,
+        host: str | None = None,
         via: str = "direct",
     ) -> ReplayResponse:
         """The response to a request; the request is logged as in flight until
@@ -100,8 +105,10 @@ class ReplaySite:
         )
         if entry is None:
             body = Body(iter((_NOT_FOUND,)), len(_NOT_FOUND))
-            sent = (("Content-Type", "text/html; charset=utf-8"),
-                    ("Content-Length", str(len(_NOT_FOUND))))
+            sent = (
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(_NOT_FOUND))),
+            )
             response = ReplayResponse(404, sent, body, 0.0, False, request_id, logical_host)
         else:
             response = self._answer(entry, key, method, headers, request_id, logical_host)
@@ -121,8 +128,9 @@ class ReplaySite:
         status = spec.status
         if status == 200 and _not_modified(spec, headers):
             kept = tuple((k, v) for k, v in spec.headers if k.lower() in ("etag", "last-modified"))
-            return ReplayResponse(304, kept, Body(iter(()), None), spec.delay, spec.close,
-                                  request_id, host)
+            return ReplayResponse(
+                304, kept, Body(iter(()), None), spec.delay, spec.close, request_id, host
+            )
         body = body_for(spec)
         out = [(k, v) for k, v in spec.headers if k.lower() not in _COMPUTED]
         if not any(k.lower() == "content-type" for k, _ in out) and _has_body(spec):

@@ -63,7 +63,10 @@ class ReplayTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
     def _start(self, request: httpx.Request) -> tuple[ReplayResponse, float]:
         headers = latin1_pairs(request.headers.raw)
         response = self.site.respond(
-            request.method, str(request.url), headers, host=request.url.netloc.decode("ascii"),
+            request.method,
+            str(request.url),
+            headers,
+            host=request.url.netloc.decode("ascii"),
             via="transport",
         )
         limit = _read_timeout(request)
@@ -75,16 +78,19 @@ class ReplayTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         if limit is not None and response.delay > limit:
             self.site.log.set_status(response.request_id, None)
             self.site.log.finish(response.request_id)
-            raise httpx.ReadTimeout("replay: response delayed past the read timeout",
-                                    request=request)
+            raise httpx.ReadTimeout(
+                "replay: response delayed past the read timeout", request=request
+            )
         if response.close:
             self.site.log.finish(response.request_id)
             raise httpx.RemoteProtocolError(
                 "replay: server closed the connection without a response", request=request
             )
         return httpx.Response(
-            response.status, headers=list(response.headers),
-            stream=_Stream(self.site, response), request=request,
+            response.status,
+            headers=list(response.headers),
+            stream=_Stream(self.site, response),
+            request=request,
             extensions={"http_version": b"HTTP/1.1"},
         )
 
