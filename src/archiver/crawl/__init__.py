@@ -55,6 +55,7 @@ def run_crawl(
     """
     from archiver.crawl.engine import Crawl, make_reporter
     from archiver.crawl.lock import NoLock, RunLock
+    from archiver.crawl.workers import start_workers, stop_workers
     from archiver.store import Archive, default_path, is_postgres
     from archiver.store.frontier import Frontier
 
@@ -78,56 +79,67 @@ def run_crawl(
     # costs less than half the CPU zlib level 1 did, for pages 14 % smaller.
     # A SQLite archive takes one crawl at a time; a PostgreSQL one a fleet (leases).
     lock = NoLock() if is_postgres(path) else RunLock(path, wait=wait)
-    with lock, Archive(path) as archive:
-        archive.database.limit_cache(CACHE_KIB)
-        if lock.took_over:
-            reporter.note(f"took over the crawl lock of a run that died ({lock.took_over})")
-        killed = archive.mark_dead_runs(crawl_lock_held=not archive.shared)
-        if killed:
-            reporter.note(f"marked {killed} crawl run(s) left 'running' by a dead process 'killed'")
-        for target in plan.targets:
-            archive.register_site(
-                target.name,
-                base_url=target.seeds[0] if target.seeds else None,
-                profile=target.profile.name if target.profile else None,
-            )
-        writer = None
-        if warc is not None:
-            from archiver.warc import ArchiveCaptures, WarcWriter, crawl_info
+    # The parsing workers fork before the archive is opened, so that they get no copy of
+    # its cache nor of the lock's descriptor (see start_workers); the crawl stops them.
+    executor = start_workers(workers) if workers > 0 else None
+    try:
+        with lock, Archive(path) as archive:
+            archive.database.limit_cache(CACHE_KIB)
+            if lock.took_over:
+                reporter.note(f"took over the crawl lock of a run that died ({lock.took_over})")
+            killed = archive.mark_dead_runs(crawl_lock_held=not archive.shared)
+            if killed:
+                reporter.note(
+                    f"marked {killed} crawl run(s) left 'running' by a dead process 'killed'"
+                )
+            for target in plan.targets:
+                archive.register_site(
+                    target.name,
+                    base_url=target.seeds[0] if target.seeds else None,
+                    profile=target.profile.name if target.profile else None,
+                )
+            writer = None
+            if warc is not None:
+                from archiver.warc import ArchiveCaptures, WarcWriter, crawl_info
 
-            writer = WarcWriter(
-                warc, info=crawl_info(plan), captures=ArchiveCaptures(archive.database)
+                writer = WarcWriter(
+                    warc, info=crawl_info(plan), captures=ArchiveCaptures(archive.database)
+                )
+            run_id = archive.start_run(
+                {**(arguments or {}), "targets": [t.name for t in plan.targets]}
             )
-        run_id = archive.start_run({**(arguments or {}), "targets": [t.name for t in plan.targets]})
-        crawl = Crawl(
-            plan,
-            Frontier(archive.database, extractor_version=archive.extractor_version),
-            run_id=run_id,
-            reporter=reporter,
-            workers=workers,
-            recorder=recorder,
-            warc=writer,
-            fetcher_options={"proxy": proxy, "transport": transport},
-            close_in_workers=(lock.fd,) if lock.fd is not None else (),
-            host_slots=archive.host_slots(run_id),
-        )
-        status = "failed"
-        try:
-            stats = asyncio.run(crawl.run())
-            # A spent budget (--max-time, --max-pages) finishes the run: the next one resumes.
-            status = "interrupted" if crawl.stopped_by == "signal" else "finished"
-        except KeyboardInterrupt:
-            stats = crawl.stats
-            status = "interrupted"
-        finally:
-            release = getattr(crawl.politeness, "release_unused", None)
-            if release is not None:
-                release()
-            if recorder is not None:
-                recorder.flush()
-            if writer is not None:
-                writer.close()
-            archive.finish_run(run_id, status, crawl.stats.to_dict())
-            reporter.summary(crawl.stats, status)
-            reporter.close()
+            crawl = Crawl(
+                plan,
+                Frontier(archive.database, extractor_version=archive.extractor_version),
+                run_id=run_id,
+                reporter=reporter,
+                workers=workers,
+                recorder=recorder,
+                warc=writer,
+                fetcher_options={"proxy": proxy, "transport": transport},
+                executor=executor,
+                host_slots=archive.host_slots(run_id),
+            )
+            status = "failed"
+            try:
+                stats = asyncio.run(crawl.run())
+                # A spent budget (--max-time, --max-pages) finishes the run: the next one resumes.
+                status = "interrupted" if crawl.stopped_by == "signal" else "finished"
+            except KeyboardInterrupt:
+                stats = crawl.stats
+                status = "interrupted"
+            finally:
+                release = getattr(crawl.politeness, "release_unused", None)
+                if release is not None:
+                    release()
+                if recorder is not None:
+                    recorder.flush()
+                if writer is not None:
+                    writer.close()
+                archive.finish_run(run_id, status, crawl.stats.to_dict())
+                reporter.summary(crawl.stats, status)
+                reporter.close()
+    finally:
+        if executor is not None:  # stopped already unless the run failed to start
+            stop_workers(executor, wait=False)
     return status, stats

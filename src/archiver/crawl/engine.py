@@ -72,6 +72,7 @@ class Crawl:
         fetcher_options: dict[str, Any] | None = None,
         close_in_workers: tuple[int, ...] = (),
         host_slots: Any = None,
+        executor: Any = None,
     ) -> None:
         self.plan = plan
         #: Descriptors the worker processes must not keep (the run lock's).
@@ -80,6 +81,9 @@ class Crawl:
         self.run_id = run_id
         self.reporter = reporter
         self.workers = workers
+        #: A pool started by the caller (:func:`~archiver.crawl.workers.start_workers`)
+        #: before it opened the archive; the crawl stops it when it ends.
+        self.executor = executor
         #: A :class:`~archiver.warc.WarcWriter` when the crawl also writes WARC files.
         self.warc = warc
         self.max_pages = max_pages or plan.settings.max_pages
@@ -135,7 +139,9 @@ class Crawl:
         loop = asyncio.get_running_loop()
         self._install_signals(loop)
         self.budget.restart()
-        if self.workers > 0:
+        if self.executor is not None:
+            self.turns.executor = self.executor
+        elif self.workers > 0:
             self.turns.executor = start_workers(self.workers, close_fds=self.close_in_workers)
         try:
             seeds = seed_urls(self.plan, now().date())

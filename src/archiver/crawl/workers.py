@@ -34,7 +34,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def start_workers(count: int, *, close_fds: Iterable[int] = ()) -> ProcessPoolExecutor:
-    """A pool of ``count`` worker processes bound to this process's life.
+    """A pool of ``count`` worker processes bound to this process's life, forked at once.
+
+    Start it before the crawl opens its archive and builds its frontier: each worker is
+    a copy of this process as it is then, and RSS counts every page of that copy once
+    per process.
 
     The objects this process holds when the workers fork (modules, site profiles, the
     plan) are moved out of the garbage collector's reach until :func:`stop_workers`
@@ -43,9 +47,14 @@ def start_workers(count: int, *, close_fds: Iterable[int] = ()) -> ProcessPoolEx
     about 0.2 ms of CPU a page, and the memory those copied pages would take.
     """
     gc.freeze()
-    return ProcessPoolExecutor(
+    executor = ProcessPoolExecutor(
         max_workers=count, initializer=_bind_to_parent, initargs=(os.getpid(), tuple(close_fds))
     )
+    # The pool forks its processes at the first task: fork them now, so that they share
+    # only what this process holds now, not what it holds once the crawl has begun (the
+    # archive's cache, the frontier, robots.txt files, the pages in flight).
+    executor.submit(os.getpid).result()
+    return executor
 
 
 def stop_workers(executor: ProcessPoolExecutor, *, wait: bool) -> None:
@@ -54,7 +63,7 @@ def stop_workers(executor: ProcessPoolExecutor, *, wait: bool) -> None:
         # The pool has no public way to end a busy worker; its process table is the only
         # handle on them (a worker killed mid-page loses nothing: pages in flight are
         # released to the frontier).
-        for process in list(getattr(executor, "_processes", {}).values()):
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
             with contextlib.suppress(OSError, ValueError):
                 process.kill()
     executor.shutdown(wait=wait, cancel_futures=True)
