@@ -24,50 +24,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
+# The scratch database on the server: the tests' own helper (a database, a schema per use).
+sys.path.insert(0, str(ROOT / "tests"))
 
 from archiver.store import Archive  # noqa: E402
+from pg_support import PostgresServer  # noqa: E402
 
 SERVER = os.environ.get("ARCHIVER_BENCH_PG") or "postgresql://postgres@127.0.0.1:5432/test"
-
-
-class Database:
-    """A database of the benchmark's own on the server, with a fresh schema per archive."""
-
-    def __init__(self, admin_url: str) -> None:
-        import psycopg
-
-        self.admin_url = admin_url
-        self.name = f"archiver_bench_{os.getpid()}_{secrets.token_hex(3)}"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {self.name} TEMPLATE template0 ENCODING 'UTF8'")
-        self.url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{self.name}"))
-        self.count = 0
-
-    def fresh(self) -> str:
-        import psycopg
-
-        self.count += 1
-        schema = f"run{self.count}"
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        return f"{self.url}?options=-csearch_path%3D{schema}"
-
-    def drop(self) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
 
 def start_site(args: argparse.Namespace) -> tuple[subprocess.Popen, dict]:
@@ -115,7 +87,7 @@ def crawl(db: str, config: Path, crawlers: int) -> tuple[float, int]:
     return elapsed, pages
 
 
-def crawl_section(args: argparse.Namespace, database: Database, work: Path) -> None:
+def crawl_section(args: argparse.Namespace, database: PostgresServer, work: Path) -> None:
     site, info = start_site(args)
     try:
         config = work / "sites.toml"
@@ -132,7 +104,9 @@ def crawl_section(args: argparse.Namespace, database: Database, work: Path) -> N
         print(f"  SQLite, 1 crawler:      {pages:5d} pages in {seconds:6.1f} s = {reference:.1f}/s")
         base = None
         for count in args.crawlers:
-            seconds, pages = min(crawl(database.fresh(), config, count) for _ in range(args.repeat))
+            seconds, pages = min(
+                crawl(database.new_schema("run")[0], config, count) for _ in range(args.repeat)
+            )
             rate = pages / seconds
             base = base or rate
             print(
@@ -146,13 +120,14 @@ def crawl_section(args: argparse.Namespace, database: Database, work: Path) -> N
         site.wait(10)
 
 
-def ingest_section(args: argparse.Namespace, database: Database, work: Path) -> None:
+def ingest_section(args: argparse.Namespace, database: PostgresServer, work: Path) -> None:
     from store import items
 
     batch = items(args.ingest, seed=5, page=3000)
     print(f"ingest: save_many of {args.ingest} articles (3 KB raw pages), batches of 500")
     rates = {}
-    for name, target in (("SQLite", str(work / "ingest.db")), ("PostgreSQL", database.fresh())):
+    targets = (("SQLite", str(work / "ingest.db")), ("PostgreSQL", database.new_schema("run")[0]))
+    for name, target in targets:
         with Archive(target) as archive:
             started = time.perf_counter()
             archive.save_many(batch, batch_size=500)
@@ -173,7 +148,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="crawls per setup (best kept)")
     parser.add_argument("--skip-crawl", action="store_true")
     args = parser.parse_args()
-    database = Database(SERVER)
+    database = PostgresServer(SERVER, prefix="archiver_bench")
     try:
         with tempfile.TemporaryDirectory(prefix="archiver-fleet-") as folder:
             work = Path(folder)

@@ -13,8 +13,6 @@ import re
 import secrets
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import pytest
-
 ENV = "ARCHIVER_TEST_PG"
 DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -22,11 +20,11 @@ DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 class PostgresServer:
     """The session's database on the server, and schemas made in it for single tests."""
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, prefix: str = "archiver_test") -> None:
         import psycopg
 
         self.admin_url = admin_url
-        self.name = f"archiver_test_{os.getpid()}_{secrets.token_hex(3)}"
+        self.name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {self.name} TEMPLATE template0 ENCODING 'UTF8'")
         self.url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{self.name}"))
@@ -56,6 +54,9 @@ class PostgresServer:
 
 
 def server_or_skip() -> PostgresServer:
+    # pytest imported here, so that bench/fleet.py can use PostgresServer without it.
+    import pytest
+
     url = os.environ.get(ENV) or DEFAULT
     try:
         import psycopg
