@@ -72,31 +72,18 @@ class GoldSet:
 
 def gold_sets(pages: Path) -> list[GoldSet]:
     realpages = SHARED / "realpages"
+    generic_roots = (pages.parent / "generic", pages / "generic", pages)
     return [
         GoldSet("dev", DATA / "gold-realpages.json", (realpages,)),
         GoldSet("more", DATA / "gold-more.json", (realpages / "more", realpages)),
         GoldSet("corpus", DATA / "gold-corpus.json", (pages, pages.parent)),
-        GoldSet(
-            "generic",
-            DATA / "gold-generic.json",
-            (pages.parent / "generic", pages / "generic", pages),
-            body_only=True,
-            lang="en",
-        ),
-        GoldSet(
-            "news",
-            DATA / "gold-generic-news.json",
-            (pages.parent / "generic", pages / "generic", pages),
-            body_only=True,
-            lang="en",
-        ),
-        GoldSet(
-            "portal",
-            DATA / "gold-generic-portal.json",
-            (pages.parent / "generic", pages / "generic", pages),
-            body_only=True,
-            lang="en",
-        ),
+    ] + [
+        GoldSet(name, DATA / file, generic_roots, body_only=True, lang="en")
+        for name, file in (
+            ("generic", "gold-generic.json"),
+            ("news", "gold-generic-news.json"),
+            ("portal", "gold-generic-portal.json"),
+        )
     ]
 
 

@@ -22,7 +22,7 @@ from archiver.errors import QueryError
 from archiver.store.folding import index_fold
 from archiver.text import tone_key
 
-__all__ = ["And", "Not", "Or", "Query", "Term", "parse"]
+__all__ = ["And", "Not", "Or", "Query", "Term", "parse", "with_column"]
 
 COLUMNS = ("title", "lead", "body", "captions")
 _OPERATORS = ("AND", "OR", "NOT")
@@ -323,7 +323,7 @@ class _Parser:
             self.take()
             if node is None:
                 raise self.fail("empty parentheses")
-            return _with_column(node, token.column) if token.column else node
+            return with_column(node, token.column) if token.column else node
         return _term(token)
 
 
@@ -334,12 +334,13 @@ def _combine(kind: type[And] | type[Or], items: list[Node | None]) -> Node | Non
     return kept[0] if len(kept) == 1 else kind(tuple(kept))
 
 
-def _with_column(node: Node, column: str) -> Node:
+def with_column(node: Node, column: str) -> Node:
+    """``node`` with every term not limited to a column limited to ``column``."""
     if isinstance(node, Term):
         return Term(node.words, node.typed, node.prefix, node.column or column)
     if isinstance(node, Not):
-        return Not(_with_column(node.keep, column), _with_column(node.drop, column))
-    return type(node)(tuple(_with_column(item, column) for item in node.items))
+        return Not(with_column(node.keep, column), with_column(node.drop, column))
+    return type(node)(tuple(with_column(item, column) for item in node.items))
 
 
 def parse(text: str) -> Query:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from archiver.store.fts import FTS_COLUMNS, index_text
-from archiver.store.query import And, Node, Not, Or, Query, Term
+from archiver.store.query import And, Node, Not, Or, Query, Term, with_column
 from archiver.store.search import query_words, scoring_terms
 
 __all__ = [
@@ -111,15 +111,6 @@ def shares(conn: Any, query: Query) -> dict[Term, float]:
     return {word: float(common.get(word.words[0], 0.0)) for word in words}
 
 
-def _in_column(node: Node, column: str) -> Node:
-    """``node`` with every term not limited to a column limited to ``column``."""
-    if isinstance(node, Term):
-        return Term(node.words, node.typed, node.prefix, node.column or column)
-    if isinstance(node, Not):
-        return Not(_in_column(node.keep, column), _in_column(node.drop, column))
-    return type(node)(tuple(_in_column(item, column) for item in node.items))
-
-
 def ranked(
     conn: Any, query: Query, clauses: list[str], params: dict[str, Any], window: int, pool: int
 ) -> Iterator[tuple[int, float]]:
@@ -134,8 +125,8 @@ def ranked(
     scoring = scoring_terms(query, shares(conn, query))
     params = {**params, "tsq": tsquery(query.root), "window": window}
     if scoring == ():
-        params["title"] = tsquery(_in_column(query.root, "title"))
-        params["lead"] = tsquery(_in_column(query.root, "lead"))
+        params["title"] = tsquery(with_column(query.root, "title"))
+        params["lead"] = tsquery(with_column(query.root, "lead"))
         score = (
             "CASE WHEN search @@ to_tsquery('simple', :title) THEN -10 "
             "WHEN search @@ to_tsquery('simple', :lead) THEN -2 ELSE 0 END"
