@@ -187,3 +187,15 @@ def test_portal_rss_aspx_with_query_is_a_feed() -> None:
         ("http://tamky.gov.vn/RSS.aspx?ChuyenMuc=12", "feed"),
         ("http://tamky.gov.vn/rss.html", "feed-list"),
     ]
+
+
+def test_feed_entry_links_do_not_fill_the_link_cache() -> None:
+    # Each entry is listed once; the cache is for the links that repeat on pages.
+    from archiver.discover import _fasturl
+    from archiver.urls import normalize_url
+
+    links = [f"https://vnexpress.net:8443/a-{n}.html?utm_source=rss&id={n}" for n in range(20)]
+    _fasturl._normalize_cached.cache_clear()
+    feed = parse_feed(rss(*(item(link=link) for link in links)), FEED_URL)
+    assert [e.link for e in feed.entries] == [normalize_url(link) for link in links]
+    assert _fasturl._normalize_cached.cache_info().currsize == 0

@@ -217,3 +217,17 @@ def test_html_entities_and_cdata_locations() -> None:
     (entry,) = parse_sitemap(body).urls
     assert entry.loc == "http://a.vn/x.aspx?a=1&b=2"
     assert entry.news_title == "Giá vàng tăng"
+
+
+def test_sitemap_locations_do_not_fill_the_link_cache() -> None:
+    # Every location is listed once: kept in the cache of page links (menus repeat),
+    # 50,000 of them would only take memory. Ports and queries take the slow path.
+    from archiver.discover import _fasturl
+    from archiver.urls import normalize_url
+
+    locs = [f"http://h.vn:8080/a-{n}.html?utm_source=x&id={n}" for n in range(300)]
+    body = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+    _fasturl._normalize_cached.cache_clear()
+    sitemap = parse_sitemap(f"<urlset>{body}</urlset>".encode())
+    assert [e.loc for e in sitemap.urls] == [normalize_url(loc) for loc in locs]
+    assert _fasturl._normalize_cached.cache_info().currsize == 0

@@ -3,9 +3,12 @@
 ``archiver.urls.normalize_url`` costs ~30 µs a call; a listing page holds hundreds of
 links and a news sitemap 50,000. Most of them are already canonical: ``https://host/a-b-1.html``
 or ``/a-b-1.html`` with no query, escape, dot segment or upper-case host. For those the
-result is known without parsing; every other URL goes to ``normalize_url`` (cached, since
-menus repeat on every page of a site). tests/test_discover_links.py checks that both paths
-agree on generated URLs.
+result is known without parsing; every other URL goes to ``normalize_url``, cached for the
+links of pages (menus repeat on every page of a site) but not for the entries of sitemaps
+and feeds (``cache=False``): each is listed once, and 50,000 of them would fill the cache
+with URLs never asked for again (25 MB in each parsing worker of a crawl that read 50
+sitemaps of 2,000 URLs). tests/test_discover_links.py checks that both paths agree on
+generated URLs.
 """
 
 from __future__ import annotations
@@ -45,8 +48,14 @@ class Origin:
         self.directory = directory if _PLAIN_PATH.fullmatch(directory) else None
 
 
-def normalize(href: str, base: str | None = None, origin: Origin | None = None) -> str:
-    """``normalize_url(href, base)``; pass ``Origin(base)`` too when resolving many links."""
+def normalize(
+    href: str, base: str | None = None, origin: Origin | None = None, *, cache: bool = True
+) -> str:
+    """``normalize_url(href, base)``; pass ``Origin(base)`` too when resolving many links.
+
+    ``cache=False`` for URLs listed once (sitemap and feed entries): the slow path's
+    result is then not kept.
+    """
     match = _PLAIN_ABSOLUTE.fullmatch(href)
     if match:
         path = match[2] or "/"
@@ -60,4 +69,4 @@ def normalize(href: str, base: str | None = None, origin: Origin | None = None) 
             path = origin.directory + href
             if _plain(path):
                 return origin.origin + path
-    return _normalize_cached(href, base)
+    return _normalize_cached(href, base) if cache else normalize_url(href, base)

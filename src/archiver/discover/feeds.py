@@ -103,7 +103,7 @@ def _entry(item: Any, base: str | None) -> FeedEntry | None:
         link = guid
     if not link:
         return None
-    link = _fasturl.normalize(link.strip(), base)
+    link = _fasturl.normalize(link.strip(), base, cache=False)  # each entry is listed once
     if not link.startswith(("http://", "https://")):
         return None
     return FeedEntry(link, _text(item.get("title_detail")), _published(item), guid)

@@ -164,7 +164,7 @@ def _make_entry(entry: _Entry, base: str | None) -> SitemapEntry | None:
     loc = entry.loc
     if not loc:
         return None
-    loc = _fasturl.normalize(loc, base)
+    loc = _fasturl.normalize(loc, base, cache=False)  # each URL is listed once
     if not loc.startswith(_HTTP):  # normalize_url lower-cases the scheme
         return None
     return SitemapEntry(
