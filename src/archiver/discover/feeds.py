@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver.dates import VN_TZ
@@ -71,6 +70,10 @@ class FeedLink:
 
 def parse_feed(body: bytes, url: str | None = None, *, max_bytes: int = MAX_FEED_BYTES) -> Feed:
     """Parse a feed fetched from ``url``; relative links are resolved against it."""
+    # Imported here, not with the module: feedparser (and chardet, which it loads) take
+    # 15 MB, and a crawl's main process, which imports this package, never parses a feed.
+    import feedparser
+
     data, warnings = _xmltext.decompress(body, max_bytes)
     text = _xmltext.repair(_xmltext.decode(data).lstrip())
     headers = {"content-type": "application/xml; charset=utf-8"}
