@@ -276,3 +276,65 @@ def test_concurrency_limits_how_many_hosts_are_fetched_from_at_once(tmp_path):
         for q in requests
     ]
     assert max(serving) == 2
+
+
+def test_sitemaps_are_handed_to_the_parsers_a_few_at_a_time(tmp_path, monkeypatch):
+    # A sitemap's analysis may list 50,000 URLs: with every sitemap of a crawl in the
+    # parsers' backlog at once, their results would all land in the crawl's process
+    # together. The executor holds a sitemap's job until a second one arrives (or a
+    # while has passed): with one sitemap at a time, none ever does.
+    from archiver.crawl import workers
+
+    monkeypatch.setattr(turns, "SITEMAPS_AT_ONCE", 1)
+    lock = threading.Condition()
+    held = 0
+    most = 0
+
+    class Counting(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            if fn.keywords.get("kind") != "sitemap":
+                return super().submit(fn, *args, **kwargs)
+
+            def counted():
+                nonlocal held, most
+                with lock:
+                    held += 1
+                    most = max(most, held)
+                    lock.notify_all()
+                    lock.wait_for(lambda: held > 1, timeout=0.5)
+                    held -= 1
+                return fn(*args, **kwargs)
+
+            return super().submit(counted)
+
+    # run_crawl starts the pool itself (before it opens the archive).
+    monkeypatch.setattr(workers, "start_workers", lambda count, close_fds=(): Counting(4))
+    html = (("Content-Type", "text/html; charset=utf-8"),)
+    xml = (("Content-Type", "application/xml"),)
+    articles = [f"{BASE}/bai-so-{n}-1234567{n}.html" for n in range(6)]
+    sitemaps = [f"{BASE}/sitemap-{n}.xml" for n in range(3)]
+    robots = "User-agent: *\n" + "".join(f"Sitemap: {s}\n" for s in sitemaps)
+    entries = [
+        Entry(f"{BASE}/robots.txt", (R(text=robots),)),
+        Entry(f"{BASE}/", (R(text="<html><body>Trang chủ</body></html>", headers=html),)),
+    ]
+    for n, sitemap in enumerate(sitemaps):
+        locs = "".join(f"<url><loc>{a}</loc></url>" for a in articles[2 * n : 2 * n + 2])
+        entries.append(Entry(sitemap, (R(text=f"<urlset>{locs}</urlset>", headers=xml),)))
+    when = datetime.now(UTC) - timedelta(hours=1)
+    entries += [
+        Entry(a, (R(text=article_html(n + 1, when), headers=html),)) for n, a in enumerate(articles)
+    ]
+    plan = make_plan([f"{BASE}/"], overrides=FAST)
+    status, _ = run_crawl(
+        plan,
+        db=str(tmp_path / "a.db"),
+        transport=ReplayTransport(ReplaySite(entries=entries)),
+        workers=4,
+        live=False,
+        quiet=True,
+    )
+    assert status == "finished"
+    assert most == 1
+    fetched = {u for (u,) in rows(tmp_path / "a.db", "SELECT url FROM fetches")}
+    assert set(sitemaps) | set(articles) <= fetched

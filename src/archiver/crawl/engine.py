@@ -46,6 +46,9 @@ REFILL_PAUSE = 0.25
 #: transactions cost less.)
 FLUSH_BATCH = 128
 FLUSH_SECONDS = 0.5
+#: ... or when they hold this many discovered URLs (a sitemap's turn alone may hold
+#: 50,000): the rows wait in memory until their commit.
+FLUSH_URLS = 4096
 #: A run waits for URLs that come due within this many seconds (Retry-After, retries);
 #: later ones (a host paused for longer, view-count revisits in hours or days) are left
 #: to the next scheduled run.
@@ -113,6 +116,8 @@ class Crawl:
         self._woken = False
         self._waiter: asyncio.Future[None] | None = None
         self.pending: list[TurnOutcome] = []
+        #: Discovered URLs (found, next pages, refreshed) in the pending turns.
+        self._pending_urls = 0
         self.stopping = False
         #: Why the run stopped early: "signal", "max_time" or "max_pages" (None: it did not).
         self.stopped_by: str | None = None
@@ -427,6 +432,7 @@ class Crawl:
             outcome.error if outcome.state == "failed" else None,
         )
         self.pending.append(outcome)
+        self._pending_urls += len(outcome.found) + len(outcome.next_pages) + len(outcome.refresh)
 
     def _flush(self, force: bool = False) -> None:
         if not self.pending:
@@ -434,10 +440,12 @@ class Crawl:
         if (
             not force
             and len(self.pending) < FLUSH_BATCH
+            and self._pending_urls < FLUSH_URLS
             and time.monotonic() - self._last_flush < FLUSH_SECONDS
         ):
             return
         batch, self.pending = self.pending, []
+        self._pending_urls = 0
         if self.warc is not None:
             self.warc.flush()  # no fetch row may point at bytes still in a buffer
         results = self.frontier.commit(batch, run_id=self.run_id, now=now_iso())

@@ -34,6 +34,10 @@ MAX_PAGE_DEPTH = 6
 #: URLs remembered in memory as already in the frontier (a 64-bit hash each, about
 #: 50 bytes with the set's slot).
 KNOWN_URLS = 400_000
+#: Sitemaps analysed at once (in the workers, or waiting there for one), whatever the
+#: number of workers: their results are big, and the rest of the backlog keeps the
+#: workers busy meanwhile.
+SITEMAPS_AT_ONCE = 2
 #: A failed URL is tried again in later turns and runs, this many times in all.
 MAX_ATTEMPTS = 5
 
@@ -71,6 +75,8 @@ class Turns:
         #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
         #: are too many, so a slow parser never makes fetched pages pile up in memory.
         self.analysing = 0
+        #: Sitemap analyses handed to the workers at once (created in the running loop).
+        self._sitemap_slots: asyncio.Semaphore | None = None
         pace: dict[str, Any] = {
             "delay": plan.settings.delay,
             "per_host": plan.settings.per_host,
@@ -242,10 +248,18 @@ class Turns:
         )
         self.analysing += 1
         try:
-            if self.executor is not None:
-                analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
-                    self.executor, call
-                )
+            if self.executor is not None and item.kind == "sitemap":
+                # A sitemap's analysis lists up to 50,000 URLs: the backlog's 16 per
+                # worker, all sitemaps at the start of a crawl, would land in this
+                # process together (50 of 2,000 URLs held 25 MB here at once).
+                if self._sitemap_slots is None:
+                    self._sitemap_slots = asyncio.Semaphore(SITEMAPS_AT_ONCE)
+                async with self._sitemap_slots:
+                    analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
+                        self.executor, call
+                    )
+            elif self.executor is not None:
+                analysis = await asyncio.get_running_loop().run_in_executor(self.executor, call)
             else:
                 analysis = call()
         finally:
