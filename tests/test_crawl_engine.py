@@ -176,7 +176,7 @@ def test_while_the_parsers_are_behind_the_loop_waits_for_a_turn_to_end(tmp_path,
     # sleep for long with that backlog full (2 s at most). The loop may wake once for a
     # host's politeness gap, then must wait for a turn's end (or its flush): it must not
     # poll the hosts that are ready to fetch more while no page can be parsed.
-    from archiver.crawl import engine
+    from archiver.crawl import engine, workers
 
     long_sleep = threading.Event()
     short_sleeps = 0
@@ -202,7 +202,8 @@ def test_while_the_parsers_are_behind_the_loop_waits_for_a_turn_to_end(tmp_path,
 
     monkeypatch.setattr(engine, "ANALYSIS_BACKLOG", 1)
     monkeypatch.setattr(engine.Crawl, "_sleep", sleep)
-    monkeypatch.setattr(engine, "start_workers", lambda count, close_fds=(): Gated(count))
+    # run_crawl starts the pool itself (before it opens the archive).
+    monkeypatch.setattr(workers, "start_workers", lambda count, close_fds=(): Gated(count))
     site = ReplaySite(build(tmp_path / "site", crawl_delay=0.0))
     plan = make_plan([f"{BASE}/"], overrides=FAST)
     status, stats = run_crawl(
