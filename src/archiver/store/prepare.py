@@ -18,7 +18,6 @@ from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import (
-    MAX_WORDS,
     band_keys,
     band_keys_many,
     minhash,
@@ -87,10 +86,10 @@ def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
     """:func:`article_record` of each source; the signatures are computed for all at once."""
     parts = [_parts(*source) for source in sources]
     if len(parts) < _BATCH_SIGNATURES:  # one page (as a crawl worker saves): no batch setup
-        signatures = [minhash(words) for _, words in parts]
+        signatures = [minhash(folded) for _, folded in parts]
         bands = [band_keys(signature) for signature in signatures]
     else:
-        signatures = minhash_many([words for _, words in parts])
+        signatures = minhash_many([folded for _, folded in parts])
         bands = band_keys_many(signatures)
     return [
         ArticleRecord(**fields, signature=signature, bands=tuple(keys))
@@ -100,8 +99,8 @@ def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
 
 def _parts(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str]
-) -> tuple[dict[str, Any], list[str]]:
-    """An article's record but its signature, and the folded words the signature reads."""
+) -> tuple[dict[str, Any], str]:
+    """An article's record but its signature, and the folded body the signature reads."""
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
     warnings = list(article.warnings)
     if identity.claim:
@@ -139,7 +138,7 @@ def _parts(
         ),
         "claim": identity.claim,
     }
-    return record, body.split(None, MAX_WORDS)[:MAX_WORDS]  # only the words it reads
+    return record, body
 
 
 def prepare(
