@@ -418,13 +418,20 @@ def url_identity(
     parameters, another case, port or fragment).
     """
     normalized: dict[str, str] = {}
+    http: dict[str, bool] = {}
 
     def normalize(url: str) -> str:  # the same URL usually comes in three or four times
         if url not in normalized:
             normalized[url] = normalize_url(url)
         return normalized[url]
 
-    declared = canonical_url if canonical_url and is_http_url(canonical_url) else None
+    def is_http(url: str) -> bool:  # likewise
+        known = http.get(url)
+        if known is None:
+            known = http[url] = is_http_url(url)
+        return known
+
+    declared = canonical_url if canonical_url and is_http(canonical_url) else None
     claim = None
     if declared and not same_site(host_of(declared), host_of(final_url or article_url or "")):
         claim, declared = normalize(declared), None
@@ -433,7 +440,7 @@ def url_identity(
     aliases: list[tuple[str, str]] = []
 
     def add(url: str | None, how: str) -> None:
-        if url and is_http_url(url) and url not in seen:
+        if url and url not in seen and is_http(url):
             seen.add(url)
             aliases.append((url, how))
 

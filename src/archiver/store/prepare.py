@@ -8,7 +8,6 @@ signature: nothing here reads or writes the database.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from archiver.store.dedup import (
 )
 from archiver.store.folding import fold_for_index, hash_keys
 from archiver.store.fts import index_text
-from archiver.store.rows import compress, headers_json
+from archiver.store.rows import compress, headers_json, json_list
 from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 
@@ -117,9 +116,9 @@ def _parts(
         "author": article.author,
         "author_raw": article.author_raw,
         "source": article.source,
-        "captions": json.dumps(list(article.captions), ensure_ascii=False),
+        "captions": json_list(article.captions),
         "language": article.language,
-        "warnings": json.dumps(warnings, ensure_ascii=False),
+        "warnings": json_list(warnings),
     }
     title, title_key, title_d = fold_for_index(article.title)
     body, body_key, body_d = fold_for_index(article.body)
@@ -230,7 +229,7 @@ def _prepared(
         "truncated": int(exchange.truncated),
         "http_version": exchange.http_version,
         "ip_address": exchange.ip_address,
-        "redirects": json.dumps(list(exchange.redirects), ensure_ascii=False),
+        "redirects": json_list(exchange.redirects),
         "elapsed": exchange.elapsed,
         "error": exchange.error,
     }
