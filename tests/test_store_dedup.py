@@ -14,6 +14,7 @@ from archiver.store.dedup import (
     band_keys,
     minhash,
     shingle_hashes,
+    similarities,
     similarity,
     url_identity,
 )
@@ -112,3 +113,19 @@ def test_shingle_hashes_are_pythons_tuple_hashes_of_three_word_ids():
     ids = [rng.randrange(2**60) for _ in range(300)] + [0, 1, 2**60 - 1]
     expected = [hash(t) & (2**64 - 1) for t in zip(ids, ids[1:], ids[2:], strict=False)]
     assert shingle_hashes(np.array(ids, dtype=np.uint64)).tolist() == expected
+
+
+def test_an_articles_candidates_score_as_each_pair_does():
+    rng = random.Random(5)
+    # Few distinct values, empty bins (0xFFFF) among them: equal, unequal and unfilled bins.
+    values = [0, 1, 2, 0xFFFF]
+
+    def random_signature() -> bytes:
+        return np.array([rng.choice(values) for _ in range(BINS)], dtype=np.uint16).tobytes()
+
+    empty = np.full(BINS, 0xFFFF, dtype=np.uint16).tobytes()
+    mine = random_signature()
+    others = [random_signature() for _ in range(30)] + [mine, empty]
+    assert similarities(mine, others) == [similarity(mine, other) for other in others]
+    assert similarities(empty, [empty]) == [0.0]
+    assert similarities(mine, []) == []

@@ -19,6 +19,7 @@ from archiver.store.dedup import (
     band_keys_many,
     minhash,
     minhash_many,
+    similarities,
     similarity,
 )
 from archiver.store.folding import content_hash, index_fold
@@ -170,10 +171,9 @@ def link_near_duplicates(
         f"SELECT id, minhash, story_id FROM articles WHERE id IN ({_qmarks(len(candidate_ids))})",
         candidate_ids,
     ).fetchall()
-    for other, other_sig, other_story in rows:
-        if other_sig is None:
-            continue
-        score = similarity(sig, other_sig)
+    rows = [row for row in rows if row[1] is not None]
+    scores = similarities(sig, [bytes(row[1]) for row in rows])
+    for (other, _, other_story), score in zip(rows, scores, strict=True):
         if score >= THRESHOLD:
             newer, older = max(article_id, other), min(article_id, other)
             cur.execute(_LINK, (newer, older, round(score, 4), found_at))
