@@ -17,6 +17,7 @@ from archiver.store.dedup import (
     _FMIX_1,
     _FMIX_2,
     _K,
+    _KEPT_POWERS,
     _LAST_SPACE,
     _LENGTH_MIX,
     MAX_WORDS,
@@ -247,3 +248,14 @@ def test_a_batch_compresses_only_the_bodies_the_archive_lacks(archive):
     prepared = archive.database.prepare_many([(*first, None), (*second, None), (*second, None)])
     assert [item.blob is None for item in prepared] == [True, False, False]
     assert prepared[1].sha256 == prepared[2].sha256 != prepared[0].sha256
+
+
+def test_a_text_longer_than_the_kept_power_tables_is_hashed_with_tables_of_its_own():
+    from archiver.store import dedup
+
+    giant = "x" * (_KEPT_POWERS + 10)  # a word with no space for that long
+    texts = ["mot hai ba", f"{giant} bon nam", "sau bay"]
+    ids, counts = _word_ids(texts)
+    assert counts.tolist() == [3, 3, 2]
+    assert ids.tolist() == [_word_id(w) for text in texts for w in text.split()]
+    assert len(dedup._POWERS.up) <= _KEPT_POWERS

@@ -76,23 +76,30 @@ _SHIFT_33 = np.uint64(33)
 _IS_SPACE = np.array([chr(point).isspace() for point in range(0x3001)], dtype=bool)
 _LAST_SPACE = len(_IS_SPACE) - 1
 #: Characters per numpy pass of :func:`_word_ids` (bounds its power tables, 8 bytes a char).
-_CHARS_PER_PASS = 1 << 18
+_CHARS_PER_PASS = 1 << 16
 #: A text is cut this many characters on (at the next space) before its words are read:
 #: its first :data:`MAX_WORDS` words nearly always end before that (else it is read whole).
 _CUT = 12 * MAX_WORDS
+#: The longest power tables kept between calls (a pass and the text after it, 2 MB).
+_KEPT_POWERS = 2 * _CHARS_PER_PASS + 2
 
 
 class _Powers:
-    """K**i and K**-i mod 2**64 for i below a size grown on demand (kept between calls)."""
+    """K**i and K**-i mod 2**64 for i below a size grown on demand, kept between calls up
+    to :data:`_KEPT_POWERS` (a longer pass, a text with no space for that long, gets
+    tables of its own: 16 bytes a character are not kept for a rare page)."""
 
     def __init__(self) -> None:
         self.up = self.down = np.ones(0, dtype=np.uint64)
 
-    def ensure(self, size: int) -> None:
-        if len(self.up) >= size:
-            return
-        size = max(size, 4096, 2 * len(self.up))
-        self.up, self.down = _power_table(_K, size), _power_table(_K_INVERSE, size)
+    def tables(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < size:
+            wanted = max(size, 4096, min(2 * len(self.up), _KEPT_POWERS))
+            up, down = _power_table(_K, wanted), _power_table(_K_INVERSE, wanted)
+            if wanted > _KEPT_POWERS:
+                return up, down
+            self.up, self.down = up, down
+        return self.up, self.down
 
 
 def _power_table(base: int, size: int) -> np.ndarray:
@@ -193,7 +200,7 @@ def _word_ids_pass(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     joined = " ".join(texts)  # the space between two texts ends the first one's last word
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     size = len(codes)
-    _POWERS.ensure(size + 1)
+    up, down = _POWERS.tables(size + 1)
     inside = np.zeros(size + 2, dtype=np.int8)
     space = _IS_SPACE[np.minimum(codes, _LAST_SPACE)] & (codes <= _LAST_SPACE)
     np.logical_not(space, out=inside[1:-1].view(bool))
@@ -201,8 +208,8 @@ def _word_ids_pass(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     starts, ends = edges[0::2], edges[1::2]
     with np.errstate(over="ignore"):
         sums = np.zeros(size + 1, dtype=np.uint64)
-        np.cumsum(codes * _POWERS.up[:size], out=sums[1:])
-        hashes = (sums[ends] - sums[starts]) * _POWERS.down[starts]
+        np.cumsum(codes * up[:size], out=sums[1:])
+        hashes = (sums[ends] - sums[starts]) * down[starts]
         hashes += (ends - starts).astype(np.uint64) * _LENGTH_MIX
     ids = _fmix(hashes) >> np.uint64(4)
     # Which text each word is in, and its place there: keep each text's first MAX_WORDS.
