@@ -65,7 +65,12 @@ def read_body(
     removed = [n for n in remove if not (kept and _holds_any(n, kept))]
     removed += [c.node for c in in_body if c.node.mem_id not in kept]
     remove_inside(container, removed)
-    blocks = content.body_blocks(container, title=title, end_markers=end_markers)
+    if result.photo_story:
+        # The lines typed under its pictures are a photo story's paragraphs, not captions.
+        result.captions = [c for c in result.captions if c.marked or c.node.mem_id not in kept]
+    blocks = content.body_blocks(
+        container, title=title, end_markers=end_markers, keep_credited=result.photo_story
+    )
     blocks, credited = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_date_lines(_without_rights_notice(blocks))
@@ -79,13 +84,30 @@ def _is_photo_story(container: LexborNode, captions: list[Caption]) -> bool:
     credit the photographer: "Ảnh: Thuận Văn")."""
     told = [c for c in captions if not c.video]
     chars = sum(len(c.text) for c in told)
-    if chars < _MIN_PHOTO_CAPTIONS:
+    # Pictures described by plain paragraphs, each closing on its photo's credit ("...
+    # (Ảnh: Hải Long)."), tell the story as captions do.
+    lines = _credited_paragraphs(container, {c.node.mem_id for c in captions})
+    if chars + lines < _MIN_PHOTO_CAPTIONS:
         return False
     total = len(" ".join(container.text(deep=True).split()))
-    if chars >= _PHOTO_SHARE * total:
+    if chars + lines >= _PHOTO_SHARE * total:
         return True
     credited = sum(1 for c in told if _PHOTO_CREDIT.search(c.text))
     return chars >= _NARRATIVE_SHARE * total and credited <= 0.2 * len(told)
+
+
+def _credited_paragraphs(container: LexborNode, caption_ids: set[int]) -> int:
+    """The length of the paragraphs closing on a photo credit that no caption holds."""
+    chars = 0
+    for paragraph in container.css("p"):
+        if paragraph.mem_id in caption_ids:
+            continue
+        text = text_of(paragraph)
+        if content.credited_line(text) and not caption_ids.intersection(
+            p.mem_id for p in ancestors(paragraph)
+        ):
+            chars += len(text)
+    return chars
 
 
 def _holds_any(node: LexborNode, ids: set[int]) -> bool:

@@ -62,6 +62,9 @@ class Caption:
     video: bool
     #: Inside the body element (not the lead photo above it).
     in_body: bool
+    #: Marked as a caption by the page (``figcaption``, a caption class, an image table),
+    #: not a line typed after a picture.
+    marked: bool = True
 
 
 def find_captions(
@@ -121,7 +124,8 @@ def _find(
         if text is None:
             continue
         taken.add(node.mem_id)
-        found.append(Caption(node, text, _is_video(node, text), in_body))
+        marked = node.tag in ("figcaption", "table") or _has_caption_class(node)
+        found.append(Caption(node, text, _is_video(node, text), in_body, marked))
     return found
 
 
