@@ -200,10 +200,13 @@ def _outlets_listed(name: str, outlets: Iterable[str], *, labelled: bool) -> boo
     """A credit naming several outlets ("Theo Forbes, Newsweek"): after a label, each part
     an outlet on its own. A sentence ("Theo báo cáo, doanh thu ...") or persons' names
     ("Theo Hồ Hương, Lê Minh") are not."""
+    if not labelled:
+        return False
     parts = [part.strip() for part in name.split(",")]
+    # (Names, capitalised and short, before each is parsed: most commas are in sentences.)
     return (
-        labelled
-        and len(parts) <= _MAX_LISTED_OUTLETS
+        len(parts) <= _MAX_LISTED_OUTLETS
+        and all(part[:1].isupper() and len(part.split()) <= _CREDIT_WORDS for part in parts)
         and all(parse_credit(part, outlets=outlets, labelled=True) == part for part in parts)
     )
 
