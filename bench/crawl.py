@@ -432,6 +432,8 @@ def line(name: str, run: dict) -> str:
     split = f"main {main[0][1]:.1f} s" if main else ""
     if workers:
         split += ", workers " + " + ".join(f"{p[1]:.1f}" for p in workers) + " s"
+    peaks = [p[2] / 2**20 for p in main + workers]  # each process's own peak RSS
+    split += "; RSS " + " / ".join(f"{mb:.0f}" for mb in peaks) + " MB" if peaks else ""
     warning = ""
     if m.timed_out:
         warning += "\n          STOPPED after --timeout: the figures cover part of a run"

@@ -182,6 +182,7 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
     import importlib
 
     from archiver.crawl.analyze import Scope, analyze_exchange
+    from archiver.crawl.turns import COMPRESS_LEVEL
 
     timers = Timers()
     for module, name, label in WORKER_STAGES:
@@ -194,7 +195,12 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
     try:
         for one in items[:3]:  # lazy imports, caches
             analyze_exchange(
-                one[0], kind=one[1], profile=one[2], scope=one[3], site="s", compress_level=3
+                one[0],
+                kind=one[1],
+                profile=one[2],
+                scope=one[3],
+                site="s",
+                compress_level=COMPRESS_LEVEL,
             )
         timers.reset()
         gc.collect()
@@ -202,7 +208,12 @@ def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
             for exchange, kind, prof, scope in items:
                 start = time.thread_time()
                 analysis = analyze_exchange(
-                    exchange, kind=kind, profile=prof, scope=scope, site="s", compress_level=3
+                    exchange,
+                    kind=kind,
+                    profile=prof,
+                    scope=scope,
+                    site="s",
+                    compress_level=COMPRESS_LEVEL,
                 )
                 middle = time.thread_time()
                 data = pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from archiver.crawl.config import make_plan
 from archiver.fetch import RobotsCache
 from archiver.replay import Entry, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
+from archiver.store.rows import decompress
 from crawl_support import BASE, FAST, HOST, PRINT_COPY, article_html, article_url, build, rows
 
 
@@ -48,6 +50,24 @@ def test_robots_disallow_is_obeyed(first_crawl):
     db, site, _, _ = first_crawl
     assert not [r for r in site.log.records(HOST) if "/private/" in (r.target or "")]
     assert rows(db, "SELECT count(*) FROM fetches WHERE url LIKE '%/private/%'") == [(0,)]
+
+
+def test_every_fetched_page_is_stored_compressed_and_reads_back_as_served(first_crawl):
+    # The crawl drops a page's raw bytes once its worker has prepared it; what the archive
+    # holds must still be that page: its hash, its length, compressed.
+    db, _, _, _ = first_crawl
+    fetched = rows(
+        db,
+        "SELECT f.sha256, f.length, b.compression, b.size, b.data FROM fetches f "
+        "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.content_type LIKE 'text/html%'",
+    )
+    assert len(fetched) >= 10
+    assert rows(db, "SELECT count(*) FROM fetches WHERE sha256 IS NULL AND length > 0") == [(0,)]
+    for sha, length, compression, size, data in fetched:
+        body = decompress(compression, bytes(data))
+        assert (hashlib.sha256(body).hexdigest(), len(body), size) == (sha, length, length)
+        if length > 2000:  # a few bytes of HTML may not shrink: those are stored as they are
+            assert compression == "zstd" and len(data) < length / 2
 
 
 def test_politeness_one_request_in_flight_and_crawl_delay_between_requests(first_crawl):

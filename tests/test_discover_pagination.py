@@ -57,6 +57,27 @@ def test_icon_link_with_aria_label_or_next_class() -> None:
     )
 
 
+def test_a_class_says_next_in_any_case_on_the_link_or_its_parent_among_many_headlines() -> None:
+    # Only links whose class (or parent's) holds "next" have their classes read: the
+    # check must find them in any case, and under a long label too; "nextgen" is not one.
+    headlines = "".join(
+        f'<li><a href="/tin-{n}-moi-nhat-hom-nay-123{n}.htm">Tin số {n} về giá vàng hôm nay '
+        "tăng mạnh</a></li>"
+        for n in range(40)
+    )
+    page = (
+        f'<ul class="news">{headlines}</ul>'
+        '<div class="NextGen"><a href="/quang-cao.htm">Xem quảng cáo</a></div>'
+        '<a class="Paging-NEXT" href="/xa-hoi/trang-3.htm"><i></i></a>'
+        '<span class="nav_Next"><a href="/xa-hoi/trang-3.htm?b=1">Đi tới các tin cũ hơn nữa</a>'
+        "</span>"
+    )
+    assert next_page_links(page, LISTING).next == (
+        "https://dantri.com.vn/xa-hoi/trang-3.htm",
+        "https://dantri.com.vn/xa-hoi/trang-3.htm?b=1",
+    )
+
+
 def test_numbered_pages_give_the_one_after_the_current() -> None:
     page = (
         '<div class="pagination"><a href="/xa-hoi/trang-1.htm">1</a><span>2</span>'

@@ -75,8 +75,6 @@ def run_crawl(
         # The manifest (every page so far) is rewritten every 50 exchanges, not after each,
         # and once more when the run ends; body files are always written before it.
         recorder = Recorder(record, flush_every=50)
-    # Zstandard level 3 (the archive's default): a crawl stores every raw page, and this
-    # costs less than half the CPU zlib level 1 did, for pages 14 % smaller.
     # A SQLite archive takes one crawl at a time; a PostgreSQL one a fleet (leases).
     lock = NoLock() if is_postgres(path) else RunLock(path, wait=wait)
     # The parsing workers fork before the archive is opened, so that they get no copy of

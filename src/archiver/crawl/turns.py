@@ -40,6 +40,11 @@ KNOWN_URLS = 400_000
 SITEMAPS_AT_ONCE = 2
 #: A failed URL is tried again in later turns and runs, this many times in all.
 MAX_ATTEMPTS = 5
+#: Zstandard level of the raw pages a crawl stores. Level 1 rather than the archive's 3:
+#: in a parsing worker, right after the page's extraction, it compresses a 100 KB news
+#: page in 0.30 ms instead of 0.55-0.62 (its smaller tables stay in cache), for a blob
+#: 6 % larger (25 % of the page instead of 23 %). Any level reads back the same way.
+COMPRESS_LEVEL = 1
 
 
 def now() -> datetime:
@@ -71,7 +76,7 @@ class Turns:
         self.executor: Executor | None = None
         #: Zstandard level for raw pages (workers compress them; the store writes them as
         #: they are).
-        self.compress_level = 3
+        self.compress_level = COMPRESS_LEVEL
         #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
         #: are too many, so a slow parser never makes fetched pages pile up in memory.
         self.analysing = 0

@@ -150,12 +150,14 @@ def find_feed_links(page: bytes | str | LexborHTMLParser, base_url: str) -> list
         if "alternate" in rel and kind in _FEED_TYPES:
             _add(found, attrs.get("href"), base, attrs.get("title"), "feed")
     for node in tree.css("a[href]"):
-        href = (node.attributes.get("href") or "").strip()
+        # attrs.get reads one attribute; .attributes would build a dict of them all, for
+        # each of a listing's hundreds of links.
+        href = (node.attrs.get("href") or "").strip()
         path = href.split("#")[0].lower()
         address = path.split("?")[0]
         if not any(word in path for word in _FEED_WORDS):
             continue
-        title = node.text(deep=True) or node.attributes.get("title")
+        title = node.text(deep=True) or node.attrs.get("title")
         if _FEED_LIST_PAGE.search(address) and "?" not in path:
             _add(found, href, base, title, "feed-list")
         elif _FEED_FILE.search(address) or "rss" in address.rsplit("/", 1)[-1]:

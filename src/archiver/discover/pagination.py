@@ -39,6 +39,8 @@ _MORE_WORDS = frozenset({"xem them", "xem tiep", "tai them", "xem them tin", "mo
 _NEXT_MARKS = frozenset("›»>→")
 _MARK_CHARS = " ›»>→.:…|-"
 _NEXT_CLASS = re.compile(r"(?:^|[\s_-])next(?:$|[\s_-])", re.I)
+#: The links _next_by_class may say yes to: "next" in their class or their parent's.
+_NEXT_CLASSED = 'a[href][class*="next" i], [class*="next" i] > a[href]'
 _POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 _NUMBER = re.compile(r"\[?(\d{1,4})\]?")
 _CURRENT = re.compile(
@@ -81,7 +83,13 @@ def _long(text: str) -> bool:
     pieces = text.split()
     if len(pieces) <= _MAX_LABEL_WORDS:
         return False
-    return sum(1 for piece in pieces if piece.strip(_NOT_WORDS)) > _MAX_LABEL_WORDS
+    words = 0
+    for piece in pieces:  # a headline is settled by its first few words, not all of them
+        if piece.strip(_NOT_WORDS):
+            words += 1
+            if words > _MAX_LABEL_WORDS:
+                return True
+    return False
 
 
 def _label(node: LexborNode, raw: str | None = None) -> tuple[str, str]:
@@ -104,10 +112,11 @@ def _text_label(raw: str) -> tuple[str, str] | None:
     return fold(text).strip(_MARK_CHARS), marks
 
 
-def _is_next(node: LexborNode, words: str, marks: str) -> bool:
+def _is_next(node: LexborNode, words: str, marks: str, by_class: bool = True) -> bool:
+    """Is the link labelled "next", or (``by_class``: worth asking) does a class say so?"""
     if words in _NEXT_WORDS or (not words and marks):
         return True
-    return _next_by_class(node) and not words.isdigit()
+    return by_class and _next_by_class(node) and not words.isdigit()
 
 
 def _next_by_class(node: LexborNode) -> bool:
@@ -137,6 +146,9 @@ def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
     more: list[str] = []
     numbered: list[tuple[int, str]] = []
     postbacks: list[PostBack] = []
+    # The links whose class or parent's class holds "next" in any case: only their
+    # classes are worth reading (a page has hundreds of links, a pager one or two).
+    classed = {node.mem_id for node in tree.css(_NEXT_CLASSED)}
 
     for node in tree.css("link[rel][href], a[rel][href]"):
         if "next" in (node.attrs.get("rel") or "").lower().split():
@@ -151,20 +163,21 @@ def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
         if postback is None and _long(raw):
             # A teaser's headline: no page number, next or "more" label. Only its class
             # may still say "next" (folding the text of every link is what costs here).
-            if _next_by_class(node):
+            if node.mem_id in classed and _next_by_class(node):
                 target = link_target(href, base, origin)
                 if target is not None and target != here:
                     labelled.append(target)
             continue
         words, marks = _label(node, raw)
         number = _NUMBER.fullmatch(words)
+        by_class = node.mem_id in classed
         if postback:
-            if number or _is_next(node, words, marks) or "page$" in postback[2].lower():
+            if number or _is_next(node, words, marks, by_class) or "page$" in postback[2].lower():
                 postbacks.append(PostBack(postback[1], postback[2], words or marks))
             continue
         if number:
             kind = "number"
-        elif _is_next(node, words, marks):
+        elif _is_next(node, words, marks, by_class):
             kind = "next"
         elif words in _MORE_WORDS:
             kind = "more"
