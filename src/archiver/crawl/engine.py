@@ -51,7 +51,7 @@ FLUSH_BATCH = 256
 FLUSH_SECONDS = 2.0
 #: ... or when they hold this many discovered URLs (a sitemap's turn alone may hold
 #: 50,000): the rows wait in memory until their commit.
-FLUSH_URLS = 4096
+FLUSH_URLS = 16_384
 #: A run waits for URLs that come due within this many seconds (Retry-After, retries);
 #: later ones (a host paused for longer, view-count revisits in hours or days) are left
 #: to the next scheduled run.
