@@ -73,3 +73,27 @@ def test_json_ld_of_a_cut_script_still_gives_the_date():
     ).encode()
     article = extract(html, "https://example.vn/bai-viet-123.html")
     assert article.published_at == "2024-03-05T08:30:00+07:00"
+
+
+def test_a_post_kept_in_noscript_for_readers_without_scripts_is_read():
+    # A blog engine renders the post by script from a template and keeps it in <noscript>.
+    post = "".join(
+        f"<p>Paragraph {n} of the post, a sentence long enough to be running text.</p>"
+        for n in range(1, 4)
+    )
+    html = (
+        "<html><head><title>Post</title></head><body><div class='post'><h2>Post</h2>"
+        f"<div class='post-body'><script type='text/template'>{post}</script>"
+        f"<noscript>{post}</noscript></div></div>"
+        "<noscript><img src='/pixel.gif'></noscript>"
+        "<noscript><p>Please turn JavaScript on.</p></noscript></body></html>"
+    )
+    result = cut(html)
+    assert result.complete
+    assert result.data.decode().count("Paragraph 1") == 1  # (the template is cut)
+    assert "pixel" not in result.data.decode()
+    assert "JavaScript" not in result.data.decode()
+    body = extract(html.encode(), "https://blog.example.org/2020/05/post.html").body or ""
+    assert body.split("\n\n") == [
+        f"Paragraph {n} of the post, a sentence long enough to be running text." for n in (1, 2, 3)
+    ]

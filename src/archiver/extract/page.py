@@ -70,6 +70,11 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
 #: (``dom.prepare``).
 CUT_TAGS = UNREAD_TAGS
 _CUT_OPEN = re.compile(rb"<(?:!--|(" + b"|".join(t.encode() for t in CUT_TAGS) + rb")(?=[\s>/]))")
+#: A ``<noscript>`` holding this many paragraphs is the text itself, shown to readers without
+#: scripts (a blog engine that renders its posts by script from a template keeps the post
+#: there too); one that holds a tracking pixel or a "turn JavaScript on" line is cut.
+_NOSCRIPT_PARAGRAPHS = 2
+_PARAGRAPH_OPEN = re.compile(rb"<p[\s>]")
 # Bytes that show a page is in UTF-16/32 without a byte-order mark: no byte-level cutting.
 _WIDE = (b"<\x00", b"\x00<")
 
@@ -91,8 +96,9 @@ def cut_unread(data: bytes) -> Cut:
     Decoding and parsing a third of the bytes takes a third of the time, and nothing is
     left for a removal pass. An element ends at the first closing tag of its name (any
     case), as a browser ends a script; an inline ``<svg>`` becomes a space (an icon between
-    two words is a gap). Works on the bytes of any ASCII-compatible encoding: searches in
-    C over a lower-cased copy, a regex only to find the opening tags.
+    two words is a gap); a ``<noscript>`` holding paragraphs loses only its tags (its text
+    is what a reader without scripts sees). Works on the bytes of any ASCII-compatible
+    encoding: searches in C over a lower-cased copy, a regex only to find the opening tags.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or any(w in data[:1024] for w in _WIDE):
         return Cut(data, [], [], False)
@@ -124,12 +130,25 @@ def cut_unread(data: bytes) -> Cut:
                 parts.append(data[position:start] + b" ")
                 position = close_end + 1
                 continue
+            elif name == b"noscript" and _holds_paragraphs(low, tag_end, close):
+                # Only its tags go: the text is read, and what it holds is cut as anywhere
+                # else (its stray closing tag is ignored by the parser).
+                parts.append(data[position:start])
+                position = tag_end + 1
+                continue
         parts.append(data[position:start])
         position = close_end + 1
     if not parts:
         return Cut(data, json_ld, styles, complete)
     parts.append(data[position:])
     return Cut(b"".join(parts), json_ld, styles, complete)
+
+
+def _holds_paragraphs(low: bytes, start: int, end: int) -> bool:
+    for found, _ in enumerate(_PARAGRAPH_OPEN.finditer(low, start, end), 1):
+        if found >= _NOSCRIPT_PARAGRAPHS:
+            return True
+    return False
 
 
 #: Browsers stop nesting at a depth of 512 (Chromium); the HTML parser's time grows with the
