@@ -243,3 +243,29 @@ def test_a_header_opening_the_articles_text_is_its_first_paragraph_not_chrome():
     article = f"<div itemprop='articleBody'><header>{opening}</header>{text}{chart}</div>"
     result = extract(html(article), URL)
     assert result.paragraphs == [opening, *(para(n) for n in range(1, 5))]
+
+
+def test_a_row_of_named_boxes_each_wrapped_in_an_unnamed_div_is_one_text():
+    # Each section: <div><div class="section"><h2/><div class="section-text"><div><p>...
+    # beside an empty <div class="clear">; the row is of the unnamed wrappers. (The second
+    # section is the longest: the others are no alternatives to it.)
+    texts = [para(1), " ".join([para(2)] * 3), para(3), para(4)]
+    article = "".join(
+        f"<div><div class='section section_wrapper mb-8'><h2 class='section_title'>Phần {n}</h2>"
+        f"<div class='section-text'><div><p>{text}</p></div></div></div>"
+        "<div class='clear-both'></div></div>"
+        for n, text in enumerate(texts, 1)
+    )
+    result = extract(html(f"<div>{article}</div>"), URL)
+    assert [p for p in result.paragraphs if p.startswith("Đoạn")] == texts
+
+
+def test_a_paragraph_named_by_where_it_floats_is_text_not_chrome():
+    # "left"/"right" say where a box sits beside a picture, not that it is a side column.
+    article = (
+        f"<div class='content'><p>{para(1)}</p>"
+        f"<div class='paragraph left'><p>{para(2)}</p></div>"
+        f"<p class='right'>{para(3)}</p><p>{para(4)}</p>"
+        "<div class='left'><a href='/a'>Tin khác</a> <a href='/b'>Tin nữa</a></div></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]

@@ -276,17 +276,26 @@ def _repeated_boxes(
 ) -> tuple[LexborNode, list[LexborNode]]:
     """The text split into a row of boxes of one kind ("step", "story-body-1",
     "story-body-2"), the best candidate inside one of them: the row is the article.
-    Teasers are told apart by their links (a linked headline each)."""
-    box = best
-    for _ in range(_BOX_LEVELS + 1):
+    Teasers are told apart by their links (a linked headline each). A box wrapped alone in
+    an element without a name (``<div><div class="paragraph">``, perhaps beside an empty
+    ``<div class="clear">``) is of its kind: the row is of the wrappers, and a wrapper is no
+    level of its own."""
+    box = named = best
+    levels = 0
+    while levels <= _BOX_LEVELS:
         parent = box.parent
         if parent is None or parent.tag in _DOCUMENT:
             break
         if box.attributes.get("class"):
-            children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+            named = box
+        children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+        if named.attributes.get("class") and _unnamed(parent) and len(_texts(parent)) == 1:
+            box = parent
+            continue
+        if named.attributes.get("class"):
             included = [
                 c.mem_id == box.mem_id
-                or (_same_kind(_unwrapped(c), box) and _prose_box(c, skip_ids))
+                or (_same_kind(_unwrapped(c), named) and _prose_box(c, skip_ids))
                 for c in children
             ]
             others = sum(
@@ -299,21 +308,36 @@ def _repeated_boxes(
                 sum(included) == 2 and others >= _SIBLING_SHARE * scores.get(box)
             ):
                 return parent, _outside(children, included, skip_ids)
-        box = parent
+        box = named = parent
+        levels += 1
     return best, []
+
+
+def _unnamed(node: LexborNode) -> bool:
+    attributes = node.attributes
+    return not attributes.get("class") and not attributes.get("id")
 
 
 def _unwrapped(node: LexborNode) -> LexborNode:
     """The first block inside the inline wrappers (``<span><span><div class="step">``) some
-    CMSs put around each box of a row; ``node`` itself when it is a block."""
-    while node.tag not in BLOCK_TAGS:
-        child = node.child
-        while child is not None and child.tag[0] in "-_":
-            child = child.next
-        if child is None:
+    CMSs put around each box of a row, and inside blocks without a name that wrap one
+    element alone; ``node`` itself when it is a named block."""
+    while node.tag not in BLOCK_TAGS or _unnamed(node):
+        if node.tag not in BLOCK_TAGS:
+            children = [c for c in node.iter() if c.tag[0] not in "-_"]
+        else:
+            children = _texts(node)
+            if len(children) != 1:
+                break
+        if not children:
             break
-        node = child
+        node = children[0]
     return node
+
+
+def _texts(node: LexborNode) -> list[LexborNode]:
+    """The child elements of ``node`` that hold text."""
+    return [c for c in node.iter() if c.tag[0] not in "-_" and c.text(deep=True).strip()]
 
 
 _NUMBERED = re.compile(r"[-_]?\d+$")

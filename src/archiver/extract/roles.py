@@ -173,6 +173,10 @@ TOKENS: dict[str, tuple[str, ...]] = {
     "date_chrome": ("header", "top", "banner", "menu", "nav"),
     "noise": ("ads", "ad", "tag", "image"),
 }
+#: Chrome tokens that say where a box is set, not what it is: a paragraph floated beside a
+#: picture (``<div class="paragraph left">``) is named so as often as a side column.
+POSITION_TOKENS = frozenset({"left", "right", "top", "bottom"})
+_POSITION = re.compile(r"(?<=\s)(?:" + "|".join(sorted(POSITION_TOKENS)) + r")(?=\s)")
 _NOT_LEAD = re.compile(r"leader|leading|mislead")
 #: Class tokens that say what an element lacks ("no_caption", "no-sidebar", "without-ads"):
 #: they name no role.
@@ -221,6 +225,15 @@ def roles_of(label: str) -> frozenset[str]:
     if "lead" in roles and _NOT_LEAD.search(label) and "sapo" not in label:
         roles.discard("lead")
     return frozenset(roles)
+
+
+def placed_only(node: LexborNode) -> bool:
+    """``node`` is chrome by a position token alone: its names without those say no chrome."""
+    attributes = node.attributes
+    label = f" {attributes.get('class') or ''} {attributes.get('id') or ''} ".lower()
+    if _POSITION.search(label) is None:
+        return False
+    return "chrome" not in roles_of(_POSITION.sub(" ", label))
 
 
 @lru_cache(maxsize=65_536)
