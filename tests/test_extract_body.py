@@ -365,6 +365,30 @@ def test_a_paragraph_merely_mentioning_subscribers_is_text():
     assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Diesen Artikel teilen",
+        "War der Artikel nützlich?",
+        "Síguenos en Telegram para recibir todas nuestras actualizaciones.",
+        "Get the latest news straight to your phone with the Example News app.",
+        "Sign up for our newsletter and get the best stories every week.",
+        "If you enjoyed reading this post, would you consider supporting our work?",
+        "Abonnez-vous pour ne rien manquer.",
+    ],
+)
+def test_a_call_to_share_follow_or_subscribe_closing_the_text_is_not_text(call: str):
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{call}</p>"
+    assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_paragraph_of_the_text_about_an_app_or_a_newsletter_inside_it_stays():
+    # Only the closing lines are the page's calls; inside the text they are its sentences.
+    line = "Get the latest figures from the city's new app, the mayor said on Monday."
+    body = f"<p>{TEXT[0]}</p><p>{line}</p>" + "".join(f"<p>{p}</p>" for p in TEXT[1:])
+    assert extract(page(body), URL).body == "\n\n".join([TEXT[0], line, *TEXT[1:]])
+
+
 def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
     listed = {"@context": "https://schema.org", "@graph": [_NEWS, {**_NEWS, "headline": "Khác"}]}
     assert not extract(_declared_page(_SHORT + _TEASERS, listed), URL).is_article

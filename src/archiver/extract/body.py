@@ -145,11 +145,26 @@ _CLOSING_NOTE = re.compile(
     re.IGNORECASE,
 )
 _MAX_CLOSING_NOTE = 150
+#: The page's calls to the reader closing a text: share it, follow the outlet, subscribe to
+#: its newsletter, get its app, support it ("Diesen Artikel teilen", "Síguenos en Telegram",
+#: "Get the latest news straight to your phone with the X app."). (A line naming where the
+#: outlet posts, "Follow X on Facebook and Twitter for more news", is often kept as text.)
+_CALL_TO_ACTION = re.compile(
+    r"\bshare (?:this|the) (?:article|story|post|page)\b|\bfollow us\b|\bnewsletter\b"
+    r"|\bsubscribe (?:now )?to (?:our|the)\b|\b(?:get|download)\b.{0,80}\bapps?\b"
+    r"|\bapps? for (?:ios|android)\b|\bif you (?:enjoyed|liked) (?:reading )?this\b"
+    r"|\bsupport (?:our|independent) (?:work|journalism)\b|\bwas this (?:article|post) helpful\b"
+    r"|\b(?:artikel|beitrag|seite) teilen\b|\bwar (?:der|dieser) (?:artikel|beitrag) "
+    r"(?:nützlich|hilfreich)\b|\bfolgen sie uns\b|\bs[ií]guenos\b|\bsuscr[ií]b(?:e|ete|ase|irse)\b"
+    r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj",
+    re.IGNORECASE,
+)
+_MAX_CALL_TO_ACTION = 300
 
 
 def _without_rights_notice(blocks: list[Block]) -> list[Block]:
     """The text without the rights notice closing it (the agency's or the outlet's), nor
-    the editor's credit or a paywall's notice."""
+    the editor's credit, a paywall's notice or a call to share, follow or subscribe."""
     kept = list(blocks)
     for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
         text = kept[index].text
@@ -159,7 +174,11 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
             else None
         )
         rights = notice is not None and notice.start() <= _RIGHTS_START
-        if rights or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text)):
+        if (
+            rights
+            or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text))
+            or (len(text) <= _MAX_CALL_TO_ACTION and _CALL_TO_ACTION.search(text))
+        ):
             del kept[index]
     return kept
 
