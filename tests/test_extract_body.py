@@ -352,22 +352,7 @@ def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
         "Related Topics: Foreign Policy, Health Care",
         "Posted in: NFL Network | comments |",
         "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
-    ],
-)
-def test_the_editors_credit_a_paywall_notice_or_labels_closing_the_text_are_not_text(note: str):
-    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
-    assert extract(page(body), URL).body == "\n\n".join(TEXT)
-
-
-def test_a_paragraph_merely_mentioning_subscribers_is_text():
-    line = "Báo cho biết số người đăng ký (subscribers only grew by 5%) tăng nhẹ trong quý."
-    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
-    assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
+        # The page's calls to the reader: share, follow, subscribe, get the app.
         "Diesen Artikel teilen",
         "War der Artikel nützlich?",
         "Síguenos en Telegram para recibir todas nuestras actualizaciones.",
@@ -377,9 +362,17 @@ def test_a_paragraph_merely_mentioning_subscribers_is_text():
         "Abonnez-vous pour ne rien manquer.",
     ],
 )
-def test_a_call_to_share_follow_or_subscribe_closing_the_text_is_not_text(call: str):
-    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{call}</p>"
+def test_the_editors_credit_a_paywall_notice_labels_or_calls_closing_the_text_are_not_text(
+    note: str,
+):
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
     assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_paragraph_merely_mentioning_subscribers_is_text():
+    line = "Báo cho biết số người đăng ký (subscribers only grew by 5%) tăng nhẹ trong quý."
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
 
 
 def test_a_paragraph_of_the_text_about_an_app_or_a_newsletter_inside_it_stays():
