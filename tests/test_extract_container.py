@@ -269,3 +269,23 @@ def test_a_paragraph_named_by_where_it_floats_is_text_not_chrome():
         "<div class='left'><a href='/a'>Tin khác</a> <a href='/b'>Tin nữa</a></div></div>"
     )
     assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_the_next_articles_loaded_below_the_page_s_own_are_not_its_text():
+    # Infinite scroll: the page's article, then the next ones (longer) in <article>s of
+    # their own; the headline says which is the page's.
+    def story(n: int, title: str, paragraphs: int) -> str:
+        text = "".join(f"<p>{para(10 * n + k)}</p>" for k in range(paragraphs))
+        return f"<div class='scroll'><article class='entry'><h1>{title}</h1>{text}</article></div>"
+
+    page = (
+        "<html><head><title>Khởi công cầu mới qua sông Hàn</title>"
+        "<meta property='og:title' content='Khởi công cầu mới qua sông Hàn'></head><body><main>"
+        + story(1, "Khởi công cầu mới qua sông Hàn", 4)
+        + story(2, "Thành phố mở thêm tuyến xe buýt", 9)
+        + story(3, "Giá vàng tăng mạnh", 6)
+        + "</main></body></html>"
+    ).encode()
+    result = extract(page, URL)
+    assert result.title == "Khởi công cầu mới qua sông Hàn"
+    assert result.paragraphs == [para(10 + k) for k in range(4)]

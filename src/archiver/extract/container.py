@@ -77,11 +77,14 @@ def choose_container(
     tree: LexborHTMLParser,
     skip_ids: set[int],
     teaser_ids: set[int] = frozenset(),  # type: ignore[assignment]
+    headline: LexborNode | None = None,
 ) -> Choice:
     """The element holding the most paragraph-like, link-poor text; ``skip_ids`` is chrome.
 
     Text in teasers (``teaser_ids``) is never chosen but counts in the page's total: a
-    page of teasers leaves little of it to any element.
+    page of teasers leaves little of it to any element. When the text found sits in
+    another ``<article>`` than the ``headline``'s (a page that loads the next articles
+    below its own as the reader scrolls), the text of the headline's article is chosen.
     """
     root = tree.body
     if root is None:
@@ -90,6 +93,14 @@ def choose_container(
     if not scores.score:
         return Choice(None)
     choice = _choose(scores, skip_ids)
+    own = _own_article(choice.node, headline, scores)
+    if own is not None:
+        article, inside = own
+        choice = _choose(inside, skip_ids)
+        if choice.node is None or not in_any(choice.node, {article.mem_id}):
+            # (widened across to the next articles again: their row is not the text)
+            held = max(inside.score.values()) / scores.total if scores.total else 0.0
+            choice = Choice(article, min(held, 1.0))
     slides = _slide_lists(choice.node)
     if slides:
         # A gallery's slides (each led by "3/50") are captions, and may outweigh the article
@@ -101,6 +112,48 @@ def choose_container(
             if choice.node is not None:
                 choice.excluded.extend(n for n in slides if in_any(n, {choice.node.mem_id}))
     return choice
+
+
+def _own_article(
+    chosen: LexborNode | None, headline: LexborNode | None, scores: _Scores
+) -> tuple[LexborNode, _Scores] | None:
+    """The headline's ``<article>`` and the scores inside it when ``chosen`` is, or holds,
+    another article with a text of its own, and the headline's holds one too (a few
+    paragraphs); else None."""
+    if chosen is None or headline is None:
+        return None
+    own = _article_of(headline)
+    if own is None or in_any(chosen, {own.mem_id}):
+        return None
+    around = _article_of(chosen)
+    others = [around] if around is not None else chosen.css("article")
+    if not any(
+        len(other.text(deep=True)) >= _OTHER_ARTICLE
+        and not in_any(other, {own.mem_id})
+        and not in_any(own, {other.mem_id})
+        for other in others
+    ):
+        return None
+    inside = _Scores()
+    inside.total = scores.total
+    for key, node in scores.node.items():
+        if in_any(node, {own.mem_id}):
+            inside.score[key], inside.node[key] = scores.score[key], node
+    if not inside.score or max(inside.score.values()) < _MIN_REST:
+        return None
+    return own, inside
+
+
+#: Characters of text that make an ``<article>`` beside the headline's another article.
+_OTHER_ARTICLE = 500
+
+
+def _article_of(node: LexborNode) -> LexborNode | None:
+    """The closest ``<article>`` holding ``node`` (or ``node`` itself)."""
+    current: LexborNode | None = node
+    while current is not None and current.tag != "article":
+        current = current.parent
+    return current
 
 
 def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:

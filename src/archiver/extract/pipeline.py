@@ -253,7 +253,9 @@ class Extraction(PeopleStages):
             if node is not None:
                 return BodyElement(node, "profile", 1.0)
             self._warn_fallback("body")
-        choice = choose_container(self.tree, self.chrome_ids, content.node_ids(self.teasers))
+        choice = choose_container(
+            self.tree, self.chrome_ids, content.node_ids(self.teasers), self.title_node
+        )
         self.beside_text = choice.excluded
         return BodyElement(choice.node, "generic", choice.share)
 
