@@ -497,3 +497,23 @@ def test_inside_a_body_its_profile_names_only_the_profiles_removals_are_noise():
         "19:00 27/3 Việt Nam Jordan",
         TEXT[1],
     ]
+
+
+@pytest.mark.parametrize(
+    "named", ["div class='texto-bajada'", "p class='entradilla'", "div class='story dek'"]
+)
+def test_a_summary_named_as_other_newsrooms_name_it_is_the_lead(named: str):
+    # Spanish "bajada"/"entradilla", the American "dek": the summary under the headline.
+    summary = (
+        "El presidente llegó esta mañana a la ciudad, donde inauguró el nuevo hospital regional."
+    )
+    tag = named.split()[0]
+    html = (
+        "<html><head><title>Hospital</title></head><body><article><h1>Hospital</h1>"
+        f"<{named}>{summary}</{tag}><div class='cuerpo'>"
+        + "".join(f"<p>{p}</p>" for p in TEXT)
+        + "</div></article></body></html>"
+    ).encode()
+    result = extract(html, URL)
+    assert result.lead == summary
+    assert result.body == "\n\n".join([summary, *TEXT])

@@ -120,6 +120,13 @@ SUBSTRINGS: dict[str, tuple[str, ...]] = {
         "tom-tat",
         "intro",
         "teaser",
+        # The same summary as other languages' newsrooms name it: the Spanish "bajada" and
+        # "entradilla", the French "chapô", an abstract. (Not the British "standfirst":
+        # there it is set apart from the text, which readers' views leave it out of.)
+        "bajada",
+        "entradilla",
+        "chapo",
+        "abstract",
     ),
     "title": ("title", "tieude", "tieu-de", "headline"),
     "noise": (
@@ -172,6 +179,7 @@ TOKENS: dict[str, tuple[str, ...]] = {
     ),
     "date_chrome": ("header", "top", "banner", "menu", "nav"),
     "noise": ("ads", "ad", "tag", "image"),
+    "lead": ("dek", "deck"),  # the American newsroom's word for it
 }
 #: Chrome tokens that say where a box is set, not what it is: a paragraph floated beside a
 #: picture (``<div class="paragraph left">``) is named so as often as a side column.
