@@ -222,6 +222,19 @@ def test_paragraphs_led_by_a_linked_headline_on_its_own_line_are_teasers():
     assert extract(page, URL).paragraphs == [para(n) for n in range(1, 5)]
 
 
+def test_a_quote_introduced_by_a_linked_line_ending_with_a_colon_is_text():
+    # A reblog or a quote: "<a>Reblogged from X: Title:</a><br>the quoted text"; a
+    # teaser's headline ends with no colon.
+    quote = (
+        "<p><a href='https://other.example/2013/12/08/post/'>Reblogged from Other Blog: The "
+        f"truth:</a><br>{para(9)}</p>"
+    )
+    article = f"<p>{para(1)}</p>{quote}<p>{para(2)}</p><p>{para(3)}</p>"
+    paragraphs = extract(html(article), URL).paragraphs
+    assert para(9) in " ".join(paragraphs)
+    assert paragraphs[-2:] == [para(2), para(3)]
+
+
 def test_a_paragraph_opening_with_a_link_in_its_sentence_is_text():
     linked = (
         "<p><a href='/ubnd.html'>UBND thành phố Đà Nẵng</a> vừa công bố kế hoạch xây dựng cầu "

@@ -276,7 +276,10 @@ def _headline_paragraphs(root: LexborNode) -> list[LexborNode]:
             before = before.prev
         if before is not None:
             continue  # (text or an element before the link: a line of the text)
-        headline = len(link.text(deep=True).strip())
+        linked = link.text(deep=True).strip()
+        if linked.endswith(":"):
+            continue  # (it introduces what follows: "Reblogged from X: Title:", a quote)
+        headline = len(linked)
         rest = len(paragraph.text(deep=True).strip()) - link_chars(paragraph)
         if headline >= _MIN_HEADLINE and rest >= _MIN_HEADLINE:
             paragraphs[paragraph.mem_id] = paragraph
