@@ -142,7 +142,16 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
 
 @pytest.mark.parametrize(
     "label",
-    ["Read more...", "Scroll down to read more:", "Add your comment Comments (0)", "Quảng cáo"],
+    [
+        "Read more...",
+        "Scroll down to read more:",
+        "Add your comment Comments (0)",
+        "Quảng cáo",
+        # A picture's credit on a line of its own, in other languages.
+        "Foto: Ingo Beispiel",
+        "Titelbild: Agentur Beispiel/Bildarchiv",
+        "Crédits photos : Agence Exemple",
+    ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
     paragraphs = f"<p>{TEXT[0]}</p><p>{label}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
@@ -352,6 +361,8 @@ def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
         "Related Topics: Foreign Policy, Health Care",
         "Posted in: NFL Network | comments |",
         "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
+        "Kategorie: News, Vereinsleben",
+        "Etiquetas: política, economía",
         # The page's calls to the reader: share, follow, subscribe, get the app.
         "Diesen Artikel teilen",
         "War der Artikel nützlich?",
@@ -367,6 +378,12 @@ def test_the_editors_credit_a_paywall_notice_labels_or_calls_closing_the_text_ar
 ):
     body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
     assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_closing_sentence_pointing_to_a_wiki_category_is_text():
+    line = "Die Protokolle sind unter Kategorie:Protokolle Stammtisch zu finden."
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
 
 
 def test_a_paragraph_merely_mentioning_subscribers_is_text():

@@ -215,9 +215,15 @@ def _without_date_lines(blocks: list[Block]) -> list[Block]:
 
 
 #: A blog engine's line of labels around a post: "Posted in: NFL Network | comments",
-#: "Related Topics: Foreign Policy, Health Care", "By X | 12:20 AM ET, 11/01/2011 Tags: FAQ".
+#: "Related Topics: Foreign Policy, Health Care", "By X | 12:20 AM ET, 11/01/2011 Tags: FAQ",
+#: "Kategorie: News, open3".
 _POST_LABELS = re.compile(
-    r"(?:^|\W)(?:tags|categories|related topics|filed under|posted in)\s*:", re.IGNORECASE
+    r"(?:^|\W)(?:tags|categories|related topics|filed under|posted in)\s*:"
+    # ... as blog engines print them in German, French, Spanish and Portuguese, opening the
+    # line (inside a sentence, "Kategorie:X" is a wiki's link)
+    r"|^\W*(?:kategorien?|schlagw(?:ö|oe)rter|schlagworte|cat(?:é|e)gories?|(?:é|e)tiquettes"
+    r"|categor(?:í|i)as?|etiquetas|marcadores)\s*:",
+    re.IGNORECASE,
 )
 _MAX_POST_LABELS = 300
 

@@ -73,7 +73,11 @@ _END_RE = re.compile(
 _NOISE_BLOCK = re.compile(
     r"^\W*(?:(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ|infographic|"
     r"photo|chia sẻ|share|in bài|print|lượt xem|số lượt xem|xem thêm|đọc thêm|>>|quảng cáo)\b"
-    r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$)",
+    r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$"
+    # A picture's credit on a line of its own, as other languages label it ("Foto: X",
+    # "Titelbild: X", "Crédits photos : X", "Copyright: X").
+    r"|(?:fotos?|bild|titelbild|bildquelle|bildnachweis|cr(?:é|e)dits? photos?|copyright)\s*:"
+    r"[^.!?]{0,80}$)",
     re.IGNORECASE,
 )
 #: Whole short blocks that are the labels of players, galleries and ad slots: never text.
