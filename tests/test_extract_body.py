@@ -151,6 +151,10 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
         "Foto: Ingo Beispiel",
         "Titelbild: Agentur Beispiel/Bildarchiv",
         "Crédits photos : Agence Exemple",
+        # The title of a box of other articles, in other languages.
+        "Das könnte dich auch interessieren",
+        "Veja também:",
+        "À lire aussi",
     ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
@@ -357,6 +361,7 @@ def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
         "【纠错】 【责任编辑:李四 】",
         "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
         "This article is for subscribers only. Already a subscriber? Sign in.",
+        "To view the full story, please subscribe to The Example Times.",
         # A blog post's line of labels:
         "Related Topics: Foreign Policy, Health Care",
         "Posted in: NFL Network | comments |",

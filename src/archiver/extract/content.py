@@ -87,7 +87,12 @@ _WIDGET_LABEL = re.compile(
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
-    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*)+$",
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|"
+    # The titles of boxes of other articles, in other languages ("Schon gelesen?").
+    r"related (?:articles|stories|posts)|you (?:may|might) also like|read also|"
+    r"das könnte (?:dich|sie) auch interessieren|schon gelesen|lesen sie auch|"
+    r"mehr zum thema|(?:veja|leia|lea|lee) tamb[eé]m|te puede interesar|"
+    r"noticias relacionadas|(?:à )?lire aussi|sur le même sujet)\W*)+$",
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
