@@ -141,8 +141,7 @@ _CLOSING_NOTE = re.compile(
     r"^\W{0,3}(?:责任编辑|責任編輯|责编|編集担当|纠错)"
     r"|会員限定|有料会員|続きをお読み|"
     r"\b(?:for (?:paid )?subscribers only|subscribe (?:now )?to (?:continue|read)|"
-    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in|"
-    r"to (?:view|read) the (?:full|whole|rest of the) (?:story|article),? please subscribe)\b",
+    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b",
     re.IGNORECASE,
 )
 _MAX_CLOSING_NOTE = 150
