@@ -97,3 +97,14 @@ def test_a_post_kept_in_noscript_for_readers_without_scripts_is_read():
     assert body.split("\n\n") == [
         f"Paragraph {n} of the post, a sentence long enough to be running text." for n in (1, 2, 3)
     ]
+
+
+def test_the_readings_written_over_words_are_not_read_as_text():
+    # Ruby: furigana over kanji. A reader sees 子ども with こ above 子, not "子こども".
+    html = (
+        "<html><body><article><h1>法律</h1>"
+        "<p><ruby>子<rt>こ</rt></ruby>どもを<ruby>守<rp>(</rp><rt>まも</rt><rp>)</rp></ruby>る"
+        "ための<ruby>法律<RT>ほうりつ</RT></ruby>ができました。</p></article></body></html>"
+    )
+    page = load_page(html.encode())
+    assert text_of(page.tree.css_first("p")) == "子どもを守るための法律ができました。"

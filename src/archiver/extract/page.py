@@ -60,7 +60,7 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
     json_ld = [decode_as(script, codec) for script in cut.json_ld]
     meta = read_metadata(tree, json_ld=json_ld if cut.complete else None)
-    prepare(tree, cut=cut.complete)
+    prepare(tree, cut=cut.complete, ruby="<rt" in markup or "<RT" in markup)
     return Page(tree, meta, tuple(warnings))
 
 
