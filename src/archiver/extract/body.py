@@ -160,6 +160,13 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 _MAX_CALL_TO_ACTION = 300
+#: What every call :data:`_CALL_TO_ACTION` finds holds, lower-cased (looked for first, in C:
+#: the regex tries every character).
+_CALL_MARKS = (
+    "share", "follow", "newsletter", "subscri", " app", "enjoyed", "liked", "support",
+    "helpful", "teilen", "nützlich", "hilfreich", "folgen", "guenos", "suscr", "telegram",
+    "suivez", "abonnez", "subskrypc",
+)  # fmt: skip
 
 
 def _without_rights_notice(blocks: list[Block]) -> list[Block]:
@@ -177,10 +184,15 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
         if (
             rights
             or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text))
-            or (len(text) <= _MAX_CALL_TO_ACTION and _CALL_TO_ACTION.search(text))
+            or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
         ):
             del kept[index]
     return kept
+
+
+def _calls_to_act(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in _CALL_MARKS) and bool(_CALL_TO_ACTION.search(text))
 
 
 #: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",

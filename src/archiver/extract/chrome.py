@@ -69,12 +69,12 @@ def find_chrome(
             continue
         if node.tag == "header" and _opens_text(node, bodies):
             continue
-        if not kinds.isdisjoint(named) and placed_only(node) and _holds_prose(node):
-            continue  # (a paragraph floated "left" or "right" of a picture: text)
         # Only an element with paragraphs (or lines between <br>s) could be the article
         # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
         # and the like are taken without measuring their text.
         if key in with_paragraphs:
+            if placed_only(node) and _holds_prose(node):
+                continue  # (a paragraph floated "left" or "right" of a picture: text)
             if not half:
                 half += (0.5 * max(len(body.text(deep=True)), 1), 0.5 * max(_chars(paragraphs), 1))
             text = len(node.text(deep=True))

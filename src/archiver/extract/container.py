@@ -389,8 +389,18 @@ def _unwrapped(node: LexborNode) -> LexborNode:
 
 
 def _texts(node: LexborNode) -> list[LexborNode]:
-    """The child elements of ``node`` that hold text."""
-    return [c for c in node.iter() if c.tag[0] not in "-_" and c.text(deep=True).strip()]
+    """The child elements of ``node`` but the blank ones (``<div class="clear"></div>``: no
+    element inside, no text); the first two are enough to tell a wrapper."""
+    found = []
+    for child in node.iter():
+        if child.tag[0] in "-_":
+            continue
+        if next(child.iter(), None) is None and not child.text(deep=False).strip():
+            continue
+        found.append(child)
+        if len(found) == 2:
+            break
+    return found
 
 
 _NUMBERED = re.compile(r"[-_]?\d+$")

@@ -238,10 +238,16 @@ def roles_of(label: str) -> frozenset[str]:
 def placed_only(node: LexborNode) -> bool:
     """``node`` is chrome by a position token alone: its names without those say no chrome."""
     attributes = node.attributes
-    label = f" {attributes.get('class') or ''} {attributes.get('id') or ''} ".lower()
-    if _POSITION.search(label) is None:
+    return _placed_only(attributes.get("class"), attributes.get("id") or "")
+
+
+@lru_cache(maxsize=65_536)
+def _placed_only(label: str | None, ident: str) -> bool:
+    names = f" {label or ''} {ident} ".lower()
+    # (Most names hold no position word: a substring test in C settles them.)
+    if not any(word in names for word in POSITION_TOKENS) or _POSITION.search(names) is None:
         return False
-    return "chrome" not in roles_of(_POSITION.sub(" ", label))
+    return "chrome" not in roles_of(_POSITION.sub(" ", names))
 
 
 @lru_cache(maxsize=65_536)
