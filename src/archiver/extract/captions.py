@@ -161,15 +161,16 @@ def _caption_text(node: LexborNode) -> str | None:
         return text
     if tag not in ("p", "div") or len(text) > _MAX_LINE:
         return None
-    if names_the_picture_before(node, text):
-        return text
     if _holds(node, "p, div, table, ul, ol"):
-        return None  # (a "description" that is no caption: selected for its class only)
+        # (a "description" that is no caption, selected for its class only, unless it
+        # repeats the picture's description: a caption box with its buttons and credit)
+        return text if tag == "div" and names_the_picture_before(node, text) else None
     if node.css_first("img") is not None:
         # A picture and its caption in one paragraph: the text must be styled as one.
         return text if _styled_as_caption(node, text) else None
     if tag != "p":
-        return None  # (a <div> after a picture is as often a sapo as a caption)
+        # (a <div> after a picture is as often a sapo as a caption)
+        return text if names_the_picture_before(node, text) else None
     previous = _previous_element(node)
     if previous is None or previous.css_first("img") is None or text_of(previous):
         return None
