@@ -108,3 +108,5 @@ def test_the_readings_written_over_words_are_not_read_as_text():
     )
     page = load_page(html.encode())
     assert text_of(page.tree.css_first("p")) == "子どもを守るための法律ができました。"
+    assert cut(html).ruby
+    assert not cut("<p>Không có chú âm.</p><script>var rt = '<rt>';</script>").ruby
