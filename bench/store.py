@@ -102,34 +102,42 @@ def clean(path: Path) -> None:
 # -- near-duplicates ------------------------------------------------------------------
 
 
-def near_dup_study(pairs: int) -> None:
-    corpus = Corpus(11)
-    cases = {
-        "5 words changed": lambda s: corpus.edit(s, 5),
-        "20 words changed": lambda s: corpus.edit(s, 20),
-        "10 words + new title + paragraph added": lambda s: corpus.edit(
-            s, 10, retitle=True, add_paragraph=True
-        ),
-        "10 words + paragraph dropped": lambda s: corpus.edit(s, 10, drop_paragraph=True),
-        "40 words + new title + added + dropped": lambda s: corpus.edit(
-            s, 40, retitle=True, add_paragraph=True, drop_paragraph=True
-        ),
-    }
+def near_dup_study(pairs: int, seeds: int = 1) -> None:
+    """Scores and linked share per case, over ``pairs`` pairs drawn from each of ``seeds``
+    corpora (seed 11 on), pooled."""
 
     def signature(story: Story) -> bytes | None:
         return article_record(
             Article(url="https://x.vn/a", title=story.title, body=story.body), "https://x.vn/a", ""
         ).signature
 
-    print(f"\n== near-duplicates: {pairs} pairs per case, threshold {THRESHOLD}")
+    print(
+        f"\n== near-duplicates: {pairs} pairs per case and corpus seed, {seeds} seed(s), "
+        f"threshold {THRESHOLD}"
+    )
     print(f"{'case':<42}{'p5':>6}{'median':>8}{'min':>6}{'max':>6}{'linked':>9}")
-    rows = {}
-    for name, make in cases.items():
-        rows[name] = [(s, make(s)) for s in (corpus.story() for _ in range(pairs))]
-    rows["different story, same topic"] = [
-        (corpus.story(topic), corpus.story(topic))
-        for topic in (corpus.topic() for _ in range(pairs))
-    ]
+    rows: dict[str, list[tuple[Story, Story]]] = {}
+    for seed in range(11, 11 + seeds):
+        corpus = Corpus(seed)
+        cases = {
+            "5 words changed": lambda s, c=corpus: c.edit(s, 5),
+            "20 words changed": lambda s, c=corpus: c.edit(s, 20),
+            "10 words + new title + paragraph added": lambda s, c=corpus: c.edit(
+                s, 10, retitle=True, add_paragraph=True
+            ),
+            "10 words + paragraph dropped": lambda s, c=corpus: c.edit(s, 10, drop_paragraph=True),
+            "40 words + new title + added + dropped": lambda s, c=corpus: c.edit(
+                s, 40, retitle=True, add_paragraph=True, drop_paragraph=True
+            ),
+        }
+        for name, make in cases.items():
+            rows.setdefault(name, []).extend(
+                (s, make(s)) for s in (corpus.story() for _ in range(pairs))
+            )
+        rows.setdefault("different story, same topic", []).extend(
+            (corpus.story(topic), corpus.story(topic))
+            for topic in (corpus.topic() for _ in range(pairs))
+        )
     for name, story_pairs in rows.items():
         scores, linked = [], 0
         for a, b in story_pairs:
@@ -141,7 +149,7 @@ def near_dup_study(pairs: int) -> None:
         cut = statistics.quantiles(scores, n=20)
         print(
             f"{name:<42}{cut[0]:>6.2f}{statistics.median(scores):>8.2f}{min(scores):>6.2f}"
-            f"{max(scores):>6.2f}{linked / len(story_pairs):>9.1%}"
+            f"{max(scores):>6.2f}{linked / len(story_pairs):>9.2%}"
         )
 
 
@@ -383,6 +391,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
     parser.add_argument("--repeat", type=int, default=2, help="times each query is run")
     parser.add_argument("--pairs", type=int, default=300, help="pairs per near-duplicate case")
+    parser.add_argument("--seeds", type=int, default=1, help="corpora the pairs are drawn from")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--near-dup", action="store_true", help="only the threshold study")
     parser.add_argument("--search", action="store_true", help="only the search study")
@@ -396,7 +405,7 @@ def main() -> None:
         ingest_study(args.ingest, args.out, args.batch)
         return
     if not args.search:
-        near_dup_study(args.pairs)
+        near_dup_study(args.pairs, args.seeds)
         if args.near_dup:
             return
         ingest_study(args.ingest, args.out, args.batch)

@@ -44,6 +44,8 @@ def test_email_addresses_separate_co_authors():
         ("Theo https://mic.gov.vn/", "https://mic.gov.vn/"),
         ("Theo Doanh nghiệp và Tiếp thị", "Doanh nghiệp và Tiếp thị"),
         ("TTXVN", "TTXVN"),
+        ("Theo Forbes, Newsweek", "Forbes, Newsweek"),  # two outlets in one credit
+        ("Nguồn: Reuters, AFP, AP", "Reuters, AFP, AP"),
     ],
 )
 def test_credit_lines_name_the_outlet(line: str, source: str):
@@ -56,6 +58,8 @@ def test_credit_lines_name_the_outlet(line: str, source: str):
         "Theo Hồ Hương",  # a person's byline
         "Theo báo cáo, năm 2017 thành phố dẫn đầu",  # running text
         "Theo Bộ trưởng, cần đẩy mạnh chuyển đổi số",
+        "Theo Hồ Hương, Lê Minh Tâm",  # two persons' bylines
+        "Forbes, Newsweek",  # names listed without a label may be anything
         "Ảnh: Thùy Dung",  # who took the pictures
         "Thùy Dung",
     ],

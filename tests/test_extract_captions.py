@@ -87,6 +87,43 @@ def test_in_a_photo_story_the_captions_of_zoomable_photos_are_the_text():
     assert article.paragraphs == list(article.captions)
 
 
+#: A photo story whose pictures are each described by a plain paragraph that closes on the
+#: photographer's credit (no figcaption), some short, some long, one on its own.
+_DESCRIBED = [
+    "Dòng xe nối dài trên đường ven sông từ chiều tối (Ảnh: Minh An).",
+    "Người dân đứng chờ hàng giờ để xem pháo hoa, nhiều gia đình mang theo ghế xếp và đồ ăn, "
+    "trẻ em ngồi trên vai cha mẹ để nhìn rõ hơn (Ảnh: Minh An).",
+    "Lực lượng cảnh sát giao thông phân luồng tại các giao lộ lớn (Ảnh: Thu Hà).",
+    "Một cụ bà bán bóng bay bên hồ, nơi đông người qua lại nhất (Ảnh: Thu Hà).",
+]
+
+
+def _described_photos(video: str = "") -> bytes:
+    body = video + "".join(
+        f"<figure class='image'><img src={n}.jpg></figure><p>{line}</p>"
+        for n, line in enumerate(_DESCRIBED)
+    )
+    return page(body)
+
+
+def test_a_photo_story_told_in_paragraphs_closing_on_photo_credits_keeps_them_as_text():
+    video = (
+        "<figure class='video'><video></video><figcaption><p>Phố đi bộ đêm hội (Video: Cao "
+        "Phong).</p></figcaption></figure>"
+    )
+    article = extract(_described_photos(video), URL)
+    assert article.is_article
+    assert article.paragraphs == _DESCRIBED
+    assert article.captions == ("Phố đi bộ đêm hội (Video: Cao Phong).",)
+
+
+def test_in_running_text_a_line_closing_on_a_photo_credit_stays_a_caption():
+    credit = "<figure><img src=1.jpg></figure><p>Toàn cảnh buổi lễ (Ảnh: Minh An).</p>"
+    article = extract(page(PARAGRAPHS + credit + PARAGRAPHS), URL)
+    assert "Toàn cảnh buổi lễ (Ảnh: Minh An)." not in article.paragraphs
+    assert article.captions == ("Toàn cảnh buổi lễ (Ảnh: Minh An).",)
+
+
 def test_on_a_page_whose_paragraphs_are_all_centred_a_paragraph_after_a_picture_is_text():
     centred = PARAGRAPHS.replace("<p>", "<p style='text-align: center'>")
     html = page(

@@ -12,7 +12,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archiver.store import Archive
-from archiver.store.dedup import MIN_SHINGLES, band_keys, band_keys_many, minhash, minhash_many
+from archiver.store.dedup import (
+    _CUT,
+    _FMIX_1,
+    _FMIX_2,
+    _K,
+    _KEPT_POWERS,
+    _LAST_SPACE,
+    _LENGTH_MIX,
+    MAX_WORDS,
+    MIN_SHINGLES,
+    _word_id,
+    _word_ids,
+    band_keys,
+    band_keys_many,
+    minhash,
+    minhash_many,
+)
 from archiver.store.folding import _collapse, fold_and_key, fold_for_index
 from archiver.store.fts import index_text
 from archiver.store.rows import compress
@@ -107,21 +123,78 @@ def test_a_batch_decides_as_its_saves_one_by_one_on_either_engine(archive, tmp_p
     assert archive.check() == []
 
 
-_WORDS = st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "hà", "nội"]), max_size=60)
+_WORDS = st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "ha", "noi"]), max_size=60)
+_ODD_WORDS = st.lists(st.text(min_size=1, max_size=4), max_size=450)
+#: Folded texts: words and runs of spaces, spaces leading and trailing too.
+_TEXTS = st.lists(
+    st.tuples(st.one_of(_WORDS, _ODD_WORDS), st.sampled_from([" ", "  "]), st.booleans()).map(
+        lambda parts: (" " if parts[2] else "") + parts[1].join(parts[0]) + parts[1] * parts[2]
+    )
+)
 
 
 @settings(derandomize=True, max_examples=200)
-@given(st.lists(st.one_of(_WORDS, st.lists(st.text(min_size=1, max_size=4), max_size=450))))
+@given(_TEXTS)
 def test_signatures_of_a_batch_are_each_texts_signature(texts):
-    expected = [minhash(words) for words in texts]
+    expected = [minhash(text) for text in texts]
     assert minhash_many(texts) == expected
     assert band_keys_many(expected) == [band_keys(signature) for signature in expected]
 
 
 def test_signatures_of_a_batch_larger_than_one_sort_are_each_texts_signature():
-    texts = [random_story(n, words=60).split() for n in range(2100)]
-    texts[5] = texts[5][: MIN_SHINGLES - 1]
-    assert minhash_many(texts) == [minhash(words) for words in texts]
+    texts = [random_story(n, words=60) for n in range(2100)]
+    texts[5] = " ".join(texts[5].split()[: MIN_SHINGLES - 1])
+    assert minhash_many(texts) == [minhash(text) for text in texts]
+
+
+def _reference_word_id(word: str) -> int:
+    """A word's id as :mod:`archiver.store.dedup` defines it, one word at a time in Python."""
+    mask = 2**64 - 1
+    value = sum(ord(char) * pow(_K, place, 2**64) for place, char in enumerate(word))
+    value = (value + len(word) * int(_LENGTH_MIX)) & mask
+    for multiplier in (int(_FMIX_1), int(_FMIX_2), None):
+        value ^= value >> 33
+        if multiplier is not None:
+            value = value * multiplier & mask
+    return value >> 4
+
+
+def _reference_ids(texts: list[str]) -> tuple[list[int], list[int]]:
+    kept = [text.split()[:MAX_WORDS] for text in texts]
+    ids = [_reference_word_id(w) for some in kept for w in some]
+    assert ids == [_word_id(w) for some in kept for w in some]  # one text's way
+    return ids, [len(some) for some in kept]
+
+
+def test_words_are_split_at_every_kind_of_whitespace_as_str_split_does():
+    assert [chr(code) for code in range(_LAST_SPACE + 1, 0x110000) if chr(code).isspace()] == []
+    texts = ["a\u3000b\tc\nd\x1ce\u00a0f", "\u2028g\u200bh"]  # U+200B is no space
+    assert _word_ids(texts)[1].tolist() == [6, 1]
+
+
+@settings(derandomize=True, max_examples=200)
+@given(_TEXTS)
+def test_word_ids_are_each_words_hash_and_only_the_first_words_are_read(texts):
+    ids, counts = _word_ids(texts)
+    assert (ids.tolist(), counts.tolist()) == _reference_ids(texts)
+
+
+def test_a_text_cut_before_its_first_words_end_is_read_whole():
+    long_words = " ".join(f"{'x' * 30}{n}" for n in range(MAX_WORDS + 5))  # past the cut
+    many = " ".join(f"w{n}" for n in range(3 * MAX_WORDS))  # its words end before the cut
+    spaces = " " * (_CUT + 10) + many  # the cut falls in its leading spaces
+    texts = [long_words, many, spaces, "ngắn 𝔘 chữ"]
+    ids, counts = _word_ids(texts)
+    assert counts.tolist() == [MAX_WORDS, MAX_WORDS, MAX_WORDS, 3]
+    assert (ids.tolist(), counts.tolist()) == _reference_ids(texts)
+
+
+def test_a_batch_wider_than_one_pass_has_each_texts_word_ids(monkeypatch):
+    texts = [random_story(n, words=80) for n in range(40)]
+    expected = _reference_ids(texts)
+    monkeypatch.setattr("archiver.store.dedup._CHARS_PER_PASS", 1000)
+    ids, counts = _word_ids(texts)
+    assert (ids.tolist(), counts.tolist()) == expected
 
 
 @settings(derandomize=True, max_examples=300)
@@ -175,3 +248,14 @@ def test_a_batch_compresses_only_the_bodies_the_archive_lacks(archive):
     prepared = archive.database.prepare_many([(*first, None), (*second, None), (*second, None)])
     assert [item.blob is None for item in prepared] == [True, False, False]
     assert prepared[1].sha256 == prepared[2].sha256 != prepared[0].sha256
+
+
+def test_a_text_longer_than_the_kept_power_tables_is_hashed_with_tables_of_its_own():
+    from archiver.store import dedup
+
+    giant = "x" * (_KEPT_POWERS + 10)  # a word with no space for that long
+    texts = ["mot hai ba", f"{giant} bon nam", "sau bay"]
+    ids, counts = _word_ids(texts)
+    assert counts.tolist() == [3, 3, 2]
+    assert ids.tolist() == [_word_id(w) for text in texts for w in text.split()]
+    assert len(dedup._POWERS.up) <= _KEPT_POWERS

@@ -8,7 +8,17 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from archiver.store.folding import content_hash, content_key, fold_and_key, index_fold
+from archiver.store.folding import (
+    _SCANNED,
+    _SHORT,
+    CODE_PAGE,
+    _slow_key,
+    content_hash,
+    content_key,
+    fold_and_key,
+    fold_for_index,
+    index_fold,
+)
 from archiver.text import clean, fold, tone_key
 
 _VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
@@ -38,6 +48,33 @@ def test_every_single_character_folds_as_archiver_text_does():
         char = chr(code)
         if unicodedata.category(char) != "Cs":
             assert index_fold(char) == slow_index_fold(char), hex(code)
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_long_texts_fold_and_key_as_archiver_text_does(text):
+    # Long texts are encoded with numpy, short ones with the codec: both must agree.
+    long = (text + " ") * (1 + _SHORT // (len(text) + 1))
+    assert index_fold(long) == slow_index_fold(long)
+    assert fold_and_key(long) == (slow_index_fold(long), _slow_key(long))
+    assert fold_for_index(long)[:2] == fold_and_key(long)
+
+
+def test_every_single_character_in_a_long_text_folds_as_archiver_text_does():
+    for code in range(0x20, 0x3000):
+        char = chr(code)
+        if unicodedata.category(char) != "Cs":
+            text = ("a" + char) * _SHORT
+            assert fold_and_key(text) == (slow_index_fold(text), _slow_key(text)), hex(code)
+
+
+def test_no_code_point_past_the_scanned_ones_lower_cases_into_the_code_page():
+    page = {char for char in CODE_PAGE if ord(char) < 0xF0000}
+    assert [
+        hex(code)
+        for code in range(_SCANNED, 0x110000)
+        if len(chr(code).lower()) == 1 and chr(code).lower() in page
+    ] == []
 
 
 def test_vietnamese_text_folds_one_character_per_character():

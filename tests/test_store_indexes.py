@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from archiver.store import Archive
+from archiver.store.dedup import band_keys, minhash
+from archiver.store.folding import index_fold
 from store_support import OTHER_STORY, STORY, page
 
 
@@ -64,3 +66,32 @@ def test_the_check_reports_orphans_and_index_drift(tmp_path):
         problems = archive.check()
     assert "1 view_counts rows without their article" in problems
     assert "1 articles missing from the index" in problems
+
+
+def test_an_archive_signed_by_earlier_code_gets_every_signature_and_bucket_anew(db_target):
+    with Archive(db_target) as archive:
+        archive.save(*page("https://vnexpress.net/a-1.html"))
+        archive.save(*page("https://vnexpress.net/a-2.html", OTHER_STORY, title="Mưa"))
+        # As the previous word hashing left it: its probe, other signatures, other buckets.
+        conn = archive.conn
+        conn.execute(
+            "UPDATE archive_meta SET value = 'dfcea3d20030325c' WHERE key = 'minhash_probe'"
+        )
+        conn.execute("UPDATE articles SET minhash = ?", (bytes(range(128)),))
+        conn.execute("UPDATE minhash_bands SET band_key = band_key + 1")
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+    with Archive(db_target) as archive:
+        assert archive.rebuilt == ["near-duplicate signatures"]
+        stored = archive.conn.execute("SELECT id, body, minhash FROM articles ORDER BY id")
+        for article_id, body, sig in stored.fetchall():
+            assert bytes(sig) == minhash(index_fold(body))
+            buckets = archive.conn.execute(
+                "SELECT band_key FROM minhash_bands WHERE article_id = ? ORDER BY band_key",
+                (article_id,),
+            ).fetchall()
+            assert [key for (key,) in buckets] == sorted(band_keys(bytes(sig)))
+        edited = STORY.replace("rất hài lòng", "hài lòng")
+        copy = archive.save(*page("https://baomoi.com/x.epi", edited, site="baomoi", title="Sao"))
+        assert (copy.outcome, copy.near_duplicates) == ("new", (1,))
+        assert archive.check() == []

@@ -28,6 +28,9 @@ _MAX_CREDIT_LINE = 100
 _PHOTO_SHARE = 0.6
 _NARRATIVE_SHARE = 0.35
 _MIN_PHOTO_CAPTIONS = 300
+#: Photo credits outside the captions before the paragraphs are read as a photo story's.
+_MIN_CREDITED_LINES = 3
+_CREDIT_MARKS = ("nh:", "nh :", "NH:", "hoto:")
 _PHOTO_CREDIT = re.compile(r"\b(?:ảnh|photo|nguồn|credit|foto)\s*:", re.IGNORECASE)
 
 
@@ -57,15 +60,21 @@ def read_body(
     source is looked for.
     """
     result = BodyText()
-    result.captions = find_captions(region, container, title_node, skip_ids)
+    pictures = container.css("img")
+    result.captions = find_captions(region, container, title_node, skip_ids, pictures)
     result.source = _source_element(region, skip_ids, outlets)
     in_body = [c for c in result.captions if c.in_body]
-    result.photo_story = _is_photo_story(container, in_body)
+    result.photo_story = _is_photo_story(container, in_body, len(pictures))
     kept = {c.node.mem_id for c in in_body if not c.video} if result.photo_story else set[int]()
     removed = [n for n in remove if not (kept and _holds_any(n, kept))]
     removed += [c.node for c in in_body if c.node.mem_id not in kept]
     remove_inside(container, removed)
-    blocks = content.body_blocks(container, title=title, end_markers=end_markers)
+    if result.photo_story:
+        # The lines typed under its pictures are a photo story's paragraphs, not captions.
+        result.captions = [c for c in result.captions if c.marked or c.node.mem_id not in kept]
+    blocks = content.body_blocks(
+        container, title=title, end_markers=end_markers, keep_credited=result.photo_story
+    )
     blocks, credited = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_date_lines(_without_rights_notice(blocks))
@@ -73,19 +82,55 @@ def read_body(
     return result
 
 
-def _is_photo_story(container: LexborNode, captions: list[Caption]) -> bool:
+def _is_photo_story(container: LexborNode, captions: list[Caption], pictures: int) -> bool:
     """Captions hold most of the body element's text: they are the narrative. A good part
     of it is enough when they read as narrative, not as press photos' captions (which
     credit the photographer: "Ảnh: Thuận Văn")."""
     told = [c for c in captions if not c.video]
     chars = sum(len(c.text) for c in told)
-    if chars < _MIN_PHOTO_CAPTIONS:
+    # Pictures described by plain paragraphs, each closing on its photo's credit ("...
+    # (Ảnh: Hải Long)."), tell the story as captions do: looked for where several pictures
+    # have no marked caption, the captions alone do not make the story, and the text credits
+    # several photos besides those captions.
+    uncaptioned = pictures - sum(1 for c in captions if c.marked) >= _MIN_CREDITED_LINES
+    if chars < _MIN_PHOTO_CAPTIONS and not uncaptioned:
         return False
-    total = len(" ".join(container.text(deep=True).split()))
-    if chars >= _PHOTO_SHARE * total:
+    raw = container.text(deep=True)
+    total = len(" ".join(raw.split()))
+    lines = 0
+    # (A credit's colon first: counting it is cheap, most texts hold few.)
+    if uncaptioned and raw.count(":") >= _MIN_CREDITED_LINES:
+        marked = sum(_credits(c.text) for c in captions if c.marked)
+        if _credits(raw) - marked >= _MIN_CREDITED_LINES:
+            lines = _credited_paragraphs(container, {c.node.mem_id for c in captions})
+    if chars + lines < _MIN_PHOTO_CAPTIONS:
+        return False
+    if chars + lines >= _PHOTO_SHARE * total:
         return True
     credited = sum(1 for c in told if _PHOTO_CREDIT.search(c.text))
     return chars >= _NARRATIVE_SHARE * total and credited <= 0.2 * len(told)
+
+
+def _credits(text: str) -> int:
+    """About how many photos ``text`` credits ("Ảnh: Hải Long", "ẢNH:", "Photo:"): a bound
+    to decide whether its paragraphs are worth reading one by one."""
+    # (Counted in C on the credits' ASCII tails: a regular expression over the whole text
+    # costs a page thirty times more.)
+    return sum(text.count(mark) for mark in _CREDIT_MARKS)
+
+
+def _credited_paragraphs(container: LexborNode, caption_ids: set[int]) -> int:
+    """The length of the paragraphs closing on a photo credit that no caption holds."""
+    chars = 0
+    for paragraph in container.css("p"):
+        if paragraph.mem_id in caption_ids or ":" not in paragraph.text(deep=True)[-80:]:
+            continue  # (the credit's colon closes the line: most paragraphs need no more)
+        text = text_of(paragraph)
+        if content.credited_line(text) and not caption_ids.intersection(
+            p.mem_id for p in ancestors(paragraph)
+        ):
+            chars += len(text)
+    return chars
 
 
 def _holds_any(node: LexborNode, ids: set[int]) -> bool:

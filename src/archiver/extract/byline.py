@@ -149,6 +149,10 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
+#: A credit line names one outlet, or a few ("Theo Reuters, AFP, AP").
+_MAX_LISTED_OUTLETS = 4
+
+
 def parse_credit(
     raw: str | None, *, outlets: Iterable[str] = (), labelled: bool = False
 ) -> str | None:
@@ -171,8 +175,11 @@ def parse_credit(
         return None  # who took the pictures, not where the text comes from
     match = _CREDIT_LABEL.match(text)
     name = text[match.end() :].strip(" :-–—.") if match else text
-    if not name or name.endswith((",", ":")) or "," in name:
+    if not name or name.endswith((",", ":")):
         return None
+    if "," in name:
+        listed = _outlets_listed(name, outlets, labelled=labelled or match is not None)
+        return name if listed else None
     if len(name.split()) > (_LABELLED_WORDS if labelled else _CREDIT_WORDS):
         return None
     if is_account(name) or same_outlet(name, outlets):
@@ -187,6 +194,21 @@ def parse_credit(
     if parse_byline(name, outlets=outlets) is None:
         return name if _reads_as_name_of_something(name, labelled) else None
     return name if _foreign_brand(name) else None
+
+
+def _outlets_listed(name: str, outlets: Iterable[str], *, labelled: bool) -> bool:
+    """A credit naming several outlets ("Theo Forbes, Newsweek"): after a label, each part
+    an outlet on its own. A sentence ("Theo báo cáo, doanh thu ...") or persons' names
+    ("Theo Hồ Hương, Lê Minh") are not."""
+    if not labelled:
+        return False
+    parts = [part.strip() for part in name.split(",")]
+    # (Names, capitalised and short, before each is parsed: most commas are in sentences.)
+    return (
+        len(parts) <= _MAX_LISTED_OUTLETS
+        and all(part[:1].isupper() and len(part.split()) <= _CREDIT_WORDS for part in parts)
+        and all(parse_credit(part, outlets=outlets, labelled=True) == part for part in parts)
+    )
 
 
 def _reads_as_name_of_something(name: str, labelled: bool) -> bool:

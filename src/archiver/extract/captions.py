@@ -62,16 +62,23 @@ class Caption:
     video: bool
     #: Inside the body element (not the lead photo above it).
     in_body: bool
+    #: Marked as a caption by the page (``figcaption``, a caption class, an image table),
+    #: not a line typed after a picture.
+    marked: bool = True
 
 
 def find_captions(
-    region: LexborNode, container: LexborNode, title: LexborNode | None, skip_ids: set[int]
+    region: LexborNode,
+    container: LexborNode,
+    title: LexborNode | None,
+    skip_ids: set[int],
+    pictures: list[LexborNode],
 ) -> list[Caption]:
     """The captions of the article whose body is ``container``, in page order.
 
     ``region`` holds both the headline (``title``) and the body; captions in it are read
     from the headline on, up to the end of the body. Elements in ``skip_ids`` (page
-    chrome) are passed over.
+    chrome) are passed over. ``pictures``: the ``img`` elements of the body.
     """
     if title is not None and (
         title.mem_id == container.mem_id or container.mem_id in {p.mem_id for p in ancestors(title)}
@@ -81,7 +88,7 @@ def find_captions(
     container.attrs[MARK] = "body"
     if title is not None:
         title.attrs[MARK] = "title"
-    for node in _around_pictures(container):
+    for node in _around_pictures(container, pictures):
         node.attrs[MARK] = "picture"
         marked.append(node)
     try:
@@ -121,16 +128,17 @@ def _find(
         if text is None:
             continue
         taken.add(node.mem_id)
-        found.append(Caption(node, text, _is_video(node, text), in_body))
+        marked = node.tag in ("figcaption", "table") or _has_caption_class(node)
+        found.append(Caption(node, text, _is_video(node, text), in_body, marked))
     return found
 
 
-def _around_pictures(container: LexborNode) -> list[LexborNode]:
+def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[LexborNode]:
     """For each picture in the body, the element holding it and the paragraph after that:
     where portals type a caption by hand. (Found from the pictures: a ``:has(img)`` query
     would test every element of the page.)"""
     found: dict[int, LexborNode] = {}
-    for picture in container.css("img"):
+    for picture in pictures:
         holder = picture.parent
         while holder is not None and holder.tag not in _PICTURE_HOLDERS:
             holder = holder.parent

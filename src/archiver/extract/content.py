@@ -106,6 +106,17 @@ _CREDIT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _MAX_CAPTION = 250
+
+
+_VIDEO_CREDIT = re.compile(r"\b(?:video|clip)\s*:", re.IGNORECASE)
+
+
+def credited_line(text: str) -> bool:
+    """A short line closing on a picture's credit ("... (Ảnh: Hải Long)."): a caption."""
+    # (The credit's colon is among the last characters: most lines need no search.)
+    return len(text) < _MAX_CAPTION and ":" in text[-64:] and _CREDIT_TAIL.search(text) is not None
+
+
 _HAS_WORD = re.compile(r"\w")
 
 
@@ -393,10 +404,12 @@ def body_blocks(
     *,
     title: str | None = None,
     end_markers: Iterable[str] = (),
+    keep_credited: bool = False,
 ) -> list[Block]:
     """Render ``container`` as article paragraphs, dropping noise and stopping at end markers.
 
     Expects noise elements inside ``container`` to have been removed already.
+    ``keep_credited``: keep the lines closing on a photo's credit (a photo story's text).
     """
     blocks = render_blocks(container)
     extra_end = tuple(m.lower() for m in end_markers)
@@ -440,9 +453,8 @@ def body_blocks(
             continue
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
             continue  # a gallery's or a pager's numbers ("1", "2", "3"); in a table, data
-        # (The credit's colon is among the last characters: most lines need no search.)
-        if len(text) < _MAX_CAPTION and ":" in text[-64:] and _CREDIT_TAIL.search(text):
-            continue
+        if credited_line(text) and not (keep_credited and not _VIDEO_CREDIT.search(text[-64:])):
+            continue  # (a video's caption stays one, in a photo story too)
         block.after_link = after_link
         after_link = False
         kept.append(block)

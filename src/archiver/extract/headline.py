@@ -142,6 +142,13 @@ def title_before(
     return best[1], best[2]
 
 
+def _pictured_title(heading: LexborNode) -> str:
+    """The headline of a heading set as a picture (a magazine's cover: ``<h1><img
+    alt="Headline"></h1>``): the picture's text alternative."""
+    picture = heading.css_first("img[alt]")
+    return " ".join((picture.attributes.get("alt") or "").split()) if picture is not None else ""
+
+
 def find_title(
     tree: LexborHTMLParser,
     meta: Metadata,
@@ -165,7 +172,7 @@ def find_title(
 
     best: tuple[float, LexborNode, str] | None = None
     for node in tree.css("h1"):
-        text = text_of(node)
+        text = text_of(node) or _pictured_title(node)
         if not text or len(text) > 400:
             continue
         score = max((similarity(text, ref) for ref in references), default=0.0)

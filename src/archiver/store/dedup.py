@@ -8,6 +8,8 @@ smallest value (16 bits kept). The fraction of equal bins estimates the Jaccard
 similarity of the two shingle sets. Lookup uses LSH: :data:`BANDS` bands of
 :data:`ROWS` bins each; two articles become candidates when any band is identical,
 and a candidate is linked when the estimated Jaccard is at least :data:`THRESHOLD`.
+A word's id is a hash of its characters computed for a whole batch of texts with
+numpy (:func:`_word_ids`): no Python work per word.
 
 Why 0.5 (``python bench/store.py --near-dup``, synthetic ~500-word stories, 300 pairs
 per case): copies with up to 20 changed words, a new title, or a paragraph added or
@@ -19,11 +21,9 @@ paragraphs added and dropped) are still linked, and no different story was.
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
@@ -40,6 +40,7 @@ __all__ = [
     "minhash",
     "minhash_many",
     "shingle_hashes",
+    "similarities",
     "similarity",
     "url_identity",
 ]
@@ -59,18 +60,170 @@ _EMPTY = 0xFFFF
 _MASK = BINS - 1
 
 
+# A word's id: a polynomial hash of its code points (each character's code times K to the
+# power of its place in the word, mod 2**64), then its length mixed in and every bit spread
+# (MurmurHash3's 64-bit finaliser). Computed for every word of a batch at once with numpy
+# over the texts' UTF-32 code points, with no Python object per word. K is odd, so its
+# inverse mod 2**64 exists: a prefix sum of code * K**position over the whole batch gives
+# each word's hash as (sum to its end - sum to its start) * K**-start.
+_K = 0x9E3779B97F4A7C15
+_K_INVERSE = pow(_K, -1, 2**64)
+_MASK_64 = 2**64 - 1
+_FMIX_1, _FMIX_2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
+_LENGTH_MIX = np.uint64(0x9FB21C651E98DF25)
+_SHIFT_33 = np.uint64(33)
+#: Whether each code point up to U+3000 is whitespace (as ``str.split`` splits): none after.
+_IS_SPACE = np.array([chr(point).isspace() for point in range(0x3001)], dtype=bool)
+_LAST_SPACE = len(_IS_SPACE) - 1
+#: Characters per numpy pass of :func:`_word_ids` (bounds its power tables, 8 bytes a char).
+_CHARS_PER_PASS = 1 << 16
+#: A text is cut this many characters on (at the next space) before its words are read:
+#: its first :data:`MAX_WORDS` words nearly always end before that (else it is read whole).
+_CUT = 12 * MAX_WORDS
+#: The longest power tables kept between calls (a pass and the text after it, 2 MB).
+_KEPT_POWERS = 2 * _CHARS_PER_PASS + 2
+
+
+class _Powers:
+    """K**i and K**-i mod 2**64 for i below a size grown on demand, kept between calls up
+    to :data:`_KEPT_POWERS` (a longer pass, a text with no space for that long, gets
+    tables of its own: 16 bytes a character are not kept for a rare page)."""
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(0, dtype=np.uint64)
+
+    def tables(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < size:
+            wanted = max(size, 4096, min(2 * len(self.up), _KEPT_POWERS))
+            up, down = _power_table(_K, wanted), _power_table(_K_INVERSE, wanted)
+            if wanted > _KEPT_POWERS:
+                return up, down
+            self.up, self.down = up, down
+        return self.up, self.down
+
+
+def _power_table(base: int, size: int) -> np.ndarray:
+    """``base**i mod 2**64`` for i < size: doubling blocks, each the last times base**len."""
+    table = np.empty(size, dtype=np.uint64)
+    table[0] = 1
+    filled = 1
+    with np.errstate(over="ignore"):
+        while filled < size:
+            step = min(filled, size - filled)
+            table[filled : filled + step] = table[:step] * np.uint64(pow(base, filled, 2**64))
+            filled += step
+    return table
+
+
+_POWERS = _Powers()
+
+
+def _word_id(word: str) -> int:
+    """One word's id, as :func:`_word_ids` computes it for many at once."""
+    value = 0
+    power = 1
+    for char in word:
+        value += ord(char) * power
+        power = power * _K & _MASK_64
+    value = (value + len(word) * int(_LENGTH_MIX)) & _MASK_64
+    value ^= value >> 33
+    value = value * int(_FMIX_1) & _MASK_64
+    value ^= value >> 33
+    value = value * int(_FMIX_2) & _MASK_64
+    value ^= value >> 33
+    return value >> 4
+
+
 class _WordIds(dict[str, int]):
-    """Stable 60-bit ids for folded words, cached (news vocabulary is small)."""
+    """:func:`_word_id` of each word seen, cached (news vocabulary is small): one text's
+    words are looked up here rather than hashed with numpy, whose fixed cost is higher."""
 
     def __missing__(self, word: str) -> int:
         if len(self) > 300_000:
             self.clear()
-        value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest()) >> 4
-        self[word] = value
+        value = self[word] = _word_id(word)
         return value
 
 
 _WORD_IDS = _WordIds()
+
+
+def _fmix(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: every input bit reaches every output bit."""
+    with np.errstate(over="ignore"):
+        values ^= values >> _SHIFT_33
+        values *= _FMIX_1
+        values ^= values >> _SHIFT_33
+        values *= _FMIX_2
+        values ^= values >> _SHIFT_33
+    return values
+
+
+def _word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids of the first :data:`MAX_WORDS` words of each folded text, concatenated, and
+    how many each text has. A word is what ``str.split()`` gives; its id (below 2**60) is
+    :func:`_word_id`'s."""
+    cut = [text if len(text) <= _CUT else _cut(text) for text in texts]
+    ids, counts = _word_ids_of(cut)
+    short = [i for i, text in enumerate(texts) if len(cut[i]) < len(text) and counts[i] < MAX_WORDS]
+    if not short:  # usual: every cut text still holds its first MAX_WORDS words
+        return ids, counts
+    whole = [cut[i] if i not in short else texts[i] for i in range(len(texts))]
+    return _word_ids_of(whole)
+
+
+def _cut(text: str) -> str:
+    end = text.find(" ", _CUT)
+    return text if end < 0 else text[:end]
+
+
+def _word_ids_of(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_word_ids` of texts already cut, in passes of about :data:`_CHARS_PER_PASS`."""
+    parts: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    start = 0
+    while start < len(texts):
+        end, size = start + 1, len(texts[start])
+        while end < len(texts) and size + len(texts[end]) < _CHARS_PER_PASS:
+            size += len(texts[end]) + 1
+            end += 1
+        part_ids, part_counts = _word_ids_pass(texts[start:end])
+        parts.append(part_ids)
+        counts.append(part_counts)
+        start = end
+    if not parts:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts), np.concatenate(counts)
+
+
+def _word_ids_pass(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    joined = " ".join(texts)  # the space between two texts ends the first one's last word
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    size = len(codes)
+    up, down = _POWERS.tables(size + 1)
+    inside = np.zeros(size + 2, dtype=np.int8)
+    space = _IS_SPACE[np.minimum(codes, _LAST_SPACE)] & (codes <= _LAST_SPACE)
+    np.logical_not(space, out=inside[1:-1].view(bool))
+    edges = np.flatnonzero(np.diff(inside))
+    starts, ends = edges[0::2], edges[1::2]
+    with np.errstate(over="ignore"):
+        sums = np.zeros(size + 1, dtype=np.uint64)
+        np.cumsum(codes * up[:size], out=sums[1:])
+        hashes = (sums[ends] - sums[starts]) * down[starts]
+        hashes += (ends - starts).astype(np.uint64) * _LENGTH_MIX
+    ids = _fmix(hashes) >> np.uint64(4)
+    # Which text each word is in, and its place there: keep each text's first MAX_WORDS.
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.cumsum(lengths + 1) - lengths - 1  # where each text starts in ``joined``
+    first = np.searchsorted(starts, offsets)  # each text's first word
+    last = np.searchsorted(starts, offsets + lengths)  # one past its last word
+    counts = np.minimum(last - first, MAX_WORDS)
+    if not (last - first > MAX_WORDS).any():
+        return ids, counts
+    keep = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.add.at(keep, first, 1)
+    np.add.at(keep, first + counts, -1)
+    return ids[np.cumsum(keep[:-1]) > 0], counts
 
 
 # Python's tuple hash (CPython >= 3.8, 64-bit: xxHash's round over each item's hash) of
@@ -101,19 +254,20 @@ def shingle_hashes(ids: np.ndarray) -> np.ndarray:
     return acc
 
 
-def minhash(folded_words: list[str]) -> bytes | None:
-    """The MinHash signature (``BINS`` 16-bit values) of a text's folded words, or None if short.
+def minhash(folded: str) -> bytes | None:
+    """The MinHash signature (``BINS`` 16-bit values) of a folded text
+    (:func:`archiver.store.folding.index_fold`), or None if it is too short.
 
-    Shingle hashes are Python's tuple hash of three stable word ids
-    (:func:`shingle_hashes`, vectorised): deterministic across processes and runs.
-    The archive stores a probe signature and recomputes all signatures should this
-    ever give different values.
+    Shingle hashes mix three stable word ids (:func:`_word_id`, :func:`shingle_hashes`):
+    deterministic across processes and runs. One text's words are looked up in a cache
+    of ids; :func:`minhash_many` hashes a batch's words with numpy instead (the same ids).
+    The archive stores a probe signature and recomputes all signatures should this ever
+    give different values.
     """
-    words = folded_words[:MAX_WORDS]
+    words = folded.split(None, MAX_WORDS)[:MAX_WORDS]
     if len(words) < MIN_SHINGLES:
         return None
-    ids = np.frombuffer(array("Q", map(_WORD_IDS.__getitem__, words)), np.uint64)
-    hashes = shingle_hashes(ids)
+    hashes = shingle_hashes(np.frombuffer(array("Q", map(_WORD_IDS.__getitem__, words)), np.uint64))
     # (bin, kept value) in one sortable key: equal keys are equal kept hashes, and the
     # first key of each bin holds the bin's minimum.
     keys = ((hashes & _BIN_MASK) << _BIN_SHIFT) | ((hashes & _KEPT_BITS) >> _VALUE_SHIFT)
@@ -135,12 +289,12 @@ _TEXTS_PER_SORT = 1 << 10
 _KEY_BITS = 22  # a key's bin (6 bits) and kept value (16 bits)
 
 
-def minhash_many(texts: Sequence[list[str]]) -> list[bytes | None]:
-    """``[minhash(words) for words in texts]``, computed for the whole batch at once.
+def minhash_many(texts: Sequence[str]) -> list[bytes | None]:
+    """``[minhash(folded) for folded in texts]``, computed for the whole batch at once.
 
-    Every text's keys (as :func:`minhash` makes them) carry the text's index above them,
-    so one sort orders them by text, then bin, then value, and the first key of each
-    (text, bin) is the bin's minimum.
+    Each shingle's key is its bin (6 bits) and kept value (16 bits) with the text's index
+    above them, so one sort orders them by text, then bin, then value, and the first key
+    of each (text, bin) is the bin's minimum.
     """
     if len(texts) > _TEXTS_PER_SORT:
         return [
@@ -148,16 +302,14 @@ def minhash_many(texts: Sequence[list[str]]) -> list[bytes | None]:
             for start in range(0, len(texts), _TEXTS_PER_SORT)
             for signature in minhash_many(texts[start : start + _TEXTS_PER_SORT])
         ]
-    words = [folded[:MAX_WORDS] for folded in texts]
-    taken = [index for index, some in enumerate(words) if len(some) >= MIN_SHINGLES]
     signatures: list[bytes | None] = [None] * len(texts)
-    if not taken:
+    ids, counts = _word_ids(texts)
+    taken = np.flatnonzero(counts >= MIN_SHINGLES)
+    if not taken.size:
         return signatures
-    lengths = np.array([len(words[index]) for index in taken], dtype=np.int64)
-    ids = np.frombuffer(
-        array("Q", map(_WORD_IDS.__getitem__, chain.from_iterable(words[i] for i in taken))),
-        np.uint64,
-    )
+    if len(taken) < len(texts):  # drop the words of texts too short to sign
+        ids = ids[np.repeat(counts >= MIN_SHINGLES, counts)]
+    lengths = counts[taken]
     hashes = shingle_hashes(ids)
     # Shingle i starts in text t; it is whole when its third word is still in t.
     text_of = np.repeat(np.arange(len(taken), dtype=np.uint32), lengths)[: len(hashes)]
@@ -176,7 +328,7 @@ def minhash_many(texts: Sequence[list[str]]) -> list[bytes | None]:
     values = np.full(len(taken) * BINS, _EMPTY, dtype=np.uint16)
     values[smallest >> np.uint32(16)] = smallest.astype(np.uint16)
     rows = values.reshape(len(taken), BINS)
-    for row, index in enumerate(taken):
+    for row, index in enumerate(taken.tolist()):
         if distinct[row] >= MIN_SHINGLES:
             signatures[index] = rows[row].tobytes()
     return signatures
@@ -192,8 +344,9 @@ def band_keys_many(signatures: Sequence[bytes | None]) -> list[list[int]]:
     rows = values.reshape(len(taken), BINS)[:, : BANDS * ROWS].reshape(len(taken), BANDS, ROWS)
     filled = (rows != _EMPTY).all(axis=2)
     wide = rows.astype(np.int64)
-    keys = (np.arange(BANDS, dtype=np.int64) << 48) | (wide[:, :, 0] << 32)
-    keys |= (wide[:, :, 1] << 16) | wide[:, :, 2]
+    keys = np.broadcast_to(np.arange(BANDS, dtype=np.int64), filled.shape)
+    for row in range(ROWS):
+        keys = (keys << 16) | wide[:, :, row]
     for row, index in enumerate(taken):
         found[index] = keys[row][filled[row]].tolist()
     return found
@@ -229,6 +382,21 @@ def similarity(a: bytes, b: bytes) -> float:
             filled += 1
             equal += x == y
     return equal / filled if filled else 0.0
+
+
+def similarities(signature: bytes, others: Sequence[bytes]) -> list[float]:
+    """``[similarity(signature, other) for other in others]``, compared at once with numpy
+    (an article's candidates: a loop over the bins of each cost more than its query)."""
+    if not others:
+        return []
+    mine = np.frombuffer(signature, dtype=np.uint16)
+    theirs = np.frombuffer(b"".join(others), dtype=np.uint16).reshape(len(others), len(mine))
+    filled = (theirs != _EMPTY) | (mine != _EMPTY)
+    equal = np.count_nonzero((theirs == mine) & filled, axis=1).tolist()
+    return [
+        same / count if count else 0.0
+        for same, count in zip(equal, np.count_nonzero(filled, axis=1).tolist(), strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,13 +441,20 @@ def url_identity(
     parameters, another case, port or fragment).
     """
     normalized: dict[str, str] = {}
+    http: dict[str, bool] = {}
 
     def normalize(url: str) -> str:  # the same URL usually comes in three or four times
         if url not in normalized:
             normalized[url] = normalize_url(url)
         return normalized[url]
 
-    declared = canonical_url if canonical_url and is_http_url(canonical_url) else None
+    def is_http(url: str) -> bool:  # likewise
+        known = http.get(url)
+        if known is None:
+            known = http[url] = is_http_url(url)
+        return known
+
+    declared = canonical_url if canonical_url and is_http(canonical_url) else None
     claim = None
     if declared and not same_site(host_of(declared), host_of(final_url or article_url or "")):
         claim, declared = normalize(declared), None
@@ -288,7 +463,7 @@ def url_identity(
     aliases: list[tuple[str, str]] = []
 
     def add(url: str | None, how: str) -> None:
-        if url and is_http_url(url) and url not in seen:
+        if url and url not in seen and is_http(url):
             seen.add(url)
             aliases.append((url, how))
 

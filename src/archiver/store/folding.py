@@ -71,13 +71,34 @@ _PAGE = _code_page()
 #: The 256 characters the fast path folds (other engines build their folding from it).
 CODE_PAGE = _PAGE
 _ENCODING_MAP = codecs.charmap_build(_PAGE)
-#: The code page's byte of each code point below :data:`_LIMIT` (256: not in the page). A
-#: lookup over the text's UTF-32 code points is seven times faster than ``charmap_encode``.
-_LIMIT = 1 + max(ord(char) for char in _PAGE if ord(char) < 0xF0000)
-_BYTE_OF = np.full(_LIMIT, 256, dtype=np.uint16)
-for _code, _char in enumerate(_PAGE):
-    if ord(_char) < _LIMIT:
-        _BYTE_OF[ord(_char)] = _code
+#: The first byte of the private-use slots (no text should hold them; the fast path
+#: refuses them).
+_PRIVATE = next((code for code, char in enumerate(_PAGE) if ord(char) >= 0xF0000), 256)
+#: Code points from here on never lower-case into the page (checked by the tests over
+#: all of Unicode): the highest that does is U+212B, the Angstrom sign (å).
+_SCANNED = 0x2200
+
+
+def _byte_of_lower() -> np.ndarray:
+    """The code page's byte of each code point's lower case (256: not in the page), up
+    to the last code point whose lower case is one character of the page. A lookup over
+    the text's UTF-32 code points is seven times faster than ``charmap_encode``, and
+    lower-cases without a lower-cased copy of the text."""
+    found = {}
+    for point in range(_SCANNED):
+        lower = chr(point).lower()
+        if len(lower) == 1 and ord(lower) < 0xF0000 and lower in _PAGE:
+            found[point] = _PAGE.index(lower)
+    table = np.full(1 + max(found), 256, dtype=np.uint16)
+    table[list(found)] = list(found.values())
+    return table
+
+
+_BYTE_OF = _byte_of_lower()
+_LIMIT = len(_BYTE_OF)
+#: Texts shorter than this are encoded with ``charmap_encode``: numpy's fixed cost is
+#: higher than the per-character one below a hundred characters or so.
+_SHORT = 128
 _NON_WORD = re.compile(r"[\W_]")
 
 
@@ -142,20 +163,30 @@ _SPACE_TABLE, _TONELESS_TABLE, _TONE_TABLE, _TONELESS_LETTERS = _build_key_table
 
 def _encode(text: str) -> bytes | None:
     """``text`` (NFC, lower-cased) in the private code page, or None if it does not fit."""
-    if not unicodedata.is_normalized("NFC", text):
+    return _encode_nfc(text)[0]
+
+
+def _encode_nfc(text: str) -> tuple[bytes | None, bool]:
+    """:func:`_encode` of ``text``, and whether ``text`` was NFC already."""
+    nfc = unicodedata.is_normalized("NFC", text)
+    if not nfc:
         text = unicodedata.normalize("NFC", text)
+    if len(text) < _SHORT:
+        try:
+            encoded = codecs.charmap_encode(text.lower(), "strict", _ENCODING_MAP)[0]
+        except UnicodeEncodeError:
+            return None, nfc
+        return (encoded if not encoded or max(encoded) < _PRIVATE else None), nfc
     try:
-        points = np.frombuffer(text.lower().encode("utf-32-le"), dtype="<u4")
+        points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     except UnicodeEncodeError:  # a lone surrogate
-        return None
-    if not points.size:
-        return b""
+        return None, nfc
     if points.max() >= _LIMIT:
-        return None
+        return None, nfc
     codes = _BYTE_OF[points]
     if codes.max() > 255:
-        return None
-    return codes.astype(np.uint8).tobytes()
+        return None, nfc
+    return codes.astype(np.uint8).tobytes(), nfc
 
 
 def index_fold(text: str | None) -> str:
@@ -193,14 +224,14 @@ def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, l
     """
     if not text:
         return "", b"", []
-    encoded = _encode(text)
+    encoded, nfc = _encode_nfc(text)
     if encoded is None:
         return _slow_index_fold(text), _slow_key(text) if key else b"", None
     folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
     d_words: list[str] | None = None
     # One byte per character of NFC ``text`` (lower-casing kept its length): a word's
     # bytes are its lower-cased letters, between two of the folded text's spaces.
-    if len(encoded) == len(text) and unicodedata.is_normalized("NFC", text):
+    if nfc and len(encoded) == len(text):
         d_words = _d_words(encoded) if _D_BYTE in encoded else []
     return folded, _key(encoded) if key else b"", d_words
 

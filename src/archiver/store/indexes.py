@@ -13,8 +13,16 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from archiver.store.dedup import THRESHOLD, band_keys, minhash, similarity
-from archiver.store.folding import content_hash, words
+from archiver.store.dedup import (
+    THRESHOLD,
+    band_keys,
+    band_keys_many,
+    minhash,
+    minhash_many,
+    similarities,
+    similarity,
+)
+from archiver.store.folding import content_hash, index_fold
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.schema import FTS_TABLE
 
@@ -65,7 +73,7 @@ def fts_delete(cur: sqlite3.Cursor, rowid: int, *originals: str | None) -> None:
 
 
 def signature(body: str | None) -> bytes | None:
-    return minhash(words(body))
+    return minhash(index_fold(body))
 
 
 def _qmarks(count: int) -> str:
@@ -163,10 +171,9 @@ def link_near_duplicates(
         f"SELECT id, minhash, story_id FROM articles WHERE id IN ({_qmarks(len(candidate_ids))})",
         candidate_ids,
     ).fetchall()
-    for other, other_sig, other_story in rows:
-        if other_sig is None:
-            continue
-        score = similarity(sig, other_sig)
+    rows = [row for row in rows if row[1] is not None]
+    scores = similarities(sig, [bytes(row[1]) for row in rows])
+    for (other, _, other_story), score in zip(rows, scores, strict=True):
         if score >= THRESHOLD:
             newer, older = max(article_id, other), min(article_id, other)
             cur.execute(_LINK, (newer, older, round(score, 4), found_at))
@@ -229,10 +236,16 @@ def _digest(value: bytes | str | None) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _signature_and_bands(text: str) -> bytes:
+    sig = signature(text) or b""
+    return sig + b"".join(key.to_bytes(8, "big") for key in band_keys(sig))
+
+
 def _probes() -> dict[str, str]:
     return {
         "fold_probe": _digest(index_text(_PROBE_TEXT)),
-        "minhash_probe": _digest(signature(_PROBE_TEXT * 3)),
+        # The signature and its bucket keys: either changing re-buckets every article.
+        "minhash_probe": _digest(_signature_and_bands(_PROBE_TEXT * 3)),
         "content_probe": content_hash(_PROBE_TEXT, _PROBE_TEXT[::-1])[:16],
     }
 
@@ -282,16 +295,23 @@ def rebuild_fts(conn: sqlite3.Connection) -> None:
 
 
 def rebuild_signatures(conn: sqlite3.Connection) -> None:
+    """Recompute every article's signature and LSH buckets (a batch of bodies at a time)."""
     cur = conn.cursor()
     cur.execute("DELETE FROM minhash_bands")
     for rows in _batches(conn, "SELECT id, body FROM articles ORDER BY id"):
-        for article_id, body in rows:
-            sig = signature(body)
-            cur.execute("UPDATE articles SET minhash = ? WHERE id = ?", (sig, article_id))
-            cur.executemany(
-                "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
-                [(key, article_id) for key in band_keys(sig)],
-            )
+        signatures = minhash_many([index_fold(body) for _, body in rows])
+        cur.executemany(
+            "UPDATE articles SET minhash = ? WHERE id = ?",
+            [(sig, article_id) for (article_id, _), sig in zip(rows, signatures, strict=True)],
+        )
+        cur.executemany(
+            "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
+            [
+                (key, article_id)
+                for (article_id, _), keys in zip(rows, band_keys_many(signatures), strict=True)
+                for key in keys
+            ],
+        )
 
 
 def rebuild_content_hashes(conn: sqlite3.Connection) -> None:

@@ -8,7 +8,6 @@ signature: nothing here reads or writes the database.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,6 @@ from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
 from archiver.store.dedup import (
-    MAX_WORDS,
     band_keys,
     band_keys_many,
     minhash,
@@ -27,7 +25,7 @@ from archiver.store.dedup import (
 )
 from archiver.store.folding import fold_for_index, hash_keys
 from archiver.store.fts import index_text
-from archiver.store.rows import compress, headers_json
+from archiver.store.rows import compress, headers_json, json_list
 from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 
@@ -87,10 +85,10 @@ def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
     """:func:`article_record` of each source; the signatures are computed for all at once."""
     parts = [_parts(*source) for source in sources]
     if len(parts) < _BATCH_SIGNATURES:  # one page (as a crawl worker saves): no batch setup
-        signatures = [minhash(words) for _, words in parts]
+        signatures = [minhash(folded) for _, folded in parts]
         bands = [band_keys(signature) for signature in signatures]
     else:
-        signatures = minhash_many([words for _, words in parts])
+        signatures = minhash_many([folded for _, folded in parts])
         bands = band_keys_many(signatures)
     return [
         ArticleRecord(**fields, signature=signature, bands=tuple(keys))
@@ -100,8 +98,8 @@ def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
 
 def _parts(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str]
-) -> tuple[dict[str, Any], list[str]]:
-    """An article's record but its signature, and the folded words the signature reads."""
+) -> tuple[dict[str, Any], str]:
+    """An article's record but its signature, and the folded body the signature reads."""
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
     warnings = list(article.warnings)
     if identity.claim:
@@ -118,9 +116,9 @@ def _parts(
         "author": article.author,
         "author_raw": article.author_raw,
         "source": article.source,
-        "captions": json.dumps(list(article.captions), ensure_ascii=False),
+        "captions": json_list(article.captions),
         "language": article.language,
-        "warnings": json.dumps(warnings, ensure_ascii=False),
+        "warnings": json_list(warnings),
     }
     title, title_key, title_d = fold_for_index(article.title)
     body, body_key, body_d = fold_for_index(article.body)
@@ -139,7 +137,7 @@ def _parts(
         ),
         "claim": identity.claim,
     }
-    return record, body.split(None, MAX_WORDS)[:MAX_WORDS]  # only the words it reads
+    return record, body
 
 
 def prepare(
@@ -231,7 +229,7 @@ def _prepared(
         "truncated": int(exchange.truncated),
         "http_version": exchange.http_version,
         "ip_address": exchange.ip_address,
-        "redirects": json.dumps(list(exchange.redirects), ensure_ascii=False),
+        "redirects": json_list(exchange.redirects),
         "elapsed": exchange.elapsed,
         "error": exchange.error,
     }

@@ -17,7 +17,14 @@ if sys.version_info >= (3, 14):
 else:
     from backports import zstd
 
-__all__ = ["compress", "decompress", "headers_from_json", "headers_json", "redirects_from_json"]
+__all__ = [
+    "compress",
+    "decompress",
+    "headers_from_json",
+    "headers_json",
+    "json_list",
+    "redirects_from_json",
+]
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -49,8 +56,18 @@ def decompress(compression: str, data: bytes) -> bytes:
     return zlib.decompress(data) if compression == "zlib" else bytes(data)
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` builds an encoder per call: one, kept.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def json_list(items: Iterable[object]) -> str:
+    """``json.dumps(list(items), ensure_ascii=False)``, as every list column holds it."""
+    values = list(items)
+    return _ENCODER.encode(values) if values else "[]"
+
+
 def headers_json(pairs: Iterable[tuple[str, str]]) -> str:
-    return json.dumps([list(pair) for pair in pairs], ensure_ascii=False)
+    return json_list(list(pair) for pair in pairs)
 
 
 def headers_from_json(text: str | None) -> Pairs:
