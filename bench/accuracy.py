@@ -21,11 +21,18 @@ repository and a set whose pages are absent is skipped with a note):
 - ``news``: English news and blog articles annotated by people (body only): L3S-GN1
   (Google News, 2008) and Dragnet's corrected texts, also read from ``generic/``;
 - ``portal``: news and blog articles of five portals annotated by people (CleanPortalEval;
-  body only), also read from ``generic/``: kept aside, never tuned on.
+  body only), also read from ``generic/``: kept aside, never tuned on;
+- ``snippets``: trafilatura's own evaluation pages (multilingual, mostly German and English:
+  news, blogs, magazines, government and company pages), each annotated with snippets that
+  must be in the body ("with") and snippets that must not ("without"), also read from
+  ``generic/``.
 
 Per field: title, published_at (to the minute, offset included), person byline, view
 count and credited source exact; captions and body as F1 over word 4-grams (lower-cased,
-NFC) and the body also as token F1. Pages annotated as non-articles score whether the
+NFC) and the body also as token F1. On ``snippets`` pages: the share of "with" snippets
+found in the body and of "without" snippets absent from it (whitespace folded, case kept),
+per page, and over all snippets trafilatura's own figures: precision, recall and F1 of
+"with" found against "without" found. Pages annotated as non-articles score whether the
 extractor declined them. Other extractors run on the same pages in the same process when
 asked and installed; ``generic`` is archiver with its site profiles switched off (how it
 does on an outlet no profile describes); ``main-text`` is archiver asked for the main text
@@ -68,23 +75,37 @@ class GoldSet:
     bases: tuple[Path, ...]  # where a record's ``file`` is looked for, in order
     body_only: bool = False
     lang: str = "vi"  # the pages' language where a record does not say
+    snippets: bool = False  # scored by "with"/"without" snippets instead of a gold body
 
 
 def gold_sets(pages: Path) -> list[GoldSet]:
     realpages = SHARED / "realpages"
     generic_roots = (pages.parent / "generic", pages / "generic", pages)
-    return [
-        GoldSet("dev", DATA / "gold-realpages.json", (realpages,)),
-        GoldSet("more", DATA / "gold-more.json", (realpages / "more", realpages)),
-        GoldSet("corpus", DATA / "gold-corpus.json", (pages, pages.parent)),
-    ] + [
-        GoldSet(name, DATA / file, generic_roots, body_only=True, lang="en")
-        for name, file in (
-            ("generic", "gold-generic.json"),
-            ("news", "gold-generic-news.json"),
-            ("portal", "gold-generic-portal.json"),
-        )
-    ]
+    return (
+        [
+            GoldSet("dev", DATA / "gold-realpages.json", (realpages,)),
+            GoldSet("more", DATA / "gold-more.json", (realpages / "more", realpages)),
+            GoldSet("corpus", DATA / "gold-corpus.json", (pages, pages.parent)),
+        ]
+        + [
+            GoldSet(name, DATA / file, generic_roots, body_only=True, lang="en")
+            for name, file in (
+                ("generic", "gold-generic.json"),
+                ("news", "gold-generic-news.json"),
+                ("portal", "gold-generic-portal.json"),
+            )
+        ]
+        + [
+            GoldSet(
+                "snippets",
+                DATA / "gold-snippets.json",
+                generic_roots,
+                body_only=True,
+                lang="en",
+                snippets=True,
+            )
+        ]
+    )
 
 
 # --- scoring ----------------------------------------------------------------------------
@@ -173,8 +194,33 @@ def is_article_kind(gold: dict) -> bool:
     return (gold.get("kind") or "article").lower() in ARTICLE_KINDS
 
 
-def score_page(prediction: Prediction, gold: dict, body_only: bool = False) -> dict[str, float]:
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def score_snippets(prediction: Prediction, gold: dict) -> dict[str, float]:
+    """Share of the "with" snippets found in the body and of the "without" snippets absent
+    from it, and the counts behind both (``snip_*``: true and false positives, false and
+    true negatives, as trafilatura's evaluation counts them), summed over a set."""
+    body = _folded(prediction.body or "")
+    found = sum(_folded(s) in body for s in gold["with"])
+    kept = sum(_folded(s) in body for s in gold["without"])
+    return {
+        "with": found / len(gold["with"]),
+        "without": 1 - kept / len(gold["without"]),
+        "snip_tp": found,
+        "snip_fn": len(gold["with"]) - found,
+        "snip_fp": kept,
+        "snip_tn": len(gold["without"]) - kept,
+    }
+
+
+def score_page(
+    prediction: Prediction, gold: dict, body_only: bool = False, snippets: bool = False
+) -> dict[str, float]:
     """Per-field scores of one page: 1.0/0.0 for exact fields, F1 for text fields."""
+    if snippets:
+        return score_snippets(prediction, gold)
     result: dict[str, float] = {}
     if not is_article_kind(gold):
         result["kind"] = float(not prediction.is_article)
@@ -394,7 +440,7 @@ def evaluate(
             except Exception as error:  # a competitor crashing on a page scores zero there
                 result.problems.append(f"{name}: {record['file']}: {type(error).__name__}")
                 prediction = Prediction(is_article=False)
-            scores = score_page(prediction, record, gold_set.body_only)
+            scores = score_page(prediction, record, gold_set.body_only, gold_set.snippets)
             per_page[record["file"]] = scores
             if verbose and name == "archiver":
                 _explain(record, prediction, scores)
@@ -403,6 +449,9 @@ def evaluate(
 
 def _explain(gold: dict, prediction: Prediction, scores: dict[str, float]) -> None:
     misses = [k for k in (*EXACT, "kind") if k in scores and scores[k] < 1]
+    if "with" in scores:
+        _explain_snippets(gold, prediction)
+        return
     weak_body = "body4" in scores and scores["body4"] < 0.97
     weak_captions = scores.get("captions", 1.0) < 0.9
     if not (misses or weak_body or weak_captions):
@@ -420,6 +469,18 @@ def _explain(gold: dict, prediction: Prediction, scores: dict[str, float]) -> No
         print(f"    captions: got {list(prediction.captions)!r}\n      want {gold['captions']!r}")
 
 
+def _explain_snippets(gold: dict, prediction: Prediction) -> None:
+    body = _folded(prediction.body or "")
+    lost = [s for s in gold["with"] if _folded(s) not in body]
+    kept = [s for s in gold["without"] if _folded(s) in body]
+    if lost or kept:
+        print(f"  {gold['file']}: {len(body)} characters")
+        for snippet in lost:
+            print(f"    lost: {snippet[:100]!r}")
+        for snippet in kept:
+            print(f"    kept: {snippet[:100]!r}")
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -429,7 +490,13 @@ def summary(per_page: dict[str, dict[str, float]]) -> dict[str, float]:
     for scores in per_page.values():
         for key, value in scores.items():
             columns.setdefault(key, []).append(value)
-    return {key: _mean(values) for key, values in columns.items()}
+    means = {key: _mean(values) for key, values in columns.items()}
+    if "snip_tp" in columns:  # over all snippets, as trafilatura's evaluation reports them
+        tp, fp, fn = (sum(columns[f"snip_{k}"]) for k in ("tp", "fp", "fn"))
+        means["snip_p"] = tp / (tp + fp) if tp + fp else 0.0
+        means["snip_r"] = tp / (tp + fn) if tp + fn else 0.0
+        means["snip_f1"] = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return means
 
 
 _COLUMNS = (
@@ -445,6 +512,11 @@ _COLUMNS = (
     ("body4c", "4g char", "f"),
     ("body_p", "4g P", "f"),
     ("body_r", "4g R", "f"),
+    ("with", "with", "%"),
+    ("without", "without", "%"),
+    ("snip_p", "snip P", "f"),
+    ("snip_r", "snip R", "f"),
+    ("snip_f1", "snip F1", "f"),
 )
 
 
@@ -515,7 +587,7 @@ def regressions(result: SetResult, baseline: dict) -> list[str]:
             continue
         worse = []
         for key, value in scores.items():
-            if key in ("body_p", "body_r") or key not in old:
+            if key in ("body_p", "body_r") or key.startswith("snip_") or key not in old:
                 continue
             tolerance = _TOLERANCE if key in ("body4", "body4c", "body_tok", "captions") else 0.0
             if value < old[key] - tolerance:

@@ -142,7 +142,20 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
 
 @pytest.mark.parametrize(
     "label",
-    ["Read more...", "Scroll down to read more:", "Add your comment Comments (0)", "Quảng cáo"],
+    [
+        "Read more...",
+        "Scroll down to read more:",
+        "Add your comment Comments (0)",
+        "Quảng cáo",
+        # A picture's credit on a line of its own, in other languages.
+        "Foto: Ingo Beispiel",
+        "Titelbild: Agentur Beispiel/Bildarchiv",
+        "Crédits photos : Agence Exemple",
+        # The title of a box of other articles, in other languages.
+        "Das könnte dich auch interessieren",
+        "Veja também:",
+        "À lire aussi",
+    ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
     paragraphs = f"<p>{TEXT[0]}</p><p>{label}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
@@ -348,21 +361,47 @@ def test_the_json_ld_article_body_wins_over_other_text_the_page_shows():
         "【纠错】 【责任编辑:李四 】",
         "［有料会員限定］ この記事は会員限定です。電子版に登録すると続きをお読みいただけます。",
         "This article is for subscribers only. Already a subscriber? Sign in.",
+        "To view the full story, please subscribe to The Example Times.",
         # A blog post's line of labels:
         "Related Topics: Foreign Policy, Health Care",
         "Posted in: NFL Network | comments |",
         "By The Editors | 12:20 AM ET, 11/01/2011 Tags: FAQ",
+        "Kategorie: News, Vereinsleben",
+        "Etiquetas: política, economía",
+        # The page's calls to the reader: share, follow, subscribe, get the app.
+        "Diesen Artikel teilen",
+        "War der Artikel nützlich?",
+        "Síguenos en Telegram para recibir todas nuestras actualizaciones.",
+        "Get the latest news straight to your phone with the Example News app.",
+        "Sign up for our newsletter and get the best stories every week.",
+        "If you enjoyed reading this post, would you consider supporting our work?",
+        "Abonnez-vous pour ne rien manquer.",
     ],
 )
-def test_the_editors_credit_a_paywall_notice_or_labels_closing_the_text_are_not_text(note: str):
+def test_the_editors_credit_a_paywall_notice_labels_or_calls_closing_the_text_are_not_text(
+    note: str,
+):
     body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{note}</p>"
     assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_closing_sentence_pointing_to_a_wiki_category_is_text():
+    line = "Die Protokolle sind unter Kategorie:Protokolle Stammtisch zu finden."
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
 
 
 def test_a_paragraph_merely_mentioning_subscribers_is_text():
     line = "Báo cho biết số người đăng ký (subscribers only grew by 5%) tăng nhẹ trong quý."
     body = "".join(f"<p>{p}</p>" for p in TEXT) + f"<p>{line}</p>"
     assert extract(page(body), URL).body == "\n\n".join([*TEXT, line])
+
+
+def test_a_paragraph_of_the_text_about_an_app_or_a_newsletter_inside_it_stays():
+    # Only the closing lines are the page's calls; inside the text they are its sentences.
+    line = "Get the latest figures from the city's new app, the mayor said on Monday."
+    body = f"<p>{TEXT[0]}</p><p>{line}</p>" + "".join(f"<p>{p}</p>" for p in TEXT[1:])
+    assert extract(page(body), URL).body == "\n\n".join([TEXT[0], line, *TEXT[1:]])
 
 
 def test_a_page_whose_json_ld_describes_several_articles_may_be_a_listing():
@@ -480,3 +519,23 @@ def test_inside_a_body_its_profile_names_only_the_profiles_removals_are_noise():
         "19:00 27/3 Việt Nam Jordan",
         TEXT[1],
     ]
+
+
+@pytest.mark.parametrize(
+    "named", ["div class='texto-bajada'", "p class='entradilla'", "div class='story dek'"]
+)
+def test_a_summary_named_as_other_newsrooms_name_it_is_the_lead(named: str):
+    # Spanish "bajada"/"entradilla", the American "dek": the summary under the headline.
+    summary = (
+        "El presidente llegó esta mañana a la ciudad, donde inauguró el nuevo hospital regional."
+    )
+    tag = named.split()[0]
+    html = (
+        "<html><head><title>Hospital</title></head><body><article><h1>Hospital</h1>"
+        f"<{named}>{summary}</{tag}><div class='cuerpo'>"
+        + "".join(f"<p>{p}</p>" for p in TEXT)
+        + "</div></article></body></html>"
+    ).encode()
+    result = extract(html, URL)
+    assert result.lead == summary
+    assert result.body == "\n\n".join([summary, *TEXT])

@@ -199,3 +199,33 @@ def test_an_unmarked_line_after_a_wordpress_picture_is_text_a_marked_caption_is_
     assert article.captions == ("Cây cầu nhìn từ bờ sông.",)
     plain = extract(page(f"<p><img src=a.jpg></p><p>{line}</p>{PARAGRAPHS}"), URL)
     assert plain.captions == (line,)
+
+
+def test_a_box_after_a_picture_repeating_what_its_alt_says_is_its_caption():
+    # <div class="description"> with a button's label, the picture's description and a
+    # credit: the caption, not the lead nor the text.
+    said = "Toàn cảnh lễ khởi công cầu mới qua sông Hàn sáng 4/7"
+    html = page(
+        f"<div class='image'><picture><img src=a.jpg alt='{said}'></picture>"
+        f"<div class='description'>\n<a class='btn' href='a.jpg'><strong>Phóng to</strong></a>\n"
+        f"<strong class='title'>{said}</strong>\n<div class='box'><span>© Ảnh: T.D</span></div>"
+        f"\n</div></div>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert article.captions == (f"Phóng to {said} © Ảnh: T.D",)
+    assert article.lead is None
+    assert said not in (article.body or "")
+
+
+def test_a_summary_after_a_picture_that_mentions_its_alt_is_no_caption():
+    said = "Toàn cảnh lễ khởi công cầu mới"
+    summary = (
+        f"{said}. Sáng 4/7, thành phố khởi công cầu mới qua sông Hàn, công trình trọng điểm với "
+        "tổng vốn hơn hai nghìn tỷ đồng, dự kiến hoàn thành trong ba năm tới."
+    )
+    html = page(
+        f"<div class='image'><img src=a.jpg alt='{said}'></div><p>{summary}</p>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert summary in (article.body or "")
+    assert article.captions == ()

@@ -222,6 +222,19 @@ def test_paragraphs_led_by_a_linked_headline_on_its_own_line_are_teasers():
     assert extract(page, URL).paragraphs == [para(n) for n in range(1, 5)]
 
 
+def test_a_quote_introduced_by_a_linked_line_ending_with_a_colon_is_text():
+    # A reblog or a quote: "<a>Reblogged from X: Title:</a><br>the quoted text"; a
+    # teaser's headline ends with no colon.
+    quote = (
+        "<p><a href='https://other.example/2013/12/08/post/'>Reblogged from Other Blog: The "
+        f"truth:</a><br>{para(9)}</p>"
+    )
+    article = f"<p>{para(1)}</p>{quote}<p>{para(2)}</p><p>{para(3)}</p>"
+    paragraphs = extract(html(article), URL).paragraphs
+    assert para(9) in " ".join(paragraphs)
+    assert paragraphs[-2:] == [para(2), para(3)]
+
+
 def test_a_paragraph_opening_with_a_link_in_its_sentence_is_text():
     linked = (
         "<p><a href='/ubnd.html'>UBND thành phố Đà Nẵng</a> vừa công bố kế hoạch xây dựng cầu "
@@ -243,3 +256,49 @@ def test_a_header_opening_the_articles_text_is_its_first_paragraph_not_chrome():
     article = f"<div itemprop='articleBody'><header>{opening}</header>{text}{chart}</div>"
     result = extract(html(article), URL)
     assert result.paragraphs == [opening, *(para(n) for n in range(1, 5))]
+
+
+def test_a_row_of_named_boxes_each_wrapped_in_an_unnamed_div_is_one_text():
+    # Each section: <div><div class="section"><h2/><div class="section-text"><div><p>...
+    # beside an empty <div class="clear">; the row is of the unnamed wrappers. (The second
+    # section is the longest: the others are no alternatives to it.)
+    texts = [para(1), " ".join([para(2)] * 3), para(3), para(4)]
+    article = "".join(
+        f"<div><div class='section section_wrapper mb-8'><h2 class='section_title'>Phần {n}</h2>"
+        f"<div class='section-text'><div><p>{text}</p></div></div></div>"
+        "<div class='clear-both'></div></div>"
+        for n, text in enumerate(texts, 1)
+    )
+    result = extract(html(f"<div>{article}</div>"), URL)
+    assert [p for p in result.paragraphs if p.startswith("Đoạn")] == texts
+
+
+def test_a_paragraph_named_by_where_it_floats_is_text_not_chrome():
+    # "left"/"right" say where a box sits beside a picture, not that it is a side column.
+    article = (
+        f"<div class='content'><p>{para(1)}</p>"
+        f"<div class='paragraph left'><p>{para(2)}</p></div>"
+        f"<p class='right'>{para(3)}</p><p>{para(4)}</p>"
+        "<div class='left'><a href='/a'>Tin khác</a> <a href='/b'>Tin nữa</a></div></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 5)]
+
+
+def test_the_next_articles_loaded_below_the_page_s_own_are_not_its_text():
+    # Infinite scroll: the page's article, then the next ones (longer) in <article>s of
+    # their own; the headline says which is the page's.
+    def story(n: int, title: str, paragraphs: int) -> str:
+        text = "".join(f"<p>{para(10 * n + k)}</p>" for k in range(paragraphs))
+        return f"<div class='scroll'><article class='entry'><h1>{title}</h1>{text}</article></div>"
+
+    page = (
+        "<html><head><title>Khởi công cầu mới qua sông Hàn</title>"
+        "<meta property='og:title' content='Khởi công cầu mới qua sông Hàn'></head><body><main>"
+        + story(1, "Khởi công cầu mới qua sông Hàn", 4)
+        + story(2, "Thành phố mở thêm tuyến xe buýt", 9)
+        + story(3, "Giá vàng tăng mạnh", 6)
+        + "</main></body></html>"
+    ).encode()
+    result = extract(page, URL)
+    assert result.title == "Khởi công cầu mới qua sông Hàn"
+    assert result.paragraphs == [para(10 + k) for k in range(4)]

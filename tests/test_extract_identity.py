@@ -9,22 +9,17 @@ The same records of the real pages (outside the repository) are compared by
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
+
+from bench_support import load_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = ROOT / "fixtures" / "extract-records.json"
 
 
 def _identity():
-    spec = importlib.util.spec_from_file_location("bench_identity", ROOT / "bench" / "identity.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (its dataclasses look their module up there)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("identity")
 
 
 def test_every_fixture_extracts_to_the_saved_record_byte_for_byte():

@@ -73,3 +73,40 @@ def test_json_ld_of_a_cut_script_still_gives_the_date():
     ).encode()
     article = extract(html, "https://example.vn/bai-viet-123.html")
     assert article.published_at == "2024-03-05T08:30:00+07:00"
+
+
+def test_a_post_kept_in_noscript_for_readers_without_scripts_is_read():
+    # A blog engine renders the post by script from a template and keeps it in <noscript>.
+    post = "".join(
+        f"<p>Paragraph {n} of the post, a sentence long enough to be running text.</p>"
+        for n in range(1, 4)
+    )
+    html = (
+        "<html><head><title>Post</title></head><body><div class='post'><h2>Post</h2>"
+        f"<div class='post-body'><script type='text/template'>{post}</script>"
+        f"<noscript>{post}</noscript></div></div>"
+        "<noscript><img src='/pixel.gif'></noscript>"
+        "<noscript><p>Please turn JavaScript on.</p></noscript></body></html>"
+    )
+    result = cut(html)
+    assert result.complete
+    assert result.data.decode().count("Paragraph 1") == 1  # (the template is cut)
+    assert "pixel" not in result.data.decode()
+    assert "JavaScript" not in result.data.decode()
+    body = extract(html.encode(), "https://blog.example.org/2020/05/post.html").body or ""
+    assert body.split("\n\n") == [
+        f"Paragraph {n} of the post, a sentence long enough to be running text." for n in (1, 2, 3)
+    ]
+
+
+def test_the_readings_written_over_words_are_not_read_as_text():
+    # Ruby: furigana over kanji. A reader sees 子ども with こ above 子, not "子こども".
+    html = (
+        "<html><body><article><h1>法律</h1>"
+        "<p><ruby>子<rt>こ</rt></ruby>どもを<ruby>守<rp>(</rp><rt>まも</rt><rp>)</rp></ruby>る"
+        "ための<ruby>法律<RT>ほうりつ</RT></ruby>ができました。</p></article></body></html>"
+    )
+    page = load_page(html.encode())
+    assert text_of(page.tree.css_first("p")) == "子どもを守るための法律ができました。"
+    assert cut(html).ruby
+    assert not cut("<p>Không có chú âm.</p><script>var rt = '<rt>';</script>").ruby

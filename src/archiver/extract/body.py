@@ -190,11 +190,33 @@ _CLOSING_NOTE = re.compile(
     re.IGNORECASE,
 )
 _MAX_CLOSING_NOTE = 150
+#: The page's calls to the reader closing a text: share it, follow the outlet, subscribe to
+#: its newsletter, get its app, support it ("Diesen Artikel teilen", "Síguenos en Telegram",
+#: "Get the latest news straight to your phone with the X app."). (A line naming where the
+#: outlet posts, "Follow X on Facebook and Twitter for more news", is often kept as text.)
+_CALL_TO_ACTION = re.compile(
+    r"\bshare (?:this|the) (?:article|story|post|page)\b|\bfollow us\b|\bnewsletter\b"
+    r"|\bsubscribe (?:now )?to (?:our|the)\b|\b(?:get|download)\b.{0,80}\bapps?\b"
+    r"|\bapps? for (?:ios|android)\b|\bif you (?:enjoyed|liked) (?:reading )?this\b"
+    r"|\bsupport (?:our|independent) (?:work|journalism)\b|\bwas this (?:article|post) helpful\b"
+    r"|\b(?:artikel|beitrag|seite) teilen\b|\bwar (?:der|dieser) (?:artikel|beitrag) "
+    r"(?:nützlich|hilfreich)\b|\bfolgen sie uns\b|\bs[ií]guenos\b|\bsuscr[ií]b(?:e|ete|ase|irse)\b"
+    r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj",
+    re.IGNORECASE,
+)
+_MAX_CALL_TO_ACTION = 300
+#: What every call :data:`_CALL_TO_ACTION` finds holds, lower-cased (looked for first, in C:
+#: the regex tries every character).
+_CALL_MARKS = (
+    "share", "follow", "newsletter", "subscri", " app", "enjoyed", "liked", "support",
+    "helpful", "teilen", "nützlich", "hilfreich", "folgen", "guenos", "suscr", "telegram",
+    "suivez", "abonnez", "subskrypc",
+)  # fmt: skip
 
 
 def _without_rights_notice(blocks: list[Block]) -> list[Block]:
     """The text without the rights notice closing it (the agency's or the outlet's), nor
-    the editor's credit or a paywall's notice."""
+    the editor's credit, a paywall's notice or a call to share, follow or subscribe."""
     kept = list(blocks)
     for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
         text = kept[index].text
@@ -204,9 +226,18 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
             else None
         )
         rights = notice is not None and notice.start() <= _RIGHTS_START
-        if rights or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text)):
+        if (
+            rights
+            or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text))
+            or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
+        ):
             del kept[index]
     return kept
+
+
+def _calls_to_act(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in _CALL_MARKS) and bool(_CALL_TO_ACTION.search(text))
 
 
 #: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",
@@ -241,9 +272,15 @@ def _without_date_lines(blocks: list[Block]) -> list[Block]:
 
 
 #: A blog engine's line of labels around a post: "Posted in: NFL Network | comments",
-#: "Related Topics: Foreign Policy, Health Care", "By X | 12:20 AM ET, 11/01/2011 Tags: FAQ".
+#: "Related Topics: Foreign Policy, Health Care", "By X | 12:20 AM ET, 11/01/2011 Tags: FAQ",
+#: "Kategorie: News, open3".
 _POST_LABELS = re.compile(
-    r"(?:^|\W)(?:tags|categories|related topics|filed under|posted in)\s*:", re.IGNORECASE
+    r"(?:^|\W)(?:tags|categories|related topics|filed under|posted in)\s*:"
+    # ... as blog engines print them in German, French, Spanish and Portuguese, opening the
+    # line (inside a sentence, "Kategorie:X" is a wiki's link)
+    r"|^\W*(?:kategorien?|schlagw(?:ö|oe)rter|schlagworte|cat(?:é|e)gories?|(?:é|e)tiquettes"
+    r"|categor(?:í|i)as?|etiquetas|marcadores)\s*:",
+    re.IGNORECASE,
 )
 _MAX_POST_LABELS = 300
 

@@ -167,13 +167,18 @@ def _caption_text(node: LexborNode) -> str | None:
         if len(text) > _MAX_TABLE_TEXT or len(rows) > 4 or _holds(node, "table"):
             return None
         return text
-    if tag not in ("p", "div") or len(text) > _MAX_LINE or _holds(node, "p, div, table, ul, ol"):
-        return None  # (a "description" that is no caption: selected for its class only)
+    if tag not in ("p", "div") or len(text) > _MAX_LINE:
+        return None
+    if _holds(node, "p, div, table, ul, ol"):
+        # (a "description" that is no caption, selected for its class only, unless it
+        # repeats the picture's description: a caption box with its buttons and credit)
+        return text if tag == "div" and names_the_picture_before(node, text) else None
     if node.css_first("img") is not None:
         # A picture and its caption in one paragraph: the text must be styled as one.
         return text if _styled_as_caption(node, text) else None
     if tag != "p":
-        return None  # (a <div> after a picture is as often a sapo as a caption)
+        # (a <div> after a picture is as often a sapo as a caption)
+        return text if names_the_picture_before(node, text) else None
     previous = _previous_element(node)
     if previous is None or previous.css_first("img") is None or text_of(previous):
         return None
@@ -184,6 +189,33 @@ def _caption_text(node: LexborNode) -> str | None:
     # Unstyled, a short line is a caption unless it asks or introduces ("Should we care?",
     # "Three quick thoughts:"): the text going on after the picture.
     return text if len(text) <= 120 and not text.endswith(_NOT_CAPTION_ENDS) else None
+
+
+#: A picture's description (``alt``, ``title``) this long says what the picture shows; a
+#: shorter one ("ảnh", "photo") says nothing.
+_MIN_PICTURE_TEXT = 20
+#: ... and the caption is mostly that (a credit, an "Enlarge" button's label beside it); a
+#: box holding it and the summary after it is more than the caption.
+_SAID_SHARE = 0.5
+
+
+def names_the_picture_before(node: LexborNode, text: str) -> bool:
+    """``node`` comes right after a picture and is mostly what the picture's ``alt`` or
+    ``title`` says: the picture's caption, whatever its markup (``<div class="description">
+    <a>Enlarge</a><strong>...</strong><span>© X</span></div>``)."""
+    previous = _previous_element(node)
+    if previous is None:
+        return False
+    picture = previous if previous.tag == "img" else previous.css_first("img")
+    if picture is None:
+        return False
+    folded = " ".join(text.split())
+    for name in ("alt", "title"):
+        said = " ".join((picture.attributes.get(name) or "").split())
+        long_enough = len(said) >= max(_MIN_PICTURE_TEXT, _SAID_SHARE * len(folded))
+        if long_enough and said in folded:
+            return True
+    return False
 
 
 def _holds(node: LexborNode, selector: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.extract.dom import adjacent_element, ancestors, link_chars
+from archiver.extract.roles import placed_only
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
@@ -72,6 +73,8 @@ def find_chrome(
         # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
         # and the like are taken without measuring their text.
         if key in with_paragraphs:
+            if placed_only(node) and _holds_prose(node):
+                continue  # (a paragraph floated "left" or "right" of a picture: text)
             if not half:
                 half += (0.5 * max(len(body.text(deep=True)), 1), 0.5 * max(_chars(paragraphs), 1))
             text = len(node.text(deep=True))
@@ -113,6 +116,20 @@ def _opens_text(node: LexborNode, bodies: list[LexborNode]) -> bool:
     if previous is not None or text_before or node.css_first("a[href]") is not None:
         return False
     return len(" ".join(node.text(deep=True).split())) >= _OPENING_CHARS
+
+
+#: Running text: a paragraph this long, hardly linked.
+_PROSE_CHARS = 80
+_PROSE_LINKS = 0.3
+
+
+def _holds_prose(node: LexborNode) -> bool:
+    """A paragraph of running text is ``node`` or in it."""
+    for paragraph in node.css("p"):
+        text = len(" ".join(paragraph.text(deep=True).split()))
+        if text >= _PROSE_CHARS and link_chars(paragraph) < _PROSE_LINKS * text:
+            return True
+    return False
 
 
 def _holding(nodes: list[LexborNode]) -> set[int]:

@@ -77,11 +77,14 @@ def choose_container(
     tree: LexborHTMLParser,
     skip_ids: set[int],
     teaser_ids: set[int] = frozenset(),  # type: ignore[assignment]
+    headline: LexborNode | None = None,
 ) -> Choice:
     """The element holding the most paragraph-like, link-poor text; ``skip_ids`` is chrome.
 
     Text in teasers (``teaser_ids``) is never chosen but counts in the page's total: a
-    page of teasers leaves little of it to any element.
+    page of teasers leaves little of it to any element. When the text found sits in
+    another ``<article>`` than the ``headline``'s (a page that loads the next articles
+    below its own as the reader scrolls), the text of the headline's article is chosen.
     """
     root = tree.body
     if root is None:
@@ -90,6 +93,14 @@ def choose_container(
     if not scores.score:
         return Choice(None)
     choice = _choose(scores, skip_ids)
+    own = _own_article(choice.node, headline, scores)
+    if own is not None:
+        article, inside = own
+        choice = _choose(inside, skip_ids)
+        if choice.node is None or not in_any(choice.node, {article.mem_id}):
+            # (widened across to the next articles again: their row is not the text)
+            held = max(inside.score.values()) / scores.total if scores.total else 0.0
+            choice = Choice(article, min(held, 1.0))
     slides = _slide_lists(choice.node)
     if slides:
         # A gallery's slides (each led by "3/50") are captions, and may outweigh the article
@@ -101,6 +112,48 @@ def choose_container(
             if choice.node is not None:
                 choice.excluded.extend(n for n in slides if in_any(n, {choice.node.mem_id}))
     return choice
+
+
+def _own_article(
+    chosen: LexborNode | None, headline: LexborNode | None, scores: _Scores
+) -> tuple[LexborNode, _Scores] | None:
+    """The headline's ``<article>`` and the scores inside it when ``chosen`` is, or holds,
+    another article with a text of its own, and the headline's holds one too (a few
+    paragraphs); else None."""
+    if chosen is None or headline is None:
+        return None
+    own = _article_of(headline)
+    if own is None or in_any(chosen, {own.mem_id}):
+        return None
+    around = _article_of(chosen)
+    others = [around] if around is not None else chosen.css("article")
+    if not any(
+        len(other.text(deep=True)) >= _OTHER_ARTICLE
+        and not in_any(other, {own.mem_id})
+        and not in_any(own, {other.mem_id})
+        for other in others
+    ):
+        return None
+    inside = _Scores()
+    inside.total = scores.total
+    for key, node in scores.node.items():
+        if in_any(node, {own.mem_id}):
+            inside.score[key], inside.node[key] = scores.score[key], node
+    if not inside.score or max(inside.score.values()) < _MIN_REST:
+        return None
+    return own, inside
+
+
+#: Characters of text that make an ``<article>`` beside the headline's another article.
+_OTHER_ARTICLE = 500
+
+
+def _article_of(node: LexborNode) -> LexborNode | None:
+    """The closest ``<article>`` holding ``node`` (or ``node`` itself)."""
+    current: LexborNode | None = node
+    while current is not None and current.tag != "article":
+        current = current.parent
+    return current
 
 
 def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
@@ -276,17 +329,26 @@ def _repeated_boxes(
 ) -> tuple[LexborNode, list[LexborNode]]:
     """The text split into a row of boxes of one kind ("step", "story-body-1",
     "story-body-2"), the best candidate inside one of them: the row is the article.
-    Teasers are told apart by their links (a linked headline each)."""
-    box = best
-    for _ in range(_BOX_LEVELS + 1):
+    Teasers are told apart by their links (a linked headline each). A box wrapped alone in
+    an element without a name (``<div><div class="paragraph">``, perhaps beside an empty
+    ``<div class="clear">``) is of its kind: the row is of the wrappers, and a wrapper is no
+    level of its own."""
+    box = named = best
+    levels = 0
+    while levels <= _BOX_LEVELS:
         parent = box.parent
         if parent is None or parent.tag in _DOCUMENT:
             break
         if box.attributes.get("class"):
-            children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+            named = box
+        children = [c for c in parent.iter() if c.tag[0] not in "-_"]
+        if named.attributes.get("class") and _unnamed(parent) and len(_texts(parent)) == 1:
+            box = parent
+            continue
+        if named.attributes.get("class"):
             included = [
                 c.mem_id == box.mem_id
-                or (_same_kind(_unwrapped(c), box) and _prose_box(c, skip_ids))
+                or (_same_kind(_unwrapped(c), named) and _prose_box(c, skip_ids))
                 for c in children
             ]
             others = sum(
@@ -299,21 +361,46 @@ def _repeated_boxes(
                 sum(included) == 2 and others >= _SIBLING_SHARE * scores.get(box)
             ):
                 return parent, _outside(children, included, skip_ids)
-        box = parent
+        box = named = parent
+        levels += 1
     return best, []
+
+
+def _unnamed(node: LexborNode) -> bool:
+    attributes = node.attributes
+    return not attributes.get("class") and not attributes.get("id")
 
 
 def _unwrapped(node: LexborNode) -> LexborNode:
     """The first block inside the inline wrappers (``<span><span><div class="step">``) some
-    CMSs put around each box of a row; ``node`` itself when it is a block."""
-    while node.tag not in BLOCK_TAGS:
-        child = node.child
-        while child is not None and child.tag[0] in "-_":
-            child = child.next
-        if child is None:
+    CMSs put around each box of a row, and inside blocks without a name that wrap one
+    element alone; ``node`` itself when it is a named block."""
+    while node.tag not in BLOCK_TAGS or _unnamed(node):
+        if node.tag not in BLOCK_TAGS:
+            children = [c for c in node.iter() if c.tag[0] not in "-_"]
+        else:
+            children = _texts(node)
+            if len(children) != 1:
+                break
+        if not children:
             break
-        node = child
+        node = children[0]
     return node
+
+
+def _texts(node: LexborNode) -> list[LexborNode]:
+    """The child elements of ``node`` but the blank ones (``<div class="clear"></div>``: no
+    element inside, no text); the first two are enough to tell a wrapper."""
+    found = []
+    for child in node.iter():
+        if child.tag[0] in "-_":
+            continue
+        if next(child.iter(), None) is None and not child.text(deep=False).strip():
+            continue
+        found.append(child)
+        if len(found) == 2:
+            break
+    return found
 
 
 _NUMBERED = re.compile(r"[-_]?\d+$")

@@ -73,7 +73,11 @@ _END_RE = re.compile(
 _NOISE_BLOCK = re.compile(
     r"^\W*(?:(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ|infographic|"
     r"photo|chia sẻ|share|in bài|print|lượt xem|số lượt xem|xem thêm|đọc thêm|>>|quảng cáo)\b"
-    r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$)",
+    r"[^.!?]{0,80}$|\(?ảnh(?: minh h[oọ]a)?\)?\s*$"
+    # A picture's credit on a line of its own, as other languages label it ("Foto: X",
+    # "Titelbild: X", "Crédits photos : X", "Copyright: X").
+    r"|(?:fotos?|bild|titelbild|bildquelle|bildnachweis|cr(?:é|e)dits? photos?|copyright)\s*:"
+    r"[^.!?]{0,80}$)",
     re.IGNORECASE,
 )
 #: Whole short blocks that are the labels of players, galleries and ad slots: never text.
@@ -83,7 +87,12 @@ _WIDGET_LABEL = re.compile(
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
-    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng)\W*)+$",
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|"
+    # The titles of boxes of other articles, in other languages ("Schon gelesen?").
+    r"related (?:articles|stories|posts)|you (?:may|might) also like|read also|"
+    r"das könnte (?:dich|sie) auch interessieren|schon gelesen|lesen sie auch|"
+    r"mehr zum thema|(?:veja|leia|lea|lee) tamb[eé]m|te puede interesar|"
+    r"noticias relacionadas|(?:à )?lire aussi|sur le même sujet)\W*)+$",
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
@@ -287,7 +296,10 @@ def _headline_paragraphs(root: LexborNode) -> list[LexborNode]:
             before = before.prev
         if before is not None:
             continue  # (text or an element before the link: a line of the text)
-        headline = len(link.text(deep=True).strip())
+        linked = link.text(deep=True).strip()
+        if linked.endswith(":"):
+            continue  # (it introduces what follows: "Reblogged from X: Title:", a quote)
+        headline = len(linked)
         rest = len(paragraph.text(deep=True).strip()) - link_chars(paragraph)
         if headline >= _MIN_HEADLINE and rest >= _MIN_HEADLINE:
             paragraphs[paragraph.mem_id] = paragraph

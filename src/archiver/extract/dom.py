@@ -122,12 +122,14 @@ def parse(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def prepare(tree: LexborHTMLParser, *, cut: bool = False) -> None:
+def prepare(tree: LexborHTMLParser, *, cut: bool = False, ruby: bool = True) -> None:
     """Make the tree read as a browser shows it: no scripts, no hidden elements, marked <br>s.
 
     Runs once, after metadata (JSON-LD lives in <script>) has been read. ``cut``: scripts,
     styles, SVG and the other unread elements were already cut from the markup (and none
-    was left unclosed), so the tree is not searched for them again.
+    was left unclosed), so the tree is not searched for them again. ``ruby``: the markup
+    may annotate words with their reading (``<ruby>子<rt>こ</rt></ruby>``, Japanese
+    furigana): the readings, shown above the words, go (they would read "子こども").
     """
     root = tree.root
     if root is None:
@@ -144,6 +146,8 @@ def prepare(tree: LexborHTMLParser, *, cut: bool = False) -> None:
         if any(hidden in style for hidden in _HIDDEN_STYLES):
             node.decompose()
     remove(tree, _HIDDEN_BY_NAME)
+    if ruby:
+        remove(tree, "rt, rp")
     for br in tree.css("br"):
         br.replace_with(BR)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from selectolax.lexbor import LexborNode
 
+from archiver.extract.captions import names_the_picture_before
 from archiver.extract.dom import BLOCK_TAGS, ancestors, in_any, link_chars, precedes, text_of
 from archiver.extract.headline import similarity, title_key
 
@@ -79,9 +80,12 @@ def _between(node: LexborNode, anchor: LexborNode | None, container: LexborNode 
 
 
 def _is_picture(node: LexborNode, text: str) -> bool:
-    """True when ``node``'s text is the caption of a picture it holds."""
+    """True when ``node``'s text is the caption of a picture it holds, or of the picture
+    right before it (it repeats what the picture's ``alt`` says)."""
     caption = node.css_first("figcaption, [itemprop=caption]")
-    return caption is not None and len(text_of(caption)) >= 0.8 * len(text)
+    if caption is not None and len(text_of(caption)) >= 0.8 * len(text):
+        return True
+    return names_the_picture_before(node, text)
 
 
 #: A bold line set just before the body element is its lead when it is this long.

@@ -60,7 +60,7 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
     json_ld = [decode_as(script, codec) for script in cut.json_ld]
     meta = read_metadata(tree, json_ld=json_ld if cut.complete else None)
-    prepare(tree, cut=cut.complete)
+    prepare(tree, cut=cut.complete, ruby=cut.ruby)
     return Page(tree, meta, tuple(warnings))
 
 
@@ -69,7 +69,16 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
 #: elements (<embed>) and anything left unclosed are removed from the tree instead
 #: (``dom.prepare``).
 CUT_TAGS = UNREAD_TAGS
-_CUT_OPEN = re.compile(rb"<(?:!--|(" + b"|".join(t.encode() for t in CUT_TAGS) + rb")(?=[\s>/]))")
+#: ... found with ``<ruby>``, which is not cut: its readings (``<rt>``) are removed from the
+#: tree when the page has one (``dom.prepare``).
+_CUT_OPEN = re.compile(
+    rb"<(?:!--|(" + b"|".join(t.encode() for t in (*CUT_TAGS, "ruby")) + rb")(?=[\s>/]))"
+)
+#: A ``<noscript>`` holding this many paragraphs is the text itself, shown to readers without
+#: scripts (a blog engine that renders its posts by script from a template keeps the post
+#: there too); one that holds a tracking pixel or a "turn JavaScript on" line is cut.
+_NOSCRIPT_PARAGRAPHS = 2
+_PARAGRAPH_OPEN = re.compile(rb"<p[\s>]")
 # Bytes that show a page is in UTF-16/32 without a byte-order mark: no byte-level cutting.
 _WIDE = (b"<\x00", b"\x00<")
 
@@ -83,6 +92,8 @@ class Cut:
     styles: list[bytes]
     #: Every cut element was closed: the tree needs no removal pass of its own.
     complete: bool
+    #: The page may annotate words with their readings (``<ruby>``'s ``<rt>``): they go.
+    ruby: bool = True
 
 
 def cut_unread(data: bytes) -> Cut:
@@ -91,21 +102,27 @@ def cut_unread(data: bytes) -> Cut:
     Decoding and parsing a third of the bytes takes a third of the time, and nothing is
     left for a removal pass. An element ends at the first closing tag of its name (any
     case), as a browser ends a script; an inline ``<svg>`` becomes a space (an icon between
-    two words is a gap). Works on the bytes of any ASCII-compatible encoding: searches in
-    C over a lower-cased copy, a regex only to find the opening tags.
+    two words is a gap); a ``<noscript>`` holding paragraphs loses only its tags (its text
+    is what a reader without scripts sees). Works on the bytes of any ASCII-compatible
+    encoding: searches in C over a lower-cased copy, a regex only to find the opening tags.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or any(w in data[:1024] for w in _WIDE):
-        return Cut(data, [], [], False)
+        return Cut(data, [], [], False)  # (ruby unknown: looked for in the tree)
     low = data.lower()
     find = low.find
     parts: list[bytes] = []
     json_ld: list[bytes] = []
     styles: list[bytes] = []
-    position = 0
+    position = searched = 0
     complete = True
-    while (opening := _CUT_OPEN.search(low, position)) is not None:
+    ruby = False
+    while (opening := _CUT_OPEN.search(low, searched)) is not None:
         start = opening.start()
         name = opening.group(1)
+        if name == b"ruby":
+            ruby = True
+            searched = opening.end()
+            continue
         if name is None:  # a comment
             end = find(b"-->", start + 4)
             close_end = end + 2 if end >= 0 else len(data) - 1
@@ -114,7 +131,7 @@ def cut_unread(data: bytes) -> Cut:
             close = find(b"</" + name, tag_end) if tag_end >= 0 else -1
             close_end = find(b">", close) if close >= 0 else -1
             if close_end < 0:
-                complete = False  # unclosed: left to the tree
+                complete, ruby = False, True  # unclosed: left to the tree, readings too
                 break
             if name == b"script" and b"ld+json" in low[start:tag_end]:
                 json_ld.append(data[tag_end + 1 : close])
@@ -122,14 +139,27 @@ def cut_unread(data: bytes) -> Cut:
                 styles.append(data[tag_end + 1 : close])
             elif name == b"svg":
                 parts.append(data[position:start] + b" ")
-                position = close_end + 1
+                position = searched = close_end + 1
+                continue
+            elif name == b"noscript" and _holds_paragraphs(low, tag_end, close):
+                # Only its tags go: the text is read, and what it holds is cut as anywhere
+                # else (its stray closing tag is ignored by the parser).
+                parts.append(data[position:start])
+                position = searched = tag_end + 1
                 continue
         parts.append(data[position:start])
-        position = close_end + 1
+        position = searched = close_end + 1
     if not parts:
-        return Cut(data, json_ld, styles, complete)
+        return Cut(data, json_ld, styles, complete, ruby)
     parts.append(data[position:])
-    return Cut(b"".join(parts), json_ld, styles, complete)
+    return Cut(b"".join(parts), json_ld, styles, complete, ruby)
+
+
+def _holds_paragraphs(low: bytes, start: int, end: int) -> bool:
+    for found, _ in enumerate(_PARAGRAPH_OPEN.finditer(low, start, end), 1):
+        if found >= _NOSCRIPT_PARAGRAPHS:
+            return True
+    return False
 
 
 #: Browsers stop nesting at a depth of 512 (Chromium); the HTML parser's time grows with the

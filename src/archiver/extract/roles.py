@@ -120,6 +120,13 @@ SUBSTRINGS: dict[str, tuple[str, ...]] = {
         "tom-tat",
         "intro",
         "teaser",
+        # The same summary as other languages' newsrooms name it: the Spanish "bajada" and
+        # "entradilla", the French "chapô", an abstract. (Not the British "standfirst":
+        # there it is set apart from the text, which readers' views leave it out of.)
+        "bajada",
+        "entradilla",
+        "chapo",
+        "abstract",
     ),
     "title": ("title", "tieude", "tieu-de", "headline"),
     "noise": (
@@ -172,7 +179,12 @@ TOKENS: dict[str, tuple[str, ...]] = {
     ),
     "date_chrome": ("header", "top", "banner", "menu", "nav"),
     "noise": ("ads", "ad", "tag", "image"),
+    "lead": ("dek", "deck"),  # the American newsroom's word for it
 }
+#: Chrome tokens that say where a box is set, not what it is: a paragraph floated beside a
+#: picture (``<div class="paragraph left">``) is named so as often as a side column.
+POSITION_TOKENS = frozenset({"left", "right", "top", "bottom"})
+_POSITION = re.compile(r"(?<=\s)(?:" + "|".join(sorted(POSITION_TOKENS)) + r")(?=\s)")
 _NOT_LEAD = re.compile(r"leader|leading|mislead")
 #: Class tokens that say what an element lacks ("no_caption", "no-sidebar", "without-ads"):
 #: they name no role.
@@ -221,6 +233,21 @@ def roles_of(label: str) -> frozenset[str]:
     if "lead" in roles and _NOT_LEAD.search(label) and "sapo" not in label:
         roles.discard("lead")
     return frozenset(roles)
+
+
+def placed_only(node: LexborNode) -> bool:
+    """``node`` is chrome by a position token alone: its names without those say no chrome."""
+    attributes = node.attributes
+    return _placed_only(attributes.get("class"), attributes.get("id") or "")
+
+
+@lru_cache(maxsize=65_536)
+def _placed_only(label: str | None, ident: str) -> bool:
+    names = f" {label or ''} {ident} ".lower()
+    # (Most names hold no position word: a substring test in C settles them.)
+    if not any(word in names for word in POSITION_TOKENS) or _POSITION.search(names) is None:
+        return False
+    return "chrome" not in roles_of(_POSITION.sub(" ", names))
 
 
 @lru_cache(maxsize=65_536)
