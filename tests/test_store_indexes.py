@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from archiver.store import Archive
 from archiver.store.dedup import band_keys, minhash
 from archiver.store.folding import index_fold
+from archiver.store.indexes import MAX_CANDIDATES
+from archiver.store.writer import Writer
 from store_support import OTHER_STORY, STORY, page
 
 
@@ -95,3 +101,69 @@ def test_an_archive_signed_by_earlier_code_gets_every_signature_and_bucket_anew(
         copy = archive.save(*page("https://baomoi.com/x.epi", edited, site="baomoi", title="Sao"))
         assert (copy.outcome, copy.near_duplicates) == ("new", (1,))
         assert archive.check() == []
+
+
+@pytest.mark.parametrize("read_buckets_once", [True, False], ids=["batch", "one-at-a-time"])
+def test_a_bucket_crowded_past_the_limit_does_not_hide_a_near_copy(
+    db_target, monkeypatch, read_buckets_once
+):
+    if db_target.startswith("postgresql") and read_buckets_once:
+        pytest.skip("a PostgreSQL writer looks its buckets up one article at a time")
+    monkeypatch.setattr(Writer, "read_buckets_once", read_buckets_once)
+    edited = STORY.replace("rất hài lòng", "hài lòng")
+    keys = band_keys(minhash(index_fold(edited)))
+    crowded = min(keys)  # the bucket a lookup by key reads first
+    words = random.Random(7).choices(
+        OTHER_STORY.split() + [f"từ{i}" for i in range(400)], k=50 * 3 * MAX_CANDIDATES
+    )
+    with Archive(db_target) as archive:
+        # Unrelated articles first (lower ids), then the true near-copy of the new text.
+        unrelated = [
+            page(f"https://vnexpress.net/u-{i}.html", " ".join(words[i * 50 : i * 50 + 50]))
+            for i in range(3 * MAX_CANDIDATES)
+        ]
+        unrelated_ids = [saved.article_id for saved in archive.save_many(unrelated)]
+        near_copy = archive.save(*page("https://vnexpress.net/a-1.html")).article_id
+        # Crowd one of the new text's buckets with them: each shares exactly that key.
+        conn = archive.conn
+        conn.executemany(
+            "INSERT INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
+            [(crowded, article_id) for article_id in unrelated_ids],
+        )
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+        for article_id in unrelated_ids:
+            shared = conn.execute(
+                "SELECT band_key FROM minhash_bands WHERE article_id = ?", (article_id,)
+            ).fetchall()
+            assert {key for (key,) in shared} & set(keys) == {crowded}
+        copy = archive.save(*page("https://baomoi.com/x.epi", edited, site="baomoi", title="Sao"))
+    assert (copy.outcome, copy.near_duplicates) == ("new", (near_copy,))
+
+
+def test_the_batch_ranks_and_cuts_candidates_as_the_table_lookup_does():
+    import sqlite3
+
+    from archiver.store.indexes import _RANKED, Buckets
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE minhash_bands(band_key, article_id, PRIMARY KEY (band_key, article_id))"
+    )
+    rng = random.Random(3)
+    # Crowded buckets whose members share one, two or three of the looked-up keys.
+    rows = {(rng.randrange(8), rng.randrange(400)) for _ in range(1500)}
+    conn.executemany("INSERT INTO minhash_bands VALUES (?, ?)", sorted(rows))
+    cur = conn.cursor()
+    for keys in ([0], [0, 1, 2], [3, 5, 7, 9], list(range(8))):
+        for article_id in (0, 17, 999):
+            marks = ",".join("?" * len(keys))
+            table = [
+                row[0] for row in cur.execute(_RANKED.format(marks=marks), [*keys, article_id])
+            ]
+            batch = Buckets(cur, keys).candidates(keys, article_id)
+            assert batch is not None and len(batch) == len(set(batch)) == len(table)
+            # The same articles kept (their order does not matter: all are compared).
+            assert set(batch) == set(table)
+            assert article_id not in batch and len(batch) <= MAX_CANDIDATES
+        assert len(table) == MAX_CANDIDATES  # the later key lists are crowded past the limit

@@ -9,7 +9,9 @@ delete a row when given exactly the text it indexed (see :mod:`archiver.store.ft
 from __future__ import annotations
 
 import hashlib
+import heapq
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -45,8 +47,15 @@ _LINK = (
     "VALUES (?, ?, ?, ?) ON CONFLICT(article_id, duplicate_of) DO UPDATE SET "
     "similarity = excluded.similarity, found_at = excluded.found_at"
 )
-#: Rows scanned per candidate lookup; bounds the work when a bucket is crowded.
+#: Candidates compared per lookup; bounds the work when a bucket is crowded. Candidates are
+#: ranked by how many of the article's buckets they share (then newest first), so unrelated
+#: articles crowding one bucket cannot push out a near-copy, which shares several.
 MAX_CANDIDATES = 100
+#: The ranked lookup: the same order as :meth:`Buckets.candidates`.
+_RANKED = (
+    "SELECT article_id FROM minhash_bands WHERE band_key IN ({marks}) AND article_id <> ? "
+    f"GROUP BY article_id ORDER BY COUNT(*) DESC, article_id DESC LIMIT {MAX_CANDIDATES}"
+)
 
 _PROBE_TEXT = (
     "Thủ tướng Phạm Minh Chính đến Đà Nẵng hôm 5/3; người dân hài lòng. ĐỒNG Ý, quý khách "
@@ -85,9 +94,8 @@ class Buckets:
 
     :func:`link_near_duplicates` takes its candidates from here instead of a query per
     article, so every change to those buckets in the transaction must pass through
-    :meth:`add` and :meth:`remove` (which the functions here do). A crowded lookup
-    (:data:`MAX_CANDIDATES` or more articles) returns None: the table, with its limit,
-    decides as it always has.
+    :meth:`add` and :meth:`remove` (which the functions here do). Candidates are ranked
+    and cut as the table's lookup (:data:`_RANKED`) ranks and cuts them.
     """
 
     #: Keys per lookup query.
@@ -105,15 +113,20 @@ class Buckets:
             ).fetchall():
                 self.members[key].append(article_id)
 
-    def candidates(self, keys: Sequence[int]) -> list[int] | None:
-        """The distinct articles in these buckets, or None if not known here or crowded."""
-        found: dict[int, None] = {}
+    def candidates(self, keys: Sequence[int], article_id: int) -> list[int] | None:
+        """The other articles in these buckets, ranked and cut as :data:`_RANKED` does,
+        or None if a bucket is not known here."""
+        shared: Counter[int] = Counter()  # counted in C: crowded buckets hold hundreds
         for key in keys:
             members = self.members.get(key)
             if members is None:
                 return None
-            found.update(dict.fromkeys(members))
-        return list(found) if len(found) < MAX_CANDIDATES else None
+            shared.update(members)
+        shared.pop(article_id, None)
+        if len(shared) <= MAX_CANDIDATES:
+            return list(shared)
+        ranked = heapq.nlargest(MAX_CANDIDATES, shared.items(), key=lambda pair: (pair[1], pair[0]))
+        return [member for member, _ in ranked]
 
     def add(self, keys: Iterable[int], article_id: int) -> None:
         for key in keys:
@@ -145,18 +158,10 @@ def link_near_duplicates(
     """
     if not keys or sig is None:
         return ()
-    known = buckets.candidates(keys) if buckets is not None else None
-    if known is None:
-        known = [
-            row[0]
-            for row in cur.execute(
-                "SELECT DISTINCT article_id FROM minhash_bands "
-                f"WHERE band_key IN ({_qmarks(len(keys))}) "
-                f"LIMIT {MAX_CANDIDATES}",
-                keys,
-            )
-        ]
-    candidate_ids = [other for other in known if other != article_id]
+    candidate_ids = buckets.candidates(keys, article_id) if buckets is not None else None
+    if candidate_ids is None:
+        query = _RANKED.format(marks=_qmarks(len(keys)))
+        candidate_ids = [row[0] for row in cur.execute(query, [*keys, article_id])]
     cur.executemany(
         "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
         [(key, article_id) for key in keys],
