@@ -8,6 +8,7 @@ the engine to commit. It never touches the store.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
@@ -235,6 +236,19 @@ class Turns:
             outcome.state = "failed"
         return outcome
 
+    def _slot(self, kind: str) -> contextlib.AbstractAsyncContextManager[Any]:
+        """What an analysis of this kind waits for before it goes to the workers.
+
+        A sitemap's analysis lists up to 50,000 URLs: the backlog's 16 per worker, all
+        sitemaps at the start of a crawl, would land in this process together (50 of 2,000
+        URLs held 25 MB here at once), so only SITEMAPS_AT_ONCE go at a time.
+        """
+        if kind != "sitemap":
+            return contextlib.nullcontext()
+        if self._sitemap_slots is None:  # created in the running loop
+            self._sitemap_slots = asyncio.Semaphore(SITEMAPS_AT_ONCE)
+        return self._sitemap_slots
+
     async def _analyse(
         self, outcome: TurnOutcome, item: Claimed, target: Target | None, final: Any
     ) -> None:
@@ -253,18 +267,11 @@ class Turns:
         )
         self.analysing += 1
         try:
-            if self.executor is not None and item.kind == "sitemap":
-                # A sitemap's analysis lists up to 50,000 URLs: the backlog's 16 per
-                # worker, all sitemaps at the start of a crawl, would land in this
-                # process together (50 of 2,000 URLs held 25 MB here at once).
-                if self._sitemap_slots is None:
-                    self._sitemap_slots = asyncio.Semaphore(SITEMAPS_AT_ONCE)
-                async with self._sitemap_slots:
+            if self.executor is not None:
+                async with self._slot(item.kind):
                     analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
                         self.executor, call
                     )
-            elif self.executor is not None:
-                analysis = await asyncio.get_running_loop().run_in_executor(self.executor, call)
             else:
                 analysis = call()
         finally:
