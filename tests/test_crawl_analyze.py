@@ -30,3 +30,36 @@ def test_a_found_link_pickles_as_a_call_with_its_fields_not_as_state_set_afterwa
     data = pickle.dumps(Found("https://a.example/x-1.html", "article"), pickle.HIGHEST_PROTOCOL)
     ops = {op.name for op, _, _ in pickletools.genops(data)}
     assert "BUILD" not in ops
+
+
+# A listing with an image map: <area> links count as links, never as pager or feed links.
+MAPPED_LISTING = """<html><head>
+<link rel="alternate" type="application/rss+xml" href="/rss/home.rss"></head>
+<body><map name="m"><area href="/trang-2.htm" alt="2"><area href="/rss/thoi-su.rss"
+alt="RSS"></map><h3><a href="/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm">Bài một hai ba bốn năm
+sáu bảy</a></h3><a href="/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm"></a>
+<a href="/rss/kinh-te.rss" title="RSS Kinh tế"></a><div class="pager"><a href="/thoi-su.htm">1</a>
+<a href="/thoi-su/trang-2.htm">2</a><a class="next" href="/thoi-su/trang-2.htm">Trang sau</a></div>
+<a href="#top">Lên đầu</a><a href="javascript:void(0)">In</a></body></html>"""
+
+
+def test_links_pager_and_feeds_read_from_shared_anchors_as_from_the_page_alone():
+    from selectolax.lexbor import LexborHTMLParser
+
+    from archiver.discover import Anchors, extract_links, find_feed_links, next_page_links
+
+    url = "http://a.vn/thoi-su.htm"
+    # (Parsed as is: a crawl cuts <map> before parsing, but an <area> may stand anywhere.)
+    tree = LexborHTMLParser(MAPPED_LISTING)
+    anchors = Anchors(tree)
+    shared = (
+        extract_links(tree, url, anchors=anchors),
+        next_page_links(tree, url, anchors=anchors),
+        find_feed_links(tree, url, anchors=anchors),
+    )
+    alone = (extract_links(tree, url), next_page_links(tree, url), find_feed_links(tree, url))
+    assert shared == alone
+    links, pager, feeds = shared
+    assert "http://a.vn/trang-2.htm" in [link.url for link in links]  # the <area>
+    assert pager.next == ("http://a.vn/thoi-su/trang-2.htm",)
+    assert [f.url for f in feeds] == ["http://a.vn/rss/home.rss", "http://a.vn/rss/kinh-te.rss"]

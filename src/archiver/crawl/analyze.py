@@ -119,6 +119,7 @@ def analyze(
     if content != "html":
         return Analysis(content="other")
     from archiver.discover import (
+        Anchors,
         earlier_articles_box,
         extract_links,
         find_feed_links,
@@ -133,8 +134,10 @@ def analyze(
     article_patterns = prof.article_urls if prof else ()
     listing_patterns = prof.listing_urls if prof else ()
     ignored = prof.ignore_urls if prof else ()
+    # The page's links, read once for the links, the pager and the feed links.
+    anchors = Anchors(tree)
     found: list[Found] = []
-    for link in extract_links(tree, url):
+    for link in extract_links(tree, url, anchors=anchors):
         host = url_host(link.url)
         if scope is not None and not scope.allows(link.url, host):
             continue
@@ -146,8 +149,8 @@ def analyze(
     # (by its URL) has none worth the time: its links are all above already.
     listing_like = kind != "article"
     boxes = earlier_articles_box(tree, url) if listing_like else []
-    pager = next_page_links(tree, url) if listing_like else None
-    feeds = find_feed_links(tree, url) if kind in ("seed", "listing") else []
+    pager = next_page_links(tree, url, anchors=anchors) if listing_like else None
+    feeds = find_feed_links(tree, url, anchors=anchors) if kind in ("seed", "listing") else []
     article = extract_page(page, url, fetched_at=fetched_at, profile=prof)
     notes: list[str] = []
     next_pages: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ are aware datetimes in +07:00.
 from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.discover.feeds import Feed, FeedEntry, FeedLink, find_feed_links, parse_feed
 from archiver.discover.links import (
+    Anchors,
     Link,
     classify,
     extract_links,
@@ -21,6 +22,7 @@ from archiver.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 __all__ = [
     "GZIP_MAGIC",
+    "Anchors",
     "Feed",
     "FeedEntry",
     "FeedLink",
