@@ -6,7 +6,9 @@ import pickle
 import pickletools
 from datetime import UTC, datetime
 
-from archiver.crawl.analyze import Analysis, Found
+import pytest
+
+from archiver.crawl.analyze import Analysis, Found, Scope, analyze, url_host
 
 
 def test_found_links_survive_the_trip_from_a_worker_unchanged():
@@ -63,3 +65,34 @@ def test_links_pager_and_feeds_read_from_shared_anchors_as_from_the_page_alone()
     assert "http://a.vn/trang-2.htm" in [link.url for link in links]  # the <area>
     assert pager.next == ("http://a.vn/thoi-su/trang-2.htm",)
     assert [f.url for f in feeds] == ["http://a.vn/rss/home.rss", "http://a.vn/rss/kinh-te.rss"]
+
+
+BRACKETED = """<html><body><h1>Trang chủ</h1><nav><a href="http://[cookie-preferences]">Cookies</a>
+<a href="https://[menu]/x">Menu</a><a href="http://[::1]:8080/y">Local</a>
+<a href="/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm">Bài một</a></nav></body></html>"""
+
+
+@pytest.mark.parametrize("scoped", [True, False])
+def test_a_link_with_brackets_round_no_address_is_dropped_not_the_page(scoped):
+    # CMS templates leave placeholders such as href="http://[ccpa-preferences]": such a
+    # link leads nowhere, and reading its host must not fail the whole page.
+    scope = Scope(["a.vn"]) if scoped else None
+    analysis = analyze(
+        BRACKETED.encode(),
+        "http://a.vn/",
+        content_type="text/html",
+        kind="seed",
+        profile=None,
+        fetched_at=None,
+        scope=scope,
+    )
+    urls = [f.url for f in analysis.found]
+    assert "http://a.vn/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm" in urls
+    assert not any("[cookie" in u or "[menu]" in u for u in urls)
+    assert ("http://[::1]:8080/y" in urls) is not scoped  # a real address, out of scope
+
+
+def test_url_host_of_a_url_without_a_readable_host_is_empty():
+    assert url_host("http://[cookie-preferences]/") == ""
+    assert url_host("http://[::1]:8080/y") == "::1"
+    assert url_host("http://user@www.a.vn/x") == "a.vn"

@@ -72,7 +72,10 @@ def url_host(url: str) -> str:
     if "@" in netloc or "[" in netloc:
         from archiver.urls import host_of
 
-        return host_of(url)
+        try:
+            return host_of(url)
+        except ValueError:  # brackets round no IP address ("http://[menu]"): no host at all
+            return ""
     host = netloc.split(":", 1)[0]
     return host[4:] if host.startswith("www.") else host
 
@@ -139,7 +142,7 @@ def analyze(
     found: list[Found] = []
     for link in extract_links(tree, url, anchors=anchors):
         host = url_host(link.url)
-        if scope is not None and not scope.allows(link.url, host):
+        if not host or (scope is not None and not scope.allows(link.url, host)):
             continue
         if not is_fetchable(link.url) or any(p.search(link.url) for p in ignored):
             continue
@@ -185,8 +188,8 @@ def _not_too_long(found: Iterable[Found], notes: list[str]) -> tuple[Found, ...]
 
 
 def _kept(found: Iterable[Found], scope: Scope | None) -> tuple[Found, ...]:
-    """The URLs of ``found`` inside the crawl's scope (all of them without a scope)."""
-    return tuple(f for f in found if scope is None or scope.allows(f.url, f.host))
+    """The URLs of ``found`` inside the crawl's scope (all with a host, without a scope)."""
+    return tuple(f for f in found if f.host and (scope is None or scope.allows(f.url, f.host)))
 
 
 @lru_cache(maxsize=65_536)
@@ -261,7 +264,7 @@ def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
         if not is_fetchable(entry.loc):
             continue
         host = url_host(entry.loc)
-        if scope is not None and not scope.allows(entry.loc, host):
+        if not host or (scope is not None and not scope.allows(entry.loc, host)):
             continue  # checked first: classify() spends no time on it
         kind = "listing" if classify(entry.loc) == "listing" else "article"
         found.append(Found(entry.loc, kind, entry.lastmod or entry.news_published, host))
