@@ -124,8 +124,8 @@ def analyze(
     from archiver.discover import (
         Anchors,
         earlier_articles_box,
-        extract_links,
         find_feed_links,
+        link_urls,
         next_page_links,
     )
     from archiver.extract import extract_page, load_page
@@ -140,14 +140,14 @@ def analyze(
     # The page's links, read once for the links, the pager and the feed links.
     anchors = Anchors(tree)
     found: list[Found] = []
-    for link in extract_links(tree, url, anchors=anchors):
-        host = url_host(link.url)
-        if not host or (scope is not None and not scope.allows(link.url, host)):
+    for link in link_urls(tree, url, anchors=anchors):
+        host = url_host(link)
+        if not host or (scope is not None and not scope.allows(link, host)):
             continue
-        if not is_fetchable(link.url) or any(p.search(link.url) for p in ignored):
+        if not is_fetchable(link) or any(p.search(link) for p in ignored):
             continue
-        link_kind = _classify(link.url, article_patterns, listing_patterns)
-        found.append(Found(link.url, link_kind, None, host))
+        link_kind = _classify(link, article_patterns, listing_patterns)
+        found.append(Found(link, link_kind, None, host))
     # Read the listing furniture before extraction consumes the tree; an article page
     # (by its URL) has none worth the time: its links are all above already.
     listing_like = kind != "article"

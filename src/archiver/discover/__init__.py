@@ -13,6 +13,7 @@ from archiver.discover.links import (
     Link,
     classify,
     extract_links,
+    link_urls,
     looks_like_article,
     looks_like_listing,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "earlier_articles_box",
     "extract_links",
     "find_feed_links",
+    "link_urls",
     "looks_like_article",
     "looks_like_listing",
     "next_page_links",

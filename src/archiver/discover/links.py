@@ -38,6 +38,7 @@ __all__ = [
     "classify",
     "extract_links",
     "link_target",
+    "link_urls",
     "looks_like_article",
     "looks_like_listing",
     "parse_html",
@@ -138,21 +139,38 @@ def extract_links(
     """
     tree = parse_html(page)
     anchors = anchors_of(tree, anchors)
+    found: dict[str, str] = {}
+    nodes = anchors.nodes
+    for index, target in _targets(tree, url, anchors):
+        if not found.get(target):
+            found[target] = anchor_text(nodes[index], anchors.text(index))
+    return [Link(target, text) for target, text in found.items()]
+
+
+def link_urls(
+    page: bytes | str | LexborHTMLParser, url: str, *, anchors: Anchors | None = None
+) -> list[str]:
+    """The URLs of :func:`extract_links`, in the same order, without their anchor texts
+    (reading and cleaning each link's text is most of what that costs)."""
+    tree = parse_html(page)
+    return list(
+        dict.fromkeys(target for _, target in _targets(tree, url, anchors_of(tree, anchors)))
+    )
+
+
+def _targets(tree: LexborHTMLParser, url: str, anchors: Anchors) -> Iterator[tuple[int, str]]:
+    """(index in ``anchors``, normalised URL) of each http(s) link that is not the page."""
     base = base_url_of(tree, url)
     origin = _fasturl.Origin(base)
     here = normalize_url(url)
-    found: dict[str, str] = {}
     targets: dict[str | None, str | None] = {}  # href -> target: listings repeat each href
-    nodes = anchors.nodes
     for index, href in enumerate(anchors.hrefs):
         if href in targets:
             target = targets[href]
         else:
             target = targets[href] = link_target(href, base, origin)
-        if target is None or target == here or found.get(target):
-            continue
-        found[target] = anchor_text(nodes[index], anchors.text(index))
-    return [Link(target, text) for target, text in found.items()]
+        if target is not None and target != here:
+            yield index, target
 
 
 def link_target(href: str | None, base: str, origin: _fasturl.Origin) -> str | None:
