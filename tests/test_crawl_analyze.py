@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from archiver.crawl import analyze as analyze_module
 from archiver.crawl.analyze import Analysis, Found, Scope, analyze, url_host
 
 
@@ -96,3 +97,57 @@ def test_url_host_of_a_url_without_a_readable_host_is_empty():
     assert url_host("http://[cookie-preferences]/") == ""
     assert url_host("http://[::1]:8080/y") == "::1"
     assert url_host("http://user@www.a.vn/x") == "a.vn"
+
+
+def _links_page(*paths: str) -> bytes:
+    anchors = "".join(f'<li><a href="{p}">Bài {i}</a></li>' for i, p in enumerate(paths))
+    return f"<html><body><h1>Mục</h1><ul>{anchors}</ul></body></html>".encode()
+
+
+def _found(page: bytes, url: str, scope: Scope | None, profile: str | None = None) -> list:
+    analysis = analyze(
+        page,
+        url,
+        content_type="text/html",
+        kind="seed",
+        profile=profile,
+        fetched_at=None,
+        scope=scope,
+    )
+    return [(f.url, f.kind, f.host) for f in analysis.found]
+
+
+def test_a_link_seen_on_an_earlier_page_is_judged_by_this_pages_scope_and_profile():
+    # Link verdicts are remembered per scope and URL patterns: a worker serves many crawls
+    # and sites, and what one decided must not leak into another.
+    page = _links_page(
+        "http://a.vn/tin/bai-mot-hai-ba-bon-nam.html", "http://b.vn/x-y-z-1234567.html"
+    )
+    assert _found(page, "http://a.vn/", Scope(["a.vn"])) == [
+        ("http://a.vn/tin/bai-mot-hai-ba-bon-nam.html", "article", "a.vn")
+    ]
+    assert _found(page, "http://a.vn/", Scope(["b.vn"])) == [
+        ("http://b.vn/x-y-z-1234567.html", "article", "b.vn")
+    ]
+    assert _found(page, "http://a.vn/", Scope(["b.vn"], [("b.vn", 8080)])) == []
+    both = _found(page, "http://a.vn/", None)
+    assert [u for u, _, _ in both] == [
+        "http://a.vn/tin/bai-mot-hai-ba-bon-nam.html",
+        "http://b.vn/x-y-z-1234567.html",
+    ]
+    # vnexpress's profile: articles end in a long id, so the slug above is no article there.
+    profiled = _found(page, "http://a.vn/", None, profile="vnexpress")
+    assert [k for _, k, _ in profiled] == ["page", "article"]
+
+
+def test_the_table_of_link_verdicts_is_bounded(monkeypatch):
+    monkeypatch.setattr(analyze_module, "MAX_VERDICTS", 3)
+    monkeypatch.setattr(analyze_module, "_VERDICTS", {})
+    scope = Scope(["a.vn"])
+    many = _links_page(*(f"/tin/bai-so-{n}" for n in range(10)))
+    first = _found(many, "http://a.vn/", scope)
+    assert len(first) == 10
+    assert _found(many, "http://a.vn/", scope) == first
+    _found(_links_page("/tin/khac-1", "/tin/khac-2"), "http://a.vn/", scope)
+    (table,) = analyze_module._VERDICTS.values()
+    assert len(table) == 2  # full: emptied before this page's links went in

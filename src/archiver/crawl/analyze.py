@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from archiver.article import Article
@@ -134,20 +133,17 @@ def analyze(
     page = load_page(body, {"content-type": content_type} if content_type else None)
     tree = page.tree
     prof = registry().get(profile) if profile else registry().for_page(url, tree)
-    article_patterns = prof.article_urls if prof else ()
-    listing_patterns = prof.listing_urls if prof else ()
-    ignored = prof.ignore_urls if prof else ()
+    patterns = (prof.article_urls, prof.listing_urls, prof.ignore_urls) if prof else ((), (), ())
     # The page's links, read once for the links, the pager and the feed links.
     anchors = Anchors(tree)
+    verdicts = _verdicts(scope, patterns)
     found: list[Found] = []
     for link in link_urls(tree, url, anchors=anchors):
-        host = url_host(link)
-        if not host or (scope is not None and not scope.allows(link, host)):
-            continue
-        if not is_fetchable(link) or any(p.search(link) for p in ignored):
-            continue
-        link_kind = _classify(link, article_patterns, listing_patterns)
-        found.append(Found(link, link_kind, None, host))
+        verdict = verdicts.get(link, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = verdicts[link] = _link_verdict(link, scope, *patterns)
+        if verdict is not None:
+            found.append(verdict)
     # Read the listing furniture before extraction consumes the tree; an article page
     # (by its URL) has none worth the time: its links are all above already.
     listing_like = kind != "article"
@@ -192,15 +188,44 @@ def _kept(found: Iterable[Found], scope: Scope | None) -> tuple[Found, ...]:
     return tuple(f for f in found if f.host and (scope is None or scope.allows(f.url, f.host)))
 
 
-@lru_cache(maxsize=65_536)
-def _classify(
-    url: str, articles: tuple[re.Pattern[str], ...], listings: tuple[re.Pattern[str], ...]
-) -> str:
-    """The frontier kind of a link; cached, because a site's menus and sidebars repeat on
-    every page."""
+Patterns = tuple[re.Pattern[str], ...]
+
+#: What each link URL became (its :class:`Found`, or None when left out), per crawl scope
+#: and site profile's URL patterns: a site's menus and sidebars repeat on every page, and
+#: a link's host, scope, kind and patterns are then read once. A worker keeps one table
+#: per scope and patterns (the scope of a crawl, each site's profile); a table is emptied
+#: when it holds :data:`MAX_VERDICTS` URLs.
+_VERDICTS: dict[tuple[object, ...], dict[str, Found | None]] = {}
+MAX_VERDICTS = 16_384
+_UNSEEN = object()
+
+
+def _verdicts(
+    scope: Scope | None, patterns: tuple[Patterns, Patterns, Patterns]
+) -> dict[str, Found | None]:
+    key = (*((scope.hosts, scope.origins) if scope is not None else (None, None)), *patterns)
+    table = _VERDICTS.get(key)
+    if table is None:
+        if len(_VERDICTS) >= 64:  # (a crawl has one scope, and a profile a site)
+            _VERDICTS.clear()
+        table = _VERDICTS[key] = {}
+    elif len(table) >= MAX_VERDICTS:
+        table.clear()
+    return table
+
+
+def _link_verdict(
+    url: str, scope: Scope | None, articles: Patterns, listings: Patterns, ignored: Patterns
+) -> Found | None:
+    """The :class:`Found` of an in-scope, fetchable, not ignored link; else None."""
     from archiver.discover import classify
 
-    return _KINDS.get(classify(url, articles, listings), "page")
+    host = url_host(url)
+    if not host or (scope is not None and not scope.allows(url, host)):
+        return None
+    if not is_fetchable(url) or any(p.search(url) for p in ignored):
+        return None
+    return Found(url, _KINDS.get(classify(url, articles, listings), "page"), None, host)
 
 
 def analyze_exchange(
