@@ -539,3 +539,22 @@ def test_a_summary_named_as_other_newsrooms_name_it_is_the_lead(named: str):
     result = extract(html, URL)
     assert result.lead == summary
     assert result.body == "\n\n".join([summary, *TEXT])
+
+
+@pytest.mark.parametrize(
+    "subheading",
+    ["Tag der Abstimmung im Unterhaus", "Tag Heuer shows its new watch in Geneva"],
+)
+def test_a_subheading_opening_with_tag_is_text_a_line_of_tags_ends_it(subheading: str):
+    # "Tag" is a day in German and the first word of a brand: a line opening with it ends
+    # the text only as a label of tags (alone, with a colon, or before links only).
+    url = "https://paper.example.com/2020/03/01/budget"
+    line = f"<h3>{subheading}</h3>"
+    article = extract(_english_page(line), url)
+    assert article.paragraphs == [EN_TEXT[0], EN_TEXT[1], subheading, EN_TEXT[2]]
+    for tags in (
+        "<p>Tags: budget, council</p>",
+        "<p>Tags</p>",
+        "<div>Tags <a href='/t/budget'>budget</a> <a href='/t/council'>council</a></div>",
+    ):
+        assert extract(_english_page(tags), url).paragraphs == EN_TEXT[:2]

@@ -60,15 +60,22 @@ END_MARKERS: tuple[str, ...] = (
     "quay lại",
     "từ khóa",
     "từ khoá",
-    "tags",
-    "tag",
 )
+#: End markers that are words of running text too (German "Tag" is a day: "Tag der
+#: Abstimmung"; "Tag Heuer"): they end the text only as a label, alone on the line, before a
+#: colon ("Tags: Paris, Mode") or before links only (a line of tags).
+LABEL_END_MARKERS: tuple[str, ...] = ("tags", "tag")
 _END_RE = re.compile(
     r"^\W*(?:"
     + "|".join(re.escape(m) for m in sorted(END_MARKERS, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
 )
+_LABEL_END_RE = re.compile(
+    r"^\W*(?:" + "|".join(LABEL_END_MARKERS) + r")\b\s*(?P<colon>[:：]|$)?", re.IGNORECASE
+)
+#: Share of a labelled line's text after the label that links must hold: a line of tags.
+_TAG_LINKS = 0.6
 #: Whole blocks that are credits, captions or furniture rather than text.
 _NOISE_BLOCK = re.compile(
     r"^\W*(?:(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ|infographic|"
@@ -421,7 +428,11 @@ def body_blocks(
         previous, last = last, block
         text = block.text
         lowered = text.lower()
-        if kept and len(text) < 120 and (_END_RE.match(text) or lowered.startswith(extra_end)):
+        if (
+            kept
+            and len(text) < 120
+            and (_END_RE.match(text) or lowered.startswith(extra_end) or _tag_line(block))
+        ):
             break
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
@@ -459,6 +470,17 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+def _tag_line(block: Block) -> bool:
+    """A line of tags: "Tags", "Tags:", "Tags: X, Y" or "Tags" before links only."""
+    found = _LABEL_END_RE.match(block.text)
+    if found is None:
+        return False
+    if found.group("colon") is not None:
+        return True
+    rest = len(block.text) - found.end()
+    return block.link_chars >= _TAG_LINKS * rest
 
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
