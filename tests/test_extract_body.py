@@ -451,13 +451,16 @@ EN_TEXT = [
 ]
 
 
-def _english_page(line: str) -> bytes:
+def _english_story(inside: str) -> bytes:
     return (
         "<html><head><title>Council passes budget</title></head><body><article>"
-        "<h1>Council passes budget</h1><p class='date'>March 1, 2020 10:00</p><div class='body'>"
-        f"<p>{EN_TEXT[0]}</p><p>{EN_TEXT[1]}</p>{line}<p>{EN_TEXT[2]}</p></div></article>"
-        "</body></html>"
+        "<h1>Council passes budget</h1><p class='date'>March 1, 2020 10:00</p>"
+        f"<div class='body'>{inside}</div></article></body></html>"
     ).encode()
+
+
+def _english_page(line: str) -> bytes:
+    return _english_story(f"<p>{EN_TEXT[0]}</p><p>{EN_TEXT[1]}</p>{line}<p>{EN_TEXT[2]}</p>")
 
 
 def test_a_linked_line_between_paragraphs_of_the_text_is_a_line_of_it():
@@ -558,3 +561,27 @@ def test_a_subheading_opening_with_tag_is_text_a_line_of_tags_ends_it(subheading
         "<div>Tags <a href='/t/budget'>budget</a> <a href='/t/council'>council</a></div>",
     ):
         assert extract(_english_page(tags), url).paragraphs == EN_TEXT[:2]
+
+
+def test_a_drop_cap_set_apart_from_its_paragraph_opens_it():
+    # Newsrooms set the first letter apart, as an element of its own before the paragraph
+    # (``<span class="dropcap">P</span><p>aragraph...``): it is the paragraph's first letter.
+    url = "https://paper.example.com/2020/03/01/budget"
+    for cap in ("<span class='dropcap'>P</span>", "<div class='drop-cap'>P</div>"):
+        inside = f"<div class='first'>{cap}<p>{EN_TEXT[0][1:]}</p></div>" + "".join(
+            f"<p>{p}</p>" for p in EN_TEXT[1:]
+        )
+        assert extract(_english_story(inside), url).paragraphs == EN_TEXT
+
+
+def test_a_box_named_summary_after_the_text_is_no_lead():
+    # An author's box closing the article, named "summary" (McClatchy's), is no lead: a
+    # lead comes before the text. The same box before the text is one.
+    url = "https://paper.example.com/2020/03/01/budget"
+    bio = "Jane Roe covers business and trends in the region. She studied at Example University."
+    box = f"<div class='author'><div class='summary'><span>{bio}</span></div></div>"
+    text = "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    for inside, lead in ((f"{text}{box}", None), (f"{box}{text}", bio)):
+        article = extract(_english_story(inside), url)
+        assert article.lead == lead
+        assert article.paragraphs[0] == (lead or EN_TEXT[0])

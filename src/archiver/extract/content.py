@@ -418,7 +418,7 @@ def body_blocks(
     Expects noise elements inside ``container`` to have been removed already.
     ``keep_credited``: keep the lines closing on a photo's credit (a photo story's text).
     """
-    blocks = render_blocks(container)
+    blocks = _with_drop_caps(render_blocks(container))
     extra_end = tuple(m.lower() for m in end_markers)
     kept: list[Block] = []
     after_link = False
@@ -470,6 +470,35 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+#: A drop cap set apart from its paragraph (``<span class="dropcap">T</span><p>urkey, ...``):
+#: one letter, perhaps after an opening quote.
+_DROP_CAP = re.compile(r"^[\"“‘'«„]?[^\W\d_]$")
+
+
+def _with_drop_caps(blocks: list[Block]) -> list[Block]:
+    """The paragraphs with their drop caps: a letter rendered as a block of its own, right
+    before a block going on with the rest of the word in lower case, opens that block."""
+    if not any(len(b.text) <= 2 for b in blocks):  # (most texts have none)
+        return blocks
+    joined: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (
+            following is not None
+            and len(block.text) <= 2
+            and _DROP_CAP.match(block.text)
+            and following.text[:1].islower()
+        ):
+            following.text = block.text + following.text
+            index += 1
+            continue
+        joined.append(block)
+        index += 1
+    return joined
 
 
 def _tag_line(block: Block) -> bool:
