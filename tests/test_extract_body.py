@@ -581,7 +581,35 @@ def test_a_box_named_summary_after_the_text_is_no_lead():
     bio = "Jane Roe covers business and trends in the region. She studied at Example University."
     box = f"<div class='author'><div class='summary'><span>{bio}</span></div></div>"
     text = "".join(f"<p>{p}</p>" for p in EN_TEXT)
-    for inside, lead in ((f"{text}{box}", None), (f"{box}{text}", bio)):
+    video = (
+        "<div class='video'><p>Watch: the council's vote on the budget, with the mayor's "
+        "statement and the opposition's reply (two minutes).</p></div>"
+    )
+    for inside, lead in (
+        (f"{text}{box}", None),
+        (f"{box}{text}", bio),
+        (f"{video}{box}{text}", bio),  # (a box's line before it is no paragraph of the text)
+    ):
         article = extract(_english_story(inside), url)
         assert article.lead == lead
         assert article.paragraphs[0] == (lead or EN_TEXT[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By Jane Roe", "By Jane Roe, Reuters", "Von Max Muster und Erika Muster, dpa",
+     "By Tom Pyman for MailOnline", "Par Jean Dupont"],
+)  # fmt: skip
+def test_a_byline_line_above_the_text_is_not_text(line: str):
+    # Newsrooms print the byline as the text's first line, in an element named like any
+    # paragraph: a line of names (and the writer's outlet), not a sentence.
+    url = "https://paper.example.com/2020/03/01/budget"
+    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    assert extract(_english_story(body), url).paragraphs == EN_TEXT
+
+
+def test_a_first_sentence_opening_with_by_is_text():
+    url = "https://paper.example.com/2020/03/01/budget"
+    for line in ("By March the council had voted twice.", "By the numbers: Schools and Roads"):
+        body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+        assert extract(_english_story(body), url).paragraphs == [line, *EN_TEXT]

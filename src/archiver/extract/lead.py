@@ -87,9 +87,11 @@ _TEXT_PARAGRAPH = 80
 
 def _before_text(node: LexborNode, container: LexborNode) -> bool:
     """``node``, inside the body's element, comes before its first paragraph of text (or is
-    it): a box named "summary" after the text is an author's bio or a teaser's summary."""
-    for paragraph in container.css("p"):
-        if len(paragraph.text(deep=True).strip()) < _TEXT_PARAGRAPH:
+    it): a box named "summary" after the text is an author's bio or a teaser's summary.
+    (The paragraphs of the text are the element's own: a box's, a video's caption, may
+    come before the lead.)"""
+    for paragraph in container.iter():
+        if paragraph.tag != "p" or len(paragraph.text(deep=True).strip()) < _TEXT_PARAGRAPH:
             continue
         if in_any(paragraph, {node.mem_id}) or in_any(node, {paragraph.mem_id}):
             return True
