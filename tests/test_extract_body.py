@@ -613,3 +613,15 @@ def test_a_first_sentence_opening_with_by_is_text():
     for line in ("By March the council had voted twice.", "By the numbers: Schools and Roads"):
         body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
         assert extract(_english_story(body), url).paragraphs == [line, *EN_TEXT]
+
+
+@pytest.mark.parametrize(
+    "line", ["20. Mai 2019", "Sonntag, 06. Februar 2022 - 15:00 Uhr", "5 de mayo de 2020"]
+)
+def test_a_date_line_with_the_month_named_in_another_language_is_not_text(line: str):
+    url = "https://paper.example.com/2020/03/01/budget"
+    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    assert extract(_english_story(body), url).paragraphs == EN_TEXT
+    sentence = "Am 21. Mai 2022 trifft sich der Rat wieder im Rathaus."
+    body = f"<p>{sentence}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    assert extract(_english_story(body), url).paragraphs == [sentence, *EN_TEXT]
