@@ -625,3 +625,13 @@ def test_a_date_line_with_the_month_named_in_another_language_is_not_text(line: 
     sentence = "Am 21. Mai 2022 trifft sich der Rat wieder im Rathaus."
     body = f"<p>{sentence}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
     assert extract(_english_story(body), url).paragraphs == [sentence, *EN_TEXT]
+
+
+@pytest.mark.parametrize(
+    "heading", ["About the author", "Über die Autorin:", "À propos de l'auteur"]
+)
+def test_the_authors_box_closing_the_text_is_not_text(heading: str):
+    url = "https://paper.example.com/2020/03/01/budget"
+    bio = "Jane Roe has covered the council for ten years and lives by the harbour."
+    body = "".join(f"<p>{p}</p>" for p in EN_TEXT) + f"<h3>{heading}</h3><p>{bio}</p>"
+    assert extract(_english_story(body), url).paragraphs == EN_TEXT

@@ -76,6 +76,15 @@ _LABEL_END_RE = re.compile(
 )
 #: Share of a labelled line's text after the label that links must hold: a line of tags.
 _TAG_LINKS = 0.6
+#: The heading of the author's box closing an article ("About the author", "Über die
+#: Autorin:"): the bio after it is the page's, not the article's.
+_ABOUT_AUTHOR = re.compile(
+    r"^\W*(?:about the (?:author|writer)s?|über (?:den autor|die autorin|die autor(?:inn)?en)|"
+    r"zum autor|zur autorin|(?:à|a) propos de l.auteur|sobre (?:el|la) autora?|"
+    r"sull.autore|over de auteur)\W*$",
+    re.IGNORECASE,
+)
+_MAX_ABOUT_AUTHOR = 40
 #: Whole blocks that are credits, captions or furniture rather than text.
 _NOISE_BLOCK = re.compile(
     r"^\W*(?:(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ|infographic|"
@@ -434,6 +443,8 @@ def body_blocks(
             and (_END_RE.match(text) or lowered.startswith(extra_end) or _tag_line(block))
         ):
             break
+        if kept and len(text) <= _MAX_ABOUT_AUTHOR and _ABOUT_AUTHOR.match(text):
+            break  # the author's bio closes the page
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
         if kept and len(text) < _MAX_CAPTION and text == kept[-1].text:
