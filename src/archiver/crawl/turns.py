@@ -18,7 +18,6 @@ from typing import Any
 from archiver.crawl.analyze import Analysis, Found, Scope, analyze_exchange, url_host
 from archiver.crawl.config import CrawlPlan, Target
 from archiver.crawl.fleet import FleetPoliteness
-from archiver.crawl.handoff import Handoff
 from archiver.crawl.outcome import TurnOutcome, next_revisit
 from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
@@ -76,16 +75,12 @@ class Turns:
         self.stats = stats
         self.recorder = recorder
         self.executor: Executor | None = None
-        #: How pages reach the executor's processes (batched while they are behind).
-        self.handoff: Handoff | None = None
         #: Zstandard level for raw pages (workers compress them; the store writes them as
         #: they are).
         self.compress_level = COMPRESS_LEVEL
         #: Fetched pages waiting for (or in) analysis: the engine stops fetching while there
         #: are too many, so a slow parser never makes fetched pages pile up in memory.
         self.analysing = 0
-        #: Processes of ``executor`` (the batches of the handoff are sized for them).
-        self.workers = 1
         #: Sitemap analyses handed to the workers at once (created in the running loop).
         self._sitemap_slots: asyncio.Semaphore | None = None
         pace: dict[str, Any] = {
@@ -273,11 +268,10 @@ class Turns:
         self.analysing += 1
         try:
             if self.executor is not None:
-                handoff = self.handoff
-                if handoff is None or handoff.executor is not self.executor:
-                    handoff = self.handoff = Handoff(self.executor, self.workers)
                 async with self._slot(item.kind):
-                    analysis: Analysis = await handoff.run(call, alone=item.kind == "sitemap")
+                    analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
+                        self.executor, call
+                    )
             else:
                 analysis = call()
         finally:
