@@ -147,7 +147,6 @@ class Crawl:
         loop = asyncio.get_running_loop()
         self._install_signals(loop)
         self.budget.restart()
-        self.turns.workers = max(self.workers, 1)
         if self.executor is not None:
             self.turns.executor = self.executor
         elif self.workers > 0:
