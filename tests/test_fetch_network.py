@@ -167,28 +167,37 @@ def test_a_read_waits_once_and_gives_the_end_of_the_stream_as_no_bytes():
     assert asyncio.run(main()) == (b"ab", b"c", b"", True)
 
 
-def test_https_through_a_connect_tunnel_is_verified_against_the_context(tmp_path):
+def test_https_through_a_connect_tunnel_is_verified_and_a_big_body_read_slowly_arrives_whole(
+    tmp_path,
+):
     html = (("Content-Type", "text/html; charset=utf-8"),)
+    big = "Đà Nẵng " * 100_000  # 1 MB: reading pauses and resumes on the TLS transport
     site = ReplaySite(
         entries=[
-            Entry("https://vnexpress.net/a-1.html", (ResponseSpec(text="Đà Nẵng", headers=html),))
+            Entry("https://vnexpress.net/a-1.html", (ResponseSpec(text="Đà Nẵng", headers=html),)),
+            Entry("https://vnexpress.net/dai.html", (ResponseSpec(text=big, headers=html),)),
         ]
     )
     authority = LocalCA(tmp_path / "ca")
 
-    async def get(proxy: str, context: ssl.SSLContext) -> httpx.Response:
+    async def get(proxy: str, context: ssl.SSLContext, path: str) -> str:
         transport = httpx.AsyncHTTPTransport(proxy=proxy, verify=context)
         assert use_asyncio_backend(transport)
-        async with httpx.AsyncClient(transport=transport) as client:
-            return await client.get("https://vnexpress.net/a-1.html")
+        client = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(2.0))
+        async with client, client.stream("GET", f"https://vnexpress.net/{path}") as response:
+            parts = []
+            async for chunk in response.aiter_raw():
+                parts.append(chunk)
+                await asyncio.sleep(0.001)  # slower than the server sends
+            return b"".join(parts).decode()
 
     try:
         with ReplayServer(site, tls=authority) as proxy:
             trusting = ssl.create_default_context(cafile=str(authority.cert_path))
-            page = asyncio.run(get(proxy, trusting))
-            assert (page.status_code, page.text) == (200, "Đà Nẵng")
+            assert asyncio.run(get(proxy, trusting, "a-1.html")) == "Đà Nẵng"
+            assert asyncio.run(get(proxy, trusting, "dai.html")) == big
             with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
-                asyncio.run(get(proxy, ssl.create_default_context()))
+                asyncio.run(get(proxy, ssl.create_default_context(), "a-1.html"))
     finally:
         authority.close()
 

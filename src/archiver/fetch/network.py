@@ -107,9 +107,10 @@ def _expire(future: asyncio.Future[bool]) -> None:
 class AsyncioStream(httpcore.AsyncNetworkStream):
     """One connection: reads and writes within httpcore's timeouts."""
 
-    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol, *, tls: bool = False):
         self._transport = transport
         self._protocol = protocol
+        self._tls = tls
         self._peer: Any = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -131,8 +132,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             protocol.buffered -= len(data)
             if protocol.paused_reading and protocol.buffered <= READ_HIGH_WATER // 4:
                 protocol.paused_reading = False
-                if not protocol.closed:
-                    self._transport.resume_reading()
+                if not protocol.closed and protocol.transport is not None:
+                    protocol.transport.resume_reading()
             return data
         if protocol.error is not None:
             raise httpcore.ReadError(str(protocol.error) or type(protocol.error).__name__)
@@ -152,7 +153,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 raise httpcore.WriteError(str(protocol.error))
 
     async def aclose(self) -> None:
-        self._transport.close()
+        if self._tls:
+            # As anyio's backend does (``standard_compatible=False``): the socket closes
+            # at once, without waiting for the server's close_notify.
+            self._transport.abort()
+        else:
+            self._transport.close()
 
     async def start_tls(
         self,
@@ -174,7 +180,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.ConnectError(str(error)) from error
         if transport is None:
             raise httpcore.ConnectError("the connection closed during the TLS handshake")
-        return AsyncioStream(transport, self._protocol)  # type: ignore[arg-type]
+        # asyncio does not tell the protocol of its new transport: reading is paused and
+        # resumed on the TLS one from now on.
+        self._protocol.transport = transport  # type: ignore[assignment]
+        return AsyncioStream(transport, self._protocol, tls=True)  # type: ignore[arg-type]
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
