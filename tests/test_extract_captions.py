@@ -229,3 +229,12 @@ def test_a_summary_after_a_picture_that_mentions_its_alt_is_no_caption():
     article = extract(html, URL)
     assert summary in (article.body or "")
     assert article.captions == ()
+
+
+def test_a_short_line_after_a_picture_set_in_a_figure_is_text():
+    # A page setting its pictures in <figure> puts their captions in a <figcaption>: the
+    # short paragraph after one is the text going on, unless it credits the photo.
+    line = "Trong lúc chờ, cả đoàn dạo quanh cửa hàng và mua vài món quà nhỏ."
+    article = extract(page(f"{PARAGRAPHS}<figure><img src=1.jpg></figure><p>{line}</p>"), URL)
+    assert article.captions == ()
+    assert line in article.paragraphs

@@ -33,3 +33,26 @@ def test_a_headline_set_as_a_picture_is_read_from_its_alt_text():
 def test_the_site_logo_set_as_a_picture_in_an_h1_is_no_headline():
     article = extract(magazine(f"<h2 class='cover__title'>{TITLE}</h2>"), URL)
     assert article.title == TITLE
+
+
+SUMMARY = "Các bên tiếp tục củng cố phòng tuyến trước mùa đông, khi mặt đất đóng băng trở lại."
+
+
+def _short_headline_page(title: str, h1: str) -> bytes:
+    # The headline and its summary in the page's header, the text in a column of its own.
+    return (
+        f"<html><head><title>{title}</title><meta property='og:title' content='{title}'>"
+        "</head><body><article><header><div class='col'>"
+        f"<h1 class='main'>{h1}</h1><p class='lead'>{SUMMARY}</p></div></header>"
+        f"<div class='col'><div class='content'>{TEXT}</div></div></article></body></html>"
+    ).encode()
+
+
+def test_a_headline_of_two_words_the_metadata_give_as_it_is_is_the_headline():
+    # Too short to compare with the metadata as longer titles are, but the same words: the
+    # headline, and the summary right below it is the lead.
+    article = extract(_short_headline_page("Thế trận", "Thế trận"), URL)
+    assert article.lead == SUMMARY
+    assert article.paragraphs[0] == SUMMARY
+    # An h1 of two other words (the site's name, a section) proves nothing.
+    assert extract(_short_headline_page("Thế trận", "Báo Mẫu"), URL).lead is None
