@@ -20,9 +20,9 @@ from archiver.store.rows import decompress
 from crawl_support import BASE, FAST, HOST, PRINT_COPY, article_html, article_url, build, rows
 
 
-def crawl(db: Path | str, site: ReplaySite, **overrides):
+def crawl(db: Path | str, site: ReplaySite, *, quiet: bool = True, **overrides):
     plan = make_plan([f"{BASE}/"], overrides={**FAST, **overrides})
-    return run_crawl(plan, db=str(db), transport=ReplayTransport(site), live=False, quiet=True)
+    return run_crawl(plan, db=str(db), transport=ReplayTransport(site), live=False, quiet=quiet)
 
 
 @pytest.fixture(scope="module")
@@ -359,3 +359,26 @@ def test_sitemaps_are_handed_to_the_parsers_a_few_at_a_time(tmp_path, monkeypatc
     assert most == 1
     fetched = {u for (u,) in rows(tmp_path / "a.db", "SELECT url FROM fetches")}
     assert set(sitemaps) | set(articles) <= fetched
+
+
+@pytest.mark.parametrize(("quiet", "counted"), [(True, False), (False, True)])
+def test_a_quiet_log_spares_the_count_of_urls_due_on_each_tick(
+    tmp_path, monkeypatch, quiet, counted
+):
+    # The progress line's "N due" is a query over the frontier, run once a second: a log
+    # that shows no progress (--quiet, JSON) must not pay for it.
+    from archiver.crawl import engine
+
+    counts = []
+    real = engine.Crawl._count_due
+
+    def count_due(self, hosts):
+        counts.append(len(hosts))
+        return real(self, hosts)
+
+    monkeypatch.setattr(engine.Crawl, "_count_due", count_due)
+    site = ReplaySite(build(tmp_path / "site", crawl_delay=0.0))
+    status, stats = crawl(tmp_path / "a.db", site, quiet=quiet)
+    assert status == "finished" and stats.articles_new == 10
+    # Counted once before the run (is it a long one?), then on ticks only when shown.
+    assert (len(counts) > 1) is counted

@@ -476,12 +476,14 @@ class Crawl:
         clock = time.monotonic()
         if clock - self._last_tick >= 1.0:
             self._last_tick = clock
-            progress = self.meter.progress(
-                self._working_hosts(),
-                done=self.done,
-                elapsed=self.stats.elapsed,
-                budget_left=self.budget.time_left(),
-            )
+            progress = None
+            if getattr(self.reporter, "shows_progress", True):
+                progress = self.meter.progress(
+                    self._working_hosts(),
+                    done=self.done,
+                    elapsed=self.stats.elapsed,
+                    budget_left=self.budget.time_left(),
+                )
             self.reporter.tick(self.stats, {h: len(q) for h, q in self.queues.items()}, progress)
 
     # --- budgets and progress --------------------------------------------------------------

@@ -176,6 +176,12 @@ class LogReporter:
         self.verbosity = verbosity
         self.as_json = as_json
 
+    @property
+    def shows_progress(self) -> bool:
+        """Does :meth:`tick` show the progress (URLs due, time left)? Counting the URLs
+        due is a query over the frontier: a quiet or JSON log spares it."""
+        return self.verbosity >= 1 and not self.as_json
+
     def _emit(self, event: str, message: str, **data: Any) -> None:
         if self.as_json:
             record = {

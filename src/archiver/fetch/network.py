@@ -1,0 +1,264 @@
+"""httpcore's sockets on asyncio's own transports, without anyio in between.
+
+httpx speaks HTTP through httpcore, which reads and writes through a *network backend*
+(``httpcore.AsyncNetworkBackend``, a documented extension point). Its default on asyncio
+is anyio's, and anyio's costs show on every request of a crawl: each read and write is
+wrapped in a cancel scope (``fail_after``: several task lookups and a timer), each read
+resumes and pauses the transport's reading (two ``epoll_ctl`` calls), and each check
+of an idle connection (``has_expired``) builds anyio's table of socket attributes,
+``getpeername`` included, and polls the socket. :class:`AsyncioBackend` does the same
+work on an ``asyncio.Protocol``: a read that finds data returns it at once, one that
+waits sets one timer; a connection's end is known from the protocol, not by polling.
+
+HTTP itself stays httpx's, httpcore's and h11's: only bytes pass through here. The
+timeouts and errors are httpcore's (``ReadTimeout``, ``ConnectError``...), as from
+anyio's backend. Unix sockets and socket options go to anyio's backend as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+
+__all__ = ["AsyncioBackend", "AsyncioStream", "use_asyncio_backend"]
+
+#: Bytes received and not yet read, past which the transport stops reading (a server
+#: sending faster than the body is consumed does not fill memory).
+READ_HIGH_WATER = 256 * 1024
+
+
+class _Protocol(asyncio.Protocol):
+    """Received bytes, queued for :meth:`AsyncioStream.read`; the end of the connection."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer: deque[bytes] = deque()
+        self.buffered = 0
+        self.eof = False
+        self.error: BaseException | None = None
+        self.closed = False
+        self.paused_reading = False
+        self.paused_writing = False
+        self.reader: asyncio.Future[bool] | None = None
+        self.drainer: asyncio.Future[bool] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer.append(data)
+        self.buffered += len(data)
+        if self.buffered > READ_HIGH_WATER and not self.paused_reading and self.transport:
+            self.paused_reading = True
+            self.transport.pause_reading()
+        self._wake_reader()
+
+    def eof_received(self) -> None:
+        self.eof = True
+        self._wake_reader()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.error = exc
+        self._wake_reader()
+        drainer, self.drainer = self.drainer, None
+        if drainer is not None and not drainer.done():
+            drainer.set_result(True)
+
+    def pause_writing(self) -> None:
+        self.paused_writing = True
+
+    def resume_writing(self) -> None:
+        self.paused_writing = False
+        drainer, self.drainer = self.drainer, None
+        if drainer is not None and not drainer.done():
+            drainer.set_result(True)
+
+    def _wake_reader(self) -> None:
+        reader, self.reader = self.reader, None
+        if reader is not None and not reader.done():
+            reader.set_result(True)
+
+
+async def _wait(future: asyncio.Future[bool], timeout: float | None, error: type[Exception]):
+    """Wait for ``future``; ``error`` (an httpcore timeout) after ``timeout`` seconds."""
+    if timeout is None:
+        await future
+        return
+    timer = asyncio.get_running_loop().call_later(timeout, _expire, future)
+    try:
+        woken = await future
+    finally:
+        timer.cancel()
+    if not woken:
+        raise error("timed out")
+
+
+def _expire(future: asyncio.Future[bool]) -> None:
+    if not future.done():
+        future.set_result(False)
+
+
+class AsyncioStream(httpcore.AsyncNetworkStream):
+    """One connection: reads and writes within httpcore's timeouts."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol, *, tls: bool = False):
+        self._transport = transport
+        self._protocol = protocol
+        self._tls = tls
+        self._peer: Any = None
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        protocol = self._protocol
+        if not protocol.buffer and not protocol.eof and not protocol.closed:
+            if protocol.reader is not None:
+                raise httpcore.ReadError("another read is waiting on this connection")
+            waiter = protocol.reader = asyncio.get_running_loop().create_future()
+            try:
+                await _wait(waiter, timeout, httpcore.ReadTimeout)
+            finally:
+                if protocol.reader is waiter:
+                    protocol.reader = None
+        if protocol.buffer:
+            data = protocol.buffer.popleft()
+            if len(data) > max_bytes:
+                protocol.buffer.appendleft(data[max_bytes:])
+                data = data[:max_bytes]
+            protocol.buffered -= len(data)
+            if protocol.paused_reading and protocol.buffered <= READ_HIGH_WATER // 4:
+                protocol.paused_reading = False
+                if not protocol.closed and protocol.transport is not None:
+                    protocol.transport.resume_reading()
+            return data
+        if protocol.error is not None:
+            raise httpcore.ReadError(str(protocol.error) or type(protocol.error).__name__)
+        return b""  # the end of the stream
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        protocol = self._protocol
+        if protocol.closed or self._transport.is_closing():
+            raise httpcore.WriteError("the connection is closed")
+        self._transport.write(buffer)
+        if protocol.paused_writing and not protocol.closed:
+            waiter = protocol.drainer = asyncio.get_running_loop().create_future()
+            await _wait(waiter, timeout, httpcore.WriteTimeout)
+            if protocol.closed and protocol.error is not None:
+                raise httpcore.WriteError(str(protocol.error))
+
+    async def aclose(self) -> None:
+        if self._tls:
+            # As anyio's backend does (``standard_compatible=False``): the socket closes
+            # at once, without waiting for the server's close_notify.
+            self._transport.abort()
+        else:
+            self._transport.close()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(
+                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
+                )
+        except TimeoutError as error:
+            self._transport.abort()
+            raise httpcore.ConnectTimeout(str(error) or "TLS handshake timed out") from error
+        except (OSError, ssl.SSLError, ConnectionError) as error:
+            self._transport.abort()
+            raise httpcore.ConnectError(str(error)) from error
+        if transport is None:
+            raise httpcore.ConnectError("the connection closed during the TLS handshake")
+        # asyncio does not tell the protocol of its new transport: reading is paused and
+        # resumed on the TLS one from now on.
+        self._protocol.transport = transport  # type: ignore[assignment]
+        return AsyncioStream(transport, self._protocol, tls=True)  # type: ignore[arg-type]
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            # Idle, the connection is readable only when the server sent something (data
+            # out of turn, or its end): the event loop has told the protocol already.
+            protocol = self._protocol
+            return bool(protocol.buffer) or protocol.eof or protocol.closed
+        if info == "server_addr":
+            if self._peer is None:
+                self._peer = self._transport.get_extra_info("peername")
+            return self._peer
+        if info == "client_addr":
+            return self._transport.get_extra_info("sockname")
+        if info == "ssl_object":
+            return self._transport.get_extra_info("ssl_object")
+        if info == "socket":
+            return self._transport.get_extra_info("socket")
+        return None
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """TCP connections on asyncio's transports; Unix sockets and socket options on
+    anyio's backend (what httpcore uses by default)."""
+
+    def __init__(self) -> None:
+        self._fallback = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if socket_options:
+            return await self._fallback.connect_tcp(
+                host, port, timeout, local_address, socket_options
+            )
+        loop = asyncio.get_running_loop()
+        local = (local_address, 0) if local_address else None
+        try:
+            async with asyncio.timeout(timeout):
+                transport, protocol = await loop.create_connection(
+                    _Protocol, host, port, local_addr=local
+                )
+        except TimeoutError as error:
+            raise httpcore.ConnectTimeout(str(error) or "connection timed out") from error
+        except OSError as error:
+            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
+        return AsyncioStream(transport, protocol)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return await self._fallback.connect_unix_socket(path, timeout, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+def use_asyncio_backend(transport: Any) -> bool:
+    """Make an ``httpx.AsyncHTTPTransport`` connect through :class:`AsyncioBackend`.
+
+    httpx builds the transport's connection pool (or proxy pool) itself and takes no
+    backend, so the pool's is set before its first connection. False, leaving the
+    transport as it was, when the pool is not httpcore's as this module knows it.
+    """
+    pool = getattr(transport, "_pool", None)
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        return False
+    if not hasattr(pool, "_network_backend") or pool.connections:
+        return False
+    pool._network_backend = AsyncioBackend()
+    return True
