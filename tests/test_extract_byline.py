@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.extract.byline import parse_byline, parse_credit, parse_view_count
+from archiver.extract.byline import parse_byline, parse_credit, parse_view_count, split_signature
 from archiver.extract.outlets import is_outlet
 
 
@@ -89,3 +89,47 @@ def test_an_element_marked_as_source_may_name_an_outlet_without_a_label():
 )
 def test_view_counts_in_their_many_labels(line: str, count: int):
     assert parse_view_count(line) == count
+
+
+@pytest.mark.parametrize(
+    ("line", "person", "outlet"),
+    [
+        ("Theo Minh Anh (Pháp luật TP.HCM)", "Minh Anh", "Pháp luật TP.HCM"),
+        ("Minh Anh (theo Reuters)", "Minh Anh", "Reuters"),
+        ("Minh Anh (TTXVN/Vietnam+)", "Minh Anh", "TTXVN/Vietnam+"),
+        ("Minh Anh (Báo Lao Động)", "Minh Anh", "Báo Lao Động"),
+        ("Minh Anh/VOV.VN", "Minh Anh", "VOV.VN"),
+        ("Thu Hằng/VOV-Đông Bắc", "Thu Hằng", "VOV-Đông Bắc"),
+        ("Hồng Nhung - Báo Quảng Ninh", "Hồng Nhung", "Báo Quảng Ninh"),
+        ("MINH ANH - THU HÀ (theo AFP)", "MINH ANH - THU HÀ", "AFP"),
+    ],
+)
+def test_a_signature_names_the_writer_and_credits_the_outlet(line: str, person: str, outlet: str):
+    assert split_signature(line) == (person, outlet)
+    assert parse_byline(line) == person
+    assert parse_credit(line) == outlet
+
+
+def test_a_signature_naming_the_pages_own_outlet_credits_no_source():
+    assert split_signature("Minh Anh/VOV.VN", outlets=["VOV.VN", "Báo điện tử VOV"]) == (
+        "Minh Anh",
+        None,
+    )
+    assert parse_credit("Minh Anh/VOV.VN", outlets=["VOV.VN"]) is None
+
+
+@pytest.mark.parametrize(
+    "line", ["Minh Anh - Thu Hà", "Bảo Anh - Bảo Trâm", "Lê Minh/Thu Hà", "Minh Anh (tổng hợp)"]
+)
+def test_co_authors_are_no_signature(line: str):
+    assert split_signature(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "person"),
+    [("Hoàng Hà (thực hiện)", "Hoàng Hà"), ("Bài: Minh Anh - Ảnh: Thu Hà", "Minh Anh")],
+)
+def test_an_interviewers_credit_and_a_photographers_are_not_part_of_the_name(
+    line: str, person: str
+):
+    assert parse_byline(line) == person

@@ -23,7 +23,14 @@ _LABEL = re.compile(
     r"written by|by|author|đăng bởi|người đăng|tin bài)\s*[:：\-–]\s*|(?:theo|by|bởi)\s+)",
     re.IGNORECASE,
 )
-_SUFFIX = re.compile(r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th)\)\s*$", re.IGNORECASE)
+_SUFFIX = re.compile(
+    r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|biên dịch)\)\s*$",
+    re.IGNORECASE,
+)
+#: Who took the pictures, after the writer's name: "Minh Anh - Ảnh: Thu Hà".
+_PHOTO_TAIL = re.compile(
+    r"\s*[-–—,;]?\s*\(?(?:ảnh|hình ảnh|hình|video|clip|đồ họa|đồ hoạ)\s*:.*$", re.IGNORECASE
+)
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _EMAIL = re.compile(r"\s*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?\s*")
@@ -51,8 +58,13 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
         return None
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
+    signed = _signature(text, outlets)
+    if signed is not None:
+        return signed[0]
     for _ in range(2):
         text = _LABEL.sub("", text).strip(" :-–—,.")
+    if not _PHOTO_CREDIT.match(text):
+        text = _PHOTO_TAIL.sub("", text)
     text = _SUFFIX.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
@@ -171,6 +183,9 @@ def parse_credit(
     text = text.rstrip(" .;")
     if not text or len(text) > _CREDIT_MAX:
         return None
+    signed = _signature(text, outlets)
+    if signed is not None:
+        return signed[1]  # the outlet a writer's signature names, unless it is the page's own
     if _PHOTO_CREDIT.match(text):
         return None  # who took the pictures, not where the text comes from
     match = _CREDIT_LABEL.match(text)
@@ -225,3 +240,62 @@ def _foreign_brand(name: str) -> bool:
     if " " in name or not name.isascii() or not name.isalpha():
         return False
     return len(name) >= 6 or any(c.isupper() for c in name[1:])
+
+
+# --- signatures: the writer and the outlet on one line --------------------------------
+
+#: "Theo Minh Anh (Pháp luật TP.HCM)", "Minh Anh (theo Reuters)", "Minh Anh (TTXVN/Vietnam+)"
+_PAREN_TAIL = re.compile(r"^(?P<lead>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
+#: "Minh Anh/VOV.VN", "Thu Hằng/VOV-Đông Bắc" (a correspondent of the outlet's bureau)
+_SLASH_TAIL = re.compile(r"^(?P<lead>[^/()]+?)\s*/\s*(?P<inner>[^/()]+)$")
+#: "Minh Anh - Báo Quảng Nam" (only when what follows the last dash is an outlet)
+_DASH_TAIL = re.compile(r"^(?P<lead>.+?)\s+[-–—]\s+(?P<inner>[^-–—]+)$")
+_OUTLET_HEAD = re.compile(r"^[^\s\-–/]+")
+
+
+def split_signature(
+    raw: str | None, *, outlets: Iterable[str] = ()
+) -> tuple[str, str | None] | None:
+    """A line that signs the text with the writer's name and the outlet together: (the
+    person, the outlet credited, None when it is the page's own); None for anything else.
+
+    >>> split_signature("Theo Minh Anh (Pháp luật TP.HCM)")
+    ('Minh Anh', 'Pháp luật TP.HCM')
+    >>> split_signature("Minh Anh (theo Reuters)"), split_signature("Thu Hằng/VOV-Đông Bắc")
+    (('Minh Anh', 'Reuters'), ('Thu Hằng', 'VOV-Đông Bắc'))
+    >>> split_signature("Minh Anh/VOV.VN", outlets=["VOV.VN"]), split_signature("Minh Anh - Thu Hà")
+    (('Minh Anh', None), None)
+    """
+    text = clean(raw).rstrip(" .;")
+    if not text or len(text) > _CREDIT_MAX:
+        return None
+    return _signature(text, outlets)
+
+
+def _signature(text: str, outlets: Iterable[str]) -> tuple[str, str | None] | None:
+    if not any(mark in text for mark in ("(", "/", " - ", " – ", " — ")):
+        return None
+    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        inner = match.group("inner").strip()
+        label = _CREDIT_LABEL.match(inner)
+        name = inner[label.end() :].strip(" :-–—.") if label else inner
+        if not _names_outlet(name, outlets):
+            continue
+        person = parse_byline(match.group("lead"), outlets=outlets)
+        if person is None:
+            continue
+        return person, None if same_outlet(name, outlets) else name
+    return None
+
+
+def _names_outlet(name: str, outlets: Iterable[str]) -> bool:
+    """``name`` is an outlet, or an outlet's bureau ("VOV-Đông Bắc", "TTXVN tại Paris")."""
+    if not name or not name[0].isupper() or len(name.split()) > _CREDIT_WORDS:
+        return False
+    if is_outlet(name, outlets):
+        return True
+    head = _OUTLET_HEAD.match(name)
+    return head is not None and head.group() != name and is_outlet(head.group(), outlets)

@@ -67,6 +67,7 @@ class PeopleStages:
                 if byline.is_abbreviated(raw):
                     first_abbreviated = first_abbreviated or (raw, name, node)
                     continue
+                self._note_signature(raw)
                 return raw, name, node
         if first_abbreviated is not None:
             return first_abbreviated
@@ -88,6 +89,7 @@ class PeopleStages:
             raw = text_of(node)
             name = byline.parse_byline(raw, outlets=self.outlets)
             if name is not None:
+                self._note_signature(raw)
                 return raw, name, node
             self._note_credit(raw)
         return None, None, None
@@ -96,6 +98,12 @@ class PeopleStages:
         """A byline element that credits an outlet ("Theo TTXVN") names the source."""
         if self.byline_credit is None and raw:
             self.byline_credit = byline.parse_credit(raw, outlets=self.outlets)
+
+    def _note_signature(self, raw: str) -> None:
+        """A byline that names the writer's outlet too ("Minh Anh (theo Reuters)") credits it."""
+        signed = byline.split_signature(raw, outlets=self.outlets)
+        if signed is not None and signed[1] and self.byline_credit is None:
+            self.byline_credit = signed[1]
 
     def _trailing_byline(
         self, blocks: list[Block], author_raw: str | None

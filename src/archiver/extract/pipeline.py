@@ -385,10 +385,13 @@ class Extraction(PeopleStages):
         """The byline closing the text (when the header's is missing or hides co-authors),
         and view-count lines, taken out of the text."""
         blocks = reading.blocks
+        signature = reading.text.signature
         if blocks and (credit.name is None or byline.is_abbreviated(credit.raw or "")):
             raw, name, rest = self._trailing_byline(blocks, credit.raw)
             if name is not None:
                 credit, blocks = Byline(raw, name, credit.node), rest
+            elif signature is not None:  # the line credited the outlet and signed the text
+                credit = Byline(*signature)
         if views.count is None and blocks:
             blocks = self._drop_view_lines(blocks)
         return Reading(blocks, reading.text, reading.listing), credit
