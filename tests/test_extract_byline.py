@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from archiver.extract import extract
 from archiver.extract.byline import parse_byline, parse_credit, parse_view_count, split_signature
 from archiver.extract.outlets import is_outlet
 
@@ -133,3 +134,54 @@ def test_an_interviewers_credit_and_a_photographers_are_not_part_of_the_name(
     line: str, person: str
 ):
     assert parse_byline(line) == person
+
+
+_TEXT = [
+    f"Đoạn {n}: thành phố tiếp tục triển khai các giải pháp, tăng cường kiểm tra, giám sát, "
+    "bảo đảm tiến độ và chất lượng công trình theo đúng kế hoạch đã đề ra."
+    for n in range(1, 5)
+]
+
+
+def _page(meta: str, tail: str = "") -> bytes:
+    paragraphs = "".join(f"<p>{t}</p>" for t in _TEXT)
+    return (
+        "<html><head><title>Hội nghị sơ kết</title></head><body>"
+        "<div class='menu'><a href='/'>Trang chủ</a> <a href='/xa-hoi'>Xã hội</a></div>"
+        f"<div class='detail'><h1>Hội nghị sơ kết</h1>{meta}"
+        f"<div class='content'>{paragraphs}{tail}</div></div></body></html>"
+    ).encode()
+
+
+_WHEN = "<span class='time'>14/09/2026 08:15</span>"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        f"<div class='article__meta'><a class='name' href='/tac-gia/minh-anh.html'>Minh Anh</a>"
+        f" {_WHEN}</div>",
+        f"<div class='info'>Bởi <a href='/author/minh-anh'>Minh Anh</a> - {_WHEN}</div>",
+    ],
+)
+def test_a_link_to_the_writers_page_names_the_author(meta: str):
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == _TEXT
+
+
+def test_a_name_line_set_flush_right_by_its_class_closes_the_text_as_its_byline():
+    article = extract(
+        _page(_WHEN, "<p class='text-right'>Minh Anh</p>"), "https://tin.example.vn/bai-viet-1.html"
+    )
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == _TEXT
+
+
+def test_an_author_box_giving_the_writers_position_names_the_writer():
+    box = (
+        "<div class='author'><img src='a.jpg' alt=''><span>Minh Anh</span>"
+        f"<span>Phóng viên</span></div>{_WHEN}"
+    )
+    article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"

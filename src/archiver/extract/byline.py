@@ -27,6 +27,12 @@ _SUFFIX = re.compile(
     r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|biên dịch)\)\s*$",
     re.IGNORECASE,
 )
+#: The writer's position after the name, in an author box ("Minh Anh Phóng viên").
+_ROLE_TAIL = re.compile(
+    r"\s*[-–,|]?\s*\(?(?:phóng viên|biên tập viên|cộng tác viên|nhà báo|thư ký tòa soạn)"
+    r"(?:\s+thường trú[^)]*)?\)?\s*$",
+    re.IGNORECASE,
+)
 #: Who took the pictures, after the writer's name: "Minh Anh - Ảnh: Thu Hà".
 _PHOTO_TAIL = re.compile(
     r"\s*[-–—,;]?\s*\(?(?:ảnh|hình ảnh|hình|video|clip|đồ họa|đồ hoạ)\s*:.*$", re.IGNORECASE
@@ -66,6 +72,7 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if not _PHOTO_CREDIT.match(text):
         text = _PHOTO_TAIL.sub("", text)
     text = _SUFFIX.sub("", text)
+    text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
         return None

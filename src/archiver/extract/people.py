@@ -9,6 +9,7 @@ selectors or a "Lượt xem" line near the article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,16 @@ from archiver.extract.roles import Roles
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
+
+
+#: Elements that say they name the author: schema.org and rel marks, and links to an author's
+#: page ("/tac-gia/minh-anh-123.html", "/author/jane-doe"), however their box is named.
+_AUTHOR_MARKS = (
+    "[rel=author], [itemprop=author], a[href*='/tac-gia/'], a[href*='/tacgia/'], "
+    "a[href*='/author/'], a[href*='/authors/']"
+)
+#: Class names of a line set flush right ("text-right", "pull-right", "align-right").
+_RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
 
 class PeopleStages:
@@ -82,7 +93,7 @@ class PeopleStages:
         near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
         if region is not None and region.tag not in ("body", "html"):
             near.add(region.mem_id)
-        bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
+        bylines = [*self.roles["byline"], *self.tree.css(_AUTHOR_MARKS)]
         for node in bylines:
             if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
                 continue
@@ -115,7 +126,10 @@ class PeopleStages:
                 break
             style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
             align = (block.node.attributes.get("align") or "").lower()
-            emphasised = block.bold or "text-align:right" in style or align == "right"
+            flush_right = bool(_RIGHT_CLASS.search(block.node.attributes.get("class") or ""))
+            emphasised = (
+                block.bold or "text-align:right" in style or align == "right" or flush_right
+            )
             name = byline.parse_byline(block.text, outlets=self.outlets)
             if name is not None and (
                 emphasised or (index == len(blocks) - 1 and block.text.isupper())
