@@ -155,6 +155,11 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
         "Das könnte dich auch interessieren",
         "Veja também:",
         "À lire aussi",
+        # What introduces a player, in Vietnamese.
+        "Mời quý độc giả xem video:",
+        "Mời bạn đọc theo dõi clip",
+        # A line of topic tags.
+        "#bão số 3 #mưa lũ",
     ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
@@ -579,3 +584,20 @@ def test_a_paragraph_linking_its_picture_and_words_to_one_page_is_text():
     article = extract(page(body), URL)
     assert len(article.paragraphs) == 4
     assert article.paragraphs[1].startswith("Ảnh chụp vệ tinh")
+
+
+def test_one_tag_heading_a_section_is_text():
+    paragraphs = f"<p>{TEXT[0]}</p><p>#CookForJulia Breakfast</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    assert extract(page(paragraphs), URL).paragraphs == [
+        TEXT[0],
+        "#CookForJulia Breakfast",
+        *TEXT[1:],
+    ]
+
+
+@pytest.mark.parametrize("line", ["<strong>Tin, ảnh:</strong> Minh Anh", "Tác giả: Minh Anh"])
+def test_a_closing_line_a_byline_label_opens_is_the_byline_however_set(line: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT) + f"<p>{line}</p>"
+    article = extract(page(paragraphs), URL)
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == TEXT

@@ -45,6 +45,19 @@ _NAME_WORD = re.compile(r"^[\w.'’()/-]+$")
 _SEPARATOR_WORDS = frozenset({"-", "–", "—", "và", "&", ",", "/", "|"})
 
 
+#: The labels that say a line is a byline ("Tin, ảnh: Minh Anh", "Tác giả: ..."), with the colon.
+_COLON_LABEL = re.compile(
+    r"^(?:bài|bài viết|bài và ảnh|bài, ảnh|bài & ảnh|bài/ảnh|bài - ảnh|tin|tin, ảnh|tin và ảnh|"
+    r"tác giả|người viết|phóng viên|nhóm pv|thực hiện|nhóm thực hiện|tin bài)\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+def is_labelled(raw: str) -> bool:
+    """True for a line a byline label opens ("Tin, ảnh: Minh Anh"): a byline, however set."""
+    return bool(_COLON_LABEL.match(clean(raw)))
+
+
 def is_abbreviated(raw: str) -> bool:
     """True for header bylines that hide co-authors ("NHẬT XUÂN và 1 tác giả khác")."""
     return bool(_ABBREVIATED.search(raw))

@@ -87,7 +87,10 @@ _WIDGET_LABEL = re.compile(
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
-    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|"
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|nghe bài viết|"
+    # What introduces a player: "Mời quý độc giả xem video:", "Mời bạn đọc theo dõi clip".
+    r"mời (?:quý )?(?:bạn đọc|độc giả|khán giả|quý vị)?\s*(?:xem|theo dõi|nghe) "
+    r"(?:video|clip|audio|thêm video)(?: [^:.!?]{0,20})?|"
     # The titles of boxes of other articles, in other languages ("Schon gelesen?").
     r"related (?:articles|stories|posts)|you (?:may|might) also like|read also|"
     r"das könnte (?:dich|sie) auch interessieren|schon gelesen|lesen sie auch|"
@@ -96,6 +99,10 @@ _WIDGET_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
+#: A line of topic tags, each marked "#" ("#bão số 3 #mưa lũ", "#Hanoi #travel"); one tag
+#: alone may head a section ("#CookForJulia Breakfast").
+_HASHTAGS = re.compile(r"^(?:#[^\s#][^#]{0,40}){2,10}$")
+_MAX_HASHTAGS = 200
 #: A short block that ends in a credit ("... Video: Đồn biên phòng Xín Cái") is a caption.
 #: ("Nguồn: X" on a line of its own credits the text, not a photo: the source reader takes it.)
 _CREDIT_TAIL = re.compile(
@@ -506,6 +513,8 @@ def body_blocks(
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
+        if text.startswith("#") and len(text) <= _MAX_HASHTAGS and _HASHTAGS.match(text):
+            continue  # a line of topic tags ("#bão số 3 #mưa lũ")
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
             continue  # a gallery's or a pager's numbers ("1", "2", "3"); in a table, data
         if credited_line(text) and not (keep_credited and not _VIDEO_CREDIT.search(text[-64:])):

@@ -127,9 +127,8 @@ class PeopleStages:
             style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
             align = (block.node.attributes.get("align") or "").lower()
             flush_right = bool(_RIGHT_CLASS.search(block.node.attributes.get("class") or ""))
-            emphasised = (
-                block.bold or "text-align:right" in style or align == "right" or flush_right
-            )
+            right = "text-align:right" in style or align == "right" or flush_right
+            emphasised = block.bold or right or byline.is_labelled(block.text)
             name = byline.parse_byline(block.text, outlets=self.outlets)
             if name is not None and (
                 emphasised or (index == len(blocks) - 1 and block.text.isupper())
