@@ -185,3 +185,13 @@ def test_an_author_box_giving_the_writers_position_names_the_writer():
     )
     article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
     assert article.author == "Minh Anh"
+
+
+@pytest.mark.parametrize("between", [", ", " - "])
+def test_links_to_several_writers_pages_name_every_writer(between: str):
+    meta = (
+        "<div class='article__meta'><a href='/tac-gia/minh-anh.html'>Minh Anh</a>"
+        f"{between}<a href='/tac-gia/thu-ha.html'>Thu Hà</a> {_WHEN}</div>"
+    )
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh - Thu Hà"

@@ -34,10 +34,10 @@ if TYPE_CHECKING:
 
 #: Elements that say they name the author: schema.org and rel marks, and links to an author's
 #: page ("/tac-gia/minh-anh-123.html", "/author/jane-doe"), however their box is named.
-_AUTHOR_MARKS = (
-    "[rel=author], [itemprop=author], a[href*='/tac-gia/'], a[href*='/tacgia/'], "
-    "a[href*='/author/'], a[href*='/authors/']"
+_AUTHOR_LINKS = (
+    "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
+_AUTHOR_MARKS = f"[rel=author], [itemprop=author], {_AUTHOR_LINKS}"
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
 _RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
@@ -101,9 +101,26 @@ class PeopleStages:
             name = byline.parse_byline(raw, outlets=self.outlets)
             if name is not None:
                 self._note_signature(raw)
-                return raw, name, node
+                return (*self._co_authors(node, raw, name), node)
             self._note_credit(raw)
         return None, None, None
+
+    def _co_authors(self, link: LexborNode, raw: str, name: str) -> tuple[str, str]:
+        """A link to a writer's page and its siblings linking to others' pages: every writer
+        ("Minh Anh, Thu Hà" as two links is "Minh Anh - Thu Hà")."""
+        parent = link.parent
+        if link.tag != "a" or parent is None:
+            return raw, name
+        names: list[str] = []
+        for sibling in parent.css(_AUTHOR_LINKS):
+            if sibling.parent is None or sibling.parent.mem_id != parent.mem_id:
+                continue
+            person = byline.parse_byline(text_of(sibling), outlets=self.outlets)
+            if person is not None and person not in names:
+                names.append(person)
+        if len(names) < 2 or name not in names:
+            return raw, name
+        return " - ".join(names), " - ".join(names)
 
     def _note_credit(self, raw: str) -> None:
         """A byline element that credits an outlet ("Theo TTXVN") names the source."""
