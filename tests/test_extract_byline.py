@@ -195,3 +195,19 @@ def test_links_to_several_writers_pages_name_every_writer(between: str):
     )
     article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
     assert article.author == "Minh Anh - Thu Hà"
+
+
+def test_writers_listed_with_commas_are_all_named_a_sentence_is_no_byline():
+    assert parse_byline("Minh Anh, Thu Hà") == "Minh Anh, Thu Hà"
+    assert parse_byline("Theo báo cáo, doanh thu tăng") is None
+    assert parse_credit("Theo Hồ Hương, Lê Minh") is None
+
+
+def test_every_writer_the_json_ld_names_for_the_one_article_is_the_author():
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": ['
+        '{"@type": "Person", "name": "Minh Anh"}, {"@type": "Person", "name": "Thu Hà"}]}'
+        "</script>"
+    )
+    html = _page(_WHEN).replace(b"</title>", b"</title>" + ld.encode())
+    assert extract(html, "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh - Thu Hà"

@@ -43,6 +43,7 @@ _EMAIL = re.compile(r"\s*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?\s*")
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b|www\.|@", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[\w.'’()/-]+$")
 _SEPARATOR_WORDS = frozenset({"-", "–", "—", "và", "&", ",", "/", "|"})
+_MAX_LISTED_NAMES = 5
 
 
 #: The labels that say a line is a byline ("Tin, ảnh: Minh Anh", "Tác giả: ..."), with the colon.
@@ -93,6 +94,14 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if len(words) > 10 or len([w for w in words if w not in _SEPARATOR_WORDS]) > 8:
         return None
     if text.endswith((".", "!", "?", ":")) and not re.search(r"\b\w\.$", text):
+        return None
+    if "," in text and not all(_NAME_WORD.match(w) or w in _SEPARATOR_WORDS for w in words):
+        # Writers listed with commas ("Minh Anh, Thu Hà"): each part a name.
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) <= _MAX_LISTED_NAMES and all(
+            part and parse_byline(part, outlets=outlets) == part for part in parts
+        ):
+            return ", ".join(parts)
         return None
     if not all(_NAME_WORD.match(w) or w in _SEPARATOR_WORDS for w in words):
         return None

@@ -154,10 +154,15 @@ class PeopleStages:
         return author_raw, None, blocks
 
     def _metadata_author(self) -> str | None:
+        persons: list[str] = []
         for name in self.meta.authors:
             person = byline.parse_byline(name, outlets=self.outlets)
-            if person is not None:
-                return person
+            if person is not None and person not in persons:
+                persons.append(person)
+            if persons and not self.meta.declared_article:
+                break  # (several articles described: the first one's writer)
+        if persons:
+            return " - ".join(persons)  # the writers of the one article the page describes
         if self.meta.meta_author:
             return byline.parse_byline(self.meta.meta_author, outlets=self.outlets)
         return None
