@@ -32,12 +32,12 @@ if TYPE_CHECKING:
     from archiver.sites import Profile
 
 
-#: Elements that say they name the author: schema.org and rel marks, and links to an author's
-#: page ("/tac-gia/minh-anh-123.html", "/author/jane-doe"), however their box is named.
+#: Elements that say they name the author: links to an author's page ("/tac-gia/minh-anh-123
+#: .html", "/author/jane-doe"), however their box is named, and schema.org and rel marks.
 _AUTHOR_LINKS = (
     "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
-_AUTHOR_MARKS = f"[rel=author], [itemprop=author], {_AUTHOR_LINKS}"
+_AUTHOR_MARKS = "[rel=author], [itemprop=author]"
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
 _RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
@@ -91,18 +91,28 @@ class PeopleStages:
         # three levels above the body.
         region = region_of(self.title_node, container)
         near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
+        scope = container
         if region is not None and region.tag not in ("body", "html"):
             near.add(region.mem_id)
-        bylines = [*self.roles["byline"], *self.tree.css(_AUTHOR_MARKS)]
-        for node in bylines:
-            if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
-                continue
-            raw = text_of(node)
-            name = byline.parse_byline(raw, outlets=self.outlets)
-            if name is not None:
-                self._note_signature(raw)
-                return (*self._co_authors(node, raw, name), node)
-            self._note_credit(raw)
+            scope = region
+        # Links to a writer's page are looked for last, and only from the headline to the
+        # end of the text (a substring selector on every link of a page costs more than
+        # the rest of this search).
+        for group in (
+            lambda: [*self.roles["byline"], *self.tree.css(_AUTHOR_MARKS)],
+            lambda: scope.css(_AUTHOR_LINKS),
+        ):
+            for node in group():
+                if node.mem_id in self.chrome_ids or not any(
+                    p.mem_id in near for p in ancestors(node)
+                ):
+                    continue
+                raw = text_of(node)
+                name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is not None:
+                    self._note_signature(raw)
+                    return (*self._co_authors(node, raw, name), node)
+                self._note_credit(raw)
         return None, None, None
 
     def _co_authors(self, link: LexborNode, raw: str, name: str) -> tuple[str, str]:
