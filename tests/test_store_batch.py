@@ -32,7 +32,7 @@ from archiver.store.dedup import (
 from archiver.store.folding import _collapse, fold_and_key, fold_for_index
 from archiver.store.fts import index_text
 from archiver.store.rows import compress
-from store_support import OTHER_STORY, STORY, T0, exchange, page, random_story
+from store_support import OTHER_STORY, STORY, T0, exchange, page, random_story, rows
 
 
 def tricky_batch() -> list:
@@ -259,3 +259,41 @@ def test_a_text_longer_than_the_kept_power_tables_is_hashed_with_tables_of_its_o
     assert counts.tolist() == [3, 3, 2]
     assert ids.tolist() == [_word_id(w) for text in texts for w in text.split()]
     assert len(dedup._POWERS.up) <= _KEPT_POWERS
+
+
+def bridged_stories() -> list:
+    """Three pages on three sites, the middle one a near-copy of each end (which are not
+    near-copies of each other), saved ends first: the middle one merges two stories."""
+    words = random_story(500, words=300).split()
+    texts = [" ".join(words[start : start + 200]) for start in (0, 100, 50)]
+    sites = ("vnexpress", "dantri", "tuoitre")
+    return [
+        page(f"https://{site}.vn/cau-{n}.html", text, site=site, title=f"Cầu {n}")
+        for n, (site, text) in enumerate(zip(sites, texts, strict=True))
+    ]
+
+
+def test_holding_a_batchs_new_rows_stores_what_writing_each_at_once_stores(tmp_path, monkeypatch):
+    # Writer.batch_rows holds a batch's new articles (their fetch, page, index, bucket,
+    # link and view-count rows) until the batch ends or a statement needs them: the
+    # lookups, near-copies and story merges that read them meanwhile must decide as if
+    # every row had been written at once.
+    from archiver.store.writer import Writer
+
+    items = [*tricky_batch(), *bridged_stories()]
+    with Archive(tmp_path / "held.db") as archive:
+        held = archive.save_many(items)
+    monkeypatch.setattr(Writer, "batch_rows", False)
+    with Archive(tmp_path / "direct.db") as archive:
+        direct = archive.save_many(items)
+        assert archive.check() == []
+    assert held == direct
+    assert table_rows(tmp_path / "held.db") == table_rows(tmp_path / "direct.db")
+    # The middle page linked both ends, and their stories became one.
+    first, third, middle = held[-3:]
+    assert middle.near_duplicates == (first.article_id, third.article_id)
+    assert third.near_duplicates == ()
+    stories = rows(
+        tmp_path / "held.db", "SELECT DISTINCT story_id FROM articles WHERE url LIKE ?", "%/cau-%"
+    )
+    assert stories == [(first.article_id,)]

@@ -150,6 +150,7 @@ class Database:
             self.begin_write()
             self._writer.begin()
             yield self._writer
+            self._writer.flush()
             conn.execute("COMMIT")
         except BaseException as error:
             if self.in_transaction():

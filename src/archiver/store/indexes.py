@@ -13,6 +13,7 @@ import heapq
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from archiver.store.dedup import (
@@ -30,10 +31,12 @@ from archiver.store.schema import FTS_TABLE
 
 __all__ = [
     "Buckets",
+    "Pending",
     "check",
     "ensure_probes",
     "fts_delete",
     "fts_insert",
+    "fts_insert_many",
     "link_claim",
     "link_near_duplicates",
 ]
@@ -42,10 +45,17 @@ _FTS_NAMES = ", ".join(FTS_COLUMNS)
 _FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
 #: A near-duplicate link, or its new score and time when the pair is linked already. (An
 #: upsert, not INSERT OR REPLACE: with foreign keys on, REPLACE costs a statement journal.)
-_LINK = (
+LINK = (
     "INSERT INTO near_duplicates(article_id, duplicate_of, similarity, found_at) "
     "VALUES (?, ?, ?, ?) ON CONFLICT(article_id, duplicate_of) DO UPDATE SET "
     "similarity = excluded.similarity, found_at = excluded.found_at"
+)
+BAND_INSERT = "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)"
+#: A raw page (stored once however often it is fetched) and a view-count observation.
+BODY_INSERT = "INSERT OR IGNORE INTO bodies(sha256, compression, size, data) VALUES (?, ?, ?, ?)"
+VIEW_INSERT = (
+    "INSERT OR IGNORE INTO view_counts(article_id, observed_at, view_count, fetch_id) "
+    "VALUES (?, ?, ?, ?)"
 )
 #: Candidates compared per lookup; bounds the work when a bucket is crowded. Candidates are
 #: ranked by how many of the article's buckets they share (then newest first), so unrelated
@@ -69,6 +79,11 @@ def fts_insert(cur: sqlite3.Cursor, rowid: int, *texts: str) -> None:
     cur.execute(
         f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})", (rowid, *texts)
     )
+
+
+def fts_insert_many(cur: sqlite3.Cursor, rows: Sequence[Sequence[Any]]) -> None:
+    """:func:`fts_insert` of each ``(rowid, *texts)``, in one statement run for all."""
+    cur.executemany(f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})", rows)
 
 
 def fts_delete(cur: sqlite3.Cursor, rowid: int, *originals: str | None) -> None:
@@ -116,12 +131,18 @@ class Buckets:
     def candidates(self, keys: Sequence[int], article_id: int) -> list[int] | None:
         """The other articles in these buckets, ranked and cut as :data:`_RANKED` does,
         or None if a bucket is not known here."""
-        shared: Counter[int] = Counter()  # counted in C: crowded buckets hold hundreds
+        found = []
         for key in keys:
             members = self.members.get(key)
             if members is None:
                 return None
-            shared.update(members)
+            if members:
+                found.append(members)
+        if not found:  # most articles: every bucket empty
+            return []
+        # Counted in C, in one pass (crowded buckets hold hundreds): the members in the
+        # order they first appear, as counting bucket after bucket would give.
+        shared: Counter[int] = Counter(chain.from_iterable(found))
         shared.pop(article_id, None)
         if len(shared) <= MAX_CANDIDATES:
             return list(shared)
@@ -141,6 +162,97 @@ class Buckets:
                 members.remove(article_id)
 
 
+class Pending:
+    """A batch's rows not written yet: its raw pages and fetches, its new articles and
+    the rows that refer to them (index entries, LSH buckets, near-duplicate links, view
+    counts). :meth:`flush` writes them in one ``executemany`` per table, in the order the
+    foreign keys ask (pages, fetches, articles, then the rest). A fetch gets the id SQLite
+    would give it (the largest + 1), so the held rows are the rows written at once.
+
+    Until then :func:`link_near_duplicates` reads their signatures and story ids here and
+    merges stories here as well as in the table, so what is finally written is what
+    writing each row at once would have left. Whoever is about to run a statement that
+    reads these tables or refers to the held articles calls :meth:`flush` first.
+    """
+
+    def __init__(self, cur: Any, fts_insert_many: Callable[[Any, list[tuple[Any, ...]]], None]):
+        self.cur = cur
+        self._fts_insert_many = fts_insert_many
+        #: The id the next fetch row gets (what SQLite would give it: the largest + 1).
+        self.next_fetch_id = (cur.execute("SELECT max(id) FROM fetches").fetchone()[0] or 0) + 1
+        #: Raw pages (INSERT OR IGNORE), then fetch rows by their column names.
+        self.bodies: list[tuple[Any, ...]] = []
+        self.fetches: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        #: Article rows by their column names (one group unless a caller varies them).
+        self.articles: dict[tuple[str, ...], list[list[Any]]] = {}
+        #: Each held article's row (a list: its story id may change) and where its
+        #: signature and story id are in it.
+        self.held: dict[int, tuple[list[Any], int, int]] = {}
+        self.fts: list[tuple[Any, ...]] = []
+        self.bands: list[tuple[int, int]] = []
+        self.links: list[tuple[Any, ...]] = []
+        self.views: list[tuple[Any, ...]] = []
+
+    def add_fetch(self, values: dict[str, Any]) -> int:
+        """Hold a fetch row (``values`` by column, without ``id``); its id."""
+        fetch_id = self.next_fetch_id
+        self.next_fetch_id += 1
+        self.fetches.setdefault(("id", *values), []).append((fetch_id, *values.values()))
+        return fetch_id
+
+    def add_article(self, values: dict[str, Any], folded: Sequence[str]) -> None:
+        """Hold an article's row (``values`` by column, ``id`` among them) and its index texts."""
+        columns = tuple(values)
+        row = list(values.values())
+        self.articles.setdefault(columns, []).append(row)
+        article_id = values["id"]
+        self.held[article_id] = (row, columns.index("minhash"), columns.index("story_id"))
+        self.fts.append((article_id, *folded))
+
+    def rows(self, ids: Iterable[int]) -> list[tuple[int, Any, Any]]:
+        """``(id, minhash, story_id)`` of the held articles among ``ids``."""
+        found = []
+        for article_id in ids:
+            entry = self.held.get(article_id)
+            if entry is not None:
+                row, sig, story = entry
+                found.append((article_id, row[sig], row[story]))
+        return found
+
+    def merge(self, keep: int, merged: set[int], article_id: int) -> None:
+        """What ``UPDATE articles SET story_id = keep WHERE story_id IN merged OR id =
+        article_id`` does, on the held rows."""
+        for held_id, (row, _, story) in self.held.items():
+            if held_id == article_id or row[story] in merged:
+                row[story] = keep
+
+    def flush(self) -> None:
+        cur = self.cur
+        if self.bodies:
+            cur.executemany(BODY_INSERT, self.bodies)
+        for table, groups in (("fetches", self.fetches), ("articles", self.articles)):
+            for columns, rows in groups.items():
+                cur.executemany(
+                    f"INSERT INTO {table}({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})",
+                    rows,
+                )
+        if self.fts:
+            self._fts_insert_many(cur, self.fts)
+        if self.bands:
+            cur.executemany(BAND_INSERT, self.bands)
+        if self.links:
+            cur.executemany(LINK, self.links)
+        if self.views:
+            cur.executemany(VIEW_INSERT, self.views)
+        self.clear()
+
+    def clear(self) -> None:
+        self.bodies, self.fetches, self.articles = [], {}, {}
+        self.held = {}
+        self.fts, self.bands, self.links, self.views = [], [], [], []
+
+
 def link_near_duplicates(
     cur: sqlite3.Cursor,
     article_id: int,
@@ -149,46 +261,61 @@ def link_near_duplicates(
     story_id: int,
     found_at: str,
     buckets: Buckets | None = None,
+    pending: Pending | None = None,
 ) -> tuple[int, ...]:
     """Index ``sig`` in the buckets and link the article to its stored near-copies.
 
     Returns the linked article ids. The article joins the lowest story id among
     its copies, and stories it bridges are merged into that one. ``buckets``: the
-    batch's buckets, read already.
+    batch's buckets, read already; ``pending``: the batch's articles not written yet
+    (the article's own rows wait there too when it is one of them).
     """
     if not keys or sig is None:
         return ()
     candidate_ids = buckets.candidates(keys, article_id) if buckets is not None else None
     if candidate_ids is None:
+        if pending is not None:
+            pending.flush()
         query = _RANKED.format(marks=_qmarks(len(keys)))
         candidate_ids = [row[0] for row in cur.execute(query, [*keys, article_id])]
-    cur.executemany(
-        "INSERT OR IGNORE INTO minhash_bands(band_key, article_id) VALUES (?, ?)",
-        [(key, article_id) for key in keys],
-    )
+    held = pending is not None and article_id in pending.held
+    if held:
+        pending.bands += [(key, article_id) for key in keys]  # type: ignore[union-attr]
+    else:
+        cur.executemany(BAND_INSERT, [(key, article_id) for key in keys])
     if buckets is not None:
         buckets.add(keys, article_id)
     if not candidate_ids:
         return ()
     linked: list[int] = []
     stories = {story_id}
-    rows = cur.execute(
-        f"SELECT id, minhash, story_id FROM articles WHERE id IN ({_qmarks(len(candidate_ids))})",
-        candidate_ids,
-    ).fetchall()
+    rows = pending.rows(candidate_ids) if pending is not None else []
+    stored = [other for other in candidate_ids if pending is None or other not in pending.held]
+    if stored:
+        rows += cur.execute(
+            f"SELECT id, minhash, story_id FROM articles WHERE id IN ({_qmarks(len(stored))})",
+            stored,
+        ).fetchall()
+        rows.sort()
     rows = [row for row in rows if row[1] is not None]
     scores = similarities(sig, [bytes(row[1]) for row in rows])
     for (other, _, other_story), score in zip(rows, scores, strict=True):
         if score >= THRESHOLD:
             newer, older = max(article_id, other), min(article_id, other)
-            cur.execute(_LINK, (newer, older, round(score, 4), found_at))
+            link = (newer, older, round(score, 4), found_at)
+            if held:
+                pending.links.append(link)  # type: ignore[union-attr]
+            else:
+                cur.execute(LINK, link)
             linked.append(other)
             stories.add(other_story if other_story is not None else other)
-    _merge_stories(cur, article_id, stories)
+    _merge_stories(cur, article_id, stories, pending)
     return tuple(sorted(linked))
 
 
-def _merge_stories(cur: sqlite3.Cursor, article_id: int, stories: set[int]) -> None:
+def _merge_stories(
+    cur: sqlite3.Cursor, article_id: int, stories: set[int], pending: Pending | None = None
+) -> None:
     """Put ``article_id`` and every article of ``stories`` in the lowest of those stories."""
     if len(stories) > 1:
         keep = min(stories)
@@ -198,6 +325,8 @@ def _merge_stories(cur: sqlite3.Cursor, article_id: int, stories: set[int]) -> N
             f"WHERE story_id IN ({_qmarks(len(merged))}) OR id = ?",
             [keep, *merged, article_id],
         )
+        if pending is not None:
+            pending.merge(keep, set(merged), article_id)
 
 
 def link_claim(
@@ -216,7 +345,7 @@ def link_claim(
     other, other_sig, other_story = row
     score = similarity(sig, other_sig) if sig is not None and other_sig is not None else 0.0
     cur.execute(
-        _LINK,
+        LINK,
         (max(article_id, other), min(article_id, other), round(score, 4), found_at),
     )
     story = cur.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()

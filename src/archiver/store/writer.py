@@ -16,9 +16,13 @@ from urllib.parse import urlsplit
 from archiver.dates.stored import now_iso
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
+    BODY_INSERT,
+    VIEW_INSERT,
     Buckets,
+    Pending,
     fts_delete,
     fts_insert,
+    fts_insert_many,
     link_claim,
     link_near_duplicates,
     unindex_signature,
@@ -106,7 +110,15 @@ class Writer:
 
     #: How an article's index entry is written and removed (another engine, another index).
     fts_insert = staticmethod(fts_insert)
+    fts_insert_many = staticmethod(fts_insert_many)
     fts_delete = staticmethod(fts_delete)
+
+    #: Whether a batch (:meth:`reserve`) holds its rows back (:class:`Pending`): its pages,
+    #: fetches and new articles with their index, bucket, link and view-count rows, written
+    #: in one ``executemany`` per table when the batch ends or before a statement that
+    #: reads them (a lookup, a claim, a changed article). Not on PostgreSQL, whose ids come
+    #: from sequences and whose index is a column of the article row.
+    batch_rows = True
 
     #: Whether a batch reads its LSH buckets once (:class:`Buckets`) in :meth:`reserve`:
     #: only where no other writer can add to them before the batch commits.
@@ -122,13 +134,15 @@ class Writer:
         # and those the batch has saved since: a record none of whose keys is in either
         # is new without a lookup. None: look every record up.
         self._present: set[str] | None = None
+        # The batch's new articles not written yet (None: every row is written at once).
+        self._pending: Pending | None = None
 
     def begin(self) -> None:
         """Called by :meth:`Database.transaction` once the write transaction has begun."""
         # Ids are handed out here so the fetch row can name its article before the
         # article row exists (that foreign key is checked at commit).
         self._next_id = (self.cur.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
-        self._buckets = self._present = None
+        self._buckets = self._present = self._pending = None
 
     def reserve(self, items: Iterable[Prepared]) -> None:
         """Prepare to save ``items`` in this transaction: read which of their dedup keys
@@ -152,20 +166,33 @@ class Writer:
         self._present = present
         if self.read_buckets_once:
             self._buckets = Buckets(self.cur, {key for record in records for key in record.bands})
+        if self.batch_rows and self._pending is None:
+            self._pending = Pending(self.cur, self.fts_insert_many)
+
+    def flush(self) -> None:
+        """Write the rows of the batch's new articles held back so far (:attr:`batch_rows`).
+
+        :meth:`Database.transaction` calls it before COMMIT; the writer itself before any
+        statement that reads or refers to them."""
+        if self._pending is not None:
+            self._pending.flush()
 
     def forget(self) -> None:
         """Drop caches that may describe rows a rollback just removed."""
         self._sites.clear()
-        self._buckets = self._present = None
+        if self._pending is not None:
+            self._pending.clear()
+        self._buckets = self._present = self._pending = None
 
     # -- fetches ---------------------------------------------------------------------
 
     def save(self, item: Prepared, run_id: int | None, extractor_version: str) -> SaveResult:
         if item.blob is not None:
-            self.cur.execute(
-                "INSERT OR IGNORE INTO bodies(sha256, compression, size, data) VALUES (?, ?, ?, ?)",
-                (item.sha256, item.compression, item.size, item.blob),
-            )
+            body = (item.sha256, item.compression, item.size, item.blob)
+            if self._pending is not None:
+                self._pending.bodies.append(body)
+            else:
+                self.cur.execute(BODY_INSERT, body)
         record = item.article
         if record is None:
             return SaveResult(
@@ -187,6 +214,7 @@ class Writer:
         site (when the archive has it); the original itself is never touched."""
         if record.claim is None or plan.outcome == "alias":
             return near
+        self.flush()
         other = link_claim(self.cur, plan.article_id, record.claim, record.signature, seen)
         return tuple(sorted({*near, other})) if other is not None else near
 
@@ -194,6 +222,7 @@ class Writer:
         self, fetch_id: int, fetched_at: str, record: ArticleRecord | None, extractor_version: str
     ) -> SaveResult:
         """Store a re-extraction of an already stored fetch (``reparse``)."""
+        self.flush()
         if record is None:
             # The page no longer extracts as an article; the article row stays untouched.
             self.cur.execute("UPDATE fetches SET outcome = 'not-article' WHERE id = ?", (fetch_id,))
@@ -216,6 +245,8 @@ class Writer:
             "article_id": article_id,
             "outcome": outcome,
         }
+        if self._pending is not None:
+            return self._pending.add_fetch(values)
         names = ", ".join(values)
         marks = ", ".join("?" * len(values))
         self.cur.execute(f"INSERT INTO fetches({names}) VALUES ({marks})", tuple(values.values()))
@@ -238,6 +269,7 @@ class Writer:
             and present.isdisjoint(_urls(record))
         ):
             return None, None, None  # none of its keys is in the archive: every query misses
+        self.flush()
         row = self._article("url = ?", (record.canonical,))
         if row:
             return row, "url", None
@@ -294,6 +326,7 @@ class Writer:
     def _apply(self, plan: _Plan, save: _Save) -> tuple[int, ...]:
         if plan.outcome == "new":
             return self._insert_article(plan, save)
+        self.flush()
         row = plan.row
         assert row is not None
         record = save.record
@@ -327,6 +360,7 @@ class Writer:
     def _insert_article(self, plan: _Plan, save: _Save) -> tuple[int, ...]:
         record, seen = save.record, save.seen
         if plan.drop_alias:
+            self.flush()
             self.cur.execute("DELETE FROM article_urls WHERE url = ?", (record.canonical,))
         self._ensure_site(record.site, record.canonical)
         article_id = plan.article_id
@@ -345,16 +379,34 @@ class Writer:
             "fetch_id": save.fetch_id,
             "extractor_version": save.version,
         }
-        self.cur.execute(
-            f"INSERT INTO articles({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-            tuple(values.values()),
-        )
-        self.fts_insert(self.cur, article_id, *record.folded)
+        pending = self._pending
+        if pending is None:
+            self.cur.execute(
+                f"INSERT INTO articles({', '.join(values)}) "
+                f"VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
+            self.fts_insert(self.cur, article_id, *record.folded)
+        else:
+            pending.add_article(values, record.folded)
         near = link_near_duplicates(
-            self.cur, article_id, record.signature, record.bands, article_id, seen, self._buckets
+            self.cur,
+            article_id,
+            record.signature,
+            record.bands,
+            article_id,
+            seen,
+            self._buckets,
+            pending,
         )
+        if record.aliases:  # their rows refer to the article's: write it first
+            self.flush()
         self._aliases(article_id, record.aliases, save, skip=record.canonical)
-        self._view_count(article_id, save, update_article=False)
+        if pending is not None and record.view_count is not None:
+            # A new article has no view count yet: nothing to update, the row waits too.
+            pending.views.append((article_id, seen, record.view_count, save.fetch_id))
+        else:
+            self._view_count(article_id, save, update_article=False)
         return near
 
     def _update_article(self, plan: _Plan, save: _Save) -> tuple[int, ...]:
@@ -486,11 +538,7 @@ class Writer:
         values = (article_id, save.seen, count, save.fetch_id)
         # INSERT OR IGNORE then UPDATE: an upsert or REPLACE here is ten times slower
         # (measured) with foreign keys on.
-        self.cur.execute(
-            "INSERT OR IGNORE INTO view_counts(article_id, observed_at, view_count, fetch_id) "
-            "VALUES (?, ?, ?, ?)",
-            values,
-        )
+        self.cur.execute(VIEW_INSERT, values)
         if not self.cur.rowcount:
             self.cur.execute(
                 "UPDATE view_counts SET view_count = ?, fetch_id = ? "

@@ -33,6 +33,8 @@ class PgWriter(Writer):
     fts_delete = staticmethod(fts.fts_delete)
     #: Another crawler may add to the buckets before this batch commits: ask the table.
     read_buckets_once = False
+    #: The index is a column of the article row: every row is written at once.
+    batch_rows = False
 
     def begin(self) -> None:
         """Called once :class:`~.database.PostgresDatabase` has begun the transaction."""
