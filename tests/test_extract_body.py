@@ -456,13 +456,16 @@ EN_TEXT = [
 ]
 
 
-def _english_page(line: str) -> bytes:
+def _english_story(inside: str) -> bytes:
     return (
         "<html><head><title>Council passes budget</title></head><body><article>"
-        "<h1>Council passes budget</h1><p class='date'>March 1, 2020 10:00</p><div class='body'>"
-        f"<p>{EN_TEXT[0]}</p><p>{EN_TEXT[1]}</p>{line}<p>{EN_TEXT[2]}</p></div></article>"
-        "</body></html>"
+        "<h1>Council passes budget</h1><p class='date'>March 1, 2020 10:00</p>"
+        f"<div class='body'>{inside}</div></article></body></html>"
     ).encode()
+
+
+def _english_page(line: str) -> bytes:
+    return _english_story(f"<p>{EN_TEXT[0]}</p><p>{EN_TEXT[1]}</p>{line}<p>{EN_TEXT[2]}</p>")
 
 
 def test_a_linked_line_between_paragraphs_of_the_text_is_a_line_of_it():
@@ -601,3 +604,96 @@ def test_a_closing_line_a_byline_label_opens_is_the_byline_however_set(line: str
     article = extract(page(paragraphs), URL)
     assert article.author == "Minh Anh"
     assert article.paragraphs == TEXT
+
+
+@pytest.mark.parametrize(
+    "subheading",
+    ["Tag der Abstimmung im Unterhaus", "Tag Heuer shows its new watch in Geneva"],
+)
+def test_a_subheading_opening_with_tag_is_text_a_line_of_tags_ends_it(subheading: str):
+    # "Tag" is a day in German and the first word of a brand: a line opening with it ends
+    # the text only as a label of tags (alone, with a colon, or before links only).
+    url = "https://paper.example.com/2020/03/01/budget"
+    line = f"<h3>{subheading}</h3>"
+    article = extract(_english_page(line), url)
+    assert article.paragraphs == [EN_TEXT[0], EN_TEXT[1], subheading, EN_TEXT[2]]
+    for tags in (
+        "<p>Tags: budget, council</p>",
+        "<p>Tags</p>",
+        "<div>Tags <a href='/t/budget'>budget</a> <a href='/t/council'>council</a></div>",
+    ):
+        assert extract(_english_page(tags), url).paragraphs == EN_TEXT[:2]
+
+
+def test_a_drop_cap_set_apart_from_its_paragraph_opens_it():
+    # Newsrooms set the first letter apart, as an element of its own before the paragraph
+    # (``<span class="dropcap">P</span><p>aragraph...``): it is the paragraph's first letter.
+    url = "https://paper.example.com/2020/03/01/budget"
+    for cap in ("<span class='dropcap'>P</span>", "<div class='drop-cap'>P</div>"):
+        inside = f"<div class='first'>{cap}<p>{EN_TEXT[0][1:]}</p></div>" + "".join(
+            f"<p>{p}</p>" for p in EN_TEXT[1:]
+        )
+        assert extract(_english_story(inside), url).paragraphs == EN_TEXT
+
+
+def test_a_box_named_summary_after_the_text_is_no_lead():
+    # An author's box closing the article, named "summary" (McClatchy's), is no lead: a
+    # lead comes before the text. The same box before the text is one.
+    url = "https://paper.example.com/2020/03/01/budget"
+    bio = "Jane Roe covers business and trends in the region. She studied at Example University."
+    box = f"<div class='author'><div class='summary'><span>{bio}</span></div></div>"
+    text = "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    video = (
+        "<div class='video'><p>Watch: the council's vote on the budget, with the mayor's "
+        "statement and the opposition's reply (two minutes).</p></div>"
+    )
+    for inside, lead in (
+        (f"{text}{box}", None),
+        (f"{box}{text}", bio),
+        (f"{video}{box}{text}", bio),  # (a box's line before it is no paragraph of the text)
+    ):
+        article = extract(_english_story(inside), url)
+        assert article.lead == lead
+        assert article.paragraphs[0] == (lead or EN_TEXT[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By Jane Roe", "By Jane Roe, Reuters", "Von Max Muster und Erika Muster, dpa",
+     "By Tom Pyman for MailOnline", "Par Jean Dupont"],
+)  # fmt: skip
+def test_a_byline_line_above_the_text_is_not_text(line: str):
+    # Newsrooms print the byline as the text's first line, in an element named like any
+    # paragraph: a line of names (and the writer's outlet), not a sentence.
+    url = "https://paper.example.com/2020/03/01/budget"
+    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    assert extract(_english_story(body), url).paragraphs == EN_TEXT
+
+
+def test_a_first_sentence_opening_with_by_is_text():
+    url = "https://paper.example.com/2020/03/01/budget"
+    for line in ("By March the council had voted twice.", "By the numbers: Schools and Roads"):
+        body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+        assert extract(_english_story(body), url).paragraphs == [line, *EN_TEXT]
+
+
+@pytest.mark.parametrize(
+    "line", ["20. Mai 2019", "Sonntag, 06. Februar 2022 - 15:00 Uhr", "5 de mayo de 2020"]
+)
+def test_a_date_line_with_the_month_named_in_another_language_is_not_text(line: str):
+    url = "https://paper.example.com/2020/03/01/budget"
+    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    assert extract(_english_story(body), url).paragraphs == EN_TEXT
+    sentence = "Am 21. Mai 2022 trifft sich der Rat wieder im Rathaus."
+    body = f"<p>{sentence}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    assert extract(_english_story(body), url).paragraphs == [sentence, *EN_TEXT]
+
+
+@pytest.mark.parametrize(
+    "heading", ["About the author", "Über die Autorin:", "À propos de l'auteur"]
+)
+def test_the_authors_box_closing_the_text_is_not_text(heading: str):
+    url = "https://paper.example.com/2020/03/01/budget"
+    bio = "Jane Roe has covered the council for ten years and lives by the harbour."
+    body = "".join(f"<p>{p}</p>" for p in EN_TEXT) + f"<h3>{heading}</h3><p>{bio}</p>"
+    assert extract(_english_story(body), url).paragraphs == EN_TEXT

@@ -256,3 +256,12 @@ def test_a_line_after_an_icon_or_a_card_of_another_article_is_no_caption():
     article = extract(html, URL)
     assert article.captions == ()
     assert line in article.body
+
+
+def test_a_short_line_after_a_picture_set_in_a_figure_is_text():
+    # A page setting its pictures in <figure> puts their captions in a <figcaption>: the
+    # short paragraph after one is the text going on, unless it credits the photo.
+    line = "Trong lúc chờ, cả đoàn dạo quanh cửa hàng và mua vài món quà nhỏ."
+    article = extract(page(f"{PARAGRAPHS}<figure><img src=1.jpg></figure><p>{line}</p>"), URL)
+    assert article.captions == ()
+    assert line in article.paragraphs

@@ -61,3 +61,26 @@ def test_a_headline_opening_with_a_ministrys_name_is_no_site_name():
     headline = "Bộ Y tế khuyến cáo người dân tiêm mũi vắc xin nhắc lại trước mùa mưa"
     page = _logo_page("", "", f"{headline} - Tin tức - Báo Sông Hàn")
     assert extract(page, URL).title == headline
+
+
+SUMMARY = "Các bên tiếp tục củng cố phòng tuyến trước mùa đông, khi mặt đất đóng băng trở lại."
+
+
+def _short_headline_page(title: str, h1: str) -> bytes:
+    # The headline and its summary in the page's header, the text in a column of its own.
+    return (
+        f"<html><head><title>{title}</title><meta property='og:title' content='{title}'>"
+        "</head><body><article><header><div class='col'>"
+        f"<h1 class='main'>{h1}</h1><p class='lead'>{SUMMARY}</p></div></header>"
+        f"<div class='col'><div class='content'>{TEXT}</div></div></article></body></html>"
+    ).encode()
+
+
+def test_a_headline_of_two_words_the_metadata_give_as_it_is_is_the_headline():
+    # Too short to compare with the metadata as longer titles are, but the same words: the
+    # headline, and the summary right below it is the lead.
+    article = extract(_short_headline_page("Thế trận", "Thế trận"), URL)
+    assert article.lead == SUMMARY
+    assert article.paragraphs[0] == SUMMARY
+    # An h1 of two other words (the site's name, a section) proves nothing.
+    assert extract(_short_headline_page("Thế trận", "Báo Mẫu"), URL).lead is None

@@ -80,7 +80,7 @@ def read_body(
     )
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
-    blocks = _without_date_lines(_without_rights_notice(blocks))
+    blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
     result.blocks = blocks
     return result
 
@@ -250,10 +250,20 @@ def _calls_to_act(text: str) -> bool:
 
 #: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",
 #: "更新时间 2012年12月10日, 格林尼治标准时间10:41": a date and a few words of label, nothing else.
+#: The months as German, French, Spanish, Italian and Portuguese dates name them ("20. Mai
+#: 2019", "7 janvier 2020", "5 de mayo de 2020").
+_MONTHS = (
+    "januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
+    "juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|"
+    "julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|"
+    "maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|"
+    "setembro|outubro|dezembro"
+)
 _DATE_PART = re.compile(
     r"\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
-    r"\s+\d{4}|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    r"\s+\d{4}|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+    rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS}|april|august|september|november)\.?,?\s+(?:de\s+)?\d{{4}}",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*[:]\s*\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNORECASE)
@@ -307,6 +317,54 @@ def _is_date_line(text: str) -> bool:
     label = re.findall(r"[^\W\d_]+", _CLOCK.sub(" ", rest))
     # "Hà Nội, ngày 12/3/2025" closing a letter or a decree is its text, not a date line.
     return len(label) <= _DATE_LABEL_WORDS and "ngày" not in (w.lower() for w in label)
+
+
+#: A byline line as newsrooms of other languages print it above the text: "By Jane Roe",
+#: "Von Max Muster, dpa", "Par Jean Dupont", "By Tom Pyman for MailOnline".
+_OPENING_BYLINE = re.compile(r"^(?:by|von|par|por|door)\s+(?=[^\W\d_])", re.IGNORECASE)
+#: Words that join the names of a byline (or name the outlet it writes for).
+_NAME_JOINERS = frozenset(
+    "and und et y e & for für pour para of de da del van von der den la le du zu".split()
+)
+_MAX_OPENING_BYLINE = 100
+#: Byline lines are looked for among the first few blocks.
+_OPENING_BLOCKS = 3
+#: ... after the names, a comma may add the writer's title, outlet or town, this short.
+_MAX_BYLINE_PART = 40
+
+
+def _without_opening_byline(blocks: list[Block]) -> list[Block]:
+    """The text without a byline line left above it ("By Jane Roe, Reuters"): a line of
+    names, not the text's first sentence ("By March the council had voted ...")."""
+    for index, block in enumerate(blocks[:_OPENING_BLOCKS]):
+        if len(blocks) > 1 and _is_opening_byline(block.text):
+            return blocks[:index] + blocks[index + 1 :]
+    return blocks
+
+
+def _is_opening_byline(text: str) -> bool:
+    if len(text) > _MAX_OPENING_BYLINE or _DIGIT.search(text):
+        return False
+    label = _OPENING_BYLINE.match(text)
+    if label is None:
+        return False
+    names, *rest = text[label.end() :].split(",")
+    words, stripped = names.split(), names.rstrip()
+    if not words or len(words) > 8:
+        return False
+    if stripped.endswith((".", "!", "?", ":")) and not re.search(r"\b\w\.$", stripped):
+        return False  # a sentence (an initial closes a name: "By Jane R.")
+    if not all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words):
+        return False
+    if words[-1].lower() in _NAME_JOINERS:
+        return False
+    return all(
+        len(part.strip()) <= _MAX_BYLINE_PART and not part.rstrip().endswith(("!", "?", ":"))
+        for part in rest
+    )
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from archiver.extract.content import credited_line
 from archiver.extract.dom import ancestors, link_chars, text_of
 from archiver.extract.roles import affirmed
 
@@ -194,6 +195,10 @@ def _caption_text(node: LexborNode) -> str | None:
         return text
     if previous.css_first(_SELF_CAPTIONED) is not None:
         return None  # (its CMS marks its captions: an unmarked line is the text going on)
+    if previous.tag == "figure" and not credited_line(text):
+        # A picture set in a <figure> has its caption in it (a <figcaption>): a line after
+        # it is the text going on, unless it credits the photo ("... (Ảnh: Minh An).").
+        return None
     # Unstyled, a short line is a caption unless it asks or introduces ("Should we care?",
     # "Three quick thoughts:"): the text going on after the picture.
     return text if len(text) <= 120 and not text.endswith(_NOT_CAPTION_ENDS) else None

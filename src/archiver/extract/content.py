@@ -60,15 +60,31 @@ END_MARKERS: tuple[str, ...] = (
     "quay lại",
     "từ khóa",
     "từ khoá",
-    "tags",
-    "tag",
 )
+#: End markers that are words of running text too (German "Tag" is a day: "Tag der
+#: Abstimmung"; "Tag Heuer"): they end the text only as a label, alone on the line, before a
+#: colon ("Tags: Paris, Mode") or before links only (a line of tags).
+LABEL_END_MARKERS: tuple[str, ...] = ("tags", "tag")
 _END_RE = re.compile(
     r"^\W*(?:"
     + "|".join(re.escape(m) for m in sorted(END_MARKERS, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
 )
+_LABEL_END_RE = re.compile(
+    r"^\W*(?:" + "|".join(LABEL_END_MARKERS) + r")\b\s*(?P<colon>[:：]|$)?", re.IGNORECASE
+)
+#: Share of a labelled line's text after the label that links must hold: a line of tags.
+_TAG_LINKS = 0.6
+#: The heading of the author's box closing an article ("About the author", "Über die
+#: Autorin:"): the bio after it is the page's, not the article's.
+_ABOUT_AUTHOR = re.compile(
+    r"^\W*(?:about the (?:author|writer)s?|über (?:den autor|die autorin|die autor(?:inn)?en)|"
+    r"zum autor|zur autorin|(?:à|a) propos de l.auteur|sobre (?:el|la) autora?|"
+    r"sull.autore|over de auteur)\W*$",
+    re.IGNORECASE,
+)
+_MAX_ABOUT_AUTHOR = 40
 #: Whole blocks that are credits, captions or furniture rather than text.
 _NOISE_BLOCK = re.compile(
     r"^\W*(?:(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|video|clip|đồ họa|đồ hoạ|infographic|"
@@ -473,7 +489,7 @@ def body_blocks(
     Expects noise elements inside ``container`` to have been removed already.
     ``keep_credited``: keep the lines closing on a photo's credit (a photo story's text).
     """
-    blocks = render_blocks(container)
+    blocks = _with_drop_caps(render_blocks(container))
     extra_end = tuple(m.lower() for m in end_markers)
     kept: list[Block] = []
     after_link = False
@@ -483,8 +499,14 @@ def body_blocks(
         previous, last = last, block
         text = block.text
         lowered = text.lower()
-        if kept and len(text) < 120 and (_END_RE.match(text) or lowered.startswith(extra_end)):
+        if (
+            kept
+            and len(text) < 120
+            and (_END_RE.match(text) or lowered.startswith(extra_end) or _tag_line(block))
+        ):
             break
+        if kept and len(text) <= _MAX_ABOUT_AUTHOR and _ABOUT_AUTHOR.match(text):
+            break  # the author's bio closes the page
         if not _HAS_WORD.search(text):
             continue  # a separator left between removed spans (" · ", "|")
         if kept and len(text) < _MAX_CAPTION and text == kept[-1].text:
@@ -523,6 +545,46 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+#: A drop cap set apart from its paragraph (``<span class="dropcap">T</span><p>urkey, ...``):
+#: one letter, perhaps after an opening quote.
+_DROP_CAP = re.compile(r"^[\"“‘'«„]?[^\W\d_]$")
+
+
+def _with_drop_caps(blocks: list[Block]) -> list[Block]:
+    """The paragraphs with their drop caps: a letter rendered as a block of its own, right
+    before a block going on with the rest of the word in lower case, opens that block."""
+    if not any(len(b.text) <= 2 for b in blocks):  # (most texts have none)
+        return blocks
+    joined: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (
+            following is not None
+            and len(block.text) <= 2
+            and _DROP_CAP.match(block.text)
+            and following.text[:1].islower()
+        ):
+            following.text = block.text + following.text
+            index += 1
+            continue
+        joined.append(block)
+        index += 1
+    return joined
+
+
+def _tag_line(block: Block) -> bool:
+    """A line of tags: "Tags", "Tags:", "Tags: X, Y" or "Tags" before links only."""
+    found = _LABEL_END_RE.match(block.text)
+    if found is None:
+        return False
+    if found.group("colon") is not None:
+        return True
+    rest = len(block.text) - found.end()
+    return block.link_chars >= _TAG_LINKS * rest
 
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

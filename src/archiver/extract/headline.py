@@ -175,6 +175,10 @@ def _pictured_title(heading: LexborNode) -> str:
     return " ".join((picture.attributes.get("alt") or "").split()) if picture is not None else ""
 
 
+def _site_name(text: str, names: Iterable[str]) -> bool:
+    return any(similarity(text, n) > 0.5 for n in names if n)
+
+
 def find_title(
     tree: LexborHTMLParser,
     meta: Metadata,
@@ -196,6 +200,9 @@ def find_title(
     names = [*site_names, meta.site_name or ""]
     references = title_references(meta, names)
 
+    # A headline of a word or two the metadata give as it is ("Soziale Energie"): too short
+    # for the references, which a site's name could match.
+    said = {title_key(v) for v in (meta.og_title, meta.headline, meta.html_title) if v}
     best: tuple[float, LexborNode, str] | None = None
     for node in tree.css("h1"):
         text = text_of(node) or _pictured_title(node)
@@ -205,7 +212,9 @@ def find_title(
         words = len(text.split())
         if not references:
             score = 0.5 if words >= 3 else 0.1
-        elif words <= 3 and any(similarity(text, n) > 0.5 for n in names if n):
+            if words == 2 and title_key(text) in said and not _site_name(text, names):
+                score = 0.5
+        elif words <= 3 and _site_name(text, names):
             continue  # the site logo set in an h1
         if best is None or score > best[0]:
             best = (score, node, text)

@@ -74,9 +74,29 @@ def _between(node: LexborNode, anchor: LexborNode | None, container: LexborNode 
     above the headline, not a teaser's summary below the text."""
     if anchor is not None and anchor is not container and not precedes(anchor, node):
         return False
-    if container is None or in_any(node, {container.mem_id}):
+    if container is None:
         return True
+    if in_any(node, {container.mem_id}):
+        return _before_text(node, container)
     return precedes(node, container)
+
+
+#: A paragraph of the text: at least this many characters.
+_TEXT_PARAGRAPH = 80
+
+
+def _before_text(node: LexborNode, container: LexborNode) -> bool:
+    """``node``, inside the body's element, comes before its first paragraph of text (or is
+    it): a box named "summary" after the text is an author's bio or a teaser's summary.
+    (The paragraphs of the text are the element's own: a box's, a video's caption, may
+    come before the lead.)"""
+    for paragraph in container.iter():
+        if paragraph.tag != "p" or len(paragraph.text(deep=True).strip()) < _TEXT_PARAGRAPH:
+            continue
+        if in_any(paragraph, {node.mem_id}) or in_any(node, {paragraph.mem_id}):
+            return True
+        return not precedes(paragraph, node)
+    return True
 
 
 def _is_picture(node: LexborNode, text: str) -> bool:
