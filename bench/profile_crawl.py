@@ -22,7 +22,7 @@ Everything runs on the network of ``bench/crawl.py`` (the same pages: real layou
 3. **The worker's share.** ``analyze_exchange`` (what a parsing worker runs per page) on
    article and listing pages of every layout, each stage timed by wrapping the function
    the worker calls (``archiver.extract.load_page``, ``extract_page``,
-   ``archiver.discover.extract_links``, the prepare steps in ``archiver.store.prepare``),
+   ``archiver.discover.link_urls``, the prepare steps in ``archiver.store.prepare``),
    so the table follows src as it changes; plus pickling the result (worker → main).
    Article and listing costs are mixed in the proportion the crawl of step 1 met them.
 4. **Samples of a real crawl.** ``archiver crawl --config`` runs again under py-spy
@@ -160,6 +160,9 @@ def exchange_of(url: str, body: bytes) -> Any:
 WORKER_STAGES = (
     ("archiver.extract", "load_page", "decode + parse (load_page)"),
     ("archiver.discover", "extract_links", "links: extract_links"),
+    # (The crawl reads a page's links once, Anchors, and their URLs without anchor texts.)
+    ("archiver.discover", "Anchors", "links: extract_links"),
+    ("archiver.discover", "link_urls", "links: extract_links"),
     ("archiver.discover", "earlier_articles_box", "links: listing boxes, pager, feeds"),
     ("archiver.discover", "next_page_links", "links: listing boxes, pager, feeds"),
     ("archiver.discover", "find_feed_links", "links: listing boxes, pager, feeds"),

@@ -12,6 +12,7 @@ from archiver.discover.links import (
     base_url_of,
     classify,
     extract_links,
+    link_urls,
     looks_like_article,
     looks_like_listing,
 )
@@ -74,6 +75,20 @@ def test_relative_base_href_resolves_against_the_page() -> None:
 def test_later_anchor_text_fills_an_empty_first_one() -> None:
     page = '<a href="/a-b-c-12345.html"><img src="x"></a><a href="/a-b-c-12345.html">Tiêu đề</a>'
     assert extract_links(page, "http://a.vn/") == [Link("http://a.vn/a-b-c-12345.html", "Tiêu đề")]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        PAGE,
+        # A URL first linked without text keeps its first place when a later link names it.
+        '<a href="/b-1.html"><img src="x"></a><a href="/c-2.html">C</a><a href="/b-1.html">B</a>'
+        '<a href="/C-2.html">c</a><a href="//a.vn/b-1.html#x">b</a>',
+    ],
+)
+def test_link_urls_are_the_urls_of_extract_links_in_order(page: str) -> None:
+    tree = LexborHTMLParser(page)
+    assert link_urls(tree, PAGE_URL) == [link.url for link in extract_links(tree, PAGE_URL)]
 
 
 def test_anchor_text_is_cleaned_like_archiver_text_clean() -> None:

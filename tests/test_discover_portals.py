@@ -119,3 +119,19 @@ def test_backfill_of_years_is_lazy() -> None:
 def test_template_without_year_month_and_day_is_refused(template: str) -> None:
     with pytest.raises(ValueError, match="year, a month and a day"):
         date_archive_urls(template, date(2024, 1, 1), date(2024, 1, 1))
+
+
+def test_a_title_among_other_texts_comments_and_blank_nodes_is_found() -> None:
+    # The title is looked for in the texts of all nodes joined at once: nodes around it
+    # (blank ones, comments, a label split by a tag, spaces lexbor keeps) must not hide it.
+    page = (
+        "<div>\n <b>Trang chủ</b>\n<p>Tin <i>khác</i></p><!-- tin khác -->"
+        "<b>&nbsp;Tin  khác&nbsp;</b>\t<span>&nbsp;</span>"
+        '<div><a href="/a-1.html">A</a></div></div>'
+    )
+    assert earlier_articles_box(page, "http://a.vn/") == [Link("http://a.vn/a-1.html", "A")]
+
+
+def test_a_page_without_a_titled_box_gives_nothing() -> None:
+    page = "<div><h3>Tin tức</h3>" + '<p><a href="/a-1.html">Tin khác hẳn hôm qua</a></p>' * 30
+    assert earlier_articles_box(page + "</div>", "http://a.vn/") == []

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from archiver.article import Article
@@ -38,6 +37,11 @@ class Found:
     kind: str
     lastmod: datetime | None = None
     host: str = ""
+
+    def __reduce__(self) -> tuple[type[Found], tuple[str, str, datetime | None, str]]:
+        # Rebuilt from its fields: a slotted dataclass otherwise pickles through Python-level
+        # state methods, 4x slower, and a page sends dozens of these to the crawl.
+        return (Found, (self.url, self.kind, self.lastmod, self.host))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,10 @@ def url_host(url: str) -> str:
     if "@" in netloc or "[" in netloc:
         from archiver.urls import host_of
 
-        return host_of(url)
+        try:
+            return host_of(url)
+        except ValueError:  # brackets round no IP address ("http://[menu]"): no host at all
+            return ""
     host = netloc.split(":", 1)[0]
     return host[4:] if host.startswith("www.") else host
 
@@ -114,9 +121,10 @@ def analyze(
     if content != "html":
         return Analysis(content="other")
     from archiver.discover import (
+        Anchors,
         earlier_articles_box,
-        extract_links,
         find_feed_links,
+        link_urls,
         next_page_links,
     )
     from archiver.extract import extract_page, load_page
@@ -125,24 +133,23 @@ def analyze(
     page = load_page(body, {"content-type": content_type} if content_type else None)
     tree = page.tree
     prof = registry().get(profile) if profile else registry().for_page(url, tree)
-    article_patterns = prof.article_urls if prof else ()
-    listing_patterns = prof.listing_urls if prof else ()
-    ignored = prof.ignore_urls if prof else ()
+    patterns = (prof.article_urls, prof.listing_urls, prof.ignore_urls) if prof else ((), (), ())
+    # The page's links, read once for the links, the pager and the feed links.
+    anchors = Anchors(tree)
+    verdicts = _verdicts(scope, patterns)
     found: list[Found] = []
-    for link in extract_links(tree, url):
-        host = url_host(link.url)
-        if scope is not None and not scope.allows(link.url, host):
-            continue
-        if not is_fetchable(link.url) or any(p.search(link.url) for p in ignored):
-            continue
-        link_kind = _classify(link.url, article_patterns, listing_patterns)
-        found.append(Found(link.url, link_kind, None, host))
+    for link in link_urls(tree, url, anchors=anchors):
+        verdict = verdicts.get(link, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = verdicts[link] = _link_verdict(link, scope, *patterns)
+        if verdict is not None:
+            found.append(verdict)
     # Read the listing furniture before extraction consumes the tree; an article page
     # (by its URL) has none worth the time: its links are all above already.
     listing_like = kind != "article"
     boxes = earlier_articles_box(tree, url) if listing_like else []
-    pager = next_page_links(tree, url) if listing_like else None
-    feeds = find_feed_links(tree, url) if kind in ("seed", "listing") else []
+    pager = next_page_links(tree, url, anchors=anchors) if listing_like else None
+    feeds = find_feed_links(tree, url, anchors=anchors) if kind in ("seed", "listing") else []
     article = extract_page(page, url, fetched_at=fetched_at, profile=prof)
     notes: list[str] = []
     next_pages: tuple[str, ...] = ()
@@ -177,19 +184,48 @@ def _not_too_long(found: Iterable[Found], notes: list[str]) -> tuple[Found, ...]
 
 
 def _kept(found: Iterable[Found], scope: Scope | None) -> tuple[Found, ...]:
-    """The URLs of ``found`` inside the crawl's scope (all of them without a scope)."""
-    return tuple(f for f in found if scope is None or scope.allows(f.url, f.host))
+    """The URLs of ``found`` inside the crawl's scope (all with a host, without a scope)."""
+    return tuple(f for f in found if f.host and (scope is None or scope.allows(f.url, f.host)))
 
 
-@lru_cache(maxsize=65_536)
-def _classify(
-    url: str, articles: tuple[re.Pattern[str], ...], listings: tuple[re.Pattern[str], ...]
-) -> str:
-    """The frontier kind of a link; cached, because a site's menus and sidebars repeat on
-    every page."""
+Patterns = tuple[re.Pattern[str], ...]
+
+#: What each link URL became (its :class:`Found`, or None when left out), per crawl scope
+#: and site profile's URL patterns: a site's menus and sidebars repeat on every page, and
+#: a link's host, scope, kind and patterns are then read once. A worker keeps one table
+#: per scope and patterns (the scope of a crawl, each site's profile); a table is emptied
+#: when it holds :data:`MAX_VERDICTS` URLs.
+_VERDICTS: dict[tuple[object, ...], dict[str, Found | None]] = {}
+MAX_VERDICTS = 16_384
+_UNSEEN = object()
+
+
+def _verdicts(
+    scope: Scope | None, patterns: tuple[Patterns, Patterns, Patterns]
+) -> dict[str, Found | None]:
+    key = (*((scope.hosts, scope.origins) if scope is not None else (None, None)), *patterns)
+    table = _VERDICTS.get(key)
+    if table is None:
+        if len(_VERDICTS) >= 64:  # (a crawl has one scope, and a profile a site)
+            _VERDICTS.clear()
+        table = _VERDICTS[key] = {}
+    elif len(table) >= MAX_VERDICTS:
+        table.clear()
+    return table
+
+
+def _link_verdict(
+    url: str, scope: Scope | None, articles: Patterns, listings: Patterns, ignored: Patterns
+) -> Found | None:
+    """The :class:`Found` of an in-scope, fetchable, not ignored link; else None."""
     from archiver.discover import classify
 
-    return _KINDS.get(classify(url, articles, listings), "page")
+    host = url_host(url)
+    if not host or (scope is not None and not scope.allows(url, host)):
+        return None
+    if not is_fetchable(url) or any(p.search(url) for p in ignored):
+        return None
+    return Found(url, _KINDS.get(classify(url, articles, listings), "page"), None, host)
 
 
 def analyze_exchange(
@@ -253,7 +289,7 @@ def _sitemap(body: bytes, url: str, scope: Scope | None) -> Analysis:
         if not is_fetchable(entry.loc):
             continue
         host = url_host(entry.loc)
-        if scope is not None and not scope.allows(entry.loc, host):
+        if not host or (scope is not None and not scope.allows(entry.loc, host)):
             continue  # checked first: classify() spends no time on it
         kind = "listing" if classify(entry.loc) == "listing" else "article"
         found.append(Found(entry.loc, kind, entry.lastmod or entry.news_published, host))

@@ -9,9 +9,11 @@ are aware datetimes in +07:00.
 from archiver.discover._xmltext import GZIP_MAGIC
 from archiver.discover.feeds import Feed, FeedEntry, FeedLink, find_feed_links, parse_feed
 from archiver.discover.links import (
+    Anchors,
     Link,
     classify,
     extract_links,
+    link_urls,
     looks_like_article,
     looks_like_listing,
 )
@@ -21,6 +23,7 @@ from archiver.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 __all__ = [
     "GZIP_MAGIC",
+    "Anchors",
     "Feed",
     "FeedEntry",
     "FeedLink",
@@ -34,6 +37,7 @@ __all__ = [
     "earlier_articles_box",
     "extract_links",
     "find_feed_links",
+    "link_urls",
     "looks_like_article",
     "looks_like_listing",
     "next_page_links",

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from archiver.dates import VN_TZ
 from archiver.dates.feed import parse_timestamp
 from archiver.discover import _fasturl, _xmltext
-from archiver.discover.links import base_url_of
+from archiver.discover.links import Anchors, anchors_of, base_url_of
 from archiver.text import clean_or_none
 
 __all__ = ["MAX_FEED_BYTES", "Feed", "FeedEntry", "FeedLink", "find_feed_links", "parse_feed"]
@@ -138,9 +138,14 @@ def _text(detail: Any) -> str | None:
     return clean_or_none(value)
 
 
-def find_feed_links(page: bytes | str | LexborHTMLParser, base_url: str) -> list[FeedLink]:
-    """Feeds a page declares (``<link rel=alternate>``) or links to, then pages listing feeds."""
+def find_feed_links(
+    page: bytes | str | LexborHTMLParser, base_url: str, *, anchors: Anchors | None = None
+) -> list[FeedLink]:
+    """Feeds a page declares (``<link rel=alternate>``) or links to, then pages listing feeds
+    (``anchors``: its links read already, see :class:`~archiver.discover.links.Anchors`)."""
     tree = page if isinstance(page, LexborHTMLParser) else LexborHTMLParser(page)
+    anchors = anchors_of(tree, anchors)
+    hrefs = anchors.hrefs
     base = base_url_of(tree, base_url)
     found: dict[str, FeedLink] = {}
     for node in tree.css("link[href]"):
@@ -149,15 +154,13 @@ def find_feed_links(page: bytes | str | LexborHTMLParser, base_url: str) -> list
         kind = (attrs.get("type") or "").lower().split(";")[0].strip()
         if "alternate" in rel and kind in _FEED_TYPES:
             _add(found, attrs.get("href"), base, attrs.get("title"), "feed")
-    for node in tree.css("a[href]"):
-        # attrs.get reads one attribute; .attributes would build a dict of them all, for
-        # each of a listing's hundreds of links.
-        href = (node.attrs.get("href") or "").strip()
+    for index in anchors.links():
+        href = (hrefs[index] or "").strip()
         path = href.split("#")[0].lower()
         address = path.split("?")[0]
         if not any(word in path for word in _FEED_WORDS):
             continue
-        title = node.text(deep=True) or node.attrs.get("title")
+        title = anchors.text(index) or anchors.nodes[index].attrs.get("title")
         if _FEED_LIST_PAGE.search(address) and "?" not in path:
             _add(found, href, base, title, "feed-list")
         elif _FEED_FILE.search(address) or "rss" in address.rsplit("/", 1)[-1]:

@@ -17,7 +17,7 @@ from the URL shapes Vietnamese news sites and portals use:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -30,6 +30,7 @@ from archiver.text import clean
 from archiver.urls import normalize_url
 
 __all__ = [
+    "Anchors",
     "Kind",
     "Link",
     "anchor_text",
@@ -37,6 +38,7 @@ __all__ = [
     "classify",
     "extract_links",
     "link_target",
+    "link_urls",
     "looks_like_article",
     "looks_like_listing",
     "parse_html",
@@ -92,28 +94,83 @@ def base_url_of(tree: LexborHTMLParser, url: str) -> str:
     return url
 
 
-def extract_links(page: bytes | str | LexborHTMLParser, url: str) -> list[Link]:
+class Anchors:
+    """The links (``a[href]``, ``area[href]``) of a parsed page, read once for all the
+    functions that look at them (:func:`extract_links`, the listing pager, feed links):
+    each element's ``href`` and, when first asked, its text. A listing page holds hundreds
+    of links, and finding them and reading their attributes and text from the tree is most
+    of what each of those functions spends. Read it before the tree changes."""
+
+    __slots__ = ("_texts", "hrefs", "nodes", "only_a")
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.nodes = tree.css("a[href], area[href]")
+        self.hrefs: list[str | None] = [node.attrs.get("href") for node in self.nodes]
+        #: No ``<area>`` among them (the pager and feed links read only ``<a>``).
+        self.only_a = tree.css_first("area[href]") is None
+        self._texts: list[str | None] = [None] * len(self.nodes)
+
+    def text(self, index: int) -> str:
+        """``node.text(deep=True)`` of the ``index``-th element."""
+        text = self._texts[index]
+        if text is None:
+            text = self._texts[index] = self.nodes[index].text(deep=True)
+        return text
+
+    def links(self) -> Iterator[int]:
+        """The indexes of the ``<a>`` elements, in document order."""
+        if self.only_a:
+            return iter(range(len(self.nodes)))
+        return (i for i, node in enumerate(self.nodes) if node.tag == "a")
+
+
+def anchors_of(page: bytes | str | LexborHTMLParser, anchors: Anchors | None) -> Anchors:
+    return anchors if anchors is not None else Anchors(parse_html(page))
+
+
+def extract_links(
+    page: bytes | str | LexborHTMLParser, url: str, *, anchors: Anchors | None = None
+) -> list[Link]:
     """Every distinct http(s) link of ``page`` (fetched from ``url``), in document order.
 
     A URL linked several times keeps the first non-empty anchor text (or ``title``/``alt``).
-    Links back to the page itself and fragment-only links are left out.
+    Links back to the page itself and fragment-only links are left out. ``anchors``: the
+    page's links read already (:class:`Anchors`).
     """
     tree = parse_html(page)
+    anchors = anchors_of(tree, anchors)
+    found: dict[str, str] = {}
+    nodes = anchors.nodes
+    for index, target in _targets(tree, url, anchors):
+        if not found.get(target):
+            found[target] = anchor_text(nodes[index], anchors.text(index))
+    return [Link(target, text) for target, text in found.items()]
+
+
+def link_urls(
+    page: bytes | str | LexborHTMLParser, url: str, *, anchors: Anchors | None = None
+) -> list[str]:
+    """The URLs of :func:`extract_links`, in the same order, without their anchor texts
+    (reading and cleaning each link's text is most of what that costs)."""
+    tree = parse_html(page)
+    return list(
+        dict.fromkeys(target for _, target in _targets(tree, url, anchors_of(tree, anchors)))
+    )
+
+
+def _targets(tree: LexborHTMLParser, url: str, anchors: Anchors) -> Iterator[tuple[int, str]]:
+    """(index in ``anchors``, normalised URL) of each http(s) link that is not the page."""
     base = base_url_of(tree, url)
     origin = _fasturl.Origin(base)
     here = normalize_url(url)
-    found: dict[str, str] = {}
     targets: dict[str | None, str | None] = {}  # href -> target: listings repeat each href
-    for node in tree.css("a[href], area[href]"):
-        href = node.attrs.get("href")
+    for index, href in enumerate(anchors.hrefs):
         if href in targets:
             target = targets[href]
         else:
             target = targets[href] = link_target(href, base, origin)
-        if target is None or target == here or found.get(target):
-            continue
-        found[target] = anchor_text(node)
-    return [Link(target, text) for target, text in found.items()]
+        if target is not None and target != here:
+            yield index, target
 
 
 def link_target(href: str | None, base: str, origin: _fasturl.Origin) -> str | None:
@@ -127,9 +184,10 @@ def link_target(href: str | None, base: str, origin: _fasturl.Origin) -> str | N
     return target if target.startswith(("http://", "https://")) else None
 
 
-def anchor_text(node: LexborNode) -> str:
-    """The text of a link, else its ``title``, else the ``alt`` of its image ("" if none)."""
-    text = clean(node.text(deep=True))
+def anchor_text(node: LexborNode, raw: str | None = None) -> str:
+    """The text of a link, else its ``title``, else the ``alt`` of its image ("" if none).
+    ``raw``: ``node.text(deep=True)``, when read already."""
+    text = clean(node.text(deep=True) if raw is None else raw)
     if not text:
         image = node.css_first("img[alt]")
         text = clean(node.attrs.get("title") or (image.attrs.get("alt") if image else ""))

@@ -15,7 +15,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.discover import _fasturl
-from archiver.discover.links import base_url_of, link_target, parse_html
+from archiver.discover.links import Anchors, anchors_of, base_url_of, link_target, parse_html
 from archiver.text import INVISIBLE, clean, fold
 from archiver.urls import normalize_url
 
@@ -135,9 +135,14 @@ def current_page_number(url: str) -> int:
     return int(numbers[-1]) if numbers else 1
 
 
-def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
-    """The ways from listing ``page`` (fetched from ``url``) to its next pages."""
+def next_page_links(
+    page: bytes | str | LexborHTMLParser, url: str, *, anchors: Anchors | None = None
+) -> Pager:
+    """The ways from listing ``page`` (fetched from ``url``) to its next pages
+    (``anchors``: its links read already, see :class:`~archiver.discover.links.Anchors`)."""
     tree = parse_html(page)
+    anchors = anchors_of(tree, anchors)
+    nodes, hrefs = anchors.nodes, anchors.hrefs
     base = base_url_of(tree, url)
     origin = _fasturl.Origin(base)
     here = normalize_url(url)
@@ -154,11 +159,12 @@ def next_page_links(page: bytes | str | LexborHTMLParser, url: str) -> Pager:
         if "next" in (node.attrs.get("rel") or "").lower().split():
             strong.append(_fasturl.normalize((node.attrs.get("href") or "").strip(), base, origin))
 
-    for node in tree.css("a[href]"):
-        href = (node.attrs.get("href") or "").strip()
+    for index in anchors.links():
+        href = (hrefs[index] or "").strip()
         if not href or href[0] == "#":
             continue
-        raw = node.text(deep=True)
+        node = nodes[index]
+        raw = anchors.text(index)
         postback = _POSTBACK.search(href) if "__doPostBack" in href else None
         if postback is None and _long(raw):
             # A teaser's headline: no page number, next or "more" label. Only its class

@@ -52,8 +52,24 @@ def _label_of(node: LexborNode) -> str:
     """The folded text of a short text node ("" for elements and long texts)."""
     if node.tag != "-text":
         return ""
-    text = node.text_content or ""
+    return _label_of_text(node.text_content or "")
+
+
+def _label_of_text(text: str) -> str:
     return _folded(text) if len(text) <= _MAX_LABEL_CHARS * 2 and text.strip() else ""
+
+
+#: Between the text nodes of a page as :func:`_titled` reads them: the parser drops NUL
+#: characters from a document's text, so none is inside a text node.
+_NODE_BREAK = "\x00"
+
+
+def _titled(root: LexborNode, wanted: set[str]) -> bool:
+    """Does a text node under ``root`` read as one of the ``wanted`` labels? Read from the
+    texts lexbor joins in C: most pages have no box, and walking all their nodes as Python
+    objects to find that out took most of this module's time."""
+    texts = root.text(deep=True, separator=_NODE_BREAK, skip_empty=True).split(_NODE_BREAK)
+    return any(_label_of_text(text) in wanted for text in texts)
 
 
 def earlier_articles_box(
@@ -69,6 +85,8 @@ def earlier_articles_box(
     if root is None:
         return []
     wanted = {_folded(label) for label in labels}
+    if not _titled(root, wanted):
+        return []
     stops = wanted | {_folded(label) for label in _SECTION_LABELS}
     title = next((n for n in root.traverse(include_text=True) if _label_of(n) in wanted), None)
     if title is None or title.parent is None:

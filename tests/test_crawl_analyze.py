@@ -1,0 +1,153 @@
+"""What a parsing worker sends back to the crawl (``archiver.crawl.analyze``)."""
+
+from __future__ import annotations
+
+import pickle
+import pickletools
+from datetime import UTC, datetime
+
+import pytest
+
+from archiver.crawl import analyze as analyze_module
+from archiver.crawl.analyze import Analysis, Found, Scope, analyze, url_host
+
+
+def test_found_links_survive_the_trip_from_a_worker_unchanged():
+    found = (
+        Found(
+            "https://a.example/x-1.html",
+            "article",
+            datetime(2024, 5, 1, 8, 30, tzinfo=UTC),
+            "a.example",
+        ),
+        Found("https://a.example/thoi-su", "listing"),
+    )
+    back = pickle.loads(pickle.dumps(Analysis(found=found), pickle.HIGHEST_PROTOCOL))
+    assert back.found == found
+    assert all(type(f) is Found for f in back.found)
+
+
+def test_a_found_link_pickles_as_a_call_with_its_fields_not_as_state_set_afterwards():
+    # A slotted dataclass pickles its state through Python-level methods (a BUILD step
+    # after the object is made): four times the cost for the dozens of links of a page.
+    data = pickle.dumps(Found("https://a.example/x-1.html", "article"), pickle.HIGHEST_PROTOCOL)
+    ops = {op.name for op, _, _ in pickletools.genops(data)}
+    assert "BUILD" not in ops
+
+
+# A listing with an image map: <area> links count as links, never as pager or feed links.
+MAPPED_LISTING = """<html><head>
+<link rel="alternate" type="application/rss+xml" href="/rss/home.rss"></head>
+<body><map name="m"><area href="/trang-2.htm" alt="2"><area href="/rss/thoi-su.rss"
+alt="RSS"></map><h3><a href="/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm">Bài một hai ba bốn năm
+sáu bảy</a></h3><a href="/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm"></a>
+<a href="/rss/kinh-te.rss" title="RSS Kinh tế"></a><div class="pager"><a href="/thoi-su.htm">1</a>
+<a href="/thoi-su/trang-2.htm">2</a><a class="next" href="/thoi-su/trang-2.htm">Trang sau</a></div>
+<a href="#top">Lên đầu</a><a href="javascript:void(0)">In</a></body></html>"""
+
+
+def test_links_pager_and_feeds_read_from_shared_anchors_as_from_the_page_alone():
+    from selectolax.lexbor import LexborHTMLParser
+
+    from archiver.discover import Anchors, extract_links, find_feed_links, next_page_links
+
+    url = "http://a.vn/thoi-su.htm"
+    # (Parsed as is: a crawl cuts <map> before parsing, but an <area> may stand anywhere.)
+    tree = LexborHTMLParser(MAPPED_LISTING)
+    anchors = Anchors(tree)
+    shared = (
+        extract_links(tree, url, anchors=anchors),
+        next_page_links(tree, url, anchors=anchors),
+        find_feed_links(tree, url, anchors=anchors),
+    )
+    alone = (extract_links(tree, url), next_page_links(tree, url), find_feed_links(tree, url))
+    assert shared == alone
+    links, pager, feeds = shared
+    assert "http://a.vn/trang-2.htm" in [link.url for link in links]  # the <area>
+    assert pager.next == ("http://a.vn/thoi-su/trang-2.htm",)
+    assert [f.url for f in feeds] == ["http://a.vn/rss/home.rss", "http://a.vn/rss/kinh-te.rss"]
+
+
+BRACKETED = """<html><body><h1>Trang chủ</h1><nav><a href="http://[cookie-preferences]">Cookies</a>
+<a href="https://[menu]/x">Menu</a><a href="http://[::1]:8080/y">Local</a>
+<a href="/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm">Bài một</a></nav></body></html>"""
+
+
+@pytest.mark.parametrize("scoped", [True, False])
+def test_a_link_with_brackets_round_no_address_is_dropped_not_the_page(scoped):
+    # CMS templates leave placeholders such as href="http://[ccpa-preferences]": such a
+    # link leads nowhere, and reading its host must not fail the whole page.
+    scope = Scope(["a.vn"]) if scoped else None
+    analysis = analyze(
+        BRACKETED.encode(),
+        "http://a.vn/",
+        content_type="text/html",
+        kind="seed",
+        profile=None,
+        fetched_at=None,
+        scope=scope,
+    )
+    urls = [f.url for f in analysis.found]
+    assert "http://a.vn/thoi-su/bai-mot-hai-ba-bon-nam-123456.htm" in urls
+    assert not any("[cookie" in u or "[menu]" in u for u in urls)
+    assert ("http://[::1]:8080/y" in urls) is not scoped  # a real address, out of scope
+
+
+def test_url_host_of_a_url_without_a_readable_host_is_empty():
+    assert url_host("http://[cookie-preferences]/") == ""
+    assert url_host("http://[::1]:8080/y") == "::1"
+    assert url_host("http://user@www.a.vn/x") == "a.vn"
+
+
+def _links_page(*paths: str) -> bytes:
+    anchors = "".join(f'<li><a href="{p}">Bài {i}</a></li>' for i, p in enumerate(paths))
+    return f"<html><body><h1>Mục</h1><ul>{anchors}</ul></body></html>".encode()
+
+
+def _found(page: bytes, url: str, scope: Scope | None, profile: str | None = None) -> list:
+    analysis = analyze(
+        page,
+        url,
+        content_type="text/html",
+        kind="seed",
+        profile=profile,
+        fetched_at=None,
+        scope=scope,
+    )
+    return [(f.url, f.kind, f.host) for f in analysis.found]
+
+
+def test_a_link_seen_on_an_earlier_page_is_judged_by_this_pages_scope_and_profile():
+    # Link verdicts are remembered per scope and URL patterns: a worker serves many crawls
+    # and sites, and what one decided must not leak into another.
+    page = _links_page(
+        "http://a.vn/tin/bai-mot-hai-ba-bon-nam.html", "http://b.vn/x-y-z-1234567.html"
+    )
+    assert _found(page, "http://a.vn/", Scope(["a.vn"])) == [
+        ("http://a.vn/tin/bai-mot-hai-ba-bon-nam.html", "article", "a.vn")
+    ]
+    assert _found(page, "http://a.vn/", Scope(["b.vn"])) == [
+        ("http://b.vn/x-y-z-1234567.html", "article", "b.vn")
+    ]
+    assert _found(page, "http://a.vn/", Scope(["b.vn"], [("b.vn", 8080)])) == []
+    both = _found(page, "http://a.vn/", None)
+    assert [u for u, _, _ in both] == [
+        "http://a.vn/tin/bai-mot-hai-ba-bon-nam.html",
+        "http://b.vn/x-y-z-1234567.html",
+    ]
+    # vnexpress's profile: articles end in a long id, so the slug above is no article there.
+    profiled = _found(page, "http://a.vn/", None, profile="vnexpress")
+    assert [k for _, k, _ in profiled] == ["page", "article"]
+
+
+def test_the_table_of_link_verdicts_is_bounded(monkeypatch):
+    monkeypatch.setattr(analyze_module, "MAX_VERDICTS", 3)
+    monkeypatch.setattr(analyze_module, "_VERDICTS", {})
+    scope = Scope(["a.vn"])
+    many = _links_page(*(f"/tin/bai-so-{n}" for n in range(10)))
+    first = _found(many, "http://a.vn/", scope)
+    assert len(first) == 10
+    assert _found(many, "http://a.vn/", scope) == first
+    _found(_links_page("/tin/khac-1", "/tin/khac-2"), "http://a.vn/", scope)
+    (table,) = analyze_module._VERDICTS.values()
+    assert len(table) == 2  # full: emptied before this page's links went in
