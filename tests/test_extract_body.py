@@ -155,6 +155,11 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
         "Das könnte dich auch interessieren",
         "Veja também:",
         "À lire aussi",
+        # What introduces a player, in Vietnamese.
+        "Mời quý độc giả xem video:",
+        "Mời bạn đọc theo dõi clip",
+        # A line of topic tags.
+        "#bão số 3 #mưa lũ",
     ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):
@@ -542,6 +547,63 @@ def test_a_summary_named_as_other_newsrooms_name_it_is_the_lead(named: str):
     result = extract(html, URL)
     assert result.lead == summary
     assert result.body == "\n\n".join([summary, *TEXT])
+
+
+CARD_SUMMARY = (
+    "Tóm tắt của bài khác: thành phố khởi công tuyến đường ven biển dài mười hai cây số, "
+    "dự kiến hoàn thành sau hai năm thi công."
+)
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        # a picture and a headline line linking to the same page, then a summary
+        "<div class='box'><a href='/bai-khac-1.html'><img src='a.jpg' alt=''></a>"
+        "<div class='t'><a href='/bai-khac-1.html'>Khởi công tuyến đường ven biển</a></div>"
+        f"<div class='d'>{CARD_SUMMARY}</div></div>",
+        # the same as a list item, the headline in a span
+        "<ul><li><a href='/bai-khac-1.html'><picture><img src='a.jpg' alt=''></picture></a>"
+        "<span><a href='/bai-khac-1.html'>Khởi công tuyến đường ven biển</a></span>"
+        f"<p>{CARD_SUMMARY}</p></li></ul>",
+    ],
+)
+def test_a_card_of_another_article_between_paragraphs_is_not_text(card: str):
+    body = f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>{card}<p>{TEXT[2]}</p>"
+    article = extract(page(body), URL)
+    assert article.paragraphs == TEXT
+
+
+def test_a_paragraph_linking_its_picture_and_words_to_one_page_is_text():
+    said = (
+        "Ảnh chụp vệ tinh do cơ quan khí tượng công bố sáng nay cho thấy vùng mây dày đặc "
+        "phủ kín vùng biển phía đông, xem thêm tại <a href='/ban-do.html'>bản đồ mây</a> "
+        "của trung tâm dự báo."
+    )
+    body = (
+        f"<p>{TEXT[0]}</p><div><a href='/ban-do.html'><img src='b.jpg' alt=''></a>"
+        f"<p>{said}</p></div><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    )
+    article = extract(page(body), URL)
+    assert len(article.paragraphs) == 4
+    assert article.paragraphs[1].startswith("Ảnh chụp vệ tinh")
+
+
+def test_one_tag_heading_a_section_is_text():
+    paragraphs = f"<p>{TEXT[0]}</p><p>#CookForJulia Breakfast</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    assert extract(page(paragraphs), URL).paragraphs == [
+        TEXT[0],
+        "#CookForJulia Breakfast",
+        *TEXT[1:],
+    ]
+
+
+@pytest.mark.parametrize("line", ["<strong>Tin, ảnh:</strong> Minh Anh", "Tác giả: Minh Anh"])
+def test_a_closing_line_a_byline_label_opens_is_the_byline_however_set(line: str):
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT) + f"<p>{line}</p>"
+    article = extract(page(paragraphs), URL)
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == TEXT
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.extract.byline import parse_byline, parse_credit, parse_view_count
+from archiver.extract import extract
+from archiver.extract.byline import parse_byline, parse_credit, parse_view_count, split_signature
 from archiver.extract.outlets import is_outlet
 
 
@@ -89,3 +90,124 @@ def test_an_element_marked_as_source_may_name_an_outlet_without_a_label():
 )
 def test_view_counts_in_their_many_labels(line: str, count: int):
     assert parse_view_count(line) == count
+
+
+@pytest.mark.parametrize(
+    ("line", "person", "outlet"),
+    [
+        ("Theo Minh Anh (Pháp luật TP.HCM)", "Minh Anh", "Pháp luật TP.HCM"),
+        ("Minh Anh (theo Reuters)", "Minh Anh", "Reuters"),
+        ("Minh Anh (TTXVN/Vietnam+)", "Minh Anh", "TTXVN/Vietnam+"),
+        ("Minh Anh (Báo Lao Động)", "Minh Anh", "Báo Lao Động"),
+        ("Minh Anh/VOV.VN", "Minh Anh", "VOV.VN"),
+        ("Thu Hằng/VOV-Đông Bắc", "Thu Hằng", "VOV-Đông Bắc"),
+        ("Hồng Nhung - Báo Quảng Ninh", "Hồng Nhung", "Báo Quảng Ninh"),
+        ("MINH ANH - THU HÀ (theo AFP)", "MINH ANH - THU HÀ", "AFP"),
+    ],
+)
+def test_a_signature_names_the_writer_and_credits_the_outlet(line: str, person: str, outlet: str):
+    assert split_signature(line) == (person, outlet)
+    assert parse_byline(line) == person
+    assert parse_credit(line) == outlet
+
+
+def test_a_signature_naming_the_pages_own_outlet_credits_no_source():
+    assert split_signature("Minh Anh/VOV.VN", outlets=["VOV.VN", "Báo điện tử VOV"]) == (
+        "Minh Anh",
+        None,
+    )
+    assert parse_credit("Minh Anh/VOV.VN", outlets=["VOV.VN"]) is None
+
+
+@pytest.mark.parametrize(
+    "line", ["Minh Anh - Thu Hà", "Bảo Anh - Bảo Trâm", "Lê Minh/Thu Hà", "Minh Anh (tổng hợp)"]
+)
+def test_co_authors_are_no_signature(line: str):
+    assert split_signature(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "person"),
+    [("Hoàng Hà (thực hiện)", "Hoàng Hà"), ("Bài: Minh Anh - Ảnh: Thu Hà", "Minh Anh")],
+)
+def test_an_interviewers_credit_and_a_photographers_are_not_part_of_the_name(
+    line: str, person: str
+):
+    assert parse_byline(line) == person
+
+
+_TEXT = [
+    f"Đoạn {n}: thành phố tiếp tục triển khai các giải pháp, tăng cường kiểm tra, giám sát, "
+    "bảo đảm tiến độ và chất lượng công trình theo đúng kế hoạch đã đề ra."
+    for n in range(1, 5)
+]
+
+
+def _page(meta: str, tail: str = "") -> bytes:
+    paragraphs = "".join(f"<p>{t}</p>" for t in _TEXT)
+    return (
+        "<html><head><title>Hội nghị sơ kết</title></head><body>"
+        "<div class='menu'><a href='/'>Trang chủ</a> <a href='/xa-hoi'>Xã hội</a></div>"
+        f"<div class='detail'><h1>Hội nghị sơ kết</h1>{meta}"
+        f"<div class='content'>{paragraphs}{tail}</div></div></body></html>"
+    ).encode()
+
+
+_WHEN = "<span class='time'>14/09/2026 08:15</span>"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        f"<div class='article__meta'><a class='name' href='/tac-gia/minh-anh.html'>Minh Anh</a>"
+        f" {_WHEN}</div>",
+        f"<div class='info'>Bởi <a href='/author/minh-anh'>Minh Anh</a> - {_WHEN}</div>",
+    ],
+)
+def test_a_link_to_the_writers_page_names_the_author(meta: str):
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == _TEXT
+
+
+def test_a_name_line_set_flush_right_by_its_class_closes_the_text_as_its_byline():
+    article = extract(
+        _page(_WHEN, "<p class='text-right'>Minh Anh</p>"), "https://tin.example.vn/bai-viet-1.html"
+    )
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == _TEXT
+
+
+def test_an_author_box_giving_the_writers_position_names_the_writer():
+    box = (
+        "<div class='author'><img src='a.jpg' alt=''><span>Minh Anh</span>"
+        f"<span>Phóng viên</span></div>{_WHEN}"
+    )
+    article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+
+
+@pytest.mark.parametrize("between", [", ", " - "])
+def test_links_to_several_writers_pages_name_every_writer(between: str):
+    meta = (
+        "<div class='article__meta'><a href='/tac-gia/minh-anh.html'>Minh Anh</a>"
+        f"{between}<a href='/tac-gia/thu-ha.html'>Thu Hà</a> {_WHEN}</div>"
+    )
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh - Thu Hà"
+
+
+def test_writers_listed_with_commas_are_all_named_a_sentence_is_no_byline():
+    assert parse_byline("Minh Anh, Thu Hà") == "Minh Anh, Thu Hà"
+    assert parse_byline("Theo báo cáo, doanh thu tăng") is None
+    assert parse_credit("Theo Hồ Hương, Lê Minh") is None
+
+
+def test_every_writer_the_json_ld_names_for_the_one_article_is_the_author():
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": ['
+        '{"@type": "Person", "name": "Minh Anh"}, {"@type": "Person", "name": "Thu Hà"}]}'
+        "</script>"
+    )
+    html = _page(_WHEN).replace(b"</title>", b"</title>" + ld.encode())
+    assert extract(html, "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh - Thu Hà"

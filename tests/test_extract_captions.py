@@ -231,6 +231,33 @@ def test_a_summary_after_a_picture_that_mentions_its_alt_is_no_caption():
     assert article.captions == ()
 
 
+CAPTION = "Các đại biểu dự hội nghị sơ kết tại hội trường thành phố. Ảnh: Minh Anh"
+
+
+def test_a_line_after_the_picture_in_its_own_box_is_its_caption():
+    html = page(f"{PARAGRAPHS}<div class='img'><img src='a.jpg'><span>{CAPTION}</span></div>")
+    article = extract(html, URL)
+    assert article.captions == (CAPTION,)
+    assert "đại biểu" not in article.body
+
+
+def test_a_line_in_a_figure_without_figcaption_is_its_caption():
+    html = page(f"{PARAGRAPHS}<figure><img src='a.jpg'><p class='note'>{CAPTION}</p></figure>")
+    assert extract(html, URL).captions == (CAPTION,)
+
+
+def test_a_line_after_an_icon_or_a_card_of_another_article_is_no_caption():
+    line = "Hồ sơ gồm đơn đề nghị, bản sao giấy tờ tùy thân và giấy xác nhận của địa phương."
+    card = (
+        "<div><a href='/bai-khac.html'><img src='b.jpg'></a>"
+        "<h3><a href='/bai-khac.html'>Khởi công tuyến đường ven biển</a></h3></div>"
+    )
+    html = page(f"{PARAGRAPHS}<div><img src='icon-arrow.gif' width='12'> {line}</div>{card}")
+    article = extract(html, URL)
+    assert article.captions == ()
+    assert line in article.body
+
+
 def test_a_short_line_after_a_picture_set_in_a_figure_is_text():
     # A page setting its pictures in <figure> puts their captions in a <figcaption>: the
     # short paragraph after one is the text going on, unless it credits the photo.

@@ -75,3 +75,41 @@ def test_a_bare_date_line_in_words_beside_the_headline_is_the_publication_time(b
     # line is found all the same.)
     article = extract(bare_line_page(before), URL)
     assert article.published_at == "2018-07-04T09:30:00+07:00"
+
+
+def _dated_page(line: str, head: str = "") -> bytes:
+    return (
+        f"<html><head><title>Hội nghị sơ kết</title>{head}</head><body>"
+        "<div class='top'><span>Thứ Ba, 15/09/2026</span></div>"
+        f"<div class='detail'><h1>Hội nghị sơ kết</h1>{line}<div class='content'>{TEXT}</div>"
+        "</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<div class='meta'>Cập nhật: 14/09/2026 10:30 | Đăng: 14/09/2026 08:15</div>",
+        "<div class='meta'>Đăng: 14/09/2026 08:15 | Cập nhật: 14/09/2026 10:30</div>",
+        "<p>Cập nhật lúc 10:30 14/09/2026 - Đăng lúc 08:15 14/09/2026</p>",
+    ],
+)
+def test_a_line_giving_the_update_and_the_publication_gives_the_publication(line: str):
+    assert extract(_dated_page(line), URL).published_at == "2026-09-14T08:15:00+07:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<time datetime='2026-09-14T08:15:00+07:00'>14/09/2026</time>",
+        "<div class='date'><time datetime='2026-09-14T01:15:00Z'>Thứ Hai, 14/09/2026</time></div>",
+    ],
+)
+def test_the_time_a_date_lines_datetime_gives_completes_the_day_it_shows(line: str):
+    assert extract(_dated_page(line), URL).published_at == "2026-09-14T08:15:00+07:00"
+
+
+def test_a_relative_time_shown_gives_way_to_the_metadatas_time():
+    head = "<meta property='article:published_time' content='2026-09-14T08:15:00+07:00'>"
+    article = extract(_dated_page("<div class='time'>2 giờ trước</div>", head), URL)
+    assert article.published_at == "2026-09-14T08:15:00+07:00"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 URL = "https://bao.example.vn/the-gioi/the-tran-giang-co-20221223.htm"
@@ -33,6 +35,32 @@ def test_a_headline_set_as_a_picture_is_read_from_its_alt_text():
 def test_the_site_logo_set_as_a_picture_in_an_h1_is_no_headline():
     article = extract(magazine(f"<h2 class='cover__title'>{TITLE}</h2>"), URL)
     assert article.title == TITLE
+
+
+def _logo_page(logo: str, heading: str, title: str) -> bytes:
+    return (
+        f"<html><head><title>{title}</title></head><body>{logo}"
+        f"<div class='detail'>{heading}<div class='meta'>14/09/2026 08:15</div>"
+        f"<div class='content'>{TEXT}</div></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        "<h1 class='logo'><a href='/'>Báo Sông Hàn</a></h1>",
+        "<div class='logo'><h1><a href='/'><img src='logo.png' alt='Báo Sông Hàn'></a></h1></div>",
+    ],
+)
+def test_an_h1_holding_the_site_name_the_document_title_ends_with_is_its_logo(logo: str):
+    page = _logo_page(logo, f"<h2 class='post-title'>{TITLE}</h2>", f"{TITLE} | Báo Sông Hàn")
+    assert extract(page, URL).title == TITLE
+
+
+def test_a_headline_opening_with_a_ministrys_name_is_no_site_name():
+    headline = "Bộ Y tế khuyến cáo người dân tiêm mũi vắc xin nhắc lại trước mùa mưa"
+    page = _logo_page("", "", f"{headline} - Tin tức - Báo Sông Hàn")
+    assert extract(page, URL).title == headline
 
 
 SUMMARY = "Các bên tiếp tục củng cố phòng tuyến trước mùa đông, khi mặt đất đóng băng trở lại."

@@ -40,6 +40,9 @@ class BodyText:
     captions: list[Caption] = field(default_factory=list)
     source: str | None = None
     photo_story: bool = False
+    #: A closing line that signed the text with the writer and the outlet credited
+    #: ("Theo Minh Anh (Pháp luật TP.HCM)"), taken out with the credit: (line, person, node).
+    signature: tuple[str, str, LexborNode] | None = None
 
 
 def read_body(
@@ -75,7 +78,7 @@ def read_body(
     blocks = content.body_blocks(
         container, title=title, end_markers=end_markers, keep_credited=result.photo_story
     )
-    blocks, credited = _trailing_credit(blocks, outlets)
+    blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
     result.blocks = blocks
@@ -153,16 +156,21 @@ def _source_element(region: LexborNode, skip_ids: set[int], outlets: Sequence[st
     return None
 
 
-def _trailing_credit(blocks: list[Block], outlets: Sequence[str]) -> tuple[list[Block], str | None]:
-    """Take a closing credit line ("Theo TTXVN", "Nguồn: Báo Quảng Nam") out of the text."""
+def _trailing_credit(
+    blocks: list[Block], outlets: Sequence[str]
+) -> tuple[list[Block], str | None, tuple[str, str, LexborNode] | None]:
+    """Take a closing credit line ("Theo TTXVN", "Nguồn: Báo Quảng Nam") out of the text,
+    with the writer's name when the line signs it too ("Theo Minh Anh (Pháp luật TP.HCM)")."""
     for index in range(len(blocks) - 1, max(len(blocks) - _CREDIT_BLOCKS, 0) - 1, -1):
-        text = blocks[index].text
-        if len(text) > _MAX_CREDIT_LINE:
+        block = blocks[index]
+        if len(block.text) > _MAX_CREDIT_LINE:
             break
-        credit = byline.parse_credit(text, outlets=outlets)
+        credit = byline.parse_credit(block.text, outlets=outlets)
         if credit is not None:
-            return blocks[:index] + blocks[index + 1 :], credit
-    return blocks, None
+            signed = byline.split_signature(block.text, outlets=outlets)
+            signature = (block.text, signed[0], block.node) if signed else None
+            return blocks[:index] + blocks[index + 1 :], credit, signature
+    return blocks, None, None
 
 
 #: A rights notice: "© 2013 Cable News Network", "Copyright 2008 Associated Press. All

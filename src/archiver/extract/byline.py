@@ -23,13 +23,40 @@ _LABEL = re.compile(
     r"written by|by|author|đăng bởi|người đăng|tin bài)\s*[:：\-–]\s*|(?:theo|by|bởi)\s+)",
     re.IGNORECASE,
 )
-_SUFFIX = re.compile(r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th)\)\s*$", re.IGNORECASE)
+_SUFFIX = re.compile(
+    r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|biên dịch)\)\s*$",
+    re.IGNORECASE,
+)
+#: The writer's position after the name, in an author box ("Minh Anh Phóng viên").
+_ROLE_TAIL = re.compile(
+    r"\s*[-–,|]?\s*\(?(?:phóng viên|biên tập viên|cộng tác viên|nhà báo|thư ký tòa soạn)"
+    r"(?:\s+thường trú[^)]*)?\)?\s*$",
+    re.IGNORECASE,
+)
+#: Who took the pictures, after the writer's name: "Minh Anh - Ảnh: Thu Hà".
+_PHOTO_TAIL = re.compile(
+    r"\s*[-–—,;]?\s*\(?(?:ảnh|hình ảnh|hình|video|clip|đồ họa|đồ hoạ)\s*:.*$", re.IGNORECASE
+)
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _EMAIL = re.compile(r"\s*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?\s*")
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b|www\.|@", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[\w.'’()/-]+$")
 _SEPARATOR_WORDS = frozenset({"-", "–", "—", "và", "&", ",", "/", "|"})
+_MAX_LISTED_NAMES = 5
+
+
+#: The labels that say a line is a byline ("Tin, ảnh: Minh Anh", "Tác giả: ..."), with the colon.
+_COLON_LABEL = re.compile(
+    r"^(?:bài|bài viết|bài và ảnh|bài, ảnh|bài & ảnh|bài/ảnh|bài - ảnh|tin|tin, ảnh|tin và ảnh|"
+    r"tác giả|người viết|phóng viên|nhóm pv|thực hiện|nhóm thực hiện|tin bài)\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+def is_labelled(raw: str) -> bool:
+    """True for a line a byline label opens ("Tin, ảnh: Minh Anh"): a byline, however set."""
+    return bool(_COLON_LABEL.match(clean(raw)))
 
 
 def is_abbreviated(raw: str) -> bool:
@@ -51,9 +78,15 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
         return None
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
+    signed = _signature(text, outlets)
+    if signed is not None:
+        return signed[0]
     for _ in range(2):
         text = _LABEL.sub("", text).strip(" :-–—,.")
+    if not _PHOTO_CREDIT.match(text):
+        text = _PHOTO_TAIL.sub("", text)
     text = _SUFFIX.sub("", text)
+    text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
         return None
@@ -61,6 +94,14 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if len(words) > 10 or len([w for w in words if w not in _SEPARATOR_WORDS]) > 8:
         return None
     if text.endswith((".", "!", "?", ":")) and not re.search(r"\b\w\.$", text):
+        return None
+    if "," in text and not all(_NAME_WORD.match(w) or w in _SEPARATOR_WORDS for w in words):
+        # Writers listed with commas ("Minh Anh, Thu Hà"): each part a name.
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) <= _MAX_LISTED_NAMES and all(
+            part and parse_byline(part, outlets=outlets) == part for part in parts
+        ):
+            return ", ".join(parts)
         return None
     if not all(_NAME_WORD.match(w) or w in _SEPARATOR_WORDS for w in words):
         return None
@@ -171,6 +212,9 @@ def parse_credit(
     text = text.rstrip(" .;")
     if not text or len(text) > _CREDIT_MAX:
         return None
+    signed = _signature(text, outlets)
+    if signed is not None:
+        return signed[1]  # the outlet a writer's signature names, unless it is the page's own
     if _PHOTO_CREDIT.match(text):
         return None  # who took the pictures, not where the text comes from
     match = _CREDIT_LABEL.match(text)
@@ -225,3 +269,62 @@ def _foreign_brand(name: str) -> bool:
     if " " in name or not name.isascii() or not name.isalpha():
         return False
     return len(name) >= 6 or any(c.isupper() for c in name[1:])
+
+
+# --- signatures: the writer and the outlet on one line --------------------------------
+
+#: "Theo Minh Anh (Pháp luật TP.HCM)", "Minh Anh (theo Reuters)", "Minh Anh (TTXVN/Vietnam+)"
+_PAREN_TAIL = re.compile(r"^(?P<lead>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
+#: "Minh Anh/VOV.VN", "Thu Hằng/VOV-Đông Bắc" (a correspondent of the outlet's bureau)
+_SLASH_TAIL = re.compile(r"^(?P<lead>[^/()]+?)\s*/\s*(?P<inner>[^/()]+)$")
+#: "Minh Anh - Báo Quảng Nam" (only when what follows the last dash is an outlet)
+_DASH_TAIL = re.compile(r"^(?P<lead>.+?)\s+[-–—]\s+(?P<inner>[^-–—]+)$")
+_OUTLET_HEAD = re.compile(r"^[^\s\-–/]+")
+
+
+def split_signature(
+    raw: str | None, *, outlets: Iterable[str] = ()
+) -> tuple[str, str | None] | None:
+    """A line that signs the text with the writer's name and the outlet together: (the
+    person, the outlet credited, None when it is the page's own); None for anything else.
+
+    >>> split_signature("Theo Minh Anh (Pháp luật TP.HCM)")
+    ('Minh Anh', 'Pháp luật TP.HCM')
+    >>> split_signature("Minh Anh (theo Reuters)"), split_signature("Thu Hằng/VOV-Đông Bắc")
+    (('Minh Anh', 'Reuters'), ('Thu Hằng', 'VOV-Đông Bắc'))
+    >>> split_signature("Minh Anh/VOV.VN", outlets=["VOV.VN"]), split_signature("Minh Anh - Thu Hà")
+    (('Minh Anh', None), None)
+    """
+    text = clean(raw).rstrip(" .;")
+    if not text or len(text) > _CREDIT_MAX:
+        return None
+    return _signature(text, outlets)
+
+
+def _signature(text: str, outlets: Iterable[str]) -> tuple[str, str | None] | None:
+    if not any(mark in text for mark in ("(", "/", " - ", " – ", " — ")):
+        return None
+    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        inner = match.group("inner").strip()
+        label = _CREDIT_LABEL.match(inner)
+        name = inner[label.end() :].strip(" :-–—.") if label else inner
+        if not _names_outlet(name, outlets):
+            continue
+        person = parse_byline(match.group("lead"), outlets=outlets)
+        if person is None:
+            continue
+        return person, None if same_outlet(name, outlets) else name
+    return None
+
+
+def _names_outlet(name: str, outlets: Iterable[str]) -> bool:
+    """``name`` is an outlet, or an outlet's bureau ("VOV-Đông Bắc", "TTXVN tại Paris")."""
+    if not name or not name[0].isupper() or len(name.split()) > _CREDIT_WORDS:
+        return False
+    if is_outlet(name, outlets):
+        return True
+    head = _OUTLET_HEAD.match(name)
+    return head is not None and head.group() != name and is_outlet(head.group(), outlets)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from archiver.extract.content import credited_line
-from archiver.extract.dom import ancestors, text_of
+from archiver.extract.dom import ancestors, link_chars, text_of
 from archiver.extract.roles import affirmed
 
 #: Class names (any case) that make an element a caption: "caption", "legend", and the
@@ -147,6 +147,11 @@ def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[
             continue
         if holder.tag in ("p", "div"):
             found.setdefault(holder.mem_id, holder)
+        elif holder.tag == "figure":
+            # A figure's own lines beside its picture, with no <figcaption> to hold them.
+            for line in holder.css("p, div"):
+                if line.css_first("img") is None:
+                    found.setdefault(line.mem_id, line)
         following = holder.next
         while following is not None and following.tag in ("-text", "_text", "-comment"):
             following = following.next
@@ -175,8 +180,11 @@ def _caption_text(node: LexborNode) -> str | None:
         # repeats the picture's description: a caption box with its buttons and credit)
         return text if tag == "div" and names_the_picture_before(node, text) else None
     if node.css_first("img") is not None:
-        # A picture and its caption in one paragraph: the text must be styled as one.
-        return text if _styled_as_caption(node, text) else None
+        # A picture and its caption in one paragraph: the text must be styled as one; in a
+        # box of its own (``<div class="img"><img><span>...</span></div>``), it must follow it.
+        if _styled_as_caption(node, text) or (tag == "div" and _line_after_picture(node, text)):
+            return text
+        return None
     if tag != "p":
         # (a <div> after a picture is as often a sapo as a caption)
         return text if names_the_picture_before(node, text) else None
@@ -194,6 +202,36 @@ def _caption_text(node: LexborNode) -> str | None:
     # Unstyled, a short line is a caption unless it asks or introduces ("Should we care?",
     # "Three quick thoughts:"): the text going on after the picture.
     return text if len(text) <= 120 and not text.endswith(_NOT_CAPTION_ENDS) else None
+
+
+def _line_after_picture(box: LexborNode, text: str) -> bool:
+    """``box`` holds one picture and, after it, a short line that is no link (a card of
+    another article, an ad): nothing before the picture."""
+    pictures = box.css("img")
+    if len(pictures) != 1 or _icon(pictures[0]) or link_chars(box) >= 0.5 * len(text):
+        return False
+    before = 0
+    for node in box.traverse(include_text=True):
+        if node.mem_id == pictures[0].mem_id:
+            return before == 0
+        if node.tag in ("-text", "_text"):
+            before += len((node.text_content or "").strip())
+    return False
+
+
+#: A picture this small (``width``/``height`` attributes, in pixels) is an icon or a bullet.
+_ICON_SIZE = 64
+
+
+def _icon(picture: LexborNode) -> bool:
+    """A bullet, an arrow, a logo set before a line of text: no photo to caption."""
+    attributes = picture.attributes
+    for name in ("width", "height"):
+        value = (attributes.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < _ICON_SIZE:
+            return True
+    marks = f"{attributes.get('src') or ''} {attributes.get('class') or ''}".lower()
+    return any(word in marks for word in ("icon", "bullet", "arrow", "logo"))
 
 
 #: A picture's description (``alt``, ``title``) this long says what the picture shows; a

@@ -103,7 +103,10 @@ _WIDGET_LABEL = re.compile(
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
-    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|"
+    r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|nghe bài viết|"
+    # What introduces a player: "Mời quý độc giả xem video:", "Mời bạn đọc theo dõi clip".
+    r"mời (?:quý )?(?:bạn đọc|độc giả|khán giả|quý vị)?\s*(?:xem|theo dõi|nghe) "
+    r"(?:video|clip|audio|thêm video)(?: [^:.!?]{0,20})?|"
     # The titles of boxes of other articles, in other languages ("Schon gelesen?").
     r"related (?:articles|stories|posts)|you (?:may|might) also like|read also|"
     r"das könnte (?:dich|sie) auch interessieren|schon gelesen|lesen sie auch|"
@@ -112,6 +115,10 @@ _WIDGET_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
+#: A line of topic tags, each marked "#" ("#bão số 3 #mưa lũ", "#Hanoi #travel"); one tag
+#: alone may head a section ("#CookForJulia Breakfast").
+_HASHTAGS = re.compile(r"^(?:#[^\s#][^#]{0,40}){2,10}$")
+_MAX_HASHTAGS = 200
 #: A short block that ends in a credit ("... Video: Đồn biên phòng Xín Cái") is a caption.
 #: ("Nguồn: X" on a line of its own credits the text, not a photo: the source reader takes it.)
 _CREDIT_TAIL = re.compile(
@@ -322,6 +329,61 @@ def _headline_paragraphs(root: LexborNode) -> list[LexborNode]:
     return list(paragraphs.values())
 
 
+#: A card of another article: its picture linked, and its headline linked to the same page on
+#: a line of its own (``<a href=X><img></a> <div class=title><a href=X>Headline</a></div>
+#: <div class=desc>Sapo...</div>``), not in a heading: VietNamNet's boxes set in the text,
+#: many "read also" strips. How far above the picture's link the card may begin:
+_CARD_DEPTH = 4
+_PAGE_LEVELS = frozenset({"body", "html", "main"})
+
+
+def find_cards(root: LexborNode, known: Iterable[LexborNode] = ()) -> list[LexborNode]:
+    """Cards of other articles under ``root``: small elements (article, li, div, section)
+    holding a linked picture and a linked headline line that lead to the same page, teasers
+    however their headline is marked up. Pictures inside ``known`` teasers are skipped.
+    (Looked for in an article's text only: on a home page every picture is one.)"""
+    seen = {node.mem_id for node in known}
+    holders: dict[int, LexborNode] = {}
+    for picture in root.css("a[href] img"):
+        link = picture.parent
+        while link is not None and link.tag != "a":
+            link = link.parent
+        href = (link.attributes.get("href") or "").strip() if link is not None else ""
+        if not href or href.startswith(("#", "javascript:")):
+            continue
+        item = link.parent if link is not None else None
+        for _ in range(_CARD_DEPTH):
+            if item is None or item.tag in _PAGE_LEVELS or item.mem_id in seen:
+                break
+            if item.tag in _ITEMS:
+                if len(item.text(deep=True)) > 2 * _MAX_TEASER:
+                    break
+                if _headline_line(item, href):
+                    holders[item.mem_id] = item
+                    seen.add(item.mem_id)
+                    break
+            item = item.parent
+    return list(holders.values())
+
+
+def _headline_line(item: LexborNode, href: str) -> bool:
+    """True when ``item`` holds a link to ``href`` whose text is a headline standing on a line
+    of its own (its parent holds nothing else)."""
+    for anchor in item.css("a[href]"):
+        if (anchor.attributes.get("href") or "").strip() != href or anchor.css_first("img"):
+            continue
+        linked = anchor.text(deep=True).strip()
+        parent = anchor.parent
+        if (
+            len(linked) >= _MIN_HEADLINE
+            and not linked.endswith(":")
+            and parent is not None
+            and parent.text(deep=True).strip() == linked
+        ):
+            return True
+    return False
+
+
 def _leads(heading: LexborNode, item: LexborNode) -> bool:
     """True when nothing but a picture, a date or a label comes before ``heading`` in
     ``item``: a teaser opens with its headline; a linked heading after paragraphs of text
@@ -473,6 +535,8 @@ def body_blocks(
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
+        if text.startswith("#") and len(text) <= _MAX_HASHTAGS and _HASHTAGS.match(text):
+            continue  # a line of topic tags ("#bão số 3 #mưa lũ")
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
             continue  # a gallery's or a pager's numbers ("1", "2", "3"); in a table, data
         if credited_line(text) and not (keep_credited and not _VIDEO_CREDIT.search(text[-64:])):

@@ -44,6 +44,12 @@ _SITE_WORDS = re.compile(
 )
 
 
+#: Headlines open with these too ("Bộ Y tế khuyến cáo ...", "UBND tỉnh phê duyệt ..."): a part
+#: opening so names the site only when short.
+_AGENCY_WORDS = re.compile(r"^(?:ubnd|uỷ ban nhân dân|ủy ban nhân dân|sở |bộ |đài )", re.I)
+_AGENCY_NAME_WORDS = 8
+
+
 def strip_site_suffix(title: str, site_names: Iterable[str]) -> str:
     """Remove a trailing (or leading) " - Site name" part from a document title."""
     parts = _SEPARATORS.split(title)
@@ -56,8 +62,10 @@ def strip_site_suffix(title: str, site_names: Iterable[str]) -> str:
         key = compact_key(part)
         if not key:
             return True
-        if _SITE_WORDS.match(part.strip()):
-            return True
+        if _SITE_WORDS.match(part.strip()) and (
+            len(part.split()) <= _AGENCY_NAME_WORDS or not _AGENCY_WORDS.match(part.strip())
+        ):
+            return True  # (a long part opening with "Sở", "Bộ" is a headline: "Sở X đề xuất ...")
         # The part is (mostly) a site name, not a headline that merely contains one.
         return any(
             (name in key and len(name) >= 0.6 * len(key)) or (key in name and len(key) >= 4)
@@ -83,10 +91,28 @@ def title_references(meta: Metadata, names: list[str]) -> list[str]:
     for value in (meta.og_title, meta.headline, meta.html_title):
         if not value:
             continue
-        for candidate in (strip_site_suffix(value, names), value, *_SEPARATORS.split(value)):
+        # The parts of the title that name the site ("Headline | Báo Sông Hàn") are no
+        # reference: an <h1> holding the site's name is its logo, not the headline.
+        parts = [p for p in _SEPARATORS.split(value) if not _names_site(p, names)]
+        for candidate in (strip_site_suffix(value, names), value, *parts):
             if len(candidate.split()) >= 3 and candidate not in refs:
                 refs.append(candidate)
     return refs
+
+
+#: A site's name is short: a longer part of a title that opens like one is a headline ("Bộ
+#: TT&TT tổ chức hội nghị ...").
+_SITE_NAME_WORDS = 6
+
+
+def _names_site(part: str, names: Iterable[str]) -> bool:
+    """A part of a document title that is the site's name ("Báo Sông Hàn", "VnExpress")."""
+    if len(part.split()) > _SITE_NAME_WORDS:
+        return False
+    key = compact_key(part)
+    return bool(_SITE_WORDS.match(part.strip())) or any(
+        key and key == compact_key(name) for name in names if name
+    )
 
 
 _HEADING_LIKE = "h2, h3, h4, h5, b, strong, font[size], big"

@@ -9,6 +9,7 @@ selectors or a "Lượt xem" line near the article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,16 @@ from archiver.extract.roles import Roles
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
+
+
+#: Elements that say they name the author: links to an author's page ("/tac-gia/minh-anh-123
+#: .html", "/author/jane-doe"), however their box is named, and schema.org and rel marks.
+_AUTHOR_LINKS = (
+    "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
+)
+_AUTHOR_MARKS = "[rel=author], [itemprop=author]"
+#: Class names of a line set flush right ("text-right", "pull-right", "align-right").
+_RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
 
 class PeopleStages:
@@ -67,6 +78,7 @@ class PeopleStages:
                 if byline.is_abbreviated(raw):
                     first_abbreviated = first_abbreviated or (raw, name, node)
                     continue
+                self._note_signature(raw)
                 return raw, name, node
         if first_abbreviated is not None:
             return first_abbreviated
@@ -79,23 +91,57 @@ class PeopleStages:
         # three levels above the body.
         region = region_of(self.title_node, container)
         near = {container.mem_id, *(p.mem_id for p in list(ancestors(container))[:3])}
+        scope = container
         if region is not None and region.tag not in ("body", "html"):
             near.add(region.mem_id)
-        bylines = [*self.roles["byline"], *self.tree.css("[rel=author], [itemprop=author]")]
-        for node in bylines:
-            if node.mem_id in self.chrome_ids or not any(p.mem_id in near for p in ancestors(node)):
-                continue
-            raw = text_of(node)
-            name = byline.parse_byline(raw, outlets=self.outlets)
-            if name is not None:
-                return raw, name, node
-            self._note_credit(raw)
+            scope = region
+        # Links to a writer's page are looked for last, and only from the headline to the
+        # end of the text (a substring selector on every link of a page costs more than
+        # the rest of this search).
+        for group in (
+            lambda: [*self.roles["byline"], *self.tree.css(_AUTHOR_MARKS)],
+            lambda: scope.css(_AUTHOR_LINKS),
+        ):
+            for node in group():
+                if node.mem_id in self.chrome_ids or not any(
+                    p.mem_id in near for p in ancestors(node)
+                ):
+                    continue
+                raw = text_of(node)
+                name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is not None:
+                    self._note_signature(raw)
+                    return (*self._co_authors(node, raw, name), node)
+                self._note_credit(raw)
         return None, None, None
+
+    def _co_authors(self, link: LexborNode, raw: str, name: str) -> tuple[str, str]:
+        """A link to a writer's page and its siblings linking to others' pages: every writer
+        ("Minh Anh, Thu Hà" as two links is "Minh Anh - Thu Hà")."""
+        parent = link.parent
+        if link.tag != "a" or parent is None:
+            return raw, name
+        names: list[str] = []
+        for sibling in parent.css(_AUTHOR_LINKS):
+            if sibling.parent is None or sibling.parent.mem_id != parent.mem_id:
+                continue
+            person = byline.parse_byline(text_of(sibling), outlets=self.outlets)
+            if person is not None and person not in names:
+                names.append(person)
+        if len(names) < 2 or name not in names:
+            return raw, name
+        return " - ".join(names), " - ".join(names)
 
     def _note_credit(self, raw: str) -> None:
         """A byline element that credits an outlet ("Theo TTXVN") names the source."""
         if self.byline_credit is None and raw:
             self.byline_credit = byline.parse_credit(raw, outlets=self.outlets)
+
+    def _note_signature(self, raw: str) -> None:
+        """A byline that names the writer's outlet too ("Minh Anh (theo Reuters)") credits it."""
+        signed = byline.split_signature(raw, outlets=self.outlets)
+        if signed is not None and signed[1] and self.byline_credit is None:
+            self.byline_credit = signed[1]
 
     def _trailing_byline(
         self, blocks: list[Block], author_raw: str | None
@@ -107,7 +153,9 @@ class PeopleStages:
                 break
             style = (block.node.attributes.get("style") or "").lower().replace(" ", "")
             align = (block.node.attributes.get("align") or "").lower()
-            emphasised = block.bold or "text-align:right" in style or align == "right"
+            flush_right = bool(_RIGHT_CLASS.search(block.node.attributes.get("class") or ""))
+            right = "text-align:right" in style or align == "right" or flush_right
+            emphasised = block.bold or right or byline.is_labelled(block.text)
             name = byline.parse_byline(block.text, outlets=self.outlets)
             if name is not None and (
                 emphasised or (index == len(blocks) - 1 and block.text.isupper())
@@ -116,10 +164,15 @@ class PeopleStages:
         return author_raw, None, blocks
 
     def _metadata_author(self) -> str | None:
+        persons: list[str] = []
         for name in self.meta.authors:
             person = byline.parse_byline(name, outlets=self.outlets)
-            if person is not None:
-                return person
+            if person is not None and person not in persons:
+                persons.append(person)
+            if persons and not self.meta.declared_article:
+                break  # (several articles described: the first one's writer)
+        if persons:
+            return " - ".join(persons)  # the writers of the one article the page describes
         if self.meta.meta_author:
             return byline.parse_byline(self.meta.meta_author, outlets=self.outlets)
         return None

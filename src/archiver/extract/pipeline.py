@@ -40,7 +40,7 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.10"
+EXTRACTOR_VERSION = "1.11"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
@@ -342,6 +342,7 @@ class Extraction(PeopleStages):
         noise.extend(content.confirmed_noise(container, guessed))
         if generic:
             noise.extend(self.teasers)
+            noise.extend(content.find_cards(container, self.teasers))
         consumed = [headline.node, *(step.node for step in read)]
         # A date read from a line of mixed text: its element may hold the body as well.
         consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
@@ -384,10 +385,13 @@ class Extraction(PeopleStages):
         """The byline closing the text (when the header's is missing or hides co-authors),
         and view-count lines, taken out of the text."""
         blocks = reading.blocks
+        signature = reading.text.signature
         if blocks and (credit.name is None or byline.is_abbreviated(credit.raw or "")):
             raw, name, rest = self._trailing_byline(blocks, credit.raw)
             if name is not None:
                 credit, blocks = Byline(raw, name, credit.node), rest
+            elif signature is not None:  # the line credited the outlet and signed the text
+                credit = Byline(*signature)
         if views.count is None and blocks:
             blocks = self._drop_view_lines(blocks)
         return Reading(blocks, reading.text, reading.listing), credit

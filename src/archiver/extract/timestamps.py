@@ -141,7 +141,13 @@ def find_timestamps(
     if visible is not None:
         result.published = visible.date
         result.published_raw = visible.date.raw
-        if machine is not None and not _agree(visible.date, machine[1]):
+        timed = _attribute_time(visible.node, visible.date)
+        if timed is not None:
+            # The line shows the day or "2 giờ trước"; its element's datetime has the time.
+            result.published = timed
+        elif machine is not None and visible.date.precision == "relative":
+            result.published = machine[1]  # "2 giờ trước": the metadata says when
+        elif machine is not None and not _agree(visible.date, machine[1]):
             result.warnings.append(
                 f"metadata date {machine[0]}={machine[1].isoformat()} disagrees with the page "
                 f"({visible.date.isoformat()}); kept the page's"
@@ -260,8 +266,11 @@ def _visible_candidates(
             and not _in_teaser(block.node, levels)
             and not _quoted(block.node, levels)
         ):
-            updated = bool(_UPDATED_LABEL.search(block.text[: parsed.span[0]]))
-            found.append(_Candidate(parsed, block.text, block.node, distance, order, updated))
+            line = block.text
+            updated = bool(_UPDATED_LABEL.search(line[: parsed.span[0]]))
+            if updated:
+                parsed, line, updated = _published_after(parsed, line, options)
+            found.append(_Candidate(parsed, line, block.node, distance, order, updated))
     return found
 
 
@@ -352,7 +361,20 @@ def _candidate(
     if in_any(node, chrome_ids()):
         return None
     updated = bool(_UPDATED_LABEL.search(text[: parsed.span[0]] if parsed.raw in text else text))
+    if updated and parsed.raw in text:
+        parsed, text, updated = _published_after(parsed, text, options)
     return _Candidate(parsed, text, node, distance, order, updated)
+
+
+def _published_after(parsed: ParsedDate, line: str, options: dict) -> tuple[ParsedDate, str, bool]:
+    """A line that gives the update first and the publication after it ("Cập nhật: 14/09
+    10:30 | Đăng: 14/09 08:15"): the publication, read from the rest of the line; else the
+    update, as found."""
+    rest = line[parsed.span[1] :]
+    later = parse_date(rest, **options) if len(rest) >= 8 else None
+    if later is not None and not _UPDATED_LABEL.search(rest[: later.span[0]]):
+        return later, rest, False
+    return parsed, line, True
 
 
 def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
@@ -387,6 +409,22 @@ def _in_teaser(node: LexborNode, anchor_ids: Container[int]) -> bool:
             if len(link.text(deep=True).split()) >= 6:
                 return len(parent.text(deep=True)) <= _MAX_TEASER
     return False
+
+
+def _attribute_time(node: LexborNode, shown: ParsedDate) -> ParsedDate | None:
+    """The time a date line's element gives in its ``datetime`` attribute (its own or a
+    child's) when the text shows less: only the day (the same day), or a relative time."""
+    if shown.precision not in ("date", "relative"):
+        return None
+    holder = node if node.attributes.get("datetime") else node.css_first("[datetime]")
+    if holder is None:
+        return None
+    parsed = parse_iso(holder.attributes.get("datetime") or "")
+    if parsed is None or parsed.precision in ("date", "relative"):
+        return None
+    if shown.precision == "date" and parsed.value.date() != shown.value.date():
+        return None
+    return parsed
 
 
 def _first_iso(values: list[tuple[str, str]]) -> tuple[str, ParsedDate] | None:
