@@ -120,6 +120,57 @@ def test_a_signature_naming_the_pages_own_outlet_credits_no_source():
 
 
 @pytest.mark.parametrize(
+    ("line", "person", "outlet"),
+    [
+        ("Minh Anh Báo Quảng Nam", "Minh Anh", "Báo Quảng Nam"),
+        ("Bảo Trâm Báo Quảng Nam", "Bảo Trâm", "Báo Quảng Nam"),
+        ("Thu Hà TTXVN", "Thu Hà", "TTXVN"),
+        ("Tác giả: Lê Minh Tạp chí Cộng sản", "Lê Minh", "Tạp chí Cộng sản"),
+    ],
+)
+def test_a_signature_whose_line_break_is_gone_still_ends_the_name_at_the_outlet(
+    line: str, person: str, outlet: str
+):
+    # "Minh Anh<br>Báo Quảng Nam" reaches the parser as one line: the outlet's own word
+    # ("Báo", "Tạp chí", "TTXVN", in no person's name) is where the name ends.
+    assert split_signature(line) == (person, outlet)
+    assert parse_byline(line) == person
+    assert parse_credit(line) == outlet
+
+
+@pytest.mark.parametrize("line", ["Theo Báo Quảng Nam", "Nguồn: Báo Quảng Nam", "Theo (Reuters)"])
+def test_a_label_before_the_outlet_signs_for_no_one(line: str):
+    assert split_signature(line) is None
+    assert parse_byline(line) is None
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "<p><strong>Minh Anh<br>Báo Quảng Nam</strong></p>",
+        "<p style='text-align:right'><b>Minh Anh</b><br>Báo Quảng Nam</p>",
+    ],
+)
+def test_a_closing_signature_broken_over_two_lines_names_the_writer_and_the_outlet(
+    signature: str,
+):
+    text = [
+        f"Đoạn văn thứ {i} nói về công tác cải cách hành chính của thành phố Tam Kỳ trong năm "
+        "nay, với nhiều kết quả đáng ghi nhận và những hạn chế cần khắc phục."
+        for i in range(1, 6)
+    ]
+    body = "".join(f"<p>{p}</p>" for p in text) + signature
+    html = (
+        "<html><head><title>Hội nghị tổng kết</title></head><body>"
+        "<h1>Hội nghị tổng kết cải cách hành chính</h1><div class='date'>04/07/2018 08:30</div>"
+        f"<div class='content'>{body}</div></body></html>"
+    )
+    article = extract(html.encode(), "https://tamky.gov.vn/tin-tuc/hoi-nghi-tong-ket-123.aspx")
+    assert (article.author, article.source) == ("Minh Anh", "Báo Quảng Nam")
+    assert article.paragraphs == text
+
+
+@pytest.mark.parametrize(
     "line", ["Minh Anh - Thu Hà", "Bảo Anh - Bảo Trâm", "Lê Minh/Thu Hà", "Minh Anh (tổng hợp)"]
 )
 def test_co_authors_are_no_signature(line: str):

@@ -279,7 +279,11 @@ _PAREN_TAIL = re.compile(r"^(?P<lead>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
 _SLASH_TAIL = re.compile(r"^(?P<lead>[^/()]+?)\s*/\s*(?P<inner>[^/()]+)$")
 #: "Minh Anh - Báo Quảng Nam" (only when what follows the last dash is an outlet)
 _DASH_TAIL = re.compile(r"^(?P<lead>.+?)\s+[-–—]\s+(?P<inner>[^-–—]+)$")
+#: "Minh Anh<br>Báo Quảng Nam": the line break is gone from the text, the outlet's own word
+#: ("Báo", "Tạp chí", "TTXVN"; in no person's name) still marks where the name ends.
+_WORD_TAIL = re.compile(r"^(?P<lead>.+?)\s+(?P<inner>(?:Báo|Tạp chí|TTXVN)\b.*)$")
 _OUTLET_HEAD = re.compile(r"^[^\s\-–/]+")
+_SIGNATURE_MARKS = ("(", "/", " - ", " – ", " — ", " Báo ", " Tạp chí ", " TTXVN")
 
 
 def split_signature(
@@ -302,9 +306,9 @@ def split_signature(
 
 
 def _signature(text: str, outlets: Iterable[str]) -> tuple[str, str | None] | None:
-    if not any(mark in text for mark in ("(", "/", " - ", " – ", " — ")):
+    if not any(mark in text for mark in _SIGNATURE_MARKS):
         return None
-    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL):
+    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL, _WORD_TAIL):
         match = pattern.match(text)
         if match is None:
             continue
@@ -313,7 +317,10 @@ def _signature(text: str, outlets: Iterable[str]) -> tuple[str, str | None] | No
         name = inner[label.end() :].strip(" :-–—.") if label else inner
         if not _names_outlet(name, outlets):
             continue
-        person = parse_byline(match.group("lead"), outlets=outlets)
+        lead = match.group("lead")
+        if not _CREDIT_LABEL.sub("", _LABEL.sub("", lead + " ")).strip(" :-–—"):
+            continue  # "Theo Báo Quảng Nam": a label, then the outlet; no one signs
+        person = parse_byline(lead, outlets=outlets)
         if person is None:
             continue
         return person, None if same_outlet(name, outlets) else name
