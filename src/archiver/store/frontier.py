@@ -329,8 +329,10 @@ class Frontier:
         ``periods`` the sites' periods, to fetch pages an earlier run left out for their
         date when they now fall inside (:func:`reopen_period`).
         """
-        hosts = list(hosts)
-        with self.database.transaction("preparing the crawl frontier") as writer:
+        hosts, seeds, periods = list(hosts), list(seeds), list(periods)
+        refreshed = [(now, url) for url in refresh]
+
+        def prepare(writer: Any) -> dict[str, int]:
             recovered = self._ops.recover(writer.cur)
             requeue(writer.cur, ("robots", *DISCOVERY_KINDS), hosts, now)
             reopen_period(writer.cur, periods, now)
@@ -338,27 +340,37 @@ class Frontier:
             writer.cur.executemany(
                 "UPDATE frontier SET state = 'queued', next_fetch_at = ? "
                 "WHERE url = ? AND state = 'done'",
-                [(now, url) for url in refresh],
+                refreshed,
             )
             queued = due_count(writer.cur, now, hosts)
-        return {"recovered": recovered, "added": added, "queued": queued}
+            return {"recovered": recovered, "added": added, "queued": queued}
+
+        # Every frontier change goes through ``write``: on a shared archive another
+        # crawler's transaction may deadlock with this one, and the one PostgreSQL rolls
+        # back is simply run again.
+        return self.database.write("preparing the crawl frontier", prepare)
 
     def claim(self, host: str, limit: int, now: str, run_id: int | None) -> list[Claimed]:
         if limit <= 0:
             return []
         self.heartbeat(run_id)
-        with self.database.transaction("claiming URLs to crawl") as writer:
-            return self._ops.claim(writer.cur, host, limit, now, run_id)
+        return self.database.write(
+            "claiming URLs to crawl",
+            lambda writer: self._ops.claim(writer.cur, host, limit, now, run_id),
+        )
 
     def claim_url(self, new: NewURL, now: str, run_id: int | None) -> Claimed | None:
-        with self.database.transaction("claiming a URL to crawl") as writer:
-            return self._ops.claim_url(writer.cur, new, now, run_id)
+        return self.database.write(
+            "claiming a URL to crawl",
+            lambda writer: self._ops.claim_url(writer.cur, new, now, run_id),
+        )
 
     def release(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         if ids:
-            with self.database.transaction("releasing unfetched URLs") as writer:
-                self._ops.release(writer.cur, ids)
+            self.database.write(
+                "releasing unfetched URLs", lambda writer: self._ops.release(writer.cur, ids)
+            )
 
     def heartbeat(self, run_id: int | None = None, *, force: bool = False) -> None:
         """On a shared archive, renew this run's leases (a third of a lease apart at most)."""
@@ -368,8 +380,11 @@ class Frontier:
         clock = time.monotonic()
         if force or clock - self._beat >= self._ops.lease_seconds() / 3:
             self._beat = clock
-            with self.database.transaction("renewing the crawl's leases") as writer:
-                self._ops.heartbeat(writer.cur, self._run_id)
+            run_id = self._run_id
+            self.database.write(
+                "renewing the crawl's leases",
+                lambda writer: self._ops.heartbeat(writer.cur, run_id),
+            )
 
     def next_due(self, hosts: Iterable[str]) -> str | None:
         self.heartbeat()
