@@ -17,6 +17,7 @@ from archiver.store.folding import (
     content_key,
     fold_and_key,
     fold_for_index,
+    fold_many,
     index_fold,
 )
 from archiver.text import clean, fold, tone_key
@@ -147,3 +148,23 @@ def test_property_tests_draw_the_same_examples_on_every_run():
     # tests/conftest.py loads a derandomised profile for every run, local or CI.
     current = settings()
     assert current.derandomize and current.database is None and current.deadline is None
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.none(), texts), max_size=12), st.data())
+@example([" Đà đĐ x", "ĐÀ", "", None, "İđ đi", "Đà\u0301"], None)
+def test_folding_a_batch_gives_each_texts_own_folding(batch, data):
+    # The batch is one encoding of every text joined: each text's folding, content key
+    # and đ-words must still be its own (texts outside the fast path, edges, đ at ends).
+    long = [
+        text * (1 + _SHORT // (len(text) + 1)) if text and len(text) % 3 == 0 else text
+        for text in batch
+    ]
+    keys = (
+        data.draw(st.lists(st.booleans(), min_size=len(long), max_size=len(long))) if data else None
+    )
+    expected = [
+        fold_for_index(text, key=True if keys is None else key)
+        for text, key in zip(long, keys or [True] * len(long), strict=True)
+    ]
+    assert fold_many(long, keys) == expected
