@@ -294,7 +294,7 @@ def _fold_batch(
     points, joined by single spaces (``joined``), are ``points``."""
     lengths = np.fromiter((len(texts[i]) for i in batch), dtype=np.int64, count=len(batch))  # type: ignore[arg-type]
     starts = np.cumsum(lengths + 1) - lengths - 1
-    codes = _BYTE_OF_CLIPPED[np.minimum(points, _LIMIT)]
+    codes = _BYTE_OF_CLIPPED.take(points, mode="clip")  # past the table: 256, outside
     outside = np.flatnonzero(codes > 255)
     slow = set(np.unique(np.searchsorted(starts, outside, side="right") - 1).tolist())
     encoded = codes.astype(np.uint8)
@@ -318,18 +318,49 @@ def _fold_batch(
         ]
         cuts = np.searchsorted(owners, np.arange(len(batch) + 1)).tolist()
         d_words = [list(dict.fromkeys(found[a:b])) for a, b in itertools.pairwise(cuts)]
-    for position, (index, start, length) in enumerate(
-        zip(batch, starts.tolist(), lengths.tolist(), strict=True)
-    ):
+    bounds = list(zip(batch, starts.tolist(), (starts + lengths).tolist(), strict=True))
+    keyed = [
+        encoded_bytes[start:end]
+        for position, (index, start, end) in enumerate(bounds)
+        if wanted[index] and position not in slow
+    ]
+    keys = iter(_keys(keyed))
+    for position, (index, start, end) in enumerate(bounds):
         if position in slow:
             results[index] = fold_for_index(texts[index], key=wanted[index])
             continue
-        end = start + length
         results[index] = (
             folded[start:end],
-            _key(encoded_bytes[start:end]) if wanted[index] else b"",
+            next(keys) if wanted[index] else b"",
             d_words[position],
         )
+
+
+#: Between two texts in :func:`_keys`: a private-use slot, which no encoded text holds
+#: and the tables keep as it is.
+_SEPARATOR = bytes([_PRIVATE]) if _PRIVATE < 256 else b""
+
+
+def _keys(encoded: list[bytes]) -> list[bytes]:
+    """``[_key(text) for text in encoded]``, the whitespace of all collapsed at once."""
+    if not _SEPARATOR or len(encoded) < 2:
+        return [_key(text) for text in encoded]
+    chars = np.frombuffer(_SEPARATOR.join(encoded).translate(_SPACE_TABLE), dtype=np.uint8)
+    kept = chars != _SPACE
+    kept[1:] |= kept[:-1].copy()  # a space stays after a non-space (the separator too)
+    pieces = chars[kept].tobytes().split(_SEPARATOR)
+    found = []
+    for piece in pieces:
+        collapsed = piece.strip(b" ")  # a space kept after the separator, or before it
+        found.append(
+            _pack(
+                collapsed.translate(_TONELESS_TABLE),
+                collapsed.translate(_TONE_TABLE, _TONELESS_LETTERS),
+            )
+            if collapsed
+            else b""
+        )
+    return found
 
 
 def _d_words(encoded: bytes) -> list[str]:
