@@ -241,9 +241,16 @@ def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, l
     return folded, _key(encoded) if key else b"", d_words
 
 
-#: :data:`_BYTE_OF` with one more entry, 256 (not in the page), that every code point
-#: past it is clipped to: one lookup encodes a whole batch.
-_BYTE_OF_CLIPPED = np.append(_BYTE_OF, np.uint16(256))
+#: Private-use slots of the code page, which no encoded text holds: one between two texts
+#: of a batch (:func:`fold_many`), one for a character outside the page.
+_SEPARATOR_BYTE, _OUTSIDE_BYTE = _PRIVATE, _PRIVATE + 1
+if _OUTSIDE_BYTE > 255:
+    raise AssertionError("the code page needs two private-use slots")
+#: :data:`_BYTE_OF` as bytes, :data:`_OUTSIDE_BYTE` for a code point outside the page (the
+#: last entry: every code point past the table is clipped to it): one lookup encodes a batch.
+_BYTE_OF_BATCH = np.append(np.where(_BYTE_OF > 255, _OUTSIDE_BYTE, _BYTE_OF), _OUTSIDE_BYTE).astype(
+    np.uint8
+)
 _SPACE = 0x20
 
 
@@ -294,18 +301,19 @@ def _fold_batch(
     points, joined by single spaces (``joined``), are ``points``."""
     lengths = np.fromiter((len(texts[i]) for i in batch), dtype=np.int64, count=len(batch))  # type: ignore[arg-type]
     starts = np.cumsum(lengths + 1) - lengths - 1
-    codes = _BYTE_OF_CLIPPED.take(points, mode="clip")  # past the table: 256, outside
-    outside = np.flatnonzero(codes > 255)
+    encoded = _BYTE_OF_BATCH.take(points, mode="clip")
+    outside = np.flatnonzero(encoded == _OUTSIDE_BYTE)
     slow = set(np.unique(np.searchsorted(starts, outside, side="right") - 1).tolist())
-    encoded = codes.astype(np.uint8)
+    encoded[starts[1:] - 1] = _SEPARATOR_BYTE  # folds to a space, as the joining space
     encoded_bytes = encoded.tobytes()
-    folded = codecs.charmap_decode(encoded_bytes.translate(_FOLD_TABLE), "strict", _PAGE)[0]
-    # The đ-words: each word holding a đ (bounded by the spaces of the text with every
-    # non-word character as a space), once per text, in order of appearance.
+    folded_bytes = encoded_bytes.translate(_FOLD_TABLE)
+    folded = codecs.charmap_decode(folded_bytes, "strict", _PAGE)[0]
+    # The đ-words: each word holding a đ (bounded by the spaces of the folded text, where
+    # every non-word character is one), once per text, in order of appearance.
     d_words: list[list[str]] = [[] for _ in batch]
     d_at = np.flatnonzero(encoded == _D_BYTE[0])
     if d_at.size:
-        spaces = np.flatnonzero(_WORD_BYTES_NP[encoded] == _SPACE)
+        spaces = np.flatnonzero(np.frombuffer(folded_bytes, dtype=np.uint8) == _SPACE)
         after = np.searchsorted(spaces, d_at)  # sorted: a word's đs are neighbours
         after = after[np.not_equal(after, np.append(-1, after[:-1]))]  # once per word
         bounds = np.append(np.insert(spaces, 0, -1), len(encoded))
@@ -318,40 +326,28 @@ def _fold_batch(
         ]
         cuts = np.searchsorted(owners, np.arange(len(batch) + 1)).tolist()
         d_words = [list(dict.fromkeys(found[a:b])) for a, b in itertools.pairwise(cuts)]
-    bounds = list(zip(batch, starts.tolist(), (starts + lengths).tolist(), strict=True))
-    keyed = [
-        encoded_bytes[start:end]
-        for position, (index, start, end) in enumerate(bounds)
-        if wanted[index] and position not in slow
-    ]
-    keys = iter(_keys(keyed))
-    for position, (index, start, end) in enumerate(bounds):
+    keys = _keys(encoded_bytes, [wanted[index] for index in batch])
+    for position, (index, start, end) in enumerate(
+        zip(batch, starts.tolist(), (starts + lengths).tolist(), strict=True)
+    ):
         if position in slow:
             results[index] = fold_for_index(texts[index], key=wanted[index])
             continue
-        results[index] = (
-            folded[start:end],
-            next(keys) if wanted[index] else b"",
-            d_words[position],
-        )
+        results[index] = (folded[start:end], keys[position], d_words[position])
 
 
-#: Between two texts in :func:`_keys`: a private-use slot, which no encoded text holds
-#: and the tables keep as it is.
-_SEPARATOR = bytes([_PRIVATE]) if _PRIVATE < 256 else b""
-
-
-def _keys(encoded: list[bytes]) -> list[bytes]:
-    """``[_key(text) for text in encoded]``, the whitespace of all collapsed at once."""
-    if not _SEPARATOR or len(encoded) < 2:
-        return [_key(text) for text in encoded]
-    chars = np.frombuffer(_SEPARATOR.join(encoded).translate(_SPACE_TABLE), dtype=np.uint8)
+def _keys(encoded: bytes, wanted: list[bool]) -> list[bytes]:
+    """The content key of each text of ``encoded`` (texts between separator bytes) that is
+    ``wanted`` (``b""`` for the others), as :func:`_key` gives it: the whitespace of all of
+    them collapsed at once."""
+    chars = np.frombuffer(encoded.translate(_SPACE_TABLE), dtype=np.uint8)
     kept = chars != _SPACE
     kept[1:] |= kept[:-1].copy()  # a space stays after a non-space (the separator too)
-    pieces = chars[kept].tobytes().split(_SEPARATOR)
     found = []
-    for piece in pieces:
-        collapsed = piece.strip(b" ")  # a space kept after the separator, or before it
+    for piece, want in zip(
+        chars[kept].tobytes().split(bytes([_SEPARATOR_BYTE])), wanted, strict=True
+    ):
+        collapsed = piece.strip(b" ") if want else b""  # a space after a separator or before
         found.append(
             _pack(
                 collapsed.translate(_TONELESS_TABLE),
