@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from archiver.store import folding
 from archiver.store.folding import (
     _SCANNED,
     _SHORT,
@@ -174,3 +175,27 @@ def test_folding_a_batch_gives_each_texts_own_folding(batch, data):
         for text, key in zip(long, keys or [True] * len(long), strict=True)
     ]
     assert fold_many(long, keys) == expected
+
+
+def test_a_batch_longer_than_one_pass_folds_each_text_as_alone(monkeypatch):
+    # A batch of long pages is folded in passes (bounded memory); a text longer than a
+    # pass gets one of its own. Each text's results are still its own, in order.
+    monkeypatch.setattr(folding, "_CHARS_PER_PASS", 64)
+    batch = [
+        f"Đà Nẵng {n} đường\tđi  " * (n % 7) + ("x" * 90 if n % 5 == 0 else "") + " Ñandú"
+        for n in range(40)
+    ]
+    batch[3], batch[17] = None, "Đà\u0301"  # nothing to fold; not NFC
+    keys = [n % 3 != 0 for n in range(40)]
+    expected = [fold_for_index(text, key=key) for text, key in zip(batch, keys, strict=True)]
+    passes = []
+    fold_batch = folding._fold_batch
+
+    def spy(texts, indexes, joined, *rest):
+        passes.append(len(joined))
+        return fold_batch(texts, indexes, joined, *rest)
+
+    monkeypatch.setattr(folding, "_fold_batch", spy)
+    assert folding.fold_many(batch, keys) == expected
+    longest = max(len(text or "") for text in batch)
+    assert len(passes) > 1 and max(passes) <= max(64, longest)

@@ -252,6 +252,9 @@ _BYTE_OF_BATCH = np.append(np.where(_BYTE_OF > 255, _OUTSIDE_BYTE, _BYTE_OF), _O
     np.uint8
 )
 _SPACE = 0x20
+#: Characters per pass of :func:`fold_many` (about 20 bytes of arrays a character): a
+#: batch of long pages is folded in several passes, a longer text in one of its own.
+_CHARS_PER_PASS = 1 << 20
 
 
 def fold_many(
@@ -259,23 +262,31 @@ def fold_many(
 ) -> list[tuple[str, bytes, list[str] | None]]:
     """``[fold_for_index(text, key=k) for text, k in zip(texts, keys)]`` (``keys``: all
     True when None), computed for the whole batch at once: one encoding, one folding and
-    one decoding of all the texts joined, and their đ-words found with numpy, instead of
-    a dozen calls per text (an article has four texts: title, lead, body and captions).
+    one decoding of all the texts joined (in passes of :data:`_CHARS_PER_PASS`), and their
+    đ-words found with numpy, instead of a dozen calls per text (an article has four
+    texts: title, lead, body and captions).
 
     A text outside the fast path (not NFC, or a character outside the code page) is
     folded alone by :func:`fold_for_index`, so the results are always its results.
     """
     wanted = [True] * len(texts) if keys is None else list(keys)
     results: list[tuple[str, bytes, list[str] | None] | None] = [None] * len(texts)
-    batch: list[int] = []
+    passes: list[list[int]] = [[]]
+    size = 0
     for index, text in enumerate(texts):
         if not text:
             results[index] = ("", b"", [])
         elif unicodedata.is_normalized("NFC", text):
-            batch.append(index)
+            if size + len(text) > _CHARS_PER_PASS and passes[-1]:
+                passes.append([])
+                size = 0
+            passes[-1].append(index)
+            size += len(text) + 1
         else:
             results[index] = fold_for_index(text, key=wanted[index])
-    if batch:
+    for batch in passes:
+        if not batch:
+            continue
         joined = " ".join(texts[i] for i in batch)  # type: ignore[misc]
         try:
             points = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
