@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 from archiver.extract.dom import UNREAD_TAGS, parse, prepare
 from archiver.extract.encoding import decode_as, decode_html
 from archiver.extract.metadata import Metadata, read_metadata
-from archiver.extract.vnfonts import convert_legacy_text
+from archiver.extract.vnfonts import convert_legacy_text, may_contain_legacy
 
 #: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
 MAX_HTML_CHARS = 8_000_000
@@ -57,10 +57,13 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         if flattened:
             warnings.append(f"markup nested deeper than {MAX_DEPTH} elements was flattened")
     tree = parse(markup)
-    styles = [decode_as(sheet, codec) for sheet in cut.styles]
-    legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
-    if legacy:
-        warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
+    # (The pre-check first: the style sheets, often most of the bytes cut, are decoded only
+    # for a page that may hold legacy text.)
+    if may_contain_legacy(markup):
+        styles = [decode_as(sheet, codec) for sheet in cut.styles]
+        legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
+        if legacy:
+            warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
     json_ld = [decode_as(script, codec) for script in cut.json_ld]
     meta = read_metadata(tree, json_ld=json_ld if cut.complete else None)
     prepare(tree, cut=cut.complete, ruby=cut.ruby)
