@@ -56,7 +56,10 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         markup, flattened = limit_nesting(markup)
         if flattened:
             warnings.append(f"markup nested deeper than {MAX_DEPTH} elements was flattened")
-    tree = parse(markup)
+    # Lexbor parses UTF-8: the bytes the text was decoded from without a change are handed
+    # to it as they are, rather than encoded again from the text (a copy of the page).
+    exact = decoded is not None and decoded.exact and markup is decoded.text
+    tree = parse(cut.data if exact else markup)
     # (The pre-check first: the style sheets, often most of the bytes cut, are decoded only
     # for a page that may hold legacy text.)
     if may_contain_legacy(markup):
