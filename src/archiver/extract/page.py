@@ -191,8 +191,10 @@ def _tag_starts(data: bytes) -> tuple[list[int], list[int]]:
     table: a hundred-odd candidates remain, ``<span`` and ``</div>`` gone.
     """
     codes = np.frombuffer(data, dtype=np.uint8)
-    starts = np.flatnonzero(codes[:-3] == _LT)  # (every opening is longer than 3 bytes)
-    first, second, third = (codes[starts + i] | 0x20 for i in (1, 2, 3))
+    starts = (codes[:-3] == _LT).nonzero()[0]  # (every opening is longer than 3 bytes)
+    first = codes[starts + 1] | 0x20
+    second = codes[starts + 2] | 0x20
+    third = codes[starts + 3] | 0x20
     openings = _OPENING_PAIRS[(first.astype(np.uint16) << 8) | second]
     closings = (first == _SLASH) & _OPENING_PAIRS[(second.astype(np.uint16) << 8) | third]
     return starts[openings].tolist(), starts[closings].tolist()
