@@ -3,7 +3,9 @@
 :meth:`Extraction.run` reads in order: the URL may say the page is no article; the
 headline (``headline``); the element holding the body (a profile's selector or
 ``container``); a headline found before the body when none matched the metadata; the
-dates (``timestamps``); the lead (``lead``), byline and view count (``people``); the
+dates (``timestamps``); a generic body element holding too little text for any article
+makes the page a listing there and then (``hubs``); the lead (``lead``), byline and view
+count (``people``); the
 text (``body``: paragraphs, captions, credited source; a listing or a table of data
 recognised); the byline closing the text; the body with the lead once; the
 :class:`~archiver.article.Article`. A site profile points each step at the right element;
