@@ -84,3 +84,44 @@ def test_a_headline_of_two_words_the_metadata_give_as_it_is_is_the_headline():
     assert article.paragraphs[0] == SUMMARY
     # An h1 of two other words (the site's name, a section) proves nothing.
     assert extract(_short_headline_page("Thế trận", "Báo Mẫu"), URL).lead is None
+
+
+# -- References: the metadata titles compared once per page, not once per element -----------
+
+_SIMILAR_CASES = [
+    ("Thế trận giằng co trên chiến trường", ["Thế trận giằng co trên chiến trường - Báo X"]),
+    ("THẾ TRẬN GIẰNG CO", ["thế trận giằng co"]),  # the same key: 1.0
+    ("Giá vàng hôm nay tăng mạnh", ["Giá vàng hôm nay giảm", "Tin tức", ""]),
+    ("abc", ["abcdefghijklmnop"]),  # the shorter too short for containment: words
+    ("...", ["Giá vàng"]),  # no key at all: 0.0
+    ("Giá vàng", []),  # no reference: 0.0
+    ("Bộ Y tế khuyến cáo người dân", ["!!!", "Bộ Y tế khuyến cáo người dân phòng bệnh"]),
+    ("Hà Nội mưa lớn", ["Hà Nội nắng lớn", "mưa lớn Hà Nội", "Hà Nội mưa lớn"]),
+]
+
+
+@pytest.mark.parametrize(("text", "refs"), _SIMILAR_CASES)
+def test_references_best_is_the_best_similarity(text: str, refs: list[str]):
+    from archiver.extract.headline import References, similarity
+
+    expected = max((similarity(text, r) for r in refs), default=0.0)
+    assert References(refs).best(text) == expected
+    assert bool(References(refs)) == bool(refs)
+
+
+def test_references_best_is_the_best_similarity_on_any_texts():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from archiver.extract.headline import References, similarity
+
+    words = st.sampled_from(["Hà", "Nội", "mưa", "lớn", "giá", "vàng", "-", "|", "Báo", "X1", ""])
+    texts = st.lists(words, max_size=12).map(" ".join)
+
+    @settings(max_examples=400, deadline=None)
+    @given(texts, st.lists(texts, max_size=5))
+    def check(text: str, refs: list[str]) -> None:
+        expected = max((similarity(text, r) for r in refs), default=0.0)
+        assert References(refs).best(text) == expected
+
+    check()

@@ -37,6 +37,42 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
+class References:
+    """Strings to compare many texts with, their keys and word sets worked out once:
+    :meth:`best` is ``max(similarity(text, r) for r in refs)`` (0.0 with none), the
+    same figure, without folding every reference again for every text compared."""
+
+    __slots__ = ("_refs",)
+
+    def __init__(self, refs: Iterable[str]) -> None:
+        self._refs = [(key, set(key.split())) for key in map(title_key, refs)]
+
+    def __bool__(self) -> bool:
+        return bool(self._refs)
+
+    def best(self, text: str) -> float:
+        ka = title_key(text)
+        if not ka:
+            return 0.0
+        best = 0.0
+        words: set[str] | None = None
+        for kb, wb in self._refs:
+            if not kb:
+                continue
+            if ka == kb:
+                return 1.0
+            shorter, longer = (kb, ka) if len(kb) < len(ka) else (ka, kb)
+            if len(shorter) >= 12 and shorter in longer:
+                score = 0.9 * len(shorter) / len(longer) + 0.1
+            else:
+                if words is None:
+                    words = set(ka.split())
+                score = len(words & wb) / len(words | wb)
+            if score > best:
+                best = score
+        return best
+
+
 _SITE_WORDS = re.compile(
     r"^(?:cổng thông tin|cổng ttđt|trang thông tin|trang tin|báo điện tử|báo|tạp chí|website|"
     r"ubnd|uỷ ban nhân dân|ủy ban nhân dân|sở |bộ |đài )",
@@ -148,7 +184,7 @@ def title_before(
         ):
             start = position.get(paragraph.mem_id, start)
             break
-    refs = list(references)
+    refs = References(references)
     best: tuple[int, str, LexborNode] | None = None
     for node in body.css(_HEADING_LIKE):
         at = position.get(node.mem_id, -1)
@@ -158,7 +194,7 @@ def title_before(
         words = len(text.split())
         if not 3 <= words <= 40 or text.endswith(":") or (best is not None and at < best[0]):
             continue
-        if refs and max(similarity(text, r) for r in refs) < 0.3:
+        if refs and refs.best(text) < 0.3:
             continue
         if not refs and words > _SENTENCE_WORDS and text.endswith("."):
             continue  # a bold sentence (the lead opening the text), not a headline
@@ -199,6 +235,7 @@ def find_title(
             return text_of(node) or None, node, "profile"
     names = [*site_names, meta.site_name or ""]
     references = title_references(meta, names)
+    compare = References(references)
 
     # A headline of a word or two the metadata give as it is ("Soziale Energie"): too short
     # for the references, which a site's name could match.
@@ -208,7 +245,7 @@ def find_title(
         text = text_of(node) or _pictured_title(node)
         if not text or len(text) > 400:
             continue
-        score = max((similarity(text, ref) for ref in references), default=0.0)
+        score = compare.best(text)
         words = len(text.split())
         if not references:
             score = 0.5 if words >= 3 else 0.1
@@ -229,7 +266,7 @@ def find_title(
             if node.tag in _NOT_TITLE_TAGS:
                 continue
             text = text_of(node)
-            if 10 <= len(text) <= 400 and max(similarity(text, r) for r in references) >= 0.8:
+            if 10 <= len(text) <= 400 and compare.best(text) >= 0.8:
                 return text, node, "visible"
     if best is not None and best[0] >= 0.3:
         return best[2], best[1], "h1"
