@@ -45,10 +45,12 @@ def find_lead(
             or node.mem_id in container_ancestors
         ):
             continue
-        if in_any(node, skip_ids):
-            continue
+        # (One walk up serves both tests: a listing has a sapo-styled summary per teaser.)
         above = list(ancestors(node))
-        if near and not any(p.mem_id in near for p in above):
+        ids = [p.mem_id for p in above]
+        if node.mem_id in skip_ids or not skip_ids.isdisjoint(ids):
+            continue  # in the page's chrome
+        if near and near.isdisjoint(ids):
             continue
         if any(p.tag == "a" for p in above) or not _between(node, anchor, container):
             continue  # (in a link: a card's summary, another article's)
