@@ -199,3 +199,18 @@ def test_feed_entry_links_do_not_fill_the_link_cache() -> None:
     feed = parse_feed(rss(*(item(link=link) for link in links)), FEED_URL)
     assert [e.link for e in feed.entries] == [normalize_url(link) for link in links]
     assert _fasturl._normalize_cached.cache_info().currsize == 0
+
+
+def test_feed_links_in_capitals_or_padded_are_found_among_many_other_links() -> None:
+    others = "".join(f'<a href="/thoi-su/bai-{n}.html">Bài {n}</a>' for n in range(50))
+    page = (
+        f'<body>{others}<a href=" /Tin-Tuc/FEED/ ">Feed</a><a href="/Atom.XML">Atom</a>'
+        f'<a href="/export/RsS">Tin mới</a><a href="/Mau-rss-dep.html#x">Mẫu</a></body>'
+    )
+    links = find_feed_links(page, "https://bao.example.vn/")
+    assert [(link.url, link.kind) for link in links] == [
+        ("https://bao.example.vn/Tin-Tuc/FEED/", "feed"),
+        ("https://bao.example.vn/Atom.XML", "feed"),
+        ("https://bao.example.vn/Mau-rss-dep.html", "feed"),  # "rss" in its last part
+        ("https://bao.example.vn/export/RsS", "feed-list"),
+    ]

@@ -135,3 +135,15 @@ def test_a_title_among_other_texts_comments_and_blank_nodes_is_found() -> None:
 def test_a_page_without_a_titled_box_gives_nothing() -> None:
     page = "<div><h3>Tin tức</h3>" + '<p><a href="/a-1.html">Tin khác hẳn hôm qua</a></p>' * 30
     assert earlier_articles_box(page + "</div>", "http://a.vn/") == []
+
+
+@pytest.mark.parametrize(("pad", "found"), [(80, True), (81, False)])
+def test_a_box_title_is_a_text_of_at_most_80_characters_padding_included(pad: int, found: bool):
+    title = "Tin đã đưa".center(pad)
+    teasers = "".join(  # many texts, repeated and long, before the box
+        f'<div><a href="/b-{n}.html">Xem thêm</a><p>{"Một đoạn tóm tắt dài " * 6}</p></div>'
+        for n in range(30)
+    )
+    page = f'<body>{teasers}<div><span>{title}</span><div><a href="/a-1.html">A</a></div></div>'
+    links = earlier_articles_box(page, "http://a.vn/")
+    assert links == ([Link("http://a.vn/a-1.html", "A")] if found else [])

@@ -40,6 +40,10 @@ _FEED_TYPES = {
 _FEED_FILE = re.compile(r"(\.rss|\.xml|\.atom|/feed/?|/atom/?|/rss/?)$")
 _FEED_LIST_PAGE = re.compile(r"/rss(\.html?|\.aspx|\.php|\.jsp)?/?$")
 _FEED_WORDS = ("rss", "feed", "atom")
+#: Any of the words in any case: what an address must hold to be read further (a page has
+#: hundreds of links and a feed link or two; ``str.lower`` maps to these ASCII letters only
+#: from ASCII letters, so this finds every address the lowered test would).
+_ANY_FEED_WORD = re.compile("|".join(_FEED_WORDS), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +158,12 @@ def find_feed_links(
         kind = (attrs.get("type") or "").lower().split(";")[0].strip()
         if "alternate" in rel and kind in _FEED_TYPES:
             _add(found, attrs.get("href"), base, attrs.get("title"), "feed")
+    search = _ANY_FEED_WORD.search
     for index in anchors.links():
-        href = (hrefs[index] or "").strip()
+        href = hrefs[index]
+        if not href or search(href) is None:
+            continue
+        href = href.strip()
         path = href.split("#")[0].lower()
         address = path.split("?")[0]
         if not any(word in path for word in _FEED_WORDS):
