@@ -179,3 +179,23 @@ def test_saved_dantri_page_gives_distinct_absolute_links() -> None:
     assert len(links) > 50
     assert all(link.url.startswith(("http://", "https://")) for link in links)
     assert len({link.url for link in links}) == len(links)
+
+
+def test_links_pager_and_feeds_resolve_against_the_base_href_the_anchors_keep() -> None:
+    from archiver.discover import Anchors, find_feed_links, next_page_links
+
+    page = (
+        '<head><base href=" /tin/ "></head><body><a href="bai-1.html">Một</a>'
+        '<a href="trang-2.html">2</a><a href="trang-3.html">3</a>'
+        '<a href="rss/tin.rss">RSS</a></body>'
+    )
+    tree = LexborHTMLParser(page)
+    anchors = Anchors(tree)
+    assert anchors.base_href == "/tin/"
+    url = "http://a.vn/x/trang-1.html"
+    assert link_urls(tree, url, anchors=anchors)[0] == "http://a.vn/tin/bai-1.html"
+    assert next_page_links(tree, url, anchors=anchors).next == ("http://a.vn/tin/trang-2.html",)
+    assert [f.url for f in find_feed_links(tree, url, anchors=anchors)] == [
+        "http://a.vn/tin/rss/tin.rss"
+    ]
+    assert Anchors(LexborHTMLParser('<a href="a.html">a</a>')).base_href == ""

@@ -85,13 +85,18 @@ def parse_html(page: bytes | str | LexborHTMLParser) -> LexborHTMLParser:
     return page if isinstance(page, LexborHTMLParser) else LexborHTMLParser(page)
 
 
-def base_url_of(tree: LexborHTMLParser, url: str) -> str:
-    """The URL relative links resolve against: ``<base href>`` if present, else ``url``."""
-    base = tree.css_first("base[href]")
-    href = (base.attributes.get("href") or "").strip() if base is not None else ""
+def base_url_of(tree: LexborHTMLParser, url: str, anchors: Anchors | None = None) -> str:
+    """The URL relative links resolve against: ``<base href>`` if present, else ``url``
+    (``anchors``: the page's links read already, which keep the ``<base href>`` found)."""
+    href = anchors.base_href if anchors is not None else _base_href(tree)
     if href and not href.lower().startswith(_SKIPPED_SCHEMES):
         return normalize_url(href, url)
     return url
+
+
+def _base_href(tree: LexborHTMLParser) -> str:
+    base = tree.css_first("base[href]")
+    return (base.attributes.get("href") or "").strip() if base is not None else ""
 
 
 class Anchors:
@@ -101,9 +106,12 @@ class Anchors:
     of links, and finding them and reading their attributes and text from the tree is most
     of what each of those functions spends. Read it before the tree changes."""
 
-    __slots__ = ("_texts", "hrefs", "nodes", "only_a")
+    __slots__ = ("_texts", "base_href", "hrefs", "nodes", "only_a")
 
     def __init__(self, tree: LexborHTMLParser) -> None:
+        #: The page's ``<base href>``, stripped ("" without one): looked for once (a search
+        #: of the whole tree) for the links, the pager and the feed links.
+        self.base_href = _base_href(tree)
         self.nodes = tree.css("a[href], area[href]")
         self.hrefs: list[str | None] = [node.attrs.get("href") for node in self.nodes]
         #: No ``<area>`` among them (the pager and feed links read only ``<a>``).
@@ -160,7 +168,7 @@ def link_urls(
 
 def _targets(tree: LexborHTMLParser, url: str, anchors: Anchors) -> Iterator[tuple[int, str]]:
     """(index in ``anchors``, normalised URL) of each http(s) link that is not the page."""
-    base = base_url_of(tree, url)
+    base = base_url_of(tree, url, anchors)
     origin = _fasturl.Origin(base)
     here = normalize_url(url)
     targets: dict[str | None, str | None] = {}  # href -> target: listings repeat each href

@@ -143,7 +143,7 @@ def next_page_links(
     tree = parse_html(page)
     anchors = anchors_of(tree, anchors)
     nodes, hrefs = anchors.nodes, anchors.hrefs
-    base = base_url_of(tree, url)
+    base = base_url_of(tree, url, anchors)
     origin = _fasturl.Origin(base)
     here = normalize_url(url)
     strong: list[str] = []
