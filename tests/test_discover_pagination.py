@@ -161,3 +161,18 @@ def test_numbered_links_sharing_a_url_shape_count_as_pages() -> None:
     page = '<a href="/tin-tuc/2.html">2</a><a href="/tin-tuc/3.html">3</a><a href="/x/9.html">9</a>'
     pager = next_page_links(page, "http://portal.vn/tin-tuc/1.html")
     assert pager.pages == ("http://portal.vn/tin-tuc/2.html", "http://portal.vn/tin-tuc/3.html")
+
+
+@pytest.mark.parametrize("classed", [True, False])
+def test_a_long_labelled_link_is_next_only_when_its_class_says_so(classed: bool) -> None:
+    cls = ' class="xem-next"' if classed else ""
+    teasers = "".join(
+        f'<a href="/tin/bai-{n}.htm">Bài viết số {n} về những tin tức trong ngày</a>'
+        for n in range(20)
+    )
+    page = (
+        f"<body>{teasers}<a{cls} href=' /tin/trang-2.htm '>Xem các tin tiếp theo của mục</a>"
+        '<a href="#top">Lên đầu trang</a><a href="">trang sau</a></body>'
+    )
+    pager = next_page_links(page, "http://a.vn/tin/")
+    assert pager.next == (("http://a.vn/tin/trang-2.htm",) if classed else ())

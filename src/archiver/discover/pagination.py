@@ -159,21 +159,27 @@ def next_page_links(
         if "next" in (node.attrs.get("rel") or "").lower().split():
             strong.append(_fasturl.normalize((node.attrs.get("href") or "").strip(), base, origin))
 
+    text = anchors.text
     for index in anchors.links():
-        href = (hrefs[index] or "").strip()
+        href = hrefs[index]
+        if not href:
+            continue
+        href = href.strip()
         if not href or href[0] == "#":
             continue
-        node = nodes[index]
-        raw = anchors.text(index)
+        raw = text(index)
         postback = _POSTBACK.search(href) if "__doPostBack" in href else None
         if postback is None and _long(raw):
             # A teaser's headline: no page number, next or "more" label. Only its class
             # may still say "next" (folding the text of every link is what costs here).
-            if node.mem_id in classed and _next_by_class(node):
-                target = link_target(href, base, origin)
-                if target is not None and target != here:
-                    labelled.append(target)
+            if classed:
+                node = nodes[index]
+                if node.mem_id in classed and _next_by_class(node):
+                    target = link_target(href, base, origin)
+                    if target is not None and target != here:
+                        labelled.append(target)
             continue
+        node = nodes[index]
         words, marks = _label(node, raw)
         number = _NUMBER.fullmatch(words)
         by_class = node.mem_id in classed
