@@ -171,3 +171,28 @@ def test_a_listings_next_page_is_queued_only_when_that_turn_brought_a_new_articl
             "SELECT DISTINCT state FROM frontier WHERE kind = 'listing' AND url NOT LIKE '%trang%'"
         )
         assert states.fetchall() == [("done",)]
+
+
+def test_links_are_added_in_statements_of_a_few_shapes_only(tmp_path):
+    from archiver.store.frontier import add_new
+
+    with Archive(tmp_path / "a.db") as archive:
+        statements: set[str] = set()
+        archive.conn.set_trace_callback(
+            lambda sql: statements.add(sql.split(" VALUES ")[0] + str(sql.count("),")))
+        )
+        added: set[str] = set()
+        with archive.transaction("adding") as writer:
+            for count in range(1, 80):
+                urls = [
+                    NewURL(f"https://tin.example/{count}-{n}", "tin.example", "tin", "page")
+                    for n in range(count)
+                ]
+                added |= add_new(writer.cur, urls, NOW)
+        archive.conn.set_trace_callback(None)
+        assert len(added) == sum(range(1, 80))
+        assert (
+            len([s for s in statements if s.startswith("INSERT INTO frontier")]) == 8
+        )  # 1 ... 128 rows
+        (count,) = archive.conn.execute("SELECT count(*) FROM frontier").fetchone()
+        assert count == len(added)

@@ -95,9 +95,11 @@ def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
     return cur.connection.total_changes - before
 
 
-#: Rows of one multi-row ``INSERT`` (9 parameters each: far under SQLite's 32,766 and
-#: PostgreSQL's 65,535 parameters a statement).
-INSERT_ROWS = 500
+#: Rows of one multi-row ``INSERT`` at most (9 parameters each: far under SQLite's 32,766
+#: and PostgreSQL's 65,535 parameters a statement). A shorter one is padded to a power of
+#: two with copies of its last row (which insert nothing): ten statement texts in all, so
+#: the connection's statement cache keeps them, and the rest, prepared.
+INSERT_ROWS = 512
 _NEW_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
@@ -108,6 +110,7 @@ def add_new(cur: Any, urls: Iterable[NewURL], now: str) -> set[str]:
     new: set[str] = set()
     for start in range(0, len(rows), INSERT_ROWS):
         chunk = rows[start : start + INSERT_ROWS]
+        chunk += chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
         params: list[Any] = []
         for u in chunk:
             priority = u.priority if u.priority is not None else PRIORITY[u.kind]
