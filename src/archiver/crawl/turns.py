@@ -22,7 +22,6 @@ from archiver.crawl.outcome import TurnOutcome, next_revisit
 from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import CrawlStats, Reporter
-from archiver.crawl.workers import WorkerPool
 from archiver.dates import VN_TZ, parse_iso
 from archiver.dates.stored import iso
 from archiver.fetch.fetcher import Fetcher
@@ -75,7 +74,7 @@ class Turns:
         self.reporter = reporter
         self.stats = stats
         self.recorder = recorder
-        self.executor: Executor | WorkerPool | None = None
+        self.executor: Executor | None = None
         #: Zstandard level for raw pages (workers compress them; the store writes them as
         #: they are).
         self.compress_level = COMPRESS_LEVEL
@@ -270,7 +269,9 @@ class Turns:
         try:
             if self.executor is not None:
                 async with self._slot(item.kind):
-                    analysis: Analysis = await self._in_worker(call)
+                    analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
+                        self.executor, call
+                    )
             else:
                 analysis = call()
         finally:
@@ -323,13 +324,6 @@ class Turns:
         self._remember(url)
         site = target.name if target else item.site
         return NewURL(url, url_host(url), site, "article", item.depth, item.url)
-
-    async def _in_worker(self, call: Any) -> Any:
-        """``call()`` in a parsing worker: straight through the pipes of a
-        :class:`~archiver.crawl.workers.WorkerPool`, or through another executor."""
-        if isinstance(self.executor, WorkerPool):
-            return await self.executor.run(call)
-        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     def _schedule_revisit(self, outcome: TurnOutcome, item: Claimed, article: Any) -> None:
         """Queue the next view-count visit of a page that gave an article (whatever its kind)."""
