@@ -256,42 +256,7 @@ def _take(cur: sqlite3.Cursor, rows: list[Any], run_id: int | None) -> list[Clai
     return [Claimed(*row[:6], row[6] + 1, *row[7:]) for row in rows]
 
 
-def finish(
-    cur: sqlite3.Cursor,
-    url_id: int,
-    *,
-    state: str,
-    now: str,
-    status: int | None = None,
-    error: str | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    next_fetch_at: str | None = None,
-    article_id: int | None = None,
-    revisits: int | None = None,
-    reset_attempts: bool = False,
-    lastmod: str | None = None,
-) -> None:
-    """Record the end of one URL's turn: done, failed, or queued again for ``next_fetch_at``."""
-    cur.execute(
-        _FINISH,
-        (
-            state,
-            now,
-            status,
-            error,
-            etag,
-            last_modified,
-            next_fetch_at,
-            article_id,
-            revisits,
-            reset_attempts,
-            lastmod,
-            url_id,
-        ),
-    )
-
-
+#: The end of one URL's turn: done, failed, or queued again for ``next_fetch_at``.
 _FINISH = (
     "UPDATE frontier SET state = ?, last_fetch_at = ?, last_status = coalesce(?, last_status), "
     "last_error = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
@@ -304,7 +269,7 @@ _FETCHED_KINDS = "('article', 'page')"
 
 
 def _finish_row(outcome: Any, article_id: int | None, now: str) -> tuple[Any, ...]:
-    """:func:`finish`'s parameters for a finished turn (a ``TurnOutcome``)."""
+    """:data:`_FINISH`'s parameters for a finished turn (a ``TurnOutcome``)."""
     return (
         outcome.state,
         now,
