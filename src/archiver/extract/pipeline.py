@@ -26,7 +26,7 @@ from archiver.extract import byline, content
 from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
-from archiver.extract.dom import Block, first_match, region_of
+from archiver.extract.dom import Block, ancestors, first_match, region_of
 from archiver.extract.headline import find_title, title_before, title_references
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
 from archiver.extract.metadata import Metadata, body_paragraphs
@@ -189,6 +189,8 @@ class Extraction(PeopleStages):
         self.byline_credit: str | None = None
         #: Children of a generic body element that are not article text (see ``container``).
         self.beside_text: list[LexborNode] = []
+        #: The page's headline leads a box found as a teaser: the box is the article.
+        self.headline_box = False
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -358,10 +360,12 @@ class Extraction(PeopleStages):
             outlets=self.outlets,
         )
         blocks = text.blocks
-        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it.
+        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it;
+        # so is a post whose own linked headline leads its text.
         if (
             generic
             and not self.meta.declared_article
+            and not self.headline_box
             and content.looks_like_listing(
                 container,
                 blocks,
@@ -517,9 +521,19 @@ class Extraction(PeopleStages):
 
     @cached_property
     def teasers(self) -> list[LexborNode]:
-        """Teasers of other articles: small boxes led by a linked headline."""
+        """Teasers of other articles: small boxes led by a linked headline. A box led by the
+        page's own headline (a short post whose title links to itself) is the article."""
         body = self.tree.body
-        return content.find_teasers(body) if body is not None else []
+        if body is None:
+            return []
+        found = content.find_teasers(body)
+        if self.title_node is not None and found:
+            own = {self.title_node.mem_id, *(n.mem_id for n in ancestors(self.title_node))}
+            kept = [node for node in found if node.mem_id not in own]
+            # (Its own headline linked like a teaser's: the page is that post, no listing.)
+            self.headline_box = len(kept) < len(found)
+            found = kept
+        return found
 
     @cached_property
     def chrome_ids(self) -> set[int]:
