@@ -35,3 +35,48 @@ def test_a_short_post_whose_headline_links_to_itself_is_the_article_not_a_teaser
     assert article.is_article
     assert article.title == "Doing nothing is an option too"
     assert article.paragraphs == lines
+
+
+QUESTION = (
+    "Hello, does anybody know what I could do differently? Since the update to iOS 13 none "
+    "of my devices reaches the App Store over mobile data, only over wifi at home."
+)
+REPLIES = [
+    "I found an odd way round it: when I first tap on the 'Today' tab, the store is back and "
+    "updates work again. So it should be a bug at Apple's end, not your settings.",
+    "Same problem here, and no lasting fix either. Tapping 'retry' a few times works for a "
+    "while, then the store is gone again until the next morning, every single day.",
+]
+
+
+def _thread(extra: str = "") -> bytes:
+    posts = "".join(
+        f"<div class='ForumComment' id='c{n}'><div class='ForumCommentProfile'>"
+        f"<span class='ForumCommentAuthor'>user{n}</span> 28.09.19 12:4{n}</div>"
+        f"<div class='ForumCommentText'>{text}</div></div>"
+        for n, text in enumerate([QUESTION, *REPLIES])
+    )
+    return (
+        "<html><head><title>No App Store over mobile data with iOS 13?</title></head><body>"
+        "<nav><a href='/'>Forum</a> &gt; <a href='/iphone'>iPhone</a></nav><main id='content'>"
+        f"<h1>No App Store over mobile data with iOS 13?</h1>{extra}{posts}"
+        "<p class='login-note'>You must be logged in to take part in a discussion.</p>"
+        "</main></body></html>"
+    ).encode()
+
+
+def test_a_forums_posts_named_comments_are_the_text_when_nothing_else_is():
+    article = extract(_thread(), "https://forum.example.de/discussion/app-store-ios-13-338679")
+    assert article.is_article
+    assert article.paragraphs[:3] == [QUESTION, *REPLIES]
+
+
+def test_the_comments_after_an_articles_own_text_are_still_no_text():
+    story = [
+        "Apple has confirmed that a bug in iOS 13 keeps some iPhones from reaching the App "
+        f"Store over mobile data; a fix is planned for the next update, number {n}."
+        for n in range(1, 4)
+    ]
+    extra = "<div class='story'>" + "".join(f"<p>{p}</p>" for p in story) + "</div>"
+    article = extract(_thread(extra), "https://news.example.de/2019/09/28/app-store-bug")
+    assert article.paragraphs == story

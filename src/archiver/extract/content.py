@@ -18,6 +18,7 @@ from archiver.extract.dom import (
     BR,
     Block,
     adjacent_element,
+    ancestors,
     link_chars,
     render_blocks,
 )
@@ -160,6 +161,7 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
     inside = {n.mem_id for n in container.css("*")}
     total = 0
     kept = []
+    lengths: list[int] = []
     for node in guessed:
         if node.mem_id not in inside or node.mem_id == container.mem_id:
             continue
@@ -180,7 +182,43 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
             ):
                 continue
         kept.append(node)
+        lengths.append(text)
+    if sum(lengths) > _HOLDS_TEXT * (total or len(container.text(deep=True))):
+        return _unless_all_text(container, kept, lengths)
     return kept
+
+
+#: Boxes named like noise holding this share of the body's characters may be all its text.
+_HOLDS_TEXT = 0.5
+#: ... when the body holds fewer characters than this outside them,
+_LEFT_OUTSIDE = 200
+#: ... and its boxes of text (this many characters, link-poor: a post, not its author's
+#: line) hold more than that.
+_TEXT_BOX = 80
+
+
+def _unless_all_text(
+    container: LexborNode, kept: list[LexborNode], lengths: list[int]
+) -> list[LexborNode]:
+    """``kept`` without its boxes of prose when the text of ``container`` lies all in them: a
+    forum's posts named "comment", a story in a box named "gallery" or "caption". (An
+    article followed by its readers' comments has its text outside them.)"""
+    ids = {n.mem_id for n in kept}
+    outermost = {
+        node.mem_id: node
+        for node in kept
+        if not any(parent.mem_id in ids for parent in ancestors(node))
+    }  # (a box may be guessed twice: chrome and noise)
+    outer = sum(_visible(node) for node in outermost.values())
+    if _visible(container) - outer >= _LEFT_OUTSIDE:
+        return kept
+    prose = [
+        length >= _TEXT_BOX and link_chars(node) < 0.3 * length
+        for node, length in zip(kept, lengths, strict=True)
+    ]
+    if sum(_visible(n) for n, text in zip(kept, prose, strict=True) if text) < _LEFT_OUTSIDE:
+        return kept
+    return [node for node, text in zip(kept, prose, strict=True) if not text]
 
 
 _SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
