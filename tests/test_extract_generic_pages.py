@@ -80,3 +80,42 @@ def test_the_comments_after_an_articles_own_text_are_still_no_text():
     extra = "<div class='story'>" + "".join(f"<p>{p}</p>" for p in story) + "</div>"
     article = extract(_thread(extra), "https://news.example.de/2019/09/28/app-store-bug")
     assert article.paragraphs == story
+
+
+PRODUCT = [
+    "From this year on, our customers get their delivery and return notes by e-mail only: "
+    "this saves about forty million sheets of paper a year, and the trees they are made of.",
+    "Should you need a printed return note all the same, our customer service sends one with "
+    "the parcel on request, free of charge, as before; just tell us when you order.",
+]
+ASIDES = [
+    "Our stores switch to green electricity, from the roof of each store where it can be made.",
+    "Fruit and vegetables come without plastic wrapping wherever their shelf life allows it.",
+    "Our own brands carry labels that show where the cocoa, coffee and tea were grown.",
+    "Unsold food goes to local food banks every evening, some four hundred of them by now.",
+    "Our trucks run on biogas on the routes where filling stations offer it, half of them.",
+    "Staff get a day off a year to work for a charity of their choice, paid as a work day.",
+    "Paper bags at the tills are made of recycled paper, and the cotton bags of organic cotton.",
+]
+
+
+def _product_page() -> bytes:
+    asides = "".join(
+        f"<div class='fact-{n}'><div class='fact-inner'><span class='icon'></span>"
+        f"<div class='fact-text'><p>{text}</p></div></div></div>"
+        for n, text in enumerate(ASIDES * 2)  # (two rows of facts, a slider's copies)
+    )
+    return (
+        "<html><head><title>Paperless returns</title></head><body>"
+        "<div class='page'><h1>Paperless returns</h1>"
+        "<div class='ContentTextAndImage'><div class='ContentTextAndImage__Content'>"
+        "<h2>A digital alternative to return notes</h2>"
+        + "".join(f"<p>{text}</p>" for text in PRODUCT)
+        + f"</div></div><div class='facts'>{asides}</div></div></body></html>"
+    ).encode()
+
+
+def test_a_short_text_among_other_boxes_of_text_on_a_page_without_teasers_is_no_listing():
+    article = extract(_product_page(), "https://shop.example.de/sustainability/paperless")
+    assert article.is_article
+    assert all(text in (article.body or "") for text in PRODUCT)

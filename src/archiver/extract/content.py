@@ -493,8 +493,11 @@ def looks_like_listing(
         for b in blocks
     ):
         return False  # a short post: one real paragraph holding most of the page's text
-    if (share < 0.3 or teasers >= _MANY_TEASERS) and chars < 1500:
-        return True  # the best block of text is one teaser among many, or a footer
+    # The best block of text is one teaser among many, or a footer. (Two paragraphs in a row
+    # on a page without a teaser are a short text: a product's page, a recipe's tabs.)
+    few = share < 0.3 and (teasers or not run_paragraphs)
+    if (few or teasers >= _MANY_TEASERS) and chars < 1500:
+        return True
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
     # or repeated <article> items, make a listing however much prose the sapos hold.
     if len(container.css("article")) >= 3:
