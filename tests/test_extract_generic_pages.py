@@ -3,6 +3,8 @@ countries): each test is a hand-written page of one class."""
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.extract import extract
 
 POST_URL = "https://blog.example.org/2013/06/14/nothing-to-do/"
@@ -119,3 +121,44 @@ def test_a_short_text_among_other_boxes_of_text_on_a_page_without_teasers_is_no_
     article = extract(_product_page(), "https://shop.example.de/sustainability/paperless")
     assert article.is_article
     assert all(text in (article.body or "") for text in PRODUCT)
+
+
+STORY = [
+    f"Paragraph {n}: only radical political action can hope to redress the climate crisis, "
+    "the movement argues in its new paper, which it presented to the press on Monday."
+    for n in range(1, 5)
+]
+
+
+def _story(between: str) -> bytes:
+    text = "".join(f"<p>{p}</p>" for p in STORY[:2]) + between
+    text += "".join(f"<p>{p}</p>" for p in STORY[2:])
+    return (
+        "<html><head><title>A plan for the climate</title></head><body><article>"
+        f"<h1>A plan for the climate</h1><div class='article-content'>{text}</div>"
+        "</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "<p><i>Do you want to be informed of our actions? <a href='/join'>Sign up here</a></i></p>",
+        "<div class='box'><p>While you are here… If you enjoyed reading this post, would you "
+        "consider supporting our work? Just <a href='/donate'>click here</a>. Thanks!</p></div>",
+        "<p><a href='/newsletter'>Get our newsletter</a>: the week's news every Friday.</p>",
+    ],
+)
+def test_a_short_linked_call_to_the_reader_between_paragraphs_is_not_text(call: str):
+    article = extract(_story(call), "https://example.org/2024/05/01/climate-plan")
+    assert article.paragraphs == STORY
+
+
+def test_a_sentence_of_the_text_linking_to_a_newsletter_stays():
+    line = (
+        "The mayor said the city would keep residents informed through its "
+        "<a href='https://city.example.org/news'>weekly newsletter</a> and public meetings in "
+        "each district, starting in June."
+    )
+    article = extract(_story(f"<p>{line}</p>"), "https://example.org/2024/05/01/climate-plan")
+    assert len(article.paragraphs) == 5

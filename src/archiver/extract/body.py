@@ -209,7 +209,8 @@ _CALL_TO_ACTION = re.compile(
     r"|\bsupport (?:our|independent) (?:work|journalism)\b|\bwas this (?:article|post) helpful\b"
     r"|\b(?:artikel|beitrag|seite) teilen\b|\bwar (?:der|dieser) (?:artikel|beitrag) "
     r"(?:nützlich|hilfreich)\b|\bfolgen sie uns\b|\bs[ií]guenos\b|\bsuscr[ií]b(?:e|ete|ase|irse)\b"
-    r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj",
+    r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj"
+    r"|\bsign up (?:here|now|today|for (?:our|the|free))\b|\bconsider supporting\b",
     re.IGNORECASE,
 )
 _MAX_CALL_TO_ACTION = 300
@@ -218,7 +219,7 @@ _MAX_CALL_TO_ACTION = 300
 _CALL_MARKS = (
     "share", "follow", "newsletter", "subscri", " app", "enjoyed", "liked", "support",
     "helpful", "teilen", "nützlich", "hilfreich", "folgen", "guenos", "suscr", "telegram",
-    "suivez", "abonnez", "subskrypc",
+    "suivez", "abonnez", "subskrypc", "sign up", "consider",
 )  # fmt: skip
 
 
@@ -240,7 +241,27 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
             or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
         ):
             del kept[index]
-    return kept
+    # Between paragraphs, a call is the page's when it is short and links to where it calls
+    # (a sign-up box's "Sign up here", "... consider supporting our work? Just click here").
+    return [
+        block
+        for block in kept
+        if not (
+            len(block.text) <= _MAX_LINKED_CALL
+            and _calls_to_act(block.text)
+            and _TO_THE_READER.search(block.text) is not None
+            and block.link_chars > 0
+        )
+    ]
+
+
+#: A linked call to the reader set between paragraphs is at most this long,
+_MAX_LINKED_CALL = 160
+#: and speaks to the reader (a sentence of the text reports: "... through its newsletter").
+_TO_THE_READER = re.compile(
+    r"\b(?:you|your|our|us|here|sie|ihr|dich|du|unser\w*|vous|nous|notre|nos|usted|nuestr\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def _calls_to_act(text: str) -> bool:
