@@ -162,3 +162,38 @@ def test_a_sentence_of_the_text_linking_to_a_newsletter_stays():
     )
     article = extract(_story(f"<p>{line}</p>"), "https://example.org/2024/05/01/climate-plan")
     assert len(article.paragraphs) == 5
+
+
+BRIEF = (
+    "HANOI, May 1 (Reuters) - Vietnam's central bank cut its refinancing rate by 50 basis "
+    "points to 4.5% on Wednesday, the third cut this year, to support an economy slowed by "
+    "weak exports and a property slump, the bank said in a statement."
+)
+MORE = "".join(
+    f"<li><h3><a href='/2024/04/{n}/story-{n}'>Another headline of a story number {n} in the "
+    f"news</a></h3><p>A sapo of the story {n}, two lines long to tease it.</p></li>"
+    for n in range(12)
+)
+DATE = "<time datetime='2024-05-01T10:00:00+07:00'>May 1, 2024</time>"
+
+
+def test_a_dated_one_paragraph_brief_followed_by_a_dozen_teasers_is_an_article():
+    page = (
+        "<html><head><title>Vietnam's central bank cuts rate again</title></head><body>"
+        "<div class='main'><article><h1>Vietnam's central bank cuts rate again</h1>"
+        f"{DATE}<div class='story'><p>{BRIEF}</p></div></article>"
+        f"<div class='more'><h2>More news</h2><ul>{MORE}</ul></div></div></body></html>"
+    )
+    article = extract(page.encode(), "https://news.example.com/2024/05/01/rate-cut")
+    assert article.is_article
+    assert article.body == BRIEF
+
+
+def test_a_sections_heading_and_blurb_over_its_teasers_is_still_a_listing():
+    page = (
+        "<html><head><title>Economy</title></head><body><div class='main'>"
+        f"<div class='section'><h1>Economy</h1>{DATE}<div class='blurb'><p>{BRIEF}</p></div>"
+        f"<ul>{MORE}</ul></div></div></body></html>"
+    )
+    article = extract(page.encode(), "https://news.example.com/economy/")
+    assert not article.is_article

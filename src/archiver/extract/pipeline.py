@@ -26,7 +26,7 @@ from archiver.extract import byline, content
 from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
-from archiver.extract.dom import Block, ancestors, first_match, region_of
+from archiver.extract.dom import Block, ancestors, first_match, in_any, region_of
 from archiver.extract.headline import find_title, title_before, title_references
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
 from archiver.extract.metadata import Metadata, body_paragraphs
@@ -50,6 +50,8 @@ _LANGUAGE_SAMPLE = 1500
 _DECLARED_BODY = 400
 _DECLARED_SHARE = 0.5
 _WORDS = re.compile(r"\w+")
+#: A paragraph this long, with the headline and dated, is a news brief's text.
+_BRIEF = 150
 #: Marks the elements named as dates while the date elements are listed (see ``dated``).
 _DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
@@ -373,6 +375,7 @@ class Extraction(PeopleStages):
                 dated=times.published is not None,
                 teasers=len(self.teasers),
             )
+            and not (times.published is not None and self.brief(headline, container, blocks))
         ):
             self.warnings.append("page looks like a listing of articles, not an article")
             if not self.main_text:
@@ -382,6 +385,19 @@ class Extraction(PeopleStages):
             if not self.main_text:
                 blocks = []
         return Reading(blocks, text, listing=not blocks)
+
+    def brief(self, headline: Headline, container: LexborNode, blocks: list[Block]) -> bool:
+        """A dated news brief however many teasers follow it: a paragraph of prose set with
+        the page's headline in an element that holds no teaser (a listing's heading stands
+        over its teasers)."""
+        if headline.node is None or not any(
+            len(b.text) >= _BRIEF and not b.after_link and b.link_density < 0.3 for b in blocks
+        ):
+            return False
+        region = region_of(headline.node, container)
+        if region is None or region.tag in ("body", "html", "main"):
+            return False
+        return not any(in_any(teaser, {region.mem_id}) for teaser in self.teasers)
 
     def closing_lines(
         self, reading: Reading, credit: Byline, views: Views
