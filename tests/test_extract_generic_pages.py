@@ -197,3 +197,32 @@ def test_a_sections_heading_and_blurb_over_its_teasers_is_still_a_listing():
     )
     article = extract(page.encode(), "https://news.example.com/economy/")
     assert not article.is_article
+
+
+ABSTRACT = (
+    "Heat pumps are booming: sales grew by 42 per cent in the first nine months of the year, "
+    "the industry's association says."
+)
+BODY = [
+    f"Paragraph {n}: despite strained supply chains and a shortage of materials, the heating "
+    "industry had a good year, the association reported on Tuesday in Berlin."
+    for n in range(1, 4)
+]
+
+
+def test_a_summary_named_after_the_articles_header_is_the_lead_not_chrome():
+    page = (
+        "<html><head><title>Heat pump market grows by 42 per cent</title></head><body>"
+        "<header class='siteHeader'><a href='/'>Energy News</a></header><main><article>"
+        "<header class='contentHeader contentHeader--article'><div class='contentHeader__box'>"
+        "<div class='contentHeader__inner'><h1 class='contentHeader__title'>Heat pump market "
+        "grows by 42 per cent</h1></div><div class='contentHeader__inner'>"
+        f"<div class='contentHeader__abstract'>{ABSTRACT}</div>"
+        "<div class='contentHeader__share'><a href='/share'>Share</a></div></div></div>"
+        "</header><section class='documentContent'>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "</section></article></main></body></html>"
+    )
+    article = extract(page.encode(), "https://energy.example.de/heat/heat-pump-market-grows")
+    assert article.lead == ABSTRACT
+    assert article.paragraphs == [ABSTRACT, *BODY]
