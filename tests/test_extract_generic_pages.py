@@ -226,3 +226,39 @@ def test_a_summary_named_after_the_articles_header_is_the_lead_not_chrome():
     article = extract(page.encode(), "https://energy.example.de/heat/heat-pump-market-grows")
     assert article.lead == ABSTRACT
     assert article.paragraphs == [ABSTRACT, *BODY]
+
+
+INTRO = (
+    "The Commission's draft act to add fossil gas and nuclear power to the EU taxonomy would "
+    "keep the taxonomy from being an effective tool of transparency for financial markets, "
+    "the Federal Environment Agency says in its statement published on Friday."
+)
+
+
+def _intro_page(description: str) -> bytes:
+    return (
+        "<html><head><title>Gas and nuclear power do not belong in the taxonomy</title>"
+        f'<meta name="description" content="{description}"></head><body><main>'
+        "<section class='head-post'><div class='row'><div class='col-md-9'><h1>Gas and "
+        "nuclear power do not belong in the taxonomy</h1><div class='post-text'>"
+        f"<p>{INTRO}</p></div></div><div class='col-md-3'><img src='/a.jpg' alt=''></div>"
+        "</div></section><div class='row post-meta'><span>3 min read</span></div>"
+        "<div class='container-fluid'><div class='container topic'><div class='row'>"
+        "<div class='col-md-8'>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "</div></div></div></div></main></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("description", [INTRO, INTRO[:150] + "…"])
+def test_an_intro_in_a_box_of_its_own_above_the_body_saying_what_the_description_says_leads_it(
+    description: str,
+):
+    article = extract(_intro_page(description), "https://agency.example.de/press/taxonomy")
+    assert article.paragraphs == [INTRO, *BODY]
+
+
+def test_a_paragraph_above_the_body_that_the_description_does_not_open_is_no_lead():
+    description = "Why the agency rejects the draft: our statement on the EU taxonomy."
+    article = extract(_intro_page(description), "https://agency.example.de/press/taxonomy")
+    assert INTRO not in (article.paragraphs or [])

@@ -65,8 +65,63 @@ def find_lead(
             continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
         return text, node
     if anchor is not None and description:
-        return _summary_after(anchor, description, skip_ids)
+        found = _summary_after(anchor, description, skip_ids)
+        if found[1] is None and container is not None and anchor is not container:
+            found = _summary_before_body(anchor, container, description, skip_ids)
+        return found
     return None, None
+
+
+def _summary_before_body(
+    anchor: LexborNode, container: LexborNode, description: str, skip_ids: set[int]
+) -> tuple[str | None, LexborNode | None]:
+    """A paragraph between the headline and the body's element, in another box than either
+    (an intro block above the text), that says what the page's description says, or opens
+    with it when the description is cut short."""
+    region = anchor.parent
+    while region is not None and not in_any(container, {region.mem_id}):
+        region = region.parent
+    if region is None or region.tag in ("html", "-document", "#document"):
+        return None, None
+    for paragraph in region.css("p"):
+        if in_any(paragraph, {container.mem_id}) or not precedes(anchor, paragraph):
+            continue
+        if not precedes(paragraph, container):
+            break
+        if _standfirst(paragraph):
+            continue
+        text = _summary_text(paragraph, description, skip_ids) or _opening(
+            paragraph, description, skip_ids
+        )
+        if text is not None:
+            return text, paragraph
+    return None, None
+
+
+def _standfirst(node: LexborNode) -> bool:
+    """In a British "standfirst": set apart from the text, which readers' views (and the
+    lead roles) leave it out of."""
+    for depth, parent in enumerate(ancestors(node)):
+        if depth >= 3:
+            return False
+        if "standfirst" in (parent.attributes.get("class") or "").lower():
+            return True
+    return False
+
+
+#: A description cut short opens the paragraph it was taken from; this many characters of it.
+_CUT_DESCRIPTION = 60
+
+
+def _opening(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
+    """The text of ``node`` when the page's description is its opening, cut short."""
+    said = title_key(description.rstrip(" .…"))
+    if len(said) < _CUT_DESCRIPTION or in_any(node, skip_ids):
+        return None
+    text = lead_text(node)
+    if len(text) <= 1500 and title_key(text).startswith(said[: max(len(said) - 12, 0)]):
+        return text
+    return None
 
 
 def _between(node: LexborNode, anchor: LexborNode | None, container: LexborNode | None) -> bool:
