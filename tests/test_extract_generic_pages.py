@@ -262,3 +262,10 @@ def test_a_paragraph_above_the_body_that_the_description_does_not_open_is_no_lea
     description = "Why the agency rejects the draft: our statement on the EU taxonomy."
     article = extract(_intro_page(description), "https://agency.example.de/press/taxonomy")
     assert INTRO not in (article.paragraphs or [])
+
+
+def test_a_closing_call_naming_a_newsletter_in_a_compound_word_is_not_text():
+    call = "Sie möchten Produktvorstellungen? Schauen Sie mal in unseren Musiknewsletter!"
+    page = _story("").replace(b"</div></article>", f"<p>{call}</p></div></article>".encode())
+    article = extract(page, "https://example.org/2024/05/01/album")
+    assert article.paragraphs == STORY

@@ -203,7 +203,7 @@ _MAX_CLOSING_NOTE = 150
 #: "Get the latest news straight to your phone with the X app."). (A line naming where the
 #: outlet posts, "Follow X on Facebook and Twitter for more news", is often kept as text.)
 _CALL_TO_ACTION = re.compile(
-    r"\bshare (?:this|the) (?:article|story|post|page)\b|\bfollow us\b|\bnewsletter\b"
+    r"\bshare (?:this|the) (?:article|story|post|page)\b|\bfollow us\b|newsletter\b"
     r"|\bsubscribe (?:now )?to (?:our|the)\b|\b(?:get|download)\b.{0,80}\bapps?\b"
     r"|\bapps? for (?:ios|android)\b|\bif you (?:enjoyed|liked) (?:reading )?this\b"
     r"|\bsupport (?:our|independent) (?:work|journalism)\b|\bwas this (?:article|post) helpful\b"
