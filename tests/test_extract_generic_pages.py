@@ -269,3 +269,24 @@ def test_a_closing_call_naming_a_newsletter_in_a_compound_word_is_not_text():
     page = _story("").replace(b"</div></article>", f"<p>{call}</p></div></article>".encode())
     article = extract(page, "https://example.org/2024/05/01/album")
     assert article.paragraphs == STORY
+
+
+NOTE = (
+    "The football portal <a href='https://table.example.de'>table.example.de</a> looks "
+    "closely at disputed decisions; its community decides whether the referee was wrong."
+)
+
+
+@pytest.mark.parametrize(
+    ("closing", "kept"),
+    [
+        (f"<div class='divider'><hr></div><p><em>{NOTE}</em></p>", False),
+        (f"<hr><p><i>{NOTE}</i></p>", False),
+        (f"<p><em>{NOTE}</em></p>", True),  # no rule: an italic paragraph of the text
+        (f"<hr><p>{NOTE}</p>", True),  # not in italics: the text goes on after a break
+    ],
+)
+def test_a_note_in_italics_below_a_rule_closing_the_text_is_not_text(closing: str, kept: bool):
+    page = _story("").replace(b"</div></article>", f"{closing}</div></article>".encode())
+    article = extract(page, "https://example.org/2024/05/01/table")
+    assert len(article.paragraphs) == len(STORY) + kept

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from archiver.extract import byline, content
 from archiver.extract.captions import Caption, find_captions
-from archiver.extract.dom import Block, ancestors, text_of
+from archiver.extract.dom import Block, adjacent_element, ancestors, text_of
 
 #: Elements whose class names a source ("p.source", "div.singular-source", "div.p-source").
 _SOURCE_SELECTOR = "[class*=source i]"
@@ -81,6 +81,7 @@ def read_body(
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
+    blocks = _without_note_after_rule(blocks)
     result.blocks = blocks
     return result
 
@@ -262,6 +263,24 @@ _TO_THE_READER = re.compile(
     r"\b(?:you|your|our|us|here|sie|ihr|dich|du|unser\w*|vous|nous|notre|nos|usted|nuestr\w*)\b",
     re.IGNORECASE,
 )
+
+
+def _without_note_after_rule(blocks: list[Block]) -> list[Block]:
+    """The text without the note closing it below a horizontal rule, set wholly in italics
+    (about a source, the author, a correction): the page's word on the text, not the text."""
+    if len(blocks) < 2:
+        return blocks
+    last = blocks[-1]
+    node = last.node
+    if node.tag not in ("p", "div") or last.text != " ".join(text_of(node).split()):
+        return blocks
+    before, text_between = adjacent_element(node, after=False)
+    if text_between or before is None or before.text(deep=True).strip():
+        return blocks
+    if before.tag != "hr" and before.css_first("hr") is None:
+        return blocks
+    italic = sum(len(i.text(deep=True).strip()) for i in node.css("em, i"))
+    return blocks[:-1] if italic >= len(last.text) - len(node.css("em, i")) else blocks
 
 
 def _calls_to_act(text: str) -> bool:
