@@ -3,6 +3,8 @@ countries): each test is a hand-written page of one class."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archiver.extract import extract
@@ -290,3 +292,43 @@ def test_a_note_in_italics_below_a_rule_closing_the_text_is_not_text(closing: st
     page = _story("").replace(b"</div></article>", f"{closing}</div></article>".encode())
     article = extract(page, "https://example.org/2024/05/01/table")
     assert len(article.paragraphs) == len(STORY) + kept
+
+
+SUMMARY = (
+    "A blanket of snow on a solar roof does not only cut its yield: its weight strains the "
+    "modules and their mounts, and experts warn against clearing it yourself."
+)
+DECLARED = [
+    f"Part {n}: owners of solar roofs ask themselves every winter whether it pays to free the "
+    "modules of snow, since the winter sun can already bring good yields on clear days."
+    for n in range(1, 6)
+]
+
+
+def _paywalled(description: str) -> bytes:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Snow strains solar modules",
+        "articleBody": "\n\n".join(DECLARED),
+    }
+    return (
+        "<html><head><title>Snow strains solar modules</title>"
+        f'<meta name="description" content="{description}">'
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script></head><body><main>"
+        "<div class='progress-container'><p>Solar power</p><h2>Snow strains solar modules</h2>"
+        f"<p class='text-xl'>{SUMMARY}</p><p>by</p><p>Read on with Plus</p><p>All our "
+        "expert knowledge on farming, energy and technology for a euro a month.</p></div>"
+        "</main></body></html>"
+    ).encode()
+
+
+def test_the_summary_shown_above_a_paywall_opens_the_body_the_json_ld_declares():
+    article = extract(_paywalled(SUMMARY), "https://farm.example.de/energy/snow-solar-10558804")
+    assert article.paragraphs == [SUMMARY, *DECLARED]
+
+
+def test_a_shown_line_the_description_does_not_give_stays_out_of_the_declared_body():
+    description = "Why the weight of snow matters for solar roofs, and what owners can do."
+    article = extract(_paywalled(description), "https://farm.example.de/energy/snow-10558804")
+    assert article.paragraphs == DECLARED

@@ -27,7 +27,7 @@ from archiver.extract.body import BodyText, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
 from archiver.extract.dom import Block, ancestors, first_match, in_any, region_of
-from archiver.extract.headline import find_title, title_before, title_references
+from archiver.extract.headline import find_title, similarity, title_before, title_references
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
 from archiver.extract.metadata import Metadata, body_paragraphs
 from archiver.extract.page import Page, load_page
@@ -50,6 +50,9 @@ _LANGUAGE_SAMPLE = 1500
 _DECLARED_BODY = 400
 _DECLARED_SHARE = 0.5
 _WORDS = re.compile(r"\w+")
+#: How many blocks opening the shown text may hold its summary, and its least length.
+_SUMMARY_BLOCKS = 3
+_MIN_SUMMARY = 60
 #: A paragraph this long, with the headline and dated, is a news brief's text.
 _BRIEF = 150
 #: Marks the elements named as dates while the date elements are listed (see ``dated``).
@@ -451,7 +454,21 @@ class Extraction(PeopleStages):
             if len(words & set(_WORDS.findall(shown.lower()))) >= _DECLARED_SHARE * len(words):
                 return reading, body
         self.warnings.append("body read from the page's JSON-LD articleBody")
+        lead = body.lead or self._shown_summary(reading.blocks)
+        if lead and not any(repeats(p, lead) for p in paragraphs[:3]):
+            # (The summary the page shows above the text, which the declared body leaves out.)
+            return Reading([], reading.text), Body("\n\n".join([lead, *paragraphs]), lead)
         return Reading([], reading.text), Body("\n\n".join(paragraphs), None)
+
+    def _shown_summary(self, blocks: list[Block]) -> str | None:
+        """One of the first blocks shown that says what the page's description says."""
+        description = self.meta.description
+        if not description:
+            return None
+        for block in blocks[:_SUMMARY_BLOCKS]:
+            if len(block.text) >= _MIN_SUMMARY and similarity(block.text, description) >= 0.8:
+                return block.text
+        return None
 
     def article(
         self,
