@@ -53,6 +53,7 @@ def find_chrome(
     for node in (*protect, *bodies):
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
+    header_parts = _header_parts(protect)
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
     for node in body.css(_STRUCTURAL_QUERY):
         if node.tag in _CHROME_TAGS or node.attributes.get("role") in _CHROME_ROLES:
@@ -67,7 +68,7 @@ def find_chrome(
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
             continue
-        if protected and _in_headline_header(node, protected):
+        if key in header_parts and _in_headline_header(node, protected):
             continue
         if node.tag == "header" and _opens_text(node, bodies):
             continue
@@ -109,6 +110,23 @@ _NOT_HEADERS_OWN = frozenset({"chrome", "noise"})
 _PICTURES = frozenset({"img", "picture", "figure", "video"})
 #: How far above a part of the article's header the element holding the headline may be.
 _HEADER_LEVELS = 4
+
+
+def _header_parts(protect: Iterable[LexborNode]) -> set[int]:
+    """mem_ids of the elements inside a header holding the headline (a ``<header>`` or an
+    the outermost element named "...header..." a few levels above it): where
+    :func:`_in_headline_header` may find parts of the article's header. Most pages have none."""
+    parts: set[int] = set()
+    for node in protect:
+        outermost = None
+        for depth, parent in enumerate(ancestors(node)):
+            if depth >= _HEADER_LEVELS:
+                break
+            if parent.tag == "header" or "header" in (parent.attributes.get("class") or "").lower():
+                outermost = parent
+        if outermost is not None:
+            parts.update(n.mem_id for n in outermost.css("*"))
+    return parts
 
 
 def _in_headline_header(node: LexborNode, protected: set[int]) -> bool:

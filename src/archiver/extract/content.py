@@ -183,7 +183,9 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
                 continue
         kept.append(node)
         lengths.append(text)
-    if sum(lengths) > _HOLDS_TEXT * (total or len(container.text(deep=True))):
+    # (Most pages: their boxes named like noise hold little prose; the body is not measured.)
+    held = sum(length for length in lengths if length >= _TEXT_BOX)
+    if held >= _LEFT_OUTSIDE and held > _HOLDS_TEXT * (total or len(container.text(deep=True))):
         return _unless_all_text(container, kept, lengths)
     return kept
 
@@ -203,14 +205,11 @@ def _unless_all_text(
     """``kept`` without its boxes of prose when the text of ``container`` lies all in them: a
     forum's posts named "comment", a story in a box named "gallery" or "caption". (An
     article followed by its readers' comments has its text outside them.)"""
-    ids = {n.mem_id for n in kept}
-    outermost = {
-        node.mem_id: node
-        for node in kept
-        if not any(parent.mem_id in ids for parent in ancestors(node))
-    }  # (a box may be guessed twice: chrome and noise)
-    outer = sum(_visible(node) for node in outermost.values())
-    if _visible(container) - outer >= _LEFT_OUTSIDE:
+    boxes = {node.mem_id: node for node in kept}  # (a box may be guessed twice)
+    outermost = [
+        node for node in boxes.values() if not any(p.mem_id in boxes for p in ancestors(node))
+    ]
+    if _visible(container) - sum(_visible(node) for node in outermost) >= _LEFT_OUTSIDE:
         return kept
     prose = [
         length >= _TEXT_BOX and link_chars(node) < 0.3 * length
