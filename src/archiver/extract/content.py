@@ -183,13 +183,20 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
                 continue
         kept.append(node)
         lengths.append(text)
-    # (Most pages: their boxes named like noise hold little prose; the body is not measured.)
-    held = sum(length for length in lengths if length >= _TEXT_BOX)
-    if held >= _LEFT_OUTSIDE and held > _HOLDS_TEXT * (total or len(container.text(deep=True))):
-        return _unless_all_text(container, kept, lengths)
+    # (Most pages: their boxes named like noise are short, or one or two; the body's text is
+    # then not measured for this.)
+    if total or sum(length >= _PROSE_BOX for length in lengths) >= _PROSE_BOXES:
+        held = sum(length for length in lengths if length >= _TEXT_BOX)
+        total = total or len(container.text(deep=True))
+        if held >= _LEFT_OUTSIDE and held > _HOLDS_TEXT * total:
+            return _unless_all_text(container, kept, lengths)
     return kept
 
 
+#: Boxes named like noise may hold all the body's text when one is long (500 characters) or
+#: this many hold a paragraph each.
+_PROSE_BOX = 200
+_PROSE_BOXES = 3
 #: Boxes named like noise holding this share of the body's characters may be all its text.
 _HOLDS_TEXT = 0.5
 #: ... when the body holds fewer characters than this outside them,
