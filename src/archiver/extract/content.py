@@ -183,9 +183,9 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
                 continue
         kept.append(node)
         lengths.append(text)
-    # (Most pages: their boxes named like noise are short, or one or two; the body's text is
-    # then not measured for this.)
-    if total or sum(length >= _PROSE_BOX for length in lengths) >= _PROSE_BOXES:
+    # (Most pages: their boxes named like noise are short, or few among the body's children;
+    # the body's text is then not measured for this.)
+    if total or _mostly_boxes(container, kept, lengths):
         held = sum(length for length in lengths if length >= _TEXT_BOX)
         total = total or len(container.text(deep=True))
         if held >= _LEFT_OUTSIDE and held > _HOLDS_TEXT * total:
@@ -193,10 +193,6 @@ def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> lis
     return kept
 
 
-#: Boxes named like noise may hold all the body's text when one is long (500 characters) or
-#: this many hold a paragraph each.
-_PROSE_BOX = 200
-_PROSE_BOXES = 3
 #: Boxes named like noise holding this share of the body's characters may be all its text.
 _HOLDS_TEXT = 0.5
 #: ... when the body holds fewer characters than this outside them,
@@ -204,6 +200,21 @@ _LEFT_OUTSIDE = 200
 #: ... and its boxes of text (this many characters, link-poor: a post, not its author's
 #: line) hold more than that.
 _TEXT_BOX = 80
+
+
+def _mostly_boxes(container: LexborNode, kept: list[LexborNode], lengths: list[int]) -> bool:
+    """Two or more of the children of ``container`` are boxes of ``kept`` holding a paragraph
+    each, and they are at least half of its children with text: its text may all be in them."""
+    boxes = {n.mem_id for n, length in zip(kept, lengths, strict=True) if length >= _TEXT_BOX}
+    if len(boxes) < 2:
+        return False
+    children = [c for c in container.iter() if c.tag[0] not in "-_"]
+    held = sum(child.mem_id in boxes for child in children)
+    if held < 2:
+        return False
+    # (Children without text, a rule, a picture's slot, do not count.)
+    others = sum(1 for c in children if c.mem_id not in boxes and c.text(deep=True).strip())
+    return held >= others
 
 
 def _unless_all_text(
