@@ -78,24 +78,55 @@ def _summary_before_body(
     """A paragraph between the headline and the body's element, in another box than either
     (an intro block above the text), that says what the page's description says, or opens
     with it when the description is cut short."""
-    region = anchor.parent
-    while region is not None and not in_any(container, {region.mem_id}):
-        region = region.parent
-    if region is None or region.tag in ("html", "-document", "#document"):
-        return None, None
-    for paragraph in region.css("p"):
-        if in_any(paragraph, {container.mem_id}) or not precedes(anchor, paragraph):
-            continue
-        if not precedes(paragraph, container):
-            break
-        if _standfirst(paragraph):
-            continue
-        text = _summary_text(paragraph, description, skip_ids) or _opening(
-            paragraph, description, skip_ids
-        )
-        if text is not None:
-            return text, paragraph
+    for box in _elements_between(anchor, container):
+        for paragraph in [box] if box.tag == "p" else box.css("p"):
+            if _standfirst(paragraph):
+                continue
+            text = _summary_text(paragraph, description, skip_ids) or _opening(
+                paragraph, description, skip_ids
+            )
+            if text is not None:
+                return text, paragraph
     return None, None
+
+
+def _elements_between(anchor: LexborNode, container: LexborNode) -> list[LexborNode]:
+    """The elements between ``anchor`` and ``container`` in document order, each whole: the
+    siblings after the headline and after each box holding it, then those before the body's
+    element and each box holding it, up to the smallest element holding both."""
+    held = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
+    if container.mem_id in held:
+        return []  # (the headline inside the body's element)
+    below: list[LexborNode] = []  # the body's element and its boxes, under the common one
+    node: LexborNode | None = container
+    while node is not None and node.mem_id not in held:
+        below.append(node)
+        node = node.parent
+    if node is None or not below:
+        return []
+    common = node
+    boxes: list[LexborNode] = []
+    current: LexborNode | None = anchor
+    while current is not None and current.parent is not None:
+        if current.parent.mem_id == common.mem_id:
+            break
+        boxes.extend(_siblings(current.next, None))
+        current = current.parent
+    if current is None:
+        return []
+    boxes.extend(_siblings(current.next, below[-1]))
+    for outer, inner in zip(below[:0:-1], below[-2::-1], strict=True):
+        boxes.extend(_siblings(outer.child, inner))
+    return boxes
+
+
+def _siblings(start: LexborNode | None, stop: LexborNode | None) -> list[LexborNode]:
+    found = []
+    while start is not None and (stop is None or start.mem_id != stop.mem_id):
+        if start.tag[0] not in "-_":
+            found.append(start)
+        start = start.next
+    return found
 
 
 def _standfirst(node: LexborNode) -> bool:
