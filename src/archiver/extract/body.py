@@ -248,10 +248,10 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
         block
         for block in kept
         if not (
-            len(block.text) <= _MAX_LINKED_CALL
+            block.link_chars > 0  # (measured already: most blocks hold no link)
+            and len(block.text) <= _MAX_LINKED_CALL
             and _calls_to_act(block.text)
             and _TO_THE_READER.search(block.text) is not None
-            and block.link_chars > 0
         )
     ]
 
