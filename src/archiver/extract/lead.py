@@ -77,17 +77,31 @@ def _summary_before_body(
 ) -> tuple[str | None, LexborNode | None]:
     """A paragraph between the headline and the body's element, in another box than either
     (an intro block above the text), that says what the page's description says, or opens
-    with it when the description is cut short."""
+    with it when the description is cut short. (The first few paragraphs there only.)"""
+    said = title_key(description.rstrip(" .…"))
+    opening = said[: max(len(said) - 12, 0)] if len(said) >= _CUT_DESCRIPTION else None
+    seen = 0
     for box in _elements_between(anchor, container):
         for paragraph in [box] if box.tag == "p" else box.css("p"):
-            if _standfirst(paragraph):
+            seen += 1
+            if seen > _BETWEEN_PARAGRAPHS:
+                return None, None
+            text = text_of(paragraph)
+            if not 30 <= len(text) <= 1500 or _standfirst(paragraph):
                 continue
-            text = _summary_text(paragraph, description, skip_ids) or _opening(
-                paragraph, description, skip_ids
-            )
-            if text is not None:
-                return text, paragraph
+            if similarity(text, description) >= 0.8 or (
+                opening is not None and title_key(text).startswith(opening)
+            ):
+                if in_any(paragraph, skip_ids) or any(
+                    child.tag in BLOCK_TAGS for child in paragraph.iter()
+                ):
+                    continue
+                return lead_text(paragraph), paragraph
     return None, None
+
+
+#: How many paragraphs between the headline and the body's element are looked at.
+_BETWEEN_PARAGRAPHS = 8
 
 
 def _elements_between(anchor: LexborNode, container: LexborNode) -> list[LexborNode]:
@@ -142,17 +156,6 @@ def _standfirst(node: LexborNode) -> bool:
 
 #: A description cut short opens the paragraph it was taken from; this many characters of it.
 _CUT_DESCRIPTION = 60
-
-
-def _opening(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
-    """The text of ``node`` when the page's description is its opening, cut short."""
-    said = title_key(description.rstrip(" .…"))
-    if len(said) < _CUT_DESCRIPTION or in_any(node, skip_ids):
-        return None
-    text = lead_text(node)
-    if len(text) <= 1500 and title_key(text).startswith(said[: max(len(said) - 12, 0)]):
-        return text
-    return None
 
 
 def _between(node: LexborNode, anchor: LexborNode | None, container: LexborNode | None) -> bool:
