@@ -272,12 +272,12 @@ def _without_note_after_rule(blocks: list[Block]) -> list[Block]:
         return blocks
     last = blocks[-1]
     node = last.node
-    if node.tag not in ("p", "div") or last.text != " ".join(text_of(node).split()):
+    if node.tag not in ("p", "div"):
         return blocks
     before, text_between = adjacent_element(node, after=False)
-    if text_between or before is None or before.text(deep=True).strip():
+    if text_between or before is None or (before.tag != "hr" and before.css_first("hr") is None):
         return blocks
-    if before.tag != "hr" and before.css_first("hr") is None:
+    if before.text(deep=True).strip() or last.text != " ".join(text_of(node).split()):
         return blocks
     italic = sum(len(i.text(deep=True).strip()) for i in node.css("em, i"))
     return blocks[:-1] if italic >= len(last.text) - len(node.css("em, i")) else blocks

@@ -205,13 +205,16 @@ _TEXT_BOX = 80
 def _mostly_boxes(container: LexborNode, kept: list[LexborNode], lengths: list[int]) -> bool:
     """Two or more of the children of ``container`` are boxes of ``kept`` holding a paragraph
     each, and they are at least half of its children with text: its text may all be in them."""
-    boxes = {n.mem_id for n, length in zip(kept, lengths, strict=True) if length >= _TEXT_BOX}
-    if len(boxes) < 2:
-        return False
-    children = [c for c in container.iter() if c.tag[0] not in "-_"]
-    held = sum(child.mem_id in boxes for child in children)
+    mine = container.mem_id
+    boxes = {
+        n.mem_id
+        for n, length in zip(kept, lengths, strict=True)
+        if length >= _TEXT_BOX and (parent := n.parent) is not None and parent.mem_id == mine
+    }
+    held = len(boxes)
     if held < 2:
         return False
+    children = [c for c in container.iter() if c.tag[0] not in "-_"]
     # (Children without text, a rule, a picture's slot, do not count.)
     others = sum(1 for c in children if c.mem_id not in boxes and c.text(deep=True).strip())
     return held >= others
