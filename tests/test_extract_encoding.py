@@ -313,3 +313,38 @@ def test_any_bytes_decode_without_raising(data: bytes, content_type: str | None)
 def test_utf8_text_round_trips(text: str) -> None:
     assert decode_html(text.encode("utf-8"), "text/html; charset=utf-8").text == text
     assert decode_html(text.encode("utf-8")).text == text
+
+
+# --- the bytes handed to the parser as they are ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (page(SENTENCE).encode(), "text/html; charset=utf-8"),  # declared, valid
+        (page(SENTENCE).encode(), "text/html; charset=windows-1258"),  # declared wrongly
+        (page(SENTENCE).encode(), None),  # detected
+        (page("Hanoi").encode(), "text/html; charset=windows-1252"),  # ASCII
+    ],
+)
+def test_text_decoded_without_a_change_is_marked_exact(data: bytes, content_type: str | None):
+    decoded = decode_html(data, content_type)
+    assert decoded.exact
+    assert decoded.text.encode("utf-8") == data
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (b"\xef\xbb\xbf" + page(SENTENCE).encode(), None),  # the byte-order mark is dropped
+        (cp1258_bytes(page(SENTENCE)), "text/html; charset=windows-1258"),
+        (
+            page(SENTENCE).encode()[:-40] + b"\xff\xfe" + b"</p></body></html>",
+            "text/html; charset=utf-8",
+        ),
+    ],
+)
+def test_text_changed_by_decoding_is_not_marked_exact(data: bytes, content_type: str | None):
+    decoded = decode_html(data, content_type)
+    assert decoded.text.encode("utf-8", "surrogatepass") != data
+    assert not decoded.exact

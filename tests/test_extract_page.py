@@ -29,6 +29,15 @@ def test_a_script_ends_at_its_first_closing_tag_in_any_case():
     assert result.data == b"<p>a</p><p>b</p><p>c</p>"
 
 
+def test_a_script_holding_many_closing_tags_ends_at_its_own_in_any_case():
+    # Closing tags of other elements (and of cut ones) in the script's strings: the script
+    # ends at the first "</script" whatever comes before it, past the first few looked at.
+    strings = "".join(f"'</div></svg></scrip{i}>'" for i in range(20))
+    result = cut(f"<p>a</p><Script>x = [{strings}];</sCRIPT ><P>b</P><STYLE>p {{}}</Style><p>c</p>")
+    assert result.data == b"<p>a</p><P>b</P><p>c</p>"
+    assert result.styles == [b"p {}"]
+
+
 def test_a_commented_out_embed_does_not_swallow_the_text_after_it():
     result = cut("<!-- <iframe src=old> --><p>Bài viết</p><iframe src=new></iframe><p>Hết</p>")
     assert result.data.decode() == "<p>Bài viết</p><p>Hết</p>"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
@@ -137,6 +137,36 @@ def test_double_encoded_utf8_is_not_taken_for_legacy_text() -> None:
     assert guess_legacy(mojibake) is None
     assert guess_legacy(as_windows_1252("Người lao động Mường")) is None
     assert not vnfonts._is_double_utf8("Ng\xadêi d©n")
+
+
+def _double_utf8_by_the_dict(text: str) -> bool:
+    """``vnfonts._is_double_utf8`` as first written: every character through the dict."""
+    try:
+        repaired = text.translate(vnfonts._CP1252_BYTES).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return False
+    return vnfonts._UNICODE_VIETNAMESE.search(repaired) is not None
+
+
+# UTF-8 of Vietnamese read back as windows-1252 ("á»‡" is "ệ"), as Latin-1 ("á»\x87", a C1
+# control where windows-1252 has a character) or both ("Ä\x90" is "Đ": windows-1252 has no
+# character for 0x90); and what no UTF-8 repairs (a lone control, "™", a Unicode letter).
+_MOJIBAKE_PIECES = ["Viá»‡t", "á»\x87", "Ä\x90", "Ã\xa0", "t ", "\x99", "™", "ư", "€"]
+
+
+@example("Viá»‡t á»\x87")
+@example("Ä\x90Ã\xa0")
+@given(st.lists(st.sampled_from(_MOJIBAKE_PIECES), max_size=8).map("".join))
+def test_double_encoded_utf8_is_found_whatever_its_decoding_left(text: str) -> None:
+    # The encoding in C must say what the dict says, on every path it takes.
+    assert vnfonts._is_double_utf8(text) == _double_utf8_by_the_dict(text)
+
+
+@given(st.text(alphabet=st.sampled_from("aáư\xad¸µøöÄÅÖ»‡\x99 "), max_size=12))
+def test_legacy_evidence_is_found_as_a_set_of_characters_would(text: str) -> None:
+    for encoding in vnfonts.LEGACY_ENCODINGS:
+        found = vnfonts._evidence_pattern(encoding).search(text) is not None
+        assert found == (not frozenset(text).isdisjoint(vnfonts._evidence(encoding)))
 
 
 def test_a_single_word_needs_a_legacy_font_elsewhere_on_the_page() -> None:

@@ -39,10 +39,12 @@ def clean(text: str | None) -> str:
     """
     if not text:
         return ""
-    if _INVISIBLE_RE.search(text):
-        text = text.translate(_INVISIBLE)
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    # (ASCII text, known without a scan, holds no invisible character and is in NFC.)
+    if not text.isascii():
+        if _INVISIBLE_RE.search(text):
+            text = text.translate(_INVISIBLE)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 

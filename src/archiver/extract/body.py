@@ -55,12 +55,14 @@ def read_body(
     skip_ids: set[int],
     end_markers: Iterable[str],
     outlets: Sequence[str],
+    inside: set[int] | None = None,
 ) -> BodyText:
     """Read the body element ``container`` (``region`` holds it and the headline).
 
     ``remove``: elements already read (headline, date line, byline) and noise, taken
     out before the text is rendered. ``skip_ids``: page chrome, where no caption or
-    source is looked for.
+    source is looked for. ``inside``: the ids of ``container`` and the elements under it
+    (:func:`~archiver.extract.content.element_ids`), when the caller listed them.
     """
     result = BodyText()
     pictures = container.css("img")
@@ -71,7 +73,7 @@ def read_body(
     kept = {c.node.mem_id for c in in_body if not c.video} if result.photo_story else set[int]()
     removed = [n for n in remove if not (kept and _holds_any(n, kept))]
     removed += [c.node for c in in_body if c.node.mem_id not in kept]
-    remove_inside(container, removed)
+    remove_inside(container, removed, inside)
     if result.photo_story:
         # The lines typed under its pictures are a photo story's paragraphs, not captions.
         result.captions = [c for c in result.captions if c.marked or c.node.mem_id not in kept]
@@ -407,10 +409,15 @@ def _is_opening_byline(text: str) -> bool:
 _DIGIT = re.compile(r"\d")
 
 
-def remove_inside(container: LexborNode, nodes: Iterable[LexborNode | None]) -> None:
-    """Remove ``nodes`` inside ``container`` (already read: title, date line, byline; noise)."""
+def remove_inside(
+    container: LexborNode, nodes: Iterable[LexborNode | None], inside: set[int] | None = None
+) -> None:
+    """Remove ``nodes`` inside ``container`` (already read: title, date line, byline; noise).
+    ``inside``: the ids of ``container`` and the elements under it, when known."""
     # (LexborNode.__eq__ compares markup, so identity is always checked through mem_id.)
-    descendants = {n.mem_id for n in container.css("*")} - {container.mem_id}
+    if inside is None:
+        inside = content.element_ids(container)
+    descendants = inside - {container.mem_id}
     inside: dict[int, tuple[int, LexborNode]] = {}
     for node in nodes:
         if node is not None and node.mem_id in descendants and node.mem_id not in inside:

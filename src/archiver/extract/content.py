@@ -148,6 +148,11 @@ def node_ids(nodes: Iterable[LexborNode]) -> set[int]:
     return {node.mem_id for node in nodes}
 
 
+def element_ids(root: LexborNode) -> set[int]:
+    """The ids of ``root`` and of every element under it (one walk, in C)."""
+    return node_ids(root.css("*"))  # (css() lists the element itself too)
+
+
 #: Class or id words of boxes that are never article text, however long (reader comments).
 _ALWAYS_NOISE = re.compile(r"comment|binh-?luan|reply|replies|discuss|disqus", re.IGNORECASE)
 #: A box named like noise that holds this share of the body's text is the text itself
@@ -155,10 +160,17 @@ _ALWAYS_NOISE = re.compile(r"comment|binh-?luan|reply|replies|discuss|disqus", r
 _NOISE_MAX_SHARE = 0.3
 
 
-def confirmed_noise(container: LexborNode, guessed: Iterable[LexborNode]) -> list[LexborNode]:
+def confirmed_noise(
+    container: LexborNode, guessed: Iterable[LexborNode], inside: set[int] | None = None
+) -> list[LexborNode]:
     """The elements of ``guessed`` (named like chrome or noise) inside ``container`` that are
-    not article text."""
-    inside = {n.mem_id for n in container.css("*")}
+    not article text. ``inside``: the ids of ``container`` and of every element under it,
+    when the caller has them (see :func:`element_ids`)."""
+    guessed = list(guessed)
+    if not guessed:
+        return []  # (a profile's body: nothing guessed, no walk over the body)
+    if inside is None:
+        inside = element_ids(container)
     total = 0
     kept = []
     lengths: list[int] = []
@@ -277,7 +289,8 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 def text_weight(text: str) -> int:
     """Length in Latin-script characters: a Chinese, Japanese or Korean character counts
     three (they say about as much as a word)."""
-    if max(text, default=" ") < "\u3000":  # (every Vietnamese and Latin text)
+    # (A search for the first such character, in C: every Vietnamese and Latin text has none.)
+    if _CJK.search(text) is None:
         return len(text)
     return len(text) + 2 * len(_CJK.findall(text))
 

@@ -118,7 +118,8 @@ class Block:
         return f"Block({self.tag}, {self.text[:40]!r})"
 
 
-def parse(html: str) -> LexborHTMLParser:
+def parse(html: str | bytes) -> LexborHTMLParser:
+    """The parsed page; ``bytes`` are UTF-8."""
     return LexborHTMLParser(html)
 
 

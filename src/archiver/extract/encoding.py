@@ -53,6 +53,9 @@ class Decoded:
     encoding: str
     source: Source
     warnings: tuple[str, ...] = ()
+    #: ``text`` is the bytes decoded without a change (valid UTF-8, or ASCII): encoded as
+    #: UTF-8 it gives them back, so a parser of UTF-8 may be handed the bytes instead.
+    exact: bool = False
 
 
 # WHATWG labels that Python spells differently or does not know, by codec (None:
@@ -223,18 +226,19 @@ def _decode_declared(data: bytes, codec: str, source: Source, label: str | None)
     claim = f"declared charset {label} ({source})"
     if codec == "utf-8":
         try:
-            return Decoded(data.decode("utf-8"), "utf-8", source)
+            return Decoded(data.decode("utf-8"), "utf-8", source, exact=True)
         except UnicodeDecodeError:
             return _detect(data, (f"{claim} but the bytes are not valid UTF-8",))
     if data.isascii():
-        return Decoded(data.decode("ascii"), codec, source)
+        return Decoded(data.decode("ascii"), codec, source, exact=True)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
         # Single-byte text is practically never valid UTF-8 by accident.
-        return Decoded(text, "utf-8", "detected", (f"{claim} but the bytes are UTF-8",))
+        warning = f"{claim} but the bytes are UTF-8"
+        return Decoded(text, "utf-8", "detected", (warning,), exact=True)
     if _single_byte_table(codec) is None:
         text = data.decode(codec, errors="replace")
         return Decoded(text, codec, source, _replacement_warning(text, codec))
@@ -284,10 +288,10 @@ _LETTER_SCAN_BYTES = 1 << 20
 def _detect(data: bytes, warnings: tuple[str, ...]) -> Decoded:
     """Choose an encoding from the bytes alone (after a missing or failed declaration)."""
     if data.isascii():
-        return Decoded(data.decode("ascii"), "utf-8", "default", warnings)
+        return Decoded(data.decode("ascii"), "utf-8", "default", warnings, exact=True)
     if not warnings:  # a failed utf-8 declaration has already tried this
         try:
-            return Decoded(data.decode("utf-8"), "utf-8", "detected")
+            return Decoded(data.decode("utf-8"), "utf-8", "detected", exact=True)
         except UnicodeDecodeError:
             pass
     if _mostly_utf8(data):

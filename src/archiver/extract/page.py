@@ -9,15 +9,18 @@ reader never sees. :func:`archiver.extract.extract` and the profile checker
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver.extract.dom import UNREAD_TAGS, parse, prepare
 from archiver.extract.encoding import decode_as, decode_html
 from archiver.extract.metadata import Metadata, read_metadata
-from archiver.extract.vnfonts import convert_legacy_text
+from archiver.extract.vnfonts import convert_legacy_text, may_contain_legacy
 
 #: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
 MAX_HTML_CHARS = 8_000_000
@@ -53,11 +56,17 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         markup, flattened = limit_nesting(markup)
         if flattened:
             warnings.append(f"markup nested deeper than {MAX_DEPTH} elements was flattened")
-    tree = parse(markup)
-    styles = [decode_as(sheet, codec) for sheet in cut.styles]
-    legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
-    if legacy:
-        warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
+    # Lexbor parses UTF-8: the bytes the text was decoded from without a change are handed
+    # to it as they are, rather than encoded again from the text (a copy of the page).
+    exact = decoded is not None and decoded.exact and markup is decoded.text
+    tree = parse(cut.data if exact else markup)
+    # (The pre-check first: the style sheets, often most of the bytes cut, are decoded only
+    # for a page that may hold legacy text.)
+    if may_contain_legacy(markup):
+        styles = [decode_as(sheet, codec) for sheet in cut.styles]
+        legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
+        if legacy:
+            warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
     json_ld = [decode_as(script, codec) for script in cut.json_ld]
     meta = read_metadata(tree, json_ld=json_ld if cut.complete else None)
     prepare(tree, cut=cut.complete, ruby=cut.ruby)
@@ -72,13 +81,24 @@ CUT_TAGS = UNREAD_TAGS
 #: ... found with ``<ruby>``, which is not cut: its readings (``<rt>``) are removed from the
 #: tree when the page has one (``dom.prepare``).
 _CUT_OPEN = re.compile(
-    rb"<(?:!--|(" + b"|".join(t.encode() for t in (*CUT_TAGS, "ruby")) + rb")(?=[\s>/]))"
+    rb"<(?:!--|(" + b"|".join(t.encode() for t in (*CUT_TAGS, "ruby")) + rb")(?=[\s>/]))",
+    re.IGNORECASE,
 )
+#: The two characters after ``<`` that each of :data:`_CUT_OPEN`'s openings starts with, as
+#: a table indexed by ``ord(first) << 8 | ord(second)`` (see :func:`_tag_starts`).
+_OPENING_PAIRS = np.zeros(1 << 16, dtype=bool)
+for _opening in ("!-", *CUT_TAGS, "ruby"):
+    _OPENING_PAIRS[ord(_opening[0]) << 8 | ord(_opening[1])] = True
+_LT, _SLASH = ord("<"), ord("/")
+#: The closing tag of each cut element, in any case (see :func:`_closing`).
+_CLOSING_TAGS = {
+    name.encode(): re.compile(b"</" + name.encode(), re.IGNORECASE) for name in CUT_TAGS
+}
 #: A ``<noscript>`` holding this many paragraphs is the text itself, shown to readers without
 #: scripts (a blog engine that renders its posts by script from a template keeps the post
 #: there too); one that holds a tracking pixel or a "turn JavaScript on" line is cut.
 _NOSCRIPT_PARAGRAPHS = 2
-_PARAGRAPH_OPEN = re.compile(rb"<p[\s>]")
+_PARAGRAPH_OPEN = re.compile(rb"<p[\s>]", re.IGNORECASE)
 # Bytes that show a page is in UTF-16/32 without a byte-order mark: no byte-level cutting.
 _WIDE = (b"<\x00", b"\x00<")
 
@@ -104,21 +124,26 @@ def cut_unread(data: bytes) -> Cut:
     case), as a browser ends a script; an inline ``<svg>`` becomes a space (an icon between
     two words is a gap); a ``<noscript>`` holding paragraphs loses only its tags (its text
     is what a reader without scripts sees). Works on the bytes of any ASCII-compatible
-    encoding: searches in C over a lower-cased copy, a regex only to find the opening tags.
+    encoding: the tags are located in C (see :func:`_tag_starts`), a regex only confirms the
+    few openings found there.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or any(w in data[:1024] for w in _WIDE):
         return Cut(data, [], [], False)  # (ruby unknown: looked for in the tree)
-    low = data.lower()
-    find = low.find
+    find = data.find
+    candidates, closings = _tag_starts(data)
     parts: list[bytes] = []
     json_ld: list[bytes] = []
     styles: list[bytes] = []
     position = searched = 0
     complete = True
     ruby = False
-    while (opening := _CUT_OPEN.search(low, searched)) is not None:
+    for opening in filter(None, map(_CUT_OPEN.match, repeat(data), candidates)):
         start = opening.start()
+        if start < searched:
+            continue  # inside an element already cut (a "<!--" in a script)
         name = opening.group(1)
+        if name is not None:
+            name = name.lower()
         if name == b"ruby":
             ruby = True
             searched = opening.end()
@@ -128,12 +153,12 @@ def cut_unread(data: bytes) -> Cut:
             close_end = end + 2 if end >= 0 else len(data) - 1
         else:
             tag_end = find(b">", opening.end())
-            close = find(b"</" + name, tag_end) if tag_end >= 0 else -1
+            close = _closing(data, closings, name, tag_end) if tag_end >= 0 else -1
             close_end = find(b">", close) if close >= 0 else -1
             if close_end < 0:
                 complete, ruby = False, True  # unclosed: left to the tree, readings too
                 break
-            if name == b"script" and b"ld+json" in low[start:tag_end]:
+            if name == b"script" and b"ld+json" in data[start:tag_end].lower():
                 json_ld.append(data[tag_end + 1 : close])
             elif name == b"style":
                 styles.append(data[tag_end + 1 : close])
@@ -141,7 +166,7 @@ def cut_unread(data: bytes) -> Cut:
                 parts.append(data[position:start] + b" ")
                 position = searched = close_end + 1
                 continue
-            elif name == b"noscript" and _holds_paragraphs(low, tag_end, close):
+            elif name == b"noscript" and _holds_paragraphs(data, tag_end, close):
                 # Only its tags go: the text is read, and what it holds is cut as anywhere
                 # else (its stray closing tag is ignored by the parser).
                 parts.append(data[position:start])
@@ -155,8 +180,47 @@ def cut_unread(data: bytes) -> Cut:
     return Cut(b"".join(parts), json_ld, styles, complete, ruby)
 
 
-def _holds_paragraphs(low: bytes, start: int, end: int) -> bool:
-    for found, _ in enumerate(_PARAGRAPH_OPEN.finditer(low, start, end), 1):
+def _tag_starts(data: bytes) -> tuple[list[int], list[int]]:
+    """Where in ``data`` an opening :data:`_CUT_OPEN` matches may start, and where a closing
+    tag of a cut element may (``</`` then a name): a ``<`` and two characters of
+    :data:`_OPENING_PAIRS`.
+
+    A regex search stops at every ``<`` of the page (thousands) and costs more than parsing
+    what is left; numpy finds them all at once, and the next bytes (lower-cased by setting
+    bit 0x20: what that does to other bytes only lets more through) are looked up in a
+    table: a hundred-odd candidates remain, ``<span`` and ``</div>`` gone.
+    """
+    codes = np.frombuffer(data, dtype=np.uint8)
+    starts = (codes[:-3] == _LT).nonzero()[0]  # (every opening is longer than 3 bytes)
+    first = codes[starts + 1] | 0x20
+    second = codes[starts + 2] | 0x20
+    third = codes[starts + 3] | 0x20
+    openings = _OPENING_PAIRS[(first.astype(np.uint16) << 8) | second]
+    closings = (first == _SLASH) & _OPENING_PAIRS[(second.astype(np.uint16) << 8) | third]
+    return starts[openings].tolist(), starts[closings].tolist()
+
+
+#: Closing tags looked at one by one before a regex takes over (a script holding markup in
+#: its strings has many that are not its own).
+_CLOSING_TRIES = 8
+
+
+def _closing(data: bytes, closings: list[int], name: bytes, at: int) -> int:
+    """Where the first closing tag of ``name`` (in any case) at or after ``at`` starts, or -1;
+    ``closings``: where every closing tag that may be a cut element's starts, in order."""
+    index = bisect_left(closings, at)
+    end = 2 + len(name)
+    for position in closings[index : index + _CLOSING_TRIES]:
+        if data[position + 2 : position + end].lower() == name:
+            return position
+    if len(closings) <= index + _CLOSING_TRIES:
+        return -1
+    found = _CLOSING_TAGS[name].search(data, closings[index + _CLOSING_TRIES])
+    return found.start() if found is not None else -1
+
+
+def _holds_paragraphs(data: bytes, start: int, end: int) -> bool:
+    for found, _ in enumerate(_PARAGRAPH_OPEN.finditer(data, start, end), 1):
         if found >= _NOSCRIPT_PARAGRAPHS:
             return True
     return False

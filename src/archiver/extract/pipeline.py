@@ -346,7 +346,10 @@ class Extraction(PeopleStages):
         if generic:
             guessed.extend(self.chrome)
             guessed.extend(self.roles["noise"])
-        noise.extend(content.confirmed_noise(container, guessed))
+        # The body element's elements, listed once for the two steps that ask what it holds
+        # (the tree does not change between them).
+        inside = content.element_ids(container)
+        noise.extend(content.confirmed_noise(container, guessed, inside))
         if generic:
             noise.extend(self.teasers)
             noise.extend(content.find_cards(container, self.teasers))
@@ -363,6 +366,7 @@ class Extraction(PeopleStages):
             skip_ids=self.chrome_ids if generic else set(),
             end_markers=self.profile.end_markers if self.profile else (),
             outlets=self.outlets,
+            inside=inside,
         )
         blocks = text.blocks
         # A page whose JSON-LD describes it as one article is one, whatever teasers follow it;

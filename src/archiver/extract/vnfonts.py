@@ -58,6 +58,8 @@ _UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9\u0300-\
 _VIETNAMESE_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 # Elements whose text is not page text.
 _SKIP_PARENTS = frozenset({"script", "style", "noscript", "template", "textarea"})
+# Elements that may set a font (see ``_FontMap._family``); style sheets are read apart.
+_FONT_SET = "[style*=font i], font[face]"
 # <meta> fields the extractor reads text from.
 _META_SELECTOR = (
     'meta[name="description" i], meta[name="keywords" i], meta[name="author" i], '
@@ -96,13 +98,16 @@ def convert_legacy_text(
     if not may_contain_legacy(html if html is not None else _tree_text(tree)):
         return None
     fonts = _FontMap(tree, styles)
+    # A page that sets no font anywhere (no style rule, inline style or <font face> names
+    # one) has every text node judged by its characters, with no walk up from each.
+    declared = bool(fonts.css) or tree.css_first(_FONT_SET) is not None
     converted: Counter[str] = Counter()
     undecided: list[LexborNode] = []
     for node in _text_nodes(tree):
         text = node.text_content
         if not text or text.isspace():
             continue
-        font = fonts.font_of(node)
+        font = fonts.font_of(node) if declared else None
         if font is None or font[0] is None:
             if not text.isascii():
                 undecided.append(node)
@@ -194,6 +199,12 @@ def _evidence(encoding: str) -> frozenset[str]:
     )
 
 
+@cache
+def _evidence_pattern(encoding: str) -> re.Pattern[str]:
+    """Finds a character of :func:`_evidence`."""
+    return re.compile("[" + "".join(map(re.escape, sorted(_evidence(encoding)))) + "]")
+
+
 def _tree_text(tree: LexborHTMLParser) -> str:
     title = tree.css_first("title")
     body = tree.body
@@ -245,17 +256,16 @@ def guess_legacy(
 
 def _guess(text: str, candidates: tuple[str, ...], min_words: int) -> tuple[str, str] | None:
     """:func:`guess_legacy`'s encoding, with ``text`` converted from it (converted once)."""
-    chars = frozenset(text)
-    # (No character only legacy text has, nothing to convert: most text, decided cheaply.)
-    if all(chars.isdisjoint(_evidence(encoding)) for encoding in candidates):
+    # (No character only legacy text has, nothing to convert: most text, decided cheaply by
+    # a regex scan in C rather than a set of its characters.)
+    evidenced = [e for e in candidates if _evidence_pattern(e).search(text) is not None]
+    if not evidenced:
         return None
     if _UNICODE_VIETNAMESE.search(text) or _is_double_utf8(text):
         return None
     scores = []
     conversions: dict[str, str] = {}
-    for encoding in candidates:
-        if chars.isdisjoint(_evidence(encoding)):
-            continue
+    for encoding in evidenced:
         new = conversions[encoding] = to_unicode(text, encoding)
         valid, changed = _syllable_score(text, new)
         if valid >= min_words and valid >= _MIN_VALID_SHARE * changed:
@@ -270,7 +280,15 @@ def _guess(text: str, candidates: tuple[str, ...], min_words: int) -> tuple[str,
 def _is_double_utf8(text: str) -> bool:
     """Whether ``text`` is UTF-8 read as windows-1252 (``Viá»‡t``), which is not legacy text."""
     try:
-        repaired = text.translate(_CP1252_BYTES).encode("latin-1").decode("utf-8")
+        # (One encoding in C where possible: str.translate with a dict looks up every
+        # character.)
+        if _CP1252_CHARACTER.search(text) is None:
+            raw = text.encode("latin-1")  # (nothing for the dict to translate)
+        elif _SHADOWED_CONTROL.search(text) is None:
+            raw = codecs.charmap_encode(text, "strict", _CP1252_OR_LATIN1)[0]
+        else:
+            raw = text.translate(_CP1252_BYTES).encode("latin-1")
+        repaired = raw.decode("utf-8")
     except UnicodeError:
         return False
     return _UNICODE_VIETNAMESE.search(repaired) is not None
@@ -282,6 +300,15 @@ _CP1252_BYTES = {
     for value in range(0x80, 0xA0)
     if (char := bytes([value]).decode("cp1252", errors="ignore"))
 }
+# The same as an encoding table: each byte is windows-1252's character, or Latin-1's where
+# windows-1252 has none. It encodes as the dict and Latin-1 do, except for the C1 controls
+# of the bytes that windows-1252 gives a character (Latin-1 encodes them too): text holding
+# one takes the dict.
+_CP1252_OR_LATIN1 = codecs.charmap_build(
+    "".join(bytes([value]).decode("cp1252", errors="ignore") or chr(value) for value in range(256))
+)
+_SHADOWED_CONTROL = re.compile("[" + "".join(map(chr, _CP1252_BYTES.values())) + "]")
+_CP1252_CHARACTER = re.compile("[" + "".join(map(chr, _CP1252_BYTES)) + "]")
 _WORD_PIECE = re.compile(r"[^\W\d_]+")
 
 
