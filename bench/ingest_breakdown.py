@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from archiver.store import Archive  # noqa: E402
 from archiver.store.dedup import band_keys_many, minhash_many, url_identity  # noqa: E402
-from archiver.store.folding import fold_for_index, hash_keys  # noqa: E402
+from archiver.store.folding import fold_many, hash_keys  # noqa: E402
 from archiver.store.fts import index_text  # noqa: E402
 from archiver.store.rows import compress, headers_json  # noqa: E402
 from store import clean, items  # noqa: E402
@@ -95,16 +95,21 @@ def main() -> None:
             url_identity(a.canonical_url, a.url, e.final_url, e.url, e.redirects) for e, a in batch
         ],
     )
-    titles = timed(
-        "fold + content key + đ-words: title",
+    texts = [
+        text
+        for a in articles
+        for text in (a.title, a.lead, a.body, json.dumps(list(a.captions), ensure_ascii=False))
+    ]
+    folds = timed(
+        "fold + content key + đ-words: all texts (batch)",
         count,
-        lambda: [fold_for_index(a.title) for a in articles],
+        lambda: [
+            fold
+            for start in range(0, len(texts), 2000)
+            for fold in fold_many(texts[start : start + 2000], [True, False, True, False] * 500)
+        ],
     )
-    bodies = timed(
-        "fold + content key + đ-words: body",
-        count,
-        lambda: [fold_for_index(a.body) for a in articles],
-    )
+    titles, bodies = folds[0::4], folds[2::4]
     timed(
         "content hash",
         count,
@@ -125,14 +130,11 @@ def main() -> None:
         ],
     )
     timed(
-        "index text: lead and captions (fold, đ-words)",
+        "index text: lead and captions",
         count,
         lambda: [
-            (
-                index_text(a.lead, *fold_for_index(a.lead, key=False)[::2]),
-                index_text(c, *fold_for_index(c, key=False)[::2]),
-            )
-            for a in articles
+            (index_text(a.lead, lead[0], lead[2]), index_text(c, captions[0], captions[2]))
+            for a, lead, captions in zip(articles, folds[1::4], folds[3::4], strict=True)
             for c in [json.dumps(list(a.captions), ensure_ascii=False)]
         ],
     )

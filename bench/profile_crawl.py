@@ -310,7 +310,7 @@ def crawl_in_process(server: Server, args: argparse.Namespace, workdir: Path):
     timers.wrap(Writer, "save", "SQLite: fetch, body, article rows (Writer.save)")
     timers.wrap(writer, "fts_insert", "SQLite: FTS insert")
     timers.wrap(writer, "link_near_duplicates", "SQLite: near-duplicate lookup + links")
-    timers.wrap(frontier, "add", "SQLite: frontier rows of discovered links (add)")
+    timers.wrap(frontier, "add_new", "SQLite: frontier rows of discovered links (add_new)")
     timers.wrap(Frontier, "claim", "SQLite: claims (Frontier.claim)")
     _WORKER_LOG["gc_from"] = None
     # The workers fork from this process: what they run is timed there (see _worker_timed).
@@ -389,7 +389,7 @@ MARKERS = (
     ("main", "save (archiver/store/writer.py", "SQLite: archive rows (Writer.save)"),
     ("main", "fts_insert (archiver/store/indexes.py", "SQLite: FTS insert"),
     ("main", "link_near_duplicates (", "SQLite: near-duplicate links"),
-    ("main", "add (archiver/store/frontier.py", "SQLite: frontier rows of found links"),
+    ("main", "add_new (archiver/store/frontier.py", "SQLite: frontier rows of found links"),
     ("main", "claim (archiver/store/frontier.py", "SQLite: claims"),
     ("main", "(concurrent/futures/process.py", "IPC: receive + unpickle results"),
     ("main", "(multiprocessing/", "IPC: receive + unpickle results"),
@@ -606,7 +606,7 @@ def print_table(
     commit = t.get("SQLite: Frontier.commit, all of it", 0.0)
     save = t.get("SQLite: fetch, body, article rows (Writer.save)", 0.0)
     indexes = t.get("SQLite: FTS insert", 0.0) + t.get("SQLite: near-duplicate lookup + links", 0)
-    adds = t.get("SQLite: frontier rows of discovered links (add)", 0.0)
+    adds = t.get("SQLite: frontier rows of discovered links (add_new)", 0.0)
     claims = t.get("SQLite: claims (Frontier.claim)", 0.0)
 
     def mix(label: str) -> float:
@@ -622,7 +622,7 @@ def print_table(
         ("  SQLite: Frontier.commit", None, None, commit),
         ("    archive rows: fetch, body, article (Writer.save)", None, None, save),
         ("      of which FTS insert + near-duplicate links", None, None, indexes),
-        ("    frontier rows of discovered links (frontier.add)", None, None, adds),
+        ("    frontier rows of discovered links (frontier.add_new)", None, None, adds),
         ("    the rest (finish, refresh, reading known bodies)", None, None, commit - save - adds),
         ("  SQLite: claims (Frontier.claim)", None, None, claims),
         ("  unpickling the workers' results", None, None, unpickle),

@@ -151,3 +151,21 @@ def test_the_table_of_link_verdicts_is_bounded(monkeypatch):
     _found(_links_page("/tin/khac-1", "/tin/khac-2"), "http://a.vn/", scope)
     (table,) = analyze_module._VERDICTS.values()
     assert len(table) == 2  # full: emptied before this page's links went in
+
+
+def test_a_scope_travels_to_the_workers_as_text_and_is_built_once_there():
+    import pickle
+
+    scope = Scope(["a.vn", "127.0.0.2", "[::1]"], [("127.0.0.2", 8080), ("a.vn", None)])
+    sent = pickle.dumps(scope, pickle.HIGHEST_PROTOCOL)
+    first, again = pickle.loads(sent), pickle.loads(pickle.dumps(scope))
+    assert first is again  # one object per worker: the link verdicts' table is found at once
+    assert (first.hosts, first.origins, first.ported) == (scope.hosts, scope.origins, scope.ported)
+    for url, host in (
+        ("http://127.0.0.2:8080/x", "127.0.0.2"),
+        ("http://127.0.0.2/x", "127.0.0.2"),
+        ("http://tin.a.vn/x", "tin.a.vn"),
+        ("http://b.vn/x", "b.vn"),
+    ):
+        assert first.allows(url, host) == scope.allows(url, host)
+    assert pickle.loads(pickle.dumps(Scope(["b.vn"]))) is not first

@@ -288,3 +288,53 @@ def test_lying_content_length_and_type_cost_only_their_own_urls(db_target, web, 
     assert rows(db, "SELECT count(*) FROM fetches WHERE url = ?", site.url(short)) == [(2,)]
     (kind,) = rows(db, "SELECT content_type FROM fetches WHERE url = ?", site.url(mislabelled))
     assert kind == ("image/jpeg",)  # recorded as served, not parsed
+
+
+# --- 11. a page reached through a redirect is fetched once ---------------------------------
+
+
+def _moved_article(site, number: int, *, links: str = "") -> tuple[str, str]:
+    """Article ``number`` at its new path, and an old path that redirects (301) to it."""
+    title, author = TOPICS[number - 1]
+    new = loopback_article_path(number)
+    old = new.replace("/tin-tuc/", "/tin-cu/")
+    published = datetime.now(UTC) - timedelta(days=number)
+    site.route(new, html(article_page(title, author, published, links=links)))
+    site.route(old, redirect(new, 301))
+    return old, new
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_page_a_redirect_led_to_is_not_fetched_again_when_linked_later(db_target, web, mode):
+    # The demo's first crawl said "2 unchanged": an old-style link redirected to an article,
+    # and a listing found later linked to the article's own URL, fetched a second time.
+    site = origin(web, mode, 1)
+    old, new = _moved_article(site, 1, links='<a href="/chuyen-muc">Chuyên mục</a>')
+    publish(site, [2])
+    site.route("/", html(listing_page([(old, TOPICS[0][0])])))
+    listed = [(new, TOPICS[0][0]), (loopback_article_path(2), TOPICS[1][0])]
+    site.route("/chuyen-muc", html(listing_page(listed)))
+    db = db_target
+    status, stats = crawl(db, [site.origin + "/"], web, mode)
+    assert status == "finished"
+    assert site.served.get(new) == 1 and site.served.get(old) == 1
+    assert archived(db) >= {site.url(new), site.url(loopback_article_path(2))}
+    assert (stats.articles_new, stats.articles_unchanged) == (2, 0)
+    known = "SELECT state, article_id IS NOT NULL FROM frontier WHERE url = ?"
+    assert [tuple(map(bool, row)) for row in rows(db, known, site.url(new))] == [(True, True)]
+    assert rows(db, "SELECT state FROM frontier WHERE url = ?", site.url(new)) == [("done",)]
+
+
+def test_a_claimed_page_a_redirect_led_to_is_not_fetched_again(db_target, web):
+    # Both URLs claimed together, the old one first: the new one's claim is dropped.
+    site = origin(web, "direct", 1)
+    old, new = _moved_article(site, 1)
+    site.route("/robots.txt", text("User-agent: *\n"))
+    site.route("/", html(listing_page([(old, "Bài cũ"), (new, TOPICS[0][0])])))
+    db = db_target
+    status, stats = crawl(db, [site.origin + "/"], web, "direct")
+    assert status == "finished"
+    assert [r.target for r in web.log.records(site.host) if "/tin-" in r.target] == [old, new]
+    assert (stats.articles_new, stats.articles_unchanged) == (1, 0)
+    assert stats.outcomes["redirected"] == 1
+    assert rows(db, "SELECT state FROM frontier WHERE url = ?", site.url(new)) == [("done",)]

@@ -78,6 +78,21 @@ def test_deeply_nested_markup_neither_recurses_nor_hangs():
     assert "Nội dung bài viết nằm rất sâu" in (article.body or "")
 
 
+@pytest.mark.parametrize("charset", ["utf-8", "windows-1258", "utf-16"])
+def test_many_tags_are_counted_alike_in_every_encoding(charset: str):
+    # In UTF-8 the tags are counted in the bytes (a "<" is the byte 0x3C and no other).
+    from archiver.extract.page import _MANY_TAGS, _many_tags
+
+    for tags in (_MANY_TAGS, _MANY_TAGS + 1):
+        markup = "<p>" + "<i>Hà</i>" * ((tags - 1) // 2) + ("<b>" if tags % 2 == 0 else "")
+        assert markup.count("<") == tags
+        data = markup.encode(charset)
+        utf8 = data if charset == "utf-8" else None
+        assert _many_tags(markup, utf8) == (tags > _MANY_TAGS)
+    # A "<" only as part of another character's bytes never happens in UTF-8.
+    assert _many_tags("ễ" * 30_000, "ễ".encode() * 30_000) is False
+
+
 def test_flattening_keeps_shallow_markup_and_all_text():
     from archiver.extract.page import limit_nesting
 

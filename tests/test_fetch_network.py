@@ -6,12 +6,11 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 
-import httpcore
 import httpx
 import pytest
 
 from archiver.fetch import Fetcher
-from archiver.fetch.network import AsyncioBackend, AsyncioStream, use_asyncio_backend
+from archiver.fetch.network import AsyncioBackend, AsyncioStream, AsyncioTransport
 from archiver.replay import ReplayServer, ReplaySite
 from archiver.replay.manifest import Entry, ResponseSpec
 from archiver.replay.tls import LocalCA
@@ -42,8 +41,8 @@ def _response(body: bytes, *extra: str) -> bytes:
 
 
 def _client() -> httpx.AsyncClient:
-    transport = httpx.AsyncHTTPTransport()
-    assert use_asyncio_backend(transport)
+    limits = httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=5.0)
+    transport = AsyncioTransport(ssl_context=ssl.create_default_context(), limits=limits)
     return httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(0.3))
 
 
@@ -181,8 +180,7 @@ def test_https_through_a_connect_tunnel_is_verified_and_a_big_body_read_slowly_a
     authority = LocalCA(tmp_path / "ca")
 
     async def get(proxy: str, context: ssl.SSLContext, path: str) -> str:
-        transport = httpx.AsyncHTTPTransport(proxy=proxy, verify=context)
-        assert use_asyncio_backend(transport)
+        transport = AsyncioTransport(proxy=proxy, ssl_context=context, limits=httpx.Limits())
         client = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(2.0))
         async with client, client.stream("GET", f"https://vnexpress.net/{path}") as response:
             parts = []
@@ -202,7 +200,28 @@ def test_https_through_a_connect_tunnel_is_verified_and_a_big_body_read_slowly_a
         authority.close()
 
 
-def test_a_transport_whose_pool_is_not_httpcores_is_left_as_it_was():
-    transport = httpx.MockTransport(lambda request: httpx.Response(200))
-    assert not use_asyncio_backend(transport)
-    assert isinstance(httpcore.AnyIOBackend(), httpcore.AsyncNetworkBackend)
+def test_the_transport_keeps_a_connection_alive_and_raises_httpxs_errors():
+    connections = []
+
+    async def handler(reader, writer):
+        connections.append(writer)
+        for _ in range(2):  # HTTP/1.1 keep-alive: both requests on this one connection
+            await _request(reader)
+            writer.write(_response(b"<p>xin chao</p>"))
+            await writer.drain()
+        await reader.read()
+
+    async def main():
+        server, base = await _serve(handler)
+        async with server, _client() as client:
+            bodies = [(await client.get(f"{base}/{n}")).content for n in range(2)]
+            with pytest.raises(httpx.ReadTimeout):
+                await client.get(f"{base}/3")  # on the same connection, never answered
+        refused = _client()
+        async with refused:
+            with pytest.raises(httpx.ConnectError):
+                await refused.get(base)  # the server is closed now
+        return bodies
+
+    assert asyncio.run(main()) == [b"<p>xin chao</p>"] * 2
+    assert len(connections) == 1

@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from archiver.store import folding
 from archiver.store.folding import (
     _SCANNED,
     _SHORT,
@@ -17,6 +18,7 @@ from archiver.store.folding import (
     content_key,
     fold_and_key,
     fold_for_index,
+    fold_many,
     index_fold,
 )
 from archiver.text import clean, fold, tone_key
@@ -147,3 +149,53 @@ def test_property_tests_draw_the_same_examples_on_every_run():
     # tests/conftest.py loads a derandomised profile for every run, local or CI.
     current = settings()
     assert current.derandomize and current.database is None and current.deadline is None
+
+
+#: Texts in the fast code page only (mostly), with whitespace of every kind at their edges.
+_FAST_TEXTS = st.lists(
+    st.sampled_from(["Đà", "nẵng", "đđ", "x", " ", "  ", "\t", "\n", "\u00a0", ",", "–", "İ"])
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.none(), texts, _FAST_TEXTS), max_size=12), st.data())
+@example([" Đà đĐ x", "ĐÀ", "", None, "İđ đi", "Đà\u0301", " a b ", "\t", " c  d "], None)
+def test_folding_a_batch_gives_each_texts_own_folding(batch, data):
+    # The batch is one encoding of every text joined: each text's folding, content key
+    # (whitespace collapsed at the edges of each text) and đ-words must still be its own.
+    long = [
+        text * (1 + _SHORT // (len(text) + 1)) if text and len(text) % 3 == 0 else text
+        for text in batch
+    ]
+    keys = (
+        data.draw(st.lists(st.booleans(), min_size=len(long), max_size=len(long))) if data else None
+    )
+    expected = [
+        fold_for_index(text, key=True if keys is None else key)
+        for text, key in zip(long, keys or [True] * len(long), strict=True)
+    ]
+    assert fold_many(long, keys) == expected
+
+
+def test_a_batch_longer_than_one_pass_folds_each_text_as_alone(monkeypatch):
+    # A batch of long pages is folded in passes (bounded memory); a text longer than a
+    # pass gets one of its own. Each text's results are still its own, in order.
+    monkeypatch.setattr(folding, "_CHARS_PER_PASS", 64)
+    batch = [
+        f"Đà Nẵng {n} đường\tđi  " * (n % 7) + ("x" * 90 if n % 5 == 0 else "") + " Ñandú"
+        for n in range(40)
+    ]
+    batch[3], batch[17] = None, "Đà\u0301"  # nothing to fold; not NFC
+    keys = [n % 3 != 0 for n in range(40)]
+    expected = [fold_for_index(text, key=key) for text, key in zip(batch, keys, strict=True)]
+    passes = []
+    fold_batch = folding._fold_batch
+
+    def spy(texts, indexes, joined, *rest):
+        passes.append(len(joined))
+        return fold_batch(texts, indexes, joined, *rest)
+
+    monkeypatch.setattr(folding, "_fold_batch", spy)
+    assert folding.fold_many(batch, keys) == expected
+    longest = max(len(text or "") for text in batch)
+    assert len(passes) > 1 and max(passes) <= max(64, longest)

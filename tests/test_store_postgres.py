@@ -189,3 +189,55 @@ def test_a_saved_article_is_searchable_with_its_time(pg_url):
         assert [hit.url for hit in archive.search("title:da nang")] == [
             "https://vnexpress.net/a-1.html"
         ]
+
+
+def _waiting_for_a_row(url: str) -> bool:
+    waiting = rows(
+        url, "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'"
+    )
+    return waiting[0][0] > 0
+
+
+def test_lease_renewal_takes_rows_in_id_order_so_a_commit_never_deadlocks_with_it(
+    pg_url, monkeypatch
+):
+    # Another crawler's commit finishes its turns in id order; two of its rows were leased
+    # again by this run (their leases ran out). The renewal must wait for the first row
+    # holding nothing: had it taken the second one first, each would wait for the other.
+    from crawl_support import wait_for
+
+    with Archive(pg_url) as one, Archive(pg_url) as two:
+        run = one.start_run({"targets": ["tin"]})
+        renewing = Frontier(one.database)
+        renewing.start(_urls(2), hosts=["tin.example"], now=NOW)
+        low, high = sorted(c.id for c in renewing.claim("tin.example", 2, NOW, run_id=run))
+        with one.transaction("moving the first row last") as writer:
+            # Last on disk and in the frontier's indexes: a scan meets the higher id first.
+            writer.cur.execute(
+                "UPDATE frontier SET next_fetch_at = '2026-11-27T10:00:00+07:00', "
+                "leased_until = leased_until + interval '1 hour' WHERE id = ?",
+                (low,),
+            )
+        failures: list[BaseException] = []
+        conflict = one.database.is_conflict
+
+        def deadlocked(error: BaseException | None) -> bool:
+            failures.append(error)  # a renewal rolled back (and run again) is a failure here
+            return conflict(error)
+
+        monkeypatch.setattr(one.database, "is_conflict", deadlocked)
+
+        def renew() -> None:
+            try:
+                renewing.heartbeat(run, force=True)
+            except BaseException as error:
+                failures.append(error)
+
+        renewal = threading.Thread(target=renew)
+        with two.transaction("finishing turns") as writer:
+            writer.cur.execute("UPDATE frontier SET state = 'done' WHERE id = ?", (low,))
+            renewal.start()
+            wait_for(lambda: _waiting_for_a_row(pg_url), timeout=10, what="the renewal to wait")
+            writer.cur.execute("UPDATE frontier SET state = 'done' WHERE id = ?", (high,))
+        renewal.join(timeout=30)
+        assert not renewal.is_alive() and not failures

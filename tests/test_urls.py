@@ -102,3 +102,35 @@ def test_explicit_port_reads_a_written_port_as_urlsplit_does(url):
         default = {"http": 80, "https": 443}.get(parts.scheme.lower())
         expected = None if port in (None, default) else port
     assert explicit_port(url) == expected
+
+
+def test_a_crawled_page_url_is_normalised_once_for_every_stage_that_reads_it():
+    # Its links' base, the extractor's canonical URL and the archive's URL identity each
+    # normalise the page's URL: the work is done once.
+    from datetime import UTC, datetime
+
+    from archiver.crawl.analyze import analyze_exchange
+    from archiver.fetch.exchange import Exchange
+
+    url = "http://tin.example.vn/thoi-su/bai-viet-moi-4420519.html?utm_source=x"
+    body = (
+        "<html><head><title>Bài viết mới</title></head><body><h1>Bài viết mới</h1>"
+        + "<p>Người dân ven biển gia cố nhà cửa, chằng chống mái tôn trước khi bão vào.</p>" * 6
+        + '<a href="/thoi-su/bai-khac-4420520.html">Bài khác</a></body></html>'
+    ).encode()
+    exchange = Exchange(
+        url=url,
+        final_url=url,
+        status=200,
+        fetched_at=datetime(2024, 3, 5, tzinfo=UTC),
+        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=body,
+    )
+    normalize_url.cache_clear()
+    analysis = analyze_exchange(
+        exchange, kind="article", profile=None, scope=None, site=None, compress_level=1
+    )
+    assert analysis.article is not None
+    calls = normalize_url.cache_info()
+    assert calls.hits >= 2  # the page's URL, asked for again by later stages
+    assert normalize_url(url) is normalize_url(url)

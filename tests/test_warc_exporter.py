@@ -18,6 +18,8 @@ from warc_support import articles, crawl, warcio
 def crawled(tmp_path_factory):
     root = tmp_path_factory.mktemp("plain")
     db, _ = crawl(root, warc=False)
+    # The next run reads the home page again (it has no validators): the same body twice.
+    crawl(root, warc=False)
     return db
 
 
@@ -49,7 +51,7 @@ def test_export_writes_every_answered_fetch_and_records_its_pointer(plain, tmp_p
     assert code == 0, output
     kinds = [e.kind for e in read_records(path)]
     assert kinds.count("request") == answered and kinds[0] == "warcinfo"
-    # Article 5, reached directly and through a redirect, is stored once, then revisited.
+    # The home page of both runs: its body is stored once, then revisited.
     assert kinds.count("revisit") >= 1
 
 

@@ -16,6 +16,7 @@ portals ``IDBaiViet`` *is* the article's identity.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
@@ -129,6 +130,13 @@ def host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+#: The last URLs normalised, with their results: a crawled page's own URL is normalised by
+#: each stage that reads it (its links' base, the extractor's canonical URL, the archive's
+#: URL identity), 25 us each time.
+_RECENT_URLS = 256
+
+
+@functools.lru_cache(maxsize=_RECENT_URLS)
 def normalize_url(url: str, base: str | None = None) -> str:
     """Return the canonical form of ``url`` (resolved against ``base`` if relative).
 

@@ -81,7 +81,13 @@ def url_host(url: str) -> str:
 
 class Scope:
     """Origins a crawl may fetch from: these hosts and their subdomains, on their default
-    ports, or on the ports they were named with (see ``config.port_allowed``)."""
+    ports, or on the ports they were named with (see ``config.port_allowed``).
+
+    The crawl sends its scope with every page to the parsing workers: it travels as one
+    string, and a worker builds the scope of a string once (:func:`_scope_of`), so the
+    link verdicts keyed by it (``_verdicts``) find their table without hashing and
+    comparing its sets page after page.
+    """
 
     def __init__(
         self,
@@ -91,6 +97,14 @@ class Scope:
         self.hosts = frozenset(hosts)
         self.origins = frozenset(origins)
         self.ported = frozenset(h for h, p in self.origins if p is not None)
+        self._text: str | None = None
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        if self._text is None:
+            # Hosts never hold white space; a port is digits or nothing.
+            origins = (f"{h} {'' if p is None else p}" for h, p in sorted(self.origins, key=str))
+            self._text = "\n".join(sorted(self.hosts)) + "\t" + "\n".join(origins)
+        return (_scope_of, (self._text,))
 
     def __contains__(self, host: str) -> bool:
         return in_domains(host, self.hosts)
@@ -100,6 +114,27 @@ class Scope:
         return in_domains(host, self.hosts) and port_allowed(
             host, explicit_port(url), self.origins, self.ported
         )
+
+
+#: The scopes a worker was sent, by their text (a crawl has one; a worker serves one crawl).
+_SCOPES: dict[str, Scope] = {}
+
+
+def _scope_of(text: str) -> Scope:
+    """The :class:`Scope` pickled as ``text``, built once per worker."""
+    scope = _SCOPES.get(text)
+    if scope is None:
+        hosts, _, origins = text.partition("\t")
+        pairs = (line.split(" ") for line in origins.split("\n") if line)
+        scope = Scope(
+            (h for h in hosts.split("\n") if h),
+            ((host, int(port) if port else None) for host, port in pairs),
+        )
+        scope._text = text
+        if len(_SCOPES) >= 16:
+            _SCOPES.clear()
+        _SCOPES[text] = scope
+    return scope
 
 
 def analyze(

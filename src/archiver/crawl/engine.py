@@ -440,6 +440,18 @@ class Crawl:
         )
         self.pending.append(outcome)
         self._pending_urls += len(outcome.found) + len(outcome.next_pages) + len(outcome.refresh)
+        if outcome.redirected is not None and outcome.article is not None:
+            self._drop_claimed(outcome.redirected.url, outcome.redirected.host)
+
+    def _drop_claimed(self, url: str, host: str) -> None:
+        """A turn's redirects led to ``url``: a claim of that page waiting in memory is not
+        fetched again, its row is done (the commit records a queued one as done too)."""
+        queue = self.queues.get(host)
+        item = next((i for i in queue if i.url == url), None) if queue else None
+        if queue is None or item is None or item.kind not in ("article", "page"):
+            return
+        queue.remove(item)
+        self._record(TurnOutcome(item, "done", label="redirected", site=item.site))
 
     def _flush(self, force: bool = False) -> None:
         if not self.pending:

@@ -47,6 +47,9 @@ class TurnOutcome:
     warc: list[Any] = field(default_factory=list)
     #: For the frontier's ``lastmod``: when the page's article, left out, was published.
     lastmod: str | None = None
+    #: Where the turn's redirects led, when that is another URL: its frontier row is
+    #: recorded as fetched with this turn's article (no later turn fetches it again).
+    redirected: NewURL | None = None
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

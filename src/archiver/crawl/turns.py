@@ -306,8 +306,24 @@ class Turns:
                 outcome.next_pages.append(new)
         if analysis.article is not None:
             self._schedule_revisit(outcome, item, analysis.article)
+            outcome.redirected = self._redirected(item, final, target)
         outcome.found.extend(self._new_robots)
         self._new_robots.clear()
+
+    def _redirected(self, item: Claimed, final: Any, target: Target | None) -> NewURL | None:
+        """The frontier row of the URL ``item``'s redirects led to; None without redirects.
+
+        (Its fetch hops were checked in scope on the way.) The URL is remembered as known,
+        so the links to it that later pages hold do not reach the frontier either.
+        """
+        if final.final_url == item.url or len(final.final_url) > MAX_URL_LENGTH:
+            return None
+        url = normalize_url(final.final_url)
+        if url == item.url:
+            return None
+        self._remember(url)
+        site = target.name if target else item.site
+        return NewURL(url, url_host(url), site, "article", item.depth, item.url)
 
     def _schedule_revisit(self, outcome: TurnOutcome, item: Claimed, article: Any) -> None:
         """Queue the next view-count visit of a page that gave an article (whatever its kind)."""

@@ -385,3 +385,13 @@ def remove_inside(
     # Deepest first, so no node is removed after an ancestor already freed it.
     for _, node in sorted(inside.values(), key=lambda item: item[0], reverse=True):
         node.decompose()
+
+
+def is_photo_story(
+    container: LexborNode, *, region: LexborNode, title_node: LexborNode | None, skip_ids: set[int]
+) -> bool:
+    """Whether :func:`read_body` with these arguments reads a photo story (its captions are
+    then its paragraphs, and an element holding one is not taken out)."""
+    pictures = container.css("img")
+    captions = find_captions(region, container, title_node, skip_ids, pictures)
+    return _is_photo_story(container, [c for c in captions if c.in_body], len(pictures))

@@ -217,12 +217,18 @@ def _opens_a_section(heading: LexborNode) -> bool:
 
 #: Running text: this many paragraphs in a row, not interrupted by links, and characters.
 _RUN_PARAGRAPHS = 3
-_RUN_CHARS = 400
+RUN_CHARS = 400
 _RUN_PARAGRAPH = 60
 #: A page with this many teasers and no running text is a home or section page.
-_MANY_TEASERS = 10
+MANY_TEASERS = 10
 #: One unlinked paragraph this long, holding most of the page's text, is a short post's.
-_SHORT_POST = 300
+SHORT_POST = 300
+#: The best block of text holding less than this share of the page's text is one teaser among
+#: many (or a footer) when it holds less than ``LISTING_CHARS``; from ``POST_SHARE`` on,
+#: one unlinked paragraph of ``SHORT_POST`` is a short post.
+FEW_SHARE = 0.3
+POST_SHARE = 0.5
+LISTING_CHARS = 1500
 #: One unlinked block this long is no teaser's sapo (those run to two or three sentences).
 _LONG_BLOCK = 800
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -446,29 +452,30 @@ def looks_like_listing(
 
     ``dated``: the page shows a publication date (a listing page rarely does), which
     lets a short article keep one linked heading. ``teasers``: how many teasers the page
-    holds (a home page, hundreds).
+    holds (a home page, hundreds). (:func:`archiver.extract.hubs.plainly_listing` answers
+    the same before the text is read, from these rules: keep the two in step.)
     """
     # Sapos cut short with "..." on a page full of teasers: a listing, however they follow
     # one another. (Writers end paragraphs with "..." too: alone it proves nothing.)
     prose = [b for b in blocks if len(b.text) >= _RUN_PARAGRAPH]
     cut = sum(1 for b in prose if b.text.endswith(("...", "…")))
-    if teasers >= _MANY_TEASERS and cut >= _RUN_PARAGRAPHS and cut >= 0.6 * len(prose):
+    if teasers >= MANY_TEASERS and cut >= _RUN_PARAGRAPHS and cut >= 0.6 * len(prose):
         return True
     run_chars, run_paragraphs = _longest_run(blocks)
-    if run_paragraphs >= _RUN_PARAGRAPHS and run_chars >= _RUN_CHARS:
+    if run_paragraphs >= _RUN_PARAGRAPHS and run_chars >= RUN_CHARS:
         return False  # running text: an article, however many teasers follow it
-    if dated and run_paragraphs >= _RUN_PARAGRAPHS - 1 and run_chars >= _RUN_CHARS // 2:
+    if dated and run_paragraphs >= _RUN_PARAGRAPHS - 1 and run_chars >= RUN_CHARS // 2:
         return False  # a short dated news item
     # Sapos, each after its linked headline, and no running text.
     if sum(1 for b in prose if b.after_link) >= _RUN_PARAGRAPHS:
         return True
     chars = sum(text_weight(b.text) for b in blocks)
-    if share >= 0.5 and any(
-        text_weight(b.text) >= _SHORT_POST and b.link_density < 0.3 and not b.after_link
+    if share >= POST_SHARE and any(
+        text_weight(b.text) >= SHORT_POST and b.link_density < 0.3 and not b.after_link
         for b in blocks
     ):
         return False  # a short post: one real paragraph holding most of the page's text
-    if (share < 0.3 or teasers >= _MANY_TEASERS) and chars < 1500:
+    if (share < FEW_SHARE or teasers >= MANY_TEASERS) and chars < LISTING_CHARS:
         return True  # the best block of text is one teaser among many, or a footer
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
     # or repeated <article> items, make a listing however much prose the sapos hold.

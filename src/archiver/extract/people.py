@@ -64,27 +64,10 @@ class PeopleStages:
         A profile that finds the body but names no author selector says the site prints no
         byline element: the page-wide search is skipped (a closing name line is still read).
         """
-        first_abbreviated: tuple[str, str, LexborNode] | None = None
+        found = self._profile_byline()
+        if found is not None:
+            return found
         selectors = self._profile_says("author")
-        matched_text = False
-        for selector in selectors:
-            for node in self.tree.css(selector):
-                raw = text_of(node)
-                matched_text = matched_text or bool(raw)
-                name = byline.parse_byline(raw, outlets=self.outlets)
-                if name is None:
-                    self._note_credit(raw)
-                    continue
-                if byline.is_abbreviated(raw):
-                    first_abbreviated = first_abbreviated or (raw, name, node)
-                    continue
-                self._note_signature(raw)
-                return raw, name, node
-        if first_abbreviated is not None:
-            return first_abbreviated
-        if selectors:
-            # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
-            self._warn_fallback("author", "no person's name" if matched_text else "nothing")
         if container is None or (not selectors and body_source == "profile"):
             return None, None, None
         # Near the article: inside the element holding the headline and the body, or within
@@ -114,6 +97,32 @@ class PeopleStages:
                     return (*self._co_authors(node, raw, name), node)
                 self._note_credit(raw)
         return None, None, None
+
+    def _profile_byline(self) -> tuple[str, str, LexborNode] | None:
+        """(raw byline, author, element) from the profile's author selectors; when they name
+        no one, a warning says so (the generic search follows)."""
+        first_abbreviated: tuple[str, str, LexborNode] | None = None
+        selectors = self._profile_says("author")
+        matched_text = False
+        for selector in selectors:
+            for node in self.tree.css(selector):
+                raw = text_of(node)
+                matched_text = matched_text or bool(raw)
+                name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is None:
+                    self._note_credit(raw)
+                    continue
+                if byline.is_abbreviated(raw):
+                    first_abbreviated = first_abbreviated or (raw, name, node)
+                    continue
+                self._note_signature(raw)
+                return raw, name, node
+        if first_abbreviated is not None:
+            return first_abbreviated
+        if selectors:
+            # "Theo TTXVN" matched but credits an agency: say so, not "matched nothing".
+            self._warn_fallback("author", "no person's name" if matched_text else "nothing")
+        return None
 
     def _co_authors(self, link: LexborNode, raw: str, name: str) -> tuple[str, str]:
         """A link to a writer's page and its siblings linking to others' pages: every writer

@@ -3,7 +3,9 @@
 :meth:`Extraction.run` reads in order: the URL may say the page is no article; the
 headline (``headline``); the element holding the body (a profile's selector or
 ``container``); a headline found before the body when none matched the metadata; the
-dates (``timestamps``); the lead (``lead``), byline and view count (``people``); the
+dates (``timestamps``); a generic body element holding too little text for any article
+makes the page a listing there and then (``hubs``); the lead (``lead``), byline and view
+count (``people``); the
 text (``body``: paragraphs, captions, credited source; a listing or a table of data
 recognised); the byline closing the text; the body with the lead once; the
 :class:`~archiver.article.Article`. A site profile points each step at the right element;
@@ -23,11 +25,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.article import Article
 from archiver.extract import byline, content
-from archiver.extract.body import BodyText, read_body
+from archiver.extract.body import BodyText, is_photo_story, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
 from archiver.extract.dom import Block, first_match, region_of
 from archiver.extract.headline import find_title, title_before, title_references
+from archiver.extract.hubs import plainly_listing
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
 from archiver.extract.metadata import Metadata, body_paragraphs
 from archiver.extract.page import Page, load_page
@@ -53,6 +56,7 @@ _WORDS = re.compile(r"\w+")
 #: Marks the elements named as dates while the date elements are listed (see ``dated``).
 _DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
+_LISTING = "page looks like a listing of articles, not an article"
 
 
 def extract(
@@ -212,6 +216,8 @@ class Extraction(PeopleStages):
             if not self.main_text:
                 return self.not_article(_FURNITURE)
             self.warnings.append(_FURNITURE)
+        if self.plainly_listing(element, headline, times):
+            return self.listing(headline, times)
         lead = self.lead(anchor, element.node)
         credit = self.byline(element)
         views = self.views(anchor, element)
@@ -289,6 +295,46 @@ class Extraction(PeopleStages):
             self._warn_fallback("date", "no date")
         self.warnings.extend(times.warnings)
         return times
+
+    def plainly_listing(self, element: BodyElement, headline: Headline, times: Timestamps) -> bool:
+        """The generic body element holds too little text for any article: the page lists
+        articles whatever its lead, byline and paragraphs (see :mod:`archiver.extract.hubs`)."""
+        container = element.node
+        if (
+            self.main_text
+            or element.source != "generic"
+            or container is None
+            or self.meta.declared_article
+        ):
+            return False
+        return plainly_listing(
+            container,
+            element.share,
+            dated=times.published is not None,
+            teasers=len(self.teasers),
+            # What :meth:`reading` certainly takes out of a generic body (none of it can
+            # hold a photo story's caption then).
+            removed=lambda: (
+                self.teasers,
+                [*self.beside_text, *container.css(content.NOISE_SELECTOR), headline.node],
+            ),
+            photo_story=lambda: is_photo_story(
+                container,
+                region=region_of(headline.node, container) or container,
+                title_node=headline.node,
+                skip_ids=self.chrome_ids,
+            ),
+        )
+
+    def listing(self, headline: Headline, times: Timestamps) -> Article:
+        """The record :meth:`reading` and the steps after it give a listing, without reading
+        its text: only the warnings of the steps in between are needed (the profile's author
+        selectors matching no one)."""
+        self._profile_byline()
+        self.warnings.append(_LISTING)
+        return self.article(
+            headline, times, Byline(), Views(), Reading(listing=True), Body(None, None)
+        )
 
     def lead(self, anchor: LexborNode | None, container: LexborNode | None) -> Lead:
         selectors = self._profile_says("lead")
@@ -374,7 +420,7 @@ class Extraction(PeopleStages):
                 teasers=len(self.teasers),
             )
         ):
-            self.warnings.append("page looks like a listing of articles, not an article")
+            self.warnings.append(_LISTING)
             if not self.main_text:
                 blocks = []
         elif generic and content.looks_like_data(blocks):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from archiver.fetch.network import use_asyncio_backend
+from archiver.fetch.network import AsyncioTransport
 from archiver.settings import Settings
 
 __all__ = ["RESPONSE_KEY", "ClientFactory", "ClientPool", "Lease", "origin_of"]
@@ -79,12 +79,6 @@ def origin_of_text(url: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _origin_of_authority(scheme_and_authority: str) -> str:
     return origin_of(httpx.URL(scheme_and_authority + "/"))
-
-
-def _asyncio_sockets(transport: httpx.AsyncHTTPTransport) -> httpx.AsyncHTTPTransport:
-    """``transport`` with its connections on asyncio's own sockets (:mod:`.network`)."""
-    use_asyncio_backend(transport)
-    return transport
 
 
 @dataclass(slots=True)
@@ -177,20 +171,17 @@ class ClientPool:
             # Built once: each client loading the CA bundle itself costs ~30 ms of CPU,
             # with the event loop blocked, for every new host of a crawl.
             self._ssl = httpx.create_ssl_context(verify=s.verify_tls)
-        transport = self._transport or _asyncio_sockets(
-            httpx.AsyncHTTPTransport(
-                # What AsyncClient(proxy=...) mounts for every URL, or its default transport.
-                proxy=self._proxy,
-                verify=self._ssl,
-                limits=httpx.Limits(
-                    max_connections=connections,
-                    max_keepalive_connections=connections,
-                    keepalive_expiry=min(s.idle_client_timeout, 30.0),
-                ),
-                # The crawl decides on proxies; an http_proxy in the environment must not
-                # silently reroute (or leak) an archivist's traffic.
-                trust_env=False,
-            )
+        # What AsyncClient(proxy=...) mounts for every URL, or its default transport, with
+        # connections on asyncio's own sockets (:mod:`.network`). The crawl decides on
+        # proxies: an http_proxy in the environment never reroutes (or leaks) its traffic.
+        transport = self._transport or AsyncioTransport(
+            proxy=self._proxy,
+            ssl_context=self._ssl,
+            limits=httpx.Limits(
+                max_connections=connections,
+                max_keepalive_connections=connections,
+                keepalive_expiry=min(s.idle_client_timeout, 30.0),
+            ),
         )
         client = httpx.AsyncClient(
             transport=transport,

@@ -18,14 +18,16 @@ anyio's backend. Unix sockets and socket options go to anyio's backend as before
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import httpcore
+import httpx
 
-__all__ = ["AsyncioBackend", "AsyncioStream", "use_asyncio_backend"]
+__all__ = ["AsyncioBackend", "AsyncioStream", "AsyncioTransport"]
 
 #: Bytes received and not yet read, past which the transport stops reading (a server
 #: sending faster than the body is consumed does not fill memory).
@@ -248,17 +250,123 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         await asyncio.sleep(seconds)
 
 
-def use_asyncio_backend(transport: Any) -> bool:
-    """Make an ``httpx.AsyncHTTPTransport`` connect through :class:`AsyncioBackend`.
+class AsyncioTransport(httpx.AsyncBaseTransport):
+    """An httpx transport on an httpcore pool whose connections use :class:`AsyncioBackend`.
 
-    httpx builds the transport's connection pool (or proxy pool) itself and takes no
-    backend, so the pool's is set before its first connection. False, leaving the
-    transport as it was, when the pool is not httpcore's as this module knows it.
+    What ``httpx.AsyncHTTPTransport(verify=, limits=, proxy=)`` builds, through httpcore's
+    public constructors, which take a network backend (httpx's own transport takes none):
+    a connection pool, or an HTTP(S) or SOCKS proxy pool, for HTTP/1.1 with keep-alive
+    within ``limits``. Requests, responses and errors are httpx's, as from its transport
+    (httpcore's errors raised as the httpx ones of the same name).
     """
-    pool = getattr(transport, "_pool", None)
-    if not isinstance(pool, httpcore.AsyncConnectionPool):
-        return False
-    if not hasattr(pool, "_network_backend") or pool.connections:
-        return False
-    pool._network_backend = AsyncioBackend()
-    return True
+
+    def __init__(
+        self,
+        *,
+        ssl_context: ssl.SSLContext,
+        limits: httpx.Limits,
+        proxy: str | httpx.Proxy | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        backend = network_backend or AsyncioBackend()
+        pool: dict[str, Any] = {
+            "ssl_context": ssl_context,
+            "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry,
+            "http1": True,
+            "http2": False,
+            "network_backend": backend,
+        }
+        proxy = httpx.Proxy(proxy) if isinstance(proxy, str) else proxy
+        self._pool: httpcore.AsyncConnectionPool
+        if proxy is None:
+            self._pool = httpcore.AsyncConnectionPool(**pool)
+            return
+        url = httpcore.URL(
+            scheme=proxy.url.raw_scheme,
+            host=proxy.url.raw_host,
+            port=proxy.url.port,
+            target=proxy.url.raw_path,
+        )
+        if proxy.url.scheme in ("http", "https"):
+            self._pool = httpcore.AsyncHTTPProxy(
+                proxy_url=url,
+                proxy_auth=proxy.raw_auth,
+                proxy_headers=proxy.headers.raw,
+                proxy_ssl_context=proxy.ssl_context,
+                **pool,
+            )
+        elif proxy.url.scheme in ("socks5", "socks5h"):
+            self._pool = httpcore.AsyncSOCKSProxy(proxy_url=url, proxy_auth=proxy.raw_auth, **pool)
+        else:
+            raise ValueError(f"a proxy is http, https, socks5 or socks5h, not {proxy.url.scheme!r}")
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,  # type: ignore[arg-type]
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            response = await self._pool.handle_async_request(core)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream),  # type: ignore[arg-type]
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """A response body from httpcore, with httpcore's errors raised as httpx's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors():
+            async for part in self._stream:
+                yield part
+
+    async def aclose(self) -> None:
+        if hasattr(self._stream, "aclose"):
+            await self._stream.aclose()
+
+
+#: httpcore's errors and the httpx errors they are raised as, most specific first.
+_ERRORS: tuple[tuple[type[Exception], type[Exception]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as error:
+        for theirs, ours in _ERRORS:
+            if isinstance(error, theirs):
+                raise ours(str(error)) from error
+        raise

@@ -58,6 +58,7 @@ MAX_WORDS = 400
 _HASH_BITS = (1 << 22) - 1
 _EMPTY = 0xFFFF
 _MASK = BINS - 1
+_BIN_BITS = 6  # BINS == 1 << _BIN_BITS
 
 
 # A word's id: a polynomial hash of its code points (each character's code times K to the
@@ -284,23 +285,23 @@ def minhash(folded: str) -> bytes | None:
     return values.tobytes()
 
 
-#: Texts per sort in :func:`minhash_many`: their index and a key fit 32 bits.
-_TEXTS_PER_SORT = 1 << 10
-_KEY_BITS = 22  # a key's bin (6 bits) and kept value (16 bits)
+#: Texts per pass of :func:`minhash_many` (bounds its arrays).
+_TEXTS_PER_PASS = 1 << 10
 
 
 def minhash_many(texts: Sequence[str]) -> list[bytes | None]:
     """``[minhash(folded) for folded in texts]``, computed for the whole batch at once.
 
-    Each shingle's key is its bin (6 bits) and kept value (16 bits) with the text's index
-    above them, so one sort orders them by text, then bin, then value, and the first key
-    of each (text, bin) is the bin's minimum.
+    Each shingle's kept value goes to its (text, bin) slot with ``np.minimum.at``: the
+    slot ends with the bin's minimum, without sorting the batch's shingles. A text is
+    signed when it has :data:`MIN_SHINGLES` distinct (bin, value) keys, as
+    :func:`minhash` says: certain when that many bins are filled, counted otherwise.
     """
-    if len(texts) > _TEXTS_PER_SORT:
+    if len(texts) > _TEXTS_PER_PASS:
         return [
             signature
-            for start in range(0, len(texts), _TEXTS_PER_SORT)
-            for signature in minhash_many(texts[start : start + _TEXTS_PER_SORT])
+            for start in range(0, len(texts), _TEXTS_PER_PASS)
+            for signature in minhash_many(texts[start : start + _TEXTS_PER_PASS])
         ]
     signatures: list[bytes | None] = [None] * len(texts)
     ids, counts = _word_ids(texts)
@@ -312,25 +313,22 @@ def minhash_many(texts: Sequence[str]) -> list[bytes | None]:
     lengths = counts[taken]
     hashes = shingle_hashes(ids)
     # Shingle i starts in text t; it is whole when its third word is still in t.
-    text_of = np.repeat(np.arange(len(taken), dtype=np.uint32), lengths)[: len(hashes)]
+    text_of = np.repeat(np.arange(len(taken), dtype=np.intp), lengths)[: len(hashes)]
     whole = np.arange(len(hashes)) <= (np.cumsum(lengths) - 3)[text_of]
-    hashes = hashes[whole]
-    keys = ((hashes & _BIN_MASK) << _BIN_SHIFT) | ((hashes & _KEPT_BITS) >> _VALUE_SHIFT)
-    keys = keys.astype(np.uint32) | (text_of[whole] << np.uint32(_KEY_BITS))
-    keys.sort()
-    new = np.empty(len(keys), dtype=bool)
-    new[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=new[1:])
-    distinct = np.bincount(keys[new] >> np.uint32(_KEY_BITS), minlength=len(taken))
-    groups = keys >> np.uint32(16)  # (text, bin)
-    np.not_equal(groups[1:], groups[:-1], out=new[1:])
-    smallest = keys[new]
+    hashes, text_of = hashes[whole], text_of[whole]
+    slots = (text_of << _BIN_BITS) | (hashes & _BIN_MASK).astype(np.intp)
+    kept = ((hashes & _KEPT_BITS) >> _VALUE_SHIFT).astype(np.uint16)
     values = np.full(len(taken) * BINS, _EMPTY, dtype=np.uint16)
-    values[smallest >> np.uint32(16)] = smallest.astype(np.uint16)
+    np.minimum.at(values, slots, kept)
     rows = values.reshape(len(taken), BINS)
+    filled = np.count_nonzero(rows != _EMPTY, axis=1).tolist()
     for row, index in enumerate(taken.tolist()):
-        if distinct[row] >= MIN_SHINGLES:
-            signatures[index] = rows[row].tobytes()
+        if filled[row] < MIN_SHINGLES:  # few bins: count the distinct keys (short texts)
+            mine = text_of == row
+            keys = (slots[mine] & _MASK).astype(np.uint32) << np.uint32(16) | kept[mine]
+            if np.unique(keys).size < MIN_SHINGLES:
+                continue
+        signatures[index] = rows[row].tobytes()
     return signatures
 
 

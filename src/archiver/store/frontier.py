@@ -95,6 +95,37 @@ def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
     return cur.connection.total_changes - before
 
 
+#: Rows of one multi-row ``INSERT`` at most (9 parameters each: far under SQLite's 32,766
+#: and PostgreSQL's 65,535 parameters a statement). A shorter one is padded to a power of
+#: two with copies of its last row (which insert nothing): ten statement texts in all, so
+#: the connection's statement cache keeps them, and the rest, prepared.
+INSERT_ROWS = 512
+_NEW_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def add_new(cur: Any, urls: Iterable[NewURL], now: str) -> set[str]:
+    """Queue the URLs the frontier does not know yet, a few hundred rows a statement;
+    return those that were new (known ones are left as they are)."""
+    rows = list(urls)
+    new: set[str] = set()
+    for start in range(0, len(rows), INSERT_ROWS):
+        chunk = rows[start : start + INSERT_ROWS]
+        chunk += chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
+        params: list[Any] = []
+        for u in chunk:
+            priority = u.priority if u.priority is not None else PRIORITY[u.kind]
+            params += (u.url, u.host, u.site, u.kind, u.depth, u.discovered_from, now, now)
+            params.append(priority)
+        marks = ", ".join([_NEW_ROW] * len(chunk))
+        cur.execute(
+            "INSERT INTO frontier(url, host, site, kind, depth, discovered_from, next_fetch_at, "
+            f"discovered_at, priority) VALUES {marks} ON CONFLICT DO NOTHING RETURNING url",
+            params,
+        )
+        new.update(row[0] for row in cur.fetchall())
+    return new
+
+
 def recover(cur: sqlite3.Cursor) -> int:
     """Put rows a dead run left ``in_flight`` back in the queue; return how many."""
     cur.execute("UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'")
@@ -225,43 +256,33 @@ def _take(cur: sqlite3.Cursor, rows: list[Any], run_id: int | None) -> list[Clai
     return [Claimed(*row[:6], row[6] + 1, *row[7:]) for row in rows]
 
 
-def finish(
-    cur: sqlite3.Cursor,
-    url_id: int,
-    *,
-    state: str,
-    now: str,
-    status: int | None = None,
-    error: str | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    next_fetch_at: str | None = None,
-    article_id: int | None = None,
-    revisits: int | None = None,
-    reset_attempts: bool = False,
-    lastmod: str | None = None,
-) -> None:
-    """Record the end of one URL's turn: done, failed, or queued again for ``next_fetch_at``."""
-    cur.execute(
-        "UPDATE frontier SET state = ?, last_fetch_at = ?, last_status = coalesce(?, last_status), "
-        "last_error = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
-        "next_fetch_at = coalesce(?, next_fetch_at), article_id = coalesce(?, article_id), "
-        "revisits = coalesce(?, revisits), attempts = CASE WHEN ? THEN 0 ELSE attempts END, "
-        "lastmod = coalesce(?, lastmod) WHERE id = ?",
-        (
-            state,
-            now,
-            status,
-            error,
-            etag,
-            last_modified,
-            next_fetch_at,
-            article_id,
-            revisits,
-            reset_attempts,
-            lastmod,
-            url_id,
-        ),
+#: The end of one URL's turn: done, failed, or queued again for ``next_fetch_at``.
+_FINISH = (
+    "UPDATE frontier SET state = ?, last_fetch_at = ?, last_status = coalesce(?, last_status), "
+    "last_error = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
+    "next_fetch_at = coalesce(?, next_fetch_at), article_id = coalesce(?, article_id), "
+    "revisits = coalesce(?, revisits), attempts = CASE WHEN ? THEN 0 ELSE attempts END, "
+    "lastmod = coalesce(?, lastmod) WHERE id = ?"
+)
+#: Kinds of row a redirect's end may stand for: pages, not the indexes a run re-reads.
+_FETCHED_KINDS = "('article', 'page')"
+
+
+def _finish_row(outcome: Any, article_id: int | None, now: str) -> tuple[Any, ...]:
+    """:data:`_FINISH`'s parameters for a finished turn (a ``TurnOutcome``)."""
+    return (
+        outcome.state,
+        now,
+        outcome.status,
+        outcome.error,
+        outcome.etag,
+        outcome.last_modified,
+        iso(outcome.next_fetch_at) if outcome.next_fetch_at else None,
+        article_id,
+        outcome.revisits,
+        outcome.reset_attempts,
+        outcome.lastmod,
+        outcome.item.id,
     )
 
 
@@ -424,37 +445,86 @@ class Frontier:
         results: list[SaveResult | None] = []
         cur = writer.cur
         writer.reserve([item for items in prepared for item in items])
+        article_ids: list[int | None] = []
         for outcome, items in zip(outcomes, prepared, strict=True):
             saved = [writer.save(item, run_id, self.extractor_version) for item in items]
             result = saved[-1] if saved and outcome.article is not None else None
             results.append(result)
-            article_id = result.article_id if result is not None else None
-            new_articles = add(cur, [u for u in outcome.found if u.kind == "article"], now)
-            add(cur, [u for u in outcome.found if u.kind != "article"], now)
-            if outcome.next_pages and (new_articles > 0 or outcome.item.kind == "seed"):
-                add(cur, outcome.next_pages, now)
-            for url, lastmod in outcome.refresh:
-                cur.execute(
-                    "UPDATE frontier SET state = 'queued', next_fetch_at = ? WHERE url = ? "
-                    "AND state = 'done' AND (last_fetch_at IS NULL OR last_fetch_at < ?)",
-                    (now, url, lastmod),
-                )
-            finish(
-                cur,
-                outcome.item.id,
-                state=outcome.state,
-                now=now,
-                status=outcome.status,
-                error=outcome.error,
-                etag=outcome.etag,
-                last_modified=outcome.last_modified,
-                next_fetch_at=iso(outcome.next_fetch_at) if outcome.next_fetch_at else None,
-                article_id=article_id,
-                revisits=outcome.revisits,
-                reset_attempts=outcome.reset_attempts,
-                lastmod=outcome.lastmod,
-            )
+            article_ids.append(result.article_id if result is not None else None)
+        self._record_turns(cur, outcomes, article_ids, now)
         return results
+
+    def _record_turns(
+        self, cur: Any, outcomes: list[Any], article_ids: list[int | None], now: str
+    ) -> None:
+        """The frontier's part of a commit: a few statements for the whole batch.
+
+        The URLs the turns found are deduplicated here and added in multi-row inserts;
+        a listing's next pages are added when its own turn brought an article URL the
+        frontier did not know (the first turn of the batch to name a URL is the one it
+        counts for). On a shared archive every statement takes its rows in one order
+        (URLs sorted, frontier rows by id), the order the other crawlers' commits and
+        lease renewals take them in: two transactions never wait for each other's rows.
+        """
+        ordered = sorted if self.shared else list
+        # Article URLs, each to the first turn that found it.
+        first_turn: dict[str, int] = {}
+        articles: dict[str, NewURL] = {}
+        others: dict[str, NewURL] = {}
+        for index, outcome in enumerate(outcomes):
+            for new in outcome.found:
+                if new.kind == "article":
+                    if new.url not in articles:
+                        articles[new.url] = new
+                        first_turn[new.url] = index
+                else:
+                    others.setdefault(new.url, new)
+        added = add_new(cur, [articles[u] for u in ordered(articles)], now)
+        bringing = {first_turn[url] for url in added}
+        for index, outcome in enumerate(outcomes):
+            if outcome.next_pages and (index in bringing or outcome.item.kind == "seed"):
+                for new in outcome.next_pages:
+                    others.setdefault(new.url, new)
+        add_new(cur, [others[u] for u in ordered(others) if u not in articles], now)
+        self._record_redirects(cur, outcomes, article_ids, now, ordered)
+        refresh: dict[str, str] = {}
+        for outcome in outcomes:
+            for url, lastmod in outcome.refresh:
+                refresh[url] = max(lastmod, refresh.get(url, lastmod))
+        cur.executemany(
+            "UPDATE frontier SET state = 'queued', next_fetch_at = ? WHERE url = ? "
+            "AND state = 'done' AND (last_fetch_at IS NULL OR last_fetch_at < ?)",
+            [(now, url, refresh[url]) for url in ordered(refresh)],
+        )
+        finished = sorted(zip(outcomes, article_ids, strict=True), key=lambda pair: pair[0].item.id)
+        cur.executemany(_FINISH, [_finish_row(o, article_id, now) for o, article_id in finished])
+
+    def _record_redirects(
+        self,
+        cur: Any,
+        outcomes: list[Any],
+        article_ids: list[int | None],
+        now: str,
+        ordered: Any,
+    ) -> None:
+        """A turn whose redirects led to an article has fetched that URL too: its row is
+        done (added so, when new), and no later turn fetches the same page again."""
+        moved: dict[str, tuple[NewURL, int | None, int | None]] = {}
+        for outcome, article_id in zip(outcomes, article_ids, strict=True):
+            if outcome.redirected is not None and outcome.article is not None:
+                moved.setdefault(
+                    outcome.redirected.url, (outcome.redirected, article_id, outcome.status)
+                )
+        if not moved:
+            return
+        urls = ordered(moved)
+        add_new(cur, [moved[url][0] for url in urls], now)  # then done at once, as the known
+        cur.executemany(
+            "UPDATE frontier SET state = 'done', last_fetch_at = ?, "
+            "last_status = coalesce(?, last_status), article_id = coalesce(?, article_id), "
+            f"attempts = 0 WHERE url = ? AND state = 'queued' AND kind IN {_FETCHED_KINDS}",
+            [(now, moved[url][2], moved[url][1], url) for url in urls],
+        )
 
     def _prepare(self, outcome: Any) -> list[Any]:
         """Each exchange of a turn ready for the store (the last one may come ready already)."""

@@ -23,7 +23,7 @@ from archiver.store.dedup import (
     minhash_many,
     url_identity,
 )
-from archiver.store.folding import fold_for_index, hash_keys
+from archiver.store.folding import fold_for_index, fold_many, hash_keys
 from archiver.store.fts import index_text
 from archiver.store.rows import compress, headers_json, json_list
 from archiver.store.warcs import WarcPointer
@@ -75,7 +75,8 @@ def article_record(
     return article_records([(article, final_url, requested_url, redirects)])[0]
 
 
-#: From this many articles on, signatures are computed for all at once (the same bytes).
+#: From this many articles on, signatures and folded texts are computed for all at once
+#: (the same values).
 _BATCH_SIGNATURES = 8
 #: What :func:`article_records` takes for each article: the article and the URLs of its fetch.
 Source = tuple[Article, str, str, Iterable[str]]
@@ -83,7 +84,15 @@ Source = tuple[Article, str, str, Iterable[str]]
 
 def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
     """:func:`article_record` of each source; the signatures are computed for all at once."""
-    parts = [_parts(*source) for source in sources]
+    texts: list[str | None] = []
+    for article, *_ in sources:
+        texts += (article.title, article.lead, article.body, json_list(article.captions))
+    keyed = _KEYED * len(sources)
+    if len(sources) < _BATCH_SIGNATURES:  # one page: each text alone costs less
+        folds = [fold_for_index(text, key=key) for text, key in zip(texts, keyed, strict=True)]
+    else:
+        folds = fold_many(texts, keyed)
+    parts = [_parts(*source, folds[4 * i : 4 * i + 4]) for i, source in enumerate(sources)]
     if len(parts) < _BATCH_SIGNATURES:  # one page (as a crawl worker saves): no batch setup
         signatures = [minhash(folded) for _, folded in parts]
         bands = [band_keys(signature) for signature in signatures]
@@ -96,10 +105,20 @@ def article_records(sources: Sequence[Source]) -> list[ArticleRecord]:
     ]
 
 
+#: Which of an article's texts (title, lead, body, captions) its content key reads.
+_KEYED = (True, False, True, False)
+
+
 def _parts(
-    article: Article, final_url: str, requested_url: str, redirects: Iterable[str]
+    article: Article,
+    final_url: str,
+    requested_url: str,
+    redirects: Iterable[str],
+    folds: Sequence[tuple[str, bytes, list[str] | None]],
 ) -> tuple[dict[str, Any], str]:
-    """An article's record but its signature, and the folded body the signature reads."""
+    """An article's record but its signature, and the folded body the signature reads;
+    ``folds``: :func:`~archiver.store.folding.fold_for_index` of its title, lead, body and
+    captions (as :data:`_KEYED` says)."""
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
     warnings = list(article.warnings)
     if identity.claim:
@@ -120,8 +139,7 @@ def _parts(
         "language": article.language,
         "warnings": json_list(warnings),
     }
-    title, title_key, title_d = fold_for_index(article.title)
-    body, body_key, body_d = fold_for_index(article.body)
+    (title, title_key, title_d), (lead, _, lead_d), (body, body_key, body_d), captions = folds
     record = {
         "canonical": identity.canonical,
         "aliases": identity.aliases,
@@ -131,9 +149,9 @@ def _parts(
         "content_hash": hash_keys(title_key, body_key),
         "folded": (
             index_text(article.title, title, title_d),
-            index_text(article.lead, *fold_for_index(article.lead, key=False)[::2]),
+            index_text(article.lead, lead, lead_d),
             index_text(article.body, body, body_d),
-            index_text(fields["captions"], *fold_for_index(fields["captions"], key=False)[::2]),
+            index_text(fields["captions"], captions[0], captions[2]),
         ),
         "claim": identity.claim,
     }

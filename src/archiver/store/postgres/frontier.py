@@ -55,6 +55,12 @@ _TAKE = (
     "leased_until = clock_timestamp() + make_interval(secs => ?) "
     "FROM picked WHERE f.id = picked.id RETURNING " + _RETURNED
 )
+#: Frontier rows (matching ``{}``) locked in the order of their ids. Every statement
+#: that changes many rows of the frontier at once takes them so (lease renewal, recovery,
+#: release; a commit finishes its turns in id order): two crawlers' transactions then
+#: never each hold a row the other waits for, the deadlock PostgreSQL would break by
+#: rolling one of them back.
+_IN_ID_ORDER = "id IN (SELECT id FROM frontier WHERE {} ORDER BY id FOR UPDATE)"
 #: A row anyone may claim: queued, or in flight under a lease that ran out.
 _CLAIMABLE = (
     "(state = 'queued' OR (state = 'in_flight' AND leased_until < clock_timestamp())) "
@@ -81,9 +87,10 @@ def recover(cur: Any) -> int:
 
     Rows other crawlers hold under a live lease are theirs: they stay in flight.
     """
+    expired = "state = 'in_flight' AND (leased_until IS NULL OR leased_until < clock_timestamp())"
     cur.execute(
         "UPDATE frontier SET state = 'queued', leased_until = NULL "
-        "WHERE state = 'in_flight' AND (leased_until IS NULL OR leased_until < clock_timestamp())"
+        f"WHERE {_IN_ID_ORDER.format(expired)} AND {expired}"
     )
     return cur.rowcount
 
@@ -125,11 +132,11 @@ def release(cur: Any, ids: Iterable[int]) -> None:
     """Give claimed rows back unfetched: queued, lease dropped, attempt not counted."""
     ids = list(ids)
     if ids:
+        held = "state = 'in_flight' AND id = ANY(?)"
         cur.execute(
             "UPDATE frontier SET state = 'queued', leased_until = NULL, "
-            "attempts = GREATEST(attempts - 1, 0) "
-            "WHERE state = 'in_flight' AND id = ANY(?)",
-            (ids,),
+            f"attempts = GREATEST(attempts - 1, 0) WHERE {_IN_ID_ORDER.format(held)} AND {held}",
+            (ids, ids),
         )
 
 
@@ -154,15 +161,16 @@ def heartbeat(cur: Any, run_id: int | None) -> int:
     if run_id is None:
         return 0
     seconds = lease_seconds()
+    mine = "state = 'in_flight' AND run_id = ?"
     cur.execute(
         "UPDATE frontier SET leased_until = clock_timestamp() + make_interval(secs => ?) "
-        "WHERE state = 'in_flight' AND run_id = ?",
-        (seconds, run_id),
+        f"WHERE {_IN_ID_ORDER.format(mine)} AND {mine}",
+        (seconds, run_id, run_id),
     )
     renewed = cur.rowcount
     cur.execute(
         "UPDATE host_leases SET leased_until = clock_timestamp() + make_interval(secs => ?) "
-        "WHERE run_id = ?",
+        "WHERE id IN (SELECT id FROM host_leases WHERE run_id = ? ORDER BY id FOR UPDATE)",
         (seconds, run_id),
     )
     cur.execute("UPDATE crawl_runs SET beat_at = clock_timestamp() WHERE id = ?", (run_id,))

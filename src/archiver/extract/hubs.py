@@ -1,0 +1,141 @@
+"""Listing and hub pages told before their text is read, when the answer is already certain.
+
+On a page no profile describes, a page of teasers (a home page, a section, a tag page) is
+recognised as a listing only after the whole body reading (lead, byline, view count, the
+text): :func:`archiver.extract.content.looks_like_listing` judges the paragraphs read.
+Most of that work is thrown away: a listing's record keeps its heading and nothing else.
+
+:func:`plainly_listing` decides it earlier, from what is known once the body element is
+chosen and the dates are read, and only when the late decision cannot come out otherwise.
+
+*The bound.* The paragraphs the late decision judges are rendered from the body element's
+text nodes after elements are taken out of it: their characters are characters of those
+text nodes, and a space between two of their words stands where the nodes' text has white
+space, where a node ends (the cells of a table row are joined by one) or where a line
+breaks. So whatever is taken out, their total weight
+(:func:`~archiver.extract.content.text_weight`) is at most that of the element's text,
+its text nodes set apart by spaces and cleaned as a paragraph is (:func:`text_bound`).
+Elements certain to be taken out count for nothing: teasers, the element's children set
+beside the text, noise by its tag, the headline. They are taken out of every body but a
+photo story's (an element holding one of its captions stays): a photo story gets no early
+decision. Their words are words of the element's text (a space sets each text node apart),
+so the bound without them is the element's, less each one's weight and the space after it.
+
+*The rules.* Those of the late decision that find an article all need some running text:
+a run of paragraphs of ``RUN_CHARS`` (on a dated page, half as much), or, in an element
+holding ``POST_SHARE`` of the page's text, one paragraph of ``SHORT_POST``. When the bound
+is below each of them that applies, none can fire, and the rule of "one teaser among many,
+or a footer" (less than ``LISTING_CHARS``, in less than ``FEW_SHARE`` of the page's text or
+among ``MANY_TEASERS``) does: the page is a listing, and its record is the one the late
+decision gives.
+
+Hangul jamo are the one kind of character that weighs more composed than apart (a
+syllable counts three, its letters one each): an element holding them gets no bound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from selectolax.lexbor import LexborNode
+
+from archiver.extract import content
+from archiver.extract.dom import ancestors
+from archiver.text import clean
+
+#: Characters the bound does not hold for (see above).
+_JAMO = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")
+#: An element whose text is this many times the limit is not looked at more closely: what
+#: is certain to go would have to be nearly all of it.
+_FAR_OVER = 40
+
+
+def text_bound(node: LexborNode) -> int | None:
+    """An upper bound of the weight of the paragraphs read from ``node``, whatever is taken
+    out of it first; None when its text holds Hangul jamo."""
+    text = node.text(deep=True, separator=" ")
+    if _JAMO.search(text):
+        return None
+    return content.text_weight(clean(text))
+
+
+def listing_limit(share: float, *, dated: bool, teasers: int) -> int:
+    """The text weight under which a generic body element holding ``share`` of the page's
+    text is a listing for :func:`~archiver.extract.content.looks_like_listing`, whatever its
+    paragraphs are; 0 when no weight is (too large a share, too few teasers)."""
+    if share >= content.FEW_SHARE and teasers < content.MANY_TEASERS:
+        return 0
+    limit = content.RUN_CHARS // 2 if dated else content.RUN_CHARS
+    if share >= content.POST_SHARE:
+        limit = min(limit, content.SHORT_POST)
+    return min(limit, content.LISTING_CHARS)
+
+
+def plainly_listing(
+    container: LexborNode,
+    share: float,
+    *,
+    dated: bool,
+    teasers: int,
+    removed: Callable[[], tuple[Iterable[LexborNode], Iterable[LexborNode | None]]] = lambda: (
+        (),
+        (),
+    ),
+    photo_story: Callable[[], bool] = lambda: True,
+) -> bool:
+    """True when :func:`~archiver.extract.content.looks_like_listing` will say the page
+    whose generic body element is ``container`` lists articles, whatever the later stages
+    take out of the element. False says nothing.
+
+    ``removed`` gives what the body reading takes out of the element unless it reads a
+    photo story, which ``photo_story`` tells: elements that hold a link (teasers), and
+    others (both asked only when the element's whole text is too long).
+    """
+    limit = listing_limit(share, dated=dated, teasers=teasers)
+    if limit <= 0:
+        return False
+    text = container.text(deep=True, separator=" ")
+    if len(text) >= _FAR_OVER * limit or _JAMO.search(text):
+        return False
+    bound = content.text_weight(clean(text))
+    if bound < limit:
+        return True
+    for node in outermost_inside(container, *removed()):
+        weight = content.text_weight(clean(node.text(deep=True, separator=" ")))
+        if weight:
+            bound -= weight + 1
+    return bound < limit and not photo_story()
+
+
+def outermost_inside(
+    container: LexborNode, linked: Iterable[LexborNode], others: Iterable[LexborNode | None] = ()
+) -> list[LexborNode]:
+    """The elements of ``linked`` (each holding a link) and ``others`` strictly inside
+    ``container`` that no other of them holds."""
+    top = container.mem_id
+    wanted = {node.mem_id for node in linked}
+    inside: dict[int, LexborNode] = {}
+    if wanted:
+        # An element inside the container holding a link holds one of the container's
+        # links: the container's few links are walked up, not the page's many teasers.
+        for link in container.css("a"):
+            for parent in ancestors(link):
+                if parent.mem_id == top:
+                    break
+                if parent.mem_id in wanted:
+                    inside[parent.mem_id] = parent
+    for node in others:
+        if node is None or node.mem_id == top or node.mem_id in inside:
+            continue
+        if any(parent.mem_id == top for parent in ancestors(node)):
+            inside[node.mem_id] = node
+    found = []
+    for node in inside.values():
+        for parent in ancestors(node):
+            if parent.mem_id == top:
+                found.append(node)
+                break
+            if parent.mem_id in inside:
+                break  # held by another
+    return found

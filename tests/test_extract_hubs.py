@@ -1,0 +1,291 @@
+"""Listing and hub pages told before their text is read (``archiver.extract.hubs``).
+
+Every page here is extracted twice, with the early decision and without it (the whole
+body reading, as before): the records must be the same, field by field, and the early
+decision must have been taken on the listings it is meant for. The layouts are hand-made
+after the kinds of hub pages Vietnamese news sites and portals have: a category page, a
+paginated list, a tag page, a home page; and articles that many teasers follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from archiver.extract import content, extract, hubs
+from archiver.extract.pipeline import Extraction
+from archiver.sites import profile_from_dict
+
+WORDS = (
+    "người dân xã ven biển đã chủ động gia cố nhà cửa chằng chống mái tôn trước khi bão đổ bộ "
+    "chính quyền địa phương huy động lực lượng hỗ trợ di dời các hộ ở vùng trũng thấp"
+).split()
+
+
+def sentence(seed: int, words: int) -> str:
+    chosen = [WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(words)]
+    return " ".join(chosen).capitalize() + "."
+
+
+def nav() -> str:
+    sections = ("Thời sự", "Thế giới", "Kinh doanh", "Giải trí", "Thể thao", "Pháp luật")
+    links = "".join(f'<li><a href="/muc-{i}">{name}</a></li>' for i, name in enumerate(sections))
+    return f'<header><a href="/" class="logo">Tin Sông Hàn</a><nav><ul>{links}</ul></nav></header>'
+
+
+def footer() -> str:
+    return (
+        '<footer class="site-footer"><div class="info"><p>Báo điện tử Tin Sông Hàn. Cơ quan '
+        "chủ quản: Hội Nhà báo thành phố. Giấy phép số 123/GP-BTTTT cấp ngày 05/01/2021.</p>"
+        "<p>Tổng biên tập: Nguyễn Văn An. Địa chỉ: 12 Bạch Đằng, quận Hải Châu.<br>Điện thoại: "
+        "0236 3821 000 - Email: toasoan@tinsonghan.example</p></div>"
+        '<p><a href="/lien-he">Liên hệ</a> · <a href="/quang-cao">Quảng cáo</a></p></footer>'
+    )
+
+
+def page(title: str, body: str) -> bytes:
+    return (
+        f"<!doctype html><html lang=vi><head><meta charset=utf-8><title>{title}</title></head>"
+        f"<body>{nav()}<main>{body}</main>{footer()}</body></html>"
+    ).encode()
+
+
+def teaser(n: int, *, tag: str = "h3", sapo: bool = True, date: bool = False) -> str:
+    headline = sentence(n, 9)[:-1]
+    extra = f'<p class="sapo">{sentence(n + 50, 22)}</p>' if sapo else ""
+    when = f'<span class="time">{(n % 27) + 1:02d}/03/2024</span>' if date else ""
+    return (
+        f'<article class="item-news"><a href="/tin-{n}.html" class="thumb"><img src="/a{n}.jpg"'
+        f' alt=""></a><{tag} class="title-news"><a href="/tin-{1000 + n}-bai.html">{headline}'
+        f"</a></{tag}>{when}{extra}</article>"
+    )
+
+
+def category_page() -> bytes:
+    items = "".join(teaser(n) for n in range(20))
+    pager = '<div class="pager"><a href="?page=2">2</a> <a href="?page=2">Trang sau</a></div>'
+    intro = (
+        '<p class="cate-desc">Tin tức thời sự trong nước: chính trị, xã hội, giao thông, '
+        "môi trường, cập nhật liên tục trong ngày.</p>"
+    )
+    return page(
+        "Thời sự - Tin Sông Hàn", f"<h1>Thời sự</h1>{intro}<section>{items}</section>{pager}"
+    )
+
+
+def paginated_list() -> bytes:
+    rows = "".join(
+        f'<li class="news-item"><h3><a href="/tin-tuc/{n}.html">{sentence(n, 11)[:-1]}</a></h3>'
+        f'<span class="views">{n * 37 + 12} lượt xem</span></li>'
+        for n in range(30)
+    )
+    pager = (
+        '<div class="paging"><a href="?trang=2">« Trang trước</a> <b>3</b> '
+        '<a href="?trang=4">Trang sau »</a></div>'
+    )
+    return page(
+        "Tin tức - Sự kiện",
+        f'<div class="title-box">Tin tức - Sự kiện</div><ul class="list-news">{rows}</ul>{pager}',
+    )
+
+
+def tag_page() -> bytes:
+    items = "".join(teaser(n, tag="h2", date=True) for n in range(15))
+    about = (
+        '<div class="tag-about">Bão số 3 (Yagi) đổ bộ vào các tỉnh ven biển phía Bắc '
+        "ngày 7/9/2024.</div>"
+    )
+    return page("Tag: bão số 3", f"<h1>Tag: bão số 3</h1>{about}<div class=tag-list>{items}</div>")
+
+
+def home_page() -> bytes:
+    boxes = []
+    for box, name in enumerate(("Tin nóng", "Thời sự", "Kinh tế", "Văn hóa", "Thể thao")):
+        items = "".join(teaser(box * 10 + n, sapo=n == 0) for n in range(6))
+        boxes.append(
+            f'<section class="box-cate"><h2 class="box-title">{name}</h2>{items}</section>'
+        )
+    most_read = "".join(
+        f'<li><a href="/doc-nhieu-{n}.html">{sentence(n + 300, 8)[:-1]}</a></li>' for n in range(10)
+    )
+    hotline = (
+        '<div class="welcome"><p>Chào mừng bạn đọc đến với Tin Sông Hàn: tin tức Đà Nẵng và '
+        "miền Trung, cập nhật hằng giờ.</p></div>"
+    )
+    return page(
+        "Tin Sông Hàn - Tin tức mới nhất",
+        hotline
+        + "".join(boxes)
+        + f'<aside><h2>Đọc nhiều</h2><ol class="most-read">{most_read}</ol></aside>',
+    )
+
+
+def article_with_teasers(paragraphs: int, teasers: int, *, dated: bool = True) -> bytes:
+    text = "".join(f"<p>{sentence(n, 40)}</p>" for n in range(paragraphs))
+    when = '<span class="date">Thứ hai, 04/03/2024, 08:15 (GMT+7)</span>' if dated else ""
+    related = "".join(teaser(n + 500) for n in range(teasers))
+    return page(
+        "Gia cố nhà cửa trước bão",
+        f'<article class="detail"><h1>Người dân ven biển gia cố nhà cửa trước bão</h1>{when}'
+        f'<div class="content">{text}</div></article>'
+        f'<section class="related"><h2>Tin liên quan</h2>{related}</section>',
+    )
+
+
+LISTINGS = {
+    "category page": (category_page, "https://tinsonghan.example/thoi-su"),
+    "paginated list": (paginated_list, "http://portal.example.gov.vn/tin-tuc?trang=3"),
+    "tag page": (tag_page, "https://tinsonghan.example/tag/bao-so-3"),
+    "home page (not its root URL)": (home_page, "https://tinsonghan.example/index.html"),
+}
+ARTICLES = {
+    "article, 15 teasers after it": (
+        lambda: article_with_teasers(6, 15),
+        "https://tinsonghan.example/gia-co-nha-cua-4420519.html",
+    ),
+    "short dated article, 30 teasers": (
+        lambda: article_with_teasers(2, 30),
+        "https://tinsonghan.example/tin-ngan-4420520.html",
+    ),
+    "undated article, 12 teasers": (
+        lambda: article_with_teasers(4, 12, dated=False),
+        "https://tinsonghan.example/bai-viet",
+    ),
+}
+FETCHED = datetime(2024, 3, 5, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def early_taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """What each extraction's early decision said."""
+    said: list[bool] = []
+    decide = Extraction.plainly_listing
+
+    def spy(self: Extraction, *args: object) -> bool:
+        said.append(decide(self, *args))  # type: ignore[arg-type]
+        return said[-1]
+
+    monkeypatch.setattr(Extraction, "plainly_listing", spy)
+    yield said
+
+
+def late_record(html: bytes, url: str, monkeypatch: pytest.MonkeyPatch, **options: object):
+    """The record without the early decision: the whole body reading."""
+    with monkeypatch.context() as patch:
+        patch.setattr(Extraction, "plainly_listing", lambda self, *args: False)
+        return extract(html, url, fetched_at=FETCHED, **options)  # type: ignore[arg-type]
+
+
+def both_ways(pages: dict, name: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[type-arg]
+    """The record of page ``name`` of ``pages``, once checked the same as the late one."""
+    make, url = pages[name]
+    html = make()
+    record = extract(html, url, fetched_at=FETCHED)
+    late = late_record(html, url, monkeypatch)
+    assert record.to_dict() == late.to_dict() and record.lead == late.lead
+    return record
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_layouts_are_told_early_with_the_same_record(
+    name: str, early_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    record = both_ways(LISTINGS, name, monkeypatch)
+    assert early_taken == [True]
+    assert not record.is_article
+    assert "page looks like a listing of articles, not an article" in record.warnings
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_articles_followed_by_many_teasers_stay_articles(
+    name: str, early_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    record = both_ways(ARTICLES, name, monkeypatch)
+    assert early_taken[0] is False
+    assert record.is_article
+
+
+def test_a_profile_whose_selectors_miss_warns_as_the_whole_reading_does(
+    early_taken: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    # The author selector's warning comes from a step the early decision skips.
+    profile = profile_from_dict(
+        {
+            "name": "tinsonghan",
+            "hosts": ["tinsonghan.example"],
+            "selectors": {
+                "title": ["h1.title-detail"],
+                "body": ["article.fck_detail"],
+                "date": ["span.date-detail"],
+                "author": ["p.author_mail"],
+            },
+        }
+    )
+    html, url = category_page(), "https://tinsonghan.example/thoi-su"
+    record = extract(html, url, fetched_at=FETCHED, profile=profile)
+    assert early_taken == [True]
+    assert any("author selector matched nothing" in w for w in record.warnings)
+    late = late_record(html, url, monkeypatch, profile=profile)
+    assert record.to_dict() == late.to_dict()
+
+
+def test_main_text_reads_a_listing_whole(early_taken: list[bool]):
+    record = extract(category_page(), "https://tinsonghan.example/thoi-su", main_text=True)
+    assert early_taken == [False]
+    assert record.body
+
+
+@pytest.mark.parametrize(
+    "make", [*(m for m, _ in LISTINGS.values()), *(m for m, _ in ARTICLES.values())]
+)
+def test_the_bound_holds_for_the_paragraphs_read(make, monkeypatch: pytest.MonkeyPatch):
+    """Whatever the steps take out of the body element, the paragraphs the listing rules
+    judge weigh no more than :func:`hubs.text_bound` of the element as it was."""
+    checked: list[tuple[int, int]] = []
+    read = Extraction.reading
+
+    def measured(self: Extraction, element, *args):  # type: ignore[no-untyped-def]
+        bound = hubs.text_bound(element.node) if element.node is not None else 0
+        reading = read(self, element, *args)
+        weight = sum(content.text_weight(b.text) for b in reading.text.blocks)
+        checked.append((weight, bound))
+        return reading
+
+    monkeypatch.setattr(Extraction, "reading", measured)
+    monkeypatch.setattr(Extraction, "plainly_listing", lambda self, *args: False)
+    extract(make(), "https://tinsonghan.example/trang", fetched_at=FETCHED)
+    assert checked and all(weight <= bound for weight, bound in checked)
+
+
+def test_the_bound_of_a_table_row_and_of_line_breaks():
+    # Cells are joined by a space, lines cut at <br>: neither adds to the bound.
+    from archiver.extract import load_page
+
+    html = (
+        "<html><body><div id=x><table><tr><td>Hà Nội</td><td>31°C</td><td>mưa rào</td></tr>"
+        "</table><p>Dòng một<br>dòng hai<br><b>đậm</b>nhạt</p></div></body></html>"
+    )
+    tree = load_page(html).tree
+    node = tree.css_first("#x")
+    assert node is not None
+    blocks = content.body_blocks(node)
+    assert sum(content.text_weight(b.text) for b in blocks) <= hubs.text_bound(node)
+
+
+def test_hangul_jamo_get_no_bound():
+    from archiver.extract import load_page
+
+    # Letters typed apart compose into syllables, which weigh three characters each.
+    tree = load_page("<html><body><div id=x>\u1100<b>\u1161</b></div></body></html>").tree
+    node = tree.css_first("#x")
+    assert node is not None and hubs.text_bound(node) is None
+    assert not hubs.plainly_listing(node, 0.1, dated=False, teasers=50)
+
+
+def test_the_limit_follows_the_listing_rules():
+    assert hubs.listing_limit(0.5, dated=False, teasers=3) == 0  # a large share, few teasers
+    assert hubs.listing_limit(0.1, dated=False, teasers=0) == 400  # no run of paragraphs
+    assert hubs.listing_limit(0.1, dated=True, teasers=0) == 200  # a short dated item
+    assert hubs.listing_limit(0.6, dated=False, teasers=40) == 300  # a short post
