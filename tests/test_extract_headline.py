@@ -84,3 +84,65 @@ def test_a_headline_of_two_words_the_metadata_give_as_it_is_is_the_headline():
     assert article.paragraphs[0] == SUMMARY
     # An h1 of two other words (the site's name, a section) proves nothing.
     assert extract(_short_headline_page("Thế trận", "Báo Mẫu"), URL).lead is None
+
+
+_STORY = (
+    "<p>"
+    + (
+        "The council voted on Tuesday to close the old bridge for repairs, a decision that will "
+        "reroute traffic for months, officials said. "
+    )
+    * 3
+    + "</p>"
+)
+
+
+def _kicker_page(h1: str, title: str | None) -> bytes:
+    head = f"<title>{title}</title>" if title else ""
+    return (
+        f"<html><head>{head}</head><body><article>{h1}<div class='text'>{_STORY * 4}</div>"
+        "</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        # the metadata give the headline without the kicker
+        (
+            "<h1><span>Analysis</span> Why the bridge had to close</h1>",
+            "Why the bridge had to close",
+        ),
+        ("<h1><small>Live</small>Why the bridge had to close</h1>", "Why the bridge had to close"),
+        (
+            "<h1><span>Traffic</span><span>: Why the bridge had to close</span></h1>",
+            "Why the bridge had to close | City News",
+        ),
+        # no metadata: the class says kicker
+        ("<h1><span class='kicker'>Analysis</span> Why the bridge had to close</h1>", None),
+        ("<h1><div class='article-dachzeile'>Verkehr</div> Why the bridge had to close</h1>", None),
+    ],
+)
+def test_a_kicker_set_apart_inside_the_headline_is_not_part_of_it(h1: str, title: str | None):
+    article = extract(_kicker_page(h1, title), "https://news.example.com/2024/05/01/bridge")
+    assert article.title == "Why the bridge had to close"
+
+
+@pytest.mark.parametrize(
+    ("h1", "title", "headline"),
+    [
+        ("<h1><em>Titanic</em> sinks again in a new film</h1>", None, None),
+        ("<h1><em>Titanic</em> sinks again in a new film</h1>", "Titanic sinks again", None),
+        # the metadata keep the kicker: so does the headline
+        (
+            "<h1><span class='kicker'>Analysis:</span> Titanic sinks again in a new film</h1>",
+            "Analysis: Titanic sinks again in a new film",
+            "Analysis: Titanic sinks again in a new film",
+        ),
+    ],
+)
+def test_words_of_the_headline_set_in_an_element_of_their_own_stay(
+    h1: str, title: str | None, headline: str | None
+):
+    article = extract(_kicker_page(h1, title), "https://news.example.com/2024/05/01/titanic")
+    assert article.title == (headline or "Titanic sinks again in a new film")

@@ -286,6 +286,9 @@ def test_hangul_jamo_get_no_bound():
 
 def test_the_limit_follows_the_listing_rules():
     assert hubs.listing_limit(0.5, dated=False, teasers=3) == 0  # a large share, few teasers
-    assert hubs.listing_limit(0.1, dated=False, teasers=0) == 400  # no run of paragraphs
-    assert hubs.listing_limit(0.1, dated=True, teasers=0) == 200  # a short dated item
+    assert hubs.listing_limit(0.1, dated=False, teasers=1) == 400  # no run of paragraphs
+    assert hubs.listing_limit(0.1, dated=True, teasers=1) == 200  # a short dated item
+    # Without teasers a paragraph or two of prose are a short text (a product's page), not
+    # a listing: the paragraphs decide, so nothing is decided before they are read.
+    assert hubs.listing_limit(0.1, dated=False, teasers=0) == 0
     assert hubs.listing_limit(0.6, dated=False, teasers=40) == 300  # a short post

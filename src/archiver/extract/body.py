@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from archiver.extract import byline, content
 from archiver.extract.captions import Caption, find_captions
-from archiver.extract.dom import Block, ancestors, text_of
+from archiver.extract.dom import Block, adjacent_element, ancestors, text_of
 
 #: Elements whose class names a source ("p.source", "div.singular-source", "div.p-source").
 _SOURCE_SELECTOR = "[class*=source i]"
@@ -83,6 +83,7 @@ def read_body(
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
+    blocks = _without_note_after_rule(blocks)
     result.blocks = blocks
     return result
 
@@ -205,13 +206,14 @@ _MAX_CLOSING_NOTE = 150
 #: "Get the latest news straight to your phone with the X app."). (A line naming where the
 #: outlet posts, "Follow X on Facebook and Twitter for more news", is often kept as text.)
 _CALL_TO_ACTION = re.compile(
-    r"\bshare (?:this|the) (?:article|story|post|page)\b|\bfollow us\b|\bnewsletter\b"
+    r"\bshare (?:this|the) (?:article|story|post|page)\b|\bfollow us\b|newsletter\b"
     r"|\bsubscribe (?:now )?to (?:our|the)\b|\b(?:get|download)\b.{0,80}\bapps?\b"
     r"|\bapps? for (?:ios|android)\b|\bif you (?:enjoyed|liked) (?:reading )?this\b"
     r"|\bsupport (?:our|independent) (?:work|journalism)\b|\bwas this (?:article|post) helpful\b"
     r"|\b(?:artikel|beitrag|seite) teilen\b|\bwar (?:der|dieser) (?:artikel|beitrag) "
     r"(?:nützlich|hilfreich)\b|\bfolgen sie uns\b|\bs[ií]guenos\b|\bsuscr[ií]b(?:e|ete|ase|irse)\b"
-    r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj",
+    r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj"
+    r"|\bsign up (?:here|now|today|for (?:our|the|free))\b|\bconsider supporting\b",
     re.IGNORECASE,
 )
 _MAX_CALL_TO_ACTION = 300
@@ -220,7 +222,7 @@ _MAX_CALL_TO_ACTION = 300
 _CALL_MARKS = (
     "share", "follow", "newsletter", "subscri", " app", "enjoyed", "liked", "support",
     "helpful", "teilen", "nützlich", "hilfreich", "folgen", "guenos", "suscr", "telegram",
-    "suivez", "abonnez", "subskrypc",
+    "suivez", "abonnez", "subskrypc", "sign up", "consider",
 )  # fmt: skip
 
 
@@ -242,7 +244,45 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
             or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
         ):
             del kept[index]
-    return kept
+    # Between paragraphs, a call is the page's when it is short and links to where it calls
+    # (a sign-up box's "Sign up here", "... consider supporting our work? Just click here").
+    return [
+        block
+        for block in kept
+        if not (
+            block.link_chars > 0  # (measured already: most blocks hold no link)
+            and len(block.text) <= _MAX_LINKED_CALL
+            and _calls_to_act(block.text)
+            and _TO_THE_READER.search(block.text) is not None
+        )
+    ]
+
+
+#: A linked call to the reader set between paragraphs is at most this long,
+_MAX_LINKED_CALL = 160
+#: and speaks to the reader (a sentence of the text reports: "... through its newsletter").
+_TO_THE_READER = re.compile(
+    r"\b(?:you|your|our|us|here|sie|ihr|dich|du|unser\w*|vous|nous|notre|nos|usted|nuestr\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_note_after_rule(blocks: list[Block]) -> list[Block]:
+    """The text without the note closing it below a horizontal rule, set wholly in italics
+    (about a source, the author, a correction): the page's word on the text, not the text."""
+    if len(blocks) < 2:
+        return blocks
+    last = blocks[-1]
+    node = last.node
+    if node.tag not in ("p", "div"):
+        return blocks
+    before, text_between = adjacent_element(node, after=False)
+    if text_between or before is None or (before.tag != "hr" and before.css_first("hr") is None):
+        return blocks
+    if before.text(deep=True).strip() or last.text != " ".join(text_of(node).split()):
+        return blocks
+    italic = sum(len(i.text(deep=True).strip()) for i in node.css("em, i"))
+    return blocks[:-1] if italic >= len(last.text) - len(node.css("em, i")) else blocks
 
 
 def _calls_to_act(text: str) -> bool:

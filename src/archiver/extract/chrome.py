@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.extract.dom import adjacent_element, ancestors, link_chars
-from archiver.extract.roles import placed_only
+from archiver.extract.roles import placed_only, roles_of
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
@@ -53,6 +53,7 @@ def find_chrome(
     for node in (*protect, *bodies):
         protected.add(node.mem_id)
         protected.update(parent.mem_id for parent in ancestors(node))
+    header_parts = _header_parts(protect)
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
     for node in body.css(_STRUCTURAL_QUERY):
         if node.tag in _CHROME_TAGS or node.attributes.get("role") in _CHROME_ROLES:
@@ -66,6 +67,8 @@ def find_chrome(
     half: list[float] = []  # of the page's characters, paragraph characters, unlinked ones
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
+            continue
+        if key in header_parts and _in_headline_header(node, protected):
             continue
         if node.tag == "header" and _opens_text(node, bodies):
             continue
@@ -99,6 +102,50 @@ def _heads_article(node: LexborNode, protected: set[int]) -> bool:
         and parent.tag in ("article", "section")
         and parent.mem_id in protected
     )
+
+
+#: Roles that a part of the article's header still has without the word "header": its
+#: picture's caption, a share bar.
+_NOT_HEADERS_OWN = frozenset({"chrome", "noise"})
+_PICTURES = frozenset({"img", "picture", "figure", "video"})
+#: How far above a part of the article's header the element holding the headline may be.
+_HEADER_LEVELS = 4
+
+
+def _header_parts(protect: Iterable[LexborNode]) -> set[int]:
+    """mem_ids of the elements inside a header holding the headline (a ``<header>`` or an
+    the outermost element named "...header..." a few levels above it): where
+    :func:`_in_headline_header` may find parts of the article's header. Most pages have none."""
+    parts: set[int] = set()
+    for node in protect:
+        outermost = None
+        for depth, parent in enumerate(ancestors(node)):
+            if depth >= _HEADER_LEVELS:
+                break
+            if parent.tag == "header" or "header" in (parent.attributes.get("class") or "").lower():
+                outermost = parent
+        if outermost is not None:
+            parts.update(n.mem_id for n in outermost.css("*"))
+    return parts
+
+
+def _in_headline_header(node: LexborNode, protected: set[int]) -> bool:
+    """A part of the header holding the headline, named after it ("contentHeader__abstract",
+    "article-header__date"): the article's summary or date line, not a site's header. (Its
+    name says chrome only by the word "header"; a share bar or a caption there stays out.)"""
+    names = f" {node.attributes.get('class') or ''} {node.attributes.get('id') or ''} ".lower()
+    if "header" not in names or roles_of(names.replace("header", " ")) & _NOT_HEADERS_OWN:
+        return False
+    if node.tag in _PICTURES or node.css_first("img, picture, figure, video") is not None:
+        return False  # (the lead picture and its caption: captions are read apart)
+    for depth, parent in enumerate(ancestors(node)):
+        if depth >= _HEADER_LEVELS:
+            break
+        if parent.mem_id in protected and (
+            parent.tag == "header" or "header" in (parent.attributes.get("class") or "").lower()
+        ):
+            return True
+    return False
 
 
 #: A ``<header>`` inside the article's text holding this much unlinked text opens the text.

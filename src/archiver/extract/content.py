@@ -18,6 +18,7 @@ from archiver.extract.dom import (
     BR,
     Block,
     adjacent_element,
+    ancestors,
     link_chars,
     render_blocks,
 )
@@ -172,6 +173,7 @@ def confirmed_noise(
         inside = element_ids(container)
     total = 0
     kept = []
+    lengths: list[int] = []
     for node in guessed:
         if node.mem_id not in inside or node.mem_id == container.mem_id:
             continue
@@ -192,7 +194,63 @@ def confirmed_noise(
             ):
                 continue
         kept.append(node)
+        lengths.append(text)
+    # (Most pages: their boxes named like noise are short, or few among the body's children;
+    # the body's text is then not measured for this.)
+    if total or _mostly_boxes(container, kept, lengths):
+        held = sum(length for length in lengths if length >= _TEXT_BOX)
+        total = total or len(container.text(deep=True))
+        if held >= _LEFT_OUTSIDE and held > _HOLDS_TEXT * total:
+            return _unless_all_text(container, kept, lengths)
     return kept
+
+
+#: Boxes named like noise holding this share of the body's characters may be all its text.
+_HOLDS_TEXT = 0.5
+#: ... when the body holds fewer characters than this outside them,
+_LEFT_OUTSIDE = 200
+#: ... and its boxes of text (this many characters, link-poor: a post, not its author's
+#: line) hold more than that.
+_TEXT_BOX = 80
+
+
+def _mostly_boxes(container: LexborNode, kept: list[LexborNode], lengths: list[int]) -> bool:
+    """Two or more of the children of ``container`` are boxes of ``kept`` holding a paragraph
+    each, and they are at least half of its children with text: its text may all be in them."""
+    mine = container.mem_id
+    boxes = {
+        n.mem_id
+        for n, length in zip(kept, lengths, strict=True)
+        if length >= _TEXT_BOX and (parent := n.parent) is not None and parent.mem_id == mine
+    }
+    held = len(boxes)
+    if held < 2:
+        return False
+    children = [c for c in container.iter() if c.tag[0] not in "-_"]
+    # (Children without text, a rule, a picture's slot, do not count.)
+    others = sum(1 for c in children if c.mem_id not in boxes and c.text(deep=True).strip())
+    return held >= others
+
+
+def _unless_all_text(
+    container: LexborNode, kept: list[LexborNode], lengths: list[int]
+) -> list[LexborNode]:
+    """``kept`` without its boxes of prose when the text of ``container`` lies all in them: a
+    forum's posts named "comment", a story in a box named "gallery" or "caption". (An
+    article followed by its readers' comments has its text outside them.)"""
+    boxes = {node.mem_id: node for node in kept}  # (a box may be guessed twice)
+    outermost = [
+        node for node in boxes.values() if not any(p.mem_id in boxes for p in ancestors(node))
+    ]
+    if _visible(container) - sum(_visible(node) for node in outermost) >= _LEFT_OUTSIDE:
+        return kept
+    prose = [
+        length >= _TEXT_BOX and link_chars(node) < 0.3 * length
+        for node, length in zip(kept, lengths, strict=True)
+    ]
+    if sum(_visible(n) for n, text in zip(kept, prose, strict=True) if text) < _LEFT_OUTSIDE:
+        return kept
+    return [node for node, text in zip(kept, prose, strict=True) if not text]
 
 
 _SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
@@ -475,8 +533,11 @@ def looks_like_listing(
         for b in blocks
     ):
         return False  # a short post: one real paragraph holding most of the page's text
-    if (share < FEW_SHARE or teasers >= MANY_TEASERS) and chars < LISTING_CHARS:
-        return True  # the best block of text is one teaser among many, or a footer
+    # The best block of text is one teaser among many, or a footer. (Two paragraphs in a row
+    # on a page without a teaser are a short text: a product's page, a recipe's tabs.)
+    few = share < FEW_SHARE and (teasers or not run_paragraphs)
+    if (few or teasers >= MANY_TEASERS) and chars < LISTING_CHARS:
+        return True
     # Teasers with unlinked sapos (Tuổi Trẻ, Dân trí sections): repeated linked headlines,
     # or repeated <article> items, make a listing however much prose the sapos hold.
     if len(container.css("article")) >= 3:

@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import first_match, in_any, text_of
+from archiver.extract.dom import BR, first_match, in_any, text_of
 from archiver.extract.metadata import Metadata
-from archiver.text import compact_key, fold
+from archiver.text import clean, compact_key, fold
 
 _SEPARATORS = re.compile(r"\s+[-|–—:»/]{1,2}\s+")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -219,7 +219,7 @@ def find_title(
         if best is None or score > best[0]:
             best = (score, node, text)
     if best is not None and (best[0] >= 0.5 or (not references and best[0] > 0.1)):
-        return best[2], best[1], "h1"
+        return without_kicker(best[1], best[2], references), best[1], "h1"
 
     # No convincing h1: a visible element styled as a title that matches the metadata.
     if references:
@@ -232,8 +232,52 @@ def find_title(
             if 10 <= len(text) <= 400 and max(similarity(text, r) for r in references) >= 0.8:
                 return text, node, "visible"
     if best is not None and best[0] >= 0.3:
-        return best[2], best[1], "h1"
+        return without_kicker(best[1], best[2], references), best[1], "h1"
     for value in (meta.og_title, meta.headline, meta.html_title):
         if value:
             return strip_site_suffix(value, names), None, "metadata"
     return None, None, "none"
+
+
+#: Elements a kicker is set in, inside the headline: a small label before its words.
+_KICKER_TAGS = frozenset({"span", "small", "em", "strong", "b", "i", "a", "mark", "div", "p"})
+#: Class names of kickers ("kicker", "eyebrow", "overline", "Dachzeile", "rubric", "label").
+_KICKER_CLASS = re.compile(
+    r"kicker|eyebrow|overline|dachzeile|topline|roofline|rubri|label|flag|categor|"
+    r"super-?title|pre-?title|sur-?titre",
+    re.IGNORECASE,
+)
+_MAX_KICKER_WORDS = 4
+_KICKER_SEPARATORS = " :|–—-·•/»"
+_MAX_KICKER = 40
+
+
+def without_kicker(heading: LexborNode, text: str, references: Iterable[str]) -> str:
+    """The headline ``text`` of ``heading`` without the kicker opening it, set apart in an
+    element of its own (``<h1><span class="kicker">Analysis</span> Why ...</h1>``): a label
+    of the section, not words of the headline. It goes when the rest of the heading is
+    closer to the metadata titles than the whole, or, without them, when its class names
+    it a kicker."""
+    first = heading.child
+    while first is not None and first.tag == "-text" and not first.text().strip():
+        first = first.next
+    if first is None or first.tag not in _KICKER_TAGS:
+        return text
+    label = text_of(first)
+    if not label or len(label) > _MAX_KICKER or len(label.split()) > _MAX_KICKER_WORDS:
+        return text
+    parts = []
+    sibling = first.next
+    while sibling is not None:
+        parts.append(sibling.text(deep=True))
+        sibling = sibling.next
+    # (without the separator a kicker may stand before: "Auftragshoch : Luftfahrtbranche ...")
+    rest = clean(" ".join(parts).replace(BR, " ")).lstrip(_KICKER_SEPARATORS)
+    if len(rest.split()) < 3:
+        return text
+    refs = list(references)
+    if refs:
+        closer = max(similarity(rest, r) for r in refs) > max(similarity(text, r) for r in refs)
+        return rest if closer else text
+    names = f"{first.attributes.get('class') or ''} {first.attributes.get('id') or ''}"
+    return rest if _KICKER_CLASS.search(names) else text

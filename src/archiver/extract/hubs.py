@@ -66,6 +66,8 @@ def listing_limit(share: float, *, dated: bool, teasers: int) -> int:
     paragraphs are; 0 when no weight is (too large a share, too few teasers)."""
     if share >= content.FEW_SHARE and teasers < content.MANY_TEASERS:
         return 0
+    if not teasers:
+        return 0  # (without teasers, a paragraph or two of prose are a short text: no listing)
     limit = content.RUN_CHARS // 2 if dated else content.RUN_CHARS
     if share >= content.POST_SHARE:
         limit = min(limit, content.SHORT_POST)

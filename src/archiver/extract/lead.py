@@ -65,8 +65,97 @@ def find_lead(
             continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
         return text, node
     if anchor is not None and description:
-        return _summary_after(anchor, description, skip_ids)
+        found = _summary_after(anchor, description, skip_ids)
+        if found[1] is None and container is not None and anchor is not container:
+            found = _summary_before_body(anchor, container, description, skip_ids)
+        return found
     return None, None
+
+
+def _summary_before_body(
+    anchor: LexborNode, container: LexborNode, description: str, skip_ids: set[int]
+) -> tuple[str | None, LexborNode | None]:
+    """A paragraph between the headline and the body's element, in another box than either
+    (an intro block above the text), that says what the page's description says, or opens
+    with it when the description is cut short. (The first few paragraphs there only.)"""
+    said = title_key(description.rstrip(" .…"))
+    opening = said[: max(len(said) - 12, 0)] if len(said) >= _CUT_DESCRIPTION else None
+    seen = 0
+    for box in _elements_between(anchor, container):
+        for paragraph in [box] if box.tag == "p" else box.css("p"):
+            seen += 1
+            if seen > _BETWEEN_PARAGRAPHS:
+                return None, None
+            text = text_of(paragraph)
+            if not 30 <= len(text) <= 1500 or _standfirst(paragraph):
+                continue
+            if similarity(text, description) >= 0.8 or (
+                opening is not None and title_key(text).startswith(opening)
+            ):
+                if in_any(paragraph, skip_ids) or any(
+                    child.tag in BLOCK_TAGS for child in paragraph.iter()
+                ):
+                    continue
+                return lead_text(paragraph), paragraph
+    return None, None
+
+
+#: How many paragraphs between the headline and the body's element are looked at.
+_BETWEEN_PARAGRAPHS = 8
+
+
+def _elements_between(anchor: LexborNode, container: LexborNode) -> list[LexborNode]:
+    """The elements between ``anchor`` and ``container`` in document order, each whole: the
+    siblings after the headline and after each box holding it, then those before the body's
+    element and each box holding it, up to the smallest element holding both."""
+    held = {anchor.mem_id, *(p.mem_id for p in ancestors(anchor))}
+    if container.mem_id in held:
+        return []  # (the headline inside the body's element)
+    below: list[LexborNode] = []  # the body's element and its boxes, under the common one
+    node: LexborNode | None = container
+    while node is not None and node.mem_id not in held:
+        below.append(node)
+        node = node.parent
+    if node is None or not below:
+        return []
+    common = node
+    boxes: list[LexborNode] = []
+    current: LexborNode | None = anchor
+    while current is not None and current.parent is not None:
+        if current.parent.mem_id == common.mem_id:
+            break
+        boxes.extend(_siblings(current.next, None))
+        current = current.parent
+    if current is None:
+        return []
+    boxes.extend(_siblings(current.next, below[-1]))
+    for outer, inner in zip(below[:0:-1], below[-2::-1], strict=True):
+        boxes.extend(_siblings(outer.child, inner))
+    return boxes
+
+
+def _siblings(start: LexborNode | None, stop: LexborNode | None) -> list[LexborNode]:
+    found = []
+    while start is not None and (stop is None or start.mem_id != stop.mem_id):
+        if start.tag[0] not in "-_":
+            found.append(start)
+        start = start.next
+    return found
+
+
+def _standfirst(node: LexborNode) -> bool:
+    """In a British "standfirst": set apart from the text, which readers' views (and the
+    lead roles) leave it out of."""
+    for depth, parent in enumerate(ancestors(node)):
+        if depth >= 3:
+            return False
+        if "standfirst" in (parent.attributes.get("class") or "").lower():
+            return True
+    return False
+
+
+#: A description cut short opens the paragraph it was taken from; this many characters of it.
+_CUT_DESCRIPTION = 60
 
 
 def _between(node: LexborNode, anchor: LexborNode | None, container: LexborNode | None) -> bool:

@@ -28,8 +28,8 @@ from archiver.extract import byline, content
 from archiver.extract.body import BodyText, is_photo_story, read_body
 from archiver.extract.chrome import find_chrome
 from archiver.extract.container import choose_container
-from archiver.extract.dom import Block, first_match, region_of
-from archiver.extract.headline import find_title, title_before, title_references
+from archiver.extract.dom import Block, ancestors, first_match, in_any, region_of
+from archiver.extract.headline import find_title, similarity, title_before, title_references
 from archiver.extract.hubs import plainly_listing
 from archiver.extract.lead import bold_lead_before, find_lead, lead_text, repeats
 from archiver.extract.metadata import Metadata, body_paragraphs
@@ -43,7 +43,7 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.12"
+EXTRACTOR_VERSION = "1.13"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
@@ -53,6 +53,11 @@ _LANGUAGE_SAMPLE = 1500
 _DECLARED_BODY = 400
 _DECLARED_SHARE = 0.5
 _WORDS = re.compile(r"\w+")
+#: How many blocks opening the shown text may hold its summary, and its least length.
+_SUMMARY_BLOCKS = 3
+_MIN_SUMMARY = 60
+#: A paragraph this long, with the headline and dated, is a news brief's text.
+_BRIEF = 150
 #: Marks the elements named as dates while the date elements are listed (see ``dated``).
 _DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
@@ -193,6 +198,8 @@ class Extraction(PeopleStages):
         self.byline_credit: str | None = None
         #: Children of a generic body element that are not article text (see ``container``).
         self.beside_text: list[LexborNode] = []
+        #: The page's headline leads a box found as a teaser: the box is the article.
+        self.headline_box = False
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -307,11 +314,17 @@ class Extraction(PeopleStages):
             or self.meta.declared_article
         ):
             return False
+        teasers = self.teasers
+        dated = times.published is not None
+        # The exceptions :meth:`reading` makes to a listing's rules, whatever the text: a post
+        # led by its own linked headline, and (known from its paragraphs) a dated brief.
+        if self.headline_box or (dated and self.brief_region(headline, container)):
+            return False
         return plainly_listing(
             container,
             element.share,
-            dated=times.published is not None,
-            teasers=len(self.teasers),
+            dated=dated,
+            teasers=len(teasers),
             # What :meth:`reading` certainly takes out of a generic body (none of it can
             # hold a photo story's caption then).
             removed=lambda: (
@@ -408,10 +421,12 @@ class Extraction(PeopleStages):
             inside=inside,
         )
         blocks = text.blocks
-        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it.
+        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it;
+        # so is a post whose own linked headline leads its text.
         if (
             generic
             and not self.meta.declared_article
+            and not self.headline_box
             and content.looks_like_listing(
                 container,
                 blocks,
@@ -419,6 +434,7 @@ class Extraction(PeopleStages):
                 dated=times.published is not None,
                 teasers=len(self.teasers),
             )
+            and not (times.published is not None and self.brief(headline, container, blocks))
         ):
             self.warnings.append(_LISTING)
             if not self.main_text:
@@ -428,6 +444,24 @@ class Extraction(PeopleStages):
             if not self.main_text:
                 blocks = []
         return Reading(blocks, text, listing=not blocks)
+
+    def brief(self, headline: Headline, container: LexborNode, blocks: list[Block]) -> bool:
+        """A dated news brief however many teasers follow it: a paragraph of prose set with
+        the page's headline in an element that holds no teaser (a listing's heading stands
+        over its teasers)."""
+        return self.brief_region(headline, container) and any(
+            len(b.text) >= _BRIEF and not b.after_link and b.link_density < 0.3 for b in blocks
+        )
+
+    def brief_region(self, headline: Headline, container: LexborNode) -> bool:
+        """The page's headline is set in an element of its own inside ``container`` that
+        holds no teaser: where a brief's paragraph would be (see :meth:`brief`)."""
+        if headline.node is None:
+            return False
+        region = region_of(headline.node, container)
+        if region is None or region.tag in ("body", "html", "main"):
+            return False
+        return not any(in_any(teaser, {region.mem_id}) for teaser in self.teasers)
 
     def closing_lines(
         self, reading: Reading, credit: Byline, views: Views
@@ -481,7 +515,21 @@ class Extraction(PeopleStages):
             if len(words & set(_WORDS.findall(shown.lower()))) >= _DECLARED_SHARE * len(words):
                 return reading, body
         self.warnings.append("body read from the page's JSON-LD articleBody")
+        lead = body.lead or self._shown_summary(reading.blocks)
+        if lead and not any(repeats(p, lead) for p in paragraphs[:3]):
+            # (The summary the page shows above the text, which the declared body leaves out.)
+            return Reading([], reading.text), Body("\n\n".join([lead, *paragraphs]), lead)
         return Reading([], reading.text), Body("\n\n".join(paragraphs), None)
+
+    def _shown_summary(self, blocks: list[Block]) -> str | None:
+        """One of the first blocks shown that says what the page's description says."""
+        description = self.meta.description
+        if not description:
+            return None
+        for block in blocks[:_SUMMARY_BLOCKS]:
+            if len(block.text) >= _MIN_SUMMARY and similarity(block.text, description) >= 0.8:
+                return block.text
+        return None
 
     def article(
         self,
@@ -567,9 +615,19 @@ class Extraction(PeopleStages):
 
     @cached_property
     def teasers(self) -> list[LexborNode]:
-        """Teasers of other articles: small boxes led by a linked headline."""
+        """Teasers of other articles: small boxes led by a linked headline. A box led by the
+        page's own headline (a short post whose title links to itself) is the article."""
         body = self.tree.body
-        return content.find_teasers(body) if body is not None else []
+        if body is None:
+            return []
+        found = content.find_teasers(body)
+        if self.title_node is not None and found:
+            own = {self.title_node.mem_id, *(n.mem_id for n in ancestors(self.title_node))}
+            kept = [node for node in found if node.mem_id not in own]
+            # (Its own headline linked like a teaser's: the page is that post, no listing.)
+            self.headline_box = len(kept) < len(found)
+            found = kept
+        return found
 
     @cached_property
     def chrome_ids(self) -> set[int]:
