@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
+from itertools import filterfalse
 
 __all__ = ["clean", "compact_key", "detect_language", "fold", "tone_key"]
 
@@ -137,6 +139,20 @@ _EN_WORDS = frozenset(
 _WORD = re.compile(r"\w+")
 
 
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as ``re.findall(r"\\w+", text)`` gives them, in another order:
+    the whitespace-separated pieces made only of letters and digits first (a piece of word
+    characters is one word: whitespace is no word character, and ``str.isalnum`` tests
+    each character as ``\\w`` does, less the underscore), then the words of the others.
+    Most pieces of prose are whole words, so the regex reads only the few with punctuation
+    (half the time of a regex over every character, on Vietnamese prose)."""
+    pieces = text.split()
+    words = list(filter(str.isalnum, pieces))
+    if len(words) < len(pieces):
+        words += _WORD.findall(" ".join(filterfalse(str.isalnum, pieces)))
+    return words
+
+
 def detect_language(text: str | None, *, sample: int = 1000) -> str | None:
     """Guess whether ``text`` is Vietnamese ("vi"), English ("en"), or neither (None).
 
@@ -145,12 +161,15 @@ def detect_language(text: str | None, *, sample: int = 1000) -> str | None:
     """
     if not text:
         return None
-    words = _WORD.findall(text[:sample].lower())
+    words = words_of(text[:sample].lower())
     if len(words) < 5:
         return None
-    vi = sum(map(_VI_WORDS.__contains__, words))
-    vi_folded = sum(map(_VI_FOLDED.__contains__, words))
-    en = sum(map(_EN_WORDS.__contains__, words))
+    # (Each distinct word counted once, in C, then looked up: not every word in three sets.)
+    counts = Counter(words)
+    vi, vi_folded, en = (
+        sum(map(counts.__getitem__, known & counts.keys()))
+        for known in (_VI_WORDS, _VI_FOLDED, _EN_WORDS)
+    )
     if vi >= 2 and vi >= en:
         return "vi"
     if vi_folded >= 3 and vi_folded > en:

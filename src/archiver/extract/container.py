@@ -425,7 +425,7 @@ def _prose_box(node: LexborNode, skip_ids: set[int]) -> bool:
     if node.mem_id in skip_ids or node.css_first("h2 a, h3 a, h4 a") is not None:
         return False
     text = node.text(deep=True).strip()
-    return len(text) >= _SIBLING_TEXT // 2 and _link_density(node) < 0.4
+    return len(text) >= _SIBLING_TEXT // 2 and _link_density(node, text) < 0.4
 
 
 def _belongs(
@@ -441,7 +441,7 @@ def _belongs(
     if node.tag != "p" and not _is_leaf(node):
         return False
     text = node.text(deep=True).strip()
-    density = _link_density(node)
+    density = _link_density(node, text)
     if len(text) > _SIBLING_TEXT:
         return density < 0.25
     return bool(text) and density == 0 and (text.endswith(".") or ". " in text)
@@ -452,9 +452,13 @@ def _may_join(node: LexborNode, skip_ids: set[int]) -> bool:
     if node.mem_id in skip_ids:
         return False
     text = node.text(deep=True).strip()
-    return not text or _link_density(node) <= 0.5
+    return not text or _link_density(node, text) <= 0.5
 
 
-def _link_density(node: LexborNode) -> float:
-    total = len(node.text(deep=True).strip()) or 1
+def _link_density(node: LexborNode, text: str | None = None) -> float:
+    """Share of ``node``'s text inside links; ``text``: that text stripped, when the caller
+    has it (rendering it again costs a walk of the subtree)."""
+    if text is None:
+        text = node.text(deep=True).strip()
+    total = len(text) or 1
     return min(link_chars(node) / total, 1.0)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archiver.text import clean, clean_or_none
 
@@ -89,22 +89,39 @@ class Metadata:
     article_body: str | None = None
 
 
+#: The canonical link (``rel`` is a list of words), the titles and the ``<meta>`` tags that
+#: give a value: three tags, so each element found matches one of the three selectors.
+_HEAD_QUERY = "link[rel~=canonical i], title, meta[content]"
+
+
 def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -> Metadata:
     """What the page claims about itself. ``json_ld``: the page's JSON-LD texts, when its
     scripts were taken out before parsing (else they are read from the tree)."""
     meta = Metadata()
     if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
-    for node in tree.css("link[rel~=canonical i]"):  # (rel is a list of words)
+    # One walk for the three kinds (one query each cost a walk of the tree and a parse of
+    # its selector); the tags tell them apart, in document order.
+    canonical: list[LexborNode] = []
+    title_node: LexborNode | None = None
+    meta_nodes: list[LexborNode] = []
+    for node in tree.css(_HEAD_QUERY):
+        tag = node.tag
+        if tag == "meta":
+            meta_nodes.append(node)
+        elif tag == "link":
+            canonical.append(node)
+        elif title_node is None:
+            title_node = node
+    for node in canonical:
         meta.canonical_url = (node.attributes.get("href") or "").strip() or None
         if meta.canonical_url:
             break
-    title_node = tree.css_first("title")
     if title_node is not None:
         meta.html_title = clean_or_none(html.unescape(title_node.text(deep=True)))
 
     metas: dict[tuple[str, str], str] = {}
-    for node in tree.css("meta[content]"):
+    for node in meta_nodes:
         attrs = node.attributes
         content = attrs.get("content")
         if content is None:

@@ -1,0 +1,112 @@
+"""Cheaper ways to the same answers: each shortcut against the plain computation it replaces."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from archiver.extract.dom import _bold, link_chars
+from archiver.extract.metadata import read_metadata
+from archiver.text import detect_language, words_of
+
+_WORD = re.compile(r"\w+")
+
+#: Letters, digits, the underscore, punctuation and spaces of several kinds (NBSP, the
+#: ideographic space, a separator that ``str.split`` cuts at), Vietnamese and CJK letters,
+#: combining marks and superscript digits (``isalnum`` true, ``isdecimal`` false).
+_ALPHABET = "ab_1 \u00a0\u3000\x1c.,-'()đưƠ\u0301\u00b2\u2075文Ⅻ\t\n"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+@example("snake_case words, 1st_place and __init__")
+@example("Hà Nội,TP.HCM—đồng/USD 2\u00b2 x\u0301 \u00a0 ")
+def test_words_of_gives_the_words_of_the_regex(text: str) -> None:
+    assert Counter(words_of(text)) == Counter(_WORD.findall(text))
+
+
+def _detect_by_regex(text: str, sample: int) -> str | None:
+    """detect_language as it was written before: every word of the sample tested in turn."""
+    from archiver.text import _EN_WORDS, _VI_FOLDED, _VI_WORDS
+
+    words = _WORD.findall(text[:sample].lower())
+    if len(words) < 5:
+        return None
+    vi = sum(w in _VI_WORDS for w in words)
+    vi_folded = sum(w in _VI_FOLDED for w in words)
+    en = sum(w in _EN_WORDS for w in words)
+    if vi >= 2 and vi >= en:
+        return "vi"
+    if vi_folded >= 3 and vi_folded > en:
+        return "vi"
+    return "en" if en >= 3 else None
+
+
+_WORDS = st.sampled_from(
+    "và của là không the of and to in is người trong_năm khi, đến. ra: that_for "
+    "va cua la khong nguoi 2024 x_y".split()
+)
+
+
+@given(st.lists(_WORDS, max_size=40).map(" ".join), st.integers(min_value=5, max_value=200))
+@example("The state, of the art and the rest", 1000)
+@example("va cua la khong nguoi the of", 1000)
+def test_detect_language_decides_as_counting_every_word(text: str, sample: int) -> None:
+    assert detect_language(text, sample=sample) == _detect_by_regex(text, sample)
+
+
+@pytest.mark.parametrize(
+    ("markup", "links", "bold"),
+    [
+        ("<p>plain text only</p>", 0, False),
+        ("<a href='/x'> a link alone </a>", 12, False),
+        ("<b>  all bold </b>", 0, True),
+        ("<strong>bold</strong>", 0, True),
+        ("<p>text <a href='/x'>link</a> <b>more text</b></p>", 4, False),
+        ("<a href='/x'><b>bold link</b></a>", 9, True),
+        ("<p><b>Bold line</b></p>", 0, True),
+        ("<p></p>", 0, False),
+    ],
+)
+def test_link_and_bold_measures_on_elements_with_or_without_children(
+    markup: str, links: int, bold: bool
+) -> None:
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    node = tree.body.child if tree.body is not None else None
+    assert node is not None and node.is_element_node
+    assert link_chars(node) == links == sum(len(a.text().strip()) for a in node.css("a"))
+    assert _bold(node) is bold
+
+
+def test_metadata_read_in_one_query_keeps_document_order_and_first_values() -> None:
+    """The canonical link, the title and the ``<meta>`` tags come from one query: the first
+    canonical link with an address counts, the first title, the first value of a name."""
+    tree = LexborHTMLParser(
+        """<html><head>
+        <meta name="description" content="first">
+        <link rel="Canonical" href="  ">
+        <title>Page title</title>
+        <link rel="alternate canonical" href="https://example.vn/a">
+        <link rel="canonical" href="https://example.vn/b">
+        <meta name="Description" content="second">
+        <meta property="og:title" content="OG title">
+        </head><body>
+        <svg><title>icon</title></svg><title>late title</title>
+        <meta itemprop="datePublished" datetime="2024-01-02" content="2024-01-02T08:00">
+        <time pubdate datetime="2024-01-03">3</time>
+        </body></html>"""
+    )
+    meta = read_metadata(tree)
+    assert meta.canonical_url == "https://example.vn/a"
+    assert meta.html_title == "Page title"
+    assert meta.description == "first"
+    assert meta.og_title == "OG title"
+    assert meta.published == [
+        ("meta itemprop=datePublished", "2024-01-02T08:00"),
+        ("itemprop datetime", "2024-01-02"),
+        ("itemprop datetime", "2024-01-03"),
+    ]
