@@ -71,28 +71,9 @@ class Claimed:
     revisits: int
 
 
-def add(cur: sqlite3.Cursor, urls: Iterable[NewURL], now: str) -> int:
+def add(cur: Any, urls: Iterable[NewURL], now: str) -> int:
     """Queue URLs not seen before; return how many were new. Known URLs are left as they are."""
-    before = cur.connection.total_changes
-    cur.executemany(
-        "INSERT OR IGNORE INTO frontier(url, host, site, kind, depth, discovered_from, "
-        "next_fetch_at, discovered_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                u.url,
-                u.host,
-                u.site,
-                u.kind,
-                u.depth,
-                u.discovered_from,
-                now,
-                now,
-                u.priority if u.priority is not None else PRIORITY[u.kind],
-            )
-            for u in urls
-        ],
-    )
-    return cur.connection.total_changes - before
+    return len(add_new(cur, urls, now))
 
 
 #: Rows of one multi-row ``INSERT`` at most (9 parameters each: far under SQLite's 32,766
