@@ -657,6 +657,12 @@ def test_a_box_named_summary_after_the_text_is_no_lead():
         assert article.paragraphs[0] == (lead or EN_TEXT[0])
 
 
+def _paragraphs_opening_with(line: str) -> list[str]:
+    """The paragraphs read from the English story with ``line`` as its first paragraph."""
+    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
+    return extract(_english_story(body), "https://paper.example.com/2020/03/01/budget").paragraphs
+
+
 @pytest.mark.parametrize(
     "line",
     ["By Jane Roe", "By Jane Roe, Reuters", "Von Max Muster und Erika Muster, dpa",
@@ -665,28 +671,21 @@ def test_a_box_named_summary_after_the_text_is_no_lead():
 def test_a_byline_line_above_the_text_is_not_text(line: str):
     # Newsrooms print the byline as the text's first line, in an element named like any
     # paragraph: a line of names (and the writer's outlet), not a sentence.
-    url = "https://paper.example.com/2020/03/01/budget"
-    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
-    assert extract(_english_story(body), url).paragraphs == EN_TEXT
+    assert _paragraphs_opening_with(line) == EN_TEXT
 
 
 def test_a_first_sentence_opening_with_by_is_text():
-    url = "https://paper.example.com/2020/03/01/budget"
     for line in ("By March the council had voted twice.", "By the numbers: Schools and Roads"):
-        body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
-        assert extract(_english_story(body), url).paragraphs == [line, *EN_TEXT]
+        assert _paragraphs_opening_with(line) == [line, *EN_TEXT]
 
 
 @pytest.mark.parametrize(
     "line", ["20. Mai 2019", "Sonntag, 06. Februar 2022 - 15:00 Uhr", "5 de mayo de 2020"]
 )
 def test_a_date_line_with_the_month_named_in_another_language_is_not_text(line: str):
-    url = "https://paper.example.com/2020/03/01/budget"
-    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
-    assert extract(_english_story(body), url).paragraphs == EN_TEXT
+    assert _paragraphs_opening_with(line) == EN_TEXT
     sentence = "Am 21. Mai 2022 trifft sich der Rat wieder im Rathaus."
-    body = f"<p>{sentence}</p>" + "".join(f"<p>{p}</p>" for p in EN_TEXT)
-    assert extract(_english_story(body), url).paragraphs == [sentence, *EN_TEXT]
+    assert _paragraphs_opening_with(sentence) == [sentence, *EN_TEXT]
 
 
 @pytest.mark.parametrize(
