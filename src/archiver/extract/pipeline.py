@@ -198,8 +198,6 @@ class Extraction(PeopleStages):
         self.byline_credit: str | None = None
         #: Children of a generic body element that are not article text (see ``container``).
         self.beside_text: list[LexborNode] = []
-        #: The page's headline leads a box found as a teaser: the box is the article.
-        self.headline_box = False
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -307,24 +305,18 @@ class Extraction(PeopleStages):
         """The generic body element holds too little text for any article: the page lists
         articles whatever its lead, byline and paragraphs (see :mod:`archiver.extract.hubs`)."""
         container = element.node
-        if (
-            self.main_text
-            or element.source != "generic"
-            or container is None
-            or self.meta.declared_article
-        ):
+        if self.main_text or element.source != "generic" or container is None or self.one_article:
             return False
-        teasers = self.teasers
         dated = times.published is not None
-        # The exceptions :meth:`reading` makes to a listing's rules, whatever the text: a post
-        # led by its own linked headline, and (known from its paragraphs) a dated brief.
-        if self.headline_box or (dated and self.brief_region(headline, container)):
+        # The exception :meth:`reading` makes to a listing's rules from its paragraphs (a
+        # dated brief): no early decision where one may stand.
+        if dated and self.brief_region(headline, container):
             return False
         return plainly_listing(
             container,
             element.share,
             dated=dated,
-            teasers=len(teasers),
+            teasers=len(self.teasers),
             # What :meth:`reading` certainly takes out of a generic body (none of it can
             # hold a photo story's caption then).
             removed=lambda: (
@@ -421,12 +413,9 @@ class Extraction(PeopleStages):
             inside=inside,
         )
         blocks = text.blocks
-        # A page whose JSON-LD describes it as one article is one, whatever teasers follow it;
-        # so is a post whose own linked headline leads its text.
         if (
             generic
-            and not self.meta.declared_article
-            and not self.headline_box
+            and not self.one_article
             and content.looks_like_listing(
                 container,
                 blocks,
@@ -613,21 +602,30 @@ class Extraction(PeopleStages):
     def chrome(self) -> list[LexborNode]:
         return self._chrome["chrome"]
 
-    @cached_property
+    @property
+    def one_article(self) -> bool:
+        """The page is one article whatever teasers follow it: its JSON-LD describes it as
+        one, or its own linked headline leads a box found as a teaser (a short post)."""
+        return self.meta.declared_article or self._teaser_search[1]
+
+    @property
     def teasers(self) -> list[LexborNode]:
         """Teasers of other articles: small boxes led by a linked headline. A box led by the
         page's own headline (a short post whose title links to itself) is the article."""
+        return self._teaser_search[0]
+
+    @cached_property
+    def _teaser_search(self) -> tuple[list[LexborNode], bool]:
+        """The teasers, and whether a box found as one was led by the page's own headline."""
         body = self.tree.body
         if body is None:
-            return []
+            return [], False
         found = content.find_teasers(body)
-        if self.title_node is not None and found:
-            own = {self.title_node.mem_id, *(n.mem_id for n in ancestors(self.title_node))}
-            kept = [node for node in found if node.mem_id not in own]
-            # (Its own headline linked like a teaser's: the page is that post, no listing.)
-            self.headline_box = len(kept) < len(found)
-            found = kept
-        return found
+        if self.title_node is None or not found:
+            return found, False
+        own = {self.title_node.mem_id, *(n.mem_id for n in ancestors(self.title_node))}
+        kept = [node for node in found if node.mem_id not in own]
+        return kept, len(kept) < len(found)
 
     @cached_property
     def chrome_ids(self) -> set[int]:
