@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import BLOCK_TAGS, PARAGRAPH_TAGS, in_any, link_chars
+from archiver.extract.dom import BLOCK_TAGS, PARAGRAPH_TAGS, Inside, in_any, link_chars
 
 _MIN_PARAGRAPH = 25
 # Elements that hold paragraph text: whole-text ones count everything inside them,
@@ -201,6 +201,8 @@ def _numbered_items(node: LexborNode) -> bool:
 
 def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Scores:
     scores = _Scores()
+    # (Paragraphs share their ancestors: each is asked about once for the whole page.)
+    skipped, in_teaser = Inside(skip_ids), Inside(teaser_ids)
     for holder in root.css("*"):
         tag = holder.tag
         if tag not in _HOLDER_TAGS:
@@ -212,14 +214,14 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             continue
         if whole and link_chars(holder) > 0.5 * length:
             continue
-        if in_any(holder, skip_ids):
+        if skipped(holder):
             continue
         # A paragraph's length counts up to 300 characters; text set straight in a <div> or
         # <td> (lines between <br>s, a post as typed) counts as a paragraph per 500.
         cap = 3.0 if whole else 3.0 * (1 + length // _LINES_PARAGRAPH)
         score = 1.0 + text.count(",") + min(length / 100, cap)
         scores.total += score
-        if teaser_ids and in_any(holder, teaser_ids):
+        if teaser_ids and in_teaser(holder):
             continue
         start: LexborNode | None = holder
         if tag in PARAGRAPH_TAGS or tag == "figcaption" or _is_leaf(holder):

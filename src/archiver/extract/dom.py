@@ -187,6 +187,43 @@ def in_any(node: LexborNode, containers: set[int]) -> bool:
     return any(parent.mem_id in containers for parent in ancestors(node))
 
 
+class Inside:
+    """:func:`in_any` for many nodes of one tree that does not change meanwhile: each
+    element's answer is kept, so a walk up stops at the first element already answered.
+
+    Asked about every paragraph of a page, :func:`in_any` walks up the whole depth from
+    each (a new Python object per ancestor); here each element is visited about once.
+    """
+
+    __slots__ = ("_containers", "_known")
+
+    def __init__(self, containers: set[int]) -> None:
+        self._containers = containers
+        self._known: dict[int, bool] = {}
+
+    def __call__(self, node: LexborNode) -> bool:
+        containers, known = self._containers, self._known
+        chain: list[int] = []  # elements walked through, all answered as the first one
+        answer = False
+        current = node
+        while True:
+            key = current.mem_id
+            if key in known:
+                answer = known[key]
+                break
+            chain.append(key)
+            if key in containers:
+                answer = True
+                break
+            parent = current.parent
+            if parent is None or parent.tag in ("-document", "#document"):
+                break
+            current = parent
+        for key in chain:
+            known[key] = answer
+        return answer
+
+
 def precedes(first: LexborNode, second: LexborNode) -> bool:
     """True when ``first`` opens before ``second`` in document order (an element opens before
     the elements it holds)."""
