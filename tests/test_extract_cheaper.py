@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.extract.dom import _bold, link_chars
+from archiver.extract.dom import Inside, _bold, first_tagged, in_any, link_chars, tagged
 from archiver.extract.metadata import read_metadata
 from archiver.text import detect_language, words_of
 
@@ -110,3 +110,43 @@ def test_metadata_read_in_one_query_keeps_document_order_and_first_values() -> N
         ("itemprop datetime", "2024-01-02"),
         ("itemprop datetime", "2024-01-03"),
     ]
+
+
+#: Markup around the elements asked about: few elements (walked in Python) and many (queried).
+_NESTED = [
+    "<p>plain</p>",
+    "<a href='/x'>link</a>",
+    "<p>a <a href='/1'>b</a> <b>c</b> <i>d</i><em>e</em></p>",
+    "<div><p><b>x</b></p><figure><img src='a.jpg'><p>cap</p></figure></div>",
+    "<div>" + "<span><a href='/n'>n</a><b>b</b><img src='p.png'></span>" * 12 + "</div>",
+    "<table><tr><td><strong>s</strong><table><tr><td>in</td></tr></table></td></tr></table>",
+]
+_SELECTORS = ["a", "b, strong", "em, i", "img", "p", "hr", "p, div, table, ul, ol", "table"]
+
+
+@pytest.mark.parametrize("markup", _NESTED)
+@pytest.mark.parametrize("selector", _SELECTORS)
+def test_small_walks_find_what_the_query_finds(markup: str, selector: str) -> None:
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    assert tree.body is not None
+    tags = frozenset(selector.split(", "))
+    for node in tree.body.css("*"):
+        expected = [found.mem_id for found in node.css(selector)]
+        assert [found.mem_id for found in tagged(node, tags, selector)] == expected
+        first = first_tagged(node, tags, selector)
+        assert (first.mem_id if first is not None else None) == (expected or [None])[0]
+
+
+def test_inside_answers_as_in_any_for_every_element() -> None:
+    tree = LexborHTMLParser(
+        "<html><body><div id=a><p>1<b>2</b></p><div id=b><p>3</p><span>4</span></div></div>"
+        "<aside><ul><li>5</li><li><a href=/>6</a></li></ul></aside><p>7</p></body></html>"
+    )
+    assert tree.body is not None
+    nodes = tree.body.css("*")
+    for chosen in ({"b"}, {"b", "aside"}, {"li"}, set()):
+        ids = {n.mem_id for n in nodes if n.attributes.get("id") in chosen or n.tag in chosen}
+        inside = Inside(ids)
+        # (in reverse too: the answers kept from deep elements serve the shallow ones)
+        for node in [*nodes, *reversed(nodes)]:
+            assert inside(node) is in_any(node, ids)

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from archiver.extract import byline, content
 from archiver.extract.captions import Caption, find_captions
-from archiver.extract.dom import Block, adjacent_element, ancestors, text_of
+from archiver.extract.dom import Block, adjacent_element, ancestors, first_tagged, text_of
 
 #: Elements whose class names a source ("p.source", "div.singular-source", "div.p-source").
 _SOURCE_SELECTOR = "[class*=source i]"
@@ -267,6 +267,9 @@ _TO_THE_READER = re.compile(
 )
 
 
+_RULE = frozenset({"hr"})
+
+
 def _without_note_after_rule(blocks: list[Block]) -> list[Block]:
     """The text without the note closing it below a horizontal rule, set wholly in italics
     (about a source, the author, a correction): the page's word on the text, not the text."""
@@ -277,7 +280,9 @@ def _without_note_after_rule(blocks: list[Block]) -> list[Block]:
     if node.tag not in ("p", "div"):
         return blocks
     before, text_between = adjacent_element(node, after=False)
-    if text_between or before is None or (before.tag != "hr" and before.css_first("hr") is None):
+    if text_between or before is None:
+        return blocks
+    if before.tag != "hr" and first_tagged(before, _RULE, "hr") is None:
         return blocks
     if before.text(deep=True).strip() or last.text != " ".join(text_of(node).split()):
         return blocks

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from archiver.extract.content import credited_line
-from archiver.extract.dom import ancestors, link_chars, text_of
+from archiver.extract.dom import ancestors, first_tagged, link_chars, tagged, text_of
 from archiver.extract.roles import affirmed
 
 #: Class names (any case) that make an element a caption: "caption", "legend", and the
@@ -42,6 +42,10 @@ CLASS_SELECTOR = (
 _LAYOUT_SELECTOR = "table:has(img)"
 #: What may hold a picture in the body: its paragraph, box or cell (links and spans aside).
 _PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
+#: Tag names of small queries walked in Python (``dom.tagged``).
+_IMG = frozenset({"img"})
+_P = frozenset({"p"})
+_ITALICS = frozenset({"em", "i"})
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
 _MAX_LINE = 300  # a caption typed as a paragraph
 _MAX_TABLE_TEXT = 400
@@ -150,7 +154,7 @@ def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[
         elif holder.tag == "figure":
             # A figure's own lines beside its picture, with no <figcaption> to hold them.
             for line in holder.css("p, div"):
-                if line.css_first("img") is None:
+                if first_tagged(line, _IMG, "img") is None:
                     found.setdefault(line.mem_id, line)
         following = holder.next
         while following is not None and following.tag in ("-text", "_text", "-comment"):
@@ -179,7 +183,7 @@ def _caption_text(node: LexborNode) -> str | None:
         # (a "description" that is no caption, selected for its class only, unless it
         # repeats the picture's description: a caption box with its buttons and credit)
         return text if tag == "div" and names_the_picture_before(node, text) else None
-    if node.css_first("img") is not None:
+    if first_tagged(node, _IMG, "img") is not None:
         # A picture and its caption in one paragraph: the text must be styled as one; in a
         # box of its own (``<div class="img"><img><span>...</span></div>``), it must follow it.
         if _styled_as_caption(node, text) or (tag == "div" and _line_after_picture(node, text)):
@@ -189,7 +193,7 @@ def _caption_text(node: LexborNode) -> str | None:
         # (a <div> after a picture is as often a sapo as a caption)
         return text if names_the_picture_before(node, text) else None
     previous = _previous_element(node)
-    if previous is None or previous.css_first("img") is None or text_of(previous):
+    if previous is None or first_tagged(previous, _IMG, "img") is None or text_of(previous):
         return None
     if _styled_as_caption(node, text):
         return text
@@ -249,7 +253,7 @@ def names_the_picture_before(node: LexborNode, text: str) -> bool:
     previous = _previous_element(node)
     if previous is None:
         return False
-    picture = previous if previous.tag == "img" else previous.css_first("img")
+    picture = previous if previous.tag == "img" else first_tagged(previous, _IMG, "img")
     if picture is None:
         return False
     folded = " ".join(text.split())
@@ -262,8 +266,10 @@ def names_the_picture_before(node: LexborNode, text: str) -> bool:
 
 
 def _holds(node: LexborNode, selector: str) -> bool:
-    """``node`` has a descendant matching ``selector`` (``css()`` also matches the node)."""
-    return any(found.mem_id != node.mem_id for found in node.css(selector))
+    """``node`` has a descendant matching ``selector``, a list of tag names (``css()`` also
+    matches the node)."""
+    found = tagged(node, frozenset(selector.split(", ")), selector)
+    return any(element.mem_id != node.mem_id for element in found)
 
 
 def _has_caption_class(node: LexborNode) -> bool:
@@ -275,7 +281,7 @@ def _has_caption_class(node: LexborNode) -> bool:
 
 def _holds_prose(node: LexborNode) -> bool:
     """A wrapper that holds article paragraphs, not a caption (``div.has-caption``)."""
-    return len(node.css("p")) > 6
+    return len(tagged(node, _P, "p")) > 6
 
 
 def _styled_as_caption(node: LexborNode, text: str) -> bool:
@@ -295,7 +301,7 @@ def _style(node: LexborNode, text: str) -> str | None:
         return "centred"
     if _ITALIC.search(style):
         return "italic"
-    italic = sum(len(text_of(e)) for e in node.css("em, i"))
+    italic = sum(len(text_of(e)) for e in tagged(node, _ITALICS, "em, i"))
     return "italic" if text and italic >= 0.9 * len(text) else None
 
 
@@ -312,7 +318,7 @@ def _text_after(node: LexborNode) -> LexborNode | None:
     while sibling is not None and looked < _LOOK_AHEAD:
         if sibling.tag in ("p", "div"):
             looked += 1
-            if sibling.css_first("img") is not None:
+            if first_tagged(sibling, _IMG, "img") is not None:
                 after_picture = True
             elif text_of(sibling):
                 if not after_picture:

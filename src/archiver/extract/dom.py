@@ -314,8 +314,9 @@ def render_blocks(
             if tag == "a":
                 stats[0] += length
                 anchors.append(value)
-            elif child.css_first("a") is not None:
-                inner_links = [a.text(deep=True) for a in child.css("a")]
+            elif not _no_elements_inside(child) and (inner := tagged(child, _LINK, "a")):
+                # (An inline element holding links: a <span>, a <b>; one walk or query.)
+                inner_links = [a.text(deep=True) for a in inner]
                 stats[0] += sum(len(a.strip()) for a in inner_links)
                 anchors.extend(inner_links)
             stats[1 if tag in ("b", "strong") else 2] += length
@@ -484,7 +485,7 @@ def link_chars(node: LexborNode) -> int:
     """Characters of text inside links under ``node`` (each link's text stripped)."""
     if _no_elements_inside(node):  # (a query parses its selector: ~2 us for nothing)
         return len(node.text(deep=True).strip()) if node.tag == "a" else 0
-    return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+    return sum(len(a.text(deep=True).strip()) for a in tagged(node, _LINK, "a"))
 
 
 def _no_elements_inside(node: LexborNode) -> bool:
@@ -495,11 +496,43 @@ def _no_elements_inside(node: LexborNode) -> bool:
     return True
 
 
+_LINK = frozenset({"a"})
+_BOLD = frozenset({"b", "strong"})
+#: Elements walked in Python before a query takes over (see :func:`tagged`): lexbor parses
+#: a query's selector anew each time (~20,000 instructions), while each element walked here
+#: costs ~1,100; the elements of a paragraph are a handful.
+_SMALL_WALK = 8
+
+
+def tagged(node: LexborNode, tags: frozenset[str], selector: str) -> list[LexborNode]:
+    """``node.css(selector)`` for a ``selector`` that lists the tag names ``tags`` only
+    (``"b, strong"``): ``node`` and the elements under it of those names, in document order.
+    Under an element holding a few elements (a paragraph with a link) they are walked here,
+    cheaper than a query; a larger one is queried."""
+    found: list[LexborNode] = []
+    for seen, element in enumerate(node.traverse()):
+        if seen == _SMALL_WALK:
+            return node.css(selector)
+        if element.tag in tags:
+            found.append(element)
+    return found
+
+
+def first_tagged(node: LexborNode, tags: frozenset[str], selector: str) -> LexborNode | None:
+    """``node.css_first(selector)`` the way :func:`tagged` is ``node.css(selector)``."""
+    for seen, element in enumerate(node.traverse()):
+        if seen == _SMALL_WALK:
+            return node.css_first(selector)
+        if element.tag in tags:
+            return element
+    return None
+
+
 def _bold(node: LexborNode) -> bool:
     if _no_elements_inside(node):
         found = [node] if node.tag in ("b", "strong") else []
     else:
-        found = node.css("b, strong")
+        found = tagged(node, _BOLD, "b, strong")
     bold = sum(len(b.text(deep=True).strip()) for b in found)
     return bold > 0 and bold >= len(node.text(deep=True).strip()) - 1
 
