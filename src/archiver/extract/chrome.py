@@ -62,8 +62,10 @@ def find_chrome(
         for node in nodes:
             candidates.setdefault(node.mem_id, (node, set()))[1].add(kind)
     paragraphs = body.css("p")
-    # (Posts written as lines between <br>s hold text without a <p>: they count as well.)
-    with_paragraphs = _holding(paragraphs) | _holding(body.css("br"))
+    # (Posts written as lines between <br>s hold text without a <p>, but they are not
+    # counted: the tree has no <br> left by now, ``dom.prepare`` made each a BR character.
+    # No query looks for them.)
+    with_paragraphs = _holding(paragraphs)
     half: list[float] = []  # of the page's characters, paragraph characters, unlinked ones
     for key, (node, kinds) in candidates.items():
         if key in protected or node.tag in _NEVER or _heads_article(node, protected):
