@@ -167,10 +167,13 @@ def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[
 def _caption_text(node: LexborNode) -> str | None:
     """The caption ``node`` holds, or None when it is not one (too long, prose, a layout)."""
     tag = node.tag
+    captioned = tag == "figcaption" or _has_caption_class(node)
+    if not captioned and tag not in ("table", "p", "div"):
+        return None  # (known before its text is rendered: a "desc" <section>, a <ul>)
     text = text_of(node)
     if not text:
         return None
-    if tag == "figcaption" or _has_caption_class(node):
+    if captioned:
         return text if len(text) <= _MAX_CAPTION and not _holds_prose(node) else None
     if tag == "table":
         rows = node.css("tr")
