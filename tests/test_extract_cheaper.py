@@ -10,7 +10,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from archiver.extract.dom import Inside, _bold, first_tagged, in_any, link_chars, tagged
+from archiver.extract.dom import (
+    Inside,
+    _bold,
+    first_tagged,
+    has_text,
+    in_any,
+    link_chars,
+    tagged,
+)
 from archiver.extract.metadata import read_metadata
 from archiver.text import detect_language, words_of
 
@@ -150,3 +158,22 @@ def test_inside_answers_as_in_any_for_every_element() -> None:
         # (in reverse too: the answers kept from deep elements serve the shallow ones)
         for node in [*nodes, *reversed(nodes)]:
             assert inside(node) is in_any(node, ids)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div> \n\t </div>",
+        "<div>\u00a0<span>\u3000</span><!-- comment text --></div>",
+        "<div><span> </span>" + "<i> </i>" * 40 + "<b>late</b></div>",
+        "<div>" + "<p> </p>" * 40 + "</div>",
+        "<div><p>early</p>" + "<p> </p>" * 40 + "</div>",
+        "<p>text</p>",
+        "<div><img src='a.png'></div>",
+    ],
+)
+def test_has_text_says_what_the_stripped_text_says(markup: str) -> None:
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    assert tree.body is not None
+    for node in tree.body.css("*"):
+        assert has_text(node) is bool(node.text(deep=True).strip())

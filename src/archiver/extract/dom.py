@@ -251,9 +251,25 @@ def first_match(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -
     """The first element matched by the first selector (in order) that matches a non-empty one."""
     for selector in selectors:
         for node in root.css(selector):
-            if node.text(deep=True).strip():
+            if has_text(node):
                 return node
     return None
+
+
+#: Nodes :func:`has_text` looks at before rendering the whole text instead.
+_TEXT_LOOK = 32
+
+
+def has_text(node: LexborNode) -> bool:
+    """``node.text(deep=True).strip()`` is not empty: some text node under it holds more than
+    white space. An article's body says so in its first few nodes; rendering its whole text
+    to find out (tens of kilobytes, copied twice) cost more than the query that found it."""
+    for seen, inner in enumerate(node.traverse(include_text=True)):
+        if seen == _TEXT_LOOK:
+            return bool(node.text(deep=True).strip())
+        if inner.tag == "-text" and (inner.text_content or "").strip():
+            return True
+    return False
 
 
 def render_blocks(
