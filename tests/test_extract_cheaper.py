@@ -177,3 +177,18 @@ def test_has_text_says_what_the_stripped_text_says(markup: str) -> None:
     assert tree.body is not None
     for node in tree.body.css("*"):
         assert has_text(node) is bool(node.text(deep=True).strip())
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<h1>a</h1><br><p>x<br/>y</p><template><br><h1>t</h1></template><svg><h1>z</h1></svg>",
+        "<!--c--><html><head><br><title>x</title></head><body><BR><H1>q</H1></body></html><br>",
+        "<p>no html element written<h1>late",
+    ],
+)
+def test_document_tag_lists_are_the_queries_for_the_name(markup: str) -> None:
+    """``tags`` (no selector parsed) lists what ``css`` lists for a tag name."""
+    tree = LexborHTMLParser(markup)
+    for name in ("h1", "br"):
+        assert [n.mem_id for n in tree.tags(name)] == [n.mem_id for n in tree.css(name)]

@@ -149,7 +149,7 @@ def prepare(tree: LexborHTMLParser, *, cut: bool = False, ruby: bool = True) -> 
     remove(tree, _HIDDEN_BY_NAME)
     if ruby:
         remove(tree, "rt, rp")
-    for br in tree.css("br"):
+    for br in tree.tags("br"):  # (the document's <br>s, no selector parsed)
         br.replace_with(BR)
 
 

@@ -241,7 +241,8 @@ def find_title(
     # for the references, which a site's name could match.
     said = {title_key(v) for v in (meta.og_title, meta.headline, meta.html_title) if v}
     best: tuple[float, LexborNode, str] | None = None
-    for node in tree.css("h1"):
+    # (``tags`` lists a document's elements of one name without parsing a selector.)
+    for node in tree.tags("h1"):
         text = text_of(node) or _pictured_title(node)
         if not text or len(text) > 400:
             continue
