@@ -20,6 +20,7 @@ from archiver.extract.dom import (
     tagged,
 )
 from archiver.extract.metadata import read_metadata
+from archiver.extract.page import cut_unread
 from archiver.text import detect_language, words_of
 
 _WORD = re.compile(r"\w+")
@@ -192,3 +193,19 @@ def test_document_tag_lists_are_the_queries_for_the_name(markup: str) -> None:
     tree = LexborHTMLParser(markup)
     for name in ("h1", "br"):
         assert [n.mem_id for n in tree.tags(name)] == [n.mem_id for n in tree.css(name)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"<p>",
+        b"a<b",
+        b"<html><body><p>1 < 2</p><script>if (a<b) {}</script><svg><g/></svg><<<</body></html>",
+        b"<div>" * 30 + b"<!-- <p> -->" + b"</div>" * 30 + b"<",
+    ],
+)
+def test_cut_counts_at_least_the_tags_it_leaves(data: bytes) -> None:
+    """The bound that spares counting the "<" of a page with few tags never undercounts."""
+    cut = cut_unread(data)
+    assert cut.tags_bound is not None and cut.tags_bound >= cut.data.count(b"<")

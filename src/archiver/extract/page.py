@@ -52,7 +52,9 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
             f"page is {len(markup):,} characters; only the first {MAX_HTML_CHARS:,} were read"
         )
         markup = markup[:MAX_HTML_CHARS]
-    if _many_tags(markup, cut.data if codec == "utf-8" else None):
+    # (The bytes were counted while being cut: most pages have far fewer "<" than many.)
+    few = codec == "utf-8" and cut.tags_bound is not None and cut.tags_bound <= _MANY_TAGS
+    if not few and _many_tags(markup, cut.data if codec == "utf-8" else None):
         markup, flattened = limit_nesting(markup)
         if flattened:
             warnings.append(f"markup nested deeper than {MAX_DEPTH} elements was flattened")
@@ -114,6 +116,8 @@ class Cut:
     complete: bool
     #: The page may annotate words with their readings (``<ruby>``'s ``<rt>``): they go.
     ruby: bool = True
+    #: At least as many "<" bytes as ``data`` holds (counted before the cut), or None.
+    tags_bound: int | None = None
 
 
 def cut_unread(data: bytes) -> Cut:
@@ -130,7 +134,7 @@ def cut_unread(data: bytes) -> Cut:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or any(w in data[:1024] for w in _WIDE):
         return Cut(data, [], [], False)  # (ruby unknown: looked for in the tree)
     find = data.find
-    candidates, closings = _tag_starts(data)
+    candidates, closings, bound = _tag_starts(data)
     parts: list[bytes] = []
     json_ld: list[bytes] = []
     styles: list[bytes] = []
@@ -175,12 +179,12 @@ def cut_unread(data: bytes) -> Cut:
         parts.append(data[position:start])
         position = searched = close_end + 1
     if not parts:
-        return Cut(data, json_ld, styles, complete, ruby)
+        return Cut(data, json_ld, styles, complete, ruby, bound)
     parts.append(data[position:])
-    return Cut(b"".join(parts), json_ld, styles, complete, ruby)
+    return Cut(b"".join(parts), json_ld, styles, complete, ruby, bound)
 
 
-def _tag_starts(data: bytes) -> tuple[list[int], list[int]]:
+def _tag_starts(data: bytes) -> tuple[list[int], list[int], int]:
     """Where in ``data`` an opening :data:`_CUT_OPEN` matches may start, and where a closing
     tag of a cut element may (``</`` then a name): a ``<`` and two characters of
     :data:`_OPENING_PAIRS`.
@@ -188,7 +192,8 @@ def _tag_starts(data: bytes) -> tuple[list[int], list[int]]:
     A regex search stops at every ``<`` of the page (thousands) and costs more than parsing
     what is left; numpy finds them all at once, and the next bytes (lower-cased by setting
     bit 0x20: what that does to other bytes only lets more through) are looked up in a
-    table: a hundred-odd candidates remain, ``<span`` and ``</div>`` gone.
+    table: a hundred-odd candidates remain, ``<span`` and ``</div>`` gone. Also gives a
+    bound on the page's "<" bytes (every one but the last three bytes' is found here).
     """
     codes = np.frombuffer(data, dtype=np.uint8)
     starts = (codes[:-3] == _LT).nonzero()[0]  # (every opening is longer than 3 bytes)
@@ -197,7 +202,7 @@ def _tag_starts(data: bytes) -> tuple[list[int], list[int]]:
     third = codes[starts + 3] | 0x20
     openings = _OPENING_PAIRS[(first.astype(np.uint16) << 8) | second]
     closings = (first == _SLASH) & _OPENING_PAIRS[(second.astype(np.uint16) << 8) | third]
-    return starts[openings].tolist(), starts[closings].tolist()
+    return starts[openings].tolist(), starts[closings].tolist(), len(starts) + 3
 
 
 #: Closing tags looked at one by one before a regex takes over (a script holding markup in
