@@ -438,3 +438,19 @@ def test_the_limit_follows_the_listing_rules():
     # a listing: the paragraphs decide, so nothing is decided before they are read.
     assert hubs.listing_limit(0.1, dated=False, teasers=0) == 0
     assert hubs.listing_limit(0.6, dated=False, teasers=40) == 300  # a short post
+
+
+@pytest.mark.parametrize("make", [m for m, _ in LISTINGS.values()])
+def test_the_elements_taken_out_are_the_same_found_either_way(make):
+    """:func:`hubs.outermost_inside` finds the same elements from the container's element
+    ids as by walking up from its links and from each element."""
+    from archiver.extract import load_page
+
+    tree = load_page(make()).tree
+    container = tree.css_first("main")
+    assert container is not None and tree.body is not None
+    linked = content.find_teasers(tree.body)
+    others = [*tree.css("h1, p, li, footer, figure"), None]
+    walked = hubs.outermost_inside(container, linked, others)
+    listed = hubs.outermost_inside(container, linked, others, content.element_ids(container))
+    assert walked and {n.mem_id for n in walked} == {n.mem_id for n in listed}

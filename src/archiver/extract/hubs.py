@@ -93,10 +93,9 @@ def plainly_listing(
     *,
     dated: bool,
     teasers: int,
-    removed: Callable[[], tuple[Iterable[LexborNode], Iterable[LexborNode | None]]] = lambda: (
-        (),
-        (),
-    ),
+    removed: Callable[
+        [], tuple[Iterable[LexborNode], Iterable[LexborNode | None], set[int] | None]
+    ] = lambda: ((), (), None),
     photo_story: Callable[[], bool] = lambda: True,
 ) -> bool:
     """True when :func:`~archiver.extract.content.looks_like_listing` will say the page
@@ -105,7 +104,8 @@ def plainly_listing(
 
     ``removed`` gives what the body reading takes out of the element unless it reads a
     photo story, which ``photo_story`` tells: elements that hold a link (teasers), and
-    others (both asked only when the element's whole text is too long).
+    others (both asked only when the element's whole text is too long), and the ids of the
+    element and of every element under it when known (see :func:`outermost_inside`).
     """
     limit = listing_limit(share, dated=dated, teasers=teasers)
     if limit <= 0:
@@ -184,13 +184,23 @@ def paragraph_bounds(container: LexborNode, taken: Iterable[LexborNode]) -> tupl
 
 
 def outermost_inside(
-    container: LexborNode, linked: Iterable[LexborNode], others: Iterable[LexborNode | None] = ()
+    container: LexborNode,
+    linked: Iterable[LexborNode],
+    others: Iterable[LexborNode | None] = (),
+    inside: set[int] | None = None,
 ) -> list[LexborNode]:
     """The elements of ``linked`` (each holding a link) and ``others`` strictly inside
-    ``container`` that no other of them holds."""
+    ``container`` that no other of them holds. ``inside``: the ids of ``container`` and of
+    every element under it, when the caller has them."""
     top = container.mem_id
+    if inside is not None:
+        chosen: dict[int, LexborNode] = {}
+        for node in (*linked, *others):
+            if node is not None and node.mem_id in inside and node.mem_id != top:
+                chosen[node.mem_id] = node
+        return [node for node in chosen.values() if not _held(node, top, chosen)]
     wanted = {node.mem_id for node in linked}
-    inside: dict[int, LexborNode] = {}
+    found: dict[int, LexborNode] = {}
     if wanted:
         # An element inside the container holding a link holds one of the container's
         # links: the container's few links are walked up, not the page's many teasers.
@@ -199,18 +209,20 @@ def outermost_inside(
                 if parent.mem_id == top:
                     break
                 if parent.mem_id in wanted:
-                    inside[parent.mem_id] = parent
+                    found[parent.mem_id] = parent
     for node in others:
-        if node is None or node.mem_id == top or node.mem_id in inside:
+        if node is None or node.mem_id == top or node.mem_id in found:
             continue
         if any(parent.mem_id == top for parent in ancestors(node)):
-            inside[node.mem_id] = node
-    found = []
-    for node in inside.values():
-        for parent in ancestors(node):
-            if parent.mem_id == top:
-                found.append(node)
-                break
-            if parent.mem_id in inside:
-                break  # held by another
-    return found
+            found[node.mem_id] = node
+    return [node for node in found.values() if not _held(node, top, found)]
+
+
+def _held(node: LexborNode, top: int, chosen: dict[int, LexborNode]) -> bool:
+    """Another of ``chosen`` holds ``node`` (looked for up to the element ``top``)."""
+    for parent in ancestors(node):
+        if parent.mem_id == top:
+            return False
+        if parent.mem_id in chosen:
+            return True
+    return False

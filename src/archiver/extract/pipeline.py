@@ -330,14 +330,14 @@ class Extraction(PeopleStages):
 
     def certainly_removed(
         self, container: LexborNode, headline: Headline
-    ) -> tuple[list[LexborNode], list[LexborNode | None]]:
+    ) -> tuple[list[LexborNode], list[LexborNode | None], set[int]]:
         """What :meth:`reading` certainly takes out of a generic body element, unless it
         reads a photo story (an element holding one of its captions stays): the teasers
         (elements holding a link), and the rest (noise by tag, by the profile's "remove"
         selectors, by class and id names; cards of other articles; the children set beside
-        the text; the headline)."""
-        _, guessed, cards = self._generic_noise(container)
-        return self.teasers, [
+        the text; the headline); and the ids of the element and of every element under it."""
+        inside, guessed, cards = self._generic_noise(container)
+        others = [
             *container.css(content.NOISE_SELECTOR),
             *(node for remove in self._profile_says("remove") for node in container.css(remove)),
             *guessed,
@@ -345,6 +345,7 @@ class Extraction(PeopleStages):
             *self.beside_text,
             headline.node,
         ]
+        return self.teasers, others, inside
 
     def listing(self, headline: Headline, times: Timestamps) -> Article:
         """The record :meth:`reading` and the steps after it give a listing, without reading
