@@ -159,13 +159,13 @@ def paragraph_bounds(container: LexborNode, taken: Iterable[LexborNode]) -> tupl
             stack.pop()
             continue
         tag = child.tag
-        if tag == "-text":
+        if tag in ("-text", "_text"):
             value = child.text_content
             if value and not value.isspace():
                 texts[owner].append(value)
             continue
-        if tag[0] in "-!_" or child.mem_id in skip:
-            continue
+        if not tag or tag[0] in "-!" or child.mem_id in skip:
+            continue  # (comments, the doctype: no text)
         mine = owner
         if not in_row and (tag == "tr" or tag in BLOCK_TAGS):
             mine = child.mem_id
