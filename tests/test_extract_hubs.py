@@ -134,7 +134,96 @@ def article_with_teasers(paragraphs: int, teasers: int, *, dated: bool = True) -
     )
 
 
+def unfooted_page(title: str, body: str) -> bytes:
+    return (
+        f"<!doctype html><html lang=vi><head><meta charset=utf-8><title>{title}</title></head>"
+        f"<body>{nav()}<main>{body}</main></body></html>"
+    ).encode()
+
+
+def footer_listing() -> bytes:
+    """A section of headlines without sapos: the most paragraph text is the site's footer
+    (its address lines, a rights notice named as chrome, a menu), where the body search
+    lands."""
+    items = "".join(teaser(n, sapo=False) for n in range(24))
+    menu = "".join(f'<li><a href="/muc-{i}">Chuyên mục số {i}</a></li>' for i in range(8))
+    info = (
+        '<div class="footer-info"><p>Cơ quan chủ quản: Hội Nhà báo thành phố Đà Nẵng.</p>'
+        f"<p>Tổng biên tập: Nguyễn Văn An.</p><p>{sentence(77, 24)}</p>"
+        "<p>Tòa soạn: 12 Bạch Đằng, quận Hải Châu, thành phố Đà Nẵng.</p>"
+        f"<p>{sentence(78, 20)}</p>"
+        "<p>Điện thoại: 0236 3821 000. Email: toasoan@tinsonghan.example</p></div>"
+        '<div class="copyright"><p>© 2024 Tin Sông Hàn. Ghi rõ nguồn khi phát hành lại thông '
+        "tin từ website này.</p></div>"
+        f'<ul class="menu-footer">{menu}</ul>'
+    )
+    return (
+        "<!doctype html><html lang=vi><head><meta charset=utf-8><title>Thời sự</title></head>"
+        f"<body>{nav()}<main><h1>Thời sự</h1><section class=list>{items}</section></main>"
+        f'<div class="site-bottom">{info}</div></body></html>'
+    ).encode()
+
+
+def short_article(text: str, *, dated: bool = False, footed: bool = True) -> bytes:
+    """A short text in its own element, a dozen headlines of other articles after it."""
+    when = '<span class="date">Thứ hai, 04/03/2024, 08:15 (GMT+7)</span>' if dated else ""
+    related = "".join(teaser(n + 500, sapo=False) for n in range(12))
+    return (page if footed else unfooted_page)(
+        "Gia cố nhà cửa trước bão",
+        f"<h1>Người dân ven biển gia cố nhà cửa trước bão</h1>{when}"
+        f'<div class="content">{text}</div>'
+        f'<section class="related"><h2>Tin liên quan</h2>{related}</section>',
+    )
+
+
+def paragraphs(count: int, words: int) -> str:
+    return "".join(f"<p>{sentence(n, words)}</p>" for n in range(count))
+
+
+def drop_capped() -> str:
+    """Three paragraphs of 133 characters, each opened by a drop cap set apart: 399
+    characters in their elements, 402 read (a run of text)."""
+    letters = " ".join(sentence(n, 40) for n in range(3)).lower()
+    return "".join(
+        f'<span class="dropcap">T</span><p>{_exactly(letters[50 * n :], 133)}</p>' for n in range(3)
+    )
+
+
+def _exactly(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters, none of them a space at the ends."""
+    cut = text[:length].lstrip()
+    cut = cut + "a" * (length - len(cut))
+    return cut[:-1] + "a" if cut.endswith(" ") else cut
+
+
+def table_of_rows() -> str:
+    """A table of five rows of four short cells: no cell is a paragraph, each row is one
+    (a row of data)."""
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{sentence(r * 4 + c, 5)[:-1]}</td>" for c in range(4)) + "</tr>"
+        for r in range(5)
+    )
+    return f"<table>{rows}</table>"
+
+
+def photo_story() -> bytes:
+    """Pictures whose captions tell the story, a line of text and a dozen teasers."""
+    figures = "".join(
+        f'<figure><img src="/p{i}.jpg" alt=""><figcaption>{sentence(i + 10, 24)}</figcaption>'
+        "</figure>"
+        for i in range(5)
+    )
+    related = "".join(teaser(n + 500, sapo=False) for n in range(12))
+    return (
+        "<!doctype html><html lang=vi><head><meta charset=utf-8><title>Mùa lúa chín</title>"
+        f"</head><body>{nav()}<main><h1>Mùa lúa chín trên ruộng bậc thang</h1>"
+        f'<div class="content"><p>{sentence(3, 12)}</p>{figures}</div>'
+        f'<section class="related"><h2>Tin liên quan</h2>{related}</section></main></body></html>'
+    ).encode()
+
+
 LISTINGS = {
+    "footer the body element": (footer_listing, "https://tinsonghan.example/thoi-su"),
     "category page": (category_page, "https://tinsonghan.example/thoi-su"),
     "paginated list": (paginated_list, "http://portal.example.gov.vn/tin-tuc?trang=3"),
     "tag page": (tag_page, "https://tinsonghan.example/tag/bao-so-3"),
@@ -152,6 +241,35 @@ ARTICLES = {
     "undated article, 12 teasers": (
         lambda: article_with_teasers(4, 12, dated=False),
         "https://tinsonghan.example/bai-viet",
+    ),
+    # Each of these is no listing for one rule only, which the early decision must honour.
+    "over 1,500 characters of short lines (no listing's footer)": (
+        lambda: short_article(paragraphs(46, 8)),
+        "https://tinsonghan.example/tho-4420521.html",
+    ),
+    "a run of three paragraphs, 400 characters": (
+        lambda: short_article(paragraphs(3, 33)),
+        "https://tinsonghan.example/tin-ngan-4420522.html",
+    ),
+    "a dated run of two paragraphs, 200 characters": (
+        lambda: short_article(paragraphs(2, 14), dated=True),
+        "https://tinsonghan.example/tin-ngan-4420523.html",
+    ),
+    "a short post, one paragraph of 300 characters": (
+        lambda: short_article(paragraphs(1, 70)),
+        "https://tinsonghan.example/tin-ngan-4420524.html",
+    ),
+    "a run reaching 400 characters with its drop caps": (
+        lambda: short_article(drop_capped()),
+        "https://tinsonghan.example/tin-ngan-4420525.html",
+    ),
+    "a table whose rows of short cells make a run": (
+        lambda: short_article(f"<p>{sentence(9, 8)}</p>{table_of_rows()}", footed=False),
+        "https://tinsonghan.example/bang-4420527.html",
+    ),
+    "a photo story (its captions are its text)": (
+        photo_story,
+        "https://tinsonghan.example/anh-4420526.html",
     ),
 }
 FETCHED = datetime(2024, 3, 5, 3, 0, tzinfo=UTC)
@@ -259,6 +377,34 @@ def test_the_bound_holds_for_the_paragraphs_read(make, monkeypatch: pytest.Monke
     assert checked and all(weight <= bound for weight, bound in checked)
 
 
+@pytest.mark.parametrize(
+    "make", [*(m for m, _ in LISTINGS.values()), *(m for m, _ in ARTICLES.values())]
+)
+def test_the_paragraph_bounds_hold_for_the_paragraphs_read(make, monkeypatch: pytest.MonkeyPatch):
+    """Whatever else the steps take out of the body element, a run of paragraphs weighs no
+    more than :func:`hubs.paragraph_bounds` says, nor does the heaviest paragraph (except
+    in a photo story, which keeps its captions)."""
+    checked: list[tuple[int, int, int, int]] = []
+    read = Extraction.reading
+
+    def measured(self: Extraction, element, headline, *args):  # type: ignore[no-untyped-def]
+        container = element.node
+        taken = hubs.outermost_inside(container, *self.certainly_removed(container, headline))
+        run, largest = hubs.paragraph_bounds(container, taken)
+        reading = read(self, element, headline, *args)
+        weights = [content.text_weight(b.text) for b in reading.text.blocks]
+        if not reading.text.photo_story:
+            counted = sum(w for w in weights if w >= content._RUN_PARAGRAPH)
+            checked.append((counted, run, max(weights, default=0), largest))
+        return reading
+
+    monkeypatch.setattr(Extraction, "reading", measured)
+    monkeypatch.setattr(Extraction, "plainly_listing", lambda self, *args: False)
+    extract(make(), "https://tinsonghan.example/trang", fetched_at=FETCHED)
+    assert checked or make is photo_story
+    assert all(counted <= run and most <= largest for counted, run, most, largest in checked)
+
+
 def test_the_bound_of_a_table_row_and_of_line_breaks():
     # Cells are joined by a space, lines cut at <br>: neither adds to the bound.
     from archiver.extract import load_page
@@ -292,3 +438,19 @@ def test_the_limit_follows_the_listing_rules():
     # a listing: the paragraphs decide, so nothing is decided before they are read.
     assert hubs.listing_limit(0.1, dated=False, teasers=0) == 0
     assert hubs.listing_limit(0.6, dated=False, teasers=40) == 300  # a short post
+
+
+@pytest.mark.parametrize("make", [m for m, _ in LISTINGS.values()])
+def test_the_elements_taken_out_are_the_same_found_either_way(make):
+    """:func:`hubs.outermost_inside` finds the same elements from the container's element
+    ids as by walking up from its links and from each element."""
+    from archiver.extract import load_page
+
+    tree = load_page(make()).tree
+    container = tree.css_first("main")
+    assert container is not None and tree.body is not None
+    linked = content.find_teasers(tree.body)
+    others = [*tree.css("h1, p, li, footer, figure"), None]
+    walked = hubs.outermost_inside(container, linked, others)
+    listed = hubs.outermost_inside(container, linked, others, content.element_ids(container))
+    assert walked and {n.mem_id for n in walked} == {n.mem_id for n in listed}

@@ -198,6 +198,8 @@ class Extraction(PeopleStages):
         self.byline_credit: str | None = None
         #: Children of a generic body element that are not article text (see ``container``).
         self.beside_text: list[LexborNode] = []
+        #: What :meth:`_generic_noise` found, by the body element's id.
+        self._noise_of: dict[int, tuple[set[int], list[LexborNode], list[LexborNode]]] = {}
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -317,12 +319,7 @@ class Extraction(PeopleStages):
             element.share,
             dated=dated,
             teasers=len(self.teasers),
-            # What :meth:`reading` certainly takes out of a generic body (none of it can
-            # hold a photo story's caption then).
-            removed=lambda: (
-                self.teasers,
-                [*self.beside_text, *container.css(content.NOISE_SELECTOR), headline.node],
-            ),
+            removed=lambda: self.certainly_removed(container, headline),
             photo_story=lambda: is_photo_story(
                 container,
                 region=region_of(headline.node, container) or container,
@@ -330,6 +327,25 @@ class Extraction(PeopleStages):
                 skip_ids=self.chrome_ids,
             ),
         )
+
+    def certainly_removed(
+        self, container: LexborNode, headline: Headline
+    ) -> tuple[list[LexborNode], list[LexborNode | None], set[int]]:
+        """What :meth:`reading` certainly takes out of a generic body element, unless it
+        reads a photo story (an element holding one of its captions stays): the teasers
+        (elements holding a link), and the rest (noise by tag, by the profile's "remove"
+        selectors, by class and id names; cards of other articles; the children set beside
+        the text; the headline); and the ids of the element and of every element under it."""
+        inside, guessed, cards = self._generic_noise(container)
+        others = [
+            *container.css(content.NOISE_SELECTOR),
+            *(node for remove in self._profile_says("remove") for node in container.css(remove)),
+            *guessed,
+            *cards,
+            *self.beside_text,
+            headline.node,
+        ]
+        return self.teasers, others, inside
 
     def listing(self, headline: Headline, times: Timestamps) -> Article:
         """The record :meth:`reading` and the steps after it give a listing, without reading
@@ -383,20 +399,17 @@ class Extraction(PeopleStages):
         noise = [*container.css(content.NOISE_SELECTOR)]
         for selector in self._profile_says("remove"):
             noise.extend(container.css(selector))
-        guessed: list[LexborNode] = []  # noise judged by class and id names
         # The page-wide guesses (chrome, class names, teasers) are for a body found by the
         # generic search: inside a body the profile names, its own "remove" selectors say
         # what is noise (the guesses cut the header rows of tables there: vietnamnet, 2017).
         if generic:
-            guessed.extend(self.chrome)
-            guessed.extend(self.roles["noise"])
-        # The body element's elements, listed once for the two steps that ask what it holds
-        # (the tree does not change between them).
-        inside = content.element_ids(container)
-        noise.extend(content.confirmed_noise(container, guessed, inside))
-        if generic:
+            inside, guessed, cards = self._generic_noise(container)
+            noise.extend(guessed)
             noise.extend(self.teasers)
-            noise.extend(content.find_cards(container, self.teasers))
+            noise.extend(cards)
+        else:
+            # The body element's elements, listed once for the steps that ask what it holds.
+            inside = content.element_ids(container)
         consumed = [headline.node, *(step.node for step in read)]
         # A date read from a line of mixed text: its element may hold the body as well.
         consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
@@ -433,6 +446,24 @@ class Extraction(PeopleStages):
             if not self.main_text:
                 blocks = []
         return Reading(blocks, text, listing=not blocks)
+
+    def _generic_noise(
+        self, container: LexborNode
+    ) -> tuple[set[int], list[LexborNode], list[LexborNode]]:
+        """What the reading of a generic body element takes out of it besides teasers: the
+        ids of its elements (listed once for the steps that ask what it holds; the tree does
+        not change before it is read), the boxes named like chrome or noise (by class and id
+        names) that are noise there, and the cards of other articles. Asked by the early
+        listing decision too, and found once."""
+        found = self._noise_of.get(container.mem_id)
+        if found is None:
+            inside = content.element_ids(container)
+            guessed = content.confirmed_noise(
+                container, [*self.chrome, *self.roles["noise"]], inside
+            )
+            found = (inside, guessed, content.find_cards(container, self.teasers))
+            self._noise_of[container.mem_id] = found
+        return found
 
     def brief(self, headline: Headline, container: LexborNode, blocks: list[Block]) -> bool:
         """A dated news brief however many teasers follow it: a paragraph of prose set with
