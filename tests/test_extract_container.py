@@ -302,3 +302,24 @@ def test_the_next_articles_loaded_below_the_page_s_own_are_not_its_text():
     result = extract(page, URL)
     assert result.title == "Khởi công cầu mới qua sông Hàn"
     assert result.paragraphs == [para(10 + k) for k in range(4)]
+
+
+def test_sections_of_a_page_builder_with_empty_grid_rows_are_one_text():
+    # Each section of the text: a full-width box holding a grid, an empty row of the grid
+    # (a spacer) and a row with the column of text; a box of figures between two sections.
+    # The empty row is no continuation of the text: the row of sections is.
+    def section(*numbers: int) -> str:
+        text = "".join(f"<p>{para(n)}</p>" for n in numbers)
+        return (
+            "<div class='section-wide text-block'><div class='container topic'>"
+            "<div class='row'><div class='col-12'></div></div>"
+            f"<div class='row'><div class='col-8 offset-1'>{text}</div></div></div></div>"
+        )
+
+    figures = (
+        "<div class='section-wide table-block'><table><tr><th>Chiều dài</th><td>1.200 m</td></tr>"
+        "</table></div>"
+    )
+    article = section(1) + figures + section(2, 3, 4, 5) + figures + section(6, 7)
+    paragraphs = extract(html(article), URL).paragraphs
+    assert [p for p in paragraphs if p.startswith("Đoạn")] == [para(n) for n in range(1, 8)]

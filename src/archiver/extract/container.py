@@ -434,8 +434,10 @@ def _belongs(
     if node.mem_id in skip_ids:
         return False
     bonus = 0.0
-    if _same_kind(node, best):
-        bonus = threshold  # the same kind of box as the body: its continuation
+    if _same_kind(node, best) and (scores.get(node) or node.text(deep=True).strip()):
+        # The same kind of box as the body: its continuation (when it holds anything; an
+        # empty one, a spacer row of the layout's grid, says nothing about the text).
+        bonus = threshold
     if scores.get(node) + bonus >= threshold > 0:
         return True
     if node.tag != "p" and not _is_leaf(node):
