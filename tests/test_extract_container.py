@@ -323,3 +323,24 @@ def test_sections_of_a_page_builder_with_empty_grid_rows_are_one_text():
     article = section(1) + figures + section(2, 3, 4, 5) + figures + section(6, 7)
     paragraphs = extract(html(article), URL).paragraphs
     assert [p for p in paragraphs if p.startswith("Đoạn")] == [para(n) for n in range(1, 8)]
+
+
+def test_an_intro_block_beside_the_block_of_paragraphs_is_the_text_s_start():
+    # A CMS renders the body field (the intro) and a field of paragraph items as two blocks
+    # of one kind; the paragraphs, gathered from their items (one longer than the others),
+    # are not all the text.
+    def item(*numbers: int) -> str:
+        text = "".join(f"<p>{para(n)}</p>" for n in numbers)
+        return f"<div class='field__item'><div class='field field--text'>{text}</div></div>"
+
+    items = item(3) + item(4, 5, 6, 7, 8) + item(9)
+    article = (
+        "<div class='region-main'>"
+        "<div class='block block-ctools block-entity-body'><div class='field field--body'>"
+        f"<p>{para(1)}</p><p>{para(2)}</p></div></div>"
+        "<div class='block block-ctools block-entity-paragraphs'>"
+        f"<div class='field field--paragraphs field__items'>{items}</div></div>"
+        "<div class='block block-share'><a href='https://facebook.example/'>Facebook</a> "
+        "<a href='https://x.example/'>X</a></div></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 10)]

@@ -166,6 +166,12 @@ def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
     while best.tag in _TABLE_PARTS and best.parent is not None:
         best = best.parent  # a table is one block: its neighbours are the table's
     node, excluded = _with_siblings(best, scores, skip_ids)
+    if node is not best:
+        # The paragraphs gathered from siblings may themselves be one box of a row of
+        # boxes of one kind (a CMS's intro block, then its paragraphs block): the row.
+        row, outside = _repeated_boxes(node, scores, skip_ids)
+        if row is not node:
+            node, excluded = row, excluded + outside
     held = max(scores.get(node), scores.get(best), scores.score[best_key])
     return Choice(node, min(held / scores.total, 1.0) if scores.total else 0.0, excluded)
 
