@@ -245,8 +245,12 @@ def test_a_bold_lead_right_before_the_body_element_is_the_lead():
         # a list of links to other articles
         "<ul class='summary-list'><li><a href='/a'>Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi "
         "lượng</a></li><li><a href='/b'>Ngân hàng giảm lãi suất cho vay mua nhà</a></li></ul>",
+        # the lead picture's caption, in a line whose class names a picture's description
+        "<div class='field-image'><picture><img src='/a.jpg'></picture><p class='image-"
+        "description'>Toàn cảnh hội nghị sơ kết hai năm cải cách hành chính (ảnh tư liệu)</p>"
+        "</div>",
     ],
-    ids=["picture", "links"],
+    ids=["picture", "links", "caption line"],
 )
 def test_a_box_named_like_a_lead_that_holds_no_sapo_is_no_lead(box: str):
     paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)

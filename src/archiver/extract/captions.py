@@ -129,7 +129,7 @@ def _find(
         if text is None:
             continue
         taken.add(node.mem_id)
-        marked = node.tag in ("figcaption", "table") or _has_caption_class(node)
+        marked = node.tag in ("figcaption", "table") or has_caption_class(node)
         found.append(Caption(node, text, _is_video(node, text), in_body, marked))
     return found
 
@@ -166,7 +166,7 @@ def _caption_text(node: LexborNode) -> str | None:
     text = text_of(node)
     if not text:
         return None
-    if tag == "figcaption" or _has_caption_class(node):
+    if tag == "figcaption" or has_caption_class(node):
         return text if len(text) <= _MAX_CAPTION and not _holds_prose(node) else None
     if tag == "table":
         rows = node.css("tr")
@@ -266,7 +266,7 @@ def _holds(node: LexborNode, selector: str) -> bool:
     return any(found.mem_id != node.mem_id for found in node.css(selector))
 
 
-def _has_caption_class(node: LexborNode) -> bool:
+def has_caption_class(node: LexborNode) -> bool:
     """The class (or the id: ``<cite id="galleryCaption001">``) names a caption."""
     attributes = node.attributes
     label = affirmed(f" {attributes.get('class') or ''} {attributes.get('id') or ''} ".lower())
