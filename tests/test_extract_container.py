@@ -344,3 +344,24 @@ def test_an_intro_block_beside_the_block_of_paragraphs_is_the_text_s_start():
         "<a href='https://x.example/'>X</a></div></div>"
     )
     assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 10)]
+
+
+def test_the_text_column_of_a_grid_is_not_widened_to_the_side_column_beside_it():
+    # The text's paragraphs, split over two boxes, are gathered in their column; the side
+    # column's class differs from it only by its number ("col_620", "col_300"): a grid,
+    # not a row of boxes of the text.
+    text = "".join(f"<p>{para(n)}</p>" for n in range(1, 5))
+    share = "<div class='share'><a href='https://facebook.example/'>Facebook</a></div>"
+    news = (
+        f"<div class='news'><div class='info'>12/03/2025 08:00 | Nguồn: TTXVN</div>"
+        f"<div class='article'>{text}</div><div class='article-end'><p>{para(5)}</p></div>"
+        f"{share}</div>"
+    )
+    side = (
+        "Đăng ký nhận bản tin mỗi sáng, với tin tức, phân tích và bình luận mới nhất, gửi tới bạn."
+    )
+    article = (
+        f"<div class='page'><div class='col_620'><div class='content-box'>{news}</div></div>"
+        f"<div class='col_300'><div class='side-box'><p>{side}</p></div></div></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 6)]

@@ -169,7 +169,9 @@ def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
     if node is not best:
         # The paragraphs gathered from siblings may themselves be one box of a row of
         # boxes of one kind (a CMS's intro block, then its paragraphs block): the row.
-        row, outside = _repeated_boxes(node, scores, skip_ids)
+        # (Their class names must agree as written: grid columns "col_620" and "col_300",
+        # "large-8" and "large-4", are of one kind only without their numbers.)
+        row, outside = _repeated_boxes(node, scores, skip_ids, exact=True)
         if row is not node:
             node, excluded = row, excluded + outside
     held = max(scores.get(node), scores.get(best), scores.score[best_key])
@@ -331,7 +333,7 @@ _BOX_LEVELS = 2
 
 
 def _repeated_boxes(
-    best: LexborNode, scores: _Scores, skip_ids: set[int]
+    best: LexborNode, scores: _Scores, skip_ids: set[int], *, exact: bool = False
 ) -> tuple[LexborNode, list[LexborNode]]:
     """The text split into a row of boxes of one kind ("step", "story-body-1",
     "story-body-2"), the best candidate inside one of them: the row is the article.
@@ -354,7 +356,7 @@ def _repeated_boxes(
         if named.attributes.get("class"):
             included = [
                 c.mem_id == box.mem_id
-                or (_same_kind(_unwrapped(c), named) and _prose_box(c, skip_ids))
+                or (_same_kind(_unwrapped(c), named, exact) and _prose_box(c, skip_ids))
                 for c in children
             ]
             others = sum(
@@ -412,16 +414,19 @@ def _texts(node: LexborNode) -> list[LexborNode]:
 _NUMBERED = re.compile(r"[-_]?\d+$")
 
 
-def _kind(node: LexborNode) -> frozenset[str]:
-    """The class names of ``node`` without their numbers ("story-body-2" is a "story-body")."""
+def _kind(node: LexborNode, exact: bool = False) -> frozenset[str]:
+    """The class names of ``node`` without their numbers ("story-body-2" is a "story-body"),
+    or as written when ``exact``."""
     label = node.attributes.get("class")
-    return frozenset(_NUMBERED.sub("", token) for token in label.split()) if label else frozenset()
+    if not label:
+        return frozenset()
+    return frozenset(label.split() if exact else (_NUMBERED.sub("", t) for t in label.split()))
 
 
-def _same_kind(a: LexborNode, b: LexborNode) -> bool:
+def _same_kind(a: LexborNode, b: LexborNode, exact: bool = False) -> bool:
     """Boxes of one kind: most of their class names agree ("articleBodyText section" and
-    "articleBodyText version-2 section"), numbers aside."""
-    first, second = _kind(a), _kind(b)
+    "articleBodyText version-2 section"), numbers aside unless ``exact``."""
+    first, second = _kind(a, exact), _kind(b, exact)
     if not first or not second:
         return False
     return len(first & second) >= 0.5 * len(first | second)
