@@ -365,3 +365,34 @@ def test_the_text_column_of_a_grid_is_not_widened_to_the_side_column_beside_it()
         f"<div class='col_300'><div class='side-box'><p>{side}</p></div></div></div>"
     )
     assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 6)]
+
+
+def test_a_headline_box_with_no_paragraph_does_not_make_a_row_with_the_text_s_box():
+    # The headline in a section of its own, the text in the next one, in a grid column
+    # (after its date line) beside a sticky column of buttons: the two sections are of one
+    # kind, but the headline's holds no paragraph, so no row, and no sticky column.
+    header = (
+        "<section class='section news-single'><div class='row'><div class='small-12 columns'>"
+        "<div><a class='tag' href='/xa-hoi'>Xã hội</a></div>"
+        "<h1 class='hl'>Cảng biển đạt sản lượng kỷ lục trong năm 2021</h1></div></div></section>"
+    )
+    text = "".join(f"<p>{para(n)}</p>" for n in (2, 3))
+    column = (
+        "<div class='small-12 large-8 columns'><div class='hl hl--pre'>04. 02. 2022</div>"
+        f"<div class='content-text'><div class='text-bold'><p>{para(1)}</p></div>{text}</div>"
+        "<div class='article-bottom'><a href='/xa-hoi'>Xã hội</a></div></div>"
+    )
+    sticky = (
+        "<div class='small-12 large-4 columns sticky'><div class='box'><div class='intro'>"
+        "<div>Bài viết</div><div>Ban biên tập Tin Example</div></div>"
+        "<div class='icons'>Liên hệ Chia sẻ In</div></div></div>"
+    )
+    article = (
+        f"<section class='section frame-list'>{header}<section class='section'>"
+        f"<div class='row'>{column}{sticky}</div></section></section>"
+    )
+    page = (
+        "<html><head><title>Cảng biển đạt sản lượng kỷ lục trong năm 2021</title></head><body>"
+        f"<div class='menu'><a href='/'>Trang chủ</a></div><main>{article}</main></body></html>"
+    )
+    assert extract(page.encode(), URL).paragraphs == [para(n) for n in range(1, 4)]

@@ -366,7 +366,7 @@ def _repeated_boxes(
             )
             # Three boxes make a row; two do when the other holds a good part of the text.
             if sum(included) >= _MIN_ALTERNATIVES or (
-                sum(included) == 2 and others >= _SIBLING_SHARE * scores.get(box)
+                sum(included) == 2 and others > 0 and others >= _SIBLING_SHARE * scores.get(box)
             ):
                 return parent, _outside(children, included, skip_ids)
         box = named = parent
