@@ -396,3 +396,22 @@ def test_a_headline_box_with_no_paragraph_does_not_make_a_row_with_the_text_s_bo
         f"<div class='menu'><a href='/'>Trang chủ</a></div><main>{article}</main></body></html>"
     )
     assert extract(page.encode(), URL).paragraphs == [para(n) for n in range(1, 4)]
+
+
+def test_a_summary_set_in_italics_and_links_inside_a_div_outweighs_a_footer_line():
+    # A news-aggregator story: its whole text one <div>, the submitter's quote in <i>
+    # between links; the text set straight in the <div> is a few words only.
+    quote = f"{_english(1)} {_english(2)} {_english(3)}"
+    story = (
+        "<article class='story'><header><h2><a href='/story/1'>Council opens the new bridge</a>"
+        "</h2></header><div class='body'><div class='p'><a href='https://reader.example/'>"
+        f"A reader</a> writes <i>\"{quote}\"</i> <a href='https://news.example/more'>The "
+        "council's statement</a> has more.</div></div></article>"
+    )
+    footer = (
+        "<footer><p>Trademarks property of their respective owners. Comments owned by the "
+        "poster. Copyright 1997-2012, Example Media.</p></footer>"
+    )
+    result = extract(html(story, footer), "https://news.example/story/12/07/24/bridge")
+    assert result.body is not None and quote in result.body
+    assert "Trademarks" not in result.body

@@ -36,6 +36,10 @@ _ALTERNATIVE_SHARE = 0.75
 _MIN_ALTERNATIVES = 3
 _SIBLING_SHARE = 0.2
 _SIBLING_TEXT = 80
+#: A <div>'s text set in inline elements counts when it is this long, and this many times
+#: the text set straight in the <div>.
+_MIN_INLINE_TEXT = 150
+_INLINE_SHARE = 2
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot"})
 _DOCUMENT = frozenset({"html", "-document", "#document"})
 
@@ -215,6 +219,14 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             continue
         whole = tag in _WHOLE_TEXT_TAGS
         text = holder.text(deep=whole)
+        leaf = not whole and _is_leaf(holder)
+        own = len(text.strip())
+        if leaf and own < _MIN_INLINE_TEXT:
+            # A <div> used as a paragraph whose sentences are mostly set in inline elements
+            # (a quote in <i>, a summary around <a>s): their text is its text, as in a <p>.
+            inline = holder.text(deep=True)
+            if len(inline.strip()) >= max(_MIN_INLINE_TEXT, _INLINE_SHARE * own) and ". " in inline:
+                text, whole = inline, True
         length = len(text.strip())
         if length < _MIN_PARAGRAPH:
             continue
@@ -230,7 +242,7 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
         if teaser_ids and in_any(holder, teaser_ids):
             continue
         start: LexborNode | None = holder
-        if tag in PARAGRAPH_TAGS or tag == "figcaption" or _is_leaf(holder):
+        if tag in PARAGRAPH_TAGS or tag == "figcaption" or leaf:
             # A paragraph (or a <div> used as one) gives its score to what holds it.
             start = holder.parent
         # Text set in <span>/<font>, or paragraphs wrapped in one: credit the block above.
