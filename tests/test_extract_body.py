@@ -700,3 +700,29 @@ def test_the_authors_box_closing_the_text_is_not_text(heading: str):
     bio = "Jane Roe has covered the council for ten years and lives by the harbour."
     body = "".join(f"<p>{p}</p>" for p in EN_TEXT) + f"<h3>{heading}</h3><p>{bio}</p>"
     assert extract(_english_story(body), url).paragraphs == EN_TEXT
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The following are comments from the readers. They do not represent our views.",
+        "Comments are moderated and may take a day to appear.",
+        "Please keep your comments civil and on topic.",
+        "Kommentare werden vor der Veröffentlichung moderiert.",
+    ],
+)
+def test_the_rules_of_the_comment_section_after_the_text_are_not_text(opening: str):
+    rules = (
+        f"<div class='story-detail'><p><i>{opening}</i></p>"
+        "<p>Comment entries are limited to 100 words.</p>"
+        "<p>Do not post: insults, threats or another person's real name.</p></div>"
+    )
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + rules
+    assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_paragraph_of_the_text_reporting_a_comment_policy_is_text():
+    line = "Comments are moderated by volunteers, the forum said, after complaints last year."
+    after = " ".join(TEXT)  # (a paragraph of the text goes on after it)
+    body = f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{line}</p><p>{after}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([TEXT[0], TEXT[1], line, after])
