@@ -709,6 +709,8 @@ def test_the_authors_box_closing_the_text_is_not_text(heading: str):
         "Comments are moderated and may take a day to appear.",
         "Please keep your comments civil and on topic.",
         "Kommentare werden vor der Veröffentlichung moderiert.",
+        "We welcome a lively debate: so that we need not review comments before they appear, "
+        "please read our community guidelines.",
     ],
 )
 def test_the_rules_of_the_comment_section_after_the_text_are_not_text(opening: str):
@@ -726,3 +728,13 @@ def test_a_paragraph_of_the_text_reporting_a_comment_policy_is_text():
     after = " ".join(TEXT)  # (a paragraph of the text goes on after it)
     body = f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{line}</p><p>{after}</p>"
     assert extract(page(body), URL).body == "\n\n".join([TEXT[0], TEXT[1], line, after])
+
+
+def test_closing_paragraphs_about_comments_a_civilian_wrote_are_text():
+    story = [
+        "As the veteran tried to stop the comments from taking over her pages, civilians and "
+        "soldiers alike wrote to say they did not find the picture disrespectful.",
+        "She said she plans to give part of the profits to charity.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in [*TEXT, *story])
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, *story])

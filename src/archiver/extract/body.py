@@ -297,6 +297,19 @@ _COMMENT_RULES = re.compile(
     r"les commentaires sont (?:\w+ )?modérés)",
     re.IGNORECASE,
 )
+#: Or a line that names the comments (plural: "declined to comment" reports) and a rule
+#: about them, in other words or languages ("... to review the comments before they are
+#: published, please read our guidelines").
+_COMMENTS_WORD = re.compile(
+    r"\b(?:comments|kommentare|commentaires|comentarios|commenti)\b|التعليقات", re.IGNORECASE
+)
+_RULE_WORD = re.compile(
+    r"\b(?:moderat\w*|modér\w*|guidelines?|policy|netiquette|richtlinien?|civil|respectful|"
+    r"respektvoll)\b|مراجعة|سياسة|إرشادات|شروط",
+    re.IGNORECASE,
+)
+#: (Among the last few lines only: a sentence of the text may say as much.)
+_LOOSE_RULE_BLOCKS = 3
 #: ... a line, not a paragraph of the text that quotes such rules.
 _MAX_COMMENT_RULE = 400
 
@@ -308,7 +321,11 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
     that reports such a rule). (One line alone may be the first of the comments.)"""
     for index in range(1, len(blocks)):
         text = blocks[index].text
-        if len(text) <= _MAX_COMMENT_RULE and _COMMENT_RULES.search(text):
+        loose = index >= len(blocks) - _LOOSE_RULE_BLOCKS
+        if len(text) <= _MAX_COMMENT_RULE and (
+            _COMMENT_RULES.search(text)
+            or (loose and _COMMENTS_WORD.search(text) and _RULE_WORD.search(text))
+        ):
             rest = [len(b.text) for b in blocks[index:]]
             before = sum(len(b.text) for b in blocks[:index])
             if len(rest) > 1 and max(rest) <= _MAX_COMMENT_RULE and sum(rest) < before:
