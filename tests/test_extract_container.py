@@ -415,3 +415,17 @@ def test_a_summary_set_in_italics_and_links_inside_a_div_outweighs_a_footer_line
     result = extract(html(story, footer), "https://news.example/story/12/07/24/bridge")
     assert result.body is not None and quote in result.body
     assert "Trademarks" not in result.body
+
+
+def test_two_sections_of_one_kind_whose_paragraphs_sit_deep_in_each_are_one_text():
+    # Each section wraps its paragraphs three boxes deep: the sections themselves score
+    # nothing, but the second holds paragraphs of the text, so the two are a row.
+    def section(number: int, *numbers: int) -> str:
+        text = "".join(f"<p>{para(n)}</p>" for n in numbers)
+        return (
+            f"<section class='co co-textmedia' id='c{number}'><div class='co__container'>"
+            f"<div class='co__main'><div class='rte'>{text}</div></div></div></section>"
+        )
+
+    article = f"<div class='document'>{section(1, 1, 2, 3)}{section(2, 4, 5)}</div>"
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 6)]

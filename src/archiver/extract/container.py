@@ -371,19 +371,27 @@ def _repeated_boxes(
                 or (_same_kind(_unwrapped(c), named, exact) and _prose_box(c, skip_ids))
                 for c in children
             ]
-            others = sum(
-                scores.get(c)
+            other = [
+                c
                 for c, inside in zip(children, included, strict=True)
                 if inside and c.mem_id != box.mem_id
-            )
-            # Three boxes make a row; two do when the other holds a good part of the text.
+            ]
+            others = sum(scores.get(c) for c in other)
+            # Three boxes make a row; two do when the other holds a good part of the text
+            # (a paragraph at least: a headline's box beside the text's is no part of it).
             if sum(included) >= _MIN_ALTERNATIVES or (
-                sum(included) == 2 and others > 0 and others >= _SIBLING_SHARE * scores.get(box)
+                sum(included) == 2
+                and others >= _SIBLING_SHARE * scores.get(box)
+                and (others > 0 or any(_holds_paragraph(c) for c in other))
             ):
                 return parent, _outside(children, included, skip_ids)
         box = named = parent
         levels += 1
     return best, []
+
+
+def _holds_paragraph(node: LexborNode) -> bool:
+    return any(len(p.text(deep=True).strip()) >= _MIN_PARAGRAPH for p in node.css("p"))
 
 
 def _unnamed(node: LexborNode) -> bool:
