@@ -221,7 +221,7 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
         text = holder.text(deep=whole)
         leaf = not whole and _is_leaf(holder)
         own = len(text.strip())
-        if leaf and own < _MIN_INLINE_TEXT:
+        if leaf and own < _MIN_INLINE_TEXT and not _custom_elements(holder):
             # A <div> used as a paragraph whose sentences are mostly set in inline elements
             # (a quote in <i>, a summary around <a>s): their text is its text, as in a <p>.
             inline = holder.text(deep=True)
@@ -250,6 +250,16 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             start = start.parent
         scores.credit(start, score)
     return scores
+
+
+def _custom_elements(node: LexborNode) -> bool:
+    """``node`` holds elements a script defines (``<app-recipe-steps>``): blocks of a page
+    built by a framework, not the inline elements of a paragraph."""
+    for child in node.iter():
+        tag = child.tag or ""
+        if "-" in tag[1:] and tag[0] not in "-_":
+            return True
+    return False
 
 
 def _is_leaf(node: LexborNode) -> bool:
