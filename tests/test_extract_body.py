@@ -245,8 +245,12 @@ def test_a_bold_lead_right_before_the_body_element_is_the_lead():
         # a list of links to other articles
         "<ul class='summary-list'><li><a href='/a'>Giá vàng miếng tăng thêm 1,2 triệu đồng mỗi "
         "lượng</a></li><li><a href='/b'>Ngân hàng giảm lãi suất cho vay mua nhà</a></li></ul>",
+        # the lead picture's caption, in a line whose class names a picture's description
+        "<div class='field-image'><picture><img src='/a.jpg'></picture><p class='image-"
+        "description'>Toàn cảnh hội nghị sơ kết hai năm cải cách hành chính (ảnh tư liệu)</p>"
+        "</div>",
     ],
-    ids=["picture", "links"],
+    ids=["picture", "links", "caption line"],
 )
 def test_a_box_named_like_a_lead_that_holds_no_sapo_is_no_lead(box: str):
     paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
@@ -696,3 +700,41 @@ def test_the_authors_box_closing_the_text_is_not_text(heading: str):
     bio = "Jane Roe has covered the council for ten years and lives by the harbour."
     body = "".join(f"<p>{p}</p>" for p in EN_TEXT) + f"<h3>{heading}</h3><p>{bio}</p>"
     assert extract(_english_story(body), url).paragraphs == EN_TEXT
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The following are comments from the readers. They do not represent our views.",
+        "Comments are moderated and may take a day to appear.",
+        "Please keep your comments civil and on topic.",
+        "Kommentare werden vor der Veröffentlichung moderiert.",
+        "We welcome a lively debate: so that we need not review comments before they appear, "
+        "please read our community guidelines.",
+    ],
+)
+def test_the_rules_of_the_comment_section_after_the_text_are_not_text(opening: str):
+    rules = (
+        f"<div class='story-detail'><p><i>{opening}</i></p>"
+        "<p>Comment entries are limited to 100 words.</p>"
+        "<p>Do not post: insults, threats or another person's real name.</p></div>"
+    )
+    body = "".join(f"<p>{p}</p>" for p in TEXT) + rules
+    assert extract(page(body), URL).body == "\n\n".join(TEXT)
+
+
+def test_a_paragraph_of_the_text_reporting_a_comment_policy_is_text():
+    line = "Comments are moderated by volunteers, the forum said, after complaints last year."
+    after = " ".join(TEXT)  # (a paragraph of the text goes on after it)
+    body = f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{line}</p><p>{after}</p>"
+    assert extract(page(body), URL).body == "\n\n".join([TEXT[0], TEXT[1], line, after])
+
+
+def test_closing_paragraphs_about_comments_a_civilian_wrote_are_text():
+    story = [
+        "As the veteran tried to stop the comments from taking over her pages, civilians and "
+        "soldiers alike wrote to say they did not find the picture disrespectful.",
+        "She said she plans to give part of the profits to charity.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in [*TEXT, *story])
+    assert extract(page(body), URL).body == "\n\n".join([*TEXT, *story])

@@ -302,3 +302,130 @@ def test_the_next_articles_loaded_below_the_page_s_own_are_not_its_text():
     result = extract(page, URL)
     assert result.title == "Khởi công cầu mới qua sông Hàn"
     assert result.paragraphs == [para(10 + k) for k in range(4)]
+
+
+def test_sections_of_a_page_builder_with_empty_grid_rows_are_one_text():
+    # Each section of the text: a full-width box holding a grid, an empty row of the grid
+    # (a spacer) and a row with the column of text; a box of figures between two sections.
+    # The empty row is no continuation of the text: the row of sections is.
+    def section(*numbers: int) -> str:
+        text = "".join(f"<p>{para(n)}</p>" for n in numbers)
+        return (
+            "<div class='section-wide text-block'><div class='container topic'>"
+            "<div class='row'><div class='col-12'></div></div>"
+            f"<div class='row'><div class='col-8 offset-1'>{text}</div></div></div></div>"
+        )
+
+    figures = (
+        "<div class='section-wide table-block'><table><tr><th>Chiều dài</th><td>1.200 m</td></tr>"
+        "</table></div>"
+    )
+    article = section(1) + figures + section(2, 3, 4, 5) + figures + section(6, 7)
+    paragraphs = extract(html(article), URL).paragraphs
+    assert [p for p in paragraphs if p.startswith("Đoạn")] == [para(n) for n in range(1, 8)]
+
+
+def test_an_intro_block_beside_the_block_of_paragraphs_is_the_text_s_start():
+    # A CMS renders the body field (the intro) and a field of paragraph items as two blocks
+    # of one kind; the paragraphs, gathered from their items (one longer than the others),
+    # are not all the text.
+    def item(*numbers: int) -> str:
+        text = "".join(f"<p>{para(n)}</p>" for n in numbers)
+        return f"<div class='field__item'><div class='field field--text'>{text}</div></div>"
+
+    items = item(3) + item(4, 5, 6, 7, 8) + item(9)
+    article = (
+        "<div class='region-main'>"
+        "<div class='block block-ctools block-entity-body'><div class='field field--body'>"
+        f"<p>{para(1)}</p><p>{para(2)}</p></div></div>"
+        "<div class='block block-ctools block-entity-paragraphs'>"
+        f"<div class='field field--paragraphs field__items'>{items}</div></div>"
+        "<div class='block block-share'><a href='https://facebook.example/'>Facebook</a> "
+        "<a href='https://x.example/'>X</a></div></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 10)]
+
+
+def test_the_text_column_of_a_grid_is_not_widened_to_the_side_column_beside_it():
+    # The text's paragraphs, split over two boxes, are gathered in their column; the side
+    # column's class differs from it only by its number ("col_620", "col_300"): a grid,
+    # not a row of boxes of the text.
+    text = "".join(f"<p>{para(n)}</p>" for n in range(1, 5))
+    share = "<div class='share'><a href='https://facebook.example/'>Facebook</a></div>"
+    news = (
+        f"<div class='news'><div class='info'>12/03/2025 08:00 | Nguồn: TTXVN</div>"
+        f"<div class='article'>{text}</div><div class='article-end'><p>{para(5)}</p></div>"
+        f"{share}</div>"
+    )
+    side = (
+        "Đăng ký nhận bản tin mỗi sáng, với tin tức, phân tích và bình luận mới nhất, gửi tới bạn."
+    )
+    article = (
+        f"<div class='page'><div class='col_620'><div class='content-box'>{news}</div></div>"
+        f"<div class='col_300'><div class='side-box'><p>{side}</p></div></div></div>"
+    )
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 6)]
+
+
+def test_a_headline_box_with_no_paragraph_does_not_make_a_row_with_the_text_s_box():
+    # The headline in a section of its own, the text in the next one, in a grid column
+    # (after its date line) beside a sticky column of buttons: the two sections are of one
+    # kind, but the headline's holds no paragraph, so no row, and no sticky column.
+    header = (
+        "<section class='section news-single'><div class='row'><div class='small-12 columns'>"
+        "<div><a class='tag' href='/xa-hoi'>Xã hội</a></div>"
+        "<h1 class='hl'>Cảng biển đạt sản lượng kỷ lục trong năm 2021</h1></div></div></section>"
+    )
+    text = "".join(f"<p>{para(n)}</p>" for n in (2, 3))
+    column = (
+        "<div class='small-12 large-8 columns'><div class='hl hl--pre'>04. 02. 2022</div>"
+        f"<div class='content-text'><div class='text-bold'><p>{para(1)}</p></div>{text}</div>"
+        "<div class='article-bottom'><a href='/xa-hoi'>Xã hội</a></div></div>"
+    )
+    sticky = (
+        "<div class='small-12 large-4 columns sticky'><div class='box'><div class='intro'>"
+        "<div>Bài viết</div><div>Ban biên tập Tin Example</div></div>"
+        "<div class='icons'>Liên hệ Chia sẻ In</div></div></div>"
+    )
+    article = (
+        f"<section class='section frame-list'>{header}<section class='section'>"
+        f"<div class='row'>{column}{sticky}</div></section></section>"
+    )
+    page = (
+        "<html><head><title>Cảng biển đạt sản lượng kỷ lục trong năm 2021</title></head><body>"
+        f"<div class='menu'><a href='/'>Trang chủ</a></div><main>{article}</main></body></html>"
+    )
+    assert extract(page.encode(), URL).paragraphs == [para(n) for n in range(1, 4)]
+
+
+def test_a_summary_set_in_italics_and_links_inside_a_div_outweighs_a_footer_line():
+    # A news-aggregator story: its whole text one <div>, the submitter's quote in <i>
+    # between links; the text set straight in the <div> is a few words only.
+    quote = f"{_english(1)} {_english(2)} {_english(3)}"
+    story = (
+        "<article class='story'><header><h2><a href='/story/1'>Council opens the new bridge</a>"
+        "</h2></header><div class='body'><div class='p'><a href='https://reader.example/'>"
+        f"A reader</a> writes <i>\"{quote}\"</i> <a href='https://news.example/more'>The "
+        "council's statement</a> has more.</div></div></article>"
+    )
+    footer = (
+        "<footer><p>Trademarks property of their respective owners. Comments owned by the "
+        "poster. Copyright 1997-2012, Example Media.</p></footer>"
+    )
+    result = extract(html(story, footer), "https://news.example/story/12/07/24/bridge")
+    assert result.body is not None and quote in result.body
+    assert "Trademarks" not in result.body
+
+
+def test_two_sections_of_one_kind_whose_paragraphs_sit_deep_in_each_are_one_text():
+    # Each section wraps its paragraphs three boxes deep: the sections themselves score
+    # nothing, but the second holds paragraphs of the text, so the two are a row.
+    def section(number: int, *numbers: int) -> str:
+        text = "".join(f"<p>{para(n)}</p>" for n in numbers)
+        return (
+            f"<section class='co co-textmedia' id='c{number}'><div class='co__container'>"
+            f"<div class='co__main'><div class='rte'>{text}</div></div></div></section>"
+        )
+
+    article = f"<div class='document'>{section(1, 1, 2, 3)}{section(2, 4, 5)}</div>"
+    assert extract(html(article), URL).paragraphs == [para(n) for n in range(1, 6)]

@@ -83,7 +83,7 @@ def read_body(
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
-    blocks = _without_note_after_rule(blocks)
+    blocks = _without_comment_rules(_without_note_after_rule(blocks))
     result.blocks = blocks
     return result
 
@@ -288,6 +288,55 @@ def _without_note_after_rule(blocks: list[Block]) -> list[Block]:
         return blocks
     italic = sum(len(i.text(deep=True).strip()) for i in node.css("em, i"))
     return blocks[:-1] if italic >= len(last.text) - len(node.css("em, i")) else blocks
+
+
+#: A line opening the rules of a comment section: "The following are comments from the
+#: readers ...", "Comments are moderated ...", "Please keep comments civil", "Kommentare
+#: werden moderiert", "Les commentaires sont modérés".
+_COMMENT_RULES = re.compile(
+    r"^\W*(?:the following are (?:\w+ )?comments|(?:all )?(?:readers?'? )?comments? "
+    r"(?:are|will be|may be|must be) (?:\w+ ){0,2}(?:moderated|reviewed|monitored|posted|"
+    r"limited|no longer)|please (?:keep|be|remain|stay) (?:\w+ ){0,3}(?:civil|respectful|"
+    r"polite|courteous|on[- ]topic)|(?:our )?comment(?:ing)? (?:policy|guidelines|rules)\b|"
+    r"kommentare werden (?:\w+ ){0,3}(?:moderiert|geprüft|freigeschaltet)|"
+    r"les commentaires sont (?:\w+ )?modérés)",
+    re.IGNORECASE,
+)
+#: Or a line that names the comments (plural: "declined to comment" reports) and a rule
+#: about them, in other words or languages ("... to review the comments before they are
+#: published, please read our guidelines").
+_COMMENTS_WORD = re.compile(
+    r"\b(?:comments|kommentare|commentaires|comentarios|commenti)\b|التعليقات", re.IGNORECASE
+)
+_RULE_WORD = re.compile(
+    r"\b(?:moderat\w*|modér\w*|guidelines?|policy|netiquette|richtlinien?|civil|respectful|"
+    r"respektvoll)\b|مراجعة|سياسة|إرشادات|شروط",
+    re.IGNORECASE,
+)
+#: (Among the last few lines only: a sentence of the text may say as much.)
+_LOOSE_RULE_BLOCKS = 3
+#: ... a line, not a paragraph of the text that quotes such rules.
+_MAX_COMMENT_RULE = 400
+
+
+def _without_comment_rules(blocks: list[Block]) -> list[Block]:
+    """The text without the rules of the comment section set after it (what readers may
+    post, who answers for it): from the line opening them to the end, when that is a few
+    lines, less than the text before them (a paragraph of the text goes on after a sentence
+    that reports such a rule). (One line alone may be the first of the comments.)"""
+    for index in range(1, len(blocks)):
+        text = blocks[index].text
+        loose = index >= len(blocks) - _LOOSE_RULE_BLOCKS
+        if len(text) <= _MAX_COMMENT_RULE and (
+            _COMMENT_RULES.search(text)
+            or (loose and _COMMENTS_WORD.search(text) and _RULE_WORD.search(text))
+        ):
+            rest = [len(b.text) for b in blocks[index:]]
+            before = sum(len(b.text) for b in blocks[:index])
+            if len(rest) > 1 and max(rest) <= _MAX_COMMENT_RULE and sum(rest) < before:
+                return blocks[:index]
+            break
+    return blocks
 
 
 def _calls_to_act(text: str) -> bool:

@@ -133,7 +133,7 @@ def _find(
         if text is None:
             continue
         taken.add(node.mem_id)
-        marked = node.tag in ("figcaption", "table") or _has_caption_class(node)
+        marked = node.tag in ("figcaption", "table") or has_caption_class(node)
         found.append(Caption(node, text, _is_video(node, text), in_body, marked))
     return found
 
@@ -167,7 +167,7 @@ def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[
 def _caption_text(node: LexborNode) -> str | None:
     """The caption ``node`` holds, or None when it is not one (too long, prose, a layout)."""
     tag = node.tag
-    captioned = tag == "figcaption" or _has_caption_class(node)
+    captioned = tag == "figcaption" or has_caption_class(node)
     if not captioned and tag not in ("table", "p", "div"):
         return None  # (known before its text is rendered: a "desc" <section>, a <ul>)
     text = text_of(node)
@@ -275,7 +275,7 @@ def _holds(node: LexborNode, selector: str) -> bool:
     return any(element.mem_id != node.mem_id for element in found)
 
 
-def _has_caption_class(node: LexborNode) -> bool:
+def has_caption_class(node: LexborNode) -> bool:
     """The class (or the id: ``<cite id="galleryCaption001">``) names a caption."""
     attributes = node.attributes
     label = affirmed(f" {attributes.get('class') or ''} {attributes.get('id') or ''} ".lower())

@@ -36,6 +36,10 @@ _ALTERNATIVE_SHARE = 0.75
 _MIN_ALTERNATIVES = 3
 _SIBLING_SHARE = 0.2
 _SIBLING_TEXT = 80
+#: A <div>'s text set in inline elements counts when it is this long, and this many times
+#: the text set straight in the <div>.
+_MIN_INLINE_TEXT = 150
+_INLINE_SHARE = 2
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot"})
 _DOCUMENT = frozenset({"html", "-document", "#document"})
 
@@ -166,6 +170,14 @@ def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
     while best.tag in _TABLE_PARTS and best.parent is not None:
         best = best.parent  # a table is one block: its neighbours are the table's
     node, excluded = _with_siblings(best, scores, skip_ids)
+    if node is not best:
+        # The paragraphs gathered from siblings may themselves be one box of a row of
+        # boxes of one kind (a CMS's intro block, then its paragraphs block): the row.
+        # (Their class names must agree as written: grid columns "col_620" and "col_300",
+        # "large-8" and "large-4", are of one kind only without their numbers.)
+        row, outside = _repeated_boxes(node, scores, skip_ids, exact=True)
+        if row is not node:
+            node, excluded = row, excluded + outside
     held = max(scores.get(node), scores.get(best), scores.score[best_key])
     return Choice(node, min(held / scores.total, 1.0) if scores.total else 0.0, excluded)
 
@@ -209,7 +221,16 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             continue
         whole = tag in _WHOLE_TEXT_TAGS
         text = holder.text(deep=whole)
-        length = len(text.strip())
+        own = len(text.strip())
+        # (Asked of the blocks holding text of their own only: a wrapper holds none.)
+        leaf = not whole and own > 0 and _is_leaf(holder)
+        if leaf and own < _MIN_INLINE_TEXT and not _custom_elements(holder):
+            # A <div> used as a paragraph whose sentences are mostly set in inline elements
+            # (a quote in <i>, a summary around <a>s): their text is its text, as in a <p>.
+            inline = holder.text(deep=True)
+            if len(inline.strip()) >= max(_MIN_INLINE_TEXT, _INLINE_SHARE * own) and ". " in inline:
+                text, whole = inline, True
+        length = len(text.strip()) if whole else own
         if length < _MIN_PARAGRAPH:
             continue
         if whole and link_chars(holder) > 0.5 * length:
@@ -224,7 +245,7 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
         if teaser_ids and in_teaser(holder):
             continue
         start: LexborNode | None = holder
-        if tag in PARAGRAPH_TAGS or tag == "figcaption" or _is_leaf(holder):
+        if tag in PARAGRAPH_TAGS or tag == "figcaption" or leaf:
             # A paragraph (or a <div> used as one) gives its score to what holds it.
             start = holder.parent
         # Text set in <span>/<font>, or paragraphs wrapped in one: credit the block above.
@@ -232,6 +253,16 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             start = start.parent
         scores.credit(start, score)
     return scores
+
+
+def _custom_elements(node: LexborNode) -> bool:
+    """``node`` holds elements a script defines (``<app-recipe-steps>``): blocks of a page
+    built by a framework, not the inline elements of a paragraph."""
+    for child in node.iter():
+        tag = child.tag or ""
+        if "-" in tag[1:] and tag[0] not in "-_":
+            return True
+    return False
 
 
 def _is_leaf(node: LexborNode) -> bool:
@@ -327,7 +358,7 @@ _BOX_LEVELS = 2
 
 
 def _repeated_boxes(
-    best: LexborNode, scores: _Scores, skip_ids: set[int]
+    best: LexborNode, scores: _Scores, skip_ids: set[int], *, exact: bool = False
 ) -> tuple[LexborNode, list[LexborNode]]:
     """The text split into a row of boxes of one kind ("step", "story-body-1",
     "story-body-2"), the best candidate inside one of them: the row is the article.
@@ -350,22 +381,30 @@ def _repeated_boxes(
         if named.attributes.get("class"):
             included = [
                 c.mem_id == box.mem_id
-                or (_same_kind(_unwrapped(c), named) and _prose_box(c, skip_ids))
+                or (_same_kind(_unwrapped(c), named, exact) and _prose_box(c, skip_ids))
                 for c in children
             ]
-            others = sum(
-                scores.get(c)
+            other = [
+                c
                 for c, inside in zip(children, included, strict=True)
                 if inside and c.mem_id != box.mem_id
-            )
-            # Three boxes make a row; two do when the other holds a good part of the text.
+            ]
+            others = sum(scores.get(c) for c in other)
+            # Three boxes make a row; two do when the other holds a good part of the text
+            # (a paragraph at least: a headline's box beside the text's is no part of it).
             if sum(included) >= _MIN_ALTERNATIVES or (
-                sum(included) == 2 and others >= _SIBLING_SHARE * scores.get(box)
+                sum(included) == 2
+                and others >= _SIBLING_SHARE * scores.get(box)
+                and (others > 0 or any(_holds_paragraph(c) for c in other))
             ):
                 return parent, _outside(children, included, skip_ids)
         box = named = parent
         levels += 1
     return best, []
+
+
+def _holds_paragraph(node: LexborNode) -> bool:
+    return any(len(p.text(deep=True).strip()) >= _MIN_PARAGRAPH for p in node.css("p"))
 
 
 def _unnamed(node: LexborNode) -> bool:
@@ -408,16 +447,19 @@ def _texts(node: LexborNode) -> list[LexborNode]:
 _NUMBERED = re.compile(r"[-_]?\d+$")
 
 
-def _kind(node: LexborNode) -> frozenset[str]:
-    """The class names of ``node`` without their numbers ("story-body-2" is a "story-body")."""
+def _kind(node: LexborNode, exact: bool = False) -> frozenset[str]:
+    """The class names of ``node`` without their numbers ("story-body-2" is a "story-body"),
+    or as written when ``exact``."""
     label = node.attributes.get("class")
-    return frozenset(_NUMBERED.sub("", token) for token in label.split()) if label else frozenset()
+    if not label:
+        return frozenset()
+    return frozenset(label.split() if exact else (_NUMBERED.sub("", t) for t in label.split()))
 
 
-def _same_kind(a: LexborNode, b: LexborNode) -> bool:
+def _same_kind(a: LexborNode, b: LexborNode, exact: bool = False) -> bool:
     """Boxes of one kind: most of their class names agree ("articleBodyText section" and
-    "articleBodyText version-2 section"), numbers aside."""
-    first, second = _kind(a), _kind(b)
+    "articleBodyText version-2 section"), numbers aside unless ``exact``."""
+    first, second = _kind(a, exact), _kind(b, exact)
     if not first or not second:
         return False
     return len(first & second) >= 0.5 * len(first | second)
@@ -436,8 +478,10 @@ def _belongs(
     if node.mem_id in skip_ids:
         return False
     bonus = 0.0
-    if _same_kind(node, best):
-        bonus = threshold  # the same kind of box as the body: its continuation
+    if _same_kind(node, best) and (scores.get(node) or node.text(deep=True).strip()):
+        # The same kind of box as the body: its continuation (when it holds anything; an
+        # empty one, a spacer row of the layout's grid, says nothing about the text).
+        bonus = threshold
     if scores.get(node) + bonus >= threshold > 0:
         return True
     if node.tag != "p" and not _is_leaf(node):

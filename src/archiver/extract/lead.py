@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from selectolax.lexbor import LexborNode
 
-from archiver.extract.captions import names_the_picture_before
+from archiver.extract.captions import has_caption_class, names_the_picture_before
 from archiver.extract.dom import BLOCK_TAGS, ancestors, in_any, link_chars, precedes, text_of
 from archiver.extract.headline import similarity, title_key
 
@@ -192,7 +192,10 @@ def _before_text(node: LexborNode, container: LexborNode) -> bool:
 
 def _is_picture(node: LexborNode, text: str) -> bool:
     """True when ``node``'s text is the caption of a picture it holds, or of the picture
-    right before it (it repeats what the picture's ``alt`` says)."""
+    right before it (it repeats what the picture's ``alt`` says), or its class names a
+    picture's caption (``<p class="image-description">`` under the lead picture)."""
+    if has_caption_class(node):
+        return True
     caption = node.css_first("figcaption, [itemprop=caption]")
     if caption is not None and len(text_of(caption)) >= 0.8 * len(text):
         return True
