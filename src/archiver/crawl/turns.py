@@ -22,6 +22,7 @@ from archiver.crawl.outcome import TurnOutcome, next_revisit
 from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import CrawlStats, Reporter
+from archiver.crawl.workers import Workers
 from archiver.dates import VN_TZ, parse_iso
 from archiver.dates.stored import iso
 from archiver.fetch.fetcher import Fetcher
@@ -74,7 +75,8 @@ class Turns:
         self.reporter = reporter
         self.stats = stats
         self.recorder = recorder
-        self.executor: Executor | None = None
+        #: The parsing workers (:class:`~archiver.crawl.workers.Workers`, or an Executor).
+        self.executor: Workers | Executor | None = None
         #: Zstandard level for raw pages (workers compress them; the store writes them as
         #: they are).
         self.compress_level = COMPRESS_LEVEL
@@ -269,8 +271,12 @@ class Turns:
         try:
             if self.executor is not None:
                 async with self._slot(item.kind):
-                    analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
-                        self.executor, call
+                    # The crawl's own workers, or an Executor standing in for them.
+                    run = getattr(self.executor, "run", None)
+                    analysis: Analysis = await (
+                        run(call)
+                        if run is not None
+                        else asyncio.get_running_loop().run_in_executor(self.executor, call)
                     )
             else:
                 analysis = call()
