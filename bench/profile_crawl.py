@@ -13,8 +13,8 @@ Everything runs on the network of ``bench/crawl.py`` (the same pages: real layou
    insert, near-duplicate links and the frontier rows of discovered links; claims) are
    wrapped with timers (CPU of the calling thread), so they are measured, not estimated.
    The parsing workers, forked from this process, time their own share the same way: the
-   job (``analyze_exchange``), receiving work and sending results back (the process pool's
-   queue), and the rest of their CPU.
+   job (``analyze_exchange``), receiving work and sending results back (the
+   workers' pipes), and the rest of their CPU.
 2. **Fetching.** archiver's ``Fetcher`` alone fetches pages of the same network, one
    request in flight per host: its CPU per page is the HTTP client's share of the main
    process (httpx, h11, the event loop's socket work). The crawl's main-process CPU minus
@@ -314,18 +314,16 @@ def crawl_in_process(server: Server, args: argparse.Namespace, workdir: Path):
     timers.wrap(Frontier, "claim", "SQLite: claims (Frontier.claim)")
     _WORKER_LOG["gc_from"] = None
     # The workers fork from this process: what they run is timed there (see _worker_timed).
-    import concurrent.futures.process as pool
-    import multiprocessing.queues as queues
-
     from archiver.crawl import turns
+    from archiver.crawl import workers as pool
 
     _WORKER_LOG["dir"] = str(workdir)
-    send, get = pool._sendback_result, queues.Queue.get
-    undo = [(turns, "analyze_exchange", turns.analyze_exchange), (pool, "_sendback_result", send)]
-    undo.append((queues.Queue, "get", get))
+    send, get = pool._answer, pool._next_job
+    undo = [(turns, "analyze_exchange", turns.analyze_exchange), (pool, "_answer", send)]
+    undo.append((pool, "_next_job", get))
     turns.analyze_exchange = _timed_analyze_exchange
-    pool._sendback_result = lambda *a, **k: _worker_timed("send", send, *a, **k)
-    queues.Queue.get = lambda *a, **k: _worker_timed("get", get, *a, **k)
+    pool._answer = lambda *a, **k: _worker_timed("send", send, *a, **k)
+    pool._next_job = lambda *a, **k: _worker_timed("get", get, *a, **k)
     gc.collect()
     cpu = time.process_time()
     try:
@@ -391,12 +389,12 @@ MARKERS = (
     ("main", "link_near_duplicates (", "SQLite: near-duplicate links"),
     ("main", "add_new (archiver/store/frontier.py", "SQLite: frontier rows of found links"),
     ("main", "claim (archiver/store/frontier.py", "SQLite: claims"),
-    ("main", "(concurrent/futures/process.py", "IPC: receive + unpickle results"),
-    ("main", "(multiprocessing/", "IPC: receive + unpickle results"),
+    ("main", "_receive (archiver/crawl/workers.py", "IPC: receive + unpickle results"),
+    ("main", "run (archiver/crawl/workers.py", "IPC: pickle + send work"),
     ("main", "_analyse (archiver/crawl/turns.py", "engine: turn bookkeeping (_analyse)"),
     ("main", "(archiver/crawl/report.py", "engine: reporting"),
-    ("worker", "_sendback_result (", "IPC: pickle + send the result"),
-    ("worker", "(multiprocessing/", "IPC: wait for / receive work"),
+    ("worker", "_answer (archiver/crawl/workers.py", "IPC: pickle + send the result"),
+    ("worker", "_next_job (archiver/crawl/workers.py", "IPC: wait for / receive work"),
     # The stages timed in step 3, by the function's name in any module of archiver.
     *(("worker", f"{name} (archiver/", label) for _, name, label in WORKER_STAGES),
 )
@@ -407,8 +405,8 @@ _FRAME = re.compile(r"^(?P<name>.+?) \((?P<file>[^:()]+)(?::\d+)?\)$")
 #: locks): sampled when py-spy sees the thread runnable, they are not work.
 WAITING = (
     "select (selectors.py",
-    "_recv (multiprocessing/connection.py",
-    "_send (multiprocessing/connection.py",
+    "_read (archiver/crawl/workers.py",
+    "_watchdog (archiver/crawl/workers.py",
     "wait (threading.py",
     "acquire (",
     "sleep (",
@@ -460,7 +458,7 @@ def sampled(spy: str, server: Server, args: argparse.Namespace, workdir: Path) -
         if not count.isdigit() or not stack.startswith("process "):
             continue
         frames = stack.split(";")[1:]
-        kind = "worker" if any("_process_worker" in f for f in frames) else "main"
+        kind = "worker" if any("_serve (archiver/crawl/workers.py" in f for f in frames) else "main"
         n = int(count)
         if not frames or any(w in frames[-1] for w in WAITING):
             waiting[kind] += n

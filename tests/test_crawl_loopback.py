@@ -338,3 +338,26 @@ def test_a_claimed_page_a_redirect_led_to_is_not_fetched_again(db_target, web):
     assert (stats.articles_new, stats.articles_unchanged) == (1, 0)
     assert stats.outcomes["redirected"] == 1
     assert rows(db, "SELECT state FROM frontier WHERE url = ?", site.url(new)) == [("done",)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_redirect_to_a_page_fetched_earlier_in_the_run_is_not_followed(db_target, web, mode):
+    # The other order: the article's own URL comes first, the old one redirecting to it
+    # is found later (on a listing the article links to). The redirect is recorded, its
+    # target is not fetched a second time.
+    site = origin(web, mode, 1)
+    old, new = _moved_article(site, 1, links='<a href="/chuyen-muc">Chuyên mục</a>')
+    site.route("/robots.txt", text("User-agent: *\n"))
+    site.route("/", html(listing_page([(new, TOPICS[0][0])])))
+    site.route("/chuyen-muc", html(listing_page([(old, "Bài cũ")])))
+    db = db_target
+    status, stats = crawl(db, [site.origin + "/"], web, mode)
+    assert status == "finished"
+    assert site.served.get(new) == 1 and site.served.get(old) == 1
+    assert (stats.articles_new, stats.articles_unchanged) == (1, 0)
+    assert stats.outcomes["redirected"] == 1 and stats.errors == 0
+    state = "SELECT state, last_status, last_error FROM frontier WHERE url = ?"
+    assert rows(db, state, site.url(old)) == [("done", 301, None)]
+    # The redirect itself is in the archive, as every response is.
+    fetched = "SELECT status FROM fetches WHERE url = ?"
+    assert rows(db, fetched, site.url(old)) == [(301,)]

@@ -22,6 +22,7 @@ from archiver.crawl.outcome import TurnOutcome, next_revisit
 from archiver.crawl.period import Period, template_pattern, url_span
 from archiver.crawl.politeness import Politeness
 from archiver.crawl.report import CrawlStats, Reporter
+from archiver.crawl.workers import Workers
 from archiver.dates import VN_TZ, parse_iso
 from archiver.dates.stored import iso
 from archiver.fetch.fetcher import Fetcher
@@ -74,7 +75,8 @@ class Turns:
         self.reporter = reporter
         self.stats = stats
         self.recorder = recorder
-        self.executor: Executor | None = None
+        #: The parsing workers (:class:`~archiver.crawl.workers.Workers`, or an Executor).
+        self.executor: Workers | Executor | None = None
         #: Zstandard level for raw pages (workers compress them; the store writes them as
         #: they are).
         self.compress_level = COMPRESS_LEVEL
@@ -110,6 +112,9 @@ class Turns:
         #: only costs a lookup; two URLs of one hash, a few chances in 10^9 at the bound,
         #: would leave the second to be found again from another page or the next run).
         self.known: set[int] = set()
+        #: Hashes of the URLs this run fetched (a page's own and where its redirects ended;
+        #: bounded as ``known``): a redirect to one of them is not followed again.
+        self.fetched: set[int] = set()
         #: Per site, the day-archive URL shapes whose date bounds what is queued.
         self._day_urls = {t.name: _day_patterns(t) for t in plan.targets}
 
@@ -183,7 +188,10 @@ class Turns:
         revisit = item.kind == "article" and item.revisits > 0
 
         async def allow(url: str) -> bool:
-            """A redirect hop must be in scope and allowed by its host's robots.txt."""
+            """A redirect hop must be in scope and allowed by its host's robots.txt, and
+            lead to a page this run has not fetched already (the chain stops there)."""
+            if self._fetched_before(url):
+                return False
             return bool(target and target.in_scope(url)) and await self.robots.can_fetch(url)
 
         def gap(url: str) -> float:
@@ -199,6 +207,8 @@ class Turns:
         )
         exchanges = list(result.exchanges)
         failed = result.kind in UNREACHABLE_KINDS
+        if result.ok:
+            self._fetched_now(item.url, result.last.final_url)
         self._release(item, exchanges, error=failed, retry_at=result.retry_at)
         self._record_exchanges(exchanges)
         final = result.last  # a fetch always makes at least one exchange
@@ -214,6 +224,10 @@ class Turns:
         if result.ok:
             outcome.reset_attempts = True
             await self._analyse(outcome, item, target, final)
+            return outcome
+        if result.kind == "disallowed" and self._fetched_before(result.redirect_to or ""):
+            # Redirected to a page this run fetched: this URL's turn is done with it.
+            outcome.label, outcome.reset_attempts = "redirected", True
             return outcome
         return self._failure(outcome, item, result)
 
@@ -269,8 +283,12 @@ class Turns:
         try:
             if self.executor is not None:
                 async with self._slot(item.kind):
-                    analysis: Analysis = await asyncio.get_running_loop().run_in_executor(
-                        self.executor, call
+                    # The crawl's own workers, or an Executor standing in for them.
+                    run = getattr(self.executor, "run", None)
+                    analysis: Analysis = await (
+                        run(call)
+                        if run is not None
+                        else asyncio.get_running_loop().run_in_executor(self.executor, call)
                     )
             else:
                 analysis = call()
@@ -383,6 +401,24 @@ class Turns:
         if self.recorder is not None:
             for exchange in exchanges:
                 self.recorder.record(exchange)
+
+    def _fetched_now(self, url: str, final_url: str) -> None:
+        """``url`` was fetched this run (ending at ``final_url``): no redirect needs it again."""
+        fetched = self.fetched
+        if len(fetched) >= KNOWN_URLS:
+            fetched.clear()
+        fetched.add(hash(url))
+        if final_url != url and len(final_url) <= MAX_URL_LENGTH:
+            fetched.add(hash(normalize_url(final_url)))
+
+    def _fetched_before(self, url: str) -> bool:
+        """Did this run fetch ``url`` (a redirect's target, as the server named it)?"""
+        if not url or len(url) > MAX_URL_LENGTH:
+            return False
+        try:
+            return hash(normalize_url(url)) in self.fetched
+        except ValueError:
+            return False
 
     def _remember(self, url: str) -> None:
         if len(self.known) >= KNOWN_URLS:
