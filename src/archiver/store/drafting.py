@@ -1,0 +1,199 @@
+"""Preparing the next batch of a long ``save_many`` in a second process while this one writes.
+
+A batch's preparing (folding, MinHash, URL identity, hashing and compressing the raw pages:
+:func:`archiver.store.prepare.prepare_many`) reads nothing from the database but which raw
+pages are archived already. A :class:`Drafter` runs it for batch *k + 1* in a forked
+process while the caller writes batch *k*, then, just before batch *k + 1* is written, asks
+the database which of its pages are known and drops their compressed copies: the
+:class:`~archiver.store.prepare.Prepared` rows are the ones preparing in this process would
+have given at that moment, so the archive stores the same bytes.
+
+It is only worth a process when there is a batch to overlap and a core to run it on, and
+only safe to fork from a process with no other thread (a forked thread's locks stay held in
+the child): :func:`drafter` gives None otherwise, and the caller prepares in-process. An
+error while reading or preparing a batch is raised when that batch's turn comes, after the
+batches before it are written, as it would be without the second process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from typing import Any
+
+from archiver.article import Article
+from archiver.fetch.exchange import Exchange
+from archiver.store.prepare import Prepared, prepare_many
+from archiver.store.warcs import WarcPointer
+
+__all__ = ["Drafter", "drafter"]
+
+Item = tuple[Exchange, Article | None, WarcPointer | None]
+
+
+#: In a drafting process: the sequence ``save_many`` was given, as it was when the process
+#: was forked (its items are read from here rather than pickled across).
+_SOURCE: Sequence[Any] = ()
+
+
+def _draft(items: Sequence[Item], site: str | None, compress_level: int) -> list[Prepared]:
+    """In the drafting process: prepare every item, every raw page compressed."""
+    return prepare_many(items, site=site, known_bodies=_none_known, compress_level=compress_level)
+
+
+def _draft_slice(start: int, stop: int, site: str | None, compress_level: int) -> list[Prepared]:
+    """:func:`_draft` of the items ``start:stop`` of the forked :data:`_SOURCE`."""
+    return _draft([_item(item) for item in _SOURCE[start:stop]], site, compress_level)
+
+
+def _item(item: tuple[Any, ...]) -> Item:
+    return (item[0], item[1], item[2] if len(item) == 3 else None)
+
+
+def _none_known(hashes: set[str]) -> set[str]:
+    return set()
+
+
+def forget_known(prepared: list[Prepared], known: Callable[[set[str]], set[str]]) -> list[Prepared]:
+    """``prepared`` with no compressed copy of the pages ``known(hashes)`` says are archived
+    (what :func:`~archiver.store.prepare.prepare_many` gives for them)."""
+    held = known({p.sha256 for p in prepared if p.blob is not None and p.sha256 is not None})
+    if not held:
+        return prepared
+    return [replace(p, blob=None, compression="zstd") if p.sha256 in held else p for p in prepared]
+
+
+class _Failed:
+    """A batch that could not be read: its error, raised in its turn."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def result(self) -> list[Prepared]:
+        raise self.error
+
+
+class _Asked:
+    """A batch under way in the drafting process: its answer is the next on the pipe."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def result(self) -> list[Prepared]:
+        try:
+            ok, value = self.conn.recv()
+        except EOFError:
+            raise RuntimeError("the process preparing the next batch ended") from None
+        if not ok:
+            raise value
+        return value
+
+
+def _serve(conn: Connection, site: str | None, compress_level: int) -> None:
+    """The drafting process: prepare each batch asked for until asked for none."""
+    while True:
+        try:
+            asked = conn.recv()
+        except EOFError:  # the writer is gone
+            return
+        if asked is None:
+            return
+        try:
+            if isinstance(asked, tuple):
+                answer = (True, _draft_slice(*asked, site, compress_level))
+            else:
+                answer = (True, _draft(asked, site, compress_level))
+        except Exception as error:
+            answer = (False, error)
+        try:
+            conn.send(answer)
+        except OSError:  # the writer stopped reading: it is gone or done
+            return
+        except Exception as error:  # an error that does not pickle
+            with contextlib.suppress(OSError):
+                conn.send((False, RuntimeError(f"preparing a batch failed: {error!r}")))
+
+
+class Drafter:
+    """One forked process preparing batches ahead of the writer (see the module).
+
+    It talks over a pipe, read in the writer's own thread: a thread reading it (as a
+    process pool's does) would take the interpreter lock between the writer's SQLite
+    statements, which wait for it each time.
+    """
+
+    def __init__(
+        self, site: str | None, compress_level: int, source: Sequence[Any] | None = None
+    ) -> None:
+        """``source``: the sequence the batches are consecutive slices of, when there is
+        one: the drafting process reads them from its forked copy, not from a pipe."""
+        global _SOURCE
+        self._source = source
+        self._offset = 0
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child, site, compress_level), daemon=True
+        )
+        _SOURCE = source if source is not None else ()
+        try:
+            self._process.start()
+        finally:
+            _SOURCE = ()
+            child.close()
+
+    def drafts(self, batches: Iterator[list[Item]]) -> Iterator[list[Prepared]]:
+        """Each batch prepared (pages known or not: see :func:`forget_known`), the next one
+        under way in the drafting process while the caller handles this one."""
+        ahead = self._ask(batches)
+        while ahead is not None:
+            prepared = ahead.result()
+            ahead = self._ask(batches)
+            yield prepared
+
+    def _ask(self, batches: Iterator[list[Item]]) -> _Asked | _Failed | None:
+        try:
+            batch = next(batches, None)
+        except Exception as error:  # a bad item: raised after the batches before it are saved
+            return _Failed(error)
+        if batch is None:
+            return None
+        if self._source is None:
+            self._conn.send(batch)
+        else:
+            start, self._offset = self._offset, self._offset + len(batch)
+            self._conn.send((start, self._offset))
+        return _Asked(self._conn)
+
+    def close(self) -> None:
+        """End the drafting process (a batch it is preparing is dropped)."""
+        with contextlib.suppress(OSError):
+            self._conn.send(None)
+        self._conn.close()
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def __enter__(self) -> Drafter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def drafter(
+    site: str | None, compress_level: int, source: Sequence[Any] | None = None
+) -> Drafter | None:
+    """A :class:`Drafter`, or None where a second process cannot help or cannot be forked
+    safely: one core, no ``fork``, or other threads running in this process."""
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    if threading.active_count() > 1:
+        return None
+    return Drafter(site, compress_level, source)
