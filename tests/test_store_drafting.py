@@ -8,6 +8,7 @@ import pytest
 
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
+from archiver.store.warcs import WarcPointer
 from store_support import random_pages
 from test_store_batch import table_rows, tricky_batch
 
@@ -58,7 +59,9 @@ def test_known_pages_are_not_compressed_again():
     items = random_pages(0, 3)  # three pages, three bodies
     with Archive.memory() as archive:
         archive.save_many(items[:1])
-        drafted = drafting._draft([(*item, None) for item in items], None, 3)
+        triples = [(*item, None) for item in items]
+        packed = drafting._draft(triples, None, 3)
+        drafted = [drafting._unpack(*pair, None) for pair in zip(triples, packed, strict=True)]
         assert all(p.blob is not None for p in drafted)  # the drafting process knows none
         kept = drafting.forget_known(drafted, archive.database.bodies_known)
     assert [p.blob is None for p in kept] == [True, False, False]
@@ -100,3 +103,15 @@ def test_no_process_is_forked_beside_other_threads(monkeypatch):
     monkeypatch.setattr(drafting.threading, "active_count", lambda: 1)
     monkeypatch.setattr(drafting.os, "cpu_count", lambda: 1)
     assert drafting.drafter(None, 3) is None
+
+
+def test_what_the_drafting_process_sends_back_gives_each_items_prepared_save(tmp_path):
+    items = [(*item, None) for item in tricky_batch()]
+    warc = WarcPointer("/data/crawl.warc.gz", 10, 20)
+    items[0] = (*items[0][:2], warc)
+    with Archive(tmp_path / "a.db") as archive:
+        expected = archive.database.prepare_many(items, site="vnexpress")
+    packed = drafting._draft(items, "vnexpress", 3)
+    assert [
+        drafting._unpack(item, p, "vnexpress") for item, p in zip(items, packed, strict=True)
+    ] == expected

@@ -21,14 +21,22 @@ import contextlib
 import multiprocessing
 import os
 import threading
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
 from archiver.article import Article
+from archiver.dates.stored import iso
 from archiver.fetch.exchange import Exchange
-from archiver.store.prepare import Prepared, prepare_many
+from archiver.store.prepare import (
+    ArticleRecord,
+    Prepared,
+    article_fields,
+    fetch_columns,
+    prepare_many,
+)
 from archiver.store.warcs import WarcPointer
 
 __all__ = ["Drafter", "drafter"]
@@ -41,12 +49,70 @@ Item = tuple[Exchange, Article | None, WarcPointer | None]
 _SOURCE: Sequence[Any] = ()
 
 
-def _draft(items: Sequence[Item], site: str | None, compress_level: int) -> list[Prepared]:
+#: What the drafting process sends back for an item: what the writer cannot derive from the
+#: item itself cheaply (hash and compressed page, URL identity, folded texts, signature).
+Packed = tuple[str | None, bytes | None, str, tuple[Any, ...] | None]
+
+
+def _draft(items: Sequence[Item], site: str | None, compress_level: int) -> list[Packed]:
     """In the drafting process: prepare every item, every raw page compressed."""
-    return prepare_many(items, site=site, known_bodies=_none_known, compress_level=compress_level)
+    prepared = prepare_many(
+        items, site=site, known_bodies=_none_known, compress_level=compress_level
+    )
+    return [_pack(p) for p in prepared]
 
 
-def _draft_slice(start: int, stop: int, site: str | None, compress_level: int) -> list[Prepared]:
+def _pack(prepared: Prepared) -> Packed:
+    """The part of ``prepared`` that :func:`_unpack` cannot take from the item (a few
+    objects to pickle rather than every column: the writer's process unpickles them)."""
+    record = prepared.article
+    part = None
+    if record is not None:
+        part = (
+            record.canonical,
+            record.aliases,
+            record.site,
+            record.content_hash,
+            record.signature,
+            array("q", record.bands).tobytes(),
+            record.folded,
+            record.claim,
+        )
+    return (prepared.sha256, prepared.blob, prepared.compression, part)
+
+
+def _unpack(item: Item, packed: Packed, site: str | None) -> Prepared:
+    """The :class:`Prepared` of ``item`` that :func:`_pack` packed."""
+    exchange, article, warc = item
+    sha, blob, compression, part = packed
+    record = None
+    if part is not None:
+        assert article is not None
+        canonical, aliases, article_site, content_hash, signature, bands, folded, claim = part
+        record = ArticleRecord(
+            canonical=canonical,
+            aliases=aliases,
+            site=article_site,
+            fields=article_fields(article, claim),
+            view_count=article.view_count,
+            content_hash=content_hash,
+            signature=signature,
+            bands=tuple(array("q", bands)),
+            folded=folded,
+            claim=claim,
+        )
+    return Prepared(
+        fetch=fetch_columns(exchange, sha, record, site, warc),
+        fetched_at=iso(exchange.fetched_at),
+        sha256=sha,
+        size=len(exchange.body or b""),
+        blob=blob,
+        compression=compression,
+        article=record,
+    )
+
+
+def _draft_slice(start: int, stop: int, site: str | None, compress_level: int) -> list[Packed]:
     """:func:`_draft` of the items ``start:stop`` of the forked :data:`_SOURCE`."""
     return _draft([_item(item) for item in _SOURCE[start:stop]], site, compress_level)
 
@@ -81,8 +147,10 @@ class _Failed:
 class _Asked:
     """A batch under way in the drafting process: its answer is the next on the pipe."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, batch: list[Item], site: str | None) -> None:
         self.conn = conn
+        self.batch = batch
+        self.site = site
 
     def result(self) -> list[Prepared]:
         try:
@@ -91,7 +159,8 @@ class _Asked:
             raise RuntimeError("the process preparing the next batch ended") from None
         if not ok:
             raise value
-        return value
+        site = self.site
+        return [_unpack(item, packed, site) for item, packed in zip(self.batch, value, strict=True)]
 
 
 def _serve(conn: Connection, site: str | None, compress_level: int) -> None:
@@ -133,6 +202,7 @@ class Drafter:
         """``source``: the sequence the batches are consecutive slices of, when there is
         one: the drafting process reads them from its forked copy, not from a pipe."""
         global _SOURCE
+        self._site = site
         self._source = source
         self._offset = 0
         context = multiprocessing.get_context("fork")
@@ -168,7 +238,7 @@ class Drafter:
         else:
             start, self._offset = self._offset, self._offset + len(batch)
             self._conn.send((start, self._offset))
-        return _Asked(self._conn)
+        return _Asked(self._conn, batch, self._site)
 
     def close(self) -> None:
         """End the drafting process (a batch it is preparing is dropped)."""
