@@ -4,12 +4,17 @@ where it failed before, after the batches ahead of it are saved."""
 
 from __future__ import annotations
 
+import signal
+import time
+from pathlib import Path
+
 import pytest
 
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
 from archiver.store.warcs import WarcPointer
 from store_support import random_pages
+from test_store_archive import child
 from test_store_batch import table_rows, tricky_batch
 
 
@@ -115,3 +120,56 @@ def test_what_the_drafting_process_sends_back_gives_each_items_prepared_save(tmp
     assert [
         drafting._unpack(item, p, "vnexpress") for item, p in zip(items, packed, strict=True)
     ] == expected
+
+
+def _ended(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status  # ended, waiting to be reaped by whoever adopted it
+
+
+def test_kill_9_while_a_batch_is_drafted_leaves_whole_batches_and_no_drafting_process(tmp_path):
+    path = tmp_path / "archive.db"
+    ingest = child(
+        f"""
+        from store_support import random_pages
+        from archiver.store import Archive, drafting
+
+        started = drafting.Drafter.__init__
+        def announce(self, *args, **kwargs):
+            started(self, *args, **kwargs)
+            print("drafter", self._process.pid, flush=True)
+        drafting.Drafter.__init__ = announce
+
+        def pages():
+            n = 0
+            while True:
+                yield from random_pages(n, 30)
+                n += 30
+                if n > 90:
+                    print("read", n, flush=True)
+
+        with Archive({str(path)!r}) as archive:
+            archive.save_many(pages(), batch_size=30)
+        """
+    )
+    assert ingest.stdout is not None
+    line = ingest.stdout.readline()
+    assert line.startswith("drafter"), ingest.stderr.read() if ingest.stderr else line
+    drafting_pid = int(line.split()[1])
+    while not (line := ingest.stdout.readline()).startswith("read 240"):
+        assert line, ingest.stderr.read() if ingest.stderr else "child died"
+    ingest.send_signal(signal.SIGKILL)
+    ingest.communicate()
+    deadline = time.monotonic() + 20
+    while not _ended(drafting_pid):
+        assert time.monotonic() < deadline, "the drafting process outlived its writer"
+        time.sleep(0.05)
+    with Archive(path) as archive:
+        assert archive.check() == []
+        articles = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        fetches = archive.conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
+    assert articles >= 30 * 5 and articles % 30 == 0
+    assert fetches == articles

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -163,8 +164,13 @@ class _Asked:
         return [_unpack(item, packed, site) for item, packed in zip(self.batch, value, strict=True)]
 
 
-def _serve(conn: Connection, site: str | None, compress_level: int) -> None:
-    """The drafting process: prepare each batch asked for until asked for none."""
+def _serve(conn: Connection, writers: Connection, site: str | None, compress_level: int) -> None:
+    """The drafting process: prepare each batch asked for until asked for none, or until
+    the writer is gone (the pipe's other end, ``writers``, is closed here at once: else
+    this process would hold it open and never see the writer go)."""
+    writers.close()
+    # Ctrl-C reaches the whole process group: the writer stops, then ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             asked = conn.recv()
@@ -208,7 +214,7 @@ class Drafter:
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, site, compress_level), daemon=True
+            target=_serve, args=(child, self._conn, site, compress_level), daemon=True
         )
         _SOURCE = source if source is not None else ()
         try:
