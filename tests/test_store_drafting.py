@@ -173,3 +173,9 @@ def test_kill_9_while_a_batch_is_drafted_leaves_whole_batches_and_no_drafting_pr
         fetches = archive.conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
     assert articles >= 30 * 5 and articles % 30 == 0
     assert fetches == articles
+
+
+def test_no_process_is_forked_off_linux(monkeypatch):
+    monkeypatch.setattr(drafting.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(drafting.sys, "platform", "darwin")
+    assert drafting.drafter(None, 3) is None

@@ -21,6 +21,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -267,9 +268,9 @@ def drafter(
     site: str | None, compress_level: int, source: Sequence[Any] | None = None
 ) -> Drafter | None:
     """A :class:`Drafter`, or None where a second process cannot help or cannot be forked
-    safely: one core, no ``fork``, or other threads running in this process."""
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
+    safely: one core, a system other than Linux, or other threads running in this process."""
+    if (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
+        return None  # (macOS system libraries are not safe to fork; Windows cannot)
     if threading.active_count() > 1:
         return None
     return Drafter(site, compress_level, source)
