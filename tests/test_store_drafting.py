@@ -66,7 +66,7 @@ def test_known_pages_are_not_compressed_again():
         archive.save_many(items[:1])
         triples = [(*item, None) for item in items]
         packed = drafting._draft(triples, None, 3)
-        drafted = [drafting._unpack(*pair, None) for pair in zip(triples, packed, strict=True)]
+        drafted = [drafting._unpack(*pair) for pair in zip(triples, packed, strict=True)]
         assert all(p.blob is not None for p in drafted)  # the drafting process knows none
         kept = drafting.forget_known(drafted, archive.database.bodies_known)
     assert [p.blob is None for p in kept] == [True, False, False]
@@ -117,9 +117,7 @@ def test_what_the_drafting_process_sends_back_gives_each_items_prepared_save(tmp
     with Archive(tmp_path / "a.db") as archive:
         expected = archive.database.prepare_many(items, site="vnexpress")
     packed = drafting._draft(items, "vnexpress", 3)
-    assert [
-        drafting._unpack(item, p, "vnexpress") for item, p in zip(items, packed, strict=True)
-    ] == expected
+    assert [drafting._unpack(item, p) for item, p in zip(items, packed, strict=True)] == expected
 
 
 def _ended(pid: int) -> bool:

@@ -30,13 +30,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from archiver.article import Article
-from archiver.dates.stored import iso
 from archiver.fetch.exchange import Exchange
 from archiver.store.prepare import (
     ArticleRecord,
     Prepared,
     article_fields,
-    fetch_columns,
     prepare_many,
 )
 from archiver.store.warcs import WarcPointer
@@ -51,9 +49,12 @@ Item = tuple[Exchange, Article | None, WarcPointer | None]
 _SOURCE: Sequence[Any] = ()
 
 
-#: What the drafting process sends back for an item: what the writer cannot derive from the
-#: item itself cheaply (hash and compressed page, URL identity, folded texts, signature).
-Packed = tuple[str | None, bytes | None, str, tuple[Any, ...] | None]
+#: What the drafting process sends back for an item: what the writer cannot take from the
+#: item itself cheaply (the fetch row's values, hash and compressed page, URL identity,
+#: folded texts, signature).
+Packed = tuple[Any, ...]
+#: The fetch rows' column names, one tuple per set of them (pickled once per batch).
+_FETCH_COLUMNS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _draft(items: Sequence[Item], site: str | None, compress_level: int) -> list[Packed]:
@@ -80,15 +81,25 @@ def _pack(prepared: Prepared) -> Packed:
             record.folded,
             record.claim,
         )
-    return (prepared.sha256, prepared.blob, prepared.compression, part)
+    names = tuple(prepared.fetch)
+    return (
+        _FETCH_COLUMNS.setdefault(names, names),
+        tuple(prepared.fetch.values()),
+        prepared.fetched_at,
+        prepared.sha256,
+        prepared.size,
+        prepared.blob,
+        prepared.compression,
+        part,
+    )
 
 
-def _unpack(item: Item, packed: Packed, site: str | None) -> Prepared:
+def _unpack(item: Item, packed: Packed) -> Prepared:
     """The :class:`Prepared` of ``item`` that :func:`_pack` packed."""
-    exchange, article, warc = item
-    sha, blob, compression, part = packed
+    names, values, fetched_at, sha, size, blob, compression, part = packed
     record = None
     if part is not None:
+        article = item[1]
         assert article is not None
         canonical, aliases, article_site, content_hash, signature, bands, folded, claim = part
         record = ArticleRecord(
@@ -104,10 +115,10 @@ def _unpack(item: Item, packed: Packed, site: str | None) -> Prepared:
             claim=claim,
         )
     return Prepared(
-        fetch=fetch_columns(exchange, sha, record, site, warc),
-        fetched_at=iso(exchange.fetched_at),
+        fetch=dict(zip(names, values, strict=True)),
+        fetched_at=fetched_at,
         sha256=sha,
-        size=len(exchange.body or b""),
+        size=size,
         blob=blob,
         compression=compression,
         article=record,
@@ -149,10 +160,9 @@ class _Failed:
 class _Asked:
     """A batch under way in the drafting process: its answer is the next on the pipe."""
 
-    def __init__(self, conn: Connection, batch: list[Item], site: str | None) -> None:
+    def __init__(self, conn: Connection, batch: list[Item]) -> None:
         self.conn = conn
         self.batch = batch
-        self.site = site
 
     def result(self) -> list[Prepared]:
         try:
@@ -161,8 +171,7 @@ class _Asked:
             raise RuntimeError("the process preparing the next batch ended") from None
         if not ok:
             raise value
-        site = self.site
-        return [_unpack(item, packed, site) for item, packed in zip(self.batch, value, strict=True)]
+        return [_unpack(item, packed) for item, packed in zip(self.batch, value, strict=True)]
 
 
 def _serve(conn: Connection, writers: Connection, site: str | None, compress_level: int) -> None:
@@ -209,7 +218,6 @@ class Drafter:
         """``source``: the sequence the batches are consecutive slices of, when there is
         one: the drafting process reads them from its forked copy, not from a pipe."""
         global _SOURCE
-        self._site = site
         self._source = source
         self._offset = 0
         context = multiprocessing.get_context("fork")
@@ -245,7 +253,7 @@ class Drafter:
         else:
             start, self._offset = self._offset, self._offset + len(batch)
             self._conn.send((start, self._offset))
-        return _Asked(self._conn, batch, self._site)
+        return _Asked(self._conn, batch)
 
     def close(self) -> None:
         """End the drafting process (a batch it is preparing is dropped)."""
