@@ -220,6 +220,8 @@ class Archive:
         """:meth:`save` for many exchanges, one transaction per ``batch_size`` of them.
 
         An item may carry a third element, the :class:`WarcPointer` of its WARC record.
+        With more than one batch, the next is prepared in a forked process while this one
+        writes (:mod:`archiver.store.drafting`; not beside other threads, nor on one core).
         """
         check_number("batch_size", batch_size)
         if isinstance(items, str | bytes) or not hasattr(items, "__iter__"):
