@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import IO, Any
 
 from archiver.article import Article
@@ -29,6 +29,7 @@ from archiver.store.arguments import (
     check_text,
 )
 from archiver.store.database import MEMORY, Database, open_database
+from archiver.store.drafting import drafter, forget_known
 from archiver.store.prepare import Prepared
 from archiver.store.results import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
 from archiver.store.rows import decompress
@@ -219,6 +220,8 @@ class Archive:
         """:meth:`save` for many exchanges, one transaction per ``batch_size`` of them.
 
         An item may carry a third element, the :class:`WarcPointer` of its WARC record.
+        With more than one batch, the next is prepared in a forked process while this one
+        writes (:mod:`archiver.store.drafting`; not beside other threads, nor on one core).
         """
         check_number("batch_size", batch_size)
         if isinstance(items, str | bytes) or not hasattr(items, "__iter__"):
@@ -226,16 +229,37 @@ class Archive:
         results: list[SaveResult] = []
         iterator = iter(items)
         version = extractor_version or self.extractor_version
-        while batch := list(islice(iterator, batch_size)):
-            with self.reading("checking stored bodies"):  # CPU work, before the write lock
-                prepared = self.database.prepare_many(list(map(_triple, batch)), site=site)
-            results.extend(
-                self.database.write(
-                    "saving fetched pages",
-                    lambda writer, batch=prepared: _save_all(writer, batch, run_id, version),
-                )
-            )
+        first = list(islice(iterator, batch_size))
+        if not first:
+            return results
+        # One item past the first batch says whether there is a next one to prepare ahead
+        # (an iterator that fails there fails after the first batch is saved, as before).
+        try:
+            peeked = list(islice(iterator, 1)) if len(first) == batch_size else []
+        except Exception as error:
+            peeked, iterator = [], _raise(error)
+        source = items if isinstance(items, list | tuple) else None
+        ahead = drafter(site, self.compress_level, source) if peeked else None
+        batches = chain((first,), _batches(chain(peeked, iterator), batch_size))
+        if ahead is None:  # one batch, or no second core to prepare the next one on
+            for batch in batches:
+                with self.reading("checking stored bodies"):  # CPU work, before the write lock
+                    prepared = self.database.prepare_many(list(map(_triple, batch)), site=site)
+                results.extend(self._write(prepared, run_id, version))
+            return results
+        with ahead:
+            for drafted in ahead.drafts(list(map(_triple, batch)) for batch in batches):
+                with self.reading("checking stored bodies"):
+                    prepared = forget_known(drafted, self.database.bodies_known)
+                results.extend(self._write(prepared, run_id, version))
         return results
+
+    def _write(
+        self, prepared: list[Prepared], run_id: int | None, version: str
+    ) -> list[SaveResult]:
+        return self.database.write(
+            "saving fetched pages", lambda writer: _save_all(writer, prepared, run_id, version)
+        )
 
     # -- reading -----------------------------------------------------------------------
 
@@ -408,6 +432,16 @@ def _moment(value: datetime | str | None) -> datetime:
         except ValueError as error:
             raise InputError(f"fetched_at {value!r} is not an ISO 8601 time") from error
     raise InputError(f"fetched_at is a datetime or ISO 8601 text, not {type(value).__name__}")
+
+
+def _raise(error: Exception) -> Iterator[Any]:
+    raise error
+    yield
+
+
+def _batches(iterator: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _triple(item: Any) -> tuple[Exchange, Article | None, WarcPointer | None]:

@@ -120,25 +120,7 @@ def _parts(
     ``folds``: :func:`~archiver.store.folding.fold_for_index` of its title, lead, body and
     captions (as :data:`_KEYED` says)."""
     identity = url_identity(article.canonical_url, article.url, final_url, requested_url, redirects)
-    warnings = list(article.warnings)
-    if identity.claim:
-        warnings.append(
-            f"canonical link names another site ({identity.claim}): kept as its own article"
-        )
-    fields = {
-        "title": article.title,
-        "lead": article.lead,
-        "body": article.body,
-        "published_at": article.published_at,
-        "published_raw": article.published_raw,
-        "updated_at": article.updated_at,
-        "author": article.author,
-        "author_raw": article.author_raw,
-        "source": article.source,
-        "captions": json_list(article.captions),
-        "language": article.language,
-        "warnings": json_list(warnings),
-    }
+    fields = article_fields(article, identity.claim)
     (title, title_key, title_d), (lead, _, lead_d), (body, body_key, body_d), captions = folds
     record = {
         "canonical": identity.canonical,
@@ -156,6 +138,28 @@ def _parts(
         "claim": identity.claim,
     }
     return record, body
+
+
+def article_fields(article: Article, claim: str | None) -> dict[str, Any]:
+    """The article's own columns (:attr:`ArticleRecord.fields`); ``claim``: the other site's
+    URL its page names as canonical, which its warnings mention."""
+    warnings = list(article.warnings)
+    if claim:
+        warnings.append(f"canonical link names another site ({claim}): kept as its own article")
+    return {
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "published_at": article.published_at,
+        "published_raw": article.published_raw,
+        "updated_at": article.updated_at,
+        "author": article.author,
+        "author_raw": article.author_raw,
+        "source": article.source,
+        "captions": json_list(article.captions),
+        "language": article.language,
+        "warnings": json_list(warnings),
+    }
 
 
 def prepare(
@@ -233,6 +237,27 @@ def _prepared(
     blob, compression = None, "zstd"
     if sha is not None and not known:
         blob, compression = compress(body, compress_level)
+    return Prepared(
+        fetch=fetch_columns(exchange, sha, record, site, warc),
+        fetched_at=iso(exchange.fetched_at),
+        sha256=sha,
+        size=len(body),
+        blob=blob,
+        compression=compression,
+        article=record,
+    )
+
+
+def fetch_columns(
+    exchange: Exchange,
+    sha: str | None,
+    record: ArticleRecord | None,
+    site: str | None,
+    warc: WarcPointer | None,
+) -> dict[str, Any]:
+    """The fetch row's columns (:attr:`Prepared.fetch`): the exchange's, the SHA-256 of its
+    body, the site of its article (else ``site``) and where its WARC record is."""
+    body = exchange.body or b""
     fetch = {
         "site": record.site if record else site,
         "url": exchange.url,
@@ -253,12 +278,4 @@ def _prepared(
     }
     if warc is not None:
         fetch.update(warc.columns())
-    return Prepared(
-        fetch=fetch,
-        fetched_at=iso(exchange.fetched_at),
-        sha256=sha,
-        size=len(body),
-        blob=blob,
-        compression=compression,
-        article=record,
-    )
+    return fetch

@@ -1,0 +1,179 @@
+"""A long ``save_many`` prepares its next batch in a second process while it writes one
+(:mod:`archiver.store.drafting`): the archive gets the same rows, and a bad item fails
+where it failed before, after the batches ahead of it are saved."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from archiver.errors import InputError
+from archiver.store import Archive, drafting
+from archiver.store.warcs import WarcPointer
+from store_support import random_pages
+from test_store_archive import child
+from test_store_batch import table_rows, tricky_batch
+
+
+@pytest.fixture
+def drafters(monkeypatch):
+    """The drafters ``save_many`` makes, counted; made even where the test runner has threads
+    of its own (pytest-xdist), which :func:`drafting.drafter` otherwise declines to fork."""
+    made: list[drafting.Drafter] = []
+    original = drafting.drafter
+
+    def counted(*args, **kwargs):
+        with monkeypatch.context() as patch:
+            patch.setattr(drafting.threading, "active_count", lambda: 1)
+            found = original(*args, **kwargs)
+        if found is not None:
+            made.append(found)
+        return found
+
+    monkeypatch.setattr("archiver.store.archive.drafter", counted)
+    return made
+
+
+def _in_process(monkeypatch) -> None:
+    monkeypatch.setattr("archiver.store.archive.drafter", lambda *args, **kwargs: None)
+
+
+@pytest.mark.parametrize("as_list", [True, False], ids=["list", "iterator"])
+def test_batches_drafted_in_a_second_process_store_the_same_rows(
+    tmp_path, monkeypatch, drafters, as_list
+):
+    items = tricky_batch() + random_pages(0, 20)
+    with Archive(tmp_path / "drafted.db") as archive:
+        drafted = archive.save_many(items if as_list else iter(items), batch_size=7)
+        # Every page is stored already: the second time no page is compressed into a row.
+        drafted += archive.save_many(items if as_list else iter(items), batch_size=7)
+    assert len(drafters) == 2
+    with monkeypatch.context() as patch:
+        _in_process(patch)
+        with Archive(tmp_path / "here.db") as archive:
+            here = archive.save_many(items, batch_size=7)
+            here += archive.save_many(items, batch_size=7)
+    assert drafted == here
+    assert table_rows(tmp_path / "drafted.db") == table_rows(tmp_path / "here.db")
+
+
+def test_known_pages_are_not_compressed_again():
+    items = random_pages(0, 3)  # three pages, three bodies
+    with Archive.memory() as archive:
+        archive.save_many(items[:1])
+        triples = [(*item, None) for item in items]
+        packed = drafting._draft(triples, None, 3)
+        drafted = [drafting._unpack(*pair) for pair in zip(triples, packed, strict=True)]
+        assert all(p.blob is not None for p in drafted)  # the drafting process knows none
+        kept = drafting.forget_known(drafted, archive.database.bodies_known)
+    assert [p.blob is None for p in kept] == [True, False, False]
+    assert kept[1:] == drafted[1:]
+
+
+@pytest.mark.parametrize("as_list", [True, False], ids=["list", "iterator"])
+def test_a_bad_item_fails_after_the_batches_before_it_are_saved(tmp_path, drafters, as_list):
+    items = [*random_pages(0, 6), "not a pair", *random_pages(6, 3)]
+    with Archive(tmp_path / "a.db") as archive:
+        with pytest.raises(InputError, match="save_many takes"):
+            archive.save_many(items if as_list else iter(items), batch_size=3)
+        assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+    assert len(drafters) == 1
+
+
+def test_an_iterator_failing_after_the_first_batch_fails_after_it_is_saved(tmp_path, drafters):
+    def pages():
+        yield from random_pages(0, 3)
+        raise OSError("the WARC ended early")
+
+    with Archive(tmp_path / "a.db") as archive:
+        with pytest.raises(OSError, match="ended early"):
+            archive.save_many(pages(), batch_size=3)
+        assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    assert drafters == []
+
+
+def test_one_batch_is_prepared_here(drafters):
+    with Archive.memory() as archive:
+        archive.save_many(random_pages(0, 4), batch_size=4)
+        archive.save_many([])
+    assert drafters == []
+
+
+def test_no_process_is_forked_beside_other_threads(monkeypatch):
+    monkeypatch.setattr(drafting.threading, "active_count", lambda: 2)
+    assert drafting.drafter(None, 3) is None
+    monkeypatch.setattr(drafting.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(drafting.os, "cpu_count", lambda: 1)
+    assert drafting.drafter(None, 3) is None
+
+
+def test_what_the_drafting_process_sends_back_gives_each_items_prepared_save(tmp_path):
+    items = [(*item, None) for item in tricky_batch()]
+    warc = WarcPointer("/data/crawl.warc.gz", 10, 20)
+    items[0] = (*items[0][:2], warc)
+    with Archive(tmp_path / "a.db") as archive:
+        expected = archive.database.prepare_many(items, site="vnexpress")
+    packed = drafting._draft(items, "vnexpress", 3)
+    assert [drafting._unpack(item, p) for item, p in zip(items, packed, strict=True)] == expected
+
+
+def _ended(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status  # ended, waiting to be reaped by whoever adopted it
+
+
+def test_kill_9_while_a_batch_is_drafted_leaves_whole_batches_and_no_drafting_process(tmp_path):
+    path = tmp_path / "archive.db"
+    ingest = child(
+        f"""
+        from store_support import random_pages
+        from archiver.store import Archive, drafting
+
+        started = drafting.Drafter.__init__
+        def announce(self, *args, **kwargs):
+            started(self, *args, **kwargs)
+            print("drafter", self._process.pid, flush=True)
+        drafting.Drafter.__init__ = announce
+
+        def pages():
+            n = 0
+            while True:
+                yield from random_pages(n, 30)
+                n += 30
+                if n > 90:
+                    print("read", n, flush=True)
+
+        with Archive({str(path)!r}) as archive:
+            archive.save_many(pages(), batch_size=30)
+        """
+    )
+    assert ingest.stdout is not None
+    line = ingest.stdout.readline()
+    assert line.startswith("drafter"), ingest.stderr.read() if ingest.stderr else line
+    drafting_pid = int(line.split()[1])
+    while not (line := ingest.stdout.readline()).startswith("read 240"):
+        assert line, ingest.stderr.read() if ingest.stderr else "child died"
+    ingest.send_signal(signal.SIGKILL)
+    ingest.communicate()
+    deadline = time.monotonic() + 20
+    while not _ended(drafting_pid):
+        assert time.monotonic() < deadline, "the drafting process outlived its writer"
+        time.sleep(0.05)
+    with Archive(path) as archive:
+        assert archive.check() == []
+        articles = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        fetches = archive.conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
+    assert articles >= 30 * 5 and articles % 30 == 0
+    assert fetches == articles
+
+
+def test_no_process_is_forked_off_linux(monkeypatch):
+    monkeypatch.setattr(drafting.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(drafting.sys, "platform", "darwin")
+    assert drafting.drafter(None, 3) is None
