@@ -13,6 +13,7 @@ import pytest
 
 from archiver.crawl import run_crawl, turns
 from archiver.crawl.config import make_plan
+from archiver.crawl.outcome import next_revisit
 from archiver.fetch import RobotsCache
 from archiver.replay import Entry, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
@@ -131,12 +132,22 @@ def test_second_run_is_incremental_and_uses_conditional_requests(first_crawl, tm
 
 
 @pytest.mark.slow
-def test_view_counts_are_recorded_again_on_revisit(tmp_path, db_target):
+def test_view_counts_are_recorded_again_on_revisit(tmp_path, db_target, monkeypatch):
     # Article 1 is published 28 s before the site's "now": its "30s" visit falls due 2 s
-    # after that, or is skipped if the first visit comes later. A "now" 4 s ahead gives a
-    # busy machine 6 s to make the first visit (the run then waits for the second).
-    ahead = datetime.now(UTC) + timedelta(seconds=4)
-    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175), now=ahead))
+    # later. A machine slow to make the first visit would find that visit already past and
+    # skip it, so the first visit is taken as made at the latest 1 s before it falls due;
+    # the run then waits for the second visit in real time, as a crawl does.
+    told: set[datetime] = set()
+
+    def first_visit_in_time(published, seen, now, schedule):
+        fresh = published is not None and now - published < timedelta(minutes=5)
+        if fresh and published not in told:  # article 1's first visit, not the old ones'
+            told.add(published)
+            now = min(now, published + timedelta(seconds=29))
+        return next_revisit(published, seen, now, schedule)
+
+    monkeypatch.setattr(turns, "next_revisit", first_visit_in_time)
+    site = ReplaySite(build(tmp_path / "site", revisit_views=(150, 175)))
     db = db_target
     status, _ = crawl(db, site, revisit_after=("30s", "30d"))
     assert status == "finished"
