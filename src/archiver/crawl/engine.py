@@ -146,7 +146,6 @@ class Crawl:
     async def run(self) -> CrawlStats:
         loop = asyncio.get_running_loop()
         self._install_signals(loop)
-        self.budget.restart()
         if self.executor is not None:
             self.turns.executor = self.executor
         elif self.workers > 0:
@@ -165,7 +164,10 @@ class Crawl:
                 f"{seeded['queued']} URLs due, "
                 f"{seeded['recovered']} recovered from an interrupted run"
             )
-            self._announce_long_run()
+            # The time budgets count from here: starting the workers and seeding the
+            # frontier are not crawling, and a loaded machine may take seconds over them.
+            self.budget.restart()
+            self._announce_long_run(self.budget.time_left())
             await self._loop()
         finally:
             self._cancel_turns()
@@ -522,14 +524,15 @@ class Crawl:
     def _count_due(self, hosts: list[str]) -> dict[str, int]:
         return self.frontier.due_by_host(hosts, now_iso())
 
-    def _announce_long_run(self) -> None:
-        """Say so before a long run starts (a first backfill), and how to cap it."""
+    def _announce_long_run(self, budget: float | None) -> None:
+        """Say so before a long run starts (a first backfill), and how to cap it; ``budget``
+        is the run's time budget (None: none)."""
         due = self.meter.due(self._working_hosts(), self.done, fresh=True)
         seconds = self.meter.estimate(due)
         if seconds >= LONG_RUN_SECONDS:
             pace = {h: self.politeness.slot(h).delay for h, n in due.items() if n}
             self.reporter.note(
-                backlog_line(sum(due.values()), seconds, pace, self.budget.time_left()),
+                backlog_line(sum(due.values()), seconds, pace, budget),
                 due=sum(due.values()),
                 seconds=round(seconds),
             )
