@@ -17,9 +17,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from archiver.urls import normalize_url
+from archiver.urls import normalize_url, plain_path, plain_url
 
-_PLAIN_ABSOLUTE = re.compile(r"(https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9_~.,/-]*)?")
 _PLAIN_PATH = re.compile(r"/[A-Za-z0-9_~.,/-]*")
 _PLAIN_RELATIVE = re.compile(r"[A-Za-z0-9_~,-][A-Za-z0-9_~.,/-]*")
 
@@ -27,12 +26,6 @@ _PLAIN_RELATIVE = re.compile(r"[A-Za-z0-9_~,-][A-Za-z0-9_~.,/-]*")
 @lru_cache(maxsize=65536)
 def _normalize_cached(href: str, base: str | None) -> str:
     return normalize_url(href, base)
-
-
-def _plain(path: str) -> bool:
-    # "//" and "/." are the only ways a path of these characters can change under
-    # normalisation (empty segments, dot segments).
-    return "//" not in path and "/." not in path
 
 
 class Origin:
@@ -56,17 +49,15 @@ def normalize(
     ``cache=False`` for URLs listed once (sitemap and feed entries): the slow path's
     result is then not kept.
     """
-    match = _PLAIN_ABSOLUTE.fullmatch(href)
-    if match:
-        path = match[2] or "/"
-        if _plain(path):
-            return match[1] + path
-    elif origin is not None and href:
+    plain = plain_url(href)
+    if plain is not None:
+        return plain
+    if origin is not None and href:
         if href[0] == "/":
-            if _PLAIN_PATH.fullmatch(href) and _plain(href):
+            if _PLAIN_PATH.fullmatch(href) and plain_path(href):
                 return origin.origin + href
         elif origin.directory is not None and _PLAIN_RELATIVE.fullmatch(href):
             path = origin.directory + href
-            if _plain(path):
+            if plain_path(path):
                 return origin.origin + path
     return _normalize_cached(href, base) if cache else normalize_url(href, base)
