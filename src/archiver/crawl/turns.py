@@ -415,10 +415,7 @@ class Turns:
         """Did this run fetch ``url`` (a redirect's target, as the server named it)?"""
         if not url or len(url) > MAX_URL_LENGTH:
             return False
-        try:
-            return hash(normalize_url(url)) in self.fetched
-        except ValueError:
-            return False
+        return hash(normalize_url(url)) in self.fetched  # (it never raises: bad URLs come back)
 
     def _remember(self, url: str) -> None:
         if len(self.known) >= KNOWN_URLS:
