@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from archiver.pickling import pickled_by_fields
+
 #: The public field names, in order: ``Article.to_dict()`` and ``archiver parse --json``
 #: give exactly these keys.
 FIELDS: tuple[str, ...] = (
@@ -26,6 +28,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article page turned into clean, normalised fields.

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 from archiver.dates import VN_TZ
 from archiver.dates.stored import date_span
 from archiver.errors import ConfigError, QueryError
+from archiver.pickling import pickled_by_fields
 
 __all__ = ["Period", "url_span"]
 
@@ -46,6 +47,7 @@ _TOKENS = {
 }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Period:
     """The days a crawl keeps: ``first`` to ``last``, both included (None: open)."""

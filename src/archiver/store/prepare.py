@@ -16,6 +16,7 @@ from archiver.article import Article
 from archiver.dates.stored import iso
 from archiver.errors import InputError
 from archiver.fetch.exchange import Exchange
+from archiver.pickling import pickled_by_fields
 from archiver.store.dedup import (
     band_keys,
     band_keys_many,
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ArticleRecord:
     """An article ready to store: identity, column values, content hash and signature."""
@@ -56,6 +58,7 @@ class ArticleRecord:
     claim: str | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """One exchange ready to store. ``blob`` is None when the body is already in the archive."""
