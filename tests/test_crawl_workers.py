@@ -53,6 +53,36 @@ def test_pages_larger_than_a_pipe_go_and_come_back_whole_and_in_their_own_jobs()
         stop_workers(workers, wait=True)
 
 
+def test_small_and_large_answers_mixed_come_back_whole_each_to_its_own_job(monkeypatch):
+    # Many small answers in one read, large ones over several reads, a small one right
+    # after a large one's last piece: all read into the one buffer the crawl keeps.
+    from archiver.crawl import workers as pool
+
+    buffers = []
+    readv = os.readv
+
+    def recording(fd, views):
+        buffers.append(views[0])
+        return readv(fd, views)
+
+    monkeypatch.setattr(pool.os, "readv", recording)
+    workers = start_workers(2)
+
+    async def crawl():
+        pages = [bytes([n % 256]) * (5 if n % 7 else 2_500_000 + n) for n in range(60)]
+        return pages, await asyncio.gather(*(workers.run(_reverse, page) for page in pages))
+
+    try:
+        pages, answers = asyncio.run(crawl())
+        assert answers == [page[::-1] for page in pages]
+    finally:
+        stop_workers(workers, wait=True)
+    # (The workers' own readv, in their processes, is not recorded here.)
+    assert len(buffers) > 1
+    assert all(b.obj is buffers[0].obj for b in buffers)
+    assert len(buffers[0]) == pool.PIPE_BYTES
+
+
 def test_a_failing_job_raises_its_error_in_the_crawl_and_the_worker_goes_on():
     workers = start_workers(1)
     try:
