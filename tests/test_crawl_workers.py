@@ -24,6 +24,27 @@ def test_workers_fork_with_the_crawls_objects_out_of_the_collectors_reach_until_
     assert gc.get_freeze_count() == 0
 
 
+def test_the_crawl_and_its_workers_collect_young_objects_less_often_until_they_stop():
+    from archiver.crawl.workers import GC_THRESHOLD
+
+    before = gc.get_threshold()
+    workers = start_workers(2)
+    try:
+        assert gc.get_threshold() == (GC_THRESHOLD, *before[1:])
+        answers = asyncio.run(_each_worker(workers, gc.get_threshold))
+        assert answers == [(GC_THRESHOLD, *before[1:])] * 2
+    finally:
+        stop_workers(workers, wait=True)
+    assert gc.get_threshold() == before
+    stop_workers(workers, wait=True)  # (the crawl stops them, then its caller again)
+    assert gc.get_threshold() == before
+
+
+async def _each_worker(workers, fn):
+    """``fn()`` in each worker: two jobs at once go to the two idle workers."""
+    return await asyncio.gather(workers.run(fn), workers.run(fn))
+
+
 def test_workers_are_forked_when_the_pool_starts_not_at_its_first_page():
     before = {p.pid for p in multiprocessing.active_children()}
     workers = start_workers(2)
