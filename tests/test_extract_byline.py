@@ -229,6 +229,13 @@ def test_a_name_line_set_flush_right_by_its_class_closes_the_text_as_its_byline(
     assert article.paragraphs == _TEXT
 
 
+@pytest.mark.parametrize("line", ["Nhóm phóng viên", "NHÓM PHÓNG VIÊN", "Nhóm PV"])
+def test_a_byline_naming_the_reporters_as_a_group_is_kept_whole(line: str):
+    # "phóng viên" after a name is the writer's position; after "Nhóm" it is the name itself.
+    assert parse_byline(line) == line
+    assert parse_byline("Minh Anh - Phóng viên") == "Minh Anh"
+
+
 def test_an_author_box_giving_the_writers_position_names_the_writer():
     box = (
         "<div class='author'><img src='a.jpg' alt=''><span>Minh Anh</span>"

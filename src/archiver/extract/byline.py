@@ -33,6 +33,9 @@ _ROLE_TAIL = re.compile(
     r"(?:\s+thường trú[^)]*)?\)?\s*$",
     re.IGNORECASE,
 )
+#: A byline naming the newsroom's reporters as a group ("Nhóm phóng viên", "NHÓM PV"): the
+#: role word is the name here, not a position after one (which would leave "Nhóm").
+_COLLECTIVE = re.compile(r"^nhóm\s+(?:phóng viên|pv)$", re.IGNORECASE)
 #: Who took the pictures, after the writer's name: "Minh Anh - Ảnh: Thu Hà".
 _PHOTO_TAIL = re.compile(
     r"\s*[-–—,;]?\s*\(?(?:ảnh|hình ảnh|hình|video|clip|đồ họa|đồ hoạ)\s*:.*$", re.IGNORECASE
@@ -86,6 +89,8 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if not _PHOTO_CREDIT.match(text):
         text = _PHOTO_TAIL.sub("", text)
     text = _SUFFIX.sub("", text)
+    if _COLLECTIVE.match(text):
+        return text
     text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
