@@ -16,7 +16,18 @@ def test_names_beginning_with_bao_are_persons(name: str):
 
 
 @pytest.mark.parametrize(
-    "name", ["Báo Quảng Nam", "BÁO QUẢNG NAM", "TTXVN", "Tạp chí Cộng sản", "Forbes", "VnEconomy"]
+    "name",
+    [
+        "Báo Quảng Nam",
+        "BÁO QUẢNG NAM",
+        "TTXVN",
+        "Tạp chí Cộng sản",
+        "Forbes",
+        "VnEconomy",
+        "Dân Việt",
+        "VietnamPlus",
+        "Trung tâm Truyền thông tỉnh Quảng Ninh",
+    ],
 )
 def test_outlets_and_agencies_are_no_persons(name: str):
     assert is_outlet(name)
@@ -101,8 +112,20 @@ def test_view_counts_in_their_many_labels(line: str, count: int):
         ("Minh Anh (Báo Lao Động)", "Minh Anh", "Báo Lao Động"),
         ("Minh Anh/VOV.VN", "Minh Anh", "VOV.VN"),
         ("Thu Hằng/VOV-Đông Bắc", "Thu Hằng", "VOV-Đông Bắc"),
+        ("Thu Hằng/VOV1", "Thu Hằng", "VOV1"),
         ("Hồng Nhung - Báo Quảng Ninh", "Hồng Nhung", "Báo Quảng Ninh"),
         ("MINH ANH - THU HÀ (theo AFP)", "MINH ANH - THU HÀ", "AFP"),
+        # Outlets whose names carry no "Báo" and are no persons' names.
+        ("Theo Thu Hà (Dân Việt)", "Thu Hà", "Dân Việt"),
+        ("Minh Anh (VietnamPlus)", "Minh Anh", "VietnamPlus"),
+        ("Minh Anh (Tri thức trẻ)", "Minh Anh", "Tri thức trẻ"),
+        # A province's or district's media centre signs a portal's articles.
+        ("Thu Hà - Trung tâm Truyền thông tỉnh", "Thu Hà", "Trung tâm Truyền thông tỉnh"),
+        (
+            "Minh Anh (Trung tâm VH-TT&TT huyện Tiên Yên)",
+            "Minh Anh",
+            "Trung tâm VH-TT&TT huyện Tiên Yên",
+        ),
     ],
 )
 def test_a_signature_names_the_writer_and_credits_the_outlet(line: str, person: str, outlet: str):
@@ -117,6 +140,16 @@ def test_a_signature_naming_the_pages_own_outlet_credits_no_source():
         None,
     )
     assert parse_credit("Minh Anh/VOV.VN", outlets=["VOV.VN"]) is None
+
+
+def test_a_signature_naming_the_sites_own_address_credits_no_source():
+    # No og:site_name on the page: the host itself names the outlet the writer signs for.
+    article = extract(
+        _page(_WHEN, "<p style='text-align: right'><strong>Thu Hà/VOV.VN</strong></p>"),
+        "https://vov.vn/xa-hoi/hoi-nghi-so-ket-post1160000.vov",
+    )
+    assert (article.author, article.source) == ("Thu Hà", None)
+    assert article.paragraphs == _TEXT
 
 
 @pytest.mark.parametrize(
@@ -168,6 +201,25 @@ def test_a_closing_signature_broken_over_two_lines_names_the_writer_and_the_outl
     article = extract(html.encode(), "https://tamky.gov.vn/tin-tuc/hoi-nghi-tong-ket-123.aspx")
     assert (article.author, article.source) == ("Minh Anh", "Báo Quảng Nam")
     assert article.paragraphs == text
+
+
+@pytest.mark.parametrize(
+    ("signature", "outlet"),
+    [
+        ("<div class='nguontin'>Theo Thu Hà (Dân Việt)</div>", "Dân Việt"),
+        (
+            "<p style='text-align: right'>"
+            "<strong>Thu Hà - Trung tâm Truyền thông tỉnh</strong></p>",
+            "Trung tâm Truyền thông tỉnh",
+        ),
+    ],
+)
+def test_a_closing_signature_naming_an_outlet_without_its_kind_leaves_the_text(
+    signature: str, outlet: str
+):
+    article = extract(_page(_WHEN, signature), "https://tin.example.vn/bai-viet-1.html")
+    assert (article.author, article.source) == ("Thu Hà", outlet)
+    assert article.paragraphs == _TEXT
 
 
 @pytest.mark.parametrize(
@@ -227,6 +279,31 @@ def test_a_name_line_set_flush_right_by_its_class_closes_the_text_as_its_byline(
     )
     assert article.author == "Minh Anh"
     assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thiếu tá Nguyễn Văn An",
+        "Đại tá, TS NGUYỄN VĂN HẢI",
+        "Luật sư Trần Minh",
+        "Nhà báo Thu Hà",
+        "Bác sĩ Lê Hoa",
+    ],
+)
+def test_a_rank_or_profession_written_out_before_the_name_is_part_of_the_byline(line: str):
+    assert parse_byline(line) == line
+    # Not a sentence about someone, nor the word alone.
+    assert parse_byline(f"{line} cho biết") is None
+    assert parse_byline(line.split()[0] + " " + line.split()[1].rstrip(",")) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "person"),
+    [("Hà An (tổng hợp từ Reuters, AFP)", "Hà An"), ("Hà An (tổng hợp theo BBC)", "Hà An")],
+)
+def test_a_compilers_note_after_the_name_is_no_part_of_it(line: str, person: str):
+    assert parse_byline(line) == person
 
 
 @pytest.mark.parametrize("line", ["Nhóm phóng viên", "NHÓM PHÓNG VIÊN", "Nhóm PV"])

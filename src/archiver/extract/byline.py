@@ -24,7 +24,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _SUFFIX = re.compile(
-    r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|biên dịch)\)\s*$",
+    r"\s*\((?:tổng hợp|tổng hợp(?:\s*/|\s+(?:từ|theo)\s)[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|"
+    r"biên dịch)\)\s*$",
     re.IGNORECASE,
 )
 #: The writer's position after the name, in an author box ("Minh Anh Phóng viên").
@@ -39,6 +40,15 @@ _COLLECTIVE = re.compile(r"^nhóm\s+(?:phóng viên|pv)$", re.IGNORECASE)
 #: Who took the pictures, after the writer's name: "Minh Anh - Ảnh: Thu Hà".
 _PHOTO_TAIL = re.compile(
     r"\s*[-–—,;]?\s*\(?(?:ảnh|hình ảnh|hình|video|clip|đồ họa|đồ hoạ)\s*:.*$", re.IGNORECASE
+)
+#: A rank or profession written out before the writer's name ("Thiếu tá Nguyễn Văn An",
+#: "Đại tá, TS NGUYỄN VĂN HẢI", "Luật sư Trần Minh"): lower-case words that are still part of
+#: the byline as displayed (abbreviations such as "TS." or "PGS.TS" need no such list).
+_TITLE_HEAD = re.compile(
+    r"^(?:(?:thiếu|trung|thượng|đại)\s+(?:úy|uý|tá|tướng)|đại tướng|luật sư|nhà báo|nhà văn|"
+    r"nhà thơ|nhà giáo|bác sĩ|dược sĩ|thạc sĩ|tiến sĩ|phó giáo sư|giáo sư|kỹ sư|kiến trúc sư|"
+    r"nghệ sĩ nhân dân|nghệ sĩ ưu tú|nghệ sĩ)\s*,?\s+(?=\S)",
+    re.IGNORECASE,
 )
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
@@ -95,6 +105,11 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
         return None
+    title = _TITLE_HEAD.match(text)
+    if title is not None:
+        # The name after the rank must stand as a byline on its own; the rank is kept.
+        name = text[title.end() :]
+        return text if parse_byline(name, outlets=outlets) == name else None
     words = text.split()
     if len(words) > 10 or len([w for w in words if w not in _SEPARATOR_WORDS]) > 8:
         return None

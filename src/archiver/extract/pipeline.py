@@ -206,6 +206,9 @@ class Extraction(PeopleStages):
             *(meta.publishers),
             meta.site_name or "",
             host.split(".")[0] if host else "",
+            # The whole host too: a writer signs "Thu Hà/VOV.VN" on vov.vn, whose first label
+            # ("vov") is too short to be compared as part of a name.
+            host,
         ]
 
     def run(self) -> Article:
