@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from archiver.extract import extract
-from archiver.extract.byline import parse_byline, parse_credit, parse_view_count, split_signature
+from archiver.extract.byline import (
+    name_in_meta_line,
+    parse_byline,
+    parse_credit,
+    parse_view_count,
+    split_signature,
+)
 from archiver.extract.outlets import is_outlet
 
 
@@ -346,3 +352,59 @@ def test_every_writer_the_json_ld_names_for_the_one_article_is_the_author():
     )
     html = _page(_WHEN).replace(b"</title>", b"</title>" + ld.encode())
     assert extract(html, "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh - Thu Hà"
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "<div class='info'>Ngày đăng: 14/09/2026 08:15 | Tác giả: Thu Hà | Lượt xem: 1.234</div>",
+        "<div class='info'>Tác giả: Thu Hà - Ngày đăng: 14/09/2026 08:15 - Lượt xem: 1234</div>",
+        "<div class='info'>\n<span>Ngày đăng: 14/09/2026 08:15</span>\n"
+        "<span>Tác giả: Thu Hà</span>\n<span>Lượt xem: 1234</span>\n</div>",
+    ],
+)
+def test_a_portals_line_of_date_writer_and_views_gives_all_three(info: str):
+    # One line under the headline, its parts set apart by "|", dashes or elements.
+    article = extract(_page(info), "https://tinh.example.gov.vn/tin-tuc/hoi-nghi-so-ket-12.html")
+    assert article.published_at == "2026-09-14T08:15:00+07:00"
+    assert (article.author, article.view_count) == ("Thu Hà", 1234)
+    assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<div class='author'>Thu Hà | 14/09/2026 08:15</div>",
+        "<div class='author-time'>Thu Hà - 14/09/2026 08:15</div>",
+        "<p class='meta'>Bài và ảnh: Thu Hà - 14/09/2026 08:15</p>",
+        "<div class='post-meta'>Đăng bởi: Thu Hà • 14/09/2026 08:15</div>",
+    ],
+)
+def test_a_writers_line_that_gives_the_date_too_names_the_writer(meta: str):
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.published_at == "2026-09-14T08:15:00+07:00"
+    assert article.author == "Thu Hà"
+
+
+def test_a_labelled_writers_line_after_the_text_names_the_writer():
+    html = _page(_WHEN).replace(
+        b"</div></div></body>", "</div><div>Tác giả: Thu Hà</div></div></body>".encode()
+    )
+    article = extract(html, "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Thu Hà"
+    assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize(
+    ("line", "labelled", "name"),
+    [
+        ("Ngày đăng: 12/05/2025 | Tác giả: Thu Hà | Lượt xem: 1.234", True, "Thu Hà"),
+        ("15:20 | 12/05/2025 | Thu Hà", False, "Thu Hà"),
+        ("15:20 | 12/05/2025 | Thu Hà", True, None),  # no label: not taken from any line
+        ("Thời sự | 12/05/2025 15:20", False, None),  # a section, not a name
+        ("Thu Hà | Minh Anh", False, None),  # two names: co-authors, not a meta line
+        ("Thu Hà | Giáo dục | 12/05/2025", False, None),  # a part with no number beside
+    ],
+)
+def test_the_writer_in_a_line_of_parts(line: str, labelled: bool, name: str | None):
+    assert name_in_meta_line(line, labelled=labelled) == name

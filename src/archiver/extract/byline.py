@@ -62,7 +62,8 @@ _MAX_LISTED_NAMES = 5
 #: The labels that say a line is a byline ("Tin, ảnh: Minh Anh", "Tác giả: ..."), with the colon.
 _COLON_LABEL = re.compile(
     r"^(?:bài|bài viết|bài và ảnh|bài, ảnh|bài & ảnh|bài/ảnh|bài - ảnh|tin|tin, ảnh|tin và ảnh|"
-    r"tác giả|người viết|phóng viên|nhóm pv|thực hiện|nhóm thực hiện|tin bài)\s*[:：]",
+    r"tác giả|người viết|phóng viên|nhóm pv|thực hiện|nhóm thực hiện|tin bài|người đăng|"
+    r"đăng bởi)\s*[:：]",
     re.IGNORECASE,
 )
 
@@ -131,6 +132,59 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if is_outlet(text, outlets):
         return None
     return text
+
+
+#: Where a line giving the writer with the date or the views is cut: "|", "•", or a dash
+#: before a date, a time or a date's label ("Thu Hà - 12/05/2025 15:20", "Tác giả: Thu Hà -
+#: Ngày đăng: ...").
+_META_SEPARATOR = re.compile(
+    r"\s*[|•·]\s*|\s+[-–—]\s+(?=\d|(?:ngày|đăng|cập nhật|lượt|giờ|thứ)\b)"
+    # Parts set in elements of their own, their labels run together in the line's text
+    # ("Ngày đăng: 12/05/2025 Tác giả: Thu Hà Lượt xem: 1234").
+    r"|\s+(?=(?:ngày đăng|ngày|tác giả|người viết|người đăng|đăng bởi|lượt xem|lượt đọc|"
+    r"cập nhật|nguồn)\s*[:：])",
+    re.IGNORECASE,
+)
+#: Labels that say the name after them is the writer's, found in a line of the header.
+BYLINE_LABEL_HINT = re.compile(
+    r"(?:tác giả|người viết|bài viết|bài và ảnh|bài, ảnh|bài|tin, ảnh|thực hiện|người đăng|"
+    r"đăng bởi)\s*[:：]"
+)
+
+
+def name_in_meta_line(
+    raw: str | None, *, outlets: Iterable[str] = (), labelled: bool = False
+) -> str | None:
+    """The writer a header line names beside the date or the views, as portals and many
+    sites set it: "Thu Hà | 12/05/2025 15:20", "Ngày đăng: 12/05/2025 | Tác giả: Thu Hà |
+    Lượt xem: 1.234". Every other part of the line holds a number (a date, a time, a count);
+    ``labelled``: the name's part must carry a byline label ("Tác giả:").
+
+    >>> name_in_meta_line("Ngày đăng: 12/05/2025 | Tác giả: Thu Hà | Lượt xem: 1.234")
+    'Thu Hà'
+    >>> name_in_meta_line("Thời sự | 12/05/2025 15:20") is None
+    True
+    """
+    text = clean(raw)
+    if not text or len(text) > _META_LINE:
+        return None
+    parts = [part for part in _META_SEPARATOR.split(text) if part.strip()]
+    if len(parts) < 2:
+        return None
+    named = [
+        (index, name)
+        for index, part in enumerate(parts)
+        if (name := parse_byline(part, outlets=outlets)) is not None
+        and (not labelled or is_labelled(part))
+    ]
+    if len(named) != 1:
+        return None
+    index, name = named[0]
+    others = (part for at, part in enumerate(parts) if at != index)
+    return name if all(_DIGITS.search(part) for part in others) else None
+
+
+_META_LINE = 160
 
 
 _VIEW_PATTERNS = (
