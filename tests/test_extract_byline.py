@@ -165,6 +165,8 @@ def test_a_signature_naming_the_sites_own_address_credits_no_source():
         ("Bảo Trâm Báo Quảng Nam", "Bảo Trâm", "Báo Quảng Nam"),
         ("Thu Hà TTXVN", "Thu Hà", "TTXVN"),
         ("Tác giả: Lê Minh Tạp chí Cộng sản", "Lê Minh", "Tạp chí Cộng sản"),
+        ("Thu Hà Theo Tiền Phong", "Thu Hà", "Tiền Phong"),  # "Thu Hà<br>Theo Tiền Phong"
+        ("Thu Hà Nguồn: VTV", "Thu Hà", "VTV"),
     ],
 )
 def test_a_signature_whose_line_break_is_gone_still_ends_the_name_at_the_outlet(

@@ -356,8 +356,22 @@ _DASH_TAIL = re.compile(r"^(?P<lead>.+?)\s+[-–—]\s+(?P<inner>[^-–—]+)$")
 #: "Minh Anh<br>Báo Quảng Nam": the line break is gone from the text, the outlet's own word
 #: ("Báo", "Tạp chí", "TTXVN"; in no person's name) still marks where the name ends.
 _WORD_TAIL = re.compile(r"^(?P<lead>.+?)\s+(?P<inner>(?:Báo|Tạp chí|TTXVN)\b.*)$")
+#: "Minh Anh<br>Theo Tiền Phong": the credit's own label, run on after the name.
+_CREDIT_TAIL = re.compile(r"^(?P<lead>.+?)\s+(?P<inner>(?:[Tt]heo|Nguồn\s*:)\s+.+)$")
 _OUTLET_HEAD = re.compile(r"^[^\s\-–/]+")
-_SIGNATURE_MARKS = ("(", "/", " - ", " – ", " — ", " Báo ", " Tạp chí ", " TTXVN")
+_SIGNATURE_MARKS = (
+    "(",
+    "/",
+    " - ",
+    " – ",
+    " — ",
+    " Báo ",
+    " Tạp chí ",
+    " TTXVN",
+    " Theo ",
+    " theo ",
+    " Nguồn",
+)
 
 
 def split_signature(
@@ -382,7 +396,7 @@ def split_signature(
 def _signature(text: str, outlets: Iterable[str]) -> tuple[str, str | None] | None:
     if not any(mark in text for mark in _SIGNATURE_MARKS):
         return None
-    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL, _WORD_TAIL):
+    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL, _WORD_TAIL, _CREDIT_TAIL):
         match = pattern.match(text)
         if match is None:
             continue
