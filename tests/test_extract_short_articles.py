@@ -162,3 +162,23 @@ def test_a_section_whose_lead_storys_sapo_stands_beside_its_card_is_still_a_list
     article = _extract(_section(lead), "https://video.example.vn/thoi-su")
     assert not article.is_article
     assert article.published_at is None
+
+
+def test_a_page_declaring_one_news_article_whose_text_is_its_sapo_is_an_article():
+    # (Its related stories inside the article element: no region without teasers, but the
+    # page's JSON-LD says it is one article.)
+    json_ld = (
+        '<script type=\'application/ld+json\'>{"@context": "https://schema.org", "@type": '
+        f'"NewsArticle", "headline": "{TITLE}", "datePublished": '
+        '"2025-05-12T15:20:00+07:00"}</script></head>'
+    )
+    page = (
+        _head(TITLE).replace("</head>", json_ld)
+        + f"<article class='detail'><h1>{TITLE}</h1><div class='time'>12/05/2025 15:20</div>"
+        f"<div class='sapo'>{SHORT}</div><div class='related'><h3>Tin liên quan</h3>"
+        f"{_cards(6)}</div></article><div class='more'>{_cards(30)}</div>" + FOOT
+    )
+    article = _extract(page, BRIEF_URL)
+    assert article.is_article
+    assert article.published_at == "2025-05-12T15:20:00+07:00"
+    assert article.body == SHORT

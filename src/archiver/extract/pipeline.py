@@ -16,10 +16,11 @@ warning says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -76,6 +77,22 @@ _LISTING = "page looks like a listing of articles, not an article"
 def _linked(node: LexborNode) -> bool:
     """``node`` is inside a link (a teaser's headline or sapo)."""
     return any(parent.tag == "a" for parent in ancestors(node))
+
+
+def _holds_any(region: LexborNode, nodes: Iterable[LexborNode]) -> bool:
+    """``region`` holds one of ``nodes`` (or is one). Their ancestors are walked up once: a
+    walk stops at an element an earlier walk passed, which was not inside ``region``."""
+    target = region.mem_id
+    passed: set[int] = set()
+    for node in nodes:
+        for step in chain((node,), ancestors(node)):
+            mem_id = step.mem_id
+            if mem_id == target:
+                return True
+            if mem_id in passed:
+                break
+            passed.add(mem_id)
+    return False
 
 
 def extract(
@@ -228,6 +245,8 @@ class Extraction(PeopleStages):
         self.beside_text: list[LexborNode] = []
         #: What :meth:`_generic_noise` found, by the body element's id.
         self._noise_of: dict[int, tuple[set[int], list[LexborNode], list[LexborNode]]] = {}
+        #: What :meth:`brief_region` found, by the headline's and the body element's ids.
+        self._brief_regions: dict[tuple[int, int], bool] = {}
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -442,10 +461,19 @@ class Extraction(PeopleStages):
             # The body element's elements, listed once for the steps that ask what it holds.
             inside = content.element_ids(container)
         # (Read before the headline and the lead are taken out of the tree.)
+        lead = read[0]
         scene = (
-            self.brief_scene(headline, container, read[0])
+            self.brief_scene(headline, container, lead)
             if generic and times.published is not None
             else BriefScene()
+        )
+        # A page that says it is one article, dated, whose text is its lead alone.
+        declared_lead = (
+            generic
+            and self.meta.declared_article
+            and times.published is not None
+            and lead.node is not None
+            and not _linked(lead.node)
         )
         consumed = [headline.node, *(step.node for step in read)]
         # A date read from a line of mixed text: its element may hold the body as well.
@@ -464,7 +492,7 @@ class Extraction(PeopleStages):
         )
         blocks = text.blocks
         dated = times.published is not None
-        if generic and not blocks and self.brief(scene, blocks):
+        if not blocks and ((declared_lead and lead.text) or self.brief(scene, blocks)):
             # A brief, a video page: its one paragraph was read as the lead.
             return Reading(blocks, text, lead_only=True)
         if (
@@ -551,10 +579,18 @@ class Extraction(PeopleStages):
         holds no teaser: where a brief's paragraph would be (see :meth:`brief`)."""
         if headline.node is None:
             return False
-        region = region_of(headline.node, container)
-        if region is None or region.tag in ("body", "html", "main"):
-            return False
-        return not any(in_any(teaser, {region.mem_id}) for teaser in self.teasers)
+        key = (headline.node.mem_id, container.mem_id)
+        found = self._brief_regions.get(key)
+        if found is None:
+            region = region_of(headline.node, container)
+            found = (
+                region is not None
+                and region.tag not in ("body", "html", "main")
+                and not _holds_any(region, self.teasers)
+            )
+            # (Asked before the body is read, by the early listing decision and the reading.)
+            self._brief_regions[key] = found
+        return found
 
     def closing_lines(
         self, reading: Reading, credit: Byline, views: Views
