@@ -4,7 +4,9 @@ where it failed before, after the batches ahead of it are saved."""
 
 from __future__ import annotations
 
+import gc
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -177,3 +179,51 @@ def test_no_process_is_forked_off_linux(monkeypatch):
     monkeypatch.setattr(drafting.threading, "active_count", lambda: 1)
     monkeypatch.setattr(drafting.sys, "platform", "darwin")
     assert drafting.drafter(None, 3) is None
+
+
+def test_the_callers_objects_are_out_of_the_collectors_reach_only_while_batches_are_drafted(
+    tmp_path, drafters
+):
+    assert gc.get_freeze_count() == 0  # nothing else froze them
+    seen: list[int] = []
+
+    def pages():
+        for n in range(0, 12, 3):
+            seen.append(gc.get_freeze_count())
+            yield from random_pages(n, 3)
+
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(pages(), batch_size=3)
+    assert len(drafters) == 1
+    assert seen[0] == 0  # the first batch is read before the drafting process exists
+    assert all(count > 0 for count in seen[2:])
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_a_caller_froze_stay_frozen_after_batches_are_drafted(tmp_path, drafters):
+    gc.freeze()
+    try:
+        with Archive(tmp_path / "a.db") as archive:
+            archive.save_many(random_pages(0, 9), batch_size=3)
+        assert len(drafters) == 1
+        assert gc.get_freeze_count() > 0  # (some of them may have been freed meanwhile)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_run_of_batches_checkpoints_beside_the_writer_and_leaves_no_thread(tmp_path, drafters):
+    threads: list[set[str]] = []
+
+    def pages():
+        for n in range(0, 12, 3):
+            threads.append({thread.name for thread in threading.enumerate()})
+            yield from random_pages(n, 3)
+
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(pages(), batch_size=3)
+        assert all("archiver-checkpoint" in names for names in threads[2:])
+        assert "archiver-checkpoint" not in {t.name for t in threading.enumerate()}
+        # The writer checkpoints at commit again, as before the run.
+        assert archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        assert archive.check() == []
+        assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 12
