@@ -14,6 +14,7 @@ import pytest
 
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
+from archiver.store.sqlite import Checkpointer, SQLiteDatabase
 from archiver.store.warcs import WarcPointer
 from store_support import random_pages
 from test_store_archive import child
@@ -227,3 +228,23 @@ def test_a_run_of_batches_checkpoints_beside_the_writer_and_leaves_no_thread(tmp
         assert archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
         assert archive.check() == []
         assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 12
+
+
+def _wal_after_batches(path: Path, monkeypatch, catch_up: int) -> int:
+    """The WAL's size after a run of 6 batches whose checkpoints thread never copies
+    anything, with the writer catching up every ``catch_up`` commits."""
+    monkeypatch.setattr(SQLiteDatabase, "CATCH_UP", catch_up)
+    with Archive(path) as archive:
+        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the tables' creation
+        archive.save_many(random_pages(0, 18), batch_size=3)
+        return Path(f"{path}-wal").stat().st_size
+
+
+def test_the_wal_starts_over_every_few_batches_while_checkpoints_run_beside(
+    tmp_path, monkeypatch, drafters
+):
+    monkeypatch.setattr(Checkpointer, "ask", lambda self: None)
+    never = _wal_after_batches(tmp_path / "never.db", monkeypatch, catch_up=1000)
+    every_two = _wal_after_batches(tmp_path / "two.db", monkeypatch, catch_up=2)
+    # Never caught up, the WAL holds all six batches; caught up every two, two at most.
+    assert every_two * 2 < never

@@ -189,30 +189,41 @@ class Checkpointer:
         self._conn = sqlite3.connect(
             path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
-        self._asked = threading.Event()
-        self._closing = False
+        self._changed = threading.Condition()
+        self._asked = self._running = self._closing = False
         self._thread = threading.Thread(target=self._run, name="archiver-checkpoint", daemon=True)
         self._thread.start()
 
     def ask(self) -> None:
         """Checkpoint soon (asks made while one runs are served by one more)."""
-        self._asked.set()
+        with self._changed:
+            self._asked = True
+            self._changed.notify_all()
+
+    def wait(self) -> None:
+        """Return once no checkpoint is asked for or running."""
+        with self._changed:
+            self._changed.wait_for(lambda: not (self._asked or self._running))
 
     def _run(self) -> None:
         while True:
-            self._asked.wait()
-            self._asked.clear()
-            if self._closing:
-                return
-            # Only an early copy: should it fail, the writer's own checkpoints take over
-            # after close.
+            with self._changed:
+                self._changed.wait_for(lambda: self._asked or self._closing)
+                if self._closing:
+                    return
+                self._asked, self._running = False, True
+            # Only an early copy: should it fail, the writer's own checkpoints take over.
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            with self._changed:
+                self._running = False
+                self._changed.notify_all()
 
     def close(self) -> None:
         """Let a running checkpoint finish, then end the thread and its connection."""
-        self._closing = True
-        self._asked.set()
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
         self._thread.join()
         self._conn.close()
 
@@ -268,6 +279,13 @@ class SQLiteDatabase(Database):
         return isinstance(error, sqlite3.Error)
 
     _checkpointer: Checkpointer | None = None
+    #: Every this many commits beside a :class:`Checkpointer`, the writer waits for it and
+    #: checkpoints the last batch itself. SQLite starts the WAL over only at a write
+    #: transaction that begins with all of it copied, which the next batch, begun at once,
+    #: never finds while a checkpoint is still copying: this bounds the WAL to that many
+    #: batches.
+    CATCH_UP = 4
+    _commits = 0
 
     @contextmanager
     def checkpoints_aside(self) -> Iterator[None]:
@@ -287,8 +305,14 @@ class SQLiteDatabase(Database):
                 self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
     def committed(self) -> None:
-        if self._checkpointer is not None:
+        if self._checkpointer is None:
+            return
+        self._commits += 1
+        if self._commits % self.CATCH_UP:
             self._checkpointer.ask()
+        else:
+            self._checkpointer.wait()
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def limit_cache(self, kib: int) -> None:
         self.conn.execute(f"PRAGMA cache_size = -{min(int(kib), CACHE_KIB)}")
