@@ -345,3 +345,60 @@ def test_a_shown_line_the_description_does_not_give_stays_out_of_the_declared_bo
     description = "Why the weight of snow matters for solar roofs, and what owners can do."
     article = extract(_paywalled(description), "https://farm.example.de/energy/snow-10558804")
     assert article.paragraphs == DECLARED
+
+
+BOARD_GAMES = [
+    (
+        "“Harbour Lights” ($40)",
+        "Two to four players race to light the coast before the storm season ends, trading "
+        "oil, rope and favours with the harbour master. The rules fit on a single card, yet "
+        "every round turns on one hard choice: sail out early for the best lighthouse or wait "
+        "for the wind to turn in your favour. It is the game our group asked for every week.",
+    ),
+    (
+        "“Paper Orchard” ($25)",
+        "A quiet drafting game about planting trees that bear fruit years later, which makes "
+        "it feel unlike anything else on this list. Each turn you pass a hand of seasons to "
+        "your neighbour and keep one, and the orchard you build slowly tells you whether your "
+        "patience paid off. Children of ten picked it up in minutes and beat their parents.",
+    ),
+]
+
+
+def _list_article() -> bytes:
+    items = "".join(
+        f"<h3><a href='https://shop.example.com/games/{n}'>{name}</a></h3><p>{text}</p>"
+        for n, (name, text) in enumerate(BOARD_GAMES)
+    )
+    more = "".join(
+        f"<li><a href='https://news.example.com/games/review-{n}'>Review: another game of "
+        f"the season, number {n}, plays it safe</a></li>"
+        for n in range(4)
+    )
+    return (
+        "<html><head><title>The best new board games</title></head><body>"
+        "<article><h1>The best new board games of the autumn</h1>"
+        "<p>Board games had a strong autumn, and there is one for every kind of table. I "
+        "played each of this season's releases at least five times before choosing.</p>"
+        f"{items}<ul>{more}</ul></article></body></html>"
+    ).encode()
+
+
+def test_linked_headings_of_a_list_article_over_long_paragraphs_are_its_text():
+    # A list article links each item's heading to the item (a shop, the film's page); the
+    # headings name what the paragraphs review. A list of linked headlines closing the text
+    # stays out.
+    article = extract(_list_article(), "https://news.example.com/games/best-of-autumn")
+    expected = [line for item in BOARD_GAMES for line in item]
+    assert article.paragraphs[1:] == expected
+
+
+def test_linked_headlines_over_short_sapos_after_the_text_stay_out():
+    teasers = "".join(
+        f"<h3><a href='https://news.example.com/games/story-{n}'>Another games story, "
+        f"number {n}</a></h3><p>Its sapo, two sentences long. It ends here, story {n}.</p>"
+        for n in range(3)
+    )
+    page = _list_article().replace(b"<ul>", teasers.encode() + b"<ul>")
+    article = extract(page, "https://news.example.com/games/best-of-autumn")
+    assert not any("Another games story" in p for p in article.paragraphs)

@@ -607,6 +607,7 @@ def body_blocks(
             and not _in_prose_list(block.node, prose_lists)
             and not _section_heading(block.node)
             and not _between_prose(block, previous, blocks[index + 1 : index + 2], kept)
+            and not _linked_subheading(block, previous, blocks[index + 1 : index + 2], kept)
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
@@ -763,6 +764,31 @@ def _between_prose(
     return all(
         len(b.text) >= _SECTION_PARAGRAPH and b.link_density < 0.3 and b.node.tag == "p"
         for b in (previous, following[0])
+    )
+
+
+#: The paragraph under a linked subheading of a list article is at least this long: a
+#: teaser's sapo runs to two or three sentences, a reviewed item's paragraph to more.
+_ITEM_PARAGRAPH = 300
+
+
+def _linked_subheading(
+    block: Block, previous: Block | None, following: list[Block], kept: list[Block]
+) -> bool:
+    """A short heading linked to the thing it names, between paragraphs of the text: an
+    item of a list article ("“Thumper” ($20)", "20) Faces Places", each linked to the
+    game's or the film's page, each over its long paragraph). A teaser's linked headline
+    stands over a short sapo, in a box of its own (see :func:`find_teasers`)."""
+    if block.node.tag not in _SUBHEADING_TAGS or len(block.text) > _MAX_SUBHEADING:
+        return False
+    if previous is None or not kept or kept[-1] is not previous or not following:
+        return False
+    after = following[0]
+    return (
+        after.node.tag == "p"
+        and len(after.text) >= _ITEM_PARAGRAPH
+        and after.link_density < 0.3
+        and not after.text.endswith(("...", "…"))
     )
 
 
