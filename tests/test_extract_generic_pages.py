@@ -402,3 +402,53 @@ def test_linked_headlines_over_short_sapos_after_the_text_stay_out():
     page = _list_article().replace(b"<ul>", teasers.encode() + b"<ul>")
     article = extract(page, "https://news.example.com/games/best-of-autumn")
     assert not any("Another games story" in p for p in article.paragraphs)
+
+
+def _wired_like(kickers: str) -> bytes:
+    text = [
+        "The checkpoint opened at seven, an hour late, and the queue of workers reached back "
+        "past the bakery before the first of them was let through the turnstile.",
+        "Residents say the cameras at the gate now know every face in the street, and that a "
+        "visit from a cousin has to be announced a day before.",
+    ]
+    box = (
+        f"<div class='box'>{kickers}<div><a href='https://mag.example.com/gear/tools'>"
+        "Thirty tools every home needs</a></div><div>Business</div><div>"
+        "<a href='https://mag.example.com/business/ai'>A chatbot with few guardrails</a>"
+        "</div></div>"
+    )
+    return (
+        "<html><head><title>Life under the cameras</title></head><body><article>"
+        f"<h1>Life under the cameras</h1><p>{text[0]}</p>{box}<p>{text[1]}</p>"
+        "</article></body></html>"
+    ).encode()
+
+
+def test_kickers_over_the_links_of_a_box_between_paragraphs_are_not_text():
+    # A box of popular articles set between paragraphs: its title and the section names
+    # over each linked headline go with the links.
+    article = extract(_wired_like("<div>Most Popular</div><div>Gear</div>"), "https://m.example/a")
+    assert len(article.paragraphs) == 2
+    assert not any(word in article.body for word in ("Most Popular", "Gear", "Business"))
+
+
+def test_a_sentence_or_a_credit_above_a_link_stays():
+    article = extract(_wired_like("<div>Powered by Example.com</div>"), "https://m.example/a")
+    assert "Powered by Example.com" in article.body
+
+
+def test_a_one_paragraph_brief_whose_paragraph_is_also_its_sapo_keeps_it():
+    # The sapo above the text and the brief's only paragraph are the same words: the body
+    # is that paragraph, once, not nothing.
+    brief = (
+        "Frankfurt (dpa) - The novelist was given the country's best-known book prize on "
+        "Monday evening for a long novel about the old republic, the jury said in its speech."
+    )
+    page = (
+        "<html><head><title>Prize for a novel</title></head><body><article>"
+        f"<h1>Prize for a novel</h1><p class='lead'>{brief}</p><div class='text'>"
+        "<section>Breaking</section><div><a href='https://news.example.de/other'>Another "
+        f"story that broke today, elsewhere</a></div><p>{brief}</p></div></article></body></html>"
+    ).encode()
+    article = extract(page, "https://news.example.de/culture/prize")
+    assert article.body == brief

@@ -611,6 +611,13 @@ def body_blocks(
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
+            else:
+                # The kickers set over the links of a box of other articles ("Most
+                # Popular", "Gear"): short lines right above the link, read as labels.
+                back = index - 1
+                while back >= 0 and kept and kept[-1] is blocks[back] and _kicker(blocks[back]):
+                    kept.pop()
+                    back -= 1
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
@@ -680,6 +687,27 @@ def _label(block: Block) -> bool:
     if len(text) > _MAX_LABEL or text.endswith((".", "!", "?", ":", '"', "”", "…")):
         return False
     return block.node.tag in _HEADING_TAGS
+
+
+#: A kicker over a linked headline: a word or two of a section's name, in a box of its own.
+_MAX_KICKER = 30
+_KICKER_WORDS = 2
+_KICKER_TAGS = frozenset({"div", "span", "section", "header"})
+
+
+def _kicker(block: Block) -> bool:
+    """A line of a few words, no sentence and no link, in an element that is no paragraph:
+    the section's name a box of other articles sets over each of their headlines."""
+    text = block.text
+    return (
+        len(text) <= _MAX_KICKER
+        and len(text.split()) <= _KICKER_WORDS
+        and block.node.tag in _KICKER_TAGS
+        and not block.link_chars
+        and (parent := block.node.parent) is not None
+        and parent.tag not in ("td", "th")  # (a table's header cell)
+        and not any(mark in text for mark in ".!?:…")  # (nor a credit: "Powered by X.com")
+    )
 
 
 #: A block this much links is a menu or a list of links, however long.
