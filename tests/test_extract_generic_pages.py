@@ -452,3 +452,34 @@ def test_a_one_paragraph_brief_whose_paragraph_is_also_its_sapo_keeps_it():
     ).encode()
     article = extract(page, "https://news.example.de/culture/prize")
     assert article.body == brief
+
+
+def _films_table(rows: list[tuple[str, str, str]]) -> bytes:
+    body = "".join(
+        f"<tr><th><i><a href='/wiki/{title.replace(' ', '_')}'>{title}</a></i></th>"
+        f"<td>{year}</td><td>{remark}</td></tr>"
+        for title, year, remark in rows
+    )
+    intro = (
+        "Films in which a character lives the same stretch of time again and again, "
+        "listed by the year of their release, with a line on each."
+    )
+    return (
+        "<html><head><title>Films with time loops</title></head><body><div id='content'>"
+        f"<h1>Films with time loops</h1><p>{intro}</p><table class='wikitable'>"
+        f"<tr><th>Title</th><th>Year</th><th>Notes</th></tr>{body}</table></div></body></html>"
+    ).encode()
+
+
+def test_a_table_row_of_short_cells_with_a_linked_title_and_note_is_data_not_a_menu():
+    rows = [
+        (
+            "Second Morning",
+            "1947",
+            "A clerk wakes to the same winter morning each day until he returns a borrowed coat.",
+        ),
+        ("The Return Trip", "1967", "<a href='/wiki/Second_Morning'>Remake of Second Morning</a>"),
+    ]
+    article = extract(_films_table(rows), "https://wiki.example.org/wiki/Films_with_time_loops")
+    assert "The Return Trip" in article.body
+    assert "Remake of Second Morning" in article.body

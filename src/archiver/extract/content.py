@@ -833,11 +833,14 @@ def _section_heading(node: LexborNode) -> bool:
 
 
 def _data_cell(node: LexborNode) -> bool:
-    """A linked cell in a row of data (a film's title beside its year and plot): data, not
-    a link to elsewhere; a row of links only is a menu."""
-    if node.tag not in ("td", "th"):
+    """A linked cell in a row of data (a film's title beside its year and plot), or such a
+    row: data, not a link to elsewhere; a row of links only is a menu."""
+    if node.tag == "tr":  # (a row of short cells is rendered as one line)
+        row = node
+    elif node.tag in ("td", "th"):
+        row = node.parent
+    else:
         return False
-    row = node.parent
     if row is None or row.tag != "tr":
         return False
     return any(
