@@ -483,3 +483,45 @@ def test_a_table_row_of_short_cells_with_a_linked_title_and_note_is_data_not_a_m
     article = extract(_films_table(rows), "https://wiki.example.org/wiki/Films_with_time_loops")
     assert "The Return Trip" in article.body
     assert "Remake of Second Morning" in article.body
+
+
+def _blog_post(footer: str) -> bytes:
+    lines = [
+        "We tasted six drams from the distilleries of the north last night, with a full room "
+        "and a long queue at the door before the first glass was poured.",
+        "The sherry casks won the evening, although the peated one found its friends too.",
+    ]
+    # A page of posts, as a blog's front page or a post with its predecessor shows them:
+    # the theme's line under each.
+    posts = "".join(
+        f"<div class='post'><div class='entry'><p>{line}</p></div>"
+        f"<p class='postmetadata'>{footer}</p></div>"
+        for line in lines
+    )
+    return (
+        "<html><head><title>Tasting night | A whisky blog</title></head><body><div id='main'>"
+        f"<h1>Tasting night</h1><p class='date'>27 November 2019</p>{posts}"
+        "</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "This entry was posted in Tastings and tagged sherry, peat. Bookmark the permalink.",
+        "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und "
+        "wurde unter Allgemein, Tastings abgelegt. Du kannst die Kommentare zu diesen Eintrag "
+        "durch den RSS 2.0 Feed verfolgen.",
+        "Veröffentlicht unter Allgemein | Hinterlasse einen Kommentar",
+        "Permalink https://whisky.example/p/3W",
+    ],
+)
+def test_the_line_a_blog_theme_prints_under_a_post_is_not_text(footer: str):
+    article = extract(_blog_post(footer), "https://whisky.example/2019/11/tasting-night/")
+    assert [p[:20] for p in article.paragraphs] == ["We tasted six drams ", "The sherry casks won"]
+
+
+def test_a_footer_naming_the_writer_is_left_as_a_closing_byline():
+    footer = "This was written by Ann Roe. Filed under Tastings. Bookmark the permalink."
+    article = extract(_blog_post(footer), "https://whisky.example/2019/11/tasting-night/")
+    assert "Ann Roe" in (article.body or "") or article.author == "Ann Roe"

@@ -83,7 +83,7 @@ def read_body(
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
-    blocks = _without_comment_rules(_without_note_after_rule(blocks))
+    blocks = _without_comment_rules(_without_note_after_rule(_without_post_footers(blocks)))
     result.blocks = blocks
     return result
 
@@ -397,6 +397,44 @@ _POST_LABELS = re.compile(
     re.IGNORECASE,
 )
 _MAX_POST_LABELS = 300
+
+
+#: The line a blog engine's theme prints under each post, in its words: "This entry was
+#: posted in News and tagged X. Bookmark the permalink.", "Veröffentlicht unter Allgemein |
+#: 1 Kommentar", "Der Beitrag wurde am ... veröffentlicht und wurde unter X abgelegt",
+#: "Publié dans Actualités". (Phrases a sentence of an article does not use.)
+_POST_FOOTER = re.compile(
+    r"\bbookmark the permalink\b|\bthis (?:entry|post) was posted (?:in|on)\b"
+    r"|\b(?:is|was) filed under\b|\bposted in .{1,80}\|\s*\d* ?(?:comments?|leave a comment)\b"
+    r"|^\W*veröffentlicht (?:unter|in)\b|\babgelegt unter\b|\bunter .{1,120} abgelegt\b"
+    r"|lesezeichen (?:für|auf) den permalink|^\W*publié dans\b|ajouter aux favoris le permalien"
+    # ... and a line giving the post's own short address ("Permalink https://p.dw.com/p/3W").
+    r"|^\W*(?:permalink|permalien)\W*https?://\S+$",
+    re.IGNORECASE,
+)
+#: A footer that names the writer ("This was written by X. Filed under ...") signs the text:
+#: it is left to the steps that read a closing byline.
+_WRITTEN_BY = re.compile(r"\b(?:written by|geschrieben von|verfasst von|écrit par)\b")
+#: ... with what else it tells (the comments' feed, trackbacks), at most this long.
+_MAX_POST_FOOTER = 400
+#: What every footer :data:`_POST_FOOTER` finds holds, lower-cased (looked for first, in C).
+_POST_FOOTER_MARKS = ("permalink", "posted", "filed under", "veröffentlicht", "abgelegt",
+                      "publié", "permalien")  # fmt: skip
+
+
+def _without_post_footers(blocks: list[Block]) -> list[Block]:
+    """The text without the lines a blog engine prints under each post (where it is filed,
+    a link to itself, its comments), wherever they stand: a page of posts has one each."""
+    return [
+        block
+        for block in blocks
+        if not (
+            len(block.text) <= _MAX_POST_FOOTER
+            and any(mark in (lowered := block.text.lower()) for mark in _POST_FOOTER_MARKS)
+            and _POST_FOOTER.search(lowered) is not None
+            and _WRITTEN_BY.search(lowered) is None
+        )
+    ]
 
 
 def _is_post_labels(text: str) -> bool:
