@@ -491,16 +491,11 @@ def _blog_post(footer: str) -> bytes:
         "and a long queue at the door before the first glass was poured.",
         "The sherry casks won the evening, although the peated one found its friends too.",
     ]
-    # A page of posts, as a blog's front page or a post with its predecessor shows them:
-    # the theme's line under each.
-    posts = "".join(
-        f"<div class='post'><div class='entry'><p>{line}</p></div>"
-        f"<p class='postmetadata'>{footer}</p></div>"
-        for line in lines
-    )
+    text = "".join(f"<p>{line}</p>" for line in lines)
     return (
         "<html><head><title>Tasting night | A whisky blog</title></head><body><div id='main'>"
-        f"<h1>Tasting night</h1><p class='date'>27 November 2019</p>{posts}"
+        "<div class='post'><h1>Tasting night</h1><p class='date'>27 November 2019</p>"
+        f"<div class='entry'>{text}</div><p class='postmetadata'>{footer}</p></div>"
         "</div></body></html>"
     ).encode()
 
@@ -512,8 +507,7 @@ def _blog_post(footer: str) -> bytes:
         "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und "
         "wurde unter Allgemein, Tastings abgelegt. Du kannst die Kommentare zu diesen Eintrag "
         "durch den RSS 2.0 Feed verfolgen.",
-        "Veröffentlicht unter Allgemein | Hinterlasse einen Kommentar",
-        "Permalink https://whisky.example/p/3W",
+        "Erstellt am Dienstag 6. Mai 2014 um 23:30 und abgelegt unter Tastings, Events.",
     ],
 )
 def test_the_line_a_blog_theme_prints_under_a_post_is_not_text(footer: str):

@@ -417,24 +417,27 @@ _POST_FOOTER = re.compile(
 _WRITTEN_BY = re.compile(r"\b(?:written by|geschrieben von|verfasst von|écrit par)\b")
 #: ... with what else it tells (the comments' feed, trackbacks), at most this long.
 _MAX_POST_FOOTER = 400
-#: What every footer :data:`_POST_FOOTER` finds holds, lower-cased (looked for first, in C).
-_POST_FOOTER_MARKS = ("permalink", "posted", "filed under", "veröffentlicht", "abgelegt",
-                      "publié", "permalien")  # fmt: skip
+#: What every footer :data:`_POST_FOOTER` finds holds, its first letter left out for either
+#: case (looked for first).
+_POST_FOOTER_MARKS = ("ermali", "osted", "iled under", "eröffentlicht", "bgelegt", "ublié")
 
 
 def _without_post_footers(blocks: list[Block]) -> list[Block]:
-    """The text without the lines a blog engine prints under each post (where it is filed,
-    a link to itself, its comments), wherever they stand: a page of posts has one each."""
-    return [
-        block
-        for block in blocks
-        if not (
-            len(block.text) <= _MAX_POST_FOOTER
-            and any(mark in (lowered := block.text.lower()) for mark in _POST_FOOTER_MARKS)
-            and _POST_FOOTER.search(lowered) is not None
-            and _WRITTEN_BY.search(lowered) is None
-        )
-    ]
+    """The text without the line a blog engine prints under the post (where it is filed, a
+    link to itself, its comments), among its last few lines."""
+    tail = max(len(blocks) - _CREDIT_BLOCKS, 0)
+    # (Most texts have none: a few substring searches over the last lines at once tell.)
+    last = "\n".join([b.text for b in blocks[tail:]])
+    if not any(mark in last for mark in _POST_FOOTER_MARKS):
+        return blocks
+    return blocks[:tail] + [b for b in blocks[tail:] if not _is_post_footer(b.text)]
+
+
+def _is_post_footer(text: str) -> bool:
+    if len(text) > _MAX_POST_FOOTER or not any(mark in text for mark in _POST_FOOTER_MARKS):
+        return False
+    lowered = text.lower()
+    return _POST_FOOTER.search(lowered) is not None and _WRITTEN_BY.search(lowered) is None
 
 
 def _is_post_labels(text: str) -> bool:

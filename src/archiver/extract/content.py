@@ -611,7 +611,7 @@ def body_blocks(
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
-            else:
+            elif previous is not None and len(previous.text) <= _MAX_KICKER:
                 # The kickers set over the links of a box of other articles ("Most
                 # Popular", "Gear"): short lines right above the link, read as labels.
                 back = index - 1
