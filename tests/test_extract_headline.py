@@ -189,13 +189,14 @@ def test_words_of_the_headline_set_in_an_element_of_their_own_stay(
     assert article.title == (headline or "Titanic sinks again in a new film")
 
 
+NIGHT_SHIFT = (
+    "<p>The ward was quiet at two in the morning, which on a winter night means the heating "
+    "had failed again and every patient was asleep under two blankets.</p><p>By five the "
+    "first ambulances came in from the ice on the bridge, and the quiet was over.</p>"
+)
+
+
 def _blog_page(home: str) -> bytes:
-    post = [
-        "The ward was quiet at two in the morning, which on a winter night means the heating "
-        "had failed again and every patient was asleep under two blankets.",
-        "By five the first ambulances came in from the ice on the bridge, and the quiet was over.",
-    ]
-    text = "".join(f"<p>{line}</p>" for line in post)
     return (
         "<html><head><title>Life as a Ward Nurse: The night shift in winter</title></head>"
         "<body><div id='header'><h1 class='title'>"
@@ -204,7 +205,8 @@ def _blog_page(home: str) -> bytes:
         "blog I write about the nights, the patients, the rota and what hospitals could do better."
         "</p></div></div><div id='main'><div class='post'>"
         "<h2 class='date-header'>Wednesday, 17 January 2018</h2>"
-        f"<h3 class='post-title'>The night shift in winter</h3><div class='post-body'>{text}</div>"
+        "<h3 class='post-title'>The night shift in winter</h3>"
+        f"<div class='post-body'>{NIGHT_SHIFT}</div>"
         "</div></div></body></html>"
     ).encode()
 
