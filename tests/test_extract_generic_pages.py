@@ -519,3 +519,19 @@ def test_a_footer_naming_the_writer_is_left_as_a_closing_byline():
     footer = "This was written by Ann Roe. Filed under Tastings. Bookmark the permalink."
     article = extract(_blog_post(footer), "https://whisky.example/2019/11/tasting-night/")
     assert "Ann Roe" in (article.body or "") or article.author == "Ann Roe"
+
+
+@pytest.mark.parametrize("label", ["- Anzeige -", "Werbung", "Reklama", "Publicité"])
+def test_an_ad_slots_label_in_another_language_is_not_text(label: str):
+    lines = [
+        "Das ehemalige Presswerk im Westviertel wird zum Wohnquartier, das erste Haus soll im "
+        "kommenden Frühjahr bezogen werden, die Halle bleibt als Markthalle stehen.",
+        "Die Stadt rechnet mit sechshundert neuen Wohnungen bis zum Ende des Jahrzehnts.",
+    ]
+    page = (
+        "<html><head><title>Presswerk wird Wohnquartier</title></head><body><article>"
+        f"<h1>Presswerk wird Wohnquartier</h1><p>{lines[0]}</p><div class='ad-slot'>"
+        f"<span>{label}</span></div><p>{lines[1]}</p></article></body></html>"
+    ).encode()
+    article = extract(page, "https://stadt.example.de/westviertel-presswerk")
+    assert article.paragraphs == lines

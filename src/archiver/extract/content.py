@@ -102,6 +102,8 @@ _WIDGET_LABEL = re.compile(
     r"^\W*(?:(?:full ?screen|autoplay|close|skip ad|view (?:photos?|gallery)|caption|"
     r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
+    # An ad slot's label in other languages ("- Anzeige -", "Werbung", "Reklama").
+    r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
     r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|nghe bài viết|"
