@@ -613,15 +613,22 @@ class Extraction(PeopleStages):
         """The lead once, then the paragraphs."""
         blocks, sapo = reading.blocks, lead.text
         paragraphs = [b.text for b in blocks]
+        repeated = False
         if sapo:
             # The sapo printed again as the body's first paragraph (portals, old layouts).
-            paragraphs = [p for i, p in enumerate(paragraphs) if not (i < 3 and repeats(p, sapo))]
+            kept = [p for i, p in enumerate(paragraphs) if not (i < 3 and repeats(p, sapo))]
+            repeated, paragraphs = len(kept) < len(paragraphs), kept
         if sapo is None and len(blocks) > 1 and blocks[0].bold and len(blocks[0].text) >= 60:
             # Portals set the sapo as the first, bold paragraph: it is the lead, once.
             first = paragraphs[0] if paragraphs else None
             sapo = paragraphs.pop(0) if first == blocks[0].text else None
         parts = ([sapo] if sapo else []) + paragraphs
-        shown = paragraphs or (sapo and (element.source == "profile" or reading.lead_only))
+        # (A sapo alone is a body where the profile says so, where the body element
+        # printed it — a news brief of one paragraph, shown above the text too — or where
+        # the page is a brief or declared article that shows only its lead.)
+        shown = paragraphs or (
+            sapo and (element.source == "profile" or reading.lead_only or repeated)
+        )
         text = "\n\n".join(parts) if shown else None
         if reading.listing:
             return Body(None, None)
