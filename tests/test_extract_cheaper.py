@@ -11,12 +11,17 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver.extract.dom import (
+    BLOCK_TAGS,
+    NOT_ELEMENT_IDS,
+    SKIP_TAGS,
+    TEXT_ID,
     Inside,
     _bold,
     first_tagged,
     has_text,
     in_any,
     link_chars,
+    tag_ids,
     tagged,
 )
 from archiver.extract.metadata import read_metadata
@@ -178,6 +183,33 @@ def test_has_text_says_what_the_stripped_text_says(markup: str) -> None:
     assert tree.body is not None
     for node in tree.body.css("*"):
         assert has_text(node) is bool(node.text(deep=True).strip())
+
+
+_ODD_NAMES = (
+    "<!DOCTYPE html><html><body><o:p>office</o:p><app-step>custom</app-step><P>upper</P>"
+    "<svg><a href=/s>in svg</a><foreignObject><div>f</div></foreignObject></svg>"
+    "<math><mi>x</mi></math><x-p>p?</x-p><div-x>d</div-x><!-- note --><td>stray</td>"
+    "<table><tr><td>cell</td></tr></table><font>f</font><center>c</center></body></html>"
+)
+
+
+def test_tag_numbers_answer_as_the_tag_names() -> None:
+    """``tag_id in tag_ids(names)`` is ``tag in names`` for every node, custom elements,
+    foreign content and namespaced names included, in documents parsed apart."""
+    names = BLOCK_TAGS | SKIP_TAGS | {"a", "b", "span", "font", "p", "html"}
+    numbers = tag_ids(names)
+    for tree in (LexborHTMLParser(_ODD_NAMES), LexborHTMLParser("<p-x></p-x>" + _ODD_NAMES)):
+        assert tree.root is not None
+        nodes = [tree.root.parent, tree.root.prev, *tree.root.traverse(include_text=True)]
+        for node in filter(None, nodes):
+            assert (node.tag_id in numbers) is (node.tag in names), node.tag
+            assert (node.tag_id in NOT_ELEMENT_IDS) is node.tag.startswith("-")
+            assert (node.tag_id == TEXT_ID) is (node.tag == "-text")
+
+
+def test_tag_numbers_refuse_names_lexbor_does_not_know() -> None:
+    with pytest.raises(ValueError, match="app-step"):
+        tag_ids(["p", "app-step"])
 
 
 @pytest.mark.parametrize(
