@@ -25,7 +25,8 @@ from archiver.extract.dom import (
     tagged,
 )
 from archiver.extract.metadata import read_metadata
-from archiver.extract.page import cut_unread
+from archiver.extract.page import cut_unread, load_page
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import detect_language, words_of
 
 _WORD = re.compile(r"\w+")
@@ -241,3 +242,57 @@ def test_cut_counts_at_least_the_tags_it_leaves(data: bytes) -> None:
     """The bound that spares counting the "<" of a page with few tags never undercounts."""
     cut = cut_unread(data)
     assert cut.tags_bound is not None and cut.tags_bound >= cut.data.count(b"<")
+
+
+def _all_parts() -> list[tuple[Part, ...]]:
+    from archiver.extract.dom import _HIDDEN_BY_NAME_PARTS
+    from archiver.extract.metadata import _DATED_PARTS
+    from archiver.extract.people import _AUTHOR_MARKS
+    from archiver.extract.pipeline import _DESCRIPTION, _HEADLINE
+    from archiver.extract.timestamps import DATE_PARTS
+
+    return [_HIDDEN_BY_NAME_PARTS, _DATED_PARTS, _AUTHOR_MARKS, _DESCRIPTION, _HEADLINE, DATE_PARTS]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>plain</p><time>today</time>",
+        "<div ITEMPROP=headline>H</div><p ItemProp='description'>d</p><a rel=author>A</a>",
+        "<time PubDate DateTime='2024-01-02'>x</time><span HIDDEN>h</span>",
+        "<div Aria-Hidden=true><b>gone</b></div><span itemprop=author>B</span>",
+        "<span data-role=publishdate>1/2</span><p class='&#104;idden'>ref</p>",
+        "<p>itemprop datetime hidden in the text only</p><!-- itemprop=headline -->",
+    ],
+)
+def test_queries_left_out_for_names_the_markup_lacks_matched_nothing(markup: str) -> None:
+    """The selectors a page's vocabulary leaves out match nothing there: what is queried
+    finds what the whole list finds, however the names are cased."""
+    for data in (markup.encode(), ("<!DOCTYPE html>" + markup).encode("cp1252")):
+        tree = LexborHTMLParser(data)
+        vocabulary = Vocabulary.of(data)
+        for parts in _all_parts():
+            whole = [n.mem_id for n in tree.css(", ".join(p.selector for p in parts))]
+            query = vocabulary.query(parts)
+            found = [n.mem_id for n in tree.css(query)] if query else []
+            assert found == whole, parts
+
+
+def test_queries_for_names_a_page_lacks_are_left_out() -> None:
+    parts = (Part("time"), Part("[itemprop=datePublished]", names=("itemprop",)))
+    assert Vocabulary.of(b"<time>x</time><p class=itemProp>").query(parts) == (
+        "time, [itemprop=datePublished]"
+    )
+    assert Vocabulary.of(b"<time>x</time><p class=item>").query(parts) == "time"
+    assert UNKNOWN.query(parts) == "time, [itemprop=datePublished]"
+
+
+def test_a_wide_page_is_queried_whole() -> None:
+    page = load_page("<p ITEMPROP=headline>x</p>".encode("utf-16"))
+    assert page.vocabulary is UNKNOWN
+    assert load_page(b"<p>x</p>").vocabulary is not UNKNOWN
+
+
+def test_names_are_folded_ascii() -> None:
+    with pytest.raises(ValueError, match="itemProp"):
+        Part("[itemProp]", names=("itemProp",))

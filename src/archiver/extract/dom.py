@@ -15,6 +15,7 @@ from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import clean
 
 #: Lexbor numbers the tags it knows (the HTML ones) the same in every document; another name
@@ -92,9 +93,16 @@ HIDDEN_SELECTOR = (
     ".sr-only, .visually-hidden"
 )
 #: :data:`HIDDEN_SELECTOR` as queried: the inline styles are read from one ``[style]`` query
-#: (a selector list walks the tree once per selector).
-_HIDDEN_BY_NAME = (
-    "[hidden], [aria-hidden=true] > *, .hidden, .d-none, .hide, .sr-only, .visually-hidden"
+#: (a selector list walks the tree once per selector); the attribute selectors only when the
+#: page's markup holds the name they look for (see ``vocabulary``).
+_HIDDEN_BY_NAME_PARTS = (
+    Part("[hidden]", names=("hidden",)),
+    Part("[aria-hidden=true] > *", names=("hidden",)),  # (one search: "aria-hidden" holds it)
+    Part(".hidden"),
+    Part(".d-none"),
+    Part(".hide"),
+    Part(".sr-only"),
+    Part(".visually-hidden"),
 )
 _HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
 
@@ -161,7 +169,13 @@ def parse(html: str | bytes) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def prepare(tree: LexborHTMLParser, *, cut: bool = False, ruby: bool = True) -> None:
+def prepare(
+    tree: LexborHTMLParser,
+    *,
+    cut: bool = False,
+    ruby: bool = True,
+    vocabulary: Vocabulary = UNKNOWN,
+) -> None:
     """Make the tree read as a browser shows it: no scripts, no hidden elements, marked <br>s.
 
     Runs once, after metadata (JSON-LD lives in <script>) has been read. ``cut``: scripts,
@@ -184,7 +198,9 @@ def prepare(tree: LexborHTMLParser, *, cut: bool = False, ruby: bool = True) -> 
         style = (node.attributes.get("style") or "").lower()
         if any(hidden in style for hidden in _HIDDEN_STYLES):
             node.decompose()
-    remove(tree, _HIDDEN_BY_NAME)
+    hidden = vocabulary.query(_HIDDEN_BY_NAME_PARTS)
+    if hidden:
+        remove(tree, hidden)
     if ruby:
         remove(tree, "rt, rp")
     for br in tree.tags("br"):  # (the document's <br>s, no selector parsed)

@@ -27,6 +27,7 @@ from archiver.extract.dom import (
 )
 from archiver.extract.metadata import Metadata
 from archiver.extract.roles import Roles
+from archiver.extract.vocabulary import Part
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 _AUTHOR_LINKS = (
     "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
-_AUTHOR_MARKS = "[rel=author], [itemprop=author]"
+_AUTHOR_MARKS = (Part("[rel=author]"), Part("[itemprop=author]", names=("itemprop",)))
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
 _RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
@@ -55,6 +56,7 @@ class PeopleStages:
     chrome_ids: set[int]
     _profile_says: Callable[[str], tuple[str, ...]]
     _warn_fallback: Callable[..., None]
+    _query: Callable[[LexborHTMLParser | LexborNode, tuple[Part, ...]], list[LexborNode]]
 
     def _byline(
         self, container: LexborNode | None, body_source: str
@@ -82,7 +84,7 @@ class PeopleStages:
         # end of the text (a substring selector on every link of a page costs more than
         # the rest of this search).
         for group in (
-            lambda: [*self.roles["byline"], *self.tree.css(_AUTHOR_MARKS)],
+            lambda: [*self.roles["byline"], *self._query(self.tree, _AUTHOR_MARKS)],
             lambda: scope.css(_AUTHOR_LINKS),
         ):
             for node in group():
