@@ -296,3 +296,26 @@ def test_a_wide_page_is_queried_whole() -> None:
 def test_names_are_folded_ascii() -> None:
     with pytest.raises(ValueError, match="itemProp"):
         Part("[itemProp]", names=("itemProp",))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div><p>Lượt xem: 1.234</p><p>other</p></div>",
+        "<div><span>LƯỢT XEM</span><b>: 12</b><p>x</p><i>Views 3</i></div>",
+        "<div><p>nothing to see</p></div>",
+        "<div></div>",
+    ],
+)
+def test_matching_texts_are_the_text_nodes_holding_the_pattern(markup: str) -> None:
+    from archiver.extract.byline import VIEW_HINT
+    from archiver.extract.dom import matching_texts, text_nodes
+
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    scope = tree.css_first("div")
+    assert scope is not None
+    texts, hits = matching_texts(scope, VIEW_HINT)
+    every = text_nodes(scope)
+    expected = [i for i, text in enumerate(every) if VIEW_HINT.search(text.lower())]
+    assert hits == expected
+    assert texts == (every if expected else [])

@@ -477,14 +477,18 @@ def text_nodes(scope: LexborNode) -> list[str]:
     return scope.text(deep=True, separator=TEXT_SEPARATOR).split(TEXT_SEPARATOR)
 
 
-def matching_texts(texts: list[str], pattern: re.Pattern[str]) -> list[int]:
-    """Indexes of the ``texts`` in which ``pattern`` (searched lower-cased) occurs, in order."""
-    lower = TEXT_SEPARATOR.join(texts).lower()
-    positions = [match.start() for match in pattern.finditer(lower)]
+def matching_texts(scope: LexborNode, pattern: re.Pattern[str]) -> tuple[list[str], list[int]]:
+    """The :func:`text_nodes` of ``scope`` and the indexes of those in which ``pattern``
+    (searched lower-cased) occurs, in order. The texts are searched as lexbor joined them,
+    and listed only when the pattern occurs (no text at all otherwise): most regions hold
+    none of what is looked for."""
+    joined = scope.text(deep=True, separator=TEXT_SEPARATOR)
+    positions = [match.start() for match in pattern.finditer(joined.lower())]
     if not positions:
-        return []
+        return [], []
+    texts = joined.split(TEXT_SEPARATOR)
     starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-    return sorted({bisect_right(starts, at) - 1 for at in positions})
+    return texts, sorted({bisect_right(starts, at) - 1 for at in positions})
 
 
 def blocks_at(

@@ -22,7 +22,6 @@ from archiver.extract.dom import (
     blocks_at,
     matching_texts,
     region_of,
-    text_nodes,
     text_of,
 )
 from archiver.extract.metadata import Metadata
@@ -207,8 +206,7 @@ class PeopleStages:
         region = region_of(anchor, container)
         if region is None:
             return None, None
-        texts = text_nodes(region)
-        hits = matching_texts(texts, byline.VIEW_HINT)
+        texts, hits = matching_texts(region, byline.VIEW_HINT)
         for block in blocks_at(region, texts, hits, self.chrome_ids):
             count = byline.parse_view_count(block.text) if len(block.text) <= 120 else None
             if count is not None:
