@@ -4,6 +4,7 @@
     python bench/store.py --articles 20000     # a quick run
     python bench/store.py --near-dup           # only the threshold study
     python bench/store.py --ingest-only        # only save_many beside raw executemany
+    python bench/store.py --ingest-only --body-size 3000 --zstd 3   # one page size, one level
 
 Sections (each prints its figures; nothing is asserted):
 
@@ -219,19 +220,26 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def ingest_study(count: int, out: Path, size: int) -> None:
+def ingest_study(
+    count: int,
+    out: Path,
+    size: int,
+    pages: tuple[int, ...] = (3_000, 50_000),
+    levels: tuple[int, ...] = (3, 1),
+) -> None:
+    """``pages``: sizes of the raw response bodies (bytes); ``levels``: zstd levels."""
     print(
         f"\n== ingest: {count:,} articles (5 % near-copies), {size} per transaction; "
         "target >= 5,000 articles/s, within 6x of raw executemany"
     )
-    for page in (3_000, 50_000):
+    for page in pages:
         batch = items(count, seed=3, page=page)
         page_kb = statistics.mean(len(e.body) for e, _ in batch) / 1000
         body_kb = statistics.mean(len(a.body or "") for _, a in batch) / 1000
         gc.collect()
         floor = baseline(out / "bench-baseline.db", batch, size)
         with_page = baseline(out / "bench-baseline.db", batch, size, page=True)
-        for level in (3, 1):
+        for level in levels:
             rate, cpu, own = ingest(out / "bench-ingest.db", batch, size, level)
             print(
                 f"{page_kb:.0f} KB pages ({body_kb:.1f} KB article text), zstd {level}: "
@@ -407,19 +415,34 @@ def main() -> None:
     parser.add_argument("--near-dup", action="store_true", help="only the threshold study")
     parser.add_argument("--search", action="store_true", help="only the search study")
     parser.add_argument("--ingest-only", action="store_true", help="only the ingest study")
+    parser.add_argument(
+        "--body-size",
+        type=int,
+        action="append",
+        help="raw page (response body) size in bytes for the ingest study; repeatable "
+        "(default: 3000 and 50000)",
+    )
+    parser.add_argument(
+        "--zstd",
+        type=int,
+        action="append",
+        help="zstd level of the raw pages in the ingest study; repeatable (default: 3 and 1)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     print(
         f"python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs"
     )
+    pages = tuple(args.body_size or (3_000, 50_000))
+    levels = tuple(args.zstd or (3, 1))
     if args.ingest_only:
-        ingest_study(args.ingest, args.out, args.batch)
+        ingest_study(args.ingest, args.out, args.batch, pages, levels)
         return
     if not args.search:
         near_dup_study(args.pairs, args.seeds)
         if args.near_dup:
             return
-        ingest_study(args.ingest, args.out, args.batch)
+        ingest_study(args.ingest, args.out, args.batch, pages, levels)
     database = args.out / f"store-{args.articles}.db"
     build(database, args.articles, args.batch)
     search_study(database, args.repeat)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from archiver.extract import extract
-from archiver.extract.byline import parse_byline, parse_credit, parse_view_count, split_signature
+from archiver.extract.byline import (
+    name_in_meta_line,
+    parse_byline,
+    parse_credit,
+    parse_view_count,
+    split_signature,
+)
 from archiver.extract.outlets import is_outlet
 
 
@@ -16,7 +22,18 @@ def test_names_beginning_with_bao_are_persons(name: str):
 
 
 @pytest.mark.parametrize(
-    "name", ["Báo Quảng Nam", "BÁO QUẢNG NAM", "TTXVN", "Tạp chí Cộng sản", "Forbes", "VnEconomy"]
+    "name",
+    [
+        "Báo Quảng Nam",
+        "BÁO QUẢNG NAM",
+        "TTXVN",
+        "Tạp chí Cộng sản",
+        "Forbes",
+        "VnEconomy",
+        "Dân Việt",
+        "VietnamPlus",
+        "Trung tâm Truyền thông tỉnh Quảng Ninh",
+    ],
 )
 def test_outlets_and_agencies_are_no_persons(name: str):
     assert is_outlet(name)
@@ -101,8 +118,20 @@ def test_view_counts_in_their_many_labels(line: str, count: int):
         ("Minh Anh (Báo Lao Động)", "Minh Anh", "Báo Lao Động"),
         ("Minh Anh/VOV.VN", "Minh Anh", "VOV.VN"),
         ("Thu Hằng/VOV-Đông Bắc", "Thu Hằng", "VOV-Đông Bắc"),
+        ("Thu Hằng/VOV1", "Thu Hằng", "VOV1"),
         ("Hồng Nhung - Báo Quảng Ninh", "Hồng Nhung", "Báo Quảng Ninh"),
         ("MINH ANH - THU HÀ (theo AFP)", "MINH ANH - THU HÀ", "AFP"),
+        # Outlets whose names carry no "Báo" and are no persons' names.
+        ("Theo Thu Hà (Dân Việt)", "Thu Hà", "Dân Việt"),
+        ("Minh Anh (VietnamPlus)", "Minh Anh", "VietnamPlus"),
+        ("Minh Anh (Tri thức trẻ)", "Minh Anh", "Tri thức trẻ"),
+        # A province's or district's media centre signs a portal's articles.
+        ("Thu Hà - Trung tâm Truyền thông tỉnh", "Thu Hà", "Trung tâm Truyền thông tỉnh"),
+        (
+            "Minh Anh (Trung tâm VH-TT&TT huyện Tiên Yên)",
+            "Minh Anh",
+            "Trung tâm VH-TT&TT huyện Tiên Yên",
+        ),
     ],
 )
 def test_a_signature_names_the_writer_and_credits_the_outlet(line: str, person: str, outlet: str):
@@ -119,6 +148,16 @@ def test_a_signature_naming_the_pages_own_outlet_credits_no_source():
     assert parse_credit("Minh Anh/VOV.VN", outlets=["VOV.VN"]) is None
 
 
+def test_a_signature_naming_the_sites_own_address_credits_no_source():
+    # No og:site_name on the page: the host itself names the outlet the writer signs for.
+    article = extract(
+        _page(_WHEN, "<p style='text-align: right'><strong>Thu Hà/VOV.VN</strong></p>"),
+        "https://vov.vn/xa-hoi/hoi-nghi-so-ket-post1160000.vov",
+    )
+    assert (article.author, article.source) == ("Thu Hà", None)
+    assert article.paragraphs == _TEXT
+
+
 @pytest.mark.parametrize(
     ("line", "person", "outlet"),
     [
@@ -126,6 +165,8 @@ def test_a_signature_naming_the_pages_own_outlet_credits_no_source():
         ("Bảo Trâm Báo Quảng Nam", "Bảo Trâm", "Báo Quảng Nam"),
         ("Thu Hà TTXVN", "Thu Hà", "TTXVN"),
         ("Tác giả: Lê Minh Tạp chí Cộng sản", "Lê Minh", "Tạp chí Cộng sản"),
+        ("Thu Hà Theo Tiền Phong", "Thu Hà", "Tiền Phong"),  # "Thu Hà<br>Theo Tiền Phong"
+        ("Thu Hà Nguồn: VTV", "Thu Hà", "VTV"),
     ],
 )
 def test_a_signature_whose_line_break_is_gone_still_ends_the_name_at_the_outlet(
@@ -168,6 +209,25 @@ def test_a_closing_signature_broken_over_two_lines_names_the_writer_and_the_outl
     article = extract(html.encode(), "https://tamky.gov.vn/tin-tuc/hoi-nghi-tong-ket-123.aspx")
     assert (article.author, article.source) == ("Minh Anh", "Báo Quảng Nam")
     assert article.paragraphs == text
+
+
+@pytest.mark.parametrize(
+    ("signature", "outlet"),
+    [
+        ("<div class='nguontin'>Theo Thu Hà (Dân Việt)</div>", "Dân Việt"),
+        (
+            "<p style='text-align: right'>"
+            "<strong>Thu Hà - Trung tâm Truyền thông tỉnh</strong></p>",
+            "Trung tâm Truyền thông tỉnh",
+        ),
+    ],
+)
+def test_a_closing_signature_naming_an_outlet_without_its_kind_leaves_the_text(
+    signature: str, outlet: str
+):
+    article = extract(_page(_WHEN, signature), "https://tin.example.vn/bai-viet-1.html")
+    assert (article.author, article.source) == ("Thu Hà", outlet)
+    assert article.paragraphs == _TEXT
 
 
 @pytest.mark.parametrize(
@@ -229,6 +289,38 @@ def test_a_name_line_set_flush_right_by_its_class_closes_the_text_as_its_byline(
     assert article.paragraphs == _TEXT
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thiếu tá Nguyễn Văn An",
+        "Đại tá, TS NGUYỄN VĂN HẢI",
+        "Luật sư Trần Minh",
+        "Nhà báo Thu Hà",
+        "Bác sĩ Lê Hoa",
+    ],
+)
+def test_a_rank_or_profession_written_out_before_the_name_is_part_of_the_byline(line: str):
+    assert parse_byline(line) == line
+    # Not a sentence about someone, nor the word alone.
+    assert parse_byline(f"{line} cho biết") is None
+    assert parse_byline(line.split()[0] + " " + line.split()[1].rstrip(",")) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "person"),
+    [("Hà An (tổng hợp từ Reuters, AFP)", "Hà An"), ("Hà An (tổng hợp theo BBC)", "Hà An")],
+)
+def test_a_compilers_note_after_the_name_is_no_part_of_it(line: str, person: str):
+    assert parse_byline(line) == person
+
+
+@pytest.mark.parametrize("line", ["Nhóm phóng viên", "NHÓM PHÓNG VIÊN", "Nhóm PV"])
+def test_a_byline_naming_the_reporters_as_a_group_is_kept_whole(line: str):
+    # "phóng viên" after a name is the writer's position; after "Nhóm" it is the name itself.
+    assert parse_byline(line) == line
+    assert parse_byline("Minh Anh - Phóng viên") == "Minh Anh"
+
+
 def test_an_author_box_giving_the_writers_position_names_the_writer():
     box = (
         "<div class='author'><img src='a.jpg' alt=''><span>Minh Anh</span>"
@@ -262,3 +354,59 @@ def test_every_writer_the_json_ld_names_for_the_one_article_is_the_author():
     )
     html = _page(_WHEN).replace(b"</title>", b"</title>" + ld.encode())
     assert extract(html, "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh - Thu Hà"
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "<div class='info'>Ngày đăng: 14/09/2026 08:15 | Tác giả: Thu Hà | Lượt xem: 1.234</div>",
+        "<div class='info'>Tác giả: Thu Hà - Ngày đăng: 14/09/2026 08:15 - Lượt xem: 1234</div>",
+        "<div class='info'>\n<span>Ngày đăng: 14/09/2026 08:15</span>\n"
+        "<span>Tác giả: Thu Hà</span>\n<span>Lượt xem: 1234</span>\n</div>",
+    ],
+)
+def test_a_portals_line_of_date_writer_and_views_gives_all_three(info: str):
+    # One line under the headline, its parts set apart by "|", dashes or elements.
+    article = extract(_page(info), "https://tinh.example.gov.vn/tin-tuc/hoi-nghi-so-ket-12.html")
+    assert article.published_at == "2026-09-14T08:15:00+07:00"
+    assert (article.author, article.view_count) == ("Thu Hà", 1234)
+    assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<div class='author'>Thu Hà | 14/09/2026 08:15</div>",
+        "<div class='author-time'>Thu Hà - 14/09/2026 08:15</div>",
+        "<p class='meta'>Bài và ảnh: Thu Hà - 14/09/2026 08:15</p>",
+        "<div class='post-meta'>Đăng bởi: Thu Hà • 14/09/2026 08:15</div>",
+    ],
+)
+def test_a_writers_line_that_gives_the_date_too_names_the_writer(meta: str):
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.published_at == "2026-09-14T08:15:00+07:00"
+    assert article.author == "Thu Hà"
+
+
+def test_a_labelled_writers_line_after_the_text_names_the_writer():
+    html = _page(_WHEN).replace(
+        b"</div></div></body>", "</div><div>Tác giả: Thu Hà</div></div></body>".encode()
+    )
+    article = extract(html, "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Thu Hà"
+    assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize(
+    ("line", "labelled", "name"),
+    [
+        ("Ngày đăng: 12/05/2025 | Tác giả: Thu Hà | Lượt xem: 1.234", True, "Thu Hà"),
+        ("15:20 | 12/05/2025 | Thu Hà", False, "Thu Hà"),
+        ("15:20 | 12/05/2025 | Thu Hà", True, None),  # no label: not taken from any line
+        ("Thời sự | 12/05/2025 15:20", False, None),  # a section, not a name
+        ("Thu Hà | Minh Anh", False, None),  # two names: co-authors, not a meta line
+        ("Thu Hà | Giáo dục | 12/05/2025", False, None),  # a part with no number beside
+    ],
+)
+def test_the_writer_in_a_line_of_parts(line: str, labelled: bool, name: str | None):
+    assert name_in_meta_line(line, labelled=labelled) == name

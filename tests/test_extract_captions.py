@@ -30,6 +30,22 @@ def test_figcaption_and_caption_classes_are_captions_not_text():
     assert "Toàn cảnh" not in article.body and "trên cao" not in article.body
 
 
+def test_captions_classed_in_vietnamese_or_as_the_pictures_note_are_captions_not_text():
+    html = page(
+        f"{PARAGRAPHS[:300]}<div class='img'><img src=a.jpg><div class='chu-thich'>Toàn cảnh hội"
+        " nghị</div></div><div class='anh'><img src=b.jpg><p class='chu_thich_anh'>Đại biểu "
+        "phát biểu</p></div><div class='image'><img src=c.jpg><p class='note-image'>Các đại biểu"
+        f" chụp ảnh lưu niệm</p></div>{PARAGRAPHS}"
+    )
+    article = extract(html, URL)
+    assert article.captions == (
+        "Toàn cảnh hội nghị",
+        "Đại biểu phát biểu",
+        "Các đại biểu chụp ảnh lưu niệm",
+    )
+    assert "hội nghị" not in article.body and "lưu niệm" not in article.body
+
+
 def test_a_small_table_with_a_picture_and_a_line_is_a_caption():
     html = page(
         "<table align=center><tr><td><img src=a.jpg></td></tr><tr><td>Lễ khởi công cầu mới</td>"

@@ -4,7 +4,9 @@ where it failed before, after the batches ahead of it are saved."""
 
 from __future__ import annotations
 
+import gc
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
+from archiver.store.sqlite import Checkpointer, SQLiteDatabase
 from archiver.store.warcs import WarcPointer
 from store_support import random_pages
 from test_store_archive import child
@@ -177,3 +180,71 @@ def test_no_process_is_forked_off_linux(monkeypatch):
     monkeypatch.setattr(drafting.threading, "active_count", lambda: 1)
     monkeypatch.setattr(drafting.sys, "platform", "darwin")
     assert drafting.drafter(None, 3) is None
+
+
+def test_the_callers_objects_are_out_of_the_collectors_reach_only_while_batches_are_drafted(
+    tmp_path, drafters
+):
+    assert gc.get_freeze_count() == 0  # nothing else froze them
+    seen: list[int] = []
+
+    def pages():
+        for n in range(0, 12, 3):
+            seen.append(gc.get_freeze_count())
+            yield from random_pages(n, 3)
+
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(pages(), batch_size=3)
+    assert len(drafters) == 1
+    assert seen[0] == 0  # the first batch is read before the drafting process exists
+    assert all(count > 0 for count in seen[2:])
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_a_caller_froze_stay_frozen_after_batches_are_drafted(tmp_path, drafters):
+    gc.freeze()
+    try:
+        with Archive(tmp_path / "a.db") as archive:
+            archive.save_many(random_pages(0, 9), batch_size=3)
+        assert len(drafters) == 1
+        assert gc.get_freeze_count() > 0  # (some of them may have been freed meanwhile)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_run_of_batches_checkpoints_beside_the_writer_and_leaves_no_thread(tmp_path, drafters):
+    threads: list[set[str]] = []
+
+    def pages():
+        for n in range(0, 12, 3):
+            threads.append({thread.name for thread in threading.enumerate()})
+            yield from random_pages(n, 3)
+
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(pages(), batch_size=3)
+        assert all("archiver-checkpoint" in names for names in threads[2:])
+        assert "archiver-checkpoint" not in {t.name for t in threading.enumerate()}
+        # The writer checkpoints at commit again, as before the run.
+        assert archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        assert archive.check() == []
+        assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 12
+
+
+def _wal_after_batches(path: Path, monkeypatch, catch_up: int) -> int:
+    """The WAL's size after a run of 6 batches whose checkpoints thread never copies
+    anything, with the writer catching up every ``catch_up`` commits."""
+    monkeypatch.setattr(SQLiteDatabase, "CATCH_UP", catch_up)
+    with Archive(path) as archive:
+        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the tables' creation
+        archive.save_many(random_pages(0, 18), batch_size=3)
+        return Path(f"{path}-wal").stat().st_size
+
+
+def test_the_wal_starts_over_every_few_batches_while_checkpoints_run_beside(
+    tmp_path, monkeypatch, drafters
+):
+    monkeypatch.setattr(Checkpointer, "ask", lambda self: None)
+    never = _wal_after_batches(tmp_path / "never.db", monkeypatch, catch_up=1000)
+    every_two = _wal_after_batches(tmp_path / "two.db", monkeypatch, catch_up=2)
+    # Never caught up, the WAL holds all six batches; caught up every two, two at most.
+    assert every_two * 2 < never

@@ -24,7 +24,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _SUFFIX = re.compile(
-    r"\s*\((?:tổng hợp|tổng hợp/[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|biên dịch)\)\s*$",
+    r"\s*\((?:tổng hợp|tổng hợp(?:\s*/|\s+(?:từ|theo)\s)[^)]*|t/h|th|thực hiện|ghi|dịch|lược dịch|"
+    r"biên dịch)\)\s*$",
     re.IGNORECASE,
 )
 #: The writer's position after the name, in an author box ("Minh Anh Phóng viên").
@@ -33,9 +34,21 @@ _ROLE_TAIL = re.compile(
     r"(?:\s+thường trú[^)]*)?\)?\s*$",
     re.IGNORECASE,
 )
+#: A byline naming the newsroom's reporters as a group ("Nhóm phóng viên", "NHÓM PV"): the
+#: role word is the name here, not a position after one (which would leave "Nhóm").
+_COLLECTIVE = re.compile(r"^nhóm\s+(?:phóng viên|pv)$", re.IGNORECASE)
 #: Who took the pictures, after the writer's name: "Minh Anh - Ảnh: Thu Hà".
 _PHOTO_TAIL = re.compile(
     r"\s*[-–—,;]?\s*\(?(?:ảnh|hình ảnh|hình|video|clip|đồ họa|đồ hoạ)\s*:.*$", re.IGNORECASE
+)
+#: A rank or profession written out before the writer's name ("Thiếu tá Nguyễn Văn An",
+#: "Đại tá, TS NGUYỄN VĂN HẢI", "Luật sư Trần Minh"): lower-case words that are still part of
+#: the byline as displayed (abbreviations such as "TS." or "PGS.TS" need no such list).
+_TITLE_HEAD = re.compile(
+    r"^(?:(?:thiếu|trung|thượng|đại)\s+(?:úy|uý|tá|tướng)|đại tướng|luật sư|nhà báo|nhà văn|"
+    r"nhà thơ|nhà giáo|bác sĩ|dược sĩ|thạc sĩ|tiến sĩ|phó giáo sư|giáo sư|kỹ sư|kiến trúc sư|"
+    r"nghệ sĩ nhân dân|nghệ sĩ ưu tú|nghệ sĩ)\s*,?\s+(?=\S)",
+    re.IGNORECASE,
 )
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
@@ -49,7 +62,8 @@ _MAX_LISTED_NAMES = 5
 #: The labels that say a line is a byline ("Tin, ảnh: Minh Anh", "Tác giả: ..."), with the colon.
 _COLON_LABEL = re.compile(
     r"^(?:bài|bài viết|bài và ảnh|bài, ảnh|bài & ảnh|bài/ảnh|bài - ảnh|tin|tin, ảnh|tin và ảnh|"
-    r"tác giả|người viết|phóng viên|nhóm pv|thực hiện|nhóm thực hiện|tin bài)\s*[:：]",
+    r"tác giả|người viết|phóng viên|nhóm pv|thực hiện|nhóm thực hiện|tin bài|người đăng|"
+    r"đăng bởi)\s*[:：]",
     re.IGNORECASE,
 )
 
@@ -86,10 +100,17 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if not _PHOTO_CREDIT.match(text):
         text = _PHOTO_TAIL.sub("", text)
     text = _SUFFIX.sub("", text)
+    if _COLLECTIVE.match(text):
+        return text
     text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
         return None
+    title = _TITLE_HEAD.match(text)
+    if title is not None:
+        # The name after the rank must stand as a byline on its own; the rank is kept.
+        name = text[title.end() :]
+        return text if parse_byline(name, outlets=outlets) == name else None
     words = text.split()
     if len(words) > 10 or len([w for w in words if w not in _SEPARATOR_WORDS]) > 8:
         return None
@@ -111,6 +132,59 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     if is_outlet(text, outlets):
         return None
     return text
+
+
+#: Where a line giving the writer with the date or the views is cut: "|", "•", or a dash
+#: before a date, a time or a date's label ("Thu Hà - 12/05/2025 15:20", "Tác giả: Thu Hà -
+#: Ngày đăng: ...").
+_META_SEPARATOR = re.compile(
+    r"\s*[|•·]\s*|\s+[-–—]\s+(?=\d|(?:ngày|đăng|cập nhật|lượt|giờ|thứ)\b)"
+    # Parts set in elements of their own, their labels run together in the line's text
+    # ("Ngày đăng: 12/05/2025 Tác giả: Thu Hà Lượt xem: 1234").
+    r"|\s+(?=(?:ngày đăng|ngày|tác giả|người viết|người đăng|đăng bởi|lượt xem|lượt đọc|"
+    r"cập nhật|nguồn)\s*[:：])",
+    re.IGNORECASE,
+)
+#: Labels that say the name after them is the writer's, found in a line of the header.
+BYLINE_LABEL_HINT = re.compile(
+    r"(?:tác giả|người viết|bài viết|bài và ảnh|bài, ảnh|bài|tin, ảnh|thực hiện|người đăng|"
+    r"đăng bởi)\s*[:：]"
+)
+
+
+def name_in_meta_line(
+    raw: str | None, *, outlets: Iterable[str] = (), labelled: bool = False
+) -> str | None:
+    """The writer a header line names beside the date or the views, as portals and many
+    sites set it: "Thu Hà | 12/05/2025 15:20", "Ngày đăng: 12/05/2025 | Tác giả: Thu Hà |
+    Lượt xem: 1.234". Every other part of the line holds a number (a date, a time, a count);
+    ``labelled``: the name's part must carry a byline label ("Tác giả:").
+
+    >>> name_in_meta_line("Ngày đăng: 12/05/2025 | Tác giả: Thu Hà | Lượt xem: 1.234")
+    'Thu Hà'
+    >>> name_in_meta_line("Thời sự | 12/05/2025 15:20") is None
+    True
+    """
+    text = clean(raw)
+    if not text or len(text) > _META_LINE:
+        return None
+    parts = [part for part in _META_SEPARATOR.split(text) if part.strip()]
+    if len(parts) < 2:
+        return None
+    named = [
+        (index, name)
+        for index, part in enumerate(parts)
+        if (name := parse_byline(part, outlets=outlets)) is not None
+        and (not labelled or is_labelled(part))
+    ]
+    if len(named) != 1:
+        return None
+    index, name = named[0]
+    others = (part for at, part in enumerate(parts) if at != index)
+    return name if all(_DIGITS.search(part) for part in others) else None
+
+
+_META_LINE = 160
 
 
 _VIEW_PATTERNS = (
@@ -282,8 +356,22 @@ _DASH_TAIL = re.compile(r"^(?P<lead>.+?)\s+[-–—]\s+(?P<inner>[^-–—]+)$")
 #: "Minh Anh<br>Báo Quảng Nam": the line break is gone from the text, the outlet's own word
 #: ("Báo", "Tạp chí", "TTXVN"; in no person's name) still marks where the name ends.
 _WORD_TAIL = re.compile(r"^(?P<lead>.+?)\s+(?P<inner>(?:Báo|Tạp chí|TTXVN)\b.*)$")
+#: "Minh Anh<br>Theo Tiền Phong": the credit's own label, run on after the name.
+_CREDIT_TAIL = re.compile(r"^(?P<lead>.+?)\s+(?P<inner>(?:[Tt]heo|Nguồn\s*:)\s+.+)$")
 _OUTLET_HEAD = re.compile(r"^[^\s\-–/]+")
-_SIGNATURE_MARKS = ("(", "/", " - ", " – ", " — ", " Báo ", " Tạp chí ", " TTXVN")
+_SIGNATURE_MARKS = (
+    "(",
+    "/",
+    " - ",
+    " – ",
+    " — ",
+    " Báo ",
+    " Tạp chí ",
+    " TTXVN",
+    " Theo ",
+    " theo ",
+    " Nguồn",
+)
 
 
 def split_signature(
@@ -308,7 +396,7 @@ def split_signature(
 def _signature(text: str, outlets: Iterable[str]) -> tuple[str, str | None] | None:
     if not any(mark in text for mark in _SIGNATURE_MARKS):
         return None
-    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL, _WORD_TAIL):
+    for pattern in (_PAREN_TAIL, _SLASH_TAIL, _DASH_TAIL, _WORD_TAIL, _CREDIT_TAIL):
         match = pattern.match(text)
         if match is None:
             continue

@@ -31,12 +31,16 @@ from archiver.extract.roles import affirmed
 #: Class names (any case) that make an element a caption: "caption", "legend", and the
 #: descriptions of pictures ("desc_cation", "image_desc", "avatar-desc", "imgdesc").
 _CAPTION_CLASS = re.compile(
-    r"caption|legend|desc_cation|(?:image|img|photo|pic|avatar)[-_]?desc|desc[-_]?(?:image|img)",
+    r"caption|legend|desc_cation|(?:image|img|photo|pic|avatar)[-_]?desc|desc[-_]?(?:image|img)"
+    # Vietnamese CMSs name it in Vietnamese ("chú thích": "chu-thich", "chu_thich_anh") or as
+    # the picture's note ("note-image").
+    r"|chu[-_]?thich|(?:image|img|photo|pic)[-_]?note|note[-_]?(?:image|img|photo|pic)",
     re.IGNORECASE,
 )
 #: What lexbor selects for the class test above (a superset: "desc" also finds sapos).
 CLASS_SELECTOR = (
-    "figcaption, [class*=caption i], [class*=legend i], [class*=desc i], [id*=caption i]"
+    "figcaption, [class*=caption i], [class*=legend i], [class*=desc i], [id*=caption i], "
+    "[class*=thich i], [class*=note i]"
 )
 #: Small tables that may hold a picture with its caption (older CMSs).
 _LAYOUT_SELECTOR = "table:has(img)"

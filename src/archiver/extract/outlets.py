@@ -41,7 +41,20 @@ AGENCIES: tuple[str, ...] = (
     "CNN",
     "BBC",
     "VOV",
+    # The radio's channels and the television's, signed after a correspondent's name
+    # ("Thu Hà/VOV1").
+    "VOV1",
+    "VOV2",
+    "VOV3",
+    "VOV4",
+    "VOV5",
+    "VOV6",
+    "VOVTV",
+    "VOV Giao thông",
     "VTV",
+    "VTV1",
+    "VTV4",
+    "VTV24",
     "Đài Tiếng nói Việt Nam",
 )
 
@@ -151,6 +164,34 @@ KNOWN_OUTLETS: tuple[str, ...] = (
     "AS",
     "Global Times",
     "Thời báo Hoàn Cầu",
+    # Vietnamese outlets credited in a writer's signature ("Minh Anh (Dân Việt)"), whose
+    # names are no persons' and need no "Báo" before them to be read as publications.
+    "Dân Việt",
+    "VietnamPlus",
+    "Vietnam Plus",
+    "Tri thức trẻ",
+    "Tri thức và Cuộc sống",
+    "An ninh Thủ đô",
+    "Thời báo Tài chính",
+    "Lao động và Xã hội",
+    "Lao động & Xã hội",
+    "Đại biểu Nhân dân",
+    "Tiếp thị và Gia đình",
+    "Tiếp thị & Gia đình",
+    "Pháp luật Việt Nam",
+    "Bảo vệ pháp luật",
+    "Nhà báo và Công luận",
+    "Nhà báo & Công luận",
+    "Dân tộc và Miền núi",
+    "Nhịp sống thị trường",
+    "Người Quan sát",
+    "Thanh Niên Online",
+    "Tuổi Trẻ Online",
+    "Doanh nhân Sài Gòn",
+    "Văn hóa và Đời sống",
+    "Khoa học và Đời sống",
+    "Khoa học & Đời sống",
+    "Vietnamdaily",
 )
 
 #: Beginnings (lower case, accented) of names that are an institution or an account.
@@ -159,6 +200,13 @@ _INSTITUTION_STARTS = (
     "tạp chí ",
     "tạp chí",
     "cổng thông tin",
+    # A province's or district's media centre (which replaced many local papers in 2025):
+    # "Thu Hà - Trung tâm Truyền thông tỉnh", "(Trung tâm VH-TT&TT huyện)".
+    "trung tâm truyền thông",
+    "trung tâm văn hóa",
+    "trung tâm văn hoá",
+    "trung tâm vh",
+    "trung tâm thông tin",
     "cổng ttđt",
     "cổng tt",
     "trang thông tin",

@@ -82,6 +82,7 @@ class PeopleStages:
         # Links to a writer's page are looked for last, and only from the headline to the
         # end of the text (a substring selector on every link of a page costs more than
         # the rest of this search).
+        lines: list[tuple[str, LexborNode]] = []
         for group in (
             lambda: [*self.roles["byline"], *self._query(self.tree, _AUTHOR_MARKS)],
             lambda: scope.css(_AUTHOR_LINKS),
@@ -97,6 +98,32 @@ class PeopleStages:
                     self._note_signature(raw)
                     return (*self._co_authors(node, raw, name), node)
                 self._note_credit(raw)
+                lines.append((raw, node))
+        # No element names the writer alone: one that gives the date too ("Thu Hà |
+        # 12/05/2025 15:20"), its name of two words or more (not a section: "Kultur | 19.10.19").
+        for raw, node in lines:
+            name = byline.name_in_meta_line(raw, outlets=self.outlets)
+            if name is not None and len(name.split()) >= 2:
+                return raw, name, node
+        return self._labelled_byline(scope, container)
+
+    def _labelled_byline(
+        self, scope: LexborNode, container: LexborNode
+    ) -> tuple[str | None, str | None, LexborNode | None]:
+        """A line of the article's header or foot that names the writer after a label, alone
+        or beside the date and the views ("Tác giả: Thu Hà", "Ngày đăng: 12/05/2025 | Tác
+        giả: Thu Hà | Lượt xem: 1.234"), in no element marked as a byline (portals). The
+        text's own closing lines are read apart (:meth:`_trailing_byline`)."""
+        texts = text_nodes(scope)
+        hits = matching_texts(texts, byline.BYLINE_LABEL_HINT)
+        skip = {*self.chrome_ids, container.mem_id}
+        for block in blocks_at(scope, texts, hits, skip):
+            labelled = byline.is_labelled(block.text)
+            name = byline.parse_byline(block.text, outlets=self.outlets) if labelled else None
+            if name is None:
+                name = byline.name_in_meta_line(block.text, outlets=self.outlets, labelled=True)
+            if name is not None:
+                return block.text, name, block.node
         return None, None, None
 
     def _profile_byline(self) -> tuple[str, str, LexborNode] | None:

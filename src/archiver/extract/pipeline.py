@@ -44,7 +44,7 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.14"
+EXTRACTOR_VERSION = "1.15"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.
@@ -220,6 +220,9 @@ class Extraction(PeopleStages):
             *(meta.publishers),
             meta.site_name or "",
             host.split(".")[0] if host else "",
+            # The whole host too: a writer signs "Thu Hà/VOV.VN" on vov.vn, whose first label
+            # ("vov") is too short to be compared as part of a name.
+            host,
         ]
 
     def run(self) -> Article:

@@ -50,6 +50,7 @@ _MAX_LINE = 160
 _MAX_RELATIVE_LINE = 40
 _MAX_RELATIVE_LEVELS = 3
 _MAX_OTHER_WORDS = 10
+_SEPARATOR_WORD = re.compile(r"[|•·\-–—/,;:]+")
 # A teaser (headline, time, a line of sapo) is shorter than this.
 _MAX_TEASER = 800
 # What a text must contain before the date parser is asked about its line: a numeric date
@@ -387,7 +388,9 @@ def _published_after(parsed: ParsedDate, line: str, options: dict) -> tuple[Pars
 def _plausible(parsed: ParsedDate, line: str, distance: int) -> bool:
     """A date line is mostly date: labels and a byline around it, not a sentence."""
     rest = line[: parsed.span[0]] + " " + line[parsed.span[1] :]
-    if len(rest.split()) > _MAX_OTHER_WORDS:
+    # Words, not the separators between a date line's parts ("Ngày đăng: ... | Tác giả: ...
+    # | Lượt xem: ...").
+    if sum(1 for word in rest.split() if not _SEPARATOR_WORD.fullmatch(word)) > _MAX_OTHER_WORDS:
         return False
     if parsed.precision != "relative":
         return True

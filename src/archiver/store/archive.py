@@ -247,7 +247,9 @@ class Archive:
                     prepared = self.database.prepare_many(list(map(_triple, batch)), site=site)
                 results.extend(self._write(prepared, run_id, version))
             return results
-        with ahead:
+        # The checkpoints' thread starts after the drafting process is forked (a fork
+        # beside another thread is unsafe; see drafting).
+        with ahead, self.database.checkpoints_aside():
             for drafted in ahead.drafts(list(map(_triple, batch)) for batch in batches):
                 with self.reading("checking stored bodies"):
                     prepared = forget_known(drafted, self.database.bodies_known)

@@ -97,6 +97,16 @@ class Database:
         (run it again); never on SQLite, whose writers queue for the lock instead."""
         return False
 
+    @contextmanager
+    def checkpoints_aside(self) -> Iterator[None]:
+        """While inside, an engine that copies its log into the database file at commit
+        (SQLite's WAL checkpoints) does it beside the writer instead: a run of batches
+        then does not wait for that copying and its disk flushes (none here)."""
+        yield
+
+    def committed(self) -> None:
+        """Called after each write transaction's COMMIT (:meth:`checkpoints_aside`)."""
+
     def exporter(self) -> Callable[..., int] | None:
         """The engine's own export (None: :func:`archiver.store.export.export`)."""
         return None
@@ -152,6 +162,7 @@ class Database:
             yield self._writer
             self._writer.flush()
             conn.execute("COMMIT")
+            self.committed()
         except BaseException as error:
             if self.in_transaction():
                 conn.execute("ROLLBACK")

@@ -18,6 +18,7 @@ batches before it are written, as it would be without the second process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -220,6 +221,14 @@ class Drafter:
         global _SOURCE
         self._source = source
         self._offset = 0
+        # The objects this process holds now (the caller's items among them) are moved out
+        # of the garbage collector's reach until close (``gc.freeze``): here a collection
+        # would walk them all again for every batch's new objects, and in the drafting
+        # process it would also write to every page it shares with this one. Unless a
+        # caller froze them already (it unfreezes them itself).
+        self._froze = gc.get_freeze_count() == 0
+        if self._froze:
+            gc.freeze()
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
         self._process = context.Process(
@@ -228,6 +237,9 @@ class Drafter:
         _SOURCE = source if source is not None else ()
         try:
             self._process.start()
+        except BaseException:
+            self._unfreeze()
+            raise
         finally:
             _SOURCE = ()
             child.close()
@@ -264,6 +276,12 @@ class Drafter:
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self._froze:
+            self._froze = False
+            gc.unfreeze()
 
     def __enter__(self) -> Drafter:
         return self

@@ -117,7 +117,10 @@ class Buckets:
     CHUNK = 500
 
     def __init__(self, cur: Any, keys: Iterable[int]) -> None:
-        self.members: dict[int, list[int]] = {key: [] for key in keys}
+        # Each bucket's members as the keys of a dict: in the order they joined (as a list
+        # would keep them) and found in O(1), which a crowded bucket of hundreds needs when
+        # every article of the batch is added to it or removed from it.
+        self.members: dict[int, dict[int, None]] = {key: {} for key in keys}
         wanted = sorted(self.members)
         for start in range(0, len(wanted), self.CHUNK):
             chunk = wanted[start : start + self.CHUNK]
@@ -126,7 +129,7 @@ class Buckets:
                 f"WHERE band_key IN ({_qmarks(len(chunk))})",
                 chunk,
             ).fetchall():
-                self.members[key].append(article_id)
+                self.members[key][article_id] = None
 
     def candidates(self, keys: Sequence[int], article_id: int) -> list[int] | None:
         """The other articles in these buckets, ranked and cut as :data:`_RANKED` does,
@@ -152,14 +155,14 @@ class Buckets:
     def add(self, keys: Iterable[int], article_id: int) -> None:
         for key in keys:
             members = self.members.get(key)
-            if members is not None and article_id not in members:
-                members.append(article_id)
+            if members is not None:
+                members.setdefault(article_id)
 
     def remove(self, keys: Iterable[int], article_id: int) -> None:
         for key in keys:
             members = self.members.get(key)
-            if members is not None and article_id in members:
-                members.remove(article_id)
+            if members is not None:
+                members.pop(article_id, None)
 
 
 class Pending:
