@@ -8,6 +8,7 @@
     python bench/accuracy.py --pages ../corpus/pages          # or ARCHIVER_BENCH_PAGES
     python bench/accuracy.py --half odd --set generic --set news  # the held-aside half
     python bench/accuracy.py --save-baseline                  # record today's per-page scores
+    python bench/accuracy.py --set generic --worst 20         # the pages archiver does worst on
 
 Gold sets (annotations only, in ``bench/data/``; the pages themselves stay outside the
 repository and a set whose pages are absent is skipped with a note):
@@ -576,6 +577,31 @@ def summary_rows(result: SetResult) -> list[dict[str, float]]:
     return [summary(per_page) for per_page in result.scores.values()]
 
 
+def worst_pages(result: SetResult, count: int) -> list[str]:
+    """The ``count`` pages of a set archiver scores lowest on (body 4-gram F1, or the share
+    of snippets right on a snippet set), one line each with precision and recall, worst
+    first: where to look for the next class of failure."""
+    per_page = result.scores.get("archiver", {})
+
+    def score(scores: dict[str, float]) -> float:
+        if "body4" in scores:
+            return scores["body4"]
+        return (scores.get("with", 1.0) + scores.get("without", 1.0)) / 2
+
+    ranked = sorted(per_page.items(), key=lambda item: (score(item[1]), item[0]))[:count]
+    lines = []
+    for page, scores in ranked:
+        if "body4" in scores:
+            figures = (
+                f"F1 {scores['body4']:.3f} (P {scores['body_p']:.3f} R {scores['body_r']:.3f})"
+            )
+        else:
+            figures = f"with {scores.get('with', 1):.2f} without {scores.get('without', 1):.2f}"
+        mark = " [hand-made]" if page in result.synthetic else ""
+        lines.append(f"   {figures}  {page}{mark}")
+    return lines
+
+
 def regressions(result: SetResult, baseline: dict) -> list[str]:
     """Pages whose archiver scores fell below the baseline's, each with what got worse."""
     before = baseline.get(result.gold_set.name, {})
@@ -644,6 +670,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true", help="explain archiver's misses")
     parser.add_argument("--save-baseline", action="store_true", help=f"write {BASELINE.name}")
     parser.add_argument("--json", type=Path, help="write every per-page score to this file")
+    parser.add_argument(
+        "--worst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list the N pages of each set archiver does worst on",
+    )
     args = parser.parse_args(argv)
     _offline()
 
@@ -657,6 +690,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== {gold_set.name}: no gold file {gold_set.gold.name} (skipped)")
             continue
         print_set(result)
+        if args.worst:
+            print(f"   worst {args.worst} pages:")
+            print("\n".join(worst_pages(result, args.worst)))
         results.append(result)
 
     baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}

@@ -65,3 +65,19 @@ def test_snippet_set_is_skipped_cleanly_without_its_pages(tmp_path: Path, capsys
     assert result is not None and result.pages == 0 and result.absent == 1
     accuracy.print_set(result)
     assert "1 absent, skipped" in capsys.readouterr().out
+
+
+def test_worst_pages_are_listed_lowest_body_score_first_with_hand_made_ones_marked():
+    accuracy = _accuracy()
+    gold_set = accuracy.GoldSet("generic", Path("gold.json"), (), body_only=True)
+    result = accuracy.SetResult(gold_set, synthetic={"pages/r/b.html"})
+    page = {"body_p": 1.0, "body_r": 0.5}
+    result.scores["archiver"] = {
+        "pages/r/a.html": {**page, "body4": 0.9},
+        "pages/r/b.html": {**page, "body4": 0.2},
+        "pages/r/c.html": {**page, "body4": 0.99},
+    }
+    lines = accuracy.worst_pages(result, 2)
+    assert len(lines) == 2
+    assert "F1 0.200" in lines[0] and lines[0].endswith("pages/r/b.html [hand-made]")
+    assert lines[1].endswith("pages/r/a.html")

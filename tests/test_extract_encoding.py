@@ -206,6 +206,31 @@ def test_stray_windows_1252_bytes_in_a_utf8_page_are_kept() -> None:
     assert "not valid UTF-8" in decoded.warnings[0]
 
 
+def test_english_utf8_page_with_a_stray_windows_1252_quote_stays_utf8() -> None:
+    # An English page has few characters beyond ASCII (its curly quotes) and one apostrophe
+    # pasted in windows-1252: still UTF-8, not a Central European code page.
+    text = "RIM noticed a new \u201cChoose your own adventure\u201d video, caf\u00e9 style."
+    data = page(text).encode() + b"<p>It\x92s nice to see.</p>"
+    decoded = decode_html(data, "text/html; charset=utf-8")
+    assert decoded.encoding == "utf-8"
+    assert text in decoded.text
+    assert "It\u2019s nice" in decoded.text
+
+
+POLISH = "Sejm zagłosował za. Unijne fundusze są coraz bliżej, ściśle mówiąc już wkrótce."
+
+
+@pytest.mark.parametrize("label", ["windows-1250", "iso-8859-2"])
+def test_central_european_declaration_is_not_taken_for_legacy_vietnamese(label: str) -> None:
+    # ą and ś in windows-1250 (ś, ą, ź in iso-8859-2) are bytes TCVN3 uses for Vietnamese
+    # letters: a page declaring its Central European code page means it.
+    html = f'<html><head><meta charset="{label}"><title>Fundusze</title></head><p>{POLISH * 4}'
+    data = html.encode(label)
+    decoded = decode_html(data)
+    assert decoded.source == "meta"
+    assert POLISH in decoded.text
+
+
 def test_tcvn3_fragment_in_a_utf8_template_survives_for_conversion() -> None:
     data = page(SENTENCE).encode() + b"<p><font face='.VnTime'>Ng\xad\xeai d\xa9n</font></p>"
     decoded = decode_html(data)

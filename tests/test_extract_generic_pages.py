@@ -345,3 +345,193 @@ def test_a_shown_line_the_description_does_not_give_stays_out_of_the_declared_bo
     description = "Why the weight of snow matters for solar roofs, and what owners can do."
     article = extract(_paywalled(description), "https://farm.example.de/energy/snow-10558804")
     assert article.paragraphs == DECLARED
+
+
+BOARD_GAMES = [
+    (
+        "“Harbour Lights” ($40)",
+        "Two to four players race to light the coast before the storm season ends, trading "
+        "oil, rope and favours with the harbour master. The rules fit on a single card, yet "
+        "every round turns on one hard choice: sail out early for the best lighthouse or wait "
+        "for the wind to turn in your favour. It is the game our group asked for every week.",
+    ),
+    (
+        "“Paper Orchard” ($25)",
+        "A quiet drafting game about planting trees that bear fruit years later, which makes "
+        "it feel unlike anything else on this list. Each turn you pass a hand of seasons to "
+        "your neighbour and keep one, and the orchard you build slowly tells you whether your "
+        "patience paid off. Children of ten picked it up in minutes and beat their parents.",
+    ),
+]
+
+
+def _list_article() -> bytes:
+    items = "".join(
+        f"<h3><a href='https://shop.example.com/games/{n}'>{name}</a></h3><p>{text}</p>"
+        for n, (name, text) in enumerate(BOARD_GAMES)
+    )
+    more = "".join(
+        f"<li><a href='https://news.example.com/games/review-{n}'>Review: another game of "
+        f"the season, number {n}, plays it safe</a></li>"
+        for n in range(4)
+    )
+    return (
+        "<html><head><title>The best new board games</title></head><body>"
+        "<article><h1>The best new board games of the autumn</h1>"
+        "<p>Board games had a strong autumn, and there is one for every kind of table. I "
+        "played each of this season's releases at least five times before choosing.</p>"
+        f"{items}<ul>{more}</ul></article></body></html>"
+    ).encode()
+
+
+def test_linked_headings_of_a_list_article_over_long_paragraphs_are_its_text():
+    # A list article links each item's heading to the item (a shop, the film's page); the
+    # headings name what the paragraphs review. A list of linked headlines closing the text
+    # stays out.
+    article = extract(_list_article(), "https://news.example.com/games/best-of-autumn")
+    expected = [line for item in BOARD_GAMES for line in item]
+    assert article.paragraphs[1:] == expected
+
+
+def test_linked_headlines_over_short_sapos_after_the_text_stay_out():
+    teasers = "".join(
+        f"<h3><a href='https://news.example.com/games/story-{n}'>Another games story, "
+        f"number {n}</a></h3><p>Its sapo, two sentences long. It ends here, story {n}.</p>"
+        for n in range(3)
+    )
+    page = _list_article().replace(b"<ul>", teasers.encode() + b"<ul>")
+    article = extract(page, "https://news.example.com/games/best-of-autumn")
+    assert not any("Another games story" in p for p in article.paragraphs)
+
+
+def _wired_like(kickers: str) -> bytes:
+    text = [
+        "The checkpoint opened at seven, an hour late, and the queue of workers reached back "
+        "past the bakery before the first of them was let through the turnstile.",
+        "Residents say the cameras at the gate now know every face in the street, and that a "
+        "visit from a cousin has to be announced a day before.",
+    ]
+    box = (
+        f"<div class='box'>{kickers}<div><a href='https://mag.example.com/gear/tools'>"
+        "Thirty tools every home needs</a></div><div>Business</div><div>"
+        "<a href='https://mag.example.com/business/ai'>A chatbot with few guardrails</a>"
+        "</div></div>"
+    )
+    return (
+        "<html><head><title>Life under the cameras</title></head><body><article>"
+        f"<h1>Life under the cameras</h1><p>{text[0]}</p>{box}<p>{text[1]}</p>"
+        "</article></body></html>"
+    ).encode()
+
+
+def test_kickers_over_the_links_of_a_box_between_paragraphs_are_not_text():
+    # A box of popular articles set between paragraphs: its title and the section names
+    # over each linked headline go with the links.
+    article = extract(_wired_like("<div>Most Popular</div><div>Gear</div>"), "https://m.example/a")
+    assert len(article.paragraphs) == 2
+    assert not any(word in article.body for word in ("Most Popular", "Gear", "Business"))
+
+
+def test_a_sentence_or_a_credit_above_a_link_stays():
+    article = extract(_wired_like("<div>Powered by Example.com</div>"), "https://m.example/a")
+    assert "Powered by Example.com" in article.body
+
+
+def test_a_one_paragraph_brief_whose_paragraph_is_also_its_sapo_keeps_it():
+    # The sapo above the text and the brief's only paragraph are the same words: the body
+    # is that paragraph, once, not nothing.
+    brief = (
+        "Frankfurt (dpa) - The novelist was given the country's best-known book prize on "
+        "Monday evening for a long novel about the old republic, the jury said in its speech."
+    )
+    page = (
+        "<html><head><title>Prize for a novel</title></head><body><article>"
+        f"<h1>Prize for a novel</h1><p class='lead'>{brief}</p><div class='text'>"
+        "<section>Breaking</section><div><a href='https://news.example.de/other'>Another "
+        f"story that broke today, elsewhere</a></div><p>{brief}</p></div></article></body></html>"
+    ).encode()
+    article = extract(page, "https://news.example.de/culture/prize")
+    assert article.body == brief
+
+
+def _films_table(rows: list[tuple[str, str, str]]) -> bytes:
+    body = "".join(
+        f"<tr><th><i><a href='/wiki/{title.replace(' ', '_')}'>{title}</a></i></th>"
+        f"<td>{year}</td><td>{remark}</td></tr>"
+        for title, year, remark in rows
+    )
+    intro = (
+        "Films in which a character lives the same stretch of time again and again, "
+        "listed by the year of their release, with a line on each."
+    )
+    return (
+        "<html><head><title>Films with time loops</title></head><body><div id='content'>"
+        f"<h1>Films with time loops</h1><p>{intro}</p><table class='wikitable'>"
+        f"<tr><th>Title</th><th>Year</th><th>Notes</th></tr>{body}</table></div></body></html>"
+    ).encode()
+
+
+def test_a_table_row_of_short_cells_with_a_linked_title_and_note_is_data_not_a_menu():
+    rows = [
+        (
+            "Second Morning",
+            "1947",
+            "A clerk wakes to the same winter morning each day until he returns a borrowed coat.",
+        ),
+        ("The Return Trip", "1967", "<a href='/wiki/Second_Morning'>Remake of Second Morning</a>"),
+    ]
+    article = extract(_films_table(rows), "https://wiki.example.org/wiki/Films_with_time_loops")
+    assert "The Return Trip" in article.body
+    assert "Remake of Second Morning" in article.body
+
+
+def _blog_post(footer: str) -> bytes:
+    lines = [
+        "We tasted six drams from the distilleries of the north last night, with a full room "
+        "and a long queue at the door before the first glass was poured.",
+        "The sherry casks won the evening, although the peated one found its friends too.",
+    ]
+    text = "".join(f"<p>{line}</p>" for line in lines)
+    return (
+        "<html><head><title>Tasting night | A whisky blog</title></head><body><div id='main'>"
+        "<div class='post'><h1>Tasting night</h1><p class='date'>27 November 2019</p>"
+        f"<div class='entry'>{text}</div><p class='postmetadata'>{footer}</p></div>"
+        "</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "This entry was posted in Tastings and tagged sherry, peat. Bookmark the permalink.",
+        "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und "
+        "wurde unter Allgemein, Tastings abgelegt. Du kannst die Kommentare zu diesen Eintrag "
+        "durch den RSS 2.0 Feed verfolgen.",
+        "Erstellt am Dienstag 6. Mai 2014 um 23:30 und abgelegt unter Tastings, Events.",
+    ],
+)
+def test_the_line_a_blog_theme_prints_under_a_post_is_not_text(footer: str):
+    article = extract(_blog_post(footer), "https://whisky.example/2019/11/tasting-night/")
+    assert [p[:20] for p in article.paragraphs] == ["We tasted six drams ", "The sherry casks won"]
+
+
+def test_a_footer_naming_the_writer_is_left_as_a_closing_byline():
+    footer = "This was written by Ann Roe. Filed under Tastings. Bookmark the permalink."
+    article = extract(_blog_post(footer), "https://whisky.example/2019/11/tasting-night/")
+    assert "Ann Roe" in (article.body or "") or article.author == "Ann Roe"
+
+
+@pytest.mark.parametrize("label", ["- Anzeige -", "Werbung", "Reklama", "Publicité"])
+def test_an_ad_slots_label_in_another_language_is_not_text(label: str):
+    lines = [
+        "Das ehemalige Presswerk im Westviertel wird zum Wohnquartier, das erste Haus soll im "
+        "kommenden Frühjahr bezogen werden, die Halle bleibt als Markthalle stehen.",
+        "Die Stadt rechnet mit sechshundert neuen Wohnungen bis zum Ende des Jahrzehnts.",
+    ]
+    page = (
+        "<html><head><title>Presswerk wird Wohnquartier</title></head><body><article>"
+        f"<h1>Presswerk wird Wohnquartier</h1><p>{lines[0]}</p><div class='ad-slot'>"
+        f"<span>{label}</span></div><p>{lines[1]}</p></article></body></html>"
+    ).encode()
+    article = extract(page, "https://stadt.example.de/westviertel-presswerk")
+    assert article.paragraphs == lines

@@ -187,3 +187,35 @@ def test_words_of_the_headline_set_in_an_element_of_their_own_stay(
 ):
     article = extract(_kicker_page(h1, title), "https://news.example.com/2024/05/01/titanic")
     assert article.title == (headline or "Titanic sinks again in a new film")
+
+
+NIGHT_SHIFT = (
+    "<p>The ward was quiet at two in the morning, which on a winter night means the heating "
+    "had failed again and every patient was asleep under two blankets.</p><p>By five the "
+    "first ambulances came in from the ice on the bridge, and the quiet was over.</p>"
+)
+
+
+def _blog_page(home: str) -> bytes:
+    return (
+        "<html><head><title>Life as a Ward Nurse: The night shift in winter</title></head>"
+        "<body><div id='header'><h1 class='title'>"
+        f"<a href='{home}'>Life as a Ward Nurse</a></h1><div class='descriptionwrapper'>"
+        "<p class='description'>Every day I care for forty patients on a surgical ward. In this "
+        "blog I write about the nights, the patients, the rota and what hospitals could do better."
+        "</p></div></div><div id='main'><div class='post'>"
+        "<h2 class='date-header'>Wednesday, 17 January 2018</h2>"
+        "<h3 class='post-title'>The night shift in winter</h3>"
+        f"<div class='post-body'>{NIGHT_SHIFT}</div>"
+        "</div></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("home", ["https://wardnurse.example.org/", "/", "/index.html"])
+def test_an_h1_linking_to_the_home_page_is_the_blogs_name_not_the_headline(home: str):
+    # The blog's name heads every page, linked home, and opens the document title: the post's
+    # own title is the headline, and the blog's description under its name is no lead.
+    article = extract(_blog_page(home), "https://wardnurse.example.org/2018/01/night-shift.html")
+    assert article.title == "The night shift in winter"
+    assert article.body is not None and article.body.startswith("The ward was quiet")
+    assert "Every day I care" not in article.body

@@ -83,7 +83,7 @@ def read_body(
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
-    blocks = _without_comment_rules(_without_note_after_rule(blocks))
+    blocks = _without_comment_rules(_without_note_after_rule(_without_post_footers(blocks)))
     result.blocks = blocks
     return result
 
@@ -397,6 +397,47 @@ _POST_LABELS = re.compile(
     re.IGNORECASE,
 )
 _MAX_POST_LABELS = 300
+
+
+#: The line a blog engine's theme prints under each post, in its words: "This entry was
+#: posted in News and tagged X. Bookmark the permalink.", "Veröffentlicht unter Allgemein |
+#: 1 Kommentar", "Der Beitrag wurde am ... veröffentlicht und wurde unter X abgelegt",
+#: "Publié dans Actualités". (Phrases a sentence of an article does not use.)
+_POST_FOOTER = re.compile(
+    r"\bbookmark the permalink\b|\bthis (?:entry|post) was posted (?:in|on)\b"
+    r"|\b(?:is|was) filed under\b|\bposted in .{1,80}\|\s*\d* ?(?:comments?|leave a comment)\b"
+    r"|^\W*veröffentlicht (?:unter|in)\b|\babgelegt unter\b|\bunter .{1,120} abgelegt\b"
+    r"|lesezeichen (?:für|auf) den permalink|^\W*publié dans\b|ajouter aux favoris le permalien"
+    # ... and a line giving the post's own short address ("Permalink https://p.dw.com/p/3W").
+    r"|^\W*(?:permalink|permalien)\W*https?://\S+$",
+    re.IGNORECASE,
+)
+#: A footer that names the writer ("This was written by X. Filed under ...") signs the text:
+#: it is left to the steps that read a closing byline.
+_WRITTEN_BY = re.compile(r"\b(?:written by|geschrieben von|verfasst von|écrit par)\b")
+#: ... with what else it tells (the comments' feed, trackbacks), at most this long.
+_MAX_POST_FOOTER = 400
+#: What every footer :data:`_POST_FOOTER` finds holds, its first letter left out for either
+#: case (looked for first).
+_POST_FOOTER_MARKS = ("ermali", "osted", "iled under", "eröffentlicht", "bgelegt", "ublié")
+
+
+def _without_post_footers(blocks: list[Block]) -> list[Block]:
+    """The text without the line a blog engine prints under the post (where it is filed, a
+    link to itself, its comments), among its last few lines."""
+    tail = max(len(blocks) - _CREDIT_BLOCKS, 0)
+    # (Most texts have none: a few substring searches over the last lines at once tell.)
+    last = "\n".join([b.text for b in blocks[tail:]])
+    if not any(mark in last for mark in _POST_FOOTER_MARKS):
+        return blocks
+    return blocks[:tail] + [b for b in blocks[tail:] if not _is_post_footer(b.text)]
+
+
+def _is_post_footer(text: str) -> bool:
+    if len(text) > _MAX_POST_FOOTER or not any(mark in text for mark in _POST_FOOTER_MARKS):
+        return False
+    lowered = text.lower()
+    return _POST_FOOTER.search(lowered) is not None and _WRITTEN_BY.search(lowered) is None
 
 
 def _is_post_labels(text: str) -> bool:

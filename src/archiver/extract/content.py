@@ -102,6 +102,8 @@ _WIDGET_LABEL = re.compile(
     r"^\W*(?:(?:full ?screen|autoplay|close|skip ad|view (?:photos?|gallery)|caption|"
     r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
     r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
+    # An ad slot's label in other languages ("- Anzeige -", "Werbung", "Reklama").
+    r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
     r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|nghe bài viết|"
@@ -607,9 +609,17 @@ def body_blocks(
             and not _in_prose_list(block.node, prose_lists)
             and not _section_heading(block.node)
             and not _between_prose(block, previous, blocks[index + 1 : index + 2], kept)
+            and not _linked_subheading(block, previous, blocks[index + 1 : index + 2], kept)
         ):
             if kept and kept[-1] is previous and _label(previous):
                 kept.pop()  # the title of the box of links ("Popular white papers")
+            elif previous is not None and len(previous.text) <= _MAX_KICKER:
+                # The kickers set over the links of a box of other articles ("Most
+                # Popular", "Gear"): short lines right above the link, read as labels.
+                back = index - 1
+                while back >= 0 and kept and kept[-1] is blocks[back] and _kicker(blocks[back]):
+                    kept.pop()
+                    back -= 1
             after_link = True
             continue
         if len(text) < 100 and _NOISE_BLOCK.match(text):
@@ -679,6 +689,27 @@ def _label(block: Block) -> bool:
     if len(text) > _MAX_LABEL or text.endswith((".", "!", "?", ":", '"', "”", "…")):
         return False
     return block.node.tag in _HEADING_TAGS
+
+
+#: A kicker over a linked headline: a word or two of a section's name, in a box of its own.
+_MAX_KICKER = 30
+_KICKER_WORDS = 2
+_KICKER_TAGS = frozenset({"div", "span", "section", "header"})
+
+
+def _kicker(block: Block) -> bool:
+    """A line of a few words, no sentence and no link, in an element that is no paragraph:
+    the section's name a box of other articles sets over each of their headlines."""
+    text = block.text
+    return (
+        len(text) <= _MAX_KICKER
+        and len(text.split()) <= _KICKER_WORDS
+        and block.node.tag in _KICKER_TAGS
+        and not block.link_chars
+        and (parent := block.node.parent) is not None
+        and parent.tag not in ("td", "th")  # (a table's header cell)
+        and not any(mark in text for mark in ".!?:…")  # (nor a credit: "Powered by X.com")
+    )
 
 
 #: A block this much links is a menu or a list of links, however long.
@@ -766,6 +797,31 @@ def _between_prose(
     )
 
 
+#: The paragraph under a linked subheading of a list article is at least this long: a
+#: teaser's sapo runs to two or three sentences, a reviewed item's paragraph to more.
+_ITEM_PARAGRAPH = 300
+
+
+def _linked_subheading(
+    block: Block, previous: Block | None, following: list[Block], kept: list[Block]
+) -> bool:
+    """A short heading linked to the thing it names, between paragraphs of the text: an
+    item of a list article ("“Thumper” ($20)", "20) Faces Places", each linked to the
+    game's or the film's page, each over its long paragraph). A teaser's linked headline
+    stands over a short sapo, in a box of its own (see :func:`find_teasers`)."""
+    if block.node.tag not in _SUBHEADING_TAGS or len(block.text) > _MAX_SUBHEADING:
+        return False
+    if previous is None or not kept or kept[-1] is not previous or not following:
+        return False
+    after = following[0]
+    return (
+        after.node.tag == "p"
+        and len(after.text) >= _ITEM_PARAGRAPH
+        and after.link_density < 0.3
+        and not after.text.endswith(("...", "…"))
+    )
+
+
 def _section_heading(node: LexborNode) -> bool:
     """A heading whose links lead only to places on the same page (``<h3><a href="#setting-up">``,
     the permalink or the table of contents entry of its section): a subheading of the text,
@@ -779,11 +835,14 @@ def _section_heading(node: LexborNode) -> bool:
 
 
 def _data_cell(node: LexborNode) -> bool:
-    """A linked cell in a row of data (a film's title beside its year and plot): data, not
-    a link to elsewhere; a row of links only is a menu."""
-    if node.tag not in ("td", "th"):
+    """A linked cell in a row of data (a film's title beside its year and plot), or such a
+    row: data, not a link to elsewhere; a row of links only is a menu."""
+    if node.tag == "tr":  # (a row of short cells is rendered as one line)
+        row = node
+    elif node.tag in ("td", "th"):
+        row = node.parent
+    else:
         return False
-    row = node.parent
     if row is None or row.tag != "tr":
         return False
     return any(

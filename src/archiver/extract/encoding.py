@@ -242,7 +242,10 @@ def _decode_declared(data: bytes, codec: str, source: Source, label: str | None)
     if _single_byte_table(codec) is None:
         text = data.decode(codec, errors="replace")
         return Decoded(text, codec, source, _replacement_warning(text, codec))
-    guess = _vietnamese_single_byte(_sample(data))
+    # Legacy-font Vietnamese is typed in Western code pages (and declared so, if at all): a
+    # page declaring a Central European or Cyrillic one means it (Polish "ą", "ś" in
+    # windows-1250 are bytes TCVN3 uses for "ạ", "ả").
+    guess = _vietnamese_single_byte(_sample(data)) if codec in _WESTERN else None
     if guess and guess != codec:
         text = _decode_single_byte(data, guess)
         return Decoded(text, guess, "detected", (f"{claim} but {_GUESS_REASONS[guess]}",))
@@ -281,6 +284,12 @@ _SURROGATE_RUN = re.compile("[\udc80-\udcff]+")
 # Latin and Vietnamese letters: what genuine UTF-8 in a Vietnamese page decodes to,
 # and what single-byte text almost never forms by accident.
 _LATIN_LETTER = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+#: Characters UTF-8 decoded beyond ASCII, and the runs of bytes it could not decode.
+_DECODED_BEYOND_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+#: A page whose valid UTF-8 characters outnumber its invalid runs this much is UTF-8 with
+#: stray bytes, however few characters beyond ASCII its language needs (English: curly
+#: quotes); single-byte text forms valid UTF-8 by accident far more rarely than not.
+_VALID_PER_STRAY = 2
 _UTF8_MIN_LETTERS = 8
 _LETTER_SCAN_BYTES = 1 << 20
 
@@ -314,7 +323,10 @@ def _mostly_utf8(data: bytes) -> bool:
     """Whether invalid UTF-8 is the exception in a page whose letters are real UTF-8."""
     head = data[:_LETTER_SCAN_BYTES].decode("utf-8", errors="surrogateescape")
     letters = islice(_LATIN_LETTER.finditer(head), _UTF8_MIN_LETTERS)
-    return sum(1 for _ in letters) >= _UTF8_MIN_LETTERS
+    if sum(1 for _ in letters) >= _UTF8_MIN_LETTERS:
+        return True
+    stray = len(_SURROGATE_RUN.findall(head))
+    return len(_DECODED_BEYOND_ASCII.findall(head)) >= _VALID_PER_STRAY * stray
 
 
 def _decode_utf8_with_stray_bytes(data: bytes, warnings: tuple[str, ...]) -> Decoded:
@@ -371,6 +383,9 @@ _CP1258_TONES = re.compile(
 _VNI_MARKS = re.compile(rb"[aeiouyAEIOUY\xf4\xd4\xf6\xd6][\xf8\xe4\xe5\xd8\xc4\xc5]")
 _TCVN3_BYTES = (b"\xad", b"\xb5", b"\xb8", b"\xb9", b"\xb6")
 _HIGH_BYTES = bytes(range(128, 256))
+#: Declared codecs a legacy-font or windows-1258 page may hide behind (Latin-1, us-ascii and
+#: windows-1252 all map to cp1252).
+_WESTERN = frozenset({"cp1252", "cp1258", "iso8859-15"})
 # Measured on news text: the winning count is 20-50 % of the high bytes for real
 # Vietnamese, under 2 % for the other two kinds.
 _MIN_SHARE = 0.08

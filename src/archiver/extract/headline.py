@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -211,6 +212,26 @@ def _pictured_title(heading: LexborNode) -> str:
     return " ".join((picture.attributes.get("alt") or "").split()) if picture is not None else ""
 
 
+#: Paths of a site's home page.
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.aspx"})
+
+
+def _links_home(heading: LexborNode, text: str) -> bool:
+    """The heading is one link to a site's home page (``<h1><a href="http://x.blogspot.com/">
+    Blog name</a></h1>``): the site's name set as its logo, whatever words it has. (A
+    post's headline links to the post.)"""
+    link = heading.css_first("a[href]")
+    if link is None or len(text_of(link)) < len(text):
+        return False
+    href = (link.attributes.get("href") or "").strip()
+    if not href or href.startswith(("#", "?")):
+        return False
+    parts = urlsplit(href)
+    if parts.query or parts.fragment or parts.path.lower() not in _HOME_PATHS:
+        return False
+    return bool(parts.netloc) or parts.path != ""
+
+
 def _site_name(text: str, names: Iterable[str]) -> bool:
     return any(similarity(text, n) > 0.5 for n in names if n)
 
@@ -254,6 +275,8 @@ def find_title(
                 score = 0.5
         elif words <= 3 and _site_name(text, names):
             continue  # the site logo set in an h1
+        if _links_home(node, text):
+            continue  # the site's name as its logo, linked home ("Life as a Healthcare CIO")
         if best is None or score > best[0]:
             best = (score, node, text)
     if best is not None and (best[0] >= 0.5 or (not references and best[0] > 0.1)):

@@ -71,6 +71,8 @@ class Metadata:
     canonical_url: str | None = None
     og_url: str | None = None
     og_title: str | None = None
+    #: Open Graph's ``og:type`` ("article", "video.other", "website"), as written.
+    og_type: str | None = None
     site_name: str | None = None
     html_title: str | None = None
     description: str | None = None
@@ -143,6 +145,7 @@ def read_metadata(
             if name:
                 metas.setdefault((key, name.strip().lower()), content.strip())
     meta.og_url = metas.get(("property", "og:url")) or None
+    meta.og_type = metas.get(("property", "og:type")) or None
     meta.og_title = clean_or_none(html.unescape(metas.get(("property", "og:title"), "")))
     meta.site_name = clean_or_none(metas.get(("property", "og:site_name")))
     meta.description = clean_or_none(

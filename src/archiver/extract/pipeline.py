@@ -16,10 +16,11 @@ warning says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -59,6 +60,15 @@ _SUMMARY_BLOCKS = 3
 _MIN_SUMMARY = 60
 #: A paragraph this long, with the headline and dated, is a news brief's text.
 _BRIEF = 150
+#: ... and this long where the page shows more of being one story: a video player beside
+#: its headline, or its Open Graph type (a video page's one paragraph of description).
+_SHORT_BRIEF = 80
+#: A video player: its frame and element are cut before parsing (``page.cut_unread``), the
+#: boxes holding them stay, named for them ("video-player", "jwplayer", "box_video").
+_PLAYER = "[class*=player i], [id*=player i], [class*=video i], [id*=video i], video, iframe"
+_PLAYER_NAME = re.compile(r"player|video", re.IGNORECASE)
+#: Open Graph types given to one story's page (a listing's is "website").
+_STORY_TYPES = ("article", "video")
 #: Marks the elements named as dates while the date elements are listed (see ``dated``).
 _DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
@@ -66,6 +76,27 @@ _FURNITURE = "page is a site's about, contact, site map or search page, not an a
 _HEADLINE = (Part("[itemprop=headline]", names=("itemprop",)),)
 _DESCRIPTION = (Part("[itemprop=description]", names=("itemprop",)),)
 _LISTING = "page looks like a listing of articles, not an article"
+
+
+def _linked(node: LexborNode) -> bool:
+    """``node`` is inside a link (a teaser's headline or sapo)."""
+    return any(parent.tag == "a" for parent in ancestors(node))
+
+
+def _holds_any(region: LexborNode, nodes: Iterable[LexborNode]) -> bool:
+    """``region`` holds one of ``nodes`` (or is one). Their ancestors are walked up once: a
+    walk stops at an element an earlier walk passed, which was not inside ``region``."""
+    target = region.mem_id
+    passed: set[int] = set()
+    for node in nodes:
+        for step in chain((node,), ancestors(node)):
+            mem_id = step.mem_id
+            if mem_id == target:
+                return True
+            if mem_id in passed:
+                break
+            passed.add(mem_id)
+    return False
 
 
 def extract(
@@ -168,6 +199,20 @@ class Reading:
     text: BodyText = field(default_factory=BodyText)
     #: A body element was found but holds no article text: the page lists articles.
     listing: bool = False
+    #: The lead is the page's whole text (a brief's, a video page's: see ``brief``).
+    lead_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BriefScene:
+    """Where a brief's text would stand (see :meth:`Extraction.brief`)."""
+
+    #: The headline is set in an element of its own, holding no teaser, with the body.
+    region: bool = False
+    #: The lead, when it stands in that element and in no link.
+    lead: str | None = None
+    #: The page shows more of being one story (see :meth:`Extraction.own_story`).
+    own_story: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +259,8 @@ class Extraction(PeopleStages):
         self.beside_text: list[LexborNode] = []
         #: What :meth:`_generic_noise` found, by the body element's id.
         self._noise_of: dict[int, tuple[set[int], list[LexborNode], list[LexborNode]]] = {}
+        #: What :meth:`brief_region` found, by the headline's and the body element's ids.
+        self._brief_regions: dict[tuple[int, int], bool] = {}
         self.outlets = [
             *(profile.outlets if profile else ()),
             *((profile.display_name,) if profile and profile.display_name else ()),
@@ -427,6 +474,21 @@ class Extraction(PeopleStages):
         else:
             # The body element's elements, listed once for the steps that ask what it holds.
             inside = content.element_ids(container)
+        # (Read before the headline and the lead are taken out of the tree.)
+        lead = read[0]
+        scene = (
+            self.brief_scene(headline, container, lead)
+            if generic and times.published is not None
+            else BriefScene()
+        )
+        # A page that says it is one article, dated, whose text is its lead alone.
+        declared_lead = (
+            generic
+            and self.meta.declared_article
+            and times.published is not None
+            and lead.node is not None
+            and not _linked(lead.node)
+        )
         consumed = [headline.node, *(step.node for step in read)]
         # A date read from a line of mixed text: its element may hold the body as well.
         consumed += [n for n in times.nodes if len(n.text(deep=True)) <= _MAX_READ_LINE]
@@ -443,6 +505,10 @@ class Extraction(PeopleStages):
             inside=inside,
         )
         blocks = text.blocks
+        dated = times.published is not None
+        if not blocks and ((declared_lead and lead.text) or self.brief(scene, blocks)):
+            # A brief, a video page: its one paragraph was read as the lead.
+            return Reading(blocks, text, lead_only=True)
         if (
             generic
             and not self.one_article
@@ -450,10 +516,10 @@ class Extraction(PeopleStages):
                 container,
                 blocks,
                 element.share,
-                dated=times.published is not None,
+                dated=dated,
                 teasers=len(self.teasers),
             )
-            and not (times.published is not None and self.brief(headline, container, blocks))
+            and not self.brief(scene, blocks)
         ):
             self.warnings.append(_LISTING)
             if not self.main_text:
@@ -482,23 +548,63 @@ class Extraction(PeopleStages):
             self._noise_of[container.mem_id] = found
         return found
 
-    def brief(self, headline: Headline, container: LexborNode, blocks: list[Block]) -> bool:
-        """A dated news brief however many teasers follow it: a paragraph of prose set with
-        the page's headline in an element that holds no teaser (a listing's heading stands
-        over its teasers)."""
-        return self.brief_region(headline, container) and any(
-            len(b.text) >= _BRIEF and not b.after_link and b.link_density < 0.3 for b in blocks
+    def brief_scene(self, headline: Headline, container: LexborNode, lead: Lead) -> BriefScene:
+        """Where a brief's or a video page's text would stand, read before the body reading
+        takes the headline and the lead out of the tree (see :meth:`brief`)."""
+        if not self.brief_region(headline, container):
+            return BriefScene()
+        region = region_of(headline.node, container)
+        assert region is not None  # (brief_region found it)
+        with_lead = lead.node is not None and in_any(lead.node, {region.mem_id})
+        return BriefScene(
+            True,
+            lead.text if with_lead and lead.node is not None and not _linked(lead.node) else None,
+            self.own_story(headline, region),
         )
+
+    def brief(self, scene: BriefScene, blocks: list[Block]) -> bool:
+        """A dated news brief or video page however many teasers follow it: a paragraph of
+        prose, or the lead, set with the page's headline in an element that holds no teaser
+        (a listing's heading stands over its teasers, its lead story's sapo in a card with a
+        link of its own). ``_BRIEF`` characters of it, or ``_SHORT_BRIEF`` when the page
+        shows more of being one story (see :meth:`own_story`)."""
+        if not scene.region:
+            return False
+        texts = [b.text for b in blocks if not b.after_link and b.link_density < 0.3]
+        longest = max(len(scene.lead or ""), *map(len, texts), 0)
+        if longest >= _BRIEF:
+            return True
+        return longest >= _SHORT_BRIEF and scene.own_story
+
+    def own_story(self, headline: Headline, region: LexborNode) -> bool:
+        """The headline, not a link, is set beside a video player, or the page's Open Graph
+        type is a story's: more than a section's heading over its blurb shows."""
+        if headline.node is None or _linked(headline.node) or headline.node.css_first("a[href]"):
+            return False
+        og_type = (self.meta.og_type or "").lower()
+        if og_type.startswith(_STORY_TYPES):
+            return True
+        attrs = region.attributes
+        named = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        return bool(_PLAYER_NAME.search(named)) or region.css_first(_PLAYER) is not None
 
     def brief_region(self, headline: Headline, container: LexborNode) -> bool:
         """The page's headline is set in an element of its own inside ``container`` that
         holds no teaser: where a brief's paragraph would be (see :meth:`brief`)."""
         if headline.node is None:
             return False
-        region = region_of(headline.node, container)
-        if region is None or region.tag in ("body", "html", "main"):
-            return False
-        return not any(in_any(teaser, {region.mem_id}) for teaser in self.teasers)
+        key = (headline.node.mem_id, container.mem_id)
+        found = self._brief_regions.get(key)
+        if found is None:
+            region = region_of(headline.node, container)
+            found = (
+                region is not None
+                and region.tag not in ("body", "html", "main")
+                and not _holds_any(region, self.teasers)
+            )
+            # (Asked before the body is read, by the early listing decision and the reading.)
+            self._brief_regions[key] = found
+        return found
 
     def closing_lines(
         self, reading: Reading, credit: Byline, views: Views
@@ -515,21 +621,29 @@ class Extraction(PeopleStages):
                 credit = Byline(*signature)
         if views.count is None and blocks:
             blocks = self._drop_view_lines(blocks)
-        return Reading(blocks, reading.text, reading.listing), credit
+        return Reading(blocks, reading.text, reading.listing, reading.lead_only), credit
 
     def body(self, reading: Reading, lead: Lead, element: BodyElement) -> Body:
         """The lead once, then the paragraphs."""
         blocks, sapo = reading.blocks, lead.text
         paragraphs = [b.text for b in blocks]
+        repeated = False
         if sapo:
             # The sapo printed again as the body's first paragraph (portals, old layouts).
-            paragraphs = [p for i, p in enumerate(paragraphs) if not (i < 3 and repeats(p, sapo))]
+            kept = [p for i, p in enumerate(paragraphs) if not (i < 3 and repeats(p, sapo))]
+            repeated, paragraphs = len(kept) < len(paragraphs), kept
         if sapo is None and len(blocks) > 1 and blocks[0].bold and len(blocks[0].text) >= 60:
             # Portals set the sapo as the first, bold paragraph: it is the lead, once.
             first = paragraphs[0] if paragraphs else None
             sapo = paragraphs.pop(0) if first == blocks[0].text else None
         parts = ([sapo] if sapo else []) + paragraphs
-        text = "\n\n".join(parts) if paragraphs or (sapo and element.source == "profile") else None
+        # (A sapo alone is a body where the profile says so, where the body element
+        # printed it — a news brief of one paragraph, shown above the text too — or where
+        # the page is a brief or declared article that shows only its lead.)
+        shown = paragraphs or (
+            sapo and (element.source == "profile" or reading.lead_only or repeated)
+        )
+        text = "\n\n".join(parts) if shown else None
         if reading.listing:
             return Body(None, None)
         return Body(text, sapo)
