@@ -11,16 +11,22 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver.extract.dom import (
+    BLOCK_TAGS,
+    NOT_ELEMENT_IDS,
+    SKIP_TAGS,
+    TEXT_ID,
     Inside,
     _bold,
     first_tagged,
     has_text,
     in_any,
     link_chars,
+    tag_ids,
     tagged,
 )
 from archiver.extract.metadata import read_metadata
-from archiver.extract.page import cut_unread
+from archiver.extract.page import cut_unread, load_page
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import detect_language, words_of
 
 _WORD = re.compile(r"\w+")
@@ -180,6 +186,33 @@ def test_has_text_says_what_the_stripped_text_says(markup: str) -> None:
         assert has_text(node) is bool(node.text(deep=True).strip())
 
 
+_ODD_NAMES = (
+    "<!DOCTYPE html><html><body><o:p>office</o:p><app-step>custom</app-step><P>upper</P>"
+    "<svg><a href=/s>in svg</a><foreignObject><div>f</div></foreignObject></svg>"
+    "<math><mi>x</mi></math><x-p>p?</x-p><div-x>d</div-x><!-- note --><td>stray</td>"
+    "<table><tr><td>cell</td></tr></table><font>f</font><center>c</center></body></html>"
+)
+
+
+def test_tag_numbers_answer_as_the_tag_names() -> None:
+    """``tag_id in tag_ids(names)`` is ``tag in names`` for every node, custom elements,
+    foreign content and namespaced names included, in documents parsed apart."""
+    names = BLOCK_TAGS | SKIP_TAGS | {"a", "b", "span", "font", "p", "html"}
+    numbers = tag_ids(names)
+    for tree in (LexborHTMLParser(_ODD_NAMES), LexborHTMLParser("<p-x></p-x>" + _ODD_NAMES)):
+        assert tree.root is not None
+        nodes = [tree.root.parent, tree.root.prev, *tree.root.traverse(include_text=True)]
+        for node in filter(None, nodes):
+            assert (node.tag_id in numbers) is (node.tag in names), node.tag
+            assert (node.tag_id in NOT_ELEMENT_IDS) is node.tag.startswith("-")
+            assert (node.tag_id == TEXT_ID) is (node.tag == "-text")
+
+
+def test_tag_numbers_refuse_names_lexbor_does_not_know() -> None:
+    with pytest.raises(ValueError, match="app-step"):
+        tag_ids(["p", "app-step"])
+
+
 @pytest.mark.parametrize(
     "markup",
     [
@@ -209,3 +242,80 @@ def test_cut_counts_at_least_the_tags_it_leaves(data: bytes) -> None:
     """The bound that spares counting the "<" of a page with few tags never undercounts."""
     cut = cut_unread(data)
     assert cut.tags_bound is not None and cut.tags_bound >= cut.data.count(b"<")
+
+
+def _all_parts() -> list[tuple[Part, ...]]:
+    from archiver.extract.dom import _HIDDEN_BY_NAME_PARTS
+    from archiver.extract.metadata import _DATED_PARTS
+    from archiver.extract.people import _AUTHOR_MARKS
+    from archiver.extract.pipeline import _DESCRIPTION, _HEADLINE
+    from archiver.extract.timestamps import DATE_PARTS
+
+    return [_HIDDEN_BY_NAME_PARTS, _DATED_PARTS, _AUTHOR_MARKS, _DESCRIPTION, _HEADLINE, DATE_PARTS]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>plain</p><time>today</time>",
+        "<div ITEMPROP=headline>H</div><p ItemProp='description'>d</p><a rel=author>A</a>",
+        "<time PubDate DateTime='2024-01-02'>x</time><span HIDDEN>h</span>",
+        "<div Aria-Hidden=true><b>gone</b></div><span itemprop=author>B</span>",
+        "<span data-role=publishdate>1/2</span><p class='&#104;idden'>ref</p>",
+        "<p>itemprop datetime hidden in the text only</p><!-- itemprop=headline -->",
+    ],
+)
+def test_queries_left_out_for_names_the_markup_lacks_matched_nothing(markup: str) -> None:
+    """The selectors a page's vocabulary leaves out match nothing there: what is queried
+    finds what the whole list finds, however the names are cased."""
+    for data in (markup.encode(), ("<!DOCTYPE html>" + markup).encode("cp1252")):
+        tree = LexborHTMLParser(data)
+        vocabulary = Vocabulary.of(data)
+        for parts in _all_parts():
+            whole = [n.mem_id for n in tree.css(", ".join(p.selector for p in parts))]
+            query = vocabulary.query(parts)
+            found = [n.mem_id for n in tree.css(query)] if query else []
+            assert found == whole, parts
+
+
+def test_queries_for_names_a_page_lacks_are_left_out() -> None:
+    parts = (Part("time"), Part("[itemprop=datePublished]", names=("itemprop",)))
+    assert Vocabulary.of(b"<time>x</time><p class=itemProp>").query(parts) == (
+        "time, [itemprop=datePublished]"
+    )
+    assert Vocabulary.of(b"<time>x</time><p class=item>").query(parts) == "time"
+    assert UNKNOWN.query(parts) == "time, [itemprop=datePublished]"
+
+
+def test_a_wide_page_is_queried_whole() -> None:
+    page = load_page("<p ITEMPROP=headline>x</p>".encode("utf-16"))
+    assert page.vocabulary is UNKNOWN
+    assert load_page(b"<p>x</p>").vocabulary is not UNKNOWN
+
+
+def test_names_are_folded_ascii() -> None:
+    with pytest.raises(ValueError, match="itemProp"):
+        Part("[itemProp]", names=("itemProp",))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div><p>Lượt xem: 1.234</p><p>other</p></div>",
+        "<div><span>LƯỢT XEM</span><b>: 12</b><p>x</p><i>Views 3</i></div>",
+        "<div><p>nothing to see</p></div>",
+        "<div></div>",
+    ],
+)
+def test_matching_texts_are_the_text_nodes_holding_the_pattern(markup: str) -> None:
+    from archiver.extract.byline import VIEW_HINT
+    from archiver.extract.dom import matching_texts, text_nodes
+
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    scope = tree.css_first("div")
+    assert scope is not None
+    texts, hits = matching_texts(scope, VIEW_HINT)
+    every = text_nodes(scope)
+    expected = [i for i, text in enumerate(every) if VIEW_HINT.search(text.lower())]
+    assert hits == expected
+    assert texts == (every if expected else [])

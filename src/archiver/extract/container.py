@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import BLOCK_TAGS, PARAGRAPH_TAGS, Inside, in_any, link_chars
+from archiver.extract.dom import (
+    BLOCK_TAGS,
+    DOCUMENT_ID,
+    PARAGRAPH_TAGS,
+    Inside,
+    in_any,
+    link_chars,
+    tag_ids,
+)
 
 _MIN_PARAGRAPH = 25
 # Elements that hold paragraph text: whole-text ones count everything inside them,
@@ -42,6 +50,13 @@ _MIN_INLINE_TEXT = 150
 _INLINE_SHARE = 2
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot"})
 _DOCUMENT = frozenset({"html", "-document", "#document"})
+#: The tag sets above as lexbor's numbers, for the walk over every element (see ``tag_ids``).
+_HOLDER_IDS = tag_ids(_HOLDER_TAGS)
+_WHOLE_TEXT_IDS = tag_ids(_WHOLE_TEXT_TAGS)
+_PARAGRAPH_IDS = tag_ids(PARAGRAPH_TAGS | {"figcaption"})
+_BLOCK_IDS = tag_ids(BLOCK_TAGS)
+_LEAF_IDS = tag_ids(("div", "section"))
+_DOCUMENT_IDS = tag_ids(("html",)) | {DOCUMENT_ID}
 
 
 @dataclass(slots=True)
@@ -66,7 +81,7 @@ class _Scores:
     def credit(self, start: LexborNode | None, score: float) -> None:
         node = start
         for divisor in (1.0, 2.0, 3.0):
-            if node is None or node.tag in _DOCUMENT:
+            if node is None or node.tag_id in _DOCUMENT_IDS:
                 break
             key = node.mem_id
             self.score[key] = self.score.get(key, 0.0) + score / divisor
@@ -216,10 +231,10 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
     # (Paragraphs share their ancestors: each is asked about once for the whole page.)
     skipped, in_teaser = Inside(skip_ids), Inside(teaser_ids)
     for holder in root.css("*"):
-        tag = holder.tag
-        if tag not in _HOLDER_TAGS:
+        tag = holder.tag_id
+        if tag not in _HOLDER_IDS:
             continue
-        whole = tag in _WHOLE_TEXT_TAGS
+        whole = tag in _WHOLE_TEXT_IDS
         text = holder.text(deep=whole)
         own = len(text.strip())
         # (Asked of the blocks holding text of their own only: a wrapper holds none.)
@@ -245,11 +260,11 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
         if teaser_ids and in_teaser(holder):
             continue
         start: LexborNode | None = holder
-        if tag in PARAGRAPH_TAGS or tag == "figcaption" or leaf:
+        if tag in _PARAGRAPH_IDS or leaf:
             # A paragraph (or a <div> used as one) gives its score to what holds it.
             start = holder.parent
         # Text set in <span>/<font>, or paragraphs wrapped in one: credit the block above.
-        while start is not None and start.tag not in BLOCK_TAGS:
+        while start is not None and start.tag_id not in _BLOCK_IDS:
             start = start.parent
         scores.credit(start, score)
     return scores
@@ -267,9 +282,9 @@ def _custom_elements(node: LexborNode) -> bool:
 
 def _is_leaf(node: LexborNode) -> bool:
     """A ``<div>`` (or ``<section>``) of inline text only: a paragraph in all but name."""
-    if node.tag not in ("div", "section"):
+    if node.tag_id not in _LEAF_IDS:
         return False
-    return not any(child.tag in BLOCK_TAGS for child in node.iter())
+    return not any(child.tag_id in _BLOCK_IDS for child in node.iter())
 
 
 def _widen(

@@ -15,7 +15,41 @@ from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import clean
+
+#: Lexbor numbers the tags it knows (the HTML ones) the same in every document; another name
+#: gets a number of its document's own, far above them.
+_KNOWN_TAG_IDS = 1 << 16
+_NAMING = LexborHTMLParser("<body>text<!-- comment --></body>")
+
+
+def tag_ids(names: Iterable[str]) -> frozenset[int]:
+    """Lexbor's numbers (``LexborNode.tag_id``) of the HTML tag names ``names``.
+
+    ``node.tag_id in tag_ids(names)`` answers ``node.tag in names`` at a quarter of the
+    cost: ``tag`` builds a new string on every read, and hot walks read it thousands of
+    times a page. Only for names lexbor knows (every HTML element's): a custom element's
+    number is its document's own.
+    """
+    ids = set()
+    for name in names:
+        node = _NAMING.create_node(name)
+        if node.tag != name or node.tag_id >= _KNOWN_TAG_IDS:
+            raise ValueError(f"{name!r} is no tag lexbor numbers")
+        ids.add(node.tag_id)
+    return frozenset(ids)
+
+
+#: ``tag_id`` of text nodes (``tag`` "-text"), comments ("-comment") and the document.
+TEXT_ID = _NAMING.body.child.tag_id  # type: ignore[union-attr]
+COMMENT_ID = _NAMING.body.last_child.tag_id  # type: ignore[union-attr]
+DOCUMENT_ID = _NAMING.root.parent.tag_id  # type: ignore[union-attr]
+#: The nodes that are no element (``tag`` starting with "-": text, comment, doctype, the
+#: document).
+NOT_ELEMENT_IDS = frozenset(
+    {TEXT_ID, COMMENT_ID, DOCUMENT_ID, LexborHTMLParser("<!DOCTYPE html>").root.prev.tag_id}  # type: ignore[union-attr]
+)
 
 #: Elements that start and end a block of text.
 BLOCK_TAGS = frozenset(
@@ -59,9 +93,16 @@ HIDDEN_SELECTOR = (
     ".sr-only, .visually-hidden"
 )
 #: :data:`HIDDEN_SELECTOR` as queried: the inline styles are read from one ``[style]`` query
-#: (a selector list walks the tree once per selector).
-_HIDDEN_BY_NAME = (
-    "[hidden], [aria-hidden=true] > *, .hidden, .d-none, .hide, .sr-only, .visually-hidden"
+#: (a selector list walks the tree once per selector); the attribute selectors only when the
+#: page's markup holds the name they look for (see ``vocabulary``).
+_HIDDEN_BY_NAME_PARTS = (
+    Part("[hidden]", names=("hidden",)),
+    Part("[aria-hidden=true] > *", names=("hidden",)),  # (one search: "aria-hidden" holds it)
+    Part(".hidden"),
+    Part(".d-none"),
+    Part(".hide"),
+    Part(".sr-only"),
+    Part(".visually-hidden"),
 )
 _HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
 
@@ -70,6 +111,11 @@ _HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibil
 #: that later reads as a space inside a paragraph, or as a paragraph break elsewhere.
 BR = "\ue000"
 _INNER_BLOCKS = BLOCK_TAGS - {"html", "body"}
+_BLOCK_IDS = tag_ids(BLOCK_TAGS)
+_INNER_BLOCK_IDS = tag_ids(_INNER_BLOCKS)
+_SKIP_IDS = tag_ids(SKIP_TAGS)
+(_A_ID,) = tag_ids(["a"])
+(_TR_ID,) = tag_ids(["tr"])
 
 
 class Block:
@@ -123,7 +169,13 @@ def parse(html: str | bytes) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def prepare(tree: LexborHTMLParser, *, cut: bool = False, ruby: bool = True) -> None:
+def prepare(
+    tree: LexborHTMLParser,
+    *,
+    cut: bool = False,
+    ruby: bool = True,
+    vocabulary: Vocabulary = UNKNOWN,
+) -> None:
     """Make the tree read as a browser shows it: no scripts, no hidden elements, marked <br>s.
 
     Runs once, after metadata (JSON-LD lives in <script>) has been read. ``cut``: scripts,
@@ -146,7 +198,9 @@ def prepare(tree: LexborHTMLParser, *, cut: bool = False, ruby: bool = True) -> 
         style = (node.attributes.get("style") or "").lower()
         if any(hidden in style for hidden in _HIDDEN_STYLES):
             node.decompose()
-    remove(tree, _HIDDEN_BY_NAME)
+    hidden = vocabulary.query(_HIDDEN_BY_NAME_PARTS)
+    if hidden:
+        remove(tree, hidden)
     if ruby:
         remove(tree, "rt, rp")
     for br in tree.tags("br"):  # (the document's <br>s, no selector parsed)
@@ -171,7 +225,7 @@ def text_of(node: LexborNode | None) -> str:
 
 def ancestors(node: LexborNode) -> Iterator[LexborNode]:
     parent = node.parent
-    while parent is not None and parent.tag not in ("-document", "#document"):
+    while parent is not None and parent.tag_id != DOCUMENT_ID:
         yield parent
         parent = parent.parent
 
@@ -216,7 +270,7 @@ class Inside:
                 answer = True
                 break
             parent = current.parent
-            if parent is None or parent.tag in ("-document", "#document"):
+            if parent is None or parent.tag_id == DOCUMENT_ID:
                 break
             current = parent
         for key in chain:
@@ -267,7 +321,7 @@ def has_text(node: LexborNode) -> bool:
     for seen, inner in enumerate(node.traverse(include_text=True)):
         if seen == _TEXT_LOOK:
             return bool(node.text(deep=True).strip())
-        if inner.tag == "-text" and (inner.text_content or "").strip():
+        if inner.tag_id == TEXT_ID and (inner.text_content or "").strip():
             return True
     return False
 
@@ -302,32 +356,32 @@ def render_blocks(
             stack.pop()
             _flush_run(blocks, element, run, stats, linked, anchors)
             continue
-        tag = child.tag
-        if tag == "-text":
+        tag = child.tag_id  # (numbers, not names: see ``tag_ids``)
+        if tag == TEXT_ID:
             value = child.text_content
             if value:
                 run.append(value)
                 stats[2] += len(value.strip())
             continue
-        if tag[0] in "-!" or tag in SKIP_TAGS or (skip is not None and skip(child)):
+        if tag in NOT_ELEMENT_IDS or tag in _SKIP_IDS or (skip is not None and skip(child)):
             continue
-        if tag == "tr" and (row := _data_row(child)) is not None:
+        if tag == _TR_ID and (row := _data_row(child)) is not None:
             _flush_run(blocks, element, run, stats, linked, anchors)
             _emit(blocks, child, row, _ALL if linked else None, None)
         elif child.mem_id in containers:
             _flush_run(blocks, element, run, stats, linked, anchors)
             inner = linked or (
-                tag == "a" and not _PICTURE.search(child.attributes.get("href") or "")
+                tag == _A_ID and not _PICTURE.search(child.attributes.get("href") or "")
             )
             stack.append((child, child.iter(include_text=True), [], [0, 0, 0], inner, []))
-        elif tag in BLOCK_TAGS:
+        elif tag in _BLOCK_IDS:
             _flush_run(blocks, element, run, stats, linked, anchors)
             _emit(blocks, child, child.text(deep=True), _ALL if linked else None, None)
         else:
             value = child.text(deep=True)
             run.append(value)
             length = len(value.strip())
-            if tag == "a":
+            if tag == _A_ID:
                 stats[0] += length
                 anchors.append(value)
             elif not _no_elements_inside(child) and (inner := tagged(child, _LINK, "a")):
@@ -335,7 +389,7 @@ def render_blocks(
                 inner_links = [a.text(deep=True) for a in inner]
                 stats[0] += sum(len(a.strip()) for a in inner_links)
                 anchors.extend(inner_links)
-            stats[1 if tag in ("b", "strong") else 2] += length
+            stats[1 if tag in _BOLD_IDS else 2] += length
     _count_links(root, blocks)
     return blocks
 
@@ -390,18 +444,20 @@ def _links_per_piece(pieces: list[Block], anchors: list[str]) -> list[int]:
 #: of data. Layout tables (a whole article in one cell) are read cell by cell.
 _MAX_CELL = 200
 _CELL_BLOCKS = frozenset("table p div ul ol blockquote h1 h2 h3 h4 h5 h6".split())
+_CELL_BLOCK_IDS = tag_ids(_CELL_BLOCKS)
+_CELL_IDS = tag_ids(("td", "th"))
 
 
 def _data_row(row: LexborNode) -> str | None:
     """The text of a table row of data, cells joined by spaces; None for a layout row."""
-    cells = [c for c in row.iter() if c.tag in ("td", "th")]
+    cells = [c for c in row.iter() if c.tag_id in _CELL_IDS]
     if len(cells) < 2:
         return None
     texts = []
     for cell in cells:
         # (Children only: a layout cell holds its blocks directly, and a CSS query per cell
         # would cost more than the row.)
-        if any(child.tag in _CELL_BLOCKS for child in cell.iter()):
+        if any(child.tag_id in _CELL_BLOCK_IDS for child in cell.iter()):
             return None
         text = cell.text(deep=True).replace(BR, " ").strip()
         if len(text) > _MAX_CELL:
@@ -421,14 +477,18 @@ def text_nodes(scope: LexborNode) -> list[str]:
     return scope.text(deep=True, separator=TEXT_SEPARATOR).split(TEXT_SEPARATOR)
 
 
-def matching_texts(texts: list[str], pattern: re.Pattern[str]) -> list[int]:
-    """Indexes of the ``texts`` in which ``pattern`` (searched lower-cased) occurs, in order."""
-    lower = TEXT_SEPARATOR.join(texts).lower()
-    positions = [match.start() for match in pattern.finditer(lower)]
+def matching_texts(scope: LexborNode, pattern: re.Pattern[str]) -> tuple[list[str], list[int]]:
+    """The :func:`text_nodes` of ``scope`` and the indexes of those in which ``pattern``
+    (searched lower-cased) occurs, in order. The texts are searched as lexbor joined them,
+    and listed only when the pattern occurs (no text at all otherwise): most regions hold
+    none of what is looked for."""
+    joined = scope.text(deep=True, separator=TEXT_SEPARATOR)
+    positions = [match.start() for match in pattern.finditer(joined.lower())]
     if not positions:
-        return []
+        return [], []
+    texts = joined.split(TEXT_SEPARATOR)
     starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-    return sorted({bisect_right(starts, at) - 1 for at in positions})
+    return texts, sorted({bisect_right(starts, at) - 1 for at in positions})
 
 
 def blocks_at(
@@ -446,7 +506,7 @@ def blocks_at(
     nodes: list[LexborNode] = []
     last = hits[-1]
     for node in scope.traverse(include_text=True):
-        if node.tag == "-text":
+        if node.tag_id == TEXT_ID:
             nodes.append(node)
             if len(nodes) > last:
                 break
@@ -455,7 +515,7 @@ def blocks_at(
     owners: dict[int, LexborNode] = {}
     for index in hits:
         node = nodes[index].parent
-        while node is not None and node.tag not in BLOCK_TAGS:
+        while node is not None and node.tag_id not in _BLOCK_IDS:
             node = node.parent
         if node is not None and node.mem_id not in owners and not in_any(node, skip_ids):
             owners[node.mem_id] = node
@@ -472,7 +532,7 @@ def _block_containers(root: LexborNode) -> set[int]:
     # (One walk for every element, its tag tested here: a selector list of 45 tag names
     # walks the tree once per name.)
     for node in root.css("*"):
-        if node.tag not in _INNER_BLOCKS:
+        if node.tag_id not in _INNER_BLOCK_IDS:
             continue
         parent = node.parent
         while parent is not None and parent.mem_id not in containers:
@@ -483,15 +543,15 @@ def _block_containers(root: LexborNode) -> set[int]:
     return containers
 
 
-_BLANK_TAGS = frozenset({"-text", "_text", "-comment", "_comment"})
+_BLANK_IDS = frozenset({TEXT_ID, COMMENT_ID})
 
 
 def adjacent_element(node: LexborNode, *, after: bool) -> tuple[LexborNode | None, bool]:
     """The element right after (or before) ``node`` among its siblings, white space and
     comments passed over, and whether text stands between them (then no element is given)."""
     sibling = node.next if after else node.prev
-    while sibling is not None and sibling.tag in _BLANK_TAGS:
-        if sibling.tag in ("-text", "_text") and (sibling.text_content or "").strip():
+    while sibling is not None and (tag := sibling.tag_id) in _BLANK_IDS:
+        if tag == TEXT_ID and (sibling.text_content or "").strip():
             return None, True
         sibling = sibling.next if after else sibling.prev
     return sibling, False
@@ -500,7 +560,7 @@ def adjacent_element(node: LexborNode, *, after: bool) -> tuple[LexborNode | Non
 def link_chars(node: LexborNode) -> int:
     """Characters of text inside links under ``node`` (each link's text stripped)."""
     if _no_elements_inside(node):  # (a query parses its selector: ~2 us for nothing)
-        return len(node.text(deep=True).strip()) if node.tag == "a" else 0
+        return len(node.text(deep=True).strip()) if node.tag_id == _A_ID else 0
     return sum(len(a.text(deep=True).strip()) for a in tagged(node, _LINK, "a"))
 
 
@@ -514,6 +574,18 @@ def _no_elements_inside(node: LexborNode) -> bool:
 
 _LINK = frozenset({"a"})
 _BOLD = frozenset({"b", "strong"})
+_BOLD_IDS = tag_ids(_BOLD)
+#: The numbers of the tag names :func:`tagged` was asked about, by those names.
+_TAGGED_IDS: dict[frozenset[str], frozenset[int]] = {}
+
+
+def _ids_of(tags: frozenset[str]) -> frozenset[int]:
+    ids = _TAGGED_IDS.get(tags)
+    if ids is None:
+        ids = _TAGGED_IDS[tags] = tag_ids(tags)
+    return ids
+
+
 #: Elements walked in Python before a query takes over (see :func:`tagged`): lexbor parses
 #: a query's selector anew each time (~20,000 instructions), while each element walked here
 #: costs ~1,100; the elements of a paragraph are a handful.
@@ -526,27 +598,29 @@ def tagged(node: LexborNode, tags: frozenset[str], selector: str) -> list[Lexbor
     Under an element holding a few elements (a paragraph with a link) they are walked here,
     cheaper than a query; a larger one is queried."""
     found: list[LexborNode] = []
+    ids = _ids_of(tags)
     for seen, element in enumerate(node.traverse()):
         if seen == _SMALL_WALK:
             return node.css(selector)
-        if element.tag in tags:
+        if element.tag_id in ids:
             found.append(element)
     return found
 
 
 def first_tagged(node: LexborNode, tags: frozenset[str], selector: str) -> LexborNode | None:
     """``node.css_first(selector)`` the way :func:`tagged` is ``node.css(selector)``."""
+    ids = _ids_of(tags)
     for seen, element in enumerate(node.traverse()):
         if seen == _SMALL_WALK:
             return node.css_first(selector)
-        if element.tag in tags:
+        if element.tag_id in ids:
             return element
     return None
 
 
 def _bold(node: LexborNode) -> bool:
     if _no_elements_inside(node):
-        found = [node] if node.tag in ("b", "strong") else []
+        found = [node] if node.tag_id in _BOLD_IDS else []
     else:
         found = tagged(node, _BOLD, "b, strong")
     bold = sum(len(b.text(deep=True).strip()) for b in found)

@@ -17,6 +17,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import clean, clean_or_none
 
 ARTICLE_TYPES = frozenset(
@@ -94,11 +95,22 @@ class Metadata:
 #: The canonical link (``rel`` is a list of words), the titles and the ``<meta>`` tags that
 #: give a value: three tags, so each element found matches one of the three selectors.
 _HEAD_QUERY = "link[rel~=canonical i], title, meta[content]"
+#: Elements giving the publication time in an attribute.
+_DATED_PARTS = (
+    Part("[itemprop=datePublished][datetime]", names=("datetime", "itemprop")),
+    Part("time[pubdate][datetime]", names=("datetime", "pubdate")),
+)
 
 
-def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -> Metadata:
+def read_metadata(
+    tree: LexborHTMLParser,
+    *,
+    json_ld: list[str] | None = None,
+    vocabulary: Vocabulary = UNKNOWN,
+) -> Metadata:
     """What the page claims about itself. ``json_ld``: the page's JSON-LD texts, when its
-    scripts were taken out before parsing (else they are read from the tree)."""
+    scripts were taken out before parsing (else they are read from the tree);
+    ``vocabulary``: what its markup holds (see :mod:`archiver.extract.vocabulary`)."""
     meta = Metadata()
     if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
@@ -154,7 +166,8 @@ def read_metadata(tree: LexborHTMLParser, *, json_ld: list[str] | None = None) -
     ]
     # Open Graph's article properties are written for article pages only.
     meta.declared_article = ("property", "article:published_time") in metas
-    for node in tree.css("[itemprop=datePublished][datetime], time[pubdate][datetime]"):
+    dated = vocabulary.query(_DATED_PARTS)
+    for node in tree.css(dated) if dated else ():
         meta.published.append(("itemprop datetime", node.attributes.get("datetime") or ""))
     if json_ld is None:
         json_ld = [n.text(deep=True) for n in tree.css('script[type="application/ld+json" i]')]

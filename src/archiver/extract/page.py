@@ -21,6 +21,7 @@ from archiver.extract.dom import UNREAD_TAGS, parse, prepare
 from archiver.extract.encoding import decode_as, decode_html
 from archiver.extract.metadata import Metadata, read_metadata
 from archiver.extract.vnfonts import convert_legacy_text, may_contain_legacy
+from archiver.extract.vocabulary import UNKNOWN, Vocabulary
 
 #: Pages are cut here (with a warning): real articles are far smaller, and it bounds the work.
 MAX_HTML_CHARS = 8_000_000
@@ -33,6 +34,8 @@ class Page:
     tree: LexborHTMLParser
     meta: Metadata
     warnings: tuple[str, ...]
+    #: What the markup holds: queries for names it never uses are not run.
+    vocabulary: Vocabulary = UNKNOWN
 
 
 def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Page:
@@ -69,10 +72,14 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
         legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
         if legacy:
             warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
+    # (Read from the bytes the markup was decoded from: an ASCII-compatible encoding writes
+    # the names of elements and attributes in ASCII bytes.)
+    wide = not cut.ascii or codec.startswith(("utf-16", "utf-32"))
+    vocabulary = UNKNOWN if wide else Vocabulary.of(cut.data)
     json_ld = [decode_as(script, codec) for script in cut.json_ld]
-    meta = read_metadata(tree, json_ld=json_ld if cut.complete else None)
-    prepare(tree, cut=cut.complete, ruby=cut.ruby)
-    return Page(tree, meta, tuple(warnings))
+    meta = read_metadata(tree, json_ld=json_ld if cut.complete else None, vocabulary=vocabulary)
+    prepare(tree, cut=cut.complete, ruby=cut.ruby, vocabulary=vocabulary)
+    return Page(tree, meta, tuple(warnings), vocabulary)
 
 
 #: Elements cut from the page before decoding and parsing: no reader sees their contents,
@@ -118,6 +125,8 @@ class Cut:
     ruby: bool = True
     #: At least as many "<" bytes as ``data`` holds (counted before the cut), or None.
     tags_bound: int | None = None
+    #: The bytes are in an ASCII-compatible encoding (not UTF-16 or UTF-32).
+    ascii: bool = True
 
 
 def cut_unread(data: bytes) -> Cut:
@@ -132,7 +141,7 @@ def cut_unread(data: bytes) -> Cut:
     few openings found there.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or any(w in data[:1024] for w in _WIDE):
-        return Cut(data, [], [], False)  # (ruby unknown: looked for in the tree)
+        return Cut(data, [], [], False, ascii=False)  # (ruby unknown: looked for in the tree)
     find = data.find
     candidates, closings, bound = _tag_starts(data)
     parts: list[bytes] = []

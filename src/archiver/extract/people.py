@@ -22,11 +22,11 @@ from archiver.extract.dom import (
     blocks_at,
     matching_texts,
     region_of,
-    text_nodes,
     text_of,
 )
 from archiver.extract.metadata import Metadata
 from archiver.extract.roles import Roles
+from archiver.extract.vocabulary import Part
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 _AUTHOR_LINKS = (
     "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
-_AUTHOR_MARKS = "[rel=author], [itemprop=author]"
+_AUTHOR_MARKS = (Part("[rel=author]"), Part("[itemprop=author]", names=("itemprop",)))
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
 _RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
@@ -55,6 +55,7 @@ class PeopleStages:
     chrome_ids: set[int]
     _profile_says: Callable[[str], tuple[str, ...]]
     _warn_fallback: Callable[..., None]
+    _query: Callable[[LexborHTMLParser | LexborNode, tuple[Part, ...]], list[LexborNode]]
 
     def _byline(
         self, container: LexborNode | None, body_source: str
@@ -83,7 +84,7 @@ class PeopleStages:
         # the rest of this search).
         lines: list[tuple[str, LexborNode]] = []
         for group in (
-            lambda: [*self.roles["byline"], *self.tree.css(_AUTHOR_MARKS)],
+            lambda: [*self.roles["byline"], *self._query(self.tree, _AUTHOR_MARKS)],
             lambda: scope.css(_AUTHOR_LINKS),
         ):
             for node in group():
@@ -113,8 +114,7 @@ class PeopleStages:
         or beside the date and the views ("Tác giả: Thu Hà", "Ngày đăng: 12/05/2025 | Tác
         giả: Thu Hà | Lượt xem: 1.234"), in no element marked as a byline (portals). The
         text's own closing lines are read apart (:meth:`_trailing_byline`)."""
-        texts = text_nodes(scope)
-        hits = matching_texts(texts, byline.BYLINE_LABEL_HINT)
+        texts, hits = matching_texts(scope, byline.BYLINE_LABEL_HINT)
         skip = {*self.chrome_ids, container.mem_id}
         for block in blocks_at(scope, texts, hits, skip):
             labelled = byline.is_labelled(block.text)
@@ -232,8 +232,7 @@ class PeopleStages:
         region = region_of(anchor, container)
         if region is None:
             return None, None
-        texts = text_nodes(region)
-        hits = matching_texts(texts, byline.VIEW_HINT)
+        texts, hits = matching_texts(region, byline.VIEW_HINT)
         for block in blocks_at(region, texts, hits, self.chrome_ids):
             count = byline.parse_view_count(block.text) if len(block.text) <= 120 else None
             if count is not None:

@@ -38,7 +38,8 @@ from archiver.extract.page import Page, load_page
 from archiver.extract.pagekind import furniture_title, furniture_url, is_site_home
 from archiver.extract.people import PeopleStages
 from archiver.extract.roles import Roles
-from archiver.extract.timestamps import DATE_SELECTOR, Timestamps, find_timestamps
+from archiver.extract.timestamps import DATE_PARTS, Timestamps, find_timestamps
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.sites import Profile, registry
 from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
@@ -71,6 +72,9 @@ _STORY_TYPES = ("article", "video")
 #: Marks the elements named as dates while the date elements are listed (see ``dated``).
 _DATED = "data-archiver-dated"
 _FURNITURE = "page is a site's about, contact, site map or search page, not an article"
+#: Microdata naming the page's headline and its summary.
+_HEADLINE = (Part("[itemprop=headline]", names=("itemprop",)),)
+_DESCRIPTION = (Part("[itemprop=description]", names=("itemprop",)),)
 _LISTING = "page looks like a listing of articles, not an article"
 
 
@@ -139,7 +143,14 @@ def extract_page(
         profile = registry().for_page(url, tree)
     warnings = list(page.warnings)
     return Extraction(
-        tree, url, page.meta, profile, fetched_at, warnings, main_text=main_text
+        tree,
+        url,
+        page.meta,
+        profile,
+        fetched_at,
+        warnings,
+        main_text=main_text,
+        vocabulary=page.vocabulary,
     ).run()
 
 
@@ -227,8 +238,11 @@ class Extraction(PeopleStages):
         warnings: list[str],
         *,
         main_text: bool = False,
+        vocabulary: Vocabulary = UNKNOWN,
     ) -> None:
         self.tree = tree
+        #: What the page's markup holds: queries for names it never uses are not run.
+        self.vocabulary = vocabulary
         self.url = url
         self.meta = meta
         self.profile = profile
@@ -415,7 +429,7 @@ class Extraction(PeopleStages):
                 return Lead(lead_text(node) or None, node)
         found = Lead(
             *find_lead(
-                [*self.roles["lead"], *self.tree.css("[itemprop=description]")],
+                [*self.roles["lead"], *self._query(self.tree, _DESCRIPTION)],
                 anchor=anchor,
                 container=container,
                 skip_ids=self.chrome_ids,
@@ -789,14 +803,15 @@ class Extraction(PeopleStages):
         if body is None:
             return []
         named = self.roles["date"]
+        dates = self.vocabulary.query(DATE_PARTS)
         if not named:
-            return body.css(DATE_SELECTOR)
+            return body.css(dates) if dates else []
         # One query lists both kinds in document order: the elements named as dates are
         # marked for it.
         for node in named:
             node.attrs[_DATED] = ""
         try:
-            return body.css(f"{DATE_SELECTOR}, [{_DATED}]")
+            return body.css(f"{dates}, [{_DATED}]" if dates else f"[{_DATED}]")
         finally:
             for node in named:
                 if _DATED in node.attrs:  # (a node may be named twice)
@@ -819,4 +834,11 @@ class Extraction(PeopleStages):
         return normalize_url(canonical, self.url)
 
     def _titled(self) -> list[LexborNode]:
-        return [*self.roles["title"], *self.tree.css("[itemprop=headline]")]
+        return [*self.roles["title"], *self._query(self.tree, _HEADLINE)]
+
+    def _query(
+        self, root: LexborHTMLParser | LexborNode, parts: tuple[Part, ...]
+    ) -> list[LexborNode]:
+        """``root.css`` of the ``parts`` that may match on this page (see ``vocabulary``)."""
+        selector = self.vocabulary.query(parts)
+        return root.css(selector) if selector else []

@@ -28,9 +28,16 @@ from archiver.extract.dom import (
     text_of,
 )
 from archiver.extract.metadata import Metadata
+from archiver.extract.vocabulary import Part
 
 #: Date lines by element or attribute; date lines by class and id names come from ``roles``.
-DATE_SELECTOR = "time, [itemprop=datePublished], [data-role=publishdate]"
+#: Elements that may hold a date line, by name (queried only when the page holds the
+#: names, see ``vocabulary``).
+DATE_PARTS = (
+    Part("time"),
+    Part("[itemprop=datePublished]", names=("itemprop",)),
+    Part("[data-role=publishdate]", names=("data-role",)),
+)
 _UPDATED_LABEL = re.compile(
     r"(cập nhật|cap nhat|updated?|sửa đổi|chỉnh sửa|modified)", re.IGNORECASE
 )
