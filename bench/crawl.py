@@ -386,6 +386,11 @@ def run_scrapy(server: Server, args: argparse.Namespace, workdir: Path) -> dict 
         # Breadth-first, as Scrapy's broad-crawl guide advises: like archiver (listings,
         # then the articles they list), most of the pages fetched are articles.
         "DEPTH_PRIORITY": "1",
+        # Scrapy's own advice for crawling many hosts at once (its broad-crawl guide): take
+        # the next request from the host with the fewest in flight. Without it the FIFO hands
+        # the downloader a run of one host's links, the other hosts idle and Scrapy ran at
+        # 28 pages/s instead of 47 here: a weaker anchor than a user's spider would be.
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     }
