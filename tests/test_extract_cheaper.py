@@ -319,3 +319,23 @@ def test_matching_texts_are_the_text_nodes_holding_the_pattern(markup: str) -> N
     expected = [i for i, text in enumerate(every) if VIEW_HINT.search(text.lower())]
     assert hits == expected
     assert texts == (every if expected else [])
+
+
+_LABEL_PIECES = [
+    "Tác giả", "TÁC GIẢ", "tác  giả", "Người viết", "NGƯỜI VIẾT", "Bài viết", "bài và ảnh",
+    "Bài, ảnh", "Bài", "bài", "Tin, ảnh", "Thực hiện", "Người đăng", "Đăng bởi", "xbài",
+    "Thái", "giả", "12", ":", "：", " ", "  ", "\n", "\x00", "\u00a0", "İ", "Σ", "Thu Hà",
+    "Ngày đăng", "|", "15:20", "Lượt xem", ".", "bà", "i",
+]
+
+
+def test_label_positions_are_those_of_the_label_pattern_on_the_lower_cased_text() -> None:
+    import random
+
+    from archiver.extract.byline import BYLINE_LABEL_HINT, label_positions
+
+    rng = random.Random(20261207)  # a fixed sample: the suite is deterministic
+    for _ in range(5000):
+        text = "".join(rng.choice(_LABEL_PIECES) for _ in range(rng.randint(0, 14)))
+        expected = [m.start() for m in BYLINE_LABEL_HINT.finditer(text.lower())]
+        assert label_positions(text) == expected, text

@@ -150,6 +150,37 @@ BYLINE_LABEL_HINT = re.compile(
     r"(?:tác giả|người viết|bài viết|bài và ảnh|bài, ảnh|bài|tin, ảnh|thực hiện|người đăng|"
     r"đăng bởi)\s*[:：]"
 )
+#: The last letters of those labels ("giả", "viết", "ảnh", "bài", "hiện", "đăng", "bởi"), and
+#: the longest label's length: a label ends right before the spaces before its colon.
+_LABEL_ENDS = frozenset("ảtihng")
+_LABEL_REACH = 10
+_COLON = re.compile("[:：]")
+
+
+def label_positions(text: str) -> list[int]:
+    """Where :data:`BYLINE_LABEL_HINT` matches in ``text.lower()``: the same positions, found
+    from the colons. Lower-casing a whole page region and running the alternation over it
+    cost ~0.1 ms a page; a label can only end at a colon (after spaces), so only the few
+    characters before a colon that follows one of the labels' last letters are looked at.
+
+    >>> label_positions("Thời sự 12:30. Tác giả : Thu Hà")
+    [15]
+    """
+    if "\u0130" in text:  # "İ" lower-cases to two characters: positions would shift
+        return [match.start() for match in BYLINE_LABEL_HINT.finditer(text.lower())]
+    found = []
+    floor = 0  # no label spans a colon: a match lies after the colon before its own
+    for colon in _COLON.finditer(text):
+        at = end = colon.start()
+        while end > floor and text[end - 1].isspace():  # what the pattern's \s* takes
+            end -= 1
+        if end > floor and text[end - 1].lower() in _LABEL_ENDS:
+            start = max(floor, end - _LABEL_REACH)
+            match = BYLINE_LABEL_HINT.search(text[start : at + 1].lower())
+            if match is not None:
+                found.append(start + match.start())
+        floor = at + 1
+    return found
 
 
 def name_in_meta_line(

@@ -114,7 +114,7 @@ class PeopleStages:
         or beside the date and the views ("Tác giả: Thu Hà", "Ngày đăng: 12/05/2025 | Tác
         giả: Thu Hà | Lượt xem: 1.234"), in no element marked as a byline (portals). The
         text's own closing lines are read apart (:meth:`_trailing_byline`)."""
-        texts, hits = matching_texts(scope, byline.BYLINE_LABEL_HINT)
+        texts, hits = matching_texts(scope, byline.label_positions)
         skip = {*self.chrome_ids, container.mem_id}
         for block in blocks_at(scope, texts, hits, skip):
             labelled = byline.is_labelled(block.text)
