@@ -166,8 +166,7 @@ def read_metadata(
     ]
     # Open Graph's article properties are written for article pages only.
     meta.declared_article = ("property", "article:published_time") in metas
-    dated = vocabulary.query(_DATED_PARTS)
-    for node in tree.css(dated) if dated else ():
+    for node in vocabulary.css(tree, _DATED_PARTS):
         meta.published.append(("itemprop datetime", node.attributes.get("datetime") or ""))
     if json_ld is None:
         json_ld = [n.text(deep=True) for n in tree.css('script[type="application/ld+json" i]')]

@@ -26,7 +26,7 @@ from archiver.extract.dom import (
 )
 from archiver.extract.metadata import Metadata
 from archiver.extract.roles import Roles
-from archiver.extract.vocabulary import Part
+from archiver.extract.vocabulary import Part, Vocabulary
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
@@ -55,7 +55,7 @@ class PeopleStages:
     chrome_ids: set[int]
     _profile_says: Callable[[str], tuple[str, ...]]
     _warn_fallback: Callable[..., None]
-    _query: Callable[[LexborHTMLParser | LexborNode, tuple[Part, ...]], list[LexborNode]]
+    vocabulary: Vocabulary
 
     def _byline(
         self, container: LexborNode | None, body_source: str
@@ -84,7 +84,7 @@ class PeopleStages:
         # the rest of this search).
         lines: list[tuple[str, LexborNode]] = []
         for group in (
-            lambda: [*self.roles["byline"], *self._query(self.tree, _AUTHOR_MARKS)],
+            lambda: [*self.roles["byline"], *self.vocabulary.css(self.tree, _AUTHOR_MARKS)],
             lambda: scope.css(_AUTHOR_LINKS),
         ):
             for node in group():

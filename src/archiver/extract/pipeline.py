@@ -429,7 +429,7 @@ class Extraction(PeopleStages):
                 return Lead(lead_text(node) or None, node)
         found = Lead(
             *find_lead(
-                [*self.roles["lead"], *self._query(self.tree, _DESCRIPTION)],
+                [*self.roles["lead"], *self.vocabulary.css(self.tree, _DESCRIPTION)],
                 anchor=anchor,
                 container=container,
                 skip_ids=self.chrome_ids,
@@ -834,11 +834,4 @@ class Extraction(PeopleStages):
         return normalize_url(canonical, self.url)
 
     def _titled(self) -> list[LexborNode]:
-        return [*self.roles["title"], *self._query(self.tree, _HEADLINE)]
-
-    def _query(
-        self, root: LexborHTMLParser | LexborNode, parts: tuple[Part, ...]
-    ) -> list[LexborNode]:
-        """``root.css`` of the ``parts`` that may match on this page (see ``vocabulary``)."""
-        selector = self.vocabulary.query(parts)
-        return root.css(selector) if selector else []
+        return [*self.roles["title"], *self.vocabulary.css(self.tree, _HEADLINE)]

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 #: What a needle may be made of: bytes that folding leaves as they are.
 _NEEDLE = re.compile(r"[a-z0-9-]+")
@@ -77,6 +78,11 @@ class Vocabulary:
                 part.selector for part in parts if all(map(self.may_name, part.names))
             )
         return found
+
+    def css(self, root: LexborHTMLParser | LexborNode, parts: Sequence[Part]) -> list[LexborNode]:
+        """``root.css`` of the ``parts`` that may match here (no query when none may)."""
+        selector = self.query(parts)
+        return root.css(selector) if selector else []
 
 
 #: The vocabulary of markup nothing is known of: every selector is run.
