@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -177,7 +178,14 @@ def _article_of(node: LexborNode) -> LexborNode | None:
 
 def _choose(scores: _Scores, skip_ids: set[int]) -> Choice:
     ranked = sorted(scores.score, key=scores.score.__getitem__, reverse=True)[:_TOP]
-    final = {key: scores.score[key] * (1.0 - _link_density(scores.node[key])) for key in ranked}
+    final: dict[int, float] = {}
+    for key in ranked:
+        score = scores.score[key]
+        if final and score < _ALTERNATIVE_SHARE * max(final.values()):
+            # (Links only lower a score: this one and those after it can be neither the best
+            # nor an alternative to it, see ``_widen``. Their links are not counted.)
+            break
+        final[key] = score * (1.0 - _link_density(scores.node[key]))
     best_key = max(final, key=final.__getitem__)
     best = _widen(
         scores.node[best_key], [scores.node[k] for k in ranked if k != best_key], final, scores
@@ -218,12 +226,21 @@ def _numbered_items(node: LexborNode) -> bool:
     items = [c for c in node.iter() if c.tag[0] not in "-_"]
     if len(items) < _MIN_ALTERNATIVES:
         return False
-    totals = [
-        counter.group(1)
-        for item in items
-        if (counter := _SLIDE_COUNTER.match(item.text(deep=True))) is not None
-    ]
-    return len(set(totals)) == 1 and len(totals) >= 0.8 * len(items)
+    # (Read until the answer is known: most lists, and every text, fail at once.)
+    least = 0.8 * len(items)
+    misses = 0
+    total = None
+    for item in items:
+        counter = _SLIDE_COUNTER.match(item.text(deep=True))
+        if counter is None:
+            misses += 1
+            if len(items) - misses < least:
+                return False
+        elif total is None:
+            total = counter.group(1)
+        elif counter.group(1) != total:
+            return False
+    return total is not None
 
 
 def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Scores:
@@ -468,6 +485,13 @@ def _kind(node: LexborNode, exact: bool = False) -> frozenset[str]:
     label = node.attributes.get("class")
     if not label:
         return frozenset()
+    return _kind_of(label, exact)
+
+
+@lru_cache(maxsize=4096)
+def _kind_of(label: str, exact: bool) -> frozenset[str]:
+    """:func:`_kind` by class attribute (a row's boxes repeat theirs: each is compared with
+    its neighbours, and a page's names recur on the next page of the site)."""
     return frozenset(label.split() if exact else (_NUMBERED.sub("", t) for t in label.split()))
 
 
