@@ -11,20 +11,26 @@ from collections.abc import Iterable, Mapping
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.extract.dom import adjacent_element, ancestors, link_chars
-from archiver.extract.roles import placed_only, roles_of
+from archiver.extract.dom import adjacent_element, ancestors, link_chars, tag_ids
+from archiver.extract.roles import Roles, placed_only, roles_of
+from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
     "header, footer, nav, aside, menu, [role=navigation], [role=banner], [role=contentinfo], "
     "[role=complementary], [role=search]"
 )
-#: :data:`STRUCTURAL_SELECTOR` as queried: every element with a role, its value tested here
-#: (a selector list walks the tree once per selector).
-_STRUCTURAL_QUERY = "header, footer, nav, aside, menu, [role]"
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 _CHROME_TAGS = frozenset({"header", "footer", "nav", "aside", "menu"})
 _NEVER = frozenset({"body", "html", "main", "article", "form"})
+#: The tags above as lexbor's numbers (see ``dom.tag_ids``).
+_CHROME_TAG_IDS = tag_ids(_CHROME_TAGS)
+_NEVER_IDS = tag_ids(_NEVER)
+(_HEADER_ID,) = tag_ids(("header",))
+#: :data:`STRUCTURAL_SELECTOR` as queried: every element with a role, its value tested here
+#: (each selector of a list costs a test of every element), and none where the markup never
+#: names a role.
+_STRUCTURAL_PARTS = (Part("header, footer, nav, aside, menu"), Part("[role]", names=("role",)))
 #: Elements named as an article's text by a convention (microformats, schema.org, blog
 #: engines): the boxes holding them are not chrome, however they are named (Blogger's
 #: ``<div class="widget Blog">`` holds the posts).
@@ -34,11 +40,18 @@ _ARTICLE_BODY_CHARS = 500
 
 
 def find_chrome(
-    tree: LexborHTMLParser, named: Mapping[str, Iterable[LexborNode]], protect: Iterable[LexborNode]
+    tree: LexborHTMLParser,
+    named: Mapping[str, Iterable[LexborNode]],
+    protect: Iterable[LexborNode],
+    *,
+    roles: Roles | None = None,
+    vocabulary: Vocabulary = UNKNOWN,
 ) -> dict[str, list[LexborNode]]:
     """Per kind of chrome (``named`` maps a kind to its candidates by class and id names),
     the structural chrome plus that kind's candidates, minus anything holding ``protect``ed
     nodes. One pass serves every kind. May return nested elements (a sidebar and a box in it).
+    ``roles``: the body's elements by the roles their names give, when known (the elements
+    named as an article's text are found there); ``vocabulary``: what the markup names.
     """
     found: dict[str, list[LexborNode]] = {kind: [] for kind in named}
     body = tree.body
@@ -47,7 +60,7 @@ def find_chrome(
     protected: set[int] = set()
     bodies = [
         node
-        for node in body.css(ARTICLE_BODY_SELECTOR)
+        for node in _named_texts(body, roles, vocabulary)
         if len(node.text(deep=True)) >= _ARTICLE_BODY_CHARS
     ]
     for node in (*protect, *bodies):
@@ -55,12 +68,16 @@ def find_chrome(
         protected.update(parent.mem_id for parent in ancestors(node))
     header_parts = _header_parts(protect)
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
-    for node in body.css(_STRUCTURAL_QUERY):
-        if node.tag in _CHROME_TAGS or node.attributes.get("role") in _CHROME_ROLES:
+    for node in vocabulary.css(body, _STRUCTURAL_PARTS):
+        if node.tag_id in _CHROME_TAG_IDS or node.attributes.get("role") in _CHROME_ROLES:
             candidates.setdefault(node.mem_id, (node, set(named)))
     for kind, nodes in named.items():
         for node in nodes:
-            candidates.setdefault(node.mem_id, (node, set()))[1].add(kind)
+            entry = candidates.get(node.mem_id)
+            if entry is None:
+                candidates[node.mem_id] = (node, {kind})
+            else:
+                entry[1].add(kind)
     paragraphs = body.css("p")
     # (Posts written as lines between <br>s hold text without a <p>, but they are not
     # counted: the tree has no <br> left by now, ``dom.prepare`` made each a BR character.
@@ -68,11 +85,12 @@ def find_chrome(
     with_paragraphs = _holding(paragraphs)
     half: list[float] = []  # of the page's characters, paragraph characters, unlinked ones
     for key, (node, kinds) in candidates.items():
-        if key in protected or node.tag in _NEVER or _heads_article(node, protected):
+        tag = node.tag_id
+        if key in protected or tag in _NEVER_IDS:
+            continue
+        if tag == _HEADER_ID and (_heads_article(node, protected) or _opens_text(node, bodies)):
             continue
         if key in header_parts and _in_headline_header(node, protected):
-            continue
-        if node.tag == "header" and _opens_text(node, bodies):
             continue
         # Only an element with paragraphs (or lines between <br>s) could be the article
         # mis-classed as chrome ("left-sidebar" holding the main column); menus, share bars
@@ -92,6 +110,21 @@ def find_chrome(
         for kind in kinds:
             found[kind].append(node)
     return found
+
+
+#: :data:`ARTICLE_BODY_SELECTOR` but its class names (found by ``roles``).
+_ARTICLE_BODY_PROPERTY = (Part("[itemprop=articleBody]", names=("itemprop",)),)
+
+
+def _named_texts(body: LexborNode, roles: Roles | None, vocabulary: Vocabulary) -> list[LexborNode]:
+    """What ``body.css(ARTICLE_BODY_SELECTOR)`` lists, in some order. The elements with a
+    class are known from ``roles`` when it tells: a class name in other letter cases than
+    the selector's ("Entry-Content") matches only in a page parsed in quirks mode, which is
+    left to lexbor; then the whole selector is queried. (A query of three class selectors
+    walks the tree three times.)"""
+    if roles is None or roles["text?"]:
+        return body.css(ARTICLE_BODY_SELECTOR)
+    return [*vocabulary.css(body, _ARTICLE_BODY_PROPERTY), *roles["text"]]
 
 
 def _heads_article(node: LexborNode, protected: set[int]) -> bool:

@@ -758,7 +758,7 @@ class Extraction(PeopleStages):
         """Page chrome, and the narrower kind that may show "today" (site headers, sidebars)."""
         protect = [self.title_node] if self.title_node is not None else []
         named = {kind: self.roles[kind] for kind in ("chrome", "date_chrome")}
-        return find_chrome(self.tree, named, protect)
+        return find_chrome(self.tree, named, protect, roles=self.roles, vocabulary=self.vocabulary)
 
     @property
     def chrome(self) -> list[LexborNode]:

@@ -250,11 +250,32 @@ def _placed_only(label: str | None, ident: str) -> bool:
     return "chrome" not in roles_of(_POSITION.sub(" ", names))
 
 
+#: Class names of an article's text by convention (see ``chrome.ARTICLE_BODY_SELECTOR``):
+#: an element whose class holds one as written has the role "text"; one that holds one in
+#: other letter cases ("Entry-Content") has "text?" (a class selector matches it only in a
+#: page parsed in quirks mode).
+TEXT_CLASSES = frozenset({"entry-content", "post-body", "article-body"})
+_TEXT = frozenset({"text"})
+_TEXT_IN_ANY_CASE = frozenset({"text?"})
+_TEXT_ROLES = _TEXT | _TEXT_IN_ANY_CASE
+#: What separates the names of a class attribute (the ASCII white space a selector splits
+#: it on, not ``str.split``'s).
+_CLASS_SPACE = re.compile(r"[ \t\n\f\r]+")
+
+
 @lru_cache(maxsize=65_536)
 def _roles_of_names(label: str | None, ident: str) -> frozenset[str]:
     """:func:`roles_of` by class attribute and id, as found on the element (cached as they
-    are: most elements of a page repeat a few class strings)."""
-    return roles_of(f" {label or ''} {ident} ".lower())
+    are: most elements of a page repeat a few class strings), with "text" (or "text?") when
+    the class names an article's text."""
+    roles = roles_of(f" {label or ''} {ident} ".lower())
+    if label:
+        names = set(_CLASS_SPACE.split(label))
+        if not TEXT_CLASSES.isdisjoint(names):
+            roles |= _TEXT
+        elif any(name.isascii() and name.lower() in TEXT_CLASSES for name in names):
+            roles |= _TEXT_IN_ANY_CASE
+    return roles
 
 
 #: An id of this many words or more may be a heading's anchor ("evolve-shared-mutable-history").
@@ -281,7 +302,12 @@ class Roles:
             attrs = node.attributes
             ident = attrs.get("id") or ""
             roles = _roles_of_names(attrs.get("class"), ident)
-            if roles and ident.count("-") >= _SLUG_HYPHENS and _anchors_heading(node, ident):
+            if (
+                roles
+                and ident.count("-") >= _SLUG_HYPHENS
+                and not roles <= _TEXT_ROLES  # (a text's class name says nothing of its id)
+                and _anchors_heading(node, ident)
+            ):
                 roles = _roles_of_names(attrs.get("class"), "")
             for role in roles:
                 by_role.setdefault(role, []).append(node)
