@@ -329,6 +329,11 @@ def _longest_run(blocks: list[Block]) -> tuple[int, int]:
 #: A box led by a linked headline: a teaser of another article (in a list, a "Đọc thêm" box,
 #: a topic box), however its site names it.
 _HEADLINE_LINKS = "h2 a[href], h3 a[href], h4 a[href], h5 a[href]"
+#: The links :data:`_HEADLINE_LINKS` lists, each once, in one test of each link's ancestors
+#: (the list walks them up once per heading; it lists a link in two headings twice).
+#: (Not ``:is(h2, h3, h4, h5) a[href]``: lexbor matches that only where the heading holds
+#: the link as its child.)
+_HEADLINE_LINK_QUERY = "a[href]:is(h2 *, h3 *, h4 *, h5 *)"
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
 _ITEMS = frozenset({"article", "li", "div", "section"})
 #: A teaser is short: a headline, a sapo, a date. (A blog post whose title links to itself is
@@ -367,7 +372,7 @@ def _headline_holders(root: LexborNode) -> list[LexborNode]:
     ``:is(article, li, div, section):has(> h3 a[href])`` selects, found from the links (a
     ``:has`` query tests every element of the page)."""
     holders: dict[int, LexborNode] = {}
-    for link in root.css(_HEADLINE_LINKS):
+    for link in root.css(_HEADLINE_LINK_QUERY):
         heading = link.parent
         while heading is not None and heading.tag not in _HEADINGS:
             heading = heading.parent
