@@ -102,7 +102,6 @@ def _is_photo_story(container: LexborNode, captions: list[Caption], pictures: in
     if chars < _MIN_PHOTO_CAPTIONS and not uncaptioned:
         return False
     raw = container.text(deep=True)
-    total = len(" ".join(raw.split()))
     lines = 0
     # (A credit's colon first: counting it is cheap, most texts hold few.)
     if uncaptioned and raw.count(":") >= _MIN_CREDITED_LINES:
@@ -111,10 +110,27 @@ def _is_photo_story(container: LexborNode, captions: list[Caption], pictures: in
             lines = _credited_paragraphs(container, {c.node.mem_id for c in captions})
     if chars + lines < _MIN_PHOTO_CAPTIONS:
         return False
+    # The text's opening, white space collapsed, is no longer than the whole text so: where
+    # it outweighs the captions, the whole does. (Splitting a whole text into its words
+    # costs up to a million instructions a page; a few lines settle most texts.)
+    enough = max((chars + lines) / _PHOTO_SHARE, chars / _NARRATIVE_SHARE)
+    opening = _collapsed_length(raw[: 2 * int(enough) + _OPENING_SLACK])
+    if chars + lines < _PHOTO_SHARE * opening and chars < _NARRATIVE_SHARE * opening:
+        return False
+    total = _collapsed_length(raw)
     if chars + lines >= _PHOTO_SHARE * total:
         return True
     credited = sum(1 for c in told if _PHOTO_CREDIT.search(c.text))
     return chars >= _NARRATIVE_SHARE * total and credited <= 0.2 * len(told)
+
+
+#: Characters read past what the opening of a text must hold (see ``_is_photo_story``).
+_OPENING_SLACK = 64
+
+
+def _collapsed_length(text: str) -> int:
+    """The length of ``text`` with its white space collapsed and stripped."""
+    return len(" ".join(text.split()))
 
 
 def _credits(text: str) -> int:
@@ -319,6 +335,18 @@ _LOOSE_RULE_BLOCKS = 3
 _MAX_COMMENT_RULE = 400
 
 
+#: What every line :data:`_COMMENT_RULES` finds holds, lower-cased: letters that, unlike
+#: "i", "k" and "s", match no other letter than their capital when the regex ignores case.
+_RULES_MARKS = ("omment", "plea")
+
+
+def _may_open_rules(text: str) -> bool:
+    """``text`` may open the rules of a comment section (looked for first, in C: the regex
+    tries every character of every line of the text)."""
+    lowered = text.lower()
+    return any(mark in lowered for mark in _RULES_MARKS)
+
+
 def _without_comment_rules(blocks: list[Block]) -> list[Block]:
     """The text without the rules of the comment section set after it (what readers may
     post, who answers for it): from the line opening them to the end, when that is a few
@@ -328,7 +356,7 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
         text = blocks[index].text
         loose = index >= len(blocks) - _LOOSE_RULE_BLOCKS
         if len(text) <= _MAX_COMMENT_RULE and (
-            _COMMENT_RULES.search(text)
+            (_may_open_rules(text) and _COMMENT_RULES.search(text))
             or (loose and _COMMENTS_WORD.search(text) and _RULE_WORD.search(text))
         ):
             rest = [len(b.text) for b in blocks[index:]]
