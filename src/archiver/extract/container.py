@@ -253,16 +253,16 @@ def _score(root: LexborNode, skip_ids: set[int], teaser_ids: set[int]) -> _Score
             continue
         whole = tag in _WHOLE_TEXT_IDS
         text = holder.text(deep=whole)
-        own = len(text.strip())
+        length = own = len(text.strip())
         # (Asked of the blocks holding text of their own only: a wrapper holds none.)
         leaf = not whole and own > 0 and _is_leaf(holder)
         if leaf and own < _MIN_INLINE_TEXT and not _custom_elements(holder):
             # A <div> used as a paragraph whose sentences are mostly set in inline elements
             # (a quote in <i>, a summary around <a>s): their text is its text, as in a <p>.
             inline = holder.text(deep=True)
-            if len(inline.strip()) >= max(_MIN_INLINE_TEXT, _INLINE_SHARE * own) and ". " in inline:
-                text, whole = inline, True
-        length = len(text.strip()) if whole else own
+            inline_length = len(inline.strip())
+            if inline_length >= max(_MIN_INLINE_TEXT, _INLINE_SHARE * own) and ". " in inline:
+                text, whole, length = inline, True, inline_length
         if length < _MIN_PARAGRAPH:
             continue
         if whole and link_chars(holder) > 0.5 * length:

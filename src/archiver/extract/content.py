@@ -586,11 +586,14 @@ def body_blocks(
     for index, block in enumerate(blocks):
         previous, last = last, block
         text = block.text
-        lowered = text.lower()
         if (
             kept
             and len(text) < 120
-            and (_END_RE.match(text) or lowered.startswith(extra_end) or _tag_line(block))
+            and (
+                _END_RE.match(text)
+                or (extra_end and text.lower().startswith(extra_end))
+                or _tag_line(block)
+            )
         ):
             break
         if kept and len(text) <= _MAX_ABOUT_AUTHOR and _ABOUT_AUTHOR.match(text):
