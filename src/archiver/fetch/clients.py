@@ -91,6 +91,11 @@ _PLAIN_URL = re.compile(
 )
 
 
+#: The longest URL httpx takes (``httpx._urlparse.MAX_URL_LENGTH``): a longer one is an
+#: InvalidURL, however plain.
+_HTTPX_MAX_URL = 65_536
+
+
 def parse_url(url: str) -> httpx.URL:
     """``httpx.URL(url)``; for the plain URLs a crawl fetches, without parsing them again.
 
@@ -100,7 +105,7 @@ def parse_url(url: str) -> httpx.URL:
     dropped when it is the scheme's own): the origin is parsed once, by httpx, and the
     path and query set beside it. tests/test_fetch_clients.py checks both ways agree.
     """
-    match = _PLAIN_URL.fullmatch(url)
+    match = _PLAIN_URL.fullmatch(url) if len(url) <= _HTTPX_MAX_URL else None
     if match is None or "/." in url:
         return httpx.URL(url)
     parsed = httpx.URL.__new__(httpx.URL)
