@@ -170,6 +170,10 @@ def test_words_are_split_at_every_kind_of_whitespace_as_str_split_does():
     assert [chr(code) for code in range(_LAST_SPACE + 1, 0x110000) if chr(code).isspace()] == []
     texts = ["a\u3000b\tc\nd\x1ce\u00a0f", "\u2028g\u200bh"]  # U+200B is no space
     assert _word_ids(texts)[1].tolist() == [6, 1]
+    # ASCII text (folded Vietnamese) takes a byte a character: the same words.
+    ascii_texts = ["a b\tc\nd\x1ce\x1ff\x0bg\x0ch\ri", " x  y "]
+    assert _word_ids(ascii_texts)[1].tolist() == [9, 2]
+    assert _word_ids(ascii_texts)[0].tolist() == _reference_ids(ascii_texts)[0]
 
 
 @settings(derandomize=True, max_examples=200)

@@ -79,6 +79,25 @@ def test_no_code_point_past_the_scanned_ones_lower_cases_into_the_code_page():
     ] == []
 
 
+def test_a_batch_folds_only_texts_of_nfc_characters_that_never_compose_in_the_fast_path():
+    # fold_many checks no text for NFC: a character that is not NFC alone (the Kelvin sign
+    # lower-cases to k) takes a text out of the fast path, and no two characters of the
+    # fast path compose or reorder under NFC (none is a combining mark or the second of a
+    # canonical pair), so a text of them only is NFC.
+    table = folding._BYTE_OF_BATCH
+    fast = [code for code in range(len(table) - 1) if table[code] != folding._OUTSIDE_BYTE]
+    assert [hex(code) for code in fast if not unicodedata.is_normalized("NFC", chr(code))] == []
+    assert [hex(code) for code in fast if unicodedata.combining(chr(code))] == []
+    seconds = set()
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    assert [hex(code) for code in fast if code in seconds] == []
+    for text in ("\u212a\u212b Đà", "Đà\u0301 Nẵng", "\u212a" * 200):
+        assert fold_many([text, "x"]) == [fold_for_index(text), fold_for_index("x")]
+
+
 def test_vietnamese_text_folds_one_character_per_character():
     text = "Thủ tướng: “Đà Nẵng” hài lòng – 3.500 tỷ đồng…"
     folded = index_fold(text)

@@ -248,9 +248,16 @@ if _OUTSIDE_BYTE > 255:
     raise AssertionError("the code page needs two private-use slots")
 #: :data:`_BYTE_OF` as bytes, :data:`_OUTSIDE_BYTE` for a code point outside the page (the
 #: last entry: every code point past the table is clipped to it): one lookup encodes a batch.
-_BYTE_OF_BATCH = np.append(np.where(_BYTE_OF > 255, _OUTSIDE_BYTE, _BYTE_OF), _OUTSIDE_BYTE).astype(
-    np.uint8
-)
+#: A code point that is not NFC by itself (the Kelvin and Angstrom signs) is outside too:
+#: then a text of the page's characters only is NFC (no two of them compose or reorder,
+#: which the tests check over all of Unicode), and a batch needs no NFC check of each text.
+_BYTE_OF_BATCH = np.append(
+    [
+        _OUTSIDE_BYTE if code > 255 or not unicodedata.is_normalized("NFC", chr(point)) else code
+        for point, code in enumerate(_BYTE_OF.tolist())
+    ],
+    _OUTSIDE_BYTE,
+).astype(np.uint8)
 _SPACE = 0x20
 #: Characters per pass of :func:`fold_many` (about 20 bytes of arrays a character): a
 #: batch of long pages is folded in several passes, a longer text in one of its own.
@@ -266,8 +273,9 @@ def fold_many(
     đ-words found with numpy, instead of a dozen calls per text (an article has four
     texts: title, lead, body and captions).
 
-    A text outside the fast path (not NFC, or a character outside the code page) is
-    folded alone by :func:`fold_for_index`, so the results are always its results.
+    A text outside the fast path (a character outside the code page, which every text
+    that is not NFC has: see :data:`_BYTE_OF_BATCH`) is folded alone by
+    :func:`fold_for_index`, so the results are always its results.
     """
     wanted = [True] * len(texts) if keys is None else list(keys)
     results: list[tuple[str, bytes, list[str] | None] | None] = [None] * len(texts)
@@ -276,14 +284,12 @@ def fold_many(
     for index, text in enumerate(texts):
         if not text:
             results[index] = ("", b"", [])
-        elif unicodedata.is_normalized("NFC", text):
-            if size + len(text) > _CHARS_PER_PASS and passes[-1]:
-                passes.append([])
-                size = 0
-            passes[-1].append(index)
-            size += len(text) + 1
-        else:
-            results[index] = fold_for_index(text, key=wanted[index])
+            continue
+        if size + len(text) > _CHARS_PER_PASS and passes[-1]:
+            passes.append([])
+            size = 0
+        passes[-1].append(index)
+        size += len(text) + 1
     for batch in passes:
         if not batch:
             continue
@@ -308,7 +314,7 @@ def _fold_batch(
     wanted: list[bool],
     results: list[Any],
 ) -> None:
-    """:func:`fold_many` of the NFC texts ``batch`` (indexes into ``texts``), whose code
+    """:func:`fold_many` of the texts ``batch`` (indexes into ``texts``), whose code
     points, joined by single spaces (``joined``), are ``points``."""
     lengths = np.fromiter((len(texts[i]) for i in batch), dtype=np.int64, count=len(batch))  # type: ignore[arg-type]
     starts = np.cumsum(lengths + 1) - lengths - 1
@@ -318,7 +324,13 @@ def _fold_batch(
     encoded[starts[1:] - 1] = _SEPARATOR_BYTE  # folds to a space, as the joining space
     encoded_bytes = encoded.tobytes()
     folded_bytes = encoded_bytes.translate(_FOLD_TABLE)
-    folded = codecs.charmap_decode(folded_bytes, "strict", _PAGE)[0]
+    # The page's first 128 characters are ASCII's: folded Vietnamese text is ASCII, which
+    # decodes as a copy, without a table lookup per character.
+    folded = (
+        folded_bytes.decode("ascii")
+        if folded_bytes.isascii()
+        else codecs.charmap_decode(folded_bytes, "strict", _PAGE)[0]
+    )
     # The đ-words: each word holding a đ (bounded by the spaces of the folded text, where
     # every non-word character is one), once per text, in order of appearance.
     d_words: list[list[str]] = [[] for _ in batch]
