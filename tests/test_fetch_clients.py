@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from archiver.fetch import Fetcher
-from archiver.fetch.clients import ClientPool, origin_of, origin_of_text
+from archiver.fetch.clients import ClientPool, origin_of, origin_of_text, parse_url
 from archiver.replay import Entry, ReplayServer, ReplaySite, ReplayTransport
 from archiver.replay import ResponseSpec as R
 from archiver.settings import Settings
@@ -147,6 +147,82 @@ def test_proxy_settings_in_the_environment_are_ignored(monkeypatch: pytest.Monke
 )
 def test_the_origin_of_a_url_as_text_is_the_origin_of_the_parsed_url(url):
     assert origin_of_text(url) == origin_of(httpx.URL(url))
+
+
+def test_a_url_parsed_for_a_request_is_what_httpx_makes_of_it():
+    import random
+
+    from archiver.fetch.clients import _PLAIN_URL
+
+    rng = random.Random(7)
+    pieces = [
+        "a",
+        "Z",
+        "0",
+        "-",
+        ".",
+        "..",
+        "_",
+        "~",
+        "/",
+        "//",
+        "%2F",
+        "%zz",
+        "=",
+        "&",
+        "?",
+        "#",
+        ":",
+        "@",
+        "+",
+        " ",
+        "ả",
+        "\t",
+        "A-b",
+        "x.html",
+        "./",
+        "/.",
+        "/..",
+    ]
+    origins = [
+        "http://h.vn",
+        "https://h.vn",
+        "http://h.vn:80",
+        "https://h.vn:443",
+        "http://h.vn:8080",
+        "http://127.0.0.9",
+        "http://127.0.0.9:80",
+        "http://H.vn",
+        "HTTP://h.vn",
+        "http://a-b.c-d.vn",
+        "http://999.0.0.1",
+        "ftp://h.vn",
+    ]
+    urls = [
+        origin + "/" + "".join(rng.choice(pieces) for _ in range(rng.randrange(12)))
+        for origin in origins
+        for _ in range(400)
+    ]
+    urls += ["http://h.vn/a?", "http://h.vn/a?b=1&c=2", "http://h.vn", "http://h.vn/a/./b"]
+    urls += ["http://h.vn/" + "x" * n for n in (65_524, 65_525, 100_000)]  # httpx's limit
+    fast = 0
+    for url in urls:
+        try:
+            expected = httpx.URL(url)
+        except httpx.InvalidURL:
+            with pytest.raises(httpx.InvalidURL):
+                parse_url(url)
+            continue
+        parsed = parse_url(url)
+        assert parsed == expected and parsed._uri_reference == expected._uri_reference, url
+        assert (parsed.raw_host, parsed.port, parsed.raw_path) == (
+            expected.raw_host,
+            expected.port,
+            expected.raw_path,
+        )
+        fast += _PLAIN_URL.fullmatch(url) is not None and "/." not in url
+    assert fast > 300  # plain URLs took the short way, queries too:
+    assert _PLAIN_URL.fullmatch("http://h.vn/a?b=1&c=2")
 
 
 def test_a_redirect_chain_key_is_the_url_without_its_fragment():

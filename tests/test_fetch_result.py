@@ -50,3 +50,27 @@ def test_result_reads_the_last_exchange() -> None:
     result = FetchResult("http://a.vn/x", "not_html", (hop, last))
     assert (result.final_url, result.status, result.body) == ("http://a.vn/y", 200, b"<p>")
     assert result.content_type == "application/pdf" and result.ok and result.attempts == 2
+
+
+def test_an_exchange_replaced_is_the_dataclass_replaced():
+    import dataclasses
+
+    from archiver.fetch.exchange import _NAMES
+
+    base = Exchange(
+        url="http://h.vn/a",
+        final_url="http://h.vn/b",
+        status=200,
+        fetched_at=datetime(2024, 5, 1, tzinfo=UTC),
+        response_headers=(("Content-Type", "text/html"),),
+        body=b"<p>x</p>",
+        redirects=("http://h.vn/r",),
+        elapsed=0.5,
+        decoded=("gzip",),
+    )
+    for name in _NAMES:
+        value = object()
+        assert base.replaced(**{name: value}) == dataclasses.replace(base, **{name: value})
+    changed = base.replaced(url="http://h.vn/c", body=b"")
+    assert changed == dataclasses.replace(base, url="http://h.vn/c", body=b"")
+    assert base.body == b"<p>x</p>"  # the original is left as it was

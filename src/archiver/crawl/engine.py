@@ -19,7 +19,6 @@ import contextlib
 import signal
 import time
 from collections import Counter, deque
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -424,7 +423,7 @@ class Crawl:
             if outcome.prepared is not None and outcome.exchanges[-1].body:
                 # The page waits for its commit compressed in ``prepared``: its raw body
                 # is not needed again (WARC and replay records are written above).
-                outcome.exchanges[-1] = replace(outcome.exchanges[-1], body=b"")
+                outcome.exchanges[-1] = outcome.exchanges[-1].replaced(body=b"")
         if outcome.item.kind == "robots":
             self._robots_in_flight.discard(outcome.item.host)
         self.done[outcome.item.host] += 1

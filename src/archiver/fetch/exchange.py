@@ -48,6 +48,14 @@ class Exchange:
             return (_exchange_at, (at.isoformat(), _OTHERS(self)))
         return (Exchange, _VALUES(self))
 
+    def replaced(self, **changes: Any) -> Exchange:
+        """``dataclasses.replace(self, **changes)`` in a fraction of its time (which looks
+        up every field of the class on each call): a crawl makes two a page."""
+        values = list(_VALUES(self))
+        for name, value in changes.items():
+            values[_INDEX[name]] = value
+        return Exchange(*values)
+
     def header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or None."""
         return header_value(self.response_headers, name)
@@ -64,6 +72,7 @@ class Exchange:
 #: The names of Exchange's fields, in order; those but ``fetched_at`` read at once.
 _NAMES = tuple(f.name for f in fields(Exchange))
 _AT = _NAMES.index("fetched_at")
+_INDEX = {name: index for index, name in enumerate(_NAMES)}
 _VALUES = operator.attrgetter(*_NAMES)
 _OTHERS = operator.attrgetter(*(n for n in _NAMES if n != "fetched_at"))
 

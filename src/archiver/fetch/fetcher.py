@@ -37,7 +37,7 @@ from types import TracebackType
 import httpx
 
 from archiver.fetch.body import ACCEPT_ENCODING, Body, BodyLimits, content_codings, read_body
-from archiver.fetch.clients import RESPONSE_KEY, ClientFactory, ClientPool
+from archiver.fetch.clients import RESPONSE_KEY, ClientFactory, ClientPool, parse_url
 from archiver.fetch.exchange import Exchange
 from archiver.fetch.result import FetchResult, Kind, is_document_type
 from archiver.fetch.retry import Retried, RetryPolicy
@@ -204,7 +204,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            current = httpx.URL(url)
+            current = parse_url(url)
         except (httpx.InvalidURL, TypeError) as error:
             return self._unrequestable(url, f"invalid URL: {error}")
         if current.scheme not in ("http", "https") or not current.host:
@@ -330,7 +330,9 @@ class Fetcher:
     ) -> FetchResult:
         """The result; the last exchange is made to describe the whole chain."""
         last = exchanges[-1]
-        exchanges[-1] = dataclasses.replace(last, url=url, redirects=tuple(hops[1:-1]))
+        redirects = tuple(hops[1:-1])
+        if last.url != url or last.redirects != redirects:  # (a page without hops: as it is)
+            exchanges[-1] = last.replaced(url=url, redirects=redirects)
         return FetchResult(url, kind, tuple(exchanges), retry_at, detail, redirect_to)
 
     def _unrequestable(self, url: str, detail: str) -> FetchResult:

@@ -27,6 +27,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from archiver.fetch.http11 import Connection, Pool
+
 __all__ = ["AsyncioBackend", "AsyncioStream", "AsyncioTransport"]
 
 #: Bytes received and not yet read, past which the transport stops reading (a server
@@ -155,6 +157,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 raise httpcore.WriteError(str(protocol.error))
 
     async def aclose(self) -> None:
+        self.close_now()
+
+    def close_now(self) -> None:
+        """Close the connection (nothing to wait for: a cancelled task may call it)."""
         if self._tls:
             # As anyio's backend does (``standard_compatible=False``): the socket closes
             # at once, without waiting for the server's close_notify.
@@ -279,7 +285,18 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             "network_backend": backend,
         }
         proxy = httpx.Proxy(proxy) if isinstance(proxy, str) else proxy
+        #: Without a proxy, connections of :mod:`.http11` (httpcore's pool, leaner).
+        self._direct: Pool | None = None
         self._pool: httpcore.AsyncConnectionPool
+        if proxy is None and isinstance(backend, AsyncioBackend):
+            self._direct = Pool(
+                backend=backend,
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+            )
+            return
         if proxy is None:
             self._pool = httpcore.AsyncConnectionPool(**pool)
             return
@@ -304,6 +321,8 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
+        if self._direct is not None:
+            return await self._direct_request(self._direct, request)
         core = httpcore.Request(
             method=request.method,
             url=httpcore.URL(
@@ -322,8 +341,72 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             extensions=response.extensions,
         )
 
+    async def _direct_request(self, pool: Pool, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        scheme = url.raw_scheme
+        port = url.port or (443 if scheme == b"https" else 80)
+        timeouts = request.extensions.get("timeout") or {}
+        with _httpx_errors():
+            if scheme not in (b"http", b"https"):
+                raise httpcore.UnsupportedProtocol(
+                    f"Request URL has an unsupported protocol '{url.scheme}://'."
+                )
+            connection, head = await pool.request(
+                request.method.encode("ascii"),
+                scheme,
+                url.raw_host,
+                port,
+                url.raw_path,
+                request.headers.raw,
+                request.stream,
+                timeouts,
+            )
+        return httpx.Response(
+            status_code=head.status_code,
+            headers=head.headers.raw_items(),
+            stream=_DirectStream(pool, connection, timeouts.get("read")),
+            extensions={
+                "http_version": b"HTTP/" + head.http_version,
+                "reason_phrase": head.reason,
+                "network_stream": connection.stream,
+            },
+        )
+
     async def aclose(self) -> None:
+        if self._direct is not None:
+            self._direct.close()
+            return
         await self._pool.aclose()
+
+
+class _DirectStream(httpx.AsyncByteStream):
+    """A response body read from a connection of :mod:`.http11`, given back once read
+    (or closed, when the body was left unread or broke off)."""
+
+    def __init__(self, pool: Pool, connection: Connection, timeout: float | None) -> None:
+        self._pool = pool
+        self._connection: Connection | None = connection
+        self._timeout = timeout
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        connection = self._connection
+        if connection is None:
+            raise httpx.StreamClosed()
+        try:
+            with _httpx_errors():
+                async for part in self._pool.body(connection, self._timeout):
+                    yield part
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            self._pool.release(connection)
+
+    async def aclose(self) -> None:
+        self.close()
 
 
 class _ResponseStream(httpx.AsyncByteStream):
