@@ -360,13 +360,95 @@ _LABEL_PIECES = [
 ]
 
 
-def test_label_positions_are_those_of_the_label_pattern_on_the_lower_cased_text() -> None:
+def _fixed_texts(pieces: list[str], count: int, longest: int) -> list[str]:
+    """``count`` texts of up to ``longest`` of the ``pieces``, drawn at random from a fixed
+    seed: the suite is deterministic."""
     import random
 
+    rng = random.Random(20261207)
+    return [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, longest))) for _ in range(count)
+    ]
+
+
+def test_label_positions_are_those_of_the_label_pattern_on_the_lower_cased_text() -> None:
     from archiver.extract.byline import BYLINE_LABEL_HINT, label_positions
 
-    rng = random.Random(20261207)  # a fixed sample: the suite is deterministic
-    for _ in range(5000):
-        text = "".join(rng.choice(_LABEL_PIECES) for _ in range(rng.randint(0, 14)))
+    for text in _fixed_texts(_LABEL_PIECES, 5000, 14):
         expected = [m.start() for m in BYLINE_LABEL_HINT.finditer(text.lower())]
         assert label_positions(text) == expected, text
+
+
+def _clean_as_before(text: str | None) -> str:
+    """archiver.text.clean as it was written before: invisible characters searched with a
+    regex in every text beyond ASCII, then NFC, then the white space collapsed."""
+    import unicodedata
+
+    from archiver.text import _INVISIBLE, _INVISIBLE_RE
+
+    if not text:
+        return ""
+    if not text.isascii():
+        if _INVISIBLE_RE.search(text):
+            text = text.translate(_INVISIBLE)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+#: Pieces of the texts ``clean`` is given: words (Vietnamese precomposed and decomposed,
+#: Latin-1), every invisible character, white space of many kinds (U+2000 and U+2001
+#: change under NFC), combining marks that compose across a removed invisible character
+#: or stand after a space, a private-use character and a control character.
+_CLEAN_PIECES = [
+    "Hà Nội",
+    "tha\u0300nh",
+    "e",
+    "\u0301",
+    "\u0323",
+    "café",
+    "ASCII",
+    "đường",
+    "文",
+    *"\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e",
+    *" \t\n\r\x0b\x0c\x1c\x85\u00a0\u1680\u2000\u2001\u2002\u2028\u202f\u205f\u3000",
+    "  ",
+    "\ue000",
+    "\x01",
+    "\u0340",
+    "\u212b",
+]
+
+
+def test_clean_gives_what_it_gave_when_it_searched_every_text_for_invisible_characters() -> None:
+    from archiver.text import clean
+
+    for text in _fixed_texts(_CLEAN_PIECES, 20000, 12):
+        assert clean(text) == _clean_as_before(text), ascii(text)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<head><link rel="x\tCANONICAL" href="/t"><link rel="x\xa0canonical" href="/n">'
+        '<link rel="x\x0bcanonical" href="/v"><link rel="\u212aanonical"><link rel>'
+        "<meta content><meta name=a><meta name=b content=1></head>",
+        "<svg><title>icon</title><meta content=s></svg><title>page</title>"
+        "<template><title>t</title><meta content=t><link rel=canonical href=/t></template>"
+        '<math><link rel="canonical" href="/m"></math><link rel="a  canonical\n" href="/x">',
+    ],
+)
+def test_head_tags_are_those_of_the_head_query(markup: str) -> None:
+    """``read_metadata`` reads the document's tag lists where it ran ``_HEAD_QUERY``: the
+    same links, titles and ``<meta>`` tags with a value, in the same order."""
+    from archiver.extract.metadata import _HEAD_QUERY, _is_canonical
+
+    tree = LexborHTMLParser(markup)
+    queried = tree.css(_HEAD_QUERY)
+    assert [n.mem_id for n in tree.tags("link") if _is_canonical(n.attributes.get("rel"))] == [
+        n.mem_id for n in queried if n.tag == "link"
+    ]
+    assert [n.mem_id for n in tree.tags("title")] == [n.mem_id for n in queried if n.tag == "title"]
+    assert [n.mem_id for n in tree.tags("meta") if "content" in n.attributes] == [
+        n.mem_id for n in queried if n.tag == "meta"
+    ]

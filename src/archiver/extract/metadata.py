@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import clean, clean_or_none
@@ -93,8 +93,19 @@ class Metadata:
 
 
 #: The canonical link (``rel`` is a list of words), the titles and the ``<meta>`` tags that
-#: give a value: three tags, so each element found matches one of the three selectors.
+#: give a value, as :func:`read_metadata` finds them (see :func:`_is_canonical`).
 _HEAD_QUERY = "link[rel~=canonical i], title, meta[content]"
+#: CSS white space, which separates the words of ``[rel~=...]``, made a plain space.
+_CSS_SPACES = str.maketrans("\t\n\r\f", "    ")
+
+
+def _is_canonical(rel: str | None) -> bool:
+    """``link[rel~=canonical i]`` says yes to a link with this ``rel``: a word of it, between
+    CSS white space, is "canonical" in any ASCII case. (No other character lower-cases to
+    one of its ASCII letters: the Kelvin sign alone becomes an ASCII "k".)"""
+    return rel is not None and "canonical" in rel.lower().translate(_CSS_SPACES).split(" ")
+
+
 #: Elements giving the publication time in an attribute.
 _DATED_PARTS = (
     Part("[itemprop=datePublished][datetime]", names=("datetime", "itemprop")),
@@ -114,23 +125,17 @@ def read_metadata(
     meta = Metadata()
     if tree.root is None:  # (a <head> is inside the root: no root, no head either)
         return meta
-    # One walk for the three kinds (one query each cost a walk of the tree and a parse of
-    # its selector); the tags tell them apart, in document order.
-    canonical: list[LexborNode] = []
-    title_node: LexborNode | None = None
-    meta_nodes: list[LexborNode] = []
-    for node in tree.css(_HEAD_QUERY):
-        tag = node.tag
-        if tag == "meta":
-            meta_nodes.append(node)
-        elif tag == "link":
-            canonical.append(node)
-        elif title_node is None:
-            title_node = node
-    for node in canonical:
-        meta.canonical_url = (node.attributes.get("href") or "").strip() or None
-        if meta.canonical_url:
-            break
+    # The document's lists of the three tags (no selector parsed, a walk comparing tag
+    # numbers: half the instructions of one query of :data:`_HEAD_QUERY`, which tests three
+    # selectors on every element); each kind in document order, as the query gave it.
+    for node in tree.tags("link"):
+        if _is_canonical(node.attributes.get("rel")):
+            meta.canonical_url = (node.attributes.get("href") or "").strip() or None
+            if meta.canonical_url:
+                break
+    titles = tree.tags("title")
+    title_node = titles[0] if titles else None
+    meta_nodes = tree.tags("meta")
     if title_node is not None:
         meta.html_title = clean_or_none(html.unescape(title_node.text(deep=True)))
 
