@@ -117,6 +117,27 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 
 
+def test_a_list_item_whose_sentence_runs_on_into_its_link_is_text():
+    # A weekly report's points: a name, a verb, then the linked rest of the sentence, in a
+    # list most of whose text is linked; beside it a box of teasers and a line of tags.
+    points = (
+        "<ul><li>Minh has <a href='https://bugs.example/1'>a patch to move the cache off the"
+        " main thread</a></li><li>Lan <a href='https://bugs.example/2'>made the toolbar load"
+        " later in startup</a></li><li><a href='https://bugs.example/3'>Bug 3</a> fixed</li></ul>"
+    )
+    teasers = (
+        "<ul><li>Video: <a href='/bai-1.html'>cải cách hành chính những việc làm ngay</a></li>"
+        "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li>"
+        "<li>Tags: <a href='/tag/a'>hành chính công</a></li></ul>"
+    )
+    body = f"<p>{TEXT[0]}</p>{points}<p>{TEXT[1]}</p>{teasers}<p>{TEXT[2]}</p>"
+    paragraphs = extract(page(body), URL).paragraphs
+    assert "Minh has a patch to move the cache off the main thread" in paragraphs
+    assert "Lan made the toolbar load later in startup" in paragraphs
+    assert not any("hài lòng" in p or "hành chính công" in p for p in paragraphs)
+    assert not any("những việc làm ngay" in p for p in paragraphs)
+
+
 @pytest.mark.parametrize(
     "notice",
     [

@@ -607,6 +607,7 @@ def body_blocks(
             and (len(text) < 300 or block.link_density > _MENU_LINKS)
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
+            and not _sentence_into_link(block)
             and not _section_heading(block.node)
             and not _between_prose(block, previous, blocks[index + 1 : index + 2], kept)
             and not _linked_subheading(block, previous, blocks[index + 1 : index + 2], kept)
@@ -739,6 +740,33 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
         )
         seen[items.mem_id] = verdict
     return verdict
+
+
+#: What ends a label set before a link ("Tags:", "Source |", "Video »"): a label, not a
+#: sentence running on into the link.
+_LABEL_END = ":：|»›>-–—•·/"
+
+
+def _sentence_into_link(block: Block) -> bool:
+    """A list item whose sentence starts in plain words and runs on into its link ("bigiri
+    has <a>a patch to move SharedDataMap.jsm off OSFile</a>", "Gijs <a>made the toolbar
+    load later</a>"): a point of the text written by someone, however much of it is linked.
+    A teaser's or a menu's link opens its item, or follows a label ("Related: <a>Title</a>"),
+    and a headline's first word is capitalised; here the link goes on in lower case."""
+    if block.node.tag != "li":
+        return False
+    link = block.node.css_first("a[href]")
+    if link is None:
+        return False
+    linked = " ".join(link.text(deep=True).split())
+    if not linked[:1].islower():
+        return False
+    text = " ".join(block.text.split())
+    start = text.find(linked)
+    if start <= 0:
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in _LABEL_END and any(c.isalpha() for c in before)
 
 
 def _introduced(items: LexborNode) -> bool:
