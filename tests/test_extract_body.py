@@ -181,6 +181,12 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
         "Mời bạn đọc theo dõi clip",
         # A line of topic tags.
         "#bão số 3 #mưa lũ",
+        # A comment section's empty state, a text-size switch.
+        "Comments (No comments posted.)",
+        "No trackbacks yet",
+        "Keine Kommentare",
+        "Font Scale:A A A",
+        "Textgröße: A- A A+",
     ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):

@@ -106,6 +106,12 @@ _WIDGET_LABEL = re.compile(
     r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
+    # A comment section's empty state ("No comments yet", "Comments (No comments posted.)",
+    # "Keine Kommentare") and a text-size switch ("Font Scale: A A A", "Textgröße: A- A A+").
+    # (Not "No comment.": a paragraph of an interview may answer so.)
+    r"comments? \(no comments?(?: posted)?\.?\)|(?:no (?:comments|trackbacks)|keine kommentare)"
+    r"(?: (?:yet|posted|so far|bisher|vorhanden))?|no comment yet|"
+    r"(?:font|text|schrift)[ -]?(?:size|scale|gr(?:ö|oe)(?:ß|ss)e)?\s*:?(?:\s*a[+-]?){2,4}|"
     r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|nghe bài viết|"
     # What introduces a player: "Mời quý độc giả xem video:", "Mời bạn đọc theo dõi clip".
     r"mời (?:quý )?(?:bạn đọc|độc giả|khán giả|quý vị)?\s*(?:xem|theo dõi|nghe) "
