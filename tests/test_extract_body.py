@@ -119,23 +119,26 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
 
 def test_a_list_item_whose_sentence_runs_on_into_its_link_is_text():
     # A weekly report's points: a name, a verb, then the linked rest of the sentence, in a
-    # list most of whose text is linked; beside it a box of teasers and a line of tags.
+    # list most of whose text is linked. Beside it, a list of other links: a labelled teaser,
+    # a headline, a profile's address, a call after a sentence, an icon's letter.
     points = (
         "<ul><li>Minh has <a href='https://bugs.example/1'>a patch to move the cache off the"
         " main thread</a></li><li>Lan <a href='https://bugs.example/2'>made the toolbar load"
         " later in startup</a></li><li><a href='https://bugs.example/3'>Bug 3</a> fixed</li></ul>"
     )
-    teasers = (
+    others = (
         "<ul><li>Video: <a href='/bai-1.html'>cải cách hành chính những việc làm ngay</a></li>"
         "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li>"
-        "<li>Tags: <a href='/tag/a'>hành chính công</a></li></ul>"
+        "<li>LinkedIn <a href='https://linkedin.com/in/x'>linkedin.com/in/hành-chính/</a></li>"
+        "<li>👁 Tin hay. Và <a href='/tin'>những tin mới nhất về hành chính công trong tuần</a>"
+        "</li><li>z<a href='/z'>trang chủ hành chính</a></li></ul>"
     )
-    body = f"<p>{TEXT[0]}</p>{points}<p>{TEXT[1]}</p>{teasers}<p>{TEXT[2]}</p>"
+    body = f"<p>{TEXT[0]}</p>{points}<p>{TEXT[1]}</p>{others}<p>{TEXT[2]}</p>"
     paragraphs = extract(page(body), URL).paragraphs
     assert "Minh has a patch to move the cache off the main thread" in paragraphs
     assert "Lan made the toolbar load later in startup" in paragraphs
-    assert not any("hài lòng" in p or "hành chính công" in p for p in paragraphs)
-    assert not any("những việc làm ngay" in p for p in paragraphs)
+    assert paragraphs[-1] == TEXT[2]
+    assert not any("hài lòng" in p or "hành chính" in p for p in paragraphs)
 
 
 @pytest.mark.parametrize(

@@ -751,6 +751,10 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
 #: What ends a label set before a link ("Tags:", "Source |", "Video »"): a label, not a
 #: sentence running on into the link.
 _LABEL_END = ":：|»›>-–—•·/"
+#: A word of the sentence before the link (not an icon's letter, "z", nor a number), and the
+#: end of a sentence there (the link is then a call after it: "... Plus, the latest news").
+_PLAIN_WORD = re.compile(r"[^\W\d_]{2}")
+_SENTENCE_END = re.compile(r"[.!?…]\s")
 
 
 def _sentence_into_link(block: Block) -> bool:
@@ -758,21 +762,26 @@ def _sentence_into_link(block: Block) -> bool:
     has <a>a patch to move SharedDataMap.jsm off OSFile</a>", "Gijs <a>made the toolbar
     load later</a>"): a point of the text written by someone, however much of it is linked.
     A teaser's or a menu's link opens its item, or follows a label ("Related: <a>Title</a>"),
-    and a headline's first word is capitalised; here the link goes on in lower case."""
+    and a headline's first word is capitalised; here the link goes on in lower case, in
+    words (an address, "LinkedIn <a>linkedin.com/in/x</a>", is a profile's link)."""
     if block.node.tag != "li":
         return False
     link = block.node.css_first("a[href]")
     if link is None:
         return False
     linked = " ".join(link.text(deep=True).split())
-    if not linked[:1].islower():
+    if not linked[:1].islower() or " " not in linked:
         return False
     text = " ".join(block.text.split())
     start = text.find(linked)
     if start <= 0:
         return False
     before = text[:start].rstrip()
-    return bool(before) and before[-1] not in _LABEL_END and any(c.isalpha() for c in before)
+    return (
+        before[-1] not in _LABEL_END
+        and _PLAIN_WORD.search(before) is not None
+        and _SENTENCE_END.search(before) is None
+    )
 
 
 def _introduced(items: LexborNode) -> bool:
