@@ -117,6 +117,30 @@ def test_linked_points_of_a_list_written_as_text_are_kept():
     assert article.paragraphs == [TEXT[2], "Here is our year in review!", TEXT[0], TEXT[1]]
 
 
+def test_a_list_item_whose_sentence_runs_on_into_its_link_is_text():
+    # A weekly report's points: a name, a verb, then the linked rest of the sentence, in a
+    # list most of whose text is linked. Beside it, a list of other links: a labelled teaser,
+    # a headline, a profile's address, a call after a sentence, an icon's letter.
+    points = (
+        "<ul><li>Minh has <a href='https://bugs.example/1'>a patch to move the cache off the"
+        " main thread</a></li><li>Lan <a href='https://bugs.example/2'>made the toolbar load"
+        " later in startup</a></li><li><a href='https://bugs.example/3'>Bug 3</a> fixed</li></ul>"
+    )
+    others = (
+        "<ul><li>Video: <a href='/bai-1.html'>cải cách hành chính những việc làm ngay</a></li>"
+        "<li><a href='/bai-2.html'>Chỉ số hài lòng của người dân tăng ba năm liền</a></li>"
+        "<li>LinkedIn <a href='https://linkedin.com/in/x'>linkedin.com/in/hành-chính/</a></li>"
+        "<li>👁 Tin hay. Và <a href='/tin'>những tin mới nhất về hành chính công trong tuần</a>"
+        "</li><li>z<a href='/z'>trang chủ hành chính</a></li></ul>"
+    )
+    body = f"<p>{TEXT[0]}</p>{points}<p>{TEXT[1]}</p>{others}<p>{TEXT[2]}</p>"
+    paragraphs = extract(page(body), URL).paragraphs
+    assert "Minh has a patch to move the cache off the main thread" in paragraphs
+    assert "Lan made the toolbar load later in startup" in paragraphs
+    assert paragraphs[-1] == TEXT[2]
+    assert not any("hài lòng" in p or "hành chính" in p for p in paragraphs)
+
+
 @pytest.mark.parametrize(
     "notice",
     [
@@ -160,6 +184,12 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
         "Mời bạn đọc theo dõi clip",
         # A line of topic tags.
         "#bão số 3 #mưa lũ",
+        # A comment section's empty state, a text-size switch.
+        "Comments (No comments posted.)",
+        "No trackbacks yet",
+        "Keine Kommentare",
+        "Font Scale:A A A",
+        "Textgröße: A- A A+",
     ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):

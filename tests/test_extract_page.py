@@ -54,6 +54,24 @@ def test_an_unclosed_script_is_left_to_the_tree():
     assert "var a" not in load_page(html).tree.body.text()
 
 
+def test_a_player_whose_closing_tag_hides_in_its_start_tag_keeps_the_text_after_it():
+    # "<video ... data-x='1' </video>": the parser ends the player at its box's closing tag,
+    # not at the next "</video>" (a picture's fallback further down); nor does the cut.
+    html = (
+        "<div><div class='player'><video data-src='x.mp4' playsinline </video></div></div>"
+        f"<p>{'Đoạn đầu của bài viết, đủ dài để là một đoạn văn. ' * 3}</p>"
+        "<figure><!--[if IE 9]><video style='display: none;'><![endif]--><img src='a.jpg'>"
+        "<!--[if IE 9]></video><![endif]--></figure><p>Đoạn sau.</p>"
+        "<button class='more'>Xem thêm<div>x</div></button>"
+    ).encode()
+    assert cut_unread(html).left
+    body = load_page(html).tree.body
+    assert "Đoạn đầu của bài viết" in body.text()
+    assert body.css_first("video") is None and body.css_first("button") is None
+    # (Well-formed players, icons and buttons are still cut from the bytes.)
+    assert not cut_unread(b"<video src=a></video><p>a</p><button>b</button>").left
+
+
 def test_custom_elements_named_like_cut_ones_are_kept():
     html = "<button-group><p>Giữ</p></button-group><scripted>x</scripted>"
     assert cut(html).data.decode() == html

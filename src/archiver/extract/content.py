@@ -106,6 +106,12 @@ _WIDGET_LABEL = re.compile(
     r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
+    # A comment section's empty state ("No comments yet", "Comments (No comments posted.)",
+    # "Keine Kommentare") and a text-size switch ("Font Scale: A A A", "Textgröße: A- A A+").
+    # (Not "No comment.": a paragraph of an interview may answer so.)
+    r"comments? \(no comments?(?: posted)?\.?\)|(?:no (?:comments|trackbacks)|keine kommentare)"
+    r"(?: (?:yet|posted|so far|bisher|vorhanden))?|no comment yet|"
+    r"(?:font|text|schrift)[ -]?(?:size|scale|gr(?:ö|oe)(?:ß|ss)e)?\s*:?(?:\s*a[+-]?){2,4}|"
     r"quảng cáo|tin tài trợ|xem video|phát lại|tắt quảng cáo|đóng|nghe bài viết|"
     # What introduces a player: "Mời quý độc giả xem video:", "Mời bạn đọc theo dõi clip".
     r"mời (?:quý )?(?:bạn đọc|độc giả|khán giả|quý vị)?\s*(?:xem|theo dõi|nghe) "
@@ -615,6 +621,7 @@ def body_blocks(
             and (len(text) < 300 or block.link_density > _MENU_LINKS)
             and not _data_cell(block.node)
             and not _in_prose_list(block.node, prose_lists)
+            and not _sentence_into_link(block)
             and not _section_heading(block.node)
             and not _between_prose(block, previous, blocks[index + 1 : index + 2], kept)
             and not _linked_subheading(block, previous, blocks[index + 1 : index + 2], kept)
@@ -747,6 +754,42 @@ def _in_prose_list(node: LexborNode, seen: dict[int, bool]) -> bool:
         )
         seen[items.mem_id] = verdict
     return verdict
+
+
+#: What ends a label set before a link ("Tags:", "Source |", "Video »"): a label, not a
+#: sentence running on into the link.
+_LABEL_END = ":：|»›>-–—•·/"
+#: A word of the sentence before the link (not an icon's letter, "z", nor a number), and the
+#: end of a sentence there (the link is then a call after it: "... Plus, the latest news").
+_PLAIN_WORD = re.compile(r"[^\W\d_]{2}")
+_SENTENCE_END = re.compile(r"[.!?…]\s")
+
+
+def _sentence_into_link(block: Block) -> bool:
+    """A list item whose sentence starts in plain words and runs on into its link ("bigiri
+    has <a>a patch to move SharedDataMap.jsm off OSFile</a>", "Gijs <a>made the toolbar
+    load later</a>"): a point of the text written by someone, however much of it is linked.
+    A teaser's or a menu's link opens its item, or follows a label ("Related: <a>Title</a>"),
+    and a headline's first word is capitalised; here the link goes on in lower case, in
+    words (an address, "LinkedIn <a>linkedin.com/in/x</a>", is a profile's link)."""
+    if block.node.tag != "li":
+        return False
+    link = block.node.css_first("a[href]")
+    if link is None:
+        return False
+    linked = " ".join(link.text(deep=True).split())
+    if not linked[:1].islower() or " " not in linked:
+        return False
+    text = " ".join(block.text.split())
+    start = text.find(linked)
+    if start <= 0:
+        return False
+    before = text[:start].rstrip()
+    return (
+        before[-1] not in _LABEL_END
+        and _PLAIN_WORD.search(before) is not None
+        and _SENTENCE_END.search(before) is None
+    )
 
 
 def _introduced(items: LexborNode) -> bool:

@@ -78,7 +78,7 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
     vocabulary = UNKNOWN if wide else Vocabulary.of(cut.data)
     json_ld = [decode_as(script, codec) for script in cut.json_ld]
     meta = read_metadata(tree, json_ld=json_ld if cut.complete else None, vocabulary=vocabulary)
-    prepare(tree, cut=cut.complete, ruby=cut.ruby, vocabulary=vocabulary)
+    prepare(tree, cut=cut.complete and not cut.left, ruby=cut.ruby, vocabulary=vocabulary)
     return Page(tree, meta, tuple(warnings), vocabulary)
 
 
@@ -127,6 +127,9 @@ class Cut:
     tags_bound: int | None = None
     #: The bytes are in an ASCII-compatible encoding (not UTF-16 or UTF-32).
     ascii: bool = True
+    #: An element to cut was left in the markup (the parser ends it before its closing
+    #: tag): the tree is searched for unread elements after all.
+    left: bool = False
 
 
 def cut_unread(data: bytes) -> Cut:
@@ -150,6 +153,7 @@ def cut_unread(data: bytes) -> Cut:
     position = searched = 0
     complete = True
     ruby = False
+    left = False
     for opening in filter(None, map(_CUT_OPEN.match, repeat(data), candidates)):
         start = opening.start()
         if start < searched:
@@ -171,6 +175,12 @@ def cut_unread(data: bytes) -> Cut:
             if close_end < 0:
                 complete, ruby = False, True  # unclosed: left to the tree, readings too
                 break
+            if name in _CLOSED_BY_PARENT and _closed_before(data, tag_end, close):
+                # Left to the parser, which ends it where a browser does; the tree pass
+                # removes it (what it seemed to hold is read or cut as anywhere else).
+                left = True
+                searched = opening.end()
+                continue
             if name == b"script" and b"ld+json" in data[start:tag_end].lower():
                 json_ld.append(data[tag_end + 1 : close])
             elif name == b"style":
@@ -188,9 +198,9 @@ def cut_unread(data: bytes) -> Cut:
         parts.append(data[position:start])
         position = searched = close_end + 1
     if not parts:
-        return Cut(data, json_ld, styles, complete, ruby, bound)
+        return Cut(data, json_ld, styles, complete, ruby, bound, left=left)
     parts.append(data[position:])
-    return Cut(b"".join(parts), json_ld, styles, complete, ruby, bound)
+    return Cut(b"".join(parts), json_ld, styles, complete, ruby, bound, left=left)
 
 
 def _tag_starts(data: bytes) -> tuple[list[int], list[int], int]:
@@ -231,6 +241,34 @@ def _closing(data: bytes, closings: list[int], name: bytes, at: int) -> int:
         return -1
     found = _CLOSING_TAGS[name].search(data, closings[index + _CLOSING_TRIES])
     return found.start() if found is not None else -1
+
+
+#: Cut elements whose contents are markup, not raw text as a script's: the parser ends one at
+#: its parent's closing tag when its own is missing or hidden in a broken start tag
+#: (``<video ... data-x="1" </video>``), where a cut up to the next ``</video>`` would take
+#: the paragraphs after it. (In a ``<select>`` or a ``<template>`` a stray closing tag is
+#: ignored.)
+_CLOSED_BY_PARENT = frozenset(
+    {b"svg", b"math", b"object", b"video", b"audio", b"canvas", b"button", b"map"}
+)
+#: (In the two cases markup is written in: a case-blind search has no literal prefix to skip
+#: ahead with, and would cost more over every icon than all the rest of this check.)
+_BLOCK_CLOSE = re.compile(rb"</(?:div|DIV|p|P)\s*>")
+_BLOCK_TAG = re.compile(rb"<(/?)(div|p)[\s>]", re.IGNORECASE)
+
+
+def _closed_before(data: bytes, start: int, end: int) -> bool:
+    """Whether the parser ends the element whose contents seem to be ``data[start:end]``
+    before ``end``: they close a ``<div>`` or a ``<p>`` they did not open."""
+    if _BLOCK_CLOSE.search(data, start, end) is None:
+        return False  # (nearly always: an icon, a player)
+    opened = {b"div": 0, b"p": 0}
+    for match in _BLOCK_TAG.finditer(data, start, end):
+        name = match.group(2).lower()
+        opened[name] += -1 if match.group(1) else 1
+        if opened[name] < 0:
+            return True
+    return False
 
 
 def _holds_paragraphs(data: bytes, start: int, end: int) -> bool:
