@@ -452,3 +452,20 @@ def test_head_tags_are_those_of_the_head_query(markup: str) -> None:
     assert [n.mem_id for n in tree.tags("meta") if "content" in n.attributes] == [
         n.mem_id for n in queried if n.tag == "meta"
     ]
+
+
+def test_collapsed_length_is_the_length_of_the_text_with_its_white_space_collapsed() -> None:
+    from archiver.text import collapsed_length
+
+    pieces = [" ", "\t", "\n", "\xa0", "\u2003", "\u200b", "ab", "Đà", "c", "."]
+    for text in _fixed_texts(pieces, 5000, 12):
+        assert collapsed_length(text) == len(" ".join(text.split())), repr(text)
+
+
+def test_attribute_words_split_on_the_white_space_selectors_split_on_only() -> None:
+    from archiver.extract.dom import attribute_words
+
+    assert attribute_words(" entry-content\tpost\n\fbody\r ") == ["entry-content", "post", "body"]
+    # NBSP and other Unicode spaces are part of a word, as in a class selector.
+    assert attribute_words("a\xa0b c\u2003d") == ["a\xa0b", "c\u2003d"]
+    assert attribute_words("") == []

@@ -20,7 +20,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import filterfalse
 
-__all__ = ["clean", "compact_key", "detect_language", "fold", "tone_key"]
+__all__ = ["clean", "collapsed_length", "compact_key", "detect_language", "fold", "tone_key"]
 
 # Invisible characters that editors and CMSs leave in text. U+00AD (soft hyphen)
 # is only removed here, after decoding: in TCVN3 that byte is the letter 'ư' and
@@ -59,6 +59,13 @@ def clean(text: str | None) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
+
+
+def collapsed_length(text: str) -> int:
+    """The length of ``text`` with its white space collapsed and stripped, as
+    ``len(" ".join(text.split()))`` gives it, without building that string."""
+    words = text.split()
+    return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
 def clean_or_none(text: str | None) -> str | None:

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborNode
 from archiver.extract import byline, content
 from archiver.extract.captions import Caption, find_captions
 from archiver.extract.dom import Block, adjacent_element, ancestors, first_tagged, text_of
+from archiver.text import collapsed_length
 
 #: Elements whose class names a source ("p.source", "div.singular-source", "div.p-source").
 _SOURCE_SELECTOR = "[class*=source i]"
@@ -114,10 +115,10 @@ def _is_photo_story(container: LexborNode, captions: list[Caption], pictures: in
     # it outweighs the captions, the whole does. (Splitting a whole text into its words
     # costs up to a million instructions a page; a few lines settle most texts.)
     enough = max((chars + lines) / _PHOTO_SHARE, chars / _NARRATIVE_SHARE)
-    opening = _collapsed_length(raw[: 2 * int(enough) + _OPENING_SLACK])
+    opening = collapsed_length(raw[: 2 * int(enough) + _OPENING_SLACK])
     if chars + lines < _PHOTO_SHARE * opening and chars < _NARRATIVE_SHARE * opening:
         return False
-    total = _collapsed_length(raw)
+    total = collapsed_length(raw)
     if chars + lines >= _PHOTO_SHARE * total:
         return True
     credited = sum(1 for c in told if _PHOTO_CREDIT.search(c.text))
@@ -126,11 +127,6 @@ def _is_photo_story(container: LexborNode, captions: list[Caption], pictures: in
 
 #: Characters read past what the opening of a text must hold (see ``_is_photo_story``).
 _OPENING_SLACK = 64
-
-
-def _collapsed_length(text: str) -> int:
-    """The length of ``text`` with its white space collapsed and stripped."""
-    return len(" ".join(text.split()))
 
 
 def _credits(text: str) -> int:

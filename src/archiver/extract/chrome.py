@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from archiver.extract.dom import adjacent_element, ancestors, link_chars, tag_ids
 from archiver.extract.roles import Roles, placed_only, roles_of
 from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
+from archiver.text import collapsed_length
 
 #: Chrome by element or ARIA role; chrome by class and id names is in ``roles``.
 STRUCTURAL_SELECTOR = (
@@ -197,7 +198,7 @@ def _opens_text(node: LexborNode, bodies: list[LexborNode]) -> bool:
     previous, text_before = adjacent_element(node, after=False)
     if previous is not None or text_before or node.css_first("a[href]") is not None:
         return False
-    return len(" ".join(node.text(deep=True).split())) >= _OPENING_CHARS
+    return collapsed_length(node.text(deep=True)) >= _OPENING_CHARS
 
 
 #: Running text: a paragraph this long, hardly linked.
@@ -208,7 +209,7 @@ _PROSE_LINKS = 0.3
 def _holds_prose(node: LexborNode) -> bool:
     """A paragraph of running text is ``node`` or in it."""
     for paragraph in node.css("p"):
-        text = len(" ".join(paragraph.text(deep=True).split()))
+        text = collapsed_length(paragraph.text(deep=True))
         if text >= _PROSE_CHARS and link_chars(paragraph) < _PROSE_LINKS * text:
             return True
     return False

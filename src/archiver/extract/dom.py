@@ -18,6 +18,17 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import clean
 
+#: The ASCII white space that separates the words of an attribute value (a class list, a
+#: ``rel``) for CSS selectors; not ``str.split``'s, which splits on NBSP and other spaces.
+_ATTRIBUTE_SPACES = str.maketrans("\t\n\r\f", "    ")
+
+
+def attribute_words(value: str) -> list[str]:
+    """The words of a space-separated attribute value as a selector reads them (a class
+    selector, ``[rel~=canonical]``)."""
+    return [word for word in value.translate(_ATTRIBUTE_SPACES).split(" ") if word]
+
+
 #: Lexbor numbers the tags it knows (the HTML ones) the same in every document; another name
 #: gets a number of its document's own, far above them.
 _KNOWN_TAG_IDS = 1 << 16

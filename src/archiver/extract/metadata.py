@@ -17,6 +17,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from archiver.extract.dom import attribute_words
 from archiver.extract.vocabulary import UNKNOWN, Part, Vocabulary
 from archiver.text import clean, clean_or_none
 
@@ -95,15 +96,13 @@ class Metadata:
 #: The canonical link (``rel`` is a list of words), the titles and the ``<meta>`` tags that
 #: give a value, as :func:`read_metadata` finds them (see :func:`_is_canonical`).
 _HEAD_QUERY = "link[rel~=canonical i], title, meta[content]"
-#: CSS white space, which separates the words of ``[rel~=...]``, made a plain space.
-_CSS_SPACES = str.maketrans("\t\n\r\f", "    ")
 
 
 def _is_canonical(rel: str | None) -> bool:
     """``link[rel~=canonical i]`` says yes to a link with this ``rel``: a word of it, between
     CSS white space, is "canonical" in any ASCII case. (No other character lower-cases to
     one of its ASCII letters: the Kelvin sign alone becomes an ASCII "k".)"""
-    return rel is not None and "canonical" in rel.lower().translate(_CSS_SPACES).split(" ")
+    return rel is not None and "canonical" in attribute_words(rel.lower())
 
 
 #: Elements giving the publication time in an attribute.

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
+from archiver.extract.dom import attribute_words
 from archiver.text import fold
 
 #: Substrings of a class or id that give an element its role.
@@ -258,9 +259,6 @@ TEXT_CLASSES = frozenset({"entry-content", "post-body", "article-body"})
 _TEXT = frozenset({"text"})
 _TEXT_IN_ANY_CASE = frozenset({"text?"})
 _TEXT_ROLES = _TEXT | _TEXT_IN_ANY_CASE
-#: What separates the names of a class attribute (the ASCII white space a selector splits
-#: it on, not ``str.split``'s).
-_CLASS_SPACE = re.compile(r"[ \t\n\f\r]+")
 
 
 @lru_cache(maxsize=65_536)
@@ -270,7 +268,7 @@ def _roles_of_names(label: str | None, ident: str) -> frozenset[str]:
     the class names an article's text."""
     roles = roles_of(f" {label or ''} {ident} ".lower())
     if label:
-        names = set(_CLASS_SPACE.split(label))
+        names = set(attribute_words(label))
         if not TEXT_CLASSES.isdisjoint(names):
             roles |= _TEXT
         elif any(name.isascii() and name.lower() in TEXT_CLASSES for name in names):
