@@ -94,23 +94,6 @@ def test_a_migrated_archive_keeps_its_articles_history_and_search(version, tmp_p
         assert archive.check() == []
 
 
-@pytest.mark.parametrize("version", VERSIONS)
-def test_the_full_text_index_of_a_migrated_archive_merges_eight_segments_at_a_time(
-    version, tmp_path
-):
-    path = _copy(version, tmp_path)
-    Archive(path).close()
-    assert rows(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == [(8,)]
-
-
-def test_the_full_text_index_of_a_new_archive_merges_eight_segments_at_a_time(tmp_path):
-    path = tmp_path / "new.db"
-    with Archive(path) as archive:
-        archive.save(*page("https://vnexpress.net/a-3.html", "Mưa lớn ở Hà Nội.", title="Mưa"))
-        assert [hit.url for hit in archive.search("mua lon")] == ["https://vnexpress.net/a-3.html"]
-    assert rows(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == [(8,)]
-
-
 def test_raw_pages_stored_with_zlib_before_version_7_still_read_beside_new_zstd_ones(tmp_path):
     path = _copy(6, tmp_path)
     old = rows(path, "SELECT sha256 FROM bodies WHERE compression = 'zlib'")

@@ -26,9 +26,7 @@ rebuild it from the content table (``'rebuild'``, ``sqlite-utils rebuild-fts``,
 :func:`archiver.store.indexes.rebuild_fts` instead. To add a column (as schema
 version 6 added ``captions``), append it to :data:`FTS_COLUMNS` (the ``articles`` column
 of the same name is its content) and recreate the table in a new migration that marks
-the probe stale, so that the index is rebuilt (as :mod:`archiver.store.migrations.v6` does),
-and sets its ``automerge`` again (:mod:`archiver.store.migrations.v8`: a new table has
-FTS5's default).
+the probe stale, so that the index is rebuilt (as :mod:`archiver.store.migrations.v6` does).
 """
 
 from __future__ import annotations

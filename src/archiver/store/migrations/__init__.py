@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from archiver.errors import SchemaTooNewError, StoreError
-from archiver.store.migrations import v1, v2, v3, v4, v5, v6, v7, v8
+from archiver.store.migrations import v1, v2, v3, v4, v5, v6, v7
 from archiver.store.schema import FTS_TABLE, TABLES
 
 __all__ = ["MIGRATIONS", "Migration", "check_version", "latest_version", "migrate"]
@@ -40,7 +40,7 @@ def _step(version: int, module: ModuleType) -> Migration:
 
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
-    _step(number, module) for number, module in enumerate((v1, v2, v3, v4, v5, v6, v7, v8), start=1)
+    _step(number, module) for number, module in enumerate((v1, v2, v3, v4, v5, v6, v7), start=1)
 )
 
 
