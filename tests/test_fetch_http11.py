@@ -143,3 +143,50 @@ def test_https_is_verified_and_kept_alive(tmp_path):
         assert server.connections == 1  # kept alive for both (the refused handshake never got one)
     finally:
         authority.close()
+
+
+def _fetch_thrice(server: Server) -> list[str]:
+    """Three fetches of one URL through the fetcher (its requests go straight to the pool)."""
+    from archiver.fetch import Fetcher
+    from archiver.settings import Settings
+
+    async def main() -> list[str]:
+        async with await server.start() as listening:
+            url = f"http://127.0.0.1:{_port(listening)}/a"
+            async with Fetcher(Settings(delay=0.0, retries=1)) as fetcher:
+                return [(await fetcher.fetch(url)).kind for _ in range(3)]
+
+    return asyncio.run(main())
+
+
+def test_a_get_sends_its_head_and_end_and_no_body_event(monkeypatch):
+    from archiver.fetch import http11
+
+    sent: list[str] = []
+    original = http11.Connection.send
+
+    async def send(self, event, timeout):
+        sent.append(type(event).__name__)
+        await original(self, event, timeout)
+
+    monkeypatch.setattr(http11.Connection, "send", send)
+    assert _fetch_thrice(Server(b"ok")) == ["ok"] * 3
+    assert sent == ["Request", "EndOfMessage"] * 3
+
+
+def test_a_pool_checks_a_request_header_list_once(monkeypatch):
+    from h11 import _events
+
+    checked: list[int] = []
+    original = _events.normalize_and_validate
+
+    def normalize_and_validate(headers, _parsed=False):
+        if not _parsed:  # (a response's headers come parsed)
+            checked.append(len(headers))
+        return original(headers, _parsed=_parsed)
+
+    monkeypatch.setattr(_events, "normalize_and_validate", normalize_and_validate)
+    server = Server(b"ok")
+    assert _fetch_thrice(server) == ["ok"] * 3
+    assert len(checked) == 1
+    assert server.connections == 1
