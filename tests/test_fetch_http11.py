@@ -190,3 +190,35 @@ def test_a_pool_checks_a_request_header_list_once(monkeypatch):
     assert _fetch_thrice(server) == ["ok"] * 3
     assert len(checked) == 1
     assert server.connections == 1
+
+
+def test_a_part_received_at_once_reaches_h11_whole_and_its_body_is_not_copied_again():
+    import h11
+
+    from archiver.fetch.http11 import Connection, Pool
+    from archiver.fetch.network import AsyncioStream, _Protocol
+
+    body = bytes(range(256)) * 600  # 150 KB, more than httpcore's 64 KiB a read
+    protocol = _Protocol()
+    protocol.data_received(_response(body))  # one part, as the transport received it
+    connection = Connection((b"http", b"h.vn", 80), AsyncioStream(None, protocol))  # type: ignore[arg-type]
+    connection.h11.send(h11.Request(method="GET", target="/", headers=[("Host", "h.vn")]))
+    connection.h11.send(h11.EndOfMessage())
+    pool = Pool(
+        backend=None,
+        ssl_context=ssl.create_default_context(),
+        max_connections=1,
+        max_keepalive_connections=1,
+        keepalive_expiry=5.0,
+    )
+
+    async def main():
+        head = await connection.next_event(1.0)
+        left = len(protocol.buffer)  # what the read before the head left in the stream
+        return head, left, [part async for part in pool.body(connection, 1.0)]
+
+    head, left, parts = asyncio.run(main())
+    assert head.status_code == 200
+    assert left == 0
+    assert b"".join(parts) == body
+    assert all(type(part) is bytearray for part in parts)  # h11's own, not a copy

@@ -31,8 +31,11 @@ import httpcore
 
 __all__ = ["Connection", "Pool"]
 
-#: As httpcore: bytes asked of the socket a read, and the most a response head may take.
-READ_BYTES = 64 * 1024
+#: Bytes taken from the connection a read: what asyncio's transport received at once
+#: (it asks the socket for 256 KiB at most), so a part is never cut in two (httpcore
+#: asks for 64 KiB: a larger part was copied into two). As httpcore: the most a
+#: response head may take.
+READ_BYTES = 256 * 1024
 MAX_HEAD_BYTES = 100 * 1024
 #: Request header lists whose h11 check a pool remembers (a pool serves one origin, or
 #: every host behind a client given as transport).
@@ -169,10 +172,12 @@ class Pool:
         return h11.Request(method=method, target=target, headers=checked)
 
     async def body(self, connection: Connection, timeout: float | None) -> AsyncIterator[bytes]:
+        """The parts of the response's body, as h11 gives them: bytearrays of their own
+        (copied once more into bytes, a 100 KB page cost a copy of it for nothing)."""
         while True:
             event = await connection.next_event(timeout)
             if isinstance(event, h11.Data):
-                yield bytes(event.data)
+                yield event.data
             elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed) or event is h11.PAUSED:
                 return
 
