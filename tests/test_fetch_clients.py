@@ -252,6 +252,24 @@ def test_a_request_sent_past_the_client_carries_what_the_client_would_send() -> 
     asyncio.run(main())
 
 
+def test_a_client_given_as_transport_sends_each_host_its_own_host_header() -> None:
+    fixed = {"User-Agent": "archiver-test"}
+    pool = ClientPool(Settings(), transport=ReplayTransport(SITE))
+
+    async def main() -> None:
+        for url in ("http://tamky.gov.vn/a", "http://vnexpress.net:8080/b", "http://tamky.gov.vn/"):
+            parsed = httpx.URL(url)
+            async with pool.borrow(parsed) as lease:
+                ours = lease.build_request(parsed, fixed, {"If-None-Match": '"e"'})
+                theirs = lease.client.build_request(
+                    "GET", parsed, headers={**fixed, "If-None-Match": '"e"'}
+                )
+                assert ours.headers.raw == theirs.headers.raw
+        await pool.aclose()
+
+    asyncio.run(main())
+
+
 def test_cookies_set_by_a_response_sent_past_the_client_are_kept() -> None:
     site = ReplaySite(
         entries=[

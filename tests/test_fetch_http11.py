@@ -143,3 +143,82 @@ def test_https_is_verified_and_kept_alive(tmp_path):
         assert server.connections == 1  # kept alive for both (the refused handshake never got one)
     finally:
         authority.close()
+
+
+def _fetch_thrice(server: Server) -> list[str]:
+    """Three fetches of one URL through the fetcher (its requests go straight to the pool)."""
+    from archiver.fetch import Fetcher
+    from archiver.settings import Settings
+
+    async def main() -> list[str]:
+        async with await server.start() as listening:
+            url = f"http://127.0.0.1:{_port(listening)}/a"
+            async with Fetcher(Settings(delay=0.0, retries=1)) as fetcher:
+                return [(await fetcher.fetch(url)).kind for _ in range(3)]
+
+    return asyncio.run(main())
+
+
+def test_a_get_sends_its_head_and_end_and_no_body_event(monkeypatch):
+    from archiver.fetch import http11
+
+    sent: list[str] = []
+    original = http11.Connection.send
+
+    async def send(self, event, timeout):
+        sent.append(type(event).__name__)
+        await original(self, event, timeout)
+
+    monkeypatch.setattr(http11.Connection, "send", send)
+    assert _fetch_thrice(Server(b"ok")) == ["ok"] * 3
+    assert sent == ["Request", "EndOfMessage"] * 3
+
+
+def test_a_pool_checks_a_request_header_list_once(monkeypatch):
+    from h11 import _events
+
+    checked: list[int] = []
+    original = _events.normalize_and_validate
+
+    def normalize_and_validate(headers, _parsed=False):
+        if not _parsed:  # (a response's headers come parsed)
+            checked.append(len(headers))
+        return original(headers, _parsed=_parsed)
+
+    monkeypatch.setattr(_events, "normalize_and_validate", normalize_and_validate)
+    server = Server(b"ok")
+    assert _fetch_thrice(server) == ["ok"] * 3
+    assert len(checked) == 1
+    assert server.connections == 1
+
+
+def test_a_part_received_at_once_reaches_h11_whole_and_its_body_is_not_copied_again():
+    import h11
+
+    from archiver.fetch.http11 import Connection, Pool
+    from archiver.fetch.network import AsyncioStream, _Protocol
+
+    body = bytes(range(256)) * 600  # 150 KB, more than httpcore's 64 KiB a read
+    protocol = _Protocol()
+    protocol.data_received(_response(body))  # one part, as the transport received it
+    connection = Connection((b"http", b"h.vn", 80), AsyncioStream(None, protocol))  # type: ignore[arg-type]
+    connection.h11.send(h11.Request(method="GET", target="/", headers=[("Host", "h.vn")]))
+    connection.h11.send(h11.EndOfMessage())
+    pool = Pool(
+        backend=None,
+        ssl_context=ssl.create_default_context(),
+        max_connections=1,
+        max_keepalive_connections=1,
+        keepalive_expiry=5.0,
+    )
+
+    async def main():
+        head = await connection.next_event(1.0)
+        left = len(protocol.buffer)  # what the read before the head left in the stream
+        return head, left, [part async for part in pool.body(connection, 1.0)]
+
+    head, left, parts = asyncio.run(main())
+    assert head.status_code == 200
+    assert left == 0
+    assert b"".join(parts) == body
+    assert all(type(part) is bytearray for part in parts)  # h11's own, not a copy

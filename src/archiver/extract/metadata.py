@@ -128,7 +128,8 @@ def read_metadata(
     # numbers: half the instructions of one query of :data:`_HEAD_QUERY`, which tests three
     # selectors on every element); each kind in document order, as the query gave it.
     for node in tree.tags("link"):
-        if _is_canonical(node.attributes.get("rel")):
+        # (``rel`` read by name: ``attributes`` would build a dict of every link's attributes.)
+        if _is_canonical(node.attrs.get("rel")):
             meta.canonical_url = (node.attributes.get("href") or "").strip() or None
             if meta.canonical_url:
                 break

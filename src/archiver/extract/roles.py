@@ -297,16 +297,18 @@ class Roles:
     def __init__(self, nodes: Iterable[LexborNode]) -> None:
         by_role: dict[str, list[LexborNode]] = {}
         for node in nodes:
-            attrs = node.attributes
-            ident = attrs.get("id") or ""
-            roles = _roles_of_names(attrs.get("class"), ident)
+            # (The two attributes read by name: ``attributes`` builds a dict of every one,
+            # a third more instructions over a page's elements.)
+            ident = node.id or ""
+            label = node.attrs.get("class")
+            roles = _roles_of_names(label, ident)
             if (
                 roles
                 and ident.count("-") >= _SLUG_HYPHENS
                 and not roles <= _TEXT_ROLES  # (a text's class name says nothing of its id)
                 and _anchors_heading(node, ident)
             ):
-                roles = _roles_of_names(attrs.get("class"), "")
+                roles = _roles_of_names(label, "")
             for role in roles:
                 by_role.setdefault(role, []).append(node)
         self._by_role = by_role

@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from archiver.fetch.network import AsyncioTransport
+from archiver.fetch.network import NO_BODY, AsyncioTransport
 from archiver.settings import Settings
 
 __all__ = ["RESPONSE_KEY", "ClientFactory", "ClientPool", "Lease", "origin_of", "parse_url"]
@@ -43,6 +43,9 @@ _SHARED = "*"
 #: httpx parses a 3xx's Location inside ``send`` even when not following it, and raises
 #: on a malformed one, losing the response: the hook keeps it for the record.
 RESPONSE_KEY = "archiver.response"
+#: Hosts whose request headers a client keeps ready (a client given as ``transport``
+#: serves every host of a crawl).
+_HEADS = 256
 
 
 async def _keep_response(response: httpx.Response) -> None:
@@ -133,25 +136,45 @@ class Lease:
     _headers: httpx.Headers | None = None
     _fixed: dict[str, str] | None = None
     _timeout: dict[str, float | None] | None = None
+    #: Per ``Host`` (a netloc), the head of its requests: ``Host``, then ``_headers``.
+    _heads: dict[bytes, httpx.Headers] | None = None
 
     def build_request(
         self, url: httpx.URL, headers: dict[str, str], extra: dict[str, str] | None = None
     ) -> httpx.Request:
         """A GET of ``url`` with the client's default headers, then ``headers`` (the same
         dict on every call: merged once), then ``extra``: what ``client.build_request``
-        makes of the two dicts together, cookies of the client's jar included."""
+        makes of the two dicts together, cookies of the client's jar included.
+
+        The headers are made once per host (``Host`` first, as httpx puts it) and copied
+        for each request; the request's empty body is given as a stream (:data:`NO_BODY`),
+        so httpx neither adds headers of its own nor reads the body, as it would for
+        ``content``: each of those steps parses or copies every header again."""
         if self.transport is None:
             return self.client.build_request("GET", url, headers={**headers, **(extra or {})})
-        if self._fixed is not headers or self._headers is None:
+        if self._fixed is not headers or self._headers is None or self._heads is None:
             merged = httpx.Headers(self.client.headers)
             merged.update(headers)
-            self._headers, self._fixed = merged, headers
+            self._headers, self._fixed, self._heads = merged, headers, {}
             self._timeout = self.client.timeout.as_dict()
-        request_headers = httpx.Headers(self._headers)
+        netloc = url.netloc
+        head = self._heads.get(netloc)
+        if head is None:
+            if len(self._heads) >= _HEADS:  # a shared client talks to every host
+                self._heads.clear()
+            raw = self._headers.raw
+            if "host" not in self._headers and url.host:
+                raw = [(b"Host", netloc), *raw]
+            head = self._heads[netloc] = httpx.Headers(raw)
+        request_headers = httpx.Headers(head)
         for name, value in (extra or {}).items():
             request_headers[name] = value
         request = httpx.Request(
-            "GET", url, headers=request_headers, extensions={"timeout": self._timeout}
+            "GET",
+            url,
+            headers=request_headers,
+            stream=NO_BODY,
+            extensions={"timeout": self._timeout},
         )
         cookies = self.client.cookies
         if cookies:

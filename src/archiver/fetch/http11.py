@@ -31,9 +31,15 @@ import httpcore
 
 __all__ = ["Connection", "Pool"]
 
-#: As httpcore: bytes asked of the socket a read, and the most a response head may take.
-READ_BYTES = 64 * 1024
+#: Bytes taken from the connection a read: what asyncio's transport received at once
+#: (it asks the socket for 256 KiB at most), so a part is never cut in two (httpcore
+#: asks for 64 KiB: a larger part was copied into two). As httpcore: the most a
+#: response head may take.
+READ_BYTES = 256 * 1024
 MAX_HEAD_BYTES = 100 * 1024
+#: Request header lists whose h11 check a pool remembers (a pool serves one origin, or
+#: every host behind a client given as transport).
+HEADS_KEPT = 256
 _ALPN = ["http/1.1"]
 
 
@@ -107,6 +113,8 @@ class Pool:
         #: Requests waiting for a connection (``max_connections`` reached), oldest first.
         self._waiting: deque[asyncio.Future[None]] = deque()
         self._closed = False
+        #: Request header lists h11 has checked, and its (normalised) headers of each.
+        self._heads: dict[tuple[tuple[bytes, bytes], ...], Any] = {}
 
     async def request(
         self,
@@ -128,9 +136,7 @@ class Pool:
         try:
             write = timeouts.get("write")
             try:
-                await connection.send(
-                    h11.Request(method=method, target=target, headers=headers), write
-                )
+                await connection.send(self._request(method, target, headers), write)
                 if body is not None:
                     async for chunk in body:
                         await connection.send(h11.Data(data=chunk), write)
@@ -146,11 +152,32 @@ class Pool:
             self._discard(connection)
             raise
 
+    def _request(
+        self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]]
+    ) -> h11.Request:
+        """The request's h11 event; a header list sent before is not checked again.
+
+        h11 checks every header name and value against its grammar (two regular
+        expressions each) and lower-cases the names, a request after another: the head
+        of a host's requests is the same list but for a conditional header or two.
+        """
+        key = tuple(headers)
+        checked = self._heads.get(key)
+        if checked is None:
+            request = h11.Request(method=method, target=target, headers=headers)
+            if len(self._heads) >= HEADS_KEPT:
+                self._heads.clear()
+            self._heads[key] = request.headers
+            return request
+        return h11.Request(method=method, target=target, headers=checked)
+
     async def body(self, connection: Connection, timeout: float | None) -> AsyncIterator[bytes]:
+        """The parts of the response's body, as h11 gives them: bytearrays of their own
+        (copied once more into bytes, a 100 KB page cost a copy of it for nothing)."""
         while True:
             event = await connection.next_event(timeout)
             if isinstance(event, h11.Data):
-                yield bytes(event.data)
+                yield event.data
             elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed) or event is h11.PAUSED:
                 return
 

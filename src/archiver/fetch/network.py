@@ -29,11 +29,15 @@ import httpx
 
 from archiver.fetch.http11 import Connection, Pool
 
-__all__ = ["AsyncioBackend", "AsyncioStream", "AsyncioTransport"]
+__all__ = ["NO_BODY", "AsyncioBackend", "AsyncioStream", "AsyncioTransport"]
 
 #: Bytes received and not yet read, past which the transport stops reading (a server
 #: sending faster than the body is consumed does not fill memory).
 READ_HIGH_WATER = 256 * 1024
+#: The body of a request that has none (the fetcher's GETs): a direct connection sends
+#: only the request's head, where a body stream would take an async generator to send
+#: nothing. (Given as ``stream``, it also keeps httpx from adding headers of its own.)
+NO_BODY = httpx.ByteStream(b"")
 
 
 class _Protocol(asyncio.Protocol):
@@ -358,7 +362,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                 port,
                 url.raw_path,
                 request.headers.raw,
-                request.stream,
+                None if request.stream is NO_BODY else request.stream,
                 timeouts,
             )
         return httpx.Response(
