@@ -410,3 +410,25 @@ def test_a_labelled_writers_line_after_the_text_names_the_writer():
 )
 def test_the_writer_in_a_line_of_parts(line: str, labelled: bool, name: str | None):
     assert name_in_meta_line(line, labelled=labelled) == name
+
+
+def test_an_author_box_of_name_job_and_date_lines_names_the_writer_without_the_post_count():
+    # A blog-like news site's header: the writer's avatar, then a box whose first line is
+    # the name with the number of posts (a badge), then the writer's job, then the date.
+    box = (
+        "<div class='entry-meta'><div class='author-avatar'><a href='/user/minhanh'>"
+        "<img src='a.jpg' alt='Minh Anh'></a></div><div class='author-name'>"
+        "<div class='name'><a href='/user/minhanh'>Minh Anh <span class='count'>(37)</span>"
+        "</a></div><div class='job'><span>Chuyên gia truyền thông/ Giảng viên</span></div>"
+        f"<div>{_WHEN}</div></div></div>"
+    )
+    article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize("line", ["Minh Anh (37)", "Minh Anh (1.204)"])
+def test_a_writers_post_count_after_the_name_is_no_part_of_it(line: str):
+    assert parse_byline(line) == "Minh Anh"
+    # A year or an age in brackets is no count of posts: no byline reads so.
+    assert parse_byline("Minh Anh (1990)") is None

@@ -38,6 +38,8 @@ _AUTHOR_LINKS = (
     "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
 _AUTHOR_MARKS = (Part("[rel=author]"), Part("[itemprop=author]", names=("itemprop",)))
+#: Elements that set a line of their own in a box.
+_LINE_TAGS = frozenset({"div", "p", "li", "h3", "h4", "h5", "h6"})
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
 _RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
@@ -94,6 +96,10 @@ class PeopleStages:
                     continue
                 raw = text_of(node)
                 name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is None and (first := _first_line(node)) not in (None, raw):
+                    # An author box of lines (the name, the writer's job, the date): the
+                    # first names the writer.
+                    raw, name = first, byline.parse_byline(first, outlets=self.outlets)
                 if name is not None:
                     self._note_signature(raw)
                     return (*self._co_authors(node, raw, name), node)
@@ -245,3 +251,16 @@ class PeopleStages:
             for b in blocks
             if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
         ]
+
+
+def _first_line(node: LexborNode) -> str | None:
+    """The text of the first of ``node``'s element children that holds any: the first line
+    of a box built of lines (``<div>`` or ``<p>`` each); None when a child holds no line of
+    its own (inline text only)."""
+    for child in node.iter(include_text=False):
+        if child.tag not in _LINE_TAGS:
+            return None
+        text = text_of(child)
+        if text:
+            return text
+    return None
