@@ -19,7 +19,7 @@ Thùy Dung") included.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -108,7 +108,8 @@ def find_captions(
         marked.append(node)
     try:
         found = _find(region, container, title, skip_ids)
-        return found + _gallery_after_body(region, skip_ids, {c.node.mem_id for c in found})
+        taken = {c.node.mem_id for c in found}
+        return found + _gallery_after_body(region, container, skip_ids, taken)
     finally:
         for node in marked:
             if MARK in node.attrs:
@@ -149,27 +150,38 @@ def _find(
     return found
 
 
-def _gallery_after_body(region: LexborNode, skip_ids: set[int], taken: set[int]) -> list[Caption]:
-    """The captions of a gallery closing the article, after its body (marked), in
+def _gallery_after_body(
+    region: LexborNode, container: LexborNode, skip_ids: set[int], taken: set[int]
+) -> list[Caption]:
+    """The captions of a gallery closing the article, after its body ``container`` in
     ``region``: each slide a picture and the unlinked line under it (a slider of other
-    articles gives a picture and a linked headline: no caption)."""
+    articles gives a picture and a linked headline: no caption). Galleries inside the body
+    are read with it."""
     found: list[Caption] = []
-    body_id: int | None = None
     done: set[int] = set()
-    for node in region.css(f"[{MARK}=body], {_GALLERY_SELECTOR}"):
-        if node.attrs.get(MARK) == "body":
-            body_id = node.mem_id
-            continue
-        chain = {p.mem_id for p in ancestors(node)}
-        if body_id is None or body_id in chain:
-            continue  # above the text, or in it (its captions are read with it)
-        if chain & (done | taken | skip_ids) or node.mem_id in skip_ids | taken:
-            continue
-        done.add(node.mem_id)
-        for slide in node.css("li, figure"):
-            if slide.mem_id not in taken and not taken & {p.mem_id for p in ancestors(slide)}:
-                found += _slide_captions(slide, taken)
+    for after in _after(container, region):
+        for node in after.css(_GALLERY_SELECTOR):
+            chain = {p.mem_id for p in ancestors(node)}
+            if chain & (done | taken | skip_ids) or node.mem_id in skip_ids | taken:
+                continue
+            done.add(node.mem_id)
+            for slide in node.css("li, figure"):
+                if slide.mem_id not in taken and not taken & {p.mem_id for p in ancestors(slide)}:
+                    found += _slide_captions(slide, taken)
     return found
+
+
+def _after(container: LexborNode, region: LexborNode) -> Iterator[LexborNode]:
+    """The elements after ``container`` in ``region``: its following siblings and those of
+    each of its ancestors up to ``region`` (a query over them only, not the whole region)."""
+    node: LexborNode | None = container
+    while node is not None and node.mem_id != region.mem_id:
+        sibling = node.next
+        while sibling is not None:
+            if sibling.tag and not sibling.tag.startswith(("-", "!")):
+                yield sibling
+            sibling = sibling.next
+        node = node.parent
 
 
 def _slide_captions(slide: LexborNode, taken: set[int]) -> list[Caption]:

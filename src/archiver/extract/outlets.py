@@ -301,18 +301,25 @@ def _bare(name: str) -> str:
 def same_outlet(name: str, outlets: Iterable[str]) -> bool:
     """``name`` is one of ``outlets`` (the page's own names), or contains or is part of one,
     compared as written and without the words that say it is a publication."""
-    text = clean(name)
-    key, folded = _keys(text)
+    key, folded = _keys(clean(name))
     if not key:
         return False
-    bare_key = _compare_keys(_bare(text), folded)
+    bare_key = _name_keys(name, folded)[1]
     for outlet in outlets:
         if not outlet:
             continue
-        other = _compare_keys(outlet, folded)
-        if _overlap(key, other) or _overlap(bare_key, _compare_keys(_bare(clean(outlet)), folded)):
+        other, other_bare = _name_keys(outlet, folded)
+        if _overlap(key, other) or _overlap(bare_key, other_bare):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _name_keys(name: str, folded: bool) -> tuple[str, str]:
+    """The keys ``name`` compares by, as written and bare (a page asks for its own outlets'
+    keys for every byline and credit line it reads)."""
+    text = clean(name)
+    return _compare_keys(text, folded), _compare_keys(_bare(text), folded)
 
 
 def _overlap(key: str, other: str) -> bool:
