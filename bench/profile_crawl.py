@@ -20,11 +20,19 @@ Everything runs on the network of ``bench/crawl.py`` (the same pages: real layou
    process (httpx, h11, the event loop's socket work). The crawl's main-process CPU minus
    fetching, the store calls and unpickling is the engine and event-loop remainder.
 3. **The worker's share.** ``analyze_exchange`` (what a parsing worker runs per page) on
-   article and listing pages of every layout, each stage timed by wrapping the function
-   the worker calls (``archiver.extract.load_page``, ``extract_page``,
-   ``archiver.discover.link_urls``, the prepare steps in ``archiver.store.prepare``),
-   so the table follows src as it changes; plus pickling the result (worker → main).
-   Article and listing costs are mixed in the proportion the crawl of step 1 met them.
+   the pages the workers of step 1 met, in the order each worker met them, once each: the
+   workers note every job (the exchange without its body, and the job's arguments), and
+   the body is built again by the bench's site as it was served (checked by its CRC-32).
+   Each worker's sequence is replayed in a process forked from this one, as the workers
+   are, and each stage timed by wrapping the function the worker calls
+   (``archiver.extract.load_page``, ``extract_page``, ``archiver.discover.link_urls``, the
+   prepare steps in ``archiver.store.prepare``), so the table follows src as it changes;
+   plus pickling the result (worker → main). (Until stop 23 a sample of each layout's
+   pages was timed in three passes: 13 % fewer instructions a page than the pages a
+   crawl meets, its listings lighter and its link verdicts cached after the first pass.)
+   The job in the crawl and replayed are timed minutes apart: on a shared machine the
+   load between them moves either figure by a quarter. Timed side by side (a replay in
+   another process during a crawl) they agreed within 3 %.
 4. **Samples of a real crawl.** ``archiver crawl --config`` runs again under py-spy
    (``--subprocesses --nonblocking``: the main process and both workers, 250 samples/s):
    every sample goes to the stage of its innermost marker frame (``fetch`` of the
@@ -54,8 +62,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -64,6 +72,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "src"))
 
+from benchsite import Network, make_site  # noqa: E402
 from crawl import Server, write_config  # noqa: E402
 
 
@@ -104,54 +113,14 @@ class Timers:
 # -- the pages ----------------------------------------------------------------------------
 
 
-def sample_pages(hosts: int, articles: int, synthetic: bool, size: int) -> tuple[list, list]:
-    """(article pages, listing pages) as (url, kind, profile, host, body), built as served."""
-    from benchsite import Site, article_path, host_name
-    from realsite import REALPAGES, RealSite
-
-    site = None if synthetic else RealSite.load(REALPAGES, hosts=hosts, size=size)
-    arts, lists = [], []
-    if site is None:
-        synth = Site(hosts, articles + 20, size, 50)
-        for host in range(min(hosts, 9)):
-            base = f"http://{host_name(host)}"
-            for n in range(articles):
-                path = article_path(n)
-                body = synth.respond(host, path, base).split(b"\r\n\r\n", 1)[1]
-                arts.append((base + path, "article", None, host_name(host), body))
-            body = synth.respond(host, "/", base).split(b"\r\n\r\n", 1)[1]
-            lists.append((base + "/", "seed", None, host_name(host), body))
-        return arts, lists
-    from realsite import SECTIONS
-
-    for host in range(min(hosts, 9)):  # one host of every layout
-        layout = site.layout(host)
-        address = f"127.0.0.{host + 2}"
-        base = f"http://{address}"
-        for n in range(1, articles + 1):
-            path = site.article_path(host, n)
-            body = site.respond(host, path, base).split(b"\r\n\r\n", 1)[1]
-            arts.append((base + path, "article", layout.profile, address, body))
-        for kind, path in (("seed", "/"), ("listing", f"/{SECTIONS[1]}{layout.extension}")):
-            body = site.respond(host, path, base).split(b"\r\n\r\n", 1)[1]
-            lists.append((base + path, kind, layout.profile, address, body))
-    return arts, lists
-
-
-def exchange_of(url: str, body: bytes) -> Any:
-    from archiver.fetch.exchange import Exchange
-
-    return Exchange(
-        url=url,
-        final_url=url,
-        status=200,
-        fetched_at=datetime.now(UTC),
-        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
-        body=body,
-        http_version="HTTP/1.1",
-        ip_address=url.split("/")[2],
-        elapsed=0.05,
-    )
+def rebuilt_body(network: Any, url: str, proxied: bool) -> bytes:
+    """The body the bench's network serves for ``url`` (built again, not fetched)."""
+    if proxied:
+        target, local = url, ""
+    else:
+        netloc, _, path = url[len("http://") :].partition("/")
+        target, local = "/" + path, netloc.partition(":")[0]
+    return network.respond(target, local).split(b"\r\n\r\n", 1)[1]
 
 
 # -- 3. the worker's share ----------------------------------------------------------------
@@ -178,61 +147,97 @@ WORKER_STAGES = (
 
 
 ALL, PICKLE, UNPICKLE = "analyze_exchange", "pickle", "unpickle"
+#: The groups of pages the table shows: article pages (by the URL's kind), the others
+#: (seeds, listings, other pages), and all the pages the crawl met.
+GROUPS = ("articles", "others", "crawl")
+
+#: What step 3 replays with: the bench's site and network (set before it forks).
+_REPLAY: dict[str, Any] = {}
 
 
-def worker_stages(pages: list, repeat: int) -> tuple[dict[str, float], int]:
-    """Per-page CPU ms of each stage of ``analyze_exchange`` over ``pages``."""
+def pages_met(path: Path) -> list[tuple[Any, dict[str, Any], int]]:
+    """The jobs a worker of step 1 noted, in order: (exchange without body, arguments,
+    CRC-32 of the body)."""
+    met = []
+    with path.open("rb") as file, contextlib.suppress(EOFError):
+        while True:
+            met += pickle.load(file)
+    return met
+
+
+def replay(path: str) -> tuple[dict[str, dict[str, float]], dict[str, int], int]:
+    """Per-page CPU ms of each stage of ``analyze_exchange``, by group, over the pages one
+    worker of the crawl met (run in a forked process: the state of a fresh worker).
+
+    Returns (ms by group, pages by group, pages whose body could not be built again)."""
     import importlib
+    from dataclasses import replace
 
-    from archiver.crawl.analyze import Scope, analyze_exchange
-    from archiver.crawl.turns import COMPRESS_LEVEL
+    from archiver.crawl.analyze import analyze_exchange
+    from archiver.crawl.workers import GC_THRESHOLD
 
+    proxied = _REPLAY["proxied"]
+    items, lost = [], 0
+    for exchange, kwargs, crc in pages_met(Path(path)):
+        body = rebuilt_body(_REPLAY["network"], exchange.final_url, proxied)
+        if zlib.crc32(body) != crc:
+            lost += 1
+            continue
+        group = "articles" if kwargs["kind"] == "article" else "others"
+        items.append((replace(exchange, body=body), kwargs, group))
     timers = Timers()
     for module, name, label in WORKER_STAGES:
         timers.wrap(importlib.import_module(module), name, label)
-    total = pickling = unpickling = 0.0
-    runs = 0
-    items = [
-        (exchange_of(url, body), kind, prof, Scope([host])) for url, kind, prof, host, body in pages
-    ]
+    seconds: dict[str, dict[str, float]] = {g: defaultdict(float) for g in GROUPS}
+    runs = dict.fromkeys(GROUPS, 0)
+    gc.collect()
+    gc.freeze()  # as start_workers does before the workers fork
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
-        for one in items[:3]:  # lazy imports, caches
-            analyze_exchange(
-                one[0],
-                kind=one[1],
-                profile=one[2],
-                scope=one[3],
-                site="s",
-                compress_level=COMPRESS_LEVEL,
-            )
-        timers.reset()
-        gc.collect()
-        for _ in range(repeat):
-            for exchange, kind, prof, scope in items:
-                start = time.thread_time()
-                analysis = analyze_exchange(
-                    exchange,
-                    kind=kind,
-                    profile=prof,
-                    scope=scope,
-                    site="s",
-                    compress_level=COMPRESS_LEVEL,
-                )
-                middle = time.thread_time()
-                data = pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL)
-                after = time.thread_time()
-                pickle.loads(data)
-                total += middle - start
-                pickling += after - middle
-                unpickling += time.thread_time() - after
-                runs += 1
+        for exchange, kwargs, group in items:
+            timers.reset()
+            start = time.thread_time()
+            analysis = analyze_exchange(exchange, **kwargs)
+            middle = time.thread_time()
+            data = pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL)
+            after = time.thread_time()
+            pickle.loads(data)
+            spent = dict(timers.seconds)
+            spent[ALL] = middle - start
+            spent[PICKLE] = after - middle
+            spent[UNPICKLE] = time.thread_time() - after
+            for g in (group, "crawl"):
+                runs[g] += 1
+                for label, value in spent.items():
+                    seconds[g][label] += value
     finally:
         timers.restore()
-    ms = {label: seconds / runs * 1000 for label, seconds in timers.seconds.items()}
-    ms[ALL] = total / runs * 1000
-    ms[PICKLE] = pickling / runs * 1000
-    ms[UNPICKLE] = unpickling / runs * 1000
-    return ms, runs
+    ms = {
+        g: {label: value / max(runs[g], 1) * 1000 for label, value in seconds[g].items()}
+        for g in GROUPS
+    }
+    return ms, runs, lost
+
+
+def worker_stages(workdir: Path) -> tuple[dict[str, dict[str, float]], dict[str, int], int]:
+    """:func:`replay` of each worker's pages in a process of its own, the figures summed
+    by page."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    seconds: dict[str, dict[str, float]] = {g: defaultdict(float) for g in GROUPS}
+    runs = dict.fromkeys(GROUPS, 0)
+    lost = 0
+    for path in sorted(workdir.glob("met-*.pkl")):
+        with context.Pool(1) as pool:
+            ms, counts, missed = pool.apply(replay, (str(path),))
+        lost += missed
+        for g in GROUPS:
+            runs[g] += counts[g]
+            for label, value in ms[g].items():
+                seconds[g][label] += value * counts[g]
+    ms = {g: {k: v / max(runs[g], 1) for k, v in seconds[g].items()} for g in GROUPS}
+    return ms, runs, lost
 
 
 # -- 1. the main process of a real crawl --------------------------------------------------
@@ -246,6 +251,8 @@ _WORKER_LOG: dict[str, Any] = {
     "send": 0.0,
     "gc": 0.0,
     "gc_from": None,
+    #: The jobs run since the last write (see _timed_analyze_exchange).
+    "met": [],
 }
 
 
@@ -276,12 +283,20 @@ def _worker_timed(label: str, call: Any, *args: Any, **kwargs: Any) -> Any:
                 figures["cpu"] = time.process_time()
                 path = Path(log["dir"]) / f"worker-{os.getpid()}.json"
                 path.write_text(json.dumps(figures), encoding="utf-8")
+                with (Path(log["dir"]) / f"met-{os.getpid()}.pkl").open("ab") as file:
+                    pickle.dump(log["met"], file, pickle.HIGHEST_PROTOCOL)
+                log["met"] = []
 
 
-def _timed_analyze_exchange(*args: Any, **kwargs: Any) -> Any:
+def _timed_analyze_exchange(exchange: Any, **kwargs: Any) -> Any:
+    """The worker's job, timed; the job is noted too (for step 3: the pages as met)."""
+    from dataclasses import replace
+
     from archiver.crawl import analyze
 
-    return _worker_timed("job", analyze.analyze_exchange, *args, **kwargs)
+    # Noted before the job runs (the note is written with the figures, after it).
+    _WORKER_LOG["met"].append((replace(exchange, body=b""), kwargs, zlib.crc32(exchange.body)))
+    return _worker_timed("job", analyze.analyze_exchange, exchange, **kwargs)
 
 
 def workers_in_crawl(workdir: Path) -> dict[str, float]:
@@ -516,8 +531,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--articles", type=int, default=12, help="article pages per layout")
-    parser.add_argument("--repeat", type=int, default=3, help="passes over the sample pages")
     parser.add_argument("--top", type=int, default=15, help="hottest functions listed")
     parser.add_argument("--port", type=int, default=0, help="the hosts' port (as crawl.py)")
     parser.add_argument("--proxy-mode", action="store_true")
@@ -543,7 +556,6 @@ def main(argv: list[str] | None = None) -> int:
         pages = max(run["pages"], 1)
         articles = run["outcomes"].get("article", 0)
         html = run["outcomes"].get("html", 0)
-        share = articles / max(articles + html, 1)
         print(
             f"crawl: {run['pages']} pages ({articles} articles, {html} other HTML pages, "
             f"{run['outcomes'].get('robots', 0)} robots.txt) in {run['seconds']:.1f} s = "
@@ -566,19 +578,24 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        # 2. Fetching alone.
-        arts, lists = sample_pages(args.hosts, args.articles, args.synthetic, args.size)
-        hosts_urls = [server.seeds[i].rstrip("/") for i in range(len(server.seeds))]
-        urls = [
-            hosts_urls[h] + "/" + url.split("/", 3)[3]
-            for h in range(len(hosts_urls))
-            for url, *_ in arts[(h % 9) * args.articles : (h % 9 + 1) * args.articles]
-        ]
+        # 2. Fetching alone, on the article pages the crawl met.
+        met = [m for path in sorted(workdir.glob("met-*.pkl")) for m in pages_met(path)]
+        urls = [exchange.final_url for exchange, kwargs, _ in met if kwargs["kind"] == "article"]
         fetch = fetch_cost(server, urls, seconds=10.0)
-        # 3. The worker's share, articles and listings apart, mixed as the crawl met them.
-        art_ms, _ = worker_stages(arts, args.repeat)
-        list_ms, _ = worker_stages(lists, args.repeat)
-        print_table(timers, pages, main_cpu, fetch, art_ms, list_ms, share)
+        # 3. The worker's share: each worker's pages replayed once, in its order.
+        site, _ = make_site(
+            not args.synthetic, args.hosts, args.synthetic_articles, args.size, args.per_page, 0
+        )
+        network = Network(site, args.hosts, port=server.port, loopback=server.loopback)
+        _REPLAY.update(network=network, proxied=not server.loopback)
+        ms, runs, lost = worker_stages(workdir)
+        print_table(timers, pages, main_cpu, fetch, ms, runs)
+        if w["jobs"]:
+            print(
+                f"the job in the crawl {per['job']:.2f} ms a page, replayed apart "
+                f"{ms['crawl'][ALL]:.2f}"
+                + (f" ({lost} pages whose body could not be built again left out)" if lost else "")
+            )
         # 4. Where the samples of a real crawl fall, and the hottest functions.
         spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which(
             "py-spy"
@@ -595,25 +612,33 @@ def print_table(
     pages: int,
     main_cpu: float,
     fetch: tuple[float, int],
-    art: dict[str, float],
-    lst: dict[str, float],
-    share: float,
+    ms: dict[str, dict[str, float]],
+    runs: dict[str, int],
 ) -> None:
-    """The stage table: main-process rows (crawl only), worker rows (articles, listings, mix)."""
+    """The stage table: main-process rows (crawl only), worker rows (articles, other
+    pages, all the pages the crawl met)."""
     t = {k: v / pages * 1000 for k, v in timers.seconds.items()}
     commit = t.get("SQLite: Frontier.commit, all of it", 0.0)
     save = t.get("SQLite: fetch, body, article rows (Writer.save)", 0.0)
     indexes = t.get("SQLite: FTS insert", 0.0) + t.get("SQLite: near-duplicate lookup + links", 0)
     adds = t.get("SQLite: frontier rows of discovered links (add_new)", 0.0)
     claims = t.get("SQLite: claims (Frontier.claim)", 0.0)
-
-    def mix(label: str) -> float:
-        return share * art.get(label, 0.0) + (1 - share) * lst.get(label, 0.0)
+    art, oth, crawl = (ms[g] for g in GROUPS)
 
     main_ms = main_cpu / pages * 1000
-    unpickle = mix(UNPICKLE)
+    unpickle = crawl.get(UNPICKLE, 0.0)
     engine = main_ms - fetch[0] - commit - claims - unpickle
     stages = list(dict.fromkeys(label for _, _, label in WORKER_STAGES))
+
+    def cells(label: str) -> tuple[float, float, float]:
+        return art.get(label, 0.0), oth.get(label, 0.0), crawl.get(label, 0.0)
+
+    def job(d: dict[str, float]) -> float:
+        return d.get(ALL, 0.0) + d.get(PICKLE, 0.0)
+
+    def rest(d: dict[str, float]) -> float:
+        return d.get(ALL, 0.0) - sum(d.get(label, 0.0) for label in stages)
+
     rows: list[tuple[str, float | None, float | None, float]] = [
         ("MAIN PROCESS (measured in the crawl)", None, None, main_ms),
         (f"  fetch: archiver's Fetcher alone ({fetch[1]} pages)", None, None, fetch[0]),
@@ -625,29 +650,20 @@ def print_table(
         ("  SQLite: claims (Frontier.claim)", None, None, claims),
         ("  unpickling the workers' results", None, None, unpickle),
         ("  engine, event loop, reporting (the remainder)", None, None, engine),
-        (
-            "WORKER (analyze_exchange + pickling)",
-            art[ALL] + art[PICKLE],
-            lst[ALL] + lst[PICKLE],
-            mix(ALL) + mix(PICKLE),
-        ),
+        ("WORKER (analyze_exchange + pickling)", job(art), job(oth), job(crawl)),
     ]
-    rows += [
-        (f"  {label}", art.get(label, 0.0), lst.get(label, 0.0), mix(label)) for label in stages
-    ]
-    rest = [d[ALL] - sum(d.get(label, 0.0) for label in stages) for d in (art, lst)]
-    rows.append(
-        ("  other (scope, classify, sha256, fetch row)", *rest, mix(ALL) - sum(map(mix, stages)))
-    )
-    rows.append(("  pickling the result", art[PICKLE], lst[PICKLE], mix(PICKLE)))
-    rows.append(("TOTAL (main + worker)", None, None, main_ms + mix(ALL) + mix(PICKLE)))
-    print(f"\n{'CPU ms per crawled page':<58}{'articles':>9}{'listings':>9}{'crawl':>8}")
+    rows += [(f"  {label}", *cells(label)) for label in stages]
+    rows.append(("  other (scope, classify, sha256, fetch row)", rest(art), rest(oth), rest(crawl)))
+    rows.append(("  pickling the result", *cells(PICKLE)))
+    rows.append(("TOTAL (main + worker)", None, None, main_ms + job(crawl)))
+    print(f"\n{'CPU ms per crawled page':<58}{'articles':>9}{'others':>9}{'crawl':>8}")
     for label, a, b, c in rows:
-        cells = "".join(f"{v:9.2f}" if v is not None else " " * 9 for v in (a, b))
-        print(f"{label:<58}{cells}{c:8.2f}")
+        row = "".join(f"{v:9.2f}" if v is not None else " " * 9 for v in (a, b))
+        print(f"{label:<58}{row}{c:8.2f}")
     print(
-        f"(crawl column: the main process as measured in the crawl; the worker's stages "
-        f"mixed as the crawl met pages: {share:.0%} articles)"
+        f"(the worker's stages: the pages the crawl's workers met, each worker's replayed once "
+        f"in its order: {runs['articles']} article pages, {runs['others']} others: seeds, "
+        "listings, other pages)"
     )
 
 
