@@ -7,9 +7,11 @@ import pickletools
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from archiver.crawl import analyze as analyze_module
-from archiver.crawl.analyze import Analysis, Found, Scope, analyze, url_host
+from archiver.crawl.analyze import Analysis, Found, Scope, analyze, is_fetchable, url_host
 
 
 def test_found_links_survive_the_trip_from_a_worker_unchanged():
@@ -169,3 +171,16 @@ def test_a_scope_travels_to_the_workers_as_text_and_is_built_once_there():
     ):
         assert first.allows(url, host) == scope.allows(url, host)
     assert pickle.loads(pickle.dumps(Scope(["b.vn"]))) is not first
+
+
+_link_tail = st.text(alphabet="abXY.?/-=jJpPgGsS\u212a\u017f\u0130é", max_size=16)
+_extension = st.sampled_from(
+    ["", ".jpg", ".JPEG", ".Pdf", ".css?v=2", ".js", ".json", ".htm", ".mp3\n"]
+)
+
+
+@given(_link_tail, _extension)
+@example("a", ".\u017fvg")  # long s: "svg" to the case-blind pattern
+def test_fetchable_links_are_those_the_binary_pattern_passes(tail: str, extension: str) -> None:
+    url = f"http://h.vn/{tail}{extension}"
+    assert is_fetchable(url) == (analyze_module._BINARY.search(url) is None)

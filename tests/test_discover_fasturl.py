@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from archiver.discover._fasturl import Origin, normalize
-from archiver.urls import canonicalize, normalize_url
+from archiver.urls import canonicalize, normalize_url, plain_url
 
 segment = st.text(alphabet="abcXYZ019_~.,-", min_size=0, max_size=8)
 path = st.lists(segment, min_size=1, max_size=5).map(lambda parts: "/" + "/".join(parts))
@@ -66,3 +68,36 @@ def test_dot_segments_and_empty_segments_take_the_slow_path() -> None:
     assert normalize("/a/./b/../c//d", "http://h.vn/x/y", origin) == "http://h.vn/a/c//d"
     assert normalize("../c", "http://h.vn/x/y", origin) == "http://h.vn/c"
     assert normalize("http://h.vn/a/../b") == "http://h.vn/b"
+
+
+def _generated_urls(count: int) -> list[str]:
+    """Absolute URLs with and without ports (default, other, out of range, zero-padded)."""
+    rng = random.Random(23)
+    ports = ["", ":80", ":443", ":8080", ":8000", ":1", ":65535", ":65536", ":0", ":08080", ":"]
+    hosts = ["h.vn", "www.a-b.com.vn", "x9.vn", "127.0.0.1", "H.vn", "h.vn."]
+    pieces = ["a", "b-c", "Xy", "1", ".", "..", "", "~u", "d.htm", "%41", "q?x=1", "é"]
+    urls = []
+    for _ in range(count):
+        path = "/".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        slash = "/" if path or rng.random() < 0.5 else ""
+        scheme = rng.choice(["http", "https"])
+        urls.append(f"{scheme}://{rng.choice(hosts)}{rng.choice(ports)}{slash}{path}")
+    return urls
+
+
+def test_urls_with_ports_normalise_as_the_full_normalisation_does() -> None:
+    # The shortcut keeps a port but the scheme's default, as the parsing does.
+    urls = _generated_urls(5000)
+    assert sum(plain_url(url) is not None for url in urls) > 500  # the shortcut is taken
+    for url in urls:
+        assert normalize_url(url) == canonicalize(url), url
+
+
+def test_a_plain_url_on_another_port_needs_no_parsing() -> None:
+    assert plain_url("http://portal.gov.vn:8080/tin-tuc/a-b.html") == (
+        "http://portal.gov.vn:8080/tin-tuc/a-b.html"
+    )
+    assert plain_url("https://h.vn:443/a") == "https://h.vn/a"
+    assert plain_url("http://h.vn:80") == "http://h.vn/"
+    assert plain_url("http://h.vn:443/a") == "http://h.vn:443/a"  # not http's default
+    assert plain_url("http://h.vn:65536/a") is None  # not a port: left to the parsing

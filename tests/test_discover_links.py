@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from archiver.discover import links
 from archiver.discover.links import (
+    Anchors,
     Link,
+    _path_query,
     base_url_of,
     classify,
     extract_links,
@@ -199,3 +205,134 @@ def test_links_pager_and_feeds_resolve_against_the_base_href_the_anchors_keep() 
         "http://a.vn/tin/rss/tin.rss"
     ]
     assert Anchors(LexborHTMLParser('<a href="a.html">a</a>')).base_href == ""
+
+
+_url_text = st.text(alphabet="abcXYZ019-_./:?=&#%[]@ \té", max_size=30)
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", " http://", "ftp://", "", "//"]), _url_text
+)
+def test_path_and_query_are_those_urlsplit_reads(prefix: str, rest: str) -> None:
+    url = prefix + rest
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return  # (brackets round no IPv6 address: the slow path raises as urlsplit does)
+    assert _path_query(url) == (parts.path, parts.query)
+
+
+def test_a_normalised_link_is_split_without_urlsplit(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(url: str) -> None:
+        raise AssertionError(f"urlsplit({url!r})")
+
+    monkeypatch.setattr(links, "urlsplit", refuse)
+    assert classify("http://h.vn:8080/thoi-su/a-b-c-d-e-123.html") == "article"
+    assert classify("https://h.vn/thoi-su?page=2") == "listing"
+    assert classify("https://h.vn") == "listing"
+
+
+# Pieces of the URL shapes the heuristics look for, in both cases, and the non-ASCII
+# letters and digits a case-blind [a-z] or \d also takes (the Kelvin sign, long s, Turkish i).
+_shape_piece = st.sampled_from(
+    [
+        "/",
+        "-",
+        ".",
+        "trang",
+        "PAGE",
+        "p",
+        "ngay",
+        "Date",
+        "archive",
+        "luu-tru",
+        "Category",
+        "tag",
+        "tags",
+        "tim-kiem",
+        "Search",
+        "xemtheongay",
+        "ChuyenMuc",
+        "chuyen-muc",
+        "danh-muc",
+        "2",
+        "2024",
+        "123456",
+        "htm",
+        "html",
+        "aspx",
+        "shtml",
+        "a",
+        "Bc",
+        "post",
+        "\u212a",
+        "\u017f",
+        "\u0130",
+        "\u0131",
+        "\u0663",
+        "é",
+        "\n",
+        "_",
+    ]
+)
+_shape = st.lists(_shape_piece, max_size=14).map("".join)
+
+
+@given(_shape)
+@example("/\u017fearch")  # long s: "/search" to a case-blind pattern
+@example("a-b-c-\u212a12345.htm")  # Kelvin sign: "k" to a case-blind [a-z]
+@example("a-b-c-d-\u0130")
+def test_the_cheap_shape_tests_agree_with_the_patterns(text: str) -> None:
+    assert links._listing_path(text) == bool(links._LISTING_PATH.search(text))
+    assert links._article_id_slug(text) == bool(links._ARTICLE_ID_SLUG.fullmatch(text))
+    assert links._long_slug(text) == bool(links._LONG_SLUG.fullmatch(text))
+
+
+_attr_value = st.sampled_from(
+    [
+        None,
+        "",
+        "next",
+        "NEXT prev",
+        "btn next-page",
+        "Next",
+        "nex t",
+        "nofollow",
+        "ne\u212at",
+        "\uff4eext",
+        "alternate",
+    ]
+)
+_element = st.tuples(
+    st.sampled_from(["a", "link", "area", "span"]), st.booleans(), _attr_value, _attr_value
+)
+
+
+def _markup(tag: str, href: bool, rel: str | None, cls: str | None) -> str:
+    attrs = "".join(
+        f' {name}="{value}"' if value else f" {name}" if value == "" else ""
+        for name, value in (("href", "/p" if href else None), ("rel", rel), ("class", cls))
+    )
+    return f"<{tag}{attrs}>x</{tag}>" if tag != "link" else f"<{tag}{attrs}>"
+
+
+@given(st.lists(st.tuples(_attr_value, st.lists(_element, max_size=3)), max_size=6))
+def test_marked_elements_are_those_the_pager_and_feed_selectors_find(
+    boxes: list[tuple[str | None, list[tuple[str, bool, str | None, str | None]]]],
+) -> None:
+    html = "".join(
+        f'<div class="{cls}">' + "".join(_markup(*e) for e in elements) + "</div>"
+        if cls is not None
+        else "".join(_markup(*e) for e in elements)
+        for cls, elements in boxes
+    )
+    tree = LexborHTMLParser(f"<html><head><link href=/feed rel=alternate></head><body>{html}")
+    anchors = Anchors(tree)
+    ids = [node.mem_id for node in anchors.head_links()]
+    assert ids == [node.mem_id for node in tree.css("link[href]")]
+    classed = tree.css('a[href][class*="next" i], [class*="next" i] > a[href]')
+    assert anchors.next_classed() == {node.mem_id for node in classed}
+    rel = [n.mem_id for n in anchors.marked() if n.attrs.get("rel")]
+    assert rel == [
+        n.mem_id for n in tree.css("link[rel][href], a[rel][href]") if n.attrs.get("rel")
+    ]

@@ -410,3 +410,48 @@ def test_a_labelled_writers_line_after_the_text_names_the_writer():
 )
 def test_the_writer_in_a_line_of_parts(line: str, labelled: bool, name: str | None):
     assert name_in_meta_line(line, labelled=labelled) == name
+
+
+def test_an_author_box_of_name_job_and_date_lines_names_the_writer_without_the_post_count():
+    # A blog-like news site's header: the writer's avatar, then a box whose first line is
+    # the name with the number of posts (a badge), then the writer's job, then the date.
+    box = (
+        "<div class='entry-meta'><div class='author-avatar'><a href='/user/minhanh'>"
+        "<img src='a.jpg' alt='Minh Anh'></a></div><div class='author-name'>"
+        "<div class='name'><a href='/user/minhanh'>Minh Anh <span class='count'>(37)</span>"
+        "</a></div><div class='job'><span>Chuyên gia truyền thông/ Giảng viên</span></div>"
+        f"<div>{_WHEN}</div></div></div>"
+    )
+    article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+    assert article.paragraphs == _TEXT
+
+
+@pytest.mark.parametrize("line", ["Minh Anh (37)", "Minh Anh (1.204)"])
+def test_a_writers_post_count_after_the_name_is_no_part_of_it(line: str):
+    assert parse_byline(line) == "Minh Anh"
+    # A year or an age in brackets is no count of posts: no byline reads so.
+    assert parse_byline("Minh Anh (1990)") is None
+
+
+@pytest.mark.parametrize(
+    ("site_name", "shown"),
+    [("Báo Thanh Niên", "Thanh Niên Online"), ("Báo điện tử Tiền Phong", "Tiền Phong Online")],
+)
+def test_the_pages_own_outlet_named_another_way_in_the_meta_line_is_no_source(
+    site_name: str, shown: str
+):
+    # The date line ends with the publication's own name ("Thanh Niên Online") while its
+    # metadata calls it "Báo Thanh Niên": one outlet, no outside source.
+    paragraphs = "".join(f"<p>{t}</p>" for t in _TEXT)
+    html = (
+        f"<html><head><title>Hội nghị sơ kết</title><meta property='og:site_name' "
+        f"content='{site_name}'></head><body><div class='detail'><h1>Hội nghị sơ kết</h1>"
+        f"<div class='meta'><time>09:37 - 15/12/2019</time> <span class='source'>{shown}</span>"
+        f"</div><div class='content'>{paragraphs}</div></div></body></html>"
+    )
+    article = extract(html.encode(), "https://tin.example.vn/bai-viet-1.html")
+    assert article.source is None
+    assert article.paragraphs == _TEXT
+    assert parse_credit("Theo Thanh Niên Online", outlets=["Báo Thanh Niên"]) is None
+    assert parse_credit("Theo Thanh Niên Online", outlets=["Báo Tuổi Trẻ"]) == "Thanh Niên Online"

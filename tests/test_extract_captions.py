@@ -281,3 +281,32 @@ def test_a_short_line_after_a_picture_set_in_a_figure_is_text():
     article = extract(page(f"{PARAGRAPHS}<figure><img src=1.jpg></figure><p>{line}</p>"), URL)
     assert article.captions == ()
     assert line in article.paragraphs
+
+
+def test_a_gallery_closing_the_article_has_its_slides_captions_read_not_a_slider_of_teasers():
+    # The pictures of the article in a slider after its text, each slide a picture and the
+    # line under it (a slide without a line has none); then a slider of other articles: a
+    # picture and a linked headline, no caption.
+    gallery = (
+        "<div class='gallery-image'><ul id='image-gallery' class='gallery list-unstyled'>"
+        "<li data-sub-html='<p></p>'><img src='a.png'></li>"
+        "<li><img src='b.png'><p class='title-image'>Đội tuyển rời sân sau trận đấu.</p></li>"
+        "<li><img src='c.png'><p class='title-image'>Cổ động viên chờ trước cổng sân.</p></li>"
+        "</ul></div><div class='slider related-gallery'><ul>"
+        "<li><a href='/bai-1.html'><img src='d.png'></a><h3><a href='/bai-1.html'>Bài viết"
+        " khác về đội tuyển</a></h3></li>"
+        "<li><a href='/bai-2.html'><img src='e.png'></a><p><a href='/bai-2.html'>Người hâm mộ"
+        " xếp hàng mua vé</a></p></li></ul></div>"
+    )
+    html = (
+        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><article>"
+        "<header><h1>Tiêu đề bài viết thử nghiệm</h1><time>29/06/2018 22:40</time></header>"
+        f"<div class='entry-content'>{PARAGRAPHS}</div>{gallery}</article></body></html>"
+    )
+    article = extract(html.encode(), URL)
+    assert article.captions == (
+        "Đội tuyển rời sân sau trận đấu.",
+        "Cổ động viên chờ trước cổng sân.",
+    )
+    assert "Đội tuyển rời sân" not in article.body
+    assert article.body.count("Đoạn văn thứ") == 5

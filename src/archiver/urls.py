@@ -136,10 +136,13 @@ def host_of(url: str) -> str:
 _RECENT_URLS = 256
 
 
-#: An http(s) URL already in its canonical form: a lower-case host of plain labels, no
-#: port, user, query, fragment or escape, a path of unreserved characters. Most links and
-#: most archived URLs are such (``https://vnexpress.net/a-b-123.html``).
-_PLAIN_ABSOLUTE = re.compile(r"(https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9_~.,/-]*)?")
+#: An http(s) URL already in its canonical form but perhaps for its port: a lower-case host
+#: of plain labels, a port of digits not starting with 0 (or none), no user, query,
+#: fragment or escape, a path of unreserved characters. Most links and most archived URLs
+#: are such (``https://vnexpress.net/a-b-123.html``, ``http://portal.gov.vn:8080/a.html``).
+_PLAIN_ABSOLUTE = re.compile(
+    r"(https?)(://[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(/[A-Za-z0-9_~.,/-]*)?"
+)
 
 
 def plain_path(path: str) -> bool:
@@ -150,12 +153,22 @@ def plain_path(path: str) -> bool:
 
 def plain_url(url: str) -> str | None:
     """``normalize_url(url)`` for a plain absolute URL, known without parsing; None for
-    any other URL (relative, with a query, an escape, a port, upper case...)."""
+    any other URL (relative, with a query, an escape, upper case...). A port is kept but
+    for the scheme's default, as :func:`canonicalize` does (a site on another port, and
+    every host of the crawl bench, would otherwise pay the full parsing for its own URLs)."""
     match = _PLAIN_ABSOLUTE.fullmatch(url)
     if match:
-        path = match[2] or "/"
+        path = match[4] or "/"
         if plain_path(path):
-            return match[1] + path
+            port = match[3]
+            if port is None:
+                return match[1] + match[2] + path
+            number = int(port)
+            if number > 65535:
+                return None  # not a port: canonicalize leaves such a URL as it is
+            if number == _DEFAULT_PORTS[match[1]]:
+                return match[1] + match[2] + path
+            return f"{match[1]}{match[2]}:{port}{path}"
     return None
 
 

@@ -148,7 +148,7 @@ def find_feed_links(
     hrefs = anchors.hrefs
     base = base_url_of(tree, base_url, anchors)
     found: dict[str, FeedLink] = {}
-    for node in tree.css("link[href]"):
+    for node in anchors.head_links():
         attrs = node.attributes
         rel = (attrs.get("rel") or "").lower().split()
         kind = (attrs.get("type") or "").lower().split(";")[0].strip()

@@ -40,7 +40,6 @@ _NEXT_MARKS = frozenset("›»>→")
 _MARK_CHARS = " ›»>→.:…|-"
 _NEXT_CLASS = re.compile(r"(?:^|[\s_-])next(?:$|[\s_-])", re.I)
 #: The links _next_by_class may say yes to: "next" in their class or their parent's.
-_NEXT_CLASSED = 'a[href][class*="next" i], [class*="next" i] > a[href]'
 _POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 _NUMBER = re.compile(r"\[?(\d{1,4})\]?")
 _CURRENT = re.compile(
@@ -153,9 +152,9 @@ def next_page_links(
     postbacks: list[PostBack] = []
     # The links whose class or parent's class holds "next" in any case: only their
     # classes are worth reading (a page has hundreds of links, a pager one or two).
-    classed = {node.mem_id for node in tree.css(_NEXT_CLASSED)}
+    classed = anchors.next_classed()
 
-    for node in tree.css("link[rel][href], a[rel][href]"):
+    for node in anchors.marked():  # (those without a rel read as a blank one)
         if "next" in (node.attrs.get("rel") or "").lower().split():
             strong.append(_fasturl.normalize((node.attrs.get("href") or "").strip(), base, origin))
 

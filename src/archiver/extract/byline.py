@@ -51,6 +51,9 @@ _TITLE_HEAD = re.compile(
     re.IGNORECASE,
 )
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
+#: The number of the writer's posts, a badge after the name in an author box ("Minh Anh
+#: (37)"); three digits at most, or grouped by thousands, so that a year is not taken for one.
+_POST_COUNT = re.compile(r"\s*\((?:\d{1,3}|\d{1,3}(?:[.,]\d{3})+)\)$")
 _DIGITS = re.compile(r"\d")
 _EMAIL = re.compile(r"\s*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?\s*")
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b|www\.|@", re.IGNORECASE)
@@ -104,6 +107,7 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
         return text
     text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
+    text = _POST_COUNT.sub("", text)
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
         return None
     title = _TITLE_HEAD.match(text)

@@ -19,7 +19,7 @@ Thùy Dung") included.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -46,6 +46,12 @@ CLASS_SELECTOR = (
 _LAYOUT_SELECTOR = "table:has(img)"
 #: What may hold a picture in the body: its paragraph, box or cell (links and spans aside).
 _PICTURE_HOLDERS = frozenset({"p", "div", "td", "figure", "center"})
+#: A gallery's or a slider's box, its class or id says so: the article's pictures after its
+#: text, a slide each ("gallery-image", "image-gallery", "lightSlider", "flexslider"; not
+#: "album": a music site's albums are no pictures of the article).
+_GALLERY_SELECTOR = "[class*=gallery i], [id*=gallery i], [class*=slider i]"
+#: The elements of a slide that hold the line under its picture.
+_SLIDE_LINES = frozenset({"p", "div", "span", "figcaption"})
 #: Tag names of small queries walked in Python (``dom.tagged``).
 _IMG = frozenset({"img"})
 _P = frozenset({"p"})
@@ -101,7 +107,9 @@ def find_captions(
         node.attrs[MARK] = "picture"
         marked.append(node)
     try:
-        return _find(region, container, title, skip_ids)
+        found = _find(region, container, title, skip_ids)
+        taken = {c.node.mem_id for c in found}
+        return found + _gallery_after_body(region, container, skip_ids, taken)
     finally:
         for node in marked:
             if MARK in node.attrs:
@@ -140,6 +148,59 @@ def _find(
         marked = node.tag in ("figcaption", "table") or has_caption_class(node)
         found.append(Caption(node, text, _is_video(node, text), in_body, marked))
     return found
+
+
+def _gallery_after_body(
+    region: LexborNode, container: LexborNode, skip_ids: set[int], taken: set[int]
+) -> list[Caption]:
+    """The captions of a gallery closing the article, after its body ``container`` in
+    ``region``: each slide a picture and the unlinked line under it (a slider of other
+    articles gives a picture and a linked headline: no caption). Galleries inside the body
+    are read with it."""
+    found: list[Caption] = []
+    done: set[int] = set()
+    for after in _after(container, region):
+        for node in after.css(_GALLERY_SELECTOR):
+            chain = {p.mem_id for p in ancestors(node)}
+            if chain & (done | taken | skip_ids) or node.mem_id in skip_ids | taken:
+                continue
+            done.add(node.mem_id)
+            for slide in node.css("li, figure"):
+                if slide.mem_id not in taken and not taken & {p.mem_id for p in ancestors(slide)}:
+                    found += _slide_captions(slide, taken)
+    return found
+
+
+def _after(container: LexborNode, region: LexborNode) -> Iterator[LexborNode]:
+    """The elements after ``container`` in ``region``: its following siblings and those of
+    each of its ancestors up to ``region`` (a query over them only, not the whole region)."""
+    node: LexborNode | None = container
+    while node is not None and node.mem_id != region.mem_id:
+        sibling = node.next
+        while sibling is not None:
+            if sibling.tag and not sibling.tag.startswith(("-", "!")):
+                yield sibling
+            sibling = sibling.next
+        node = node.parent
+
+
+def _slide_captions(slide: LexborNode, taken: set[int]) -> list[Caption]:
+    """The lines after the picture of one slide of a gallery: short, unlinked, no heading."""
+    lines: list[Caption] = []
+    seen_picture = False
+    for child in slide.iter(include_text=False):
+        if child.tag == "img" or first_tagged(child, _IMG, "img") is not None:
+            seen_picture = True
+            continue
+        if not seen_picture or child.tag not in _SLIDE_LINES or child.mem_id in taken:
+            continue
+        if child.css_first("a") is not None:
+            return []  # a teaser's linked title: the slide shows another article
+        text = text_of(child)
+        if text and len(text) <= _MAX_LINE:
+            marked = child.tag == "figcaption" or has_caption_class(child)
+            lines.append(Caption(child, text, _is_video(child, text), False, marked))
+    return lines
 
 
 def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[LexborNode]:

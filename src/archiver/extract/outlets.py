@@ -283,18 +283,49 @@ def is_account(name: str) -> bool:
     return clean(name).lower().startswith(_ACCOUNT_STARTS)
 
 
+#: The words around a publication's name that say what it is, not which: "Báo Thanh Niên"
+#: (its metadata) and "Thanh Niên Online" (its date line) are one outlet.
+_KIND_HEAD = re.compile(
+    r"^(?:báo điện tử|báo|tạp chí điện tử|tạp chí|trang thông tin điện tử|trang tin điện tử|"
+    r"cổng thông tin điện tử)\s+",
+    re.IGNORECASE,
+)
+_KIND_TAIL = re.compile(r"\s+(?:điện tử|online)$", re.IGNORECASE)
+
+
+def _bare(name: str) -> str:
+    """``name`` without the words that say it is a publication ("Báo …", "… Online")."""
+    return _KIND_TAIL.sub("", _KIND_HEAD.sub("", name)) or name
+
+
 def same_outlet(name: str, outlets: Iterable[str]) -> bool:
-    """``name`` is one of ``outlets`` (the page's own names), or contains or is part of one."""
+    """``name`` is one of ``outlets`` (the page's own names), or contains or is part of one,
+    compared as written and without the words that say it is a publication."""
     key, folded = _keys(clean(name))
     if not key:
         return False
+    bare_key = _name_keys(name, folded)[1]
     for outlet in outlets:
-        other = _compare_keys(outlet, folded) if outlet else ""
-        if other and (
-            key == other or (len(other) >= 5 and other in key) or (len(key) >= 5 and key in other)
-        ):
+        if not outlet:
+            continue
+        other, other_bare = _name_keys(outlet, folded)
+        if _overlap(key, other) or _overlap(bare_key, other_bare):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _name_keys(name: str, folded: bool) -> tuple[str, str]:
+    """The keys ``name`` compares by, as written and bare (a page asks for its own outlets'
+    keys for every byline and credit line it reads)."""
+    text = clean(name)
+    return _compare_keys(text, folded), _compare_keys(_bare(text), folded)
+
+
+def _overlap(key: str, other: str) -> bool:
+    return bool(other) and (
+        key == other or (len(other) >= 5 and other in key) or (len(key) >= 5 and key in other)
+    )
 
 
 def is_outlet(name: str, outlets: Iterable[str] = ()) -> bool:

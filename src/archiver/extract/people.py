@@ -38,6 +38,11 @@ _AUTHOR_LINKS = (
     "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
 _AUTHOR_MARKS = (Part("[rel=author]"), Part("[itemprop=author]", names=("itemprop",)))
+#: A date as an author box prints it ("29/06/2018", "29-06-2018", "2018-06-29"), its lines
+#: run together in the box's text ("Giảng viên29/06/2018").
+_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})(?!\d)")
+#: Elements that set a line of their own in a box.
+_LINE_TAGS = frozenset({"div", "p", "li", "h3", "h4", "h5", "h6"})
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
 _RIGHT_CLASS = re.compile(r"(?:^|[\s_-])(?:text|pull|align|float)?-?right(?:$|[\s_-])", re.I)
 
@@ -83,6 +88,7 @@ class PeopleStages:
         # end of the text (a substring selector on every link of a page costs more than
         # the rest of this search).
         lines: list[tuple[str, LexborNode]] = []
+        boxed: tuple[str, str, LexborNode] | None = None
         for group in (
             lambda: [*self.roles["byline"], *self.vocabulary.css(self.tree, _AUTHOR_MARKS)],
             lambda: scope.css(_AUTHOR_LINKS),
@@ -94,6 +100,8 @@ class PeopleStages:
                     continue
                 raw = text_of(node)
                 name = byline.parse_byline(raw, outlets=self.outlets)
+                if name is None and boxed is None:
+                    boxed = self._author_box(node, raw)
                 if name is not None:
                     self._note_signature(raw)
                     return (*self._co_authors(node, raw, name), node)
@@ -105,7 +113,22 @@ class PeopleStages:
             name = byline.name_in_meta_line(raw, outlets=self.outlets)
             if name is not None and len(name.split()) >= 2:
                 return raw, name, node
+        if boxed is not None:
+            return boxed
         return self._labelled_byline(scope, container)
+
+    def _author_box(self, node: LexborNode, raw: str) -> tuple[str, str, LexborNode] | None:
+        """An author box built of lines, the writer's name first, then the writer's job and
+        the date ("Minh Anh (37)" / "Chuyên gia truyền thông" / "29/06/2018 22:40"): (the
+        name line, the writer, the box). Asked only when no element names the writer alone,
+        and only of a box that gives the date (a section's or a job's name heads others)."""
+        first = _first_line(node)
+        if first is None or first == raw or not _DATE.search(raw):
+            return None
+        name = byline.parse_byline(first, outlets=self.outlets)
+        if name is None or len(name.split()) < 2:
+            return None
+        return first, name, node
 
     def _labelled_byline(
         self, scope: LexborNode, container: LexborNode
@@ -245,3 +268,16 @@ class PeopleStages:
             for b in blocks
             if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
         ]
+
+
+def _first_line(node: LexborNode) -> str | None:
+    """The text of the first of ``node``'s element children that holds any: the first line
+    of a box built of lines (``<div>`` or ``<p>`` each); None when a child holds no line of
+    its own (inline text only)."""
+    for child in node.iter(include_text=False):
+        if child.tag not in _LINE_TAGS:
+            return None
+        text = text_of(child)
+        if text:
+            return text
+    return None
