@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--before", type=int, default=2000, help="articles archived first")
     parser.add_argument("--page", type=int, default=3000, help="raw page size in bytes")
     parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
+    parser.add_argument("--aliased", type=int, default=0, help="percent of pages redirected")
     parser.add_argument("--src", type=Path, default=ROOT / "src")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src.resolve()))
@@ -42,7 +43,9 @@ def main() -> None:
     sys.path.insert(1, str(ROOT / "bench"))
     from store import clean, items
 
-    pages = [(e, a, None) for e, a in items(args.before + args.articles, seed=3, page=args.page)]
+    pages = [
+        (e, a, None) for e, a in items(args.before + args.articles, 3, args.page, args.aliased)
+    ]
     before, counted = pages[: args.before], pages[args.before :]
     batches = [counted[i : i + args.batch] for i in range(0, len(counted), args.batch)]
 

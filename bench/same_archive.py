@@ -5,11 +5,12 @@
 
 To check that a change to the ingest path stores the same bytes, build once with the
 old code (``--src /path/to/main/src``) and once with the new, then compare. The input
-covers what dedup decides: new articles, near-copies on other sites, exact copies under
-other URLs (content aliases), redirects and tracking-parameter aliases, refetches with
-new text (versions, re-indexing), refetches with new metadata or view counts, older copies
-arriving late, syndicated copies naming another site's page as canonical, text outside
-the fast folding path, and fetches that gave no article. Columns holding the wall-clock
+covers what dedup decides: new articles (a third of them redirected: new aliases),
+near-copies on other sites, exact copies under other URLs (content aliases), redirects and
+tracking-parameter aliases, refetches with new text (versions, re-indexing), refetches with
+new metadata or view counts, older copies arriving late, syndicated copies naming another
+site's page as canonical, text outside the fast folding path, and fetches that gave no
+article. Columns holding the wall-clock
 time of the run (``sites.first_seen_at``) are left out of the comparison.
 """
 
@@ -36,7 +37,7 @@ def build(out: Path, src: Path, count: int, batch: int) -> None:
     from store import clean, items  # the benchmark's pages
 
     clean(out)
-    first = items(count, seed=21, page=3_000)
+    first = items(count, seed=21, page=3_000, aliased=30)
     later = []
     for n, (exchange, article) in enumerate(first[: count // 2]):
         when = exchange.fetched_at + timedelta(days=1 + n % 3)

@@ -5,6 +5,7 @@
     python bench/store.py --near-dup           # only the threshold study
     python bench/store.py --ingest-only        # only save_many beside raw executemany
     python bench/store.py --ingest-only --body-size 3000 --zstd 3   # one page size, one level
+    python bench/store.py --ingest-only --aliased 50   # half the pages redirected (aliases)
 
 Sections (each prints its figures; nothing is asserted):
 
@@ -36,6 +37,7 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -91,9 +93,16 @@ def item(n: int, site: str, story: Story, page: int = 0) -> tuple[Exchange, Arti
     return exchange, article
 
 
-def items(count: int, seed: int, page: int = 0) -> list[tuple[Exchange, Article]]:
+def items(count: int, seed: int, page: int = 0, aliased: int = 0) -> list[tuple[Exchange, Article]]:
+    """``aliased`` % of the pages (spread evenly) are fetched as a link shared elsewhere
+    is: over http with a tracking parameter, redirected to the page (two aliases each)."""
     corpus = Corpus(seed)
-    return [item(n, site, story, page) for n, (site, story) in enumerate(corpus.stream(count))]
+    found = [item(n, site, story, page) for n, (site, story) in enumerate(corpus.stream(count))]
+    for n, (exchange, article) in enumerate(found):
+        if n * 37 % 100 < aliased:
+            asked = exchange.url.replace("https://", "http://") + "?utm_source=facebook"
+            found[n] = (replace(exchange, url=asked, redirects=(asked,)), article)
+    return found
 
 
 def clean(path: Path) -> None:
@@ -226,14 +235,17 @@ def ingest_study(
     size: int,
     pages: tuple[int, ...] = (3_000, 50_000),
     levels: tuple[int, ...] = (3, 1),
+    aliased: int = 0,
 ) -> None:
-    """``pages``: sizes of the raw response bodies (bytes); ``levels``: zstd levels."""
+    """``pages``: sizes of the raw response bodies (bytes); ``levels``: zstd levels;
+    ``aliased``: the share of pages (%) fetched through a redirect (see :func:`items`)."""
     print(
-        f"\n== ingest: {count:,} articles (5 % near-copies), {size} per transaction; "
+        f"\n== ingest: {count:,} articles (5 % near-copies, {aliased} % redirected), "
+        f"{size} per transaction; "
         "target >= 5,000 articles/s, within 6x of raw executemany"
     )
     for page in pages:
-        batch = items(count, seed=3, page=page)
+        batch = items(count, seed=3, page=page, aliased=aliased)
         page_kb = statistics.mean(len(e.body) for e, _ in batch) / 1000
         body_kb = statistics.mean(len(a.body or "") for _, a in batch) / 1000
         gc.collect()
@@ -428,6 +440,12 @@ def main() -> None:
         action="append",
         help="zstd level of the raw pages in the ingest study; repeatable (default: 3 and 1)",
     )
+    parser.add_argument(
+        "--aliased",
+        type=int,
+        default=0,
+        help="percent of the ingest study's pages fetched through a redirect (aliases)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     print(
@@ -436,13 +454,13 @@ def main() -> None:
     pages = tuple(args.body_size or (3_000, 50_000))
     levels = tuple(args.zstd or (3, 1))
     if args.ingest_only:
-        ingest_study(args.ingest, args.out, args.batch, pages, levels)
+        ingest_study(args.ingest, args.out, args.batch, pages, levels, args.aliased)
         return
     if not args.search:
         near_dup_study(args.pairs, args.seeds)
         if args.near_dup:
             return
-        ingest_study(args.ingest, args.out, args.batch, pages, levels)
+        ingest_study(args.ingest, args.out, args.batch, pages, levels, args.aliased)
     database = args.out / f"store-{args.articles}.db"
     build(database, args.articles, args.batch)
     search_study(database, args.repeat)

@@ -145,3 +145,15 @@ def index_matches(archive, query: str) -> list[int]:
         return [row[0] for row in archive.conn.execute(sql, (tsquery(parsed.root),))]
     sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid"
     return [row[0] for row in archive.conn.execute(sql, (parsed.fts,))]
+
+
+def redirected_pages(start: int, count: int, site: str = "vnexpress") -> list:
+    """:func:`random_pages` as a crawl from shared links fetches them: asked for over http
+    with a tracking parameter, redirected to the https page (each article gets aliases)."""
+    from dataclasses import replace
+
+    pages = []
+    for fetched, found in random_pages(start, count, site):
+        asked = fetched.url.replace("https://", "http://") + "?utm_source=facebook"
+        pages.append((replace(fetched, url=asked, redirects=(asked,)), found))
+    return pages

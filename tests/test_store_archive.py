@@ -135,17 +135,19 @@ def test_a_reader_in_another_process_never_sees_database_is_locked(tmp_path):
     assert rows(path, "SELECT count(*) FROM articles") == [(50 + 40 * 25,)]
 
 
-def test_kill_9_during_ingest_leaves_whole_batches_and_a_consistent_archive(tmp_path):
+# Redirected pages: their alias rows are held back with their articles too.
+@pytest.mark.parametrize("pages", ["random_pages", "redirected_pages"])
+def test_kill_9_during_ingest_leaves_whole_batches_and_a_consistent_archive(tmp_path, pages):
     path = tmp_path / "archive.db"
     ingest = child(
         f"""
         import sys
-        from store_support import random_pages
+        from store_support import {pages}
         from archiver.store import Archive
         with Archive({str(path)!r}) as archive:
             batch = 0
             while True:
-                archive.save_many(random_pages(batch * 30, 30), batch_size=30)
+                archive.save_many({pages}(batch * 30, 30), batch_size=30)
                 batch += 1
                 print(batch * 30, flush=True)
         """
@@ -166,4 +168,6 @@ def test_kill_9_during_ingest_leaves_whole_batches_and_a_consistent_archive(tmp_
         fetches = archive.conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
         assert articles >= committed and articles % 30 == 0
         assert fetches == articles
+        aliases = archive.conn.execute("SELECT count(*) FROM article_urls").fetchone()[0]
+        assert aliases == (2 * articles if pages == "redirected_pages" else 0)
         assert archive.save(*page("https://vnexpress.net/after-crash.html")).outcome == "new"

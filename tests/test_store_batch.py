@@ -32,7 +32,16 @@ from archiver.store.dedup import (
 from archiver.store.folding import _collapse, fold_and_key, fold_for_index
 from archiver.store.fts import index_text
 from archiver.store.rows import compress
-from store_support import OTHER_STORY, STORY, T0, exchange, page, random_story, rows
+from store_support import (
+    OTHER_STORY,
+    STORY,
+    T0,
+    exchange,
+    page,
+    random_story,
+    redirected_pages,
+    rows,
+)
 
 
 def tricky_batch() -> list:
@@ -301,3 +310,55 @@ def test_holding_a_batchs_new_rows_stores_what_writing_each_at_once_stores(tmp_p
         tmp_path / "held.db", "SELECT DISTINCT story_id FROM articles WHERE url LIKE ?", "%/cau-%"
     )
     assert stories == [(first.article_id,)]
+
+
+def _count_flushes(monkeypatch) -> list[int]:
+    """Spy on the held rows' flushes: the number of articles each one writes."""
+    from archiver.store.indexes import Pending
+
+    written: list[int] = []
+    flush = Pending.flush
+
+    def counting(self) -> None:
+        if self.articles:
+            written.append(sum(len(group) for group in self.articles.values()))
+        flush(self)
+
+    monkeypatch.setattr(Pending, "flush", counting)
+    return written
+
+
+def test_new_articles_with_aliases_are_written_together_when_the_batch_ends(tmp_path, monkeypatch):
+    # A real crawl's articles have aliases (http→https redirects, ?utm_ links): holding
+    # their alias rows keeps the batch one executemany per table, not one per article.
+    written = _count_flushes(monkeypatch)
+    with Archive(tmp_path / "a.db") as archive:
+        results = archive.save_many(redirected_pages(0, 20))
+        assert archive.check() == []
+    assert {result.outcome for result in results} == {"new"}
+    assert written == [20]
+    assert rows(
+        tmp_path / "a.db", "SELECT count(*), count(DISTINCT article_id) FROM article_urls"
+    ) == [(40, 20)]
+
+
+def test_a_page_under_an_alias_of_a_held_article_is_that_article(tmp_path, monkeypatch):
+    # The alias rows wait with their article; a later save of the batch found under one
+    # of those URLs (here with new text, so only the URL can match) must still find it.
+    from archiver.store.writer import Writer
+
+    first, second = redirected_pages(0, 6), redirected_pages(6, 4)
+    items = [*first, page("http://vnexpress.vn/bai-2.html", OTHER_STORY), *second]
+    written = _count_flushes(monkeypatch)
+    with Archive(tmp_path / "held.db") as archive:
+        held = archive.save_many(items)
+        assert archive.check() == []
+    # Held until that lookup needed them, then until the batch ended.
+    assert written == [6, 4]
+    assert held[6].outcome == "updated"
+    assert held[6].article_id == held[2].article_id
+    monkeypatch.setattr(Writer, "batch_rows", False)
+    with Archive(tmp_path / "direct.db") as archive:
+        direct = archive.save_many(items)
+    assert held == direct
+    assert table_rows(tmp_path / "held.db") == table_rows(tmp_path / "direct.db")

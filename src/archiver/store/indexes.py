@@ -57,6 +57,12 @@ VIEW_INSERT = (
     "INSERT OR IGNORE INTO view_counts(article_id, observed_at, view_count, fetch_id) "
     "VALUES (?, ?, ?, ?)"
 )
+#: Another URL an article was found under (a known one keeps its row: the writer then
+#: widens the span it was seen in).
+ALIAS_INSERT = (
+    "INSERT OR IGNORE INTO article_urls(url, article_id, matched_by, first_seen_at, "
+    "last_seen_at, fetch_id) VALUES (?, ?, ?, ?, ?, ?)"
+)
 #: Candidates compared per lookup; bounds the work when a bucket is crowded. Candidates are
 #: ranked by how many of the article's buckets they share (then newest first), so unrelated
 #: articles crowding one bucket cannot push out a near-copy, which shares several.
@@ -168,9 +174,10 @@ class Buckets:
 class Pending:
     """A batch's rows not written yet: its raw pages and fetches, its new articles and
     the rows that refer to them (index entries, LSH buckets, near-duplicate links, view
-    counts). :meth:`flush` writes them in one ``executemany`` per table, in the order the
-    foreign keys ask (pages, fetches, articles, then the rest). A fetch gets the id SQLite
-    would give it (the largest + 1), so the held rows are the rows written at once.
+    counts, aliases no earlier row names). :meth:`flush` writes them in one ``executemany``
+    per table, in the order the foreign keys ask (pages, fetches, articles, then the rest).
+    A fetch gets the id SQLite would give it (the largest + 1), so the held rows are the
+    rows written at once.
 
     Until then :func:`link_near_duplicates` reads their signatures and story ids here and
     merges stories here as well as in the table, so what is finally written is what
@@ -195,6 +202,9 @@ class Pending:
         self.bands: list[tuple[int, int]] = []
         self.links: list[tuple[Any, ...]] = []
         self.views: list[tuple[Any, ...]] = []
+        #: ``article_urls`` rows of held articles, for URLs the archive did not hold
+        #: (:data:`ALIAS_INSERT` inserts each, as writing it at once would have).
+        self.aliases: list[tuple[Any, ...]] = []
 
     def add_fetch(self, values: dict[str, Any]) -> int:
         """Hold a fetch row (``values`` by column, without ``id``); its id."""
@@ -248,12 +258,15 @@ class Pending:
             cur.executemany(LINK, self.links)
         if self.views:
             cur.executemany(VIEW_INSERT, self.views)
+        if self.aliases:
+            cur.executemany(ALIAS_INSERT, self.aliases)
         self.clear()
 
     def clear(self) -> None:
         self.bodies, self.fetches, self.articles = [], {}, {}
         self.held = {}
         self.fts, self.bands, self.links, self.views = [], [], [], []
+        self.aliases = []
 
 
 def link_near_duplicates(

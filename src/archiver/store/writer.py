@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from archiver.dates.stored import now_iso
 from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
+    ALIAS_INSERT,
     BODY_INSERT,
     VIEW_INSERT,
     Buckets,
@@ -114,7 +115,7 @@ class Writer:
     fts_delete = staticmethod(fts_delete)
 
     #: Whether a batch (:meth:`reserve`) holds its rows back (:class:`Pending`): its pages,
-    #: fetches and new articles with their index, bucket, link and view-count rows, written
+    #: fetches and new articles with their index, bucket, link, view-count and alias rows, written
     #: in one ``executemany`` per table when the batch ends or before a statement that
     #: reads them (a lookup, a claim, a changed article). Not on PostgreSQL, whose ids come
     #: from sequences and whose index is a column of the article row.
@@ -399,9 +400,24 @@ class Writer:
             self._buckets,
             pending,
         )
-        if record.aliases:  # their rows refer to the article's: write it first
-            self.flush()
-        self._aliases(article_id, record.aliases, save, skip=record.canonical)
+        if record.aliases:
+            present = self._present
+            if (
+                pending is not None
+                and present is not None
+                and present.isdisjoint(url for url, _ in record.aliases)
+            ):
+                # URLs no row names yet (neither when the batch began nor saved since): each
+                # insert would succeed, so the rows wait with the article's, and a later
+                # lookup of these URLs (they join the present keys) flushes them first.
+                pending.aliases += [
+                    (url, article_id, how, seen, seen, save.fetch_id)
+                    for url, how in record.aliases
+                    if url != record.canonical
+                ]
+            else:  # a known URL widens its row's span: the article's row is written first
+                self.flush()
+                self._aliases(article_id, record.aliases, save, skip=record.canonical)
         if pending is not None and record.view_count is not None:
             # A new article has no view count yet: nothing to update, the row waits too.
             pending.views.append((article_id, seen, record.view_count, save.fetch_id))
@@ -519,11 +535,7 @@ class Writer:
         for url, how in aliases:
             if url == skip:
                 continue
-            self.cur.execute(
-                "INSERT OR IGNORE INTO article_urls(url, article_id, matched_by, first_seen_at, "
-                "last_seen_at, fetch_id) VALUES (?, ?, ?, ?, ?, ?)",
-                (url, article_id, how, seen, seen, save.fetch_id),
-            )
+            self.cur.execute(ALIAS_INSERT, (url, article_id, how, seen, seen, save.fetch_id))
             if not self.cur.rowcount:  # known alias: widen the span it was seen in
                 self.cur.execute(
                     "UPDATE article_urls SET last_seen_at = max(last_seen_at, ?), "
