@@ -1,7 +1,7 @@
 """A fleet: three ``archiver crawl`` processes sharing one PostgreSQL archive and frontier.
 
-Four news sites on their own loopback addresses; three crawlers start together on the
-same config; one is killed with SIGKILL while it holds leased URLs. The other two must
+Four news sites on their own loopback addresses; three crawlers on the same config. The
+first is killed with SIGKILL while it holds leased URLs; the two others, started then, must
 finish the work, the dead one's URLs included once its leases expire (a short lease,
 ``ARCHIVER_LEASE_SECONDS``, keeps the test quick), with every article archived exactly
 once and, from the servers' own request log, never two requests in flight on a host.
@@ -80,20 +80,22 @@ def test_three_crawlers_share_the_work_and_a_killed_ones_urls_are_done_by_the_ot
         expected = {url for index, site in enumerate(sites) for url in _serve(site, index)}
         config = _config(tmp_path, sites)
         args = ("--config", str(config), "--workers", "0")
-        # The first crawler starts alone and is killed once it holds leased URLs; the
-        # two others start meanwhile and must do its URLs once its leases expire.
+        # The first crawler starts alone and is killed as soon as it holds leased URLs
+        # (then it still has most of its 40 slow pages ahead: killed after the two others
+        # had started, it could have finished them all on a fast machine, holding none);
+        # the two others start then and must do its URLs once its leases expire.
         with crawl_command(pg_url, *args, env=LEASE) as victim:
             wait_for(lambda: _run_of(pg_url, victim.pid) is not None, what="the first run")
             dead = _run_of(pg_url, victim.pid)
             held = "SELECT url FROM frontier WHERE run_id = ? AND state = 'in_flight'"
             wait_for(lambda: len(rows(pg_url, held, dead)) >= 2, what="the first crawler's leases")
+            victim.send_signal(signal.SIGKILL)
+            victim.wait()
+            orphaned = {row[0] for row in rows(pg_url, held, dead)}
             with (
                 crawl_command(pg_url, *args, env=LEASE) as second,
                 crawl_command(pg_url, *args, env=LEASE) as third,
             ):
-                victim.send_signal(signal.SIGKILL)
-                victim.wait()
-                orphaned = {row[0] for row in rows(pg_url, held, dead)}
                 for crawler in (second, third):
                     _, errors = crawler.communicate(timeout=180)
                     assert crawler.returncode == 0, errors
