@@ -310,3 +310,22 @@ def test_a_gallery_closing_the_article_has_its_slides_captions_read_not_a_slider
     )
     assert "Đội tuyển rời sân" not in article.body
     assert article.body.count("Đoạn văn thứ") == 5
+
+
+def test_a_gallery_named_by_its_class_and_its_id_has_each_caption_read_once():
+    # lexbor lists an element once for each selector of a list it matches.
+    gallery = (
+        "<div class='gallery' id='gallery'><ul>"
+        "<li><img src='b.png'><p>Đội tuyển rời sân sau trận đấu.</p></li>"
+        "<li><img src='c.png'><p>Cổ động viên chờ trước cổng sân.</p></li></ul></div>"
+    )
+    html = (
+        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><article>"
+        "<header><h1>Tiêu đề bài viết thử nghiệm</h1><time>29/06/2018 22:40</time></header>"
+        f"<div class='entry-content'>{PARAGRAPHS}</div>{gallery}</article></body></html>"
+    )
+    article = extract(html.encode(), URL)
+    assert article.captions == (
+        "Đội tuyển rời sân sau trận đấu.",
+        "Cổ động viên chờ trước cổng sân.",
+    )

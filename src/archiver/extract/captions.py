@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from archiver.extract.content import credited_line
-from archiver.extract.dom import ancestors, first_tagged, link_chars, tagged, text_of
+from archiver.extract.dom import ancestors, first_tagged, in_any, link_chars, tagged, text_of
 from archiver.extract.roles import affirmed
 
 #: Class names (any case) that make an element a caption: "caption", "legend", and the
@@ -158,15 +158,16 @@ def _gallery_after_body(
     articles gives a picture and a linked headline: no caption). Galleries inside the body
     are read with it."""
     found: list[Caption] = []
-    done: set[int] = set()
+    # What is read already or not to be read: a gallery inside one is read with it (and
+    # lexbor lists an element matching two selectors of a list twice).
+    done = taken | skip_ids
     for after in _after(container, region):
         for node in after.css(_GALLERY_SELECTOR):
-            chain = {p.mem_id for p in ancestors(node)}
-            if chain & (done | taken | skip_ids) or node.mem_id in skip_ids | taken:
+            if in_any(node, done):
                 continue
             done.add(node.mem_id)
             for slide in node.css("li, figure"):
-                if slide.mem_id not in taken and not taken & {p.mem_id for p in ancestors(slide)}:
+                if not in_any(slide, taken):
                     found += _slide_captions(slide, taken)
     return found
 
