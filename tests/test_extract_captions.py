@@ -283,6 +283,15 @@ def test_a_short_line_after_a_picture_set_in_a_figure_is_text():
     assert line in article.paragraphs
 
 
+def _closing(gallery: str) -> bytes:
+    """An article whose text is followed by ``gallery``."""
+    return (
+        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><article>"
+        "<header><h1>Tiêu đề bài viết thử nghiệm</h1><time>29/06/2018 22:40</time></header>"
+        f"<div class='entry-content'>{PARAGRAPHS}</div>{gallery}</article></body></html>"
+    ).encode()
+
+
 def test_a_gallery_closing_the_article_has_its_slides_captions_read_not_a_slider_of_teasers():
     # The pictures of the article in a slider after its text, each slide a picture and the
     # line under it (a slide without a line has none); then a slider of other articles: a
@@ -298,12 +307,7 @@ def test_a_gallery_closing_the_article_has_its_slides_captions_read_not_a_slider
         "<li><a href='/bai-2.html'><img src='e.png'></a><p><a href='/bai-2.html'>Người hâm mộ"
         " xếp hàng mua vé</a></p></li></ul></div>"
     )
-    html = (
-        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><article>"
-        "<header><h1>Tiêu đề bài viết thử nghiệm</h1><time>29/06/2018 22:40</time></header>"
-        f"<div class='entry-content'>{PARAGRAPHS}</div>{gallery}</article></body></html>"
-    )
-    article = extract(html.encode(), URL)
+    article = extract(_closing(gallery), URL)
     assert article.captions == (
         "Đội tuyển rời sân sau trận đấu.",
         "Cổ động viên chờ trước cổng sân.",
@@ -319,12 +323,7 @@ def test_a_gallery_named_by_its_class_and_its_id_has_each_caption_read_once():
         "<li><img src='b.png'><p>Đội tuyển rời sân sau trận đấu.</p></li>"
         "<li><img src='c.png'><p>Cổ động viên chờ trước cổng sân.</p></li></ul></div>"
     )
-    html = (
-        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><article>"
-        "<header><h1>Tiêu đề bài viết thử nghiệm</h1><time>29/06/2018 22:40</time></header>"
-        f"<div class='entry-content'>{PARAGRAPHS}</div>{gallery}</article></body></html>"
-    )
-    article = extract(html.encode(), URL)
+    article = extract(_closing(gallery), URL)
     assert article.captions == (
         "Đội tuyển rời sân sau trận đấu.",
         "Cổ động viên chờ trước cổng sân.",
