@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from archiver.dates import find_dates
 from archiver.extract import byline
 from archiver.extract.dom import (
     Block,
@@ -38,9 +39,6 @@ _AUTHOR_LINKS = (
     "a[href*='/tac-gia/'], a[href*='/tacgia/'], a[href*='/author/'], a[href*='/authors/']"
 )
 _AUTHOR_MARKS = (Part("[rel=author]"), Part("[itemprop=author]", names=("itemprop",)))
-#: A date as an author box prints it ("29/06/2018", "29-06-2018", "2018-06-29"), its lines
-#: run together in the box's text ("Giảng viên29/06/2018").
-_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})(?!\d)")
 #: Elements that set a line of their own in a box.
 _LINE_TAGS = frozenset({"div", "p", "li", "h3", "h4", "h5", "h6"})
 #: Class names of a line set flush right ("text-right", "pull-right", "align-right").
@@ -123,7 +121,7 @@ class PeopleStages:
         name line, the writer, the box). Asked only when no element names the writer alone,
         and only of a box that gives the date (a section's or a job's name heads others)."""
         first = _first_line(node)
-        if first is None or first == raw or not _DATE.search(raw):
+        if first is None or first == raw or not find_dates(raw):
             return None
         name = byline.parse_byline(first, outlets=self.outlets)
         if name is None or len(name.split()) < 2:
