@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import pickletools
 from datetime import UTC, datetime
@@ -184,3 +185,63 @@ _extension = st.sampled_from(
 def test_fetchable_links_are_those_the_binary_pattern_passes(tail: str, extension: str) -> None:
     url = f"http://h.vn/{tail}{extension}"
     assert is_fetchable(url) == (analyze_module._BINARY.search(url) is None)
+
+
+# A site's home page that reads like one article: a lead story with its text, the rest of
+# the page's links below it.
+HOME_WITH_A_STORY = """<html><head><title>Báo Ví Dụ</title></head><body>
+<h1>Một câu chuyện dài của trang chủ hôm nay</h1>
+<p>Đoạn văn thứ nhất của câu chuyện, đủ dài để là một đoạn văn của bài viết thật sự ở đây.</p>
+<p>Đoạn văn thứ hai của câu chuyện, cũng đủ dài để là một đoạn văn của một bài viết thật.</p>
+<p>Đoạn văn thứ ba của câu chuyện, và bài viết kết thúc ở đây với một câu cuối cùng dài.</p>
+<div class="pager"><a href="/trang-2.htm">2</a><a href="/thoi-su/bai-mot-123456.htm">Bài
+một</a></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "profile"),
+    [
+        ("http://a.vn/", "seed", None),
+        ("http://a.vn/lien-he", "page", None),
+        # vnexpress's profile: a section's URL is a listing's
+        ("https://vnexpress.net/thoi-su", "listing", "vnexpress"),
+    ],
+)
+def test_a_page_its_url_shows_to_be_no_article_is_not_extracted_in_a_crawl(
+    monkeypatch, url, kind, profile
+):
+    extract = importlib.import_module("archiver.extract")
+
+    def analysed() -> Analysis:
+        return analyze(
+            HOME_WITH_A_STORY.encode(),
+            url,
+            content_type="text/html; charset=utf-8",
+            kind=kind,
+            profile=profile,
+            fetched_at=None,
+        )
+
+    # The record extraction gives such a page is no article, whatever it holds.
+    record = extract.extract(HOME_WITH_A_STORY.encode(), url, profile=profile)
+    assert not record.is_article and record.title
+    before = analysed()
+    extracted: list[str] = []
+    original = extract.extract_page
+    monkeypatch.setattr(
+        extract, "extract_page", lambda *a, **k: extracted.append(a[1]) or original(*a, **k)
+    )
+    after = analysed()
+    assert extracted == []
+    assert after == before and after.article is None
+    assert after.found
+    # An article's page is extracted, and a page of another kind whose URL says nothing.
+    analyze(
+        HOME_WITH_A_STORY.encode(),
+        url.rstrip("/") + "/mot-cau-chuyen-dai-123456.htm",
+        content_type="text/html; charset=utf-8",
+        kind="listing",
+        profile=None,
+        fetched_at=None,
+    )
+    assert len(extracted) == 1

@@ -167,6 +167,7 @@ def analyze(
         next_page_links,
     )
     from archiver.extract import extract_page, load_page
+    from archiver.extract.pipeline import url_refusal
     from archiver.sites import registry
 
     page = load_page(body, {"content-type": content_type} if content_type else None)
@@ -189,10 +190,16 @@ def analyze(
     boxes = earlier_articles_box(tree, url) if listing_like else []
     pager = next_page_links(tree, url, anchors=anchors) if listing_like else None
     feeds = find_feed_links(tree, url, anchors=anchors) if kind in ("seed", "listing") else []
-    article = extract_page(page, url, fetched_at=fetched_at, profile=prof)
+    # A page its URL shows to be no article (a site's home, its "about" page, a profile's
+    # listing) is not extracted: the extraction would say so, and its record is thrown
+    # away. (Asked of the other kinds only: an article's URL seldom is one, and the
+    # extraction asks again.)
+    refused = listing_like and url_refusal(url, prof) is not None
+    article = None if refused else extract_page(page, url, fetched_at=fetched_at, profile=prof)
+    is_article = article is not None and article.is_article
     notes: list[str] = []
     next_pages: tuple[str, ...] = ()
-    if not article.is_article and pager is not None:
+    if not is_article and pager is not None:
         # The links above are in scope already; the earlier articles and feeds not yet.
         found += _kept((Found(b.url, "article", None, url_host(b.url)) for b in boxes), scope)
         next_pages = pager.next[:1]
@@ -201,7 +208,7 @@ def analyze(
         feed_urls = [f.url for f in feeds if f.kind == "feed"]
         found += _kept((Found(u, "feed", None, url_host(u)) for u in feed_urls), scope)
     return Analysis(
-        article=article if article.is_article else None,
+        article=article if is_article else None,
         found=_not_too_long(found, notes),
         next_pages=tuple(u for u in next_pages if len(u) <= MAX_URL_LENGTH),
         notes=tuple(notes),

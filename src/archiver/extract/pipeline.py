@@ -16,7 +16,7 @@ warning says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -152,6 +152,25 @@ def extract_page(
         main_text=main_text,
         vocabulary=page.vocabulary,
     ).run()
+
+
+def url_refusal(
+    url: str, profile: Profile | None, normalized: Callable[[], str] | None = None
+) -> str | None:
+    """Why the URL alone shows the page is no article: a site's home, its about, contact,
+    site-map or search page, a URL ``profile`` says is a listing; None when it does not
+    (``normalized``: the URL normalised, when the caller has it). A page so refused is no
+    article whatever it holds (unless text is asked for anyway, ``main_text``): the crawl,
+    which keeps articles only, does not extract it at all."""
+    if is_site_home(url):
+        return "page is a site's home page, not an article"
+    if furniture_url(url):
+        return _FURNITURE
+    if profile is not None:
+        kind = profile.url_kind(normalized() if normalized is not None else normalize_url(url))
+        if kind == "listing":
+            return f"profile {profile.name}: URL is a listing page, not an article"
+    return None
 
 
 # --- what each step finds -----------------------------------------------------------------
@@ -301,14 +320,8 @@ class Extraction(PeopleStages):
     # --- the steps, in order --------------------------------------------------------------
 
     def refusal_by_url(self) -> str | None:
-        """Why the URL alone shows the page is no article: a site's home, a profile's listing."""
-        if is_site_home(self.url):
-            return "page is a site's home page, not an article"
-        if furniture_url(self.url):
-            return _FURNITURE
-        if self.profile is not None and self.profile.url_kind(self.normalized_url) == "listing":
-            return f"profile {self.profile.name}: URL is a listing page, not an article"
-        return None
+        """Why the URL alone shows the page is no article (see :func:`url_refusal`)."""
+        return url_refusal(self.url, self.profile, lambda: self.normalized_url)
 
     def headline(self) -> Headline:
         text, node, source = find_title(
