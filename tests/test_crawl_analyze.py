@@ -245,3 +245,20 @@ def test_a_page_its_url_shows_to_be_no_article_is_not_extracted_in_a_crawl(
         fetched_at=None,
     )
     assert len(extracted) == 1
+
+
+def test_the_url_test_a_crawl_asks_before_extracting_is_not_worked_out_again_by_the_extraction():
+    from archiver.extract.pagekind import furniture_url
+
+    url = "http://a.vn/thoi-su/trang-3.htm"  # (no home, no "about" page: extracted)
+    furniture_url.cache_clear()
+    analyze(
+        HOME_WITH_A_STORY.encode(),
+        url,
+        content_type="text/html; charset=utf-8",
+        kind="listing",
+        profile=None,
+        fetched_at=None,
+    )
+    info = furniture_url.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

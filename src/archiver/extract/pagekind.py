@@ -10,6 +10,7 @@ their content (:mod:`archiver.extract.content`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from archiver.text import fold
@@ -67,8 +68,10 @@ def is_site_home(url: str) -> bool:
     return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
 
 
+@lru_cache(maxsize=1024)
 def furniture_url(url: str) -> bool:
-    """The URL names an about, contact, site-map, search or login page."""
+    """The URL names an about, contact, site-map, search or login page. (Cached: a crawl asks
+    it of a seed's, listing's or other page before extracting it, and the extraction again.)"""
     path = urlsplit(url).path.rstrip("/")
     segment = _EXTENSION.sub("", unquote(path.rsplit("/", 1)[-1]))
     return _SEPARATORS.sub("", fold(segment)) in _FURNITURE_SEGMENTS
