@@ -10,6 +10,11 @@ Only what runs inside ``operator.call`` is counted: setting up the pages, an arc
 bench/store.py's (synthetic Vietnamese news, 5 % near-copies); a batch travels as it does
 between the processes (:mod:`archiver.store.drafting`: packed, pickled, unpacked). Run an
 older tree's copy with ``--src`` to compare (its own ``src`` is put first on the path).
+With ``--prepared DIR`` the writer's setup (pages, drafted batches, the archive of
+``--before`` articles) is made once without valgrind (``python bench/ingest_count.py write
+--prepared DIR``) and read from DIR by later runs, which then execute little besides the
+part counted (under valgrind the setup costs more than the count: 3,000 pages drafted and
+2,000 written). DIR belongs to one tree and one set of options.
 Valgrind runs SHA-256 without the CPU's SHA instructions: drafting's count overstates it.
 """
 
@@ -20,6 +25,7 @@ import gc
 import operator
 import os
 import pickle
+import shutil
 import sys
 from pathlib import Path
 
@@ -35,6 +41,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
     parser.add_argument("--aliased", type=int, default=0, help="percent of pages redirected")
     parser.add_argument("--src", type=Path, default=ROOT / "src")
+    parser.add_argument("--prepared", type=Path, help="write: keep the setup in this directory")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src.resolve()))
     # Before bench/store.py, which puts this tree's src first on the path.
@@ -43,16 +50,18 @@ def main() -> None:
     sys.path.insert(1, str(ROOT / "bench"))
     from store import clean, items
 
-    pages = [
-        (e, a, None) for e, a in items(args.before + args.articles, 3, args.page, args.aliased)
-    ]
-    before, counted = pages[: args.before], pages[args.before :]
-    batches = [counted[i : i + args.batch] for i in range(0, len(counted), args.batch)]
-
     def drafted(batch: list) -> bytes:
         return pickle.dumps((True, drafting._draft(batch, None, 3)))
 
+    def pages() -> tuple[list, list]:
+        found = [
+            (e, a, None) for e, a in items(args.before + args.articles, 3, args.page, args.aliased)
+        ]
+        return found[: args.before], found[args.before :]
+
     if args.mode == "draft":
+        before, counted = pages()
+        batches = [counted[i : i + args.batch] for i in range(0, len(counted), args.batch)]
         drafting._draft(before[: args.batch], None, 3)  # word ids and compressors warm
         gc.collect()
         gc.freeze()  # as the drafting process has them
@@ -60,21 +69,41 @@ def main() -> None:
         return
     path = Path(f"/tmp/ingest-count-{os.getpid()}.db")
     clean(path)
-    with Archive(path) as archive:
-
-        def write(batch: list, blob: bytes) -> None:
-            packed = pickle.loads(blob)[1]
-            prepared = [drafting._unpack(item, p) for item, p in zip(batch, packed, strict=True)]
-            prepared = drafting.forget_known(prepared, archive.database.bodies_known)
-            archive._write(prepared, None, "counted")
-
-        for start in range(0, len(before), args.batch):
-            write(before[start : start + args.batch], drafted(before[start : start + args.batch]))
+    kept = args.prepared / "archive.db" if args.prepared else None
+    if kept is not None and kept.exists():
+        with open(args.prepared / "ready.pickle", "rb") as file:
+            ready = pickle.load(file)
+        shutil.copyfile(kept, path)
+    else:
+        before, counted = pages()
+        with Archive(path) as archive:
+            for start in range(0, len(before), args.batch):
+                chunk = before[start : start + args.batch]
+                _write(archive, chunk, drafted(chunk))
+        batches = [counted[i : i + args.batch] for i in range(0, len(counted), args.batch)]
         ready = [(batch, drafted(batch)) for batch in batches]
+        if kept is not None:
+            args.prepared.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, kept)
+            with open(args.prepared / "ready.pickle", "wb") as file:
+                pickle.dump(ready, file)
+            clean(path)
+            return
+    with Archive(path) as archive:
         gc.collect()
         gc.freeze()  # as Drafter does with the caller's items
-        operator.call(lambda: [write(batch, blob) for batch, blob in ready])
+        operator.call(lambda: [_write(archive, batch, blob) for batch, blob in ready])
     clean(path)
+
+
+def _write(archive: object, batch: list, blob: bytes) -> None:
+    """The writer's side of one batch: unpack what drafting sent, write it."""
+    from archiver.store import drafting
+
+    packed = pickle.loads(blob)[1]
+    prepared = [drafting._unpack(item, p) for item, p in zip(batch, packed, strict=True)]
+    prepared = drafting.forget_known(prepared, archive.database.bodies_known)  # type: ignore[attr-defined]
+    archive._write(prepared, None, "counted")  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

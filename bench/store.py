@@ -6,6 +6,7 @@
     python bench/store.py --ingest-only        # only save_many beside raw executemany
     python bench/store.py --ingest-only --body-size 3000 --zstd 3   # one page size, one level
     python bench/store.py --ingest-only --aliased 50   # half the pages redirected (aliases)
+    python bench/store.py --search --db out/x.db       # the queries on an archive built apart
 
 Sections (each prints its figures; nothing is asserted):
 
@@ -322,6 +323,8 @@ def search_study(path: Path, repeat: int) -> None:
     plain: dict[str, list[float]] = {}
     filtered: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}  # CPU ms of every query, plain and filtered
+    # CPU ms by group, plain and filtered: on a shared machine wall time says little.
+    cpu_groups: dict[tuple[str, str], list[float]] = {}
     rng = random.Random(13)
     with Archive(path, readonly=True) as archive:
         total = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -341,6 +344,8 @@ def search_study(path: Path, repeat: int) -> None:
                 timings.setdefault("all", []).append(elapsed)
                 kind = "filtered" if options else "plain"
                 cpu.setdefault(kind, []).append(used)
+                cpu_groups.setdefault((kind, group), []).append(used)
+                cpu_groups.setdefault((kind, "all"), []).append(used)
         start = time.perf_counter()
         archive.search("Thủy", exact=True, limit=20)
         exact = (time.perf_counter() - start) * 1000
@@ -365,6 +370,12 @@ def search_study(path: Path, repeat: int) -> None:
             for kind, v in cpu.items()
         )
     )
+    print(f"{'CPU ms by group':<18}{'n':>5}{'plain':>18}{'':>9}{'with --site and --since':>27}")
+    for group in plain:
+        print(
+            f"{group:<18}{len(plain[group]):>5}{cells(cpu_groups['plain', group])}"
+            f"{cells(cpu_groups['filtered', group])}"
+        )
 
 
 # -- export -----------------------------------------------------------------------------
@@ -424,6 +435,11 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=300, help="pairs per near-duplicate case")
     parser.add_argument("--seeds", type=int, default=1, help="corpora the pairs are drawn from")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="search this archive (as built, e.g. by bench/search_db.py) instead of --out's",
+    )
     parser.add_argument("--near-dup", action="store_true", help="only the threshold study")
     parser.add_argument("--search", action="store_true", help="only the search study")
     parser.add_argument("--ingest-only", action="store_true", help="only the ingest study")
@@ -461,8 +477,9 @@ def main() -> None:
         if args.near_dup:
             return
         ingest_study(args.ingest, args.out, args.batch, pages, levels, args.aliased)
-    database = args.out / f"store-{args.articles}.db"
-    build(database, args.articles, args.batch)
+    database = args.db or args.out / f"store-{args.articles}.db"
+    if args.db is None:
+        build(database, args.articles, args.batch)
     search_study(database, args.repeat)
     if not args.search:
         export_study(database)

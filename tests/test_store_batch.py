@@ -38,6 +38,7 @@ from store_support import (
     T0,
     exchange,
     page,
+    random_pages,
     random_story,
     redirected_pages,
     rows,
@@ -359,6 +360,51 @@ def test_a_page_under_an_alias_of_a_held_article_is_that_article(tmp_path, monke
     assert held[6].article_id == held[2].article_id
     monkeypatch.setattr(Writer, "batch_rows", False)
     with Archive(tmp_path / "direct.db") as archive:
+        direct = archive.save_many(items)
+    assert held == direct
+    assert table_rows(tmp_path / "held.db") == table_rows(tmp_path / "direct.db")
+
+
+def _syndicated(start: int, originals: list[str]) -> list:
+    """:func:`random_pages` on another site, each naming one of ``originals`` as canonical."""
+    return [
+        page(
+            fetched.url.replace("vnexpress.vn", "baomoi.vn"),
+            found.body,
+            site="baomoi",
+            canonical_url=original,
+        )
+        for (fetched, found), original in zip(
+            random_pages(start, len(originals)), originals, strict=True
+        )
+    ]
+
+
+def test_syndicated_copies_look_up_only_urls_the_archive_or_batch_holds(tmp_path, monkeypatch):
+    # A copy naming another site's page as canonical is linked to that page when the
+    # archive has it (stored before, saved earlier in the batch, or known by an alias);
+    # when neither the archive nor the batch has the URL, the copy must not end the
+    # batch's executemany to look it up.
+    from archiver.store.writer import Writer
+
+    originals = [*random_pages(0, 2), *redirected_pages(2, 1)]
+    claimed = [*(fetched.url for fetched, _ in originals[:2]), originals[2][0].url]
+    elsewhere = [f"https://vnexpress.vn/goc-{n}.html" for n in range(20)]
+    items = [*originals[1:], *_syndicated(10, elsewhere), *_syndicated(30, claimed)]
+    written = _count_flushes(monkeypatch)
+    with Archive(tmp_path / "held.db") as archive:
+        first = archive.save_many(originals[:1])
+        held = archive.save_many(items)
+        assert archive.check() == []
+    assert {result.outcome for result in held} == {"new"}
+    # Only the copies of archived pages flush, each when saved (its own row with the rest).
+    assert written == [1, 23, 1, 1]
+    assert [result.near_duplicates for result in held[2:22]] == [()] * 20
+    expected = [first[0].article_id, held[0].article_id, held[1].article_id]
+    assert [result.near_duplicates for result in held[22:]] == [(n,) for n in expected]
+    monkeypatch.setattr(Writer, "batch_rows", False)
+    with Archive(tmp_path / "direct.db") as archive:
+        archive.save_many(originals[:1])
         direct = archive.save_many(items)
     assert held == direct
     assert table_rows(tmp_path / "held.db") == table_rows(tmp_path / "direct.db")

@@ -152,7 +152,12 @@ class Writer:
         records = [item.article for item in items if item.article is not None]
         if not records:
             return
-        urls = sorted({url for record in records for url in _urls(record)})
+        # A syndicated copy's claim too: when the archive holds no article under the
+        # claimed URL (and the batch saves none), the copy has nothing to link (:meth:`_claim`).
+        urls = sorted(
+            {url for record in records for url in _urls(record)}
+            | {record.claim for record in records if record.claim is not None}
+        )
         hashes = sorted({record.content_hash for record in records})
         present: set[str] = set()
         for sql, keys in (
@@ -214,6 +219,12 @@ class Writer:
         """Link a syndicated copy to the original its canonical link names on another
         site (when the archive has it); the original itself is never touched."""
         if record.claim is None or plan.outcome == "alias":
+            return near
+        present = self._present
+        if self._pending is not None and present is not None and record.claim not in present:
+            # No article of the archive nor of the batch has that URL (the batch's one
+            # writer read the archive's in :meth:`reserve`): the lookup would find nothing,
+            # so the held rows stay held.
             return near
         self.flush()
         other = link_claim(self.cur, plan.article_id, record.claim, record.signature, seen)
