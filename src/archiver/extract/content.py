@@ -105,7 +105,10 @@ _WIDGET_LABEL = re.compile(
     # An ad slot's label in other languages ("- Anzeige -", "Werbung", "Reklama").
     r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
-    r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
+    r"(?:comment|reply|opinion)|comments? \(\d+\)|\d+ comments?|show comments|"
+    # ... where the comments are called talkbacks ("Talkback - Add your opinion", "Most
+    # Recent of 4 Talkback(s)").
+    r"talkbacks?|talkback\(s\)|most recent (?:of )?\d+ (?:comments?|talkbacks?|talkback\(s\))|"
     # A comment section's empty state ("No comments yet", "Comments (No comments posted.)",
     # "Keine Kommentare") and a text-size switch ("Font Scale: A A A", "Textgröße: A- A A+").
     # (Not "No comment.": a paragraph of an interview may answer so.)
@@ -124,6 +127,36 @@ _WIDGET_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
+#: A cookie banner's or a consent box's words left in the text: "We use cookies to ...",
+#: "Please accept YouTube cookies to play this video", an embedded post's placeholder ("Wir
+#: respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis keine
+#: Verbindung zu Twitter her"), a form's consent line ("Ich bin mit der Verarbeitung meiner
+#: Daten ... einverstanden", "Mit der Registrierung akzeptiere ich die Nutzungsbedingungen").
+_CONSENT_NOTICE = re.compile(
+    r"\b(?:we|this (?:web)?site) uses? cookies\b|\bwir (?:verwenden|nutzen|setzen) cookies\b"
+    r"|\baccept (?:\w+ ){0,2}cookies to\b|\bagree to (?:our|the) use of cookies\b"
+    r"|\bverwendung von cookies zu\b|\bcookie-einstellungen auf dieser (?:web)?seite\b"
+    r"|\b(?:einverständnis|einwilligung|zustimmung|consent)\b.{0,60}\b(?:verbindung|connect\w*)"
+    r"\b.{0,30}\b(?:twitter|youtube|instagram|facebook|vimeo|tiktok|spotify|x)\b"
+    r"|\bich bin mit der (?:verarbeitung|speicherung|nutzung) meiner (?:personenbezogenen )?daten"
+    r"|\b(?:akzeptiere|bestätige) ich (?:die|den|das) (?:nutzungsbedingungen|datenschutz|agb)"
+    r"|\bdatenschutzerklärung habe ich zur kenntnis genommen\b",
+    re.IGNORECASE,
+)
+_MAX_CONSENT_NOTICE = 400
+#: What every notice :data:`_CONSENT_NOTICE` finds holds, its first letter left out for
+#: either case (looked for first, in C).
+_CONSENT_MARKS = (
+    "ookie",
+    "inverständnis",
+    "inwilligung",
+    "ustimmung",
+    "onsent",
+    "einer Daten",
+    "kzeptiere ich",
+    "estätige ich",
+    "atenschutzerklärung",
+)
 #: A line of topic tags, each marked "#" ("#bão số 3 #mưa lũ", "#Hanoi #travel"); one tag
 #: alone may head a section ("#CookForJulia Breakfast").
 _HASHTAGS = re.compile(r"^(?:#[^\s#][^#]{0,40}){2,10}$")
@@ -641,6 +674,8 @@ def body_blocks(
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
+        if len(text) <= _MAX_CONSENT_NOTICE and _consent_notice(text):
+            continue
         if text.startswith("#") and len(text) <= _MAX_HASHTAGS and _HASHTAGS.match(text):
             continue  # a line of topic tags ("#bão số 3 #mưa lũ")
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
@@ -651,6 +686,10 @@ def body_blocks(
         after_link = False
         kept.append(block)
     return kept
+
+
+def _consent_notice(text: str) -> bool:
+    return any(mark in text for mark in _CONSENT_MARKS) and bool(_CONSENT_NOTICE.search(text))
 
 
 #: A drop cap set apart from its paragraph (``<span class="dropcap">T</span><p>urkey, ...``):
