@@ -101,9 +101,12 @@ _NOISE_BLOCK = re.compile(
 _WIDGET_LABEL = re.compile(
     r"^\W*(?:(?:full ?screen|autoplay|close|skip ad|view (?:photos?|gallery)|caption|"
     r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
-    r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
+    r"sponsored(?: content)?|loading\.*|undo|play video|watch video|replay|next|previous|prev|"
     # An ad slot's label in other languages ("- Anzeige -", "Werbung", "Reklama").
     r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
+    # A player's or a box's "Loading..." in other languages ("正在加载...", "Wird geladen").
+    r"正在加载|加载中|読み込み中|wird geladen|chargement(?: en cours)?|cargando|carregando|"
+    r"caricamento(?: in corso)?|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
     r"(?:comment|reply|opinion)|comments? \(\d+\)|\d+ comments?|show comments|"
     # ... where the comments are called talkbacks ("Talkback - Add your opinion", "Most
