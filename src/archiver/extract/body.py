@@ -225,10 +225,14 @@ _CALL_TO_ACTION = re.compile(
     r"|\b(?:artikel|beitrag|seite) teilen\b|\bwar (?:der|dieser) (?:artikel|beitrag) "
     r"(?:nützlich|hilfreich)\b|\bfolgen sie uns\b|\bs[ií]guenos\b|\bsuscr[ií]b(?:e|ete|ase|irse)\b"
     r"|\bcanal de telegram\b|\bsuivez-nous\b|\babonnez-vous\b|\bsubskrypcj"
-    r"|\bsign up (?:here|now|today|for (?:our|the|free))\b|\bconsider supporting\b"
-    # ... and for the readers' news: "When news happens: send photos, videos & tip-offs to
-    # ...", "When you see news happening: SMS/MMS: ...", "Got a news tip?".
-    r"|\bwhen (?:you see )?news happen(?:s|ing)\b|\b(?:got|have) a (?:news |story )?tip\b"
+    r"|\bsign up (?:here|now|today|for (?:our|the|free))\b|\bconsider supporting\b",
+    re.IGNORECASE,
+)
+#: ... and for the readers' news: "When news happens: send photos, videos & tip-offs to ...",
+#: "When you see news happening: SMS/MMS: ...", "Got a news tip?" (apart: looked for only
+#: when "tip" or "news happen" occurs).
+_NEWS_TIPS = re.compile(
+    r"\bwhen (?:you see )?news happen(?:s|ing)\b|\b(?:got|have) a (?:news |story )?tip\b"
     r"|\bsend (?:us )?(?:your )?(?:photos|pictures|videos|(?:news |story )?tips|tip-offs)\b",
     re.IGNORECASE,
 )
@@ -238,7 +242,7 @@ _MAX_CALL_TO_ACTION = 300
 _CALL_MARKS = (
     "share", "follow", "newsletter", "subscri", " app", "enjoyed", "liked", "support",
     "helpful", "teilen", "nützlich", "hilfreich", "folgen", "guenos", "suscr", "telegram",
-    "suivez", "abonnez", "subskrypc", "sign up", "consider", "news happen", "tip",
+    "suivez", "abonnez", "subskrypc", "sign up", "consider",
 )  # fmt: skip
 
 
@@ -369,7 +373,9 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
 
 def _calls_to_act(text: str) -> bool:
     lowered = text.lower()
-    return any(mark in lowered for mark in _CALL_MARKS) and bool(_CALL_TO_ACTION.search(text))
+    if any(mark in lowered for mark in _CALL_MARKS) and _CALL_TO_ACTION.search(text):
+        return True
+    return ("tip" in lowered or "news happen" in lowered) and bool(_NEWS_TIPS.search(text))
 
 
 #: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",

@@ -150,16 +150,9 @@ _MAX_CONSENT_NOTICE = 400
 #: What every notice :data:`_CONSENT_NOTICE` finds holds, its first letter left out for
 #: either case (looked for first, in C).
 _CONSENT_MARKS = (
-    "ookie",
-    "inverständnis",
-    "inwilligung",
-    "ustimmung",
-    "onsent",
-    "einer Daten",
-    "kzeptiere ich",
-    "estätige ich",
-    "atenschutzerklärung",
-)
+    "ookie", "onsent", "inverständnis", "inwilligung", "ustimmung", "ch bin mit der ",
+    "kzeptiere ich", "estätige ich", "atenschutzerklärung",
+)  # fmt: skip
 #: A line of topic tags, each marked "#" ("#bão số 3 #mưa lũ", "#Hanoi #travel"); one tag
 #: alone may head a section ("#CookForJulia Breakfast").
 _HASHTAGS = re.compile(r"^(?:#[^\s#][^#]{0,40}){2,10}$")
@@ -677,8 +670,6 @@ def body_blocks(
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
-        if len(text) <= _MAX_CONSENT_NOTICE and _consent_notice(text):
-            continue
         if text.startswith("#") and len(text) <= _MAX_HASHTAGS and _HASHTAGS.match(text):
             continue  # a line of topic tags ("#bão số 3 #mưa lũ")
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
@@ -688,11 +679,20 @@ def body_blocks(
         block.after_link = after_link
         after_link = False
         kept.append(block)
-    return kept
+    return _without_consent_notices(kept)
 
 
-def _consent_notice(text: str) -> bool:
-    return any(mark in text for mark in _CONSENT_MARKS) and bool(_CONSENT_NOTICE.search(text))
+def _without_consent_notices(blocks: list[Block]) -> list[Block]:
+    """The text without a cookie banner's or a consent box's words, wherever they stand."""
+    # (Most texts have none: a few substring searches over all of it at once tell.)
+    text = "\n".join([b.text for b in blocks])
+    if not any(mark in text for mark in _CONSENT_MARKS):
+        return blocks
+    return [
+        b
+        for b in blocks
+        if len(b.text) > _MAX_CONSENT_NOTICE or _CONSENT_NOTICE.search(b.text) is None
+    ]
 
 
 #: A drop cap set apart from its paragraph (``<span class="dropcap">T</span><p>urkey, ...``):
