@@ -81,3 +81,20 @@ def test_worst_pages_are_listed_lowest_body_score_first_with_hand_made_ones_mark
     assert len(lines) == 2
     assert "F1 0.200" in lines[0] and lines[0].endswith("pages/r/b.html [hand-made]")
     assert lines[1].endswith("pages/r/a.html")
+
+
+def test_a_gold_keeping_the_comments_after_dragnets_marker_is_scored_without_them_too(capsys):
+    accuracy = _accuracy()
+    text = "the council voted on tuesday to close the old ferry terminal by december"
+    comments = "first comment says the ferry was never cheap to run anyway"
+    gold = {
+        "file": "pages/dragnet/1.html",
+        "body": f"{text}\n\n{accuracy.COMMENTS_MARK}\n\n{comments}",
+    }
+    scores = accuracy.score_page(accuracy.Prediction(body=text), gold, True)
+    assert scores["body_p"] == 1.0 and scores["body_r"] < 0.6
+    assert (scores["own_p"], scores["own_r"], scores["own4"]) == (1.0, 1.0, 1.0)
+    plain = accuracy.score_page(accuracy.Prediction(body=text), {"body": text}, True)
+    assert "own4" not in plain
+    accuracy._print_without_comments({"archiver": {"a": scores, "b": {**plain, "body4": 0.5}}})
+    assert "body 4g 0.750" in capsys.readouterr().out

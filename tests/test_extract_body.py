@@ -190,6 +190,11 @@ def test_a_copyright_sign_inside_a_closing_paragraph_is_text():
         "Keine Kommentare",
         "Font Scale:A A A",
         "Textgröße: A- A A+",
+        # A player's "Loading..." in other languages, an "Undo" button.
+        "正在加载...",
+        "Wird geladen …",
+        "Cargando...",
+        "Undo",
     ],
 )
 def test_the_labels_of_widgets_between_paragraphs_are_not_text(label: str):

@@ -535,3 +535,135 @@ def test_an_ad_slots_label_in_another_language_is_not_text(label: str):
     ).encode()
     article = extract(page, "https://stadt.example.de/westviertel-presswerk")
     assert article.paragraphs == lines
+
+
+NEWS = [
+    "The city council voted on Tuesday to close the old ferry terminal by the end of the "
+    "year, ending a service that has carried commuters across the harbour since 1932.",
+    "Councillors said the cost of repairing the wharf had tripled since the last survey, "
+    "and that a new bus route would take the ferry's passengers from next spring.",
+    "Residents' groups have asked for a public meeting before the terminal closes.",
+]
+
+
+def _news_page(above: str = "", below: str = "") -> bytes:
+    text = "".join(f"<p>{line}</p>" for line in NEWS)
+    return (
+        "<html><head><title>Council votes to close ferry terminal</title></head><body>"
+        "<div class='story'><h1>Council votes to close ferry terminal</h1>"
+        f"<div id='article-body' class='article-body'>{above}<article>{text}</article>"
+        f"{below}</div></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "shown", ["March 18 at 12:22 PM", "Jan. 5 at 9:03 a.m.", "Dec 2, 7:15 PM ET"]
+)
+def test_a_signature_line_giving_the_day_without_its_year_and_a_follow_button_is_not_text(
+    shown: str,
+):
+    # The Washington Post's line above the text, under the lead picture: the writer's name
+    # (read as the byline), the day and time shown without the year, a mail icon and a
+    # "Follow @handle" button.
+    sig = (
+        "<div class='inline-photo'><img src='/ferry.jpg'><br> <span class='pb-caption'>The "
+        "terminal on Monday. (Ann Lee/Example News)</span></div><div class='pb-sig-line'>"
+        "<span class='pb-byline'>By <a href='/people/jane-roe'>Jane Roe</a></span>"
+        f" <span class='pb-timestamp'>{shown}</span> <span class='pb-tool "
+        "email'><a href='mailto:roej@example.com'><span class='fa fa-envelope'></span></a>"
+        "</span> <span class='tweet-authors'><a href='https://twitter.com/@janeroe' "
+        "class='twitter-follow-button'>Follow @janeroe</a></span></div>"
+    )
+    article = extract(_news_page(above=sig), "https://news.example.com/local/ferry-vote/")
+    assert article.paragraphs == NEWS
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "When news happens: send photos, videos &amp; tip-offs to 0424 SMS NEWS (+61 424 767 "
+        "764), or <a href='mailto:news@example.com'>email</a> us.",
+        "When you see news happening: SMS/MMS: 0406 THE CITY (0406 843 243), or "
+        "<a href='mailto:news@example.com'>email</a> us. <a href='/more'>More</a>",
+        "Got a news tip? Send it to us at tips@example.com.",
+    ],
+)
+def test_a_closing_call_for_the_readers_news_tips_is_not_text(call: str):
+    # A newspaper's standing line under every article, asking readers for tips and pictures.
+    page = _news_page(below=f"<p class='tip-off'>{call}</p>")
+    article = extract(page, "https://news.example.com/local/ferry-vote/")
+    assert article.paragraphs == NEWS
+    # A sentence of the text reporting on tips stays.
+    line = "The paper said it had received more than 200 news tips from readers that week."
+    page = _news_page(below=f"<p>{line}</p><p class='tip-off'>{call}</p>")
+    assert extract(page, "https://news.example.com/local/ferry-vote/").paragraphs == [*NEWS, line]
+
+
+def test_a_blog_posts_long_line_of_categories_and_tags_is_not_text():
+    # A tech blog's line over each post: the writer, the time, the categories and a dozen
+    # tags (longer than one list of labels may be).
+    tags = ", ".join(f"Harbour Topic {n}" for n in range(1, 21))
+    meta = (
+        "<p class='meta'>Posted by Jane Roe @ 5:56 am Categories: General, Transport, Local "
+        f"Government Tags: {tags}, Jane Roe</p>"
+    )
+    assert len(meta) > 400
+    article = extract(_news_page(above=meta), "https://news.example.com/local/ferry-vote/")
+    assert article.paragraphs == NEWS
+
+
+def test_a_comment_sections_head_naming_the_comments_talkbacks_is_not_text():
+    # A tech blog of 2008: the writer's profile line closing the post (kept: the gold of such
+    # pages disagrees), then the head of the comments, which it calls talkbacks.
+    head = (
+        "<p class='profile'>Jane Roe is the city editor of Example News. See her <a "
+        "href='/bio'>full profile</a>.</p><a name='comments'></a><h2><span class='talkbackHd'>"
+        "Talkback - Add your opinion</span></h2><p class='talkbackCount'>Most Recent of 4 "
+        "Talkback(s)</p>"
+    )
+    article = extract(_news_page(below=head), "https://news.example.com/local/ferry-vote/")
+    assert article.paragraphs[: len(NEWS)] == NEWS
+    assert "Talkback" not in (article.body or "")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        # An embedded post's placeholder until the reader agrees to load it.
+        "Wir respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis "
+        "keine Verbindung zu Twitter her. Hier kannst du deine Einstellungen verwalten.",
+        "Please accept YouTube cookies to play this video. By accepting you will be accessing "
+        "content from YouTube, a service provided by an external third party.",
+        # A cookie banner printed inside the text's element.
+        "Wir verwenden Cookies, um Inhalte und Anzeigen zu personalisieren und die Zugriffe "
+        "auf unsere Website zu analysieren.",
+        "We use cookies to give you the best experience on our website.",
+        "Durch die Nutzung unserer Dienste stimmen Sie der Verwendung von Cookies zu.",
+        # A sign-up form's consent line.
+        "Ich bin mit der Verarbeitung meiner Daten nach Datenschutzerklärung einverstanden.",
+        "Mit der Registrierung akzeptiere ich die Nutzungsbedingungen. Die "
+        "Datenschutzerklärung habe ich zur Kenntnis genommen.",
+    ],
+)
+def test_a_cookie_banner_or_consent_notice_inside_the_text_is_not_text(notice: str):
+    lines = [
+        "Die Bundesregierung will den Export von Waffensystemen strenger regeln, das neue "
+        "Gesetz soll noch vor der Sommerpause in den Bundestag eingebracht werden.",
+        "Menschenrechtsorganisationen begrüßen den Entwurf, fordern aber mehr Kontrolle.",
+        "Mit einer Entscheidung wird im Herbst gerechnet.",
+    ]
+    page = (
+        "<html><head><title>Strengere Regeln für Waffenexporte</title></head><body><article>"
+        f"<h1>Strengere Regeln für Waffenexporte</h1><p>{lines[0]}</p><div class='embed'>"
+        f"<p>{notice}</p><button>Inhalt laden</button></div><p>{lines[1]}</p>"
+        f"<p>{lines[2]}</p></article></body></html>"
+    ).encode()
+    article = extract(page, "https://verband.example.de/waffenexporte")
+    assert article.paragraphs == lines
+    # A sentence of the text reporting on cookies stays.
+    said = (
+        "Das Gericht stellte fest, dass die Firma ohne Einwilligung Cookies gesetzt hatte, und "
+        "verhängte ein Bußgeld von 50.000 Euro."
+    )
+    page = page.replace(lines[2].encode(), said.encode())
+    assert extract(page, "https://verband.example.de/waffenexporte").paragraphs[-1] == said

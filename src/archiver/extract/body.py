@@ -228,6 +228,14 @@ _CALL_TO_ACTION = re.compile(
     r"|\bsign up (?:here|now|today|for (?:our|the|free))\b|\bconsider supporting\b",
     re.IGNORECASE,
 )
+#: ... and for the readers' news: "When news happens: send photos, videos & tip-offs to ...",
+#: "When you see news happening: SMS/MMS: ...", "Got a news tip?" (apart: looked for only
+#: when "tip" or "news happen" occurs).
+_NEWS_TIPS = re.compile(
+    r"\bwhen (?:you see )?news happen(?:s|ing)\b|\b(?:got|have) a (?:news |story )?tip\b"
+    r"|\bsend (?:us )?(?:your )?(?:photos|pictures|videos|(?:news |story )?tips|tip-offs)\b",
+    re.IGNORECASE,
+)
 _MAX_CALL_TO_ACTION = 300
 #: What every call :data:`_CALL_TO_ACTION` finds holds, lower-cased (looked for first, in C:
 #: the regex tries every character).
@@ -365,7 +373,9 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
 
 def _calls_to_act(text: str) -> bool:
     lowered = text.lower()
-    return any(mark in lowered for mark in _CALL_MARKS) and bool(_CALL_TO_ACTION.search(text))
+    if any(mark in lowered for mark in _CALL_MARKS) and _CALL_TO_ACTION.search(text):
+        return True
+    return ("tip" in lowered or "news happen" in lowered) and bool(_NEWS_TIPS.search(text))
 
 
 #: A date line: "Submitted on Mon, 2019-01-21 13:49", "Updated: March 5, 2019 at 10:41 am",
@@ -383,7 +393,11 @@ _DATE_PART = re.compile(
     r"\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
     r"\s+\d{4}|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
-    rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS}|april|august|september|november)\.?,?\s+(?:de\s+)?\d{{4}}",
+    rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS}|april|august|september|november)\.?,?\s+(?:de\s+)?\d{{4}}"
+    # ... and the day shown without its year before the time ("March 18 at 12:22 PM",
+    # "Jan. 5 at 9:03 a.m.": a signature line's, beside the writer's "Follow @handle").
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?,?\s+(?:at\s+)?(?=\d{1,2}\s*:\s*\d{2})",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*[:]\s*\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGNORECASE)
@@ -421,6 +435,8 @@ _POST_LABELS = re.compile(
     re.IGNORECASE,
 )
 _MAX_POST_LABELS = 300
+#: ... or this long when it gives two of them (the categories, then a long list of tags).
+_MAX_POST_LABELS_LISTED = 600
 
 
 #: The line a blog engine's theme prints under each post, in its words: "This entry was
@@ -466,7 +482,13 @@ def _is_post_footer(text: str) -> bool:
 
 def _is_post_labels(text: str) -> bool:
     # (The regex, case-insensitive, tries every character: a line without a colon is none.)
-    return len(text) <= _MAX_POST_LABELS and ":" in text and _POST_LABELS.search(text) is not None
+    if len(text) > _MAX_POST_LABELS_LISTED or ":" not in text:
+        return False
+    if len(text) <= _MAX_POST_LABELS:
+        return _POST_LABELS.search(text) is not None
+    # A longer line is labels when it gives two lists of them ("Posted by X @ 5:56 am
+    # Categories: A, B Tags: C, D, ..." with a dozen tags).
+    return len(_POST_LABELS.findall(text)) >= 2
 
 
 def _is_date_line(text: str) -> bool:

@@ -101,11 +101,17 @@ _NOISE_BLOCK = re.compile(
 _WIDGET_LABEL = re.compile(
     r"^\W*(?:(?:full ?screen|autoplay|close|skip ad|view (?:photos?|gallery)|caption|"
     r"\d+ (?:of|/) \d+|wait \d+ seconds? to continue\.?|advertisement|advertising|"
-    r"sponsored(?: content)?|loading\.*|play video|watch video|replay|next|previous|prev|"
+    r"sponsored(?: content)?|loading\.*|undo|play video|watch video|replay|next|previous|prev|"
     # An ad slot's label in other languages ("- Anzeige -", "Werbung", "Reklama").
     r"anzeige|werbung|reklama|reklame|publicité|publicidad|pubblicità|advertentie|"
+    # A player's or a box's "Loading..." in other languages ("正在加载...", "Wird geladen").
+    r"正在加载|加载中|読み込み中|wird geladen|chargement(?: en cours)?|cargando|carregando|"
+    r"caricamento(?: in corso)?|"
     r"read more|continue reading|scroll down(?: to read more)?|(?:add|post|leave) (?:your |a )?"
-    r"(?:comment|reply)|comments? \(\d+\)|\d+ comments?|show comments|"
+    r"(?:comment|reply|opinion)|comments? \(\d+\)|\d+ comments?|show comments|"
+    # ... where the comments are called talkbacks ("Talkback - Add your opinion", "Most
+    # Recent of 4 Talkback(s)").
+    r"talkbacks?|talkback\(s\)|most recent (?:of )?\d+ (?:comments?|talkbacks?|talkback\(s\))|"
     # A comment section's empty state ("No comments yet", "Comments (No comments posted.)",
     # "Keine Kommentare") and a text-size switch ("Font Scale: A A A", "Textgröße: A- A A+").
     # (Not "No comment.": a paragraph of an interview may answer so.)
@@ -124,6 +130,29 @@ _WIDGET_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
+#: A cookie banner's or a consent box's words left in the text: "We use cookies to ...",
+#: "Please accept YouTube cookies to play this video", an embedded post's placeholder ("Wir
+#: respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis keine
+#: Verbindung zu Twitter her"), a form's consent line ("Ich bin mit der Verarbeitung meiner
+#: Daten ... einverstanden", "Mit der Registrierung akzeptiere ich die Nutzungsbedingungen").
+_CONSENT_NOTICE = re.compile(
+    r"\b(?:we|this (?:web)?site) uses? cookies\b|\bwir (?:verwenden|nutzen|setzen) cookies\b"
+    r"|\baccept (?:\w+ ){0,2}cookies to\b|\bagree to (?:our|the) use of cookies\b"
+    r"|\bverwendung von cookies zu\b|\bcookie-einstellungen auf dieser (?:web)?seite\b"
+    r"|\b(?:einverständnis|einwilligung|zustimmung|consent)\b.{0,60}\b(?:verbindung|connect\w*)"
+    r"\b.{0,30}\b(?:twitter|youtube|instagram|facebook|vimeo|tiktok|spotify|x)\b"
+    r"|\bich bin mit der (?:verarbeitung|speicherung|nutzung) meiner (?:personenbezogenen )?daten"
+    r"|\b(?:akzeptiere|bestätige) ich (?:die|den|das) (?:nutzungsbedingungen|datenschutz|agb)"
+    r"|\bdatenschutzerklärung habe ich zur kenntnis genommen\b",
+    re.IGNORECASE,
+)
+_MAX_CONSENT_NOTICE = 400
+#: What every notice :data:`_CONSENT_NOTICE` finds holds, its first letter left out for
+#: either case (looked for first, in C).
+_CONSENT_MARKS = (
+    "ookie", "onsent", "inverständnis", "inwilligung", "ustimmung", "ch bin mit der ",
+    "kzeptiere ich", "estätige ich", "atenschutzerklärung",
+)  # fmt: skip
 #: A line of topic tags, each marked "#" ("#bão số 3 #mưa lũ", "#Hanoi #travel"); one tag
 #: alone may head a section ("#CookForJulia Breakfast").
 _HASHTAGS = re.compile(r"^(?:#[^\s#][^#]{0,40}){2,10}$")
@@ -650,7 +679,20 @@ def body_blocks(
         block.after_link = after_link
         after_link = False
         kept.append(block)
-    return kept
+    return _without_consent_notices(kept)
+
+
+def _without_consent_notices(blocks: list[Block]) -> list[Block]:
+    """The text without a cookie banner's or a consent box's words, wherever they stand."""
+    # (Most texts have none: a few substring searches over all of it at once tell.)
+    text = "\n".join([b.text for b in blocks])
+    if not any(mark in text for mark in _CONSENT_MARKS):
+        return blocks
+    return [
+        b
+        for b in blocks
+        if len(b.text) > _MAX_CONSENT_NOTICE or _CONSENT_NOTICE.search(b.text) is None
+    ]
 
 
 #: A drop cap set apart from its paragraph (``<span class="dropcap">T</span><p>urkey, ...``):
