@@ -191,6 +191,8 @@ def confirmed_noise(
             continue
         if node.tag in _SUBHEADING_TAGS and _opens_a_section(node):
             continue  # a subheading named like chrome (``h2.subheader``) heads text
+        if node.tag in _ROW_PARTS and _labels_a_data_table(node):
+            continue  # a table's header row named "...HeaderRow...": its column labels
         text = len(node.text(deep=True))
         if text > 500:  # (most noise is a short box: measured only when it is not)
             total = total or len(container.text(deep=True))
@@ -265,6 +267,33 @@ _SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _MAX_SUBHEADING = 150
 #: The paragraph after a subheading: running text of at least this many characters.
 _SECTION_PARAGRAPH = 80
+
+
+_ROW_PARTS = frozenset({"tr", "td", "th"})
+#: The labels of a data table's columns: short cells.
+_MAX_LABEL = 40
+
+
+def _labels_a_data_table(node: LexborNode) -> bool:
+    """``node`` is the row (or a cell of the row) of a table's column labels: two or more
+    short unlinked cells, above two or more rows of as many cells. A table editor names it
+    "...HeaderRow..." (the table's header, not the page's); a layout table's row of menu
+    links or a banner spanning the page stays chrome."""
+    row = node if node.tag == "tr" else node.parent
+    if row is None or row.tag != "tr" or row.css_first("a") is not None:
+        return False
+    cells = [c for c in row.iter() if c.tag in ("td", "th")]
+    if len(cells) < 2 or any(len(c.text(deep=True).strip()) > _MAX_LABEL for c in cells):
+        return False
+    same = 0
+    sibling = row.next
+    while sibling is not None and same < 2:
+        if sibling.tag == "tr":
+            if sum(1 for c in sibling.iter() if c.tag in ("td", "th")) != len(cells):
+                return False
+            same += 1
+        sibling = sibling.next
+    return same >= 2
 
 
 def _opens_a_section(heading: LexborNode) -> bool:
