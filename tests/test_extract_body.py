@@ -786,3 +786,15 @@ def test_the_header_row_of_a_data_table_named_like_a_page_header_is_text():
     article = extract(page(f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>{table}<p>{TEXT[2]}</p>"), URL)
     assert "Giờ Đội nhà Tỷ số Đội khách" in article.paragraphs
     assert "19:00 - 21/3 Việt Nam 2-0 Lào" in article.paragraphs
+
+
+def test_a_table_head_named_like_a_page_header_holds_the_column_labels():
+    rows = "".join(
+        f"<tr><td>Quý {n}/2025</td><td>{n * 12},5</td><td>{n * 3},1 %</td></tr>" for n in (1, 2, 3)
+    )
+    table = (
+        "<table><thead class='table-header'><tr><th>Kỳ</th><th>Doanh thu (tỷ đồng)</th>"
+        f"<th>Tăng trưởng</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    article = extract(page(f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>{table}<p>{TEXT[2]}</p>"), URL)
+    assert "Kỳ Doanh thu (tỷ đồng) Tăng trưởng" in article.paragraphs

@@ -269,31 +269,42 @@ _MAX_SUBHEADING = 150
 _SECTION_PARAGRAPH = 80
 
 
-_ROW_PARTS = frozenset({"tr", "td", "th"})
+_ROW_PARTS = frozenset({"thead", "tr", "td", "th"})
 #: The labels of a data table's columns: short cells.
 _MAX_LABEL = 40
 
 
 def _labels_a_data_table(node: LexborNode) -> bool:
-    """``node`` is the row (or a cell of the row) of a table's column labels: two or more
-    short unlinked cells, above two or more rows of as many cells. A table editor names it
-    "...HeaderRow..." (the table's header, not the page's); a layout table's row of menu
-    links or a banner spanning the page stays chrome."""
-    row = node if node.tag == "tr" else node.parent
-    if row is None or row.tag != "tr" or row.css_first("a") is not None:
+    """``node`` is the row of a table's column labels, a cell of it or the ``<thead>`` holding
+    it: two or more short unlinked cells, above two or more rows of as many cells. A table
+    editor names it "...HeaderRow..." (the table's header, not the page's); a layout table's
+    row of menu links or a banner spanning the page stays chrome."""
+    row = node.css_first("tr") if node.tag == "thead" else node
+    while row is not None and row.tag != "tr":
+        row = row.parent
+    if row is None or row.css_first("a") is not None:
         return False
-    cells = [c for c in row.iter() if c.tag in ("td", "th")]
+    cells = _cells(row)
     if len(cells) < 2 or any(len(c.text(deep=True).strip()) > _MAX_LABEL for c in cells):
         return False
-    same = 0
-    sibling = row.next
-    while sibling is not None and same < 2:
-        if sibling.tag == "tr":
-            if sum(1 for c in sibling.iter() if c.tag in ("td", "th")) != len(cells):
-                return False
-            same += 1
-        sibling = sibling.next
-    return same >= 2
+    table = _table_of(row)
+    if table is None:
+        return False
+    rows = [r for r in table.css("tr") if (_table_of(r) or table).mem_id == table.mem_id]
+    following = rows[[r.mem_id for r in rows].index(row.mem_id) + 1 :]
+    return len(following) >= 2 and all(len(_cells(r)) == len(cells) for r in following[:2])
+
+
+def _cells(row: LexborNode) -> list[LexborNode]:
+    return [cell for cell in row.iter() if cell.tag in ("td", "th")]
+
+
+def _table_of(row: LexborNode) -> LexborNode | None:
+    """The table a row belongs to (the nearest, for a table in a cell)."""
+    node = row.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node
 
 
 def _opens_a_section(heading: LexborNode) -> bool:
