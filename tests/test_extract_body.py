@@ -773,3 +773,33 @@ def test_closing_paragraphs_about_comments_a_civilian_wrote_are_text():
     ]
     body = "".join(f"<p>{p}</p>" for p in [*TEXT, *story])
     assert extract(page(body), URL).body == "\n\n".join([*TEXT, *story])
+
+
+def test_the_header_row_of_a_data_table_named_like_a_page_header_is_text():
+    # A table editor names its header row and cells "...HeaderRow...", "...HeaderCol...": the
+    # row of the table's column labels, not the page's header (vietnamnet 2017, no profile).
+    header = "".join(
+        f"<td class='reTableHeaderCol'><strong>{label}</strong></td>"
+        for label in ("Giờ", "Đội nhà", "Tỷ số", "Đội khách")
+    )
+    rows = "".join(
+        f"<tr class='reTableRow'><td>19:00 - {day}/3</td><td>Việt Nam</td><td>{score}</td>"
+        f"<td>{team}</td></tr>"
+        for day, score, team in (("21", "2-0", "Lào"), ("24", "1-1", "Iran"), ("28", "0-1", "Oman"))
+    )
+    table = f"<table><tbody><tr class='reTableHeaderRow'>{header}</tr>{rows}</tbody></table>"
+    article = extract(page(f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>{table}<p>{TEXT[2]}</p>"), URL)
+    assert "Giờ Đội nhà Tỷ số Đội khách" in article.paragraphs
+    assert "19:00 - 21/3 Việt Nam 2-0 Lào" in article.paragraphs
+
+
+def test_a_table_head_named_like_a_page_header_holds_the_column_labels():
+    rows = "".join(
+        f"<tr><td>Quý {n}/2025</td><td>{n * 12},5</td><td>{n * 3},1 %</td></tr>" for n in (1, 2, 3)
+    )
+    table = (
+        "<table><thead class='table-header'><tr><th>Kỳ</th><th>Doanh thu (tỷ đồng)</th>"
+        f"<th>Tăng trưởng</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    article = extract(page(f"<p>{TEXT[0]}</p><p>{TEXT[1]}</p>{table}<p>{TEXT[2]}</p>"), URL)
+    assert "Kỳ Doanh thu (tỷ đồng) Tăng trưởng" in article.paragraphs

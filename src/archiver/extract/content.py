@@ -220,6 +220,8 @@ def confirmed_noise(
             continue
         if node.tag in _SUBHEADING_TAGS and _opens_a_section(node):
             continue  # a subheading named like chrome (``h2.subheader``) heads text
+        if node.tag in _ROW_PARTS and _labels_a_data_table(node):
+            continue  # a table's header row named "...HeaderRow...": its column labels
         text = len(node.text(deep=True))
         if text > 500:  # (most noise is a short box: measured only when it is not)
             total = total or len(container.text(deep=True))
@@ -294,6 +296,44 @@ _SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _MAX_SUBHEADING = 150
 #: The paragraph after a subheading: running text of at least this many characters.
 _SECTION_PARAGRAPH = 80
+
+
+_ROW_PARTS = frozenset({"thead", "tr", "td", "th"})
+#: The labels of a data table's columns: short cells.
+_MAX_LABEL = 40
+
+
+def _labels_a_data_table(node: LexborNode) -> bool:
+    """``node`` is the row of a table's column labels, a cell of it or the ``<thead>`` holding
+    it: two or more short unlinked cells, above two or more rows of as many cells. A table
+    editor names it "...HeaderRow..." (the table's header, not the page's); a layout table's
+    row of menu links or a banner spanning the page stays chrome."""
+    row = node.css_first("tr") if node.tag == "thead" else node
+    while row is not None and row.tag != "tr":
+        row = row.parent
+    if row is None or row.css_first("a") is not None:
+        return False
+    cells = _cells(row)
+    if len(cells) < 2 or any(len(c.text(deep=True).strip()) > _MAX_LABEL for c in cells):
+        return False
+    table = _table_of(row)
+    if table is None:
+        return False
+    rows = [r for r in table.css("tr") if (_table_of(r) or table).mem_id == table.mem_id]
+    following = rows[[r.mem_id for r in rows].index(row.mem_id) + 1 :]
+    return len(following) >= 2 and all(len(_cells(r)) == len(cells) for r in following[:2])
+
+
+def _cells(row: LexborNode) -> list[LexborNode]:
+    return [cell for cell in row.iter() if cell.tag in ("td", "th")]
+
+
+def _table_of(row: LexborNode) -> LexborNode | None:
+    """The table a row belongs to (the nearest, for a table in a cell)."""
+    node = row.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node
 
 
 def _opens_a_section(heading: LexborNode) -> bool:
