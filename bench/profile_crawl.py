@@ -2,6 +2,7 @@
 
     python bench/profile_crawl.py --port 80          # 3,000 pages, real layouts, 50 hosts
     python bench/profile_crawl.py --port 80 --top 25 --pages 2000
+    python bench/profile_crawl.py --no-spy --keep DIR   # keep the jobs for bench/replay_count.py
 
 Everything runs on the network of ``bench/crawl.py`` (the same pages: real layouts of
 ../shared/realpages on 50 loopback hosts, synthetic ones without ../shared):
@@ -217,6 +218,23 @@ def replay(path: str) -> tuple[dict[str, dict[str, float]], dict[str, int], int]
         for g in GROUPS
     }
     return ms, runs, lost
+
+
+def keep_jobs(workdir: Path, keep: Path) -> None:
+    """Each worker's jobs, in its order, with their bodies built again, to
+    ``keep/jobs-N.pkl``: a list of (exchange, arguments of ``analyze_exchange``)."""
+    from dataclasses import replace
+
+    keep.mkdir(parents=True, exist_ok=True)
+    for n, path in enumerate(sorted(workdir.glob("met-*.pkl"))):
+        jobs = []
+        for exchange, kwargs, crc in pages_met(path):
+            body = rebuilt_body(_REPLAY["network"], exchange.final_url, _REPLAY["proxied"])
+            if zlib.crc32(body) == crc:
+                jobs.append((replace(exchange, body=body), kwargs))
+        with (keep / f"jobs-{n}.pkl").open("wb") as file:
+            pickle.dump(jobs, file, pickle.HIGHEST_PROTOCOL)
+        print(f"kept {len(jobs)} jobs of worker {n} in {keep / f'jobs-{n}.pkl'}")
 
 
 def worker_stages(workdir: Path) -> tuple[dict[str, dict[str, float]], dict[str, int], int]:
@@ -537,6 +555,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", action="store_true")
     parser.add_argument("--generic", action="store_true", help="name no site profile")
     parser.add_argument("--spy-only", action="store_true", help="only the py-spy part")
+    parser.add_argument("--no-spy", action="store_true", help="no py-spy part (step 4)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="write the jobs the workers met, bodies built again, to DIR/jobs-N.pkl "
+        "(for bench/replay_count.py)",
+    )
     args = parser.parse_args(argv)
     args.synthetic_articles = max(args.pages // args.hosts + 20, 40)
     args.per_page = 50
@@ -588,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         network = Network(site, args.hosts, port=server.port, loopback=server.loopback)
         _REPLAY.update(network=network, proxied=not server.loopback)
+        if args.keep:
+            keep_jobs(workdir, args.keep)
         ms, runs, lost = worker_stages(workdir)
         print_table(timers, pages, main_cpu, fetch, ms, runs)
         if w["jobs"]:
@@ -596,6 +623,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{ms['crawl'][ALL]:.2f}"
                 + (f" ({lost} pages whose body could not be built again left out)" if lost else "")
             )
+        if args.no_spy:
+            return 0
         # 4. Where the samples of a real crawl fall, and the hottest functions.
         spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which(
             "py-spy"

@@ -137,6 +137,13 @@ def _word_id(word: str) -> int:
     return value >> 4
 
 
+#: The array type of word ids: C's unsigned long where it has 64 bits (Linux, macOS), else
+#: unsigned long long. (The same values; CPython converts an int of more than 32 bits to
+#: unsigned long long byte by byte, to unsigned long a digit at a time: a fifth of
+#: :func:`minhash`'s instructions went to that conversion.)
+_ID_TYPE = "L" if array("L").itemsize == 8 else "Q"
+
+
 class _WordIds(dict[str, int]):
     """:func:`_word_id` of each word seen, cached (news vocabulary is small): one text's
     words are looked up here rather than hashed with numpy, whose fixed cost is higher."""
@@ -277,7 +284,8 @@ def minhash(folded: str) -> bytes | None:
     words = folded.split(None, MAX_WORDS)[:MAX_WORDS]
     if len(words) < MIN_SHINGLES:
         return None
-    hashes = shingle_hashes(np.frombuffer(array("Q", map(_WORD_IDS.__getitem__, words)), np.uint64))
+    ids = array(_ID_TYPE, map(_WORD_IDS.__getitem__, words))
+    hashes = shingle_hashes(np.frombuffer(ids, np.uint64))
     # (bin, kept value) in one sortable key: equal keys are equal kept hashes, and the
     # first key of each bin holds the bin's minimum.
     keys = ((hashes & _BIN_MASK) << _BIN_SHIFT) | ((hashes & _KEPT_BITS) >> _VALUE_SHIFT)

@@ -205,7 +205,18 @@ def index_fold(text: str | None) -> str:
     encoded = _encode(text)
     if encoded is None:
         return _slow_index_fold(text)
-    return codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
+    return _decoded(encoded.translate(_FOLD_TABLE))
+
+
+def _decoded(folded: bytes) -> str:
+    """The folded text of the code page's bytes ``folded``. The page's first 128
+    characters are ASCII's, and folded Vietnamese text is ASCII: it decodes as a copy,
+    without a table lookup a character."""
+    return (
+        folded.decode("ascii")
+        if folded.isascii()
+        else codecs.charmap_decode(folded, "strict", _PAGE)[0]
+    )
 
 
 def fold_and_key(text: str | None) -> tuple[str, bytes]:
@@ -215,8 +226,7 @@ def fold_and_key(text: str | None) -> tuple[str, bytes]:
     encoded = _encode(text)
     if encoded is None:
         return _slow_index_fold(text), _slow_key(text)
-    folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
-    return folded, _key(encoded)
+    return _decoded(encoded.translate(_FOLD_TABLE)), _key(encoded)
 
 
 def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, list[str] | None]:
@@ -232,7 +242,7 @@ def fold_for_index(text: str | None, *, key: bool = True) -> tuple[str, bytes, l
     encoded, nfc = _encode_nfc(text)
     if encoded is None:
         return _slow_index_fold(text), _slow_key(text) if key else b"", None
-    folded = codecs.charmap_decode(encoded.translate(_FOLD_TABLE), "strict", _PAGE)[0]
+    folded = _decoded(encoded.translate(_FOLD_TABLE))
     d_words: list[str] | None = None
     # One byte per character of NFC ``text`` (lower-casing kept its length): a word's
     # bytes are its lower-cased letters, between two of the folded text's spaces.
@@ -324,13 +334,7 @@ def _fold_batch(
     encoded[starts[1:] - 1] = _SEPARATOR_BYTE  # folds to a space, as the joining space
     encoded_bytes = encoded.tobytes()
     folded_bytes = encoded_bytes.translate(_FOLD_TABLE)
-    # The page's first 128 characters are ASCII's: folded Vietnamese text is ASCII, which
-    # decodes as a copy, without a table lookup per character.
-    folded = (
-        folded_bytes.decode("ascii")
-        if folded_bytes.isascii()
-        else codecs.charmap_decode(folded_bytes, "strict", _PAGE)[0]
-    )
+    folded = _decoded(folded_bytes)
     # The đ-words: each word holding a đ (bounded by the spaces of the folded text, where
     # every non-word character is one), once per text, in order of appearance.
     d_words: list[list[str]] = [[] for _ in batch]
