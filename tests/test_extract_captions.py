@@ -292,6 +292,10 @@ def _closing(gallery: str) -> bytes:
     ).encode()
 
 
+#: The lines under the slides of the closing galleries below.
+_SLIDE_CAPTIONS = ("Đội tuyển rời sân sau trận đấu.", "Cổ động viên chờ trước cổng sân.")
+
+
 def test_a_gallery_closing_the_article_has_its_slides_captions_read_not_a_slider_of_teasers():
     # The pictures of the article in a slider after its text, each slide a picture and the
     # line under it (a slide without a line has none); then a slider of other articles: a
@@ -308,10 +312,7 @@ def test_a_gallery_closing_the_article_has_its_slides_captions_read_not_a_slider
         " xếp hàng mua vé</a></p></li></ul></div>"
     )
     article = extract(_closing(gallery), URL)
-    assert article.captions == (
-        "Đội tuyển rời sân sau trận đấu.",
-        "Cổ động viên chờ trước cổng sân.",
-    )
+    assert article.captions == _SLIDE_CAPTIONS
     assert "Đội tuyển rời sân" not in article.body
     assert article.body.count("Đoạn văn thứ") == 5
 
@@ -324,7 +325,4 @@ def test_a_gallery_named_by_its_class_and_its_id_has_each_caption_read_once():
         "<li><img src='c.png'><p>Cổ động viên chờ trước cổng sân.</p></li></ul></div>"
     )
     article = extract(_closing(gallery), URL)
-    assert article.captions == (
-        "Đội tuyển rời sân sau trận đấu.",
-        "Cổ động viên chờ trước cổng sân.",
-    )
+    assert article.captions == _SLIDE_CAPTIONS

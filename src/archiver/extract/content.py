@@ -308,9 +308,12 @@ def _labels_a_data_table(node: LexborNode) -> bool:
     it: two or more short unlinked cells, above two or more rows of as many cells. A table
     editor names it "...HeaderRow..." (the table's header, not the page's); a layout table's
     row of menu links or a banner spanning the page stays chrome."""
-    row = node.css_first("tr") if node.tag == "thead" else node
-    while row is not None and row.tag != "tr":
-        row = row.parent
+    if node.tag == "thead":
+        row = node.css_first("tr")
+    elif node.tag == "tr":
+        row = node
+    else:  # a cell
+        row = next((a for a in ancestors(node) if a.tag == "tr"), None)
     if row is None or row.css_first("a") is not None:
         return False
     cells = _cells(row)
@@ -330,10 +333,7 @@ def _cells(row: LexborNode) -> list[LexborNode]:
 
 def _table_of(row: LexborNode) -> LexborNode | None:
     """The table a row belongs to (the nearest, for a table in a cell)."""
-    node = row.parent
-    while node is not None and node.tag != "table":
-        node = node.parent
-    return node
+    return next((a for a in ancestors(row) if a.tag == "table"), None)
 
 
 def _opens_a_section(heading: LexborNode) -> bool:
