@@ -11,6 +11,12 @@ port each, answering a ~100 KB page after 50 ms. HOSTS workers, one per host (po
 The ideal is HOSTS / 0.05 s requests/s; the gap is client CPU. Figures go to stdout.
 
     .venv/bin/python bench/fetch_pool.py [--hosts 50 [100 200]] [--seconds 5]
+
+For callgrind, a fixed number of fetches per host instead of a time (the difference of two
+counts is the cost of the fetches between them, start-up aside):
+
+    PYTHONHASHSEED=0 valgrind --tool=callgrind \
+        .venv/bin/python bench/fetch_pool.py --ways fetcher --fetches 30   # and --fetches 6
 """
 
 from __future__ import annotations
@@ -38,15 +44,20 @@ Get = Callable[[str], Awaitable[int]]
 Run = tuple[int, int, float, float]  # (pages, errors, wall seconds, CPU seconds)
 
 
+#: Fetches per host instead of a time (``--fetches``): for instruction counts.
+FETCHES = 0
+
+
 async def _drive(urls: list[str], get: Get, seconds: float) -> Run:
-    """Each URL's worker fetches in a loop until the deadline."""
+    """Each URL's worker fetches in a loop until the deadline (or FETCHES times)."""
     await asyncio.gather(*(get(url) for url in urls))  # connections up, caches warm
     done = errors = 0
     deadline = time.perf_counter() + seconds
 
     async def worker(url: str) -> None:
         nonlocal done, errors
-        while time.perf_counter() < deadline:
+        left = FETCHES
+        while (left := left - 1) >= 0 if FETCHES else time.perf_counter() < deadline:
             try:
                 size = await get(url)
             except (httpx.TransportError, FetchFailed):
@@ -109,7 +120,10 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, nargs="+", default=[50])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--ways", nargs="+", choices=list(WAYS), default=list(WAYS))
+    parser.add_argument("--fetches", type=int, default=0, help="per host, instead of --seconds")
     args = parser.parse_args()
+    global FETCHES
+    FETCHES = args.fetches
     print(
         f"{SIZE // 1000} KB pages, {DELAY * 1000:.0f} ms latency, 1 request in flight per host, "
         f"{args.seconds:g} s per run"
