@@ -372,7 +372,8 @@ class Fetcher:
         failure: BaseException | None = None
         body = _NOTHING
         ip_address: str | None = None
-        async with self.clients.borrow(url) as lease:
+        lease = await self.clients.take(url)
+        try:
             request = lease.build_request(url, self._headers, headers)
             try:
                 async with asyncio.timeout(max(limit, 0.0)):
@@ -391,6 +392,8 @@ class Fetcher:
                 else:
                     failure = error
             request.extensions.pop(RESPONSE_KEY, None)
+        finally:
+            self.clients.give_back(lease)
         error_text = (
             _describe(failure, self.settings, limit) if failure is not None else body.detail
         )
