@@ -83,6 +83,29 @@ def test_idle_clients_are_closed_and_busy_ones_kept(clock: FakeClock) -> None:
     asyncio.run(main())
 
 
+def test_a_taken_lease_is_busy_until_given_back(clock: FakeClock) -> None:
+    """The fetcher's way (take, give back) keeps a client as borrow does: in use while
+    taken, idle (and closed after the idle timeout) once given back."""
+    pool = ClientPool(Settings(idle_client_timeout=60), clock=clock)
+
+    async def main() -> None:
+        taken = await pool.take(httpx.URL("http://tamky.gov.vn/"))
+        assert taken is await pool.take(httpx.URL("http://tamky.gov.vn/a")) and taken.in_use == 2
+        pool.give_back(taken)
+        clock.now += 61
+        await pool.take(httpx.URL("http://vnexpress.net/"))  # a sweep is due: taken is busy
+        assert not taken.client.is_closed and len(pool) == 2
+        pool.give_back(taken)
+        clock.now += 61
+        await pool.take(httpx.URL("http://vnexpress.net/"))
+        assert taken.client.is_closed and len(pool) == 1
+        await pool.aclose()
+        with pytest.raises(RuntimeError):
+            await pool.take(httpx.URL("http://tamky.gov.vn/"))
+
+    asyncio.run(main())
+
+
 def test_clients_share_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[bool] = []
     create = httpx.create_ssl_context
