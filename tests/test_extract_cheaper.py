@@ -500,3 +500,21 @@ def test_detect_language_counts_a_sample_of_more_words_than_a_field_holds(
     monkeypatch.setattr(archiver.text, "_FIELD", 4)
     for text in ("và của là không người và", "the of and to in is the", "va cua la khong nguoi"):
         assert detect_language(text) == _detect_by_regex(text, 1000)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            "Comments COMMENTS kOMMENTARE commentaires Comentarios commenti التعليقات "
+            "commenting omment OM ÖM ǑM ıom İom ſom the policy civil . , \u00a0".split(" ")
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+@example("Readers' COMMENTS are moderated per our policy")
+@example("التعليقات سياسة")
+def test_comment_words_are_searched_only_where_their_mark_stands(text: str) -> None:
+    from archiver.extract.body import _COMMENTS_WORD, _may_name_comments
+
+    if _COMMENTS_WORD.search(text):
+        assert _may_name_comments(text.lower(), text)
