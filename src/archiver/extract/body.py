@@ -341,14 +341,23 @@ _MAX_COMMENT_RULE = 400
 
 #: What every line :data:`_COMMENT_RULES` finds holds, lower-cased: letters that, unlike
 #: "i", "k" and "s", match no other letter than their capital when the regex ignores case.
-_RULES_MARKS = ("omment", "plea")
+_RULES_MARK, _RULES_PLEA = "omment", "plea"
 
 
-def _may_open_rules(text: str) -> bool:
-    """``text`` may open the rules of a comment section (looked for first, in C: the regex
-    tries every character of every line of the text)."""
-    lowered = text.lower()
-    return any(mark in lowered for mark in _RULES_MARKS)
+def _may_open_rules(lowered: str) -> bool:
+    """A line (``lowered``: lower-cased) may open the rules of a comment section (looked for
+    first, in C: the regex tries every character of every line of the text)."""
+    return _RULES_MARK in lowered or _RULES_PLEA in lowered
+
+
+#: What every line :data:`_COMMENTS_WORD` finds holds: "om" lower-cased (no letter but their
+#: capitals matches "o" or "m" when the regex ignores case), or the Arabic word as it is.
+_COMMENTS_MARK = "om"
+_COMMENTS_ARABIC = "التعليقات"
+
+
+def _may_name_comments(lowered: str, text: str) -> bool:
+    return _COMMENTS_MARK in lowered or _COMMENTS_ARABIC in text
 
 
 def _without_comment_rules(blocks: list[Block]) -> list[Block]:
@@ -358,10 +367,15 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
     that reports such a rule). (One line alone may be the first of the comments.)"""
     for index in range(1, len(blocks)):
         text = blocks[index].text
+        if len(text) > _MAX_COMMENT_RULE:
+            continue
+        lowered = text.lower()
         loose = index >= len(blocks) - _LOOSE_RULE_BLOCKS
-        if len(text) <= _MAX_COMMENT_RULE and (
-            (_may_open_rules(text) and _COMMENT_RULES.search(text))
-            or (loose and _COMMENTS_WORD.search(text) and _RULE_WORD.search(text))
+        if (_may_open_rules(lowered) and _COMMENT_RULES.search(text)) or (
+            loose
+            and _may_name_comments(lowered, text)
+            and _COMMENTS_WORD.search(text)
+            and _RULE_WORD.search(text)
         ):
             rest = [len(b.text) for b in blocks[index:]]
             before = sum(len(b.text) for b in blocks[:index])
