@@ -204,12 +204,21 @@ _RIGHTS_START = 40
 
 
 #: Lines closing a text that belong to the page, not the article: the editor in charge
-#: (Chinese and Japanese papers: "（责任编辑：张三）", "【纠错】"), a paywall's notice.
+#: (Chinese and Japanese papers: "（责任编辑：张三）", "【纠错】"), a paywall's notice; what
+#: a blog's plugins leave of their boxes under the post: the author box's link to the
+#: writer's posts ("Latest posts by Evan Symon (see all)"), a share bar's label ("Spread the
+#: news:"), a rating widget ("GD Star Rating", "Title, 5.0 out of 5 based on 2 ratings",
+#: "(95 Stimmen: 4,73 von 5)", "(Noch keine Bewertungen)").
 _CLOSING_NOTE = re.compile(
     r"^\W{0,3}(?:责任编辑|責任編輯|责编|編集担当|纠错)"
     r"|会員限定|有料会員|続きをお読み|"
     r"\b(?:for (?:paid )?subscribers only|subscribe (?:now )?to (?:continue|read)|"
-    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b",
+    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b"
+    r"|^\W*(?:latest|recent|more) posts by .{1,60}\(see all\)\W*$"
+    r"|^\W*(?:spread|share) the (?:news|word|love)\W*$"
+    r"|^\W*gd star rating\W*$|\b\d(?:[.,]\d+)? out of \d+ based on \d+ (?:ratings?|votes?)\W*$"
+    r"|^\W*\(?\d+ (?:stimmen|votes?|bewertungen)\s*:\s*\d(?:[.,]\d+)? (?:von|of|out of)"
+    r"(?: of)? \d\)?\W*$|^\W*\(?noch keine bewertungen\)?\W*$",
     re.IGNORECASE,
 )
 _MAX_CLOSING_NOTE = 150
