@@ -204,23 +204,30 @@ _RIGHTS_START = 40
 
 
 #: Lines closing a text that belong to the page, not the article: the editor in charge
-#: (Chinese and Japanese papers: "（责任编辑：张三）", "【纠错】"), a paywall's notice; what
-#: a blog's plugins leave of their boxes under the post: the author box's link to the
-#: writer's posts ("Latest posts by Evan Symon (see all)"), a share bar's label ("Spread the
-#: news:"), a rating widget ("GD Star Rating", "Title, 5.0 out of 5 based on 2 ratings",
-#: "(95 Stimmen: 4,73 von 5)", "(Noch keine Bewertungen)").
+#: (Chinese and Japanese papers: "（责任编辑：张三）", "【纠错】"), a paywall's notice.
 _CLOSING_NOTE = re.compile(
     r"^\W{0,3}(?:责任编辑|責任編輯|责编|編集担当|纠错)"
     r"|会員限定|有料会員|続きをお読み|"
     r"\b(?:for (?:paid )?subscribers only|subscribe (?:now )?to (?:continue|read)|"
-    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b"
-    r"|^\W*(?:latest|recent|more) posts by .{1,60}\(see all\)\W*$"
+    r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b",
+    re.IGNORECASE,
+)
+#: ... and what a blog's plugins leave of their boxes under the post: the author box's link
+#: to the writer's posts ("Latest posts by Evan Symon (see all)"), a share bar's label
+#: ("Spread the news:"), a rating widget ("GD Star Rating", "Title, 5.0 out of 5 based on 2
+#: ratings", "(95 Stimmen: 4,73 von 5)", "(Noch keine Bewertungen)").
+_PLUGIN_LINE = re.compile(
+    r"^\W*(?:latest|recent|more) posts by .{1,60}\(see all\)\W*$"
     r"|^\W*(?:spread|share) the (?:news|word|love)\W*$"
     r"|^\W*gd star rating\W*$|\b\d(?:[.,]\d+)? out of \d+ based on \d+ (?:ratings?|votes?)\W*$"
     r"|^\W*\(?\d+ (?:stimmen|votes?|bewertungen)\s*:\s*\d(?:[.,]\d+)? (?:von|of|out of)"
     r"(?: of)? \d\)?\W*$|^\W*\(?noch keine bewertungen\)?\W*$",
     re.IGNORECASE,
 )
+#: What every line :data:`_PLUGIN_LINE` finds holds, lower-cased (looked for first).
+_PLUGIN_MARKS = (
+    "see all", " the news", " the word", " the love", "rating", "stimmen", "vote", "bewertung",
+)  # fmt: skip
 _MAX_CLOSING_NOTE = 150
 #: The page's calls to the reader closing a text: share it, follow the outlet, subscribe to
 #: its newsletter, get its app, support it ("Diesen Artikel teilen", "Síguenos en Telegram",
@@ -270,6 +277,7 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
         if (
             rights
             or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text))
+            or (len(text) <= _MAX_CLOSING_NOTE and _plugin_line(text))
             or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
         ):
             del kept[index]
@@ -378,6 +386,11 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
                 return blocks[:index]
             break
     return blocks
+
+
+def _plugin_line(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in _PLUGIN_MARKS) and bool(_PLUGIN_LINE.search(text))
 
 
 def _calls_to_act(text: str) -> bool:
