@@ -791,3 +791,13 @@ def test_an_embedded_instagram_posts_link_and_credit_are_not_text(link: str, cre
     # A sentence of the text about such a post stays.
     line = "A post shared by the mayor (@mayor) on Friday drew thousands of replies from voters."
     assert extract(_post_with(f"<p>{line}</p>"), url).paragraphs == [*NEWS, line]
+
+
+def test_a_run_of_closing_calls_and_widgets_under_the_post_is_not_text():
+    # Three of the page's closing lines in a row: each taken out lets the one above be read.
+    url = "https://news.example.com/local/ferry-vote/"
+    closing = (
+        "<p>Möchten Sie den Artikel teilen?</p><p>Folgen Sie uns auf Twitter</p>"
+        "<p>War der Artikel hilfreich?</p><p>(95 Stimmen: 4,73 von 5)</p>"
+    )
+    assert extract(_post_with(closing), url).paragraphs == NEWS

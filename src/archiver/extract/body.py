@@ -253,6 +253,8 @@ _NEWS_TIPS = re.compile(
     re.IGNORECASE,
 )
 _MAX_CALL_TO_ACTION = 300
+#: The closing lines looked at, at most (the page's and the text's).
+_CLOSING_RUN = 6
 #: What every call :data:`_CALL_TO_ACTION` finds holds, lower-cased (looked for first, in C:
 #: the regex tries every character).
 _CALL_MARKS = (
@@ -266,7 +268,11 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
     """The text without the rights notice closing it (the agency's or the outlet's), nor
     the editor's credit, a paywall's notice or a call to share, follow or subscribe."""
     kept = list(blocks)
-    for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
+    # The last two lines, and the line above each one taken out: the page's closing lines
+    # come in a run ("Möchten Sie den Artikel teilen?", "War der Artikel nützlich?", a rating).
+    index, other, looked = len(kept) - 1, 0, 0
+    while index > 0 and other < _CREDIT_BLOCKS - 1 and looked < _CLOSING_RUN:
+        looked += 1
         text = kept[index].text
         notice = (
             _RIGHTS.search(text)
@@ -281,6 +287,9 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
             or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
         ):
             del kept[index]
+        else:
+            other += 1
+        index -= 1
     # Between paragraphs, a call is the page's when it is short and links to where it calls
     # (a sign-up box's "Sign up here", "... consider supporting our work? Just click here").
     return [

@@ -727,6 +727,12 @@ def body_blocks(
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
+        if (
+            len(text) <= _MAX_EMBED_LABEL
+            and ("(@" in text or "nstagram" in text)
+            and _EMBED_LABEL.match(text)
+        ):
+            continue  # an embedded post's link and credit ("A post shared by X (@x) on ...")
         if text.startswith("#") and len(text) <= _MAX_HASHTAGS and _HASHTAGS.match(text):
             continue  # a line of topic tags ("#bão số 3 #mưa lũ")
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):
@@ -740,16 +746,9 @@ def body_blocks(
 
 
 def _without_consent_notices(blocks: list[Block]) -> list[Block]:
-    """The text without a cookie banner's or a consent box's words, wherever they stand, nor
-    an embedded Instagram post's link and credit."""
+    """The text without a cookie banner's or a consent box's words, wherever they stand."""
     # (Most texts have none: a few substring searches over all of it at once tell.)
     text = "\n".join([b.text for b in blocks])
-    if "nstagram" in text or "(@" in text:
-        blocks = [
-            b
-            for b in blocks
-            if len(b.text) > _MAX_EMBED_LABEL or _EMBED_LABEL.match(b.text) is None
-        ]
     if not any(mark in text for mark in _CONSENT_MARKS):
         return blocks
     return [
