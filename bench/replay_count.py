@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import operator
 import pickle
 import sys
 from pathlib import Path
@@ -36,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from profile_crawl import WORKER_STAGES  # noqa: E402
+from toggle import Toggle  # noqa: E402
 
 JOB, PICKLE = "job", "pickle"
 LABELS = [JOB, PICKLE, *dict.fromkeys(label for _, _, label in WORKER_STAGES)]
@@ -60,20 +60,8 @@ def main() -> None:
 
     with args.jobs.open("rb") as file:
         jobs = pickle.load(file)
-    counting = [False]
-    busy = [False]
-
-    def counted(original: Any) -> Any:
-        def call(*a: Any, **k: Any) -> Any:
-            if not counting[0] or busy[0]:
-                return original(*a, **k)
-            busy[0] = True
-            try:
-                return operator.call(original, *a, **k)
-            finally:
-                busy[0] = False
-
-        return call
+    toggle = Toggle()
+    counted = toggle.wrap
 
     for module, name, label in WORKER_STAGES:
         if label == args.stage:
@@ -94,8 +82,8 @@ def main() -> None:
             break
         article = kwargs["kind"] == "article"
         articles += article
-        counting[0] = article != args.others
-        pages += counting[0]
+        toggle.on = article != args.others
+        pages += toggle.on
         run_job(exchange, kwargs)
     print(f"{pages} pages counted ({articles} article pages run); stage {args.stage}")
 

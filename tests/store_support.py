@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -157,3 +158,36 @@ def redirected_pages(start: int, count: int, site: str = "vnexpress") -> list:
         asked = fetched.url.replace("https://", "http://") + "?utm_source=facebook"
         pages.append((replace(fetched, url=asked, redirects=(asked,)), found))
     return pages
+
+
+def dated_pages(body: Callable[[int], str], sites: Sequence[str], count: int) -> list:
+    """``count`` pages of ``body(n)`` taking the sites in turn, dated across 2024's months."""
+    return [
+        page(
+            f"https://{sites[n % len(sites)]}.vn/tin-{n}.html",
+            body(n),
+            title=f"Thời tiết ngày {n}",
+            site=sites[n % len(sites)],
+            published_at=f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}T08:00:00+07:00",
+        )
+        for n in range(count)
+    ]
+
+
+def passing_ids(archive, site: str | None, since: str | None) -> set[int]:
+    """The ids of the articles ``--site`` and ``--since`` let through, read row by row."""
+    from archiver.store.search import article_filters
+
+    clauses, params = article_filters(site, since, None, None)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return {row[0] for row in archive.conn.execute(f"SELECT a.id FROM articles a{where}", params)}
+
+
+def built_archive(path: Path, pages: list) -> Iterator:
+    """An archive at ``path`` holding ``pages``, opened read-only (a module fixture's body)."""
+    from archiver.store import Archive
+
+    with Archive(path) as opened:
+        opened.save_many(pages)
+    with Archive(path, readonly=True) as reader:
+        yield reader

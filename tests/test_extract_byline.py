@@ -295,7 +295,6 @@ def test_a_name_line_set_flush_right_by_its_class_closes_the_text_as_its_byline(
         "Thiếu tá Nguyễn Văn An",
         "Đại tá, TS NGUYỄN VĂN HẢI",
         "Luật sư Trần Minh",
-        "Nhà báo Thu Hà",
         "Bác sĩ Lê Hoa",
     ],
 )
@@ -304,6 +303,29 @@ def test_a_rank_or_profession_written_out_before_the_name_is_part_of_the_byline(
     # Not a sentence about someone, nor the word alone.
     assert parse_byline(f"{line} cho biết") is None
     assert parse_byline(line.split()[0] + " " + line.split()[1].rstrip(",")) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "person"),
+    [
+        ("BTV Phương Linh", "Phương Linh"),
+        ("PV Minh Anh", "Minh Anh"),
+        ("CTV Thu Hà", "Thu Hà"),
+        ("Phóng viên Minh Anh", "Minh Anh"),
+        ("Biên tập viên Phương Linh", "Phương Linh"),
+        ("Nhà báo Thu Hà", "Thu Hà"),
+        ("BTV: Phương Linh", "Phương Linh"),
+        ("Minh Anh - PV", "Minh Anh"),
+        ("Minh Anh (CTV)", "Minh Anh"),
+    ],
+)
+def test_a_newsrooms_title_beside_the_name_is_no_part_of_the_byline(line: str, person: str):
+    # The writer's job in the newsroom (editor, reporter, contributor), unlike a rank, is
+    # not shown as part of the name.
+    assert parse_byline(line) == person
+    # Not a sentence about a reporter, nor the title alone; a group of reporters stays one.
+    assert parse_byline(f"{line} cho biết") is None
+    assert parse_byline("Nhóm PV") == "Nhóm PV"
 
 
 @pytest.mark.parametrize(

@@ -469,3 +469,52 @@ def test_attribute_words_split_on_the_white_space_selectors_split_on_only() -> N
     # NBSP and other Unicode spaces are part of a word, as in a class selector.
     assert attribute_words("a\xa0b c\u2003d") == ["a\xa0b", "c\u2003d"]
     assert attribute_words("") == []
+
+
+class _CountedBytes(bytes):
+    """Folded markup that counts the searches made in it."""
+
+    searches = 0
+
+    def __contains__(self, needle: object) -> bool:
+        type(self).searches += 1
+        return super().__contains__(needle)  # type: ignore[operator]
+
+
+def test_a_name_holding_one_the_markup_never_writes_is_not_searched_for() -> None:
+    vocabulary = Vocabulary(_CountedBytes(b"<p class=x data-rolex>"))
+    assert vocabulary.may_name("role") is True
+    assert vocabulary.may_name("itemprop") is False
+    searched = _CountedBytes.searches
+    assert vocabulary.may_name("data-itemprop") is False
+    assert _CountedBytes.searches == searched  # (known from "itemprop")
+    assert vocabulary.may_name("data-role") is True
+    assert _CountedBytes.searches == searched + 1
+
+
+def test_detect_language_counts_a_sample_of_more_words_than_a_field_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import archiver.text
+
+    monkeypatch.setattr(archiver.text, "_FIELD", 4)
+    for text in ("và của là không người và", "the of and to in is the", "va cua la khong nguoi"):
+        assert detect_language(text) == _detect_by_regex(text, 1000)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            "Comments COMMENTS kOMMENTARE commentaires Comentarios commenti التعليقات "
+            "commenting omment OM ÖM ǑM ıom İom ſom the policy civil . , \u00a0".split(" ")
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+@example("Readers' COMMENTS are moderated per our policy")
+@example("التعليقات سياسة")
+def test_comment_words_are_searched_only_where_their_mark_stands(text: str) -> None:
+    from archiver.extract.body import _COMMENTS_WORD, _may_name_comments
+
+    if _COMMENTS_WORD.search(text):
+        assert _may_name_comments(text.lower(), text)

@@ -667,3 +667,137 @@ def test_a_cookie_banner_or_consent_notice_inside_the_text_is_not_text(notice: s
     )
     page = page.replace(lines[2].encode(), said.encode())
     assert extract(page, "https://verband.example.de/waffenexporte").paragraphs[-1] == said
+
+
+ELEMENTOR_URL = "https://magazin.example.de/ear-candy/"
+ELEMENTOR_PARAGRAPHS = [
+    "Der Sommer ist da, die kurzen Kleider werden wieder herausgeholt und die Haare vermehrt "
+    "hochgesteckt. Die perfekte Zeit, um seine Ohrringe zur Schau zu stellen.",
+    "Lui Lu hat ein ganz tolles Konzept entworfen, mit dem ihr jeden Ohrring individualisieren "
+    "könnt. Es gibt ab jetzt kleine Charms, wie diesen Blitz, zu kaufen, beliebig kombinierbar.",
+    "Wer kein Ohrloch hat und trotzdem nicht auf Ohrringe verzichten möchte, dem empfehlen wir "
+    "einen markanten Ear Cuff. Dieser hier ist von Zoeca und ein echter Hingucker im Sommer.",
+]
+
+
+def _elementor_widget(kind: str, inner: str) -> str:
+    return (
+        f"<div class='elementor-element elementor-widget elementor-widget-{kind}' "
+        f"data-element_type='widget'><div class='elementor-widget-container'>{inner}</div></div>"
+    )
+
+
+def _elementor_page(share: str = "") -> bytes:
+    """A post set with a page builder (Elementor): every block, the text's too, a "widget"."""
+    # (A text block and a picture's block by turns, as the post was built.)
+    blocks = "".join(
+        _elementor_widget("text-editor", f"<div class='elementor-text-editor'><p>{p}</p></div>")
+        + _elementor_widget("image", f"<img src='/p{n}.jpg' alt=''>")
+        for n, p in enumerate(ELEMENTOR_PARAGRAPHS)
+    )
+    sections = (
+        "<section class='elementor-section elementor-top-section'>"
+        "<div class='elementor-container'><div class='elementor-column'>"
+        f"<div class='elementor-widget-wrap'>{blocks}</div></div></div></section>"
+    )
+    return (
+        "<html><head><title>Ear Candy! | Magazin</title></head><body>"
+        "<nav class='menu'><a href='/'>Magazin</a> <a href='/fashion/'>Fashion</a></nav>"
+        "<div class='elementor elementor-42'><div class='elementor-section-wrap'>"
+        + _elementor_widget("heading", "<h1 class='elementor-heading-title'>Ear Candy!</h1>")
+        + "<div id='meta'>Freitag | 14. Juni 2019 | 15:49 von Sina Giebel in Fashion</div>"
+        + sections
+        + share
+        + "</div></div>"
+        f"<ul class='recent'>{SIDEBAR}</ul></body></html>"
+    ).encode()
+
+
+def test_a_post_set_with_a_page_builder_whose_every_block_is_a_widget_keeps_its_text():
+    article = extract(_elementor_page(), ELEMENTOR_URL)
+    assert article.is_article
+    assert article.paragraphs == ELEMENTOR_PARAGRAPHS
+
+
+def test_a_page_builders_share_bar_beside_the_text_stays_chrome():
+    share = _elementor_widget(
+        "share-buttons",
+        "<div class='elementor-share-btn'>Teile diesen Beitrag mit deinen Freundinnen und "
+        "Freunden auf Facebook, Pinterest und per E-Mail, damit auch sie es lesen.</div>",
+    )
+    article = extract(_elementor_page(share), ELEMENTOR_URL)
+    assert article.paragraphs == ELEMENTOR_PARAGRAPHS
+
+
+def _post_with(closing: str) -> bytes:
+    """A post whose plugins set their boxes in the post's own element, after its text."""
+    text = "".join(f"<p>{line}</p>" for line in NEWS)
+    return (
+        "<html><head><title>Council votes to close ferry terminal</title></head><body>"
+        "<div class='story'><h1>Council votes to close ferry terminal</h1>"
+        f"<p class='byline'>By Ann Lee</p><div class='entry'>{text}{closing}</div></div>"
+        "</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        # An author box's tab of the writer's posts (its list of links is dropped as links),
+        # then a share bar's label.
+        "<div class='abh_name'>Latest posts by Jane Roe <span>(<a href='/author/jane-roe/'>"
+        "see all</a>)</span></div><ul><li><a href='/a/'>Ferry fares to rise again in spring"
+        "</a></li><li><a href='/b/'>Harbour master steps down</a></li></ul>",
+        "<p>Spread the news:</p>",
+        # A rating widget: its name, then the post's title and its stars.
+        "<p>GD Star Rating</p><p>Council votes to close ferry terminal, 4.5 out of 5 based on "
+        "12 ratings</p>",
+        "<p>(95 Stimmen: 4,73 von 5)</p>",
+        "<p>(Noch keine Bewertungen)</p>",
+    ],
+)
+def test_what_a_blogs_plugins_leave_of_their_boxes_under_the_post_is_not_text(closing: str):
+    url = "https://news.example.com/local/ferry-vote/"
+    assert extract(_post_with(closing), url).paragraphs == NEWS
+    # A sentence of the text saying as much stays.
+    line = "Spread the word about the vote, the mayor said, before the terminal closes in May."
+    assert extract(_post_with(f"<p>{line}</p>"), url).paragraphs == [*NEWS, line]
+
+
+@pytest.mark.parametrize(
+    ("link", "credit"),
+    [
+        (
+            "View this post on Instagram",
+            "A post shared by Jane Roe (@janeroe) on Apr 21, 2019 at 4:40am PDT",
+        ),
+        (
+            "Sieh dir diesen Beitrag auf Instagram an",
+            "Ein Beitrag geteilt von Jane Roe (@jane.roe) am 23. Okt 2017 um 0:31 Uhr",
+        ),
+    ],
+)
+def test_an_embedded_instagram_posts_link_and_credit_are_not_text(link: str, credit: str):
+    # What Instagram's embed shows before its script runs, set between two paragraphs.
+    embed = (
+        "<blockquote class='instagram-media' data-instgrm-permalink='https://www.instagram.com/"
+        f"p/B1/'><div><a href='https://www.instagram.com/p/B1/'>{link}</a></div>"
+        f"<p>{credit}</p></blockquote>"
+    )
+    first = f"<p>{NEWS[0]}</p>".encode()
+    page = _post_with("").replace(first, first + embed.encode())
+    url = "https://news.example.com/local/ferry-vote/"
+    assert extract(page, url).paragraphs == NEWS
+    # A sentence of the text about such a post stays.
+    line = "A post shared by the mayor (@mayor) on Friday drew thousands of replies from voters."
+    assert extract(_post_with(f"<p>{line}</p>"), url).paragraphs == [*NEWS, line]
+
+
+def test_a_run_of_closing_calls_and_widgets_under_the_post_is_not_text():
+    # Three of the page's closing lines in a row: each taken out lets the one above be read.
+    url = "https://news.example.com/local/ferry-vote/"
+    closing = (
+        "<p>Möchten Sie den Artikel teilen?</p><p>Folgen Sie uns auf Twitter</p>"
+        "<p>War der Artikel hilfreich?</p><p>(95 Stimmen: 4,73 von 5)</p>"
+    )
+    assert extract(_post_with(closing), url).paragraphs == NEWS

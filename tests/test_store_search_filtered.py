@@ -6,10 +6,9 @@ import itertools
 
 import pytest
 
-from archiver.store import Archive
 from archiver.store import search as search_module
 from archiver.store.query import parse
-from store_support import page
+from store_support import built_archive, dated_pages, passing_ids
 
 SITES = ("vnexpress", "dantri", "tuoitre")
 WORDS = ("bão", "lũ", "mưa", "nắng", "mư*", "bã*", "lu*")
@@ -27,32 +26,12 @@ def body(n: int) -> str:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     path = tmp_path_factory.mktemp("filtered") / "archive.db"
-    pages = [
-        page(
-            f"https://{SITES[n % 3]}.vn/tin-{n}.html",
-            body(n),
-            title=f"Thời tiết ngày {n}",
-            site=SITES[n % 3],
-            published_at=f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}T08:00:00+07:00",
-        )
-        for n in range(240)
-    ]
-    with Archive(path) as opened:
-        opened.save_many(pages)
-    with Archive(path, readonly=True) as reader:
-        yield reader
+    yield from built_archive(path, dated_pages(body, SITES, 240))
 
 
 def expected(archive, word, window, site=None, since=None):
     """The newest ``window`` matches passing the filters, best bm25 first, equal scores by id."""
-    clauses, params = search_module.article_filters(site, since, None, None)
-    passing = {
-        row[0]
-        for row in archive.conn.execute(
-            "SELECT a.id FROM articles a" + (" WHERE " + " AND ".join(clauses) if clauses else ""),
-            params,
-        )
-    }
+    passing = passing_ids(archive, site, since)
     weights = ", ".join(map(str, search_module.WEIGHTS))
     matches = archive.conn.execute(
         f"SELECT rowid, bm25(articles_fts, {weights}) FROM articles_fts "

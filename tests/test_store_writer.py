@@ -273,3 +273,27 @@ def test_captions_found_later_are_indexed_and_a_refetch_without_them_keeps_them(
     assert again.outcome == "unchanged"
     assert [hit.url for hit in archive.search("toan canh")] == [url]
     assert archive.check() == []
+
+
+def test_empty_values_and_bytes_are_bound_as_they_are_without_an_adapter_lookup_miss():
+    """The archive registers adapters that return ``None`` and ``bytes`` unchanged (the
+    ``sqlite3`` module otherwise looks each one up and formats an error it then clears);
+    one someone registered before is left in place."""
+    import sqlite3
+
+    from archiver.store import sqlite as engine
+
+    for kind in (type(None), bytes):
+        assert sqlite3.adapters[(kind, sqlite3.PrepareProtocol)](kind()) == kind()
+    conn = sqlite3.connect(":memory:")
+    bound = conn.execute("SELECT typeof(?), typeof(?), ?", (None, b"\x00\xff", b"ab")).fetchone()
+    assert bound == ("null", "blob", b"ab")
+    key = (bytes, sqlite3.PrepareProtocol)
+    ours = sqlite3.adapters[key]
+    try:
+        sqlite3.register_adapter(bytes, bytes.hex)
+        engine._adapt_as_is()
+        assert sqlite3.adapters[key] is bytes.hex
+        assert conn.execute("SELECT ?", (b"ab",)).fetchone() == ("6162",)
+    finally:
+        sqlite3.register_adapter(bytes, ours)

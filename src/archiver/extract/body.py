@@ -212,6 +212,22 @@ _CLOSING_NOTE = re.compile(
     r"already a subscriber|to continue reading,? (?:please )?(?:log|sign) ?in)\b",
     re.IGNORECASE,
 )
+#: ... and what a blog's plugins leave of their boxes under the post: the author box's link
+#: to the writer's posts ("Latest posts by Evan Symon (see all)"), a share bar's label
+#: ("Spread the news:"), a rating widget ("GD Star Rating", "Title, 5.0 out of 5 based on 2
+#: ratings", "(95 Stimmen: 4,73 von 5)", "(Noch keine Bewertungen)").
+_PLUGIN_LINE = re.compile(
+    r"^\W*(?:latest|recent|more) posts by .{1,60}\(see all\)\W*$"
+    r"|^\W*(?:spread|share) the (?:news|word|love)\W*$"
+    r"|^\W*gd star rating\W*$|\b\d(?:[.,]\d+)? out of \d+ based on \d+ (?:ratings?|votes?)\W*$"
+    r"|^\W*\(?\d+ (?:stimmen|votes?|bewertungen)\s*:\s*\d(?:[.,]\d+)? (?:von|of|out of)"
+    r"(?: of)? \d\)?\W*$|^\W*\(?noch keine bewertungen\)?\W*$",
+    re.IGNORECASE,
+)
+#: What every line :data:`_PLUGIN_LINE` finds holds, lower-cased (looked for first).
+_PLUGIN_MARKS = (
+    "see all", " the news", " the word", " the love", "rating", "stimmen", "vote", "bewertung",
+)  # fmt: skip
 _MAX_CLOSING_NOTE = 150
 #: The page's calls to the reader closing a text: share it, follow the outlet, subscribe to
 #: its newsletter, get its app, support it ("Diesen Artikel teilen", "Síguenos en Telegram",
@@ -237,6 +253,8 @@ _NEWS_TIPS = re.compile(
     re.IGNORECASE,
 )
 _MAX_CALL_TO_ACTION = 300
+#: The closing lines looked at, at most (the page's and the text's).
+_CLOSING_RUN = 6
 #: What every call :data:`_CALL_TO_ACTION` finds holds, lower-cased (looked for first, in C:
 #: the regex tries every character).
 _CALL_MARKS = (
@@ -250,7 +268,11 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
     """The text without the rights notice closing it (the agency's or the outlet's), nor
     the editor's credit, a paywall's notice or a call to share, follow or subscribe."""
     kept = list(blocks)
-    for index in range(len(kept) - 1, max(len(kept) - _CREDIT_BLOCKS, 0), -1):
+    # The last two lines, and the line above each one taken out: the page's closing lines
+    # come in a run ("Möchten Sie den Artikel teilen?", "War der Artikel nützlich?", a rating).
+    index, other, looked = len(kept) - 1, 0, 0
+    while index > 0 and other < _CREDIT_BLOCKS - 1 and looked < _CLOSING_RUN:
+        looked += 1
         text = kept[index].text
         notice = (
             _RIGHTS.search(text)
@@ -261,9 +283,13 @@ def _without_rights_notice(blocks: list[Block]) -> list[Block]:
         if (
             rights
             or (len(text) <= _MAX_CLOSING_NOTE and _CLOSING_NOTE.search(text))
+            or (len(text) <= _MAX_CLOSING_NOTE and _plugin_line(text))
             or (len(text) <= _MAX_CALL_TO_ACTION and _calls_to_act(text))
         ):
             del kept[index]
+        else:
+            other += 1
+        index -= 1
     # Between paragraphs, a call is the page's when it is short and links to where it calls
     # (a sign-up box's "Sign up here", "... consider supporting our work? Just click here").
     return [
@@ -341,14 +367,23 @@ _MAX_COMMENT_RULE = 400
 
 #: What every line :data:`_COMMENT_RULES` finds holds, lower-cased: letters that, unlike
 #: "i", "k" and "s", match no other letter than their capital when the regex ignores case.
-_RULES_MARKS = ("omment", "plea")
+_RULES_MARK, _RULES_PLEA = "omment", "plea"
 
 
-def _may_open_rules(text: str) -> bool:
-    """``text`` may open the rules of a comment section (looked for first, in C: the regex
-    tries every character of every line of the text)."""
-    lowered = text.lower()
-    return any(mark in lowered for mark in _RULES_MARKS)
+def _may_open_rules(lowered: str) -> bool:
+    """A line (``lowered``: lower-cased) may open the rules of a comment section (looked for
+    first, in C: the regex tries every character of every line of the text)."""
+    return _RULES_MARK in lowered or _RULES_PLEA in lowered
+
+
+#: What every line :data:`_COMMENTS_WORD` finds holds: "om" lower-cased (no letter but their
+#: capitals matches "o" or "m" when the regex ignores case), or the Arabic word as it is.
+_COMMENTS_MARK = "om"
+_COMMENTS_ARABIC = "التعليقات"
+
+
+def _may_name_comments(lowered: str, text: str) -> bool:
+    return _COMMENTS_MARK in lowered or _COMMENTS_ARABIC in text
 
 
 def _without_comment_rules(blocks: list[Block]) -> list[Block]:
@@ -358,10 +393,15 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
     that reports such a rule). (One line alone may be the first of the comments.)"""
     for index in range(1, len(blocks)):
         text = blocks[index].text
+        if len(text) > _MAX_COMMENT_RULE:
+            continue
+        lowered = text.lower()
         loose = index >= len(blocks) - _LOOSE_RULE_BLOCKS
-        if len(text) <= _MAX_COMMENT_RULE and (
-            (_may_open_rules(text) and _COMMENT_RULES.search(text))
-            or (loose and _COMMENTS_WORD.search(text) and _RULE_WORD.search(text))
+        if (_may_open_rules(lowered) and _COMMENT_RULES.search(text)) or (
+            loose
+            and _may_name_comments(lowered, text)
+            and _COMMENTS_WORD.search(text)
+            and _RULE_WORD.search(text)
         ):
             rest = [len(b.text) for b in blocks[index:]]
             before = sum(len(b.text) for b in blocks[:index])
@@ -369,6 +409,11 @@ def _without_comment_rules(blocks: list[Block]) -> list[Block]:
                 return blocks[:index]
             break
     return blocks
+
+
+def _plugin_line(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in _PLUGIN_MARKS) and bool(_PLUGIN_LINE.search(text))
 
 
 def _calls_to_act(text: str) -> bool:

@@ -19,7 +19,7 @@ from archiver.text import clean
 # Labels that introduce a byline; the name follows.
 _LABEL = re.compile(
     r"^(?:(?:bài|bài viết|bài và ảnh|bài, ảnh|bài & ảnh|bài/ảnh|bài - ảnh|tin|tin, ảnh|tin và ảnh|"
-    r"tác giả|người viết|phóng viên|pv|nhóm pv|thực hiện|nhóm thực hiện|biên tập|"
+    r"tác giả|người viết|phóng viên|pv|btv|ctv|nhóm pv|thực hiện|nhóm thực hiện|biên tập|"
     r"written by|by|author|đăng bởi|người đăng|tin bài)\s*[:：\-–]\s*|(?:theo|by|bởi)\s+)",
     re.IGNORECASE,
 )
@@ -30,7 +30,8 @@ _SUFFIX = re.compile(
 )
 #: The writer's position after the name, in an author box ("Minh Anh Phóng viên").
 _ROLE_TAIL = re.compile(
-    r"\s*[-–,|]?\s*\(?(?:phóng viên|biên tập viên|cộng tác viên|nhà báo|thư ký tòa soạn)"
+    r"\s*[-–,|]?\s*\(?(?:phóng viên|biên tập viên|cộng tác viên|nhà báo|thư ký tòa soạn"
+    r"|(?-i:PV|BTV|CTV))"
     r"(?:\s+thường trú[^)]*)?\)?\s*$",
     re.IGNORECASE,
 )
@@ -45,10 +46,17 @@ _PHOTO_TAIL = re.compile(
 #: "Đại tá, TS NGUYỄN VĂN HẢI", "Luật sư Trần Minh"): lower-case words that are still part of
 #: the byline as displayed (abbreviations such as "TS." or "PGS.TS" need no such list).
 _TITLE_HEAD = re.compile(
-    r"^(?:(?:thiếu|trung|thượng|đại)\s+(?:úy|uý|tá|tướng)|đại tướng|luật sư|nhà báo|nhà văn|"
+    r"^(?:(?:thiếu|trung|thượng|đại)\s+(?:úy|uý|tá|tướng)|đại tướng|luật sư|nhà văn|"
     r"nhà thơ|nhà giáo|bác sĩ|dược sĩ|thạc sĩ|tiến sĩ|phó giáo sư|giáo sư|kỹ sư|kiến trúc sư|"
     r"nghệ sĩ nhân dân|nghệ sĩ ưu tú|nghệ sĩ)\s*,?\s+(?=\S)",
     re.IGNORECASE,
+)
+#: A newsroom's title before the writer's name ("BTV Phương Linh", "PV Minh Anh", "Phóng viên
+#: Thu Hà", "Nhà báo Lê Hoa"): the writer's job, not part of the name (a rank or a degree,
+#: "Thiếu tá", "Luật sư", is kept as displayed). Abbreviations in capitals only.
+_NEWSROOM_HEAD = re.compile(
+    r"^(?:BTV|PV|CTV|BTV\.|PV\.|CTV\.|(?i:phóng viên|biên tập viên|cộng tác viên|nhà báo))"
+    r"\s*,?\s+(?=\S)"
 )
 _ABBREVIATED = re.compile(r"\s+(?:và|cùng)\s+\d+\s+tác giả khác\s*$", re.IGNORECASE)
 #: The number of the writer's posts, a badge after the name in an author box ("Minh Anh
@@ -110,6 +118,11 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     text = _POST_COUNT.sub("", text)
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):
         return None
+    job = _NEWSROOM_HEAD.match(text)
+    if job is not None:
+        # The name after the title must stand as a byline on its own; the title goes.
+        name = text[job.end() :]
+        return name if parse_byline(name, outlets=outlets) == name else None
     title = _TITLE_HEAD.match(text)
     if title is not None:
         # The name after the rank must stand as a byline on its own; the rank is kept.

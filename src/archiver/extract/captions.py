@@ -407,7 +407,7 @@ def _previous_element(node: LexborNode) -> LexborNode | None:
 
 
 def _is_video(node: LexborNode, text: str) -> bool:
-    if _VIDEO.search(text):
+    if ":" in text and _VIDEO.search(text):  # (no search where no colon can end it)
         return True
     for element in (node, node.parent):
         if element is not None and "video" in (element.attributes.get("class") or "").lower():

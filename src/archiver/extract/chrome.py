@@ -70,7 +70,8 @@ def find_chrome(
     header_parts = _header_parts(protect)
     candidates: dict[int, tuple[LexborNode, set[str]]] = {}
     for node in vocabulary.css(body, _STRUCTURAL_PARTS):
-        if node.tag_id in _CHROME_TAG_IDS or node.attributes.get("role") in _CHROME_ROLES:
+        # (An element that is not chrome by its tag was listed for its role: read that alone.)
+        if node.tag_id in _CHROME_TAG_IDS or node.attrs.get("role") in _CHROME_ROLES:
             candidates.setdefault(node.mem_id, (node, set(named)))
     for kind, nodes in named.items():
         for node in nodes:

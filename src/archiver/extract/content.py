@@ -130,6 +130,23 @@ _WIDGET_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MAX_WIDGET_LABEL = 40
+#: What an embedded Instagram post shows when its script does not run: a link to the post
+#: ("View this post on Instagram", "Sieh dir diesen Beitrag auf Instagram an") and its
+#: credit line ("A post shared by Jane Roe (@janeroe) on Apr 21, 2019 at 4:40am PDT", "Ein
+#: Beitrag geteilt von X (@x) am 23. Okt 2017 um 0:31 Uhr"): the widget's, not the text's.
+_EMBED_LABEL = re.compile(
+    r"^\W*(?:view this (?:post|photo|video) on instagram|sieh dir diesen beitrag auf instagram an"
+    r"|voir cette publication sur instagram|ver esta publicaci[oó]n en instagram"
+    r"|visualizza questo post su instagram|bekijk dit bericht op instagram)\W*$"
+    r"|^\W*(?:a (?:post|photo|video) shared by|ein (?:beitrag|foto|video) geteilt von"
+    r"|une publication partag[ée]e par|una publicaci[oó]n compartida (?:de|por)"
+    r"|un post condiviso da|een bericht gedeeld door) [^\n]{0,80}\(@[\w.]+\)"
+    r"(?: (?:on|am|le|el|il|op) [^\n!?]{0,30}\d[^\n!?]{0,30})?$",
+    re.IGNORECASE,
+)
+_MAX_EMBED_LABEL = 200
+
+
 #: A cookie banner's or a consent box's words left in the text: "We use cookies to ...",
 #: "Please accept YouTube cookies to play this video", an embedded post's placeholder ("Wir
 #: respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis keine
@@ -710,6 +727,12 @@ def body_blocks(
             continue
         if len(text) <= _MAX_WIDGET_LABEL and _WIDGET_LABEL.match(text):
             continue
+        if (
+            len(text) <= _MAX_EMBED_LABEL
+            and ("(@" in text or "nstagram" in text)
+            and _EMBED_LABEL.match(text)
+        ):
+            continue  # an embedded post's link and credit ("A post shared by X (@x) on ...")
         if text.startswith("#") and len(text) <= _MAX_HASHTAGS and _HASHTAGS.match(text):
             continue  # a line of topic tags ("#bão số 3 #mưa lũ")
         if len(text) <= 3 and text.isdigit() and block.node.tag not in ("td", "th"):

@@ -206,7 +206,8 @@ def prepare(
         tree.strip_tags(_STRIP_TAGS)
     styled = tree.css("[style]")
     for node in reversed(styled):  # (innermost first, as ``remove``)
-        style = (node.attributes.get("style") or "").lower()
+        # (The one attribute read, not a dict of them all: every element here has it.)
+        style = (node.attrs.get("style") or "").lower()
         if any(hidden in style for hidden in _HIDDEN_STYLES):
             node.decompose()
     hidden = vocabulary.query(_HIDDEN_BY_NAME_PARTS)
@@ -381,9 +382,7 @@ def render_blocks(
             _emit(blocks, child, row, _ALL if linked else None, None)
         elif child.mem_id in containers:
             _flush_run(blocks, element, run, stats, linked, anchors)
-            inner = linked or (
-                tag == _A_ID and not _PICTURE.search(child.attributes.get("href") or "")
-            )
+            inner = linked or (tag == _A_ID and not _PICTURE.search(child.attrs.get("href") or ""))
             stack.append((child, child.iter(include_text=True), [], [0, 0, 0], inner, []))
         elif tag in _BLOCK_IDS:
             _flush_run(blocks, element, run, stats, linked, anchors)

@@ -147,7 +147,9 @@ def cut_unread(data: bytes) -> Cut:
         return Cut(data, [], [], False, ascii=False)  # (ruby unknown: looked for in the tree)
     find = data.find
     candidates, closings, bound = _tag_starts(data)
-    parts: list[bytes] = []
+    # (The kept pieces are views of ``data``, copied once, by the join.)
+    view = memoryview(data)
+    parts: list[bytes | memoryview] = []
     json_ld: list[bytes] = []
     styles: list[bytes] = []
     position = searched = 0
@@ -186,20 +188,20 @@ def cut_unread(data: bytes) -> Cut:
             elif name == b"style":
                 styles.append(data[tag_end + 1 : close])
             elif name == b"svg":
-                parts.append(data[position:start] + b" ")
+                parts += (view[position:start], b" ")
                 position = searched = close_end + 1
                 continue
             elif name == b"noscript" and _holds_paragraphs(data, tag_end, close):
                 # Only its tags go: the text is read, and what it holds is cut as anywhere
                 # else (its stray closing tag is ignored by the parser).
-                parts.append(data[position:start])
+                parts.append(view[position:start])
                 position = searched = tag_end + 1
                 continue
-        parts.append(data[position:start])
+        parts.append(view[position:start])
         position = searched = close_end + 1
     if not parts:
         return Cut(data, json_ld, styles, complete, ruby, bound, left=left)
-    parts.append(data[position:])
+    parts.append(view[position:])
     return Cut(b"".join(parts), json_ld, styles, complete, ruby, bound, left=left)
 
 

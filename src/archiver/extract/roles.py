@@ -190,6 +190,15 @@ _NOT_LEAD = re.compile(r"leader|leading|mislead")
 #: Class tokens that say what an element lacks ("no_caption", "no-sidebar", "without-ads"):
 #: they name no role.
 _NEGATED = re.compile(r"(?<=\s)(?:no|without|has-no|hide)[-_]\S*(?=\s)")
+#: A page builder's word for every block it sets (Elementor's ``elementor-widget``): no
+#: widget beside the text when the block is one of text (``elementor-widget-text-editor``, the
+#: post's content), nor in the wrappers it puts inside every block
+#: (``elementor-widget-container``). Its other blocks (a share bar, a list of posts, the
+#: post's tags) stay chrome.
+_BUILDER_TEXT = re.compile(r"(?<=\s)elementor-widget-(?:text-editor|theme-post-content)(?=\s)")
+_BUILDER_BLOCK = re.compile(r"(?<=\s)elementor-widget(?=\s)")
+_BUILDER_WRAPPER = re.compile(r"(?<=\s)elementor-widget-(?:container|wrap)(?=\s)")
+_BUILDER_MARK = "elementor-widget"
 _WORDS = sorted(
     {w for words in SUBSTRINGS.values() for w in words}
     | {f" {w} " for ws in TOKENS.values() for w in ws},
@@ -225,6 +234,10 @@ def roles_of(label: str) -> frozenset[str]:
     """
     roles: set[str] = set()
     label = affirmed(label)
+    if _BUILDER_MARK in label:
+        label = _BUILDER_WRAPPER.sub(" ", label)
+        if _BUILDER_TEXT.search(label):
+            label = _BUILDER_BLOCK.sub(" ", _BUILDER_TEXT.sub(" ", label))
     for match in _PATTERN.finditer(label):
         word = match.group()
         roles |= _ROLES_OF.get(word, frozenset())

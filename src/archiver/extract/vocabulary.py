@@ -65,7 +65,11 @@ class Vocabulary:
             return True
         found = self._names.get(name)
         if found is None:
-            found = self._names[name] = name.encode() in self._folded
+            # (A name holding one the markup never writes is not written either: "data-role"
+            # once "role" was searched for in vain; no search of the whole page again.)
+            found = self._names[name] = not any(
+                part in name for part, written in self._names.items() if not written
+            ) and (name.encode() in self._folded)
         return found
 
     def query(self, parts: Sequence[Part]) -> str:

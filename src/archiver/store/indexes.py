@@ -123,11 +123,16 @@ class Buckets:
     CHUNK = 500
 
     def __init__(self, cur: Any, keys: Iterable[int]) -> None:
-        # Each bucket's members as the keys of a dict: in the order they joined (as a list
-        # would keep them) and found in O(1), which a crowded bucket of hundreds needs when
-        # every article of the batch is added to it or removed from it.
-        self.members: dict[int, dict[int, None]] = {key: {} for key in keys}
-        wanted = sorted(self.members)
+        #: The buckets read: one of them that :attr:`members` lacks is empty.
+        self.known: set[int] = set(keys)
+        #: The members of each bucket that has any: one article as its id (nearly every
+        #: bucket: its three bins' values are rarely shared), more as the keys of a dict (in
+        #: the order they joined, as a list would keep them, and found in O(1), which a
+        #: crowded bucket of hundreds needs when every article of the batch is added to it
+        #: or removed from it). A new article's empty buckets then take one C call to
+        #: look in and one to fill, instead of a dict per bucket and two calls per key.
+        self.members: dict[int, int | dict[int, None]] = {}
+        wanted = sorted(self.known)
         for start in range(0, len(wanted), self.CHUNK):
             chunk = wanted[start : start + self.CHUNK]
             for key, article_id in cur.execute(
@@ -135,40 +140,54 @@ class Buckets:
                 f"WHERE band_key IN ({_qmarks(len(chunk))})",
                 chunk,
             ).fetchall():
-                self.members[key][article_id] = None
+                self._join(key, article_id)
+
+    def _join(self, key: int, article_id: int) -> None:
+        held = self.members.get(key)
+        if held is None:
+            self.members[key] = article_id
+        elif isinstance(held, dict):
+            held[article_id] = None
+        elif held != article_id:
+            self.members[key] = {held: None, article_id: None}
 
     def candidates(self, keys: Sequence[int], article_id: int) -> list[int] | None:
         """The other articles in these buckets, ranked and cut as :data:`_RANKED` does,
         or None if a bucket is not known here."""
-        found = []
-        for key in keys:
-            members = self.members.get(key)
-            if members is None:
-                return None
-            if members:
-                found.append(members)
-        if not found:  # most articles: every bucket empty
+        if not self.known.issuperset(keys):
+            return None
+        members = self.members
+        if members.keys().isdisjoint(keys):  # most articles: every bucket empty
             return []
+        found = [members[key] for key in keys if key in members]
         # Counted in C, in one pass (crowded buckets hold hundreds): the members in the
         # order they first appear, as counting bucket after bucket would give.
-        shared: Counter[int] = Counter(chain.from_iterable(found))
+        shared: Counter[int] = Counter(
+            chain.from_iterable(held if isinstance(held, dict) else (held,) for held in found)
+        )
         shared.pop(article_id, None)
         if len(shared) <= MAX_CANDIDATES:
             return list(shared)
         ranked = heapq.nlargest(MAX_CANDIDATES, shared.items(), key=lambda pair: (pair[1], pair[0]))
         return [member for member, _ in ranked]
 
-    def add(self, keys: Iterable[int], article_id: int) -> None:
+    def add(self, keys: Sequence[int], article_id: int) -> None:
+        members = self.members
+        if members.keys().isdisjoint(keys) and self.known.issuperset(keys):
+            members.update(dict.fromkeys(keys, article_id))  # the usual new article
+            return
         for key in keys:
-            members = self.members.get(key)
-            if members is not None:
-                members.setdefault(article_id)
+            if key in self.known:
+                self._join(key, article_id)
 
     def remove(self, keys: Iterable[int], article_id: int) -> None:
+        members = self.members
         for key in keys:
-            members = self.members.get(key)
-            if members is not None:
-                members.pop(article_id, None)
+            held = members.get(key)
+            if isinstance(held, dict):
+                held.pop(article_id, None)
+            elif held == article_id:
+                del members[key]
 
 
 class Pending:

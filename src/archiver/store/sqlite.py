@@ -44,6 +44,25 @@ QUICK_CHECK_BYTES = 1 << 30
 _BULK_TABLES = frozenset({"bodies", "articles_fts_data"})
 
 
+def _adapt_as_is() -> None:
+    """Give ``None`` and ``bytes`` parameters an adapter that returns them unchanged.
+
+    CPython's ``sqlite3`` binds ``int``, ``float`` and ``str`` directly but first looks
+    every ``None`` and ``bytes`` up among the registered adapters, and on a miss asks the
+    protocol type for ``__adapt__``: an AttributeError formatted and cleared each time.
+    The writer binds some thirty such values an article (empty columns, signatures, raw
+    pages); a registered adapter is one dict hit and a C call (``executemany`` of rows
+    with five of them: 2.9 -> 1.7 us a row). The values bound are the same objects. An
+    adapter someone registered before is kept (process-wide, like ``register_adapter``).
+    """
+    for kind, same in ((type(None), {None: None}.get), (bytes, bytes)):
+        if (kind, sqlite3.PrepareProtocol) not in sqlite3.adapters:
+            sqlite3.register_adapter(kind, same)
+
+
+_adapt_as_is()
+
+
 def _describe(error: sqlite3.Error) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
