@@ -135,8 +135,12 @@ _NESTED = [
     "<div><p><b>x</b></p><figure><img src='a.jpg'><p>cap</p></figure></div>",
     "<div>" + "<span><a href='/n'>n</a><b>b</b><img src='p.png'></span>" * 12 + "</div>",
     "<table><tr><td><strong>s</strong><table><tr><td>in</td></tr></table></td></tr></table>",
+    "<ul class=gallery><li><figure><img><p>a</p></figure></li><li><div><p>b</p></div></li></ul>",
 ]
-_SELECTORS = ["a", "b, strong", "em, i", "img", "p", "hr", "p, div, table, ul, ol", "table"]
+_SELECTORS = [
+    *("a", "b, strong", "em, i", "img", "p", "hr", "p, div, table, ul, ol", "table"),
+    *("tr", "li, figure", "p, div"),
+]
 
 
 @pytest.mark.parametrize("markup", _NESTED)
@@ -518,3 +522,87 @@ def test_comment_words_are_searched_only_where_their_mark_stands(text: str) -> N
 
     if _COMMENTS_WORD.search(text):
         assert _may_name_comments(text.lower(), text)
+
+
+@given(st.binary(max_size=40), st.integers(0, 45), st.integers(0, 45))
+@example(b'<script type="application/LD+JSON">', 0, 35)
+@example(b'<script type="text/x+y">', 0, 24)
+def test_json_ld_scripts_are_told_as_by_searching_the_lower_cased_tag(
+    tag: bytes, start: int, end: int
+) -> None:
+    from archiver.extract.page import _declares_json_ld
+
+    data = b"<p>" + tag.replace(b"\x00", b"+") + b"ld+JSON</p>"
+    assert _declares_json_ld(data, start, end) == (b"ld+json" in data[start:end].lower())
+
+
+@pytest.mark.parametrize(
+    ("data", "kept", "json_ld", "complete"),
+    [
+        # A comment's opening inside a script's string is the script's: cut with it.
+        (
+            b'<p>a</p><script>var x="<!-- <p>no</p>";</script><p>b</p><!-- c --><p>d</p>',
+            b"<p>a</p><p>b</p><p>d</p>",
+            [],
+            True,
+        ),
+        # An svg ends at its first closing tag (a space for the icon); the outer one's is
+        # left to the parser.
+        (b"<p>a</p><svg><svg><g/></svg></svg><p>b</p>", b"<p>a</p> </svg><p>b</p>", [], True),
+        # A noscript holding paragraphs loses its opening tag only; a pixel's goes whole.
+        (
+            b"<noscript><p>one</p><p>two</p><img src=x></noscript><p>c</p>",
+            b"<p>one</p><p>two</p><img src=x></noscript><p>c</p>",
+            [],
+            True,
+        ),
+        (b"<noscript><img src=pixel></noscript><p>c</p>", b"<p>c</p>", [], True),
+        # Unclosed: everything from it on is left to the tree.
+        (
+            b"<p>a</p><script>never closed <p>b</p>",
+            b"<p>a</p><script>never closed <p>b</p>",
+            [],
+            False,
+        ),
+        # JSON-LD in any case is kept; another type with a "+" is not.
+        (
+            b'<script type="application/LD+JSON">{}</script><script type="text/x+y">1</script>'
+            b"<p>a</p>",
+            b"<p>a</p>",
+            [b"{}"],
+            True,
+        ),
+    ],
+)
+def test_cut_edge_cases_give_what_the_cut_gave(
+    data: bytes, kept: bytes, json_ld: list[bytes], complete: bool
+) -> None:
+    cut = cut_unread(data)
+    assert (cut.data, cut.json_ld, cut.complete) == (kept, json_ld, complete)
+
+
+@pytest.mark.parametrize("at", [1020, 1021, 1022, 1023, 1024])
+def test_a_page_is_wide_when_its_first_kilobyte_holds_a_wide_angle_bracket(at: int) -> None:
+    data = b" " * at + b"<\x00p\x00>\x00"
+    assert cut_unread(data).ascii == (b"<\x00" not in data[:1024] and b"\x00<" not in data[:1024])
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<img class='wp-image-5' src=a.jpg>",
+        "<p><img class='x wp-image-3'><img class=b></p>",
+        "<p><img class='WP-IMAGE-5'></p>",
+        "<p><span class='wp-image-1'>not a picture</span><img></p>",
+        "<figure><a><img class='size-large wp-image-9'></a></figure>",
+        "<div>" + "<span><b>x</b></span>" * 6 + "<img class='wp-image-2'></div>",
+        "<div>" + "<span><b>x</b></span>" * 6 + "<img class='wp-imag'></div>",
+    ],
+)
+def test_self_captioned_pictures_are_found_as_the_query_finds_them(markup: str) -> None:
+    from archiver.extract.captions import _SELF_CAPTIONED, _self_captioned
+
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    assert tree.body is not None
+    for node in tree.body.css("*"):
+        assert _self_captioned(node) == (node.css_first(_SELF_CAPTIONED) is not None)

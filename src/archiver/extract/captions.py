@@ -55,6 +55,10 @@ _SLIDE_LINES = frozenset({"p", "div", "span", "figcaption"})
 #: Tag names of small queries walked in Python (``dom.tagged``).
 _IMG = frozenset({"img"})
 _P = frozenset({"p"})
+_A = frozenset({"a"})
+_TR = frozenset({"tr"})
+_SLIDES = frozenset({"li", "figure"})
+_LINES = frozenset({"p", "div"})
 _ITALICS = frozenset({"em", "i"})
 _MAX_CAPTION = 1500  # a photo story's captions run to a few hundred characters
 _MAX_LINE = 300  # a caption typed as a paragraph
@@ -166,7 +170,7 @@ def _gallery_after_body(
             if in_any(node, done):
                 continue
             done.add(node.mem_id)
-            for slide in node.css("li, figure"):
+            for slide in tagged(node, _SLIDES, "li, figure"):
                 if not in_any(slide, taken):
                     found += _slide_captions(slide, taken)
     return found
@@ -195,7 +199,7 @@ def _slide_captions(slide: LexborNode, taken: set[int]) -> list[Caption]:
             continue
         if not seen_picture or child.tag not in _SLIDE_LINES or child.mem_id in taken:
             continue
-        if child.css_first("a") is not None:
+        if first_tagged(child, _A, "a") is not None:
             return []  # a teaser's linked title: the slide shows another article
         text = text_of(child)
         if text and len(text) <= _MAX_LINE:
@@ -219,7 +223,7 @@ def _around_pictures(container: LexborNode, pictures: list[LexborNode]) -> list[
             found.setdefault(holder.mem_id, holder)
         elif holder.tag == "figure":
             # A figure's own lines beside its picture, with no <figcaption> to hold them.
-            for line in holder.css("p, div"):
+            for line in tagged(holder, _LINES, "p, div"):
                 if first_tagged(line, _IMG, "img") is None:
                     found.setdefault(line.mem_id, line)
         following = holder.next
@@ -242,7 +246,7 @@ def _caption_text(node: LexborNode) -> str | None:
     if captioned:
         return text if len(text) <= _MAX_CAPTION and not _holds_prose(node) else None
     if tag == "table":
-        rows = node.css("tr")
+        rows = tagged(node, _TR, "tr")
         if len(text) > _MAX_TABLE_TEXT or len(rows) > 4 or _holds(node, "table"):
             return None
         return text
@@ -266,7 +270,7 @@ def _caption_text(node: LexborNode) -> str | None:
         return None
     if _styled_as_caption(node, text):
         return text
-    if previous.css_first(_SELF_CAPTIONED) is not None:
+    if _self_captioned(previous):
         return None  # (its CMS marks its captions: an unmarked line is the text going on)
     if previous.tag == "figure" and not credited_line(text):
         # A picture set in a <figure> has its caption in it (a <figcaption>): a line after
@@ -280,7 +284,7 @@ def _caption_text(node: LexborNode) -> str | None:
 def _line_after_picture(box: LexborNode, text: str) -> bool:
     """``box`` holds one picture and, after it, a short line that is no link (a card of
     another article, an ad): nothing before the picture."""
-    pictures = box.css("img")
+    pictures = tagged(box, _IMG, "img")
     if len(pictures) != 1 or _icon(pictures[0]) or link_chars(box) >= 0.5 * len(text):
         return False
     before = 0
@@ -339,6 +343,13 @@ def _holds(node: LexborNode, selector: str) -> bool:
     matches the node)."""
     found = tagged(node, frozenset(selector.split(", ")), selector)
     return any(element.mem_id != node.mem_id for element in found)
+
+
+def _self_captioned(node: LexborNode) -> bool:
+    """``node.css_first(_SELF_CAPTIONED) is not None``: a picture of a CMS that marks its
+    captions, ``node`` or under it (walked, not queried: see :func:`dom.tagged`; lexbor's
+    ``*=`` is case-sensitive, as ``in``)."""
+    return any("wp-image-" in (p.attrs.get("class") or "") for p in tagged(node, _IMG, "img"))
 
 
 def has_caption_class(node: LexborNode) -> bool:
