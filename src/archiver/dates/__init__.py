@@ -7,7 +7,8 @@
 - :mod:`archiver.dates.feed` — **feed dates**: the timestamps of sitemaps and feeds (W3C
   reduced forms such as ``2024-01``, RFC 822; never relative), :func:`parse_timestamp`.
 - :mod:`archiver.dates.stored` — **stored times**: how the archive writes a time
-  (ISO 8601, seconds, +07:00: :func:`~archiver.dates.stored.iso`) and the periods that
+  (ISO 8601, seconds, +07:00: :func:`~archiver.dates.stored.iso`; read back by
+  :func:`~archiver.dates.stored.stored_time`) and the periods that
   ``--since``/``--until`` name (``2024``, ``2024-03``, ``2024-03-05``).
 
 Every time here is in Vietnam's zone, :data:`VN_TZ` (UTC+7, no daylight saving). This

@@ -1,15 +1,16 @@
-"""Stored times: timestamps as the archive writes them (ISO 8601, seconds, +07:00), and the
-periods ``--since``/``--until`` name (``2024``, ``2024-03``, ``2024-03-05``) as bounds on them."""
+"""Stored times: timestamps as the archive writes them (ISO 8601, seconds, +07:00) and reads
+them back, and the periods ``--since``/``--until`` name (``2024``, ``2024-03``,
+``2024-03-05``) as bounds on them."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from archiver.dates.page import VN_TZ
+from archiver.dates.page import MAX_YEAR, MIN_YEAR, VN_TZ, parse_iso
 from archiver.errors import QueryError
 
-__all__ = ["date_bounds", "date_span", "iso", "now_iso", "period_clauses"]
+__all__ = ["date_bounds", "date_span", "iso", "now_iso", "period_clauses", "stored_time"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -23,6 +24,41 @@ def iso(moment: datetime) -> str:
 
 def now_iso() -> str:
     return iso(datetime.now(UTC))
+
+
+#: A time as the archive stores it (:func:`iso`), the form the extractor gives
+#: ``published_at`` in.
+_STORED_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}"
+)
+#: The largest offset :func:`~archiver.dates.parse_iso` takes (14 hours, 59 minutes).
+_MAX_OFFSET = timedelta(hours=14, minutes=59)
+
+
+def stored_time(text: str | None) -> datetime | None:
+    """A time the archive stores (an article's ``published_at``) read back:
+    ``parse_iso(text).value``.
+
+    The crawl reads one for every article it archives, to plan the view-count visits. In
+    the stored form (``2024-03-05T09:15:00+07:00``) ``datetime.fromisoformat`` reads the
+    same time in 1 µs, where ``parse_iso``, made for the variants pages write, takes 25;
+    any other text, or a time ``parse_iso`` would refuse, goes to ``parse_iso``.
+    """
+    if not text:
+        return None
+    if len(text) == 25 and _STORED_TIME.fullmatch(text):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        offset = moment.utcoffset() if moment is not None else None
+        if moment is not None and offset is not None and abs(offset) <= _MAX_OFFSET:
+            value = moment.astimezone(VN_TZ)  # as parse_iso gives it, the years it takes
+            if MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= value.year <= MAX_YEAR:
+                return value
+    # (A time parse_iso refuses raises AttributeError, as ``parse_iso(text).value`` always
+    # did for the crawl, whose turn then fails.)
+    return parse_iso(text).value
 
 
 def _start_of(text: str, option: str) -> tuple[date, str]:

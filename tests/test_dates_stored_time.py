@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.crawl.turns import published_time
 from archiver.dates import parse_iso
-from archiver.dates.stored import iso
+from archiver.dates.stored import iso, stored_time
 
 
 def _parsed(text: str) -> datetime | None:
@@ -28,9 +27,9 @@ def test_a_stored_time_reads_as_parse_iso_reads_it(moment: datetime, minutes: in
     expected = _parsed(text)
     if expected is None:  # a year or an offset parse_iso refuses: as before, the turn fails
         with pytest.raises(AttributeError):
-            published_time(text)
+            stored_time(text)
         return
-    got = published_time(text)
+    got = stored_time(text)
     assert got == expected
     assert got.utcoffset() == expected.utcoffset()
     assert iso(got) == iso(expected)
@@ -54,7 +53,7 @@ def test_a_stored_time_reads_as_parse_iso_reads_it(moment: datetime, minutes: in
     ],
 )
 def test_other_forms_read_as_parse_iso_reads_them(text: str) -> None:
-    assert published_time(text) == _parsed(text)
+    assert stored_time(text) == _parsed(text)
 
 
 def test_impossible_stored_times_fail_as_before() -> None:
@@ -65,10 +64,10 @@ def test_impossible_stored_times_fail_as_before() -> None:
     ):
         assert _parsed(text) is None
         with pytest.raises(AttributeError):
-            published_time(text)
+            stored_time(text)
 
 
 def test_no_publication_time_is_none() -> None:
-    assert published_time(None) is None
-    assert published_time("") is None
-    assert published_time("2024-03-05T09:15:00+07:00") == datetime(2024, 3, 5, 2, 15, tzinfo=UTC)
+    assert stored_time(None) is None
+    assert stored_time("") is None
+    assert stored_time("2024-03-05T09:15:00+07:00") == datetime(2024, 3, 5, 2, 15, tzinfo=UTC)
