@@ -8,12 +8,14 @@ import gc
 import signal
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
+from archiver.store.prepare import ENCODED_FIELDS
 from archiver.store.sqlite import Checkpointer, SQLiteDatabase
 from archiver.store.warcs import WarcPointer
 from store_support import random_pages
@@ -120,7 +122,54 @@ def test_what_the_drafting_process_sends_back_gives_each_items_prepared_save(tmp
     with Archive(tmp_path / "a.db") as archive:
         expected = archive.database.prepare_many(items, site="vnexpress")
     packed = drafting._draft(items, "vnexpress", 3)
-    assert [drafting._unpack(item, p) for item, p in zip(items, packed, strict=True)] == expected
+    drafted = [drafting._unpack(item, p) for item, p in zip(items, packed, strict=True)]
+    assert [_as_text(p) for p in drafted] == expected
+
+
+def _as_text(prepared):
+    """``prepared`` with the texts its record carries as UTF-8 decoded (what preparing in
+    the writer's process gives)."""
+    record = prepared.article
+    if record is None:
+        return prepared
+    folded = tuple(t.decode() if isinstance(t, bytes) else t for t in record.folded)
+    return replace(prepared, article=replace(record, folded=folded, encoded=None))
+
+
+def test_drafted_articles_send_their_long_texts_and_index_texts_as_utf8(tmp_path):
+    items = [(*item, None) for item in tricky_batch()]
+    packed = drafting._draft(items, None, 3)
+    drafted = [drafting._unpack(item, p) for item, p in zip(items, packed, strict=True)]
+    records = [p.article for p in drafted if p.article is not None]
+    assert records
+    for record in records:
+        # The writer binds these bytes; it no longer encodes the text itself.
+        assert record.encoded == tuple(
+            record.fields[name].encode() if record.fields[name] else None for name in ENCODED_FIELDS
+        )
+        assert all(isinstance(text, bytes) for text in record.folded if text)
+
+
+def test_text_that_does_not_encode_is_sent_as_text():
+    assert drafting._utf8("Đà Nẵng") == "Đà Nẵng".encode()
+    # A lone surrogate has no UTF-8: the writer gets the text and fails as it always did.
+    assert drafting._utf8("half \ud800 a pair") is None
+    assert drafting._utf8("") is None and drafting._utf8(None) is None
+
+
+def test_texts_drafted_as_utf8_are_stored_as_text_and_found_by_search(tmp_path, drafters):
+    items = random_pages(0, 12)
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(items, batch_size=5)
+        assert len(drafters) == 1
+        kinds = archive.conn.execute(
+            "SELECT DISTINCT typeof(title), typeof(lead), typeof(body) FROM articles"
+        ).fetchall()
+        stored = dict(archive.conn.execute("SELECT url, body FROM articles"))
+        hits = archive.search("bai so 11")
+    assert kinds == [("text", "text", "text")]
+    assert stored == {a.url: a.body for _, a in items}
+    assert [hit.url for hit in hits][:1] == ["https://vnexpress.vn/bai-11.html"]
 
 
 def _ended(pid: int) -> bool:

@@ -241,3 +241,15 @@ def test_lease_renewal_takes_rows_in_id_order_so_a_commit_never_deadlocks_with_i
             writer.cur.execute("UPDATE frontier SET state = 'done' WHERE id = ?", (high,))
         renewal.join(timeout=30)
         assert not renewal.is_alive() and not failures
+
+
+def test_index_texts_drafted_as_utf8_reach_postgresql_as_text():
+    from archiver.store.postgres import fts
+
+    class Cursor:
+        def execute(self, sql, params):
+            self.params = params
+
+    cursor = Cursor()
+    fts.fts_insert(cursor, 7, "da nang đà", "Hà Nội".encode(), b"", "")
+    assert cursor.params == ("da nang đà", "Hà Nội", "", "", 7)

@@ -33,6 +33,7 @@ from typing import Any
 from archiver.article import Article
 from archiver.fetch.exchange import Exchange
 from archiver.store.prepare import (
+    ENCODED_FIELDS,
     ArticleRecord,
     Prepared,
     article_fields,
@@ -79,8 +80,10 @@ def _pack(prepared: Prepared) -> Packed:
             record.content_hash,
             record.signature,
             array("q", record.bands).tobytes(),
-            record.folded,
+            tuple(_utf8(text) or text for text in record.folded),
             record.claim,
+            (record.fields["captions"], record.fields["warnings"]),
+            tuple(_utf8(record.fields[name]) for name in ENCODED_FIELDS),
         )
     names = tuple(prepared.fetch)
     return (
@@ -95,6 +98,18 @@ def _pack(prepared: Prepared) -> Packed:
     )
 
 
+def _utf8(text: str | None) -> bytes | None:
+    """``text`` in UTF-8, encoded here rather than by the writer when it binds the text
+    (SQLite stores text as UTF-8: the same bytes); None for no text, or for text that does
+    not encode (the writer then binds it as it is, and fails as it would have)."""
+    if not text:
+        return None
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return None
+
+
 def _unpack(item: Item, packed: Packed) -> Prepared:
     """The :class:`Prepared` of ``item`` that :func:`_pack` packed."""
     names, values, fetched_at, sha, size, blob, compression, part = packed
@@ -102,18 +117,30 @@ def _unpack(item: Item, packed: Packed) -> Prepared:
     if part is not None:
         article = item[1]
         assert article is not None
-        canonical, aliases, article_site, content_hash, signature, bands, folded, claim = part
+        (
+            canonical,
+            aliases,
+            article_site,
+            content_hash,
+            signature,
+            bands,
+            folded,
+            claim,
+            lists,
+            encoded,
+        ) = part
         record = ArticleRecord(
             canonical=canonical,
             aliases=aliases,
             site=article_site,
-            fields=article_fields(article, claim),
+            fields=article_fields(article, claim, lists),
             view_count=article.view_count,
             content_hash=content_hash,
             signature=signature,
             bands=tuple(array("q", bands)),
             folded=folded,
             claim=claim,
+            encoded=encoded,
         )
     return Prepared(
         fetch=dict(zip(names, values, strict=True)),

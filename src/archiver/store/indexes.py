@@ -27,6 +27,7 @@ from archiver.store.dedup import (
 )
 from archiver.store.folding import content_hash, index_fold
 from archiver.store.fts import FTS_COLUMNS, index_text
+from archiver.store.prepare import ENCODED_FIELDS
 from archiver.store.schema import FTS_TABLE
 
 __all__ = [
@@ -79,9 +80,10 @@ _PROBE_TEXT = (
 )
 
 
-def fts_insert(cur: sqlite3.Cursor, rowid: int, *texts: str) -> None:
+def fts_insert(cur: sqlite3.Cursor, rowid: int, *texts: str | bytes) -> None:
     """Index an article: ``texts`` are :func:`~archiver.store.fts.index_text` forms of its
-    :data:`~archiver.store.fts.FTS_COLUMNS`, in that order."""
+    :data:`~archiver.store.fts.FTS_COLUMNS`, in that order, or their UTF-8 (FTS5 tokenizes
+    a blob's bytes as the text they encode: the same tokens, and no encoding here)."""
     cur.execute(
         f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})", (rowid, *texts)
     )
@@ -265,8 +267,7 @@ class Pending:
         for table, groups in (("fetches", self.fetches), ("articles", self.articles)):
             for columns, rows in groups.items():
                 cur.executemany(
-                    f"INSERT INTO {table}({', '.join(columns)}) "
-                    f"VALUES ({', '.join('?' * len(columns))})",
+                    f"INSERT INTO {table}({', '.join(columns)}) VALUES ({_marks(columns)})",
                     rows,
                 )
         if self.fts:
@@ -286,6 +287,13 @@ class Pending:
         self.held = {}
         self.fts, self.bands, self.links, self.views = [], [], [], []
         self.aliases = []
+
+
+def _marks(columns: Sequence[str]) -> str:
+    """The parameters of a held row's INSERT: a text column that may come as its UTF-8
+    (:attr:`~archiver.store.prepare.ArticleRecord.encoded`) is cast back to text, which
+    stores the bytes binding the text would have stored (a NULL or a text stays as it is)."""
+    return ", ".join("CAST(? AS TEXT)" if name in ENCODED_FIELDS else "?" for name in columns)
 
 
 def link_near_duplicates(

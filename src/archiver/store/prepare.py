@@ -31,6 +31,7 @@ from archiver.store.warcs import WarcPointer
 from archiver.urls import host_of
 
 __all__ = [
+    "ENCODED_FIELDS",
     "ArticleRecord",
     "Prepared",
     "article_record",
@@ -53,9 +54,15 @@ class ArticleRecord:
     content_hash: str
     signature: bytes | None
     bands: tuple[int, ...]  # LSH bucket keys of the signature
-    folded: tuple[str, ...]  # the FTS_COLUMNS as the search index holds them (fts.index_text)
+    #: The FTS_COLUMNS as the search index holds them (fts.index_text), or their UTF-8 as the
+    #: drafting process sends them (SQLite's FTS5 reads a blob's bytes as the text they encode).
+    folded: tuple[str | bytes, ...]
     #: Another site's URL the page names as canonical (a syndicated copy): linked, not merged.
     claim: str | None = None
+    #: The UTF-8 of the row's long texts (:data:`ENCODED_FIELDS`), each None where not
+    #: encoded, when the drafting process sent them so (:mod:`archiver.store.drafting`):
+    #: the writer binds them as they are (``CAST(? AS TEXT)``) instead of encoding the text.
+    encoded: tuple[bytes | None, ...] | None = None
 
 
 @pickled_by_fields
@@ -76,6 +83,10 @@ def article_record(
     article: Article, final_url: str, requested_url: str, redirects: Iterable[str] = ()
 ) -> ArticleRecord:
     return article_records([(article, final_url, requested_url, redirects)])[0]
+
+
+#: The ``articles`` columns whose text :attr:`ArticleRecord.encoded` may carry as UTF-8.
+ENCODED_FIELDS: tuple[str, ...] = ("title", "lead", "body")
 
 
 #: From this many articles on, signatures and folded texts are computed for all at once
@@ -143,12 +154,13 @@ def _parts(
     return record, body
 
 
-def article_fields(article: Article, claim: str | None) -> dict[str, Any]:
+def article_fields(
+    article: Article, claim: str | None, lists: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """The article's own columns (:attr:`ArticleRecord.fields`); ``claim``: the other site's
-    URL its page names as canonical, which its warnings mention."""
-    warnings = list(article.warnings)
-    if claim:
-        warnings.append(f"canonical link names another site ({claim}): kept as its own article")
+    URL its page names as canonical, which its warnings mention. ``lists``: the captions and
+    warnings columns (JSON) when an earlier call made them (:func:`json_lists`)."""
+    captions, warnings = lists or json_lists(article, claim)
     return {
         "title": article.title,
         "lead": article.lead,
@@ -159,10 +171,18 @@ def article_fields(article: Article, claim: str | None) -> dict[str, Any]:
         "author": article.author,
         "author_raw": article.author_raw,
         "source": article.source,
-        "captions": json_list(article.captions),
+        "captions": captions,
         "language": article.language,
-        "warnings": json_list(warnings),
+        "warnings": warnings,
     }
+
+
+def json_lists(article: Article, claim: str | None) -> tuple[str, str]:
+    """The captions and warnings columns of :func:`article_fields` (JSON lists)."""
+    warnings = list(article.warnings)
+    if claim:
+        warnings.append(f"canonical link names another site ({claim}): kept as its own article")
+    return json_list(article.captions), json_list(warnings)
 
 
 def prepare(

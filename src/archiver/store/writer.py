@@ -28,7 +28,7 @@ from archiver.store.indexes import (
     link_near_duplicates,
     unindex_signature,
 )
-from archiver.store.prepare import ArticleRecord, Prepared
+from archiver.store.prepare import ENCODED_FIELDS, ArticleRecord, Prepared
 from archiver.store.results import Outcome, SaveResult
 
 __all__ = ["ARTICLE_COLUMNS", "Writer"]
@@ -400,6 +400,12 @@ class Writer:
             )
             self.fts_insert(self.cur, article_id, *record.folded)
         else:
+            if record.encoded is not None:
+                # The drafting process's UTF-8 of the long texts: bound as they are, the
+                # held row's INSERT casts them to text (Pending.flush).
+                for name, data in zip(ENCODED_FIELDS, record.encoded, strict=True):
+                    if data is not None:
+                        values[name] = data
             pending.add_article(values, record.folded)
         near = link_near_duplicates(
             self.cur,

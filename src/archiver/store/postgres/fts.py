@@ -51,9 +51,11 @@ VECTOR = " || ".join(
 )
 
 
-def fts_insert(cur: Any, rowid: int, *texts: str) -> None:
-    """Index an article: ``texts`` are the index forms of its FTS columns, in order."""
-    cur.execute(f"UPDATE articles SET search = {VECTOR} WHERE id = ?", (*texts, rowid))
+def fts_insert(cur: Any, rowid: int, *texts: str | bytes) -> None:
+    """Index an article: ``texts`` are the index forms of its FTS columns, in order (or
+    their UTF-8, as the drafting process sends them: ``to_tsvector`` takes text)."""
+    values = [text.decode() if isinstance(text, bytes) else text for text in texts]
+    cur.execute(f"UPDATE articles SET search = {VECTOR} WHERE id = ?", (*values, rowid))
 
 
 def fts_delete(cur: Any, rowid: int, *originals: str | None) -> None:
