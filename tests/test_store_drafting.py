@@ -15,6 +15,7 @@ import pytest
 
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
+from archiver.store import archive as archive_module
 from archiver.store.prepare import ENCODED_FIELDS
 from archiver.store.sqlite import Checkpointer, SQLiteDatabase
 from archiver.store.warcs import WarcPointer
@@ -170,6 +171,21 @@ def test_texts_drafted_as_utf8_are_stored_as_text_and_found_by_search(tmp_path, 
     assert kinds == [("text", "text", "text")]
     assert stored == {a.url: a.body for _, a in items}
     assert [hit.url for hit in hits][:1] == ["https://vnexpress.vn/bai-11.html"]
+
+
+def test_no_garbage_collection_while_a_batch_is_written(tmp_path, monkeypatch):
+    seen = []
+    original = archive_module._save_all
+
+    def watched(*args):
+        seen.append(gc.isenabled())
+        return original(*args)
+
+    monkeypatch.setattr(archive_module, "_save_all", watched)
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(random_pages(0, 6), batch_size=3)
+    assert seen == [False, False]
+    assert gc.isenabled()
 
 
 def _ended(pid: int) -> bool:
