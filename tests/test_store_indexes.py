@@ -167,3 +167,52 @@ def test_the_batch_ranks_and_cuts_candidates_as_the_table_lookup_does():
             assert set(batch) == set(table)
             assert article_id not in batch and len(batch) <= MAX_CANDIDATES
         assert len(table) == MAX_CANDIDATES  # the later key lists are crowded past the limit
+
+
+def _near_copies(count: int) -> list:
+    edits = [("sáng nay", f"sáng {n}/3") for n in range(1, count + 1)]
+    return [
+        page(f"https://site{n}.vn/b-{n}.html", STORY.replace(*edit), site=f"site{n}")
+        for n, edit in enumerate(edits)
+    ]
+
+
+def test_a_stored_candidate_of_many_articles_in_a_batch_has_its_signature_read_once(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        original = archive.save(*page("https://vnexpress.net/a-1.html"))
+        reads: list[str] = []
+        archive.conn.set_trace_callback(
+            lambda sql: reads.append(sql) if "minhash" in sql and "WHERE id IN" in sql else None
+        )
+        saved = archive.save_many(_near_copies(5), batch_size=10)
+        archive.conn.set_trace_callback(None)
+        stories = {row[0] for row in archive.conn.execute("SELECT story_id FROM articles")}
+    assert all(original.article_id in result.near_duplicates for result in saved)
+    assert stories == {original.article_id}
+    assert len(reads) == 1
+
+
+def test_a_candidate_whose_text_changes_in_the_batch_is_compared_by_its_new_signature(tmp_path):
+    copies = _near_copies(4)
+    # The original's text edited: still in some of the copies' buckets, with another signature.
+    edited = STORY.replace("rất hài lòng", "hài lòng") + " " + OTHER_STORY[:200]
+    changed = page("https://vnexpress.net/a-1.html", edited)
+    batch = [copies[0], copies[1], changed, copies[2], copies[3]]
+    results = []
+    for name, save in (
+        ("many", lambda archive: archive.save_many(batch, batch_size=10)),
+        ("one", lambda archive: [archive.save(*item) for item in batch]),
+    ):
+        with Archive(tmp_path / f"{name}.db") as archive:
+            archive.save(*page("https://vnexpress.net/a-1.html"))
+            results.append(
+                (
+                    save(archive),
+                    archive.conn.execute("SELECT * FROM near_duplicates ORDER BY 1, 2").fetchall(),
+                    archive.conn.execute("SELECT id, story_id FROM articles").fetchall(),
+                )
+            )
+    many, one = results
+    assert many[0][2].outcome == "updated"
+    assert [r.near_duplicates for r in many[0]] == [r.near_duplicates for r in one[0]]
+    assert many[1:] == one[1:]

@@ -134,6 +134,11 @@ class Buckets:
         #: or removed from it). A new article's empty buckets then take one C call to
         #: look in and one to fill, instead of a dict per bucket and two calls per key.
         self.members: dict[int, int | dict[int, None]] = {}
+        #: Signatures of stored articles read as candidates in this batch: the same few are
+        #: candidates of many of its articles (an article of a crowded topic: a dozen times
+        #: in the bench's batches), so each is read once. :meth:`remove` (the article's
+        #: signature is about to change) forgets it.
+        self.signatures: dict[int, bytes | None] = {}
         wanted = sorted(self.known)
         for start in range(0, len(wanted), self.CHUNK):
             chunk = wanted[start : start + self.CHUNK]
@@ -183,6 +188,7 @@ class Buckets:
                 self._join(key, article_id)
 
     def remove(self, keys: Iterable[int], article_id: int) -> None:
+        self.signatures.pop(article_id, None)
         members = self.members
         for key in keys:
             held = members.get(key)
@@ -332,17 +338,27 @@ def link_near_duplicates(
         return ()
     linked: list[int] = []
     stories = {story_id}
-    rows = pending.rows(candidate_ids) if pending is not None else []
+    held_rows = pending.rows(candidate_ids) if pending is not None else []
+    rows = [(other, other_sig) for other, other_sig, _ in held_rows]
     stored = [other for other in candidate_ids if pending is None or other not in pending.held]
     if stored:
-        rows += cur.execute(
-            f"SELECT id, minhash, story_id FROM articles WHERE id IN ({_qmarks(len(stored))})",
-            stored,
-        ).fetchall()
+        rows += _stored_signatures(cur, stored, buckets)
         rows.sort()
     rows = [row for row in rows if row[1] is not None]
     scores = similarities(sig, [bytes(row[1]) for row in rows])
-    for (other, _, other_story), score in zip(rows, scores, strict=True):
+    found = [other for (other, _), score in zip(rows, scores, strict=True) if score >= THRESHOLD]
+    if not found:
+        return ()
+    # Story ids only of the copies found (a story merge may change them within the batch).
+    story_of = {other: other_story for other, _, other_story in held_rows}
+    wanted = [other for other in found if other not in story_of]
+    if wanted:
+        story_of.update(
+            cur.execute(
+                f"SELECT id, story_id FROM articles WHERE id IN ({_qmarks(len(wanted))})", wanted
+            ).fetchall()
+        )
+    for (other, _), score in zip(rows, scores, strict=True):
         if score >= THRESHOLD:
             newer, older = max(article_id, other), min(article_id, other)
             link = (newer, older, round(score, 4), found_at)
@@ -351,9 +367,29 @@ def link_near_duplicates(
             else:
                 cur.execute(LINK, link)
             linked.append(other)
+            other_story = story_of.get(other)
             stories.add(other_story if other_story is not None else other)
     _merge_stories(cur, article_id, stories, pending)
     return tuple(sorted(linked))
+
+
+def _stored_signatures(
+    cur: sqlite3.Cursor, ids: list[int], buckets: Buckets | None
+) -> list[tuple[int, bytes | None]]:
+    """``(id, minhash)`` of stored articles, those the batch read before from its cache."""
+    known = buckets.signatures if buckets is not None else {}
+    missing = [other for other in ids if other not in known]
+    read = (
+        cur.execute(
+            f"SELECT id, minhash FROM articles WHERE id IN ({_qmarks(len(missing))})", missing
+        ).fetchall()
+        if missing
+        else []
+    )
+    if buckets is None:
+        return read
+    known.update(read)
+    return [(other, known[other]) for other in ids if other in known]
 
 
 def _merge_stories(
