@@ -68,7 +68,7 @@ def load_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> Pa
     # (The pre-check first: the style sheets, often most of the bytes cut, are decoded only
     # for a page that may hold legacy text.)
     if may_contain_legacy(markup):
-        styles = [decode_as(sheet, codec) for sheet in cut.styles]
+        styles = [decode_as(bytes(sheet), codec) for sheet in cut.styles]
         legacy = convert_legacy_text(tree, markup, styles=styles if cut.complete else None)
         if legacy:
             warnings.append(f"converted {legacy.upper()} font-encoded text to Unicode")
@@ -122,8 +122,10 @@ class Cut:
     data: bytes
     #: The JSON-LD the cut scripts held (metadata reads it), still encoded.
     json_ld: list[bytes]
-    #: The cut style sheets (legacy font rules are read from them), still encoded.
-    styles: list[bytes]
+    #: The cut style sheets (legacy font rules are read from them), still encoded: views of
+    #: the page's bytes, copied only for a page that may hold legacy text (they are often
+    #: more bytes than the rest of the page, and most pages hold none).
+    styles: list[memoryview]
     #: Every cut element was closed: the tree needs no removal pass of its own.
     complete: bool
     #: The page may annotate words with their readings (``<ruby>``'s ``<rt>``): they go.
@@ -160,7 +162,7 @@ def cut_unread(data: bytes) -> Cut:
     view = memoryview(data)
     parts: list[bytes | memoryview] = []
     json_ld: list[bytes] = []
-    styles: list[bytes] = []
+    styles: list[memoryview] = []
     position = searched = 0
     complete = True
     ruby = False
@@ -195,7 +197,7 @@ def cut_unread(data: bytes) -> Cut:
             if name == b"script" and _declares_json_ld(data, start, tag_end):
                 json_ld.append(data[tag_end + 1 : close])
             elif name == b"style":
-                styles.append(data[tag_end + 1 : close])
+                styles.append(view[tag_end + 1 : close])
             elif name == b"svg":
                 parts += (view[position:start], b" ")
                 position = searched = close_end + 1
