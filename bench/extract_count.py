@@ -73,6 +73,7 @@ STAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "article": (("archiver.extract.pipeline", "Extraction.article"),),
     "language": (("archiver.extract.pipeline", "detect_language"),),
     "clean": (("archiver.text", "clean"),),
+    "element_ids": (("archiver.extract.content", "element_ids"),),
 }
 
 

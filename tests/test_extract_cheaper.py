@@ -606,3 +606,41 @@ def test_self_captioned_pictures_are_found_as_the_query_finds_them(markup: str) 
     assert tree.body is not None
     for node in tree.body.css("*"):
         assert _self_captioned(node) == (node.css_first(_SELF_CAPTIONED) is not None)
+
+
+def _tag_starts_by_bytes(data: bytes) -> tuple[list[int], list[int], int]:
+    """What ``page._tag_starts`` answers, read one byte at a time: every "<" before the last
+    three bytes, an opening where the next two bytes (bit 0x20 set) start one of the cut
+    names, "<!-" or "ruby", a closing where "/" (so set) precedes two such bytes."""
+    from archiver.extract.page import CUT_TAGS
+
+    pairs = {(ord(n[0]), ord(n[1])) for n in ("!-", *CUT_TAGS, "ruby")}
+    openings, closings, starts = [], [], 0
+    for at in range(max(len(data) - 3, 0)):
+        if data[at] != ord("<"):
+            continue
+        starts += 1
+        first, second, third = (b | 0x20 for b in data[at + 1 : at + 4])
+        if (first, second) in pairs:
+            openings.append(at)
+        if first == ord("/") and (second, third) in pairs:
+            closings.append(at)
+    return openings, closings, starts + 3
+
+
+_TAG_BYTES = st.sampled_from([*b"<</!-sScRiptyl VvGgRuUbB\x0f\x1c>\x80\xff\x00"])
+
+
+@given(st.lists(_TAG_BYTES, max_size=60).map(bytes), st.integers(0, 17))
+@example(b"<script><svg></SCRIPT><!-- -->", 0)
+@example(b"<sc", 0)
+@example(b"<sv\x0f", 8)  # a "<" in the last word, the three bytes after it the page's last
+@example(b"</\x0fuby", 5)  # 0x0F folds to "/"
+def test_tag_starts_are_the_angle_brackets_read_byte_by_byte(body: bytes, pad: int) -> None:
+    """The "<" are found a machine word at a time, then within the words holding one, and the
+    three bytes after each read as one number: the answer is the byte-by-byte one, for "<"
+    at any place in a word, in the last bytes past the last whole word, and at the end."""
+    from archiver.extract.page import _tag_starts
+
+    data = b"x" * pad + body
+    assert _tag_starts(data) == _tag_starts_by_bytes(data)

@@ -137,3 +137,19 @@ def test_the_readings_written_over_words_are_not_read_as_text():
     assert text_of(page.tree.css_first("p")) == "子どもを守るための法律ができました。"
     assert cut(html).ruby
     assert not cut("<p>Không có chú âm.</p><script>var rt = '<rt>';</script>").ruby
+
+
+def test_a_legacy_font_named_only_in_a_cut_style_sheet_is_converted():
+    # The style sheets are kept as views of the page's bytes while cutting, and read only
+    # for a page that may hold legacy text: the rule naming the font still reaches the
+    # conversion, in the page's own encoding (a capitals font: its text is upper-cased, which
+    # its characters alone would not tell).
+    for encoding in ("utf-8", "windows-1252"):
+        html = (
+            f'<html><head><meta charset="{encoding}"><style>p.nd {{ color: red }}</style>'
+            "<style>.nd { font-family: '.VnTimeH', serif }</style></head>"
+            "<body><p class='nd'>Ng\xadêi d©n</p></body></html>"
+        ).encode(encoding)
+        page = load_page(html)
+        assert text_of(page.tree.css_first("p")) == "NGƯỜI DÂN"
+        assert any("TCVN3" in warning for warning in page.warnings)
