@@ -262,3 +262,64 @@ def test_the_url_test_a_crawl_asks_before_extracting_is_not_worked_out_again_by_
     )
     info = furniture_url.cache_info()
     assert (info.misses, info.hits) == (1, 1)
+
+
+# URLs whose host and port are read, ordinary and odd: ports default, other, padded, out of
+# range, not digits; user info, brackets, "?" and "#" before the path, no path, white space.
+_scheme = st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "http:", "http:/", ""])
+_netloc = st.one_of(
+    st.sampled_from(["a.vn", "a.vn:80", "a.vn:443", "a.vn:8080", "a.vn:080", "[::1]:8080"]),
+    st.text(alphabet="ab.vn0123456789:@[]?#\t www", max_size=14),
+)
+_rest = st.text(alphabet="ab/?#:@[]-.0189 \t", max_size=10)
+_url = st.builds("".join, st.tuples(_scheme, _netloc, _rest))
+_scopes = [
+    None,
+    Scope(["a.vn", "b.vn"]),
+    Scope(["a.vn", "127.0.0.2", "[::1]", "::1"], [("a.vn", 8080), ("127.0.0.2", None)]),
+]
+
+
+@given(_url, _scheme, _netloc, _rest)
+@example("http://a.vn:8080/x", "http://", "a.vn:8080", "/y")
+@example("http://a.vn:443/x", "https://", "a.vn:443", "/x")
+@example("http://a.vn:080?q=/a", "http://", "a.vn:080", "?q=/b")
+@example("https://[::1]:443", "https://", "[::1]:443", "/z")
+@example("http://u@b.vn:99999/", "http://", "u@b.vn:99999", "#f")
+def test_urls_of_one_origin_part_have_one_host_and_one_scope_verdict(
+    one: str, scheme: str, netloc: str, rest: str
+) -> None:
+    # The link verdicts read a URL's host and scope once per origin_part: every URL with
+    # the same part must have the same url_host and the same Scope.allows.
+    others = [f"{scheme}{netloc}{rest}", analyze_module.origin_part(one) + rest]
+    for two in others:
+        if analyze_module.origin_part(one) != analyze_module.origin_part(two):
+            continue
+        for scope in _scopes:
+            verdicts = {_outcome(_read_apart, url, scope) for url in (one, two)}
+            assert len(verdicts) == 1, (one, two)
+            remembered: dict[str, tuple[str, bool]] = {}
+            for url in (one, two, one):
+                assert _outcome(analyze_module._origin_of, url, remembered, scope) in verdicts
+
+
+def _read_apart(url: str, scope: Scope | None) -> tuple[str, bool]:
+    host = url_host(url)
+    return host, bool(host) and (scope is None or scope.allows(url, host))
+
+
+def _outcome(function, *args):
+    """What ``function`` returns, or the type of error it raises (as the verdicts did)."""
+    try:
+        return function(*args)
+    except ValueError as error:
+        return type(error)
+
+
+def test_the_origins_a_scope_remembers_are_bounded(monkeypatch):
+    monkeypatch.setattr(analyze_module, "MAX_ORIGINS", 2)
+    scope = Scope(["a.vn"])
+    for n in range(5):
+        assert scope.origin_of(f"http://h{n}.a.vn/x") == (f"h{n}.a.vn", True)
+    assert len(scope._origins) <= 2
+    assert scope.origin_of("http://b.vn/x") == ("b.vn", False)

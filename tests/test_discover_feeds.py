@@ -214,3 +214,28 @@ def test_feed_links_in_capitals_or_padded_are_found_among_many_other_links() -> 
         ("https://bao.example.vn/Mau-rss-dep.html", "feed"),  # "rss" in its last part
         ("https://bao.example.vn/export/RsS", "feed-list"),
     ]
+
+
+def test_the_feed_words_are_found_in_the_addresses_joined_as_in_each_one():
+    # find_feed_links looks at no link when the page's addresses, joined by line breaks and
+    # lower-cased at once, hold no feed word: that needs every address's lower case to be
+    # its own part of the joined one's, and no word to span two addresses.
+    from archiver.discover.feeds import _FEED_WORDS
+
+    letters = set("".join(_FEED_WORDS))
+    lowered_into = [
+        hex(code)
+        for code in range(0x80, 0x110000)
+        if letters.intersection(chr(code).lower()) or "\n" in chr(code).lower()
+    ]
+    assert lowered_into == []
+    assert all("\n" not in word for word in _FEED_WORDS)
+
+
+def test_a_feed_link_among_many_is_found_whatever_its_case():
+    links = "".join(f'<a href="/tin/bai-{n}.htm">Bài {n}</a>' for n in range(50))
+    page = f'<body>{links}<a href="/RSS/Trang-Chu.RSS">RSS</a><a href="/x">Σ</a></body>'
+    assert [f.url for f in find_feed_links(page, "http://a.vn/")] == [
+        "http://a.vn/RSS/Trang-Chu.RSS"
+    ]
+    assert find_feed_links(links, "http://a.vn/") == []

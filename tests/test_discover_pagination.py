@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from archiver.discover import pagination
 from archiver.discover.pagination import PostBack, current_page_number, next_page_links
 
 LISTING = "https://dantri.com.vn/xa-hoi/trang-2.htm"
@@ -176,3 +179,20 @@ def test_a_long_labelled_link_is_next_only_when_its_class_says_so(classed: bool)
     )
     pager = next_page_links(page, "http://a.vn/tin/")
     assert pager.next == (("http://a.vn/tin/trang-2.htm",) if classed else ())
+
+
+def _long_by_every_word(text: str) -> bool:
+    """What ``_long`` answered before it split off only the first pieces: more than
+    ``_MAX_LABEL_WORDS`` of all the whitespace-separated pieces hold a word character."""
+    words = [piece for piece in text.split() if piece.strip(pagination._NOT_WORDS)]
+    return len(words) > pagination._MAX_LABEL_WORDS
+
+
+@given(st.text(alphabet=" \t\n\u00a0\u200b»›>→.:…|-aZ3đ", max_size=24))
+@example("Trang tiếp theo »")
+@example("» » » a b c d")
+@example("a b c d  ")
+@example("a b c - d")
+@example("a\u00a0b\u200b c d e")
+def test_a_label_is_long_by_its_first_words_as_by_all_of_them(text: str) -> None:
+    assert pagination._long(text) == _long_by_every_word(text)

@@ -154,12 +154,18 @@ def find_feed_links(
         kind = (attrs.get("type") or "").lower().split(";")[0].strip()
         if "alternate" in rel and kind in _FEED_TYPES:
             _add(found, attrs.get("href"), base, attrs.get("title"), "feed")
-    for index in anchors.links():
+    # A page has hundreds of links and a feed link or two, and most pages none: when no
+    # address holds a _FEED_WORDS word anywhere, no link is looked at. (Lower-casing the
+    # addresses joined gives each one's lower case: no character outside ASCII lower-cases
+    # to a letter of those words, and a line break is in none of them.)
+    joined = "\n".join(href for href in hrefs if href).lower()
+    any_word = "rss" in joined or "feed" in joined or "atom" in joined
+    for index in anchors.links() if any_word else ():
         href = hrefs[index]
         if not href:
             continue
-        # A page has hundreds of links and a feed link or two: an address with no _FEED_WORDS
-        # anywhere is passed over at once (the part of it read below is within it).
+        # An address with no _FEED_WORDS anywhere is passed over at once (the part of it read
+        # below is within it).
         low = href.lower()
         if "rss" not in low and "feed" not in low and "atom" not in low:
             continue

@@ -79,11 +79,17 @@ def _long(text: str) -> bool:
     """Does :func:`_label` keep more words of ``text`` than any label of interest has?
     (Counted as the whitespace-separated pieces with a character other than arrows,
     punctuation marks and invisible ones: a lower bound of the words it keeps.)"""
-    pieces = text.split()
+    # A headline is settled by its first few words, not all of them: the text is split into
+    # no more pieces than the count needs (every link's text is asked; splitting a teaser's
+    # whole headline into words was most of what this cost), and wholly only when one of
+    # those first pieces is no word.
+    pieces = text.split(None, _MAX_LABEL_WORDS + 1)
     if len(pieces) <= _MAX_LABEL_WORDS:
         return False
+    if all(piece.strip(_NOT_WORDS) for piece in pieces[: _MAX_LABEL_WORDS + 1]):
+        return True
     words = 0
-    for piece in pieces:  # a headline is settled by its first few words, not all of them
+    for piece in text.split():
         if piece.strip(_NOT_WORDS):
             words += 1
             if words > _MAX_LABEL_WORDS:

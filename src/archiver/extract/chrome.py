@@ -107,7 +107,9 @@ def find_chrome(
                 continue
             if len(half) == 2:  # (the page's links are counted once, when first needed)
                 half.append(0.5 * max(2 * half[0] - link_chars(body), 1))
-            if text - link_chars(node) > half[2]:  # most of the page's unlinked text
+            # Most of the page's unlinked text. (Its links only take from its text: one whose
+            # whole text is not that much is not, and its links need no counting.)
+            if text > half[2] and text - link_chars(node) > half[2]:
                 continue
         for kind in kinds:
             found[kind].append(node)
