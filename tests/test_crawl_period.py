@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -72,8 +73,9 @@ def test_published_times_are_judged_on_the_vietnamese_day():
     assert not Period()  # no period: everything
 
 
-def _found(url: str, kind: str, lastmod: datetime | None = None) -> Found:
-    return Found(url, kind, lastmod)
+def _found(url: str, kind: str, lastmod: datetime | None = None) -> tuple[str, str, Any]:
+    """The arguments ``_in_period`` takes from a found link: its url, kind and lastmod."""
+    return Found(url, kind, lastmod)[:3]
 
 
 def test_what_a_backfill_queues_inside_a_period():
@@ -83,18 +85,18 @@ def test_what_a_backfill_queues_inside_a_period():
     days = (template_pattern(TAMKY),)
     archive = "http://tamky.gov.vn/CMSPages/BaiViet/XemTheoNgay.aspx?Ngay={}/2024"
     # Sitemap and feed entries by their time.
-    assert _in_period(_found("http://x.vn/a.html", "article", march_10), MARCH, days)
-    assert not _in_period(_found("http://x.vn/b.html", "article", april), MARCH, days)
-    assert not _in_period(_found("http://x.vn/c.html", "article", february), MARCH, days)
+    assert _in_period(*_found("http://x.vn/a.html", "article", march_10), MARCH, days)
+    assert not _in_period(*_found("http://x.vn/b.html", "article", april), MARCH, days)
+    assert not _in_period(*_found("http://x.vn/c.html", "article", february), MARCH, days)
     # A child sitemap modified after the period may still list its pages; before, not.
-    assert _in_period(_found("http://x.vn/s.xml", "sitemap", april), MARCH, days)
-    assert not _in_period(_found("http://x.vn/s.xml", "sitemap", february), MARCH, days)
+    assert _in_period(*_found("http://x.vn/s.xml", "sitemap", april), MARCH, days)
+    assert not _in_period(*_found("http://x.vn/s.xml", "sitemap", february), MARCH, days)
     # Listings and day archives by the date in their URL; articles never by their URL.
-    assert _in_period(_found(archive.format("15/03"), "listing"), MARCH, days)
-    assert not _in_period(_found(archive.format("15/04"), "listing"), MARCH, days)
-    assert not _in_period(_found("http://x.vn/2023/12/", "page"), MARCH, days)
-    assert _in_period(_found("http://x.vn/ky-niem-30-4-1975.html", "article"), MARCH, days)
-    assert _in_period(_found("http://x.vn/danh-muc/thoi-su", "listing"), MARCH, days)
+    assert _in_period(*_found(archive.format("15/03"), "listing"), MARCH, days)
+    assert not _in_period(*_found(archive.format("15/04"), "listing"), MARCH, days)
+    assert not _in_period(*_found("http://x.vn/2023/12/", "page"), MARCH, days)
+    assert _in_period(*_found("http://x.vn/ky-niem-30-4-1975.html", "article"), MARCH, days)
+    assert _in_period(*_found("http://x.vn/danh-muc/thoi-su", "listing"), MARCH, days)
 
 
 # --- a day-archive backfill through the real command ------------------------------------

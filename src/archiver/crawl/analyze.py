@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from archiver.article import Article
 from archiver.crawl.config import in_domains, port_allowed
@@ -34,21 +34,29 @@ _BINARY = re.compile(_BINARY_EXTENSIONS, re.IGNORECASE)
 _BINARY_LOWER = re.compile(_BINARY_EXTENSIONS)
 
 
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A URL a page leads to (normalised), its host, and what it probably is."""
+class Found(NamedTuple):
+    """A URL a page leads to (normalised), what it probably is, and its host.
+
+    It crosses the workers' pipe as the plain tuple of its fields, ``(url, kind,
+    lastmod, host)``, which the crawl's process unpacks by position: unpickled as a
+    ``Found``, each of a page's dozen links cost a call of Python code (1.7 us as a
+    frozen dataclass, 0.8 as a named tuple), a plain tuple 0.1 us.
+    """
 
     url: str
     kind: str
     lastmod: datetime | None = None
     host: str = ""
 
+    def __reduce__(self) -> tuple[type[tuple[Any, ...]], tuple[tuple[Any, ...]]]:
+        return (tuple, (tuple(self),))
+
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Analysis:
     article: Article | None = None
+    #: Each a :class:`Found`, or its plain tuple once it has crossed the pipe.
     found: tuple[Found, ...] = ()
     #: Next pages of a paginated listing (followed only while they bring new articles).
     next_pages: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from archiver.crawl.analyze import Analysis, Found, Scope, analyze_exchange, url_host
+from archiver.crawl.analyze import Analysis, Scope, analyze_exchange, url_host
 from archiver.crawl.config import CrawlPlan, Target
 from archiver.crawl.fleet import FleetPoliteness
 from archiver.crawl.outcome import TurnOutcome, next_revisit
@@ -305,19 +305,20 @@ class Turns:
         days = self._day_urls.get(target.name, ()) if target else ()
         bounded = bool(period)
         known = self.known
-        for found in analysis.found:
-            if bounded and not _in_period(found, period, days):
+        # (Plain tuples from a worker: see archiver.crawl.analyze.Found.)
+        for url, kind, lastmod, host in analysis.found:
+            if bounded and not _in_period(url, kind, lastmod, period, days):
                 continue
-            if found.lastmod is not None and found.kind == "article":
-                outcome.refresh.append((found.url, iso(found.lastmod)))
-            if hash(found.url) in known:
+            if lastmod is not None and kind == "article":
+                outcome.refresh.append((url, iso(lastmod)))
+            if hash(url) in known:
                 continue  # already queued or fetched: spare the frontier the lookup
-            new = self._new(found.url, found.kind, item, target, host=found.host)
+            new = self._new(url, kind, item, target, host=host)
             if new is not None:
                 outcome.found.append(new)
                 self._remember(new.url)
         for url in analysis.next_pages:
-            if period and not _in_period(Found(url, "listing"), period, days):
+            if period and not _in_period(url, "listing", None, period, days):
                 continue
             new = self._new(url, "listing", item, target, depth=item.depth + 1)
             if new is not None:
@@ -437,16 +438,24 @@ def _day_patterns(target: Target) -> tuple[re.Pattern[str], ...]:
     return (pattern,) if pattern else ()
 
 
-def _in_period(found: Found, period: Period, days: tuple[re.Pattern[str], ...]) -> bool:
-    """May ``found`` lead to pages of ``period``? Judged by the time a sitemap or feed
-    gives it, else by the date its URL names (not an article's: slugs name any date)."""
-    if found.lastmod is not None:
-        if found.kind == "sitemap":
+def _in_period(
+    url: str,
+    kind: str,
+    lastmod: datetime | None,
+    period: Period,
+    days: tuple[re.Pattern[str], ...],
+) -> bool:
+    """May a found link (the fields of an
+    :class:`~archiver.crawl.analyze.Found`) lead to pages of ``period``? Judged
+    by the time a sitemap or feed gives it, else by the date its URL names (not an
+    article's: slugs name any date)."""
+    if lastmod is not None:
+        if kind == "sitemap":
             # A sitemap modified before the period holds nothing of it; one modified
             # after may still list older pages.
-            return period.first is None or found.lastmod.date() >= period.first
-        return period.holds_time(found.lastmod)
-    if found.kind == "article":
+            return period.first is None or lastmod.date() >= period.first
+        return period.holds_time(lastmod)
+    if kind == "article":
         return True
-    span = url_span(found.url, days)
+    span = url_span(url, days)
     return span is None or period.overlaps(*span)

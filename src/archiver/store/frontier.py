@@ -16,8 +16,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from archiver.dates.stored import iso
 from archiver.extract import EXTRACTOR_VERSION
@@ -43,8 +42,12 @@ DISCOVERY_KINDS = ("seed", "sitemap", "feed")
 _COLUMNS = "id, url, host, site, kind, depth, attempts, etag, last_modified, article_id, revisits"
 
 
-@dataclass(frozen=True, slots=True)
-class NewURL:
+# The crawl makes a NewURL for each new link of a page and a Claimed for each URL it takes:
+# named tuples, whose constructor makes one tuple, where a frozen dataclass's ``__init__``
+# set each field through ``object.__setattr__`` (about 4 times the time for a NewURL).
+class NewURL(NamedTuple):
+    """A URL to add to the frontier, and where it was found."""
+
     url: str
     host: str
     site: str | None
@@ -54,8 +57,7 @@ class NewURL:
     priority: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Claimed:
+class Claimed(NamedTuple):
     """A frontier row handed to the crawl to fetch."""
 
     id: int
