@@ -85,17 +85,60 @@ def test_linked_cells_of_a_data_table_stay_but_a_row_of_links_goes():
     assert "Trang chủ" not in paragraphs and "Liên hệ" not in paragraphs
 
 
-def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_lead():
-    html = (
+def _headed(header: str, description: str = LEAD) -> bytes:
+    """A page whose ``header`` (the headline and what comes with it) stands above the text."""
+    return (
         "<html><head><title>Hội nghị sơ kết</title>"
-        f"<meta name='description' content='{LEAD}'></head><body><header><div class='css-1r'>"
-        f"<h1>Hội nghị sơ kết cải cách hành chính</h1></div><p class='css-z6'>{LEAD}</p></header>"
+        f"<meta name='description' content='{description}'></head><body>{header}"
         f"<section class='css-53'><p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p></section>"
         "</body></html>"
     ).encode()
+
+
+def _assert_lead_opens_the_text(html: bytes) -> None:
     article = extract(html, URL)
     assert article.lead == LEAD
     assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_lead():
+    _assert_lead_opens_the_text(
+        _headed(
+            "<header><div class='css-1r'><h1>Hội nghị sơ kết cải cách hành chính</h1></div>"
+            f"<p class='css-z6'>{LEAD}</p></header>"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "boxed",
+    [
+        f"<div class='epigraph-container'><h2 class='epigraph'>{LEAD}</h2></div>",
+        f"<div class='x1'><div class='x2'><h3>{LEAD}</h3></div></div>",
+    ],
+)
+def test_a_summary_in_a_box_of_its_own_after_the_headlines_box_is_the_lead(boxed: str):
+    # (El País Uruguay: the headline's box, then a box holding the summary alone, which says
+    # what the page's description says; the box was taken for a box of blocks and skipped.)
+    _assert_lead_opens_the_text(
+        _headed(
+            "<div class='top-content'><div class='title-container'>"
+            f"<h1>Hội nghị sơ kết cải cách hành chính</h1></div>{boxed}</div>"
+            "<div class='main-media'><img src='/a.jpg' alt=''></div>"
+        )
+    )
+
+
+def test_the_subtitle_in_the_headlines_hgroup_is_the_lead_the_kicker_is_not():
+    # (Die Tagespost: a kicker, the headline and its subtitle in one <hgroup>; the subtitle
+    # says something else than the page's description, and was lost.)
+    _assert_lead_opens_the_text(
+        _headed(
+            "<header><hgroup><h3>Hà Nội</h3><h1>Hội nghị sơ kết cải cách hành chính</h1>"
+            f"<h2>{LEAD}</h2></hgroup></header><aside><p>14/09/2026</p></aside>",
+            description="Tin tức thời sự trong ngày.",
+        )
+    )
 
 
 def test_a_short_line_printed_twice_in_a_row_is_kept_once():
