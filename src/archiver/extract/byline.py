@@ -35,6 +35,15 @@ _ROLE_TAIL = re.compile(
     r"(?:\s+thường trú[^)]*)?\)?\s*$",
     re.IGNORECASE,
 )
+#: An author box's buttons and menu read after the name ("Tracie Egan Morrissey View Profile
+#: Email RSS", "Minh Anh Theo dõi"): what a reader clicks, not part of the name (a box of
+#: buttons alone names no one).
+_WIDGET_TAIL = re.compile(
+    r"(?:(?:^|\s+)(?:view profile|profile|e-?mail|rss|follow|facebook|twitter|linkedin"
+    r"|instagram|zalo|theo dõi|đang theo dõi|xem hồ sơ|xem thêm(?: bài viết)?"
+    r"|xem tất cả(?: bài viết)?|more articles|more by)(?!\w))+\s*$",
+    re.IGNORECASE,
+)
 #: A byline naming the newsroom's reporters as a group ("Nhóm phóng viên", "NHÓM PV"): the
 #: role word is the name here, not a position after one (which would leave "Nhóm").
 _COLLECTIVE = re.compile(r"^nhóm\s+(?:phóng viên|pv)$", re.IGNORECASE)
@@ -113,7 +122,7 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     text = _SUFFIX.sub("", text)
     if _COLLECTIVE.match(text):
         return text
-    text = _ROLE_TAIL.sub("", text)
+    text = _ROLE_TAIL.sub("", _WIDGET_TAIL.sub("", text))
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     text = _POST_COUNT.sub("", text)
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):

@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from archiver.dates import find_dates
 from archiver.extract import byline
 from archiver.extract.dom import (
+    BR,
     Block,
     ancestors,
     blocks_at,
@@ -28,6 +29,7 @@ from archiver.extract.dom import (
 from archiver.extract.metadata import Metadata
 from archiver.extract.roles import Roles
 from archiver.extract.vocabulary import Part, Vocabulary
+from archiver.text import clean
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
@@ -96,7 +98,7 @@ class PeopleStages:
                     p.mem_id in near for p in ancestors(node)
                 ):
                     continue
-                raw = text_of(node)
+                raw = _byline_text(node)
                 name = byline.parse_byline(raw, outlets=self.outlets)
                 if name is None and boxed is None:
                     boxed = self._author_box(node, raw)
@@ -266,6 +268,24 @@ class PeopleStages:
             for b in blocks
             if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
         ]
+
+
+#: What a byline box may hold after the name: the writer's menu or buttons.
+_MENUS = "ul, ol, button"
+
+
+def _byline_text(node: LexborNode) -> str:
+    """The byline element's text as one line; a box holding a menu or buttons after the
+    name ("View Profile", "Email", "RSS" in a drop-down) has its parts set apart by spaces,
+    as a browser shows them on lines of their own (minified pages leave none between them),
+    so that :func:`byline.parse_byline` can tell the buttons from the name."""
+    if node.css_first(_MENUS) is None:
+        return text_of(node)
+    spaced = clean(node.text(deep=True, separator=" ").replace(BR, " "))
+    return _SPACE_BEFORE_MARK.sub(r"\1", spaced)  # ("Markus Balser, Berlin": no space added)
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?)])")
 
 
 def _first_line(node: LexborNode) -> str | None:
