@@ -512,3 +512,25 @@ def test_an_author_boxs_buttons_after_the_name_are_no_part_of_it(line: str):
 @pytest.mark.parametrize("line", ["View Profile", "Email"])
 def test_an_author_boxs_buttons_alone_name_no_one(line: str):
     assert parse_byline(line) is None
+
+
+@pytest.mark.parametrize(
+    "writers",
+    [
+        "<a class='name cms-author' href='/tac-gia/minh-anh'>Minh Anh</a>"
+        "<a class='name cms-author' href='/tac-gia/thu-ha'>Thu Hà</a>",
+        "<p>Minh Anh</p><p>Thu Hà</p>",
+        "<span>Minh Anh</span><span>Thu Hà</span>",
+    ],
+)
+def test_writers_each_in_an_element_with_nothing_between_are_all_named(writers: str):
+    # A minified page sets the writers' elements side by side, without a space or a comma:
+    # their text runs together ("Minh AnhThu Hà").
+    meta = f"<div class='article__author'>{writers}</div>{_WHEN}"
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh - Thu Hà"
+
+
+def test_a_name_set_in_two_elements_is_one_writer():
+    meta = f"<div class='article__author'><span>Minh</span><span> Anh</span></div>{_WHEN}"
+    assert extract(_page(meta), "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh"

@@ -178,7 +178,9 @@ class PeopleStages:
         """A link to a writer's page and its siblings linking to others' pages: every writer
         ("Minh Anh, Thu Hà" as two links is "Minh Anh - Thu Hà")."""
         parent = link.parent
-        if link.tag != "a" or parent is None:
+        if link.tag != "a":
+            return self._writers_run_together(link, raw, name)
+        if parent is None:
             return raw, name
         names: list[str] = []
         for sibling in parent.css(_AUTHOR_LINKS):
@@ -190,6 +192,26 @@ class PeopleStages:
         if len(names) < 2 or name not in names:
             return raw, name
         return " - ".join(names), " - ".join(names)
+
+    def _writers_run_together(self, node: LexborNode, raw: str, name: str) -> tuple[str, str]:
+        """A byline element whose children each name a writer, with nothing between them
+        (``<a>Minh Anh</a><a>Thu Hà</a>``, a line each: a minified page runs the names
+        together, "Minh AnhThu Hà"): every writer, as two links with a separator give them."""
+        names: list[str] = []
+        texts: list[str] = []
+        for child in node.iter():
+            text = text_of(child)
+            if not text:
+                continue  # (an avatar, an icon)
+            person = byline.parse_byline(text, outlets=self.outlets)
+            if person is None or len(person.split()) < 2:
+                return raw, name  # (not a name each: a name's parts, a job, a date)
+            texts.append(text)
+            names.append(person)
+        if len(names) < 2 or "".join(texts) != raw:
+            return raw, name
+        joined = " - ".join(dict.fromkeys(names))
+        return joined, joined
 
     def _note_credit(self, raw: str) -> None:
         """A byline element that credits an outlet ("Theo TTXVN") names the source."""
