@@ -141,6 +141,32 @@ def test_the_subtitle_in_the_headlines_hgroup_is_the_lead_the_kicker_is_not():
     )
 
 
+#: Audio players set at the top of the text (news sites' text-to-speech players), as their
+#: markup is left once the <audio> element is gone, minified.
+_PLAYERS = {
+    "label and times": "<div class='audio'><span>Nghe bài viết</span><audio src='a.mp3'>"
+    "</audio><span>0:00 / 3:45</span></div>",
+    "voices": "<div class='tts'><div>Nghe đọc bài</div><ul><li>Giọng nữ miền Bắc</li>"
+    "<li>Giọng nam miền Nam</li></ul><audio controls src='a.mp3'></audio></div>",
+    "label line": "<p><strong>Nghe tin</strong></p><p><audio controls src='a.mp3'></audio></p>",
+    "speeds": "<div><p>Đọc bài viết</p><span>Tốc độ</span><span>1x</span><span>1.25x</span>"
+    "<audio src='a.mp3'></audio></div>",
+    "times only": "<div class='media-player'><span>00:00</span><span>05:12</span></div>",
+}
+
+
+@pytest.mark.parametrize("player", sorted(_PLAYERS))
+def test_an_audio_players_labels_at_the_top_of_the_text_are_no_text(player: str):
+    body = f"{_PLAYERS[player]}<p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    assert extract(page(body), URL).paragraphs == TEXT
+
+
+def test_a_sentence_opening_with_the_players_word_is_text():
+    line = "Nghe tin con trai bị bắt, bà đã ngất xỉu ngay tại nhà."
+    body = f"<p>{line}</p><p>{TEXT[0]}</p><p>{TEXT[1]}</p>"
+    assert extract(page(body), URL).paragraphs == [line, TEXT[0], TEXT[1]]
+
+
 def test_a_short_line_printed_twice_in_a_row_is_kept_once():
     line = "Lực lượng chức năng phong tỏa hiện trường vụ cháy."
     body = f"<p>{TEXT[0]}</p><div class='player'><p>{line}</p><p>{line}</p></div><p>{TEXT[1]}</p>"
