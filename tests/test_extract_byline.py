@@ -512,6 +512,7 @@ def test_an_author_boxs_buttons_after_the_name_are_no_part_of_it(line: str):
 @pytest.mark.parametrize("line", ["View Profile", "Email"])
 def test_an_author_boxs_buttons_alone_name_no_one(line: str):
     assert parse_byline(line) is None
+    assert parse_byline("Tác giả:") is None  # (a label alone leaves nothing to look at)
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,12 @@ _WIDGET_TAIL = re.compile(
     r"|xem tất cả(?: bài viết)?|more articles|more by)(?!\w))+\s*$",
     re.IGNORECASE,
 )
+#: The last words of :data:`_WIDGET_TAIL`'s labels: the regex is tried only after one (it
+#: would be tried at every position of every byline).
+_WIDGET_LAST_WORDS = frozenset(
+    "profile email e-mail rss follow facebook twitter linkedin instagram zalo dõi sơ thêm viết"
+    " articles by".split()
+)
 #: A byline naming the newsroom's reporters as a group ("Nhóm phóng viên", "NHÓM PV"): the
 #: role word is the name here, not a position after one (which would leave "Nhóm").
 _COLLECTIVE = re.compile(r"^nhóm\s+(?:phóng viên|pv)$", re.IGNORECASE)
@@ -122,7 +128,9 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     text = _SUFFIX.sub("", text)
     if _COLLECTIVE.match(text):
         return text
-    text = _ROLE_TAIL.sub("", _WIDGET_TAIL.sub("", text))
+    if text[text.rfind(" ") + 1 :].lower() in _WIDGET_LAST_WORDS:
+        text = _WIDGET_TAIL.sub("", text)
+    text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     text = _POST_COUNT.sub("", text)
     if not text or _DIGITS.search(text) or _DOMAIN.search(text):

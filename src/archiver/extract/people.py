@@ -22,6 +22,7 @@ from archiver.extract.dom import (
     Block,
     ancestors,
     blocks_at,
+    first_tagged,
     matching_texts,
     region_of,
     text_of,
@@ -197,19 +198,15 @@ class PeopleStages:
         """A byline element whose children each name a writer, with nothing between them
         (``<a>Minh Anh</a><a>Thu Hà</a>``, a line each: a minified page runs the names
         together, "Minh AnhThu Hà"): every writer, as two links with a separator give them."""
+        texts = [text for text in map(text_of, node.iter()) if text]  # (no avatar, no icon)
+        if len(texts) < 2 or "".join(texts) != raw:
+            return raw, name
         names: list[str] = []
-        texts: list[str] = []
-        for child in node.iter():
-            text = text_of(child)
-            if not text:
-                continue  # (an avatar, an icon)
+        for text in texts:
             person = byline.parse_byline(text, outlets=self.outlets)
             if person is None or len(person.split()) < 2:
                 return raw, name  # (not a name each: a name's parts, a job, a date)
-            texts.append(text)
             names.append(person)
-        if len(names) < 2 or "".join(texts) != raw:
-            return raw, name
         joined = " - ".join(dict.fromkeys(names))
         return joined, joined
 
@@ -292,16 +289,18 @@ class PeopleStages:
         ]
 
 
-#: What a byline box may hold after the name: the writer's menu or buttons.
-_MENUS = "ul, ol, button"
+#: What a byline box may hold after the name: the writer's menu (buttons are cut before
+#: parsing, their labels with them).
+_MENUS = "ul, ol"
+_MENU_TAGS = frozenset(_MENUS.split(", "))
 
 
 def _byline_text(node: LexborNode) -> str:
-    """The byline element's text as one line; a box holding a menu or buttons after the
-    name ("View Profile", "Email", "RSS" in a drop-down) has its parts set apart by spaces,
+    """The byline element's text as one line; a box holding a menu after the name ("View
+    Profile", "Email", "RSS" in a drop-down) has its parts set apart by spaces,
     as a browser shows them on lines of their own (minified pages leave none between them),
     so that :func:`byline.parse_byline` can tell the buttons from the name."""
-    if node.css_first(_MENUS) is None:
+    if first_tagged(node, _MENU_TAGS, _MENUS) is None:
         return text_of(node)
     spaced = clean(node.text(deep=True, separator=" ").replace(BR, " "))
     return _SPACE_BEFORE_MARK.sub(r"\1", spaced)  # ("Markus Balser, Berlin": no space added)
