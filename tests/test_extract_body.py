@@ -85,17 +85,86 @@ def test_linked_cells_of_a_data_table_stay_but_a_row_of_links_goes():
     assert "Trang chủ" not in paragraphs and "Liên hệ" not in paragraphs
 
 
-def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_lead():
-    html = (
+def _headed(header: str, description: str = LEAD) -> bytes:
+    """A page whose ``header`` (the headline and what comes with it) stands above the text."""
+    return (
         "<html><head><title>Hội nghị sơ kết</title>"
-        f"<meta name='description' content='{LEAD}'></head><body><header><div class='css-1r'>"
-        f"<h1>Hội nghị sơ kết cải cách hành chính</h1></div><p class='css-z6'>{LEAD}</p></header>"
+        f"<meta name='description' content='{description}'></head><body>{header}"
         f"<section class='css-53'><p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p></section>"
         "</body></html>"
     ).encode()
+
+
+def _assert_lead_opens_the_text(html: bytes) -> None:
     article = extract(html, URL)
     assert article.lead == LEAD
     assert article.paragraphs == [LEAD, *TEXT]
+
+
+def test_a_summary_after_the_headline_saying_what_the_description_says_is_the_lead():
+    _assert_lead_opens_the_text(
+        _headed(
+            "<header><div class='css-1r'><h1>Hội nghị sơ kết cải cách hành chính</h1></div>"
+            f"<p class='css-z6'>{LEAD}</p></header>"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "boxed",
+    [
+        f"<div class='epigraph-container'><h2 class='epigraph'>{LEAD}</h2></div>",
+        f"<div class='x1'><div class='x2'><h3>{LEAD}</h3></div></div>",
+    ],
+)
+def test_a_summary_in_a_box_of_its_own_after_the_headlines_box_is_the_lead(boxed: str):
+    # (El País Uruguay: the headline's box, then a box holding the summary alone, which says
+    # what the page's description says; the box was taken for a box of blocks and skipped.)
+    _assert_lead_opens_the_text(
+        _headed(
+            "<div class='top-content'><div class='title-container'>"
+            f"<h1>Hội nghị sơ kết cải cách hành chính</h1></div>{boxed}</div>"
+            "<div class='main-media'><img src='/a.jpg' alt=''></div>"
+        )
+    )
+
+
+def test_the_subtitle_in_the_headlines_hgroup_is_the_lead_the_kicker_is_not():
+    # (Die Tagespost: a kicker, the headline and its subtitle in one <hgroup>; the subtitle
+    # says something else than the page's description, and was lost.)
+    _assert_lead_opens_the_text(
+        _headed(
+            "<header><hgroup><h3>Hà Nội</h3><h1>Hội nghị sơ kết cải cách hành chính</h1>"
+            f"<h2>{LEAD}</h2></hgroup></header><aside><p>14/09/2026</p></aside>",
+            description="Tin tức thời sự trong ngày.",
+        )
+    )
+
+
+#: Audio players set at the top of the text (news sites' text-to-speech players), as their
+#: markup is left once the <audio> element is gone, minified.
+_PLAYERS = {
+    "label and times": "<div class='audio'><span>Nghe bài viết</span><audio src='a.mp3'>"
+    "</audio><span>0:00 / 3:45</span></div>",
+    "voices": "<div class='tts'><div>Nghe đọc bài</div><ul><li>Giọng nữ miền Bắc</li>"
+    "<li>Giọng nam miền Nam</li></ul><audio controls src='a.mp3'></audio></div>",
+    "label line": "<p><strong>Nghe tin</strong></p><p><audio controls src='a.mp3'></audio></p>",
+    "speeds": "<div><p>Đọc bài viết</p><span>Tốc độ</span><span>1x</span><span>1.25x</span>"
+    "<audio src='a.mp3'></audio></div>",
+    "times only": "<div class='media-player'><span>00:00</span><span>05:12</span></div>",
+}
+
+
+@pytest.mark.parametrize("player", sorted(_PLAYERS))
+def test_an_audio_players_labels_at_the_top_of_the_text_are_no_text(player: str):
+    body = f"{_PLAYERS[player]}<p>{TEXT[0]}</p><p>{TEXT[1]}</p><p>{TEXT[2]}</p>"
+    assert extract(page(body), URL).paragraphs == TEXT
+
+
+def test_a_sentence_opening_with_the_players_word_is_text():
+    line = "Nghe tin con trai bị bắt, bà đã ngất xỉu ngay tại nhà."
+    body = f"<p>{line}</p><p>{TEXT[0]}</p><p>{TEXT[1]}</p>"
+    assert extract(page(body), URL).paragraphs == [line, TEXT[0], TEXT[1]]
 
 
 def test_a_short_line_printed_twice_in_a_row_is_kept_once():

@@ -477,3 +477,61 @@ def test_the_pages_own_outlet_named_another_way_in_the_meta_line_is_no_source(
     assert article.paragraphs == _TEXT
     assert parse_credit("Theo Thanh Niên Online", outlets=["Báo Thanh Niên"]) is None
     assert parse_credit("Theo Thanh Niên Online", outlets=["Báo Tuổi Trẻ"]) == "Thanh Niên Online"
+
+
+def test_the_author_boxs_menu_after_the_name_is_no_part_of_the_byline():
+    # (Jezebel, 2012: the byline box holds the name and a drop-down menu of the writer's
+    # links, "View Profile", "Email", "RSS", all read as one line.)
+    box = (
+        "<div class='nodebyline'><img src='a.jpg' class='avatar' alt=''><strong>"
+        "<a class='plus-icon'>Minh Anh</a></strong><div class='ui-dropdown' id='author-menu'>"
+        "<ul><li><a href='/people/minhanh/' rel='author'><span>View Profile</span></a></li>"
+        "<li><a href='mailto:minhanh@example.vn'><span>Email</span></a></li>"
+        "<li><a href='/author/1.xml'><span>RSS</span></a></li></ul></div></div>"
+        f"{_WHEN}"
+    )
+    article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Minh Anh View Profile Email RSS",
+        "Minh Anh Theo dõi",
+        "Minh Anh Xem thêm bài viết",
+        "Minh Anh Follow",
+        "Minh Anh - Phóng viên Theo dõi",
+        "Minh Anh View Profile Email Facebook Twitter RSS",
+    ],
+)
+def test_an_author_boxs_buttons_after_the_name_are_no_part_of_it(line: str):
+    assert parse_byline(line) == "Minh Anh"
+
+
+@pytest.mark.parametrize("line", ["View Profile", "Email"])
+def test_an_author_boxs_buttons_alone_name_no_one(line: str):
+    assert parse_byline(line) is None
+    assert parse_byline("Tác giả:") is None  # (a label alone leaves nothing to look at)
+
+
+@pytest.mark.parametrize(
+    "writers",
+    [
+        "<a class='name cms-author' href='/tac-gia/minh-anh'>Minh Anh</a>"
+        "<a class='name cms-author' href='/tac-gia/thu-ha'>Thu Hà</a>",
+        "<p>Minh Anh</p><p>Thu Hà</p>",
+        "<span>Minh Anh</span><span>Thu Hà</span>",
+    ],
+)
+def test_writers_each_in_an_element_with_nothing_between_are_all_named(writers: str):
+    # A minified page sets the writers' elements side by side, without a space or a comma:
+    # their text runs together ("Minh AnhThu Hà").
+    meta = f"<div class='article__author'>{writers}</div>{_WHEN}"
+    article = extract(_page(meta), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh - Thu Hà"
+
+
+def test_a_name_set_in_two_elements_is_one_writer():
+    meta = f"<div class='article__author'><span>Minh</span><span> Anh</span></div>{_WHEN}"
+    assert extract(_page(meta), "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh"

@@ -113,3 +113,19 @@ def test_a_relative_time_shown_gives_way_to_the_metadatas_time():
     head = "<meta property='article:published_time' content='2026-09-14T08:15:00+07:00'>"
     article = extract(_dated_page("<div class='time'>2 giờ trước</div>", head), URL)
     assert article.published_at == "2026-09-14T08:15:00+07:00"
+
+
+#: Relative date lines, each keeping the moment it counts from in an attribute.
+_KEPT_MOMENTS = {
+    "title": "<span class='time' title='14/09/2026 08:15'>2 giờ trước</span>",
+    "data-time": "<span class='time' data-time='2026-09-14T08:15:00+07:00'>2 giờ trước</span>",
+    "data-datetime": "<div class='date' data-datetime='2026-09-14T01:15:00Z'>Hôm nay</div>",
+}
+
+
+@pytest.mark.parametrize("attribute", sorted(_KEPT_MOMENTS))
+def test_a_relative_time_shown_takes_the_time_its_element_keeps(attribute: str):
+    # No metadata: "2 giờ trước" counts from when the page was shown, not from when it is
+    # read; the element keeps that moment in an attribute.
+    published = extract(_dated_page(_KEPT_MOMENTS[attribute]), URL).published_at
+    assert published == "2026-09-14T08:15:00+07:00"

@@ -84,6 +84,7 @@ def read_body(
     blocks, credited, result.signature = _trailing_credit(blocks, outlets)
     result.source = result.source or credited
     blocks = _without_opening_byline(_without_date_lines(_without_rights_notice(blocks)))
+    blocks = _without_player_lines(blocks)
     blocks = _without_comment_rules(_without_note_after_rule(_without_post_footers(blocks)))
     result.blocks = blocks
     return result
@@ -559,6 +560,38 @@ _MAX_OPENING_BYLINE = 100
 _OPENING_BLOCKS = 3
 #: ... after the names, a comma may add the writer's title, outlet or town, this short.
 _MAX_BYLINE_PART = 40
+
+
+#: What an audio player set at the top of the text shows, each on a line of its own or run
+#: together (the text-to-speech players of news sites: "Nghe bài viết", "0:00 / 3:45",
+#: "Giọng nữ miền Bắc", "Tốc độ 1x 1.25x"; Radio Prague's "0:00", "Durée de l'audio 4:22"):
+#: its label, with the times maybe; the times alone, or the length; a voice; the speeds.
+#: Whole lines only: a sentence opening "Nghe tin ..." is text.
+_PLAYER_LINE = re.compile(
+    r"(?:nghe(?: đọc)?(?: (?:bài(?: viết| báo)?|tin|audio))?|đọc bài(?: viết)?"
+    r"|listen(?: to (?:this|the) (?:article|story))?)\s*:?(?:\s*[\d:/]+)*"
+    r"|(?:\s*\d{1,2}:\d{2}\s*/?)+|(?:thời lượng|durée de l'audio|duration)\s*:?\s*[\d:]+"
+    r"|giọng (?:nam|nữ|đọc)(?: miền (?:bắc|trung|nam))?"
+    r"|(?:tốc độ\s*:?)?(?:\s*\d(?:[.,]\d{1,2})?x)+|tốc độ",
+    re.IGNORECASE,
+)
+#: The first lines looked at, and how long such a line may be.
+_PLAYER_BLOCKS = 6
+_MAX_PLAYER_LINE = 60
+
+
+def _without_player_lines(blocks: list[Block]) -> list[Block]:
+    """The text without the lines of an audio player left at its top (see
+    :data:`_PLAYER_LINE`): the ``<audio>`` element is gone, its labels were read as text."""
+    player = {
+        index
+        for index, block in enumerate(blocks[:_PLAYER_BLOCKS])
+        if len(block.text) <= _MAX_PLAYER_LINE
+        and _PLAYER_LINE.fullmatch(block.text.strip()) is not None
+    }
+    if not player or len(player) == len(blocks):
+        return blocks
+    return [block for index, block in enumerate(blocks) if index not in player]
 
 
 def _without_opening_byline(blocks: list[Block]) -> list[Block]:

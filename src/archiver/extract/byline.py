@@ -35,6 +35,21 @@ _ROLE_TAIL = re.compile(
     r"(?:\s+thường trú[^)]*)?\)?\s*$",
     re.IGNORECASE,
 )
+#: An author box's buttons and menu read after the name ("Tracie Egan Morrissey View Profile
+#: Email RSS", "Minh Anh Theo dõi"): what a reader clicks, not part of the name (a box of
+#: buttons alone names no one).
+_WIDGET_TAIL = re.compile(
+    r"(?:(?:^|\s+)(?:view profile|profile|e-?mail|rss|follow|facebook|twitter|linkedin"
+    r"|instagram|zalo|theo dõi|đang theo dõi|xem hồ sơ|xem thêm(?: bài viết)?"
+    r"|xem tất cả(?: bài viết)?|more articles|more by)(?!\w))+\s*$",
+    re.IGNORECASE,
+)
+#: The last words of :data:`_WIDGET_TAIL`'s labels: the regex is tried only after one (it
+#: would be tried at every position of every byline).
+_WIDGET_LAST_WORDS = frozenset(
+    "profile email e-mail rss follow facebook twitter linkedin instagram zalo dõi sơ thêm viết"
+    " articles by".split()
+)
 #: A byline naming the newsroom's reporters as a group ("Nhóm phóng viên", "NHÓM PV"): the
 #: role word is the name here, not a position after one (which would leave "Nhóm").
 _COLLECTIVE = re.compile(r"^nhóm\s+(?:phóng viên|pv)$", re.IGNORECASE)
@@ -113,6 +128,8 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     text = _SUFFIX.sub("", text)
     if _COLLECTIVE.match(text):
         return text
+    if text[text.rfind(" ") + 1 :].lower() in _WIDGET_LAST_WORDS:
+        text = _WIDGET_TAIL.sub("", text)
     text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
     text = _POST_COUNT.sub("", text)

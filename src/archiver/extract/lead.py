@@ -66,12 +66,34 @@ def find_lead(
         if node.mem_id == (container.mem_id if container else None) or len(node.css("p")) > 2:
             continue  # paragraphs of the body ("field-type-text-with-summary"), not a sapo
         return text, node
+    subtitle = _subtitle_in_hgroup(anchor, skip_ids) if anchor is not None else None
+    if subtitle is not None:
+        return lead_text(subtitle), subtitle
     if anchor is not None and description:
         found = _summary_after(anchor, description, skip_ids)
         if found[1] is None and container is not None and anchor is not container:
             found = _summary_before_body(anchor, container, description, skip_ids)
         return found
     return None, None
+
+
+def _subtitle_in_hgroup(anchor: LexborNode, skip_ids: set[int]) -> LexborNode | None:
+    """The heading after the headline in the ``<hgroup>`` that holds both: the headline's
+    subtitle, as HTML marks it (``<hgroup><h3>Kicker</h3><h1>Title</h1><h2>Summary</h2>``);
+    what the description says or not. (A kicker before the headline is no lead.)"""
+    parent = anchor.parent
+    if parent is None or parent.tag != "hgroup" or in_any(parent, skip_ids):
+        return None
+    sibling = anchor.next
+    while sibling is not None:
+        if sibling.tag in _SUBTITLE_TAGS:
+            return sibling if 30 <= len(text_of(sibling)) <= 1500 else None
+        sibling = sibling.next
+    return None
+
+
+#: What an ``<hgroup>`` holds besides its headline.
+_SUBTITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p"})
 
 
 def _summary_before_body(
@@ -243,6 +265,9 @@ def _summary_after(
 
 
 def _summary_text(node: LexborNode, description: str, skip_ids: set[int]) -> str | None:
+    # A box holding one element and no text of its own is read as that element: the summary
+    # set in a box of its own after the headline's (``<div class="epigraph-container"><h2>``).
+    node = _unwrapped(node)
     # A summary is one paragraph: a box of blocks (maybe the whole body) is not even read.
     if any(child.tag in BLOCK_TAGS for child in node.iter()) or in_any(node, skip_ids):
         return None
@@ -250,6 +275,29 @@ def _summary_text(node: LexborNode, description: str, skip_ids: set[int]) -> str
     if 30 <= len(text) <= 1500 and similarity(text, description) >= 0.8:
         return text
     return None
+
+
+#: How many boxes, each wrapping the next alone, :func:`_unwrapped` looks through.
+_WRAPPERS = 3
+
+
+def _unwrapped(node: LexborNode) -> LexborNode:
+    """The one element ``node`` wraps, through up to :data:`_WRAPPERS` such boxes, when the
+    box holds no other element and no text of its own; else ``node``."""
+    for _ in range(_WRAPPERS):
+        inner = None
+        for child in node.iter(include_text=True):
+            if child.tag in ("-text", "_text"):
+                if (child.text_content or "").strip():
+                    return node
+            elif child.tag[0] not in "-_":
+                if inner is not None:
+                    return node
+                inner = child
+        if inner is None:
+            return node
+        node = inner
+    return node
 
 
 def lead_text(node: LexborNode) -> str:

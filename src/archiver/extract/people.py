@@ -18,9 +18,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from archiver.dates import find_dates
 from archiver.extract import byline
 from archiver.extract.dom import (
+    BR,
     Block,
     ancestors,
     blocks_at,
+    first_tagged,
     matching_texts,
     region_of,
     text_of,
@@ -28,6 +30,7 @@ from archiver.extract.dom import (
 from archiver.extract.metadata import Metadata
 from archiver.extract.roles import Roles
 from archiver.extract.vocabulary import Part, Vocabulary
+from archiver.text import clean
 
 if TYPE_CHECKING:
     from archiver.sites import Profile
@@ -96,7 +99,7 @@ class PeopleStages:
                     p.mem_id in near for p in ancestors(node)
                 ):
                     continue
-                raw = text_of(node)
+                raw = _byline_text(node)
                 name = byline.parse_byline(raw, outlets=self.outlets)
                 if name is None and boxed is None:
                     boxed = self._author_box(node, raw)
@@ -176,7 +179,9 @@ class PeopleStages:
         """A link to a writer's page and its siblings linking to others' pages: every writer
         ("Minh Anh, Thu Hà" as two links is "Minh Anh - Thu Hà")."""
         parent = link.parent
-        if link.tag != "a" or parent is None:
+        if link.tag != "a":
+            return self._writers_run_together(link, raw, name)
+        if parent is None:
             return raw, name
         names: list[str] = []
         for sibling in parent.css(_AUTHOR_LINKS):
@@ -188,6 +193,22 @@ class PeopleStages:
         if len(names) < 2 or name not in names:
             return raw, name
         return " - ".join(names), " - ".join(names)
+
+    def _writers_run_together(self, node: LexborNode, raw: str, name: str) -> tuple[str, str]:
+        """A byline element whose children each name a writer, with nothing between them
+        (``<a>Minh Anh</a><a>Thu Hà</a>``, a line each: a minified page runs the names
+        together, "Minh AnhThu Hà"): every writer, as two links with a separator give them."""
+        texts = [text for text in map(text_of, node.iter()) if text]  # (no avatar, no icon)
+        if len(texts) < 2 or "".join(texts) != raw:
+            return raw, name
+        names: list[str] = []
+        for text in texts:
+            person = byline.parse_byline(text, outlets=self.outlets)
+            if person is None or len(person.split()) < 2:
+                return raw, name  # (not a name each: a name's parts, a job, a date)
+            names.append(person)
+        joined = " - ".join(dict.fromkeys(names))
+        return joined, joined
 
     def _note_credit(self, raw: str) -> None:
         """A byline element that credits an outlet ("Theo TTXVN") names the source."""
@@ -266,6 +287,26 @@ class PeopleStages:
             for b in blocks
             if not (len(b.text) < 60 and byline.parse_view_count(b.text) is not None)
         ]
+
+
+#: What a byline box may hold after the name: the writer's menu (buttons are cut before
+#: parsing, their labels with them).
+_MENUS = "ul, ol"
+_MENU_TAGS = frozenset(_MENUS.split(", "))
+
+
+def _byline_text(node: LexborNode) -> str:
+    """The byline element's text as one line; a box holding a menu after the name ("View
+    Profile", "Email", "RSS" in a drop-down) has its parts set apart by spaces,
+    as a browser shows them on lines of their own (minified pages leave none between them),
+    so that :func:`byline.parse_byline` can tell the buttons from the name."""
+    if first_tagged(node, _MENU_TAGS, _MENUS) is None:
+        return text_of(node)
+    spaced = clean(node.text(deep=True, separator=" ").replace(BR, " "))
+    return _SPACE_BEFORE_MARK.sub(r"\1", spaced)  # ("Markus Balser, Berlin": no space added)
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?)])")
 
 
 def _first_line(node: LexborNode) -> str | None:

@@ -423,18 +423,40 @@ def _in_teaser(node: LexborNode, anchor_ids: Container[int]) -> bool:
 
 def _attribute_time(node: LexborNode, shown: ParsedDate) -> ParsedDate | None:
     """The time a date line's element gives in its ``datetime`` attribute (its own or a
-    child's) when the text shows less: only the day (the same day), or a relative time."""
+    child's) when the text shows less: only the day (the same day), or a relative time.
+    A relative time ("2 giờ trước", counted from when the page was shown, not read) also
+    takes the time its element keeps in another attribute (``title``, ``data-time``)."""
     if shown.precision not in ("date", "relative"):
         return None
     holder = node if node.attributes.get("datetime") else node.css_first("[datetime]")
-    if holder is None:
+    if holder is not None:
+        parsed = parse_iso(holder.attributes.get("datetime") or "")
+    elif shown.precision == "relative":
+        parsed = _kept_time(node)
+    else:
         return None
-    parsed = parse_iso(holder.attributes.get("datetime") or "")
     if parsed is None or parsed.precision in ("date", "relative"):
         return None
     if shown.precision == "date" and parsed.value.date() != shown.value.date():
         return None
     return parsed
+
+
+#: Attributes in which a page keeps the moment a relative time is counted from.
+_TIME_ATTRIBUTES = ("data-time", "data-datetime", "data-date", "data-published", "title")
+
+
+def _kept_time(node: LexborNode) -> ParsedDate | None:
+    """The moment ``node`` keeps in one of :data:`_TIME_ATTRIBUTES` (ISO or as a page
+    writes it: "14/09/2026 08:15"); never a relative one."""
+    for name in _TIME_ATTRIBUTES:
+        value = (node.attributes.get(name) or "").strip()
+        if not value or not any(c.isdigit() for c in value):
+            continue
+        parsed = parse_iso(value) or parse_date(value, now=None)
+        if parsed is not None and parsed.precision != "relative":
+            return parsed
+    return None
 
 
 def _first_iso(values: list[tuple[str, str]]) -> tuple[str, ParsedDate] | None:
