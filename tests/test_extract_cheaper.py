@@ -644,3 +644,50 @@ def test_tag_starts_are_the_angle_brackets_read_byte_by_byte(body: bytes, pad: i
 
     data = b"x" * pad + body
     assert _tag_starts(data) == _tag_starts_by_bytes(data)
+
+
+#: Pieces of short lines with and without a credit: the credit words in several cases
+#: (and dotless and dotted i's, which match "i" case-blind), colons of both widths, times,
+#: white space of several kinds, the marks before a credit, and the "!?:" a tail refuses.
+_CREDIT_PIECES = [
+    "Ảnh", "ảnh", "VIDEO", "vıdeo", "Clip", "đồ họa", "đồ hoạ", "ảnh minh họa", "Photo",
+    "nguồn", "Nguồn", ":", "：", "15:20", " ", "  ", "\u00a0", "\n", "\t", "(", ")", ".",
+    "!", "?", " - ", "Hải Long", "TTXVN", "x",
+]  # fmt: skip
+
+
+def test_credited_line_answers_as_the_credit_search() -> None:
+    from archiver.extract.content import _CREDIT_TAIL, _MAX_CAPTION, credited_line
+
+    for text in _fixed_texts(_CREDIT_PIECES, 20000, 12):
+        expected = (
+            len(text) < _MAX_CAPTION and ":" in text[-64:] and bool(_CREDIT_TAIL.search(text))
+        )
+        assert credited_line(text) == expected, text
+
+
+def test_credit_words_end_in_no_other_character_case_blind() -> None:
+    """The credit pre-check reads the last character before the last colon: every
+    character the credit search takes for a word's last letter is in its set."""
+    import sys
+
+    from archiver.extract.content import _CREDIT_ENDS
+
+    last_letters = re.compile("[hopaạn]", re.IGNORECASE)
+    taken = {chr(c) for c in range(sys.maxunicode + 1) if last_letters.fullmatch(chr(c))}
+    assert taken == _CREDIT_ENDS
+
+
+#: Digits (ASCII, Arabic-Indic, full-width), separators, white space of several kinds
+#: (one space is what the mark's ``\s?`` takes, two are too many) and letters.
+_MARK_ALPHABET = "12\u0663\uff15/-  \u00a0\u3000\tađ.:"
+
+
+@given(st.text(alphabet=_MARK_ALPHABET, max_size=40))
+@example("1-2-3-4")
+@example("12/05/2025 - 04 - 07 1 -2 1- 2 1 - 2")
+@example("-1/2")
+def test_digit_marks_start_where_the_mark_pattern_matches(text: str) -> None:
+    from archiver.extract.timestamps import _DIGIT_MARK, _digit_marks
+
+    assert _digit_marks(text) == [m.start() for m in _DIGIT_MARK.finditer(text)]

@@ -191,6 +191,20 @@ _LABEL_REACH = 10
 _COLON = re.compile("[:：]")
 
 
+def _colons(text: str) -> Iterable[int]:
+    """Where ``text`` holds a colon (":" or the full-width "："), in order. ``str.find``
+    skips ahead in C; the character-class search tests every character of a region's
+    text (~5 ns each in Vietnamese, UCS-2), and most of a region holds no colon."""
+    if "：" in text:
+        return [match.start() for match in _COLON.finditer(text)]
+    found = []
+    at = text.find(":")
+    while at != -1:
+        found.append(at)
+        at = text.find(":", at + 1)
+    return found
+
+
 def label_positions(text: str) -> list[int]:
     """Where :data:`BYLINE_LABEL_HINT` matches in ``text.lower()``: the same positions, found
     from the colons. Lower-casing a whole page region and running the alternation over it
@@ -204,8 +218,8 @@ def label_positions(text: str) -> list[int]:
         return [match.start() for match in BYLINE_LABEL_HINT.finditer(text.lower())]
     found = []
     floor = 0  # no label spans a colon: a match lies after the colon before its own
-    for colon in _COLON.finditer(text):
-        at = end = colon.start()
+    for at in _colons(text):
+        end = at
         while end > floor and text[end - 1].isspace():  # what the pattern's \s* takes
             end -= 1
         if end > floor and text[end - 1].lower() in _LABEL_ENDS:

@@ -189,10 +189,21 @@ _MAX_CAPTION = 250
 _VIDEO_CREDIT = re.compile(r"\b(?:video|clip)\s*:", re.IGNORECASE)
 
 
+#: The last letters of :data:`_CREDIT_TAIL`'s words ("ảnh", "video", "clip", "họa", "hoạ",
+#: "photo", "nguồn"), both cases: no other character matches one of them case-blind.
+_CREDIT_ENDS = frozenset("hopaạnHOPAẠN")
+
+
 def credited_line(text: str) -> bool:
     """A short line closing on a picture's credit ("... (Ảnh: Hải Long)."): a caption."""
     # (The credit's colon is among the last characters: most lines need no search.)
-    return len(text) < _MAX_CAPTION and ":" in text[-64:] and _CREDIT_TAIL.search(text) is not None
+    if len(text) >= _MAX_CAPTION or ":" not in text[-64:]:
+        return False
+    # No colon follows the credit's, so its word ends right before the last colon and its
+    # spaces; the search, which tries every position of the line, runs only then (a time's
+    # "15:20" is the usual colon).
+    head = text[: text.rfind(":")].rstrip()
+    return head[-1:] in _CREDIT_ENDS and _CREDIT_TAIL.search(text) is not None
 
 
 _HAS_WORD = re.compile(r"\w")
