@@ -691,3 +691,21 @@ def test_digit_marks_start_where_the_mark_pattern_matches(text: str) -> None:
     from archiver.extract.timestamps import _DIGIT_MARK, _digit_marks
 
     assert _digit_marks(text) == [m.start() for m in _DIGIT_MARK.finditer(text)]
+
+
+#: Pieces of region texts: the view words and their leads in several cases, spaces of
+#: several kinds (runs between "lượt" and its word), the "İ" that lower-cases to two
+#: characters, and the words' near misses.
+_VIEW_PIECES = [
+    "Lượt", "lượt", "LẦN", "lần", "xem", "XEM", "đọc", "Đọc", "truy cập", "view", "Views",
+    "hit", "HITS", "đã", "Đã xem", ":", " ", "  ", "\u00a0", "\n", "\u3000", "İ", "x",
+    "e", "1.234", "viewer", "Xem thêm", "|",
+]  # fmt: skip
+
+
+def test_view_hint_positions_are_those_of_the_pattern_on_the_lower_cased_text() -> None:
+    from archiver.extract.byline import VIEW_HINT, view_hint_positions
+
+    for text in _fixed_texts(_VIEW_PIECES, 20000, 12):
+        expected = [m.start() for m in VIEW_HINT.finditer(text.lower())]
+        assert view_hint_positions(text) == expected, text

@@ -274,7 +274,7 @@ class PeopleStages:
         region = region_of(anchor, container)
         if region is None:
             return None, None
-        texts, hits = matching_texts(region, byline.VIEW_HINT)
+        texts, hits = matching_texts(region, byline.view_hint_positions)
         for block in blocks_at(region, texts, hits, self.chrome_ids):
             count = byline.parse_view_count(block.text) if len(block.text) <= 120 else None
             if count is not None:
