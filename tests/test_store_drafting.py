@@ -188,6 +188,46 @@ def test_no_garbage_collection_while_a_batch_is_written(tmp_path, monkeypatch):
     assert gc.isenabled()
 
 
+class _Pipe:
+    """The writer's end of the drafting pipe with one answer on it; notes whether the
+    collector ran while it was read."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.enabled: list[bool] = []
+
+    def recv(self):
+        self.enabled.append(gc.isenabled())
+        if isinstance(self.answer, BaseException):
+            raise self.answer
+        return self.answer
+
+
+def test_no_garbage_collection_while_a_drafted_batch_is_unpickled_and_unpacked(monkeypatch):
+    items = [(*item, None) for item in tricky_batch()]
+    pipe = _Pipe((True, drafting._draft(items, "vnexpress", 3)))
+    unpacked = []
+    original = drafting._unpack
+
+    def watched(item, packed):
+        unpacked.append(gc.isenabled())
+        return original(item, packed)
+
+    monkeypatch.setattr(drafting, "_unpack", watched)
+    prepared = drafting._Asked(pipe, items).result()  # type: ignore[arg-type]
+    assert len(prepared) == len(items)
+    assert pipe.enabled == [False]
+    assert unpacked == [False] * len(items)
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("answer", [EOFError(), (False, InputError("bad item"))])
+def test_the_collector_runs_again_after_a_drafted_batch_fails(answer):
+    with pytest.raises((RuntimeError, InputError)):
+        drafting._Asked(_Pipe(answer), []).result()  # type: ignore[arg-type]
+    assert gc.isenabled()
+
+
 def _ended(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()

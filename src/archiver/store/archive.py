@@ -3,7 +3,6 @@ indexes), for the crawler, the command line and a researcher's notebook alike.""
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from archiver.store.arguments import (
     check_text,
 )
 from archiver.store.database import MEMORY, Database, open_database
-from archiver.store.drafting import drafter, forget_known
+from archiver.store.drafting import collector_paused, drafter, forget_known
 from archiver.store.prepare import Prepared
 from archiver.store.results import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
 from archiver.store.rows import decompress
@@ -456,24 +455,6 @@ def _triple(item: Any) -> tuple[Exchange, Article | None, WarcPointer | None]:
             f"tuples, not {type(item).__name__}"
         )
     return (item[0], item[1], item[2] if len(item) == 3 else None)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch is written.
-
-    A batch makes tens of thousands of short-lived tuples, lists and dicts (its held rows,
-    plans, results): each 700 more of them set off a young-generation collection that
-    walks every container still alive, though the batch makes no reference cycle to
-    free. Collections resume after it (the next allocation runs the one owed)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _save_all(writer: Writer, items: list[Prepared], run_id: int | None, version: str) -> list:
