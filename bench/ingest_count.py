@@ -109,12 +109,17 @@ class _Received:
 
 
 def _write(archive: object, batch: list, blob: bytes) -> None:
-    """The writer's side of one batch: unpickle and unpack what drafting sent (the
-    writer's own code for it, ``_Asked.result``), write it."""
+    """The writer's side of one batch: unpickle and unpack what drafting sent, write it
+    (``Archive._save_drafted`` with ``_Asked.result``, the writer's own code; an older
+    tree's steps where it has no ``_save_drafted``)."""
     from archiver.store import drafting
 
-    prepared = drafting._Asked(_Received(blob), batch).result()  # type: ignore[arg-type]
-    prepared = drafting.forget_known(prepared, archive.database.bodies_known)  # type: ignore[attr-defined]
+    drafts = (drafting._Asked(_Received(blob), batch).result() for _ in range(1))  # type: ignore[arg-type]
+    save = getattr(archive, "_save_drafted", None)
+    if save is not None:  # save_many's own step: receive, then write
+        save(drafts, None, "counted")
+        return
+    prepared = drafting.forget_known(next(drafts), archive.database.bodies_known)  # type: ignore[attr-defined]
     archive._write(prepared, None, "counted")  # type: ignore[attr-defined]
 
 

@@ -173,15 +173,21 @@ def test_texts_drafted_as_utf8_are_stored_as_text_and_found_by_search(tmp_path, 
     assert [hit.url for hit in hits][:1] == ["https://vnexpress.vn/bai-11.html"]
 
 
-def test_no_garbage_collection_while_a_batch_is_written(tmp_path, monkeypatch):
-    seen = []
-    original = archive_module._save_all
+def _collector_on_in(monkeypatch, name: str) -> list[bool]:
+    """Whether the collector was on in each call of ``archiver.store.archive.<name>``."""
+    seen: list[bool] = []
+    original = getattr(archive_module, name)
 
     def watched(*args):
         seen.append(gc.isenabled())
         return original(*args)
 
-    monkeypatch.setattr(archive_module, "_save_all", watched)
+    monkeypatch.setattr(archive_module, name, watched)
+    return seen
+
+
+def test_no_garbage_collection_while_a_batch_is_written(tmp_path, monkeypatch):
+    seen = _collector_on_in(monkeypatch, "_save_all")
     with Archive(tmp_path / "a.db") as archive:
         archive.save_many(random_pages(0, 6), batch_size=3)
     assert seen == [False, False]
@@ -218,6 +224,19 @@ def test_no_garbage_collection_while_a_drafted_batch_is_unpickled_and_unpacked(m
     assert len(prepared) == len(items)
     assert pipe.enabled == [False]
     assert unpacked == [False] * len(items)
+    assert gc.isenabled()
+
+
+def test_no_garbage_collection_from_a_drafted_batchs_arrival_to_its_write(
+    tmp_path, monkeypatch, drafters
+):
+    # The received batch lives until it is written: a collection in between would walk
+    # all of it and free nothing.
+    seen = _collector_on_in(monkeypatch, "forget_known")
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(random_pages(0, 6), batch_size=3)
+    assert len(drafters) == 1
+    assert seen == [False, False]
     assert gc.isenabled()
 
 

@@ -250,11 +250,25 @@ class Archive:
         # The checkpoints' thread starts after the drafting process is forked (a fork
         # beside another thread is unsafe; see drafting).
         with ahead, self.database.checkpoints_aside():
-            for drafted in ahead.drafts(list(map(_triple, batch)) for batch in batches):
-                with self.reading("checking stored bodies"):
-                    prepared = forget_known(drafted, self.database.bodies_known)
-                results.extend(self._write(prepared, run_id, version))
+            drafts = ahead.drafts(list(map(_triple, batch)) for batch in batches)
+            while (written := self._save_drafted(drafts, run_id, version)) is not None:
+                results.extend(written)
         return results
+
+    def _save_drafted(
+        self, drafts: Iterator[list[Prepared]], run_id: int | None, version: str
+    ) -> list[SaveResult] | None:
+        """The next drafted batch received and written (None when there is none), with no
+        cyclic collection from its unpickling to its write's end: the batch's objects
+        live until then, so a collection in between (the one owed when the unpickling's
+        pause ends) would walk every one of them and free none."""
+        with collector_paused():
+            drafted = next(drafts, None)
+            if drafted is None:
+                return None
+            with self.reading("checking stored bodies"):
+                prepared = forget_known(drafted, self.database.bodies_known)
+            return self._write(prepared, run_id, version)
 
     def _write(
         self, prepared: list[Prepared], run_id: int | None, version: str
