@@ -16,7 +16,7 @@ import pytest
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
 from archiver.store import archive as archive_module
-from archiver.store.prepare import ENCODED_FIELDS
+from archiver.store.prepare import ENCODED_FIELDS, Prepared
 from archiver.store.sqlite import Checkpointer, SQLiteDatabase
 from archiver.store.warcs import WarcPointer
 from store_support import random_pages
@@ -238,6 +238,28 @@ def test_no_garbage_collection_from_a_drafted_batchs_arrival_to_its_write(
     assert len(drafters) == 1
     assert seen == [False, False]
     assert gc.isenabled()
+
+
+def test_a_written_batch_is_freed_before_collections_resume(tmp_path, drafters):
+    # Else the collection owed since the pause began walks the whole batch, and frees none.
+    alive: list[int] = []
+
+    def count(phase, info):
+        if phase == "start":
+            alive.append(sum(isinstance(o, Prepared) for o in gc.get_objects(0)))
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(10)  # a collection wherever the collector is on, in so small a batch
+    gc.callbacks.append(count)
+    try:
+        with Archive(tmp_path / "a.db") as archive:
+            archive.save_many(random_pages(0, 6), batch_size=3)
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*threshold)
+    assert len(drafters) == 1
+    assert alive
+    assert set(alive) == {0}
 
 
 @pytest.mark.parametrize("answer", [EOFError(), (False, InputError("bad item"))])

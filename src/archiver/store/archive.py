@@ -268,7 +268,11 @@ class Archive:
                 return None
             with self.reading("checking stored bodies"):
                 prepared = forget_known(drafted, self.database.bodies_known)
-            return self._write(prepared, run_id, version)
+            del drafted
+            written = self._write(prepared, run_id, version)
+            # Freed here, not after the pause: collections resume at once (the one owed).
+            del prepared
+        return written
 
     def _write(
         self, prepared: list[Prepared], run_id: int | None, version: str

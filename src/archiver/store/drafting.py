@@ -297,9 +297,11 @@ class Drafter:
         under way in the drafting process while the caller handles this one."""
         ahead = self._ask(batches)
         while ahead is not None:
-            prepared = ahead.result()
+            received = [ahead.result()]
             ahead = self._ask(batches)
-            yield prepared
+            # Handed over, not kept in this suspended frame: the caller frees the batch
+            # before cyclic collections resume (Archive._save_drafted).
+            yield received.pop()
 
     def _ask(self, batches: Iterator[list[Item]]) -> _Asked | _Failed | None:
         try:
