@@ -14,6 +14,7 @@ from archiver.dates import (
     ParsedDate,
     find_dates,
     parse_date,
+    parse_epoch,
     parse_iso,
     validate_format,
 )
@@ -518,3 +519,24 @@ def test_date_shaped_garbage_never_raises(text: str, now: datetime) -> None:
     _check(text, parse_iso(text))
     for found in find_dates(text):
         _check(text, found)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1789348500", "2026-09-14T08:15:00+07:00"),  # seconds
+        ("1789348500123", "2026-09-14T08:15:00+07:00"),  # milliseconds
+        (" 1726276500 ", "2024-09-14T08:15:00+07:00"),
+    ],
+)
+def test_a_unix_time_reads_as_vietnam_time(value: str, expected: str) -> None:
+    parsed = parse_epoch(value)
+    assert parsed is not None and parsed.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["42", "123456789", "12345678901", "9999999999999", "1789348500.5", "١٧٨٩٣٤٨٥٠٠", ""]
+)
+def test_a_number_that_is_no_unix_time_of_a_news_year_is_not_read(value: str) -> None:
+    # A count or an id (not 10 or 13 digits), a time past 2100, a fraction, other digits.
+    assert parse_epoch(value) is None

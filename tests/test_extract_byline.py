@@ -535,3 +535,56 @@ def test_writers_each_in_an_element_with_nothing_between_are_all_named(writers: 
 def test_a_name_set_in_two_elements_is_one_writer():
     meta = f"<div class='article__author'><span>Minh</span><span> Anh</span></div>{_WHEN}"
     assert extract(_page(meta), "https://tin.example.vn/bai-viet-1.html").author == "Minh Anh"
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # The name's line, then the writer's bio on a line of its own, minified, no date.
+        "<div class='author'><div class='name'>Nguyễn Văn An</div><div class='bio'>Phóng "
+        "viên mảng kinh tế, theo dõi thị trường tài chính và ngân hàng.</div></div>",
+        # The avatar (its alt text is no text), then the name's and the job's paragraphs.
+        "<div class='author'><img src='a.jpg' alt='Nguyễn Văn An'><p>Nguyễn Văn An</p><p>"
+        "Biên tập viên ban Kinh tế</p></div>",
+    ],
+)
+def test_an_author_box_of_the_name_and_the_writers_bio_names_the_writer(box: str):
+    # Read as one line, the box ran the name into the bio: "Nguyễn Văn AnPhóng viên mảng …".
+    # (No date anywhere: the bio alone says the box is the writer's.)
+    article = extract(_page(box), "https://tin.example.vn/bai-viet-1.html")
+    assert (article.author, article.paragraphs) == ("Nguyễn Văn An", _TEXT)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # The name, then the writer's links side by side with nothing between them.
+        "<div class='author-info'><img src='a.jpg' alt='Minh Anh'><div class='author-name'>"
+        "Minh Anh</div><div class='social'><a href='https://facebook.com/minhanh'>Facebook</a>"
+        "<a href='mailto:minhanh@tin.example.vn'>Email</a></div></div>",
+        # The name's line, then the e-mail address's.
+        "<div class='author'><div class='name'>Minh Anh</div><div class='email'>"
+        "minhanh@tin.example.vn</div></div>",
+        # The name, then a link to write to the writer, inline (as Thanh Niên sets them).
+        "<div class='author'><span class='name'>Minh Anh</span><a class='email' "
+        "href='mailto:minhanh@tin.example.vn'>minhanh@tin.example.vn</a></div>",
+    ],
+)
+def test_the_writers_links_and_e_mail_address_beside_the_name_are_no_part_of_it(box: str):
+    # ("Minh AnhFacebookEmail"; "Minh Anhminhanh@…" lost "Anh" with the address.)
+    article = extract(_page(box + _WHEN), "https://tin.example.vn/bai-viet-1.html")
+    assert article.author == "Minh Anh"
+    assert article.source is None
+
+
+def test_an_author_boxs_links_run_together_after_the_name_are_no_part_of_it():
+    assert parse_byline("Minh Anh FacebookEmail") == "Minh Anh"
+    assert parse_byline("Minh Anh Facebook Zalo") == "Minh Anh"
+
+
+def test_a_writers_box_with_an_e_mail_address_credits_no_outlet():
+    # (An author box read whole, "Dr. Niklas Röber NVIDIA E-Mail: nroeber@nvidia.com", was
+    # taken for an outlet by its address's domain.)
+    assert parse_credit("Minh Anh minhanh@gmail.com") is None
+    assert parse_credit("Dr. Niklas Röber NVIDIA E-Mail: nroeber@nvidia.com") is None
+    assert parse_credit("Theo VnExpress") == "VnExpress"

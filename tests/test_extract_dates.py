@@ -120,6 +120,9 @@ _KEPT_MOMENTS = {
     "title": "<span class='time' title='14/09/2026 08:15'>2 giờ trước</span>",
     "data-time": "<span class='time' data-time='2026-09-14T08:15:00+07:00'>2 giờ trước</span>",
     "data-datetime": "<div class='date' data-datetime='2026-09-14T01:15:00Z'>Hôm nay</div>",
+    # Unix times, in seconds and in milliseconds (2026-09-14T01:15:00Z).
+    "data-time epoch": "<span class='time' data-time='1789348500'>2 giờ trước</span>",
+    "data-published epoch": "<span class='time' data-published='1789348500000'>Hôm nay</span>",
 }
 
 

@@ -21,6 +21,7 @@ from archiver.dates.page import (
     ParsedDate,
     find_dates,
     parse_date,
+    parse_epoch,
     parse_iso,
     validate_format,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ParsedDate",
     "find_dates",
     "parse_date",
+    "parse_epoch",
     "parse_iso",
     "validate_format",
 ]

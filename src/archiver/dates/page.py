@@ -30,6 +30,7 @@ __all__ = [
     "ParsedDate",
     "find_dates",
     "parse_date",
+    "parse_epoch",
     "parse_iso",
     "validate_format",
 ]
@@ -574,6 +575,24 @@ def find_dates(
         if all(end <= s or start >= e for s, e in (p.span for p in accepted)):
             accepted.append(found)
     return sorted(accepted, key=lambda p: p.span)
+
+
+def parse_epoch(value: str) -> ParsedDate | None:
+    """Read a Unix time a page keeps in an attribute (``data-time="1726276500"``), in seconds
+    (10 digits) or milliseconds (13), as +07:00; None for any other number, or one outside
+    the years a news archive holds (a count, an id).
+
+    >>> parse_epoch("1726276500").isoformat()
+    '2024-09-14T08:15:00+07:00'
+    """
+    digits = value.strip() if isinstance(value, str) else ""
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in (10, 13):
+        return None
+    seconds = int(digits) / (1000 if len(digits) == 13 else 1)
+    when = datetime.fromtimestamp(seconds, VN_TZ)
+    if not MIN_YEAR <= when.year <= MAX_YEAR:
+        return None
+    return ParsedDate(when.replace(microsecond=0), value, "second", (0, len(value)))
 
 
 def parse_iso(value: str) -> ParsedDate | None:

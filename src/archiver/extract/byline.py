@@ -38,15 +38,19 @@ _ROLE_TAIL = re.compile(
 #: An author box's buttons and menu read after the name ("Tracie Egan Morrissey View Profile
 #: Email RSS", "Minh Anh Theo dõi"): what a reader clicks, not part of the name (a box of
 #: buttons alone names no one).
-_WIDGET_TAIL = re.compile(
-    r"(?:(?:^|\s+)(?:view profile|profile|e-?mail|rss|follow|facebook|twitter|linkedin"
+_WIDGET_LABELS = (
+    r"(?:view profile|profile|e-?mail|rss|follow|facebook|twitter|linkedin"
     r"|instagram|zalo|theo dõi|đang theo dõi|xem hồ sơ|xem thêm(?: bài viết)?"
-    r"|xem tất cả(?: bài viết)?|more articles|more by)(?!\w))+\s*$",
+    r"|xem tất cả(?: bài viết)?|more articles|more by)"
+)
+#: (Links side by side with nothing between run their labels together: "FacebookEmail".)
+_WIDGET_TAIL = re.compile(
+    rf"(?:^|\s+){_WIDGET_LABELS}(?:\s*{_WIDGET_LABELS}(?=\s|$|(?-i:[A-ZĐ])))*\s*$",
     re.IGNORECASE,
 )
 #: The last words of :data:`_WIDGET_TAIL`'s labels: the regex is tried only after one (it
 #: would be tried at every position of every byline).
-_WIDGET_LAST_WORDS = frozenset(
+_WIDGET_LAST_WORDS = tuple(
     "profile email e-mail rss follow facebook twitter linkedin instagram zalo dõi sơ thêm viết"
     " articles by".split()
 )
@@ -99,6 +103,22 @@ def is_labelled(raw: str) -> bool:
     return bool(_COLON_LABEL.match(clean(raw)))
 
 
+#: A writer's bio under the name in an author box: it opens with the writer's position
+#: ("Phóng viên mảng kinh tế, …", "Biên tập viên ban Thời sự").
+_BIO_HEAD = re.compile(
+    r"^(?:phóng viên|biên tập viên|cộng tác viên|nhà báo|thư ký tòa soạn|trưởng ban|phó ban"
+    r"|(?-i:PV|BTV|CTV)|reporter|editor|correspondent|journalist|staff writer)\b",
+    re.IGNORECASE,
+)
+
+
+def is_bio(raw: str) -> bool:
+    """True for a line that tells who the writer is by the writer's position ("Phóng viên
+    mảng kinh tế", "Biên tập viên ban Thời sự"). (Any sentence under a name is not: a
+    testimonial's source, a related box's headline.)"""
+    return bool(_BIO_HEAD.match(raw))
+
+
 def is_abbreviated(raw: str) -> bool:
     """True for header bylines that hide co-authors ("NHẬT XUÂN và 1 tác giả khác")."""
     return bool(_ABBREVIATED.search(raw))
@@ -128,7 +148,7 @@ def parse_byline(raw: str | None, *, outlets: Iterable[str] = ()) -> str | None:
     text = _SUFFIX.sub("", text)
     if _COLLECTIVE.match(text):
         return text
-    if text[text.rfind(" ") + 1 :].lower() in _WIDGET_LAST_WORDS:
+    if text[text.rfind(" ") + 1 :].lower().endswith(_WIDGET_LAST_WORDS):
         text = _WIDGET_TAIL.sub("", text)
     text = _ROLE_TAIL.sub("", text)
     text = _ABBREVIATED.sub("", text).strip(" :-–—,")
@@ -349,8 +369,8 @@ def parse_credit(
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     text = text.rstrip(" .;")
-    if not text or len(text) > _CREDIT_MAX:
-        return None
+    if not text or len(text) > _CREDIT_MAX or ("@" in text and _EMAIL.search(text)):
+        return None  # (an e-mail address: a writer's box, which credits no outlet)
     signed = _signature(text, outlets)
     if signed is not None:
         return signed[1]  # the outlet a writer's signature names, unless it is the page's own

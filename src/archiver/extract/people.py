@@ -18,13 +18,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from archiver.dates import find_dates
 from archiver.extract import byline
 from archiver.extract.dom import (
+    BLOCK_TAGS,
     BR,
+    SKIP_TAGS,
+    TEXT_ID,
     Block,
     ancestors,
     blocks_at,
-    first_tagged,
     matching_texts,
     region_of,
+    tag_ids,
     text_of,
 )
 from archiver.extract.metadata import Metadata
@@ -120,11 +123,16 @@ class PeopleStages:
 
     def _author_box(self, node: LexborNode, raw: str) -> tuple[str, str, LexborNode] | None:
         """An author box built of lines, the writer's name first, then the writer's job and
-        the date ("Minh Anh (37)" / "Chuyên gia truyền thông" / "29/06/2018 22:40"): (the
+        the date ("Minh Anh (37)" / "Chuyên gia truyền thông" / "29/06/2018 22:40"), or the
+        name, then the writer's bio ("Nguyễn Văn An" / "Phóng viên mảng kinh tế, …"): (the
         name line, the writer, the box). Asked only when no element names the writer alone,
-        and only of a box that gives the date (a section's or a job's name heads others)."""
-        first = _first_line(node)
-        if first is None or first == raw or not find_dates(raw):
+        and only of a box that gives the date or a bio (a section's or a job's name heads
+        others)."""
+        lines = _first_lines(node)
+        if not lines or lines[0] == raw:
+            return None
+        first = lines[0]
+        if not find_dates(raw) and not (len(lines) > 1 and byline.is_bio(lines[1])):
             return None
         name = byline.parse_byline(first, outlets=self.outlets)
         if name is None or len(name.split()) < 2:
@@ -199,7 +207,7 @@ class PeopleStages:
         (``<a>Minh Anh</a><a>Thu Hà</a>``, a line each: a minified page runs the names
         together, "Minh AnhThu Hà"): every writer, as two links with a separator give them."""
         texts = [text for text in map(text_of, node.iter()) if text]  # (no avatar, no icon)
-        if len(texts) < 2 or "".join(texts) != raw:
+        if len(texts) < 2 or "".join(texts) != text_of(node):  # (raw: the lines set apart)
             return raw, name
         names: list[str] = []
         for text in texts:
@@ -289,34 +297,74 @@ class PeopleStages:
         ]
 
 
-#: What a byline box may hold after the name: the writer's menu (buttons are cut before
-#: parsing, their labels with them).
-_MENUS = "ul, ol"
-_MENU_TAGS = frozenset(_MENUS.split(", "))
+#: Elements a browser sets on lines of their own inside a byline box: the name's line, the
+#: writer's job or bio, the writer's links or menu (buttons are cut before parsing).
+_APART_IDS = tag_ids(BLOCK_TAGS - {"html", "body"})
 
 
 def _byline_text(node: LexborNode) -> str:
-    """The byline element's text as one line; a box holding a menu after the name ("View
-    Profile", "Email", "RSS" in a drop-down) has its parts set apart by spaces,
-    as a browser shows them on lines of their own (minified pages leave none between them),
-    so that :func:`byline.parse_byline` can tell the buttons from the name."""
-    if first_tagged(node, _MENU_TAGS, _MENUS) is None:
-        return text_of(node)
-    spaced = clean(node.text(deep=True, separator=" ").replace(BR, " "))
-    return _SPACE_BEFORE_MARK.sub(r"\1", spaced)  # ("Markus Balser, Berlin": no space added)
+    """The byline element's text as one line, the parts a browser shows on lines of their
+    own (block elements: the name, the bio or job, the e-mail, a menu of "View Profile",
+    "Email", "RSS") set apart by spaces: minified pages leave nothing between them ("Minh
+    AnhPhóng viên", "Minh Anhminhanh@…"), and :func:`byline.parse_byline` must tell the
+    name from what follows it."""
+    text = text_of(node)
+    if not text or not ("@" in text or _holds_lines(node)):
+        return text
+    pieces = [clean(piece.replace(BR, " ")) for piece in _pieces(node)]
+    line = ""
+    for piece in filter(None, pieces):
+        # ("Markus Balser" and ", Berlin" in two elements: no space before the comma.)
+        line += piece if not line or piece[0] in _MARKS else f" {piece}"
+    return line
 
 
-_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?)])")
+def _holds_lines(node: LexborNode) -> bool:
+    walk = node.traverse()
+    next(walk)  # (the element itself)
+    return any(element.tag_id in _APART_IDS for element in walk)
 
 
-def _first_line(node: LexborNode) -> str | None:
-    """The text of the first of ``node``'s element children that holds any: the first line
-    of a box built of lines (``<div>`` or ``<p>`` each); None when a child holds no line of
-    its own (inline text only)."""
+def _pieces(node: LexborNode) -> list[str]:
+    """``node``'s text in pieces, each block element's text a piece of its own (the inline
+    text between them joined as a browser does)."""
+    pieces: list[str] = []
+    run: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag_id in _APART_IDS:
+            pieces.append("".join(run))
+            run = []
+            pieces.extend(_pieces(child))
+        elif child.tag_id == TEXT_ID:
+            run.append(child.text_content or "")
+        elif child.tag not in SKIP_TAGS:
+            text = child.text(deep=True)
+            if "@" in text:
+                # The writer's e-mail address beside the name ("Minh Anh" and a mailto link
+                # with nothing between): a part of its own, or the name runs into it.
+                pieces.extend(("".join(run), text))
+                run = []
+            else:
+                run.append(text)
+    pieces.append("".join(run))
+    return pieces
+
+
+_MARKS = frozenset(",.;:!?)")
+
+
+def _first_lines(node: LexborNode) -> list[str]:
+    """The texts of the first two of ``node``'s element children that hold any: the first
+    lines of a box built of lines (``<div>`` or ``<p>`` each; an avatar before them holds
+    none); none when a child before them holds inline text only."""
+    lines: list[str] = []
     for child in node.iter(include_text=False):
-        if child.tag not in _LINE_TAGS:
-            return None
         text = text_of(child)
-        if text:
-            return text
-    return None
+        if not text:
+            continue
+        if child.tag not in _LINE_TAGS:
+            return lines  # (after the first line: the box's lines end here)
+        lines.append(text)
+        if len(lines) == 2:
+            break
+    return lines

@@ -45,7 +45,7 @@ from archiver.text import clean_or_none, detect_language
 from archiver.urls import check_url, host_of, normalize_url
 
 #: Bumped whenever extraction output changes, so archives know which records to re-extract.
-EXTRACTOR_VERSION = "1.20"
+EXTRACTOR_VERSION = "1.22"
 #: An element a date was read from is taken out of the body only when it is this short.
 _MAX_READ_LINE = 400
 #: Characters of the body the language is judged on: a few hundred words settle it.

@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from archiver.dates import ParsedDate, parse_date, parse_iso
+from archiver.dates import ParsedDate, parse_date, parse_epoch, parse_iso
 from archiver.extract.dom import (
     TEXT_SEPARATOR,
     Block,
@@ -447,13 +447,17 @@ _TIME_ATTRIBUTES = ("data-time", "data-datetime", "data-date", "data-published",
 
 
 def _kept_time(node: LexborNode) -> ParsedDate | None:
-    """The moment ``node`` keeps in one of :data:`_TIME_ATTRIBUTES` (ISO or as a page
-    writes it: "14/09/2026 08:15"); never a relative one."""
+    """The moment ``node`` keeps in one of :data:`_TIME_ATTRIBUTES` (ISO, as a page writes
+    it: "14/09/2026 08:15", or a Unix time in a ``data-`` attribute); never a relative one."""
     for name in _TIME_ATTRIBUTES:
         value = (node.attributes.get(name) or "").strip()
         if not value or not any(c.isdigit() for c in value):
             continue
-        parsed = parse_iso(value) or parse_date(value, now=None)
+        parsed = (
+            parse_epoch(value)
+            if name != "title" and value.isdigit()
+            else parse_iso(value) or parse_date(value, now=None)
+        )
         if parsed is not None and parsed.precision != "relative":
             return parsed
     return None
