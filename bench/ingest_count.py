@@ -96,13 +96,30 @@ def main() -> None:
     clean(path)
 
 
+class _Received:
+    """The writer's end of the pipe with one drafted batch waiting on it: ``recv``
+    unpickles it as :meth:`multiprocessing.connection.Connection.recv` does (the pipe's
+    read itself is not counted)."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+    def recv(self) -> object:
+        return pickle.loads(self.blob)
+
+
 def _write(archive: object, batch: list, blob: bytes) -> None:
-    """The writer's side of one batch: unpack what drafting sent, write it."""
+    """The writer's side of one batch: unpickle and unpack what drafting sent, write it
+    (``Archive._save_drafted`` with ``_Asked.result``, the writer's own code; an older
+    tree's steps where it has no ``_save_drafted``)."""
     from archiver.store import drafting
 
-    packed = pickle.loads(blob)[1]
-    prepared = [drafting._unpack(item, p) for item, p in zip(batch, packed, strict=True)]
-    prepared = drafting.forget_known(prepared, archive.database.bodies_known)  # type: ignore[attr-defined]
+    drafts = (drafting._Asked(_Received(blob), batch).result() for _ in range(1))  # type: ignore[arg-type]
+    save = getattr(archive, "_save_drafted", None)
+    if save is not None:  # save_many's own step: receive, then write
+        save(drafts, None, "counted")
+        return
+    prepared = drafting.forget_known(next(drafts), archive.database.bodies_known)  # type: ignore[attr-defined]
     archive._write(prepared, None, "counted")  # type: ignore[attr-defined]
 
 

@@ -16,7 +16,7 @@ import pytest
 from archiver.errors import InputError
 from archiver.store import Archive, drafting
 from archiver.store import archive as archive_module
-from archiver.store.prepare import ENCODED_FIELDS
+from archiver.store.prepare import ENCODED_FIELDS, Prepared
 from archiver.store.sqlite import Checkpointer, SQLiteDatabase
 from archiver.store.warcs import WarcPointer
 from store_support import random_pages
@@ -173,18 +173,99 @@ def test_texts_drafted_as_utf8_are_stored_as_text_and_found_by_search(tmp_path, 
     assert [hit.url for hit in hits][:1] == ["https://vnexpress.vn/bai-11.html"]
 
 
-def test_no_garbage_collection_while_a_batch_is_written(tmp_path, monkeypatch):
-    seen = []
-    original = archive_module._save_all
+def _collector_on_in(monkeypatch, name: str) -> list[bool]:
+    """Whether the collector was on in each call of ``archiver.store.archive.<name>``."""
+    seen: list[bool] = []
+    original = getattr(archive_module, name)
 
     def watched(*args):
         seen.append(gc.isenabled())
         return original(*args)
 
-    monkeypatch.setattr(archive_module, "_save_all", watched)
+    monkeypatch.setattr(archive_module, name, watched)
+    return seen
+
+
+def test_no_garbage_collection_while_a_batch_is_written(tmp_path, monkeypatch):
+    seen = _collector_on_in(monkeypatch, "_save_all")
     with Archive(tmp_path / "a.db") as archive:
         archive.save_many(random_pages(0, 6), batch_size=3)
     assert seen == [False, False]
+    assert gc.isenabled()
+
+
+class _Pipe:
+    """The writer's end of the drafting pipe with one answer on it; notes whether the
+    collector ran while it was read."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.enabled: list[bool] = []
+
+    def recv(self):
+        self.enabled.append(gc.isenabled())
+        if isinstance(self.answer, BaseException):
+            raise self.answer
+        return self.answer
+
+
+def test_no_garbage_collection_while_a_drafted_batch_is_unpickled_and_unpacked(monkeypatch):
+    items = [(*item, None) for item in tricky_batch()]
+    pipe = _Pipe((True, drafting._draft(items, "vnexpress", 3)))
+    unpacked = []
+    original = drafting._unpack
+
+    def watched(item, packed):
+        unpacked.append(gc.isenabled())
+        return original(item, packed)
+
+    monkeypatch.setattr(drafting, "_unpack", watched)
+    prepared = drafting._Asked(pipe, items).result()  # type: ignore[arg-type]
+    assert len(prepared) == len(items)
+    assert pipe.enabled == [False]
+    assert unpacked == [False] * len(items)
+    assert gc.isenabled()
+
+
+def test_no_garbage_collection_from_a_drafted_batchs_arrival_to_its_write(
+    tmp_path, monkeypatch, drafters
+):
+    # The received batch lives until it is written: a collection in between would walk
+    # all of it and free nothing.
+    seen = _collector_on_in(monkeypatch, "forget_known")
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_many(random_pages(0, 6), batch_size=3)
+    assert len(drafters) == 1
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_a_written_batch_is_freed_before_collections_resume(tmp_path, drafters):
+    # Else the collection owed since the pause began walks the whole batch, and frees none.
+    alive: list[int] = []
+
+    def count(phase, info):
+        if phase == "start":
+            alive.append(sum(isinstance(o, Prepared) for o in gc.get_objects(0)))
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(10)  # a collection wherever the collector is on, in so small a batch
+    gc.callbacks.append(count)
+    try:
+        with Archive(tmp_path / "a.db") as archive:
+            archive.save_many(random_pages(0, 6), batch_size=3)
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*threshold)
+    assert len(drafters) == 1
+    assert alive
+    assert set(alive) == {0}
+
+
+@pytest.mark.parametrize("answer", [EOFError(), (False, InputError("bad item"))])
+def test_the_collector_runs_again_after_a_drafted_batch_fails(answer):
+    with pytest.raises((RuntimeError, InputError)):
+        drafting._Asked(_Pipe(answer), []).result()  # type: ignore[arg-type]
     assert gc.isenabled()
 
 

@@ -3,7 +3,6 @@ indexes), for the crawler, the command line and a researcher's notebook alike.""
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from archiver.store.arguments import (
     check_text,
 )
 from archiver.store.database import MEMORY, Database, open_database
-from archiver.store.drafting import drafter, forget_known
+from archiver.store.drafting import collector_paused, drafter, forget_known
 from archiver.store.prepare import Prepared
 from archiver.store.results import ReparseSummary, SaveResult, SearchHit, Stats, ViewCount
 from archiver.store.rows import decompress
@@ -251,11 +250,29 @@ class Archive:
         # The checkpoints' thread starts after the drafting process is forked (a fork
         # beside another thread is unsafe; see drafting).
         with ahead, self.database.checkpoints_aside():
-            for drafted in ahead.drafts(list(map(_triple, batch)) for batch in batches):
-                with self.reading("checking stored bodies"):
-                    prepared = forget_known(drafted, self.database.bodies_known)
-                results.extend(self._write(prepared, run_id, version))
+            drafts = ahead.drafts(list(map(_triple, batch)) for batch in batches)
+            while (written := self._save_drafted(drafts, run_id, version)) is not None:
+                results.extend(written)
         return results
+
+    def _save_drafted(
+        self, drafts: Iterator[list[Prepared]], run_id: int | None, version: str
+    ) -> list[SaveResult] | None:
+        """The next drafted batch received and written (None when there is none), with no
+        cyclic collection from its unpickling to its write's end: the batch's objects
+        live until then, so a collection in between (the one owed when the unpickling's
+        pause ends) would walk every one of them and free none."""
+        with collector_paused():
+            drafted = next(drafts, None)
+            if drafted is None:
+                return None
+            with self.reading("checking stored bodies"):
+                prepared = forget_known(drafted, self.database.bodies_known)
+            del drafted
+            written = self._write(prepared, run_id, version)
+            # Freed here, not after the pause: collections resume at once (the one owed).
+            del prepared
+        return written
 
     def _write(
         self, prepared: list[Prepared], run_id: int | None, version: str
@@ -456,24 +473,6 @@ def _triple(item: Any) -> tuple[Exchange, Article | None, WarcPointer | None]:
             f"tuples, not {type(item).__name__}"
         )
     return (item[0], item[1], item[2] if len(item) == 3 else None)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch is written.
-
-    A batch makes tens of thousands of short-lived tuples, lists and dicts (its held rows,
-    plans, results): each 700 more of them set off a young-generation collection that
-    walks every container still alive, though the batch makes no reference cycle to
-    free. Collections resume after it (the next allocation runs the one owed)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _save_all(writer: Writer, items: list[Prepared], run_id: int | None, version: str) -> list:

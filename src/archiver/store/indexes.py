@@ -198,6 +198,10 @@ class Buckets:
                 del members[key]
 
 
+#: The fetch row's columns the writer adds to a prepared page's (:meth:`Pending.add_fetch`).
+FETCH_TAIL = ("run_id", "fetched_at", "article_id", "outcome")
+
+
 class Pending:
     """A batch's rows not written yet: its raw pages and fetches, its new articles and
     the rows that refer to them (index entries, LSH buckets, near-duplicate links, view
@@ -217,11 +221,15 @@ class Pending:
         self._fts_insert_many = fts_insert_many
         #: The id the next fetch row gets (what SQLite would give it: the largest + 1).
         self.next_fetch_id = (cur.execute("SELECT max(id) FROM fetches").fetchone()[0] or 0) + 1
-        #: Raw pages (INSERT OR IGNORE), then fetch rows by their column names.
+        #: Raw pages (INSERT OR IGNORE), then fetch rows by their prepared columns' names
+        #: (each row: ``id``, those columns, then :data:`FETCH_TAIL`).
         self.bodies: list[tuple[Any, ...]] = []
         self.fetches: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         #: Article rows by their column names (one group unless a caller varies them).
         self.articles: dict[tuple[str, ...], list[list[Any]]] = {}
+        #: The same groups, each with where the signature and story id are in its rows
+        #: (found once, not for every row).
+        self._groups: dict[tuple[str, ...], tuple[list[list[Any]], int, int]] = {}
         #: Each held article's row (a list: its story id may change) and where its
         #: signature and story id are in it.
         self.held: dict[int, tuple[list[Any], int, int]] = {}
@@ -233,20 +241,36 @@ class Pending:
         #: (:data:`ALIAS_INSERT` inserts each, as writing it at once would have).
         self.aliases: list[tuple[Any, ...]] = []
 
-    def add_fetch(self, values: dict[str, Any]) -> int:
-        """Hold a fetch row (``values`` by column, without ``id``); its id."""
+    def add_fetch(self, columns: dict[str, Any], tail: tuple[Any, ...]) -> int:
+        """Hold a fetch row: ``columns`` (a :attr:`~archiver.store.prepare.Prepared.fetch`),
+        then ``tail``, the values of :data:`FETCH_TAIL`; its id."""
         fetch_id = self.next_fetch_id
         self.next_fetch_id += 1
-        self.fetches.setdefault(("id", *values), []).append((fetch_id, *values.values()))
+        # Keyed by the prepared columns' names alone: neither ``id`` nor the tail's names
+        # are copied into a new key, nor the columns into a new dict, for every row.
+        names = tuple(columns)
+        rows = self.fetches.get(names)
+        if rows is None:
+            rows = self.fetches[names] = []
+        rows.append((fetch_id, *columns.values(), *tail))
         return fetch_id
 
     def add_article(self, values: dict[str, Any], folded: Sequence[str]) -> None:
         """Hold an article's row (``values`` by column, ``id`` among them) and its index texts."""
         columns = tuple(values)
+        group = self._groups.get(columns)
+        if group is None:
+            self.articles[columns] = []
+            group = self._groups[columns] = (
+                self.articles[columns],
+                columns.index("minhash"),
+                columns.index("story_id"),
+            )
+        rows, sig, story = group
         row = list(values.values())
-        self.articles.setdefault(columns, []).append(row)
+        rows.append(row)
         article_id = values["id"]
-        self.held[article_id] = (row, columns.index("minhash"), columns.index("story_id"))
+        self.held[article_id] = (row, sig, story)
         self.fts.append((article_id, *folded))
 
     def rows(self, ids: Iterable[int]) -> list[tuple[int, Any, Any]]:
@@ -270,12 +294,15 @@ class Pending:
         cur = self.cur
         if self.bodies:
             cur.executemany(BODY_INSERT, self.bodies)
-        for table, groups in (("fetches", self.fetches), ("articles", self.articles)):
-            for columns, rows in groups.items():
-                cur.executemany(
-                    f"INSERT INTO {table}({', '.join(columns)}) VALUES ({_marks(columns)})",
-                    rows,
-                )
+        for names, rows in self.fetches.items():
+            columns = ("id", *names, *FETCH_TAIL)
+            cur.executemany(
+                f"INSERT INTO fetches({', '.join(columns)}) VALUES ({_marks(columns)})", rows
+            )
+        for columns, rows in self.articles.items():
+            cur.executemany(
+                f"INSERT INTO articles({', '.join(columns)}) VALUES ({_marks(columns)})", rows
+            )
         if self.fts:
             self._fts_insert_many(cur, self.fts)
         if self.bands:
@@ -289,7 +316,7 @@ class Pending:
         self.clear()
 
     def clear(self) -> None:
-        self.bodies, self.fetches, self.articles = [], {}, {}
+        self.bodies, self.fetches, self.articles, self._groups = [], {}, {}, {}
         self.held = {}
         self.fts, self.bands, self.links, self.views = [], [], [], []
         self.aliases = []

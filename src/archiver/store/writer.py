@@ -18,6 +18,7 @@ from archiver.store.fts import FTS_COLUMNS, index_text
 from archiver.store.indexes import (
     ALIAS_INSERT,
     BODY_INSERT,
+    FETCH_TAIL,
     VIEW_INSERT,
     Buckets,
     Pending,
@@ -250,15 +251,10 @@ class Writer:
     def _insert_fetch(
         self, item: Prepared, run_id: int | None, article_id: int | None, outcome: str
     ) -> int:
-        values = {
-            **item.fetch,
-            "run_id": run_id,
-            "fetched_at": item.fetched_at,
-            "article_id": article_id,
-            "outcome": outcome,
-        }
+        tail = (run_id, item.fetched_at, article_id, outcome)
         if self._pending is not None:
-            return self._pending.add_fetch(values)
+            return self._pending.add_fetch(item.fetch, tail)
+        values = {**item.fetch, **dict(zip(FETCH_TAIL, tail, strict=True))}
         names = ", ".join(values)
         marks = ", ".join("?" * len(values))
         self.cur.execute(f"INSERT INTO fetches({names}) VALUES ({marks})", tuple(values.values()))
